@@ -1,0 +1,1 @@
+/* tg-checkpoint.c — being written */

@@ -1,0 +1,1 @@
+/* tg-common.c — being written */

@@ -1,0 +1,1 @@
+/* tg-data.c — being written */

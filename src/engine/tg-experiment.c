@@ -1,0 +1,1 @@
+/* tg-experiment.c — being written */

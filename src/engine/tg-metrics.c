@@ -1,0 +1,1 @@
+/* tg-metrics.c — being written */

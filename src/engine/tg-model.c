@@ -1,0 +1,1 @@
+/* tg-model.c — being written */

@@ -1,0 +1,1 @@
+/* tg-report.c — being written */

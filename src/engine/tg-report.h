@@ -1,0 +1,43 @@
+/* tg-report.h — the paper pipeline's outputs from experiment results: results.csv, the three
+ * LaTeX tables, and Table 1 as text with the paper's numbers beside ours. */
+#pragma once
+
+#include "tg-experiment.h"
+
+G_BEGIN_DECLS
+
+/* The paper's published numbers (its Tables 1-3), shown beside ours, never instead. */
+typedef struct {
+  TgMethod method;
+  size_t   params;
+  double   acc0, acc0_std, acc_rot, acc_rot_std;
+  double   high_act; /* NAN where the paper gives none */
+} TgPaperRow;
+
+const TgPaperRow *tg_paper_row (TgMethod method); /* NULL if the paper has no such row */
+extern const double tg_paper_jaccard[3][2];       /* hidden 1, hidden 2, average: mean, std */
+
+/* Aggregates over seeds for one method; FALSE if the results hold no run of it. */
+typedef struct {
+  TgMethod method;
+  size_t   params;
+  guint    n;
+  double   acc0, acc0_std, acc_rot, acc_rot_std;
+  double   acc0_hard, acc_rot_hard;
+  double   high_act, high_act_std;
+} TgMethodSummary;
+
+gboolean tg_report_summarise (const TgExperimentResults *res, TgMethod method,
+                              TgMethodSummary *out);
+
+char    *tg_report_csv          (const TgExperimentResults *res);
+char    *tg_report_table1_tex   (const TgExperimentResults *res);
+char    *tg_report_table2_tex   (const TgExperimentResults *res);
+char    *tg_report_table3_tex   (const TgExperimentResults *res);
+char    *tg_report_table1_text  (const TgExperimentResults *res);
+
+/* Writes results.csv and tables/*.tex under out_dir (made if missing), atomically. */
+gboolean tg_report_write_all (const TgExperimentResults *res, const char *out_dir,
+                              GError **error);
+
+G_END_DECLS

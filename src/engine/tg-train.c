@@ -1,0 +1,1 @@
+/* tg-train.c — being written */

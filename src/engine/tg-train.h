@@ -1,0 +1,74 @@
+/* tg-train.h — SGD with momentum, one minibatch per call, and the epoch that feeds it.
+ *
+ * This is the API a live caller drives: between two tg_trainer_step() calls it may read the
+ * model (tau, gamma, gates), evaluate, and change lr, lambda and the sharpness s. Nothing
+ * here owns a thread; the caller decides where steps run. */
+#pragma once
+
+#include "tg-model.h"
+#include "tg-data.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  float   lr;        /* 0.01 */
+  float   momentum;  /* 0.9, PyTorch's form: v = mu v + g; p -= lr v */
+  float   lambda;    /* sparsity penalty on mean gate, 0 */
+  guint32 batch;     /* 256; the last partial batch of an epoch is kept */
+} TgTrainConfig;
+
+void tg_train_config_init (TgTrainConfig *cfg);
+
+typedef struct _TgTrainer TgTrainer;
+
+/* Trains model->method's parameters of model (borrowed; must outlive the trainer).
+ * Momentum starts at zero. */
+TgTrainer *tg_trainer_new  (TgModel *model, const TgTrainConfig *cfg);
+void       tg_trainer_free (TgTrainer *trainer);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgTrainer, tg_trainer_free)
+
+void     tg_trainer_set_lr        (TgTrainer *t, float lr);
+void     tg_trainer_set_lambda    (TgTrainer *t, float lambda);
+void     tg_trainer_set_sharpness (TgTrainer *t, float s);
+float    tg_trainer_get_lr        (const TgTrainer *t);
+float    tg_trainer_get_lambda    (const TgTrainer *t);
+guint64  tg_trainer_get_steps     (const TgTrainer *t);
+TgModel *tg_trainer_get_model     (TgTrainer *t);
+/* The trainer's workspace (max batch = cfg->batch), free for evaluations between steps. */
+TgWorkspace *tg_trainer_get_workspace (TgTrainer *t);
+
+/* One minibatch: forward, loss, gradient, momentum update. x / z1pre as in
+ * tg_model_forward(). FALSE with TG_ERROR_DIVERGED when the loss is not finite (the
+ * parameters are then left as they were before the step). */
+gboolean tg_trainer_step (TgTrainer *t, const float *x, const float *z1pre, const guint8 *y,
+                          guint32 n, TgLossInfo *info, GError **error);
+
+/* --- an epoch over a source ------------------------------------------------------------ */
+
+typedef struct {
+  const TgDataset *data;   /* the examples */
+  const TgDataset *alt;    /* optional second mode of the same examples (same n), picked
+                              per example by a fair coin drawn at the start of each epoch */
+  const float     *z1pre;  /* optional (data->n, z1_dim) first-layer products of data;
+                              only with alt == NULL */
+  guint32          z1_dim;
+} TgSource;
+
+typedef struct _TgEpoch TgEpoch;
+
+/* Draws a permutation (and, with alt, the coins) from rng. */
+TgEpoch *tg_epoch_new       (const TgSource *src, guint32 batch, uint64_t *rng);
+void     tg_epoch_free      (TgEpoch *epoch);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgEpoch, tg_epoch_free)
+guint32  tg_epoch_n_batches (const TgEpoch *epoch);
+guint32  tg_epoch_position  (const TgEpoch *epoch);  /* batches already taken */
+/* Fills the next batch: x (batch, dim) if not NULL, z1 (batch, z1_dim) if not NULL and the
+ * source has z1pre, labels. Returns its size, 0 once the epoch is over. */
+guint32  tg_epoch_next      (TgEpoch *epoch, float *x, float *z1, guint8 *labels);
+
+/* Runs a whole epoch of steps (x is gathered only when the method needs it).
+ * cancellable may be NULL. */
+gboolean tg_trainer_run_epoch (TgTrainer *t, const TgSource *src, uint64_t *rng,
+                               GCancellable *cancellable, TgLossInfo *last, GError **error);
+
+G_END_DECLS

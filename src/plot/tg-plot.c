@@ -1,0 +1,1 @@
+/* tg-plot.c — being written */
