@@ -1,1 +1,74 @@
-/* tg-common.c — being written */
+/* tg-common.c — the error domain, the seeded RNG and checked size arithmetic. */
+#include "tg-common.h"
+
+G_DEFINE_QUARK (tg-error-quark, tg_error)
+
+static uint64_t
+splitmix64 (uint64_t *x)
+{
+  uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+uint64_t
+tg_rng_seed (uint64_t seed)
+{
+  uint64_t x = seed;
+  uint64_t s = splitmix64 (&x);
+  return s ? s : 0x2545F4914F6CDD1Dull;
+}
+
+uint64_t
+tg_rng_next (uint64_t *state)
+{
+  /* xorshift64* */
+  uint64_t x = *state;
+  x ^= x >> 12;
+  x ^= x << 25;
+  x ^= x >> 27;
+  *state = x;
+  return x * 0x2545F4914F6CDD1Dull;
+}
+
+float
+tg_rng_uniform (uint64_t *state)
+{
+  return (float) (tg_rng_next (state) >> 40) / 16777216.0f; /* 24 bits: [0, 1) */
+}
+
+uint32_t
+tg_rng_below (uint64_t *state, uint32_t n)
+{
+  /* Lemire's multiply-shift; the bias for n < 2^32 from a 64-bit draw is negligible. */
+  return (uint32_t) (((tg_rng_next (state) >> 32) * (uint64_t) n) >> 32);
+}
+
+void
+tg_rng_shuffle (uint64_t *state, uint32_t *idx, size_t n)
+{
+  for (size_t i = n; i > 1; i--)
+    {
+      uint32_t j = tg_rng_below (state, (uint32_t) i);
+      uint32_t t = idx[i - 1];
+      idx[i - 1] = idx[j];
+      idx[j] = t;
+    }
+}
+
+gboolean
+tg_size_mul (size_t a, size_t b, size_t *out)
+{
+  if (a != 0 && b > SIZE_MAX / a)
+    return FALSE;
+  *out = a * b;
+  return TRUE;
+}
+
+gboolean
+tg_size_mul3 (size_t a, size_t b, size_t c, size_t *out)
+{
+  size_t ab;
+  return tg_size_mul (a, b, &ab) && tg_size_mul (ab, c, out);
+}
