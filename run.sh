@@ -52,7 +52,7 @@ EOF
 have_display() { [[ -n "${DISPLAY:-}" || -n "${WAYLAND_DISPLAY:-}" ]]; }
 
 is_installed() {
-  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
+  [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == *" ok installed" ]]
 }
 
 install_packages() {
@@ -182,11 +182,16 @@ case "$cmd" in
   studio) setup; launch_studio "$@" ;;
   "")
     setup
-    if have_display && [[ -x "$STUDIO" ]]; then launch_studio "${STUDIO_ARGS[@]}"; fi
-    say "no display: reproducing the paper headless into out/"
+    if have_display; then
+      [[ -x "$STUDIO" ]] && launch_studio "${STUDIO_ARGS[@]}"
+      say "taugate-studio was not built: reproducing the paper headless into out/"
+    else
+      say "no display: reproducing the paper headless into out/"
+    fi
     "$CLI" reproduce --data "$MNIST_DIR" --out out
-    say "results: out/results.csv, tables: out/tables/*.tex," \
-      "figure: out/figures/mnist_rotation_accuracy.pdf"
+    say "results: $PWD/out/results.csv"
+    say "tables:  $PWD/out/tables/*.tex"
+    say "figure:  $PWD/out/figures/mnist_rotation_accuracy.pdf"
     ;;
   *) die "unknown command: $cmd (see ./run.sh --help)" ;;
 esac
