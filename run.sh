@@ -21,7 +21,7 @@ XVFB_ARGS=(-a -s "-screen 0 1600x1000x24")
 say() { printf 'run.sh: %s\n' "$*" >&2; }
 die() {
   printf 'run.sh: error: %s\n' "$*" >&2
-  [[ "${cmd:-}" != test ]] || echo "0 passed, 1 failed"  # keep the test summary line
+  [[ "${MODE:-}" != test ]] || echo "0 passed, 1 failed"  # keep the test summary line
   exit 1
 }
 join_lines() { paste -sd ';' | sed 's/;/, /g'; }
@@ -173,8 +173,8 @@ launch_studio() {
   exec "$STUDIO" "$@"
 }
 
-cmd=${1:-}; (($#)) && shift
-case "$cmd" in
+MODE=${1:-}; (($#)) && shift
+case "$MODE" in
   -h|--help|help) usage ;;
   test) run_tests ;;
   reproduce) setup; exec "$CLI" reproduce --data "$MNIST_DIR" "$@" ;;
@@ -193,5 +193,5 @@ case "$cmd" in
     say "tables:  $PWD/out/tables/*.tex"
     say "figure:  $PWD/out/figures/mnist_rotation_accuracy.pdf"
     ;;
-  *) die "unknown command: $cmd (see ./run.sh --help)" ;;
+  *) die "unknown command: $MODE (see ./run.sh --help)" ;;
 esac
