@@ -1,1 +1,247 @@
-/* tg-train.c — being written */
+/* tg-train.c — SGD with momentum over the trainable ranges, one minibatch per call, and the
+ * epochs (permutation, mode coins, batch gathering) that feed it.
+ *
+ * The optimiser is one flat loop over the method's ranges of the parameter block; gradients
+ * and momentum are blocks of the same layout. Not here: threads (the caller's), metrics. */
+#include "tg-train.h"
+
+#include <math.h>
+#include <string.h>
+
+void
+tg_train_config_init (TgTrainConfig *cfg)
+{
+  cfg->lr = 0.01f;
+  cfg->momentum = 0.9f;
+  cfg->lambda = 0.0f;
+  cfg->batch = 256;
+}
+
+struct _TgTrainer {
+  TgModel       *model;      /* borrowed */
+  TgTrainConfig  cfg;
+  TgWorkspace   *ws;
+  float         *grad;       /* same layout as model->params */
+  float         *velocity;   /* same layout */
+  float         *backup;     /* the trainable values before the step, to undo a NaN step */
+  TgRange        ranges[4 * TG_MAX_LINEAR];
+  guint          n_ranges;
+  TgMethod       ranges_for;
+  guint64        steps;
+};
+
+static void
+refresh_ranges (TgTrainer *t)
+{
+  if (t->n_ranges > 0 && t->ranges_for == t->model->method)
+    return;
+  t->n_ranges = tg_model_trainable_ranges (t->model, t->model->method, t->ranges,
+                                           G_N_ELEMENTS (t->ranges));
+  t->ranges_for = t->model->method;
+}
+
+TgTrainer *
+tg_trainer_new (TgModel *model, const TgTrainConfig *cfg)
+{
+  TgTrainer *t = g_new0 (TgTrainer, 1);
+  t->model = model;
+  t->cfg = *cfg;
+  if (t->cfg.batch == 0)
+    t->cfg.batch = 256;
+  t->ws = tg_workspace_new (model, t->cfg.batch);
+  t->grad = g_new0 (float, model->n_params);
+  t->velocity = g_new0 (float, model->n_params);
+  t->backup = g_new0 (float, model->n_params);
+  refresh_ranges (t);
+  return t;
+}
+
+void
+tg_trainer_free (TgTrainer *t)
+{
+  if (t == NULL)
+    return;
+  tg_workspace_free (t->ws);
+  g_free (t->grad);
+  g_free (t->velocity);
+  g_free (t->backup);
+  g_free (t);
+}
+
+void     tg_trainer_set_lr        (TgTrainer *t, float lr)     { t->cfg.lr = lr; }
+void     tg_trainer_set_lambda    (TgTrainer *t, float lambda) { t->cfg.lambda = lambda; }
+void     tg_trainer_set_sharpness (TgTrainer *t, float s)      { if (s > 0.0f) t->model->sharpness = s; }
+float    tg_trainer_get_lr        (const TgTrainer *t)         { return t->cfg.lr; }
+float    tg_trainer_get_lambda    (const TgTrainer *t)         { return t->cfg.lambda; }
+guint64  tg_trainer_get_steps     (const TgTrainer *t)         { return t->steps; }
+TgModel *tg_trainer_get_model     (TgTrainer *t)               { return t->model; }
+TgWorkspace *tg_trainer_get_workspace (TgTrainer *t)           { return t->ws; }
+
+gboolean
+tg_trainer_step (TgTrainer *t, const float *x, const float *z1pre, const guint8 *y, guint32 n,
+                 TgLossInfo *info, GError **error)
+{
+  TgModel *m = t->model;
+  TgLossInfo local;
+  if (info == NULL)
+    info = &local;
+  g_return_val_if_fail (n > 0 && n <= t->cfg.batch, FALSE);
+
+  refresh_ranges (t);
+  gboolean hard = m->hard_gates;
+  m->hard_gates = FALSE; /* training is always through the soft gate */
+  tg_model_forward (m, t->ws, x, z1pre, n);
+  tg_model_loss (m, t->ws, y, n, t->cfg.lambda, info);
+  m->hard_gates = hard;
+  if (!isfinite (info->loss))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_DIVERGED,
+                   "the loss became %s at step %" G_GUINT64_FORMAT " (lr %.3g, s %.3g, lambda %.3g);"
+                   " lower the learning rate or the sharpness",
+                   isnan (info->loss) ? "NaN" : "infinite", t->steps + 1, t->cfg.lr,
+                   m->sharpness, t->cfg.lambda);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < t->n_ranges; i++)
+    memset (t->grad + t->ranges[i].offset, 0, t->ranges[i].length * sizeof (float));
+  tg_model_backward (m, t->ws, x, n, t->cfg.lambda, t->grad);
+
+  /* PyTorch's SGD: v = mu v + g;  p -= lr v */
+  const float lr = t->cfg.lr, mu = t->cfg.momentum;
+  gboolean finite = TRUE;
+  for (guint i = 0; i < t->n_ranges; i++)
+    {
+      size_t off = t->ranges[i].offset, len = t->ranges[i].length;
+      float *p = m->params + off, *v = t->velocity + off, *g = t->grad + off, *b = t->backup + off;
+      memcpy (b, p, len * sizeof (float));
+      for (size_t k = 0; k < len; k++)
+        {
+          v[k] = mu * v[k] + g[k];
+          p[k] -= lr * v[k];
+        }
+      for (size_t k = 0; k < len && finite; k++)
+        finite = isfinite (p[k]);
+    }
+  if (!finite)
+    {
+      for (guint i = 0; i < t->n_ranges; i++)
+        memcpy (m->params + t->ranges[i].offset, t->backup + t->ranges[i].offset,
+                t->ranges[i].length * sizeof (float));
+      g_set_error (error, TG_ERROR, TG_ERROR_DIVERGED,
+                   "a parameter became infinite or NaN at step %" G_GUINT64_FORMAT
+                   " (lr %.3g, s %.3g); lower the learning rate or the sharpness",
+                   t->steps + 1, t->cfg.lr, m->sharpness);
+      return FALSE;
+    }
+  t->steps++;
+  return TRUE;
+}
+
+/* --- epochs --------------------------------------------------------------------------- */
+
+struct _TgEpoch {
+  TgSource  src;
+  guint32   batch;
+  guint32   n;
+  guint32  *order;
+  guint8   *coins;    /* with alt: 1 = take the example from alt */
+  guint32   next;     /* position in order */
+  guint32   taken;    /* batches */
+};
+
+TgEpoch *
+tg_epoch_new (const TgSource *src, guint32 batch, uint64_t *rng)
+{
+  TgEpoch *e = g_new0 (TgEpoch, 1);
+  e->src = *src;
+  e->batch = batch > 0 ? batch : 256;
+  e->n = src->data->n;
+  e->order = g_new (guint32, e->n);
+  for (guint32 i = 0; i < e->n; i++)
+    e->order[i] = i;
+  tg_rng_shuffle (rng, e->order, e->n);
+  if (src->alt != NULL)
+    {
+      g_return_val_if_fail (src->alt->n == e->n && src->alt->dim == src->data->dim, e);
+      e->coins = g_new (guint8, e->n);
+      tg_mixture_coins (rng, e->coins, e->n);
+    }
+  return e;
+}
+
+void
+tg_epoch_free (TgEpoch *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->order);
+  g_free (e->coins);
+  g_free (e);
+}
+
+guint32 tg_epoch_n_batches (const TgEpoch *e) { return (e->n + e->batch - 1) / e->batch; }
+guint32 tg_epoch_position  (const TgEpoch *e) { return e->taken; }
+
+guint32
+tg_epoch_next (TgEpoch *e, float *x, float *z1, guint8 *labels)
+{
+  if (e->next >= e->n)
+    return 0;
+  guint32 count = MIN (e->batch, e->n - e->next);
+  const guint32 *idx = e->order + e->next;
+  const TgDataset *data = e->src.data;
+
+  if (e->coins == NULL)
+    {
+      if (x != NULL)
+        tg_dataset_gather (data, idx, 0, count, x, labels);
+      else
+        for (guint32 i = 0; i < count; i++)
+          labels[i] = data->labels[idx[i]];
+    }
+  else
+    for (guint32 i = 0; i < count; i++)
+      {
+        const TgDataset *from = e->coins[idx[i]] ? e->src.alt : data;
+        if (x != NULL)
+          tg_dataset_gather (from, &idx[i], 0, 1, x + (size_t) i * data->dim, &labels[i]);
+        else
+          labels[i] = from->labels[idx[i]];
+      }
+
+  if (z1 != NULL && e->src.z1pre != NULL && e->coins == NULL)
+    for (guint32 i = 0; i < count; i++)
+      memcpy (z1 + (size_t) i * e->src.z1_dim, e->src.z1pre + (size_t) idx[i] * e->src.z1_dim,
+              e->src.z1_dim * sizeof (float));
+
+  e->next += count;
+  e->taken++;
+  return count;
+}
+
+gboolean
+tg_trainer_run_epoch (TgTrainer *t, const TgSource *src, uint64_t *rng,
+                      GCancellable *cancellable, TgLossInfo *last, GError **error)
+{
+  TgModel *m = t->model;
+  gboolean use_z1 = src->z1pre != NULL && src->alt == NULL && m->method != TG_METHOD_FULL;
+  gboolean need_x = !use_z1 || tg_method_info (m->method)->lora;
+  g_autoptr (TgEpoch) epoch = tg_epoch_new (src, t->cfg.batch, rng);
+  g_autofree float *x = need_x ? g_new (float, (size_t) t->cfg.batch * src->data->dim) : NULL;
+  g_autofree float *z1 = use_z1 ? g_new (float, (size_t) t->cfg.batch * src->z1_dim) : NULL;
+  g_autofree guint8 *y = g_new (guint8, t->cfg.batch);
+  guint32 n;
+
+  if (m->method == TG_METHOD_FROZEN)
+    return TRUE; /* nothing trains: the epoch would change nothing */
+
+  while ((n = tg_epoch_next (epoch, x, z1, y)) > 0)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (!tg_trainer_step (t, x, z1, y, n, last, error))
+        return FALSE;
+    }
+  return TRUE;
+}
