@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib.h>
+#include <gio/gio.h>
 #include <stdint.h>
 #include <stddef.h>
 
