@@ -1,1 +1,648 @@
-/* tg-report.c — being written */
+/* tg-report.c — the paper pipeline's outputs: results.csv, overlap.csv, Tables 1-3 as LaTeX
+ * and Table 1 as plain text, always with the paper's published numbers beside ours.
+ *
+ * Numbers are written with g_ascii_formatd, so a window running under a locale with a
+ * decimal comma still writes "0.850000", and identical results give identical bytes.
+ * Not here: running anything; this file only reads TgExperimentResults. */
+#include "tg-report.h"
+
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+/* --- the paper's numbers (its Tables 1-3, mean ± std over 3 seeds) --------------------- */
+
+static const TgPaperRow paper_rows[] = {
+  { TG_METHOD_FROZEN,   0,      0.832, 0.017, 0.833, 0.016, NAN  },
+  { TG_METHOD_BITFIT,   266,    0.851, 0.005, 0.852, 0.009, NAN  },
+  { TG_METHOD_TAUGATE,  512,    0.850, 0.006, 0.850, 0.010, 0.28 },
+  { TG_METHOD_GAINONLY, 256,    0.850, 0.005, 0.849, 0.010, NAN  },
+  { TG_METHOD_TAUONLY,  256,    0.833, 0.017, 0.833, 0.015, NAN  },
+  { TG_METHOD_LORA,     10448,  0.855, 0.006, 0.864, 0.005, NAN  },
+  { TG_METHOD_FULL,     118282, 0.783, 0.007, 0.887, 0.005, NAN  },
+};
+
+const double tg_paper_jaccard[3][2] = {
+  { 1.000, 0.000 }, /* hidden 1 */
+  { 0.833, 0.289 }, /* hidden 2 */
+  { 0.917, 0.144 }, /* average */
+};
+
+#define PAPER_ANGLE 45.0
+
+const TgPaperRow *
+tg_paper_row (TgMethod method)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (paper_rows); i++)
+    if (paper_rows[i].method == method)
+      return &paper_rows[i];
+  return NULL;
+}
+
+/* --- statistics ------------------------------------------------------------------------- */
+
+void
+tg_mean_std (const double *v, guint n, double *mean, double *std)
+{
+  double m = 0.0, s = 0.0;
+  for (guint i = 0; i < n; i++)
+    m += v[i];
+  if (n > 0)
+    m /= n;
+  if (n >= 2)
+    {
+      for (guint i = 0; i < n; i++)
+        s += (v[i] - m) * (v[i] - m);
+      s = sqrt (s / (n - 1));
+    }
+  if (mean != NULL)
+    *mean = m;
+  if (std != NULL)
+    *std = s;
+}
+
+static gboolean
+is_paper_row (const TgExperimentResults *res, const TgRunResult *r)
+{
+  return fabs (r->target_angle - res->config.angle) < 1e-9;
+}
+
+gboolean
+tg_report_summarise (const TgExperimentResults *res, TgMethod method, TgMethodSummary *out)
+{
+  g_return_val_if_fail (res != NULL && out != NULL, FALSE);
+  memset (out, 0, sizeof *out);
+  out->method = method;
+  if (res->runs == NULL)
+    return FALSE;
+
+  guint len = res->runs->len;
+  g_autofree double *a0 = g_new (double, MAX (len, 1));
+  g_autofree double *ar = g_new (double, MAX (len, 1));
+  g_autofree double *h0 = g_new (double, MAX (len, 1));
+  g_autofree double *hr = g_new (double, MAX (len, 1));
+  g_autofree double *ha = g_new (double, MAX (len, 1));
+  guint n = 0, nh = 0;
+  for (guint i = 0; i < len; i++)
+    {
+      const TgRunResult *r = &g_array_index (res->runs, TgRunResult, i);
+      if (r->method != method || !is_paper_row (res, r))
+        continue;
+      if (n == 0)
+        out->params = r->params;
+      a0[n] = r->acc0;
+      ar[n] = r->acc_rot;
+      h0[n] = r->acc0_hard;
+      hr[n] = r->acc_rot_hard;
+      n++;
+      if (!isnan (r->high_act))
+        ha[nh++] = r->high_act;
+    }
+  if (n == 0)
+    return FALSE;
+  out->n = n;
+  tg_mean_std (a0, n, &out->acc0, &out->acc0_std);
+  tg_mean_std (ar, n, &out->acc_rot, &out->acc_rot_std);
+  tg_mean_std (h0, n, &out->acc0_hard, NULL);
+  tg_mean_std (hr, n, &out->acc_rot_hard, NULL);
+  if (nh > 0)
+    tg_mean_std (ha, nh, &out->high_act, &out->high_act_std);
+  else
+    out->high_act = out->high_act_std = NAN;
+  return TRUE;
+}
+
+/* --- formatting helpers ------------------------------------------------------------------ */
+
+static void
+append_num (GString *s, const char *fmt, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append (s, g_ascii_formatd (buf, sizeof buf, fmt, v));
+}
+
+/* A number as a new string in the "C" locale: "%.3f", "%g". */
+static char *
+num (const char *fmt, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  return g_strdup (g_ascii_formatd (buf, sizeof buf, fmt, v));
+}
+
+static void
+csv_num (GString *s, double v)
+{
+  g_string_append_c (s, ',');
+  if (!isnan (v))
+    append_num (s, "%.6f", v);
+}
+
+/* "$0.850 \pm 0.006$" */
+static void
+tex_pm (GString *s, double mean, double std)
+{
+  g_string_append_c (s, '$');
+  append_num (s, "%.3f", mean);
+  g_string_append (s, " \\pm ");
+  append_num (s, "%.3f", std);
+  g_string_append_c (s, '$');
+}
+
+static const char *
+tex_label (TgMethod m)
+{
+  switch (m)
+    {
+    case TG_METHOD_FROZEN:   return "Frozen (no adapt)";
+    case TG_METHOD_BITFIT:   return "BitFit (bias-only)";
+    case TG_METHOD_TAUGATE:  return "TauGate (threshold tuning)";
+    case TG_METHOD_GAINONLY: return "GainOnly (activation scales)";
+    case TG_METHOD_TAUONLY:  return "TauOnly (thresholds)";
+    case TG_METHOD_LORA:     return "LoRA";
+    case TG_METHOD_FULL:     return "Full FT";
+    default:                 return "?";
+    }
+}
+
+static const char *
+text_label (TgMethod m)
+{
+  switch (m)
+    {
+    case TG_METHOD_FROZEN:   return "Frozen";
+    case TG_METHOD_BITFIT:   return "BitFit";
+    case TG_METHOD_TAUGATE:  return "TauGate";
+    case TG_METHOD_GAINONLY: return "GainOnly";
+    case TG_METHOD_TAUONLY:  return "TauOnly";
+    case TG_METHOD_LORA:     return "LoRA";
+    case TG_METHOD_FULL:     return "Full FT";
+    default:                 return "?";
+    }
+}
+
+static void
+tex_method (GString *s, const TgExperimentResults *res, TgMethod m)
+{
+  g_string_append (s, tex_label (m));
+  if (m == TG_METHOD_LORA)
+    g_string_append_printf (s, " ($r=%u$)", res->config.lora_rank);
+}
+
+/* Our trainable count; the paper's beside it only where they differ. */
+static void
+tex_params (GString *s, const TgMethodSummary *ours, const TgPaperRow *paper)
+{
+  g_string_append_printf (s, "%zu", ours->params);
+  if (paper != NULL && paper->params != ours->params)
+    g_string_append_printf (s, " (paper %zu)", paper->params);
+}
+
+/* The settings the numbers were made with, for captions. */
+static void
+tex_settings (GString *s, const TgExperimentConfig *c)
+{
+  g_autofree char *lr = num ("%g", c->lr);
+  g_autofree char *mom = num ("%g", c->momentum);
+  g_autofree char *sh = num ("%g", c->sharpness);
+  g_autofree char *lam = num ("%g", c->lambda);
+  g_autofree char *alpha = num ("%g", c->lora_alpha);
+  g_string_append_printf (s,
+      "Ours: mean $\\pm$ sample std over %u seed%s (%" G_GUINT64_FORMAT "--%" G_GUINT64_FORMAT
+      "); foundation %u epoch%s on the 50/50 mixture, then %u adaptation epoch%s; "
+      "SGD lr %s, momentum %s, batch %u; TauGate $s = %s$, $\\lambda = %s$; "
+      "LoRA $r = %u$, $\\alpha = %s$; hidden layers %u $\\times$ %u",
+      c->seeds, c->seeds == 1 ? "" : "s", c->seed0, c->seed0 + (c->seeds ? c->seeds - 1 : 0),
+      c->foundation_epochs, c->foundation_epochs == 1 ? "" : "s",
+      c->adapt_epochs, c->adapt_epochs == 1 ? "" : "s",
+      lr, mom, c->batch, sh, lam, c->lora_rank, alpha, c->n_hidden, c->width);
+  if (c->train_limit > 0)
+    g_string_append_printf (s, "; first %u training images", c->train_limit);
+  if (c->test_limit > 0)
+    g_string_append_printf (s, "; first %u test images", c->test_limit);
+  g_string_append (s, ". Paper: its published numbers (3 seeds, $45^\\circ$).");
+}
+
+static void
+tex_begin (GString *s, const char *what, const char *columns)
+{
+  g_string_append_printf (s,
+      "%% %s — written by taugate; ours beside the paper's published numbers.\n"
+      "%% Needs \\usepackage{booktabs} (\\toprule, \\midrule, \\cmidrule, \\bottomrule).\n"
+      "\\begin{table}[t]\n"
+      "\\centering\n"
+      "\\small\n",
+      what);
+  g_string_append_printf (s, "\\begin{tabular}{%s}\n\\toprule\n", columns);
+}
+
+static void
+tex_end (GString *s, const char *caption, const char *label)
+{
+  g_string_append_printf (s,
+      "\\bottomrule\n"
+      "\\end{tabular}\n"
+      "\\caption{%s}\n"
+      "\\label{%s}\n"
+      "\\end{table}\n", caption, label);
+}
+
+/* --- results.csv / overlap.csv ------------------------------------------------------------ */
+
+char *
+tg_report_csv (const TgExperimentResults *res)
+{
+  g_return_val_if_fail (res != NULL, NULL);
+  GString *s = g_string_new ("seed_index,seed,method,target_angle,trainable_params,"
+                             "acc_0,acc_rot,acc_0_hard,acc_rot_hard,high_act_frac,final_loss\n");
+  for (guint i = 0; res->runs != NULL && i < res->runs->len; i++)
+    {
+      const TgRunResult *r = &g_array_index (res->runs, TgRunResult, i);
+      const TgMethodInfo *info = tg_method_info (r->method);
+      g_string_append_printf (s, "%u,%" G_GUINT64_FORMAT ",%s", r->seed_index, r->seed,
+                              info != NULL ? info->id : "?");
+      csv_num (s, r->target_angle);
+      g_string_append_printf (s, ",%zu", r->params);
+      csv_num (s, r->acc0);
+      csv_num (s, r->acc_rot);
+      csv_num (s, r->acc0_hard);
+      csv_num (s, r->acc_rot_hard);
+      csv_num (s, r->high_act);
+      csv_num (s, r->final_loss);
+      g_string_append_c (s, '\n');
+    }
+  return g_string_free (s, FALSE);
+}
+
+char *
+tg_report_overlap_csv (const TgExperimentResults *res)
+{
+  g_return_val_if_fail (res != NULL, NULL);
+  GString *s = g_string_new ("seed_index,layer,jaccard,on_0,on_rot\n");
+  for (guint i = 0; res->overlaps != NULL && i < res->overlaps->len; i++)
+    {
+      const TgOverlapResult *o = &g_array_index (res->overlaps, TgOverlapResult, i);
+      for (guint l = 0; l < MIN (o->n_layers, TG_MAX_LINEAR); l++)
+        {
+          g_string_append_printf (s, "%u,%u", o->seed_index, l);
+          csv_num (s, o->jaccard[l]);
+          g_string_append_printf (s, ",%u,%u\n", o->on0[l], o->on_rot[l]);
+        }
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* --- Tables 1 and 2 ------------------------------------------------------------------------ */
+
+static char *
+accuracy_table_tex (const TgExperimentResults *res, const TgMethod *methods, guint n_methods,
+                    gboolean high_act, const char *what, const char *title, const char *label)
+{
+  const TgExperimentConfig *c = &res->config;
+  g_autofree char *angle = num ("%g", c->angle);
+  gboolean same_angle = fabs (c->angle - PAPER_ANGLE) < 1e-9;
+  GString *s = g_string_new (NULL);
+
+  tex_begin (s, what, high_act ? "lrcccccc" : "lrcccc");
+  g_string_append_printf (s,
+      " & & \\multicolumn{2}{c}{Acc ($0^\\circ$)} & \\multicolumn{2}{c}{Acc ($%s^\\circ$)}",
+      angle);
+  if (high_act)
+    g_string_append (s, " & \\multicolumn{2}{c}{High-act frac}");
+  g_string_append (s, " \\\\\n\\cmidrule(lr){3-4} \\cmidrule(lr){5-6}");
+  if (high_act)
+    g_string_append (s, " \\cmidrule(lr){7-8}");
+  g_string_append_printf (s, "\nMethod & Trainable params & ours & paper & ours & %s",
+                          same_angle ? "paper" : "paper ($45^\\circ$)");
+  if (high_act)
+    g_string_append (s, " & ours & paper");
+  g_string_append (s, " \\\\\n\\midrule\n");
+
+  for (guint i = 0; i < n_methods; i++)
+    {
+      TgMethodSummary sum;
+      if (!tg_report_summarise (res, methods[i], &sum))
+        continue;
+      const TgPaperRow *p = tg_paper_row (methods[i]);
+      tex_method (s, res, methods[i]);
+      g_string_append (s, " & ");
+      tex_params (s, &sum, p);
+      g_string_append (s, " & ");
+      tex_pm (s, sum.acc0, sum.acc0_std);
+      g_string_append (s, " & ");
+      if (p) tex_pm (s, p->acc0, p->acc0_std); else g_string_append (s, "--");
+      g_string_append (s, " & ");
+      tex_pm (s, sum.acc_rot, sum.acc_rot_std);
+      g_string_append (s, " & ");
+      if (p) tex_pm (s, p->acc_rot, p->acc_rot_std); else g_string_append (s, "--");
+      if (high_act)
+        {
+          g_string_append (s, " & ");
+          if (!isnan (sum.high_act))
+            tex_pm (s, sum.high_act, sum.high_act_std);
+          else
+            g_string_append (s, "--");
+          g_string_append (s, " & ");
+          if (p && !isnan (p->high_act))
+            append_num (s, "%.2f", p->high_act);
+          else
+            g_string_append (s, "--");
+        }
+      g_string_append (s, " \\\\\n");
+    }
+
+  GString *cap = g_string_new (title);
+  g_string_append_c (cap, ' ');
+  tex_settings (cap, c);
+  if (high_act)
+    {
+      g_autofree char *thr = num ("%g", c->on_threshold);
+      g_string_append_printf (cap, " High-act frac: fraction of gate values $> %s$ on %u "
+                              "training images of the target mode, averaged over the hidden "
+                              "layers.", thr, c->high_act_samples);
+    }
+  tex_end (s, cap->str, label);
+  g_string_free (cap, TRUE);
+  return g_string_free (s, FALSE);
+}
+
+char *
+tg_report_table1_tex (const TgExperimentResults *res)
+{
+  g_return_val_if_fail (res != NULL, NULL);
+  static const TgMethod methods[] = { TG_METHOD_FROZEN, TG_METHOD_BITFIT, TG_METHOD_TAUGATE,
+                                      TG_METHOD_LORA, TG_METHOD_FULL };
+  g_autofree char *angle = num ("%g", res->config.angle);
+  g_autofree char *title = g_strdup_printf (
+      "Mode specialization on MNIST ($0^\\circ$) vs rotated MNIST ($%s^\\circ$): a frozen "
+      "MLP foundation specialized to the rotated mode; ours beside the paper's Table 1.", angle);
+  return accuracy_table_tex (res, methods, G_N_ELEMENTS (methods), TRUE,
+                             "Table 1: mode specialization, MNIST 0 vs rotated",
+                             title, "tab:mnist_rotation_results");
+}
+
+char *
+tg_report_table2_tex (const TgExperimentResults *res)
+{
+  g_return_val_if_fail (res != NULL, NULL);
+  static const TgMethod methods[] = { TG_METHOD_FROZEN, TG_METHOD_GAINONLY, TG_METHOD_TAUONLY,
+                                      TG_METHOD_TAUGATE, TG_METHOD_BITFIT, TG_METHOD_LORA };
+  return accuracy_table_tex (res, methods, G_N_ELEMENTS (methods), FALSE,
+                             "Table 2: ablations of activation-space adaptation",
+                             "Ablations on activation-space adaptation components; ours "
+                             "beside the paper's Table 2.",
+                             "tab:mnist_rotation_ablations");
+}
+
+/* --- Table 3 -------------------------------------------------------------------------------- */
+
+typedef struct {
+  guint  n_layers;
+  guint  n[TG_MAX_LINEAR];
+  double mean[TG_MAX_LINEAR], std[TG_MAX_LINEAR];
+  double on0[TG_MAX_LINEAR], on_rot[TG_MAX_LINEAR];
+  guint  n_avg;
+  double avg, avg_std;
+} OverlapSummary;
+
+static void
+summarise_overlaps (const TgExperimentResults *res, OverlapSummary *out)
+{
+  memset (out, 0, sizeof *out);
+  guint len = res->overlaps != NULL ? res->overlaps->len : 0;
+  g_autofree double *v = g_new (double, MAX (len, 1));
+  g_autofree double *avg = g_new (double, MAX (len, 1));
+  for (guint i = 0; i < len; i++)
+    {
+      const TgOverlapResult *o = &g_array_index (res->overlaps, TgOverlapResult, i);
+      out->n_layers = MAX (out->n_layers, MIN (o->n_layers, TG_MAX_LINEAR));
+    }
+  for (guint l = 0; l < out->n_layers; l++)
+    {
+      guint n = 0;
+      double on0 = 0, onr = 0;
+      for (guint i = 0; i < len; i++)
+        {
+          const TgOverlapResult *o = &g_array_index (res->overlaps, TgOverlapResult, i);
+          if (l < o->n_layers)
+            {
+              v[n++] = o->jaccard[l];
+              on0 += o->on0[l];
+              onr += o->on_rot[l];
+            }
+        }
+      out->n[l] = n;
+      tg_mean_std (v, n, &out->mean[l], &out->std[l]);
+      out->on0[l] = n ? on0 / n : 0;
+      out->on_rot[l] = n ? onr / n : 0;
+    }
+  /* Average: over the layers of each seed first, then mean ± std over seeds. */
+  guint na = 0;
+  for (guint i = 0; i < len; i++)
+    {
+      const TgOverlapResult *o = &g_array_index (res->overlaps, TgOverlapResult, i);
+      guint nl = MIN (o->n_layers, TG_MAX_LINEAR);
+      if (nl == 0)
+        continue;
+      tg_mean_std (o->jaccard, nl, &avg[na], NULL);
+      na++;
+    }
+  out->n_avg = na;
+  tg_mean_std (avg, na, &out->avg, &out->avg_std);
+}
+
+char *
+tg_report_table3_tex (const TgExperimentResults *res)
+{
+  g_return_val_if_fail (res != NULL, NULL);
+  const TgExperimentConfig *c = &res->config;
+  OverlapSummary o;
+  summarise_overlaps (res, &o);
+  g_autofree char *angle = num ("%g", c->angle);
+  g_autofree char *thr = num ("%g", c->on_threshold);
+  GString *s = g_string_new (NULL);
+
+  tex_begin (s, "Table 3: gate-mask overlap of 0- and rotation-specialized TauGate",
+             "lccc");
+  g_string_append_printf (s,
+      " & \\multicolumn{2}{c}{Jaccard} & Units on, ours \\\\\n"
+      "\\cmidrule(lr){2-3}\n"
+      "Layer & ours & paper & ($0^\\circ$ / $%s^\\circ$) \\\\\n"
+      "\\midrule\n", angle);
+  guint rows = MAX (o.n_layers, 2u);
+  for (guint l = 0; l < rows; l++)
+    {
+      g_string_append_printf (s, "Hidden %u & ", l + 1);
+      if (l < o.n_layers && o.n[l] > 0)
+        tex_pm (s, o.mean[l], o.std[l]);
+      else
+        g_string_append (s, "--");
+      g_string_append (s, " & ");
+      if (l < 2)
+        tex_pm (s, tg_paper_jaccard[l][0], tg_paper_jaccard[l][1]);
+      else
+        g_string_append (s, "--");
+      g_string_append (s, " & ");
+      if (l < o.n_layers && o.n[l] > 0)
+        {
+          append_num (s, "%.1f", o.on0[l]);
+          g_string_append (s, " / ");
+          append_num (s, "%.1f", o.on_rot[l]);
+        }
+      else
+        g_string_append (s, "--");
+      g_string_append (s, " \\\\\n");
+    }
+  g_string_append (s, "\\midrule\nAverage & ");
+  if (o.n_avg > 0)
+    tex_pm (s, o.avg, o.avg_std);
+  else
+    g_string_append (s, "--");
+  g_string_append (s, " & ");
+  tex_pm (s, tg_paper_jaccard[2][0], tg_paper_jaccard[2][1]);
+  g_string_append (s, " & \\\\\n");
+
+  GString *cap = g_string_new (NULL);
+  g_string_append_printf (cap,
+      "Gate-mask similarity between $0^\\circ$-specialized and $%s^\\circ$-specialized "
+      "TauGate models from the same foundation (Jaccard of the units whose mean gate over "
+      "their own mode's test set is $> %s$; 1 when both sets are empty). Average: over the "
+      "layers of each seed, then mean $\\pm$ std over seeds. ", angle, thr);
+  tex_settings (cap, c);
+  tex_end (s, cap->str, "tab:taugate_overlap");
+  g_string_free (cap, TRUE);
+  return g_string_free (s, FALSE);
+}
+
+/* --- Table 1 as text ------------------------------------------------------------------------ */
+
+/* Appends str padded with spaces to width columns (UTF-8 characters, not bytes). */
+static void
+pad (GString *s, const char *str, guint width, gboolean right)
+{
+  glong len = g_utf8_strlen (str, -1);
+  guint fill = len < (glong) width ? width - (guint) len : 0;
+  if (right)
+    for (guint i = 0; i < fill; i++)
+      g_string_append_c (s, ' ');
+  g_string_append (s, str);
+  if (!right)
+    for (guint i = 0; i < fill; i++)
+      g_string_append_c (s, ' ');
+}
+
+static char *
+text_pm (double mean, double std)
+{
+  g_autofree char *m = num ("%.3f", mean);
+  g_autofree char *d = num ("%.3f", std);
+  return g_strdup_printf ("%s ± %s", m, d);
+}
+
+char *
+tg_report_table1_text (const TgExperimentResults *res)
+{
+  g_return_val_if_fail (res != NULL, NULL);
+  const TgExperimentConfig *c = &res->config;
+  g_autofree char *angle = num ("%g", c->angle);
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s,
+      "MNIST 0° vs rotated %s°: mean ± std over %u seed%s (ours) beside the paper's "
+      "Table 1 (3 seeds, 45°)\n", angle, c->seeds, c->seeds == 1 ? "" : "s");
+
+  g_autofree char *h0o = g_strdup ("acc 0° (ours)");
+  g_autofree char *hro = g_strdup_printf ("acc %s° (ours)", angle);
+  g_autofree char *hrp = g_strdup ("acc 45° (paper)");
+  pad (s, "method", 10, FALSE);
+  pad (s, "params", 8, TRUE);
+  g_string_append (s, "   ");
+  pad (s, h0o, 17, FALSE);
+  pad (s, "acc 0° (paper)", 17, FALSE);
+  pad (s, hro, 17, FALSE);
+  pad (s, hrp, 17, FALSE);
+  g_string_append (s, "high-act (ours/paper)\n");
+
+  GString *params_note = g_string_new (NULL);
+  for (guint m = 0; m < TG_N_METHODS; m++)
+    {
+      TgMethodSummary sum;
+      gboolean have = tg_report_summarise (res, m, &sum);
+      const TgPaperRow *p = tg_paper_row (m);
+      g_autofree char *label = m == TG_METHOD_LORA
+                               ? g_strdup_printf ("LoRA r=%u", c->lora_rank)
+                               : g_strdup (text_label (m));
+      g_autofree char *params = have ? g_strdup_printf ("%zu", sum.params) : g_strdup ("—");
+      g_autofree char *a0 = have ? text_pm (sum.acc0, sum.acc0_std) : g_strdup ("—");
+      g_autofree char *ar = have ? text_pm (sum.acc_rot, sum.acc_rot_std) : g_strdup ("—");
+      g_autofree char *p0 = p ? text_pm (p->acc0, p->acc0_std) : g_strdup ("—");
+      g_autofree char *pr = p ? text_pm (p->acc_rot, p->acc_rot_std) : g_strdup ("—");
+      g_autofree char *ho = have && !isnan (sum.high_act) ? num ("%.3f", sum.high_act)
+                                                          : g_strdup ("—");
+      g_autofree char *hp = p && !isnan (p->high_act) ? num ("%.2f", p->high_act)
+                                                      : g_strdup ("—");
+      pad (s, label, 10, FALSE);
+      pad (s, params, 8, TRUE);
+      g_string_append (s, "   ");
+      pad (s, a0, 17, FALSE);
+      pad (s, p0, 17, FALSE);
+      pad (s, ar, 17, FALSE);
+      pad (s, pr, 17, FALSE);
+      g_string_append_printf (s, "%s / %s\n", ho, hp);
+      if (have && p != NULL && p->params != sum.params)
+        g_string_append_printf (params_note, "%s%s %zu (paper %zu)",
+                                params_note->len ? ", " : "", label, sum.params, p->params);
+    }
+  if (params_note->len > 0)
+    g_string_append_printf (s, "trainable params differ from the paper's: %s\n",
+                            params_note->str);
+  g_string_free (params_note, TRUE);
+  if (res->foundation_acc0 > 0 || res->foundation_acc_rot > 0)
+    {
+      g_autofree char *f0 = num ("%.3f", res->foundation_acc0);
+      g_autofree char *fr = num ("%.3f", res->foundation_acc_rot);
+      g_string_append_printf (s, "foundation of seed 0: acc 0° %s, acc %s° %s\n", f0, angle, fr);
+    }
+  return g_string_free (s, FALSE);
+}
+
+/* --- writing --------------------------------------------------------------------------------- */
+
+static gboolean
+write_text (const char *dir, const char *name, char *contents, GError **error)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *owned = contents;
+  g_autoptr(GError) local = NULL;
+  if (!g_file_set_contents (path, owned, -1, &local))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "could not write %s: %s", path, local->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+make_dir (const char *path, GError **error)
+{
+  if (g_mkdir_with_parents (path, 0755) != 0)
+    {
+      int e = errno;
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "could not create directory %s: %s",
+                   path, g_strerror (e));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+tg_report_write_all (const TgExperimentResults *res, const char *out_dir, GError **error)
+{
+  g_return_val_if_fail (res != NULL && out_dir != NULL, FALSE);
+  g_autofree char *tables = g_build_filename (out_dir, "tables", NULL);
+  return make_dir (out_dir, error)
+         && make_dir (tables, error)
+         && write_text (out_dir, "results.csv", tg_report_csv (res), error)
+         && write_text (out_dir, "overlap.csv", tg_report_overlap_csv (res), error)
+         && write_text (tables, "mnist_rotation_results.tex", tg_report_table1_tex (res), error)
+         && write_text (tables, "mnist_rotation_ablations.tex", tg_report_table2_tex (res), error)
+         && write_text (tables, "taugate_overlap.tex", tg_report_table3_tex (res), error);
+}

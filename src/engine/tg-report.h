@@ -30,13 +30,18 @@ typedef struct {
 gboolean tg_report_summarise (const TgExperimentResults *res, TgMethod method,
                               TgMethodSummary *out);
 
+/* results.csv: one row per run, fixed precision (%.6f, "C" locale), empty fields for NaN,
+ * so identical results give identical bytes. */
 char    *tg_report_csv          (const TgExperimentResults *res);
+/* overlap.csv: seed_index,layer,jaccard,on_0,on_rot — one row per seed and hidden layer. */
+char    *tg_report_overlap_csv  (const TgExperimentResults *res);
 char    *tg_report_table1_tex   (const TgExperimentResults *res);
 char    *tg_report_table2_tex   (const TgExperimentResults *res);
 char    *tg_report_table3_tex   (const TgExperimentResults *res);
 char    *tg_report_table1_text  (const TgExperimentResults *res);
 
-/* Writes results.csv and tables/*.tex under out_dir (made if missing), atomically. */
+/* Writes results.csv, overlap.csv and tables/<table>.tex under out_dir (made if
+ * missing), each written atomically. */
 gboolean tg_report_write_all (const TgExperimentResults *res, const char *out_dir,
                               GError **error);
 
