@@ -1,0 +1,211 @@
+/* tg-plot-bars.c — the paper's Figure 1: grouped bars per method, one bar per series
+ * (0 deg, 45 deg), +- std error bars, the paper's means as hollow diamonds. */
+#include "tg-plot-private.h"
+
+#include <math.h>
+
+static double
+value_at (const double *v, guint i)
+{
+  return v != NULL ? v[i] : NAN;
+}
+
+typedef enum { LABELS_FLAT, LABELS_WRAPPED, LABELS_ROTATED } LabelMode;
+
+#define ROTATION (-G_PI / 6)   /* 30 degrees, reading up to the right */
+
+void
+tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
+              const TgPlotStyle *st)
+{
+  guint ng = data != NULL ? data->n_groups : 0;
+  guint ns = data != NULL ? MIN (data->n_series, 8u) : 0;
+  gboolean any = FALSE, any_ref = FALSE;
+  double lo = G_MAXDOUBLE, hi = -G_MAXDOUBLE;
+
+  for (guint g = 0; g < ng && data->mean != NULL; g++)
+    for (guint s = 0; s < ns; s++)
+      {
+        guint k = g * data->n_series + s;
+        double m = value_at (data->mean, k), e = value_at (data->err, k);
+        double r = value_at (data->ref, k);
+        if (isfinite (m))
+          {
+            any = TRUE;
+            double ee = isfinite (e) ? fabs (e) : 0.0;
+            lo = MIN (lo, m - ee);
+            hi = MAX (hi, m + ee);
+          }
+        if (isfinite (r))
+          {
+            any_ref = TRUE;
+            lo = MIN (lo, r);
+            hi = MAX (hi, r);
+          }
+      }
+
+  /* Legend: one box per series, then the reference marker. */
+  TgLegendItem items[9];
+  guint n_items = 0;
+  for (guint s = 0; s < ns; s++)
+    items[n_items++] = (TgLegendItem) {
+      TG_LEGEND_BOX, tg_series (st, s),
+      data->series_labels != NULL && data->series_labels[s] ? data->series_labels[s] : "series"
+    };
+  if (any_ref)
+    items[n_items++] = (TgLegendItem) {
+      TG_LEGEND_DIAMOND, st->foreground,
+      data->ref_label != NULL ? data->ref_label : "reference"
+    };
+
+  TgRect body = tg_frame (cr, width, height, st, data != NULL ? data->title : NULL, NULL,
+                          data != NULL ? data->caption : NULL, items, n_items);
+
+  if (!any || ng == 0 || ns == 0)
+    {
+      tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no data yet", st);
+      return;
+    }
+
+  TgAxis ay;
+  if (data->y_min < data->y_max)
+    tg_axis_init (&ay, data->y_min, data->y_max, 6, FALSE);
+  else
+    {
+      double span = MAX (hi - lo, 0.02);
+      double a = lo - 0.25 * span, b = hi + 0.1 * span;
+      if (lo >= 0.0)
+        a = MAX (a, 0.0);
+      if (hi <= 1.0)
+        b = MIN (b, 1.0);
+      tg_axis_init (&ay, a, b, 6, TRUE);
+      if (lo >= 0.0 && ay.lo < 0.0)
+        tg_axis_init (&ay, 0.0, ay.hi, 6, FALSE);
+      if (hi <= 1.0 && ay.hi > 1.0)
+        tg_axis_init (&ay, ay.lo, 1.0, 6, FALSE);
+    }
+
+  double fs = st->font_size;
+  double lh = tg_line_height (st, 0.9);
+  double left = body.x + (data->y_label ? tg_line_height (st, 0.95) : 0)
+                + tg_axis_labels_width (cr, st, &ay) + 8;
+  double right = body.x + body.w - fs * 0.5;
+  double plot_w = MAX (right - left, 10.0);
+  double gw = plot_w / ng;
+
+  /* Group labels: flat if they fit, wrapped at spaces if that fits, otherwise rotated. */
+  double max_w = 0.0;
+  guint max_lines = 1;
+  LabelMode mode = LABELS_FLAT;
+  for (guint g = 0; g < ng; g++)
+    max_w = MAX (max_w, tg_text_width (cr, st, 0.9, FALSE,
+                                       data->group_labels ? data->group_labels[g] : ""));
+  if (max_w > gw * 0.92)
+    {
+      mode = LABELS_WRAPPED;
+      for (guint g = 0; g < ng && mode == LABELS_WRAPPED; g++)
+        {
+          g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE,
+                                              data->group_labels ? data->group_labels[g] : "",
+                                              gw * 0.92);
+          guint n = g_strv_length (lines);
+          max_lines = MAX (max_lines, n);
+          for (guint i = 0; i < n; i++)
+            if (tg_text_width (cr, st, 0.9, FALSE, lines[i]) > gw * 0.92)
+              mode = LABELS_ROTATED;
+          if (n > 3)
+            mode = LABELS_ROTATED;
+        }
+    }
+  double labels_h = mode == LABELS_FLAT ? lh
+                    : mode == LABELS_WRAPPED ? lh * max_lines
+                    : max_w * sin (-ROTATION) + lh;
+
+  double bottom = body.y + body.h - labels_h - 6;
+  TgRect plot = { left, body.y + fs * 0.3, plot_w, MAX (bottom - body.y - fs * 0.3, 10.0) };
+  tg_axis_place (&ay, plot.y + plot.h, plot.y);
+  tg_axis_draw_y (cr, st, &ay, plot, data->y_label, body.x, TRUE);
+
+  /* Bars */
+  double inner = gw * 0.76;
+  double bw = inner / ns;
+  double base_y = tg_axis_map (&ay, ay.lo);
+  cairo_save (cr);
+  cairo_rectangle (cr, plot.x, plot.y - 1, plot.w + 1, plot.h + 2);
+  cairo_clip (cr);
+  for (guint g = 0; g < ng; g++)
+    for (guint s = 0; s < ns; s++)
+      {
+        guint k = g * data->n_series + s;
+        double m = value_at (data->mean, k);
+        double x = plot.x + g * gw + (gw - inner) / 2 + s * bw;
+        if (!isfinite (m))
+          continue;
+        double y = tg_axis_map_clamped (&ay, m);
+        tg_set_rgba (cr, tg_series (st, s));
+        cairo_rectangle (cr, x + bw * 0.06, y, bw * 0.88, base_y - y);
+        cairo_fill (cr);
+      }
+  /* Error bars and markers over all bars, so a neighbour never hides them. */
+  cairo_set_line_width (cr, 1.1);
+  for (guint g = 0; g < ng; g++)
+    for (guint s = 0; s < ns; s++)
+      {
+        guint k = g * data->n_series + s;
+        double m = value_at (data->mean, k), e = value_at (data->err, k);
+        double r = value_at (data->ref, k);
+        double cx = plot.x + g * gw + (gw - inner) / 2 + (s + 0.5) * bw;
+        if (isfinite (m) && isfinite (e) && e > 0)
+          {
+            double y0 = tg_axis_map_clamped (&ay, m - fabs (e));
+            double y1 = tg_axis_map_clamped (&ay, m + fabs (e));
+            double cap = MIN (bw * 0.2, fs * 0.5);
+            tg_set_rgba (cr, st->foreground);
+            cairo_move_to (cr, cx, y0);
+            cairo_line_to (cr, cx, y1);
+            cairo_move_to (cr, cx - cap, y0);
+            cairo_line_to (cr, cx + cap, y0);
+            cairo_move_to (cr, cx - cap, y1);
+            cairo_line_to (cr, cx + cap, y1);
+            cairo_stroke (cr);
+          }
+        if (isfinite (r))
+          {
+            double ry = tg_axis_map_clamped (&ay, r);
+            double rr = MIN (fs * 0.42, bw * 0.3);
+            tg_diamond (cr, cx, ry, rr);
+            tg_set_rgba (cr, st->background);
+            cairo_fill_preserve (cr);
+            tg_set_rgba (cr, st->foreground);
+            cairo_stroke (cr);
+          }
+      }
+  cairo_restore (cr);
+
+  /* Base line and group labels */
+  cairo_save (cr);
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 0.8);
+  cairo_move_to (cr, plot.x, plot.y + plot.h);
+  cairo_line_to (cr, plot.x + plot.w, plot.y + plot.h);
+  cairo_stroke (cr);
+  for (guint g = 0; g < ng; g++)
+    {
+      const char *label = data->group_labels ? data->group_labels[g] : NULL;
+      double cx = plot.x + (g + 0.5) * gw;
+      double ty = plot.y + plot.h + 4;
+      if (label == NULL)
+        continue;
+      if (mode == LABELS_FLAT)
+        tg_text (cr, st, 0.9, FALSE, label, cx, ty, 0.5, 0.0);
+      else if (mode == LABELS_WRAPPED)
+        {
+          g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE, label, gw * 0.92);
+          for (guint i = 0; lines[i] != NULL; i++)
+            tg_text (cr, st, 0.9, FALSE, lines[i], cx, ty + i * lh, 0.5, 0.0);
+        }
+      else
+        tg_text_rotated (cr, st, 0.9, FALSE, label, cx + fs * 0.3, ty, 1.0, 0.0, ROTATION);
+    }
+  cairo_restore (cr);
+}

@@ -1,0 +1,852 @@
+/* tg-plot-common.c — styles, export to a file, and the pieces every figure is made of:
+ * text, the axis helper, the frame (title, legend, caption), colour maps.
+ *
+ * Nothing here knows about a particular figure, and nothing here knows about widgets. */
+#include "tg-plot-private.h"
+#include "tg-common.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
+
+gboolean
+tg_finite (double v)
+{
+  return isfinite (v);
+}
+
+/* ---- styles ---- */
+
+static TgRgba
+hex (guint32 rgb)
+{
+  return (TgRgba) { ((rgb >> 16) & 0xff) / 255.0, ((rgb >> 8) & 0xff) / 255.0,
+                    (rgb & 0xff) / 255.0, 1.0 };
+}
+
+void
+tg_plot_style_init_light (TgPlotStyle *style)
+{
+  /* Okabe-Ito, ordered so the first two (0 deg, 45 deg) differ in hue and in lightness. */
+  static const guint32 okabe_ito[8] = { 0xE69F00, 0x0072B2, 0x009E73, 0xD55E00,
+                                        0xCC79A7, 0x56B4E9, 0xF0E442, 0x000000 };
+
+  memset (style, 0, sizeof *style);
+  style->background = hex (0xFFFFFF);
+  style->foreground = hex (0x1A1A1A);
+  style->grid = hex (0xDDDDDD);
+  style->muted = hex (0x6B6B6B);
+  for (guint i = 0; i < 8; i++)
+    style->series[i] = hex (okabe_ito[i]);
+  style->font_family = "Sans";
+  style->font_size = 10.0;
+  style->draw_background = TRUE;
+}
+
+void
+tg_plot_style_init_dark (TgPlotStyle *style)
+{
+  /* Same hues; the dark blue is swapped for sky blue and black for light grey, which read on
+   * a dark background. */
+  static const guint32 okabe_ito[8] = { 0xE69F00, 0x56B4E9, 0x009E73, 0xD55E00,
+                                        0xCC79A7, 0xF0E442, 0x0072B2, 0xDDDDDD };
+
+  memset (style, 0, sizeof *style);
+  style->background = hex (0x1E1E1E);
+  style->foreground = hex (0xEDEDED);
+  style->grid = hex (0x3C3C3C);
+  style->muted = hex (0xA0A0A0);
+  for (guint i = 0; i < 8; i++)
+    style->series[i] = hex (okabe_ito[i]);
+  style->font_family = "Sans";
+  style->font_size = 10.0;
+  style->draw_background = TRUE;
+}
+
+/* ---- colours ---- */
+
+void
+tg_set_rgba (cairo_t *cr, TgRgba c)
+{
+  cairo_set_source_rgba (cr, c.r, c.g, c.b, c.a);
+}
+
+void
+tg_set_rgba_a (cairo_t *cr, TgRgba c, double alpha_scale)
+{
+  cairo_set_source_rgba (cr, c.r, c.g, c.b, c.a * alpha_scale);
+}
+
+TgRgba
+tg_rgba_mix (TgRgba a, TgRgba b, double t)
+{
+  return (TgRgba) { a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t,
+                    a.a + (b.a - a.a) * t };
+}
+
+TgRgba
+tg_series (const TgPlotStyle *st, guint i)
+{
+  return st->series[i % 8];
+}
+
+static TgRgba
+ramp (const guint32 *stops, guint n, double t)
+{
+  t = CLAMP (t, 0.0, 1.0);
+  double f = t * (n - 1);
+  guint i = (guint) floor (f);
+  if (i >= n - 1)
+    return hex (stops[n - 1]);
+  return tg_rgba_mix (hex (stops[i]), hex (stops[i + 1]), f - i);
+}
+
+TgRgba
+tg_cmap_diverging (const TgPlotStyle *st, double t)
+{
+  /* ColorBrewer RdBu, reversed so low is blue and high is red; the neutral middle is a
+   * light grey rather than pure white so it still reads as a cell on white paper. */
+  static const guint32 rdbu[9] = { 0x2166AC, 0x4393C3, 0x92C5DE, 0xD1E5F0, 0xF2F2F2,
+                                   0xFDDBC7, 0xF4A582, 0xD6604D, 0xB2182B };
+  if (!isfinite (t))
+    return tg_rgba_mix (st->background, st->muted, 0.35);
+  return ramp (rdbu, 9, (t + 1.0) / 2.0);
+}
+
+TgRgba
+tg_cmap_sequential (const TgPlotStyle *st, double t)
+{
+  static const guint32 viridis[9] = { 0x440154, 0x472D7B, 0x3B528B, 0x2C728E, 0x21918C,
+                                      0x28AE80, 0x5EC962, 0xADDC30, 0xFDE725 };
+  if (!isfinite (t))
+    return tg_rgba_mix (st->background, st->muted, 0.35);
+  return ramp (viridis, 9, t);
+}
+
+TgRgba
+tg_contrast_on (const TgPlotStyle *st, TgRgba c)
+{
+  double lum = 0.2126 * c.r + 0.7152 * c.g + 0.0722 * c.b;
+  return lum > 0.5 ? hex (0x111111) : hex (0xF5F5F5);
+}
+
+/* ---- text ---- */
+
+static void
+select_font (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold)
+{
+  cairo_select_font_face (cr, st->font_family ? st->font_family : "Sans",
+                          CAIRO_FONT_SLANT_NORMAL,
+                          bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_set_font_size (cr, MAX (st->font_size, 1.0) * size);
+}
+
+double
+tg_line_height (const TgPlotStyle *st, double size)
+{
+  return MAX (st->font_size, 1.0) * size * 1.25;
+}
+
+double
+tg_text_width (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold, const char *s)
+{
+  cairo_text_extents_t te;
+
+  if (s == NULL || *s == '\0')
+    return 0.0;
+  cairo_save (cr);
+  select_font (cr, st, size, bold);
+  cairo_text_extents (cr, s, &te);
+  cairo_restore (cr);
+  return te.x_advance;
+}
+
+void
+tg_text_rotated (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold,
+                 const char *s, double x, double y, double ha, double va, double angle)
+{
+  cairo_text_extents_t te;
+  cairo_font_extents_t fe;
+
+  if (s == NULL || *s == '\0')
+    return;
+  cairo_save (cr);
+  select_font (cr, st, size, bold);
+  cairo_text_extents (cr, s, &te);
+  cairo_font_extents (cr, &fe);
+  cairo_translate (cr, x, y);
+  if (angle != 0.0)
+    cairo_rotate (cr, angle);
+  /* Line box = ascent + descent; the baseline sits `ascent` below its top. */
+  double box = fe.ascent + fe.descent;
+  cairo_move_to (cr, -te.x_advance * ha, fe.ascent - box * va);
+  cairo_show_text (cr, s);
+  cairo_new_path (cr);
+  cairo_restore (cr);
+}
+
+void
+tg_text (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold, const char *s,
+         double x, double y, double ha, double va)
+{
+  tg_text_rotated (cr, st, size, bold, s, x, y, ha, va, 0.0);
+}
+
+char **
+tg_text_wrap (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold, const char *s,
+              double max_w)
+{
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+  g_auto(GStrv) words = g_strsplit (s ? s : "", " ", -1);
+  GString *line = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (*words[i] == '\0')
+        continue;
+      if (line->len == 0)
+        {
+          g_string_append (line, words[i]);
+          continue;
+        }
+      g_autofree char *trial = g_strconcat (line->str, " ", words[i], NULL);
+      if (tg_text_width (cr, st, size, bold, trial) <= max_w)
+        g_string_assign (line, trial);
+      else
+        {
+          g_ptr_array_add (lines, g_string_free (line, FALSE));
+          line = g_string_new (words[i]);
+        }
+    }
+  if (line->len > 0 || lines->len == 0)
+    g_ptr_array_add (lines, g_string_free (line, FALSE));
+  else
+    g_string_free (line, TRUE);
+  g_ptr_array_add (lines, NULL);
+  return (char **) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
+}
+
+/* ---- the axis ---- */
+
+static double
+nice_step (double range, guint target)
+{
+  double raw = range / MAX (target, 1u);
+  double mag = pow (10.0, floor (log10 (raw)));
+  double f = raw / mag;
+  double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 2.5 ? 2.5 : f <= 5.0 ? 5.0 : 10.0;
+  return nice * mag;
+}
+
+void
+tg_axis_init (TgAxis *ax, double lo, double hi, guint target, gboolean extend)
+{
+  memset (ax, 0, sizeof *ax);
+  if (!isfinite (lo) || !isfinite (hi))
+    {
+      lo = 0.0;
+      hi = 1.0;
+    }
+  if (lo > hi)
+    {
+      double t = lo;
+      lo = hi;
+      hi = t;
+    }
+  if (hi - lo < 1e-12 * MAX (1.0, fabs (lo)))
+    {
+      double pad = fabs (lo) > 0 ? fabs (lo) * 0.1 : 1.0;
+      lo -= pad;
+      hi += pad;
+    }
+  target = CLAMP (target, 2u, TG_AXIS_MAX_TICKS - 2);
+  double step = nice_step (hi - lo, target);
+  if (extend)
+    {
+      lo = floor (lo / step + 1e-9) * step;
+      hi = ceil (hi / step - 1e-9) * step;
+    }
+  ax->lo = lo;
+  ax->hi = hi;
+  double first = ceil (lo / step - 1e-9) * step;
+  for (double v = first; v <= hi + step * 1e-9 && ax->n_ticks < TG_AXIS_MAX_TICKS; v += step)
+    ax->ticks[ax->n_ticks++] = fabs (v) < step * 1e-9 ? 0.0 : v;
+  ax->decimals = step >= 1.0 ? 0 : (int) ceil (-log10 (step) - 1e-9);
+  if (fabs (step / pow (10.0, -ax->decimals) - 2.5) < 1e-6 ||
+      fabs (step / pow (10.0, -ax->decimals) - 25) < 1e-6)
+    ax->decimals++;
+  ax->decimals = CLAMP (ax->decimals, 0, 6);
+  ax->p_lo = 0.0;
+  ax->p_hi = 1.0;
+}
+
+void
+tg_axis_place (TgAxis *ax, double p_lo, double p_hi)
+{
+  ax->p_lo = p_lo;
+  ax->p_hi = p_hi;
+}
+
+double
+tg_axis_map (const TgAxis *ax, double v)
+{
+  return ax->p_lo + (v - ax->lo) / (ax->hi - ax->lo) * (ax->p_hi - ax->p_lo);
+}
+
+double
+tg_axis_map_clamped (const TgAxis *ax, double v)
+{
+  return tg_axis_map (ax, CLAMP (v, ax->lo, ax->hi));
+}
+
+double
+tg_axis_unmap (const TgAxis *ax, double p)
+{
+  return ax->lo + (p - ax->p_lo) / (ax->p_hi - ax->p_lo) * (ax->hi - ax->lo);
+}
+
+void
+tg_axis_label (const TgAxis *ax, double v, char *buf, gsize n)
+{
+  if (ax->decimals == 0 && fabs (v) >= 10000)
+    g_snprintf (buf, n, "%.0fk", v / 1000.0);
+  else
+    g_snprintf (buf, n, "%.*f", ax->decimals, v);
+}
+
+double
+tg_axis_labels_width (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax)
+{
+  double w = 0.0;
+  char buf[64];
+
+  for (guint i = 0; i < ax->n_ticks; i++)
+    {
+      tg_axis_label (ax, ax->ticks[i], buf, sizeof buf);
+      w = MAX (w, tg_text_width (cr, st, 0.85, FALSE, buf));
+    }
+  return w;
+}
+
+void
+tg_axis_draw_y (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ay, TgRect plot,
+                const char *title, double title_x, gboolean grid)
+{
+  char buf[64];
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 0.6);
+  for (guint i = 0; i < ay->n_ticks; i++)
+    {
+      double y = tg_axis_map (ay, ay->ticks[i]);
+      if (grid)
+        {
+          tg_set_rgba (cr, st->grid);
+          cairo_move_to (cr, plot.x, y);
+          cairo_line_to (cr, plot.x + plot.w, y);
+          cairo_stroke (cr);
+        }
+      tg_set_rgba (cr, st->foreground);
+      cairo_move_to (cr, plot.x - 3, y);
+      cairo_line_to (cr, plot.x, y);
+      cairo_stroke (cr);
+      tg_axis_label (ay, ay->ticks[i], buf, sizeof buf);
+      tg_text (cr, st, 0.85, FALSE, buf, plot.x - 5, y, 1.0, 0.5);
+    }
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 0.8);
+  cairo_move_to (cr, plot.x, plot.y);
+  cairo_line_to (cr, plot.x, plot.y + plot.h);
+  cairo_stroke (cr);
+  if (title != NULL)
+    tg_text_rotated (cr, st, 0.95, FALSE, title, title_x, plot.y + plot.h / 2, 0.5, 0.0,
+                     -G_PI / 2);
+  cairo_restore (cr);
+}
+
+double
+tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plot,
+                const char *title, gboolean grid, gboolean labels)
+{
+  char buf[64];
+  double bottom = plot.y + plot.h;
+  double y = bottom + 4;
+  double prev_right = -G_MAXDOUBLE;
+
+  cairo_save (cr);
+  cairo_set_line_width (cr, 0.6);
+  for (guint i = 0; i < ax->n_ticks; i++)
+    {
+      double x = tg_axis_map (ax, ax->ticks[i]);
+      if (grid)
+        {
+          tg_set_rgba (cr, st->grid);
+          cairo_move_to (cr, x, plot.y);
+          cairo_line_to (cr, x, bottom);
+          cairo_stroke (cr);
+        }
+      tg_set_rgba (cr, st->foreground);
+      cairo_move_to (cr, x, bottom);
+      cairo_line_to (cr, x, bottom + 3);
+      cairo_stroke (cr);
+      if (labels)
+        {
+          tg_axis_label (ax, ax->ticks[i], buf, sizeof buf);
+          double w = tg_text_width (cr, st, 0.85, FALSE, buf);
+          /* Skip a label that would run into the previous one. */
+          if (x - w / 2 > prev_right + 4)
+            {
+              tg_text (cr, st, 0.85, FALSE, buf, x, y, 0.5, 0.0);
+              prev_right = x + w / 2;
+            }
+        }
+    }
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 0.8);
+  cairo_move_to (cr, plot.x, bottom);
+  cairo_line_to (cr, plot.x + plot.w, bottom);
+  cairo_stroke (cr);
+  if (labels)
+    y += tg_line_height (st, 0.85);
+  if (title != NULL)
+    {
+      tg_text (cr, st, 0.95, FALSE, title, plot.x + plot.w / 2, y, 0.5, 0.0);
+      y += tg_line_height (st, 0.95);
+    }
+  cairo_restore (cr);
+  return y;
+}
+
+/* ---- frame ---- */
+
+void
+tg_diamond (cairo_t *cr, double x, double y, double r)
+{
+  cairo_move_to (cr, x, y - r);
+  cairo_line_to (cr, x + r, y);
+  cairo_line_to (cr, x, y + r);
+  cairo_line_to (cr, x - r, y);
+  cairo_close_path (cr);
+}
+
+void
+tg_legend_swatch (cairo_t *cr, const TgPlotStyle *st, const TgLegendItem *it, double x,
+                  double y_mid, double w)
+{
+  double s = st->font_size * 0.8;
+
+  cairo_save (cr);
+  tg_set_rgba (cr, it->color);
+  switch (it->kind)
+    {
+    case TG_LEGEND_BOX:
+      cairo_rectangle (cr, x, y_mid - s / 2, w, s);
+      cairo_fill (cr);
+      break;
+    case TG_LEGEND_LINE:
+    case TG_LEGEND_DASHED:
+    case TG_LEGEND_FAINT_LINE:
+      if (it->kind == TG_LEGEND_DASHED)
+        {
+          double dash[2] = { 4.0, 2.5 };
+          cairo_set_dash (cr, dash, 2, 0);
+        }
+      if (it->kind == TG_LEGEND_FAINT_LINE)
+        tg_set_rgba_a (cr, it->color, 0.3);
+      cairo_set_line_width (cr, 1.8);
+      cairo_move_to (cr, x, y_mid);
+      cairo_line_to (cr, x + w, y_mid);
+      cairo_stroke (cr);
+      break;
+    case TG_LEGEND_TICK:
+      cairo_set_line_width (cr, 2.0);
+      cairo_move_to (cr, x + w * 0.15, y_mid);
+      cairo_line_to (cr, x + w * 0.85, y_mid);
+      cairo_stroke (cr);
+      break;
+    case TG_LEGEND_DIAMOND:
+      cairo_set_line_width (cr, 1.2);
+      tg_diamond (cr, x + w / 2, y_mid, s * 0.55);
+      tg_set_rgba (cr, st->background);
+      cairo_fill_preserve (cr);
+      tg_set_rgba (cr, it->color);
+      cairo_stroke (cr);
+      break;
+    }
+  cairo_restore (cr);
+}
+
+TgRect
+tg_frame (cairo_t *cr, double width, double height, const TgPlotStyle *st, const char *title,
+          const char *subtitle, const char *caption, const TgLegendItem *items, guint n_items)
+{
+  double pad = st->font_size * 0.8;
+  double y = pad;
+  double bottom = height - pad;
+
+  cairo_save (cr);
+  if (st->draw_background)
+    {
+      tg_set_rgba (cr, st->background);
+      cairo_paint (cr);
+    }
+
+  if (title != NULL && *title != '\0')
+    {
+      tg_set_rgba (cr, st->foreground);
+      tg_text (cr, st, 1.2, TRUE, title, width / 2, y, 0.5, 0.0);
+      y += tg_line_height (st, 1.2);
+    }
+  if (subtitle != NULL && *subtitle != '\0')
+    {
+      tg_set_rgba (cr, st->muted);
+      tg_text (cr, st, 0.9, FALSE, subtitle, width / 2, y, 0.5, 0.0);
+      y += tg_line_height (st, 0.9);
+    }
+
+  /* Legend: centred rows above the body, so it never covers data. */
+  if (n_items > 0)
+    {
+      double sw = st->font_size * 1.8, gap = st->font_size * 0.4, sep = st->font_size * 1.2;
+      double max_w = width - 2 * pad;
+      guint i = 0;
+      y += st->font_size * 0.2;
+      while (i < n_items)
+        {
+          double row_w = 0.0;
+          guint j = i;
+          while (j < n_items)
+            {
+              double item_w = sw + gap + tg_text_width (cr, st, 0.9, FALSE, items[j].label);
+              double next = row_w + (j > i ? sep : 0.0) + item_w;
+              if (j > i && next > max_w)
+                break;
+              row_w = next;
+              j++;
+            }
+          double x = (width - row_w) / 2;
+          double mid = y + tg_line_height (st, 0.9) / 2;
+          for (guint k = i; k < j; k++)
+            {
+              tg_legend_swatch (cr, st, &items[k], x, mid, sw);
+              x += sw + gap;
+              tg_set_rgba (cr, st->foreground);
+              tg_text (cr, st, 0.9, FALSE, items[k].label, x, mid, 0.0, 0.5);
+              x += tg_text_width (cr, st, 0.9, FALSE, items[k].label) + sep;
+            }
+          y += tg_line_height (st, 0.9);
+          i = j;
+        }
+    }
+  y += st->font_size * 0.4;
+
+  if (caption != NULL && *caption != '\0')
+    {
+      g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.85, FALSE, caption, width - 2 * pad);
+      guint n = g_strv_length (lines);
+      double lh = tg_line_height (st, 0.85);
+      bottom -= n * lh;
+      tg_set_rgba (cr, st->muted);
+      for (guint i = 0; i < n; i++)
+        tg_text (cr, st, 0.85, FALSE, lines[i], pad, bottom + i * lh, 0.0, 0.0);
+      bottom -= st->font_size * 0.5;
+    }
+  cairo_restore (cr);
+
+  return (TgRect) { pad, y, MAX (width - 2 * pad, 1.0), MAX (bottom - y, 1.0) };
+}
+
+TgRect
+tg_frame_layout (double width, double height, const TgPlotStyle *st, const char *title,
+                 const char *subtitle, const char *caption, const TgLegendItem *items,
+                 guint n_items)
+{
+  cairo_surface_t *s = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (s);
+  TgRect body = tg_frame (cr, width, height, st, title, subtitle, caption, items, n_items);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  return body;
+}
+
+void
+tg_paint_cells (cairo_t *cr, TgRect r, guint cols, guint rows, const TgRgba *colors)
+{
+  if (cols == 0 || rows == 0 || r.w <= 0 || r.h <= 0)
+    return;
+  cairo_surface_t *img = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) cols,
+                                                     (int) rows);
+  if (cairo_surface_status (img) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (img);
+      return;
+    }
+  cairo_surface_flush (img);
+  unsigned char *px = cairo_image_surface_get_data (img);
+  int stride = cairo_image_surface_get_stride (img);
+  for (guint y = 0; y < rows; y++)
+    {
+      guint32 *row = (guint32 *) (px + (gsize) y * stride);
+      for (guint x = 0; x < cols; x++)
+        {
+          TgRgba c = colors[(gsize) y * cols + x];
+          double a = CLAMP (c.a, 0.0, 1.0);
+          /* Premultiplied ARGB32. */
+          guint32 A = (guint32) lround (a * 255);
+          guint32 R = (guint32) lround (CLAMP (c.r, 0.0, 1.0) * a * 255);
+          guint32 G = (guint32) lround (CLAMP (c.g, 0.0, 1.0) * a * 255);
+          guint32 B = (guint32) lround (CLAMP (c.b, 0.0, 1.0) * a * 255);
+          row[x] = (A << 24) | (R << 16) | (G << 8) | B;
+        }
+    }
+  cairo_surface_mark_dirty (img);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, r.x, r.y, r.w, r.h);
+  cairo_clip (cr);
+  cairo_translate (cr, r.x, r.y);
+  cairo_scale (cr, r.w / cols, r.h / rows);
+  cairo_set_source_surface (cr, img, 0, 0);
+  cairo_pattern_set_filter (cairo_get_source (cr), CAIRO_FILTER_NEAREST);
+  cairo_pattern_set_extend (cairo_get_source (cr), CAIRO_EXTEND_PAD);
+  cairo_paint (cr);
+  cairo_restore (cr);
+  cairo_surface_destroy (img);
+}
+
+double
+tg_nice_ceil (double v)
+{
+  if (!(v > 0) || !isfinite (v))
+    return 1.0;
+  double mag = pow (10.0, floor (log10 (v)));
+  double f = v / mag;
+  double nice = f <= 1.0 + 1e-9 ? 1.0 : f <= 2.0 + 1e-9 ? 2.0 : f <= 2.5 + 1e-9 ? 2.5
+                : f <= 5.0 + 1e-9 ? 5.0 : 10.0;
+  return nice * mag;
+}
+
+void
+tg_plot_no_data (cairo_t *cr, double x, double y, double width, double height,
+                 const char *msg, const TgPlotStyle *st)
+{
+  cairo_save (cr);
+  tg_set_rgba (cr, st->grid);
+  cairo_set_line_width (cr, 1.0);
+  double dash[2] = { 4.0, 3.0 };
+  cairo_set_dash (cr, dash, 2, 0);
+  cairo_rectangle (cr, x + 0.5, y + 0.5, MAX (width - 1, 0), MAX (height - 1, 0));
+  cairo_stroke (cr);
+  tg_set_rgba (cr, st->muted);
+  tg_text (cr, st, 1.1, FALSE, msg ? msg : "no data yet", x + width / 2, y + height / 2,
+           0.5, 0.5);
+  cairo_restore (cr);
+}
+
+void
+tg_colorbar_vertical (cairo_t *cr, const TgPlotStyle *st, TgRect bar, double lo, double hi,
+                      const double *ticks, guint n_ticks, int decimals, TgValueColor color,
+                      gconstpointer user)
+{
+  const guint steps = 64;
+  char buf[64];
+
+  cairo_save (cr);
+  for (guint i = 0; i < steps; i++)
+    {
+      double v = lo + (hi - lo) * (i + 0.5) / steps;
+      double y0 = bar.y + bar.h - bar.h * (i + 1) / steps;
+      tg_set_rgba (cr, color (st, v, user));
+      /* Overlap by a hair so no seams show between the slices. */
+      cairo_rectangle (cr, bar.x, y0 - 0.3, bar.w, bar.h / steps + 0.6);
+      cairo_fill (cr);
+    }
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 0.6);
+  cairo_rectangle (cr, bar.x, bar.y, bar.w, bar.h);
+  cairo_stroke (cr);
+  for (guint i = 0; i < n_ticks; i++)
+    {
+      if (ticks[i] < lo - 1e-9 || ticks[i] > hi + 1e-9 || hi <= lo)
+        continue;
+      double y = bar.y + bar.h - (ticks[i] - lo) / (hi - lo) * bar.h;
+      cairo_move_to (cr, bar.x + bar.w, y);
+      cairo_line_to (cr, bar.x + bar.w + 3, y);
+      cairo_stroke (cr);
+      g_snprintf (buf, sizeof buf, "%.*f", decimals, ticks[i]);
+      tg_text (cr, st, 0.8, FALSE, buf, bar.x + bar.w + 5, y, 0.0, 0.5);
+    }
+  cairo_restore (cr);
+}
+
+cairo_t *
+tg_scratch_context (void)
+{
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cairo_t *cr = cairo_create (s);
+  cairo_surface_destroy (s);
+  return cr;
+}
+
+/* ---- export ---- */
+
+typedef struct {
+  int fd;
+  int err;   /* errno of the first failed write */
+} Sink;
+
+static cairo_status_t
+sink_write (void *closure, const unsigned char *data, unsigned int length)
+{
+  Sink *sink = closure;
+
+  if (sink->err != 0)
+    return CAIRO_STATUS_WRITE_ERROR;
+  while (length > 0)
+    {
+      ssize_t n = write (sink->fd, data, length);
+      if (n < 0)
+        {
+          if (errno == EINTR)
+            continue;
+          sink->err = errno;
+          return CAIRO_STATUS_WRITE_ERROR;
+        }
+      data += n;
+      length -= (unsigned int) n;
+    }
+  return CAIRO_STATUS_SUCCESS;
+}
+
+typedef enum { FMT_PDF, FMT_SVG, FMT_PNG } Format;
+
+static gboolean
+format_of (const char *path, Format *fmt)
+{
+  const char *dot = strrchr (path, '.');
+  if (dot == NULL || strchr (dot, G_DIR_SEPARATOR) != NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (dot, ".pdf") == 0)
+    *fmt = FMT_PDF;
+  else if (g_ascii_strcasecmp (dot, ".svg") == 0)
+    *fmt = FMT_SVG;
+  else if (g_ascii_strcasecmp (dot, ".png") == 0)
+    *fmt = FMT_PNG;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+gboolean
+tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
+                gconstpointer data, const TgPlotStyle *style, GError **error)
+{
+  Format fmt;
+  TgPlotStyle fallback;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!format_of (path, &fmt))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                   "Cannot export to “%s”: unknown format (use .pdf, .svg or .png)", path);
+      return FALSE;
+    }
+  if (!(width >= 1.0 && height >= 1.0 && width <= 20000.0 && height <= 20000.0))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                   "Cannot export to “%s”: size %g x %g is out of range", path, width, height);
+      return FALSE;
+    }
+  if (style == NULL)
+    {
+      tg_plot_style_init_light (&fallback);
+      style = &fallback;
+    }
+
+  /* Written beside the target and renamed over it, so a reader never sees half a file. */
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmpl = g_strdup_printf (".%s.XXXXXX", base);
+  g_autofree char *tmp = g_build_filename (dir, tmpl, NULL);
+  int fd = g_mkstemp (tmp);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "Cannot write “%s”: %s", path,
+                   g_strerror (e));
+      return FALSE;
+    }
+  /* mkstemp makes the file private; a figure is for sharing. */
+  mode_t mask = umask (0);
+  umask (mask);
+  (void) fchmod (fd, 0666 & ~mask);
+
+  Sink sink = { fd, 0 };
+  cairo_surface_t *surface = NULL;
+  switch (fmt)
+    {
+    case FMT_PDF:
+      surface = cairo_pdf_surface_create_for_stream (sink_write, &sink, width, height);
+      break;
+    case FMT_SVG:
+      surface = cairo_svg_surface_create_for_stream (sink_write, &sink, width, height);
+      break;
+    case FMT_PNG:
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width),
+                                            (int) ceil (height));
+      break;
+    }
+
+  cairo_status_t status = cairo_surface_status (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    {
+      cairo_t *cr = cairo_create (surface);
+      func (cr, width, height, data, style);
+      status = cairo_status (cr);
+      cairo_destroy (cr);
+    }
+  if (status == CAIRO_STATUS_SUCCESS && fmt == FMT_PNG)
+    status = cairo_surface_write_to_png_stream (surface, sink_write, &sink);
+  cairo_surface_finish (surface);
+  if (status == CAIRO_STATUS_SUCCESS)
+    status = cairo_surface_status (surface);
+  cairo_surface_destroy (surface);
+
+  gboolean ok = status == CAIRO_STATUS_SUCCESS && sink.err == 0;
+  int e = sink.err;
+  if (ok && fsync (fd) != 0 && errno != EINVAL)
+    {
+      ok = FALSE;
+      e = errno;
+    }
+  if (close (fd) != 0 && ok)
+    {
+      ok = FALSE;
+      e = errno;
+    }
+  if (!ok)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "Cannot write “%s”: %s", path,
+                   e != 0 ? g_strerror (e) : cairo_status_to_string (status));
+      g_unlink (tmp);
+      return FALSE;
+    }
+  if (g_rename (tmp, path) != 0)
+    {
+      e = errno;
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "Cannot write “%s”: %s", path,
+                   g_strerror (e));
+      g_unlink (tmp);
+      return FALSE;
+    }
+  return TRUE;
+}

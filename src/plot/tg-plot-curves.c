@@ -1,0 +1,471 @@
+/* tg-plot-curves.c — training loss (top) and test accuracy on 0 deg / 45 deg (bottom)
+ * against the step, several runs overlaid, phases shaded, setting changes marked.
+ *
+ * The layout is computed by one function so the hover hit test (step_at) agrees with what
+ * was drawn. */
+#include "tg-plot-private.h"
+
+#include <math.h>
+#include <string.h>
+
+#define MAX_MARKER_ROWS 3
+
+typedef struct {
+  TgRect  body;
+  TgRect  top, bottom;     /* loss panel, accuracy panel */
+  TgAxis  ax, ax_bottom;   /* same range; ax placed for the top panel, reused */
+  TgAxis  ay_loss, ay_acc;
+  double  annot_y;         /* top of the phase/marker label strip */
+  guint   marker_rows;
+  guint  *marker_row;      /* n_markers */
+  gboolean any;
+  gboolean any_loss, any_acc;
+} Layout;
+
+static const char *
+title_of (const TgCurvesData *d)
+{
+  return d != NULL && d->title != NULL ? d->title : "Training";
+}
+
+static const char *
+x_label_of (const TgCurvesData *d)
+{
+  return d != NULL && d->x_label != NULL ? d->x_label : "step";
+}
+
+static guint
+legend_items (const TgCurvesData *d, const TgPlotStyle *st, TgLegendItem *items, guint cap)
+{
+  guint n = 0;
+  for (guint r = 0; d != NULL && r < d->n_runs && n + 3 < cap; r++)
+    items[n++] = (TgLegendItem) { TG_LEGEND_LINE, tg_series (st, r),
+                                  d->runs[r].name ? d->runs[r].name : "run" };
+  if (d != NULL && d->n_runs > 0)
+    {
+      items[n++] = (TgLegendItem) { TG_LEGEND_LINE, st->muted, "0°" };
+      items[n++] = (TgLegendItem) { TG_LEGEND_DASHED, st->muted, "45°" };
+      if (d->smoothing > 0.0)
+        items[n++] = (TgLegendItem) { TG_LEGEND_FAINT_LINE, st->muted, "raw" };
+    }
+  return n;
+}
+
+static void
+range_of (const double *v, const double *x, guint n, double *lo, double *hi, gboolean *any)
+{
+  if (v == NULL || x == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    if (isfinite (v[i]) && isfinite (x[i]))
+      {
+        *lo = MIN (*lo, v[i]);
+        *hi = MAX (*hi, v[i]);
+        *any = TRUE;
+      }
+}
+
+static void
+layout_free (Layout *L)
+{
+  g_free (L->marker_row);
+}
+
+static void
+layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
+        const TgPlotStyle *st, gboolean draw_frame, Layout *L)
+{
+  TgLegendItem items[40];
+  guint n_items = legend_items (d, st, items, G_N_ELEMENTS (items));
+  double fs = st->font_size;
+
+  memset (L, 0, sizeof *L);
+  if (draw_frame)
+    L->body = tg_frame (cr, width, height, st, title_of (d), NULL, d ? d->caption : NULL,
+                        items, n_items);
+  else
+    L->body = tg_frame_layout (width, height, st, title_of (d), NULL,
+                               d ? d->caption : NULL, items, n_items);
+
+  double xlo = G_MAXDOUBLE, xhi = -G_MAXDOUBLE;
+  double llo = G_MAXDOUBLE, lhi = -G_MAXDOUBLE, alo = G_MAXDOUBLE, ahi = -G_MAXDOUBLE;
+  gboolean any_x = FALSE;
+  for (guint r = 0; d != NULL && r < d->n_runs; r++)
+    {
+      const TgCurveRun *run = &d->runs[r];
+      range_of (run->loss, run->step, run->n_points, &llo, &lhi, &L->any_loss);
+      range_of (run->acc0, run->step, run->n_points, &alo, &ahi, &L->any_acc);
+      range_of (run->acc45, run->step, run->n_points, &alo, &ahi, &L->any_acc);
+      range_of (run->step, run->step, run->n_points, &xlo, &xhi, &any_x);
+    }
+  L->any = L->any_loss || L->any_acc;
+  for (guint p = 0; d != NULL && L->any && p < d->n_phases; p++)
+    if (isfinite (d->phases[p].start) && isfinite (d->phases[p].end))
+      {
+        xlo = MIN (xlo, d->phases[p].start);
+        xhi = MAX (xhi, d->phases[p].end);
+      }
+  if (!any_x)
+    xlo = 0, xhi = 1;
+  if (xhi <= xlo)
+    xhi = xlo + 1;
+
+  tg_axis_init (&L->ax, xlo, xhi, 7, FALSE);
+  if (L->any_loss)
+    tg_axis_init (&L->ay_loss, MIN (0.0, llo), lhi * 1.05, 4, TRUE);
+  else
+    tg_axis_init (&L->ay_loss, 0.0, 1.0, 4, TRUE);
+  if (L->any_acc)
+    {
+      double span = MAX (ahi - alo, 0.05);
+      double a = MAX (0.0, alo - 0.05 * span), b = MIN (1.0, ahi + 0.05 * span);
+      tg_axis_init (&L->ay_acc, a, b, 4, TRUE);
+      if (L->ay_acc.lo < 0.0 || L->ay_acc.hi > 1.0)
+        tg_axis_init (&L->ay_acc, MAX (L->ay_acc.lo, 0.0), MIN (L->ay_acc.hi, 1.0), 4, FALSE);
+    }
+  else
+    tg_axis_init (&L->ay_acc, 0.0, 1.0, 4, TRUE);
+
+  double ylab = tg_line_height (st, 0.95);
+  double left = L->body.x + ylab + MAX (tg_axis_labels_width (cr, st, &L->ay_loss),
+                                        tg_axis_labels_width (cr, st, &L->ay_acc)) + 8;
+  double right = L->body.x + L->body.w - fs * 0.8;
+  double plot_w = MAX (right - left, 10.0);
+  tg_axis_place (&L->ax, left, left + plot_w);
+
+  /* Marker labels go in rows above the top panel; a label moves down a row when it would
+   * run into one already placed. */
+  guint nm = d != NULL ? d->n_markers : 0;
+  L->marker_row = g_new0 (guint, MAX (nm, 1u));
+  double row_right[MAX_MARKER_ROWS];
+  for (guint i = 0; i < MAX_MARKER_ROWS; i++)
+    row_right[i] = -G_MAXDOUBLE;
+  L->marker_rows = 0;
+  for (guint m = 0; m < nm && L->any; m++)
+    {
+      double x = tg_axis_map (&L->ax, d->markers[m].step);
+      double w = tg_text_width (cr, st, 0.8, FALSE, d->markers[m].label);
+      guint row = 0;
+      while (row < MAX_MARKER_ROWS - 1 && x - w / 2 < row_right[row] + 4)
+        row++;
+      row_right[row] = MAX (row_right[row], x + w / 2);
+      L->marker_row[m] = row;
+      L->marker_rows = MAX (L->marker_rows, row + 1);
+    }
+
+  double phase_h = d != NULL && d->n_phases > 0 ? tg_line_height (st, 0.85) : 0.0;
+  L->annot_y = L->body.y;
+  double top_y = L->body.y + phase_h + L->marker_rows * tg_line_height (st, 0.8) + 2;
+  double xaxis_h = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6;
+  double gap = fs * 1.0;
+  double avail = L->body.y + L->body.h - xaxis_h - top_y - gap;
+  double ph = MAX (avail / 2, 10.0);
+  L->top = (TgRect) { left, top_y, plot_w, ph };
+  L->bottom = (TgRect) { left, top_y + ph + gap, plot_w, ph };
+  tg_axis_place (&L->ay_loss, L->top.y + L->top.h, L->top.y);
+  tg_axis_place (&L->ay_acc, L->bottom.y + L->bottom.h, L->bottom.y);
+  L->ax_bottom = L->ax;
+}
+
+/* EMA with the start-up bias removed (as TensorBoard does), over the finite points only. */
+static double *
+smooth (const double *v, guint n, double a)
+{
+  double *out = g_new (double, MAX (n, 1u));
+  double s = 0.0, w = 0.0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!isfinite (v[i]))
+        {
+          out[i] = NAN;
+          continue;
+        }
+      s = a * s + (1.0 - a) * v[i];
+      w = a * w + (1.0 - a);
+      out[i] = s / w;
+    }
+  return out;
+}
+
+/* Connects the finite points (a NAN means "not measured at this step", not a break). */
+static void
+polyline (cairo_t *cr, const TgAxis *ax, const TgAxis *ay, const double *x, const double *y,
+          guint n)
+{
+  gboolean started = FALSE;
+  guint count = 0;
+  double px = 0, py = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      if (!isfinite (x[i]) || !isfinite (y[i]))
+        continue;
+      px = tg_axis_map (ax, x[i]);
+      py = tg_axis_map (ay, y[i]);
+      if (!started)
+        cairo_move_to (cr, px, py);
+      else
+        cairo_line_to (cr, px, py);
+      started = TRUE;
+      count++;
+    }
+  if (count == 1)
+    {
+      /* A single point still shows. */
+      cairo_new_path (cr);
+      cairo_arc (cr, px, py, 1.8, 0, 2 * G_PI);
+      cairo_fill (cr);
+    }
+}
+
+static void
+draw_series (cairo_t *cr, const TgPlotStyle *st, const Layout *L, const TgAxis *ay,
+             const TgRect *panel, const double *x, const double *y, guint n, TgRgba color,
+             gboolean dashed, double smoothing)
+{
+  if (y == NULL || x == NULL || n == 0)
+    return;
+  double dash[2] = { 5.0, 3.0 };
+
+  cairo_save (cr);
+  cairo_rectangle (cr, panel->x, panel->y, panel->w, panel->h);
+  cairo_clip (cr);
+  cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
+  if (dashed)
+    cairo_set_dash (cr, dash, 2, 0);
+  if (smoothing > 0.0)
+    {
+      g_autofree double *sm = smooth (y, n, MIN (smoothing, 0.99));
+      tg_set_rgba_a (cr, color, 0.25);
+      cairo_set_line_width (cr, 1.0);
+      polyline (cr, &L->ax, ay, x, y, n);
+      cairo_stroke (cr);
+      tg_set_rgba (cr, color);
+      cairo_set_line_width (cr, 1.8);
+      polyline (cr, &L->ax, ay, x, sm, n);
+      cairo_stroke (cr);
+    }
+  else
+    {
+      tg_set_rgba (cr, color);
+      cairo_set_line_width (cr, 1.6);
+      polyline (cr, &L->ax, ay, x, y, n);
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
+static void
+shade_phases (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Layout *L)
+{
+  for (guint p = 0; p < d->n_phases; p++)
+    {
+      const TgPlotPhase *ph = &d->phases[p];
+      if (!isfinite (ph->start) || !isfinite (ph->end))
+        continue;
+      double x0 = tg_axis_map_clamped (&L->ax, ph->start);
+      double x1 = tg_axis_map_clamped (&L->ax, ph->end);
+      if (x1 - x0 < 0.5)
+        continue;
+      cairo_save (cr);
+      /* Alternate two light tints so neighbouring phases read as separate. */
+      tg_set_rgba_a (cr, st->muted, p % 2 == 0 ? 0.10 : 0.20);
+      cairo_rectangle (cr, x0, L->top.y, x1 - x0, L->top.h);
+      cairo_rectangle (cr, x0, L->bottom.y, x1 - x0, L->bottom.h);
+      cairo_fill (cr);
+      if (ph->label != NULL)
+        {
+          double w = tg_text_width (cr, st, 0.85, FALSE, ph->label);
+          tg_set_rgba (cr, st->muted);
+          if (w <= x1 - x0)
+            tg_text (cr, st, 0.85, FALSE, ph->label, (x0 + x1) / 2, L->annot_y, 0.5, 0.0);
+          else
+            {
+              /* Too narrow: clip the label to its phase rather than spill into the next. */
+              cairo_rectangle (cr, x0, L->annot_y, x1 - x0, tg_line_height (st, 0.85));
+              cairo_clip (cr);
+              tg_text (cr, st, 0.85, FALSE, ph->label, x0 + 2, L->annot_y, 0.0, 0.0);
+            }
+        }
+      cairo_restore (cr);
+    }
+}
+
+static void
+draw_markers (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Layout *L)
+{
+  double phase_h = d->n_phases > 0 ? tg_line_height (st, 0.85) : 0.0;
+  double lh = tg_line_height (st, 0.8);
+  double dash[2] = { 2.0, 2.0 };
+
+  for (guint m = 0; m < d->n_markers; m++)
+    {
+      double s = d->markers[m].step;
+      if (!isfinite (s) || s < L->ax.lo || s > L->ax.hi)
+        continue;
+      double x = tg_axis_map (&L->ax, s);
+      double ly = L->annot_y + phase_h + L->marker_row[m] * lh;
+      cairo_save (cr);
+      tg_set_rgba (cr, st->foreground);
+      cairo_set_line_width (cr, 0.8);
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_move_to (cr, x, ly + lh);
+      cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
+      cairo_stroke (cr);
+      tg_text (cr, st, 0.8, FALSE, d->markers[m].label, x, ly, 0.5, 0.0);
+      cairo_restore (cr);
+    }
+}
+
+/* The last finite value at or before step s. */
+static double
+value_before (const double *x, const double *y, guint n, double s)
+{
+  double v = NAN;
+  if (x == NULL || y == NULL)
+    return NAN;
+  for (guint i = 0; i < n && x[i] <= s; i++)
+    if (isfinite (y[i]))
+      v = y[i];
+  return v;
+}
+
+static void
+draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Layout *L)
+{
+  double s = d->hover_step;
+  if (!isfinite (s) || s < L->ax.lo || s > L->ax.hi)
+    return;
+  double x = tg_axis_map (&L->ax, s);
+  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) colors = g_array_new (FALSE, FALSE, sizeof (TgRgba));
+
+  cairo_save (cr);
+  tg_set_rgba_a (cr, st->foreground, 0.7);
+  cairo_set_line_width (cr, 0.8);
+  cairo_move_to (cr, x, L->top.y);
+  cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
+  cairo_stroke (cr);
+
+  g_ptr_array_add (lines, g_strdup_printf ("%s %.0f", x_label_of (d), s));
+  TgRgba fg = st->foreground;
+  g_array_append_val (colors, fg);
+  for (guint r = 0; r < d->n_runs; r++)
+    {
+      const TgCurveRun *run = &d->runs[r];
+      double l = value_before (run->step, run->loss, run->n_points, s);
+      double a0 = value_before (run->step, run->acc0, run->n_points, s);
+      double a45 = value_before (run->step, run->acc45, run->n_points, s);
+      GString *str = g_string_new (run->name ? run->name : "run");
+      g_string_append (str, ":");
+      if (isfinite (l))
+        g_string_append_printf (str, "  loss %.3f", l);
+      if (isfinite (a0))
+        g_string_append_printf (str, "  0° %.3f", a0);
+      if (isfinite (a45))
+        g_string_append_printf (str, "  45° %.3f", a45);
+      g_ptr_array_add (lines, g_string_free (str, FALSE));
+      TgRgba c = tg_series (st, r);
+      g_array_append_val (colors, c);
+      /* Dots where the crosshair meets each curve. */
+      tg_set_rgba (cr, c);
+      if (isfinite (l))
+        cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_loss, l), 2.5, 0, 2 * G_PI), cairo_fill (cr);
+      if (isfinite (a0))
+        cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_acc, a0), 2.5, 0, 2 * G_PI), cairo_fill (cr);
+      if (isfinite (a45))
+        cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_acc, a45), 2.5, 0, 2 * G_PI), cairo_fill (cr);
+    }
+
+  double lh = tg_line_height (st, 0.85);
+  double bw = 0;
+  for (guint i = 0; i < lines->len; i++)
+    bw = MAX (bw, tg_text_width (cr, st, 0.85, i == 0, g_ptr_array_index (lines, i)));
+  bw += 12;
+  double bh = lines->len * lh + 8;
+  double bx = x + 8;
+  if (bx + bw > L->top.x + L->top.w)
+    bx = x - 8 - bw;
+  bx = MAX (bx, L->top.x);
+  double by = L->top.y + 4;
+  tg_set_rgba_a (cr, st->background, 0.92);
+  cairo_rectangle (cr, bx, by, bw, bh);
+  cairo_fill_preserve (cr);
+  tg_set_rgba (cr, st->grid);
+  cairo_set_line_width (cr, 0.8);
+  cairo_stroke (cr);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      tg_set_rgba (cr, i == 0 ? st->foreground : g_array_index (colors, TgRgba, i));
+      /* Run lines in their colour would be hard to read for yellow; a swatch carries the
+       * colour and the text stays in the foreground. */
+      if (i > 0)
+        {
+          cairo_rectangle (cr, bx + 4, by + 4 + i * lh + lh * 0.3, 4, lh * 0.4);
+          cairo_fill (cr);
+          tg_set_rgba (cr, st->foreground);
+        }
+      tg_text (cr, st, 0.85, i == 0, g_ptr_array_index (lines, i), bx + (i > 0 ? 11 : 6),
+               by + 4 + i * lh, 0.0, 0.0);
+    }
+  cairo_restore (cr);
+}
+
+void
+tg_plot_curves (cairo_t *cr, double width, double height, const TgCurvesData *d,
+                const TgPlotStyle *st)
+{
+  Layout L;
+
+  layout (cr, width, height, d, st, TRUE, &L);
+  if (!L.any)
+    {
+      tg_plot_no_data (cr, L.body.x, L.body.y, L.body.w, L.body.h, "no data yet", st);
+      layout_free (&L);
+      return;
+    }
+
+  shade_phases (cr, st, d, &L);
+  tg_axis_draw_y (cr, st, &L.ay_loss, L.top, "training loss", L.body.x, TRUE);
+  tg_axis_draw_y (cr, st, &L.ay_acc, L.bottom, "test accuracy", L.body.x, TRUE);
+  tg_axis_draw_x (cr, st, &L.ax, L.top, NULL, TRUE, FALSE);
+  tg_axis_draw_x (cr, st, &L.ax, L.bottom, x_label_of (d), TRUE, TRUE);
+
+  for (guint r = 0; r < d->n_runs; r++)
+    {
+      const TgCurveRun *run = &d->runs[r];
+      TgRgba c = tg_series (st, r);
+      draw_series (cr, st, &L, &L.ay_loss, &L.top, run->step, run->loss, run->n_points, c,
+                   FALSE, d->smoothing);
+      /* Accuracy is measured sparsely, so it is not smoothed. */
+      draw_series (cr, st, &L, &L.ay_acc, &L.bottom, run->step, run->acc0, run->n_points, c,
+                   FALSE, 0.0);
+      draw_series (cr, st, &L, &L.ay_acc, &L.bottom, run->step, run->acc45, run->n_points, c,
+                   TRUE, 0.0);
+    }
+  if (!L.any_loss)
+    tg_plot_no_data (cr, L.top.x, L.top.y, L.top.w, L.top.h, "no loss yet", st);
+  if (!L.any_acc)
+    tg_plot_no_data (cr, L.bottom.x, L.bottom.y, L.bottom.w, L.bottom.h,
+                     "no accuracy yet", st);
+
+  draw_markers (cr, st, d, &L);
+  if (d->hover)
+    draw_hover (cr, st, d, &L);
+  layout_free (&L);
+}
+
+double
+tg_plot_curves_step_at (double width, double height, const TgCurvesData *data,
+                        const TgPlotStyle *style, double x)
+{
+  Layout L;
+  double step = NAN;
+  cairo_t *cr = tg_scratch_context ();
+
+  layout (cr, width, height, data, style, FALSE, &L);
+  if (L.any && x >= L.top.x && x <= L.top.x + L.top.w)
+    step = tg_axis_unmap (&L.ax, x);
+  layout_free (&L);
+  cairo_destroy (cr);
+  return step;
+}

@@ -1,0 +1,204 @@
+/* tg-plot-overlap.c — the paper's Table 3 as a figure: Jaccard of the 0 deg- and 45 deg-
+ * specialised gate on-sets per hidden layer, and which units are on in which model. */
+#include "tg-plot-private.h"
+
+#include <math.h>
+#include <string.h>
+
+enum { BOTH, ONLY0, ONLY45, NEITHER, N_KINDS };
+
+static TgRgba
+kind_color (const TgPlotStyle *st, int kind)
+{
+  switch (kind)
+    {
+    case BOTH:
+      return tg_series (st, 2);
+    case ONLY0:
+      return tg_series (st, 0);
+    case ONLY45:
+      return tg_series (st, 1);
+    default:
+      return tg_rgba_mix (st->background, st->muted, 0.22);
+    }
+}
+
+static void
+draw_jaccard_bars (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect area)
+{
+  gboolean any = FALSE;
+  for (guint l = 0; d->jaccard != NULL && l < d->n_layers; l++)
+    any |= isfinite (d->jaccard[l]);
+  if (!any)
+    {
+      tg_plot_no_data (cr, area.x, area.y, area.w, area.h, "no Jaccard yet", st);
+      return;
+    }
+
+  double fs = st->font_size;
+  TgAxis ay;
+  tg_axis_init (&ay, 0.0, 1.0, 4, TRUE);
+  double left = area.x + tg_line_height (st, 0.95) + tg_axis_labels_width (cr, st, &ay) + 8;
+  double lab_h = tg_line_height (st, 0.85);
+  /* Room above 1.0 for a value label. */
+  TgRect plot = { left, area.y + lab_h + 2, area.x + area.w - left,
+                  area.h - lab_h - 2 - lab_h - 6 };
+  tg_axis_place (&ay, plot.y + plot.h, plot.y);
+  tg_axis_draw_y (cr, st, &ay, plot, "Jaccard", area.x, TRUE);
+
+  guint n = d->n_layers;
+  double gw = plot.w / MAX (n, 1u), bw = MIN (gw * 0.6, fs * 4);
+  char buf[32];
+  cairo_save (cr);
+  for (guint l = 0; l < n; l++)
+    {
+      double cx = plot.x + (l + 0.5) * gw;
+      double v = d->jaccard[l];
+      const char *label = d->layer_labels ? d->layer_labels[l] : NULL;
+      tg_set_rgba (cr, st->foreground);
+      if (label)
+        tg_text (cr, st, 0.85, FALSE, label, cx, plot.y + plot.h + 4, 0.5, 0.0);
+      if (!isfinite (v))
+        {
+          tg_set_rgba (cr, st->muted);
+          tg_text (cr, st, 0.85, FALSE, "—", cx, plot.y + plot.h - 2, 0.5, 1.0);
+          continue;
+        }
+      double y = tg_axis_map_clamped (&ay, v);
+      tg_set_rgba (cr, kind_color (st, BOTH));
+      cairo_rectangle (cr, cx - bw / 2, y, bw, plot.y + plot.h - y);
+      cairo_fill (cr);
+      double top = y;
+      if (d->jaccard_err != NULL && isfinite (d->jaccard_err[l]) && d->jaccard_err[l] > 0)
+        {
+          double e = d->jaccard_err[l];
+          double y0 = tg_axis_map_clamped (&ay, v - e), y1 = tg_axis_map_clamped (&ay, v + e);
+          tg_set_rgba (cr, st->foreground);
+          cairo_set_line_width (cr, 1.0);
+          cairo_move_to (cr, cx, y0);
+          cairo_line_to (cr, cx, y1);
+          cairo_move_to (cr, cx - bw * 0.15, y1);
+          cairo_line_to (cr, cx + bw * 0.15, y1);
+          cairo_move_to (cr, cx - bw * 0.15, y0);
+          cairo_line_to (cr, cx + bw * 0.15, y0);
+          cairo_stroke (cr);
+          top = MIN (top, y1);
+        }
+      if (d->ref != NULL && isfinite (d->ref[l]))
+        {
+          double ry = tg_axis_map_clamped (&ay, d->ref[l]);
+          cairo_set_line_width (cr, 1.2);
+          tg_diamond (cr, cx + bw / 2 + fs * 0.6, ry, fs * 0.42);
+          tg_set_rgba (cr, st->background);
+          cairo_fill_preserve (cr);
+          tg_set_rgba (cr, st->foreground);
+          cairo_stroke (cr);
+        }
+      g_snprintf (buf, sizeof buf, "%.2f", v);
+      tg_set_rgba (cr, st->foreground);
+      if (top - lab_h >= area.y)
+        tg_text (cr, st, 0.85, TRUE, buf, cx, top - 2, 0.5, 1.0);
+      else
+        {
+          tg_set_rgba (cr, tg_contrast_on (st, kind_color (st, BOTH)));
+          tg_text (cr, st, 0.85, TRUE, buf, cx, y + 2, 0.5, 0.0);
+        }
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect area)
+{
+  guint nu = d->n_units, nl = d->n_layers;
+  if (d->gate0 == NULL || d->gate45 == NULL || nu == 0 || nl == 0)
+    {
+      tg_plot_no_data (cr, area.x, area.y, area.w, area.h, "no gate masks yet", st);
+      return;
+    }
+
+  double fs = st->font_size;
+  double head = tg_line_height (st, 0.9) + 2;
+  double gap = fs * 0.8;
+  double foot = tg_line_height (st, 0.75);
+  double slot = (area.h - (nl - 1) * gap) / nl;
+  guint cols = MIN (nu, 32u);
+  guint rows = (nu + cols - 1) / cols;
+  double cell = MIN (area.w / cols, (slot - head - foot) / rows);
+  cell = MAX (cell, 0.5);
+  double cgap = cell > 6 ? 1.0 : 0.0;
+  char buf[32];
+
+  cairo_save (cr);
+  for (guint l = 0; l < nl; l++)
+    {
+      const float *g0 = d->gate0 + (gsize) l * nu, *g45 = d->gate45 + (gsize) l * nu;
+      guint count[N_KINDS] = { 0 };
+      double y0 = area.y + l * (slot + gap);
+      double gx = area.x;
+      for (guint u = 0; u < nu; u++)
+        {
+          gboolean on0 = isfinite (g0[u]) && g0[u] > d->threshold;
+          gboolean on45 = isfinite (g45[u]) && g45[u] > d->threshold;
+          int k = on0 && on45 ? BOTH : on0 ? ONLY0 : on45 ? ONLY45 : NEITHER;
+          count[k]++;
+          double x = gx + (u % cols) * cell, y = y0 + head + (u / cols) * cell;
+          tg_set_rgba (cr, kind_color (st, k));
+          cairo_rectangle (cr, x + cgap / 2, y + cgap / 2, cell - cgap, cell - cgap);
+          cairo_fill (cr);
+        }
+      g_autofree char *label = g_strdup_printf (
+        "%s: both %u · only 0° %u · only 45° %u · neither %u",
+        d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : "layer",
+        count[BOTH], count[ONLY0], count[ONLY45], count[NEITHER]);
+      tg_set_rgba (cr, st->foreground);
+      tg_text (cr, st, 0.9, FALSE, label, gx, y0, 0.0, 0.0);
+      tg_set_rgba (cr, st->muted);
+      for (guint c = 0; c < cols; c += 8)
+        {
+          g_snprintf (buf, sizeof buf, "+%u", c);
+          tg_text (cr, st, 0.75, FALSE, buf, gx + (c + 0.5) * cell, y0 + head + rows * cell + 1,
+                   0.5, 0.0);
+        }
+    }
+  cairo_restore (cr);
+}
+
+void
+tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *d,
+                 const TgPlotStyle *st)
+{
+  const char *title = d != NULL && d->title ? d->title : "Gate-mask overlap, 0° vs 45°";
+  g_autofree char *subtitle = NULL;
+  TgLegendItem items[6];
+  guint n = 0;
+  gboolean any_ref = FALSE;
+
+  if (d != NULL)
+    {
+      subtitle = g_strdup_printf ("on = mean gate over its own mode's test set > %.2f", d->threshold);
+      for (guint l = 0; d->ref != NULL && l < d->n_layers; l++)
+        any_ref |= isfinite (d->ref[l]);
+    }
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, BOTH), "on in both" };
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY0), "only 0°" };
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY45), "only 45°" };
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, NEITHER), "neither" };
+  if (any_ref)
+    items[n++] = (TgLegendItem) { TG_LEGEND_DIAMOND, st->foreground,
+                                  d->ref_label ? d->ref_label : "reference" };
+
+  TgRect body = tg_frame (cr, width, height, st, title, subtitle,
+                          d != NULL ? d->caption : NULL, items, n);
+  if (d == NULL || d->n_layers == 0)
+    {
+      tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no data yet", st);
+      return;
+    }
+  double split = MIN (MAX (body.w * 0.3, st->font_size * 14), body.w * 0.45);
+  TgRect left = { body.x, body.y, split, body.h };
+  TgRect right = { body.x + split + st->font_size * 1.5, body.y,
+                   body.w - split - st->font_size * 1.5, body.h };
+  draw_jaccard_bars (cr, st, d, left);
+  draw_strips (cr, st, d, right);
+}

@@ -1,1 +1,0 @@
-/* tg-plot.c — being written */
