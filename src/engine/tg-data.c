@@ -72,7 +72,7 @@ set_read_error (IdxFile *f, GError *io_error, const char *while_reading, GError 
                  f->path, while_reading, io_error->message);
 }
 
-/* Reads exactly len bytes or says why not. short_what describes the part for a short read. */
+/* Reads exactly len bytes or says why not; part names what is being read, for messages. */
 static gboolean
 idx_read_exact (IdxFile *f, void *buf, gsize len, const char *part, GError **error)
 {
@@ -89,7 +89,8 @@ idx_read_exact (IdxFile *f, void *buf, gsize len, const char *part, GError **err
       g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
                    "%s: truncated: the %s should be %" G_GSIZE_FORMAT " bytes but the %s "
                    "ends after %" G_GSIZE_FORMAT,
-                   f->path, part, len, f->gz ? "decompressed data" : "file", got);
+                   f->path, part, len,
+                   f->in == f->file_stream ? "file" : "decompressed data", got);
       return FALSE;
     }
   return TRUE;
@@ -154,7 +155,7 @@ idx_file_open (IdxFile    *f,
       guint8 sig[2], trailer[4];
       g_autoptr (GZlibDecompressor) dec = NULL;
 
-      /* 10-byte gzip header + at least one deflate byte... + 8-byte trailer. */
+      /* A 10-byte gzip header and an 8-byte trailer at the least. */
       if (f->file_size < 18)
         {
           g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
