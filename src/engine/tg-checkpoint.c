@@ -620,6 +620,7 @@ read_file (const char *path, GError **error)
 
   /* No two tensors may share bytes (empty ones take none). */
   g_autoptr(GPtrArray) sorted = g_ptr_array_copy (fc->tensors, NULL, NULL);
+  g_ptr_array_set_free_func (sorted, NULL); /* the copy borrows; fc->tensors owns */
   g_ptr_array_sort (sorted, file_tensor_cmp);
   guint64 max_end = 0;
   const FileTensor *prev = NULL;
