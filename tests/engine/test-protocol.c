@@ -1,0 +1,299 @@
+/* test-protocol.c — the trainer and the paper protocol as a whole: epochs cover every example
+ * once, lambda and divergence act as they should, a run is byte-for-byte repeatable, and on
+ * the real MNIST the methods order as the paper's shape says. */
+#include "tg-experiment.h"
+#include "tg-report.h"
+
+#include <math.h>
+#include <string.h>
+
+/* A synthetic two-mode data set for fast tests: class c lights up a band of pixels. */
+static TgDataset *
+synthetic (guint32 n, guint32 seed)
+{
+  GError *error = NULL;
+  TgDataset *ds = tg_dataset_new (n, 8, 8, 4, &error);
+  g_assert_no_error (error);
+  uint64_t rng = tg_rng_seed (seed);
+  for (guint32 i = 0; i < n; i++)
+    {
+      guint8 c = (guint8) tg_rng_below (&rng, 4);
+      ds->labels[i] = c;
+      for (guint32 p = 0; p < 64; p++)
+        {
+          gboolean band = (p / 8) / 2 == c;
+          ds->pixels[(size_t) i * 64 + p] = (guint8) (band ? 150 + tg_rng_below (&rng, 100)
+                                                           : tg_rng_below (&rng, 60));
+        }
+    }
+  return ds;
+}
+
+static void
+test_epoch_covers_all (void)
+{
+  g_autoptr (TgDataset) a = synthetic (1000, 1);
+  g_autoptr (TgDataset) b = tg_dataset_rotated (a, 90);
+  TgSource src = { .data = a, .alt = b };
+  uint64_t rng = tg_rng_seed (5);
+  g_autoptr (TgEpoch) e = tg_epoch_new (&src, 256, &rng);
+  g_assert_cmpuint (tg_epoch_n_batches (e), ==, 4);
+  float x[256 * 64];
+  guint8 y[256];
+  guint32 n, total = 0, sizes[8], k = 0;
+  while ((n = tg_epoch_next (e, x, NULL, y)) > 0)
+    {
+      sizes[k++] = n;
+      total += n;
+    }
+  g_assert_cmpuint (k, ==, 4);
+  g_assert_cmpuint (sizes[3], ==, 1000 - 3 * 256); /* the last partial batch is kept */
+  g_assert_cmpuint (total, ==, 1000);
+  g_assert_cmpuint (tg_epoch_position (e), ==, 4);
+}
+
+static void
+test_coins_fair (void)
+{
+  guint8 coins[20000];
+  uint64_t rng = tg_rng_seed (9);
+  tg_mixture_coins (&rng, coins, G_N_ELEMENTS (coins));
+  guint ones = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (coins); i++)
+    ones += coins[i];
+  /* 20000 fair coins: std 70.7; 5 sigma */
+  g_assert_cmpuint (ones, >, 10000 - 354);
+  g_assert_cmpuint (ones, <, 10000 + 354);
+}
+
+static TgModel *
+trained_foundation (const TgDataset *train, float *acc_out)
+{
+  guint32 widths[2] = { 16, 16 };
+  GError *error = NULL;
+  TgModel *m = tg_model_new (64, 2, widths, 4, 2, 2.0f, &error);
+  g_assert_no_error (error);
+  uint64_t rng = tg_rng_seed (3);
+  tg_model_init_weights (m, &rng);
+  m->method = TG_METHOD_FULL;
+  TgTrainConfig tc;
+  tg_train_config_init (&tc);
+  tc.batch = 32;
+  tc.lr = 0.05f;
+  g_autoptr (TgTrainer) t = tg_trainer_new (m, &tc);
+  TgSource src = { .data = train };
+  for (int e = 0; e < 3; e++)
+    {
+      gboolean ok = tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (ok);
+    }
+  TgEval ev;
+  tg_evaluate (m, tg_trainer_get_workspace (t), train, NULL, 0, &ev);
+  *acc_out = (float) ev.acc;
+  return m;
+}
+
+/* lambda set between steps is what the next steps train with: the mean gate falls. */
+static void
+test_lambda_lowers_gates (void)
+{
+  g_autoptr (TgDataset) train = synthetic (2000, 2);
+  float acc;
+  g_autoptr (TgModel) base = trained_foundation (train, &acc);
+  g_assert_cmpfloat (acc, >, 0.9f);
+  guint32 units = tg_model_hidden_units (base);
+  float mean_gate[2];
+  for (int run = 0; run < 2; run++)
+    {
+      g_autoptr (TgModel) m = tg_model_copy (base);
+      uint64_t rng = tg_rng_seed (4);
+      tg_model_reset_adapter (m, &rng);
+      m->method = TG_METHOD_TAUGATE;
+      TgTrainConfig tc;
+      tg_train_config_init (&tc);
+      tc.batch = 32;
+      tc.lr = 0.05f;
+      g_autoptr (TgTrainer) t = tg_trainer_new (m, &tc);
+      TgSource src = { .data = train };
+      GError *error = NULL;
+      tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, &error); /* same first epoch */
+      g_assert_no_error (error);
+      tg_trainer_set_lambda (t, run == 0 ? 0.0f : 2.0f);
+      g_assert_cmpfloat (tg_trainer_get_lambda (t), ==, run == 0 ? 0.0f : 2.0f);
+      for (int e = 0; e < 2; e++)
+        tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_autofree float *g = g_new (float, units);
+      tg_mean_gates (m, tg_trainer_get_workspace (t), train, NULL, 0, FALSE, g);
+      double sum = 0;
+      for (guint32 j = 0; j < units; j++)
+        sum += g[j];
+      mean_gate[run] = (float) (sum / units);
+    }
+  g_test_message ("mean gate: lambda 0 -> %.3f, lambda 2 -> %.3f", mean_gate[0], mean_gate[1]);
+  g_assert_cmpfloat (mean_gate[1], <, mean_gate[0] - 0.05f);
+}
+
+/* A step that would produce NaN is refused and leaves the parameters as they were. */
+static void
+test_divergence_reported (void)
+{
+  g_autoptr (TgDataset) train = synthetic (256, 3);
+  float acc;
+  g_autoptr (TgModel) m = trained_foundation (train, &acc);
+  m->method = TG_METHOD_FULL;
+  TgTrainConfig tc;
+  tg_train_config_init (&tc);
+  tc.batch = 64;
+  tc.lr = 1e30f;
+  g_autoptr (TgTrainer) t = tg_trainer_new (m, &tc);
+  float x[64 * 64];
+  guint8 y[64];
+  tg_dataset_gather (train, NULL, 0, 64, x, y);
+  g_autofree float *before = g_memdup2 (m->params, m->n_params * sizeof (float));
+  GError *error = NULL;
+  gboolean ok = TRUE;
+  for (int i = 0; i < 5 && ok; i++)
+    {
+      g_autofree float *prev = g_memdup2 (m->params, m->n_params * sizeof (float));
+      ok = tg_trainer_step (t, x, NULL, y, 64, NULL, &error);
+      if (!ok)
+        g_assert_cmpmem (prev, m->n_params * sizeof (float), m->params, m->n_params * sizeof (float));
+    }
+  (void) before;
+  g_assert_false (ok);
+  g_assert_error (error, TG_ERROR, TG_ERROR_DIVERGED);
+  g_assert_nonnull (strstr (error->message, "learning rate"));
+  g_clear_error (&error);
+}
+
+static const char *
+mnist_dir (void)
+{
+  const char *dir = g_getenv ("TG_MNIST_DIR");
+  if (dir == NULL)
+    {
+      g_test_skip ("TG_MNIST_DIR is not set");
+      return NULL;
+    }
+  return dir;
+}
+
+static TgModeData *
+load_mnist (const char *dir, guint32 train_limit, guint32 test_limit)
+{
+  GError *error = NULL;
+  g_autoptr (TgDataset) train = tg_dataset_load_dir (dir, "train", 10, &error);
+  g_assert_no_error (error);
+  g_autoptr (TgDataset) test = tg_dataset_load_dir (dir, "t10k", 10, &error);
+  g_assert_no_error (error);
+  return tg_mode_data_new (train, test, 45.0, train_limit, test_limit);
+}
+
+/* Same seed, same threads: results.csv is byte-identical; another seed changes it. */
+static void
+test_deterministic (void)
+{
+  const char *dir = mnist_dir ();
+  if (!dir)
+    return;
+  g_autoptr (TgModeData) data = load_mnist (dir, 6000, 1000);
+  TgExperimentConfig cfg;
+  tg_experiment_config_init_paper (&cfg);
+  cfg.seeds = 1;
+  cfg.foundation_epochs = 1;
+  char *csv[3];
+  for (int i = 0; i < 3; i++)
+    {
+      GError *error = NULL;
+      cfg.seed0 = i == 2 ? 1 : 0;
+      g_autoptr (TgExperimentResults) res = tg_experiment_run (&cfg, data, NULL, NULL, NULL,
+                                                               NULL, NULL, &error);
+      g_assert_no_error (error);
+      csv[i] = tg_report_csv (res);
+    }
+  g_assert_cmpstr (csv[0], ==, csv[1]);
+  g_assert_cmpstr (csv[0], !=, csv[2]);
+  for (int i = 0; i < 3; i++)
+    g_free (csv[i]);
+}
+
+/* The paper's shape on the real data, one fixed seed: on 45 degrees Full FT > LoRA > Frozen,
+ * TauGate above Frozen, and Full FT loses the most on 0 degrees. */
+static void
+test_paper_shape (void)
+{
+  const char *dir = mnist_dir ();
+  if (!dir)
+    return;
+  g_autoptr (TgModeData) data = load_mnist (dir, 0, 0);
+  TgExperimentConfig cfg;
+  tg_experiment_config_init_paper (&cfg);
+  cfg.seeds = 1;
+  GError *error = NULL;
+  g_autoptr (TgExperimentResults) res = tg_experiment_run (&cfg, data, NULL, NULL, NULL, NULL,
+                                                           NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (res->runs->len, ==, TG_N_METHODS);
+  TgRunResult r[TG_N_METHODS];
+  for (guint i = 0; i < res->runs->len; i++)
+    {
+      TgRunResult *x = &g_array_index (res->runs, TgRunResult, i);
+      r[x->method] = *x;
+      g_test_message ("%-9s params %6zu  acc0 %.4f  acc45 %.4f", tg_method_info (x->method)->label,
+                      x->params, x->acc0, x->acc_rot);
+    }
+  g_assert_cmpfloat (r[TG_METHOD_FULL].acc_rot, >, r[TG_METHOD_LORA].acc_rot);
+  g_assert_cmpfloat (r[TG_METHOD_LORA].acc_rot, >, r[TG_METHOD_FROZEN].acc_rot);
+  g_assert_cmpfloat (r[TG_METHOD_TAUGATE].acc_rot, >, r[TG_METHOD_FROZEN].acc_rot);
+  double frozen0 = r[TG_METHOD_FROZEN].acc0;
+  for (int k = 0; k < TG_N_METHODS; k++)
+    if (k != TG_METHOD_FULL)
+      g_assert_cmpfloat (frozen0 - r[TG_METHOD_FULL].acc0, >, frozen0 - r[k].acc0);
+  /* the foundation is a real model, not chance */
+  g_assert_cmpfloat (r[TG_METHOD_FROZEN].acc_rot, >, 0.7);
+  g_assert_cmpuint (res->overlaps->len, ==, 1);
+  TgOverlapResult *o = &g_array_index (res->overlaps, TgOverlapResult, 0);
+  for (guint32 l = 0; l < o->n_layers; l++)
+    {
+      g_assert_cmpfloat (o->jaccard[l], >=, 0.0);
+      g_assert_cmpfloat (o->jaccard[l], <=, 1.0);
+    }
+}
+
+static void
+test_config_validation (void)
+{
+  TgExperimentConfig cfg;
+  GError *error = NULL;
+  tg_experiment_config_init_paper (&cfg);
+  g_assert_true (tg_experiment_config_validate (&cfg, &error));
+  cfg.lr = -1;
+  g_assert_false (tg_experiment_config_validate (&cfg, &error));
+  g_assert_error (error, TG_ERROR, TG_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "--lr"));
+  g_clear_error (&error);
+  tg_experiment_config_init_paper (&cfg);
+  cfg.sharpness = 0;
+  g_assert_false (tg_experiment_config_validate (&cfg, &error));
+  g_clear_error (&error);
+  g_autofree char *p1 = tg_foundation_path_for_seed ("/x/found.safetensors", 2);
+  g_assert_cmpstr (p1, ==, "/x/found-seed2.safetensors");
+  g_autofree char *p0 = tg_foundation_path_for_seed ("/x/found.safetensors", 0);
+  g_assert_cmpstr (p0, ==, "/x/found.safetensors");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/train/epoch-covers-all", test_epoch_covers_all);
+  g_test_add_func ("/engine/train/coins-fair", test_coins_fair);
+  g_test_add_func ("/engine/train/lambda-lowers-gates", test_lambda_lowers_gates);
+  g_test_add_func ("/engine/train/divergence-reported", test_divergence_reported);
+  g_test_add_func ("/engine/protocol/config-validation", test_config_validation);
+  g_test_add_func ("/engine/protocol/deterministic", test_deterministic);
+  g_test_add_func ("/engine/protocol/paper-shape-mnist", test_paper_shape);
+  return g_test_run ();
+}
