@@ -952,3 +952,27 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
     *metadata_out = metadata_dup (fc->metadata);
   return TRUE;
 }
+
+gboolean
+tg_checkpoint_inspect (const char *path, GHashTable **metadata_out, GPtrArray **tensors_out,
+                       GError **error)
+{
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_autoptr(FileContents) fc = read_file (path, error);
+  if (fc == NULL)
+    return FALSE;
+  if (tensors_out != NULL)
+    {
+      GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < fc->tensors->len; i++)
+        {
+          const FileTensor *t = g_ptr_array_index (fc->tensors, i);
+          g_autofree char *s = shape_string (t->ndim, t->shape);
+          g_ptr_array_add (lines, g_strdup_printf ("%s F32 %s", t->name, s));
+        }
+      *tensors_out = lines;
+    }
+  if (metadata_out != NULL)
+    *metadata_out = metadata_dup (fc->metadata);
+  return TRUE;
+}

@@ -32,4 +32,10 @@ gboolean  tg_checkpoint_save_adapter (const TgModel *model, TgMethod method,
 gboolean  tg_checkpoint_load_adapter (TgModel *model, const char *path,
                                       GHashTable **metadata_out, GError **error);
 
+/* What any checkpoint file holds, validated as strictly as a load but without a model:
+ * its metadata (string -> string) and one line per tensor, "layers.0.tau F32 [128]", in the
+ * header's order. For inspecting adapters and foundations alike. Both outputs optional. */
+gboolean  tg_checkpoint_inspect (const char *path, GHashTable **metadata_out,
+                                 GPtrArray **tensors_out, GError **error);
+
 G_END_DECLS

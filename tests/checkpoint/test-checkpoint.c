@@ -298,6 +298,82 @@ test_foundation_independent_reader (void)
   raw_clear (&r);
 }
 
+/* A second reader in another language, when python3 is there: struct + json, no NumPy. */
+static void
+test_foundation_python_reader (void)
+{
+  g_autofree char *python = g_find_program_in_path ("python3");
+  if (python == NULL)
+    {
+      g_test_skip ("no python3");
+      return;
+    }
+  g_autoptr(TgModel) m = make_model (16, 0, 11);
+  g_autofree char *path = tmp_path ("foundation-py.safetensors");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (tg_checkpoint_save_foundation (m, NULL, path, &error));
+  const char *script =
+    "import json, struct, sys\n"
+    "b = open(sys.argv[1], 'rb').read()\n"
+    "n = struct.unpack('<Q', b[:8])[0]\n"
+    "assert n % 8 == 0 and 8 + n <= len(b)\n"
+    "h = json.loads(b[8:8 + n])\n"
+    "data = b[8 + n:]\n"
+    "end = 0\n"
+    "for k in sorted((k for k in h if k != '__metadata__'), key=lambda k: h[k]['data_offsets']):\n"
+    "    t = h[k]; s, e = t['data_offsets']\n"
+    "    assert t['dtype'] == 'F32' and s == end\n"
+    "    c = 1\n"
+    "    for d in t['shape']: c *= d\n"
+    "    assert e - s == 4 * c\n"
+    "    end = e\n"
+    "assert end == len(data)\n"
+    "s, e = h['layers.2.bias']['data_offsets']\n"
+    "v = struct.unpack('<%df' % ((e - s) // 4), data[s:e])\n"
+    "print(h['__metadata__']['dims'], h['layers.1.weight']['shape'], ' '.join('%.9g' % x for x in v))\n";
+  const char *argv[] = { python, "-c", script, path, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("python3 could not read the file: %s", err);
+  GString *want = g_string_new ("784,16,16,10 [16, 16]");
+  for (guint i = 0; i < 10; i++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_c (want, ' ');
+      g_string_append (want, g_ascii_formatd (buf, sizeof buf, "%.9g",
+                                              m->params[m->b[2] + i]));
+    }
+  g_string_append_c (want, '\n');
+  g_assert_cmpstr (out, ==, want->str);
+  g_string_free (want, TRUE);
+}
+
+static void
+test_inspect (void)
+{
+  g_autoptr(TgModel) m = make_model (32, 8, 12);
+  g_autofree char *path = tmp_path ("inspect-taugate.safetensors");
+  g_autoptr(GError) error = NULL;
+  g_assert_true (tg_checkpoint_save_adapter (m, TG_METHOD_TAUGATE, NULL, path, &error));
+  g_autoptr(GHashTable) meta = NULL;
+  g_autoptr(GPtrArray) lines = NULL;
+  g_assert_true (tg_checkpoint_inspect (path, &meta, &lines, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (g_hash_table_lookup (meta, "kind"), ==, "adapter");
+  g_assert_cmpuint (lines->len, ==, 4);
+  g_assert_cmpstr (g_ptr_array_index (lines, 0), ==, "layers.0.tau F32 [32]");
+  g_assert_cmpstr (g_ptr_array_index (lines, 3), ==, "layers.1.gamma F32 [32]");
+  /* and refuses what a load refuses */
+  g_autofree char *bad = tmp_path ("inspect-bad.safetensors");
+  write_bytes (bad, "\x10\0\0\0\0\0\0\0{", 9);
+  g_assert_false (tg_checkpoint_inspect (bad, NULL, NULL, &error));
+  assert_refused (error, TG_ERROR_FORMAT, bad);
+}
+
 typedef struct {
   TgMethod    method;
   guint       n_tensors;
@@ -1010,6 +1086,8 @@ main (int argc, char **argv)
 
   g_test_add_func ("/checkpoint/foundation/roundtrip", test_foundation_roundtrip);
   g_test_add_func ("/checkpoint/foundation/independent-reader", test_foundation_independent_reader);
+  g_test_add_func ("/checkpoint/foundation/python-reader", test_foundation_python_reader);
+  g_test_add_func ("/checkpoint/inspect", test_inspect);
   for (guint i = 0; i < G_N_ELEMENTS (adapter_cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/checkpoint/adapter/roundtrip/%s",
