@@ -502,7 +502,7 @@ read_file (const char *path, GError **error)
   if (size < 8 || fread (lenbuf, 1, 8, f) != 8)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: %" G_GUINT64_FORMAT " bytes is too short for a safetensors file",
+                   "%s: %" G_GUINT64_FORMAT " byte(s) are too short for a safetensors file",
                    path, size);
       fclose (f);
       return NULL;
@@ -658,7 +658,7 @@ read_file (const char *path, GError **error)
   return g_steal_pointer (&fc);
 }
 
-/* Copies a tensor's floats out of the file, refusing NaN and infinities. */
+/* NaN and infinities are refused: a checkpoint holding one would poison every forward. */
 static gboolean
 tensor_values_finite (const FileContents *fc, const FileTensor *t, const char *path,
                       GError **error)
