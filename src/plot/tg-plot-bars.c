@@ -58,7 +58,8 @@ tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
       data->ref_label != NULL ? data->ref_label : "reference"
     };
 
-  TgRect body = tg_frame (cr, width, height, st, data != NULL ? data->title : NULL, NULL,
+  TgRect body = tg_frame (cr, width, height, st,
+                          data != NULL && data->title != NULL ? data->title : "Test accuracy", NULL,
                           data != NULL ? data->caption : NULL, items, n_items);
 
   if (!any || ng == 0 || ns == 0)

@@ -133,23 +133,44 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
   double plot_w = MAX (right - left, 10.0);
   tg_axis_place (&L->ax, left, left + plot_w);
 
-  /* Marker labels go in rows above the top panel; a label moves down a row when it would
-   * run into one already placed. */
+  /* Marker labels go in rows above the top panel, left-aligned just right of their line.
+   * A label takes the highest row where it neither runs into a label already there nor
+   * sits above another marker's label (its line would cross it), and where no label below
+   * it straddles its own line. */
   guint nm = d != NULL ? d->n_markers : 0;
   L->marker_row = g_new0 (guint, MAX (nm, 1u));
-  double row_right[MAX_MARKER_ROWS];
-  for (guint i = 0; i < MAX_MARKER_ROWS; i++)
-    row_right[i] = -G_MAXDOUBLE;
+  g_autofree double *span_l = g_new0 (double, MAX (nm, 1u));
+  g_autofree double *span_r = g_new0 (double, MAX (nm, 1u));
+  g_autofree gboolean *placed = g_new0 (gboolean, MAX (nm, 1u));
   L->marker_rows = 0;
   for (guint m = 0; m < nm && L->any; m++)
     {
       double x = tg_axis_map (&L->ax, d->markers[m].step);
       double w = tg_text_width (cr, st, 0.8, FALSE, d->markers[m].label);
-      guint row = 0;
-      while (row < MAX_MARKER_ROWS - 1 && x - w / 2 < row_right[row] + 4)
-        row++;
-      row_right[row] = MAX (row_right[row], x + w / 2);
+      span_l[m] = x;
+      span_r[m] = x + 3 + w + 4;
+      guint row;
+      for (row = 0; row < MAX_MARKER_ROWS - 1; row++)
+        {
+          gboolean ok = TRUE;
+          for (guint k = 0; k < m && ok; k++)
+            {
+              if (!placed[k])
+                continue;
+              gboolean overlap = span_l[m] < span_r[k] && span_l[k] < span_r[m];
+              if (L->marker_row[k] == row && overlap)
+                ok = FALSE;
+              /* k's label below this row straddles our line, or ours straddles k's line. */
+              if (L->marker_row[k] > row && span_l[k] < x && x < span_r[k])
+                ok = FALSE;
+              if (L->marker_row[k] < row && span_l[m] < span_l[k] && span_l[k] < span_r[m])
+                ok = FALSE;
+            }
+          if (ok)
+            break;
+        }
       L->marker_row[m] = row;
+      placed[m] = TRUE;
       L->marker_rows = MAX (L->marker_rows, row + 1);
     }
 
@@ -268,7 +289,7 @@ shade_phases (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const L
         continue;
       cairo_save (cr);
       /* Alternate two light tints so neighbouring phases read as separate. */
-      tg_set_rgba_a (cr, st->muted, p % 2 == 0 ? 0.10 : 0.20);
+      tg_set_rgba_a (cr, st->muted, p % 2 == 0 ? 0.07 : 0.15);
       cairo_rectangle (cr, x0, L->top.y, x1 - x0, L->top.h);
       cairo_rectangle (cr, x0, L->bottom.y, x1 - x0, L->bottom.h);
       cairo_fill (cr);
@@ -308,10 +329,10 @@ draw_markers (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const L
       tg_set_rgba (cr, st->foreground);
       cairo_set_line_width (cr, 0.8);
       cairo_set_dash (cr, dash, 2, 0);
-      cairo_move_to (cr, x, ly + lh);
+      cairo_move_to (cr, x, ly + 1);
       cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
       cairo_stroke (cr);
-      tg_text (cr, st, 0.8, FALSE, d->markers[m].label, x, ly, 0.5, 0.0);
+      tg_text (cr, st, 0.8, FALSE, d->markers[m].label, x + 3, ly, 0.0, 0.0);
       cairo_restore (cr);
     }
 }

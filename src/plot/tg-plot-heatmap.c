@@ -275,7 +275,7 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
   const char *title = d != NULL && d->title != NULL ? d->title : "Firing rate per digit";
   double fs = st->font_size;
 
-  if (d != NULL)
+  if (d != NULL && d->n_layers > 0)
     {
       GString *s = g_string_new (NULL);
       if (isfinite (d->high_act_frac))

@@ -111,6 +111,7 @@ static void
 draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect area)
 {
   guint nu = d->n_units, nl = d->n_layers;
+  char buf[32];
   if (d->gate0 == NULL || d->gate45 == NULL || nu == 0 || nl == 0)
     {
       tg_plot_no_data (cr, area.x, area.y, area.w, area.h, "no gate masks yet", st);
@@ -122,12 +123,26 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
   double gap = fs * 0.8;
   double foot = tg_line_height (st, 0.75);
   double slot = (area.h - (nl - 1) * gap) / nl;
-  guint cols = MIN (nu, 32u);
+  /* Row labels (first unit of each row) on the left; pick the number of columns that gives
+   * the largest cells. */
+  g_snprintf (buf, sizeof buf, "%u", nu);
+  double row_lab = tg_text_width (cr, st, 0.75, FALSE, buf) + 5;
+  double aw = area.w - row_lab;
+  guint cols = MIN (nu, 8u);
+  double cell = 0.0;
+  for (guint c = 8; c <= 128; c *= 2)
+    {
+      guint cc = MIN (nu, c), rr = (nu + cc - 1) / cc;
+      double size = MIN (aw / cc, (slot - head - foot) / rr);
+      if (size > cell * 1.05)
+        {
+          cell = size;
+          cols = cc;
+        }
+    }
   guint rows = (nu + cols - 1) / cols;
-  double cell = MIN (area.w / cols, (slot - head - foot) / rows);
-  cell = MAX (cell, 0.5);
+  cell = MAX (MIN (cell, st->font_size * 2.2), 0.5);
   double cgap = cell > 6 ? 1.0 : 0.0;
-  char buf[32];
 
   cairo_save (cr);
   for (guint l = 0; l < nl; l++)
@@ -135,7 +150,7 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
       const float *g0 = d->gate0 + (gsize) l * nu, *g45 = d->gate45 + (gsize) l * nu;
       guint count[N_KINDS] = { 0 };
       double y0 = area.y + l * (slot + gap);
-      double gx = area.x;
+      double gx = area.x + row_lab;
       for (guint u = 0; u < nu; u++)
         {
           gboolean on0 = isfinite (g0[u]) && g0[u] > d->threshold;
@@ -152,9 +167,16 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
         d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : "layer",
         count[BOTH], count[ONLY0], count[ONLY45], count[NEITHER]);
       tg_set_rgba (cr, st->foreground);
-      tg_text (cr, st, 0.9, FALSE, label, gx, y0, 0.0, 0.0);
+      tg_text (cr, st, 0.9, FALSE, label, area.x, y0, 0.0, 0.0);
       tg_set_rgba (cr, st->muted);
-      for (guint c = 0; c < cols; c += 8)
+      guint rstep = cell < tg_line_height (st, 0.75) * 0.9 ? 2 : 1;
+      for (guint r = 0; r < rows; r += rstep)
+        {
+          g_snprintf (buf, sizeof buf, "%u", r * cols);
+          tg_text (cr, st, 0.75, FALSE, buf, gx - 3, y0 + head + (r + 0.5) * cell, 1.0, 0.5);
+        }
+      guint cstep = cols <= 16 ? 4 : 8;
+      for (guint c = 0; c < cols; c += cstep)
         {
           g_snprintf (buf, sizeof buf, "+%u", c);
           tg_text (cr, st, 0.75, FALSE, buf, gx + (c + 0.5) * cell, y0 + head + rows * cell + 1,
@@ -174,7 +196,7 @@ tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *
   guint n = 0;
   gboolean any_ref = FALSE;
 
-  if (d != NULL)
+  if (d != NULL && d->n_layers > 0)
     {
       subtitle = g_strdup_printf ("on = mean gate over its own mode's test set > %.2f", d->threshold);
       for (guint l = 0; d->ref != NULL && l < d->n_layers; l++)

@@ -109,7 +109,8 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
   double row_h = tg_line_height (st, 0.95) + tg_line_height (st, 0.85) + st->font_size * 0.5;
   double head_h = tg_line_height (st, 0.95) + st->font_size * 0.6;
   double need_h = head_h + nr * row_h;
-  double k = MIN (1.0, MIN (body.w / total, body.h / need_h));
+  /* Grows a little to use the room, shrinks as far as needed to fit. */
+  double k = MIN (1.3, MIN (body.w / total, body.h / need_h));
   double x0 = body.x + (body.w - total * k) / 2;
   double y = body.y;
 
