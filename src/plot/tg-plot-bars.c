@@ -58,8 +58,8 @@ tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
       data->ref_label != NULL ? data->ref_label : "reference"
     };
 
-  TgRect body = tg_frame (cr, width, height, st,
-                          data != NULL && data->title != NULL ? data->title : "Test accuracy", NULL,
+  const char *title = data != NULL && data->title != NULL ? data->title : "Test accuracy";
+  TgRect body = tg_frame (cr, width, height, st, title, NULL,
                           data != NULL ? data->caption : NULL, items, n_items);
 
   if (!any || ng == 0 || ns == 0)
@@ -116,6 +116,19 @@ tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
               mode = LABELS_ROTATED;
           if (n > 3)
             mode = LABELS_ROTATED;
+        }
+    }
+  if (mode == LABELS_ROTATED && data->group_labels != NULL && data->group_labels[0] != NULL)
+    {
+      /* The first label runs down-left from its group: make room for it inside the page. */
+      double reach = tg_text_width (cr, st, 0.9, FALSE, data->group_labels[0]) * cos (ROTATION)
+                     - fs * 0.3;
+      double room = left - body.x + gw / 2;
+      if (reach > room)
+        {
+          left += reach - room;
+          plot_w = MAX (right - left, 10.0);
+          gw = plot_w / ng;
         }
     }
   double labels_h = mode == LABELS_FLAT ? lh

@@ -18,6 +18,7 @@ typedef struct {
   double  annot_y;         /* top of the phase/marker label strip */
   guint   marker_rows;
   guint  *marker_row;      /* n_markers */
+  gboolean *marker_left;   /* n_markers: label to the left of its line (near the right edge) */
   gboolean any;
   gboolean any_loss, any_acc;
 } Layout;
@@ -69,6 +70,7 @@ static void
 layout_free (Layout *L)
 {
   g_free (L->marker_row);
+  g_free (L->marker_left);
 }
 
 static void
@@ -139,6 +141,7 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
    * it straddles its own line. */
   guint nm = d != NULL ? d->n_markers : 0;
   L->marker_row = g_new0 (guint, MAX (nm, 1u));
+  L->marker_left = g_new0 (gboolean, MAX (nm, 1u));
   g_autofree double *span_l = g_new0 (double, MAX (nm, 1u));
   g_autofree double *span_r = g_new0 (double, MAX (nm, 1u));
   g_autofree gboolean *placed = g_new0 (gboolean, MAX (nm, 1u));
@@ -147,8 +150,9 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
     {
       double x = tg_axis_map (&L->ax, d->markers[m].step);
       double w = tg_text_width (cr, st, 0.8, FALSE, d->markers[m].label);
-      span_l[m] = x;
-      span_r[m] = x + 3 + w + 4;
+      L->marker_left[m] = x + 3 + w > width - fs * 0.5;
+      span_l[m] = L->marker_left[m] ? x - 3 - w - 4 : x;
+      span_r[m] = L->marker_left[m] ? x : x + 3 + w + 4;
       guint row;
       for (row = 0; row < MAX_MARKER_ROWS - 1; row++)
         {
@@ -161,9 +165,10 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
               if (L->marker_row[k] == row && overlap)
                 ok = FALSE;
               /* k's label below this row straddles our line, or ours straddles k's line. */
+              double xk = tg_axis_map (&L->ax, d->markers[k].step);
               if (L->marker_row[k] > row && span_l[k] < x && x < span_r[k])
                 ok = FALSE;
-              if (L->marker_row[k] < row && span_l[m] < span_l[k] && span_l[k] < span_r[m])
+              if (L->marker_row[k] < row && span_l[m] < xk && xk < span_r[m])
                 ok = FALSE;
             }
           if (ok)
@@ -332,7 +337,10 @@ draw_markers (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const L
       cairo_move_to (cr, x, ly + 1);
       cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
       cairo_stroke (cr);
-      tg_text (cr, st, 0.8, FALSE, d->markers[m].label, x + 3, ly, 0.0, 0.0);
+      if (L->marker_left[m])
+        tg_text (cr, st, 0.8, FALSE, d->markers[m].label, x - 3, ly, 1.0, 0.0);
+      else
+        tg_text (cr, st, 0.8, FALSE, d->markers[m].label, x + 3, ly, 0.0, 0.0);
       cairo_restore (cr);
     }
 }

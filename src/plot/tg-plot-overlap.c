@@ -162,12 +162,22 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
           cairo_rectangle (cr, x + cgap / 2, y + cgap / 2, cell - cgap, cell - cgap);
           cairo_fill (cr);
         }
+      const char *name = d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : "layer";
       g_autofree char *label = g_strdup_printf (
-        "%s: both %u · only 0° %u · only 45° %u · neither %u",
-        d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : "layer",
+        "%s: both %u · only 0° %u · only 45° %u · neither %u", name,
         count[BOTH], count[ONLY0], count[ONLY45], count[NEITHER]);
+      double size = 0.9;
+      if (tg_text_width (cr, st, size, FALSE, label) > area.w)
+        {
+          g_free (label);
+          label = g_strdup_printf ("%s: both %u · 0° %u · 45° %u · neither %u", name,
+                                   count[BOTH], count[ONLY0], count[ONLY45], count[NEITHER]);
+          double tw = tg_text_width (cr, st, size, FALSE, label);
+          if (tw > area.w)
+            size *= area.w / tw;
+        }
       tg_set_rgba (cr, st->foreground);
-      tg_text (cr, st, 0.9, FALSE, label, area.x, y0, 0.0, 0.0);
+      tg_text (cr, st, size, FALSE, label, area.x, y0, 0.0, 0.0);
       tg_set_rgba (cr, st->muted);
       guint rstep = cell < tg_line_height (st, 0.75) * 0.9 ? 2 : 1;
       for (guint r = 0; r < rows; r += rstep)

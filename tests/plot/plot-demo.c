@@ -48,6 +48,11 @@ main (int argc, char **argv)
         r5[i * 2 + s] = bars7.ref[pick[i] * 2 + s];
       }
   bars5.mean = m5, bars5.err = e5, bars5.ref = r5;
+  TgBarsData bars_long = bars7;
+  static const char *long_labels[7] = { "Frozen (no adapt)", "BitFit (bias-only)",
+                                        "TauGate (threshold tuning)", "GainOnly (activation scales)",
+                                        "TauOnly (thresholds)", "LoRA (r=8)", "Full FT" };
+  bars_long.group_labels = long_labels;
   sample_curves (&curves, 0.9, TRUE);
   sample_curves (&curves_raw, 0.0, FALSE);
   sample_heatmap (&heat);
@@ -62,6 +67,7 @@ main (int argc, char **argv)
         const TgPlotStyle *st = &styles[s];
         out (dir, "bars5", names[s], ext, (TgPlotFunc) tg_plot_bars, &bars5, st, w, h);
         out (dir, "bars7", names[s], ext, (TgPlotFunc) tg_plot_bars, &bars7, st, w, h);
+        out (dir, "bars-long", names[s], ext, (TgPlotFunc) tg_plot_bars, &bars_long, st, w, h);
         out (dir, "curves", names[s], ext, (TgPlotFunc) tg_plot_curves, &curves, st, w, h);
         out (dir, "curves-raw", names[s], ext, (TgPlotFunc) tg_plot_curves, &curves_raw, st, w, h);
         out (dir, "heatmap", names[s], ext, (TgPlotFunc) tg_plot_heatmap, &heat, st, w, h);
