@@ -9,6 +9,7 @@
 #include <string.h>
 
 #define MAX_MARKER_ROWS 3
+#define NO_LABEL G_MAXUINT
 
 typedef struct {
   TgRect  body;
@@ -146,18 +147,24 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
   g_autofree double *span_r = g_new0 (double, MAX (nm, 1u));
   g_autofree gboolean *placed = g_new0 (gboolean, MAX (nm, 1u));
   L->marker_rows = 0;
-  for (guint m = 0; m < nm && L->any; m++)
+  /* The latest change gets a label first; an older one that cannot be placed keeps its line
+   * but loses its label (a slider dragged step by step would otherwise pile them up). */
+  for (guint i = nm; i-- > 0 && L->any;)
     {
-      double x = tg_axis_map (&L->ax, d->markers[m].step);
+      guint m = i;
+      L->marker_row[m] = NO_LABEL;
+      double step = d->markers[m].step;
+      if (!isfinite (step) || step < L->ax.lo || step > L->ax.hi || d->markers[m].label == NULL)
+        continue;
+      double x = tg_axis_map (&L->ax, step);
       double w = tg_text_width (cr, st, 0.8, FALSE, d->markers[m].label);
       L->marker_left[m] = x + 3 + w > width - fs * 0.5;
       span_l[m] = L->marker_left[m] ? x - 3 - w - 4 : x;
       span_r[m] = L->marker_left[m] ? x : x + 3 + w + 4;
-      guint row;
-      for (row = 0; row < MAX_MARKER_ROWS - 1; row++)
+      for (guint row = 0; row < MAX_MARKER_ROWS; row++)
         {
           gboolean ok = TRUE;
-          for (guint k = 0; k < m && ok; k++)
+          for (guint k = m + 1; k < nm && ok; k++)
             {
               if (!placed[k])
                 continue;
@@ -172,11 +179,13 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
                 ok = FALSE;
             }
           if (ok)
-            break;
+            {
+              L->marker_row[m] = row;
+              placed[m] = TRUE;
+              L->marker_rows = MAX (L->marker_rows, row + 1);
+              break;
+            }
         }
-      L->marker_row[m] = row;
-      placed[m] = TRUE;
-      L->marker_rows = MAX (L->marker_rows, row + 1);
     }
 
   double phase_h = d != NULL && d->n_phases > 0 ? tg_line_height (st, 0.85) : 0.0;
@@ -329,11 +338,20 @@ draw_markers (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const L
       if (!isfinite (s) || s < L->ax.lo || s > L->ax.hi)
         continue;
       double x = tg_axis_map (&L->ax, s);
-      double ly = L->annot_y + phase_h + L->marker_row[m] * lh;
       cairo_save (cr);
       tg_set_rgba (cr, st->foreground);
       cairo_set_line_width (cr, 0.8);
       cairo_set_dash (cr, dash, 2, 0);
+      if (L->marker_row[m] == NO_LABEL)
+        {
+          tg_set_rgba_a (cr, st->foreground, 0.5);
+          cairo_move_to (cr, x, L->top.y);
+          cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
+          cairo_stroke (cr);
+          cairo_restore (cr);
+          continue;
+        }
+      double ly = L->annot_y + phase_h + L->marker_row[m] * lh;
       cairo_move_to (cr, x, ly + 1);
       cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
       cairo_stroke (cr);

@@ -55,6 +55,17 @@ main (int argc, char **argv)
   bars_long.group_labels = long_labels;
   sample_curves (&curves, 0.9, TRUE);
   sample_curves (&curves_raw, 0.0, FALSE);
+  TgCurvesData dense;
+  sample_curves (&dense, 0.6, FALSE);
+  static TgPlotMarker many[14];
+  static char many_labels[14][16];
+  for (guint i = 0; i < 14; i++)
+    {
+      g_snprintf (many_labels[i], sizeof many_labels[i], "s=%u", 5 + i);
+      many[i] = (TgPlotMarker) { 480 + 8 * i, many_labels[i] };
+    }
+  dense.markers = many;
+  dense.n_markers = 14;
   sample_heatmap (&heat);
   sample_masks (&masks);
   sample_overlap (&overlap);
@@ -70,6 +81,7 @@ main (int argc, char **argv)
         out (dir, "bars-long", names[s], ext, (TgPlotFunc) tg_plot_bars, &bars_long, st, w, h);
         out (dir, "curves", names[s], ext, (TgPlotFunc) tg_plot_curves, &curves, st, w, h);
         out (dir, "curves-raw", names[s], ext, (TgPlotFunc) tg_plot_curves, &curves_raw, st, w, h);
+        out (dir, "curves-dense", names[s], ext, (TgPlotFunc) tg_plot_curves, &dense, st, w, h);
         out (dir, "heatmap", names[s], ext, (TgPlotFunc) tg_plot_heatmap, &heat, st, w, h);
         out (dir, "masks", names[s], ext, (TgPlotFunc) tg_plot_masks, &masks, st, w, h);
         out (dir, "overlap", names[s], ext, (TgPlotFunc) tg_plot_overlap, &overlap, st, w, h);
