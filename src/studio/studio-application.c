@@ -1,0 +1,251 @@
+/* studio-application.c — options, actions, accelerators; one window per activation. */
+#include "studio-application.h"
+
+#include <stdlib.h>
+#include "studio-window.h"
+#include "studio-resources.h"
+
+struct _StudioApplication
+{
+  GtkApplication parent_instance;
+
+  /* owned: what the command line asked for */
+  StudioConfig cfg;
+  gboolean     autostart;
+  gboolean     dark;
+  gint64       quit_after_steps;  /* -1: never */
+  char        *screenshot;
+  char        *screenshot_view;
+};
+
+G_DEFINE_FINAL_TYPE (StudioApplication, studio_application, GTK_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "preset", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Settings to start from: “paper” (the paper's protocol, the default) or “quick” "
+    "(10000 training / 2000 test images)", "NAME" },
+  { "autostart", 'a', 0, G_OPTION_ARG_NONE, NULL, "Start training at once", NULL },
+  { "method", 'm', 0, G_OPTION_ARG_STRING, NULL,
+    "Method: frozen, bitfit, taugate, gainonly, tauonly, lora, full", "ID" },
+  { "seed", 's', 0, G_OPTION_ARG_INT64, NULL, "Seed (default 0)", "N" },
+  { "data", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
+    "Folder of MNIST-format IDX files (train-images-idx3-ubyte, … , plain or .gz). Default: "
+    "$TG_MNIST_DIR if set; else ./data/mnist if it exists; else ../../data/mnist beside the "
+    "binary", "DIR" },
+  { "train-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N training images", "N" },
+  { "test-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N test images", "N" },
+  { "angle", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Rotation of the second mode in degrees (45)", "DEG" },
+  { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Sparsity penalty λ (0)", "X" },
+  { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Gate sharpness s (5)", "X" },
+  { "quit-after-steps", 0, 0, G_OPTION_ARG_INT64, NULL,
+    "Close the window after N training steps (or when the run ends)", "N" },
+  { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Save the window as a PNG after --quit-after-steps steps (default 300) and quit", "FILE.png" },
+  { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "View to show for --screenshot: curves, neurons, masks, overlap, results, or “all” "
+    "(FILE-<view>.png each)", "NAME" },
+  { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, "Prefer the dark style", NULL },
+  { NULL }
+};
+
+static int
+studio_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  StudioApplication *self = STUDIO_APPLICATION (app);
+  const char *str;
+  gint64 i64;
+  gint32 i32;
+  double d;
+
+  if (g_variant_dict_lookup (options, "preset", "&s", &str))
+    {
+      if (g_strcmp0 (str, "quick") == 0)
+        {
+          self->cfg.train_limit = 10000;
+          self->cfg.test_limit = 2000;
+        }
+      else if (g_strcmp0 (str, "paper") != 0)
+        {
+          g_printerr ("taugate-studio: unknown preset “%s” (paper, quick)\n", str);
+          return EXIT_FAILURE;
+        }
+    }
+  if (g_variant_dict_lookup (options, "method", "&s", &str) &&
+      !tg_method_from_string (str, &self->cfg.method))
+    {
+      g_printerr ("taugate-studio: unknown method “%s”\n", str);
+      return EXIT_FAILURE;
+    }
+  if (g_variant_dict_lookup (options, "seed", "x", &i64))
+    self->cfg.seed = (guint64) MAX (i64, 0);
+  if (g_variant_dict_lookup (options, "data", "^&ay", &str))
+    {
+      g_free (self->cfg.data_dir);
+      self->cfg.data_dir = g_canonicalize_filename (str, NULL);
+    }
+  if (g_variant_dict_lookup (options, "train-limit", "i", &i32))
+    self->cfg.train_limit = (guint32) MAX (i32, 0);
+  if (g_variant_dict_lookup (options, "test-limit", "i", &i32))
+    self->cfg.test_limit = (guint32) MAX (i32, 0);
+  if (g_variant_dict_lookup (options, "angle", "d", &d))
+    self->cfg.angle = d;
+  if (g_variant_dict_lookup (options, "lambda", "d", &d))
+    self->cfg.lambda = (float) CLAMP (d, 0.0, 0.1);
+  if (g_variant_dict_lookup (options, "sharpness", "d", &d))
+    self->cfg.sharpness = (float) CLAMP (d, 0.5, 100.0);
+  if (g_variant_dict_lookup (options, "quit-after-steps", "x", &i64))
+    self->quit_after_steps = i64;
+  if (g_variant_dict_lookup (options, "screenshot", "^&ay", &str))
+    self->screenshot = g_canonicalize_filename (str, NULL);
+  if (g_variant_dict_lookup (options, "screenshot-view", "&s", &str))
+    self->screenshot_view = g_strdup (str);
+  self->autostart = g_variant_dict_contains (options, "autostart");
+  self->dark = g_variant_dict_contains (options, "dark");
+  if (self->screenshot != NULL)
+    self->autostart = TRUE;
+  return -1;
+}
+
+static void
+studio_application_activate (GApplication *app)
+{
+  StudioApplication *self = STUDIO_APPLICATION (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+
+  if (window != NULL)
+    {
+      gtk_window_present (window);
+      return;
+    }
+
+  StudioWindow *win = studio_window_new (GTK_APPLICATION (app), &self->cfg);
+  if (self->screenshot != NULL || self->quit_after_steps >= 0)
+    studio_window_schedule_screenshot (win,
+                                       self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps : 300,
+                                       self->screenshot, self->screenshot_view);
+  gtk_window_present (GTK_WINDOW (win));
+  if (self->autostart)
+    studio_window_train (win);
+}
+
+static void
+quit_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  GtkApplication *app = data;
+  GList *windows = g_list_copy (gtk_application_get_windows (app));
+  /* closing each window stops its worker first */
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_close (l->data);
+  g_list_free (windows);
+}
+
+static void
+about_activated (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  GtkApplication *app = data;
+  const char *authors[] = { "TauGate Studio contributors", NULL };
+
+  gtk_show_about_dialog (gtk_application_get_active_window (app),
+                         "program-name", "TauGate Studio",
+                         "logo-icon-name", "org.taugate.Studio",
+                         "version", "0.1.0",
+                         "comments", "Watch a frozen network specialise to rotated digits by "
+                                     "learning a threshold and a gain per neuron.",
+                         "license-type", GTK_LICENSE_MIT_X11,
+                         "authors", authors,
+                         NULL);
+}
+
+static void
+dark_changed (GSimpleAction *action, GVariant *value, gpointer data)
+{
+  g_simple_action_set_state (action, value);
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
+                g_variant_get_boolean (value), NULL);
+}
+
+static void
+studio_application_startup (GApplication *app)
+{
+  StudioApplication *self = STUDIO_APPLICATION (app);
+  static const char *quit_accels[] = { "<Control>q", NULL };
+  static const char *export_accels[] = { "<Control>e", NULL };
+  GtkCssProvider *css;
+
+  G_APPLICATION_CLASS (studio_application_parent_class)->startup (app);
+
+  studio_ensure_resources ();
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/taugate/Studio/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  g_object_unref (css);
+  gtk_window_set_default_icon_name ("org.taugate.Studio");
+
+  GSimpleAction *quit = g_simple_action_new ("quit", NULL);
+  g_signal_connect (quit, "activate", G_CALLBACK (quit_activated), app);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (quit));
+  g_object_unref (quit);
+
+  GSimpleAction *about = g_simple_action_new ("about", NULL);
+  g_signal_connect (about, "activate", G_CALLBACK (about_activated), app);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (about));
+  g_object_unref (about);
+
+  GSimpleAction *dark = g_simple_action_new_stateful ("dark", NULL,
+                                                      g_variant_new_boolean (self->dark));
+  g_signal_connect (dark, "change-state", G_CALLBACK (dark_changed), app);
+  g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (dark));
+  g_object_unref (dark);
+  if (self->dark)
+    g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
+
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.export", export_accels);
+}
+
+StudioApplication *
+studio_application_new (void)
+{
+  return g_object_new (STUDIO_TYPE_APPLICATION,
+                       "application-id", "org.taugate.Studio",
+                       "flags", G_APPLICATION_NON_UNIQUE,
+                       NULL);
+}
+
+static void
+studio_application_finalize (GObject *object)
+{
+  StudioApplication *self = STUDIO_APPLICATION (object);
+
+  studio_config_clear (&self->cfg);
+  g_free (self->screenshot);
+  g_free (self->screenshot_view);
+  G_OBJECT_CLASS (studio_application_parent_class)->finalize (object);
+}
+
+static void
+studio_application_class_init (StudioApplicationClass *klass)
+{
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->finalize = studio_application_finalize;
+  app_class->handle_local_options = studio_application_handle_local_options;
+  app_class->activate = studio_application_activate;
+  app_class->startup = studio_application_startup;
+}
+
+static void
+studio_application_init (StudioApplication *self)
+{
+  studio_config_init_paper (&self->cfg);
+  self->quit_after_steps = -1;
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_summary (G_APPLICATION (self),
+    "Watch a frozen MLP specialise from a 0°/45° MNIST foundation to the rotated mode.");
+  g_application_set_option_context_description (G_APPLICATION (self),
+    "Data: MNIST is read from --data DIR, else $TG_MNIST_DIR, else ./data/mnist (relative to the\n"
+    "current directory) if it exists, else ../../data/mnist beside the binary.\n"
+    "Keys: Space starts/pauses, Ctrl+E exports the visible view, Ctrl+Q quits.");
+}

@@ -1,0 +1,277 @@
+/* studio-curves-view.c — the Curves view over tg_plot_curves. */
+#include "studio-curves-view.h"
+
+#include <math.h>
+#include <string.h>
+#include "studio-view.h"
+
+#define MAX_RUNS 8  /* overlaid; older runs drop off the figure, not the history */
+
+struct _StudioCurvesView
+{
+  GtkBox parent_instance;
+
+  /* template widgets */
+  GtkDrawingArea *area;
+  GtkAdjustment  *smoothing;
+  GtkLabel       *readout;
+
+  /* borrowed */
+  StudioHistory  *history;
+  gulong          changed_id;
+
+  /* owned */
+  gboolean        hovering;
+  double          hover_x;
+};
+
+static void studio_curves_view_iface_init (StudioViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StudioCurvesView, studio_curves_view, GTK_TYPE_BOX,
+                               G_IMPLEMENT_INTERFACE (STUDIO_TYPE_VIEW,
+                                                      studio_curves_view_iface_init))
+
+typedef struct {
+  TgCurveRun   runs[MAX_RUNS];
+  TgPlotPhase  phases[2];
+  GArray      *markers;
+  char         phase_label[2][48];
+  char         caption[160];
+  TgCurvesData data;
+} CurvesFigure;
+
+/* Fills fig from the history; the arrays stay the history's (borrowed for one draw). */
+static void
+curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
+{
+  memset (fig, 0, sizeof *fig);
+  fig->markers = g_array_new (FALSE, FALSE, sizeof (TgPlotMarker));
+  fig->data.smoothing = gtk_adjustment_get_value (self->smoothing);
+  fig->data.title = "Training: loss and test accuracy";
+  fig->data.x_label = "step (minibatch of 256)";
+
+  if (self->history == NULL)
+    return;
+
+  guint n = studio_history_get_n_runs (self->history);
+  guint first = n > MAX_RUNS ? n - MAX_RUNS : 0;
+  for (guint i = first; i < n; i++)
+    {
+      const StudioRun *run = studio_history_get_run (self->history, i);
+      TgCurveRun *cr = &fig->runs[fig->data.n_runs++];
+      cr->name = run->name;
+      cr->n_points = run->step->len;
+      cr->step = (const double *) run->step->data;
+      cr->loss = (const double *) run->loss->data;
+      cr->acc0 = (const double *) run->acc0->data;
+      cr->acc45 = (const double *) run->acc45->data;
+    }
+  fig->data.runs = fig->runs;
+
+  const StudioRun *cur = studio_history_get_current (self->history);
+  if (cur != NULL && cur->total_steps > 0)
+    {
+      g_snprintf (fig->phase_label[0], sizeof fig->phase_label[0], "%s",
+                  cur->foundation_cached ? "foundation (cached)" : "foundation");
+      g_snprintf (fig->phase_label[1], sizeof fig->phase_label[1], "adaptation → %s",
+                  tg_method_info (cur->method)->label);
+      fig->phases[0] = (TgPlotPhase) { 0, (double) cur->foundation_steps, fig->phase_label[0] };
+      fig->phases[1] = (TgPlotPhase) { (double) cur->foundation_steps, (double) cur->total_steps,
+                                       fig->phase_label[1] };
+      fig->data.phases = fig->phases;
+      fig->data.n_phases = 2;
+      for (guint i = 0; i < cur->markers->len; i++)
+        {
+          const StudioMarker *mk = &g_array_index (cur->markers, StudioMarker, i);
+          TgPlotMarker pm = { mk->step, mk->label };
+          g_array_append_val (fig->markers, pm);
+        }
+      fig->data.markers = (const TgPlotMarker *) fig->markers->data;
+      fig->data.n_markers = fig->markers->len;
+      g_snprintf (fig->caption, sizeof fig->caption,
+                  "Accuracy on a fixed 1000-image test subset every 20 steps, the full test "
+                  "set at each epoch end; 0° solid, 45° dashed; EMA %.2f.",
+                  fig->data.smoothing);
+      fig->data.caption = fig->caption;
+    }
+}
+
+static void
+curves_figure_clear (CurvesFigure *fig)
+{
+  g_clear_pointer (&fig->markers, g_array_unref);
+}
+
+static void
+studio_curves_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
+                                const TgPlotStyle *style, gboolean for_export)
+{
+  StudioCurvesView *self = STUDIO_CURVES_VIEW (view);
+  CurvesFigure fig;
+
+  curves_figure_init (self, &fig);
+  if (!for_export && self->hovering)
+    {
+      double step = tg_plot_curves_step_at (width, height, &fig.data, style, self->hover_x);
+      if (!isnan (step))
+        {
+          fig.data.hover = TRUE;
+          fig.data.hover_step = step;
+        }
+    }
+  tg_plot_curves (cr, width, height, &fig.data, style);
+  curves_figure_clear (&fig);
+}
+
+static void
+draw_area (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  TgPlotStyle style;
+  studio_widget_plot_style (GTK_WIDGET (area), &style);
+  studio_view_draw_figure (STUDIO_VIEW (user_data), cr, width, height, &style, FALSE);
+}
+
+static double
+value_at (const GArray *steps, const GArray *values, double step)
+{
+  /* the last measured value at or before step */
+  double v = NAN;
+  for (guint i = 0; i < steps->len; i++)
+    {
+      if (g_array_index (steps, double, i) > step)
+        break;
+      double x = g_array_index (values, double, i);
+      if (!isnan (x))
+        v = x;
+    }
+  return v;
+}
+
+static void
+update_readout (StudioCurvesView *self)
+{
+  const StudioRun *cur = self->history != NULL ? studio_history_get_current (self->history) : NULL;
+  if (!self->hovering || cur == NULL)
+    {
+      gtk_label_set_text (self->readout, "");
+      return;
+    }
+  CurvesFigure fig;
+  TgPlotStyle style;
+  curves_figure_init (self, &fig);
+  studio_widget_plot_style (GTK_WIDGET (self->area), &style);
+  double step = tg_plot_curves_step_at (gtk_widget_get_width (GTK_WIDGET (self->area)),
+                                        gtk_widget_get_height (GTK_WIDGET (self->area)),
+                                        &fig.data, &style, self->hover_x);
+  curves_figure_clear (&fig);
+  if (isnan (step))
+    {
+      gtk_label_set_text (self->readout, "");
+      return;
+    }
+  g_autofree char *text =
+    g_strdup_printf ("step %.0f · loss %.3f · acc 0° %.3f · acc 45° %.3f", step,
+                     value_at (cur->step, cur->loss, step), value_at (cur->step, cur->acc0, step),
+                     value_at (cur->step, cur->acc45, step));
+  gtk_label_set_text (self->readout, text);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *motion, double x, double y, StudioCurvesView *self)
+{
+  self->hovering = TRUE;
+  self->hover_x = x;
+  update_readout (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+static void
+leave_cb (GtkEventControllerMotion *motion, StudioCurvesView *self)
+{
+  self->hovering = FALSE;
+  update_readout (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+static void
+smoothing_changed_cb (GtkAdjustment *adj, StudioCurvesView *self)
+{
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+static void
+history_changed_cb (StudioHistory *history, StudioCurvesView *self)
+{
+  if (self->hovering)
+    update_readout (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+static void
+studio_curves_view_set_history (StudioView *view, StudioHistory *history)
+{
+  StudioCurvesView *self = STUDIO_CURVES_VIEW (view);
+
+  g_clear_signal_handler (&self->changed_id, self->history);
+  self->history = history;
+  if (history != NULL)
+    self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+void
+studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing)
+{
+  gtk_adjustment_set_value (self->smoothing, smoothing);
+}
+
+GtkWidget *
+studio_curves_view_new (void)
+{
+  return g_object_new (STUDIO_TYPE_CURVES_VIEW, NULL);
+}
+
+static void
+studio_curves_view_dispose (GObject *object)
+{
+  StudioCurvesView *self = STUDIO_CURVES_VIEW (object);
+
+  g_clear_signal_handler (&self->changed_id, self->history);
+  self->history = NULL;
+  G_OBJECT_CLASS (studio_curves_view_parent_class)->dispose (object);
+}
+
+static void
+studio_curves_view_iface_init (StudioViewInterface *iface)
+{
+  iface->draw_figure = studio_curves_view_draw_figure;
+  iface->set_history = studio_curves_view_set_history;
+}
+
+static void
+studio_curves_view_class_init (StudioCurvesViewClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = studio_curves_view_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/taugate/Studio/ui/studio-curves-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, StudioCurvesView, area);
+  gtk_widget_class_bind_template_child (widget_class, StudioCurvesView, smoothing);
+  gtk_widget_class_bind_template_child (widget_class, StudioCurvesView, readout);
+  gtk_widget_class_bind_template_callback (widget_class, smoothing_changed_cb);
+}
+
+static void
+studio_curves_view_init (StudioCurvesView *self)
+{
+  GtkEventController *motion;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
+
+  motion = gtk_event_controller_motion_new ();
+  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->area), motion);
+}

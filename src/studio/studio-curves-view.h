@@ -1,0 +1,15 @@
+/* studio-curves-view.h — training loss and test accuracy (0 deg, 45 deg) against the step,
+ * every run so far overlaid, phases shaded, setting changes marked, EMA smoothing, hover. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define STUDIO_TYPE_CURVES_VIEW (studio_curves_view_get_type ())
+G_DECLARE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO, CURVES_VIEW, GtkBox)
+
+GtkWidget *studio_curves_view_new (void);
+void       studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing);
+
+G_END_DECLS

@@ -1,0 +1,230 @@
+/* studio-history.c — the main loop's record of runs and results. */
+#include "studio-history.h"
+
+#include <math.h>
+
+struct _StudioHistory
+{
+  GObject parent_instance;
+
+  /* owned */
+  GPtrArray           *runs;     /* StudioRun */
+  StudioSnapshot      *params;
+  StudioSnapshot      *masks;
+  StudioSnapshot      *status;
+  StudioSnapshot      *overlap;
+  StudioSnapshot      *experiment; /* a finished comparison; its results stay its own */
+  guint64              n_points;
+};
+
+G_DEFINE_FINAL_TYPE (StudioHistory, studio_history, G_TYPE_OBJECT)
+
+enum { SIGNAL_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+run_free (StudioRun *run)
+{
+  g_free (run->name);
+  g_array_unref (run->step);
+  g_array_unref (run->loss);
+  g_array_unref (run->acc0);
+  g_array_unref (run->acc45);
+  g_array_unref (run->markers);
+  g_free (run);
+}
+
+static StudioRun *
+run_new (StudioSnapshot *snap)
+{
+  StudioRun *run = g_new0 (StudioRun, 1);
+  run->id = snap->run_id;
+  run->method = snap->run_method;
+  run->seed = snap->seed;
+  run->name = g_strdup_printf ("%s · seed %" G_GUINT64_FORMAT " · #%u",
+                               tg_method_info (snap->run_method)->label, snap->seed, snap->run_id);
+  run->step = g_array_new (FALSE, FALSE, sizeof (double));
+  run->loss = g_array_new (FALSE, FALSE, sizeof (double));
+  run->acc0 = g_array_new (FALSE, FALSE, sizeof (double));
+  run->acc45 = g_array_new (FALSE, FALSE, sizeof (double));
+  run->markers = g_array_new (FALSE, FALSE, sizeof (StudioMarker));
+  run->final_acc0 = run->final_acc45 = run->final_high_act = NAN;
+  run->lambda = snap->lambda;
+  return run;
+}
+
+static void
+add_marker (StudioRun *run, const StudioEvent *ev)
+{
+  StudioMarker mk = { (double) ev->step, "" };
+  GString *s = g_string_new (NULL);
+
+  if (ev->changed & STUDIO_CHANGE_SHARPNESS)
+    g_string_append_printf (s, "s=%.3g ", (double) ev->sharpness);
+  if (ev->changed & STUDIO_CHANGE_LAMBDA)
+    {
+      if (ev->lambda > 0)
+        g_string_append_printf (s, "λ=%.2g ", (double) ev->lambda);
+      else
+        g_string_append (s, "λ off ");
+    }
+  if (ev->changed & STUDIO_CHANGE_LR)
+    g_string_append_printf (s, "lr=%.3g ", (double) ev->lr);
+  if (ev->changed & STUDIO_CHANGE_HARD)
+    g_string_append (s, ev->hard_gates ? "hard " : "soft ");
+  if (s->len > 0)
+    g_string_truncate (s, s->len - 1);
+  g_strlcpy (mk.label, s->str, sizeof mk.label);
+  g_string_free (s, TRUE);
+  g_array_append_val (run->markers, mk);
+}
+
+void
+studio_history_add (StudioHistory *self, StudioSnapshot *snap)
+{
+  g_return_if_fail (STUDIO_IS_HISTORY (self));
+
+  g_clear_pointer (&self->status, studio_snapshot_unref);
+  self->status = studio_snapshot_ref (snap);
+
+  if (snap->job == STUDIO_JOB_TRAIN)
+    {
+      StudioRun *run = self->runs->len > 0 ? g_ptr_array_index (self->runs, self->runs->len - 1)
+                                           : NULL;
+      if (run == NULL || run->id != snap->run_id)
+        {
+          run = run_new (snap);
+          g_ptr_array_add (self->runs, run);
+        }
+      run->foundation_steps = snap->foundation_steps;
+      run->total_steps = snap->total_steps;
+      run->foundation_cached = snap->foundation_cached;
+      run->last_step = MAX (run->last_step, snap->step);
+
+      for (guint i = 0; i < snap->points->len; i++)
+        {
+          const StudioPoint *p = &g_array_index (snap->points, StudioPoint, i);
+          g_array_append_val (run->step, p->step);
+          g_array_append_val (run->loss, p->loss);
+          g_array_append_val (run->acc0, p->acc0);
+          g_array_append_val (run->acc45, p->acc45);
+        }
+      self->n_points += snap->points->len;
+
+      for (guint i = 0; i < snap->events->len; i++)
+        {
+          const StudioEvent *ev = &g_array_index (snap->events, StudioEvent, i);
+          add_marker (run, ev);
+          if (ev->changed & STUDIO_CHANGE_LAMBDA)
+            run->lambda_step = ev->step;
+        }
+      run->lambda = snap->lambda;
+
+      if (snap->tau != NULL)
+        {
+          g_clear_pointer (&self->params, studio_snapshot_unref);
+          self->params = studio_snapshot_ref (snap);
+        }
+      if (snap->finished)
+        {
+          run->finished = TRUE;
+          run->failed = snap->error != NULL;
+          run->final_acc0 = snap->final_acc0;
+          run->final_acc45 = snap->final_acc45;
+          run->final_high_act = snap->final_high_act;
+        }
+    }
+
+  if (snap->has_masks)
+    {
+      g_clear_pointer (&self->masks, studio_snapshot_unref);
+      self->masks = studio_snapshot_ref (snap);
+    }
+  if (snap->job == STUDIO_JOB_OVERLAP && snap->finished && snap->overlap_gate0 != NULL)
+    {
+      g_clear_pointer (&self->overlap, studio_snapshot_unref);
+      self->overlap = studio_snapshot_ref (snap);
+    }
+  if (snap->job == STUDIO_JOB_EXPERIMENT && snap->finished && snap->experiment != NULL)
+    {
+      g_clear_pointer (&self->experiment, studio_snapshot_unref);
+      self->experiment = studio_snapshot_ref (snap);
+    }
+
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+void
+studio_history_clear (StudioHistory *self)
+{
+  g_ptr_array_set_size (self->runs, 0);
+  g_clear_pointer (&self->params, studio_snapshot_unref);
+  g_clear_pointer (&self->masks, studio_snapshot_unref);
+  g_clear_pointer (&self->status, studio_snapshot_unref);
+  g_clear_pointer (&self->overlap, studio_snapshot_unref);
+  g_clear_pointer (&self->experiment, studio_snapshot_unref);
+  self->n_points = 0;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+guint studio_history_get_n_runs (StudioHistory *self) { return self->runs->len; }
+
+const StudioRun *
+studio_history_get_run (StudioHistory *self, guint index)
+{
+  g_return_val_if_fail (index < self->runs->len, NULL);
+  return g_ptr_array_index (self->runs, index);
+}
+
+const StudioRun *
+studio_history_get_current (StudioHistory *self)
+{
+  return self->runs->len > 0 ? g_ptr_array_index (self->runs, self->runs->len - 1) : NULL;
+}
+
+StudioSnapshot *studio_history_get_params (StudioHistory *self) { return self->params; }
+StudioSnapshot *studio_history_get_masks (StudioHistory *self) { return self->masks; }
+StudioSnapshot *studio_history_get_status (StudioHistory *self) { return self->status; }
+StudioSnapshot *studio_history_get_overlap (StudioHistory *self) { return self->overlap; }
+const TgExperimentResults *
+studio_history_get_experiment (StudioHistory *self)
+{
+  return self->experiment != NULL ? self->experiment->experiment : NULL;
+}
+guint64 studio_history_get_points (StudioHistory *self) { return self->n_points; }
+
+StudioHistory *
+studio_history_new (void)
+{
+  return g_object_new (STUDIO_TYPE_HISTORY, NULL);
+}
+
+static void
+studio_history_finalize (GObject *object)
+{
+  StudioHistory *self = STUDIO_HISTORY (object);
+
+  g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->params, studio_snapshot_unref);
+  g_clear_pointer (&self->masks, studio_snapshot_unref);
+  g_clear_pointer (&self->status, studio_snapshot_unref);
+  g_clear_pointer (&self->overlap, studio_snapshot_unref);
+  g_clear_pointer (&self->experiment, studio_snapshot_unref);
+  G_OBJECT_CLASS (studio_history_parent_class)->finalize (object);
+}
+
+static void
+studio_history_class_init (StudioHistoryClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = studio_history_finalize;
+
+  signals[SIGNAL_CHANGED] =
+    g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+studio_history_init (StudioHistory *self)
+{
+  self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+}

@@ -1,0 +1,52 @@
+/* studio-history.h — what the main loop keeps of the snapshots it takes: the curves of every
+ * run so far (for overlaying), the latest per-unit parameters and mask statistics, and the
+ * results of finished runs, the paper comparison and the overlap job. Main thread only. */
+#pragma once
+
+#include <glib-object.h>
+#include "studio-snapshot.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  double step;
+  char   label[48];
+} StudioMarker;
+
+typedef struct {
+  guint     id;
+  char     *name;               /* "TauGate · seed 0" */
+  TgMethod  method;
+  guint64   seed;
+  GArray   *step, *loss, *acc0, *acc45;  /* double, one entry per point */
+  GArray   *markers;            /* StudioMarker */
+  guint64   foundation_steps, total_steps, last_step;
+  gboolean  foundation_cached;
+  float     lambda;             /* the last lambda the worker trained with */
+  guint64   lambda_step;        /* the step from which it did */
+  gboolean  finished, failed;
+  double    final_acc0, final_acc45, final_high_act;
+} StudioRun;
+
+#define STUDIO_TYPE_HISTORY (studio_history_get_type ())
+G_DECLARE_FINAL_TYPE (StudioHistory, studio_history, STUDIO, HISTORY, GObject)
+
+StudioHistory        *studio_history_new            (void);
+/* Folds a snapshot in and emits "changed". */
+void                  studio_history_add            (StudioHistory *self, StudioSnapshot *snap);
+/* Forgets every run and result; emits "changed". */
+void                  studio_history_clear          (StudioHistory *self);
+
+guint                 studio_history_get_n_runs     (StudioHistory *self);
+const StudioRun      *studio_history_get_run        (StudioHistory *self, guint index);
+/* The newest run, or NULL. */
+const StudioRun      *studio_history_get_current    (StudioHistory *self);
+/* Borrowed; NULL until there is one. */
+StudioSnapshot       *studio_history_get_params     (StudioHistory *self); /* has tau/gamma */
+StudioSnapshot       *studio_history_get_masks      (StudioHistory *self); /* has_masks */
+StudioSnapshot       *studio_history_get_status     (StudioHistory *self); /* any job's latest */
+StudioSnapshot       *studio_history_get_overlap    (StudioHistory *self); /* finished overlap */
+const TgExperimentResults *studio_history_get_experiment (StudioHistory *self);
+guint64               studio_history_get_points     (StudioHistory *self); /* total, all runs */
+
+G_END_DECLS

@@ -1,0 +1,186 @@
+/* studio-overlap-view.c — the Overlap view over tg_plot_overlap. The two specialised models
+ * are trained on demand (the window's win.run-overlap); the Jaccard is recomputed here from
+ * their mean gates whenever the on-threshold changes. */
+#include "studio-overlap-view.h"
+
+#include <math.h>
+#include <string.h>
+#include "studio-view.h"
+#include "tg-metrics.h"
+#include "tg-report.h"
+
+struct _StudioOverlapView
+{
+  GtkBox parent_instance;
+
+  /* template widgets */
+  GtkDrawingArea *area;
+  GtkAdjustment  *threshold;
+  GtkLabel       *summary;
+
+  /* borrowed */
+  StudioHistory  *history;
+  gulong          changed_id;
+};
+
+static void studio_overlap_view_iface_init (StudioViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StudioOverlapView, studio_overlap_view, GTK_TYPE_BOX,
+                               G_IMPLEMENT_INTERFACE (STUDIO_TYPE_VIEW,
+                                                      studio_overlap_view_iface_init))
+
+static void
+studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
+                                 const TgPlotStyle *style, gboolean for_export)
+{
+  StudioOverlapView *self = STUDIO_OVERLAP_VIEW (view);
+  StudioSnapshot *snap = self->history != NULL ? studio_history_get_overlap (self->history) : NULL;
+  double thr = gtk_adjustment_get_value (self->threshold);
+  const char *labels[TG_MAX_LINEAR];
+  char names[TG_MAX_LINEAR][24];
+  double jaccard[TG_MAX_LINEAR], ref[TG_MAX_LINEAR];
+  char caption[300];
+  TgOverlapData data = { 0 };
+  guint n_layers = snap != NULL ? MIN (snap->overlap_layers, TG_MAX_LINEAR) : 2;
+
+  for (guint l = 0; l < n_layers; l++)
+    {
+      g_snprintf (names[l], sizeof names[l], "hidden %u", l + 1);
+      labels[l] = names[l];
+      jaccard[l] = NAN;
+      ref[l] = l < 2 ? tg_paper_jaccard[l][0] : NAN;
+    }
+  data.n_layers = n_layers;
+  data.layer_labels = labels;
+  data.jaccard = jaccard;
+  data.ref = ref;
+  data.ref_label = "paper";
+  data.threshold = thr;
+  data.title = "Gate-mask overlap, 0° vs 45° TauGate";
+
+  if (snap != NULL && snap->overlap_gate0 != NULL)
+    {
+      guint units = snap->overlap_units;
+      for (guint l = 0; l < n_layers; l++)
+        jaccard[l] = tg_jaccard (snap->overlap_gate0 + l * units,
+                                 snap->overlap_gate45 + l * units, units, (float) thr);
+      data.n_units = units;
+      data.gate0 = snap->overlap_gate0;
+      data.gate45 = snap->overlap_gate45;
+      g_snprintf (caption, sizeof caption,
+                  "TauGate specialised to 0° and to %g° from the same foundation (seed %"
+                  G_GUINT64_FORMAT "); a unit is on when its mean soft gate over its own mode's "
+                  "test set exceeds %.2f. Markers: the paper's Table 3.",
+                  snap->angle, snap->seed, thr);
+    }
+  else
+    g_snprintf (caption, sizeof caption,
+                "Press “Train 0° and 45° models” to specialise TauGate to both modes from the "
+                "same foundation.");
+  data.caption = caption;
+  tg_plot_overlap (cr, width, height, &data, style);
+}
+
+static void
+update_summary (StudioOverlapView *self)
+{
+  StudioSnapshot *snap = self->history != NULL ? studio_history_get_overlap (self->history) : NULL;
+  double thr = gtk_adjustment_get_value (self->threshold);
+  if (snap == NULL || snap->overlap_gate0 == NULL)
+    {
+      gtk_label_set_text (self->summary, "");
+      return;
+    }
+  GString *s = g_string_new ("Jaccard");
+  double sum = 0;
+  for (guint l = 0; l < snap->overlap_layers; l++)
+    {
+      double j = tg_jaccard (snap->overlap_gate0 + l * snap->overlap_units,
+                             snap->overlap_gate45 + l * snap->overlap_units,
+                             snap->overlap_units, (float) thr);
+      sum += j;
+      g_string_append_printf (s, " · hidden %u %.3f", l + 1, j);
+    }
+  g_string_append_printf (s, " · average %.3f (paper %.2f)", sum / MAX (snap->overlap_layers, 1),
+                          tg_paper_jaccard[2][0]);
+  gtk_label_set_text (self->summary, s->str);
+  g_string_free (s, TRUE);
+}
+
+static void
+draw_area (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  TgPlotStyle style;
+  studio_widget_plot_style (GTK_WIDGET (area), &style);
+  studio_view_draw_figure (STUDIO_VIEW (user_data), cr, width, height, &style, FALSE);
+}
+
+static void
+threshold_changed_cb (GtkAdjustment *adj, StudioOverlapView *self)
+{
+  update_summary (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+static void
+history_changed_cb (StudioHistory *history, StudioOverlapView *self)
+{
+  update_summary (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+static void
+studio_overlap_view_set_history (StudioView *view, StudioHistory *history)
+{
+  StudioOverlapView *self = STUDIO_OVERLAP_VIEW (view);
+
+  g_clear_signal_handler (&self->changed_id, self->history);
+  self->history = history;
+  if (history != NULL)
+    self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+GtkWidget *
+studio_overlap_view_new (void)
+{
+  return g_object_new (STUDIO_TYPE_OVERLAP_VIEW, NULL);
+}
+
+static void
+studio_overlap_view_dispose (GObject *object)
+{
+  StudioOverlapView *self = STUDIO_OVERLAP_VIEW (object);
+
+  g_clear_signal_handler (&self->changed_id, self->history);
+  self->history = NULL;
+  G_OBJECT_CLASS (studio_overlap_view_parent_class)->dispose (object);
+}
+
+static void
+studio_overlap_view_iface_init (StudioViewInterface *iface)
+{
+  iface->draw_figure = studio_overlap_view_draw_figure;
+  iface->set_history = studio_overlap_view_set_history;
+}
+
+static void
+studio_overlap_view_class_init (StudioOverlapViewClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = studio_overlap_view_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/taugate/Studio/ui/studio-overlap-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, StudioOverlapView, area);
+  gtk_widget_class_bind_template_child (widget_class, StudioOverlapView, threshold);
+  gtk_widget_class_bind_template_child (widget_class, StudioOverlapView, summary);
+  gtk_widget_class_bind_template_callback (widget_class, threshold_changed_cb);
+}
+
+static void
+studio_overlap_view_init (StudioOverlapView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
+}

@@ -1,0 +1,4 @@
+/* studio-resources.h — registers the compiled GResource (templates, CSS, icon) once. */
+#pragma once
+
+void studio_ensure_resources (void);

@@ -1,0 +1,199 @@
+/* studio-results-view.c — the Results view over tg_plot_results_table. */
+#include "studio-results-view.h"
+
+#include <math.h>
+#include <string.h>
+#include "studio-view.h"
+#include "tg-report.h"
+
+struct _StudioResultsView
+{
+  GtkBox parent_instance;
+
+  /* template widgets */
+  GtkDrawingArea *area;
+  GtkProgressBar *progress;
+
+  /* borrowed */
+  StudioHistory  *history;
+  gulong          changed_id;
+};
+
+static void studio_results_view_iface_init (StudioViewInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (StudioResultsView, studio_results_view, GTK_TYPE_BOX,
+                               G_IMPLEMENT_INTERFACE (STUDIO_TYPE_VIEW,
+                                                      studio_results_view_iface_init))
+
+static void
+nan_cells (TgResultsCells *c)
+{
+  c->acc0 = c->acc0_std = c->acc45 = c->acc45_std = c->high_act = NAN;
+}
+
+/* Ours from finished live runs of one method: mean and sample std over them. */
+static guint
+live_cells (StudioHistory *history, TgMethod method, TgResultsCells *c)
+{
+  double a0[64], a45[64], ha[64];
+  guint n = 0, nh = 0;
+  for (guint i = 0; history != NULL && i < studio_history_get_n_runs (history) && n < 64; i++)
+    {
+      const StudioRun *run = studio_history_get_run (history, i);
+      if (run->method != method || !run->finished || run->failed || isnan (run->final_acc0))
+        continue;
+      a0[n] = run->final_acc0;
+      a45[n] = run->final_acc45;
+      n++;
+      if (!isnan (run->final_high_act))
+        ha[nh++] = run->final_high_act;
+    }
+  if (n == 0)
+    return 0;
+  tg_mean_std (a0, n, &c->acc0, &c->acc0_std);
+  tg_mean_std (a45, n, &c->acc45, &c->acc45_std);
+  if (nh > 0)
+    {
+      double sd;
+      tg_mean_std (ha, nh, &c->high_act, &sd);
+    }
+  if (n < 2)
+    c->acc0_std = c->acc45_std = NAN;
+  return n;
+}
+
+static void
+studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
+                                 const TgPlotStyle *style, gboolean for_export)
+{
+  StudioResultsView *self = STUDIO_RESULTS_VIEW (view);
+  const TgExperimentResults *res = self->history != NULL
+                                   ? studio_history_get_experiment (self->history) : NULL;
+  TgResultsRow rows[TG_N_METHODS];
+  char caption[320];
+  TgResultsData data = { 0 };
+  guint live_runs = 0;
+
+  for (int m = 0; m < TG_N_METHODS; m++)
+    {
+      TgResultsRow *row = &rows[m];
+      const TgPaperRow *paper = tg_paper_row (m);
+      TgMethodSummary sum;
+
+      row->method = tg_method_info (m)->label;
+      row->params = paper != NULL ? (gint64) paper->params : -1;
+      nan_cells (&row->ours);
+      nan_cells (&row->paper);
+      if (paper != NULL)
+        row->paper = (TgResultsCells) { paper->acc0, paper->acc0_std, paper->acc_rot,
+                                        paper->acc_rot_std, paper->high_act };
+      if (res != NULL && tg_report_summarise (res, m, &sum))
+        {
+          row->params = (gint64) sum.params;
+          row->ours = (TgResultsCells) { sum.acc0, sum.acc0_std, sum.acc_rot, sum.acc_rot_std,
+                                         sum.high_act };
+        }
+      else
+        live_runs += live_cells (self->history, m, &row->ours);
+    }
+  data.n_rows = TG_N_METHODS;
+  data.rows = rows;
+  data.n_seeds = res != NULL ? res->config.seeds : 0;
+  if (res != NULL)
+    g_snprintf (caption, sizeof caption,
+                "Ours: mean ± sample std over %u seeds, soft gates, %u foundation + %u "
+                "adaptation epochs at %g°. The paper's numbers (its Table 1) beside ours.",
+                res->config.seeds, res->config.foundation_epochs, res->config.adapt_epochs,
+                res->config.angle);
+  else if (live_runs > 0)
+    g_snprintf (caption, sizeof caption,
+                "Ours: %u finished run%s in this window (full test set). “Run the paper "
+                "comparison” runs every method over the seeds. The paper's numbers beside ours.",
+                live_runs, live_runs == 1 ? "" : "s");
+  else
+    g_snprintf (caption, sizeof caption,
+                "Ours fill in as runs finish; “Run the paper comparison” runs every method "
+                "over the seeds. The paper's numbers (its Table 1) beside ours.");
+  data.caption = caption;
+  tg_plot_results_table (cr, width, height, &data, style);
+}
+
+static void
+draw_area (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  TgPlotStyle style;
+  studio_widget_plot_style (GTK_WIDGET (area), &style);
+  studio_view_draw_figure (STUDIO_VIEW (user_data), cr, width, height, &style, FALSE);
+}
+
+static void
+history_changed_cb (StudioHistory *history, StudioResultsView *self)
+{
+  StudioSnapshot *st = studio_history_get_status (history);
+
+  if (st != NULL && st->job == STUDIO_JOB_EXPERIMENT)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
+      gtk_progress_bar_set_fraction (self->progress, st->progress);
+      if (st->finished)
+        gtk_progress_bar_set_text (self->progress,
+                                   st->error != NULL ? "The comparison stopped" : "Comparison done");
+      else
+        gtk_progress_bar_set_text (self->progress, st->progress_text);
+    }
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+static void
+studio_results_view_set_history (StudioView *view, StudioHistory *history)
+{
+  StudioResultsView *self = STUDIO_RESULTS_VIEW (view);
+
+  g_clear_signal_handler (&self->changed_id, self->history);
+  self->history = history;
+  if (history != NULL)
+    self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
+GtkWidget *
+studio_results_view_new (void)
+{
+  return g_object_new (STUDIO_TYPE_RESULTS_VIEW, NULL);
+}
+
+static void
+studio_results_view_dispose (GObject *object)
+{
+  StudioResultsView *self = STUDIO_RESULTS_VIEW (object);
+
+  g_clear_signal_handler (&self->changed_id, self->history);
+  self->history = NULL;
+  G_OBJECT_CLASS (studio_results_view_parent_class)->dispose (object);
+}
+
+static void
+studio_results_view_iface_init (StudioViewInterface *iface)
+{
+  iface->draw_figure = studio_results_view_draw_figure;
+  iface->set_history = studio_results_view_set_history;
+}
+
+static void
+studio_results_view_class_init (StudioResultsViewClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = studio_results_view_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/taugate/Studio/ui/studio-results-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, StudioResultsView, area);
+  gtk_widget_class_bind_template_child (widget_class, StudioResultsView, progress);
+}
+
+static void
+studio_results_view_init (StudioResultsView *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
+}

@@ -1,0 +1,14 @@
+/* studio-results-view.h — the methods as in the paper's Table 1, ours beside the paper's,
+ * filled in as runs finish; "Run the paper comparison" runs every method over the seeds. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+#define STUDIO_TYPE_RESULTS_VIEW (studio_results_view_get_type ())
+G_DECLARE_FINAL_TYPE (StudioResultsView, studio_results_view, STUDIO, RESULTS_VIEW, GtkBox)
+
+GtkWidget *studio_results_view_new (void);
+
+G_END_DECLS

@@ -1,0 +1,128 @@
+/* studio-snapshot.c — the immutable hand-over from the training worker, and run settings. */
+#include "studio-snapshot.h"
+
+#include <math.h>
+#include <gio/gio.h>
+
+const char *
+studio_phase_label (StudioPhase phase)
+{
+  switch (phase)
+    {
+    case STUDIO_PHASE_LOADING:    return "loading data";
+    case STUDIO_PHASE_FOUNDATION: return "foundation";
+    case STUDIO_PHASE_ADAPTATION: return "adaptation";
+    case STUDIO_PHASE_DONE:       return "done";
+    default:                      return "?";
+    }
+}
+
+void
+studio_config_init_paper (StudioConfig *cfg)
+{
+  *cfg = (StudioConfig) {
+    .method = TG_METHOD_TAUGATE,
+    .seed = 0,
+    .sharpness = 5.0f,
+    .lambda = 0.0f,
+    .lr = 0.01f,
+    .hard_gates = FALSE,
+    .angle = 45.0,
+    .foundation_epochs = 2,
+    .adapt_epochs = 1,
+    .batch = 256,
+    .data_dir = NULL,
+    .train_limit = 0,
+    .test_limit = 0,
+    .eval_every = 20,
+    .eval_samples = 1000,
+    .mask_every = 50,
+    .seeds = 3,
+    .on_threshold = 0.9f,
+    .max_steps = 0,
+  };
+}
+
+void
+studio_config_copy (StudioConfig *dst, const StudioConfig *src)
+{
+  *dst = *src;
+  dst->data_dir = g_strdup (src->data_dir);
+}
+
+void
+studio_config_clear (StudioConfig *cfg)
+{
+  g_clear_pointer (&cfg->data_dir, g_free);
+}
+
+char *
+studio_default_data_dir (void)
+{
+  const char *env = g_getenv ("TG_MNIST_DIR");
+  if (env != NULL && *env != '\0')
+    return g_strdup (env);
+
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *local = g_build_filename (cwd, "data", "mnist", NULL);
+  if (g_file_test (local, G_FILE_TEST_IS_DIR))
+    return g_steal_pointer (&local);
+
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  if (exe != NULL)
+    {
+      g_autofree char *bindir = g_path_get_dirname (exe);
+      g_autofree char *rel = g_build_filename (bindir, "..", "..", "data", "mnist", NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (rel); /* canonicalises the ".." */
+      g_autofree char *beside = g_file_get_path (file);
+      if (beside != NULL && g_file_test (beside, G_FILE_TEST_IS_DIR))
+        return g_steal_pointer (&beside);
+    }
+  return g_strdup ("data/mnist");
+}
+
+static void
+snapshot_clear (StudioSnapshot *snap)
+{
+  g_clear_error (&snap->error);
+  g_clear_pointer (&snap->points, g_array_unref);
+  g_clear_pointer (&snap->events, g_array_unref);
+  g_clear_pointer (&snap->tau, g_free);
+  g_clear_pointer (&snap->gamma, g_free);
+  g_clear_pointer (&snap->firing0_hard, g_free);
+  g_clear_pointer (&snap->firing45_hard, g_free);
+  g_clear_pointer (&snap->firing0_soft, g_free);
+  g_clear_pointer (&snap->firing45_soft, g_free);
+  g_clear_pointer (&snap->gates0, g_free);
+  g_clear_pointer (&snap->gates45, g_free);
+  g_clear_pointer (&snap->progress_text, g_free);
+  g_clear_pointer (&snap->experiment, tg_experiment_results_free);
+  g_clear_pointer (&snap->overlap_gate0, g_free);
+  g_clear_pointer (&snap->overlap_gate45, g_free);
+}
+
+StudioSnapshot *
+studio_snapshot_new (void)
+{
+  StudioSnapshot *snap = g_atomic_rc_box_new0 (StudioSnapshot);
+  snap->points = g_array_new (FALSE, FALSE, sizeof (StudioPoint));
+  snap->events = g_array_new (FALSE, FALSE, sizeof (StudioEvent));
+  snap->eta_seconds = -1;
+  snap->high_act = NAN;
+  snap->final_acc0 = snap->final_acc45 = snap->final_high_act = NAN;
+  return snap;
+}
+
+StudioSnapshot *
+studio_snapshot_ref (StudioSnapshot *snap)
+{
+  return g_atomic_rc_box_acquire (snap);
+}
+
+void
+studio_snapshot_unref (StudioSnapshot *snap)
+{
+  g_atomic_rc_box_release_full (snap, (GDestroyNotify) snapshot_clear);
+}
+
+G_DEFINE_BOXED_TYPE (StudioSnapshot, studio_snapshot, studio_snapshot_ref, studio_snapshot_unref)

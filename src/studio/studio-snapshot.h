@@ -1,0 +1,145 @@
+/* studio-snapshot.h — what the training worker hands the main loop, and the settings of a run.
+ *
+ * A StudioSnapshot is reference-counted and immutable once the main loop has taken it:
+ * the worker builds it, parks it in the trainer's one pending slot (where later steps may
+ * still append points to it under the trainer's mutex), and the main loop steals it from
+ * there. It is not a live view of the model: every array is a copy. */
+#pragma once
+
+#include <glib.h>
+#include "tg-model.h"
+#include "tg-experiment.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  STUDIO_JOB_TRAIN,       /* foundation, then one adapter, with live curves */
+  STUDIO_JOB_OVERLAP,     /* TauGate at 0 deg and at the angle from one foundation */
+  STUDIO_JOB_EXPERIMENT,  /* the paper's comparison, every method over the seeds */
+} StudioJob;
+
+typedef enum {
+  STUDIO_PHASE_LOADING,
+  STUDIO_PHASE_FOUNDATION,
+  STUDIO_PHASE_ADAPTATION,
+  STUDIO_PHASE_DONE,
+} StudioPhase;
+
+const char *studio_phase_label (StudioPhase phase);
+
+/* What a run is started with. s, lambda, lr and hard_gates may change while it runs
+ * (through studio_trainer_set_*); the rest is read once at the start. */
+typedef struct {
+  TgMethod method;
+  guint64  seed;
+  float    sharpness;          /* 5 */
+  float    lambda;             /* 0 */
+  float    lr;                 /* 0.01 */
+  gboolean hard_gates;         /* evaluate with 1[z > tau] */
+  double   angle;              /* 45 */
+  guint32  foundation_epochs;  /* 2 */
+  guint32  adapt_epochs;       /* 1 */
+  guint32  batch;              /* 256 */
+  char    *data_dir;           /* NULL: studio_default_data_dir () */
+  guint32  train_limit;        /* 0: all */
+  guint32  test_limit;         /* 0: all */
+  guint32  eval_every;         /* steps between accuracy points on the test subset: 20 */
+  guint32  eval_samples;       /* size of that subset, per mode: 1000 */
+  guint32  mask_every;         /* steps between mask statistics: 50 */
+  guint32  seeds;              /* for the paper comparison: 3 */
+  float    on_threshold;       /* overlap: on when mean gate > this, 0.9 */
+  guint32  max_steps;          /* 0: none; else the run ends after this many steps */
+} StudioConfig;
+
+void          studio_config_init_paper (StudioConfig *cfg);
+void          studio_config_copy       (StudioConfig *dst, const StudioConfig *src);
+void          studio_config_clear      (StudioConfig *cfg);
+
+/* TG_MNIST_DIR if set; else "data/mnist" under the current directory if it exists; else
+ * ../../data/mnist next to the binary if it exists; else "data/mnist". Newly allocated. */
+char         *studio_default_data_dir  (void);
+
+typedef struct {
+  double  step;
+  double  loss;    /* NAN where none */
+  double  acc0;    /* test accuracy 0 deg; NAN unless measured at this step */
+  double  acc45;   /* same, rotated */
+  guint8  phase;   /* StudioPhase */
+  guint8  full;    /* accuracy on the whole test set (epoch end), not the subset */
+} StudioPoint;
+
+typedef enum {
+  STUDIO_CHANGE_SHARPNESS = 1 << 0,
+  STUDIO_CHANGE_LAMBDA    = 1 << 1,
+  STUDIO_CHANGE_LR        = 1 << 2,
+  STUDIO_CHANGE_HARD      = 1 << 3,
+} StudioChange;
+
+/* A setting the worker started training with at `step` (the first step that used it). */
+typedef struct {
+  guint64 step;
+  guint   changed;  /* StudioChange flags */
+  float   sharpness, lambda, lr;
+  gboolean hard_gates;
+} StudioEvent;
+
+typedef struct {
+  guint        run_id;
+  StudioJob    job;
+  StudioPhase  phase;
+  TgMethod     method;           /* the adapter: the run's method (FULL while in foundation) */
+  TgMethod     run_method;       /* what the run specialises with */
+  guint64      seed;
+  double       angle;
+  gboolean     paused;
+  gboolean     finished;         /* the last snapshot of a job */
+  GError      *error;            /* set when the job failed (with finished) */
+
+  guint32      epoch, n_epochs;  /* 1-based, within the phase */
+  guint32      batch, n_batches;
+  guint64      step, total_steps;
+  guint64      foundation_steps; /* where the adaptation phase starts */
+  gboolean     foundation_cached;
+  double       samples_per_sec;
+  double       eta_seconds;      /* < 0: unknown */
+  float        sharpness, lambda, lr;   /* what the latest step trained with */
+  gboolean     hard_gates;
+
+  GArray      *points;           /* StudioPoint since the previous delivery */
+  GArray      *events;           /* StudioEvent since the previous delivery */
+
+  /* copies of the per-unit parameters, layer after layer */
+  guint32      n_hidden;
+  guint32      widths[TG_MAX_LINEAR];
+  guint32      hidden_units;
+  float       *tau, *gamma;      /* hidden_units each; NULL before the model exists */
+
+  /* mask statistics; has_masks FALSE when none were measured since the last delivery */
+  gboolean     has_masks;
+  guint64      mask_step;
+  guint32      n_classes;
+  float       *firing0_hard, *firing45_hard;  /* (n_classes, hidden_units) */
+  float       *firing0_soft, *firing45_soft;
+  float       *gates0, *gates45;              /* mean soft gate per unit, test subsets */
+  double       high_act;                      /* NAN for ungated */
+
+  /* final full-test accuracy of a finished train job */
+  double       final_acc0, final_acc45, final_high_act;
+
+  /* experiment / overlap progress and results */
+  double       progress;         /* 0..1 */
+  char        *progress_text;
+  TgExperimentResults *experiment;            /* owned */
+  guint32      overlap_layers, overlap_units;
+  float       *overlap_gate0, *overlap_gate45; /* overlap_layers * overlap_units */
+} StudioSnapshot;
+
+StudioSnapshot *studio_snapshot_new   (void);
+StudioSnapshot *studio_snapshot_ref   (StudioSnapshot *snap);
+void            studio_snapshot_unref (StudioSnapshot *snap);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StudioSnapshot, studio_snapshot_unref)
+
+#define STUDIO_TYPE_SNAPSHOT (studio_snapshot_get_type ())
+GType studio_snapshot_get_type (void);
+
+G_END_DECLS

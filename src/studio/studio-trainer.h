@@ -1,0 +1,49 @@
+/* studio-trainer.h — the bridge between the main loop and the one worker thread that
+ * trains. Not a widget.
+ *
+ * Only the worker touches the model. The controls a user turns mid-run (s, lambda, lr,
+ * hard gates, pause, stop) are values under a mutex that the worker reads between batches.
+ * The worker hands over StudioSnapshots through one pending slot and schedules at most one
+ * low-priority idle at a time; the main thread emits "snapshot" with each one it takes.
+ * Stopping cancels, wakes a paused worker, and joins it before anything is freed. */
+#pragma once
+
+#include <glib-object.h>
+#include "studio-snapshot.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  STUDIO_TRAINER_IDLE,
+  STUDIO_TRAINER_RUNNING,
+  STUDIO_TRAINER_PAUSED,
+} StudioTrainerState;
+
+#define STUDIO_TYPE_TRAINER (studio_trainer_get_type ())
+G_DECLARE_FINAL_TYPE (StudioTrainer, studio_trainer, STUDIO, TRAINER, GObject)
+
+StudioTrainer      *studio_trainer_new        (void);
+
+/* Starts a job in a new worker thread. FALSE with an error when one is already running.
+ * Returns the new run's id through run_id (optional). */
+gboolean            studio_trainer_start      (StudioTrainer *self, StudioJob job,
+                                               const StudioConfig *cfg, guint *run_id,
+                                               GError **error);
+void                studio_trainer_set_paused (StudioTrainer *self, gboolean paused);
+/* Cancels and joins; the job's last snapshot is delivered before this returns. */
+void                studio_trainer_stop       (StudioTrainer *self);
+/* Drops the cached foundation (and data), so the next run starts from scratch. */
+void                studio_trainer_forget     (StudioTrainer *self);
+
+void                studio_trainer_set_sharpness  (StudioTrainer *self, float s);
+void                studio_trainer_set_lambda     (StudioTrainer *self, float lambda);
+void                studio_trainer_set_lr         (StudioTrainer *self, float lr);
+void                studio_trainer_set_hard_gates (StudioTrainer *self, gboolean hard);
+
+StudioTrainerState  studio_trainer_get_state  (StudioTrainer *self);
+gboolean            studio_trainer_is_busy    (StudioTrainer *self);
+StudioJob           studio_trainer_get_job    (StudioTrainer *self);
+/* Number of worker threads joined so far (for tests). */
+guint               studio_trainer_get_joined (StudioTrainer *self);
+
+G_END_DECLS

@@ -1,0 +1,107 @@
+/* studio-view.c — the common part of the views: export, theme style, PNG screenshots. */
+#include "studio-view.h"
+
+G_DEFINE_INTERFACE (StudioView, studio_view, GTK_TYPE_WIDGET)
+
+static void
+studio_view_default_init (StudioViewInterface *iface)
+{
+}
+
+void
+studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
+                         const TgPlotStyle *style, gboolean for_export)
+{
+  g_return_if_fail (STUDIO_IS_VIEW (self));
+  STUDIO_VIEW_GET_IFACE (self)->draw_figure (self, cr, width, height, style, for_export);
+}
+
+void
+studio_view_set_history (StudioView *self, StudioHistory *history)
+{
+  g_return_if_fail (STUDIO_IS_VIEW (self));
+  STUDIO_VIEW_GET_IFACE (self)->set_history (self, history);
+}
+
+static void
+export_trampoline (cairo_t *cr, double width, double height, gconstpointer data,
+                   const TgPlotStyle *style)
+{
+  studio_view_draw_figure (STUDIO_VIEW ((gpointer) data), cr, width, height, style, TRUE);
+}
+
+gboolean
+studio_view_export (StudioView *self, const char *path, double width, double height,
+                    GError **error)
+{
+  TgPlotStyle style;
+
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), FALSE);
+  /* figures on paper: always the light style with its own background */
+  tg_plot_style_init_light (&style);
+  style.draw_background = TRUE;
+  return tg_plot_export (path, width, height, export_trampoline, self, &style, error);
+}
+
+gboolean
+studio_widget_is_dark (GtkWidget *widget)
+{
+  GdkRGBA fg;
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_style_context_get_color (gtk_widget_get_style_context (widget), &fg);
+G_GNUC_END_IGNORE_DEPRECATIONS
+  /* light text means a dark theme, whatever the theme is called */
+  return 0.299 * fg.red + 0.587 * fg.green + 0.114 * fg.blue > 0.5;
+}
+
+void
+studio_widget_plot_style (GtkWidget *widget, TgPlotStyle *style)
+{
+  if (studio_widget_is_dark (widget))
+    tg_plot_style_init_dark (style);
+  else
+    tg_plot_style_init_light (style);
+  style->draw_background = FALSE;
+}
+
+gboolean
+studio_widget_save_png (GtkWidget *widget, const char *path, GError **error)
+{
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  GtkNative *native = gtk_widget_get_native (widget);
+  GskRenderer *renderer = native != NULL ? gtk_native_get_renderer (native) : NULL;
+
+  if (width <= 0 || height <= 0 || renderer == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                   "Cannot take a screenshot: the view is not shown");
+      return FALSE;
+    }
+
+  GdkPaintable *paintable = gtk_widget_paintable_new (widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  /* a plain background under the widget, as the window would give it */
+  GdkRGBA bg = { 1, 1, 1, 1 };
+  if (studio_widget_is_dark (widget))
+    bg = (GdkRGBA) { 0.14, 0.14, 0.14, 1 };
+  gtk_snapshot_append_color (snapshot, &bg, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  g_object_unref (paintable);
+  if (node == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing to render");
+      return FALSE;
+    }
+
+  GdkTexture *texture = gsk_renderer_render_texture (renderer, node,
+                                                     &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_render_node_unref (node);
+  gboolean ok = gdk_texture_save_to_png (texture, path);
+  g_object_unref (texture);
+  if (!ok)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write %s", path);
+  return ok;
+}

@@ -1,0 +1,46 @@
+/* studio-window.h — the main window: header bar controls, side panel of settings, the stack
+ * of views, the status line and the error banner. It owns the trainer and the history. */
+#pragma once
+
+#include <gtk/gtk.h>
+#include "studio-trainer.h"
+#include "studio-history.h"
+
+G_BEGIN_DECLS
+
+#define STUDIO_TYPE_WINDOW (studio_window_get_type ())
+G_DECLARE_FINAL_TYPE (StudioWindow, studio_window, STUDIO, WINDOW, GtkApplicationWindow)
+
+/* cfg: the initial settings (copied); NULL for the paper preset. */
+StudioWindow  *studio_window_new            (GtkApplication *app, const StudioConfig *cfg);
+
+/* Starts a new run with the window's settings, or resumes a paused one. */
+gboolean       studio_window_train          (StudioWindow *self);
+void           studio_window_pause          (StudioWindow *self);
+void           studio_window_stop           (StudioWindow *self);
+void           studio_window_reset          (StudioWindow *self);
+
+/* Moves the lambda control (0 = off), as a user would; the trainer follows. */
+void           studio_window_set_lambda     (StudioWindow *self, double lambda);
+void           studio_window_set_sharpness  (StudioWindow *self, double s);
+
+StudioTrainer *studio_window_get_trainer    (StudioWindow *self);
+StudioHistory *studio_window_get_history    (StudioWindow *self);
+/* The view registered under name ("curves", "neurons", "masks", "overlap", "results"). */
+GtkWidget     *studio_window_get_view       (StudioWindow *self, const char *name);
+/* NULL-terminated, static. */
+const char *const *studio_window_view_names (void);
+void           studio_window_show_view      (StudioWindow *self, const char *name);
+gboolean       studio_window_export_view    (StudioWindow *self, const char *name,
+                                             const char *path, GError **error);
+/* The error banner's text, NULL when hidden. */
+const char    *studio_window_get_banner     (StudioWindow *self);
+void           studio_window_show_error     (StudioWindow *self, const char *message);
+
+/* Automation for screenshots: after `steps` training steps (or when the run ends), show
+ * view (NULL: the current one; "all": each in turn), save the window to png_path (NULL:
+ * none) and close the window. */
+void           studio_window_schedule_screenshot (StudioWindow *self, guint64 steps,
+                                                  const char *png_path, const char *view);
+
+G_END_DECLS
