@@ -16,7 +16,7 @@ struct _StudioCurvesView
   GtkAdjustment  *smoothing;
   GtkLabel       *readout;
 
-  /* borrowed */
+  /* owned */
   StudioHistory  *history;
   gulong          changed_id;
 
@@ -213,7 +213,7 @@ studio_curves_view_set_history (StudioView *view, StudioHistory *history)
   StudioCurvesView *self = STUDIO_CURVES_VIEW (view);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = history;
+  g_set_object (&self->history, history);
   if (history != NULL)
     self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
@@ -237,7 +237,7 @@ studio_curves_view_dispose (GObject *object)
   StudioCurvesView *self = STUDIO_CURVES_VIEW (object);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = NULL;
+  g_clear_object (&self->history);
   G_OBJECT_CLASS (studio_curves_view_parent_class)->dispose (object);
 }
 

@@ -13,7 +13,7 @@ struct _StudioMasksView
   GtkDrawingArea  *area;
   GtkToggleButton *hard;
 
-  /* borrowed */
+  /* owned */
   StudioHistory   *history;
   gulong           changed_id;
 };
@@ -100,7 +100,7 @@ studio_masks_view_set_history (StudioView *view, StudioHistory *history)
   StudioMasksView *self = STUDIO_MASKS_VIEW (view);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = history;
+  g_set_object (&self->history, history);
   if (history != NULL)
     self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
@@ -118,7 +118,7 @@ studio_masks_view_dispose (GObject *object)
   StudioMasksView *self = STUDIO_MASKS_VIEW (object);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = NULL;
+  g_clear_object (&self->history);
   G_OBJECT_CLASS (studio_masks_view_parent_class)->dispose (object);
 }
 

@@ -15,7 +15,7 @@ struct _StudioNeuronsView
   GtkDrawingArea *area;
   GtkLabel       *readout;
 
-  /* borrowed */
+  /* owned */
   StudioHistory  *history;
   gulong          changed_id;
 
@@ -169,7 +169,7 @@ studio_neurons_view_set_history (StudioView *view, StudioHistory *history)
   StudioNeuronsView *self = STUDIO_NEURONS_VIEW (view);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = history;
+  g_set_object (&self->history, history);
   if (history != NULL)
     self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
@@ -187,7 +187,7 @@ studio_neurons_view_dispose (GObject *object)
   StudioNeuronsView *self = STUDIO_NEURONS_VIEW (object);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = NULL;
+  g_clear_object (&self->history);
   G_OBJECT_CLASS (studio_neurons_view_parent_class)->dispose (object);
 }
 

@@ -18,7 +18,7 @@ struct _StudioOverlapView
   GtkAdjustment  *threshold;
   GtkLabel       *summary;
 
-  /* borrowed */
+  /* owned */
   StudioHistory  *history;
   gulong          changed_id;
 };
@@ -135,7 +135,7 @@ studio_overlap_view_set_history (StudioView *view, StudioHistory *history)
   StudioOverlapView *self = STUDIO_OVERLAP_VIEW (view);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = history;
+  g_set_object (&self->history, history);
   if (history != NULL)
     self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
@@ -153,7 +153,7 @@ studio_overlap_view_dispose (GObject *object)
   StudioOverlapView *self = STUDIO_OVERLAP_VIEW (object);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = NULL;
+  g_clear_object (&self->history);
   G_OBJECT_CLASS (studio_overlap_view_parent_class)->dispose (object);
 }
 

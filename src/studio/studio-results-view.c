@@ -14,7 +14,7 @@ struct _StudioResultsView
   GtkDrawingArea *area;
   GtkProgressBar *progress;
 
-  /* borrowed */
+  /* owned */
   StudioHistory  *history;
   gulong          changed_id;
 };
@@ -150,7 +150,7 @@ studio_results_view_set_history (StudioView *view, StudioHistory *history)
   StudioResultsView *self = STUDIO_RESULTS_VIEW (view);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = history;
+  g_set_object (&self->history, history);
   if (history != NULL)
     self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
@@ -168,7 +168,7 @@ studio_results_view_dispose (GObject *object)
   StudioResultsView *self = STUDIO_RESULTS_VIEW (object);
 
   g_clear_signal_handler (&self->changed_id, self->history);
-  self->history = NULL;
+  g_clear_object (&self->history);
   G_OBJECT_CLASS (studio_results_view_parent_class)->dispose (object);
 }
 

@@ -26,6 +26,7 @@ struct _StudioWindow
   /* template widgets */
   GtkDropDown    *method_dropdown;
   GtkAdjustment  *seed_adj;
+  GtkSpinButton  *seed_spin;
   GtkStack       *stack;
   GtkInfoBar     *banner;
   GtkLabel       *banner_label;
@@ -402,6 +403,7 @@ update_actions (StudioWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-overlap", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-comparison", !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->method_dropdown), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->seed_spin), !busy);
   gtk_widget_set_sensitive (self->run_grid, !busy);
 }
 
@@ -426,8 +428,7 @@ maybe_screenshot (StudioWindow *self, StudioSnapshot *snap)
     done = TRUE;
   if (!done)
     return;
-  /* pause so the figures hold still, then give the views a few frames to draw */
-  studio_trainer_set_paused (self->trainer, TRUE);
+  /* give the views a few frames to draw */
   self->shot_source = g_timeout_add (400, take_screenshot, self);
 }
 
@@ -878,6 +879,7 @@ studio_window_class_init (StudioWindowClass *klass)
                                                "/org/taugate/Studio/ui/studio-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, method_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, seed_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, banner_label);
