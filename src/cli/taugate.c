@@ -86,7 +86,7 @@ protocol_entries (Options *o)
     { "sharpness", 's', 0, G_OPTION_ARG_DOUBLE, &o->sharpness, "Gate sharpness s in sigmoid(s (z - tau)) (default 5)", "S" },
     { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &o->lambda, "Sparsity penalty on the mean gate (default 0)", "L" },
     { "width", 0, 0, G_OPTION_ARG_INT, &o->width, "Width of each of the two hidden layers (default 128)", "W" },
-    { "threads", 'j', 0, G_OPTION_ARG_INT, &o->threads, "OpenBLAS threads (default: OpenBLAS's own choice)", "T" },
+    { "threads", 'j', 0, G_OPTION_ARG_INT, &o->threads, "Worker threads (default: one per processor); results do not depend on it", "T" },
     { "train-limit", 0, 0, G_OPTION_ARG_INT, &o->train_limit, "Use only the first N training images (default all)", "N" },
     { "test-limit", 0, 0, G_OPTION_ARG_INT, &o->test_limit, "Use only the first N test images (default all)", "N" },
     { NULL }
@@ -118,6 +118,7 @@ options_to_config (const Options *o, TgExperimentConfig *cfg, GError **error)
   cfg->train_limit = (guint32) o->train_limit;
   cfg->test_limit = (guint32) o->test_limit;
   cfg->overlap = !o->no_overlap;
+  cfg->threads = (guint32) MAX (o->threads, 0);
   if (o->methods != NULL)
     {
       g_auto (GStrv) ids = g_strsplit (o->methods, ",", -1);
@@ -296,7 +297,7 @@ cmd_reproduce (int argc, char **argv)
 
   if (!options_to_config (&o, &cfg, &error))
     goto out;
-  tg_set_threads (o.threads);
+
   data = load_mode_data (data_dir, &cfg, &error);
   if (data == NULL)
     goto out;
@@ -400,7 +401,7 @@ cmd_bench (int argc, char **argv)
   int status = 1;
   if (!options_to_config (&o, &cfg, &error))
     goto out;
-  tg_set_threads (o.threads);
+
   data = load_mode_data (o.data_dir ? o.data_dir : "data/mnist", &cfg, &error);
   if (data == NULL)
     goto out;

@@ -122,29 +122,77 @@ tg_foundation_path_for_seed (const char *path, guint32 seed_index)
 
 /* --- the run -------------------------------------------------------------------------- */
 
+/* One seed's shared state: its frozen foundation, the first-layer products of every data
+ * set under it, and the slots its tasks fill in. Freed by the last of its tasks. */
+typedef struct {
+  guint32        si;
+  guint64        seed;
+  TgModel       *foundation;
+  float         *z1_train0, *z1_train_rot, *z1_test0, *z1_test_rot;
+  gint           pending;  /* tasks of this seed still to finish */
+  TgRunResult    runs[TG_N_METHODS];
+  gboolean       have[TG_N_METHODS];
+  float         *mean0, *mean_rot; /* TauGate's mean gates on its own mode's test set */
+} SeedState;
+
 typedef struct {
   const TgExperimentConfig *cfg;
   const TgModeData *data;
+  const char *foundation_path, *checkpoint_dir;
   TgProgressFunc progress;
   gpointer user_data;
-  GCancellable *cancellable;
+  GCancellable *cancellable;  /* the caller's, may be NULL */
+  GThreadPool *pool;
+  SeedState *seeds;
+
+  guint next_seed;            /* the next seed whose foundation to start (under lock) */
+  guint max_live_seeds;       /* seeds whose state may be alive at once: bounds memory */
+
+  GMutex lock;                /* guards everything below */
+  GCond finished;
+  guint tasks_left;
+  GError *error;              /* the first failure; the other tasks then stop */
   TgProgress p;
+  double foundation_acc0, foundation_acc_rot;
 } Run;
 
+enum { TASK_FOUNDATION = -1, TASK_TAUGATE0 = TG_N_METHODS };
+
+typedef struct {
+  SeedState *seed;
+  int kind;  /* TASK_FOUNDATION, a TgMethod, or TASK_TAUGATE0 */
+} Task;
+
 static void
-report (Run *run, const char *phase, TgMethod method, double loss)
+progress_add (Run *run, guint64 examples, const char *phase, guint32 si, TgMethod method,
+              double loss, gboolean tell)
 {
-  run->p.phase = phase;
-  run->p.method = method;
-  run->p.loss = loss;
-  if (run->progress)
-    run->progress (&run->p, run->user_data);
+  g_mutex_lock (&run->lock);
+  run->p.done += examples;
+  if (tell && run->progress)
+    {
+      run->p.phase = phase;
+      run->p.seed_index = si;
+      run->p.method = method;
+      run->p.loss = loss;
+      run->progress (&run->p, run->user_data);
+    }
+  g_mutex_unlock (&run->lock);
+}
+
+static gboolean
+run_failed (Run *run)
+{
+  g_mutex_lock (&run->lock);
+  gboolean failed = run->error != NULL;
+  g_mutex_unlock (&run->lock);
+  return failed || g_cancellable_is_cancelled (run->cancellable);
 }
 
 /* Trains model (its method set) for epochs over src, reporting every few batches. */
 static gboolean
-train_epochs (Run *run, TgModel *model, const TgSource *src, guint32 epochs, uint64_t *rng,
-              const char *phase, double *final_loss, GError **error)
+train_epochs (Run *run, guint32 si, TgModel *model, const TgSource *src, guint32 epochs,
+              uint64_t *rng, const char *phase, double *final_loss, GError **error)
 {
   const TgExperimentConfig *cfg = run->cfg;
   TgTrainConfig tc = { .lr = cfg->lr, .momentum = cfg->momentum, .lambda = cfg->lambda,
@@ -161,21 +209,29 @@ train_epochs (Run *run, TgModel *model, const TgSource *src, guint32 epochs, uin
     {
       g_autoptr (TgEpoch) epoch = tg_epoch_new (src, cfg->batch, rng);
       guint32 n, batches = 0;
+      guint64 unreported = 0;
       if (model->method == TG_METHOD_FROZEN)
         {
-          run->p.done += src->data->n;
+          progress_add (run, src->data->n, phase, si, model->method, NAN, FALSE);
           continue;
         }
       while ((n = tg_epoch_next (epoch, x, use_z1 ? z1 : NULL, y)) > 0)
         {
-          if (g_cancellable_set_error_if_cancelled (run->cancellable, error))
-            return FALSE;
+          if (run_failed (run))
+            {
+              g_set_error (error, TG_ERROR, TG_ERROR_CANCELLED, "cancelled");
+              return FALSE;
+            }
           if (!tg_trainer_step (trainer, x, use_z1 ? z1 : NULL, y, n, &info, error))
             return FALSE;
-          run->p.done += n;
+          unreported += n;
           if (++batches % 16 == 0)
-            report (run, phase, model->method, info.loss);
+            {
+              progress_add (run, unreported, phase, si, model->method, info.loss, TRUE);
+              unreported = 0;
+            }
         }
+      progress_add (run, unreported, phase, si, model->method, info.loss, FALSE);
     }
   if (final_loss)
     *final_loss = info.loss;
@@ -188,7 +244,8 @@ run_metadata (const TgExperimentConfig *cfg, guint64 seed, const char *kind, dou
   GHashTable *md = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_insert (md, g_strdup ("seed"), g_strdup_printf ("%" G_GUINT64_FORMAT, seed));
   g_hash_table_insert (md, g_strdup ("angle"), g_strdup_printf ("%g", cfg->angle));
-  g_hash_table_insert (md, g_strdup ("target_angle"), g_strdup_printf ("%g", target));
+  if (!isnan (target))
+    g_hash_table_insert (md, g_strdup ("target_angle"), g_strdup_printf ("%g", target));
   g_hash_table_insert (md, g_strdup ("stage"), g_strdup (kind));
   g_hash_table_insert (md, g_strdup ("foundation_epochs"), g_strdup_printf ("%u", cfg->foundation_epochs));
   g_hash_table_insert (md, g_strdup ("adapt_epochs"), g_strdup_printf ("%u", cfg->adapt_epochs));
@@ -205,13 +262,12 @@ run_metadata (const TgExperimentConfig *cfg, guint64 seed, const char *kind, dou
 /* The foundation of one seed: loaded from its file if there is one, else trained (and saved
  * there if a path was given). */
 static TgModel *
-get_foundation (Run *run, guint32 si, guint64 seed, const char *foundation_path,
-                GError **error)
+get_foundation (Run *run, guint32 si, guint64 seed, GError **error)
 {
   const TgExperimentConfig *cfg = run->cfg;
   const TgModeData *data = run->data;
-  g_autofree char *path = foundation_path ? tg_foundation_path_for_seed (foundation_path, si)
-                                          : NULL;
+  g_autofree char *path = run->foundation_path
+                            ? tg_foundation_path_for_seed (run->foundation_path, si) : NULL;
   guint32 widths[TG_MAX_LINEAR];
   for (guint32 l = 0; l < cfg->n_hidden; l++)
     widths[l] = cfg->width;
@@ -235,8 +291,8 @@ get_foundation (Run *run, guint32 si, guint64 seed, const char *foundation_path,
           tg_model_free (m);
           return NULL;
         }
-      run->p.done += (guint64) cfg->foundation_epochs * data->train0->n;
-      report (run, "foundation", TG_METHOD_FULL, NAN);
+      progress_add (run, (guint64) cfg->foundation_epochs * data->train0->n, "foundation", si,
+                    TG_METHOD_FULL, NAN, TRUE);
       return m;
     }
 
@@ -249,67 +305,247 @@ get_foundation (Run *run, guint32 si, guint64 seed, const char *foundation_path,
   tg_model_init_weights (m, &rng);
   m->method = TG_METHOD_FULL;
   TgSource src = { .data = data->train0, .alt = data->train_rot };
-  if (!train_epochs (run, m, &src, cfg->foundation_epochs, &rng, "foundation", NULL, error))
+  if (!train_epochs (run, si, m, &src, cfg->foundation_epochs, &rng, "foundation", NULL, error))
     return NULL;
   if (path)
     {
       g_autoptr (GHashTable) md = run_metadata (cfg, seed, "foundation", NAN);
       g_autofree char *dir = g_path_get_dirname (path);
-      if (g_mkdir_with_parents (dir, 0755) != 0 ||
-          !tg_checkpoint_save_foundation (m, md, path, error))
+      if (g_mkdir_with_parents (dir, 0755) != 0)
         {
-          if (error && *error == NULL)
-            g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot create its folder", path);
+          g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot create its folder: %s", path,
+                       g_strerror (errno));
           return NULL;
         }
+      if (!tg_checkpoint_save_foundation (m, md, path, error))
+        return NULL;
     }
   return g_steal_pointer (&m);
 }
 
-typedef struct {
-  float *train0, *train_rot, *test0, *test_rot; /* (n, dims[1]) x W0^T of the foundation */
-} FirstLayer;
-
-static void
-first_layer_clear (FirstLayer *f)
-{
-  g_clear_pointer (&f->train0, g_free);
-  g_clear_pointer (&f->train_rot, g_free);
-  g_clear_pointer (&f->test0, g_free);
-  g_clear_pointer (&f->test_rot, g_free);
-}
-
-/* Specialises a copy of the foundation with method to the mode whose training set is
- * train (first-layer products train_z1). Returns the adapted model. */
+/* Specialises a copy of the seed's foundation with method to the mode whose training set is
+ * train (first-layer products train_z1). */
 static TgModel *
-specialise (Run *run, const TgModel *foundation, TgMethod method, guint64 seed,
-            const TgDataset *train, const float *train_z1, double *final_loss, GError **error)
+specialise (Run *run, SeedState *s, TgMethod method, const TgDataset *train,
+            const float *train_z1, double *final_loss, GError **error)
 {
   const TgExperimentConfig *cfg = run->cfg;
-  g_autoptr (TgModel) m = tg_model_copy (foundation);
+  g_autoptr (TgModel) m = tg_model_copy (s->foundation);
   /* an RNG stream of its own per (seed, method) */
-  uint64_t rng = tg_rng_seed (seed * 1000003ull + 17ull * (method + 1));
+  uint64_t rng = tg_rng_seed (s->seed * 1000003ull + 17ull * (method + 1));
   tg_model_reset_adapter (m, &rng);
   m->method = method;
   m->sharpness = cfg->sharpness;
   m->hard_gates = FALSE;
   TgSource src = { .data = train, .z1pre = train_z1, .z1_dim = m->dims[1] };
-  if (!train_epochs (run, m, &src, cfg->adapt_epochs, &rng, "adapt", final_loss, error))
+  if (!train_epochs (run, s->si, m, &src, cfg->adapt_epochs, &rng, "adapt", final_loss, error))
     return NULL;
   return g_steal_pointer (&m);
 }
 
 static gboolean
-save_adapter (Run *run, const char *dir, const TgModel *m, guint32 si, guint64 seed,
-              double target, GError **error)
+save_adapter (Run *run, const TgModel *m, const SeedState *s, double target, GError **error)
 {
-  if (dir == NULL)
+  if (run->checkpoint_dir == NULL)
     return TRUE;
-  g_autoptr (GHashTable) md = run_metadata (run->cfg, seed, "adapter", target);
-  g_autofree char *name = g_strdup_printf ("seed%u-%s-%gdeg.safetensors", si,
+  g_autoptr (GHashTable) md = run_metadata (run->cfg, s->seed, "adapter", target);
+  g_autofree char *name = g_strdup_printf ("seed%u-%s-%gdeg.safetensors", s->si,
                                            tg_method_info (m->method)->id, target);
-  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *path = g_build_filename (run->checkpoint_dir, name, NULL);
   return tg_checkpoint_save_adapter (m, m->method, md, path, error);
+}
+
+static void
+seed_state_release (SeedState *s)
+{
+  g_clear_pointer (&s->foundation, tg_model_free);
+  g_clear_pointer (&s->z1_train0, g_free);
+  g_clear_pointer (&s->z1_train_rot, g_free);
+  g_clear_pointer (&s->z1_test0, g_free);
+  g_clear_pointer (&s->z1_test_rot, g_free);
+}
+
+static gboolean
+wants (const TgExperimentConfig *cfg, int method)
+{
+  return (cfg->methods >> method) & 1;
+}
+
+/* The tasks a seed runs once its foundation is there. */
+static guint
+seed_task_count (const TgExperimentConfig *cfg)
+{
+  guint n = 0;
+  for (int k = 0; k < TG_N_METHODS; k++)
+    n += wants (cfg, k) || (cfg->overlap && k == TG_METHOD_TAUGATE);
+  return n + (cfg->overlap ? 1 : 0);
+}
+
+static void
+push_task (Run *run, SeedState *s, int kind)
+{
+  Task *t = g_new (Task, 1);
+  t->seed = s;
+  t->kind = kind;
+  g_thread_pool_push (run->pool, t, NULL);
+}
+
+static gboolean
+run_foundation_task (Run *run, SeedState *s, GError **error)
+{
+  const TgModeData *data = run->data;
+  s->foundation = get_foundation (run, s->si, s->seed, error);
+  if (s->foundation == NULL)
+    return FALSE;
+  if (run->checkpoint_dir)
+    {
+      g_autoptr (GHashTable) md = run_metadata (run->cfg, s->seed, "foundation", NAN);
+      g_autofree char *name = g_strdup_printf ("seed%u-foundation.safetensors", s->si);
+      g_autofree char *path = g_build_filename (run->checkpoint_dir, name, NULL);
+      if (!tg_checkpoint_save_foundation (s->foundation, md, path, error))
+        return FALSE;
+    }
+  /* W0 is frozen from here on (but for Full FT): its products never change */
+  s->z1_train_rot = tg_dataset_first_layer (s->foundation, data->train_rot, 1024);
+  s->z1_test0 = tg_dataset_first_layer (s->foundation, data->test0, 1024);
+  s->z1_test_rot = tg_dataset_first_layer (s->foundation, data->test_rot, 1024);
+  if (run->cfg->overlap)
+    s->z1_train0 = tg_dataset_first_layer (s->foundation, data->train0, 1024);
+  if (s->si == 0)
+    {
+      g_autoptr (TgModel) frozen = tg_model_copy (s->foundation);
+      g_autoptr (TgWorkspace) ws = tg_workspace_new (frozen, run->cfg->batch);
+      TgEval e0, er;
+      frozen->method = TG_METHOD_FROZEN;
+      tg_evaluate (frozen, ws, data->test0, s->z1_test0, 0, &e0);
+      tg_evaluate (frozen, ws, data->test_rot, s->z1_test_rot, 0, &er);
+      run->foundation_acc0 = e0.acc;
+      run->foundation_acc_rot = er.acc;
+    }
+  g_atomic_int_set (&s->pending, (gint) seed_task_count (run->cfg));
+  for (int k = 0; k < TG_N_METHODS; k++)
+    if (wants (run->cfg, k) || (run->cfg->overlap && k == TG_METHOD_TAUGATE))
+      push_task (run, s, k);
+  if (run->cfg->overlap)
+    push_task (run, s, TASK_TAUGATE0);
+  return TRUE;
+}
+
+static gboolean
+run_method_task (Run *run, SeedState *s, TgMethod method, GError **error)
+{
+  const TgExperimentConfig *cfg = run->cfg;
+  const TgModeData *data = run->data;
+  TgRunResult r = { .seed_index = s->si, .seed = s->seed, .method = method,
+                    .target_angle = data->angle, .high_act = NAN };
+  g_autoptr (TgModel) m = specialise (run, s, method, data->train_rot, s->z1_train_rot,
+                                      &r.final_loss, error);
+  if (m == NULL)
+    return FALSE;
+  g_autoptr (TgWorkspace) ws = tg_workspace_new (m, cfg->batch);
+  TgEval e0, er;
+  tg_evaluate (m, ws, data->test0, s->z1_test0, 0, &e0);
+  tg_evaluate (m, ws, data->test_rot, s->z1_test_rot, 0, &er);
+  r.params = tg_model_count_trainable (m, method);
+  r.acc0 = e0.acc_soft;
+  r.acc_rot = er.acc_soft;
+  r.acc0_hard = e0.acc_hard;
+  r.acc_rot_hard = er.acc_hard;
+  if (tg_method_info (method)->gated)
+    r.high_act = tg_high_act_frac (m, ws, data->train_rot, s->z1_train_rot,
+                                   cfg->high_act_samples, 0.9f);
+  if (cfg->overlap && method == TG_METHOD_TAUGATE)
+    {
+      s->mean_rot = g_new (float, tg_model_hidden_units (m));
+      tg_mean_gates (m, ws, data->test_rot, s->z1_test_rot, 0, FALSE, s->mean_rot);
+    }
+  progress_add (run, 0, "evaluate", s->si, method, r.final_loss, TRUE);
+  if (!wants (cfg, method))
+    return TRUE;
+  s->runs[method] = r;
+  s->have[method] = TRUE;
+  return save_adapter (run, m, s, data->angle, error);
+}
+
+static gboolean
+run_taugate0_task (Run *run, SeedState *s, GError **error)
+{
+  const TgModeData *data = run->data;
+  g_autoptr (TgModel) m = specialise (run, s, TG_METHOD_TAUGATE, data->train0, s->z1_train0,
+                                      NULL, error);
+  if (m == NULL)
+    return FALSE;
+  g_autoptr (TgWorkspace) ws = tg_workspace_new (m, run->cfg->batch);
+  s->mean0 = g_new (float, tg_model_hidden_units (m));
+  tg_mean_gates (m, ws, data->test0, s->z1_test0, 0, FALSE, s->mean0);
+  progress_add (run, 0, "overlap", s->si, TG_METHOD_TAUGATE, NAN, TRUE);
+  return save_adapter (run, m, s, 0.0, error);
+}
+
+/* Starts the next seed's foundation, if any is left. */
+static void
+start_next_seed (Run *run)
+{
+  g_mutex_lock (&run->lock);
+  guint si = run->next_seed < run->cfg->seeds ? run->next_seed++ : G_MAXUINT;
+  g_mutex_unlock (&run->lock);
+  if (si != G_MAXUINT)
+    push_task (run, &run->seeds[si], TASK_FOUNDATION);
+}
+
+static void
+task_done (Run *run, Task *t, guint tasks)
+{
+  gboolean seed_over = t->kind != TASK_FOUNDATION && g_atomic_int_dec_and_test (&t->seed->pending);
+  if (seed_over)
+    seed_state_release (t->seed);
+  if (seed_over || (t->kind == TASK_FOUNDATION && tasks > 1))
+    start_next_seed (run);
+  g_mutex_lock (&run->lock);
+  run->tasks_left -= tasks;
+  if (run->tasks_left == 0)
+    g_cond_signal (&run->finished);
+  g_mutex_unlock (&run->lock);
+}
+
+static void
+run_task (gpointer task, gpointer user_data)
+{
+  Task *t = task;
+  Run *run = user_data;
+  SeedState *s = t->seed;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = FALSE;
+
+  if (run_failed (run))
+    {
+      /* a failed foundation never pushed its seed's tasks: count them off here */
+      task_done (run, t, t->kind == TASK_FOUNDATION ? 1 + seed_task_count (run->cfg) : 1);
+      g_free (t);
+      return;
+    }
+  if (t->kind == TASK_FOUNDATION)
+    ok = run_foundation_task (run, s, &error);
+  else if (t->kind == TASK_TAUGATE0)
+    ok = run_taugate0_task (run, s, &error);
+  else
+    ok = run_method_task (run, s, (TgMethod) t->kind, &error);
+
+  if (!ok)
+    {
+      g_mutex_lock (&run->lock);
+      if (run->error == NULL && !g_error_matches (error, TG_ERROR, TG_ERROR_CANCELLED))
+        run->error = g_steal_pointer (&error);
+      g_mutex_unlock (&run->lock);
+    }
+  guint tasks = 1;
+  if (t->kind == TASK_FOUNDATION && !ok)
+    {
+      tasks += seed_task_count (run->cfg);
+      seed_state_release (s);
+    }
+  task_done (run, t, tasks);
+  g_free (t);
 }
 
 TgExperimentResults *
@@ -327,136 +563,89 @@ tg_experiment_run (const TgExperimentConfig *cfg, const TgModeData *data,
       return NULL;
     }
 
-  Run run = { .cfg = cfg, .data = data, .progress = progress, .user_data = user_data,
-              .cancellable = cancellable };
-  guint n_methods = 0;
-  for (int k = 0; k < TG_N_METHODS; k++)
-    n_methods += (cfg->methods >> k) & 1;
-  guint64 per_seed = (guint64) cfg->foundation_epochs + (guint64) cfg->adapt_epochs *
-                     (n_methods + (cfg->overlap ? 1 : 0) +
-                      (cfg->overlap && !(cfg->methods & (1u << TG_METHOD_TAUGATE)) ? 1 : 0));
+  Run run = { .cfg = cfg, .data = data, .foundation_path = foundation_path,
+              .checkpoint_dir = checkpoint_dir, .progress = progress,
+              .user_data = user_data, .cancellable = cancellable,
+              .foundation_acc0 = NAN, .foundation_acc_rot = NAN };
+  g_mutex_init (&run.lock);
+  g_cond_init (&run.finished);
+  guint per_seed = seed_task_count (cfg);
+  guint64 epochs_per_seed = cfg->foundation_epochs + (guint64) cfg->adapt_epochs * per_seed;
   run.p.seeds = cfg->seeds;
-  run.p.total = per_seed * cfg->seeds * data->train0->n;
+  run.p.total = epochs_per_seed * cfg->seeds * data->train0->n;
+  run.tasks_left = cfg->seeds * (1 + per_seed);
+  run.seeds = g_new0 (SeedState, cfg->seeds);
 
-  g_autoptr (TgExperimentResults) res = g_new0 (TgExperimentResults, 1);
-  res->config = *cfg;
-  res->runs = g_array_new (FALSE, TRUE, sizeof (TgRunResult));
-  res->overlaps = g_array_new (FALSE, TRUE, sizeof (TgOverlapResult));
-  res->foundation_acc0 = res->foundation_acc_rot = NAN;
+  guint threads = cfg->threads ? cfg->threads : (guint) g_get_num_processors ();
+  threads = CLAMP (threads, 1, 64);
+  /* parallel across tasks, not inside a product: small sgemms gain nothing from threads */
+  tg_set_threads (1);
+  run.pool = g_thread_pool_new (run_task, &run, (gint) threads, FALSE, NULL);
+  for (guint32 si = 0; si < cfg->seeds; si++)
+    {
+      run.seeds[si].si = si;
+      run.seeds[si].seed = cfg->seed0 + si;
+    }
+  /* a seed's first-layer products take ~70 MB on MNIST: keep only as many seeds alive as
+   * there are workers to keep busy; each finished seed starts the next */
+  run.max_live_seeds = MIN (threads, cfg->seeds);
+  for (guint i = 0; i < run.max_live_seeds; i++)
+    start_next_seed (&run);
+  g_mutex_lock (&run.lock);
+  while (run.tasks_left > 0)
+    g_cond_wait (&run.finished, &run.lock);
+  g_mutex_unlock (&run.lock);
+  g_thread_pool_free (run.pool, FALSE, TRUE);
+
+  TgExperimentResults *res = NULL;
+  if (run.error == NULL)
+    g_cancellable_set_error_if_cancelled (cancellable, &run.error);
+  if (run.error == NULL)
+    {
+      res = g_new0 (TgExperimentResults, 1);
+      res->config = *cfg;
+      res->runs = g_array_new (FALSE, TRUE, sizeof (TgRunResult));
+      res->overlaps = g_array_new (FALSE, TRUE, sizeof (TgOverlapResult));
+      res->foundation_acc0 = run.foundation_acc0;
+      res->foundation_acc_rot = run.foundation_acc_rot;
+      for (guint32 si = 0; si < cfg->seeds; si++)
+        {
+          SeedState *s = &run.seeds[si];
+          for (int k = 0; k < TG_N_METHODS; k++)
+            if (s->have[k])
+              g_array_append_val (res->runs, s->runs[k]);
+          if (cfg->overlap && s->mean0 && s->mean_rot)
+            {
+              TgOverlapResult o = { .seed_index = si, .n_layers = cfg->n_hidden };
+              for (guint32 l = 0, base = 0; l < o.n_layers; base += cfg->width, l++)
+                {
+                  o.jaccard[l] = tg_jaccard (s->mean0 + base, s->mean_rot + base, cfg->width,
+                                             cfg->on_threshold);
+                  for (guint32 j = 0; j < cfg->width; j++)
+                    {
+                      o.on0[l] += s->mean0[base + j] > cfg->on_threshold;
+                      o.on_rot[l] += s->mean_rot[base + j] > cfg->on_threshold;
+                    }
+                }
+              g_array_append_val (res->overlaps, o);
+            }
+        }
+      run.p.done = run.p.total;
+      run.p.phase = "done";
+      if (progress)
+        progress (&run.p, user_data);
+    }
+  else
+    g_propagate_error (error, g_steal_pointer (&run.error));
 
   for (guint32 si = 0; si < cfg->seeds; si++)
     {
-      guint64 seed = cfg->seed0 + si;
-      run.p.seed_index = si;
-      g_autoptr (TgModel) foundation = get_foundation (&run, si, seed, foundation_path, error);
-      if (foundation == NULL)
-        return NULL;
-      if (checkpoint_dir)
-        {
-          g_autoptr (GHashTable) md = run_metadata (cfg, seed, "foundation", NAN);
-          g_autofree char *name = g_strdup_printf ("seed%u-foundation.safetensors", si);
-          g_autofree char *path = g_build_filename (checkpoint_dir, name, NULL);
-          if (!tg_checkpoint_save_foundation (foundation, md, path, error))
-            return NULL;
-        }
-
-      /* W0 is frozen from here on (but for Full FT): its products never change */
-      FirstLayer fl = { 0 };
-      fl.train_rot = tg_dataset_first_layer (foundation, data->train_rot, 1024);
-      fl.test0 = tg_dataset_first_layer (foundation, data->test0, 1024);
-      fl.test_rot = tg_dataset_first_layer (foundation, data->test_rot, 1024);
-      if (cfg->overlap)
-        fl.train0 = tg_dataset_first_layer (foundation, data->train0, 1024);
-
-      g_autoptr (TgWorkspace) ws = tg_workspace_new (foundation, cfg->batch);
-      if (si == 0)
-        {
-          TgEval e0, er;
-          foundation->method = TG_METHOD_FROZEN;
-          tg_evaluate (foundation, ws, data->test0, fl.test0, 0, &e0);
-          tg_evaluate (foundation, ws, data->test_rot, fl.test_rot, 0, &er);
-          res->foundation_acc0 = e0.acc;
-          res->foundation_acc_rot = er.acc;
-        }
-
-      g_autoptr (TgModel) taugate_rot = NULL;
-      for (int k = 0; k < TG_N_METHODS; k++)
-        {
-          TgMethod method = (TgMethod) k;
-          gboolean wanted = (cfg->methods >> k) & 1;
-          gboolean for_overlap = cfg->overlap && method == TG_METHOD_TAUGATE;
-          if (!wanted && !for_overlap)
-            continue;
-          TgRunResult r = { .seed_index = si, .seed = seed, .method = method,
-                            .target_angle = data->angle, .high_act = NAN };
-          g_autoptr (TgModel) m = specialise (&run, foundation, method, seed, data->train_rot,
-                                              fl.train_rot, &r.final_loss, error);
-          if (m == NULL)
-            {
-              first_layer_clear (&fl);
-              return NULL;
-            }
-          report (&run, "evaluate", method, r.final_loss);
-          TgEval e0, er;
-          tg_evaluate (m, ws, data->test0, fl.test0, 0, &e0);
-          tg_evaluate (m, ws, data->test_rot, fl.test_rot, 0, &er);
-          r.params = tg_model_count_trainable (m, method);
-          r.acc0 = e0.acc_soft;
-          r.acc_rot = er.acc_soft;
-          r.acc0_hard = e0.acc_hard;
-          r.acc_rot_hard = er.acc_hard;
-          if (tg_method_info (method)->gated)
-            r.high_act = tg_high_act_frac (m, ws, data->train_rot, fl.train_rot,
-                                           cfg->high_act_samples, 0.9f);
-          if (wanted)
-            {
-              g_array_append_val (res->runs, r);
-              if (!save_adapter (&run, checkpoint_dir, m, si, seed, data->angle, error))
-                {
-                  first_layer_clear (&fl);
-                  return NULL;
-                }
-            }
-          if (for_overlap)
-            taugate_rot = g_steal_pointer (&m);
-        }
-
-      if (cfg->overlap)
-        {
-          g_autoptr (TgModel) taugate0 = specialise (&run, foundation, TG_METHOD_TAUGATE, seed,
-                                                     data->train0, fl.train0, NULL, error);
-          if (taugate0 == NULL)
-            {
-              first_layer_clear (&fl);
-              return NULL;
-            }
-          report (&run, "overlap", TG_METHOD_TAUGATE, NAN);
-          guint32 units = tg_model_hidden_units (foundation);
-          g_autofree float *mean0 = g_new (float, units);
-          g_autofree float *mean_rot = g_new (float, units);
-          tg_mean_gates (taugate0, ws, data->test0, fl.test0, 0, FALSE, mean0);
-          tg_mean_gates (taugate_rot, ws, data->test_rot, fl.test_rot, 0, FALSE, mean_rot);
-          TgOverlapResult o = { .seed_index = si, .n_layers = tg_model_n_hidden (foundation) };
-          for (guint32 l = 0, base = 0; l < o.n_layers; base += foundation->dims[l + 1], l++)
-            {
-              guint32 d = foundation->dims[l + 1];
-              o.jaccard[l] = tg_jaccard (mean0 + base, mean_rot + base, d, cfg->on_threshold);
-              for (guint32 j = 0; j < d; j++)
-                {
-                  o.on0[l] += mean0[base + j] > cfg->on_threshold;
-                  o.on_rot[l] += mean_rot[base + j] > cfg->on_threshold;
-                }
-            }
-          g_array_append_val (res->overlaps, o);
-          if (!save_adapter (&run, checkpoint_dir, taugate0, si, seed, 0.0, error))
-            {
-              first_layer_clear (&fl);
-              return NULL;
-            }
-        }
-      first_layer_clear (&fl);
+      seed_state_release (&run.seeds[si]);
+      g_free (run.seeds[si].mean0);
+      g_free (run.seeds[si].mean_rot);
     }
-  run.p.done = run.p.total;
-  report (&run, "done", TG_METHOD_FROZEN, NAN);
-  return g_steal_pointer (&res);
+  g_free (run.seeds);
+  g_mutex_clear (&run.lock);
+  g_cond_clear (&run.finished);
+  return res;
 }

@@ -30,6 +30,10 @@ typedef struct {
   gboolean overlap;            /* also TauGate at 0 degrees, for the Jaccard table */
   guint32  train_limit;        /* 0 = every training example; else the first N */
   guint32  test_limit;         /* 0 = every test example; else the first N */
+  guint32  threads;            /* worker threads, 0 = one per processor. Each task (a seed's
+                                  foundation, a (seed, method) specialisation) runs on one
+                                  thread with single-threaded BLAS, so results are the same
+                                  whatever the thread count. */
 } TgExperimentConfig;
 
 void     tg_experiment_config_init_paper (TgExperimentConfig *cfg);
@@ -88,7 +92,8 @@ typedef void (*TgProgressFunc) (const TgProgress *progress, gpointer user_data);
 
 /* Runs the whole protocol. foundation_path, when not NULL, is loaded for each seed if it
  * exists and saved if not (seed i > 0 uses "<stem>-seed<i><ext>"). checkpoint_dir, when not
- * NULL, receives every foundation and adapter. progress is called from this thread. */
+ * NULL, receives every foundation and adapter. progress is called from the worker threads,
+ * one call at a time; the call returns once every worker has finished. */
 TgExperimentResults *tg_experiment_run (const TgExperimentConfig *cfg, const TgModeData *data,
                                         const char *foundation_path, const char *checkpoint_dir,
                                         TgProgressFunc progress, gpointer user_data,
