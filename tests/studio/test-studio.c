@@ -1,0 +1,420 @@
+/* test-studio.c — the window for real, on a small subset of MNIST: it trains, the curves and
+ * the heatmaps move, a lambda change reaches the worker, pause / resume / stop work, start and
+ * stop survive twenty cycles, every view exports to a one-page PDF, and a screenshot of each
+ * view is kept in the build directory. Runs under xvfb-run. */
+#include <gtk/gtk.h>
+#include <math.h>
+#include <string.h>
+
+#include "studio-window.h"
+#include "studio-view.h"
+#include "studio-trainer.h"
+#include "studio-history.h"
+#include "studio-resources.h"
+
+#define WAIT_TIMEOUT_S 120
+
+static char *data_dir;
+
+static void
+small_config (StudioConfig *cfg)
+{
+  studio_config_init_paper (cfg);
+  cfg->data_dir = g_strdup (data_dir);
+  cfg->train_limit = 2048;   /* 8 batches of 256 per epoch */
+  cfg->test_limit = 1000;
+  cfg->foundation_epochs = 2;
+  cfg->adapt_epochs = 40;    /* long enough to change settings while it runs */
+  cfg->eval_every = 4;
+  cfg->eval_samples = 500;
+  cfg->mask_every = 8;
+}
+
+static StudioWindow *
+new_window (const StudioConfig *cfg)
+{
+  StudioWindow *win = studio_window_new (NULL, cfg);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
+  gtk_window_present (GTK_WINDOW (win));
+  return win;
+}
+
+static void
+destroy_window (StudioWindow *win)
+{
+  gtk_window_destroy (GTK_WINDOW (win));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+typedef gboolean (*Condition) (StudioWindow *win, gpointer data);
+
+/* Iterates the main context until cond holds; fails the test after WAIT_TIMEOUT_S. */
+static void
+wait_for (StudioWindow *win, Condition cond, gpointer data, const char *what)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  while (!cond (win, data))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+static void
+spin (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+static const StudioRun *
+current_run (StudioWindow *win)
+{
+  return studio_history_get_current (studio_window_get_history (win));
+}
+
+static guint64
+current_step (StudioWindow *win)
+{
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  return st != NULL ? st->step : 0;
+}
+
+static gboolean
+in_adaptation_with_points (StudioWindow *win, gpointer data)
+{
+  StudioHistory *h = studio_window_get_history (win);
+  StudioSnapshot *p = studio_history_get_params (h);
+  const StudioRun *run = current_run (win);
+  guint64 min_step = GPOINTER_TO_UINT (data);
+  return run != NULL && run->step->len > 0 && p != NULL && p->phase == STUDIO_PHASE_ADAPTATION &&
+         p->step >= min_step && studio_history_get_masks (h) != NULL;
+}
+
+static gboolean
+is_paused (StudioWindow *win, gpointer data)
+{
+  return studio_trainer_get_state (studio_window_get_trainer (win)) == STUDIO_TRAINER_PAUSED;
+}
+
+static gboolean
+is_idle (StudioWindow *win, gpointer data)
+{
+  return !studio_trainer_is_busy (studio_window_get_trainer (win)) &&
+         studio_trainer_get_state (studio_window_get_trainer (win)) == STUDIO_TRAINER_IDLE;
+}
+
+static gboolean
+step_beyond (StudioWindow *win, gpointer data)
+{
+  return current_step (win) > *(guint64 *) data;
+}
+
+static gboolean
+lambda_used (StudioWindow *win, gpointer data)
+{
+  const StudioRun *run = current_run (win);
+  return run != NULL && fabsf (run->lambda - *(float *) data) < 1e-7f &&
+         run->lambda_step > 0;
+}
+
+static gboolean
+params_moved (const StudioSnapshot *p)
+{
+  for (guint i = 0; i < p->hidden_units; i++)
+    if (p->tau[i] != 0.0f || p->gamma[i] != 1.0f)
+      return TRUE;
+  return FALSE;
+}
+
+/* The app trains; the curves get points; tau and gamma move; lambda reaches the worker;
+ * pause holds the step; resume moves it; stop ends the run. */
+static void
+test_train_controls (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  StudioHistory *history = studio_window_get_history (win);
+  StudioTrainer *trainer = studio_window_get_trainer (win);
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, in_adaptation_with_points, GUINT_TO_POINTER (16 + 8), "adaptation steps");
+
+  const StudioRun *run = current_run (win);
+  g_assert_cmpuint (run->step->len, >, 10);
+  g_assert_cmpuint (run->foundation_steps, ==, 16);
+  gboolean have_acc = FALSE;
+  for (guint i = 0; i < run->acc45->len; i++)
+    have_acc |= !isnan (g_array_index (run->acc45, double, i));
+  g_assert_true (have_acc);
+  StudioSnapshot *p = studio_history_get_params (history);
+  g_assert_nonnull (p->tau);
+  g_assert_cmpuint (p->hidden_units, ==, 256);
+  g_assert_true (params_moved (p));
+  g_assert_true (studio_history_get_masks (history)->firing0_hard != NULL);
+
+  /* pause: the step stops advancing */
+  studio_window_pause (win);
+  wait_for (win, is_paused, NULL, "pause");
+  guint64 paused_at = current_step (win);
+  spin (300);
+  g_assert_cmpuint (current_step (win), ==, paused_at);
+  g_assert_true (is_paused (win, NULL));
+
+  /* lambda, changed while paused through the control, is what the worker trains with next */
+  float lambda = 0.01f;
+  g_assert_cmpfloat (current_run (win)->lambda, ==, 0.0f);
+  studio_window_set_lambda (win, lambda);
+  studio_window_train (win); /* resumes */
+  wait_for (win, lambda_used, &lambda, "the worker to use the new lambda");
+  run = current_run (win);
+  g_assert_cmpfloat_with_epsilon (run->lambda, lambda, 1e-7);
+  g_assert_cmpuint (run->lambda_step, ==, paused_at);
+  g_assert_cmpuint (run->markers->len, >=, 1);
+  g_assert_nonnull (strstr (g_array_index (run->markers, StudioMarker, run->markers->len - 1).label, "λ"));
+
+  /* resumed: the step moves again */
+  wait_for (win, step_beyond, &paused_at, "the run to resume");
+  g_assert_cmpint (studio_trainer_get_state (trainer), ==, STUDIO_TRAINER_RUNNING);
+
+  /* sharpness too, through its slider, while running */
+  studio_window_set_sharpness (win, 20.0);
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  while (fabsf (studio_history_get_status (history)->sharpness - 20.0f) > 1e-3f)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, FALSE);
+    }
+
+  /* stop */
+  studio_window_stop (win);
+  g_assert_true (is_idle (win, NULL));
+  g_assert_true (current_run (win)->finished);
+  guint64 stopped_at = current_step (win);
+  spin (100);
+  g_assert_cmpuint (current_step (win), ==, stopped_at);
+
+  destroy_window (win);
+}
+
+static gboolean
+any_snapshot (StudioWindow *win, gpointer data)
+{
+  return studio_history_get_status (studio_window_get_history (win)) != NULL;
+}
+
+/* Twenty start/stop cycles at different moments: no crash, no hang, every worker joined. */
+static void
+test_start_stop_cycles (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  StudioTrainer *trainer = studio_window_get_trainer (win);
+  guint joined0 = studio_trainer_get_joined (trainer);
+
+  for (int i = 0; i < 20; i++)
+    {
+      g_assert_true (studio_window_train (win));
+      if (i % 4 == 1)
+        wait_for (win, any_snapshot, NULL, "a snapshot");
+      else if (i % 4 == 2)
+        spin (5 * i);
+      else if (i % 4 == 3)
+        {
+          studio_window_pause (win);
+          spin (20);
+        }
+      studio_window_stop (win);
+      g_assert_false (studio_trainer_is_busy (trainer));
+      if (i % 5 == 4)
+        studio_window_reset (win);
+    }
+  g_assert_cmpuint (studio_trainer_get_joined (trainer) - joined0, ==, 20);
+  spin (50);
+  destroy_window (win);
+}
+
+/* Closing the window while it trains stops the worker first. */
+static void
+test_close_mid_run (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, any_snapshot, NULL, "a snapshot");
+  spin (50);
+  gtk_window_close (GTK_WINDOW (win));
+  spin (50);
+}
+
+static gboolean
+run_finished (StudioWindow *win, gpointer data)
+{
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  return st != NULL && st->finished && is_idle (win, NULL);
+}
+
+/* A data folder that does not exist: the banner says so, and the window still trains. */
+static void
+test_missing_data (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  g_free (cfg.data_dir);
+  cfg.data_dir = g_strdup ("/nonexistent/mnist");
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the failed load");
+  const char *banner = studio_window_get_banner (win);
+  g_assert_nonnull (banner);
+  g_assert_nonnull (strstr (banner, "/nonexistent/mnist"));
+  destroy_window (win);
+}
+
+/* A learning rate far too large: divergence is reported in the window, not a crash. */
+static void
+test_divergence (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.lr = 1e6f;
+  cfg.foundation_epochs = 3;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run to end");
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  if (st->error == NULL)
+    g_test_incomplete ("the engine did not diverge at lr 1e6");
+  else
+    {
+      g_assert_true (g_error_matches (st->error, TG_ERROR, TG_ERROR_DIVERGED));
+      g_assert_nonnull (studio_window_get_banner (win));
+    }
+  destroy_window (win);
+}
+
+static int
+count_pages (const char *pdf, gsize len)
+{
+  int pages = 0;
+  /* memmem, not strstr: compressed streams hold NUL bytes */
+  for (const char *p = pdf; (p = memmem (p, pdf + len - p, "/Type", 5)) != NULL; p += 5)
+    {
+      const char *q = p + 5;
+      while (q < pdf + len && (*q == ' ' || *q == '\n' || *q == '\r'))
+        q++;
+      if (pdf + len - q >= 6 && strncmp (q, "/Page", 5) == 0 && q[5] != 's')
+        pages++;
+    }
+  return pages;
+}
+
+static gboolean
+overlap_done (StudioWindow *win, gpointer data)
+{
+  return studio_history_get_overlap (studio_window_get_history (win)) != NULL && is_idle (win, NULL);
+}
+
+/* A finished run and the overlap models; then every view to a one-page PDF (and SVG, PNG),
+ * and a screenshot of each view in the build directory. */
+static void
+test_export_views (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.adapt_epochs = 2;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".";
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run");
+  g_assert_null (studio_history_get_status (studio_window_get_history (win))->error);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-overlap", NULL));
+  wait_for (win, overlap_done, NULL, "the overlap models");
+  StudioSnapshot *ov = studio_history_get_overlap (studio_window_get_history (win));
+  g_assert_cmpuint (ov->overlap_layers, ==, 2);
+
+  for (const char *const *name = studio_window_view_names (); *name != NULL; name++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *file = g_strdup_printf ("studio-%s.pdf", *name);
+      g_autofree char *path = g_build_filename (builddir, file, NULL);
+      g_autofree char *pdf = NULL;
+      gsize len;
+
+      g_assert_true (studio_window_export_view (win, *name, path, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_file_get_contents (path, &pdf, &len, NULL));
+      g_assert_cmpuint (len, >, 1000);
+      g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
+      g_assert_cmpint (count_pages (pdf, len), ==, 1);
+
+      g_autofree char *svg = g_strdup_printf ("%s/studio-%s.svg", builddir, *name);
+      g_assert_true (studio_window_export_view (win, *name, svg, &error));
+      g_autofree char *png = g_strdup_printf ("%s/studio-%s-export.png", builddir, *name);
+      g_assert_true (studio_window_export_view (win, *name, png, &error));
+
+      /* the screenshot: the window showing this view */
+      studio_window_show_view (win, *name);
+      spin (300);
+      g_autofree char *shot = g_strdup_printf ("%s/studio-screenshot-%s.png", builddir, *name);
+      g_assert_true (studio_widget_save_png (GTK_WIDGET (win), shot, &error));
+      g_assert_no_error (error);
+      g_autofree char *bytes = NULL;
+      g_assert_true (g_file_get_contents (shot, &bytes, &len, NULL));
+      g_assert_cmpuint (len, >, 5000);
+      g_assert_true (memcmp (bytes, "\x89PNG", 4) == 0);
+      g_test_message ("screenshot: %s", shot);
+    }
+
+  /* an export into a folder that does not exist fails with an error, not a crash */
+  g_autoptr (GError) error = NULL;
+  g_assert_false (studio_window_export_view (win, "curves", "/nonexistent/dir/x.pdf", &error));
+  g_assert_nonnull (error);
+
+  destroy_window (win);
+}
+
+int
+main (int argc, char *argv[])
+{
+  /* no accessibility bus under xvfb-run: its warning would be fatal in a test */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  gtk_init ();
+  studio_ensure_resources ();
+
+  data_dir = g_strdup (g_getenv ("TG_MNIST_DIR"));
+  if (data_dir == NULL || !g_file_test (data_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr ("TG_MNIST_DIR does not name the MNIST folder\n");
+      return 77;
+    }
+
+  g_test_add_func ("/studio/window/train-controls", test_train_controls);
+  g_test_add_func ("/studio/window/start-stop-cycles", test_start_stop_cycles);
+  g_test_add_func ("/studio/window/close-mid-run", test_close_mid_run);
+  g_test_add_func ("/studio/window/missing-data", test_missing_data);
+  g_test_add_func ("/studio/window/divergence", test_divergence);
+  g_test_add_func ("/studio/window/export-views", test_export_views);
+  return g_test_run ();
+}
