@@ -239,14 +239,13 @@ train_epochs (Run *run, guint32 si, TgModel *model, const TgSource *src, guint32
 }
 
 static GHashTable *
-run_metadata (const TgExperimentConfig *cfg, guint64 seed, const char *kind, double target)
+run_metadata (const TgExperimentConfig *cfg, guint64 seed, double target)
 {
   GHashTable *md = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_insert (md, g_strdup ("seed"), g_strdup_printf ("%" G_GUINT64_FORMAT, seed));
   g_hash_table_insert (md, g_strdup ("angle"), g_strdup_printf ("%g", cfg->angle));
   if (!isnan (target))
     g_hash_table_insert (md, g_strdup ("target_angle"), g_strdup_printf ("%g", target));
-  g_hash_table_insert (md, g_strdup ("stage"), g_strdup (kind));
   g_hash_table_insert (md, g_strdup ("foundation_epochs"), g_strdup_printf ("%u", cfg->foundation_epochs));
   g_hash_table_insert (md, g_strdup ("adapt_epochs"), g_strdup_printf ("%u", cfg->adapt_epochs));
   g_hash_table_insert (md, g_strdup ("lr"), g_strdup_printf ("%g", cfg->lr));
@@ -309,7 +308,7 @@ get_foundation (Run *run, guint32 si, guint64 seed, GError **error)
     return NULL;
   if (path)
     {
-      g_autoptr (GHashTable) md = run_metadata (cfg, seed, "foundation", NAN);
+      g_autoptr (GHashTable) md = run_metadata (cfg, seed, NAN);
       g_autofree char *dir = g_path_get_dirname (path);
       if (g_mkdir_with_parents (dir, 0755) != 0)
         {
@@ -348,7 +347,7 @@ save_adapter (Run *run, const TgModel *m, const SeedState *s, double target, GEr
 {
   if (run->checkpoint_dir == NULL)
     return TRUE;
-  g_autoptr (GHashTable) md = run_metadata (run->cfg, s->seed, "adapter", target);
+  g_autoptr (GHashTable) md = run_metadata (run->cfg, s->seed, target);
   g_autofree char *name = g_strdup_printf ("seed%u-%s-%gdeg.safetensors", s->si,
                                            tg_method_info (m->method)->id, target);
   g_autofree char *path = g_build_filename (run->checkpoint_dir, name, NULL);
@@ -399,7 +398,7 @@ run_foundation_task (Run *run, SeedState *s, GError **error)
     return FALSE;
   if (run->checkpoint_dir)
     {
-      g_autoptr (GHashTable) md = run_metadata (run->cfg, s->seed, "foundation", NAN);
+      g_autoptr (GHashTable) md = run_metadata (run->cfg, s->seed, NAN);
       g_autofree char *name = g_strdup_printf ("seed%u-foundation.safetensors", s->si);
       g_autofree char *path = g_build_filename (run->checkpoint_dir, name, NULL);
       if (!tg_checkpoint_save_foundation (s->foundation, md, path, error))
