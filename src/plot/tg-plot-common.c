@@ -760,7 +760,8 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
                    "Cannot export to “%s”: unknown format (use .pdf, .svg or .png)", path);
       return FALSE;
     }
-  if (!(width >= 1.0 && height >= 1.0 && width <= 20000.0 && height <= 20000.0))
+  double max_side = fmt == FMT_PNG ? 8192.0 : 20000.0;
+  if (!(width >= 1.0 && height >= 1.0 && width <= max_side && height <= max_side))
     {
       g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
                    "Cannot export to “%s”: size %g x %g is out of range", path, width, height);

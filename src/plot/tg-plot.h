@@ -35,12 +35,14 @@ typedef struct {
   const double *err;            /* same layout, std; may be NULL */
   const double *ref;            /* same layout, the paper's means, NAN where none; may be NULL */
   const char  *ref_label;       /* legend text for ref, e.g. "paper" */
-  const char  *title;
+  const char  *title;           /* NULL: "Test accuracy" */
   const char  *y_label;
   const char  *caption;
   double       y_min, y_max;    /* axis range; y_min >= y_max: chosen from the data */
 } TgBarsData;
 
+/* Group labels that do not fit their group are wrapped at spaces, or rotated 30 degrees when
+ * wrapping is not enough. A NAN mean leaves its bar out; all NAN gives "no data yet". */
 void tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
                    const TgPlotStyle *style);
 
@@ -76,7 +78,9 @@ typedef struct {
   const TgPlotPhase  *phases;
   guint               n_markers;
   const TgPlotMarker *markers;
-  double              smoothing;   /* EMA factor 0..0.99; > 0 draws the raw curve faint behind */
+  double              smoothing;   /* EMA factor 0..0.99 for the loss (bias-corrected); > 0
+                                    * draws the raw loss faint behind. Accuracy, measured
+                                    * sparsely, is drawn as measured. */
   gboolean            hover;       /* draw a crosshair at hover_step with the values there */
   double              hover_step;
   const char         *title;       /* NULL: "Training" */
@@ -191,7 +195,8 @@ typedef struct {
 void tg_plot_results_table (cairo_t *cr, double width, double height,
                             const TgResultsData *data, const TgPlotStyle *style);
 
-/* Draws "msg" centred in the given box in the muted colour (used for empty figures). */
+/* Draws "msg" centred in a dashed box in the muted colour (what every figure shows when it
+ * has nothing to plot). */
 void tg_plot_no_data (cairo_t *cr, double x, double y, double width, double height,
                       const char *msg, const TgPlotStyle *style);
 
@@ -199,7 +204,9 @@ typedef void (*TgPlotFunc) (cairo_t *cr, double width, double height, gconstpoin
                             const TgPlotStyle *style);
 
 /* Draws one figure into a file; the format comes from the extension (.pdf, .svg, .png).
- * width and height in points (PDF, SVG) or pixels (PNG). Atomic: written beside, renamed. */
+ * width and height in points (PDF, SVG) or pixels (PNG, at most 8192). Atomic: written to a
+ * temporary file in the same folder, then renamed over path. style NULL: light. On failure
+ * returns FALSE with a TG_ERROR naming path, and leaves no file behind. */
 gboolean tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
                          gconstpointer data, const TgPlotStyle *style, GError **error);
 
