@@ -5,7 +5,8 @@
 #include <string.h>
 #include "studio-view.h"
 
-#define MAX_RUNS 8  /* overlaid; older runs drop off the figure, not the history */
+#define MAX_RUNS 8      /* overlaid; older runs drop off the figure, not the history */
+#define MAX_POINTS 1200 /* per run on the figure; more are averaged in buckets */
 
 struct _StudioCurvesView
 {
@@ -33,6 +34,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (StudioCurvesView, studio_curves_view, GTK_TYPE_BO
 
 typedef struct {
   TgCurveRun   runs[MAX_RUNS];
+  GArray      *buckets[MAX_RUNS]; /* step, loss, acc0, acc45 of a long run, averaged */
   TgPlotPhase  phases[2];
   GArray      *markers;
   char         phase_label[2][48];
@@ -58,13 +60,56 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
   for (guint i = first; i < n; i++)
     {
       const StudioRun *run = studio_history_get_run (self->history, i);
-      TgCurveRun *cr = &fig->runs[fig->data.n_runs++];
+      TgCurveRun *cr = &fig->runs[fig->data.n_runs];
       cr->name = run->name;
-      cr->n_points = run->step->len;
-      cr->step = (const double *) run->step->data;
-      cr->loss = (const double *) run->loss->data;
-      cr->acc0 = (const double *) run->acc0->data;
-      cr->acc45 = (const double *) run->acc45->data;
+      if (run->step->len <= MAX_POINTS)
+        {
+          cr->n_points = run->step->len;
+          cr->step = (const double *) run->step->data;
+          cr->loss = (const double *) run->loss->data;
+          cr->acc0 = (const double *) run->acc0->data;
+          cr->acc45 = (const double *) run->acc45->data;
+        }
+      else
+        {
+          /* a long run: the mean loss of each bucket of k steps, and the accuracy measured
+           * in it, at the bucket's last step; the drawing cost stays flat */
+          guint k = (run->step->len + MAX_POINTS - 1) / MAX_POINTS;
+          guint nb = (run->step->len + k - 1) / k;
+          GArray *b = g_array_sized_new (FALSE, FALSE, sizeof (double), 4 * nb);
+          g_array_set_size (b, 4 * nb);
+          double *bs = (double *) b->data, *bl = bs + nb, *b0 = bl + nb, *b45 = b0 + nb;
+          for (guint j = 0; j < nb; j++)
+            {
+              double sum = 0;
+              guint cnt = 0;
+              bs[j] = bl[j] = b0[j] = b45[j] = NAN;
+              for (guint i = j * k; i < MIN ((j + 1) * k, run->step->len); i++)
+                {
+                  double l = g_array_index (run->loss, double, i);
+                  double a0 = g_array_index (run->acc0, double, i);
+                  double a45 = g_array_index (run->acc45, double, i);
+                  bs[j] = g_array_index (run->step, double, i);
+                  if (!isnan (l))
+                    {
+                      sum += l;
+                      cnt++;
+                    }
+                  if (!isnan (a0))
+                    b0[j] = a0;
+                  if (!isnan (a45))
+                    b45[j] = a45;
+                }
+              bl[j] = cnt > 0 ? sum / cnt : NAN;
+            }
+          fig->buckets[fig->data.n_runs] = b;
+          cr->n_points = nb;
+          cr->step = bs;
+          cr->loss = bl;
+          cr->acc0 = b0;
+          cr->acc45 = b45;
+        }
+      fig->data.n_runs++;
     }
   fig->data.runs = fig->runs;
 
@@ -89,9 +134,9 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
       fig->data.markers = (const TgPlotMarker *) fig->markers->data;
       fig->data.n_markers = fig->markers->len;
       g_snprintf (fig->caption, sizeof fig->caption,
-                  "Accuracy on a fixed 1000-image test subset every 20 steps, the full test "
+                  "Accuracy on a fixed %u-image test subset every %u steps, the full test "
                   "set at each epoch end; 0° solid, 45° dashed; EMA %.2f.",
-                  fig->data.smoothing);
+                  cur->eval_samples, cur->eval_every, fig->data.smoothing);
       fig->data.caption = fig->caption;
     }
 }
@@ -100,6 +145,8 @@ static void
 curves_figure_clear (CurvesFigure *fig)
 {
   g_clear_pointer (&fig->markers, g_array_unref);
+  for (guint i = 0; i < MAX_RUNS; i++)
+    g_clear_pointer (&fig->buckets[i], g_array_unref);
 }
 
 static void

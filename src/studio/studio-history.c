@@ -100,6 +100,8 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
       run->total_steps = snap->total_steps;
       run->foundation_cached = snap->foundation_cached;
       run->last_step = MAX (run->last_step, snap->step);
+      run->eval_every = snap->eval_every;
+      run->eval_samples = snap->eval_samples;
 
       for (guint i = 0; i < snap->points->len; i++)
         {

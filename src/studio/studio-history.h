@@ -24,6 +24,7 @@ typedef struct {
   gboolean  foundation_cached;
   float     lambda;             /* the last lambda the worker trained with */
   guint64   lambda_step;        /* the step from which it did */
+  guint32   eval_every, eval_samples;
   gboolean  finished, failed;
   double    final_acc0, final_acc45, final_high_act;
 } StudioRun;

@@ -61,14 +61,15 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
       data.high_act_frac = snap->high_act;
       g_snprintf (caption, sizeof caption,
                   "%s, step %" G_GUINT64_FORMAT " (%s): mean %s gate per test digit over the "
-                  "first 1000 test images of each mode. High-act fraction: gates > 0.9 on 256 "
-                  "rotated training images.",
+                  "first %u test images of each mode, measured every %u steps. High-act "
+                  "fraction: soft gates > 0.9 on 256 training images of the target mode.",
                   tg_method_info (snap->method)->label, snap->mask_step,
-                  studio_phase_label (snap->phase), hard ? "hard 1[z > τ]" : "soft");
+                  studio_phase_label (snap->phase), hard ? "hard 1[z > τ]" : "soft",
+                  snap->eval_samples, snap->mask_every);
       data.caption = caption;
     }
   else
-    data.caption = "Start training: the firing rates are measured every 50 steps.";
+    data.caption = "Start training: the firing rates are measured as it runs.";
   tg_plot_masks (cr, width, height, &data, style);
 }
 

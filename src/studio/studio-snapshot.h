@@ -104,6 +104,7 @@ typedef struct {
   double       eta_seconds;      /* < 0: unknown */
   float        sharpness, lambda, lr;   /* what the latest step trained with */
   gboolean     hard_gates;
+  guint32      eval_every, eval_samples, mask_every;  /* the run's cadence, for captions */
 
   GArray      *points;           /* StudioPoint since the previous delivery */
   GArray      *events;           /* StudioEvent since the previous delivery */

@@ -216,6 +216,9 @@ worker_snapshot (Worker *w, gboolean with_params)
   snap->lambda = w->lambda;
   snap->lr = w->lr;
   snap->hard_gates = w->hard;
+  snap->eval_every = w->cfg->eval_every;
+  snap->eval_samples = MIN (w->cfg->eval_samples, w->mode != NULL ? w->mode->test0->n : w->cfg->eval_samples);
+  snap->mask_every = w->cfg->mask_every;
 
   g_array_append_vals (snap->points, w->points->data, w->points->len);
   g_array_set_size (w->points, 0);

@@ -36,7 +36,7 @@ struct _StudioWindow
   GtkAdjustment  *angle_adj, *fepochs_adj, *aepochs_adj;
   GtkDropDown    *data_dropdown;
   GtkWidget      *run_grid;
-  GtkLabel       *status_label;
+  GtkInscription *status_label;  /* text changes never resize the window */
 
   /* owned */
   StudioTrainer  *trainer;
@@ -333,7 +333,7 @@ update_status (StudioWindow *self)
 
   if (st == NULL)
     {
-      gtk_label_set_text (self->status_label, "Ready. Press Train (or Space) to start.");
+      gtk_inscription_set_text (self->status_label, "Ready. Press Train (or Space) to start.");
       return;
     }
 
@@ -345,7 +345,7 @@ update_status (StudioWindow *self)
       else
         g_string_append_printf (s, " · %.0f%% · %s", 100 * st->progress,
                                 st->progress_text != NULL ? st->progress_text : "");
-      gtk_label_set_text (self->status_label, s->str);
+      gtk_inscription_set_text (self->status_label, s->str);
       return;
     }
 
@@ -360,13 +360,13 @@ update_status (StudioWindow *self)
                                 st->final_acc45);
       g_string_append_printf (s, " · step %" G_GUINT64_FORMAT, st->step);
       g_string_append_printf (s, " · %s", tg_method_info (st->run_method)->label);
-      gtk_label_set_text (self->status_label, s->str);
+      gtk_inscription_set_text (self->status_label, s->str);
       return;
     }
   if (st->phase == STUDIO_PHASE_LOADING)
     {
       g_string_append_printf (s, "%s…", st->progress_text != NULL ? st->progress_text : "Loading data");
-      gtk_label_set_text (self->status_label, s->str);
+      gtk_inscription_set_text (self->status_label, s->str);
       return;
     }
 
@@ -385,7 +385,7 @@ update_status (StudioWindow *self)
     g_string_append_printf (s, " · gates: %s (s = %.3g, λ = %.2g)",
                             st->hard_gates ? "hard in evaluation" : "soft",
                             (double) st->sharpness, (double) st->lambda);
-  gtk_label_set_text (self->status_label, s->str);
+  gtk_inscription_set_text (self->status_label, s->str);
 }
 
 static void
