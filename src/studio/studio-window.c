@@ -725,8 +725,8 @@ export_figure1 (const TgExperimentResults *res, const char *dir, GError **error)
   return tg_plot_export (path, 640, 400, bars_trampoline, &bars, &style, error);
 }
 
-static gboolean
-export_all_to (StudioWindow *self, const char *dir, GError **error)
+gboolean
+studio_window_export_all (StudioWindow *self, const char *dir, GError **error)
 {
   g_autofree char *figdir = g_build_filename (dir, "figures", NULL);
 
@@ -763,7 +763,7 @@ export_all_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *sel
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
       g_autoptr (GError) error = NULL;
 
-      if (path == NULL || !export_all_to (self, path, &error))
+      if (path == NULL || !studio_window_export_all (self, path, &error))
         {
           g_autofree char *msg = g_strdup_printf ("Export failed: %s",
                                                   error != NULL ? error->message : "not a local folder");

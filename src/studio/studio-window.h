@@ -33,6 +33,10 @@ const char *const *studio_window_view_names (void);
 void           studio_window_show_view      (StudioWindow *self, const char *name);
 gboolean       studio_window_export_view    (StudioWindow *self, const char *name,
                                              const char *path, GError **error);
+/* Every view as PDF under dir/figures, and with a finished paper comparison results.csv,
+ * the LaTeX tables and figures/mnist_rotation_accuracy.pdf. */
+gboolean       studio_window_export_all     (StudioWindow *self, const char *dir,
+                                             GError **error);
 /* The error banner's text, NULL when hidden. */
 const char    *studio_window_get_banner     (StudioWindow *self);
 void           studio_window_show_error     (StudioWindow *self, const char *message);

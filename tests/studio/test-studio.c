@@ -195,6 +195,17 @@ test_train_controls (void)
       g_main_context_iteration (NULL, FALSE);
     }
 
+  /* keep a picture of the curves with the changes marked */
+  {
+    const char *builddir = g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".";
+    g_autofree char *shot = g_build_filename (builddir, "studio-screenshot-live-changes.png", NULL);
+    g_autoptr (GError) error = NULL;
+    guint64 now = current_step (win) + 24;
+    wait_for (win, step_beyond, &now, "more steps after the changes");
+    spin (200);
+    g_assert_true (studio_widget_save_png (GTK_WIDGET (win), shot, &error));
+  }
+
   /* stop */
   studio_window_stop (win);
   g_assert_true (is_idle (win, NULL));
@@ -394,6 +405,61 @@ test_export_views (void)
   destroy_window (win);
 }
 
+static gboolean
+comparison_done (StudioWindow *win, gpointer data)
+{
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  return st != NULL && st->job == STUDIO_JOB_EXPERIMENT && st->finished && is_idle (win, NULL);
+}
+
+/* "Run the paper comparison" in the worker, with progress; then "Export all" writes the
+ * figures, results.csv and the LaTeX tables. */
+static void
+test_comparison_export_all (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.foundation_epochs = 1;
+  cfg.adapt_epochs = 1;
+  cfg.seeds = 2;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *out = g_build_filename (builddir, "studio-export-all", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-comparison", NULL));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_parent (
+                     studio_window_get_view (win, "results")))), ==, "results");
+  wait_for (win, comparison_done, NULL, "the paper comparison");
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  g_assert_no_error (st->error);
+  const TgExperimentResults *res = studio_history_get_experiment (studio_window_get_history (win));
+  g_assert_nonnull (res);
+  g_assert_cmpuint (res->runs->len, ==, 2 * TG_N_METHODS);
+
+  g_assert_true (studio_window_export_all (win, out, &error));
+  g_assert_no_error (error);
+  const char *files[] = { "results.csv", "tables/mnist_rotation_results.tex",
+                          "tables/mnist_rotation_ablations.tex", "tables/taugate_overlap.tex",
+                          "figures/mnist_rotation_accuracy.pdf", "figures/taugate-curves.pdf",
+                          "figures/taugate-results.pdf", NULL };
+  for (int i = 0; files[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (out, files[i], NULL);
+      g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    }
+  studio_window_show_view (win, "results");
+  spin (300);
+  g_autofree char *shot = g_build_filename (builddir, "studio-screenshot-comparison.png", NULL);
+  g_assert_true (studio_widget_save_png (GTK_WIDGET (win), shot, &error));
+
+  /* unwritable target: an error, nothing crashes */
+  g_assert_false (studio_window_export_all (win, "/proc/taugate-cannot-write", &error));
+  g_assert_nonnull (error);
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -416,5 +482,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/missing-data", test_missing_data);
   g_test_add_func ("/studio/window/divergence", test_divergence);
   g_test_add_func ("/studio/window/export-views", test_export_views);
+  g_test_add_func ("/studio/window/comparison-export-all", test_comparison_export_all);
   return g_test_run ();
 }
