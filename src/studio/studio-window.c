@@ -45,6 +45,7 @@ struct _StudioWindow
   GPtrArray      *data_dirs;     /* per data_dropdown item: dir or NULL (default MNIST) */
   guint           data_selected; /* to go back to when the folder chooser is cancelled */
   GtkFileChooserNative *chooser;
+  gboolean        updating_data; /* the list is being edited: not a user's choice */
   char           *banner_text;
   gboolean        banner_is_error;
 
@@ -201,6 +202,8 @@ studio_window_set_sharpness (StudioWindow *self, double s)
   gtk_adjustment_set_value (self->sharpness_adj, log10 (s));
 }
 
+static void select_data_dir (StudioWindow *self, const char *dir);
+
 /* The settings of the next run: the controls over self->cfg. */
 static void
 collect_config (StudioWindow *self, StudioConfig *out)
@@ -214,10 +217,9 @@ collect_config (StudioWindow *self, StudioConfig *out)
   out->foundation_epochs = (guint32) gtk_adjustment_get_value (self->fepochs_adj);
   out->adapt_epochs = (guint32) gtk_adjustment_get_value (self->aepochs_adj);
   g_free (out->data_dir);
+  /* NULL for MNIST: the default folder, resolved in the worker */
   out->data_dir = sel < self->data_dirs->len ? g_strdup (g_ptr_array_index (self->data_dirs, sel))
                                              : NULL;
-  if (out->data_dir == NULL)
-    out->data_dir = g_strdup (self->cfg.data_dir);
 }
 
 static void
@@ -234,6 +236,8 @@ apply_config (StudioWindow *self, const StudioConfig *cfg)
   gtk_adjustment_set_value (self->angle_adj, cfg->angle);
   gtk_adjustment_set_value (self->fepochs_adj, cfg->foundation_epochs);
   gtk_adjustment_set_value (self->aepochs_adj, cfg->adapt_epochs);
+  if (cfg->data_dir != NULL)
+    select_data_dir (self, cfg->data_dir);
   /* the handlers above took the slider positions; keep the exact values */
   self->cfg.sharpness = cfg->sharpness;
   self->cfg.lambda = cfg->lambda;
@@ -245,27 +249,53 @@ apply_config (StudioWindow *self, const StudioConfig *cfg)
 
 /* ---- data set choice ------------------------------------------------------------------ */
 
+/* Selects dir in the data set list, adding it as a folder item when it is not there. */
 static void
-chooser_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *self)
+select_data_dir (StudioWindow *self, const char *dir)
 {
   GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (self->data_dropdown));
   guint folder_item = g_list_model_get_n_items (G_LIST_MODEL (list)) - 1;
+  g_autofree char *want = g_canonicalize_filename (dir, NULL);
 
+  for (guint i = 0; i < folder_item; i++)
+    {
+      const char *d = g_ptr_array_index (self->data_dirs, i);
+      g_autofree char *have = d != NULL ? g_canonicalize_filename (d, NULL) : NULL;
+      if (have != NULL && strcmp (have, want) == 0)
+        {
+          self->data_selected = i;
+          gtk_drop_down_set_selected (self->data_dropdown, i);
+          return;
+        }
+    }
+  g_autofree char *base = g_path_get_basename (want);
+  g_autofree char *label = g_strdup_printf ("Folder: %s", base);
+  const char *items[] = { label, NULL };
+  self->updating_data = TRUE;
+  g_ptr_array_insert (self->data_dirs, folder_item, g_strdup (want));
+  gtk_string_list_splice (list, folder_item, 0, items);
+  self->data_selected = folder_item;
+  gtk_drop_down_set_selected (self->data_dropdown, folder_item);
+  self->updating_data = FALSE;
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *self)
+{
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
       if (path != NULL)
         {
-          g_autofree char *base = g_path_get_basename (path);
-          g_autofree char *label = g_strdup_printf ("Folder: %s", base);
-          const char *items[] = { label, NULL };
-          gtk_string_list_splice (list, folder_item, 0, items);
-          g_ptr_array_insert (self->data_dirs, folder_item, g_strdup (path));
-          self->data_selected = folder_item;
+          g_clear_object (&self->chooser);
+          select_data_dir (self, path);
+          return;
         }
     }
+  self->updating_data = TRUE;
   gtk_drop_down_set_selected (self->data_dropdown, self->data_selected);
+  self->updating_data = FALSE;
   g_clear_object (&self->chooser);
 }
 
@@ -275,7 +305,7 @@ data_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioWindow *self)
   GListModel *model = gtk_drop_down_get_model (dropdown);
   guint sel = gtk_drop_down_get_selected (dropdown);
 
-  if (model == NULL || sel == GTK_INVALID_LIST_POSITION)
+  if (model == NULL || sel == GTK_INVALID_LIST_POSITION || self->updating_data)
     return;
   if (sel + 1 < g_list_model_get_n_items (model))
     {
