@@ -31,7 +31,7 @@ static const GOptionEntry option_entries[] = {
   { "data", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
     "Folder of MNIST-format IDX files (train-images-idx3-ubyte, … , plain or .gz). Default: "
     "$TG_MNIST_DIR if set; else ./data/mnist if it exists; else ../../data/mnist beside the "
-    "binary", "DIR" },
+    "binary (see below)", "DIR" },
   { "train-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N training images", "N" },
   { "test-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N test images", "N" },
   { "angle", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Rotation of the second mode in degrees (45)", "DEG" },
@@ -245,7 +245,8 @@ studio_application_init (StudioApplication *self)
   g_application_set_option_context_summary (G_APPLICATION (self),
     "Watch a frozen MLP specialise from a 0°/45° MNIST foundation to the rotated mode.");
   g_application_set_option_context_description (G_APPLICATION (self),
-    "Data: MNIST is read from --data DIR, else $TG_MNIST_DIR, else ./data/mnist (relative to the\n"
-    "current directory) if it exists, else ../../data/mnist beside the binary.\n"
+    "Data: MNIST is read from --data DIR; else $TG_MNIST_DIR; else ./data/mnist (relative to the\n"
+    "current directory) if it exists; else ../../data/mnist beside the binary (../../../data/mnist\n"
+    "in a build tree); else the source tree's data/mnist.\n"
     "Keys: Space starts/pauses, Ctrl+E exports the visible view, Ctrl+Q quits.");
 }

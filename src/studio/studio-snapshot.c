@@ -71,13 +71,21 @@ studio_default_data_dir (void)
   g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
   if (exe != NULL)
     {
+      /* ../../data/mnist beside the binary; in a build tree (build/src/studio) one more
+       * level up reaches the source tree */
+      const char *ups[] = { "../../data/mnist", "../../../data/mnist" };
       g_autofree char *bindir = g_path_get_dirname (exe);
-      g_autofree char *rel = g_build_filename (bindir, "..", "..", "data", "mnist", NULL);
-      g_autoptr (GFile) file = g_file_new_for_path (rel); /* canonicalises the ".." */
-      g_autofree char *beside = g_file_get_path (file);
-      if (beside != NULL && g_file_test (beside, G_FILE_TEST_IS_DIR))
-        return g_steal_pointer (&beside);
+      for (guint i = 0; i < G_N_ELEMENTS (ups); i++)
+        {
+          g_autofree char *beside = g_canonicalize_filename (ups[i], bindir);
+          if (g_file_test (beside, G_FILE_TEST_IS_DIR))
+            return g_steal_pointer (&beside);
+        }
     }
+#ifdef STUDIO_SOURCE_MNIST_DIR
+  if (g_file_test (STUDIO_SOURCE_MNIST_DIR, G_FILE_TEST_IS_DIR))
+    return g_strdup (STUDIO_SOURCE_MNIST_DIR);
+#endif
   return g_strdup ("data/mnist");
 }
 

@@ -56,7 +56,8 @@ void          studio_config_copy       (StudioConfig *dst, const StudioConfig *s
 void          studio_config_clear      (StudioConfig *cfg);
 
 /* TG_MNIST_DIR if set; else "data/mnist" under the current directory if it exists; else
- * ../../data/mnist next to the binary if it exists; else "data/mnist". Newly allocated. */
+ * ../../data/mnist (or ../../../data/mnist, a build tree) beside the binary if it exists;
+ * else the source tree's data/mnist if it exists; else "data/mnist". Newly allocated. */
 char         *studio_default_data_dir  (void);
 
 typedef struct {

@@ -532,7 +532,10 @@ snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
   if (snap->finished && snap->error != NULL &&
       !g_error_matches (snap->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
       !g_error_matches (snap->error, TG_ERROR, TG_ERROR_CANCELLED))
-    show_banner (self, GTK_MESSAGE_ERROR, snap->error->message);
+    {
+      show_banner (self, GTK_MESSAGE_ERROR, snap->error->message);
+      g_printerr ("taugate-studio: %s\n", snap->error->message);
+    }
   maybe_screenshot (self, snap);
 }
 
