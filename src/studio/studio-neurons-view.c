@@ -39,9 +39,35 @@ typedef struct {
   TgHeatmapData  data;
 } NeuronsFigure;
 
+/* Cells per row that make the cells largest in a panel of about pw x ph; a divisor of
+ * units wins a tie, so rows stay whole when they can. */
+static guint
+best_cell_columns (guint units, double pw, double ph)
+{
+  /* round row starts read more easily than 13, 26, 39 */
+  static const guint candidates[] = { 8, 10, 12, 16, 20, 24, 32 };
+  guint best = 16;
+  double best_cell = 0;
+  for (guint k = 0; k < G_N_ELEMENTS (candidates); k++)
+    {
+      guint c = candidates[k];
+      guint rows = (units + c - 1) / c;
+      double cell = MIN (pw / c, ph / rows);
+      if (units % c == 0)
+        cell *= 1.08;
+      if (cell > best_cell)
+        {
+          best_cell = cell;
+          best = c;
+        }
+    }
+  return best;
+}
+
 /* Panels: tau of each layer on the first row, gamma on the second. */
 static void
-neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highlight)
+neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highlight,
+                     double width, double height)
 {
   StudioSnapshot *snap = self->history != NULL ? studio_history_get_params (self->history) : NULL;
 
@@ -75,11 +101,14 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
   fig->data.n_panels = 2 * n;
   fig->data.panels = fig->panels;
   fig->data.panel_columns = n;
-  fig->data.cell_columns = 16;
+  /* room for the title, caption, panel labels, axes and colour bars, roughly */
+  fig->data.cell_columns = best_cell_columns (snap->widths[0], width / MAX (n, 1) * 0.78,
+                                              (height - 90) / 2 * 0.78);
   g_snprintf (fig->caption, sizeof fig->caption,
               "%s, step %" G_GUINT64_FORMAT " (%s). Blue below, red above the initial value "
-              "(τ = 0, γ = 1); one cell per unit, 16 per row.",
-              tg_method_info (snap->method)->label, snap->step, studio_phase_label (snap->phase));
+              "(τ = 0, γ = 1); one cell per unit, %u per row.",
+              tg_method_info (snap->method)->label, snap->step, studio_phase_label (snap->phase),
+              fig->data.cell_columns);
   fig->data.caption = fig->caption;
 }
 
@@ -88,7 +117,7 @@ studio_neurons_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
                                  const TgPlotStyle *style, gboolean for_export)
 {
   NeuronsFigure fig;
-  neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, !for_export);
+  neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, !for_export, width, height);
   tg_plot_heatmap (cr, width, height, &fig.data, style);
 }
 
@@ -109,7 +138,8 @@ update_hover (StudioNeuronsView *self)
   StudioSnapshot *snap = self->history != NULL ? studio_history_get_params (self->history) : NULL;
 
   self->hover_layer = self->hover_unit = -1;
-  neurons_figure_init (self, &fig, FALSE);
+  neurons_figure_init (self, &fig, FALSE, gtk_widget_get_width (GTK_WIDGET (self->area)),
+                       gtk_widget_get_height (GTK_WIDGET (self->area)));
   studio_widget_plot_style (GTK_WIDGET (self->area), &style);
   if (!self->hovering || snap == NULL || fig.data.n_panels == 0 ||
       !tg_plot_heatmap_hit (gtk_widget_get_width (GTK_WIDGET (self->area)),
