@@ -272,6 +272,16 @@ studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing)
   gtk_adjustment_set_value (self->smoothing, smoothing);
 }
 
+const char *
+studio_curves_view_hover (StudioCurvesView *self, double x, double y)
+{
+  if (x < 0)
+    leave_cb (NULL, self);
+  else
+    motion_cb (NULL, x, y, self);
+  return gtk_label_get_text (self->readout);
+}
+
 GtkWidget *
 studio_curves_view_new (void)
 {

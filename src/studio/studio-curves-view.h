@@ -11,5 +11,8 @@ G_DECLARE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO, CURVES_VIEW,
 
 GtkWidget *studio_curves_view_new (void);
 void       studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing);
+/* What the pointer does at (x, y) of the figure (negative x: leave); for tests and
+ * screenshots. Returns the readout text (borrowed). */
+const char *studio_curves_view_hover      (StudioCurvesView *self, double x, double y);
 
 G_END_DECLS

@@ -137,7 +137,7 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
         }
     }
 
-  if (snap->has_masks)
+  if (snap->has_masks && snap->job == STUDIO_JOB_TRAIN)
     {
       g_clear_pointer (&self->masks, studio_snapshot_unref);
       self->masks = studio_snapshot_ref (snap);

@@ -205,6 +205,16 @@ studio_neurons_view_set_history (StudioView *view, StudioHistory *history)
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
+const char *
+studio_neurons_view_hover (StudioNeuronsView *self, double x, double y)
+{
+  if (x < 0)
+    leave_cb (NULL, self);
+  else
+    motion_cb (NULL, x, y, self);
+  return gtk_label_get_text (self->readout);
+}
+
 GtkWidget *
 studio_neurons_view_new (void)
 {

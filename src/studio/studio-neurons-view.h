@@ -10,5 +10,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StudioNeuronsView, studio_neurons_view, STUDIO, NEURONS_VIEW, GtkBox)
 
 GtkWidget *studio_neurons_view_new (void);
+/* What the pointer does at (x, y) of the figure (negative x: leave); for tests and
+ * screenshots. Returns the readout text (borrowed). */
+const char *studio_neurons_view_hover (StudioNeuronsView *self, double x, double y);
 
 G_END_DECLS

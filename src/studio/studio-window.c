@@ -256,6 +256,18 @@ select_data_dir (StudioWindow *self, const char *dir)
   GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (self->data_dropdown));
   guint folder_item = g_list_model_get_n_items (G_LIST_MODEL (list)) - 1;
   g_autofree char *want = g_canonicalize_filename (dir, NULL);
+  g_autofree char *mnist = studio_default_data_dir ();
+  g_autofree char *mnist_canon = g_canonicalize_filename (mnist, NULL);
+
+  if (strcmp (want, mnist_canon) == 0)
+    {
+      /* the default MNIST folder is the first item */
+      self->updating_data = TRUE;
+      self->data_selected = 0;
+      gtk_drop_down_set_selected (self->data_dropdown, 0);
+      self->updating_data = FALSE;
+      return;
+    }
 
   for (guint i = 0; i < folder_item; i++)
     {

@@ -11,6 +11,8 @@
 #include "studio-trainer.h"
 #include "studio-history.h"
 #include "studio-resources.h"
+#include "studio-curves-view.h"
+#include "studio-neurons-view.h"
 
 #define WAIT_TIMEOUT_S 120
 
@@ -384,9 +386,26 @@ test_export_views (void)
       g_autofree char *png = g_strdup_printf ("%s/studio-%s-export.png", builddir, *name);
       g_assert_true (studio_window_export_view (win, *name, png, &error));
 
-      /* the screenshot: the window showing this view */
+      /* the screenshot: the window showing this view, the pointer over its middle */
       studio_window_show_view (win, *name);
-      spin (300);
+      spin (200);
+      GtkWidget *view = studio_window_get_view (win, *name);
+      double cx = gtk_widget_get_width (view) * 0.45, cy = gtk_widget_get_height (view) * 0.3;
+      if (g_str_equal (*name, "curves"))
+        {
+          const char *text = studio_curves_view_hover (STUDIO_CURVES_VIEW (view), cx, cy);
+          g_assert_nonnull (strstr (text, "step"));
+          g_assert_nonnull (strstr (text, "acc 45°"));
+        }
+      else if (g_str_equal (*name, "neurons"))
+        {
+          const char *text = studio_neurons_view_hover (STUDIO_NEURONS_VIEW (view), cx * 0.5, cy);
+          g_test_message ("neurons hover: %s", text);
+          g_assert_nonnull (strstr (text, "unit"));
+          g_assert_nonnull (strstr (text, "τ ="));
+          g_assert_nonnull (strstr (text, "mean gate"));
+        }
+      spin (200);
       g_autofree char *shot = g_strdup_printf ("%s/studio-screenshot-%s.png", builddir, *name);
       g_assert_true (studio_widget_save_png (GTK_WIDGET (win), shot, &error));
       g_assert_no_error (error);
