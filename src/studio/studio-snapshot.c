@@ -89,9 +89,18 @@ studio_default_data_dir (void)
   return g_strdup ("data/mnist");
 }
 
+static gint live_snapshots;
+
+guint
+studio_snapshot_get_live_count (void)
+{
+  return (guint) g_atomic_int_get (&live_snapshots);
+}
+
 static void
 snapshot_clear (StudioSnapshot *snap)
 {
+  g_atomic_int_add (&live_snapshots, -1);
   g_clear_error (&snap->error);
   g_clear_pointer (&snap->points, g_array_unref);
   g_clear_pointer (&snap->events, g_array_unref);
@@ -113,6 +122,7 @@ StudioSnapshot *
 studio_snapshot_new (void)
 {
   StudioSnapshot *snap = g_atomic_rc_box_new0 (StudioSnapshot);
+  g_atomic_int_inc (&live_snapshots);
   snap->points = g_array_new (FALSE, FALSE, sizeof (StudioPoint));
   snap->events = g_array_new (FALSE, FALSE, sizeof (StudioEvent));
   snap->eta_seconds = -1;

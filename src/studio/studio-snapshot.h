@@ -141,6 +141,9 @@ StudioSnapshot *studio_snapshot_ref   (StudioSnapshot *snap);
 void            studio_snapshot_unref (StudioSnapshot *snap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StudioSnapshot, studio_snapshot_unref)
 
+/* Snapshots alive in the process: the tests check that none leak. */
+guint           studio_snapshot_get_live_count (void);
+
 #define STUDIO_TYPE_SNAPSHOT (studio_snapshot_get_type ())
 GType studio_snapshot_get_type (void);
 

@@ -197,6 +197,13 @@ studio_window_set_lambda (StudioWindow *self, double lambda)
 }
 
 void
+studio_window_set_method (StudioWindow *self, TgMethod method)
+{
+  g_return_if_fail (method < TG_N_METHODS);
+  gtk_drop_down_set_selected (self->method_dropdown, method);
+}
+
+void
 studio_window_set_sharpness (StudioWindow *self, double s)
 {
   gtk_adjustment_set_value (self->sharpness_adj, log10 (s));

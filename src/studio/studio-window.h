@@ -23,6 +23,8 @@ void           studio_window_reset          (StudioWindow *self);
 /* Moves the lambda control (0 = off), as a user would; the trainer follows. */
 void           studio_window_set_lambda     (StudioWindow *self, double lambda);
 void           studio_window_set_sharpness  (StudioWindow *self, double s);
+/* Chooses the method of the next run in the header bar. */
+void           studio_window_set_method     (StudioWindow *self, TgMethod method);
 
 StudioTrainer *studio_window_get_trainer    (StudioWindow *self);
 StudioHistory *studio_window_get_history    (StudioWindow *self);

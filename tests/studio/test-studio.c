@@ -231,10 +231,15 @@ test_start_stop_cycles (void)
 {
   StudioConfig cfg;
   small_config (&cfg);
+  guint live0 = studio_snapshot_get_live_count ();
   StudioWindow *win = new_window (&cfg);
   studio_config_clear (&cfg);
   StudioTrainer *trainer = studio_window_get_trainer (win);
+  StudioHistory *history = studio_window_get_history (win);
   guint joined0 = studio_trainer_get_joined (trainer);
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
+  g_object_add_weak_pointer (G_OBJECT (trainer), (gpointer *) &trainer);
+  g_object_add_weak_pointer (G_OBJECT (history), (gpointer *) &history);
 
   for (int i = 0; i < 20; i++)
     {
@@ -256,6 +261,12 @@ test_start_stop_cycles (void)
   g_assert_cmpuint (studio_trainer_get_joined (trainer) - joined0, ==, 20);
   spin (50);
   destroy_window (win);
+
+  /* nothing leaks: the window, its trainer and history are finalised, every snapshot freed */
+  g_assert_null (win);
+  g_assert_null (trainer);
+  g_assert_null (history);
+  g_assert_cmpuint (studio_snapshot_get_live_count (), ==, live0);
 }
 
 /* Closing the window while it trains stops the worker first. */
@@ -361,6 +372,19 @@ test_export_views (void)
   g_assert_true (studio_window_train (win));
   wait_for (win, run_finished, NULL, "the run");
   g_assert_null (studio_history_get_status (studio_window_get_history (win))->error);
+
+  /* a second run with another method starts from the cached foundation and is overlaid */
+  studio_window_set_method (win, TG_METHOD_BITFIT);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the second run");
+  StudioHistory *history = studio_window_get_history (win);
+  g_assert_cmpuint (studio_history_get_n_runs (history), ==, 2);
+  const StudioRun *second = studio_history_get_run (history, 1);
+  g_assert_true (second->foundation_cached);
+  g_assert_cmpint (second->method, ==, TG_METHOD_BITFIT);
+  g_assert_cmpfloat (g_array_index (second->step, double, 0), >, (double) second->foundation_steps);
+  g_assert_false (isnan (second->final_acc45));
+
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-overlap", NULL));
   wait_for (win, overlap_done, NULL, "the overlap models");
   StudioSnapshot *ov = studio_history_get_overlap (studio_window_get_history (win));
