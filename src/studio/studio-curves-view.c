@@ -216,10 +216,29 @@ update_readout (StudioCurvesView *self)
       gtk_label_set_text (self->readout, "");
       return;
     }
-  g_autofree char *text =
-    g_strdup_printf ("step %.0f · loss %.3f · acc 0° %.3f · acc 45° %.3f", step,
-                     value_at (cur->step, cur->loss, step), value_at (cur->step, cur->acc0, step),
-                     value_at (cur->step, cur->acc45, step));
+  /* the newest run that had started by that step */
+  const StudioRun *run = cur;
+  for (guint i = studio_history_get_n_runs (self->history); i-- > 0;)
+    {
+      const StudioRun *r = studio_history_get_run (self->history, i);
+      if (r->step->len > 0 && g_array_index (r->step, double, 0) <= step)
+        {
+          run = r;
+          break;
+        }
+    }
+  double v[3] = { value_at (run->step, run->loss, step), value_at (run->step, run->acc0, step),
+                  value_at (run->step, run->acc45, step) };
+  char cell[3][16];
+  for (int k = 0; k < 3; k++)
+    {
+      if (isnan (v[k]))
+        g_strlcpy (cell[k], "–", sizeof cell[k]);
+      else
+        g_snprintf (cell[k], sizeof cell[k], "%.3f", v[k]);
+    }
+  g_autofree char *text = g_strdup_printf ("%s · step %.0f · loss %s · acc 0° %s · acc 45° %s",
+                                           run->name, step, cell[0], cell[1], cell[2]);
   gtk_label_set_text (self->readout, text);
 }
 
