@@ -13,6 +13,7 @@ struct _StudioApplication
   StudioConfig cfg;
   gboolean     autostart;
   gboolean     dark;
+  gboolean     overlap, compare;
   gint64       quit_after_steps;  /* -1: never */
   char        *screenshot;
   char        *screenshot_view;
@@ -44,6 +45,11 @@ static const GOptionEntry option_entries[] = {
   { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
     "View to show for --screenshot: curves, neurons, masks, overlap, results, or “all” "
     "(FILE-<view>.png each)", "NAME" },
+  { "overlap", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Then train TauGate at 0° and at the angle for the Overlap view", NULL },
+  { "compare", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Then run the paper comparison (every method over --seeds seeds) for the Results view", NULL },
+  { "seeds", 0, 0, G_OPTION_ARG_INT, NULL, "Seeds of the paper comparison (3)", "N" },
   { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, "Prefer the dark style", NULL },
   { NULL }
 };
@@ -99,9 +105,13 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     self->screenshot = g_canonicalize_filename (str, NULL);
   if (g_variant_dict_lookup (options, "screenshot-view", "&s", &str))
     self->screenshot_view = g_strdup (str);
+  if (g_variant_dict_lookup (options, "seeds", "i", &i32))
+    self->cfg.seeds = (guint32) CLAMP (i32, 1, 100);
+  self->overlap = g_variant_dict_contains (options, "overlap");
+  self->compare = g_variant_dict_contains (options, "compare");
   self->autostart = g_variant_dict_contains (options, "autostart");
   self->dark = g_variant_dict_contains (options, "dark");
-  if (self->screenshot != NULL)
+  if (self->screenshot != NULL && !self->overlap && !self->compare)
     self->autostart = TRUE;
   return -1;
 }
@@ -125,7 +135,11 @@ studio_application_activate (GApplication *app)
                                        self->screenshot, self->screenshot_view);
   gtk_window_present (GTK_WINDOW (win));
   if (self->autostart)
-    studio_window_train (win);
+    studio_window_queue_job (win, STUDIO_JOB_TRAIN);
+  if (self->overlap)
+    studio_window_queue_job (win, STUDIO_JOB_OVERLAP);
+  if (self->compare)
+    studio_window_queue_job (win, STUDIO_JOB_EXPERIMENT);
 }
 
 static void

@@ -49,6 +49,10 @@ struct _StudioWindow
   char           *banner_text;
   gboolean        banner_is_error;
 
+  /* jobs to start when the current one has finished (StudioJob as pointers) */
+  GQueue          job_queue;
+  guint           queue_source;
+
   /* screenshot automation */
   guint64         shot_steps;
   char           *shot_path;
@@ -465,12 +469,15 @@ trainer_state_cb (StudioTrainer *trainer, GParamSpec *pspec, StudioWindow *self)
 /* ---- screenshots ---------------------------------------------------------------------- */
 
 static gboolean take_screenshot (gpointer data);
+static gboolean start_job (StudioWindow *self, StudioJob job);
 
 static void
 maybe_screenshot (StudioWindow *self, StudioSnapshot *snap)
 {
   if (!self->shot_armed || self->shot_taken || self->shot_source != 0)
     return;
+  if (!g_queue_is_empty (&self->job_queue) || self->queue_source != 0)
+    return; /* more to run first */
   gboolean done = snap->finished;
   if (snap->job == STUDIO_JOB_TRAIN && snap->step >= self->shot_steps &&
       snap->phase != STUDIO_PHASE_LOADING)
@@ -542,6 +549,30 @@ studio_window_schedule_screenshot (StudioWindow *self, guint64 steps, const char
 
 /* ---- the trainer's snapshots ------------------------------------------------------------ */
 
+static gboolean
+start_queued (gpointer data)
+{
+  StudioWindow *self = data;
+  StudioJob job;
+
+  self->queue_source = 0;
+  if (g_queue_is_empty (&self->job_queue) || studio_trainer_is_busy (self->trainer))
+    return G_SOURCE_REMOVE;
+  job = GPOINTER_TO_INT (g_queue_pop_head (&self->job_queue));
+  if (start_job (self, job))
+    studio_window_show_view (self, job == STUDIO_JOB_OVERLAP ? "overlap"
+                                   : job == STUDIO_JOB_EXPERIMENT ? "results" : "curves");
+  return G_SOURCE_REMOVE;
+}
+
+void
+studio_window_queue_job (StudioWindow *self, StudioJob job)
+{
+  g_queue_push_tail (&self->job_queue, GINT_TO_POINTER (job));
+  if (!studio_trainer_is_busy (self->trainer) && self->queue_source == 0)
+    self->queue_source = g_idle_add (start_queued, self);
+}
+
 static void
 snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
 {
@@ -554,6 +585,13 @@ snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
     {
       show_banner (self, GTK_MESSAGE_ERROR, snap->error->message);
       g_printerr ("taugate-studio: %s\n", snap->error->message);
+    }
+  if (snap->finished && !g_queue_is_empty (&self->job_queue) && self->queue_source == 0)
+    {
+      if (snap->error != NULL)
+        g_queue_clear (&self->job_queue); /* a failed or stopped job ends the sequence */
+      else
+        self->queue_source = g_idle_add (start_queued, self);
     }
   maybe_screenshot (self, snap);
 }
@@ -603,6 +641,8 @@ studio_window_pause (StudioWindow *self)
 void
 studio_window_stop (StudioWindow *self)
 {
+  g_queue_clear (&self->job_queue);
+  g_clear_handle_id (&self->queue_source, g_source_remove);
   studio_trainer_stop (self->trainer);
   update_actions (self);
 }
@@ -610,6 +650,8 @@ studio_window_stop (StudioWindow *self)
 void
 studio_window_reset (StudioWindow *self)
 {
+  g_queue_clear (&self->job_queue);
+  g_clear_handle_id (&self->queue_source, g_source_remove);
   studio_trainer_forget (self->trainer);
   studio_history_clear (self->history);
   hide_banner (self);
@@ -881,6 +923,8 @@ studio_window_dispose (GObject *object)
   StudioWindow *self = STUDIO_WINDOW (object);
 
   g_clear_handle_id (&self->shot_source, g_source_remove);
+  g_clear_handle_id (&self->queue_source, g_source_remove);
+  g_queue_clear (&self->job_queue);
   if (self->trainer != NULL)
     {
       g_signal_handlers_disconnect_by_data (self->trainer, self);

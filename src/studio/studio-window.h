@@ -20,6 +20,9 @@ void           studio_window_pause          (StudioWindow *self);
 void           studio_window_stop           (StudioWindow *self);
 void           studio_window_reset          (StudioWindow *self);
 
+/* Starts job when nothing runs, else once the running jobs have finished well. */
+void           studio_window_queue_job      (StudioWindow *self, StudioJob job);
+
 /* Moves the lambda control (0 = off), as a user would; the trainer follows. */
 void           studio_window_set_lambda     (StudioWindow *self, double lambda);
 void           studio_window_set_sharpness  (StudioWindow *self, double s);

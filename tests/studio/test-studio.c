@@ -503,6 +503,26 @@ test_comparison_export_all (void)
   destroy_window (win);
 }
 
+/* Queued jobs (what --autostart --overlap does) run one after the other. */
+static void
+test_job_queue (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  StudioHistory *history = studio_window_get_history (win);
+
+  studio_window_queue_job (win, STUDIO_JOB_TRAIN);
+  studio_window_queue_job (win, STUDIO_JOB_OVERLAP);
+  wait_for (win, overlap_done, NULL, "the queued jobs");
+  g_assert_cmpuint (studio_history_get_n_runs (history), ==, 1);
+  g_assert_true (studio_history_get_run (history, 0)->finished);
+  g_assert_nonnull (studio_history_get_overlap (history));
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -526,5 +546,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/divergence", test_divergence);
   g_test_add_func ("/studio/window/export-views", test_export_views);
   g_test_add_func ("/studio/window/comparison-export-all", test_comparison_export_all);
+  g_test_add_func ("/studio/window/job-queue", test_job_queue);
   return g_test_run ();
 }
