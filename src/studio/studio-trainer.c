@@ -343,6 +343,7 @@ worker_eval (Worker *w, guint32 n, double *acc0, double *acc45)
 {
   TgWorkspace *ws = tg_trainer_get_workspace (w->trainer);
   TgEval e0, e45;
+  n = MIN (n, MIN (w->mode->test0->n, w->mode->test_rot->n));
   w->model->hard_gates = w->hard;
   tg_evaluate (w->model, ws, w->mode->test0, z1_for (w, w->mode->test0), n, &e0);
   tg_evaluate (w->model, ws, w->mode->test_rot, z1_for (w, w->mode->test_rot), n, &e45);
