@@ -5,7 +5,7 @@
 #include <string.h>
 #include "studio-view.h"
 
-#define MAX_RUNS 8      /* overlaid; older runs drop off the figure, not the history */
+#define MAX_RUNS 7      /* overlaid (+1 series: 8 colours); older runs leave the figure, not the history */
 #define MAX_POINTS 1200 /* per run on the figure; more are averaged in buckets */
 
 struct _StudioCurvesView
@@ -33,7 +33,8 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (StudioCurvesView, studio_curves_view, GTK_TYPE_BO
                                                       studio_curves_view_iface_init))
 
 typedef struct {
-  TgCurveRun   runs[MAX_RUNS];
+  TgCurveRun   runs[MAX_RUNS + 1];  /* + the newest run's whole-test-set points */
+  char         full_name[160];
   GArray      *buckets[MAX_RUNS]; /* step, loss, acc0, acc45 of a long run, averaged */
   TgPlotPhase  phases[2];
   GArray      *markers;
@@ -111,6 +112,18 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
         }
       fig->data.n_runs++;
     }
+  const StudioRun *newest = n > 0 ? studio_history_get_run (self->history, n - 1) : NULL;
+  if (newest != NULL && newest->full_step->len > 0)
+    {
+      TgCurveRun *cr = &fig->runs[fig->data.n_runs++];
+      g_snprintf (fig->full_name, sizeof fig->full_name, "%s, full test set", newest->name);
+      cr->name = fig->full_name;
+      cr->n_points = newest->full_step->len;
+      cr->step = (const double *) newest->full_step->data;
+      cr->loss = NULL;
+      cr->acc0 = (const double *) newest->full0->data;
+      cr->acc45 = (const double *) newest->full45->data;
+    }
   fig->data.runs = fig->runs;
 
   const StudioRun *cur = studio_history_get_current (self->history);
@@ -134,8 +147,9 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
       fig->data.markers = (const TgPlotMarker *) fig->markers->data;
       fig->data.n_markers = fig->markers->len;
       g_snprintf (fig->caption, sizeof fig->caption,
-                  "Accuracy on a fixed %u-image test subset every %u steps, the full test "
-                  "set at each epoch end; 0° solid, 45° dashed; EMA %.2f.",
+                  "Accuracy on a fixed %u-image test subset every %u steps; the whole test "
+                  "sets at each epoch end as a series of their own; 0° solid, 45° dashed; "
+                  "EMA %.2f.",
                   cur->eval_samples, cur->eval_every, fig->data.smoothing);
       fig->data.caption = fig->caption;
     }
@@ -345,6 +359,7 @@ studio_curves_view_init (StudioCurvesView *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
+  studio_widget_follow_theme (GTK_WIDGET (self->area));
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);

@@ -31,6 +31,9 @@ run_free (StudioRun *run)
   g_array_unref (run->acc0);
   g_array_unref (run->acc45);
   g_array_unref (run->markers);
+  g_array_unref (run->full_step);
+  g_array_unref (run->full0);
+  g_array_unref (run->full45);
   g_free (run);
 }
 
@@ -48,6 +51,9 @@ run_new (StudioSnapshot *snap)
   run->acc0 = g_array_new (FALSE, FALSE, sizeof (double));
   run->acc45 = g_array_new (FALSE, FALSE, sizeof (double));
   run->markers = g_array_new (FALSE, FALSE, sizeof (StudioMarker));
+  run->full_step = g_array_new (FALSE, FALSE, sizeof (double));
+  run->full0 = g_array_new (FALSE, FALSE, sizeof (double));
+  run->full45 = g_array_new (FALSE, FALSE, sizeof (double));
   run->final_acc0 = run->final_acc45 = run->final_high_act = NAN;
   run->lambda = snap->lambda;
   return run;
@@ -110,6 +116,12 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
           g_array_append_val (run->loss, p->loss);
           g_array_append_val (run->acc0, p->acc0);
           g_array_append_val (run->acc45, p->acc45);
+          if (!isnan (p->full0) || !isnan (p->full45))
+            {
+              g_array_append_val (run->full_step, p->step);
+              g_array_append_val (run->full0, p->full0);
+              g_array_append_val (run->full45, p->full45);
+            }
         }
       self->n_points += snap->points->len;
 

@@ -19,6 +19,7 @@ typedef struct {
   TgMethod  method;
   guint64   seed;
   GArray   *step, *loss, *acc0, *acc45;  /* double, one entry per point */
+  GArray   *full_step, *full0, *full45;  /* double: whole test sets at epoch ends */
   GArray   *markers;            /* StudioMarker */
   guint64   foundation_steps, total_steps, last_step;
   gboolean  foundation_cached;

@@ -148,4 +148,5 @@ studio_masks_view_init (StudioMasksView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
+  studio_widget_follow_theme (GTK_WIDGET (self->area));
 }

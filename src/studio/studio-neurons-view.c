@@ -258,6 +258,7 @@ studio_neurons_view_init (StudioNeuronsView *self)
   self->hover_layer = self->hover_unit = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
+  studio_widget_follow_theme (GTK_WIDGET (self->area));
 
   motion = gtk_event_controller_motion_new ();
   g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);

@@ -65,8 +65,8 @@ typedef struct {
   double  loss;    /* NAN where none */
   double  acc0;    /* test accuracy 0 deg; NAN unless measured at this step */
   double  acc45;   /* same, rotated */
+  double  full0, full45; /* on the whole test sets, at an epoch's end; NAN elsewhere */
   guint8  phase;   /* StudioPhase */
-  guint8  full;    /* accuracy on the whole test set (epoch end), not the subset */
 } StudioPoint;
 
 typedef enum {

@@ -439,18 +439,17 @@ worker_epochs (Worker *w, const TgSource *src, guint32 n_epochs, GError **error)
           if (elapsed > 0.05)
             w->rate = w->samples / elapsed;
 
-          StudioPoint pt = { (double) w->step, li.loss, NAN, NAN, w->phase, FALSE };
+          StudioPoint pt = { (double) w->step, li.loss, NAN, NAN, NAN, NAN, w->phase };
           gboolean last_batch = w->batch_index == w->n_batches;
           gboolean eval_now = cfg->eval_every > 0 && (w->step % cfg->eval_every == 0);
           gboolean masks_now = cfg->mask_every > 0 && (w->step % cfg->mask_every == 0);
 
-          if (last_batch)
-            {
-              worker_eval (w, 0, &pt.acc0, &pt.acc45);
-              pt.full = TRUE;
-            }
-          else if (eval_now)
+          /* the subset keeps the curve continuous; the whole test set at each epoch's end
+           * is a series of its own (mixing the two would zigzag) */
+          if (eval_now || last_batch)
             worker_eval (w, cfg->eval_samples, &pt.acc0, &pt.acc45);
+          if (last_batch)
+            worker_eval (w, 0, &pt.full0, &pt.full45);
           g_array_append_val (w->points, pt);
 
           gboolean events = w->events->len > 0;

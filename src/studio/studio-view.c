@@ -65,6 +65,20 @@ studio_widget_plot_style (GtkWidget *widget, TgPlotStyle *style)
   style->draw_background = FALSE;
 }
 
+void
+studio_widget_follow_theme (GtkWidget *area)
+{
+  GtkSettings *settings = gtk_settings_get_default ();
+
+  if (settings == NULL)
+    return;
+  /* the draw happens after the new style is in place, so it reads the new colours */
+  g_signal_connect_object (settings, "notify::gtk-application-prefer-dark-theme",
+                           G_CALLBACK (gtk_widget_queue_draw), area, G_CONNECT_SWAPPED);
+  g_signal_connect_object (settings, "notify::gtk-theme-name",
+                           G_CALLBACK (gtk_widget_queue_draw), area, G_CONNECT_SWAPPED);
+}
+
 gboolean
 studio_widget_save_png (GtkWidget *widget, const char *path, GError **error)
 {

@@ -38,6 +38,8 @@ gboolean studio_view_export      (StudioView *self, const char *path, double wid
 gboolean studio_widget_is_dark   (GtkWidget *widget);
 /* The plot style for drawing on widget: dark or light after its theme, no background. */
 void     studio_widget_plot_style (GtkWidget *widget, TgPlotStyle *style);
+/* Redraws area when the theme turns dark or light (its colours come from the theme). */
+void     studio_widget_follow_theme (GtkWidget *area);
 /* Renders widget as it is on screen into a PNG (gtk_widget_snapshot -> GskRenderer). */
 gboolean studio_widget_save_png  (GtkWidget *widget, const char *path, GError **error);
 

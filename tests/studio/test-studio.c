@@ -503,6 +503,32 @@ test_comparison_export_all (void)
   destroy_window (win);
 }
 
+/* The dark style: the views notice and draw with the dark plot style. */
+static void
+test_dark_style (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  GtkWidget *view = studio_window_get_view (win, "curves");
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autoptr (GError) error = NULL;
+
+  studio_window_queue_job (win, STUDIO_JOB_TRAIN);
+  wait_for (win, run_finished, NULL, "the run");
+  g_assert_false (studio_widget_is_dark (view));
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
+  spin (300);
+  g_assert_true (studio_widget_is_dark (view));
+  g_autofree char *shot = g_build_filename (builddir, "studio-screenshot-dark.png", NULL);
+  g_assert_true (studio_widget_save_png (GTK_WIDGET (win), shot, &error));
+  g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
+  spin (100);
+  g_assert_false (studio_widget_is_dark (view));
+  destroy_window (win);
+}
+
 /* Queued jobs (what --autostart --overlap does) run one after the other. */
 static void
 test_job_queue (void)
@@ -547,5 +573,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/export-views", test_export_views);
   g_test_add_func ("/studio/window/comparison-export-all", test_comparison_export_all);
   g_test_add_func ("/studio/window/job-queue", test_job_queue);
+  g_test_add_func ("/studio/window/dark-style", test_dark_style);
   return g_test_run ();
 }
