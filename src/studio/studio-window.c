@@ -142,6 +142,12 @@ studio_window_get_banner (StudioWindow *self)
   return self->banner_text;
 }
 
+void
+studio_window_dismiss_banner (StudioWindow *self)
+{
+  gtk_info_bar_response (self->banner, GTK_RESPONSE_CLOSE);
+}
+
 static void
 banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self)
 {

@@ -45,6 +45,8 @@ gboolean       studio_window_export_all     (StudioWindow *self, const char *dir
 /* The error banner's text, NULL when hidden. */
 const char    *studio_window_get_banner     (StudioWindow *self);
 void           studio_window_show_error     (StudioWindow *self, const char *message);
+/* What the banner's close button does. */
+void           studio_window_dismiss_banner (StudioWindow *self);
 
 /* Automation for screenshots: after `steps` training steps (or when the run ends), show
  * view (NULL: the current one; "all": each in turn), save the window to png_path (NULL:

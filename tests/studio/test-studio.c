@@ -3,6 +3,7 @@
  * stop survive twenty cycles, every view exports to a one-page PDF, and a screenshot of each
  * view is kept in the build directory. Runs under xvfb-run. */
 #include <gtk/gtk.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -529,6 +530,79 @@ test_dark_style (void)
   destroy_window (win);
 }
 
+/* The file chooser GtkFileChooserNative falls back to without a portal, or NULL. */
+static GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+static gboolean
+chooser_shown (StudioWindow *win, gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+/* Ctrl+E's action through the file chooser: the file is written and the window says so;
+ * a folder that cannot take files (/proc, even for root) gives an error in the banner and
+ * the window carries on. The chooser opens in the current directory. */
+static void
+test_export_dialog (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *cwd = g_get_current_dir ();
+  g_autofree char *absdir = g_canonicalize_filename (builddir, cwd);
+  g_autofree char *target = g_build_filename (absdir, "studio-dialog-export.svg", NULL);
+  const char *folders[] = { absdir, "/proc" };
+
+  g_remove (target);
+  studio_window_show_view (win, "masks");
+  for (int k = 0; k < 2; k++)
+    {
+      g_assert_cmpint (g_chdir (folders[k]), ==, 0);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export", NULL));
+      wait_for (win, chooser_shown, NULL, "the file chooser");
+      GtkWidget *chooser = find_file_chooser ();
+      spin (300); /* the folder loads asynchronously */
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser),
+                                         k == 0 ? "studio-dialog-export.svg" : "figure.pdf");
+      spin (100);
+      GtkWidget *accept = gtk_dialog_get_widget_for_response (GTK_DIALOG (chooser),
+                                                              GTK_RESPONSE_ACCEPT);
+      g_assert_nonnull (accept);
+      gtk_widget_activate (accept);
+      gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
+      while (studio_window_get_banner (win) == NULL && g_get_monotonic_time () < end)
+        spin (50);
+      g_assert_cmpint (g_chdir (cwd), ==, 0);
+
+      const char *banner = studio_window_get_banner (win);
+      g_assert_nonnull (banner);
+      g_test_message ("banner: %s", banner);
+      if (k == 0)
+        {
+          g_assert_true (g_file_test (target, G_FILE_TEST_IS_REGULAR));
+          g_assert_nonnull (strstr (banner, "Exported to"));
+        }
+      else
+        g_assert_nonnull (strstr (banner, "Export failed"));
+      studio_window_dismiss_banner (win);
+      g_assert_null (studio_window_get_banner (win));
+    }
+  destroy_window (win);
+}
+
 /* Queued jobs (what --autostart --overlap does) run one after the other. */
 static void
 test_job_queue (void)
@@ -554,6 +628,8 @@ main (int argc, char *argv[])
 {
   /* no accessibility bus under xvfb-run: its warning would be fatal in a test */
   g_setenv ("GTK_A11Y", "none", TRUE);
+  /* the file chooser saves its state in GSettings; there is no session bus for dconf */
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_test_init (&argc, &argv, NULL);
   gtk_init ();
   studio_ensure_resources ();
@@ -574,5 +650,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/comparison-export-all", test_comparison_export_all);
   g_test_add_func ("/studio/window/job-queue", test_job_queue);
   g_test_add_func ("/studio/window/dark-style", test_dark_style);
+  g_test_add_func ("/studio/window/export-dialog", test_export_dialog);
   return g_test_run ();
 }
