@@ -260,13 +260,13 @@ worker_progress (Worker *w, double fraction, const char *text)
   worker_publish (w, snap);
 }
 
-/* Reads the controls; applies and logs what changed. Blocks while paused. */
+/* Blocks while the user has paused (or until stopped); tells the main loop both ways.
+ * progress / text: what a progress snapshot said before the pause, kept while paused. */
 static void
-worker_controls (Worker *w)
+worker_wait_if_paused (Worker *w, double progress, const char *text)
 {
   StudioTrainer *self = w->self;
-  float s, lambda, lr;
-  gboolean hard, paused;
+  gboolean paused;
 
   g_mutex_lock (&self->mutex);
   paused = self->paused;
@@ -277,6 +277,8 @@ worker_controls (Worker *w)
       gint64 t0 = g_get_monotonic_time ();
       StudioSnapshot *snap = worker_snapshot (w, TRUE);
       snap->paused = TRUE;
+      snap->progress = progress;
+      snap->progress_text = g_strdup (text);
       worker_publish (w, snap);
 
       g_mutex_lock (&self->mutex);
@@ -286,8 +288,22 @@ worker_controls (Worker *w)
       g_mutex_unlock (&self->mutex);
       w->paused_us += g_get_monotonic_time () - t0;
 
-      worker_publish (w, worker_snapshot (w, TRUE));
+      snap = worker_snapshot (w, TRUE);
+      snap->progress = progress;
+      snap->progress_text = g_strdup (text);
+      worker_publish (w, snap);
     }
+}
+
+/* Reads the controls; applies and logs what changed. Blocks while paused. */
+static void
+worker_controls (Worker *w)
+{
+  StudioTrainer *self = w->self;
+  float s, lambda, lr;
+  gboolean hard;
+
+  worker_wait_if_paused (w, 0.0, NULL);
 
   g_mutex_lock (&self->mutex);
   s = self->sharpness;
@@ -722,12 +738,15 @@ experiment_progress (const TgProgress *p, gpointer user_data)
 {
   Worker *w = user_data;
   gint64 now = g_get_monotonic_time ();
-  if (now - w->last_publish < 100 * 1000 && p->done < p->total)
-    return;
+  double fraction = p->total > 0 ? (double) p->done / p->total : 0.0;
   g_autofree char *text = g_strdup_printf ("%s · seed %u/%u · %s", p->phase,
                                            p->seed_index + 1, p->seeds,
                                            tg_method_info (p->method)->label);
-  worker_progress (w, p->total > 0 ? (double) p->done / p->total : 0.0, text);
+  /* the protocol runs inside the engine: its progress reports are where it can pause */
+  worker_wait_if_paused (w, fraction, text);
+  if (now - w->last_publish < 100 * 1000 && p->done < p->total)
+    return;
+  worker_progress (w, fraction, text);
 }
 
 static gboolean

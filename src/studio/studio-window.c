@@ -398,6 +398,8 @@ update_status (StudioWindow *self)
 
   if (st->job != STUDIO_JOB_TRAIN)
     {
+      if (st->paused)
+        g_string_append (s, "Paused · ");
       g_string_append (s, st->job == STUDIO_JOB_EXPERIMENT ? "Paper comparison" : "Overlap models");
       if (st->finished)
         g_string_append (s, st->error != NULL ? " stopped" : " done");
@@ -452,12 +454,11 @@ update_actions (StudioWindow *self)
 {
   StudioTrainerState state = studio_trainer_get_state (self->trainer);
   gboolean busy = studio_trainer_is_busy (self->trainer);
-  gboolean training = busy && studio_trainer_get_job (self->trainer) == STUDIO_JOB_TRAIN;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.train",
                                  !busy || state == STUDIO_TRAINER_PAUSED);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.pause",
-                                 training && state == STUDIO_TRAINER_RUNNING);
+                                 busy && state == STUDIO_TRAINER_RUNNING);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-overlap", !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run-comparison", !busy);

@@ -475,6 +475,14 @@ test_comparison_export_all (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-comparison", NULL));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (gtk_widget_get_parent (
                      studio_window_get_view (win, "results")))), ==, "results");
+  /* it pauses too: the progress holds still until resumed */
+  studio_window_pause (win);
+  wait_for (win, is_paused, NULL, "the comparison to pause");
+  double held = studio_history_get_status (studio_window_get_history (win))->progress;
+  spin (300);
+  g_assert_true (is_paused (win, NULL));
+  g_assert_cmpfloat (studio_history_get_status (studio_window_get_history (win))->progress, ==, held);
+  studio_window_train (win); /* resumes */
   wait_for (win, comparison_done, NULL, "the paper comparison");
   StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
   g_assert_no_error (st->error);
