@@ -104,10 +104,12 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
   /* room for the title, caption, panel labels, axes and colour bars, roughly */
   fig->data.cell_columns = best_cell_columns (snap->widths[0], width / MAX (n, 1) * 0.78,
                                               (height - 90) / 2 * 0.78);
+  const TgMethodInfo *info = tg_method_info (snap->method);
   g_snprintf (fig->caption, sizeof fig->caption,
-              "%s, step %" G_GUINT64_FORMAT " (%s). Blue below, red above the initial value "
+              "%s, step %" G_GUINT64_FORMAT " (%s)%s. Blue below, red above the initial value "
               "(τ = 0, γ = 1); one cell per unit, %u per row.",
-              tg_method_info (snap->method)->label, snap->step, studio_phase_label (snap->phase),
+              info->label, snap->step, studio_phase_label (snap->phase),
+              info->gated ? "" : ": ungated, τ and γ are neither used nor trained",
               fig->data.cell_columns);
   fig->data.caption = fig->caption;
 }
