@@ -284,7 +284,7 @@ history_changed_cb (StudioHistory *history, StudioCurvesView *self)
 {
   if (self->hovering)
     update_readout (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
 }
 
 static void

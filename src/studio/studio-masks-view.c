@@ -92,7 +92,7 @@ hard_toggled_cb (GtkToggleButton *button, StudioMasksView *self)
 static void
 history_changed_cb (StudioHistory *history, StudioMasksView *self)
 {
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
 }
 
 static void

@@ -192,7 +192,7 @@ history_changed_cb (StudioHistory *history, StudioNeuronsView *self)
 {
   if (self->hovering)
     update_hover (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
 }
 
 static void

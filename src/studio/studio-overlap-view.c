@@ -126,7 +126,7 @@ static void
 history_changed_cb (StudioHistory *history, StudioOverlapView *self)
 {
   update_summary (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
 }
 
 static void

@@ -141,7 +141,7 @@ history_changed_cb (StudioHistory *history, StudioResultsView *self)
       else
         gtk_progress_bar_set_text (self->progress, st->progress_text);
     }
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
 }
 
 static void

@@ -65,6 +65,31 @@ studio_widget_plot_style (GtkWidget *widget, TgPlotStyle *style)
   style->draw_background = FALSE;
 }
 
+static gboolean
+throttled_draw_cb (gpointer data)
+{
+  GtkWidget *widget = data;
+  g_object_set_data (G_OBJECT (widget), "studio-redraw-source", NULL);
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_REMOVE;
+}
+
+void
+studio_widget_queue_draw_throttled (GtkWidget *widget)
+{
+  if (g_object_get_data (G_OBJECT (widget), "studio-redraw-source") != NULL)
+    return;
+  if (!gtk_widget_get_mapped (widget))
+    {
+      gtk_widget_queue_draw (widget); /* costs nothing; drawn when shown */
+      return;
+    }
+  guint id = g_timeout_add_full (G_PRIORITY_DEFAULT, STUDIO_REDRAW_INTERVAL_MS, throttled_draw_cb,
+                                 g_object_ref (widget), g_object_unref);
+  /* the source holds a reference, so the widget outlives it */
+  g_object_set_data (G_OBJECT (widget), "studio-redraw-source", GUINT_TO_POINTER (id));
+}
+
 void
 studio_widget_follow_theme (GtkWidget *area)
 {

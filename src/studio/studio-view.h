@@ -38,6 +38,11 @@ gboolean studio_view_export      (StudioView *self, const char *path, double wid
 gboolean studio_widget_is_dark   (GtkWidget *widget);
 /* The plot style for drawing on widget: dark or light after its theme, no background. */
 void     studio_widget_plot_style (GtkWidget *widget, TgPlotStyle *style);
+/* Queues a redraw of widget at most every STUDIO_REDRAW_INTERVAL_MS: live data arrives
+ * faster than anyone reads it, and on a software renderer every frame costs the main loop. */
+#define STUDIO_REDRAW_INTERVAL_MS 80
+void     studio_widget_queue_draw_throttled (GtkWidget *widget);
+
 /* Redraws area when the theme turns dark or light (its colours come from the theme). */
 void     studio_widget_follow_theme (GtkWidget *area);
 /* Renders widget as it is on screen into a PNG (gtk_widget_snapshot -> GskRenderer). */
