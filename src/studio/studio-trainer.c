@@ -570,7 +570,7 @@ worker_foundation (Worker *w, GError **error)
       w->model = tg_model_copy (self->foundation);
       w->foundation_cached = TRUE;
       w->step = w->foundation_steps;
-      /* the rng moves on as if the foundation had been trained here */
+      /* the same stream as after a foundation trained here */
       w->rng = tg_rng_seed (cfg->seed * 1000003u + 17u);
       return TRUE;
     }
@@ -605,8 +605,9 @@ worker_foundation (Worker *w, GError **error)
       g_free (self->foundation_key);
       self->foundation = tg_model_copy (w->model);
       self->foundation_key = g_steal_pointer (&key);
-      w->rng = tg_rng_seed (cfg->seed * 1000003u + 17u);
     }
+  /* the adaptation draws from the same stream whether the foundation was cached or not */
+  w->rng = tg_rng_seed (cfg->seed * 1000003u + 17u);
   return TRUE;
 }
 
