@@ -623,10 +623,17 @@ test_job_queue (void)
   StudioHistory *history = studio_window_get_history (win);
 
   studio_window_queue_job (win, STUDIO_JOB_TRAIN);
+  studio_window_queue_job (win, STUDIO_JOB_TRAIN);
   studio_window_queue_job (win, STUDIO_JOB_OVERLAP);
   wait_for (win, overlap_done, NULL, "the queued jobs");
-  g_assert_cmpuint (studio_history_get_n_runs (history), ==, 1);
-  g_assert_true (studio_history_get_run (history, 0)->finished);
+  g_assert_cmpuint (studio_history_get_n_runs (history), ==, 2);
+  const StudioRun *a = studio_history_get_run (history, 0), *b = studio_history_get_run (history, 1);
+  g_assert_true (a->finished && b->finished);
+  /* the same seed gives the same model, whether the foundation was trained or cached */
+  g_assert_false (a->foundation_cached);
+  g_assert_true (b->foundation_cached);
+  g_assert_cmpfloat (a->final_acc0, ==, b->final_acc0);
+  g_assert_cmpfloat (a->final_acc45, ==, b->final_acc45);
   g_assert_nonnull (studio_history_get_overlap (history));
   destroy_window (win);
 }
