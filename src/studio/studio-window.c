@@ -491,7 +491,9 @@ maybe_screenshot (StudioWindow *self, StudioSnapshot *snap)
     done = TRUE;
   if (!done)
     return;
-  /* give the views a few frames to draw */
+  /* the view asked for, whatever a job showed since; then a few frames to draw */
+  if (self->shot_view != NULL && strcmp (self->shot_view, "all") != 0)
+    studio_window_show_view (self, self->shot_view);
   self->shot_source = g_timeout_add (400, take_screenshot, self);
 }
 
@@ -566,9 +568,8 @@ start_queued (gpointer data)
   if (g_queue_is_empty (&self->job_queue) || studio_trainer_is_busy (self->trainer))
     return G_SOURCE_REMOVE;
   job = GPOINTER_TO_INT (g_queue_pop_head (&self->job_queue));
-  if (start_job (self, job))
-    studio_window_show_view (self, job == STUDIO_JOB_OVERLAP ? "overlap"
-                                   : job == STUDIO_JOB_EXPERIMENT ? "results" : "curves");
+  if (start_job (self, job) && job != STUDIO_JOB_TRAIN)
+    studio_window_show_view (self, job == STUDIO_JOB_OVERLAP ? "overlap" : "results");
   return G_SOURCE_REMOVE;
 }
 
