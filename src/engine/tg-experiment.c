@@ -405,11 +405,14 @@ run_foundation_task (Run *run, SeedState *s, GError **error)
         return FALSE;
     }
   /* W0 is frozen from here on (but for Full FT): its products never change */
-  s->z1_train_rot = tg_dataset_first_layer (s->foundation, data->train_rot, 1024);
-  s->z1_test0 = tg_dataset_first_layer (s->foundation, data->test0, 1024);
-  s->z1_test_rot = tg_dataset_first_layer (s->foundation, data->test_rot, 1024);
-  if (run->cfg->overlap)
-    s->z1_train0 = tg_dataset_first_layer (s->foundation, data->train0, 1024);
+  if (!run->cfg->no_reuse)
+    {
+      s->z1_train_rot = tg_dataset_first_layer (s->foundation, data->train_rot, 1024);
+      s->z1_test0 = tg_dataset_first_layer (s->foundation, data->test0, 1024);
+      s->z1_test_rot = tg_dataset_first_layer (s->foundation, data->test_rot, 1024);
+      if (run->cfg->overlap)
+        s->z1_train0 = tg_dataset_first_layer (s->foundation, data->train0, 1024);
+    }
   if (s->si == 0)
     {
       g_autoptr (TgModel) frozen = tg_model_copy (s->foundation);

@@ -30,6 +30,8 @@ typedef struct {
   gboolean overlap;            /* also TauGate at 0 degrees, for the Jaccard table */
   guint32  train_limit;        /* 0 = every training example; else the first N */
   guint32  test_limit;         /* 0 = every test example; else the first N */
+  gboolean no_reuse;           /* recompute x W0^T in every forward instead of once per
+                                  foundation: only to measure what the reuse saves */
   guint32  threads;            /* worker threads, 0 = one per processor. Each task (a seed's
                                   foundation, a (seed, method) specialisation) runs on one
                                   thread with single-threaded BLAS, so results are the same
