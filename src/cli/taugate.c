@@ -433,7 +433,7 @@ cmd_bench (int argc, char **argv)
     g_autoptr (TgTrainer) t = tg_trainer_new (m, &tc);
     TgSource src = { .data = data->train0, .alt = data->train_rot };
     gint64 t0 = g_get_monotonic_time ();
-    if (!tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, &error))
+    if (!tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, NULL, NULL, &error))
       goto out;
     epoch_seconds = (g_get_monotonic_time () - t0) / 1e6;
     double gflops = flops_sample * data->train0->n / epoch_seconds / 1e9;

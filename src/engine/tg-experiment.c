@@ -189,7 +189,30 @@ run_failed (Run *run)
   return failed || g_cancellable_is_cancelled (run->cancellable);
 }
 
-/* Trains model (its method set) for epochs over src, reporting every few batches. */
+typedef struct {
+  Run        *run;
+  guint32     si;
+  TgMethod    method;
+  const char *phase;
+  guint32     batches;
+  guint64     unreported;  /* examples trained since the last report */
+} EpochProgress;
+
+/* After every step: counts the examples, reports every 16 batches, stops on failure. */
+static gboolean
+epoch_batch (guint32 n, const TgLossInfo *info, gpointer user_data)
+{
+  EpochProgress *ep = user_data;
+  ep->unreported += n;
+  if (++ep->batches % 16 == 0)
+    {
+      progress_add (ep->run, ep->unreported, ep->phase, ep->si, ep->method, info->loss, TRUE);
+      ep->unreported = 0;
+    }
+  return !run_failed (ep->run);
+}
+
+/* Trains model (its method set) for epochs over src, reporting progress. */
 static gboolean
 train_epochs (Run *run, guint32 si, TgModel *model, const TgSource *src, guint32 epochs,
               uint64_t *rng, const char *phase, double *final_loss, GError **error)
@@ -198,40 +221,17 @@ train_epochs (Run *run, guint32 si, TgModel *model, const TgSource *src, guint32
   TgTrainConfig tc = { .lr = cfg->lr, .momentum = cfg->momentum, .lambda = cfg->lambda,
                        .batch = cfg->batch };
   g_autoptr (TgTrainer) trainer = tg_trainer_new (model, &tc);
-  gboolean use_z1 = src->z1pre != NULL && src->alt == NULL && model->method != TG_METHOD_FULL;
-  gboolean need_x = !use_z1 || tg_method_info (model->method)->lora;
-  g_autofree float *x = need_x ? g_new (float, (size_t) cfg->batch * src->data->dim) : NULL;
-  g_autofree float *z1 = use_z1 ? g_new (float, (size_t) cfg->batch * src->z1_dim) : NULL;
-  g_autofree guint8 *y = g_new (guint8, cfg->batch);
   TgLossInfo info = { .loss = NAN };
+  EpochProgress ep = { .run = run, .si = si, .method = model->method, .phase = phase };
 
   for (guint32 e = 0; e < epochs; e++)
     {
-      g_autoptr (TgEpoch) epoch = tg_epoch_new (src, cfg->batch, rng);
-      guint32 n, batches = 0;
-      guint64 unreported = 0;
-      if (model->method == TG_METHOD_FROZEN)
-        {
-          progress_add (run, src->data->n, phase, si, model->method, NAN, FALSE);
-          continue;
-        }
-      while ((n = tg_epoch_next (epoch, x, use_z1 ? z1 : NULL, y)) > 0)
-        {
-          if (run_failed (run))
-            {
-              g_set_error (error, TG_ERROR, TG_ERROR_CANCELLED, "cancelled");
-              return FALSE;
-            }
-          if (!tg_trainer_step (trainer, x, use_z1 ? z1 : NULL, y, n, &info, error))
-            return FALSE;
-          unreported += n;
-          if (++batches % 16 == 0)
-            {
-              progress_add (run, unreported, phase, si, model->method, info.loss, TRUE);
-              unreported = 0;
-            }
-        }
-      progress_add (run, unreported, phase, si, model->method, info.loss, FALSE);
+      if (!tg_trainer_run_epoch (trainer, src, rng, epoch_batch, &ep, NULL, &info, error))
+        return FALSE;
+      /* a Frozen epoch takes no step but is still the protocol's work done */
+      guint64 rest = model->method == TG_METHOD_FROZEN ? src->data->n : ep.unreported;
+      progress_add (run, rest, phase, si, model->method, info.loss, FALSE);
+      ep.unreported = 0;
     }
   if (final_loss)
     *final_loss = info.loss;

@@ -221,27 +221,36 @@ tg_epoch_next (TgEpoch *e, float *x, float *z1, guint8 *labels)
 }
 
 gboolean
-tg_trainer_run_epoch (TgTrainer *t, const TgSource *src, uint64_t *rng,
-                      GCancellable *cancellable, TgLossInfo *last, GError **error)
+tg_trainer_run_epoch (TgTrainer *t, const TgSource *src, uint64_t *rng, TgBatchFunc on_batch,
+                      gpointer user_data, GCancellable *cancellable, TgLossInfo *last,
+                      GError **error)
 {
   TgModel *m = t->model;
   gboolean use_z1 = src->z1pre != NULL && src->alt == NULL && m->method != TG_METHOD_FULL;
   gboolean need_x = !use_z1 || tg_method_info (m->method)->lora;
   g_autoptr (TgEpoch) epoch = tg_epoch_new (src, t->cfg.batch, rng);
-  g_autofree float *x = need_x ? g_new (float, (size_t) t->cfg.batch * src->data->dim) : NULL;
-  g_autofree float *z1 = use_z1 ? g_new (float, (size_t) t->cfg.batch * src->z1_dim) : NULL;
-  g_autofree guint8 *y = g_new (guint8, t->cfg.batch);
+  TgLossInfo info = { .loss = NAN };
   guint32 n;
 
   if (m->method == TG_METHOD_FROZEN)
     return TRUE; /* nothing trains: the epoch would change nothing */
 
+  g_autofree float *x = need_x ? g_new (float, (size_t) t->cfg.batch * src->data->dim) : NULL;
+  g_autofree float *z1 = use_z1 ? g_new (float, (size_t) t->cfg.batch * src->z1_dim) : NULL;
+  g_autofree guint8 *y = g_new (guint8, t->cfg.batch);
   while ((n = tg_epoch_next (epoch, x, z1, y)) > 0)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
-      if (!tg_trainer_step (t, x, z1, y, n, last, error))
+      if (!tg_trainer_step (t, x, z1, y, n, &info, error))
         return FALSE;
+      if (last)
+        *last = info;
+      if (on_batch && !on_batch (n, &info, user_data))
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_CANCELLED, "stopped");
+          return FALSE;
+        }
     }
   return TRUE;
 }

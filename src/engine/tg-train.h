@@ -66,9 +66,15 @@ guint32  tg_epoch_position  (const TgEpoch *epoch);  /* batches already taken */
  * source has z1pre, labels. Returns its size, 0 once the epoch is over. */
 guint32  tg_epoch_next      (TgEpoch *epoch, float *x, float *z1, guint8 *labels);
 
-/* Runs a whole epoch of steps (x is gathered only when the method needs it).
- * cancellable may be NULL. */
+/* Called after each step of tg_trainer_run_epoch() with the batch size and its loss;
+ * returning FALSE stops the epoch with TG_ERROR_CANCELLED. */
+typedef gboolean (*TgBatchFunc) (guint32 n, const TgLossInfo *info, gpointer user_data);
+
+/* Runs a whole epoch of steps (x is gathered only when the method needs it, the source's
+ * first-layer products are used when they can be). on_batch and cancellable may be NULL.
+ * A Frozen model trains nothing: the epoch's draws are still made, no step is taken. */
 gboolean tg_trainer_run_epoch (TgTrainer *t, const TgSource *src, uint64_t *rng,
+                               TgBatchFunc on_batch, gpointer user_data,
                                GCancellable *cancellable, TgLossInfo *last, GError **error);
 
 G_END_DECLS

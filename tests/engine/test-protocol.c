@@ -84,7 +84,7 @@ trained_foundation (const TgDataset *train, float *acc_out)
   TgSource src = { .data = train };
   for (int e = 0; e < 3; e++)
     {
-      gboolean ok = tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, &error);
+      gboolean ok = tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_assert_true (ok);
     }
@@ -117,12 +117,12 @@ test_lambda_lowers_gates (void)
       g_autoptr (TgTrainer) t = tg_trainer_new (m, &tc);
       TgSource src = { .data = train };
       GError *error = NULL;
-      tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, &error); /* same first epoch */
+      tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, NULL, NULL, &error); /* same first epoch */
       g_assert_no_error (error);
       tg_trainer_set_lambda (t, run == 0 ? 0.0f : 2.0f);
       g_assert_cmpfloat (tg_trainer_get_lambda (t), ==, run == 0 ? 0.0f : 2.0f);
       for (int e = 0; e < 2; e++)
-        tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, &error);
+        tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_autofree float *g = g_new (float, units);
       tg_mean_gates (m, tg_trainer_get_workspace (t), train, NULL, 0, FALSE, g);
