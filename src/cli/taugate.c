@@ -183,10 +183,13 @@ show_progress (const TgProgress *p, gpointer user_data)
   for (int i = 0; i < 30; i++)
     bar[i] = i < filled ? '#' : '.';
   bar[30] = 0;
-  fprintf (stderr, "\r[%s] %3.0f%%  seed %u/%u  %-10s %-9s loss %6.3f  %5.1fs  ETA %4.1fs ",
+  char eta_text[16] = "   --";
+  if (!isnan (eta))
+    g_snprintf (eta_text, sizeof eta_text, "%4.1fs", eta);
+  gboolean per_method = strcmp (p->phase, "foundation") != 0 && strcmp (p->phase, "done") != 0;
+  fprintf (stderr, "\r[%s] %3.0f%%  seed %u/%u  %-10s %-9s loss %6.3f  %5.1fs  ETA %s ",
            bar, 100 * frac, p->seed_index + 1, p->seeds, p->phase,
-           strcmp (p->phase, "foundation") == 0 ? "" : tg_method_info (p->method)->label,
-           p->loss, elapsed, eta);
+           per_method ? tg_method_info (p->method)->label : "", p->loss, elapsed, eta_text);
   if (p->done >= p->total)
     fputc ('\n', stderr);
   fflush (stderr);
