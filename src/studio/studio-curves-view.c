@@ -10,27 +10,15 @@
 
 struct _StudioCurvesView
 {
-  GtkBox parent_instance;
+  StudioView parent_instance;
 
   /* template widgets */
   GtkDrawingArea *area;
   GtkAdjustment  *smoothing;
   GtkLabel       *readout;
-
-  /* owned */
-  StudioHistory  *history;
-  gulong          changed_id;
-
-  /* owned */
-  gboolean        hovering;
-  double          hover_x;
 };
 
-static void studio_curves_view_iface_init (StudioViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (StudioCurvesView, studio_curves_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (STUDIO_TYPE_VIEW,
-                                                      studio_curves_view_iface_init))
+G_DEFINE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO_TYPE_VIEW)
 
 typedef struct {
   TgCurveRun   runs[MAX_RUNS + 1];  /* + the newest run's whole-test-set points */
@@ -47,20 +35,22 @@ typedef struct {
 static void
 curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
 {
+  StudioHistory *history = studio_view_get_history (STUDIO_VIEW (self));
+
   memset (fig, 0, sizeof *fig);
   fig->markers = g_array_new (FALSE, FALSE, sizeof (TgPlotMarker));
   fig->data.smoothing = gtk_adjustment_get_value (self->smoothing);
   fig->data.title = "Training: loss and test accuracy";
   fig->data.x_label = "step (minibatch of 256)";
 
-  if (self->history == NULL)
+  if (history == NULL)
     return;
 
-  guint n = studio_history_get_n_runs (self->history);
+  guint n = studio_history_get_n_runs (history);
   guint first = n > MAX_RUNS ? n - MAX_RUNS : 0;
   for (guint i = first; i < n; i++)
     {
-      const StudioRun *run = studio_history_get_run (self->history, i);
+      const StudioRun *run = studio_history_get_run (history, i);
       TgCurveRun *cr = &fig->runs[fig->data.n_runs];
       cr->name = run->name;
       if (run->step->len <= MAX_POINTS)
@@ -112,7 +102,7 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
         }
       fig->data.n_runs++;
     }
-  const StudioRun *newest = n > 0 ? studio_history_get_run (self->history, n - 1) : NULL;
+  const StudioRun *newest = n > 0 ? studio_history_get_run (history, n - 1) : NULL;
   if (newest != NULL && newest->full_step->len > 0)
     {
       TgCurveRun *cr = &fig->runs[fig->data.n_runs++];
@@ -126,7 +116,7 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
     }
   fig->data.runs = fig->runs;
 
-  const StudioRun *cur = studio_history_get_current (self->history);
+  const StudioRun *cur = studio_history_get_current (history);
   if (cur != NULL && cur->total_steps > 0)
     {
       g_snprintf (fig->phase_label[0], sizeof fig->phase_label[0], "%s",
@@ -169,11 +159,12 @@ studio_curves_view_draw_figure (StudioView *view, cairo_t *cr, double width, dou
 {
   StudioCurvesView *self = STUDIO_CURVES_VIEW (view);
   CurvesFigure fig;
+  double hover_x;
 
   curves_figure_init (self, &fig);
-  if (!for_export && self->hovering)
+  if (!for_export && studio_view_get_hover (view, &hover_x, NULL))
     {
-      double step = tg_plot_curves_step_at (width, height, &fig.data, style, self->hover_x);
+      double step = tg_plot_curves_step_at (width, height, &fig.data, style, hover_x);
       if (!isnan (step))
         {
           fig.data.hover = TRUE;
@@ -182,14 +173,6 @@ studio_curves_view_draw_figure (StudioView *view, cairo_t *cr, double width, dou
     }
   tg_plot_curves (cr, width, height, &fig.data, style);
   curves_figure_clear (&fig);
-}
-
-static void
-draw_area (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
-{
-  TgPlotStyle style;
-  studio_widget_plot_style (GTK_WIDGET (area), &style);
-  studio_view_draw_figure (STUDIO_VIEW (user_data), cr, width, height, &style, FALSE);
 }
 
 static double
@@ -209,10 +192,14 @@ value_at (const GArray *steps, const GArray *values, double step)
 }
 
 static void
-update_readout (StudioCurvesView *self)
+studio_curves_view_hover_changed (StudioView *view)
 {
-  const StudioRun *cur = self->history != NULL ? studio_history_get_current (self->history) : NULL;
-  if (!self->hovering || cur == NULL)
+  StudioCurvesView *self = STUDIO_CURVES_VIEW (view);
+  StudioHistory *history = studio_view_get_history (view);
+  const StudioRun *cur = history != NULL ? studio_history_get_current (history) : NULL;
+  double hover_x;
+
+  if (!studio_view_get_hover (view, &hover_x, NULL) || cur == NULL)
     {
       gtk_label_set_text (self->readout, "");
       return;
@@ -223,7 +210,7 @@ update_readout (StudioCurvesView *self)
   studio_widget_plot_style (GTK_WIDGET (self->area), &style);
   double step = tg_plot_curves_step_at (gtk_widget_get_width (GTK_WIDGET (self->area)),
                                         gtk_widget_get_height (GTK_WIDGET (self->area)),
-                                        &fig.data, &style, self->hover_x);
+                                        &fig.data, &style, hover_x);
   curves_figure_clear (&fig);
   if (isnan (step))
     {
@@ -232,9 +219,9 @@ update_readout (StudioCurvesView *self)
     }
   /* the newest run that had started by that step */
   const StudioRun *run = cur;
-  for (guint i = studio_history_get_n_runs (self->history); i-- > 0;)
+  for (guint i = studio_history_get_n_runs (history); i-- > 0;)
     {
-      const StudioRun *r = studio_history_get_run (self->history, i);
+      const StudioRun *r = studio_history_get_run (history, i);
       if (r->step->len > 0 && g_array_index (r->step, double, 0) <= step)
         {
           run = r;
@@ -257,45 +244,8 @@ update_readout (StudioCurvesView *self)
 }
 
 static void
-motion_cb (GtkEventControllerMotion *motion, double x, double y, StudioCurvesView *self)
-{
-  self->hovering = TRUE;
-  self->hover_x = x;
-  update_readout (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-}
-
-static void
-leave_cb (GtkEventControllerMotion *motion, StudioCurvesView *self)
-{
-  self->hovering = FALSE;
-  update_readout (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-}
-
-static void
 smoothing_changed_cb (GtkAdjustment *adj, StudioCurvesView *self)
 {
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-}
-
-static void
-history_changed_cb (StudioHistory *history, StudioCurvesView *self)
-{
-  if (self->hovering)
-    update_readout (self);
-  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
-}
-
-static void
-studio_curves_view_set_history (StudioView *view, StudioHistory *history)
-{
-  StudioCurvesView *self = STUDIO_CURVES_VIEW (view);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_set_object (&self->history, history);
-  if (history != NULL)
-    self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
@@ -308,10 +258,7 @@ studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing)
 const char *
 studio_curves_view_hover (StudioCurvesView *self, double x, double y)
 {
-  if (x < 0)
-    leave_cb (NULL, self);
-  else
-    motion_cb (NULL, x, y, self);
+  studio_view_hover (STUDIO_VIEW (self), x, y);
   return gtk_label_get_text (self->readout);
 }
 
@@ -322,28 +269,13 @@ studio_curves_view_new (void)
 }
 
 static void
-studio_curves_view_dispose (GObject *object)
-{
-  StudioCurvesView *self = STUDIO_CURVES_VIEW (object);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_clear_object (&self->history);
-  G_OBJECT_CLASS (studio_curves_view_parent_class)->dispose (object);
-}
-
-static void
-studio_curves_view_iface_init (StudioViewInterface *iface)
-{
-  iface->draw_figure = studio_curves_view_draw_figure;
-  iface->set_history = studio_curves_view_set_history;
-}
-
-static void
 studio_curves_view_class_init (StudioCurvesViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = studio_curves_view_dispose;
+  view_class->draw_figure = studio_curves_view_draw_figure;
+  view_class->hover_changed = studio_curves_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-curves-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioCurvesView, area);
@@ -355,14 +287,6 @@ studio_curves_view_class_init (StudioCurvesViewClass *klass)
 static void
 studio_curves_view_init (StudioCurvesView *self)
 {
-  GtkEventController *motion;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
-  studio_widget_follow_theme (GTK_WIDGET (self->area));
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->area), motion);
+  studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
 }

@@ -3,11 +3,12 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "studio-view.h"
 
 G_BEGIN_DECLS
 
 #define STUDIO_TYPE_CURVES_VIEW (studio_curves_view_get_type ())
-G_DECLARE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO, CURVES_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO, CURVES_VIEW, StudioView)
 
 GtkWidget *studio_curves_view_new (void);
 void       studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing);

@@ -7,29 +7,22 @@
 
 struct _StudioMasksView
 {
-  GtkBox parent_instance;
+  StudioView parent_instance;
 
   /* template widgets */
   GtkDrawingArea  *area;
   GtkToggleButton *hard;
-
-  /* owned */
-  StudioHistory   *history;
-  gulong           changed_id;
 };
 
-static void studio_masks_view_iface_init (StudioViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (StudioMasksView, studio_masks_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (STUDIO_TYPE_VIEW,
-                                                      studio_masks_view_iface_init))
+G_DEFINE_FINAL_TYPE (StudioMasksView, studio_masks_view, STUDIO_TYPE_VIEW)
 
 static void
 studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
                                const TgPlotStyle *style, gboolean for_export)
 {
   StudioMasksView *self = STUDIO_MASKS_VIEW (view);
-  StudioSnapshot *snap = self->history != NULL ? studio_history_get_masks (self->history) : NULL;
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_masks (history) : NULL;
   gboolean hard = gtk_toggle_button_get_active (self->hard);
   TgMasksLayer layers[TG_MAX_LINEAR];
   char labels[TG_MAX_LINEAR][32];
@@ -74,36 +67,10 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
 }
 
 static void
-draw_area (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
-{
-  TgPlotStyle style;
-  studio_widget_plot_style (GTK_WIDGET (area), &style);
-  studio_view_draw_figure (STUDIO_VIEW (user_data), cr, width, height, &style, FALSE);
-}
-
-static void
 hard_toggled_cb (GtkToggleButton *button, StudioMasksView *self)
 {
   gtk_button_set_label (GTK_BUTTON (button),
                         gtk_toggle_button_get_active (button) ? "Hard gates" : "Soft gates");
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-}
-
-static void
-history_changed_cb (StudioHistory *history, StudioMasksView *self)
-{
-  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
-}
-
-static void
-studio_masks_view_set_history (StudioView *view, StudioHistory *history)
-{
-  StudioMasksView *self = STUDIO_MASKS_VIEW (view);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_set_object (&self->history, history);
-  if (history != NULL)
-    self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
@@ -114,28 +81,12 @@ studio_masks_view_new (void)
 }
 
 static void
-studio_masks_view_dispose (GObject *object)
-{
-  StudioMasksView *self = STUDIO_MASKS_VIEW (object);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_clear_object (&self->history);
-  G_OBJECT_CLASS (studio_masks_view_parent_class)->dispose (object);
-}
-
-static void
-studio_masks_view_iface_init (StudioViewInterface *iface)
-{
-  iface->draw_figure = studio_masks_view_draw_figure;
-  iface->set_history = studio_masks_view_set_history;
-}
-
-static void
 studio_masks_view_class_init (StudioMasksViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = studio_masks_view_dispose;
+  view_class->draw_figure = studio_masks_view_draw_figure;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-masks-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioMasksView, area);
@@ -147,6 +98,5 @@ static void
 studio_masks_view_init (StudioMasksView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
-  studio_widget_follow_theme (GTK_WIDGET (self->area));
+  studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
 }

@@ -3,11 +3,12 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "studio-view.h"
 
 G_BEGIN_DECLS
 
 #define STUDIO_TYPE_MASKS_VIEW (studio_masks_view_get_type ())
-G_DECLARE_FINAL_TYPE (StudioMasksView, studio_masks_view, STUDIO, MASKS_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (StudioMasksView, studio_masks_view, STUDIO, MASKS_VIEW, StudioView)
 
 GtkWidget *studio_masks_view_new (void);
 

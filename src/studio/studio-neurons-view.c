@@ -9,27 +9,17 @@
 
 struct _StudioNeuronsView
 {
-  GtkBox parent_instance;
+  StudioView parent_instance;
 
   /* template widgets */
   GtkDrawingArea *area;
   GtkLabel       *readout;
 
-  /* owned */
-  StudioHistory  *history;
-  gulong          changed_id;
-
-  /* owned */
-  gboolean        hovering;
-  double          hover_x, hover_y;
+  /* owned: the unit under the pointer, or -1 */
   gint            hover_layer, hover_unit;
 };
 
-static void studio_neurons_view_iface_init (StudioViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (StudioNeuronsView, studio_neurons_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (STUDIO_TYPE_VIEW,
-                                                      studio_neurons_view_iface_init))
+G_DEFINE_FINAL_TYPE (StudioNeuronsView, studio_neurons_view, STUDIO_TYPE_VIEW)
 
 typedef struct {
   TgHeatmapPanel panels[MAX_PANELS];
@@ -69,7 +59,8 @@ static void
 neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highlight,
                      double width, double height)
 {
-  StudioSnapshot *snap = self->history != NULL ? studio_history_get_params (self->history) : NULL;
+  StudioHistory *history = studio_view_get_history (STUDIO_VIEW (self));
+  StudioSnapshot *snap = history != NULL ? studio_history_get_params (history) : NULL;
 
   memset (fig, 0, sizeof *fig);
   fig->data.title = "Per-neuron thresholds τ and gains γ";
@@ -124,29 +115,25 @@ studio_neurons_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
 }
 
 static void
-draw_area (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+studio_neurons_view_hover_changed (StudioView *view)
 {
-  TgPlotStyle style;
-  studio_widget_plot_style (GTK_WIDGET (area), &style);
-  studio_view_draw_figure (STUDIO_VIEW (user_data), cr, width, height, &style, FALSE);
-}
-
-static void
-update_hover (StudioNeuronsView *self)
-{
+  StudioNeuronsView *self = STUDIO_NEURONS_VIEW (view);
   NeuronsFigure fig;
   TgPlotStyle style;
   guint panel, unit;
-  StudioSnapshot *snap = self->history != NULL ? studio_history_get_params (self->history) : NULL;
+  double hover_x, hover_y;
+  gboolean hovering = studio_view_get_hover (view, &hover_x, &hover_y);
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_params (history) : NULL;
 
   self->hover_layer = self->hover_unit = -1;
   neurons_figure_init (self, &fig, FALSE, gtk_widget_get_width (GTK_WIDGET (self->area)),
                        gtk_widget_get_height (GTK_WIDGET (self->area)));
   studio_widget_plot_style (GTK_WIDGET (self->area), &style);
-  if (!self->hovering || snap == NULL || fig.data.n_panels == 0 ||
+  if (!hovering || snap == NULL || fig.data.n_panels == 0 ||
       !tg_plot_heatmap_hit (gtk_widget_get_width (GTK_WIDGET (self->area)),
                             gtk_widget_get_height (GTK_WIDGET (self->area)),
-                            &fig.data, &style, self->hover_x, self->hover_y, &panel, &unit))
+                            &fig.data, &style, hover_x, hover_y, &panel, &unit))
     {
       gtk_label_set_text (self->readout, "Hover over a cell to read its unit.");
       return;
@@ -157,7 +144,7 @@ update_hover (StudioNeuronsView *self)
   self->hover_layer = layer;
   self->hover_unit = unit;
 
-  StudioSnapshot *masks = studio_history_get_masks (self->history);
+  StudioSnapshot *masks = studio_history_get_masks (history);
   g_autofree char *gate = NULL;
   if (masks != NULL && masks->gates45 != NULL && masks->gates0 != NULL &&
       idx < snap->hidden_units)
@@ -169,51 +156,10 @@ update_hover (StudioNeuronsView *self)
   gtk_label_set_text (self->readout, text);
 }
 
-static void
-motion_cb (GtkEventControllerMotion *motion, double x, double y, StudioNeuronsView *self)
-{
-  self->hovering = TRUE;
-  self->hover_x = x;
-  self->hover_y = y;
-  update_hover (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-}
-
-static void
-leave_cb (GtkEventControllerMotion *motion, StudioNeuronsView *self)
-{
-  self->hovering = FALSE;
-  update_hover (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-}
-
-static void
-history_changed_cb (StudioHistory *history, StudioNeuronsView *self)
-{
-  if (self->hovering)
-    update_hover (self);
-  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
-}
-
-static void
-studio_neurons_view_set_history (StudioView *view, StudioHistory *history)
-{
-  StudioNeuronsView *self = STUDIO_NEURONS_VIEW (view);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_set_object (&self->history, history);
-  if (history != NULL)
-    self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
-}
-
 const char *
 studio_neurons_view_hover (StudioNeuronsView *self, double x, double y)
 {
-  if (x < 0)
-    leave_cb (NULL, self);
-  else
-    motion_cb (NULL, x, y, self);
+  studio_view_hover (STUDIO_VIEW (self), x, y);
   return gtk_label_get_text (self->readout);
 }
 
@@ -224,28 +170,13 @@ studio_neurons_view_new (void)
 }
 
 static void
-studio_neurons_view_dispose (GObject *object)
-{
-  StudioNeuronsView *self = STUDIO_NEURONS_VIEW (object);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_clear_object (&self->history);
-  G_OBJECT_CLASS (studio_neurons_view_parent_class)->dispose (object);
-}
-
-static void
-studio_neurons_view_iface_init (StudioViewInterface *iface)
-{
-  iface->draw_figure = studio_neurons_view_draw_figure;
-  iface->set_history = studio_neurons_view_set_history;
-}
-
-static void
 studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = studio_neurons_view_dispose;
+  view_class->draw_figure = studio_neurons_view_draw_figure;
+  view_class->hover_changed = studio_neurons_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-neurons-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioNeuronsView, area);
@@ -255,15 +186,7 @@ studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
 static void
 studio_neurons_view_init (StudioNeuronsView *self)
 {
-  GtkEventController *motion;
-
   self->hover_layer = self->hover_unit = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
-  studio_widget_follow_theme (GTK_WIDGET (self->area));
-
-  motion = gtk_event_controller_motion_new ();
-  g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
-  g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->area), motion);
+  studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
 }

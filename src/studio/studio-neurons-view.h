@@ -3,11 +3,12 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "studio-view.h"
 
 G_BEGIN_DECLS
 
 #define STUDIO_TYPE_NEURONS_VIEW (studio_neurons_view_get_type ())
-G_DECLARE_FINAL_TYPE (StudioNeuronsView, studio_neurons_view, STUDIO, NEURONS_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (StudioNeuronsView, studio_neurons_view, STUDIO, NEURONS_VIEW, StudioView)
 
 GtkWidget *studio_neurons_view_new (void);
 /* What the pointer does at (x, y) of the figure (negative x: leave); for tests and

@@ -11,30 +11,23 @@
 
 struct _StudioOverlapView
 {
-  GtkBox parent_instance;
+  StudioView parent_instance;
 
   /* template widgets */
   GtkDrawingArea *area;
   GtkAdjustment  *threshold;
   GtkLabel       *summary;
-
-  /* owned */
-  StudioHistory  *history;
-  gulong          changed_id;
 };
 
-static void studio_overlap_view_iface_init (StudioViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (StudioOverlapView, studio_overlap_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (STUDIO_TYPE_VIEW,
-                                                      studio_overlap_view_iface_init))
+G_DEFINE_FINAL_TYPE (StudioOverlapView, studio_overlap_view, STUDIO_TYPE_VIEW)
 
 static void
 studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
                                  const TgPlotStyle *style, gboolean for_export)
 {
   StudioOverlapView *self = STUDIO_OVERLAP_VIEW (view);
-  StudioSnapshot *snap = self->history != NULL ? studio_history_get_overlap (self->history) : NULL;
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_overlap (history) : NULL;
   double thr = gtk_adjustment_get_value (self->threshold);
   const char *labels[TG_MAX_LINEAR];
   char names[TG_MAX_LINEAR][24];
@@ -84,7 +77,8 @@ studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
 static void
 update_summary (StudioOverlapView *self)
 {
-  StudioSnapshot *snap = self->history != NULL ? studio_history_get_overlap (self->history) : NULL;
+  StudioHistory *history = studio_view_get_history (STUDIO_VIEW (self));
+  StudioSnapshot *snap = history != NULL ? studio_history_get_overlap (history) : NULL;
   double thr = gtk_adjustment_get_value (self->threshold);
   if (snap == NULL || snap->overlap_gate0 == NULL)
     {
@@ -108,14 +102,6 @@ update_summary (StudioOverlapView *self)
 }
 
 static void
-draw_area (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
-{
-  TgPlotStyle style;
-  studio_widget_plot_style (GTK_WIDGET (area), &style);
-  studio_view_draw_figure (STUDIO_VIEW (user_data), cr, width, height, &style, FALSE);
-}
-
-static void
 threshold_changed_cb (GtkAdjustment *adj, StudioOverlapView *self)
 {
   update_summary (self);
@@ -123,22 +109,9 @@ threshold_changed_cb (GtkAdjustment *adj, StudioOverlapView *self)
 }
 
 static void
-history_changed_cb (StudioHistory *history, StudioOverlapView *self)
+studio_overlap_view_history_changed (StudioView *view)
 {
-  update_summary (self);
-  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
-}
-
-static void
-studio_overlap_view_set_history (StudioView *view, StudioHistory *history)
-{
-  StudioOverlapView *self = STUDIO_OVERLAP_VIEW (view);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_set_object (&self->history, history);
-  if (history != NULL)
-    self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  update_summary (STUDIO_OVERLAP_VIEW (view));
 }
 
 GtkWidget *
@@ -148,28 +121,13 @@ studio_overlap_view_new (void)
 }
 
 static void
-studio_overlap_view_dispose (GObject *object)
-{
-  StudioOverlapView *self = STUDIO_OVERLAP_VIEW (object);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_clear_object (&self->history);
-  G_OBJECT_CLASS (studio_overlap_view_parent_class)->dispose (object);
-}
-
-static void
-studio_overlap_view_iface_init (StudioViewInterface *iface)
-{
-  iface->draw_figure = studio_overlap_view_draw_figure;
-  iface->set_history = studio_overlap_view_set_history;
-}
-
-static void
 studio_overlap_view_class_init (StudioOverlapViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = studio_overlap_view_dispose;
+  view_class->draw_figure = studio_overlap_view_draw_figure;
+  view_class->history_changed = studio_overlap_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-overlap-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioOverlapView, area);
@@ -182,6 +140,5 @@ static void
 studio_overlap_view_init (StudioOverlapView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
-  studio_widget_follow_theme (GTK_WIDGET (self->area));
+  studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
 }

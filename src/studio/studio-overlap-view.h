@@ -3,11 +3,12 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "studio-view.h"
 
 G_BEGIN_DECLS
 
 #define STUDIO_TYPE_OVERLAP_VIEW (studio_overlap_view_get_type ())
-G_DECLARE_FINAL_TYPE (StudioOverlapView, studio_overlap_view, STUDIO, OVERLAP_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (StudioOverlapView, studio_overlap_view, STUDIO, OVERLAP_VIEW, StudioView)
 
 GtkWidget *studio_overlap_view_new (void);
 

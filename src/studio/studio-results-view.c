@@ -8,22 +8,14 @@
 
 struct _StudioResultsView
 {
-  GtkBox parent_instance;
+  StudioView parent_instance;
 
   /* template widgets */
   GtkDrawingArea *area;
   GtkProgressBar *progress;
-
-  /* owned */
-  StudioHistory  *history;
-  gulong          changed_id;
 };
 
-static void studio_results_view_iface_init (StudioViewInterface *iface);
-
-G_DEFINE_FINAL_TYPE_WITH_CODE (StudioResultsView, studio_results_view, GTK_TYPE_BOX,
-                               G_IMPLEMENT_INTERFACE (STUDIO_TYPE_VIEW,
-                                                      studio_results_view_iface_init))
+G_DEFINE_FINAL_TYPE (StudioResultsView, studio_results_view, STUDIO_TYPE_VIEW)
 
 static void
 nan_cells (TgResultsCells *c)
@@ -66,9 +58,8 @@ static void
 studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
                                  const TgPlotStyle *style, gboolean for_export)
 {
-  StudioResultsView *self = STUDIO_RESULTS_VIEW (view);
-  const TgExperimentResults *res = self->history != NULL
-                                   ? studio_history_get_experiment (self->history) : NULL;
+  StudioHistory *history = studio_view_get_history (view);
+  const TgExperimentResults *res = history != NULL ? studio_history_get_experiment (history) : NULL;
   TgResultsRow rows[TG_N_METHODS];
   char caption[320];
   TgResultsData data = { 0 };
@@ -94,7 +85,7 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
                                          sum.high_act };
         }
       else
-        live_runs += live_cells (self->history, m, &row->ours);
+        live_runs += live_cells (history, m, &row->ours);
     }
   data.n_rows = TG_N_METHODS;
   data.rows = rows;
@@ -119,17 +110,10 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
 }
 
 static void
-draw_area (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+studio_results_view_history_changed (StudioView *view)
 {
-  TgPlotStyle style;
-  studio_widget_plot_style (GTK_WIDGET (area), &style);
-  studio_view_draw_figure (STUDIO_VIEW (user_data), cr, width, height, &style, FALSE);
-}
-
-static void
-history_changed_cb (StudioHistory *history, StudioResultsView *self)
-{
-  StudioSnapshot *st = studio_history_get_status (history);
+  StudioResultsView *self = STUDIO_RESULTS_VIEW (view);
+  StudioSnapshot *st = studio_history_get_status (studio_view_get_history (view));
 
   if (st != NULL && st->job == STUDIO_JOB_EXPERIMENT)
     {
@@ -141,19 +125,6 @@ history_changed_cb (StudioHistory *history, StudioResultsView *self)
       else
         gtk_progress_bar_set_text (self->progress, st->progress_text);
     }
-  studio_widget_queue_draw_throttled (GTK_WIDGET (self->area));
-}
-
-static void
-studio_results_view_set_history (StudioView *view, StudioHistory *history)
-{
-  StudioResultsView *self = STUDIO_RESULTS_VIEW (view);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_set_object (&self->history, history);
-  if (history != NULL)
-    self->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
 GtkWidget *
@@ -163,28 +134,13 @@ studio_results_view_new (void)
 }
 
 static void
-studio_results_view_dispose (GObject *object)
-{
-  StudioResultsView *self = STUDIO_RESULTS_VIEW (object);
-
-  g_clear_signal_handler (&self->changed_id, self->history);
-  g_clear_object (&self->history);
-  G_OBJECT_CLASS (studio_results_view_parent_class)->dispose (object);
-}
-
-static void
-studio_results_view_iface_init (StudioViewInterface *iface)
-{
-  iface->draw_figure = studio_results_view_draw_figure;
-  iface->set_history = studio_results_view_set_history;
-}
-
-static void
 studio_results_view_class_init (StudioResultsViewClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
-  G_OBJECT_CLASS (klass)->dispose = studio_results_view_dispose;
+  view_class->draw_figure = studio_results_view_draw_figure;
+  view_class->history_changed = studio_results_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-results-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioResultsView, area);
@@ -195,6 +151,5 @@ static void
 studio_results_view_init (StudioResultsView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_drawing_area_set_draw_func (self->area, draw_area, self, NULL);
-  studio_widget_follow_theme (GTK_WIDGET (self->area));
+  studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
 }

@@ -3,11 +3,12 @@
 #pragma once
 
 #include <gtk/gtk.h>
+#include "studio-view.h"
 
 G_BEGIN_DECLS
 
 #define STUDIO_TYPE_RESULTS_VIEW (studio_results_view_get_type ())
-G_DECLARE_FINAL_TYPE (StudioResultsView, studio_results_view, STUDIO, RESULTS_VIEW, GtkBox)
+G_DECLARE_FINAL_TYPE (StudioResultsView, studio_results_view, STUDIO, RESULTS_VIEW, StudioView)
 
 GtkWidget *studio_results_view_new (void);
 

@@ -1,26 +1,176 @@
-/* studio-view.c — the common part of the views: export, theme style, PNG screenshots. */
+/* studio-view.c — the common part of the views: the history they follow, their drawing
+ * area, the pointer over it, export, theme style, PNG screenshots. */
 #include "studio-view.h"
 
-G_DEFINE_INTERFACE (StudioView, studio_view, GTK_TYPE_WIDGET)
-
-static void
-studio_view_default_init (StudioViewInterface *iface)
+typedef struct
 {
-}
+  /* borrowed: the subclass's template child */
+  GtkDrawingArea *area;
+
+  /* owned */
+  StudioHistory  *history;
+  gulong          changed_id;
+
+  /* owned */
+  gboolean        hovering;
+  double          hover_x, hover_y;
+} StudioViewPrivate;
+
+G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StudioView, studio_view, GTK_TYPE_BOX)
 
 void
 studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
                          const TgPlotStyle *style, gboolean for_export)
 {
   g_return_if_fail (STUDIO_IS_VIEW (self));
-  STUDIO_VIEW_GET_IFACE (self)->draw_figure (self, cr, width, height, style, for_export);
+  g_return_if_fail (STUDIO_VIEW_GET_CLASS (self)->draw_figure != NULL);
+  STUDIO_VIEW_GET_CLASS (self)->draw_figure (self, cr, width, height, style, for_export);
+}
+
+static void
+queue_draw (StudioView *self)
+{
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+
+  if (priv->area != NULL)
+    gtk_widget_queue_draw (GTK_WIDGET (priv->area));
+}
+
+static void
+history_changed_cb (StudioHistory *history, StudioView *self)
+{
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+  StudioViewClass *klass = STUDIO_VIEW_GET_CLASS (self);
+
+  if (priv->hovering && klass->hover_changed != NULL)
+    klass->hover_changed (self);
+  if (klass->history_changed != NULL)
+    klass->history_changed (self);
+  if (priv->area != NULL)
+    studio_widget_queue_draw_throttled (GTK_WIDGET (priv->area));
 }
 
 void
 studio_view_set_history (StudioView *self, StudioHistory *history)
 {
+  StudioViewPrivate *priv;
+
   g_return_if_fail (STUDIO_IS_VIEW (self));
-  STUDIO_VIEW_GET_IFACE (self)->set_history (self, history);
+  priv = studio_view_get_instance_private (self);
+  g_clear_signal_handler (&priv->changed_id, priv->history);
+  g_set_object (&priv->history, history);
+  if (history != NULL)
+    priv->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
+  queue_draw (self);
+}
+
+StudioHistory *
+studio_view_get_history (StudioView *self)
+{
+  StudioViewPrivate *priv;
+
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), NULL);
+  priv = studio_view_get_instance_private (self);
+  return priv->history;
+}
+
+static void
+draw_area (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  TgPlotStyle style;
+  studio_widget_plot_style (GTK_WIDGET (area), &style);
+  studio_view_draw_figure (STUDIO_VIEW (user_data), cr, width, height, &style, FALSE);
+}
+
+static void
+motion_cb (GtkEventControllerMotion *motion, double x, double y, StudioView *self)
+{
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+
+  priv->hovering = TRUE;
+  priv->hover_x = x;
+  priv->hover_y = y;
+  STUDIO_VIEW_GET_CLASS (self)->hover_changed (self);
+  queue_draw (self);
+}
+
+static void
+leave_cb (GtkEventControllerMotion *motion, StudioView *self)
+{
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+
+  priv->hovering = FALSE;
+  STUDIO_VIEW_GET_CLASS (self)->hover_changed (self);
+  queue_draw (self);
+}
+
+void
+studio_view_set_drawing_area (StudioView *self, GtkDrawingArea *area)
+{
+  StudioViewPrivate *priv;
+
+  g_return_if_fail (STUDIO_IS_VIEW (self));
+  g_return_if_fail (GTK_IS_DRAWING_AREA (area));
+  priv = studio_view_get_instance_private (self);
+  priv->area = area;
+  gtk_drawing_area_set_draw_func (area, draw_area, self, NULL);
+  studio_widget_follow_theme (GTK_WIDGET (area));
+
+  if (STUDIO_VIEW_GET_CLASS (self)->hover_changed != NULL)
+    {
+      GtkEventController *motion = gtk_event_controller_motion_new ();
+      g_signal_connect (motion, "motion", G_CALLBACK (motion_cb), self);
+      g_signal_connect (motion, "leave", G_CALLBACK (leave_cb), self);
+      gtk_widget_add_controller (GTK_WIDGET (area), motion);
+    }
+}
+
+gboolean
+studio_view_get_hover (StudioView *self, double *x, double *y)
+{
+  StudioViewPrivate *priv;
+
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), FALSE);
+  priv = studio_view_get_instance_private (self);
+  if (x != NULL)
+    *x = priv->hover_x;
+  if (y != NULL)
+    *y = priv->hover_y;
+  return priv->hovering;
+}
+
+void
+studio_view_hover (StudioView *self, double x, double y)
+{
+  g_return_if_fail (STUDIO_IS_VIEW (self));
+  g_return_if_fail (STUDIO_VIEW_GET_CLASS (self)->hover_changed != NULL);
+  if (x < 0)
+    leave_cb (NULL, self);
+  else
+    motion_cb (NULL, x, y, self);
+}
+
+static void
+studio_view_dispose (GObject *object)
+{
+  StudioView *self = STUDIO_VIEW (object);
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+
+  g_clear_signal_handler (&priv->changed_id, priv->history);
+  g_clear_object (&priv->history);
+  priv->area = NULL;
+  G_OBJECT_CLASS (studio_view_parent_class)->dispose (object);
+}
+
+static void
+studio_view_class_init (StudioViewClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = studio_view_dispose;
+}
+
+static void
+studio_view_init (StudioView *self)
+{
 }
 
 static void

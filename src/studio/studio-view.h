@@ -1,6 +1,9 @@
 /* studio-view.h — what every view in the window's stack has in common: it draws one figure
  * of src/plot from the history, on screen with the theme's colours and into a file with
- * the light style. Views implement draw_figure; export and the style live here once. */
+ * the light style. StudioView is the abstract base of the views: it holds the history and
+ * its "changed" handler, hooks up the view's drawing area (draw, theme, pointer) and
+ * redraws it; a view overrides draw_figure and, where it needs to, the hooks below.
+ * Export and the style live here once. Not here: anything one view alone shows. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -10,29 +13,48 @@
 G_BEGIN_DECLS
 
 #define STUDIO_TYPE_VIEW (studio_view_get_type ())
-G_DECLARE_INTERFACE (StudioView, studio_view, STUDIO, VIEW, GtkWidget)
+/* a GtkBox, so that each view's template lays out its controls above the figure */
+G_DECLARE_DERIVABLE_TYPE (StudioView, studio_view, STUDIO, VIEW, GtkBox)
 
-struct _StudioViewInterface
+struct _StudioViewClass
 {
-  GTypeInterface parent_iface;
+  GtkBoxClass parent_class;
 
-  /* Draws the view's figure. for_export: no hover decorations. */
-  void (*draw_figure) (StudioView        *self,
-                       cairo_t           *cr,
-                       double             width,
-                       double             height,
-                       const TgPlotStyle *style,
-                       gboolean           for_export);
-  /* The history the view shows; the view connects to its "changed". */
-  void (*set_history) (StudioView *self, StudioHistory *history);
+  /* Draws the view's figure. for_export: no hover decorations. Views must override it. */
+  void (*draw_figure)     (StudioView        *self,
+                           cairo_t           *cr,
+                           double             width,
+                           double             height,
+                           const TgPlotStyle *style,
+                           gboolean           for_export);
+  /* The history said "changed"; runs before the (throttled) redraw. Optional. */
+  void (*history_changed) (StudioView *self);
+  /* The pointer moved over the figure or left it (studio_view_get_hover says which), and
+   * while it hovers, the history changed. A view that sets it gets the pointer tracked. */
+  void (*hover_changed)   (StudioView *self);
+
+  gpointer padding[8];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
                                   const TgPlotStyle *style, gboolean for_export);
+/* The history the view shows; the view follows its "changed". */
 void     studio_view_set_history (StudioView *self, StudioHistory *history);
+/* Borrowed; NULL before set_history. */
+StudioHistory *studio_view_get_history (StudioView *self);
 /* Writes the figure to path (.pdf, .svg or .png) at width x height points. */
 gboolean studio_view_export      (StudioView *self, const char *path, double width,
                                   double height, GError **error);
+
+/* For the views' init, after gtk_widget_init_template: area (a template child) draws the
+ * figure, follows the theme, redraws on history changes and, with hover_changed, tracks
+ * the pointer. */
+void     studio_view_set_drawing_area (StudioView *self, GtkDrawingArea *area);
+/* TRUE while the pointer is over the figure, at (*x, *y) of the drawing area. */
+gboolean studio_view_get_hover   (StudioView *self, double *x, double *y);
+/* What the pointer does at (x, y) of the figure (negative x: leave), as if it moved there;
+ * for tests and screenshots. */
+void     studio_view_hover       (StudioView *self, double x, double y);
 
 /* TRUE when the widget's theme draws light text on a dark background. */
 gboolean studio_widget_is_dark   (GtkWidget *widget);
