@@ -30,23 +30,30 @@ hex (guint32 rgb)
                     (rgb & 0xff) / 255.0, 1.0 };
 }
 
+/* The parts of a style that differ between light and dark; everything else is shared. */
+static void
+style_init (TgPlotStyle *style, guint32 background, guint32 foreground, guint32 grid,
+            guint32 muted, const guint32 palette[8])
+{
+  memset (style, 0, sizeof *style);
+  style->background = hex (background);
+  style->foreground = hex (foreground);
+  style->grid = hex (grid);
+  style->muted = hex (muted);
+  for (guint i = 0; i < 8; i++)
+    style->series[i] = hex (palette[i]);
+  style->font_family = "Sans";
+  style->font_size = 10.0;
+  style->draw_background = TRUE;
+}
+
 void
 tg_plot_style_init_light (TgPlotStyle *style)
 {
   /* Okabe-Ito, ordered so the first two (0 deg, 45 deg) differ in hue and in lightness. */
   static const guint32 okabe_ito[8] = { 0xE69F00, 0x0072B2, 0x009E73, 0xD55E00,
                                         0xCC79A7, 0x56B4E9, 0xF0E442, 0x000000 };
-
-  memset (style, 0, sizeof *style);
-  style->background = hex (0xFFFFFF);
-  style->foreground = hex (0x1A1A1A);
-  style->grid = hex (0xDDDDDD);
-  style->muted = hex (0x6B6B6B);
-  for (guint i = 0; i < 8; i++)
-    style->series[i] = hex (okabe_ito[i]);
-  style->font_family = "Sans";
-  style->font_size = 10.0;
-  style->draw_background = TRUE;
+  style_init (style, 0xFFFFFF, 0x1A1A1A, 0xDDDDDD, 0x6B6B6B, okabe_ito);
 }
 
 void
@@ -56,17 +63,7 @@ tg_plot_style_init_dark (TgPlotStyle *style)
    * a dark background. */
   static const guint32 okabe_ito[8] = { 0xE69F00, 0x56B4E9, 0x009E73, 0xD55E00,
                                         0xCC79A7, 0xF0E442, 0x0072B2, 0xDDDDDD };
-
-  memset (style, 0, sizeof *style);
-  style->background = hex (0x1E1E1E);
-  style->foreground = hex (0xEDEDED);
-  style->grid = hex (0x3C3C3C);
-  style->muted = hex (0xA0A0A0);
-  for (guint i = 0; i < 8; i++)
-    style->series[i] = hex (okabe_ito[i]);
-  style->font_family = "Sans";
-  style->font_size = 10.0;
-  style->draw_background = TRUE;
+  style_init (style, 0x1E1E1E, 0xEDEDED, 0x3C3C3C, 0xA0A0A0, okabe_ito);
 }
 
 /* ---- colours ---- */
