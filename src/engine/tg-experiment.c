@@ -580,7 +580,9 @@ tg_experiment_run (const TgExperimentConfig *cfg, const TgModeData *data,
 
   guint threads = cfg->threads ? cfg->threads : (guint) g_get_num_processors ();
   threads = CLAMP (threads, 1, 64);
-  /* parallel across tasks, not inside a product: small sgemms gain nothing from threads */
+  /* parallel across tasks, not inside a product: small sgemms gain nothing from threads;
+   * the caller's BLAS setting is restored at the end */
+  int blas_threads = tg_get_threads ();
   tg_set_threads (1);
   run.pool = g_thread_pool_new (run_task, &run, (gint) threads, FALSE, NULL);
   for (guint32 si = 0; si < cfg->seeds; si++)
@@ -598,6 +600,7 @@ tg_experiment_run (const TgExperimentConfig *cfg, const TgModeData *data,
     g_cond_wait (&run.finished, &run.lock);
   g_mutex_unlock (&run.lock);
   g_thread_pool_free (run.pool, FALSE, TRUE);
+  tg_set_threads (blas_threads);
 
   TgExperimentResults *res = NULL;
   if (run.error == NULL)

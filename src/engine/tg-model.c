@@ -12,6 +12,7 @@
 /* OpenBLAS's own control of its thread pool (declared in its cblas.h on Debian, repeated
  * here so that other BLAS headers still compile). */
 extern void openblas_set_num_threads (int num_threads);
+extern int  openblas_get_num_threads (void);
 
 static const TgMethodInfo method_infos[TG_N_METHODS] = {
   [TG_METHOD_FROZEN]   = { "frozen",   "Frozen",   "Frozen (no adapt)",          FALSE, FALSE },
@@ -270,6 +271,12 @@ tg_set_threads (int threads)
 {
   if (threads > 0)
     openblas_set_num_threads (threads);
+}
+
+int
+tg_get_threads (void)
+{
+  return openblas_get_num_threads ();
 }
 
 void

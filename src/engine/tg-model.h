@@ -146,7 +146,8 @@ void tg_gemm_reference (gboolean trans_a, gboolean trans_b, int M, int N, int K,
                         const float *A, int lda, const float *B, int ldb, float beta,
                         float *C, int ldc);
 void tg_gemm_set_reference (gboolean use_reference);
-/* Sets OpenBLAS's thread count (0 leaves it). */
+/* Sets OpenBLAS's thread count (0 leaves it); tg_get_threads() reads it. */
 void tg_set_threads (int threads);
+int  tg_get_threads (void);
 
 G_END_DECLS
