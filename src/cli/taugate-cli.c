@@ -1,0 +1,132 @@
+/* taugate-cli.c — the options and helpers the subcommands share (see taugate-cli.h). */
+#include "taugate-cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void
+tg_cli_printf (const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  vfprintf (stdout, fmt, ap);
+  va_end (ap);
+}
+
+/* --- shared options ------------------------------------------------------------------- */
+
+void
+tg_cli_options_init (TgCliOptions *o)
+{
+  TgExperimentConfig paper;
+  tg_experiment_config_init_paper (&paper);
+  memset (o, 0, sizeof *o);
+  o->seeds = (int) paper.seeds;
+  o->angle = paper.angle;
+  o->foundation_epochs = (int) paper.foundation_epochs;
+  o->adapt_epochs = (int) paper.adapt_epochs;
+  o->lr = paper.lr;
+  o->sharpness = paper.sharpness;
+  o->lambda = paper.lambda;
+  o->width = (int) paper.width;
+  o->threads = 0;
+  o->seed = 0;
+}
+
+void
+tg_cli_options_clear (TgCliOptions *o)
+{
+  g_free (o->data_dir);
+  g_free (o->out_dir);
+  g_free (o->foundation);
+  g_free (o->methods);
+}
+
+GOptionEntry *
+tg_cli_protocol_entries (TgCliOptions *o)
+{
+  GOptionEntry entries[] = {
+    { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, "Number of seeds (default 3)", "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "First seed; seeds are SEED, SEED+1, ... (default 0)", "SEED" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o->data_dir, "Folder with the IDX files, plain or .gz (default data/mnist)", "DIR" },
+    { "angle", 0, 0, G_OPTION_ARG_DOUBLE, &o->angle, "Rotation of the target mode in degrees, counter-clockwise (default 45)", "DEG" },
+    { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, &o->foundation_epochs, "Epochs of foundation training on the 50/50 mixture (default 2)", "N" },
+    { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, &o->adapt_epochs, "Epochs of specialisation (default 1)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "SGD learning rate, momentum 0.9 (default 0.01)", "X" },
+    { "sharpness", 's', 0, G_OPTION_ARG_DOUBLE, &o->sharpness, "Gate sharpness s in sigmoid(s (z - tau)) (default 5)", "S" },
+    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &o->lambda, "Sparsity penalty on the mean gate (default 0)", "L" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &o->width, "Width of each of the two hidden layers (default 128)", "W" },
+    { "threads", 'j', 0, G_OPTION_ARG_INT, &o->threads, "Worker threads (default: one per processor); results do not depend on it", "T" },
+    { "train-limit", 0, 0, G_OPTION_ARG_INT, &o->train_limit, "Use only the first N training images (default all)", "N" },
+    { "test-limit", 0, 0, G_OPTION_ARG_INT, &o->test_limit, "Use only the first N test images (default all)", "N" },
+    { NULL }
+  };
+  return g_memdup2 (entries, sizeof entries);
+}
+
+/* Folds the options into an engine configuration. */
+gboolean
+tg_cli_options_to_config (const TgCliOptions *o, TgExperimentConfig *cfg, GError **error)
+{
+  tg_experiment_config_init_paper (cfg);
+  if (o->seeds < 1 || o->foundation_epochs < 0 || o->adapt_epochs < 0 || o->width < 1 ||
+      o->train_limit < 0 || o->test_limit < 0 || o->seed < 0)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                   "--seeds, --width must be positive; epochs, limits and --seed not negative");
+      return FALSE;
+    }
+  cfg->seeds = (guint32) o->seeds;
+  cfg->seed0 = (guint64) o->seed;
+  cfg->angle = o->angle;
+  cfg->foundation_epochs = (guint32) o->foundation_epochs;
+  cfg->adapt_epochs = (guint32) o->adapt_epochs;
+  cfg->lr = (float) o->lr;
+  cfg->sharpness = (float) o->sharpness;
+  cfg->lambda = (float) o->lambda;
+  cfg->width = (guint32) o->width;
+  cfg->train_limit = (guint32) o->train_limit;
+  cfg->test_limit = (guint32) o->test_limit;
+  cfg->overlap = !o->no_overlap;
+  cfg->threads = (guint32) MAX (o->threads, 0);
+  if (o->methods != NULL)
+    {
+      g_auto (GStrv) ids = g_strsplit (o->methods, ",", -1);
+      cfg->methods = 0;
+      for (guint i = 0; ids[i]; i++)
+        {
+          TgMethod m;
+          g_strstrip (ids[i]);
+          if (!tg_method_from_string (ids[i], &m))
+            {
+              g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                           "unknown method \"%s\"; the methods are frozen, bitfit, taugate, "
+                           "gainonly, tauonly, lora, full", ids[i]);
+              return FALSE;
+            }
+          cfg->methods |= 1u << m;
+        }
+    }
+  return tg_experiment_config_validate (cfg, error);
+}
+
+TgModeData *
+tg_cli_load_mode_data (const char *dir, const TgExperimentConfig *cfg, GError **error)
+{
+  g_autoptr (TgDataset) train = tg_dataset_load_dir (dir, "train", 10, error);
+  if (train == NULL)
+    return NULL;
+  g_autoptr (TgDataset) test = tg_dataset_load_dir (dir, "t10k", 10, error);
+  if (test == NULL)
+    return NULL;
+  if (train->dim != test->dim)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
+                   "%s: training images are %ux%u but test images %ux%u", dir, train->rows,
+                   train->cols, test->rows, test->cols);
+      return NULL;
+    }
+  return tg_mode_data_new (train, test, cfg->angle, cfg->train_limit, cfg->test_limit);
+}
+
