@@ -120,13 +120,10 @@ tg_cli_load_mode_data (const char *dir, const TgExperimentConfig *cfg, GError **
   g_autoptr (TgDataset) test = tg_dataset_load_dir (dir, "t10k", 10, error);
   if (test == NULL)
     return NULL;
-  if (train->dim != test->dim)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
-                   "%s: training images are %ux%u but test images %ux%u", dir, train->rows,
-                   train->cols, test->rows, test->cols);
-      return NULL;
-    }
-  return tg_mode_data_new (train, test, cfg->angle, cfg->train_limit, cfg->test_limit);
+  TgModeData *data = tg_mode_data_new (train, test, cfg->angle, cfg->train_limit,
+                                       cfg->test_limit, error);
+  if (data == NULL)
+    g_prefix_error (error, "%s: ", dir);
+  return data;
 }
 

@@ -9,6 +9,8 @@
 #include "tg-data.h"
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <string.h>
 
@@ -96,47 +98,53 @@ idx_read_exact (IdxFile *f, void *buf, gsize len, const char *part, GError **err
   return TRUE;
 }
 
-/* Opens path, reads and checks the header, and checks the promised size against the file
- * size (plain) or the gzip trailer (gz). Allocates nothing in proportion to the data. */
+/* Opens the file itself. A FIFO, a device or a socket would block or never end, so anything
+ * but a regular file is refused before it is opened (and its type is checked again on the
+ * opened stream, in case the name changed in between). */
 static gboolean
-idx_file_open (IdxFile    *f,
-               const char *path,
-               guint       ndims,
-               GError    **error)
+idx_open_regular (IdxFile *f, gsize header_size, GError **error)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = g_file_new_for_path (f->path);
   g_autoptr (GFileInputStream) fin = NULL;
   g_autoptr (GFileInfo) info = NULL;
   g_autoptr (GError) io_error = NULL;
-  guint32 magic_expected = ndims == 3 ? IDX_IMAGES_MAGIC : IDX_LABELS_MAGIC;
-  guint8 head[4 + 4 * 3];
-  gsize header_size = 4 + 4 * (gsize) ndims;
-  size_t body = 0;
-  guint64 total;
+  GStatBuf st;
 
-  memset (f, 0, sizeof *f);
-  f->path = path;
-  f->what = ndims == 3 ? "images" : "labels";
-  f->ndims = ndims;
-  f->gz = g_str_has_suffix (path, ".gz");
+  if (g_stat (f->path, &st) == 0 && !S_ISREG (st.st_mode))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, S_ISDIR (st.st_mode)
+                   ? "%s: is a directory, not an IDX file"
+                   : "%s: not a regular file (a pipe or a device?), so not an IDX file",
+                   f->path);
+      return FALSE;
+    }
 
   fin = g_file_read (file, NULL, &io_error);
   if (fin == NULL)
     {
       if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-        g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: no such file", path);
+        g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: no such file", f->path);
       else if (g_error_matches (io_error, G_IO_ERROR, G_IO_ERROR_IS_DIRECTORY))
-        g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: is a directory, not an IDX file", path);
+        g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: is a directory, not an IDX file",
+                     f->path);
       else
-        g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot open (%s)", path, io_error->message);
+        g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot open (%s)",
+                     f->path, io_error->message);
       return FALSE;
     }
 
-  info = g_file_input_stream_query_info (fin, G_FILE_ATTRIBUTE_STANDARD_SIZE, NULL, &io_error);
+  info = g_file_input_stream_query_info (fin, G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                                         G_FILE_ATTRIBUTE_STANDARD_TYPE, NULL, &io_error);
   if (info == NULL)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot find the file size (%s)",
-                   path, io_error->message);
+                   f->path, io_error->message);
+      return FALSE;
+    }
+  if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: not a regular file, so not an IDX file",
+                   f->path);
       return FALSE;
     }
   f->file_size = (guint64) g_file_info_get_size (info);
@@ -146,145 +154,153 @@ idx_file_open (IdxFile    *f,
     {
       g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
                    "%s: the file is empty; an IDX %s file starts with a %" G_GSIZE_FORMAT
-                   "-byte header", path, f->what, header_size);
+                   "-byte header", f->path, f->what, header_size);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* For .gz: checks the signature, reads ISIZE from the trailer and puts a decompressor
+ * between the file and the reader. */
+static gboolean
+idx_open_gzip (IdxFile *f, GError **error)
+{
+  g_autoptr (GError) io_error = NULL;
+  g_autoptr (GZlibDecompressor) dec = NULL;
+  guint8 sig[2], trailer[4];
+
+  /* A 10-byte gzip header and an 8-byte trailer at the least. */
+  if (f->file_size < 18)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
+                   "%s: only %" G_GUINT64_FORMAT " bytes, too short to be a gzip file",
+                   f->path, f->file_size);
+      return FALSE;
+    }
+  f->in = g_object_ref (f->file_stream);
+  if (!idx_read_exact (f, sig, 2, "gzip signature", error))
+    return FALSE;
+  if (sig[0] != 0x1f || sig[1] != 0x8b)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
+                   "%s: the name ends in .gz but the file is not gzip-compressed "
+                   "(it starts with 0x%02x 0x%02x, not 0x1f 0x8b)", f->path, sig[0], sig[1]);
+      return FALSE;
+    }
+  if (!g_seekable_seek (G_SEEKABLE (f->file_stream), -4, G_SEEK_END, NULL, &io_error) ||
+      !idx_read_exact (f, trailer, 4, "gzip trailer", error) ||
+      !g_seekable_seek (G_SEEKABLE (f->file_stream), 0, G_SEEK_SET, NULL, &io_error))
+    {
+      if (io_error != NULL)
+        g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot seek (%s)",
+                     f->path, io_error->message);
+      return FALSE;
+    }
+  g_clear_object (&f->in);
+  f->gz_isize = read_le32 (trailer);
+
+  dec = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
+  f->in = g_converter_input_stream_new (f->file_stream, G_CONVERTER (dec));
+  return TRUE;
+}
+
+/* Reads up to len header bytes into buf; fewer than len is a truncated header. */
+static gboolean
+idx_read_header_part (IdxFile *f, guint8 *buf, gsize len, gsize have, gsize header_size,
+                      GError **error)
+{
+  g_autoptr (GError) io_error = NULL;
+  gsize got = 0;
+
+  if (!g_input_stream_read_all (f->in, buf, len, &got, NULL, &io_error))
+    {
+      set_read_error (f, io_error, "the header", error);
+      return FALSE;
+    }
+  if (got == 0 && have == 0)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
+                   "%s: decompresses to nothing; an IDX %s file starts with a %"
+                   G_GSIZE_FORMAT "-byte header", f->path, f->what, header_size);
+      return FALSE;
+    }
+  if (got < len)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
+                   "%s: truncated header: %" G_GSIZE_FORMAT " bytes where an IDX %s file "
+                   "needs %" G_GSIZE_FORMAT, f->path, have + got, f->what, header_size);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The magic first, so a wrong kind of file gets a message about its kind, not its size;
+ * then the dimensions, each within what we accept. Sets f->dims and f->body. */
+static gboolean
+idx_read_header (IdxFile *f, gsize header_size, GError **error)
+{
+  guint32 magic_expected = f->ndims == 3 ? IDX_IMAGES_MAGIC : IDX_LABELS_MAGIC;
+  guint8 head[4 + 4 * 3];
+  size_t body = 0;
+
+  if (!idx_read_header_part (f, head, 4, 0, header_size, error))
+    return FALSE;
+
+  guint32 magic = read_be32 (head);
+  if (magic != magic_expected)
+    {
+      const char *hint = "";
+      if (head[0] == 0x1f && head[1] == 0x8b)
+        hint = "; it looks gzip-compressed, so its name should end in .gz";
+      else if (head[0] == 0 && head[1] == 0 && head[2] == IDX_TYPE_UBYTE && head[3] != f->ndims)
+        hint = f->ndims == 3 ? "; it looks like an IDX file of another kind (labels?)"
+                             : "; it looks like an IDX file of another kind (images?)";
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
+                   "%s: magic number 0x%08x is not that of an IDX %s file (0x%08x)%s",
+                   f->path, magic, f->what, magic_expected, hint);
       return FALSE;
     }
 
-  if (f->gz)
-    {
-      guint8 sig[2], trailer[4];
-      g_autoptr (GZlibDecompressor) dec = NULL;
-
-      /* A 10-byte gzip header and an 8-byte trailer at the least. */
-      if (f->file_size < 18)
-        {
-          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: only %" G_GUINT64_FORMAT " bytes, too short to be a gzip file",
-                       path, f->file_size);
-          return FALSE;
-        }
-      f->in = g_object_ref (f->file_stream);
-      if (!idx_read_exact (f, sig, 2, "gzip signature", error))
-        return FALSE;
-      if (sig[0] != 0x1f || sig[1] != 0x8b)
-        {
-          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: the name ends in .gz but the file is not gzip-compressed "
-                       "(it starts with 0x%02x 0x%02x, not 0x1f 0x8b)", path, sig[0], sig[1]);
-          return FALSE;
-        }
-      if (!g_seekable_seek (G_SEEKABLE (f->file_stream), -4, G_SEEK_END, NULL, &io_error) ||
-          !idx_read_exact (f, trailer, 4, "gzip trailer", error) ||
-          !g_seekable_seek (G_SEEKABLE (f->file_stream), 0, G_SEEK_SET, NULL, &io_error))
-        {
-          if (io_error != NULL)
-            g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot seek (%s)",
-                         path, io_error->message);
-          return FALSE;
-        }
-      g_clear_object (&f->in);
-      f->gz_isize = read_le32 (trailer);
-
-      dec = g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP);
-      f->in = g_converter_input_stream_new (f->file_stream, G_CONVERTER (dec));
-    }
-  else
-    {
-      f->in = g_object_ref (f->file_stream);
-    }
-
-  /* The magic first, so a wrong kind of file gets a message about its kind, not its size. */
-  {
-    gsize got = 0;
-    if (!g_input_stream_read_all (f->in, head, 4, &got, NULL, &io_error))
-      {
-        set_read_error (f, io_error, "the header", error);
-        return FALSE;
-      }
-    if (got == 0)
-      {
-        g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                     "%s: decompresses to nothing; an IDX %s file starts with a %"
-                     G_GSIZE_FORMAT "-byte header", path, f->what, header_size);
-        return FALSE;
-      }
-    if (got < 4)
-      {
-        g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                     "%s: truncated header: %" G_GSIZE_FORMAT " bytes where an IDX %s file "
-                     "needs %" G_GSIZE_FORMAT, path, got, f->what, header_size);
-        return FALSE;
-      }
-  }
-
-  {
-    guint32 magic = read_be32 (head);
-    if (magic != magic_expected)
-      {
-        const char *hint = "";
-        if (head[0] == 0x1f && head[1] == 0x8b)
-          hint = "; it looks gzip-compressed, so its name should end in .gz";
-        else if (head[0] == 0 && head[1] == 0 && head[2] == IDX_TYPE_UBYTE && head[3] != ndims)
-          hint = ndims == 3 ? "; it looks like an IDX file of another kind (labels?)"
-                            : "; it looks like an IDX file of another kind (images?)";
-        g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                     "%s: magic number 0x%08x is not that of an IDX %s file (0x%08x)%s",
-                     path, magic, f->what, magic_expected, hint);
-        return FALSE;
-      }
-  }
-
-  {
-    gsize got = 0;
-    gsize want = header_size - 4;
-    if (!g_input_stream_read_all (f->in, head + 4, want, &got, NULL, &io_error))
-      {
-        set_read_error (f, io_error, "the header", error);
-        return FALSE;
-      }
-    if (got < want)
-      {
-        g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                     "%s: truncated header: %" G_GSIZE_FORMAT " bytes where an IDX %s file "
-                     "needs %" G_GSIZE_FORMAT, path, 4 + got, f->what, header_size);
-        return FALSE;
-      }
-  }
-
-  for (guint d = 0; d < ndims; d++)
+  if (!idx_read_header_part (f, head + 4, header_size - 4, 4, header_size, error))
+    return FALSE;
+  for (guint d = 0; d < f->ndims; d++)
     f->dims[d] = read_be32 (head + 4 + 4 * d);
 
   if (f->dims[0] == 0 || f->dims[0] > TG_IDX_MAX_COUNT)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_RANGE,
                    "%s: the header claims %u %s; expected between 1 and %u",
-                   path, f->dims[0], f->what, TG_IDX_MAX_COUNT);
+                   f->path, f->dims[0], f->what, TG_IDX_MAX_COUNT);
       return FALSE;
     }
-  if (ndims == 3)
+  body = f->dims[0];
+  if (f->ndims == 3)
     {
       if (f->dims[1] == 0 || f->dims[2] == 0 ||
           f->dims[1] > TG_IDX_MAX_SIDE || f->dims[2] > TG_IDX_MAX_SIDE)
         {
           g_set_error (error, TG_ERROR, TG_ERROR_RANGE,
                        "%s: the header claims images of %u x %u pixels; each side must be "
-                       "between 1 and %u", path, f->dims[1], f->dims[2], TG_IDX_MAX_SIDE);
+                       "between 1 and %u", f->path, f->dims[1], f->dims[2], TG_IDX_MAX_SIDE);
           return FALSE;
         }
       if (!tg_size_mul3 (f->dims[0], f->dims[1], f->dims[2], &body))
         {
           g_set_error (error, TG_ERROR, TG_ERROR_RANGE,
                        "%s: %u images of %u x %u pixels do not fit in memory",
-                       path, f->dims[0], f->dims[1], f->dims[2]);
+                       f->path, f->dims[0], f->dims[1], f->dims[2]);
           return FALSE;
         }
     }
-  else
-    {
-      body = f->dims[0];
-    }
   f->body = body;
-  total = (guint64) header_size + (guint64) body;
+  return TRUE;
+}
+
+/* The size the header promises against the file size (plain) or the gzip trailer (gz). */
+static gboolean
+idx_check_size (IdxFile *f, gsize header_size, GError **error)
+{
+  guint64 total = (guint64) header_size + (guint64) f->body;
 
   if (!f->gz)
     {
@@ -294,7 +310,7 @@ idx_file_open (IdxFile    *f,
                        "%s: truncated: the header promises %" G_GUINT64_FORMAT " bytes "
                        "(%" G_GSIZE_FORMAT " of header and %" G_GSIZE_FORMAT " of %s) but the "
                        "file has only %" G_GUINT64_FORMAT,
-                       path, total, header_size, body, f->what, f->file_size);
+                       f->path, total, header_size, f->body, f->what, f->file_size);
           return FALSE;
         }
       if (f->file_size > total)
@@ -302,31 +318,57 @@ idx_file_open (IdxFile    *f,
           g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
                        "%s: %" G_GUINT64_FORMAT " unexpected trailing bytes after the %"
                        G_GUINT64_FORMAT " the header promises",
-                       path, f->file_size - total, total);
+                       f->path, f->file_size - total, total);
           return FALSE;
         }
+      return TRUE;
+    }
+  if (total / GZ_MAX_RATIO > f->file_size)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
+                   "%s: the header promises %" G_GUINT64_FORMAT " bytes, more than %"
+                   G_GUINT64_FORMAT " bytes of gzip data can hold; the file is truncated "
+                   "or its header is wrong", f->path, total, f->file_size);
+      return FALSE;
+    }
+  if ((guint32) (total & 0xffffffffu) != f->gz_isize)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
+                   "%s: the header promises %" G_GUINT64_FORMAT " uncompressed bytes but "
+                   "the gzip trailer records %u; the file is truncated, has extra bytes, "
+                   "or is corrupt", f->path, total, f->gz_isize);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Opens path, reads and checks the header, and checks the promised size against the file
+ * size (plain) or the gzip trailer (gz). Allocates nothing in proportion to the data. */
+static gboolean
+idx_file_open (IdxFile    *f,
+               const char *path,
+               guint       ndims,
+               GError    **error)
+{
+  gsize header_size = 4 + 4 * (gsize) ndims;
+
+  memset (f, 0, sizeof *f);
+  f->path = path;
+  f->what = ndims == 3 ? "images" : "labels";
+  f->ndims = ndims;
+  f->gz = g_str_has_suffix (path, ".gz");
+
+  if (!idx_open_regular (f, header_size, error))
+    return FALSE;
+  if (f->gz)
+    {
+      if (!idx_open_gzip (f, error))
+        return FALSE;
     }
   else
-    {
-      if (total / GZ_MAX_RATIO > f->file_size)
-        {
-          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: the header promises %" G_GUINT64_FORMAT " bytes, more than %"
-                       G_GUINT64_FORMAT " bytes of gzip data can hold; the file is truncated "
-                       "or its header is wrong", path, total, f->file_size);
-          return FALSE;
-        }
-      if ((guint32) (total & 0xffffffffu) != f->gz_isize)
-        {
-          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: the header promises %" G_GUINT64_FORMAT " uncompressed bytes but "
-                       "the gzip trailer records %u; the file is truncated, has extra bytes, "
-                       "or is corrupt", path, total, f->gz_isize);
-          return FALSE;
-        }
-    }
+    f->in = g_object_ref (f->file_stream);
 
-  return TRUE;
+  return idx_read_header (f, header_size, error) && idx_check_size (f, header_size, error);
 }
 
 /* Reads the promised body into buf and checks that nothing follows it. */
@@ -741,4 +783,83 @@ tg_dataset_rotated (const TgDataset *ds, double degrees)
     }
 
   return g_steal_pointer (&out);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* The two modes                                                                             */
+
+static gboolean
+mode_data_check (const TgDataset *train, const TgDataset *test, double angle,
+                 guint32 train_limit, guint32 test_limit, GError **error)
+{
+  if (train->rows != test->rows || train->cols != test->cols)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
+                   "training images are %ux%u but test images %ux%u; a model takes one size",
+                   train->rows, train->cols, test->rows, test->cols);
+      return FALSE;
+    }
+  if (train->n_classes != test->n_classes)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
+                   "the training set has %u classes but the test set %u",
+                   train->n_classes, test->n_classes);
+      return FALSE;
+    }
+  if (MIN (train->n, train_limit ? train_limit : train->n) == 0
+      || MIN (test->n, test_limit ? test_limit : test->n) == 0)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "the %s set holds no examples",
+                   MIN (train->n, train_limit ? train_limit : train->n) == 0 ? "training"
+                                                                              : "test");
+      return FALSE;
+    }
+  if (!isfinite (angle))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "the rotation angle %g is not finite",
+                   angle);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+TgModeData *
+tg_mode_data_new (const TgDataset *train, const TgDataset *test, double angle,
+                  guint32 train_limit, guint32 test_limit, GError **error)
+{
+  g_return_val_if_fail (train != NULL && test != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!mode_data_check (train, test, angle, train_limit, test_limit, error))
+    return NULL;
+
+  g_autoptr (TgModeData) d = g_new0 (TgModeData, 1);
+  d->angle = angle;
+  d->train0 = tg_dataset_head (train, train_limit ? train_limit : train->n);
+  d->test0 = tg_dataset_head (test, test_limit ? test_limit : test->n);
+  if (d->train0 != NULL && d->test0 != NULL)
+    {
+      d->train_rot = tg_dataset_rotated (d->train0, angle);
+      d->test_rot = tg_dataset_rotated (d->test0, angle);
+    }
+  if (d->train_rot == NULL || d->test_rot == NULL)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_RANGE,
+                   "out of memory for the rotated copies of %u + %u images of %ux%u",
+                   train->n, test->n, train->rows, train->cols);
+      return NULL;
+    }
+  return g_steal_pointer (&d);
+}
+
+void
+tg_mode_data_free (TgModeData *d)
+{
+  if (d == NULL)
+    return;
+  tg_dataset_free (d->train0);
+  tg_dataset_free (d->train_rot);
+  tg_dataset_free (d->test0);
+  tg_dataset_free (d->test_rot);
+  g_free (d);
 }

@@ -64,4 +64,19 @@ void tg_dataset_gather (const TgDataset *ds, const guint32 *idx, guint32 first, 
  * coins[i] = 1 means the rotated copy. One draw per example, in index order. */
 void tg_mixture_coins (uint64_t *rng, guint8 *coins, guint32 n);
 
+/* The data the protocol runs on: both modes of the training and test sets. */
+typedef struct {
+  TgDataset *train0, *train_rot, *test0, *test_rot;
+  double     angle;
+} TgModeData;
+
+/* Takes the loaded sets, applies train_limit / test_limit (0 = all) and makes the rotated
+ * copies. Refused (NULL and a GError) unless both sets hold images of the same rows x cols
+ * and the same classes, neither is empty, and angle is finite: every caller gets the same
+ * checks, so no evaluation can read past an image of the other size. */
+TgModeData *tg_mode_data_new  (const TgDataset *train, const TgDataset *test, double angle,
+                               guint32 train_limit, guint32 test_limit, GError **error);
+void        tg_mode_data_free (TgModeData *data);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgModeData, tg_mode_data_free)
+
 G_END_DECLS

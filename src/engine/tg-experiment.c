@@ -69,33 +69,6 @@ tg_experiment_config_validate (const TgExperimentConfig *cfg, GError **error)
   return TRUE;
 }
 
-/* --- data ----------------------------------------------------------------------------- */
-
-TgModeData *
-tg_mode_data_new (const TgDataset *train, const TgDataset *test, double angle,
-                  guint32 train_limit, guint32 test_limit)
-{
-  TgModeData *d = g_new0 (TgModeData, 1);
-  d->angle = angle;
-  d->train0 = tg_dataset_head (train, train_limit ? train_limit : train->n);
-  d->test0 = tg_dataset_head (test, test_limit ? test_limit : test->n);
-  d->train_rot = tg_dataset_rotated (d->train0, angle);
-  d->test_rot = tg_dataset_rotated (d->test0, angle);
-  return d;
-}
-
-void
-tg_mode_data_free (TgModeData *d)
-{
-  if (d == NULL)
-    return;
-  tg_dataset_free (d->train0);
-  tg_dataset_free (d->train_rot);
-  tg_dataset_free (d->test0);
-  tg_dataset_free (d->test_rot);
-  g_free (d);
-}
-
 void
 tg_experiment_results_free (TgExperimentResults *res)
 {

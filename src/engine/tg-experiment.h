@@ -41,17 +41,7 @@ typedef struct {
 void     tg_experiment_config_init_paper (TgExperimentConfig *cfg);
 gboolean tg_experiment_config_validate   (const TgExperimentConfig *cfg, GError **error);
 
-/* The data the protocol runs on: both modes of the training and test sets. */
-typedef struct {
-  TgDataset *train0, *train_rot, *test0, *test_rot;
-  double     angle;
-} TgModeData;
-
-/* Takes the loaded sets (train_limit / test_limit applied) and makes their rotated copies. */
-TgModeData *tg_mode_data_new  (const TgDataset *train, const TgDataset *test, double angle,
-                               guint32 train_limit, guint32 test_limit);
-void        tg_mode_data_free (TgModeData *data);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgModeData, tg_mode_data_free)
+/* TgModeData, the data the protocol runs on, is in tg-data.h. */
 
 typedef struct {
   guint32  seed_index;

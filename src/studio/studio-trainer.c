@@ -529,11 +529,10 @@ worker_load (Worker *w, GError **error)
       g_clear_pointer (&self->mode, tg_mode_data_free);
       g_clear_pointer (&self->mode_key, g_free);
       self->mode = tg_mode_data_new (self->raw_train, self->raw_test, cfg->angle,
-                                     cfg->train_limit, cfg->test_limit);
+                                     cfg->train_limit, cfg->test_limit, error);
       if (self->mode == NULL)
         {
-          g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
-                       "Cannot prepare the rotated data sets from %s", dir);
+          g_prefix_error (error, "Cannot use the data sets in %s: ", dir);
           return FALSE;
         }
       self->mode_key = g_steal_pointer (&key);

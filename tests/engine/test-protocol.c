@@ -188,7 +188,9 @@ load_mnist (const char *dir, guint32 train_limit, guint32 test_limit)
   g_assert_no_error (error);
   g_autoptr (TgDataset) test = tg_dataset_load_dir (dir, "t10k", 10, &error);
   g_assert_no_error (error);
-  return tg_mode_data_new (train, test, 45.0, train_limit, test_limit);
+  TgModeData *data = tg_mode_data_new (train, test, 45.0, train_limit, test_limit, &error);
+  g_assert_no_error (error);
+  return data;
 }
 
 /* Same seed: results.csv is byte-identical on 1 or 2 threads and with or without the
