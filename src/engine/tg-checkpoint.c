@@ -8,19 +8,12 @@
  *
  * Not here: any notion of what the numbers mean (that is tg-model.c), and no partial loads. */
 #include "tg-checkpoint.h"
+#include "tg-safetensors.h"
 
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include <json-glib/json-glib.h>
-
-#define TG_CKPT_MAX_HEADER   (100u * 1024u * 1024u) /* 100 MB, as the reference reader */
-#define TG_CKPT_MAX_DIMS     8
-#define TG_CKPT_MAX_TENSORS  (6 * TG_MAX_LINEAR)
-#define TG_CKPT_MAX_DIM      (1u << 24)             /* no layer of ours is wider */
+#define TG_CKPT_MAX_TENSORS  (6 * TG_MAX_LINEAR)  /* weight, bias, tau, gamma, lora_A, lora_B */
+#define TG_CKPT_MAX_DIM      (1u << 24)           /* no layer of ours is wider */
 
 /* --- the model's tensors ------------------------------------------------------------- */
 
@@ -133,24 +126,6 @@ method_tensors (const TgModel *m, TgMethod method, ModelTensor *out, guint *n_ou
 
 /* --- writing --------------------------------------------------------------------------- */
 
-static gboolean
-check_metadata (GHashTable *metadata, const char *path, GError **error)
-{
-  if (metadata == NULL)
-    return TRUE;
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init (&it, metadata);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    if (k == NULL || v == NULL || !g_utf8_validate (k, -1, NULL) || !g_utf8_validate (v, -1, NULL))
-      {
-        g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
-                     "%s: metadata keys and values must be UTF-8 strings", path);
-        return FALSE;
-      }
-  return TRUE;
-}
-
 static char *
 dims_string (const TgModel *m)
 {
@@ -160,19 +135,10 @@ dims_string (const TgModel *m)
   return g_string_free (s, FALSE);
 }
 
-static int
-str_cmp (const void *a, const void *b)
-{
-  return strcmp (*(const char *const *) a, *(const char *const *) b);
-}
-
 static gboolean
 write_file (const TgModel *m, const ModelTensor *tensors, guint n, GHashTable *caller_meta,
             const char *kind, const char *method_id, const char *path, GError **error)
 {
-  if (!check_metadata (caller_meta, path, error))
-    return FALSE;
-
   /* The caller's keys, then ours over them: format, kind and dims always say the truth. */
   g_autoptr(GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
   if (caller_meta != NULL)
@@ -192,84 +158,15 @@ write_file (const TgModel *m, const ModelTensor *tensors, guint n, GHashTable *c
   else
     g_hash_table_remove (meta, "method");
 
-  /* Sorted keys: the same model and metadata give the same bytes. */
-  guint nk = 0;
-  g_autofree gpointer *keys = g_hash_table_get_keys_as_array (meta, &nk);
-  qsort (keys, nk, sizeof keys[0], str_cmp);
-
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "__metadata__");
-  json_builder_begin_object (b);
-  for (guint i = 0; i < nk; i++)
-    {
-      json_builder_set_member_name (b, keys[i]);
-      json_builder_add_string_value (b, g_hash_table_lookup (meta, keys[i]));
-    }
-  json_builder_end_object (b);
-
-  size_t off = 0;
+  TgSafetensorsOut out[TG_CKPT_MAX_TENSORS];
   for (guint t = 0; t < n; t++)
     {
-      json_builder_set_member_name (b, tensors[t].name);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "dtype");
-      json_builder_add_string_value (b, "F32");
-      json_builder_set_member_name (b, "shape");
-      json_builder_begin_array (b);
+      out[t] = (TgSafetensorsOut) { .name = tensors[t].name, .ndim = tensors[t].ndim,
+                                    .values = m->params + tensors[t].offset };
       for (guint d = 0; d < tensors[t].ndim; d++)
-        json_builder_add_int_value (b, (gint64) tensors[t].shape[d]);
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "data_offsets");
-      json_builder_begin_array (b);
-      json_builder_add_int_value (b, (gint64) off);
-      json_builder_add_int_value (b, (gint64) (off + 4 * tensors[t].count));
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-      off += 4 * tensors[t].count;
+        out[t].shape[d] = tensors[t].shape[d];
     }
-  json_builder_end_object (b);
-
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-  json_generator_set_root (gen, root);
-  gsize json_len = 0;
-  g_autofree char *json = json_generator_to_data (gen, &json_len);
-
-  /* Header padded with spaces so the data starts 8-byte aligned, as the reference does. */
-  size_t header_len = (json_len + 7) & ~(size_t) 7;
-  size_t total = 8 + header_len + off;
-  g_autofree guint8 *buf = g_try_malloc (total);
-  if (buf == NULL)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: out of memory for %zu bytes", path, total);
-      return FALSE;
-    }
-  guint64 le = GUINT64_TO_LE ((guint64) header_len);
-  memcpy (buf, &le, 8);
-  memcpy (buf + 8, json, json_len);
-  memset (buf + 8 + json_len, ' ', header_len - json_len);
-  guint8 *data = buf + 8 + header_len;
-  for (guint t = 0; t < n; t++)
-    {
-      const float *src = m->params + tensors[t].offset;
-      for (size_t i = 0; i < tensors[t].count; i++)
-        {
-          guint32 bits;
-          memcpy (&bits, &src[i], 4);
-          bits = GUINT32_TO_LE (bits);
-          memcpy (data, &bits, 4);
-          data += 4;
-        }
-    }
-
-  g_autoptr(GError) local = NULL;
-  if (!g_file_set_contents (path, (const char *) buf, (gssize) total, &local))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s", local->message);
-      return FALSE;
-    }
-  return TRUE;
+  return tg_safetensors_write (path, meta, out, n, error);
 }
 
 gboolean
@@ -313,395 +210,12 @@ tg_checkpoint_save_adapter (const TgModel *model, TgMethod method, GHashTable *m
 
 /* --- reading --------------------------------------------------------------------------- */
 
-typedef struct {
-  char   *name;
-  guint   ndim;
-  guint64 shape[TG_CKPT_MAX_DIMS];
-  guint64 begin, end; /* bytes, relative to the data section */
-} FileTensor;
-
-typedef struct {
-  GHashTable *metadata;  /* string -> string */
-  GPtrArray  *tensors;   /* FileTensor, in header order */
-  GHashTable *by_name;   /* borrowed name -> FileTensor */
-  guint8     *data;
-  guint64     data_size;
-} FileContents;
-
-static void
-file_tensor_free (gpointer p)
-{
-  FileTensor *t = p;
-  g_free (t->name);
-  g_free (t);
-}
-
-static void
-file_contents_free (FileContents *fc)
-{
-  if (fc == NULL)
-    return;
-  g_clear_pointer (&fc->metadata, g_hash_table_unref);
-  g_clear_pointer (&fc->by_name, g_hash_table_unref);
-  g_clear_pointer (&fc->tensors, g_ptr_array_unref);
-  g_free (fc->data);
-  g_free (fc);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (FileContents, file_contents_free)
+typedef TgSafetensorsTensor FileTensor;
 
 static char *
 shape_string (guint ndim, const guint64 *shape)
 {
-  GString *s = g_string_new ("[");
-  for (guint d = 0; d < ndim; d++)
-    g_string_append_printf (s, d ? ", %" G_GUINT64_FORMAT : "%" G_GUINT64_FORMAT, shape[d]);
-  g_string_append_c (s, ']');
-  return g_string_free (s, FALSE);
-}
-
-static gboolean
-json_get_uint (JsonNode *node, guint64 *out)
-{
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE
-      || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  gint64 v = json_node_get_int (node);
-  if (v < 0)
-    return FALSE;
-  *out = (guint64) v;
-  return TRUE;
-}
-
-static gboolean
-parse_tensor (const char *path, const char *name, JsonNode *node, FileTensor *t, GError **error)
-{
-  if (JSON_NODE_TYPE (node) != JSON_NODE_OBJECT)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: header entry %s is not an object", path, name);
-      return FALSE;
-    }
-  JsonObject *o = json_node_get_object (node);
-
-  JsonNode *dt = json_object_get_member (o, "dtype");
-  if (dt == NULL || JSON_NODE_TYPE (dt) != JSON_NODE_VALUE
-      || json_node_get_value_type (dt) != G_TYPE_STRING)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: tensor %s has no dtype", path, name);
-      return FALSE;
-    }
-  if (g_strcmp0 (json_node_get_string (dt), "F32") != 0)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: tensor %s has dtype %s, only F32 is supported",
-                   path, name, json_node_get_string (dt));
-      return FALSE;
-    }
-
-  JsonNode *sh = json_object_get_member (o, "shape");
-  if (sh == NULL || JSON_NODE_TYPE (sh) != JSON_NODE_ARRAY)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: tensor %s has no shape", path, name);
-      return FALSE;
-    }
-  JsonArray *sa = json_node_get_array (sh);
-  guint ndim = json_array_get_length (sa);
-  if (ndim > TG_CKPT_MAX_DIMS)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: tensor %s has %u dimensions, at most %d are supported",
-                   path, name, ndim, TG_CKPT_MAX_DIMS);
-      return FALSE;
-    }
-  size_t count = 1;
-  for (guint d = 0; d < ndim; d++)
-    {
-      if (!json_get_uint (json_array_get_element (sa, d), &t->shape[d]))
-        {
-          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: tensor %s has a shape entry that is not a non-negative integer",
-                       path, name);
-          return FALSE;
-        }
-      if (t->shape[d] > SIZE_MAX || !tg_size_mul (count, (size_t) t->shape[d], &count))
-        {
-          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: tensor %s has a shape whose size overflows", path, name);
-          return FALSE;
-        }
-    }
-  t->ndim = ndim;
-  size_t bytes;
-  if (!tg_size_mul (count, 4, &bytes))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: tensor %s has a shape whose size overflows", path, name);
-      return FALSE;
-    }
-
-  JsonNode *of = json_object_get_member (o, "data_offsets");
-  JsonArray *oa = (of != NULL && JSON_NODE_TYPE (of) == JSON_NODE_ARRAY)
-                  ? json_node_get_array (of) : NULL;
-  if (oa == NULL || json_array_get_length (oa) != 2
-      || !json_get_uint (json_array_get_element (oa, 0), &t->begin)
-      || !json_get_uint (json_array_get_element (oa, 1), &t->end))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: tensor %s needs data_offsets [begin, end] of non-negative integers",
-                   path, name);
-      return FALSE;
-    }
-  if (t->begin > t->end)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: tensor %s has data_offsets [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT
-                   "] that end before they begin", path, name, t->begin, t->end);
-      return FALSE;
-    }
-  if (t->end - t->begin != (guint64) bytes)
-    {
-      g_autofree char *s = shape_string (ndim, t->shape);
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: tensor %s has shape %s (%zu bytes of F32) but data_offsets span %"
-                   G_GUINT64_FORMAT " bytes", path, name, s, bytes, t->end - t->begin);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static int
-file_tensor_cmp (gconstpointer a, gconstpointer b)
-{
-  const FileTensor *x = *(FileTensor *const *) a, *y = *(FileTensor *const *) b;
-  if (x->begin != y->begin)
-    return x->begin < y->begin ? -1 : 1;
-  return x->end < y->end ? -1 : x->end > y->end;
-}
-
-/* Reads and validates a whole safetensors file. Every tensor in the result is F32 with a
- * byte range inside the data, of the size its shape says, overlapping no other. */
-static FileContents *
-read_file (const char *path, GError **error)
-{
-  FILE *f = fopen (path, "rb");
-  if (f == NULL)
-    {
-      int e = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: %s", path, g_strerror (e));
-      return NULL;
-    }
-  struct stat st;
-  if (fstat (fileno (f), &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: not a regular file", path);
-      fclose (f);
-      return NULL;
-    }
-  guint64 size = (guint64) st.st_size;
-  guint8 lenbuf[8];
-  if (size < 8 || fread (lenbuf, 1, 8, f) != 8)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: %" G_GUINT64_FORMAT " byte(s) are too short for a safetensors file",
-                   path, size);
-      fclose (f);
-      return NULL;
-    }
-  guint64 header_len;
-  memcpy (&header_len, lenbuf, 8);
-  header_len = GUINT64_FROM_LE (header_len);
-  if (header_len > size - 8)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: header length %" G_GUINT64_FORMAT " exceeds the %" G_GUINT64_FORMAT
-                   " bytes that follow it (truncated file?)", path, header_len, size - 8);
-      fclose (f);
-      return NULL;
-    }
-  if (header_len > TG_CKPT_MAX_HEADER)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: header length %" G_GUINT64_FORMAT " exceeds the limit of %u bytes",
-                   path, header_len, TG_CKPT_MAX_HEADER);
-      fclose (f);
-      return NULL;
-    }
-  if (header_len < 2)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: header of %" G_GUINT64_FORMAT " bytes cannot hold a JSON object",
-                   path, header_len);
-      fclose (f);
-      return NULL;
-    }
-  g_autofree char *header = g_malloc (header_len);
-  if (fread (header, 1, header_len, f) != header_len)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: could not read the header", path);
-      fclose (f);
-      return NULL;
-    }
-
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) jerr = NULL;
-  if (!json_parser_load_from_data (parser, header, (gssize) header_len, &jerr))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: header is not valid JSON: %s",
-                   path, jerr->message);
-      fclose (f);
-      return NULL;
-    }
-  JsonNode *root = json_parser_get_root (parser);
-  if (root == NULL || JSON_NODE_TYPE (root) != JSON_NODE_OBJECT)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: header is not a JSON object", path);
-      fclose (f);
-      return NULL;
-    }
-
-  g_autoptr(FileContents) fc = g_new0 (FileContents, 1);
-  fc->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  fc->tensors = g_ptr_array_new_with_free_func (file_tensor_free);
-  fc->by_name = g_hash_table_new (g_str_hash, g_str_equal);
-  fc->data_size = size - 8 - header_len;
-
-  JsonObject *ro = json_node_get_object (root);
-  g_autoptr(GList) members = json_object_get_members (ro);
-  for (GList *l = members; l != NULL; l = l->next)
-    {
-      const char *name = l->data;
-      JsonNode *node = json_object_get_member (ro, name);
-      if (strcmp (name, "__metadata__") == 0)
-        {
-          if (JSON_NODE_TYPE (node) != JSON_NODE_OBJECT)
-            {
-              g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                           "%s: __metadata__ is not an object", path);
-              fclose (f);
-              return NULL;
-            }
-          JsonObject *mo = json_node_get_object (node);
-          g_autoptr(GList) keys = json_object_get_members (mo);
-          for (GList *k = keys; k != NULL; k = k->next)
-            {
-              JsonNode *v = json_object_get_member (mo, k->data);
-              if (JSON_NODE_TYPE (v) != JSON_NODE_VALUE
-                  || json_node_get_value_type (v) != G_TYPE_STRING)
-                {
-                  g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                               "%s: metadata %s is not a string", path, (char *) k->data);
-                  fclose (f);
-                  return NULL;
-                }
-              g_hash_table_insert (fc->metadata, g_strdup (k->data),
-                                   g_strdup (json_node_get_string (v)));
-            }
-          continue;
-        }
-      FileTensor *t = g_new0 (FileTensor, 1);
-      t->name = g_strdup (name);
-      g_ptr_array_add (fc->tensors, t);
-      if (!parse_tensor (path, name, node, t, error))
-        {
-          fclose (f);
-          return NULL;
-        }
-      if (t->end > fc->data_size)
-        {
-          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: tensor %s ends at byte %" G_GUINT64_FORMAT " of the data, which has "
-                       "only %" G_GUINT64_FORMAT " (truncated file?)",
-                       path, name, t->end, fc->data_size);
-          fclose (f);
-          return NULL;
-        }
-      g_hash_table_insert (fc->by_name, t->name, t);
-    }
-
-  /* No two tensors may share bytes (empty ones take none). */
-  g_autoptr(GPtrArray) sorted = g_ptr_array_copy (fc->tensors, NULL, NULL);
-  g_ptr_array_set_free_func (sorted, NULL); /* the copy borrows; fc->tensors owns */
-  g_ptr_array_sort (sorted, file_tensor_cmp);
-  guint64 max_end = 0;
-  const FileTensor *prev = NULL;
-  for (guint i = 0; i < sorted->len; i++)
-    {
-      const FileTensor *t = g_ptr_array_index (sorted, i);
-      if (t->begin == t->end)
-        continue;
-      if (prev != NULL && t->begin < prev->end)
-        {
-          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: tensors %s and %s overlap in the data", path, prev->name, t->name);
-          fclose (f);
-          return NULL;
-        }
-      prev = t;
-      max_end = MAX (max_end, t->end);
-    }
-
-  fc->data = g_try_malloc (MAX (max_end, 1));
-  if (fc->data == NULL)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_IO,
-                   "%s: out of memory for %" G_GUINT64_FORMAT " bytes", path, max_end);
-      fclose (f);
-      return NULL;
-    }
-  if (max_end > 0 && fread (fc->data, 1, max_end, f) != max_end)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: could not read the tensor data", path);
-      fclose (f);
-      return NULL;
-    }
-  fclose (f);
-  return g_steal_pointer (&fc);
-}
-
-/* NaN and infinities are refused: a checkpoint holding one would poison every forward. */
-static gboolean
-tensor_values_finite (const FileContents *fc, const FileTensor *t, const char *path,
-                      GError **error)
-{
-  const guint8 *p = fc->data + t->begin;
-  for (guint64 i = 0; i < (t->end - t->begin) / 4; i++)
-    {
-      guint32 bits;
-      memcpy (&bits, p + 4 * i, 4);
-      bits = GUINT32_FROM_LE (bits);
-      if ((bits & 0x7f800000u) == 0x7f800000u)
-        {
-          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: tensor %s holds a value that is not finite", path, t->name);
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-static void
-tensor_copy (const FileContents *fc, const FileTensor *t, float *dst)
-{
-  const guint8 *p = fc->data + t->begin;
-  for (guint64 i = 0; i < (t->end - t->begin) / 4; i++)
-    {
-      guint32 bits;
-      memcpy (&bits, p + 4 * i, 4);
-      bits = GUINT32_FROM_LE (bits);
-      memcpy (&dst[i], &bits, 4);
-    }
-}
-
-static GHashTable *
-metadata_dup (GHashTable *src)
-{
-  GHashTable *out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  GHashTableIter it;
-  gpointer k, v;
-  g_hash_table_iter_init (&it, src);
-  while (g_hash_table_iter_next (&it, &k, &v))
-    g_hash_table_insert (out, g_strdup (k), g_strdup (v));
-  return out;
+  return tg_safetensors_shape_string (ndim, shape);
 }
 
 static gboolean
@@ -751,7 +265,7 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
                                GHashTable **metadata_out, GError **error)
 {
   g_return_val_if_fail (path != NULL, NULL);
-  g_autoptr(FileContents) fc = read_file (path, error);
+  g_autoptr(TgSafetensors) fc = tg_safetensors_read (path, TG_CKPT_MAX_TENSORS, error);
   if (fc == NULL)
     return NULL;
 
@@ -834,9 +348,6 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
                        path, l, s, dims[l + 1]);
           return NULL;
         }
-      if (!tensor_values_finite (fc, w[l], path, error)
-          || !tensor_values_finite (fc, b[l], path, error))
-        return NULL;
     }
 
   g_autoptr(GError) merr = NULL;
@@ -854,11 +365,11 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
   tg_model_reset_adapter (model, &rng);
   for (guint l = 0; l < n_linear; l++)
     {
-      tensor_copy (fc, w[l], model->params + model->w[l]);
-      tensor_copy (fc, b[l], model->params + model->b[l]);
+      tg_safetensors_copy_f32 (fc, w[l], model->params + model->w[l]);
+      tg_safetensors_copy_f32 (fc, b[l], model->params + model->b[l]);
     }
   if (metadata_out != NULL)
-    *metadata_out = metadata_dup (fc->metadata);
+    *metadata_out = tg_safetensors_dup_metadata (fc);
   return g_steal_pointer (&model);
 }
 
@@ -867,7 +378,7 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
                             GError **error)
 {
   g_return_val_if_fail (model != NULL && path != NULL, FALSE);
-  g_autoptr(FileContents) fc = read_file (path, error);
+  g_autoptr(TgSafetensors) fc = tg_safetensors_read (path, TG_CKPT_MAX_TENSORS, error);
   if (fc == NULL)
     return FALSE;
 
@@ -910,7 +421,7 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
   const FileTensor *found[TG_CKPT_MAX_TENSORS];
   for (guint i = 0; i < nw; i++)
     {
-      found[i] = g_hash_table_lookup (fc->by_name, want[i].name);
+      found[i] = tg_safetensors_lookup (fc, want[i].name);
       if (found[i] == NULL)
         {
           g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
@@ -927,8 +438,6 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
                        path, want[i].name, has, needs);
           return FALSE;
         }
-      if (!tensor_values_finite (fc, found[i], path, error))
-        return FALSE;
     }
   for (guint i = 0; i < fc->tensors->len; i++)
     {
@@ -946,10 +455,10 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
     }
 
   for (guint i = 0; i < nw; i++)
-    tensor_copy (fc, found[i], model->params + want[i].offset);
+    tg_safetensors_copy_f32 (fc, found[i], model->params + want[i].offset);
   model->method = method;
   if (metadata_out != NULL)
-    *metadata_out = metadata_dup (fc->metadata);
+    *metadata_out = tg_safetensors_dup_metadata (fc);
   return TRUE;
 }
 
@@ -958,7 +467,7 @@ tg_checkpoint_inspect (const char *path, GHashTable **metadata_out, GPtrArray **
                        GError **error)
 {
   g_return_val_if_fail (path != NULL, FALSE);
-  g_autoptr(FileContents) fc = read_file (path, error);
+  g_autoptr(TgSafetensors) fc = tg_safetensors_read (path, TG_CKPT_MAX_TENSORS, error);
   if (fc == NULL)
     return FALSE;
   if (tensors_out != NULL)
@@ -973,6 +482,6 @@ tg_checkpoint_inspect (const char *path, GHashTable **metadata_out, GPtrArray **
       *tensors_out = lines;
     }
   if (metadata_out != NULL)
-    *metadata_out = metadata_dup (fc->metadata);
+    *metadata_out = tg_safetensors_dup_metadata (fc);
   return TRUE;
 }

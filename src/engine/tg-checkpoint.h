@@ -1,4 +1,4 @@
-/* tg-checkpoint.h — models on disk as safetensors, readable by NumPy and PyTorch.
+/* tg-checkpoint.h — models on disk as safetensors (tg-safetensors.h), readable by NumPy and PyTorch.
  *
  * Format: 8-byte little-endian header length N, N bytes of JSON header
  *   { "__metadata__": { "key": "value", ... },
