@@ -3,6 +3,8 @@
  * and then reusing the pretrained weights. */
 #include "tg-common.h"
 
+#include <gio/gio.h>
+
 #include <glib/gstdio.h>
 #include <string.h>
 
@@ -98,6 +100,71 @@ test_bad_files (void)
   g_rmdir (dir);
 }
 
+/* A small valid checkpoint whose names and metadata carry terminal escape sequences. */
+static char *
+write_hostile_checkpoint (const char *dir)
+{
+  const char *json = "{\"__metadata__\":{\"kind\":\"adapter\\u001b[2J\","
+                     "\"note\":\"ok\\r\\n  forged = line\\u0007\"},"
+                     "\"x\\u001b]0;title\\u0007\":{\"dtype\":\"F32\",\"shape\":[1],"
+                     "\"data_offsets\":[0,4]}}";
+  gsize len = strlen (json);
+  g_autoptr (GByteArray) a = g_byte_array_new ();
+  guint64 le = GUINT64_TO_LE ((guint64) len);
+  g_byte_array_append (a, (const guint8 *) &le, 8);
+  g_byte_array_append (a, (const guint8 *) json, (guint) len);
+  g_byte_array_append (a, (const guint8 *) "\0\0\x80\x3f", 4);
+  char *path = g_build_filename (dir, "hostile.safetensors", NULL);
+  g_assert_true (g_file_set_contents (path, (const char *) a->data, a->len, NULL));
+  return path;
+}
+
+/* What inspect prints from a file reaches the terminal escaped: no control character. */
+static void
+test_inspect_escapes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tg-cli-XXXXXX", NULL);
+  g_autofree char *ckpt = write_hostile_checkpoint (dir);
+  g_autofree char *out = NULL, *err = NULL;
+  int st = run ((const char *[]) { "inspect", ckpt, NULL }, &out, &err);
+  g_assert_cmpint (st, ==, 0);
+  g_test_message ("%s", out);
+  for (const char *p = out; *p; p++)
+    if ((guchar) *p < 0x20 && *p != '\n')
+      g_error ("inspect printed control character 0x%02x", (guchar) *p);
+  g_assert_nonnull (strstr (out, "forged"));
+  g_assert_null (strstr (out, "\n  forged"));
+  g_unlink (ckpt);
+  g_rmdir (dir);
+}
+
+/* A full disk on stdout is an error, not a success. */
+static void
+test_inspect_stdout_full (void)
+{
+  if (!g_file_test ("/dev/full", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no /dev/full");
+      return;
+    }
+  g_autofree char *dir = g_dir_make_tmp ("tg-cli-XXXXXX", NULL);
+  g_autofree char *ckpt = write_hostile_checkpoint (dir);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) l = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_subprocess_launcher_set_stdout_file_path (l, "/dev/full");
+  g_autoptr (GSubprocess) p = g_subprocess_launcher_spawn (l, &error, g_getenv ("TG_TAUGATE"),
+                                                           "inspect", ckpt, NULL);
+  g_assert_no_error (error);
+  g_autofree char *err = NULL;
+  g_subprocess_communicate_utf8 (p, NULL, NULL, NULL, &err, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_get_if_exited (p));
+  g_assert_cmpint (g_subprocess_get_exit_status (p), !=, 0);
+  g_assert_nonnull (strstr (err, "output"));
+  g_unlink (ckpt);
+  g_rmdir (dir);
+}
+
 static char *
 slurp (const char *path)
 {
@@ -176,6 +243,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/missing-data", test_missing_data);
   g_test_add_func ("/cli/bad-option", test_bad_option);
   g_test_add_func ("/cli/bad-files", test_bad_files);
+  g_test_add_func ("/cli/inspect-escapes", test_inspect_escapes);
+  g_test_add_func ("/cli/inspect-stdout-full", test_inspect_stdout_full);
   g_test_add_func ("/cli/small-reproduce", test_small_reproduce);
   return g_test_run ();
 }
