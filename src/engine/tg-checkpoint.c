@@ -1,8 +1,8 @@
 /* tg-checkpoint.c — foundations and adapters as safetensors files.
  *
- * Reading trusts nothing: the header length, the JSON, every tensor's dtype, shape and byte
- * range are checked against each other and against the file's real size before a single
- * float is used, and an adapter is validated completely before the model is touched.
+ * The file format and its validation are tg-safetensors.c: a file that reaches this code
+ * is well-formed F32 data. Here the tensors are mapped to a model: names, shapes and the
+ * architecture they imply, and an adapter is checked completely before the model is touched.
  * Which tensors an adapter holds is not a second list here: it is read off
  * tg_model_trainable_ranges(), each range mapped back to the tensors it covers.
  *
@@ -260,18 +260,13 @@ parse_layer_name (const char *name, guint *layer, const char **kind)
   return TRUE;
 }
 
-TgModel *
-tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_alpha,
-                               GHashTable **metadata_out, GError **error)
+/* Sorts a foundation's tensors into w[l] and b[l]; layers are layers.0 ... layers.L-1 and
+ * nothing else belongs in a foundation. */
+static gboolean
+foundation_tensors (const TgSafetensors *fc, const char *path, const FileTensor **w,
+                    const FileTensor **b, guint *n_linear, GError **error)
 {
-  g_return_val_if_fail (path != NULL, NULL);
-  g_autoptr(TgSafetensors) fc = tg_safetensors_read (path, TG_CKPT_MAX_TENSORS, error);
-  if (fc == NULL)
-    return NULL;
-
-  /* Layers are layers.0 ... layers.L-1; nothing else belongs in a foundation. */
-  const FileTensor *w[TG_MAX_LINEAR] = { 0 }, *b[TG_MAX_LINEAR] = { 0 };
-  guint n_linear = 0;
+  *n_linear = 0;
   for (guint i = 0; i < fc->tensors->len; i++)
     {
       const FileTensor *t = g_ptr_array_index (fc->tensors, i);
@@ -288,29 +283,36 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
           g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
                        "%s: tensor %s does not belong in a foundation (only "
                        "layers.<l>.weight and layers.<l>.bias)", path, t->name);
-          return NULL;
+          return FALSE;
         }
       if (l >= TG_MAX_LINEAR)
         {
           g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
                        "%s: tensor %s is beyond the %d layers supported",
                        path, t->name, TG_MAX_LINEAR);
-          return NULL;
+          return FALSE;
         }
       if (is_w)
         w[l] = t;
       else
         b[l] = t;
-      n_linear = MAX (n_linear, l + 1);
+      *n_linear = MAX (*n_linear, l + 1);
     }
-  if (n_linear == 0)
+  if (*n_linear == 0)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
                    "%s: holds no layers (no tensor layers.0.weight)", path);
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
 
-  guint32 dims[TG_MAX_LINEAR + 1];
+/* The architecture from the shapes: every layer present, each taking the previous one's
+ * outputs, with a bias of its width. */
+static gboolean
+foundation_dims (const char *path, const FileTensor *const *w, const FileTensor *const *b,
+                 guint n_linear, guint32 *dims, GError **error)
+{
   for (guint l = 0; l < n_linear; l++)
     {
       if (w[l] == NULL || b[l] == NULL)
@@ -318,7 +320,7 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
           g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
                        "%s: tensor layers.%u.%s is missing", path, l,
                        w[l] == NULL ? "weight" : "bias");
-          return NULL;
+          return FALSE;
         }
       if (w[l]->ndim != 2 || w[l]->shape[0] == 0 || w[l]->shape[1] == 0
           || w[l]->shape[0] > TG_CKPT_MAX_DIM || w[l]->shape[1] > TG_CKPT_MAX_DIM)
@@ -327,7 +329,7 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
           g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
                        "%s: tensor layers.%u.weight has shape %s, a layer needs (out, in) "
                        "with both between 1 and %u", path, l, s, TG_CKPT_MAX_DIM);
-          return NULL;
+          return FALSE;
         }
       if (l == 0)
         dims[0] = (guint32) w[0]->shape[1];
@@ -337,7 +339,7 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
                        "%s: tensor layers.%u.weight has shape [%" G_GUINT64_FORMAT ", %"
                        G_GUINT64_FORMAT "], its input must be the %u outputs of layer %u",
                        path, l, w[l]->shape[0], w[l]->shape[1], dims[l], l - 1);
-          return NULL;
+          return FALSE;
         }
       dims[l + 1] = (guint32) w[l]->shape[0];
       if (b[l]->ndim != 1 || b[l]->shape[0] != dims[l + 1])
@@ -346,9 +348,27 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
           g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
                        "%s: tensor layers.%u.bias has shape %s, the layer needs [%u]",
                        path, l, s, dims[l + 1]);
-          return NULL;
+          return FALSE;
         }
     }
+  return TRUE;
+}
+
+TgModel *
+tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_alpha,
+                               GHashTable **metadata_out, GError **error)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+  g_autoptr(TgSafetensors) fc = tg_safetensors_read (path, TG_CKPT_MAX_TENSORS, error);
+  if (fc == NULL)
+    return NULL;
+
+  const FileTensor *w[TG_MAX_LINEAR] = { 0 }, *b[TG_MAX_LINEAR] = { 0 };
+  guint n_linear = 0;
+  guint32 dims[TG_MAX_LINEAR + 1];
+  if (!foundation_tensors (fc, path, w, b, &n_linear, error)
+      || !foundation_dims (path, w, b, n_linear, dims, error))
+    return NULL;
 
   g_autoptr(GError) merr = NULL;
   g_autoptr(TgModel) model = tg_model_new (dims[0], n_linear - 1, dims + 1, dims[n_linear],
@@ -373,15 +393,11 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
   return g_steal_pointer (&model);
 }
 
-gboolean
-tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metadata_out,
-                            GError **error)
+/* The method an adapter file says it holds, and that the model can take it. */
+static gboolean
+adapter_method (const TgSafetensors *fc, const TgModel *model, const char *path,
+                TgMethod *method, GError **error)
 {
-  g_return_val_if_fail (model != NULL && path != NULL, FALSE);
-  g_autoptr(TgSafetensors) fc = tg_safetensors_read (path, TG_CKPT_MAX_TENSORS, error);
-  if (fc == NULL)
-    return FALSE;
-
   const char *kind = g_hash_table_lookup (fc->metadata, "kind");
   if (kind != NULL && strcmp (kind, "adapter") != 0)
     {
@@ -390,35 +406,31 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
       return FALSE;
     }
   const char *id = g_hash_table_lookup (fc->metadata, "method");
-  TgMethod method;
   if (id == NULL)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
                    "%s: __metadata__ names no method, so it is not an adapter", path);
       return FALSE;
     }
-  if (!tg_method_from_string (id, &method))
+  if (!tg_method_from_string (id, method))
     {
       g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: unknown method \"%s\"", path, id);
       return FALSE;
     }
-  if (method == TG_METHOD_LORA && model->lora_rank == 0)
+  if (*method == TG_METHOD_LORA && model->lora_rank == 0)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
                    "%s: holds a LoRA adapter, the model has no LoRA block (rank 0)", path);
       return FALSE;
     }
+  return TRUE;
+}
 
-  ModelTensor want[TG_CKPT_MAX_TENSORS];
-  guint nw = 0;
-  if (!method_tensors (model, method, want, &nw, error))
-    {
-      g_prefix_error (error, "%s: ", path);
-      return FALSE;
-    }
-
-  /* Validate everything, then copy: a refused file leaves the model as it was. */
-  const FileTensor *found[TG_CKPT_MAX_TENSORS];
+/* Finds every tensor the method needs, of the model's shape, and refuses any other. */
+static gboolean
+adapter_match (const TgSafetensors *fc, const ModelTensor *want, guint nw, TgMethod method,
+               const char *path, const FileTensor **found, GError **error)
+{
   for (guint i = 0; i < nw; i++)
     {
       found[i] = tg_safetensors_lookup (fc, want[i].name);
@@ -453,7 +465,33 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
           return FALSE;
         }
     }
+  return TRUE;
+}
 
+gboolean
+tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metadata_out,
+                            GError **error)
+{
+  g_return_val_if_fail (model != NULL && path != NULL, FALSE);
+  g_autoptr(TgSafetensors) fc = tg_safetensors_read (path, TG_CKPT_MAX_TENSORS, error);
+  if (fc == NULL)
+    return FALSE;
+
+  TgMethod method;
+  if (!adapter_method (fc, model, path, &method, error))
+    return FALSE;
+  ModelTensor want[TG_CKPT_MAX_TENSORS];
+  guint nw = 0;
+  if (!method_tensors (model, method, want, &nw, error))
+    {
+      g_prefix_error (error, "%s: ", path);
+      return FALSE;
+    }
+
+  /* Validate everything, then copy: a refused file leaves the model as it was. */
+  const FileTensor *found[TG_CKPT_MAX_TENSORS];
+  if (!adapter_match (fc, want, nw, method, path, found, error))
+    return FALSE;
   for (guint i = 0; i < nw; i++)
     tg_safetensors_copy_f32 (fc, found[i], model->params + want[i].offset);
   model->method = method;
