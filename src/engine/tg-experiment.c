@@ -37,35 +37,48 @@ tg_experiment_config_init_paper (TgExperimentConfig *cfg)
   cfg->overlap = TRUE;
 }
 
+/* Sets an invalid-setting error and returns FALSE, so each check below is one visible
+ * "return invalid_setting (...)". */
+static gboolean G_GNUC_PRINTF (2, 3)
+invalid_setting (GError **error, const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *message = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  g_set_error_literal (error, TG_ERROR, TG_ERROR_INVALID, message);
+  return FALSE;
+}
+
 gboolean
 tg_experiment_config_validate (const TgExperimentConfig *cfg, GError **error)
 {
-#define BAD(...) G_STMT_START { g_set_error (error, TG_ERROR, TG_ERROR_INVALID, __VA_ARGS__); return FALSE; } G_STMT_END
   if (cfg->seeds < 1 || cfg->seeds > 1000)
-    BAD ("--seeds must be between 1 and 1000 (got %u)", cfg->seeds);
+    return invalid_setting (error, "--seeds must be between 1 and 1000 (got %u)", cfg->seeds);
   if (!isfinite (cfg->angle) || fabs (cfg->angle) > 360.0)
-    BAD ("--angle must be between -360 and 360 degrees (got %g)", cfg->angle);
+    return invalid_setting (error, "--angle must be between -360 and 360 degrees (got %g)",
+                            cfg->angle);
   if (cfg->foundation_epochs > 1000 || cfg->adapt_epochs > 1000)
-    BAD ("epochs must be at most 1000");
+    return invalid_setting (error, "epochs must be at most 1000");
   if (!(cfg->lr > 0.0f && cfg->lr < 100.0f))
-    BAD ("--lr must be positive and below 100 (got %g)", cfg->lr);
+    return invalid_setting (error, "--lr must be positive and below 100 (got %g)", cfg->lr);
   if (!(cfg->momentum >= 0.0f && cfg->momentum < 1.0f))
-    BAD ("momentum must be in [0, 1) (got %g)", cfg->momentum);
+    return invalid_setting (error, "momentum must be in [0, 1) (got %g)", cfg->momentum);
   if (!(cfg->sharpness > 0.0f && cfg->sharpness <= 1e4f))
-    BAD ("--sharpness must be positive (got %g)", cfg->sharpness);
+    return invalid_setting (error, "--sharpness must be positive (got %g)", cfg->sharpness);
   if (!(cfg->lambda >= 0.0f && cfg->lambda <= 100.0f))
-    BAD ("--lambda must be between 0 and 100 (got %g)", cfg->lambda);
+    return invalid_setting (error, "--lambda must be between 0 and 100 (got %g)", cfg->lambda);
   if (cfg->batch < 1 || cfg->batch > 65536)
-    BAD ("batch size must be between 1 and 65536 (got %u)", cfg->batch);
+    return invalid_setting (error, "batch size must be between 1 and 65536 (got %u)", cfg->batch);
   if (cfg->n_hidden < 1 || cfg->n_hidden + 1 > TG_MAX_LINEAR)
-    BAD ("hidden layers must be between 1 and %d (got %u)", TG_MAX_LINEAR - 1, cfg->n_hidden);
+    return invalid_setting (error, "hidden layers must be between 1 and %d (got %u)",
+                            TG_MAX_LINEAR - 1, cfg->n_hidden);
   if (cfg->width < 1 || cfg->width > 65536)
-    BAD ("--width must be between 1 and 65536 (got %u)", cfg->width);
+    return invalid_setting (error, "--width must be between 1 and 65536 (got %u)", cfg->width);
   if (cfg->lora_rank < 1 || cfg->lora_rank > 1024)
-    BAD ("LoRA rank must be between 1 and 1024 (got %u)", cfg->lora_rank);
+    return invalid_setting (error, "LoRA rank must be between 1 and 1024 (got %u)", cfg->lora_rank);
   if ((cfg->methods & ((1u << TG_N_METHODS) - 1)) == 0)
-    BAD ("no method selected");
-#undef BAD
+    return invalid_setting (error, "no method selected");
   return TRUE;
 }
 
