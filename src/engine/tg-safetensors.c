@@ -140,9 +140,28 @@ is_json_space (char c)
   return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* One pass over the raw header, before any parser: nesting depth outside strings is bounded,
- * nothing but whitespace may follow the first complete value, and every colon outside a
- * string (one per object member) is counted, to find duplicate keys after parsing. */
+/* Outside strings, strict JSON has only structure, numbers and true/false/null. json-glib
+ * also takes 'single-quoted' strings, comments and hex numbers; refusing their characters
+ * here means the scan and the parser agree on where every string starts and ends. */
+static gboolean
+is_json_token_char (char c)
+{
+  return strchr ("{}[]:,\"-+.0123456789eEtrufalsn", c) != NULL || is_json_space (c);
+}
+
+static gboolean
+refuse_char (const char *path, char c, gsize at, GError **error)
+{
+  g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
+               "%s: the header is not strict JSON (character 0x%02x at byte %" G_GSIZE_FORMAT
+               ")", path, (guchar) c, at);
+  return FALSE;
+}
+
+/* One pass over the raw header, before any parser: only strict JSON characters, nesting
+ * depth outside strings bounded, nothing but whitespace after the first complete value, and
+ * every colon outside a string (one per object member) counted, to find duplicate keys after
+ * parsing. */
 static gboolean
 scan_header (const char *path, const char *h, gsize len, gsize *members_out, GError **error)
 {
@@ -155,6 +174,8 @@ scan_header (const char *path, const char *h, gsize len, gsize *members_out, GEr
       char c = h[i];
       if (in_string)
         {
+          if ((guchar) c < 0x20)
+            return refuse_char (path, c, i, error);
           if (escaped)
             escaped = FALSE;
           else if (c == '\\')
@@ -170,6 +191,8 @@ scan_header (const char *path, const char *h, gsize len, gsize *members_out, GEr
                        ")", path, i);
           return FALSE;
         }
+      if (c == '\0' || !is_json_token_char (c))
+        return refuse_char (path, c, i, error);
       if (c == '"')
         in_string = TRUE;
       else if (c == '{' || c == '[')

@@ -214,6 +214,35 @@ test_trailing_json (void)
   g_assert_no_error (error);
 }
 
+/* json-glib also takes 'single quotes', comments and hex; a quote inside them could hide
+ * brackets from the depth scan, so only strict JSON is read. */
+static void
+test_strict_json (void)
+{
+  g_autofree char *path = tmp_path ("lenient.safetensors");
+  GString *h = g_string_new ("{\"__metadata__\":{\"k\":'\"'},\"a\":");
+  for (int i = 0; i < 20000; i++)
+    g_string_append_c (h, '[');
+  for (int i = 0; i < 20000; i++)
+    g_string_append_c (h, ']');
+  g_string_append (h, ",\"b\":\"\"}");
+  write_file (path, h->str, h->len, NULL, 0);
+  g_string_free (h, TRUE);
+  assert_all_refuse (path, TG_ERROR_FORMAT, "strict JSON");
+
+  const char *cases[] = {
+    "{'__metadata__':{}}",
+    "{\"__metadata__\":{} /* [[[[ */}",
+    "{\"__metadata__\":{\"k\":\"a\nb\"}}",
+    "{\"a\":{\"dtype\":\"F32\",\"shape\":[0x1],\"data_offsets\":[0,4]}}",
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      write_json (path, cases[i], 4);
+      assert_all_refuse (path, TG_ERROR_FORMAT, "strict JSON");
+    }
+}
+
 /* A FIFO named as a checkpoint blocked in the open; it is refused without opening it. */
 static void
 test_fifo (void)
@@ -272,6 +301,7 @@ main (int argc, char **argv)
   g_test_add_func ("/safetensors/refuse/duplicate-keys", test_duplicate_keys);
   g_test_add_func ("/safetensors/refuse/layout", test_layout);
   g_test_add_func ("/safetensors/refuse/trailing-json", test_trailing_json);
+  g_test_add_func ("/safetensors/refuse/strict-json", test_strict_json);
   g_test_add_func ("/safetensors/refuse/fifo", test_fifo);
   g_test_add_func ("/safetensors/write-error-names-target", test_write_error_names_target);
   int rc = g_test_run ();
