@@ -104,7 +104,4 @@ TgExperimentResults *tg_experiment_run (const TgExperimentConfig *cfg, const TgM
 /* The path of seed i's foundation given the --foundation path. */
 char *tg_foundation_path_for_seed (const char *path, guint32 seed_index);
 
-/* Mean and sample standard deviation (n - 1; 0 when n < 2). */
-void tg_mean_std (const double *v, guint n, double *mean, double *std);
-
 G_END_DECLS

@@ -17,6 +17,9 @@ typedef struct {
 const TgPaperRow *tg_paper_row (TgMethod method); /* NULL if the paper has no such row */
 extern const double tg_paper_jaccard[3][2];       /* hidden 1, hidden 2, average: mean, std */
 
+/* Mean and sample standard deviation (n - 1; 0 when n < 2). */
+void tg_mean_std (const double *v, guint n, double *mean, double *std);
+
 /* Aggregates over seeds for one method; FALSE if the results hold no run of it. */
 typedef struct {
   TgMethod method;
