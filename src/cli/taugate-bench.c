@@ -73,12 +73,13 @@ tg_cmd_bench (int argc, char **argv)
   if (!tg_cli_options_to_config (&o, &cfg, &error))
     goto out;
 
-  data = tg_cli_load_mode_data (o.data_dir ? o.data_dir : "data/mnist", &cfg, &error);
+  data = tg_cli_load_mode_data (o.data_dir ? o.data_dir : "data/mnist", o.data_name, &cfg, NULL,
+                                &error);
   if (data == NULL)
     goto out;
 
   guint32 d0 = data->train0->dim, w = cfg.width, C = data->train0->n_classes;
-  guint threads = cfg.threads ? cfg.threads : (guint) g_get_num_processors ();
+  guint threads = tg_experiment_config_threads (&cfg);
   /* The protocol runs every task on one core with single-threaded sgemm: that is the limit
    * to compare with. */
   tg_set_threads (1);
