@@ -69,11 +69,13 @@ tg_cmd_bench (int argc, char **argv)
     }
   TgExperimentConfig cfg;
   g_autoptr (TgModeData) data = NULL;
+  guint64 memory = 0;
+  g_autofree char *estimate = NULL;
   int status = 1;
   if (!tg_cli_options_to_config (&o, &cfg, &error))
     goto out;
 
-  data = tg_cli_load_mode_data (o.data_dir ? o.data_dir : "data/mnist", o.data_name, &cfg, NULL,
+  data = tg_cli_load_mode_data (o.data_dir ? o.data_dir : "data/mnist", o.data_name, &cfg, &memory,
                                 &error);
   if (data == NULL)
     goto out;
@@ -136,7 +138,9 @@ tg_cmd_bench (int argc, char **argv)
       tg_cli_printf ("baseline, the same without reusing x W0^T: %.2f s; reuse makes it %.2fx "
                   "faster\n", seconds[1], seconds[1] / seconds[0]);
     }
-  tg_cli_printf ("peak memory: %ld MB\n", peak_rss_mb ());
+  estimate = tg_format_memory (memory);
+  /* the estimate covers the protocol's run (it is checked against physical memory before) */
+  tg_cli_printf ("peak memory: %ld MB; the protocol's estimate: %s\n", peak_rss_mb (), estimate);
   status = 0;
 out:
   if (error)

@@ -138,7 +138,9 @@ tg_experiment_config_memory_bytes (const TgExperimentConfig *cfg, guint32 dim,
 
   guint threads = tg_experiment_config_threads (cfg);
   guint live_seeds = MIN (threads, MAX (cfg->seeds, 1));
-  double total = data + live_seeds * seed + threads * task;
+  /* the process itself: libraries, OpenBLAS's buffers, the allocator's slack */
+  double runtime = 64e6;
+  double total = runtime + data + live_seeds * seed + threads * task;
   return total >= (double) G_MAXUINT64 ? G_MAXUINT64 : (guint64) total;
 }
 
