@@ -86,25 +86,24 @@ print_summary (const TgExperimentResults *res, const TgModeData *data, const cha
 
 /* --- reproduce ------------------------------------------------------------------------ */
 
-int
-tg_cmd_reproduce (int argc, char **argv)
+/* reproduce's options, bound to o: the protocol's and its own. */
+static GOptionContext *
+reproduce_options (TgCliOptions *o)
 {
-  TgCliOptions o;
-  tg_cli_options_init (&o);
-  g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (&o);
+  g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (o);
   GOptionEntry extra[] = {
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, "Output folder (default out)", "DIR" },
-    { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &o.foundation,
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out_dir, "Output folder (default out)", "DIR" },
+    { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &o->foundation,
       "Load the pretrained weights from FILE if it exists, else train and save them there "
       "(seed i > 0 uses FILE's name with -seed<i> before the extension)", "FILE" },
-    { "methods", 'm', 0, G_OPTION_ARG_STRING, &o.methods,
+    { "methods", 'm', 0, G_OPTION_ARG_STRING, &o->methods,
       "Comma-separated methods (default all: frozen,bitfit,taugate,gainonly,tauonly,lora,full)", "LIST" },
-    { "no-overlap", 0, 0, G_OPTION_ARG_NONE, &o.no_overlap, "Skip the 0\u00b0 TauGate and Table 3", NULL },
-    { "no-checkpoints", 0, 0, G_OPTION_ARG_NONE, &o.no_checkpoints, "Do not write checkpoints", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress and no table on the terminal", NULL },
+    { "no-overlap", 0, 0, G_OPTION_ARG_NONE, &o->no_overlap, "Skip the 0\u00b0 TauGate and Table 3", NULL },
+    { "no-checkpoints", 0, 0, G_OPTION_ARG_NONE, &o->no_checkpoints, "Do not write checkpoints", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress and no table on the terminal", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- reproduce the paper's Tables 1-3 and Figure 1");
+  GOptionContext *ctx = g_option_context_new ("- reproduce the paper's Tables 1-3 and Figure 1");
   g_option_context_set_summary (ctx,
       "Pretrains a 784-W-W-10 MLP on a 50/50 mix of MNIST and MNIST rotated by --angle, freezes it,\n"
       "specialises it to the rotated mode with Frozen, BitFit, TauGate, GainOnly, TauOnly, LoRA r=8\n"
@@ -121,6 +120,15 @@ tg_cmd_reproduce (int argc, char **argv)
       "far above a uniform guess: lower --lr), the outputs are written and say which runs.");
   g_option_context_add_main_entries (ctx, protocol, NULL);
   g_option_context_add_main_entries (ctx, extra, NULL);
+  return ctx;
+}
+
+int
+tg_cmd_reproduce (int argc, char **argv)
+{
+  TgCliOptions o;
+  tg_cli_options_init (&o);
+  g_autoptr (GOptionContext) ctx = reproduce_options (&o);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {

@@ -120,7 +120,8 @@ tg_report_table1_text (const TgExperimentResults *res)
   g_autofree char *angle = num ("%g", c->angle);
   GString *s = g_string_new (NULL);
   g_string_append_printf (s, "%s 0° vs rotated %s°: mean ± std over %u seed%s%s\n",
-                          tg_experiment_config_data_name (c), angle, c->seeds, c->seeds == 1 ? "" : "s",
+                          tg_experiment_config_data_name (c), angle, c->seeds,
+                          c->seeds == 1 ? "" : "s",
                           paper ? " (ours) beside the paper's Table 1 (3 seeds, 45°)" : "");
 
   g_autofree char *hro = g_strdup_printf ("acc %s° (ours)", angle);
