@@ -47,13 +47,15 @@ TgModeData   *tg_cli_load_mode_data    (const char *dir, const char *data_name,
 /* An output folder written all or nothing (taugate-output.c): begin makes the folder and a
  * fresh staging folder inside it, failing at once if it cannot be written; the run writes
  * into the staging folder; commit replaces the output folder's entries of the same names
- * with the staged ones. Freeing an output that was not committed removes what the run
+ * with the staged ones, and removes the entries named in owned (NULL-terminated: the
+ * command's outputs) that this run did not write. Freeing an output that was not committed removes what the run
  * wrote, leaving the earlier results as they were. */
 typedef struct _TgCliOutput TgCliOutput;
 
 TgCliOutput *tg_cli_output_begin   (const char *dir, GError **error);
 const char  *tg_cli_output_staging (const TgCliOutput *out);
-gboolean     tg_cli_output_commit  (TgCliOutput *out, GError **error);
+gboolean     tg_cli_output_commit  (TgCliOutput *out, const char *const *owned,
+                                    GError **error);
 void         tg_cli_output_free    (TgCliOutput *out);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgCliOutput, tg_cli_output_free)
 

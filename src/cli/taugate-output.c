@@ -4,7 +4,8 @@
  * starts, so an output folder that cannot be written is found at once, not after an hour of
  * training. At the end each entry the run wrote (results.csv, tables/, checkpoints/...)
  * replaces the entry of the same name in the output folder; whole folders are replaced, so no
- * checkpoint of an earlier run with more seeds stays beside the new ones. A run that fails
+ * checkpoint of an earlier run with more seeds stays beside the new ones, and the outputs the
+ * command owns that this run did not write (checkpoints/ after --no-checkpoints) go too. A run that fails
  * removes its staging folder and leaves the earlier results as they were. Files of the
  * output folder the run does not write are left alone. */
 #include "taugate-cli.h"
@@ -73,8 +74,18 @@ tg_cli_output_staging (const TgCliOutput *out)
   return out->staging;
 }
 
+/* Moves OUT/name aside into old, if it exists; FALSE with errno set if it cannot. */
+static gboolean
+move_aside (const char *dir, const char *old, const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *aside = g_build_filename (old, name, NULL);
+  GStatBuf st;
+  return g_lstat (path, &st) != 0 || g_rename (path, aside) == 0;
+}
+
 gboolean
-tg_cli_output_commit (TgCliOutput *out, GError **error)
+tg_cli_output_commit (TgCliOutput *out, const char *const *owned, GError **error)
 {
   g_autofree char *old = g_build_filename (out->dir, ".taugate-old-XXXXXX", NULL);
   if (g_mkdtemp (old) == NULL)
@@ -89,19 +100,29 @@ tg_cli_output_commit (TgCliOutput *out, GError **error)
     return FALSE;
   const char *name;
   gboolean ok = TRUE;
+  /* what an earlier run wrote and this one did not (checkpoints/ before --no-checkpoints)
+   * goes too: it would sit beside results it does not belong to */
+  for (guint i = 0; ok && owned != NULL && owned[i] != NULL; i++)
+    {
+      g_autofree char *staged = g_build_filename (out->staging, owned[i], NULL);
+      if (!g_file_test (staged, G_FILE_TEST_EXISTS) && !move_aside (out->dir, old, owned[i]))
+        {
+          int e = errno;
+          g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s/%s: cannot remove the earlier run's: %s",
+                       out->dir, owned[i], g_strerror (e));
+          ok = FALSE;
+        }
+    }
   while (ok && (name = g_dir_read_name (d)) != NULL)
     {
       g_autofree char *from = g_build_filename (out->staging, name, NULL);
       g_autofree char *to = g_build_filename (out->dir, name, NULL);
       g_autofree char *aside = g_build_filename (old, name, NULL);
-      GStatBuf st;
       /* the earlier run's entry goes aside first, then the new one takes its name */
-      gboolean had = g_lstat (to, &st) == 0;
-      if ((had && g_rename (to, aside) != 0) || g_rename (from, to) != 0)
+      if (!move_aside (out->dir, old, name) || g_rename (from, to) != 0)
         {
           int e = errno;
-          if (had)
-            g_rename (aside, to); /* put the earlier one back if it went aside */
+          g_rename (aside, to); /* put the earlier one back if it went aside */
           g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot replace it with this run's: %s",
                        to, g_strerror (e));
           ok = FALSE;

@@ -12,6 +12,11 @@
 
 #define FIGURE1_FILE "mnist_rotation_accuracy.pdf"
 
+/* Everything reproduce writes under --out: replaced as a whole by each run. */
+static const char *const outputs[] = {
+  "results.csv", "overlap.csv", "tables", "figures", "checkpoints", NULL
+};
+
 /* --- progress ------------------------------------------------------------------------- */
 
 typedef struct {
@@ -175,7 +180,7 @@ tg_cmd_reproduce (int argc, char **argv)
   res = tg_experiment_run (&cfg, data, o.foundation, o.no_checkpoints ? NULL : ckpt_dir,
                            show_progress, &pr, NULL, &error);
   if (res == NULL || !write_outputs (res, tg_cli_output_staging (output), &error) ||
-      !tg_cli_output_commit (output, &error))
+      !tg_cli_output_commit (output, outputs, &error))
     goto out;
   /* a collapse leaves complete outputs (marked in Table 1's text) and a non-zero exit */
   status = tg_experiment_results_check_collapse (res, NULL, &error) ? 0 : 3;

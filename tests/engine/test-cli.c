@@ -313,6 +313,15 @@ test_output_all_or_nothing (void)
   g_assert_false (exists (ckpts, "seed1-taugate-45deg.safetensors"));
   g_assert_false (exists (ckpts, "seed1-foundation.safetensors"));
   g_assert_true (g_file_test (mine, G_FILE_TEST_IS_REGULAR)); /* not ours: left alone */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* and one without checkpoints leaves none of the earlier run's beside its results */
+  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--out", outdir,
+                               "--no-checkpoints", "-q", NULL }, &out, &err);
+  g_assert_cmpint (st, ==, 0);
+  g_assert_false (g_file_test (ckpts, G_FILE_TEST_EXISTS));
+  g_assert_true (exists (outdir, "results.csv"));
+  g_assert_true (g_file_test (mine, G_FILE_TEST_IS_REGULAR));
   /* no staging folder left behind */
   g_autoptr (GDir) top = g_dir_open (outdir, 0, NULL);
   while ((name = g_dir_read_name (top)) != NULL)
