@@ -59,6 +59,10 @@ gboolean     tg_cli_output_commit  (TgCliOutput *out, const char *const *owned,
 void         tg_cli_output_free    (TgCliOutput *out);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgCliOutput, tg_cli_output_free)
 
+/* FALSE (naming dir and what was to go there) unless a file can be created in dir, which is
+ * made if missing: for outputs written during the work, checked before it starts. */
+gboolean     tg_cli_check_writable (const char *dir, const char *what, GError **error);
+
 /* The subcommands: argv[0] is "taugate NAME"; each returns the process's exit status. */
 int tg_cmd_reproduce (int argc, char **argv);
 int tg_cmd_bench     (int argc, char **argv);

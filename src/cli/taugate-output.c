@@ -12,6 +12,7 @@
 
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 struct _TgCliOutput {
   char     *dir;      /* the output folder */
@@ -66,6 +67,23 @@ tg_cli_output_begin (const char *dir, GError **error)
       return NULL;
     }
   return g_steal_pointer (&out);
+}
+
+gboolean
+tg_cli_check_writable (const char *dir, const char *what, GError **error)
+{
+  g_autofree char *probe = g_build_filename (dir, ".taugate-probe-XXXXXX", NULL);
+  int fd = -1;
+  if (g_mkdir_with_parents (dir, 0755) != 0 || (fd = g_mkstemp (probe)) < 0)
+    {
+      int e = errno;
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot write %s there: %s", dir, what,
+                   g_strerror (e));
+      return FALSE;
+    }
+  close (fd);
+  g_unlink (probe);
+  return TRUE;
 }
 
 const char *

@@ -176,6 +176,13 @@ tg_cmd_reproduce (int argc, char **argv)
   output = tg_cli_output_begin (out_dir, &error);
   if (output == NULL)
     goto out;
+  if (o.foundation != NULL && !g_file_test (o.foundation, G_FILE_TEST_EXISTS))
+    {
+      /* it is saved there once trained: its folder is checked before */
+      g_autofree char *found_dir = g_path_get_dirname (o.foundation);
+      if (!tg_cli_check_writable (found_dir, "the --foundation weights", &error))
+        goto out;
+    }
   ckpt_dir = g_build_filename (tg_cli_output_staging (output), "checkpoints", NULL);
   res = tg_experiment_run (&cfg, data, o.foundation, o.no_checkpoints ? NULL : ckpt_dir,
                            show_progress, &pr, NULL, &error);

@@ -262,6 +262,19 @@ test_output_all_or_nothing (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
+  /* so is a --foundation file that cannot be saved once trained */
+  g_autofree char *bad_found = g_build_filename (file, "found.safetensors", NULL);
+  g_autofree char *out0 = g_build_filename (root, "out0", NULL);
+  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--foundation",
+                               bad_found, "--out", out0, "--no-checkpoints", "-q", NULL },
+            &out, &err);
+  g_test_message ("unwritable foundation: rc %d: %s", st, err);
+  g_assert_cmpint (st, !=, 0);
+  g_assert_nonnull (strstr (err, "--foundation"));
+  g_assert_false (g_file_test (out0, G_FILE_TEST_EXISTS)); /* nothing left behind */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
   /* a first run with two seeds and checkpoints */
   g_autofree char *outdir = g_build_filename (root, "out", NULL);
   g_autofree char *mine = g_build_filename (outdir, "notes.txt", NULL);
