@@ -38,7 +38,8 @@ typedef struct {
                                   foundation, a (seed, method) specialisation) runs on one
                                   thread with single-threaded BLAS, so results are the same
                                   whatever the thread count. */
-  char     data_name[64];      /* the data set's name in titles and captions: "MNIST" */
+  char     data_name[128];     /* the data set's name in titles and captions: "MNIST" (at
+                                  most 31 characters) */
   gboolean data_is_mnist;      /* the paper's own data: only then are its published numbers
                                   shown beside ours (and only at 45 degrees) */
 } TgExperimentConfig;
