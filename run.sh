@@ -66,6 +66,11 @@ install_packages() {
   ((${#missing[@]} + ${#optional[@]})) || return 0
   if [[ -n "${RUN_SH_DRY_APT:-}" ]]; then
     say "would install: ${missing[*]:-(nothing required)}; optional: ${optional[*]:-(none)}"
+    local candidate
+    for p in "${optional[@]}"; do
+      candidate=$(apt_candidate "$p")
+      say "optional $p: the archive offers ${candidate:-nothing}"
+    done
     return
   fi
   local sudo=()
@@ -81,13 +86,32 @@ install_packages() {
     "${apt[@]}" update || die "apt-get update failed"
     "${apt[@]}" install "${missing[@]}" || die "apt-get install failed: ${missing[*]}"
   fi
+  local updated=$((${#missing[@]} > 0)) candidate
   for p in "${optional[@]}"; do
-    # Optional: only when the archive offers it, and never fatal.
-    if apt-cache policy "$p" 2>/dev/null | grep -q 'Candidate: [^(]'; then
-      say "installing optional $p"
-      "${apt[@]}" install "$p" >/dev/null || say "optional $p not installed; carrying on"
+    # Optional: only when the archive offers it, and never fatal; say which way it went.
+    candidate=$(apt_candidate "$p")
+    if [[ -z "$candidate" ]] && ((!updated)); then
+      "${apt[@]}" update >/dev/null 2>&1 || true
+      updated=1
+      candidate=$(apt_candidate "$p")
+    fi
+    if [[ -z "$candidate" ]]; then
+      say "optional $p not installed: the package archive does not offer it"
+    elif "${apt[@]}" install "$p" >/dev/null; then
+      say "installed optional $p $candidate"
+    else
+      say "optional $p not installed: apt-get install $p failed; carrying on"
     fi
   done
+}
+
+# The version of $1 that apt-get would install, or nothing. apt-cache's output is read
+# whole: `apt-cache policy | grep -q` fails under pipefail when grep stops reading early
+# (apt-cache then dies of SIGPIPE), which skipped every optional package.
+apt_candidate() {
+  local policy
+  policy=$(apt-cache policy "$1" 2>/dev/null || true)
+  sed -n 's/^ *Candidate: *//p' <<<"$policy" | grep -v '^(none)$' || true
 }
 
 # Checks $1/<file> against $MNIST_SUMS; prints the names of files that are missing or wrong.

@@ -69,16 +69,19 @@ tg_cmd_bench (int argc, char **argv)
     }
   TgExperimentConfig cfg;
   g_autoptr (TgModeData) data = NULL;
+  guint64 memory = 0;
+  g_autofree char *estimate = NULL;
   int status = 1;
   if (!tg_cli_options_to_config (&o, &cfg, &error))
     goto out;
 
-  data = tg_cli_load_mode_data (o.data_dir ? o.data_dir : "data/mnist", &cfg, &error);
+  data = tg_cli_load_mode_data (o.data_dir ? o.data_dir : "data/mnist", o.data_name, &cfg, &memory,
+                                &error);
   if (data == NULL)
     goto out;
 
   guint32 d0 = data->train0->dim, w = cfg.width, C = data->train0->n_classes;
-  guint threads = cfg.threads ? cfg.threads : (guint) g_get_num_processors ();
+  guint threads = tg_experiment_config_threads (&cfg);
   /* The protocol runs every task on one core with single-threaded sgemm: that is the limit
    * to compare with. */
   tg_set_threads (1);
@@ -135,7 +138,9 @@ tg_cmd_bench (int argc, char **argv)
       tg_cli_printf ("baseline, the same without reusing x W0^T: %.2f s; reuse makes it %.2fx "
                   "faster\n", seconds[1], seconds[1] / seconds[0]);
     }
-  tg_cli_printf ("peak memory: %ld MB\n", peak_rss_mb ());
+  estimate = tg_format_memory (memory);
+  /* the estimate covers the protocol's run (it is checked against physical memory before) */
+  tg_cli_printf ("peak memory: %ld MB; the protocol's estimate: %s\n", peak_rss_mb (), estimate);
   status = 0;
 out:
   if (error)

@@ -38,6 +38,7 @@ void
 tg_cli_options_clear (TgCliOptions *o)
 {
   g_free (o->data_dir);
+  g_free (o->data_name);
   g_free (o->out_dir);
   g_free (o->foundation);
   g_free (o->methods);
@@ -50,6 +51,7 @@ tg_cli_protocol_entries (TgCliOptions *o)
     { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, "Number of seeds (default 3)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "First seed; seeds are SEED, SEED+1, ... (default 0)", "SEED" },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o->data_dir, "Folder with the IDX files, plain or .gz (default data/mnist)", "DIR" },
+    { "data-name", 0, 0, G_OPTION_ARG_STRING, &o->data_name, "The data set's name in titles (default: MNIST when the files are MNIST's, else the folder's name)", "NAME" },
     { "angle", 0, 0, G_OPTION_ARG_DOUBLE, &o->angle, "Rotation of the target mode in degrees, counter-clockwise (default 45)", "DEG" },
     { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, &o->foundation_epochs, "Epochs of foundation training on the 50/50 mixture (default 2)", "N" },
     { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, &o->adapt_epochs, "Epochs of specialisation (default 1)", "N" },
@@ -57,7 +59,7 @@ tg_cli_protocol_entries (TgCliOptions *o)
     { "sharpness", 's', 0, G_OPTION_ARG_DOUBLE, &o->sharpness, "Gate sharpness s in sigmoid(s (z - tau)) (default 5)", "S" },
     { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &o->lambda, "Sparsity penalty on the mean gate (default 0)", "L" },
     { "width", 0, 0, G_OPTION_ARG_INT, &o->width, "Width of each of the two hidden layers (default 128)", "W" },
-    { "threads", 'j', 0, G_OPTION_ARG_INT, &o->threads, "Worker threads (default: one per processor); results do not depend on it", "T" },
+    { "threads", 'j', 0, G_OPTION_ARG_INT, &o->threads, "Worker threads (default 0: one per processor); results do not depend on it", "T" },
     { "train-limit", 0, 0, G_OPTION_ARG_INT, &o->train_limit, "Use only the first N training images (default all)", "N" },
     { "test-limit", 0, 0, G_OPTION_ARG_INT, &o->test_limit, "Use only the first N test images (default all)", "N" },
     { NULL }
@@ -70,13 +72,23 @@ gboolean
 tg_cli_options_to_config (const TgCliOptions *o, TgExperimentConfig *cfg, GError **error)
 {
   tg_experiment_config_init_paper (cfg);
-  if (o->seeds < 1 || o->foundation_epochs < 0 || o->adapt_epochs < 0 || o->width < 1 ||
-      o->train_limit < 0 || o->test_limit < 0 || o->seed < 0)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
-                   "--seeds, --width must be positive; epochs, limits and --seed not negative");
-      return FALSE;
-    }
+  /* the engine's fields are unsigned: a negative count would wrap into a valid-looking one */
+  struct { const char *name; gint64 value, min; } counts[] = {
+    { "--seeds", o->seeds, 1 }, { "--seed", o->seed, 0 },
+    { "--foundation-epochs", o->foundation_epochs, 0 }, { "--adapt-epochs", o->adapt_epochs, 0 },
+    { "--width", o->width, 1 }, { "--threads", o->threads, 0 },
+    { "--train-limit", o->train_limit, 0 }, { "--test-limit", o->test_limit, 0 },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
+    if (counts[i].value < counts[i].min)
+      {
+        g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "%s must be %s (got %" G_GINT64_FORMAT
+                     ")%s", counts[i].name, counts[i].min > 0 ? "positive" : "0 or more",
+                     counts[i].value,
+                     strcmp (counts[i].name, "--threads") == 0 ? "; 0 means one per processor"
+                                                                : "");
+        return FALSE;
+      }
   cfg->seeds = (guint32) o->seeds;
   cfg->seed0 = (guint64) o->seed;
   cfg->angle = o->angle;
@@ -89,7 +101,7 @@ tg_cli_options_to_config (const TgCliOptions *o, TgExperimentConfig *cfg, GError
   cfg->train_limit = (guint32) o->train_limit;
   cfg->test_limit = (guint32) o->test_limit;
   cfg->overlap = !o->no_overlap;
-  cfg->threads = (guint32) MAX (o->threads, 0);
+  cfg->threads = (guint32) o->threads;
   if (o->methods != NULL)
     {
       g_auto (GStrv) ids = g_strsplit (o->methods, ",", -1);
@@ -112,7 +124,8 @@ tg_cli_options_to_config (const TgCliOptions *o, TgExperimentConfig *cfg, GError
 }
 
 TgModeData *
-tg_cli_load_mode_data (const char *dir, const TgExperimentConfig *cfg, GError **error)
+tg_cli_load_mode_data (const char *dir, const char *data_name, TgExperimentConfig *cfg,
+                       guint64 *memory, GError **error)
 {
   g_autoptr (TgDataset) train = tg_dataset_load_dir (dir, "train", 10, error);
   if (train == NULL)
@@ -120,10 +133,17 @@ tg_cli_load_mode_data (const char *dir, const TgExperimentConfig *cfg, GError **
   g_autoptr (TgDataset) test = tg_dataset_load_dir (dir, "t10k", 10, error);
   if (test == NULL)
     return NULL;
-  TgModeData *data = tg_mode_data_new (train, test, cfg->angle, cfg->train_limit,
-                                       cfg->test_limit, error);
+  tg_experiment_config_set_data (cfg, data_name, dir, train, test);
+  g_autoptr (TgModeData) data = tg_mode_data_new (train, test, cfg->angle, cfg->train_limit,
+                                                  cfg->test_limit, error);
   if (data == NULL)
-    g_prefix_error (error, "%s: ", dir);
-  return data;
+    {
+      g_prefix_error (error, "%s: ", dir);
+      return NULL;
+    }
+  if (!tg_experiment_config_check_memory (cfg, data->train0->dim, data->train0->n_classes,
+                                          data->train0->n, data->test0->n, memory, error))
+    return NULL;
+  return g_steal_pointer (&data);
 }
 

@@ -16,6 +16,7 @@ void tg_cli_printf (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 typedef struct {
   int     seeds;
   char   *data_dir;
+  char   *data_name;
   char   *out_dir;
   double  angle;
   int     foundation_epochs, adapt_epochs;
@@ -36,9 +37,31 @@ GOptionEntry *tg_cli_protocol_entries  (TgCliOptions *o);
 /* Folds the options into an engine configuration, validated. */
 gboolean      tg_cli_options_to_config (const TgCliOptions *o, TgExperimentConfig *cfg,
                                         GError **error);
-/* The training and test sets of dir, both modes, as cfg asks. */
-TgModeData   *tg_cli_load_mode_data    (const char *dir, const TgExperimentConfig *cfg,
+/* The training and test sets of dir, both modes, as cfg asks; names the data set in cfg
+ * (data_name, or MNIST recognised by its contents, or dir's base name) and refuses a
+ * configuration that cannot fit in memory. memory, if not NULL, receives the estimate. */
+TgModeData   *tg_cli_load_mode_data    (const char *dir, const char *data_name,
+                                        TgExperimentConfig *cfg, guint64 *memory,
                                         GError **error);
+
+/* An output folder written all or nothing (taugate-output.c): begin makes the folder and a
+ * fresh staging folder inside it, failing at once if it cannot be written; the run writes
+ * into the staging folder; commit replaces the output folder's entries of the same names
+ * with the staged ones, and removes the entries named in owned (NULL-terminated: the
+ * command's outputs) that this run did not write. Freeing an output that was not committed removes what the run
+ * wrote, leaving the earlier results as they were. */
+typedef struct _TgCliOutput TgCliOutput;
+
+TgCliOutput *tg_cli_output_begin   (const char *dir, GError **error);
+const char  *tg_cli_output_staging (const TgCliOutput *out);
+gboolean     tg_cli_output_commit  (TgCliOutput *out, const char *const *owned,
+                                    GError **error);
+void         tg_cli_output_free    (TgCliOutput *out);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgCliOutput, tg_cli_output_free)
+
+/* FALSE (naming dir and what was to go there) unless a file can be created in dir, which is
+ * made if missing: for outputs written during the work, checked before it starts. */
+gboolean     tg_cli_check_writable (const char *dir, const char *what, GError **error);
 
 /* The subcommands: argv[0] is "taugate NAME"; each returns the process's exit status. */
 int tg_cmd_reproduce (int argc, char **argv);

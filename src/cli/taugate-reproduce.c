@@ -4,10 +4,18 @@
 #include "tg-report.h"
 #include "tg-plot.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+
+#define FIGURE1_FILE "mnist_rotation_accuracy.pdf"
+
+/* Everything reproduce writes under --out: replaced as a whole by each run. */
+static const char *const outputs[] = {
+  "results.csv", "overlap.csv", "tables", "figures", "checkpoints", NULL
+};
 
 /* --- progress ------------------------------------------------------------------------- */
 
@@ -45,72 +53,62 @@ show_progress (const TgProgress *p, gpointer user_data)
   fflush (stderr);
 }
 
-/* --- Figure 1 ------------------------------------------------------------------------- */
+/* --- outputs -------------------------------------------------------------------------- */
 
+/* results.csv, overlap.csv, the tables and Figure 1 under dir. */
 static gboolean
-write_figure1 (const TgExperimentResults *res, const char *path, GError **error)
+write_outputs (const TgExperimentResults *res, const char *dir, GError **error)
 {
-  const char *labels[TG_N_METHODS];
-  double mean[TG_N_METHODS * 2], err[TG_N_METHODS * 2], ref[TG_N_METHODS * 2];
-  guint n = 0;
-  for (int k = 0; k < TG_N_METHODS; k++)
+  if (!tg_report_write_all (res, dir, error))
+    return FALSE;
+  g_autofree char *fig_dir = g_build_filename (dir, "figures", NULL);
+  if (g_mkdir_with_parents (fig_dir, 0755) != 0)
     {
-      TgMethodSummary s;
-      if (!tg_report_summarise (res, (TgMethod) k, &s))
-        continue;
-      const TgPaperRow *paper = tg_paper_row ((TgMethod) k);
-      labels[n] = tg_method_info ((TgMethod) k)->label;
-      mean[2 * n] = s.acc0;
-      mean[2 * n + 1] = s.acc_rot;
-      err[2 * n] = s.acc0_std;
-      err[2 * n + 1] = s.acc_rot_std;
-      ref[2 * n] = paper ? paper->acc0 : NAN;
-      ref[2 * n + 1] = paper ? paper->acc_rot : NAN;
-      n++;
+      int e = errno;
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot create the folder: %s", fig_dir,
+                   g_strerror (e));
+      return FALSE;
     }
-  g_autofree char *series1 = g_strdup_printf ("rotated %g\u00b0", res->config.angle);
-  const char *series[2] = { "MNIST 0\u00b0", series1 };
-  g_autofree char *caption = g_strdup_printf (
-      "Mean \u00b1 sample std over %u seed%s; foundation %u epoch%s on the 50/50 mix, %u adaptation "
-      "epoch%s, SGD lr %g momentum 0.9, batch 256, s = %g, \u03bb = %g. Markers: the paper's means.",
-      res->config.seeds, res->config.seeds == 1 ? "" : "s", res->config.foundation_epochs,
-      res->config.foundation_epochs == 1 ? "" : "s", res->config.adapt_epochs,
-      res->config.adapt_epochs == 1 ? "" : "s", res->config.lr, res->config.sharpness,
-      res->config.lambda);
-  g_autofree char *title = g_strdup_printf (
-      "Test accuracy after specialising to the %g\u00b0 mode", res->config.angle);
-  TgBarsData bars = {
-    .n_groups = n, .group_labels = labels, .n_series = 2, .series_labels = series,
-    .mean = mean, .err = err, .ref = ref, .ref_label = "paper",
-    .title = title, .y_label = "test accuracy", .caption = caption,
-    .y_min = 0, .y_max = 0,
-  };
-  TgPlotStyle style;
-  tg_plot_style_init_light (&style);
-  return tg_plot_export (path, 640, 400, (TgPlotFunc) tg_plot_bars, &bars, &style, error);
+  g_autofree char *fig_path = g_build_filename (fig_dir, FIGURE1_FILE, NULL);
+  return tg_plot_figure1_export (res, fig_path, error);
+}
+
+static void
+print_summary (const TgExperimentResults *res, const TgModeData *data, const char *out_dir,
+               gboolean checkpoints, double secs)
+{
+  const TgExperimentConfig *cfg = &res->config;
+  g_autofree char *table = tg_report_table1_text (res);
+  g_autofree char *fig_path = g_build_filename (out_dir, "figures", FIGURE1_FILE, NULL);
+  tg_cli_printf ("%s\n", table);
+  tg_cli_printf ("%u seed%s, %u training and %u test images per mode, %.1f s.\n", cfg->seeds,
+                 cfg->seeds == 1 ? "" : "s", data->train0->n, data->test0->n, secs);
+  tg_cli_printf ("Wrote:\n  %s/results.csv and overlap.csv\n  %s/tables/ (Tables 1-3 as LaTeX)\n"
+                 "  %s (Figure 1)\n", out_dir, out_dir, fig_path);
+  if (checkpoints)
+    tg_cli_printf ("  %s/checkpoints/ (safetensors: foundation and every adapter)\n", out_dir);
 }
 
 /* --- reproduce ------------------------------------------------------------------------ */
 
-int
-tg_cmd_reproduce (int argc, char **argv)
+/* reproduce's options, bound to o: the protocol's and its own. */
+static GOptionContext *
+reproduce_options (TgCliOptions *o)
 {
-  TgCliOptions o;
-  tg_cli_options_init (&o);
-  g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (&o);
+  g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (o);
   GOptionEntry extra[] = {
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, "Output folder (default out)", "DIR" },
-    { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &o.foundation,
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out_dir, "Output folder (default out)", "DIR" },
+    { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &o->foundation,
       "Load the pretrained weights from FILE if it exists, else train and save them there "
       "(seed i > 0 uses FILE's name with -seed<i> before the extension)", "FILE" },
-    { "methods", 'm', 0, G_OPTION_ARG_STRING, &o.methods,
+    { "methods", 'm', 0, G_OPTION_ARG_STRING, &o->methods,
       "Comma-separated methods (default all: frozen,bitfit,taugate,gainonly,tauonly,lora,full)", "LIST" },
-    { "no-overlap", 0, 0, G_OPTION_ARG_NONE, &o.no_overlap, "Skip the 0\u00b0 TauGate and Table 3", NULL },
-    { "no-checkpoints", 0, 0, G_OPTION_ARG_NONE, &o.no_checkpoints, "Do not write checkpoints", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress and no table on the terminal", NULL },
+    { "no-overlap", 0, 0, G_OPTION_ARG_NONE, &o->no_overlap, "Skip the 0\u00b0 TauGate and Table 3", NULL },
+    { "no-checkpoints", 0, 0, G_OPTION_ARG_NONE, &o->no_checkpoints, "Do not write checkpoints", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress and no table on the terminal", NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- reproduce the paper's Tables 1-3 and Figure 1");
+  GOptionContext *ctx = g_option_context_new ("- reproduce the paper's Tables 1-3 and Figure 1");
   g_option_context_set_summary (ctx,
       "Pretrains a 784-W-W-10 MLP on a 50/50 mix of MNIST and MNIST rotated by --angle, freezes it,\n"
       "specialises it to the rotated mode with Frozen, BitFit, TauGate, GainOnly, TauOnly, LoRA r=8\n"
@@ -120,9 +118,22 @@ tg_cmd_reproduce (int argc, char **argv)
       "  OUT/tables/mnist_rotation_ablations.tex   (Table 2)\n"
       "  OUT/tables/taugate_overlap.tex            (Table 3)\n"
       "  OUT/figures/mnist_rotation_accuracy.pdf   (Figure 1)\n"
-      "  OUT/checkpoints/*.safetensors             (foundation and every adapter)");
+      "  OUT/checkpoints/*.safetensors             (foundation and every adapter)\n"
+      "The outputs are written into a fresh folder inside OUT and replace the earlier run's\n"
+      "only once everything is written: a run that fails leaves OUT as it was.\n\n"
+      "Exit status: 0 done; 1 an error; 2 bad usage; 3 training collapsed (its final loss is\n"
+      "far above a uniform guess: lower --lr), the outputs are written and say which runs.");
   g_option_context_add_main_entries (ctx, protocol, NULL);
   g_option_context_add_main_entries (ctx, extra, NULL);
+  return ctx;
+}
+
+int
+tg_cmd_reproduce (int argc, char **argv)
+{
+  TgCliOptions o;
+  tg_cli_options_init (&o);
+  g_autoptr (GOptionContext) ctx = reproduce_options (&o);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
@@ -139,48 +150,50 @@ tg_cmd_reproduce (int argc, char **argv)
 
   TgExperimentConfig cfg;
   int status = 1;
+  guint64 memory = 0;
   const char *data_dir = o.data_dir ? o.data_dir : "data/mnist";
   const char *out_dir = o.out_dir ? o.out_dir : "out";
-  g_autofree char *ckpt_dir = g_build_filename (out_dir, "checkpoints", NULL);
-  g_autofree char *fig_dir = g_build_filename (out_dir, "figures", NULL);
-  g_autofree char *fig_path = g_build_filename (fig_dir, "mnist_rotation_accuracy.pdf", NULL);
   g_autoptr (TgModeData) data = NULL;
+  g_autoptr (TgCliOutput) output = NULL;
+  g_autofree char *ckpt_dir = NULL;
   g_autoptr (TgExperimentResults) res = NULL;
   Progress pr = { .tty = !o.quiet && isatty (STDERR_FILENO), .start = g_get_monotonic_time () };
 
   if (!tg_cli_options_to_config (&o, &cfg, &error))
     goto out;
-
-  data = tg_cli_load_mode_data (data_dir, &cfg, &error);
+  data = tg_cli_load_mode_data (data_dir, o.data_name, &cfg, &memory, &error);
   if (data == NULL)
     goto out;
-  res = tg_experiment_run (&cfg, data, o.foundation, o.no_checkpoints ? NULL : ckpt_dir,
-                           show_progress, &pr, NULL, &error);
-  if (res == NULL)
-    goto out;
-  if (!tg_report_write_all (res, out_dir, &error))
-    goto out;
-  if (g_mkdir_with_parents (fig_dir, 0755) != 0)
-    {
-      g_set_error (&error, TG_ERROR, TG_ERROR_IO, "%s: cannot create the folder", fig_dir);
-      goto out;
-    }
-  if (!write_figure1 (res, fig_path, &error))
-    goto out;
-
-  double secs = (g_get_monotonic_time () - pr.start) / 1e6;
   if (!o.quiet)
     {
-      g_autofree char *table = tg_report_table1_text (res);
-      tg_cli_printf ("%s\n", table);
-      tg_cli_printf ("%u seed%s, %u training and %u test images per mode, %.1f s.\n", cfg.seeds,
-               cfg.seeds == 1 ? "" : "s", data->train0->n, data->test0->n, secs);
-      tg_cli_printf ("Wrote:\n  %s/results.csv and overlap.csv\n  %s/tables/ (Tables 1-3 as LaTeX)\n"
-                  "  %s (Figure 1)\n", out_dir, out_dir, fig_path);
-      if (!o.no_checkpoints)
-        tg_cli_printf ("  %s/ (safetensors: foundation and every adapter)\n", ckpt_dir);
+      g_autofree char *need = tg_format_memory (memory);
+      g_autofree char *have = tg_format_memory (tg_physical_memory_bytes ());
+      g_printerr ("%s (%s): %u training and %u test images per mode; needs about %s of "
+                  "memory, the machine has %s\n", cfg.data_name, data_dir, data->train0->n,
+                  data->test0->n, need, have);
     }
-  status = 0;
+  /* the output folder is made and checked before the work, and written all or nothing */
+  output = tg_cli_output_begin (out_dir, &error);
+  if (output == NULL)
+    goto out;
+  if (o.foundation != NULL && !g_file_test (o.foundation, G_FILE_TEST_EXISTS))
+    {
+      /* it is saved there once trained: its folder is checked before */
+      g_autofree char *found_dir = g_path_get_dirname (o.foundation);
+      if (!tg_cli_check_writable (found_dir, "the --foundation weights", &error))
+        goto out;
+    }
+  ckpt_dir = g_build_filename (tg_cli_output_staging (output), "checkpoints", NULL);
+  res = tg_experiment_run (&cfg, data, o.foundation, o.no_checkpoints ? NULL : ckpt_dir,
+                           show_progress, &pr, NULL, &error);
+  if (res == NULL || !write_outputs (res, tg_cli_output_staging (output), &error) ||
+      !tg_cli_output_commit (output, outputs, &error))
+    goto out;
+  /* a collapse leaves complete outputs (marked in Table 1's text) and a non-zero exit */
+  status = tg_experiment_results_check_collapse (res, NULL, &error) ? 0 : 3;
+  if (!o.quiet)
+    print_summary (res, data, out_dir, !o.no_checkpoints,
+                   (g_get_monotonic_time () - pr.start) / 1e6);
 out:
   if (error)
     g_printerr ("taugate reproduce: %s\n", error->message);

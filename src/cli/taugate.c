@@ -6,6 +6,7 @@
  * (taugate-NAME.c); this file only dispatches. */
 #include "taugate-cli.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -55,6 +56,12 @@ main (int argc, char **argv)
     }
   argv[1] = g_strdup_printf ("taugate %s", cmd);
   int status = found->run (argc - 1, argv + 1);
+  /* output that could not be written (a full disk, a closed pipe) is a failure */
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      fprintf (stderr, "%s: cannot write to standard output: %s\n", argv[1], g_strerror (errno));
+      status = status != 0 ? status : 1;
+    }
   g_free (argv[1]);
   return status;
 }

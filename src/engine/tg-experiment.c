@@ -13,74 +13,7 @@
 #include <math.h>
 #include <string.h>
 
-void
-tg_experiment_config_init_paper (TgExperimentConfig *cfg)
-{
-  memset (cfg, 0, sizeof *cfg);
-  cfg->seeds = 3;
-  cfg->seed0 = 0;
-  cfg->angle = 45.0;
-  cfg->foundation_epochs = 2;
-  cfg->adapt_epochs = 1;
-  cfg->lr = 0.01f;
-  cfg->momentum = 0.9f;
-  cfg->sharpness = 5.0f;
-  cfg->lambda = 0.0f;
-  cfg->batch = 256;
-  cfg->n_hidden = 2;
-  cfg->width = 128;
-  cfg->lora_rank = 8;
-  cfg->lora_alpha = 8.0f;
-  cfg->high_act_samples = 256;
-  cfg->on_threshold = 0.9f;
-  cfg->methods = (1u << TG_N_METHODS) - 1;
-  cfg->overlap = TRUE;
-}
-
-/* Sets an invalid-setting error and returns FALSE, so each check below is one visible
- * "return invalid_setting (...)". */
-static gboolean G_GNUC_PRINTF (2, 3)
-invalid_setting (GError **error, const char *format, ...)
-{
-  va_list ap;
-  va_start (ap, format);
-  g_autofree char *message = g_strdup_vprintf (format, ap);
-  va_end (ap);
-  g_set_error_literal (error, TG_ERROR, TG_ERROR_INVALID, message);
-  return FALSE;
-}
-
-gboolean
-tg_experiment_config_validate (const TgExperimentConfig *cfg, GError **error)
-{
-  if (cfg->seeds < 1 || cfg->seeds > 1000)
-    return invalid_setting (error, "--seeds must be between 1 and 1000 (got %u)", cfg->seeds);
-  if (!isfinite (cfg->angle) || fabs (cfg->angle) > 360.0)
-    return invalid_setting (error, "--angle must be between -360 and 360 degrees (got %g)",
-                            cfg->angle);
-  if (cfg->foundation_epochs > 1000 || cfg->adapt_epochs > 1000)
-    return invalid_setting (error, "epochs must be at most 1000");
-  if (!(cfg->lr > 0.0f && cfg->lr < 100.0f))
-    return invalid_setting (error, "--lr must be positive and below 100 (got %g)", cfg->lr);
-  if (!(cfg->momentum >= 0.0f && cfg->momentum < 1.0f))
-    return invalid_setting (error, "momentum must be in [0, 1) (got %g)", cfg->momentum);
-  if (!(cfg->sharpness > 0.0f && cfg->sharpness <= 1e4f))
-    return invalid_setting (error, "--sharpness must be positive (got %g)", cfg->sharpness);
-  if (!(cfg->lambda >= 0.0f && cfg->lambda <= 100.0f))
-    return invalid_setting (error, "--lambda must be between 0 and 100 (got %g)", cfg->lambda);
-  if (cfg->batch < 1 || cfg->batch > 65536)
-    return invalid_setting (error, "batch size must be between 1 and 65536 (got %u)", cfg->batch);
-  if (cfg->n_hidden < 1 || cfg->n_hidden + 1 > TG_MAX_LINEAR)
-    return invalid_setting (error, "hidden layers must be between 1 and %d (got %u)",
-                            TG_MAX_LINEAR - 1, cfg->n_hidden);
-  if (cfg->width < 1 || cfg->width > 65536)
-    return invalid_setting (error, "--width must be between 1 and 65536 (got %u)", cfg->width);
-  if (cfg->lora_rank < 1 || cfg->lora_rank > 1024)
-    return invalid_setting (error, "LoRA rank must be between 1 and 1024 (got %u)", cfg->lora_rank);
-  if ((cfg->methods & ((1u << TG_N_METHODS) - 1)) == 0)
-    return invalid_setting (error, "no method selected");
-  return TRUE;
-}
+/* --- results ------------------------------------------------------------------------- */
 
 void
 tg_experiment_results_free (TgExperimentResults *res)
@@ -104,6 +37,41 @@ tg_foundation_path_for_seed (const char *path, guint32 seed_index)
   const char *ext = dot && dot != base ? dot : "";
   g_autofree char *name = g_strdup_printf ("%s-seed%u%s", stem, seed_index, ext);
   return g_build_filename (dir, name, NULL);
+}
+
+/* --- collapse ------------------------------------------------------------------------ */
+
+gboolean
+tg_loss_collapsed (double ce, guint32 n_classes)
+{
+  return isfinite (ce) && n_classes >= 2 && ce > TG_COLLAPSE_FACTOR * log ((double) n_classes);
+}
+
+gboolean
+tg_experiment_results_check_collapse (const TgExperimentResults *res, guint *n_collapsed,
+                                      GError **error)
+{
+  g_return_val_if_fail (res != NULL, FALSE);
+  g_autoptr (GString) which = g_string_new (NULL);
+  guint n = 0;
+  for (guint i = 0; res->runs != NULL && i < res->runs->len; i++)
+    {
+      const TgRunResult *r = &g_array_index (res->runs, TgRunResult, i);
+      if (!r->collapsed)
+        continue;
+      if (n++ < 4)
+        g_string_append_printf (which, "%s%s seed %u at loss %.3g", which->len ? ", " : "",
+                                tg_method_info (r->method)->label, r->seed_index, r->final_ce);
+    }
+  if (n_collapsed != NULL)
+    *n_collapsed = n;
+  if (n == 0)
+    return TRUE;
+  g_set_error (error, TG_ERROR, TG_ERROR_DIVERGED,
+               "training collapsed in %u of %u runs (%s%s): their final loss is more than %g "
+               "times that of a uniform guess; lower --lr (now %g)", n, res->runs->len,
+               which->str, n > 4 ? ", ..." : "", TG_COLLAPSE_FACTOR, res->config.lr);
+  return FALSE;
 }
 
 /* --- the run -------------------------------------------------------------------------- */
@@ -201,7 +169,7 @@ epoch_batch (guint32 n, const TgLossInfo *info, gpointer user_data)
 /* Trains model (its method set) for epochs over src, reporting progress. */
 static gboolean
 train_epochs (Run *run, guint32 si, TgModel *model, const TgSource *src, guint32 epochs,
-              uint64_t *rng, const char *phase, double *final_loss, GError **error)
+              uint64_t *rng, const char *phase, TgLossInfo *last, GError **error)
 {
   const TgExperimentConfig *cfg = run->cfg;
   TgTrainConfig tc = { .lr = cfg->lr, .momentum = cfg->momentum, .lambda = cfg->lambda,
@@ -219,8 +187,8 @@ train_epochs (Run *run, guint32 si, TgModel *model, const TgSource *src, guint32
       progress_add (run, rest, phase, si, model->method, info.loss, FALSE);
       ep.unreported = 0;
     }
-  if (final_loss)
-    *final_loss = info.loss;
+  if (last)
+    *last = info;
   return TRUE;
 }
 
@@ -290,8 +258,19 @@ get_foundation (Run *run, guint32 si, guint64 seed, GError **error)
   tg_model_init_weights (m, &rng);
   m->method = TG_METHOD_FULL;
   TgSource src = { .data = data->train0, .alt = data->train_rot };
-  if (!train_epochs (run, si, m, &src, cfg->foundation_epochs, &rng, "foundation", NULL, error))
+  TgLossInfo last = { .loss = NAN, .ce = NAN };
+  if (!train_epochs (run, si, m, &src, cfg->foundation_epochs, &rng, "foundation", &last,
+                     error))
     return NULL;
+  if (tg_loss_collapsed (last.ce, m->dims[m->n_linear]))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_DIVERGED,
+                   "training collapsed: seed %u's foundation ended at loss %.3g, more than %g "
+                   "times that of a uniform guess (ln %u = %.2f); lower --lr (now %g)", si,
+                   last.ce, TG_COLLAPSE_FACTOR, m->dims[m->n_linear],
+                   log (m->dims[m->n_linear]), cfg->lr);
+      return NULL;
+    }
   if (path)
     {
       g_autoptr (GHashTable) md = run_metadata (cfg, seed, NAN);
@@ -312,7 +291,7 @@ get_foundation (Run *run, guint32 si, guint64 seed, GError **error)
  * train (first-layer products train_z1). */
 static TgModel *
 specialise (Run *run, SeedState *s, TgMethod method, const TgDataset *train,
-            const float *train_z1, double *final_loss, GError **error)
+            const float *train_z1, TgLossInfo *last, GError **error)
 {
   const TgExperimentConfig *cfg = run->cfg;
   g_autoptr (TgModel) m = tg_model_copy (s->foundation);
@@ -323,7 +302,7 @@ specialise (Run *run, SeedState *s, TgMethod method, const TgDataset *train,
   m->sharpness = cfg->sharpness;
   m->hard_gates = FALSE;
   TgSource src = { .data = train, .z1pre = train_z1, .z1_dim = m->dims[1] };
-  if (!train_epochs (run, s->si, m, &src, cfg->adapt_epochs, &rng, "adapt", final_loss, error))
+  if (!train_epochs (run, s->si, m, &src, cfg->adapt_epochs, &rng, "adapt", last, error))
     return NULL;
   return g_steal_pointer (&m);
 }
@@ -426,10 +405,14 @@ run_method_task (Run *run, SeedState *s, TgMethod method, GError **error)
   const TgModeData *data = run->data;
   TgRunResult r = { .seed_index = s->si, .seed = s->seed, .method = method,
                     .target_angle = data->angle, .high_act = NAN };
+  TgLossInfo last = { .loss = NAN, .ce = NAN };
   g_autoptr (TgModel) m = specialise (run, s, method, data->train_rot, s->z1_train_rot,
-                                      &r.final_loss, error);
+                                      &last, error);
   if (m == NULL)
     return FALSE;
+  r.final_loss = last.loss;
+  r.final_ce = last.ce;
+  r.collapsed = tg_loss_collapsed (last.ce, m->dims[m->n_linear]);
   g_autoptr (TgWorkspace) ws = tg_workspace_new (m, cfg->batch);
   TgEval e0, er;
   tg_evaluate (m, ws, data->test0, s->z1_test0, 0, &e0);
@@ -544,6 +527,9 @@ tg_experiment_run (const TgExperimentConfig *cfg, const TgModeData *data,
 {
   if (!tg_experiment_config_validate (cfg, error))
     return NULL;
+  if (!tg_experiment_config_check_memory (cfg, data->train0->dim, data->train0->n_classes,
+                                          data->train0->n, data->test0->n, NULL, error))
+    return NULL;
   if (checkpoint_dir && g_mkdir_with_parents (checkpoint_dir, 0755) != 0)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot create the folder: %s",
@@ -564,8 +550,7 @@ tg_experiment_run (const TgExperimentConfig *cfg, const TgModeData *data,
   run.tasks_left = cfg->seeds * (1 + per_seed);
   run.seeds = g_new0 (SeedState, cfg->seeds);
 
-  guint threads = cfg->threads ? cfg->threads : (guint) g_get_num_processors ();
-  threads = CLAMP (threads, 1, 64);
+  guint threads = tg_experiment_config_threads (cfg);
   /* parallel across tasks, not inside a product: small sgemms gain nothing from threads;
    * the caller's BLAS setting is restored at the end */
   int blas_threads = tg_get_threads ();

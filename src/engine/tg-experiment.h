@@ -7,39 +7,11 @@
  * the training and test sets are computed once per foundation. */
 #pragma once
 
+#include "tg-experiment-config.h"
 #include "tg-train.h"
 #include "tg-metrics.h"
 
 G_BEGIN_DECLS
-
-typedef struct {
-  guint32  seeds;              /* 3 */
-  guint64  seed0;              /* seeds are seed0, seed0 + 1, ... */
-  double   angle;              /* 45 degrees */
-  guint32  foundation_epochs;  /* 2 */
-  guint32  adapt_epochs;       /* 1 */
-  float    lr, momentum;       /* 0.01, 0.9 */
-  float    sharpness, lambda;  /* 5, 0 */
-  guint32  batch;              /* 256 */
-  guint32  n_hidden, width;    /* 2, 128 */
-  guint32  lora_rank;          /* 8 */
-  float    lora_alpha;         /* 8 */
-  guint32  high_act_samples;   /* 256 training images of the target mode */
-  float    on_threshold;       /* 0.9 */
-  guint32  methods;            /* bit mask of 1 << TgMethod; all seven */
-  gboolean overlap;            /* also TauGate at 0 degrees, for the Jaccard table */
-  guint32  train_limit;        /* 0 = every training example; else the first N */
-  guint32  test_limit;         /* 0 = every test example; else the first N */
-  gboolean no_reuse;           /* recompute x W0^T in every forward instead of once per
-                                  foundation: only to measure what the reuse saves */
-  guint32  threads;            /* worker threads, 0 = one per processor. Each task (a seed's
-                                  foundation, a (seed, method) specialisation) runs on one
-                                  thread with single-threaded BLAS, so results are the same
-                                  whatever the thread count. */
-} TgExperimentConfig;
-
-void     tg_experiment_config_init_paper (TgExperimentConfig *cfg);
-gboolean tg_experiment_config_validate   (const TgExperimentConfig *cfg, GError **error);
 
 /* TgModeData, the data the protocol runs on, is in tg-data.h. */
 
@@ -53,6 +25,8 @@ typedef struct {
   double   acc0_hard, acc_rot_hard;  /* hard gates 1[z > tau] */
   double   high_act;      /* gated methods; NAN otherwise */
   double   final_loss;    /* last adaptation batch */
+  double   final_ce;      /* its cross-entropy, without the sparsity penalty */
+  gboolean collapsed;     /* tg_loss_collapsed (final_ce): see below */
 } TgRunResult;
 
 typedef struct {
@@ -91,10 +65,25 @@ TgExperimentResults *tg_experiment_run (const TgExperimentConfig *cfg, const TgM
                                         TgProgressFunc progress, gpointer user_data,
                                         GCancellable *cancellable, GError **error);
 
+/* A collapse is training that ends far worse than guessing: a finite final cross-entropy
+ * (of the last batch, penalty excluded) above TG_COLLAPSE_FACTOR times ln(n_classes), the
+ * loss of a uniform guess (4.6 for ten classes). A healthy run ends well below ln(n_classes),
+ * a run that merely failed to learn ends near it; only a model that is confidently wrong
+ * (too large a learning rate, typically) ends above twice it. A loss that is not finite is
+ * a divergence instead, an error of tg_trainer_step().
+ *
+ * tg_experiment_run() fails (TG_ERROR_DIVERGED) when a seed's foundation collapses, since
+ * every method would start from it; an adaptation that collapses is kept in the results with
+ * collapsed set, and tg_experiment_results_check_collapse() says which. */
+#define TG_COLLAPSE_FACTOR 2.0
+
+gboolean tg_loss_collapsed (double ce, guint32 n_classes);
+/* FALSE (TG_ERROR_DIVERGED, naming the runs, their losses and the learning rate) when a run
+ * of res collapsed; n_collapsed, if not NULL, receives how many did. */
+gboolean tg_experiment_results_check_collapse (const TgExperimentResults *res,
+                                               guint *n_collapsed, GError **error);
+
 /* The path of seed i's foundation given the --foundation path. */
 char *tg_foundation_path_for_seed (const char *path, guint32 seed_index);
-
-/* Mean and sample standard deviation (n - 1; 0 when n < 2). */
-void tg_mean_std (const double *v, guint n, double *mean, double *std);
 
 G_END_DECLS

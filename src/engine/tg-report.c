@@ -1,5 +1,7 @@
-/* tg-report.c — the paper pipeline's outputs: results.csv, overlap.csv, Tables 1-3 as LaTeX
- * and Table 1 as plain text, always with the paper's published numbers beside ours.
+/* tg-report.c — the paper pipeline's outputs: results.csv, overlap.csv and Tables 1-3 as
+ * LaTeX, named after the data set they were made on, with the paper's
+ * published numbers beside ours when they are comparable: MNIST at 45 degrees
+ * (tg_experiment_config_is_paper_setting). Another data set or angle gets ours alone.
  *
  * Numbers are written with g_ascii_formatd, so a window running under a locale with a
  * decimal comma still writes "0.850000", and identical results give identical bytes.
@@ -9,108 +11,6 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
-
-/* --- the paper's numbers (its Tables 1-3, mean ± std over 3 seeds) --------------------- */
-
-static const TgPaperRow paper_rows[] = {
-  { TG_METHOD_FROZEN,   0,      0.832, 0.017, 0.833, 0.016, NAN  },
-  { TG_METHOD_BITFIT,   266,    0.851, 0.005, 0.852, 0.009, NAN  },
-  { TG_METHOD_TAUGATE,  512,    0.850, 0.006, 0.850, 0.010, 0.28 },
-  { TG_METHOD_GAINONLY, 256,    0.850, 0.005, 0.849, 0.010, NAN  },
-  { TG_METHOD_TAUONLY,  256,    0.833, 0.017, 0.833, 0.015, NAN  },
-  { TG_METHOD_LORA,     10448,  0.855, 0.006, 0.864, 0.005, NAN  },
-  { TG_METHOD_FULL,     118282, 0.783, 0.007, 0.887, 0.005, NAN  },
-};
-
-const double tg_paper_jaccard[3][2] = {
-  { 1.000, 0.000 }, /* hidden 1 */
-  { 0.833, 0.289 }, /* hidden 2 */
-  { 0.917, 0.144 }, /* average */
-};
-
-#define PAPER_ANGLE 45.0
-
-const TgPaperRow *
-tg_paper_row (TgMethod method)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (paper_rows); i++)
-    if (paper_rows[i].method == method)
-      return &paper_rows[i];
-  return NULL;
-}
-
-/* --- statistics ------------------------------------------------------------------------- */
-
-void
-tg_mean_std (const double *v, guint n, double *mean, double *std)
-{
-  double m = 0.0, s = 0.0;
-  for (guint i = 0; i < n; i++)
-    m += v[i];
-  if (n > 0)
-    m /= n;
-  if (n >= 2)
-    {
-      for (guint i = 0; i < n; i++)
-        s += (v[i] - m) * (v[i] - m);
-      s = sqrt (s / (n - 1));
-    }
-  if (mean != NULL)
-    *mean = m;
-  if (std != NULL)
-    *std = s;
-}
-
-static gboolean
-is_paper_row (const TgExperimentResults *res, const TgRunResult *r)
-{
-  return fabs (r->target_angle - res->config.angle) < 1e-9;
-}
-
-gboolean
-tg_report_summarise (const TgExperimentResults *res, TgMethod method, TgMethodSummary *out)
-{
-  g_return_val_if_fail (res != NULL && out != NULL, FALSE);
-  memset (out, 0, sizeof *out);
-  out->method = method;
-  if (res->runs == NULL)
-    return FALSE;
-
-  guint len = res->runs->len;
-  g_autofree double *a0 = g_new (double, MAX (len, 1));
-  g_autofree double *ar = g_new (double, MAX (len, 1));
-  g_autofree double *h0 = g_new (double, MAX (len, 1));
-  g_autofree double *hr = g_new (double, MAX (len, 1));
-  g_autofree double *ha = g_new (double, MAX (len, 1));
-  guint n = 0, nh = 0;
-  for (guint i = 0; i < len; i++)
-    {
-      const TgRunResult *r = &g_array_index (res->runs, TgRunResult, i);
-      if (r->method != method || !is_paper_row (res, r))
-        continue;
-      if (n == 0)
-        out->params = r->params;
-      a0[n] = r->acc0;
-      ar[n] = r->acc_rot;
-      h0[n] = r->acc0_hard;
-      hr[n] = r->acc_rot_hard;
-      n++;
-      if (!isnan (r->high_act))
-        ha[nh++] = r->high_act;
-    }
-  if (n == 0)
-    return FALSE;
-  out->n = n;
-  tg_mean_std (a0, n, &out->acc0, &out->acc0_std);
-  tg_mean_std (ar, n, &out->acc_rot, &out->acc_rot_std);
-  tg_mean_std (h0, n, &out->acc0_hard, NULL);
-  tg_mean_std (hr, n, &out->acc_rot_hard, NULL);
-  if (nh > 0)
-    tg_mean_std (ha, nh, &out->high_act, &out->high_act_std);
-  else
-    out->high_act = out->high_act_std = NAN;
-  return TRUE;
-}
 
 /* --- formatting helpers ------------------------------------------------------------------ */
 
@@ -164,22 +64,6 @@ tex_label (TgMethod m)
     }
 }
 
-static const char *
-text_label (TgMethod m)
-{
-  switch (m)
-    {
-    case TG_METHOD_FROZEN:   return "Frozen";
-    case TG_METHOD_BITFIT:   return "BitFit";
-    case TG_METHOD_TAUGATE:  return "TauGate";
-    case TG_METHOD_GAINONLY: return "GainOnly";
-    case TG_METHOD_TAUONLY:  return "TauOnly";
-    case TG_METHOD_LORA:     return "LoRA";
-    case TG_METHOD_FULL:     return "Full FT";
-    default:                 return "?";
-    }
-}
-
 static void
 tex_method (GString *s, const TgExperimentResults *res, TgMethod m)
 {
@@ -219,19 +103,42 @@ tex_settings (GString *s, const TgExperimentConfig *c)
     g_string_append_printf (s, "; first %u training images", c->train_limit);
   if (c->test_limit > 0)
     g_string_append_printf (s, "; first %u test images", c->test_limit);
-  g_string_append (s, ". Paper: its published numbers (3 seeds, $45^\\circ$).");
+  g_string_append_c (s, '.');
+  if (tg_experiment_config_is_paper_setting (c))
+    g_string_append (s, " Paper: its published numbers (3 seeds, $45^\\circ$).");
+}
+
+/* name with LaTeX's special characters escaped. */
+static char *
+tex_escape (const char *name)
+{
+  GString *s = g_string_new (NULL);
+  for (const char *p = name; *p; p++)
+    {
+      if (strchr ("&%$#_{}", *p) != NULL)
+        g_string_append_printf (s, "\\%c", *p);
+      else if (*p == '~')
+        g_string_append (s, "\\textasciitilde{}");
+      else if (*p == '^')
+        g_string_append (s, "\\textasciicircum{}");
+      else if (*p == '\\')
+        g_string_append (s, "\\textbackslash{}");
+      else
+        g_string_append_c (s, *p);
+    }
+  return g_string_free (s, FALSE);
 }
 
 static void
-tex_begin (GString *s, const char *what, const char *columns)
+tex_begin (GString *s, const char *what, gboolean paper, const char *columns)
 {
   g_string_append_printf (s,
-      "%% %s — written by taugate; ours beside the paper's published numbers.\n"
+      "%% %s — written by taugate; %s.\n"
       "%% Needs \\usepackage{booktabs} (\\toprule, \\midrule, \\cmidrule, \\bottomrule).\n"
       "\\begin{table}[t]\n"
       "\\centering\n"
       "\\small\n",
-      what);
+      what, paper ? "ours beside the paper's published numbers" : "our numbers");
   g_string_append_printf (s, "\\begin{tabular}{%s}\n\\toprule\n", columns);
 }
 
@@ -293,16 +200,17 @@ tg_report_overlap_csv (const TgExperimentResults *res)
 
 /* --- Tables 1 and 2 ------------------------------------------------------------------------ */
 
-static char *
-accuracy_table_tex (const TgExperimentResults *res, const TgMethod *methods, guint n_methods,
-                    gboolean high_act, const char *what, const char *title, const char *label)
+/* The column heads: ours and the paper's side by side, or ours alone. */
+static void
+accuracy_header (GString *s, const char *angle, gboolean paper, gboolean high_act)
 {
-  const TgExperimentConfig *c = &res->config;
-  g_autofree char *angle = num ("%g", c->angle);
-  gboolean same_angle = fabs (c->angle - PAPER_ANGLE) < 1e-9;
-  GString *s = g_string_new (NULL);
-
-  tex_begin (s, what, high_act ? "lrcccccc" : "lrcccc");
+  if (!paper)
+    {
+      g_string_append_printf (s, "Method & Trainable params & Acc ($0^\\circ$) & "
+                              "Acc ($%s^\\circ$)%s \\\\\n\\midrule\n", angle,
+                              high_act ? " & High-act frac" : "");
+      return;
+    }
   g_string_append_printf (s,
       " & & \\multicolumn{2}{c}{Acc ($0^\\circ$)} & \\multicolumn{2}{c}{Acc ($%s^\\circ$)}",
       angle);
@@ -311,29 +219,52 @@ accuracy_table_tex (const TgExperimentResults *res, const TgMethod *methods, gui
   g_string_append (s, " \\\\\n\\cmidrule(lr){3-4} \\cmidrule(lr){5-6}");
   if (high_act)
     g_string_append (s, " \\cmidrule(lr){7-8}");
-  g_string_append_printf (s, "\nMethod & Trainable params & ours & paper & ours & %s",
-                          same_angle ? "paper" : "paper ($45^\\circ$)");
+  g_string_append (s, "\nMethod & Trainable params & ours & paper & ours & paper");
   if (high_act)
     g_string_append (s, " & ours & paper");
   g_string_append (s, " \\\\\n\\midrule\n");
+}
 
+/* " & $m \pm s$" for ours, and " & $m \pm s$" or " & --" for the paper's when shown. */
+static void
+accuracy_cells (GString *s, double mean, double std, gboolean paper, const TgPaperRow *p,
+                double p_mean, double p_std)
+{
+  g_string_append (s, " & ");
+  tex_pm (s, mean, std);
+  if (!paper)
+    return;
+  g_string_append (s, " & ");
+  if (p != NULL)
+    tex_pm (s, p_mean, p_std);
+  else
+    g_string_append (s, "--");
+}
+
+static char *
+accuracy_table_tex (const TgExperimentResults *res, const TgMethod *methods, guint n_methods,
+                    gboolean high_act, const char *what, const char *title, const char *label)
+{
+  const TgExperimentConfig *c = &res->config;
+  g_autofree char *angle = num ("%g", c->angle);
+  gboolean paper = tg_experiment_config_is_paper_setting (c);
+  GString *s = g_string_new (NULL);
+
+  tex_begin (s, what, paper, paper ? (high_act ? "lrcccccc" : "lrcccc")
+                                   : (high_act ? "lrccc" : "lrcc"));
+  accuracy_header (s, angle, paper, high_act);
   for (guint i = 0; i < n_methods; i++)
     {
       TgMethodSummary sum;
       if (!tg_report_summarise (res, methods[i], &sum))
         continue;
-      const TgPaperRow *p = tg_paper_row (methods[i]);
+      const TgPaperRow *p = paper ? tg_paper_row (methods[i]) : NULL;
       tex_method (s, res, methods[i]);
       g_string_append (s, " & ");
       tex_params (s, &sum, p);
-      g_string_append (s, " & ");
-      tex_pm (s, sum.acc0, sum.acc0_std);
-      g_string_append (s, " & ");
-      if (p) tex_pm (s, p->acc0, p->acc0_std); else g_string_append (s, "--");
-      g_string_append (s, " & ");
-      tex_pm (s, sum.acc_rot, sum.acc_rot_std);
-      g_string_append (s, " & ");
-      if (p) tex_pm (s, p->acc_rot, p->acc_rot_std); else g_string_append (s, "--");
+      accuracy_cells (s, sum.acc0, sum.acc0_std, paper, p, p ? p->acc0 : 0, p ? p->acc0_std : 0);
+      accuracy_cells (s, sum.acc_rot, sum.acc_rot_std, paper, p, p ? p->acc_rot : 0,
+                      p ? p->acc_rot_std : 0);
       if (high_act)
         {
           g_string_append (s, " & ");
@@ -341,11 +272,14 @@ accuracy_table_tex (const TgExperimentResults *res, const TgMethod *methods, gui
             tex_pm (s, sum.high_act, sum.high_act_std);
           else
             g_string_append (s, "--");
-          g_string_append (s, " & ");
-          if (p && !isnan (p->high_act))
-            append_num (s, "%.2f", p->high_act);
-          else
-            g_string_append (s, "--");
+          if (paper)
+            {
+              g_string_append (s, " & ");
+              if (p && !isnan (p->high_act))
+                append_num (s, "%.2f", p->high_act);
+              else
+                g_string_append (s, "--");
+            }
         }
       g_string_append (s, " \\\\\n");
     }
@@ -371,13 +305,17 @@ tg_report_table1_tex (const TgExperimentResults *res)
   g_return_val_if_fail (res != NULL, NULL);
   static const TgMethod methods[] = { TG_METHOD_FROZEN, TG_METHOD_BITFIT, TG_METHOD_TAUGATE,
                                       TG_METHOD_LORA, TG_METHOD_FULL };
-  g_autofree char *angle = num ("%g", res->config.angle);
+  const TgExperimentConfig *c = &res->config;
+  g_autofree char *angle = num ("%g", c->angle);
+  g_autofree char *name = tex_escape (tg_experiment_config_data_name (c));
   g_autofree char *title = g_strdup_printf (
-      "Mode specialization on MNIST ($0^\\circ$) vs rotated MNIST ($%s^\\circ$): a frozen "
-      "MLP foundation specialized to the rotated mode; ours beside the paper's Table 1.", angle);
-  return accuracy_table_tex (res, methods, G_N_ELEMENTS (methods), TRUE,
-                             "Table 1: mode specialization, MNIST 0 vs rotated",
-                             title, "tab:mnist_rotation_results");
+      "Mode specialization on %s ($0^\\circ$) vs rotated %s ($%s^\\circ$): a frozen "
+      "MLP foundation specialized to the rotated mode%s", name, name, angle,
+      tg_experiment_config_is_paper_setting (c) ? "; ours beside the paper's Table 1." : ".");
+  g_autofree char *what = g_strdup_printf ("Table 1: mode specialization, %s 0 vs rotated",
+                                           tg_experiment_config_data_name (c));
+  return accuracy_table_tex (res, methods, G_N_ELEMENTS (methods), TRUE, what, title,
+                             "tab:mnist_rotation_results");
 }
 
 char *
@@ -386,10 +324,13 @@ tg_report_table2_tex (const TgExperimentResults *res)
   g_return_val_if_fail (res != NULL, NULL);
   static const TgMethod methods[] = { TG_METHOD_FROZEN, TG_METHOD_GAINONLY, TG_METHOD_TAUONLY,
                                       TG_METHOD_TAUGATE, TG_METHOD_BITFIT, TG_METHOD_LORA };
+  const TgExperimentConfig *c = &res->config;
+  g_autofree char *name = tex_escape (tg_experiment_config_data_name (c));
+  g_autofree char *title = g_strdup_printf (
+      "Ablations on activation-space adaptation components (%s)%s", name,
+      tg_experiment_config_is_paper_setting (c) ? "; ours beside the paper's Table 2." : ".");
   return accuracy_table_tex (res, methods, G_N_ELEMENTS (methods), FALSE,
-                             "Table 2: ablations of activation-space adaptation",
-                             "Ablations on activation-space adaptation components; ours "
-                             "beside the paper's Table 2.",
+                             "Table 2: ablations of activation-space adaptation", title,
                              "tab:mnist_rotation_ablations");
 }
 
@@ -450,39 +391,50 @@ summarise_overlaps (const TgExperimentResults *res, OverlapSummary *out)
   tg_mean_std (avg, na, &out->avg, &out->avg_std);
 }
 
+/* " & m ± s", or " & --" when there is no value. */
+static void
+jaccard_cell (GString *s, gboolean have, double mean, double std)
+{
+  g_string_append (s, " & ");
+  if (have)
+    tex_pm (s, mean, std);
+  else
+    g_string_append (s, "--");
+}
+
 char *
 tg_report_table3_tex (const TgExperimentResults *res)
 {
   g_return_val_if_fail (res != NULL, NULL);
   const TgExperimentConfig *c = &res->config;
+  gboolean paper = tg_experiment_config_is_paper_setting (c);
   OverlapSummary o;
   summarise_overlaps (res, &o);
   g_autofree char *angle = num ("%g", c->angle);
   g_autofree char *thr = num ("%g", c->on_threshold);
   GString *s = g_string_new (NULL);
 
-  tex_begin (s, "Table 3: gate-mask overlap of 0- and rotation-specialized TauGate",
-             "lccc");
-  g_string_append_printf (s,
-      " & \\multicolumn{2}{c}{Jaccard} & Units on, ours \\\\\n"
-      "\\cmidrule(lr){2-3}\n"
-      "Layer & ours & paper & ($0^\\circ$ / $%s^\\circ$) \\\\\n"
-      "\\midrule\n", angle);
-  guint rows = MAX (o.n_layers, 2u);
+  tex_begin (s, "Table 3: gate-mask overlap of 0- and rotation-specialized TauGate", paper,
+             paper ? "lccc" : "lcc");
+  if (paper)
+    g_string_append_printf (s,
+        " & \\multicolumn{2}{c}{Jaccard} & Units on, ours \\\\\n"
+        "\\cmidrule(lr){2-3}\n"
+        "Layer & ours & paper & ($0^\\circ$ / $%s^\\circ$) \\\\\n"
+        "\\midrule\n", angle);
+  else
+    g_string_append_printf (s, "Layer & Jaccard & Units on ($0^\\circ$ / $%s^\\circ$) \\\\\n"
+                            "\\midrule\n", angle);
+  guint rows = MAX (o.n_layers, paper ? 2u : 1u);
   for (guint l = 0; l < rows; l++)
     {
-      g_string_append_printf (s, "Hidden %u & ", l + 1);
-      if (l < o.n_layers && o.n[l] > 0)
-        tex_pm (s, o.mean[l], o.std[l]);
-      else
-        g_string_append (s, "--");
+      gboolean have = l < o.n_layers && o.n[l] > 0;
+      g_string_append_printf (s, "Hidden %u", l + 1);
+      jaccard_cell (s, have, o.mean[MIN (l, TG_MAX_LINEAR - 1)], o.std[MIN (l, TG_MAX_LINEAR - 1)]);
+      if (paper)
+        jaccard_cell (s, l < 2, tg_paper_jaccard[MIN (l, 1)][0], tg_paper_jaccard[MIN (l, 1)][1]);
       g_string_append (s, " & ");
-      if (l < 2)
-        tex_pm (s, tg_paper_jaccard[l][0], tg_paper_jaccard[l][1]);
-      else
-        g_string_append (s, "--");
-      g_string_append (s, " & ");
-      if (l < o.n_layers && o.n[l] > 0)
+      if (have)
         {
           append_num (s, "%.1f", o.on0[l]);
           g_string_append (s, " / ");
@@ -492,115 +444,22 @@ tg_report_table3_tex (const TgExperimentResults *res)
         g_string_append (s, "--");
       g_string_append (s, " \\\\\n");
     }
-  g_string_append (s, "\\midrule\nAverage & ");
-  if (o.n_avg > 0)
-    tex_pm (s, o.avg, o.avg_std);
-  else
-    g_string_append (s, "--");
-  g_string_append (s, " & ");
-  tex_pm (s, tg_paper_jaccard[2][0], tg_paper_jaccard[2][1]);
+  g_string_append (s, "\\midrule\nAverage");
+  jaccard_cell (s, o.n_avg > 0, o.avg, o.avg_std);
+  if (paper)
+    jaccard_cell (s, TRUE, tg_paper_jaccard[2][0], tg_paper_jaccard[2][1]);
   g_string_append (s, " & \\\\\n");
 
   GString *cap = g_string_new (NULL);
+  g_autofree char *name = tex_escape (tg_experiment_config_data_name (c));
   g_string_append_printf (cap,
       "Gate-mask similarity between $0^\\circ$-specialized and $%s^\\circ$-specialized "
-      "TauGate models from the same foundation (Jaccard of the units whose mean gate over "
-      "their own mode's test set is $> %s$; 1 when both sets are empty). Average: over the "
-      "layers of each seed, then mean $\\pm$ std over seeds. ", angle, thr);
+      "TauGate models from the same foundation on %s (Jaccard of the units whose mean gate "
+      "over their own mode's test set is $> %s$; 1 when both sets are empty). Average: over "
+      "the layers of each seed, then mean $\\pm$ std over seeds. ", angle, name, thr);
   tex_settings (cap, c);
   tex_end (s, cap->str, "tab:taugate_overlap");
   g_string_free (cap, TRUE);
-  return g_string_free (s, FALSE);
-}
-
-/* --- Table 1 as text ------------------------------------------------------------------------ */
-
-/* Appends str padded with spaces to width columns (UTF-8 characters, not bytes). */
-static void
-pad (GString *s, const char *str, guint width, gboolean right)
-{
-  glong len = g_utf8_strlen (str, -1);
-  guint fill = len < (glong) width ? width - (guint) len : 0;
-  if (right)
-    for (guint i = 0; i < fill; i++)
-      g_string_append_c (s, ' ');
-  g_string_append (s, str);
-  if (!right)
-    for (guint i = 0; i < fill; i++)
-      g_string_append_c (s, ' ');
-}
-
-static char *
-text_pm (double mean, double std)
-{
-  g_autofree char *m = num ("%.3f", mean);
-  g_autofree char *d = num ("%.3f", std);
-  return g_strdup_printf ("%s ± %s", m, d);
-}
-
-char *
-tg_report_table1_text (const TgExperimentResults *res)
-{
-  g_return_val_if_fail (res != NULL, NULL);
-  const TgExperimentConfig *c = &res->config;
-  g_autofree char *angle = num ("%g", c->angle);
-  GString *s = g_string_new (NULL);
-  g_string_append_printf (s,
-      "MNIST 0° vs rotated %s°: mean ± std over %u seed%s (ours) beside the paper's "
-      "Table 1 (3 seeds, 45°)\n", angle, c->seeds, c->seeds == 1 ? "" : "s");
-
-  g_autofree char *h0o = g_strdup ("acc 0° (ours)");
-  g_autofree char *hro = g_strdup_printf ("acc %s° (ours)", angle);
-  g_autofree char *hrp = g_strdup ("acc 45° (paper)");
-  pad (s, "method", 10, FALSE);
-  pad (s, "params", 8, TRUE);
-  g_string_append (s, "   ");
-  pad (s, h0o, 17, FALSE);
-  pad (s, "acc 0° (paper)", 17, FALSE);
-  pad (s, hro, 17, FALSE);
-  pad (s, hrp, 17, FALSE);
-  g_string_append (s, "high-act (ours/paper)\n");
-
-  GString *params_note = g_string_new (NULL);
-  for (guint m = 0; m < TG_N_METHODS; m++)
-    {
-      TgMethodSummary sum;
-      gboolean have = tg_report_summarise (res, m, &sum);
-      const TgPaperRow *p = tg_paper_row (m);
-      g_autofree char *label = m == TG_METHOD_LORA
-                               ? g_strdup_printf ("LoRA r=%u", c->lora_rank)
-                               : g_strdup (text_label (m));
-      g_autofree char *params = have ? g_strdup_printf ("%zu", sum.params) : g_strdup ("—");
-      g_autofree char *a0 = have ? text_pm (sum.acc0, sum.acc0_std) : g_strdup ("—");
-      g_autofree char *ar = have ? text_pm (sum.acc_rot, sum.acc_rot_std) : g_strdup ("—");
-      g_autofree char *p0 = p ? text_pm (p->acc0, p->acc0_std) : g_strdup ("—");
-      g_autofree char *pr = p ? text_pm (p->acc_rot, p->acc_rot_std) : g_strdup ("—");
-      g_autofree char *ho = have && !isnan (sum.high_act) ? num ("%.3f", sum.high_act)
-                                                          : g_strdup ("—");
-      g_autofree char *hp = p && !isnan (p->high_act) ? num ("%.2f", p->high_act)
-                                                      : g_strdup ("—");
-      pad (s, label, 10, FALSE);
-      pad (s, params, 8, TRUE);
-      g_string_append (s, "   ");
-      pad (s, a0, 17, FALSE);
-      pad (s, p0, 17, FALSE);
-      pad (s, ar, 17, FALSE);
-      pad (s, pr, 17, FALSE);
-      g_string_append_printf (s, "%s / %s\n", ho, hp);
-      if (have && p != NULL && p->params != sum.params)
-        g_string_append_printf (params_note, "%s%s %zu (paper %zu)",
-                                params_note->len ? ", " : "", label, sum.params, p->params);
-    }
-  if (params_note->len > 0)
-    g_string_append_printf (s, "trainable params differ from the paper's: %s\n",
-                            params_note->str);
-  g_string_free (params_note, TRUE);
-  if (res->foundation_acc0 > 0 || res->foundation_acc_rot > 0)
-    {
-      g_autofree char *f0 = num ("%.3f", res->foundation_acc0);
-      g_autofree char *fr = num ("%.3f", res->foundation_acc_rot);
-      g_string_append_printf (s, "foundation of seed 0: acc 0° %s, acc %s° %s\n", f0, angle, fr);
-    }
   return g_string_free (s, FALSE);
 }
 

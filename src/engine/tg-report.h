@@ -1,5 +1,7 @@
-/* tg-report.h — the paper pipeline's outputs from experiment results: results.csv, the three
- * LaTeX tables, and Table 1 as text with the paper's numbers beside ours. */
+/* tg-report.h — the paper pipeline's outputs from experiment results: the paper's numbers and
+ * our summaries over seeds (tg-report-summary.c), results.csv and the three LaTeX tables
+ * (tg-report.c), Table 1 as text (tg-report-text.c). The paper's numbers appear beside ours
+ * only when comparable: MNIST at 45 degrees. */
 #pragma once
 
 #include "tg-experiment.h"
@@ -16,6 +18,9 @@ typedef struct {
 
 const TgPaperRow *tg_paper_row (TgMethod method); /* NULL if the paper has no such row */
 extern const double tg_paper_jaccard[3][2];       /* hidden 1, hidden 2, average: mean, std */
+
+/* Mean and sample standard deviation (n - 1; 0 when n < 2). */
+void tg_mean_std (const double *v, guint n, double *mean, double *std);
 
 /* Aggregates over seeds for one method; FALSE if the results hold no run of it. */
 typedef struct {

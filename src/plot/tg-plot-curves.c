@@ -401,15 +401,15 @@ draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Lay
       const TgCurveRun *run = &d->runs[r];
       double l = value_before (run->step, run->loss, run->n_points, s);
       double a0 = value_before (run->step, run->acc0, run->n_points, s);
-      double a45 = value_before (run->step, run->acc45, run->n_points, s);
+      double a_rot = value_before (run->step, run->acc45, run->n_points, s);
       GString *str = g_string_new (run->name ? run->name : "run");
       g_string_append (str, ":");
       if (isfinite (l))
         g_string_append_printf (str, "  loss %.3f", l);
       if (isfinite (a0))
         g_string_append_printf (str, "  0° %.3f", a0);
-      if (isfinite (a45))
-        g_string_append_printf (str, "  45° %.3f", a45);
+      if (isfinite (a_rot))
+        g_string_append_printf (str, "  45° %.3f", a_rot);
       g_ptr_array_add (lines, g_string_free (str, FALSE));
       TgRgba c = tg_series (st, r);
       g_array_append_val (colors, c);
@@ -419,8 +419,8 @@ draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Lay
         cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_loss, l), 2.5, 0, 2 * G_PI), cairo_fill (cr);
       if (isfinite (a0))
         cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_acc, a0), 2.5, 0, 2 * G_PI), cairo_fill (cr);
-      if (isfinite (a45))
-        cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_acc, a45), 2.5, 0, 2 * G_PI), cairo_fill (cr);
+      if (isfinite (a_rot))
+        cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_acc, a_rot), 2.5, 0, 2 * G_PI), cairo_fill (cr);
     }
 
   double lh = tg_line_height (st, 0.85);

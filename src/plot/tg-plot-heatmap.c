@@ -318,11 +318,11 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
       const TgMasksLayer *layer = &d->layers[l];
       const char *ll = layer->label ? layer->label : "hidden";
       g_autofree char *l0 = g_strdup_printf ("%s · 0° inputs", ll);
-      g_autofree char *l45 = g_strdup_printf ("%s · 45° inputs", ll);
+      g_autofree char *label_rot = g_strdup_printf ("%s · 45° inputs", ll);
       TgRect r0 = { left, y, pw, ph };
-      TgRect r45 = { left + pw + colgap, y, pw, ph };
+      TgRect rect_rot = { left + pw + colgap, y, pw, ph };
       draw_mask_panel (cr, st, layer, layer->rate0, nc, r0, l0, TRUE, TRUE);
-      draw_mask_panel (cr, st, layer, layer->rate45, nc, r45, l45, TRUE, TRUE);
+      draw_mask_panel (cr, st, layer, layer->rate45, nc, rect_rot, label_rot, TRUE, TRUE);
       y += ph + foot + rowgap + head;
     }
   double last_bottom = y - rowgap - head;

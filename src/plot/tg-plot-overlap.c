@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-enum { BOTH, ONLY0, ONLY45, NEITHER, N_KINDS };
+enum { BOTH, ONLY0, ONLY_ROT, NEITHER, N_KINDS };
 
 static TgRgba
 kind_color (const TgPlotStyle *st, int kind)
@@ -16,7 +16,7 @@ kind_color (const TgPlotStyle *st, int kind)
       return tg_series (st, 2);
     case ONLY0:
       return tg_series (st, 0);
-    case ONLY45:
+    case ONLY_ROT:
       return tg_series (st, 1);
     default:
       return tg_rgba_mix (st->background, st->muted, 0.22);
@@ -147,15 +147,15 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
   cairo_save (cr);
   for (guint l = 0; l < nl; l++)
     {
-      const float *g0 = d->gate0 + (gsize) l * nu, *g45 = d->gate45 + (gsize) l * nu;
+      const float *g0 = d->gate0 + (gsize) l * nu, *g_rot = d->gate45 + (gsize) l * nu;
       guint count[N_KINDS] = { 0 };
       double y0 = area.y + l * (slot + gap);
       double gx = area.x + row_lab;
       for (guint u = 0; u < nu; u++)
         {
           gboolean on0 = isfinite (g0[u]) && g0[u] > d->threshold;
-          gboolean on45 = isfinite (g45[u]) && g45[u] > d->threshold;
-          int k = on0 && on45 ? BOTH : on0 ? ONLY0 : on45 ? ONLY45 : NEITHER;
+          gboolean on_rot = isfinite (g_rot[u]) && g_rot[u] > d->threshold;
+          int k = on0 && on_rot ? BOTH : on0 ? ONLY0 : on_rot ? ONLY_ROT : NEITHER;
           count[k]++;
           double x = gx + (u % cols) * cell, y = y0 + head + (u / cols) * cell;
           tg_set_rgba (cr, kind_color (st, k));
@@ -165,13 +165,13 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
       const char *name = d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : "layer";
       g_autofree char *label = g_strdup_printf (
         "%s: both %u · only 0° %u · only 45° %u · neither %u", name,
-        count[BOTH], count[ONLY0], count[ONLY45], count[NEITHER]);
+        count[BOTH], count[ONLY0], count[ONLY_ROT], count[NEITHER]);
       double size = 0.9;
       if (tg_text_width (cr, st, size, FALSE, label) > area.w)
         {
           g_free (label);
           label = g_strdup_printf ("%s: both %u · 0° %u · 45° %u · neither %u", name,
-                                   count[BOTH], count[ONLY0], count[ONLY45], count[NEITHER]);
+                                   count[BOTH], count[ONLY0], count[ONLY_ROT], count[NEITHER]);
           double tw = tg_text_width (cr, st, size, FALSE, label);
           if (tw > area.w)
             size *= area.w / tw;
@@ -214,7 +214,7 @@ tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *
     }
   items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, BOTH), "on in both" };
   items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY0), "only 0°" };
-  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY45), "only 45°" };
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY_ROT), "only 45°" };
   items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, NEITHER), "neither" };
   if (any_ref)
     items[n++] = (TgLegendItem) { TG_LEGEND_DIAMOND, st->foreground,

@@ -9,6 +9,8 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "tg-experiment.h" /* TgExperimentResults, for Figure 1 */
+
 G_BEGIN_DECLS
 
 typedef struct { double r, g, b, a; } TgRgba;
@@ -45,6 +47,31 @@ typedef struct {
  * wrapping is not enough. A NAN mean leaves its bar out; all NAN gives "no data yet". */
 void tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
                    const TgPlotStyle *style);
+
+/* Figure 1 from experiment results (tg-plot-figure1.c), the one function the command line
+ * and the studio export it with: a group per method the results hold, bars for the accuracy
+ * on 0 deg and on the target angle (mean +- std over seeds), the paper's means as markers only
+ * for MNIST at 45 deg, titles naming the data set and the angle. fill makes the bars data
+ * (it points into fig itself: do not copy fig after filling it); clear frees its strings. */
+#define TG_FIGURE1_WIDTH  640
+#define TG_FIGURE1_HEIGHT 400
+
+typedef struct {
+  TgBarsData   bars;
+  const char  *groups[TG_N_METHODS];
+  const char  *series[2];
+  double       mean[2 * TG_N_METHODS], err[2 * TG_N_METHODS], ref[2 * TG_N_METHODS];
+  char        *series0, *series_rot, *title, *caption;
+} TgFigure1Data;
+
+void     tg_figure1_data_fill   (TgFigure1Data *fig, const TgExperimentResults *res);
+void     tg_figure1_data_clear  (TgFigure1Data *fig);
+void     tg_plot_figure1        (cairo_t *cr, double width, double height,
+                                 const TgFigure1Data *fig, const TgPlotStyle *style);
+/* Writes Figure 1 of res to path (.pdf, .svg, .png; TG_FIGURE1_WIDTH x TG_FIGURE1_HEIGHT) in
+ * the light style. As tg_plot_export(): atomic, a TG_ERROR naming path on failure. */
+gboolean tg_plot_figure1_export (const TgExperimentResults *res, const char *path,
+                                 GError **error);
 
 /* ---- Live views. Plain arrays + counts; every pointer is borrowed for the duration of the
  * call only. NAN marks a value not measured (yet); NULL arrays and zero counts are allowed

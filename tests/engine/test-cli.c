@@ -165,6 +165,7 @@ test_inspect_stdout_full (void)
   g_rmdir (dir);
 }
 
+
 static char *
 slurp (const char *path)
 {
@@ -173,6 +174,296 @@ slurp (const char *path)
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
   return text;
+}
+
+/* --- a small synthetic data set, not MNIST ---------------------------------------------- */
+
+static void
+put_be32 (guint8 *p, guint32 v)
+{
+  p[0] = v >> 24;
+  p[1] = v >> 16;
+  p[2] = v >> 8;
+  p[3] = v;
+}
+
+/* prefix-images-idx3-ubyte and prefix-labels-idx1-ubyte in dir: n 28x28 images whose class
+ * is a bright row at a class-dependent height, so a model can learn them. */
+static void
+write_idx_pair (const char *dir, const char *prefix, guint32 n)
+{
+  gsize isize = 16 + (gsize) n * 784, lsize = 8 + n;
+  g_autofree guint8 *img = g_malloc0 (isize);
+  g_autofree guint8 *lab = g_malloc0 (lsize);
+  put_be32 (img, 0x803);
+  put_be32 (img + 4, n);
+  put_be32 (img + 8, 28);
+  put_be32 (img + 12, 28);
+  put_be32 (lab, 0x801);
+  put_be32 (lab + 4, n);
+  guint32 state = 12345;
+  for (guint32 i = 0; i < n; i++)
+    {
+      guint8 y = i % 10;
+      lab[8 + i] = y;
+      guint8 *px = img + 16 + (gsize) i * 784;
+      for (guint32 c = 4; c < 24; c++)
+        px[(4 + 2 * y) * 28 + c] = 255;
+      for (guint32 k = 0; k < 40; k++)
+        {
+          state = state * 1664525u + 1013904223u;
+          px[(state >> 8) % 784] = (guint8) (state >> 24);
+        }
+    }
+  g_autofree char *ipath = g_strdup_printf ("%s/%s-images-idx3-ubyte", dir, prefix);
+  g_autofree char *lpath = g_strdup_printf ("%s/%s-labels-idx1-ubyte", dir, prefix);
+  g_assert_true (g_file_set_contents (ipath, (const char *) img, isize, NULL));
+  g_assert_true (g_file_set_contents (lpath, (const char *) lab, lsize, NULL));
+}
+
+/* A fresh temporary folder holding a folder NAME with a small training and test set. */
+static char *
+make_data_dir (const char *root, const char *name)
+{
+  char *dir = g_build_filename (root, name, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  write_idx_pair (dir, "train", 600);
+  write_idx_pair (dir, "t10k", 200);
+  return dir;
+}
+
+static void
+remove_tree (const char *dir)
+{
+  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (rm), ==, 0);
+}
+
+/* Every bad value is refused before any work, by a message naming its option. */
+static void
+test_bad_values (void)
+{
+  struct { const char *opt, *value; } bad[] = {
+    { "--threads", "-4" }, { "--sharpness", "nan" }, { "--lambda", "nan" }, { "--lr", "nan" },
+    { "--lr", "inf" }, { "--lr", "0" }, { "--angle", "nan" }, { "--angle", "inf" },
+    { "--angle", "1e30" }, { "--sharpness", "-1" }, { "--lambda", "-inf" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      int st = run ((const char *[]) { "reproduce", bad[i].opt, bad[i].value, "--data",
+                                       "/nonexistent", "-q", NULL }, &out, &err);
+      g_test_message ("%s %s -> %d: %s", bad[i].opt, bad[i].value, st, err);
+      g_assert_cmpint (st, !=, 0);
+      g_assert_nonnull (strstr (err, bad[i].opt));
+      g_assert_null (strstr (err, "/nonexistent")); /* refused before loading anything */
+    }
+}
+
+/* A configuration that cannot fit in memory is refused up front, saying how much it needs. */
+static void
+test_memory_refused (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("tg-cli-mem-XXXXXX", NULL);
+  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *outdir = g_build_filename (root, "out", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  int st = run ((const char *[]) { "reproduce", "--data", data, "--width", "65536", "--seeds",
+                                   "1", "--out", outdir, "-q", NULL }, &out, &err);
+  g_test_message ("rc %d: %s", st, err);
+  g_assert_cmpint (st, !=, 0);
+  g_assert_nonnull (strstr (err, "memory"));
+  g_assert_nonnull (strstr (err, "GB"));
+  g_assert_nonnull (strstr (err, "--width"));
+  g_assert_false (g_file_test (outdir, G_FILE_TEST_EXISTS));
+  remove_tree (root);
+}
+
+/* Training whose loss ends far above chance is reported: non-zero exit, a message. */
+static void
+test_collapse_reported (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("tg-cli-collapse-XXXXXX", NULL);
+  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *outdir = g_build_filename (root, "out", NULL);
+  g_autofree char *out = NULL, *err = NULL;
+  /* the foundation collapses at lr 5 on these images: a finite loss far above chance (on
+   * MNIST, lr 99 does the same); adaptations that collapse are checked in test-protocol */
+  int st = run ((const char *[]) { "reproduce", "--data", data, "--lr", "5", "--seeds", "1",
+                                   "--out", outdir, "-q", "--no-checkpoints", NULL }, &out, &err);
+  g_test_message ("rc %d: %s", st, err);
+  g_assert_cmpint (st, !=, 0);
+  g_assert_nonnull (strstr (err, "collapsed"));
+  g_assert_nonnull (strstr (err, "--lr"));
+  remove_tree (root);
+}
+
+static gboolean
+exists (const char *dir, const char *name)
+{
+  g_autofree char *p = g_build_filename (dir, name, NULL);
+  return g_file_test (p, G_FILE_TEST_EXISTS);
+}
+
+/* An output folder that cannot be written is found before training (no foundation saved);
+ * a failed run leaves the earlier results as they were, nothing new beside them; a
+ * successful run replaces the earlier checkpoints, so none of a run with more seeds stays. */
+static void
+test_output_all_or_nothing (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("tg-cli-out-XXXXXX", NULL);
+  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *found = g_build_filename (root, "found.safetensors", NULL);
+  g_autofree char *file = g_build_filename (root, "a-file", NULL);
+  g_autofree char *bad_out = g_build_filename (file, "out", NULL);
+  g_assert_true (g_file_set_contents (file, "x", 1, NULL));
+  g_autofree char *out = NULL, *err = NULL;
+  int st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--foundation",
+                                   found, "--out", bad_out, "--no-checkpoints", "-q", NULL },
+                &out, &err);
+  g_test_message ("unwritable: rc %d: %s", st, err);
+  g_assert_cmpint (st, !=, 0);
+  g_assert_nonnull (strstr (err, bad_out));
+  g_assert_false (g_file_test (found, G_FILE_TEST_EXISTS)); /* refused before training */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* so is a --foundation file that cannot be saved once trained */
+  g_autofree char *bad_found = g_build_filename (file, "found.safetensors", NULL);
+  g_autofree char *out0 = g_build_filename (root, "out0", NULL);
+  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--foundation",
+                               bad_found, "--out", out0, "--no-checkpoints", "-q", NULL },
+            &out, &err);
+  g_test_message ("unwritable foundation: rc %d: %s", st, err);
+  g_assert_cmpint (st, !=, 0);
+  g_assert_nonnull (strstr (err, "--foundation"));
+  g_assert_false (g_file_test (out0, G_FILE_TEST_EXISTS)); /* nothing left behind */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* a first run with two seeds and checkpoints */
+  g_autofree char *outdir = g_build_filename (root, "out", NULL);
+  g_autofree char *mine = g_build_filename (outdir, "notes.txt", NULL);
+  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "2", "--out", outdir,
+                               "-q", NULL }, &out, &err);
+  g_assert_cmpint (st, ==, 0);
+  g_assert_true (g_file_set_contents (mine, "the user's own file", -1, NULL));
+  g_autofree char *csv_path = g_build_filename (outdir, "results.csv", NULL);
+  g_autofree char *csv_before = slurp (csv_path);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* a second run that fails after seed 0 wrote its checkpoints: seed 1's foundation file is
+   * corrupt. Nothing of it may appear in the output folder. */
+  g_autofree char *found1 = g_build_filename (root, "found-seed1.safetensors", NULL);
+  g_assert_true (g_file_set_contents (found1, "\x08\0\0\0\0\0\0\0{\"a\":1}", 16, NULL));
+  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "2", "--seed", "7",
+                               "--foundation", found, "--threads", "1", "--out", outdir, "-q",
+                               NULL }, &out, &err);
+  g_test_message ("failing run: rc %d: %s", st, err);
+  g_assert_cmpint (st, !=, 0);
+  g_autofree char *csv_after = slurp (csv_path);
+  g_assert_cmpstr (csv_after, ==, csv_before);
+  g_autofree char *ckpts = g_build_filename (outdir, "checkpoints", NULL);
+  g_autoptr (GDir) d = g_dir_open (ckpts, 0, NULL);
+  g_assert_nonnull (d);
+  const char *name;
+  guint n = 0;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (ckpts, name, NULL);
+      g_autofree char *text = NULL;
+      gsize len;
+      g_assert_true (g_file_get_contents (p, &text, &len, NULL));
+      /* the JSON header after its 8-byte length */
+      if (len > 8 && g_strstr_len (text + 8, len - 8, "\"seed\":\"7\"") != NULL)
+        g_error ("%s was written by the failed run", p);
+      n++;
+    }
+  g_assert_cmpuint (n, ==, 2 * 9); /* the first run's: 2 seeds x (foundation, 7, 0 deg) */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* a successful run with one seed replaces them all */
+  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--out", outdir,
+                               "-q", NULL }, &out, &err);
+  g_assert_cmpint (st, ==, 0);
+  g_assert_true (exists (ckpts, "seed0-taugate-45deg.safetensors"));
+  g_assert_false (exists (ckpts, "seed1-taugate-45deg.safetensors"));
+  g_assert_false (exists (ckpts, "seed1-foundation.safetensors"));
+  g_assert_true (g_file_test (mine, G_FILE_TEST_IS_REGULAR)); /* not ours: left alone */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  /* and one without checkpoints leaves none of the earlier run's beside its results */
+  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--out", outdir,
+                               "--no-checkpoints", "-q", NULL }, &out, &err);
+  g_assert_cmpint (st, ==, 0);
+  g_assert_false (g_file_test (ckpts, G_FILE_TEST_EXISTS));
+  g_assert_true (exists (outdir, "results.csv"));
+  g_assert_true (g_file_test (mine, G_FILE_TEST_IS_REGULAR));
+  /* no staging folder left behind */
+  g_autoptr (GDir) top = g_dir_open (outdir, 0, NULL);
+  while ((name = g_dir_read_name (top)) != NULL)
+    g_assert_false (g_str_has_prefix (name, ".taugate"));
+  remove_tree (root);
+}
+
+/* A failure writing standard output is an error, not a silent success. */
+static void
+test_stdout_error (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("tg-cli-stdout-XXXXXX", NULL);
+  g_autofree char *data = make_data_dir (root, "stripes");
+  const char *exe = g_getenv ("TG_TAUGATE");
+  g_assert_nonnull (exe);
+  g_autofree char *cmd = g_strdup_printf ("'%s' inspect --data '%s' > /dev/full", exe, data);
+  int status = system (cmd);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), !=, 0);
+  g_autofree char *ok = g_strdup_printf ("'%s' inspect --data '%s' > /dev/null", exe, data);
+  status = system (ok);
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  remove_tree (root);
+}
+
+/* Another data set is named as itself, and the paper's MNIST numbers are not set beside its. */
+static void
+test_other_data_named (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("tg-cli-name-XXXXXX", NULL);
+  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *outdir = g_build_filename (root, "out", NULL);
+  for (int pass = 0; pass < 2; pass++)
+    {
+      g_autofree char *out = NULL, *err = NULL;
+      const char *name = pass == 0 ? "stripes" : "Bands";
+      int st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--out",
+                                       outdir, "--no-checkpoints",
+                                       pass == 0 ? NULL : "--data-name", "Bands", NULL },
+                    &out, &err);
+      g_assert_cmpint (st, ==, 0);
+      g_test_message ("%s", out);
+      g_assert_null (strstr (out, "MNIST"));
+      g_assert_null (strstr (out, "paper"));
+      g_assert_null (strstr (out, "0.850"));
+      g_assert_nonnull (strstr (out, name));
+      const char *tables[] = { "tables/mnist_rotation_results.tex",
+                               "tables/mnist_rotation_ablations.tex",
+                               "tables/taugate_overlap.tex" };
+      for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+        {
+          g_autofree char *p = g_build_filename (outdir, tables[i], NULL);
+          g_autofree char *tex = slurp (p);
+          g_assert_null (strstr (tex, "MNIST"));
+          g_assert_null (strstr (tex, "paper"));
+          g_assert_null (strstr (tex, "0.850"));
+          g_assert_null (strstr (tex, "0.917"));
+        }
+      g_autofree char *t1 = g_build_filename (outdir, tables[0], NULL);
+      g_autofree char *tex = slurp (t1);
+      g_assert_nonnull (strstr (tex, name));
+    }
+  remove_tree (root);
 }
 
 static void
@@ -231,8 +522,24 @@ test_small_reproduce (void)
   /* 2 seeds x 7 methods + header */
   g_auto (GStrv) lines = g_strsplit (g_strstrip (csv1), "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 15);
-  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (rm), ==, 0);
+
+  /* from that sound foundation, adaptation at lr 3 collapses (LoRA and Full FT end far above
+   * chance, finite): the outputs are written, the runs named, the exit status is 3 */
+  g_autofree char *out3 = g_build_filename (dir, "c", NULL);
+  g_autofree char *so = NULL, *se = NULL;
+  int st = run ((const char *[]) { "reproduce", "--data", mnist, "--seeds", "1", "--train-limit",
+                                   "3000", "--test-limit", "500", "--foundation-epochs", "1",
+                                   "--foundation", found, "--lr", "3", "--methods", "lora,full",
+                                   "--no-overlap", "--no-checkpoints", "--out", out3, NULL },
+                &so, &se);
+  g_test_message ("lr 3: rc %d: %s", st, se);
+  g_assert_cmpint (st, ==, 3);
+  g_assert_nonnull (strstr (se, "collapsed"));
+  g_assert_nonnull (strstr (so, "training collapsed"));
+  g_assert_nonnull (strstr (so, "Full FT seed 0"));
+  g_autofree char *csv3 = g_build_filename (out3, "results.csv", NULL);
+  g_assert_true (g_file_test (csv3, G_FILE_TEST_IS_REGULAR));
+  remove_tree (dir);
 }
 
 int
@@ -245,6 +552,12 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-files", test_bad_files);
   g_test_add_func ("/cli/inspect-escapes", test_inspect_escapes);
   g_test_add_func ("/cli/inspect-stdout-full", test_inspect_stdout_full);
+  g_test_add_func ("/cli/bad-values", test_bad_values);
+  g_test_add_func ("/cli/memory-refused", test_memory_refused);
+  g_test_add_func ("/cli/collapse-reported", test_collapse_reported);
+  g_test_add_func ("/cli/output-all-or-nothing", test_output_all_or_nothing);
+  g_test_add_func ("/cli/stdout-error", test_stdout_error);
+  g_test_add_func ("/cli/other-data-named", test_other_data_named);
   g_test_add_func ("/cli/small-reproduce", test_small_reproduce);
   return g_test_run ();
 }

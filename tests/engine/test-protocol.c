@@ -247,7 +247,7 @@ test_paper_shape (void)
     {
       TgRunResult *x = &g_array_index (res->runs, TgRunResult, i);
       r[x->method] = *x;
-      g_test_message ("%-9s params %6zu  acc0 %.4f  acc45 %.4f", tg_method_info (x->method)->label,
+      g_test_message ("%-9s params %6zu  acc0 %.4f  acc_rot %.4f", tg_method_info (x->method)->label,
                       x->params, x->acc0, x->acc_rot);
     }
   g_assert_cmpfloat (r[TG_METHOD_FULL].acc_rot, >, r[TG_METHOD_LORA].acc_rot);
@@ -290,6 +290,204 @@ test_config_validation (void)
   g_assert_cmpstr (p0, ==, "/x/found.safetensors");
 }
 
+/* Every value a user can type is checked: NaN, infinities, negatives and absurd sizes are
+ * refused with the option's name. */
+static void
+test_config_bad_values (void)
+{
+  struct { const char *opt; void (*set) (TgExperimentConfig *); } bad[] = {
+    { "--lr", NULL }, { "--sharpness", NULL }, { "--lambda", NULL }, { "--angle", NULL },
+    { "--threads", NULL }, { "LoRA alpha", NULL }, { "on-threshold", NULL },
+  };
+  float values[] = { NAN, INFINITY, -INFINITY, -1.0f, 0.0f, 1e30f };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    for (guint v = 0; v < G_N_ELEMENTS (values); v++)
+      {
+        TgExperimentConfig cfg;
+        tg_experiment_config_init_paper (&cfg);
+        float x = values[v];
+        gboolean valid_anyway = FALSE;
+        switch (i)
+          {
+          case 0: cfg.lr = x; break;
+          case 1: cfg.sharpness = x; break;
+          case 2: cfg.lambda = x; valid_anyway = x == 0.0f; break;
+          case 3: cfg.angle = x; valid_anyway = x == 0.0f || x == -1.0f; break;
+          case 4: cfg.threads = isfinite (x) && x >= 0 ? (guint32) MIN (x, 1e9f) : (guint32) -4;
+                  valid_anyway = x == 0.0f; break;
+          case 5: cfg.lora_alpha = x; break;
+          case 6: cfg.on_threshold = x; valid_anyway = x == 0.0f; break;
+          default: g_assert_not_reached ();
+          }
+        GError *error = NULL;
+        gboolean ok = tg_experiment_config_validate (&cfg, &error);
+        g_assert_cmpint (ok, ==, valid_anyway);
+        if (!ok)
+          {
+            g_assert_error (error, TG_ERROR, TG_ERROR_INVALID);
+            if (strstr (error->message, bad[i].opt) == NULL)
+              g_error ("%s = %g: \"%s\" does not name it", bad[i].opt, x, error->message);
+            g_clear_error (&error);
+          }
+      }
+}
+
+/* The collapse rule: finite and above twice the loss of a uniform guess. */
+static void
+test_collapse_rule (void)
+{
+  g_assert_false (tg_loss_collapsed (0.3, 10));
+  g_assert_false (tg_loss_collapsed (2.30, 10));   /* learned nothing: not a collapse */
+  g_assert_false (tg_loss_collapsed (4.6, 10));
+  g_assert_true (tg_loss_collapsed (4.7, 10));
+  g_assert_true (tg_loss_collapsed (4e11, 10));
+  g_assert_false (tg_loss_collapsed (NAN, 10));    /* a divergence, reported as such */
+  g_assert_false (tg_loss_collapsed (INFINITY, 10));
+  g_assert_true (tg_loss_collapsed (1.5, 2));      /* 2 ln 2 = 1.39 */
+
+  TgExperimentResults res = { .runs = g_array_new (FALSE, TRUE, sizeof (TgRunResult)) };
+  tg_experiment_config_init_paper (&res.config);
+  res.config.lr = 99.0f;
+  TgRunResult ok = { .method = TG_METHOD_TAUGATE, .final_ce = 0.4 };
+  TgRunResult bad = { .method = TG_METHOD_FULL, .seed_index = 1, .final_ce = 4e11,
+                      .collapsed = TRUE };
+  g_array_append_val (res.runs, ok);
+  GError *error = NULL;
+  guint n = 99;
+  g_assert_true (tg_experiment_results_check_collapse (&res, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, ==, 0);
+  g_array_append_val (res.runs, bad);
+  g_assert_false (tg_experiment_results_check_collapse (&res, &n, &error));
+  g_assert_error (error, TG_ERROR, TG_ERROR_DIVERGED);
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_nonnull (strstr (error->message, "Full FT seed 1"));
+  g_assert_nonnull (strstr (error->message, "--lr"));
+  g_clear_error (&error);
+  g_array_unref (res.runs);
+}
+
+/* A foundation trained at an absurd learning rate that ends finite but far above chance is
+ * an error of the protocol, not a result. */
+static void
+test_foundation_collapse (void)
+{
+  g_autoptr (TgDataset) train = synthetic (512, 21);
+  g_autoptr (TgDataset) test = synthetic (128, 22);
+  g_autoptr (TgModeData) data = tg_mode_data_new (train, test, 45.0, 0, 0, NULL);
+  TgExperimentConfig cfg;
+  tg_experiment_config_init_paper (&cfg);
+  cfg.seeds = 1;
+  cfg.threads = 1;
+  cfg.overlap = FALSE;
+  cfg.methods = 1u << TG_METHOD_FROZEN;
+  GError *error = NULL;
+  gboolean collapsed = FALSE;
+  /* find a learning rate at which the loss ends finite and far above chance */
+  float lrs[] = { 2, 3, 5, 8, 13, 20, 30, 50, 99 };
+  for (guint i = 0; i < G_N_ELEMENTS (lrs) && !collapsed; i++)
+    {
+      cfg.lr = lrs[i];
+      g_autoptr (TgExperimentResults) res = tg_experiment_run (&cfg, data, NULL, NULL, NULL,
+                                                               NULL, NULL, &error);
+      if (res == NULL && g_error_matches (error, TG_ERROR, TG_ERROR_DIVERGED) &&
+          strstr (error->message, "collapsed") != NULL)
+        {
+          g_test_message ("lr %g: %s", lrs[i], error->message);
+          g_assert_nonnull (strstr (error->message, "foundation"));
+          collapsed = TRUE;
+        }
+      g_clear_error (&error);
+    }
+  g_assert_true (collapsed);
+}
+
+/* The memory estimate grows with the width as the square, covers what the default run
+ * measures (see `taugate bench`), and a width no machine here can hold is refused. */
+static void
+test_memory_estimate (void)
+{
+  TgExperimentConfig cfg;
+  tg_experiment_config_init_paper (&cfg);
+  cfg.threads = 2;
+  guint64 paper = tg_experiment_config_memory_bytes (&cfg, 784, 10, 60000, 10000);
+  g_test_message ("paper setting, 2 threads: %" G_GUINT64_FORMAT " bytes", paper);
+  g_assert_cmpuint (paper, >, 200000000);  /* both modes' data and two seeds' products */
+  g_assert_cmpuint (paper, <, 1000000000);
+  cfg.width = 65536;
+  guint64 wide = tg_experiment_config_memory_bytes (&cfg, 784, 10, 60000, 10000);
+  g_assert_cmpuint (wide, >, 4ull * 65536 * 65536 * 3);
+  GError *error = NULL;
+  guint64 needed = 0;
+  if (tg_physical_memory_bytes () < wide)
+    {
+      g_assert_false (tg_experiment_config_check_memory (&cfg, 784, 10, 60000, 10000, &needed,
+                                                         &error));
+      g_assert_error (error, TG_ERROR, TG_ERROR_RANGE);
+      g_assert_nonnull (strstr (error->message, "GB"));
+      g_assert_nonnull (strstr (error->message, "--width 65536"));
+      g_clear_error (&error);
+      g_assert_cmpuint (needed, ==, wide);
+    }
+  cfg.width = 128;
+  g_assert_true (tg_experiment_config_check_memory (&cfg, 784, 10, 60000, 10000, &needed,
+                                                    &error));
+  g_assert_no_error (error);
+  g_autofree char *gb = tg_format_memory (2500000000ull);
+  g_assert_cmpstr (gb, ==, "2.5 GB");
+}
+
+/* MNIST is recognised by its contents, whatever its folder; anything else is named after its
+ * folder, and the paper's numbers belong only to MNIST at 45 degrees. */
+static void
+test_data_identity (void)
+{
+  g_autoptr (TgDataset) train = synthetic (64, 31);
+  g_autoptr (TgDataset) test = synthetic (16, 32);
+  TgExperimentConfig cfg;
+  tg_experiment_config_init_paper (&cfg);
+  g_assert_true (tg_experiment_config_is_paper_setting (&cfg));
+  tg_experiment_config_set_data (&cfg, NULL, "/usr/share/datasets/fashion-mnist", train, test);
+  g_assert_false (cfg.data_is_mnist);
+  g_assert_cmpstr (cfg.data_name, ==, "fashion-mnist");
+  g_assert_false (tg_experiment_config_is_paper_setting (&cfg));
+  tg_experiment_config_set_data (&cfg, "Bands \u00e9t\u00e9 with a very long name indeed",
+                                 "/x", train, test);
+  g_assert_true (g_utf8_validate (cfg.data_name, -1, NULL));
+  g_assert_true (g_str_has_prefix (cfg.data_name, "Bands"));
+
+  GError *error = NULL;
+  /* Debian's Fashion-MNIST (dataset-fashion-mnist, which ./run.sh installs when offered):
+   * the same sizes and format as MNIST, another data set */
+  const char *fashion = "/usr/share/datasets/fashion-mnist";
+  if (g_file_test (fashion, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr (TgDataset) ftrain = tg_dataset_load_dir (fashion, "train", 10, &error);
+      g_assert_no_error (error);
+      g_autoptr (TgDataset) ftest = tg_dataset_load_dir (fashion, "t10k", 10, &error);
+      g_assert_no_error (error);
+      tg_experiment_config_set_data (&cfg, NULL, fashion, ftrain, ftest);
+      g_assert_false (cfg.data_is_mnist);
+      g_assert_cmpstr (cfg.data_name, ==, "fashion-mnist");
+    }
+  const char *dir = g_getenv ("TG_MNIST_DIR");
+  if (dir == NULL)
+    return;
+  g_autoptr (TgDataset) mtrain = tg_dataset_load_dir (dir, "train", 10, &error);
+  g_assert_no_error (error);
+  g_autoptr (TgDataset) mtest = tg_dataset_load_dir (dir, "t10k", 10, &error);
+  g_assert_no_error (error);
+  tg_experiment_config_set_data (&cfg, NULL, "/somewhere/else", mtrain, mtest);
+  g_assert_true (cfg.data_is_mnist);
+  g_assert_cmpstr (cfg.data_name, ==, "MNIST");
+  g_assert_true (tg_experiment_config_is_paper_setting (&cfg));
+  cfg.angle = 30;
+  g_assert_false (tg_experiment_config_is_paper_setting (&cfg));
+  /* one changed label is another data set */
+  mtest->labels[0] = (guint8) ((mtest->labels[0] + 1) % 10);
+  g_assert_false (tg_dataset_pair_is_mnist (mtrain, mtest));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -299,6 +497,11 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/train/lambda-lowers-gates", test_lambda_lowers_gates);
   g_test_add_func ("/engine/train/divergence-reported", test_divergence_reported);
   g_test_add_func ("/engine/protocol/config-validation", test_config_validation);
+  g_test_add_func ("/engine/protocol/config-bad-values", test_config_bad_values);
+  g_test_add_func ("/engine/protocol/collapse-rule", test_collapse_rule);
+  g_test_add_func ("/engine/protocol/foundation-collapse", test_foundation_collapse);
+  g_test_add_func ("/engine/protocol/memory-estimate", test_memory_estimate);
+  g_test_add_func ("/engine/protocol/data-identity", test_data_identity);
   g_test_add_func ("/engine/protocol/deterministic", test_deterministic);
   g_test_add_func ("/engine/protocol/paper-shape-mnist", test_paper_shape);
   return g_test_run ();
