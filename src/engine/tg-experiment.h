@@ -101,6 +101,10 @@ TgExperimentResults *tg_experiment_run (const TgExperimentConfig *cfg, const TgM
                                         TgProgressFunc progress, gpointer user_data,
                                         GCancellable *cancellable, GError **error);
 
+/* The seed of the RNG stream that specialises seed's foundation with method: one stream
+ * of its own per (seed, method), the same in every program that runs the protocol. */
+guint64 tg_experiment_adapt_seed (guint64 seed, TgMethod method);
+
 /* The path of seed i's foundation given the --foundation path. */
 char *tg_foundation_path_for_seed (const char *path, guint32 seed_index);
 

@@ -143,4 +143,19 @@ studio_snapshot_unref (StudioSnapshot *snap)
   g_atomic_rc_box_release_full (snap, (GDestroyNotify) snapshot_clear);
 }
 
+void
+studio_snapshot_take_masks (StudioSnapshot *to, StudioSnapshot *from)
+{
+  to->has_masks = TRUE;
+  to->mask_step = from->mask_step;
+  to->n_classes = from->n_classes;
+  to->high_act = from->high_act;
+  to->firing0_hard = g_steal_pointer (&from->firing0_hard);
+  to->firing45_hard = g_steal_pointer (&from->firing45_hard);
+  to->firing0_soft = g_steal_pointer (&from->firing0_soft);
+  to->firing45_soft = g_steal_pointer (&from->firing45_soft);
+  to->gates0 = g_steal_pointer (&from->gates0);
+  to->gates45 = g_steal_pointer (&from->gates45);
+}
+
 G_DEFINE_BOXED_TYPE (StudioSnapshot, studio_snapshot, studio_snapshot_ref, studio_snapshot_unref)

@@ -141,6 +141,9 @@ StudioSnapshot *studio_snapshot_ref   (StudioSnapshot *snap);
 void            studio_snapshot_unref (StudioSnapshot *snap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StudioSnapshot, studio_snapshot_unref)
 
+/* Moves from's heatmaps and gates into to (both still being built by the worker). */
+void            studio_snapshot_take_masks (StudioSnapshot *to, StudioSnapshot *from);
+
 /* Snapshots alive in the process: the tests check that none leak. */
 guint           studio_snapshot_get_live_count (void);
 

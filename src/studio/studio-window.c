@@ -156,6 +156,14 @@ banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self)
 
 /* ---- settings ------------------------------------------------------------------------ */
 
+/* The live controls as the window shows them, to the worker as one change. */
+static void
+push_controls (StudioWindow *self)
+{
+  studio_trainer_set_controls (self->trainer, self->cfg.sharpness, self->cfg.lambda,
+                               self->cfg.lr, self->cfg.hard_gates);
+}
+
 static double
 lambda_from_position (double pos)
 {
@@ -169,7 +177,7 @@ sharpness_changed_cb (GtkAdjustment *adj, StudioWindow *self)
   g_autofree char *text = g_strdup_printf ("Sharpness s = %.3g", s);
   gtk_label_set_text (self->sharpness_label, text);
   self->cfg.sharpness = (float) s;
-  studio_trainer_set_sharpness (self->trainer, (float) s);
+  push_controls (self);
 }
 
 static void
@@ -180,7 +188,7 @@ lambda_changed_cb (GtkAdjustment *adj, StudioWindow *self)
                                      : g_strdup ("Sparsity λ = 0 (off)");
   gtk_label_set_text (self->lambda_label, text);
   self->cfg.lambda = (float) lambda;
-  studio_trainer_set_lambda (self->trainer, (float) lambda);
+  push_controls (self);
 }
 
 static void
@@ -190,14 +198,14 @@ lr_changed_cb (GtkAdjustment *adj, StudioWindow *self)
   g_autofree char *text = g_strdup_printf ("Learning rate = %.3g", lr);
   gtk_label_set_text (self->lr_label, text);
   self->cfg.lr = (float) lr;
-  studio_trainer_set_lr (self->trainer, (float) lr);
+  push_controls (self);
 }
 
 static void
 hard_changed_cb (GtkSwitch *sw, GParamSpec *pspec, StudioWindow *self)
 {
   self->cfg.hard_gates = gtk_switch_get_active (sw);
-  studio_trainer_set_hard_gates (self->trainer, self->cfg.hard_gates);
+  push_controls (self);
 }
 
 void
@@ -259,9 +267,7 @@ apply_config (StudioWindow *self, const StudioConfig *cfg)
   self->cfg.sharpness = cfg->sharpness;
   self->cfg.lambda = cfg->lambda;
   self->cfg.lr = cfg->lr;
-  studio_trainer_set_sharpness (self->trainer, cfg->sharpness);
-  studio_trainer_set_lambda (self->trainer, cfg->lambda);
-  studio_trainer_set_lr (self->trainer, cfg->lr);
+  push_controls (self);
 }
 
 /* ---- data set choice ------------------------------------------------------------------ */

@@ -9,7 +9,7 @@
 
 #include "studio-window.h"
 #include "studio-view.h"
-#include "studio-trainer.h"
+#include "studio-trainer-private.h"
 #include "studio-history.h"
 #include "studio-resources.h"
 #include "studio-curves-view.h"
@@ -284,6 +284,58 @@ test_close_mid_run (void)
   spin (50);
   gtk_window_close (GTK_WINDOW (win));
   spin (50);
+}
+
+static gboolean
+worker_hung (StudioWindow *win, gpointer data)
+{
+  return studio_trainer_get_test_hung (data);
+}
+
+/* A worker stuck where cancel cannot reach it (as OpenBLAS's pool after a fork) does not
+ * hold the window: closing closes, the window goes, and the worker, once it comes back,
+ * takes the trainer with it. */
+static void
+test_close_stuck_worker (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  StudioTrainer *trainer = studio_window_get_trainer (win);
+  GWeakRef trainer_ref;
+
+  g_weak_ref_init (&trainer_ref, trainer);
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
+  studio_trainer_set_stop_timeout (trainer, 300);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, any_snapshot, NULL, "a snapshot");
+  studio_trainer_set_test_hang (trainer, TRUE);
+  wait_for (win, worker_hung, trainer, "the worker to hang");
+
+  /* the close returns, and the window is finalised, while the worker still hangs */
+  g_test_expect_message (NULL, G_LOG_LEVEL_WARNING, "*did not stop within 300 ms*");
+  gtk_window_close (GTK_WINDOW (win));
+  spin (50);
+  g_test_assert_expected_messages ();
+  g_assert_null (win);
+  g_assert_true (studio_trainer_get_test_hung (trainer));
+
+  /* released, the worker ends and drops the last reference to the trainer */
+  studio_trainer_set_test_hang (trainer, FALSE);
+  trainer = NULL;
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  for (;;)
+    {
+      GObject *alive = g_weak_ref_get (&trainer_ref);
+      if (alive == NULL)
+        break;
+      g_object_unref (alive);
+      if (g_get_monotonic_time () > end)
+        g_error ("timed out waiting for the left-behind worker to end");
+      spin (20);
+    }
+  g_weak_ref_clear (&trainer_ref);
 }
 
 static gboolean
@@ -638,6 +690,89 @@ test_job_queue (void)
   destroy_window (win);
 }
 
+typedef struct {
+  StudioSnapshot *last;
+  double          loss;   /* of the last step */
+} RunEnd;
+
+static void
+keep_last (StudioTrainer *trainer, StudioSnapshot *snap, RunEnd *end)
+{
+  StudioSnapshot **last = &end->last;
+  for (guint i = 0; i < snap->points->len; i++)
+    if (!isnan (g_array_index (snap->points, StudioPoint, i).loss))
+      end->loss = g_array_index (snap->points, StudioPoint, i).loss;
+  if (snap->finished)
+    {
+      g_clear_pointer (last, studio_snapshot_unref);
+      *last = studio_snapshot_ref (snap);
+    }
+}
+
+/* Equal settings give equal numbers: the studio's TauGate run for seed 0 ends at the
+ * accuracies the protocol (what `taugate reproduce` runs) reports for seed 0 TauGate. */
+static void
+test_same_as_protocol (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.train_limit = 6000;  /* enough to leave chance level behind */
+  cfg.foundation_epochs = 3;
+  cfg.adapt_epochs = 1;
+  cfg.method = TG_METHOD_TAUGATE;
+  cfg.seed = 0;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StudioTrainer) trainer = studio_trainer_new ();
+  RunEnd run_end = { NULL, NAN };
+  StudioSnapshot *last;
+
+  g_signal_connect (trainer, "snapshot", G_CALLBACK (keep_last), &run_end);
+  g_assert_true (studio_trainer_start (trainer, STUDIO_JOB_TRAIN, &cfg, NULL, &error));
+  g_assert_no_error (error);
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  while (run_end.last == NULL)
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  last = run_end.last;
+  g_assert_no_error (last->error);
+
+  g_autoptr (TgDataset) train = tg_dataset_load_dir (data_dir, "train", 10, &error);
+  g_assert_no_error (error);
+  g_autoptr (TgDataset) test = tg_dataset_load_dir (data_dir, "t10k", 10, &error);
+  g_assert_no_error (error);
+  g_autoptr (TgModeData) mode = tg_mode_data_new (train, test, cfg.angle, cfg.train_limit,
+                                                  cfg.test_limit);
+  TgExperimentConfig ecfg;
+  tg_experiment_config_init_paper (&ecfg);
+  ecfg.seeds = 1;
+  ecfg.seed0 = cfg.seed;
+  ecfg.angle = cfg.angle;
+  ecfg.foundation_epochs = cfg.foundation_epochs;
+  ecfg.adapt_epochs = cfg.adapt_epochs;
+  ecfg.methods = 1u << TG_METHOD_TAUGATE;
+  ecfg.overlap = FALSE;
+  ecfg.threads = 1;
+  g_autoptr (TgExperimentResults) res = tg_experiment_run (&ecfg, mode, NULL, NULL, NULL, NULL,
+                                                           NULL, &error);
+  g_assert_no_error (error);
+  const TgRunResult *r = NULL;
+  for (guint i = 0; i < res->runs->len; i++)
+    if (g_array_index (res->runs, TgRunResult, i).method == TG_METHOD_TAUGATE)
+      r = &g_array_index (res->runs, TgRunResult, i);
+  g_assert_nonnull (r);
+  g_test_message ("studio %.4f / %.4f loss %.6f, protocol %.4f / %.4f loss %.6f",
+                  last->final_acc0, last->final_acc45, run_end.loss, r->acc0, r->acc_rot,
+                  r->final_loss);
+  /* the last batch's loss tells the adaptation's draws apart where 1000 test images may not */
+  g_assert_cmpfloat (run_end.loss, ==, r->final_loss);
+  g_assert_cmpfloat (last->final_acc0, ==, r->acc0);
+  g_assert_cmpfloat (last->final_acc45, ==, r->acc_rot);
+  studio_snapshot_unref (last);
+  studio_config_clear (&cfg);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -656,9 +791,11 @@ main (int argc, char *argv[])
       return 77;
     }
 
+  g_test_add_func ("/studio/trainer/same-as-protocol", test_same_as_protocol);
   g_test_add_func ("/studio/window/train-controls", test_train_controls);
   g_test_add_func ("/studio/window/start-stop-cycles", test_start_stop_cycles);
   g_test_add_func ("/studio/window/close-mid-run", test_close_mid_run);
+  g_test_add_func ("/studio/window/close-stuck-worker", test_close_stuck_worker);
   g_test_add_func ("/studio/window/missing-data", test_missing_data);
   g_test_add_func ("/studio/window/divergence", test_divergence);
   g_test_add_func ("/studio/window/export-views", test_export_views);
