@@ -2,7 +2,7 @@
 #include "studio-application.h"
 
 #include <stdlib.h>
-#include "studio-window.h"
+#include "studio-window-private.h"
 #include "studio-resources.h"
 
 struct _StudioApplication

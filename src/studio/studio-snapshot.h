@@ -56,8 +56,10 @@ void          studio_config_copy       (StudioConfig *dst, const StudioConfig *s
 void          studio_config_clear      (StudioConfig *cfg);
 
 /* TG_MNIST_DIR if set; else "data/mnist" under the current directory if it exists; else
- * ../../data/mnist (or ../../../data/mnist, a build tree) beside the binary if it exists;
- * else the source tree's data/mnist if it exists; else "data/mnist". Newly allocated. */
+ * ../../data/mnist (or ../../../data/mnist, a build tree inside the source tree) beside
+ * the binary if it exists; else "data/mnist". No source-tree path is built into the
+ * binary: a build tree elsewhere runs with TG_MNIST_DIR (the tests and run.sh set it).
+ * Newly allocated. */
 char         *studio_default_data_dir  (void);
 
 typedef struct {
@@ -140,6 +142,10 @@ StudioSnapshot *studio_snapshot_new   (void);
 StudioSnapshot *studio_snapshot_ref   (StudioSnapshot *snap);
 void            studio_snapshot_unref (StudioSnapshot *snap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StudioSnapshot, studio_snapshot_unref)
+
+/* The status line for the latest snapshot (NULL: nothing has run): what runs, how far,
+ * how fast, with which settings; or how it ended. Newly allocated. */
+char           *studio_snapshot_format_status (const StudioSnapshot *st);
 
 /* Moves from's heatmaps and gates into to (both still being built by the worker). */
 void            studio_snapshot_take_masks (StudioSnapshot *to, StudioSnapshot *from);

@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "studio-window.h"
+#include "studio-window-private.h"
 #include "studio-view.h"
 #include "studio-trainer-private.h"
 #include "studio-history.h"
@@ -663,6 +663,47 @@ test_export_dialog (void)
   destroy_window (win);
 }
 
+/* Shortcuts on the window's own controllers that Ctrl+E triggers. */
+static guint
+window_ctrl_e_bindings (GtkWidget *win)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (win);
+  guint n = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) c = g_list_model_get_item (controllers, i);
+      if (!GTK_IS_SHORTCUT_CONTROLLER (c))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (c)); k++)
+        {
+          g_autoptr (GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), k);
+          GtkShortcutTrigger *t = gtk_shortcut_get_trigger (sc);
+          n += GTK_IS_KEYVAL_TRIGGER (t) &&
+               gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (t)) == GDK_KEY_e &&
+               gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (t)) == GDK_CONTROL_MASK;
+        }
+    }
+  return n;
+}
+
+/* An export dialog open when the window goes, goes with it; and Ctrl+E is the application's
+ * accelerator only, not a second binding on the window. */
+static void
+test_export_dialog_closes_with_window (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  g_assert_cmpuint (window_ctrl_e_bindings (GTK_WIDGET (win)), ==, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export", NULL));
+  wait_for (win, chooser_shown, NULL, "the file chooser");
+  destroy_window (win);
+  spin (100);
+  g_assert_null (find_file_chooser ());
+}
+
 /* Queued jobs (what --autostart --overlap does) run one after the other. */
 static void
 test_job_queue (void)
@@ -803,5 +844,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/job-queue", test_job_queue);
   g_test_add_func ("/studio/window/dark-style", test_dark_style);
   g_test_add_func ("/studio/window/export-dialog", test_export_dialog);
+  g_test_add_func ("/studio/window/export-dialog-closes-with-window",
+                   test_export_dialog_closes_with_window);
   return g_test_run ();
 }
