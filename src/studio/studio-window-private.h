@@ -5,6 +5,7 @@
 #pragma once
 
 #include "studio-window.h"
+#include "studio-settings-panel.h"
 
 G_BEGIN_DECLS
 
@@ -19,22 +20,12 @@ struct _StudioWindow
   GtkStack       *stack;
   GtkInfoBar     *banner;
   GtkLabel       *banner_label;
-  GtkAdjustment  *sharpness_adj, *lambda_adj, *lr_adj;
-  GtkLabel       *sharpness_label, *lambda_label, *lr_label;
-  GtkSwitch      *hard_switch;
-  GtkAdjustment  *angle_adj, *fepochs_adj, *aepochs_adj;
-  GtkDropDown    *data_dropdown;
-  GtkWidget      *run_grid;
+  StudioSettingsPanel *settings_panel;
   GtkInscription *status_label;  /* text changes never resize the window */
 
   /* owned */
   StudioTrainer  *trainer;
   StudioHistory  *history;
-  StudioConfig    cfg;           /* what is not on the controls: limits, cadence */
-  GPtrArray      *data_dirs;     /* per data_dropdown item: dir or NULL (default MNIST) */
-  guint           data_selected; /* to go back to when the folder chooser is cancelled */
-  GtkFileChooserNative *chooser;
-  gboolean        updating_data; /* the list is being edited: not a user's choice */
   char           *banner_text;
   gboolean        banner_is_error;
 

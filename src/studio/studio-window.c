@@ -14,7 +14,6 @@
 #include "studio-resources.h"
 #include "tg-report.h"
 
-#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
 G_DEFINE_FINAL_TYPE (StudioWindow, studio_window, GTK_TYPE_APPLICATION_WINDOW)
 
@@ -111,62 +110,35 @@ banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self)
 
 /* ---- settings ------------------------------------------------------------------------ */
 
-/* The live controls as the window shows them, to the worker as one change. */
+/* The live controls as the panel shows them, to the worker as one change. */
 static void
 push_controls (StudioWindow *self)
 {
-  studio_trainer_set_controls (self->trainer, self->cfg.sharpness, self->cfg.lambda,
-                               self->cfg.lr, self->cfg.hard_gates);
-}
+  StudioConfig cfg;
 
-static double
-lambda_from_position (double pos)
-{
-  return pos < -5.25 ? 0.0 : pow (10.0, MAX (pos, -5.0));
-}
-
-static void
-sharpness_changed_cb (GtkAdjustment *adj, StudioWindow *self)
-{
-  double s = pow (10.0, gtk_adjustment_get_value (adj));
-  g_autofree char *text = g_strdup_printf ("Sharpness s = %.3g", s);
-  gtk_label_set_text (self->sharpness_label, text);
-  self->cfg.sharpness = (float) s;
-  push_controls (self);
+  studio_config_init_paper (&cfg);
+  studio_settings_panel_collect (self->settings_panel, &cfg);
+  studio_trainer_set_controls (self->trainer, cfg.sharpness, cfg.lambda, cfg.lr,
+                               cfg.hard_gates);
+  studio_config_clear (&cfg);
 }
 
 static void
-lambda_changed_cb (GtkAdjustment *adj, StudioWindow *self)
+controls_changed_cb (StudioSettingsPanel *panel, StudioWindow *self)
 {
-  double lambda = lambda_from_position (gtk_adjustment_get_value (adj));
-  g_autofree char *text = lambda > 0 ? g_strdup_printf ("Sparsity λ = %.2g", lambda)
-                                     : g_strdup ("Sparsity λ = 0 (off)");
-  gtk_label_set_text (self->lambda_label, text);
-  self->cfg.lambda = (float) lambda;
-  push_controls (self);
-}
-
-static void
-lr_changed_cb (GtkAdjustment *adj, StudioWindow *self)
-{
-  double lr = pow (10.0, gtk_adjustment_get_value (adj));
-  g_autofree char *text = g_strdup_printf ("Learning rate = %.3g", lr);
-  gtk_label_set_text (self->lr_label, text);
-  self->cfg.lr = (float) lr;
-  push_controls (self);
-}
-
-static void
-hard_changed_cb (GtkSwitch *sw, GParamSpec *pspec, StudioWindow *self)
-{
-  self->cfg.hard_gates = gtk_switch_get_active (sw);
   push_controls (self);
 }
 
 void
 studio_window_set_lambda (StudioWindow *self, double lambda)
 {
-  gtk_adjustment_set_value (self->lambda_adj, lambda > 0 ? log10 (lambda) : -5.5);
+  studio_settings_panel_set_lambda (self->settings_panel, lambda);
+}
+
+void
+studio_window_set_sharpness (StudioWindow *self, double s)
+{
+  studio_settings_panel_set_sharpness (self->settings_panel, s);
 }
 
 void
@@ -176,160 +148,24 @@ studio_window_set_method (StudioWindow *self, TgMethod method)
   gtk_drop_down_set_selected (self->method_dropdown, method);
 }
 
-void
-studio_window_set_sharpness (StudioWindow *self, double s)
-{
-  gtk_adjustment_set_value (self->sharpness_adj, log10 (s));
-}
-
-static void select_data_dir (StudioWindow *self, const char *dir);
-
-/* The settings of the next run: the controls over self->cfg. */
+/* The settings of the next run: the panel's, with the header bar's method and seed.
+ * out: uninitialised; the caller clears it. */
 static void
 collect_config (StudioWindow *self, StudioConfig *out)
 {
-  guint sel = gtk_drop_down_get_selected (self->data_dropdown);
-
-  studio_config_copy (out, &self->cfg);
+  studio_config_init_paper (out);
+  studio_settings_panel_collect (self->settings_panel, out);
   out->method = (TgMethod) gtk_drop_down_get_selected (self->method_dropdown);
   out->seed = (guint64) gtk_adjustment_get_value (self->seed_adj);
-  out->angle = gtk_adjustment_get_value (self->angle_adj);
-  out->foundation_epochs = (guint32) gtk_adjustment_get_value (self->fepochs_adj);
-  out->adapt_epochs = (guint32) gtk_adjustment_get_value (self->aepochs_adj);
-  g_free (out->data_dir);
-  /* NULL for MNIST: the default folder, resolved in the worker */
-  out->data_dir = sel < self->data_dirs->len ? g_strdup (g_ptr_array_index (self->data_dirs, sel))
-                                             : NULL;
 }
 
 static void
 apply_config (StudioWindow *self, const StudioConfig *cfg)
 {
-  studio_config_clear (&self->cfg);
-  studio_config_copy (&self->cfg, cfg);
   gtk_drop_down_set_selected (self->method_dropdown, cfg->method);
   gtk_adjustment_set_value (self->seed_adj, (double) cfg->seed);
-  gtk_adjustment_set_value (self->sharpness_adj, log10 (cfg->sharpness));
-  gtk_adjustment_set_value (self->lambda_adj, cfg->lambda > 0 ? log10 (cfg->lambda) : -5.5);
-  gtk_adjustment_set_value (self->lr_adj, log10 (cfg->lr));
-  gtk_switch_set_active (self->hard_switch, cfg->hard_gates);
-  gtk_adjustment_set_value (self->angle_adj, cfg->angle);
-  gtk_adjustment_set_value (self->fepochs_adj, cfg->foundation_epochs);
-  gtk_adjustment_set_value (self->aepochs_adj, cfg->adapt_epochs);
-  if (cfg->data_dir != NULL)
-    select_data_dir (self, cfg->data_dir);
-  /* the handlers above took the slider positions; keep the exact values */
-  self->cfg.sharpness = cfg->sharpness;
-  self->cfg.lambda = cfg->lambda;
-  self->cfg.lr = cfg->lr;
+  studio_settings_panel_set_config (self->settings_panel, cfg);
   push_controls (self);
-}
-
-/* ---- data set choice ------------------------------------------------------------------ */
-
-/* Selects dir in the data set list, adding it as a folder item when it is not there. */
-static void
-select_data_dir (StudioWindow *self, const char *dir)
-{
-  GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (self->data_dropdown));
-  guint folder_item = g_list_model_get_n_items (G_LIST_MODEL (list)) - 1;
-  g_autofree char *want = g_canonicalize_filename (dir, NULL);
-  g_autofree char *mnist = studio_default_data_dir ();
-  g_autofree char *mnist_canon = g_canonicalize_filename (mnist, NULL);
-
-  if (strcmp (want, mnist_canon) == 0)
-    {
-      /* the default MNIST folder is the first item */
-      self->updating_data = TRUE;
-      self->data_selected = 0;
-      gtk_drop_down_set_selected (self->data_dropdown, 0);
-      self->updating_data = FALSE;
-      return;
-    }
-
-  for (guint i = 0; i < folder_item; i++)
-    {
-      const char *d = g_ptr_array_index (self->data_dirs, i);
-      g_autofree char *have = d != NULL ? g_canonicalize_filename (d, NULL) : NULL;
-      if (have != NULL && strcmp (have, want) == 0)
-        {
-          self->data_selected = i;
-          gtk_drop_down_set_selected (self->data_dropdown, i);
-          return;
-        }
-    }
-  g_autofree char *base = g_path_get_basename (want);
-  g_autofree char *label = g_strdup_printf ("Folder: %s", base);
-  const char *items[] = { label, NULL };
-  self->updating_data = TRUE;
-  g_ptr_array_insert (self->data_dirs, folder_item, g_strdup (want));
-  gtk_string_list_splice (list, folder_item, 0, items);
-  self->data_selected = folder_item;
-  gtk_drop_down_set_selected (self->data_dropdown, folder_item);
-  self->updating_data = FALSE;
-}
-
-static void
-chooser_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *self)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      if (path != NULL)
-        {
-          g_clear_object (&self->chooser);
-          select_data_dir (self, path);
-          return;
-        }
-    }
-  self->updating_data = TRUE;
-  gtk_drop_down_set_selected (self->data_dropdown, self->data_selected);
-  self->updating_data = FALSE;
-  g_clear_object (&self->chooser);
-}
-
-static void
-data_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioWindow *self)
-{
-  GListModel *model = gtk_drop_down_get_model (dropdown);
-  guint sel = gtk_drop_down_get_selected (dropdown);
-
-  if (model == NULL || sel == GTK_INVALID_LIST_POSITION || self->updating_data)
-    return;
-  if (sel + 1 < g_list_model_get_n_items (model))
-    {
-      self->data_selected = sel;
-      return;
-    }
-  if (self->chooser != NULL)
-    return;
-  /* the last item, "Folder…" */
-  self->chooser = gtk_file_chooser_native_new ("Choose a Folder of IDX Files", GTK_WINDOW (self),
-                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                               "_Open", "_Cancel");
-  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
-}
-
-static void
-setup_data_choices (StudioWindow *self)
-{
-  GtkStringList *list = gtk_string_list_new (NULL);
-
-  gtk_string_list_append (list, "MNIST");
-  g_ptr_array_add (self->data_dirs, NULL);
-  if (g_file_test (FASHION_DIR, G_FILE_TEST_IS_DIR))
-    {
-      gtk_string_list_append (list, "Fashion-MNIST");
-      g_ptr_array_add (self->data_dirs, g_strdup (FASHION_DIR));
-    }
-  gtk_string_list_append (list, "Folder…");
-  g_ptr_array_add (self->data_dirs, NULL);
-  gtk_drop_down_set_model (self->data_dropdown, G_LIST_MODEL (list));
-  g_object_unref (list);
-  gtk_drop_down_set_selected (self->data_dropdown, 0);
-  g_signal_connect (self->data_dropdown, "notify::selected", G_CALLBACK (data_selected_cb), self);
 }
 
 /* ---- status ---------------------------------------------------------------------------- */
@@ -362,7 +198,7 @@ update_actions (StudioWindow *self)
   set_action_enabled (self, "run-comparison", !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->method_dropdown), !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->seed_spin), !busy);
-  gtk_widget_set_sensitive (self->run_grid, !busy);
+  studio_settings_panel_set_run_sensitive (self->settings_panel, !busy);
 }
 
 static void
@@ -593,12 +429,6 @@ studio_window_dispose (GObject *object)
       studio_trainer_stop (self->trainer);
     }
   studio_window_close_export_dialogs (self);
-  if (self->chooser != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (self->chooser, self);
-      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
-      g_clear_object (&self->chooser);
-    }
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_WINDOW);
   g_clear_object (&self->trainer);
   g_clear_object (&self->history);
@@ -610,8 +440,6 @@ studio_window_finalize (GObject *object)
 {
   StudioWindow *self = STUDIO_WINDOW (object);
 
-  studio_config_clear (&self->cfg);
-  g_clear_pointer (&self->data_dirs, g_ptr_array_unref);
   g_clear_pointer (&self->export_dialogs, g_ptr_array_unref);
   g_clear_pointer (&self->banner_text, g_free);
   g_clear_pointer (&self->shot_path, g_free);
@@ -626,6 +454,7 @@ studio_window_class_init (StudioWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   studio_ensure_resources ();
+  g_type_ensure (STUDIO_TYPE_SETTINGS_PANEL);
   g_type_ensure (STUDIO_TYPE_CURVES_VIEW);
   g_type_ensure (STUDIO_TYPE_NEURONS_VIEW);
   g_type_ensure (STUDIO_TYPE_MASKS_VIEW);
@@ -643,24 +472,9 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, banner_label);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, sharpness_adj);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, lambda_adj);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, lr_adj);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, sharpness_label);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, lambda_label);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, lr_label);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, hard_switch);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, angle_adj);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, fepochs_adj);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, aepochs_adj);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, data_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, run_grid);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, status_label);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, settings_panel);
   gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
-  gtk_widget_class_bind_template_callback (widget_class, sharpness_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, lambda_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, lr_changed_cb);
-  gtk_widget_class_bind_template_callback (widget_class, hard_changed_cb);
 }
 
 static void
@@ -671,8 +485,6 @@ studio_window_init (StudioWindow *self)
 
   self->trainer = studio_trainer_new ();
   self->history = studio_history_new ();
-  self->data_dirs = g_ptr_array_new_with_free_func (g_free);
-  studio_config_init_paper (&self->cfg);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
@@ -686,7 +498,8 @@ studio_window_init (StudioWindow *self)
   g_object_unref (methods);
   gtk_drop_down_set_selected (self->method_dropdown, TG_METHOD_TAUGATE);
 
-  setup_data_choices (self);
+  g_signal_connect (self->settings_panel, "controls-changed",
+                    G_CALLBACK (controls_changed_cb), self);
   add_views (self);
 
   /* Space starts and pauses wherever the focus is: caught before the focused widget */
@@ -701,8 +514,6 @@ studio_window_init (StudioWindow *self)
   g_signal_connect (self->trainer, "notify::state", G_CALLBACK (trainer_state_cb), self);
   g_signal_connect (self, "close-request", G_CALLBACK (close_request_cb), NULL);
 
-  sharpness_changed_cb (self->sharpness_adj, self);
-  lambda_changed_cb (self->lambda_adj, self);
-  lr_changed_cb (self->lr_adj, self);
+  push_controls (self);
   update_actions (self);
 }
