@@ -268,6 +268,12 @@ studio_curves_view_new (void)
   return g_object_new (STUDIO_TYPE_CURVES_VIEW, NULL);
 }
 
+static char *
+studio_curves_view_describe (StudioView *view)
+{
+  return g_strdup ("Training loss (top) and test accuracy at 0° and at the rotated angle (bottom) against the training step, one colour per run, with the settings changed during a run marked.");
+}
+
 static void
 studio_curves_view_class_init (StudioCurvesViewClass *klass)
 {
@@ -275,6 +281,7 @@ studio_curves_view_class_init (StudioCurvesViewClass *klass)
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
   view_class->draw_figure = studio_curves_view_draw_figure;
+  view_class->describe = studio_curves_view_describe;
   view_class->hover_changed = studio_curves_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-curves-view.ui");

@@ -80,6 +80,12 @@ studio_masks_view_new (void)
   return g_object_new (STUDIO_TYPE_MASKS_VIEW, NULL);
 }
 
+static char *
+studio_masks_view_describe (StudioView *view)
+{
+  return g_strdup ("Heatmaps of how often each hidden unit's gate is open, per digit class, on the 0° and the rotated test images.");
+}
+
 static void
 studio_masks_view_class_init (StudioMasksViewClass *klass)
 {
@@ -87,6 +93,7 @@ studio_masks_view_class_init (StudioMasksViewClass *klass)
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
   view_class->draw_figure = studio_masks_view_draw_figure;
+  view_class->describe = studio_masks_view_describe;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-masks-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioMasksView, area);

@@ -169,6 +169,12 @@ studio_neurons_view_new (void)
   return g_object_new (STUDIO_TYPE_NEURONS_VIEW, NULL);
 }
 
+static char *
+studio_neurons_view_describe (StudioView *view)
+{
+  return g_strdup ("Heatmaps of each hidden unit's threshold τ and gain γ, one row per hidden layer, with the mean gate per unit.");
+}
+
 static void
 studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
 {
@@ -176,6 +182,7 @@ studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
   view_class->draw_figure = studio_neurons_view_draw_figure;
+  view_class->describe = studio_neurons_view_describe;
   view_class->hover_changed = studio_neurons_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-neurons-view.ui");

@@ -120,6 +120,12 @@ studio_overlap_view_new (void)
   return g_object_new (STUDIO_TYPE_OVERLAP_VIEW, NULL);
 }
 
+static char *
+studio_overlap_view_describe (StudioView *view)
+{
+  return g_strdup ("The mean gate per hidden unit of TauGate specialised to 0° and to the rotated angle, and how much their on-sets overlap.");
+}
+
 static void
 studio_overlap_view_class_init (StudioOverlapViewClass *klass)
 {
@@ -127,6 +133,7 @@ studio_overlap_view_class_init (StudioOverlapViewClass *klass)
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
   view_class->draw_figure = studio_overlap_view_draw_figure;
+  view_class->describe = studio_overlap_view_describe;
   view_class->history_changed = studio_overlap_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-overlap-view.ui");

@@ -48,6 +48,8 @@ add_views (StudioWindow *self)
     {
       GtkWidget *view = view_table[i].create ();
       gtk_stack_add_titled (self->stack, view, view_table[i].name, view_table[i].title);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      view_table[i].title, -1);
       studio_view_set_history (STUDIO_VIEW (view), self->history);
     }
 }

@@ -12,6 +12,7 @@
 #include "studio-trainer-private.h"
 #include "studio-history.h"
 #include "studio-resources.h"
+#include "studio-application.h"
 #include "studio-curves-view.h"
 #include "studio-neurons-view.h"
 
@@ -702,6 +703,40 @@ test_export_dialog_closes_with_window (void)
   g_assert_null (find_file_chooser ());
 }
 
+static gboolean
+shortcuts_window_shown (StudioWindow *win, gpointer data)
+{
+  GtkWidget *overlay = GTK_WIDGET (gtk_application_window_get_help_overlay (
+                                     GTK_APPLICATION_WINDOW (win)));
+  return overlay != NULL && gtk_widget_get_visible (overlay);
+}
+
+/* Ctrl+? and F1 open a shortcuts window; Ctrl+E is bound once, to the export. */
+static void
+test_shortcuts_window (void)
+{
+  g_autoptr (StudioApplication) app = studio_application_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  StudioWindow *win = studio_window_new (GTK_APPLICATION (app), NULL);
+  gtk_window_present (GTK_WINDOW (win));
+
+  g_auto (GStrv) help = gtk_application_get_accels_for_action (GTK_APPLICATION (app),
+                                                                "win.show-help-overlay");
+  g_assert_true (g_strv_contains ((const char *const *) help, "F1"));
+  g_assert_true (g_strv_contains ((const char *const *) help, "<Control>question"));
+  g_auto (GStrv) on_e = gtk_application_get_actions_for_accel (GTK_APPLICATION (app),
+                                                                "<Control>e");
+  g_assert_cmpuint (g_strv_length (on_e), ==, 1);
+  g_assert_cmpstr (on_e[0], ==, "win.export");
+
+  g_assert_nonnull (gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (win)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.show-help-overlay", NULL));
+  wait_for (win, shortcuts_window_shown, NULL, "the shortcuts window");
+  destroy_window (win);
+}
+
 /* Queued jobs (what --autostart --overlap does) run one after the other. */
 static void
 test_job_queue (void)
@@ -726,6 +761,15 @@ test_job_queue (void)
   g_assert_cmpfloat (a->final_acc0, ==, b->final_acc0);
   g_assert_cmpfloat (a->final_acc45, ==, b->final_acc45);
   g_assert_nonnull (studio_history_get_overlap (history));
+
+  /* each figure has a text description: what it shows and the state of what it shows */
+  for (const char *const *name = studio_window_view_names (); *name != NULL; name++)
+    {
+      g_autofree char *text = studio_view_describe (STUDIO_VIEW (studio_window_get_view (win, *name)));
+      g_test_message ("%s: %s", *name, text);
+      g_assert_nonnull (strstr (text, "2 runs shown"));
+      g_assert_nonnull (strstr (text, "Overlap models done"));
+    }
   destroy_window (win);
 }
 
@@ -842,6 +886,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/job-queue", test_job_queue);
   g_test_add_func ("/studio/window/dark-style", test_dark_style);
   g_test_add_func ("/studio/window/export-dialog", test_export_dialog);
+  g_test_add_func ("/studio/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/studio/window/export-dialog-closes-with-window",
                    test_export_dialog_closes_with_window);
   return g_test_run ();
