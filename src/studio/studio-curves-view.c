@@ -23,7 +23,7 @@ G_DEFINE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO_TYPE_VIEW)
 typedef struct {
   TgCurveRun   runs[MAX_RUNS + 1];  /* + the newest run's whole-test-set points */
   char         full_name[160];
-  GArray      *buckets[MAX_RUNS]; /* step, loss, acc0, acc45 of a long run, averaged */
+  GArray      *buckets[MAX_RUNS]; /* step, loss, acc0, acc_rot of a long run, averaged */
   TgPlotPhase  phases[2];
   GArray      *markers;
   char         phase_label[2][48];
@@ -59,7 +59,7 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
           cr->step = (const double *) run->step->data;
           cr->loss = (const double *) run->loss->data;
           cr->acc0 = (const double *) run->acc0->data;
-          cr->acc45 = (const double *) run->acc45->data;
+          cr->acc45 = (const double *) run->acc_rot->data;
         }
       else
         {
@@ -69,17 +69,17 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
           guint nb = (run->step->len + k - 1) / k;
           GArray *b = g_array_sized_new (FALSE, FALSE, sizeof (double), 4 * nb);
           g_array_set_size (b, 4 * nb);
-          double *bs = (double *) b->data, *bl = bs + nb, *b0 = bl + nb, *b45 = b0 + nb;
+          double *bs = (double *) b->data, *bl = bs + nb, *b0 = bl + nb, *b_rot = b0 + nb;
           for (guint j = 0; j < nb; j++)
             {
               double sum = 0;
               guint cnt = 0;
-              bs[j] = bl[j] = b0[j] = b45[j] = NAN;
+              bs[j] = bl[j] = b0[j] = b_rot[j] = NAN;
               for (guint i = j * k; i < MIN ((j + 1) * k, run->step->len); i++)
                 {
                   double l = g_array_index (run->loss, double, i);
                   double a0 = g_array_index (run->acc0, double, i);
-                  double a45 = g_array_index (run->acc45, double, i);
+                  double a_rot = g_array_index (run->acc_rot, double, i);
                   bs[j] = g_array_index (run->step, double, i);
                   if (!isnan (l))
                     {
@@ -88,8 +88,8 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
                     }
                   if (!isnan (a0))
                     b0[j] = a0;
-                  if (!isnan (a45))
-                    b45[j] = a45;
+                  if (!isnan (a_rot))
+                    b_rot[j] = a_rot;
                 }
               bl[j] = cnt > 0 ? sum / cnt : NAN;
             }
@@ -98,7 +98,7 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
           cr->step = bs;
           cr->loss = bl;
           cr->acc0 = b0;
-          cr->acc45 = b45;
+          cr->acc45 = b_rot;
         }
       fig->data.n_runs++;
     }
@@ -112,7 +112,7 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
       cr->step = (const double *) newest->full_step->data;
       cr->loss = NULL;
       cr->acc0 = (const double *) newest->full0->data;
-      cr->acc45 = (const double *) newest->full45->data;
+      cr->acc45 = (const double *) newest->full_rot->data;
     }
   fig->data.runs = fig->runs;
 
@@ -138,9 +138,9 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
       fig->data.n_markers = fig->markers->len;
       g_snprintf (fig->caption, sizeof fig->caption,
                   "Accuracy on a fixed %u-image test subset every %u steps; the whole test "
-                  "sets at each epoch end as a series of their own; 0° solid, 45° dashed; "
+                  "sets at each epoch end as a series of their own; 0° solid, %g° dashed; "
                   "EMA %.2f.",
-                  cur->eval_samples, cur->eval_every, fig->data.smoothing);
+                  cur->eval_samples, cur->eval_every, cur->angle, fig->data.smoothing);
       fig->data.caption = fig->caption;
     }
 }
@@ -229,7 +229,7 @@ studio_curves_view_hover_changed (StudioView *view)
         }
     }
   double v[3] = { value_at (run->step, run->loss, step), value_at (run->step, run->acc0, step),
-                  value_at (run->step, run->acc45, step) };
+                  value_at (run->step, run->acc_rot, step) };
   char cell[3][16];
   for (int k = 0; k < 3; k++)
     {
@@ -238,8 +238,9 @@ studio_curves_view_hover_changed (StudioView *view)
       else
         g_snprintf (cell[k], sizeof cell[k], "%.3f", v[k]);
     }
-  g_autofree char *text = g_strdup_printf ("%s · step %.0f · loss %s · acc 0° %s · acc 45° %s",
-                                           run->name, step, cell[0], cell[1], cell[2]);
+  g_autofree char *text = g_strdup_printf ("%s · step %.0f · loss %s · acc 0° %s · acc %g° %s",
+                                           run->name, step, cell[0], cell[1], run->angle,
+                                           cell[2]);
   gtk_label_set_text (self->readout, text);
 }
 

@@ -27,7 +27,7 @@ nan_cells (TgResultsCells *c)
 static guint
 live_cells (StudioHistory *history, TgMethod method, TgResultsCells *c)
 {
-  double a0[64], a45[64], ha[64];
+  double a0[64], a_rot[64], ha[64];
   guint n = 0, nh = 0;
   for (guint i = 0; history != NULL && i < studio_history_get_n_runs (history) && n < 64; i++)
     {
@@ -35,7 +35,7 @@ live_cells (StudioHistory *history, TgMethod method, TgResultsCells *c)
       if (run->method != method || !run->finished || run->failed || isnan (run->final_acc0))
         continue;
       a0[n] = run->final_acc0;
-      a45[n] = run->final_acc45;
+      a_rot[n] = run->final_acc_rot;
       n++;
       if (!isnan (run->final_high_act))
         ha[nh++] = run->final_high_act;
@@ -43,7 +43,7 @@ live_cells (StudioHistory *history, TgMethod method, TgResultsCells *c)
   if (n == 0)
     return 0;
   tg_mean_std (a0, n, &c->acc0, &c->acc0_std);
-  tg_mean_std (a45, n, &c->acc45, &c->acc45_std);
+  tg_mean_std (a_rot, n, &c->acc45, &c->acc45_std);
   if (nh > 0)
     {
       double sd;

@@ -103,15 +103,15 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->tau, g_free);
   g_clear_pointer (&snap->gamma, g_free);
   g_clear_pointer (&snap->firing0_hard, g_free);
-  g_clear_pointer (&snap->firing45_hard, g_free);
+  g_clear_pointer (&snap->firing_rot_hard, g_free);
   g_clear_pointer (&snap->firing0_soft, g_free);
-  g_clear_pointer (&snap->firing45_soft, g_free);
+  g_clear_pointer (&snap->firing_rot_soft, g_free);
   g_clear_pointer (&snap->gates0, g_free);
-  g_clear_pointer (&snap->gates45, g_free);
+  g_clear_pointer (&snap->gates_rot, g_free);
   g_clear_pointer (&snap->progress_text, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
   g_clear_pointer (&snap->overlap_gate0, g_free);
-  g_clear_pointer (&snap->overlap_gate45, g_free);
+  g_clear_pointer (&snap->overlap_gate_rot, g_free);
 }
 
 StudioSnapshot *
@@ -123,7 +123,7 @@ studio_snapshot_new (void)
   snap->events = g_array_new (FALSE, FALSE, sizeof (StudioEvent));
   snap->eta_seconds = -1;
   snap->high_act = NAN;
-  snap->final_acc0 = snap->final_acc45 = snap->final_high_act = NAN;
+  snap->final_acc0 = snap->final_acc_rot = snap->final_high_act = NAN;
   return snap;
 }
 
@@ -147,11 +147,11 @@ studio_snapshot_take_masks (StudioSnapshot *to, StudioSnapshot *from)
   to->n_classes = from->n_classes;
   to->high_act = from->high_act;
   to->firing0_hard = g_steal_pointer (&from->firing0_hard);
-  to->firing45_hard = g_steal_pointer (&from->firing45_hard);
+  to->firing_rot_hard = g_steal_pointer (&from->firing_rot_hard);
   to->firing0_soft = g_steal_pointer (&from->firing0_soft);
-  to->firing45_soft = g_steal_pointer (&from->firing45_soft);
+  to->firing_rot_soft = g_steal_pointer (&from->firing_rot_soft);
   to->gates0 = g_steal_pointer (&from->gates0);
-  to->gates45 = g_steal_pointer (&from->gates45);
+  to->gates_rot = g_steal_pointer (&from->gates_rot);
 }
 
 static char *
@@ -221,7 +221,7 @@ studio_snapshot_format_status (const StudioSnapshot *st)
         g_string_append (s, "Stopped");
       else
         g_string_append_printf (s, "Done · acc 0° %.3f · acc %g° %.3f", st->final_acc0,
-                                st->angle, st->final_acc45);
+                                st->angle, st->final_acc_rot);
       g_string_append_printf (s, " · step %" G_GUINT64_FORMAT, st->step);
       g_string_append_printf (s, " · %s", tg_method_info (st->run_method)->label);
     }

@@ -36,7 +36,7 @@ typedef struct {
   float    lambda;             /* 0 */
   float    lr;                 /* 0.01 */
   gboolean hard_gates;         /* evaluate with 1[z > tau] */
-  double   angle;              /* 45 */
+  double   angle;              /* of the second mode, degrees; the paper: 45 */
   guint32  foundation_epochs;  /* 2 */
   guint32  adapt_epochs;       /* 1 */
   guint32  batch;              /* 256 */
@@ -66,8 +66,8 @@ typedef struct {
   double  step;
   double  loss;    /* NAN where none */
   double  acc0;    /* test accuracy 0 deg; NAN unless measured at this step */
-  double  acc45;   /* same, rotated */
-  double  full0, full45; /* on the whole test sets, at an epoch's end; NAN elsewhere */
+  double  acc_rot;   /* same, rotated */
+  double  full0, full_rot; /* on the whole test sets, at an epoch's end; NAN elsewhere */
   guint8  phase;   /* StudioPhase */
 } StudioPoint;
 
@@ -122,20 +122,20 @@ typedef struct {
   gboolean     has_masks;
   guint64      mask_step;
   guint32      n_classes;
-  float       *firing0_hard, *firing45_hard;  /* (n_classes, hidden_units) */
-  float       *firing0_soft, *firing45_soft;
-  float       *gates0, *gates45;              /* mean soft gate per unit, test subsets */
+  float       *firing0_hard, *firing_rot_hard;  /* (n_classes, hidden_units) */
+  float       *firing0_soft, *firing_rot_soft;
+  float       *gates0, *gates_rot;              /* mean soft gate per unit, test subsets */
   double       high_act;                      /* NAN for ungated */
 
   /* final full-test accuracy of a finished train job */
-  double       final_acc0, final_acc45, final_high_act;
+  double       final_acc0, final_acc_rot, final_high_act;
 
   /* experiment / overlap progress and results */
   double       progress;         /* 0..1 */
   char        *progress_text;
   TgExperimentResults *experiment;            /* owned */
   guint32      overlap_layers, overlap_units;
-  float       *overlap_gate0, *overlap_gate45; /* overlap_layers * overlap_units */
+  float       *overlap_gate0, *overlap_gate_rot; /* overlap_layers * overlap_units */
 } StudioSnapshot;
 
 StudioSnapshot *studio_snapshot_new   (void);

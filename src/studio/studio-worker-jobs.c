@@ -24,12 +24,12 @@ job_train (StudioWorker *w, StudioSnapshot *last, GError **error)
     return FALSE;
 
   TgWorkspace *ws = tg_trainer_get_workspace (w->trainer);
-  TgEval e0, e45;
+  TgEval e0, e_rot;
   w->model->hard_gates = w->hard;
   tg_evaluate (w->model, ws, w->mode->test0, w->z1_test0, 0, &e0);
-  tg_evaluate (w->model, ws, w->mode->test_rot, w->z1_test_rot, 0, &e45);
+  tg_evaluate (w->model, ws, w->mode->test_rot, w->z1_test_rot, 0, &e_rot);
   last->final_acc0 = e0.acc;
-  last->final_acc45 = e45.acc;
+  last->final_acc_rot = e_rot.acc;
   if (tg_method_info (w->run_method)->gated)
     last->final_high_act = tg_high_act_frac (w->model, ws, w->mode->train_rot, w->z1_train,
                                              MIN (STUDIO_WORKER_HIGH_ACT_SAMPLES, w->mode->train_rot->n), 0.9f);
@@ -59,7 +59,7 @@ job_overlap (StudioWorker *w, StudioSnapshot *last, GError **error)
   last->overlap_layers = n_layers;
   last->overlap_units = units;
   last->overlap_gate0 = g_new0 (float, (gsize) n_layers * units);
-  last->overlap_gate45 = g_new0 (float, (gsize) n_layers * units);
+  last->overlap_gate_rot = g_new0 (float, (gsize) n_layers * units);
 
   for (int target = 0; target < 2; target++)
     {
@@ -76,7 +76,7 @@ job_overlap (StudioWorker *w, StudioSnapshot *last, GError **error)
           g_autofree float *gates = g_new (float, tg_model_hidden_units (w->model));
           tg_mean_gates (w->model, tg_trainer_get_workspace (w->trainer), test,
                          studio_worker_z1_for (w, test), 0, FALSE, gates);
-          memcpy (target == 0 ? last->overlap_gate0 : last->overlap_gate45, gates,
+          memcpy (target == 0 ? last->overlap_gate0 : last->overlap_gate_rot, gates,
                   (gsize) n_layers * units * sizeof (float));
         }
       studio_worker_clear_adapter (w);
@@ -147,7 +147,7 @@ worker_main (gpointer data)
   fin->finished = TRUE;
   fin->phase = ok ? STUDIO_PHASE_DONE : w->phase;
   fin->final_acc0 = last->final_acc0;
-  fin->final_acc45 = last->final_acc45;
+  fin->final_acc_rot = last->final_acc_rot;
   fin->final_high_act = last->final_high_act;
   if (last->has_masks)
     studio_snapshot_take_masks (fin, last);
@@ -155,7 +155,7 @@ worker_main (gpointer data)
   fin->overlap_layers = last->overlap_layers;
   fin->overlap_units = last->overlap_units;
   fin->overlap_gate0 = g_steal_pointer (&last->overlap_gate0);
-  fin->overlap_gate45 = g_steal_pointer (&last->overlap_gate45);
+  fin->overlap_gate_rot = g_steal_pointer (&last->overlap_gate_rot);
   fin->progress = ok ? 1.0 : last->progress;
   if (!ok && error != NULL)
     fin->error = g_steal_pointer (&error);

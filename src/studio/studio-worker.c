@@ -188,16 +188,16 @@ studio_worker_z1_for (StudioWorker *w, const TgDataset *ds)
 }
 
 static void
-worker_eval (StudioWorker *w, guint32 n, double *acc0, double *acc45)
+worker_eval (StudioWorker *w, guint32 n, double *acc0, double *acc_rot)
 {
   TgWorkspace *ws = tg_trainer_get_workspace (w->trainer);
-  TgEval e0, e45;
+  TgEval e0, e_rot;
   n = MIN (n, MIN (w->mode->test0->n, w->mode->test_rot->n));
   w->model->hard_gates = w->hard;
   tg_evaluate (w->model, ws, w->mode->test0, studio_worker_z1_for (w, w->mode->test0), n, &e0);
-  tg_evaluate (w->model, ws, w->mode->test_rot, studio_worker_z1_for (w, w->mode->test_rot), n, &e45);
+  tg_evaluate (w->model, ws, w->mode->test_rot, studio_worker_z1_for (w, w->mode->test_rot), n, &e_rot);
   *acc0 = e0.acc;
-  *acc45 = e45.acc;
+  *acc_rot = e_rot.acc;
 }
 
 void
@@ -215,19 +215,19 @@ studio_worker_masks (StudioWorker *w, StudioSnapshot *snap)
   snap->mask_step = w->step;
   snap->n_classes = classes;
   snap->firing0_hard = g_new0 (float, cells);
-  snap->firing45_hard = g_new0 (float, cells);
+  snap->firing_rot_hard = g_new0 (float, cells);
   snap->firing0_soft = g_new0 (float, cells);
-  snap->firing45_soft = g_new0 (float, cells);
+  snap->firing_rot_soft = g_new0 (float, cells);
   snap->gates0 = g_new0 (float, units);
-  snap->gates45 = g_new0 (float, units);
+  snap->gates_rot = g_new0 (float, units);
 
-  const float *z0 = studio_worker_z1_for (w, d->test0), *z45 = studio_worker_z1_for (w, d->test_rot);
+  const float *z0 = studio_worker_z1_for (w, d->test0), *z_rot = studio_worker_z1_for (w, d->test_rot);
   tg_firing_by_class (m, ws, d->test0, z0, n, TRUE, snap->firing0_hard);
-  tg_firing_by_class (m, ws, d->test_rot, z45, n, TRUE, snap->firing45_hard);
+  tg_firing_by_class (m, ws, d->test_rot, z_rot, n, TRUE, snap->firing_rot_hard);
   tg_firing_by_class (m, ws, d->test0, z0, n, FALSE, snap->firing0_soft);
-  tg_firing_by_class (m, ws, d->test_rot, z45, n, FALSE, snap->firing45_soft);
+  tg_firing_by_class (m, ws, d->test_rot, z_rot, n, FALSE, snap->firing_rot_soft);
   tg_mean_gates (m, ws, d->test0, z0, n, FALSE, snap->gates0);
-  tg_mean_gates (m, ws, d->test_rot, z45, n, FALSE, snap->gates45);
+  tg_mean_gates (m, ws, d->test_rot, z_rot, n, FALSE, snap->gates_rot);
   if (tg_method_info (m->method)->gated && w->high_act_set != NULL)
     snap->high_act = tg_high_act_frac (m, ws, w->high_act_set,
                                        w->phase == STUDIO_PHASE_ADAPTATION ? w->z1_train : NULL,
@@ -245,8 +245,8 @@ worker_frozen_epoch (StudioWorker *w)
   w->step += w->n_batches;
   w->batch_index = w->n_batches;
   pt.step = (double) w->step;
-  worker_eval (w, w->cfg->eval_samples, &pt.acc0, &pt.acc45);
-  worker_eval (w, 0, &pt.full0, &pt.full45);
+  worker_eval (w, w->cfg->eval_samples, &pt.acc0, &pt.acc_rot);
+  worker_eval (w, 0, &pt.full0, &pt.full_rot);
   g_array_append_val (w->points, pt);
   StudioSnapshot *snap = studio_worker_snapshot (w, TRUE);
   studio_worker_masks (w, snap);
@@ -279,9 +279,9 @@ worker_batch (guint32 n, const TgLossInfo *li, gpointer data)
   /* the subset keeps the curve continuous; the whole test set at each epoch's end
    * is a series of its own (mixing the two would zigzag) */
   if (eval_now || last_batch)
-    worker_eval (w, cfg->eval_samples, &pt.acc0, &pt.acc45);
+    worker_eval (w, cfg->eval_samples, &pt.acc0, &pt.acc_rot);
   if (last_batch)
-    worker_eval (w, 0, &pt.full0, &pt.full45);
+    worker_eval (w, 0, &pt.full0, &pt.full_rot);
   g_array_append_val (w->points, pt);
 
   gboolean events = w->events->len > 0;

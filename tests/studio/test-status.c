@@ -56,7 +56,7 @@ test_done_at_its_angle (void)
   g_autoptr (StudioSnapshot) st = train_snapshot ();
   st->finished = TRUE;
   st->final_acc0 = 0.9;
-  st->final_acc45 = 0.8;
+  st->final_acc_rot = 0.8;
   g_autofree char *text = studio_snapshot_format_status (st);
   g_assert_true (g_str_has_prefix (text, "Done"));
   g_assert_nonnull (strstr (text, "acc 0° 0.900"));

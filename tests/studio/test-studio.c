@@ -157,8 +157,8 @@ test_train_controls (void)
   g_assert_cmpuint (run->step->len, >, 10);
   g_assert_cmpuint (run->foundation_steps, ==, 16);
   gboolean have_acc = FALSE;
-  for (guint i = 0; i < run->acc45->len; i++)
-    have_acc |= !isnan (g_array_index (run->acc45, double, i));
+  for (guint i = 0; i < run->acc_rot->len; i++)
+    have_acc |= !isnan (g_array_index (run->acc_rot, double, i));
   g_assert_true (have_acc);
   StudioSnapshot *p = studio_history_get_params (history);
   g_assert_nonnull (p->tau);
@@ -435,7 +435,7 @@ test_export_views (void)
   g_assert_true (second->foundation_cached);
   g_assert_cmpint (second->method, ==, TG_METHOD_BITFIT);
   g_assert_cmpfloat (g_array_index (second->step, double, 0), >, (double) second->foundation_steps);
-  g_assert_false (isnan (second->final_acc45));
+  g_assert_false (isnan (second->final_acc_rot));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.run-overlap", NULL));
   wait_for (win, overlap_done, NULL, "the overlap models");
@@ -737,6 +737,42 @@ test_shortcuts_window (void)
   destroy_window (win);
 }
 
+/* A run at another angle is labelled with its angle everywhere the studio writes one. */
+static void
+test_other_angle (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.angle = 30;
+  cfg.adapt_epochs = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run");
+  studio_window_show_view (win, "curves");
+  spin (200);
+  GtkWidget *curves = studio_window_get_view (win, "curves");
+  const char *text = studio_curves_view_hover (STUDIO_CURVES_VIEW (curves),
+                                               gtk_widget_get_width (curves) * 0.45,
+                                               gtk_widget_get_height (curves) * 0.3);
+  g_test_message ("curves hover: %s", text);
+  g_assert_nonnull (strstr (text, "acc 30°"));
+  g_assert_null (strstr (text, "45"));
+  g_autofree char *status =
+    studio_snapshot_format_status (studio_history_get_status (studio_window_get_history (win)));
+  g_assert_nonnull (strstr (status, "acc 30°"));
+  studio_window_show_view (win, "neurons");
+  spin (200);
+  GtkWidget *neurons = studio_window_get_view (win, "neurons");
+  text = studio_neurons_view_hover (STUDIO_NEURONS_VIEW (neurons),
+                                    gtk_widget_get_width (neurons) * 0.2,
+                                    gtk_widget_get_height (neurons) * 0.3);
+  g_test_message ("neurons hover: %s", text);
+  g_assert_nonnull (strstr (text, "on 30°"));
+  destroy_window (win);
+}
+
 /* Queued jobs (what --autostart --overlap does) run one after the other. */
 static void
 test_job_queue (void)
@@ -759,7 +795,7 @@ test_job_queue (void)
   g_assert_false (a->foundation_cached);
   g_assert_true (b->foundation_cached);
   g_assert_cmpfloat (a->final_acc0, ==, b->final_acc0);
-  g_assert_cmpfloat (a->final_acc45, ==, b->final_acc45);
+  g_assert_cmpfloat (a->final_acc_rot, ==, b->final_acc_rot);
   g_assert_nonnull (studio_history_get_overlap (history));
 
   /* each figure has a text description: what it shows and the state of what it shows */
@@ -846,12 +882,12 @@ test_same_as_protocol (void)
       r = &g_array_index (res->runs, TgRunResult, i);
   g_assert_nonnull (r);
   g_test_message ("studio %.4f / %.4f loss %.6f, protocol %.4f / %.4f loss %.6f",
-                  last->final_acc0, last->final_acc45, run_end.loss, r->acc0, r->acc_rot,
+                  last->final_acc0, last->final_acc_rot, run_end.loss, r->acc0, r->acc_rot,
                   r->final_loss);
   /* the last batch's loss tells the adaptation's draws apart where 1000 test images may not */
   g_assert_cmpfloat (run_end.loss, ==, r->final_loss);
   g_assert_cmpfloat (last->final_acc0, ==, r->acc0);
-  g_assert_cmpfloat (last->final_acc45, ==, r->acc_rot);
+  g_assert_cmpfloat (last->final_acc_rot, ==, r->acc_rot);
   studio_snapshot_unref (last);
   studio_config_clear (&cfg);
 }
@@ -887,6 +923,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/dark-style", test_dark_style);
   g_test_add_func ("/studio/window/export-dialog", test_export_dialog);
   g_test_add_func ("/studio/window/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/studio/window/other-angle", test_other_angle);
   g_test_add_func ("/studio/window/export-dialog-closes-with-window",
                    test_export_dialog_closes_with_window);
   return g_test_run ();
