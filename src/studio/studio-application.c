@@ -267,6 +267,8 @@ studio_application_init (StudioApplication *self)
   g_application_set_option_context_description (G_APPLICATION (self),
     "Data: MNIST is read from --data DIR; else $TG_MNIST_DIR; else ./data/mnist (relative to the\n"
     "current directory) if it exists; else ../../data/mnist beside the binary (../../../data/mnist\n"
-    "in a build tree); else the source tree's data/mnist.\n"
-    "Keys: Space starts/pauses, Ctrl+E exports the visible view, Ctrl+Q quits.");
+    "in a build tree inside the source tree). No source-tree path is built in: a build tree\n"
+    "elsewhere needs --data or $TG_MNIST_DIR.\n"
+    "Keys: Space starts/pauses, Ctrl+E exports the visible view, Ctrl+? or F1 lists the\n"
+    "shortcuts, Ctrl+Q quits.");
 }

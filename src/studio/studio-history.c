@@ -26,6 +26,7 @@ static void
 run_free (StudioRun *run)
 {
   g_free (run->name);
+  g_free (run->settings);
   g_array_unref (run->step);
   g_array_unref (run->loss);
   g_array_unref (run->acc0);
@@ -45,6 +46,7 @@ run_new (StudioSnapshot *snap)
   run->method = snap->run_method;
   run->seed = snap->seed;
   run->angle = snap->angle;
+  run->settings = g_strdup (snap->settings);
   run->name = g_strdup_printf ("%s · seed %" G_GUINT64_FORMAT " · #%u",
                                tg_method_info (snap->run_method)->label, snap->seed, snap->run_id);
   run->step = g_array_new (FALSE, FALSE, sizeof (double));

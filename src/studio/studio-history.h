@@ -19,6 +19,7 @@ typedef struct {
   TgMethod  method;
   guint64   seed;
   double    angle;              /* of the rotated mode, degrees */
+  char     *settings;           /* all but the seed: runs with equal settings pool */
   GArray   *step, *loss, *acc0, *acc_rot;  /* double, one entry per point */
   GArray   *full_step, *full0, *full_rot;  /* double: whole test sets at epoch ends */
   GArray   *markers;            /* StudioMarker */

@@ -23,23 +23,55 @@ nan_cells (TgResultsCells *c)
   c->acc0 = c->acc0_std = c->acc45 = c->acc45_std = c->high_act = NAN;
 }
 
-/* Ours from finished live runs of one method: mean and sample std over them. */
-static guint
-live_cells (StudioHistory *history, TgMethod method, TgResultsCells *c)
+static gboolean
+run_done_well (const StudioRun *run)
 {
-  double a0[64], a_rot[64], ha[64];
-  guint n = 0, nh = 0;
-  for (guint i = 0; history != NULL && i < studio_history_get_n_runs (history) && n < 64; i++)
+  return run->finished && !run->failed && !isnan (run->final_acc0);
+}
+
+/* The settings the table shows: the newest finished run's that kept them all along. */
+static const char *
+shown_settings (StudioHistory *history)
+{
+  for (guint i = studio_history_get_n_runs (history); i-- > 0;)
     {
       const StudioRun *run = studio_history_get_run (history, i);
-      if (run->method != method || !run->finished || run->failed || isnan (run->final_acc0))
+      if (run_done_well (run) && run->markers->len == 0)
+        return run->settings;
+    }
+  return NULL;
+}
+
+guint
+studio_results_view_pool_runs (StudioHistory *history, TgMethod method, TgResultsCells *c,
+                               const char **settings, guint *left_out)
+{
+  double a0[64], a_rot[64], ha[64];
+  guint n = 0, nh = 0, other = 0;
+  const char *want = history != NULL ? shown_settings (history) : NULL;
+
+  nan_cells (c);
+  for (guint i = 0; want != NULL && i < studio_history_get_n_runs (history) && n < 64; i++)
+    {
+      const StudioRun *run = studio_history_get_run (history, i);
+      if (run->method != method || !run_done_well (run))
         continue;
+      /* only runs that differ in their seed alone are pooled */
+      if (run->markers->len > 0 || g_strcmp0 (run->settings, want) != 0)
+        {
+          other++;
+          continue;
+        }
       a0[n] = run->final_acc0;
       a_rot[n] = run->final_acc_rot;
       n++;
       if (!isnan (run->final_high_act))
         ha[nh++] = run->final_high_act;
     }
+  if (settings != NULL)
+    *settings = want;
+  if (left_out != NULL)
+    *left_out = other;
   if (n == 0)
     return 0;
   tg_mean_std (a0, n, &c->acc0, &c->acc0_std);
@@ -61,9 +93,10 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   StudioHistory *history = studio_view_get_history (view);
   const TgExperimentResults *res = history != NULL ? studio_history_get_experiment (history) : NULL;
   TgResultsRow rows[TG_N_METHODS];
-  char caption[320];
+  char caption[600];
   TgResultsData data = { 0 };
-  guint live_runs = 0;
+  guint live_runs = 0, left_out = 0;
+  const char *settings = NULL;
 
   for (int m = 0; m < TG_N_METHODS; m++)
     {
@@ -85,7 +118,11 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
                                          sum.high_act };
         }
       else
-        live_runs += live_cells (history, m, &row->ours);
+        {
+          guint other = 0;
+          live_runs += studio_results_view_pool_runs (history, m, &row->ours, &settings, &other);
+          left_out += other;
+        }
     }
   data.n_rows = TG_N_METHODS;
   data.rows = rows;
@@ -98,9 +135,12 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
                 res->config.angle);
   else if (live_runs > 0)
     g_snprintf (caption, sizeof caption,
-                "Ours: %u finished run%s in this window (full test set). “Run the paper "
-                "comparison” runs every method over the seeds. The paper's numbers beside ours.",
-                live_runs, live_runs == 1 ? "" : "s");
+                "Ours: %u finished run%s in this window, pooled over seeds only: %s.%s%s "
+                "The paper's numbers beside ours.",
+                live_runs, live_runs == 1 ? "" : "s", settings,
+                left_out > 0 ? " Left out, as not comparable: " : "",
+                left_out > 0 ? (left_out == 1 ? "1 run with other settings."
+                                              : "runs with other settings.") : "");
   else
     g_snprintf (caption, sizeof caption,
                 "Ours fill in as runs finish; “Run the paper comparison” runs every method "

@@ -12,4 +12,12 @@ G_DECLARE_FINAL_TYPE (StudioResultsView, studio_results_view, STUDIO, RESULTS_VI
 
 GtkWidget *studio_results_view_new (void);
 
+/* Ours from the finished runs of method in history that share the newest finished run's
+ * settings (all but the seed; a run whose settings changed mid-run shares none): mean and
+ * sample std into c. settings: those settings (borrowed, may be NULL); left_out: finished
+ * runs of method not pooled. Returns how many were pooled. */
+guint studio_results_view_pool_runs (StudioHistory *history, TgMethod method,
+                                     TgResultsCells *c, const char **settings,
+                                     guint *left_out);
+
 G_END_DECLS

@@ -109,6 +109,7 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->gates0, g_free);
   g_clear_pointer (&snap->gates_rot, g_free);
   g_clear_pointer (&snap->progress_text, g_free);
+  g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
   g_clear_pointer (&snap->overlap_gate0, g_free);
   g_clear_pointer (&snap->overlap_gate_rot, g_free);
@@ -152,6 +153,35 @@ studio_snapshot_take_masks (StudioSnapshot *to, StudioSnapshot *from)
   to->firing_rot_soft = g_steal_pointer (&from->firing_rot_soft);
   to->gates0 = g_steal_pointer (&from->gates0);
   to->gates_rot = g_steal_pointer (&from->gates_rot);
+}
+
+static void
+append_images (GString *s, guint32 limit)
+{
+  if (limit == 0)
+    g_string_append (s, "all");
+  else
+    g_string_append_printf (s, "%u", limit);
+}
+
+char *
+studio_config_describe_settings (const StudioConfig *cfg)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *data = cfg->data_dir != NULL ? g_path_get_basename (cfg->data_dir)
+                                                : g_strdup ("MNIST");
+
+  g_string_append_printf (s, "%s, 0° vs %g°, %u + %u epochs, lr %g, s %g, λ %g, %s gates, "
+                          "batch %u, ", data, cfg->angle, cfg->foundation_epochs,
+                          cfg->adapt_epochs, (double) cfg->lr, (double) cfg->sharpness,
+                          (double) cfg->lambda, cfg->hard_gates ? "hard" : "soft", cfg->batch);
+  append_images (s, cfg->train_limit);
+  g_string_append (s, " training / ");
+  append_images (s, cfg->test_limit);
+  g_string_append (s, " test images");
+  if (cfg->max_steps > 0)
+    g_string_append_printf (s, ", at most %u steps", cfg->max_steps);
+  return g_string_free (s, FALSE);
 }
 
 static char *

@@ -94,6 +94,7 @@ typedef struct {
   TgMethod     run_method;       /* what the run specialises with */
   guint64      seed;
   double       angle;
+  char        *settings;         /* the run's settings but its seed (grouping, labels) */
   gboolean     paused;
   gboolean     finished;         /* the last snapshot of a job */
   GError      *error;            /* set when the job failed (with finished) */
@@ -142,6 +143,10 @@ StudioSnapshot *studio_snapshot_new   (void);
 StudioSnapshot *studio_snapshot_ref   (StudioSnapshot *snap);
 void            studio_snapshot_unref (StudioSnapshot *snap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StudioSnapshot, studio_snapshot_unref)
+
+/* The settings that make runs of one method comparable, all but the seed: data, angle,
+ * epochs, lr, s, λ, gates, batch and how many images were used. Newly allocated. */
+char           *studio_config_describe_settings (const StudioConfig *cfg);
 
 /* The status line for the latest snapshot (NULL: nothing has run): what runs, how far,
  * how fast, with which settings; or how it ended. Newly allocated. */

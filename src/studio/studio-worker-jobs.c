@@ -169,6 +169,7 @@ worker_main (gpointer data)
 
   StudioTrainer *self = w->self;
   guint run_id = w->run_id;
+  g_free (w->settings);
   g_free (w);
   studio_trainer_publish (self, fin);
   studio_trainer_worker_done (self, run_id);
@@ -216,6 +217,7 @@ studio_worker_spawn (StudioTrainer *self, GError **error)
   w->events = g_array_new (FALSE, FALSE, sizeof (StudioEvent));
   w->phase = STUDIO_PHASE_LOADING;
   worker_experiment_config (cfg, &w->ecfg);
+  w->settings = studio_config_describe_settings (cfg);
 
   GThread *thread = g_thread_try_new ("taugate-worker", worker_main, w, error);
   if (thread == NULL)
@@ -223,6 +225,7 @@ studio_worker_spawn (StudioTrainer *self, GError **error)
       g_object_unref (w->cancellable);
       g_array_unref (w->points);
       g_array_unref (w->events);
+      g_free (w->settings);
       g_free (w);
     }
   return thread;

@@ -21,6 +21,7 @@ typedef struct {
   uint64_t       rng;
 
   const TgModeData *mode;
+  char          *settings;  /* studio_config_describe_settings() of the run */
   TgExperimentConfig ecfg;  /* the model's sizes and the protocol's settings */
 
   /* the model being trained now, and what it trains on */

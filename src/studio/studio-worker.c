@@ -25,6 +25,7 @@ studio_worker_snapshot (StudioWorker *w, gboolean with_params)
   snap->method = w->phase == STUDIO_PHASE_FOUNDATION ? TG_METHOD_FULL : w->run_method;
   snap->run_method = w->run_method;
   snap->seed = w->cfg->seed;
+  snap->settings = g_strdup (w->settings);
   snap->angle = w->cfg->angle;
   snap->epoch = w->epoch;
   snap->n_epochs = w->n_epochs;

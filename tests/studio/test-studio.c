@@ -15,6 +15,7 @@
 #include "studio-application.h"
 #include "studio-curves-view.h"
 #include "studio-neurons-view.h"
+#include "studio-results-view.h"
 
 #define WAIT_TIMEOUT_S 120
 
@@ -737,6 +738,39 @@ test_shortcuts_window (void)
   destroy_window (win);
 }
 
+/* Results pools only runs that differ in their seed alone: a TauGate run at λ 0.01 after
+ * one at λ 0 is shown alone, the first left out, and the settings say what was measured.
+ * (Runs of equal settings pool: see the job queue test.) */
+static void
+test_results_pool_like_runs (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  StudioHistory *history = studio_window_get_history (win);
+  TgResultsCells c;
+  const char *settings = NULL;
+  guint left_out = 0;
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the first run");
+  studio_window_set_lambda (win, 0.01);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the second run");
+  const StudioRun *second = studio_history_get_run (history, 1);
+  g_assert_cmpuint (studio_results_view_pool_runs (history, TG_METHOD_TAUGATE, &c, &settings,
+                                                   &left_out), ==, 1);
+  g_assert_cmpfloat (c.acc0, ==, second->final_acc0);
+  g_assert_true (isnan (c.acc0_std));
+  g_assert_cmpuint (left_out, ==, 1);
+  g_assert_nonnull (strstr (settings, "λ 0.01"));
+  g_assert_nonnull (strstr (settings, "2048 training / 1000 test images"));
+
+  destroy_window (win);
+}
+
 /* A run at another angle is labelled with its angle everywhere the studio writes one. */
 static void
 test_other_angle (void)
@@ -797,6 +831,10 @@ test_job_queue (void)
   g_assert_cmpfloat (a->final_acc0, ==, b->final_acc0);
   g_assert_cmpfloat (a->final_acc_rot, ==, b->final_acc_rot);
   g_assert_nonnull (studio_history_get_overlap (history));
+  TgResultsCells cells;
+  g_assert_cmpuint (studio_results_view_pool_runs (history, TG_METHOD_TAUGATE, &cells, NULL,
+                                                   NULL), ==, 2);
+  g_assert_cmpfloat (cells.acc0, ==, a->final_acc0);
 
   /* each figure has a text description: what it shows and the state of what it shows */
   for (const char *const *name = studio_window_view_names (); *name != NULL; name++)
@@ -924,6 +962,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/export-dialog", test_export_dialog);
   g_test_add_func ("/studio/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/studio/window/other-angle", test_other_angle);
+  g_test_add_func ("/studio/window/results-pool-like-runs", test_results_pool_like_runs);
   g_test_add_func ("/studio/window/export-dialog-closes-with-window",
                    test_export_dialog_closes_with_window);
   return g_test_run ();
