@@ -38,8 +38,9 @@ run_free (StudioRun *run)
   g_free (run);
 }
 
+/* number: the run's place among the training runs (other jobs take no number here) */
 static StudioRun *
-run_new (StudioSnapshot *snap)
+run_new (StudioSnapshot *snap, guint number)
 {
   StudioRun *run = g_new0 (StudioRun, 1);
   run->id = snap->run_id;
@@ -48,7 +49,7 @@ run_new (StudioSnapshot *snap)
   run->angle = snap->angle;
   run->settings = g_strdup (snap->settings);
   run->name = g_strdup_printf ("%s · seed %" G_GUINT64_FORMAT " · #%u",
-                               tg_method_info (snap->run_method)->label, snap->seed, snap->run_id);
+                               tg_method_info (snap->run_method)->label, snap->seed, number);
   run->step = g_array_new (FALSE, FALSE, sizeof (double));
   run->loss = g_array_new (FALSE, FALSE, sizeof (double));
   run->acc0 = g_array_new (FALSE, FALSE, sizeof (double));
@@ -102,7 +103,7 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
                                            : NULL;
       if (run == NULL || run->id != snap->run_id)
         {
-          run = run_new (snap);
+          run = run_new (snap, self->runs->len + 1);
           g_ptr_array_add (self->runs, run);
         }
       run->foundation_steps = snap->foundation_steps;

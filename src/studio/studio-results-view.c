@@ -165,6 +165,15 @@ studio_results_view_history_changed (StudioView *view)
       else
         gtk_progress_bar_set_text (self->progress, st->progress_text);
     }
+  else if (st == NULL || studio_history_get_experiment (studio_view_get_history (view)) == NULL)
+    /* reset, or nothing compared yet: no word of a comparison over an empty table */
+    gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+}
+
+gboolean
+studio_results_view_get_progress_visible (StudioResultsView *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->progress));
 }
 
 GtkWidget *

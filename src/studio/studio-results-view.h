@@ -11,6 +11,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StudioResultsView, studio_results_view, STUDIO, RESULTS_VIEW, StudioView)
 
 GtkWidget *studio_results_view_new (void);
+/* Whether the paper comparison's progress bar shows (for tests). */
+gboolean   studio_results_view_get_progress_visible (StudioResultsView *self);
 
 /* Ours from the finished runs of method in history that share the newest finished run's
  * settings (all but the seed; a run whose settings changed mid-run shares none): mean and

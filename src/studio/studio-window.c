@@ -168,6 +168,13 @@ apply_config (StudioWindow *self, const StudioConfig *cfg)
   gtk_adjustment_set_value (self->seed_adj, (double) cfg->seed);
   studio_settings_panel_set_config (self->settings_panel, cfg);
   push_controls (self);
+  if (cfg->data_dir != NULL && !g_file_test (cfg->data_dir, G_FILE_TEST_IS_DIR))
+    {
+      /* say so now, not only once Train fails */
+      g_autofree char *msg = g_strdup_printf ("The data folder %s does not exist: choose one "
+                                              "under Data set", cfg->data_dir);
+      studio_window_show_banner (self, GTK_MESSAGE_ERROR, msg);
+    }
 }
 
 /* ---- status ---------------------------------------------------------------------------- */

@@ -367,7 +367,10 @@ studio_worker_load (StudioWorker *w, GError **error)
       g_autoptr (TgDataset) train = tg_dataset_load_dir (dir, "train", 10, error);
       if (train == NULL)
         {
-          g_prefix_error (error, "Cannot load the training set from %s (set TG_MNIST_DIR or --data): ", dir);
+          g_prefix_error (error, "Cannot load the training set from %s%s: ", dir,
+                          cfg->data_dir == NULL
+                            ? " (choose a folder under Data set, or set TG_MNIST_DIR or --data)"
+                            : "");
           return FALSE;
         }
       if (g_cancellable_set_error_if_cancelled (w->cancellable, error))

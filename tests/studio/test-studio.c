@@ -358,11 +358,17 @@ test_missing_data (void)
   StudioWindow *win = new_window (&cfg);
   studio_config_clear (&cfg);
 
+  /* said at once, not only once Train fails */
+  g_assert_nonnull (studio_window_get_banner (win));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "/nonexistent/mnist"));
+
   g_assert_true (studio_window_train (win));
   wait_for (win, run_finished, NULL, "the failed load");
   const char *banner = studio_window_get_banner (win);
   g_assert_nonnull (banner);
   g_assert_nonnull (strstr (banner, "/nonexistent/mnist"));
+  /* the folder was chosen, not the default: no advice about the default's variable */
+  g_assert_null (strstr (banner, "TG_MNIST_DIR"));
   destroy_window (win);
 }
 
@@ -561,6 +567,12 @@ test_comparison_export_all (void)
   /* unwritable target: an error, nothing crashes */
   g_assert_false (studio_window_export_all (win, "/proc/taugate-cannot-write", &error));
   g_assert_nonnull (error);
+
+  /* after Reset no "Comparison done" stays over the emptied table */
+  GtkWidget *results = studio_window_get_view (win, "results");
+  g_assert_true (studio_results_view_get_progress_visible (STUDIO_RESULTS_VIEW (results)));
+  studio_window_reset (win);
+  g_assert_false (studio_results_view_get_progress_visible (STUDIO_RESULTS_VIEW (results)));
   destroy_window (win);
 }
 
@@ -771,6 +783,31 @@ test_results_pool_like_runs (void)
   destroy_window (win);
 }
 
+static gboolean
+has_total_steps (StudioWindow *win, gpointer data)
+{
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  return st != NULL && st->total_steps > 0;
+}
+
+/* More than 50 adaptation epochs are kept, not capped by the spin button. */
+static void
+test_many_epochs (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.adapt_epochs = 60;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, has_total_steps, NULL, "the run's step count");
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  g_assert_cmpuint (st->total_steps, ==, 2 * 8 + 60 * 8);
+  studio_window_stop (win);
+  destroy_window (win);
+}
+
 /* A run at another angle is labelled with its angle everywhere the studio writes one. */
 static void
 test_other_angle (void)
@@ -805,6 +842,15 @@ test_other_angle (void)
   g_test_message ("neurons hover: %s", text);
   g_assert_nonnull (strstr (text, "on 30°"));
   destroy_window (win);
+}
+
+static gboolean
+nth_run_finished (StudioWindow *win, gpointer data)
+{
+  StudioHistory *h = studio_window_get_history (win);
+  guint n = GPOINTER_TO_UINT (data);
+  return studio_history_get_n_runs (h) == n && studio_history_get_run (h, n - 1)->finished &&
+         is_idle (win, NULL);
 }
 
 /* Queued jobs (what --autostart --overlap does) run one after the other. */
@@ -844,6 +890,11 @@ test_job_queue (void)
       g_assert_nonnull (strstr (text, "2 runs shown"));
       g_assert_nonnull (strstr (text, "Overlap models done"));
     }
+
+  /* the overlap job took a run id but is no curve: the next training run is the third */
+  studio_window_queue_job (win, STUDIO_JOB_TRAIN);
+  wait_for (win, nth_run_finished, GUINT_TO_POINTER (3), "the third run");
+  g_assert_true (g_str_has_suffix (studio_history_get_run (history, 2)->name, "#3"));
   destroy_window (win);
 }
 
@@ -962,6 +1013,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/export-dialog", test_export_dialog);
   g_test_add_func ("/studio/window/shortcuts-window", test_shortcuts_window);
   g_test_add_func ("/studio/window/other-angle", test_other_angle);
+  g_test_add_func ("/studio/window/many-epochs", test_many_epochs);
   g_test_add_func ("/studio/window/results-pool-like-runs", test_results_pool_like_runs);
   g_test_add_func ("/studio/window/export-dialog-closes-with-window",
                    test_export_dialog_closes_with_window);
