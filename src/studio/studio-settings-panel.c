@@ -18,7 +18,7 @@ struct _StudioSettingsPanel
   GtkAdjustment  *sharpness_adj, *lambda_adj, *lr_adj;
   GtkLabel       *sharpness_label, *lambda_label, *lr_label;
   GtkSwitch      *hard_switch;
-  GtkAdjustment  *angle_adj, *fepochs_adj, *aepochs_adj;
+  GtkAdjustment  *angle_adj, *fepochs_adj, *aepochs_adj, *seed_adj;
   GtkDropDown    *data_dropdown;
   GtkWidget      *run_grid;
 
@@ -146,6 +146,7 @@ studio_settings_panel_collect (StudioSettingsPanel *self, StudioConfig *out)
   guint sel = gtk_drop_down_get_selected (self->data_dropdown);
 
   studio_config_copy (out, &self->cfg);
+  out->seed = (guint64) gtk_adjustment_get_value (self->seed_adj);
   out->angle = gtk_adjustment_get_value (self->angle_adj);
   out->foundation_epochs = (guint32) gtk_adjustment_get_value (self->fepochs_adj);
   out->adapt_epochs = (guint32) gtk_adjustment_get_value (self->aepochs_adj);
@@ -160,6 +161,7 @@ studio_settings_panel_set_config (StudioSettingsPanel *self, const StudioConfig 
 {
   studio_config_clear (&self->cfg);
   studio_config_copy (&self->cfg, cfg);
+  gtk_adjustment_set_value (self->seed_adj, (double) cfg->seed);
   gtk_adjustment_set_value (self->sharpness_adj, log10 (cfg->sharpness));
   gtk_adjustment_set_value (self->lambda_adj, cfg->lambda > 0 ? log10 (cfg->lambda) : -5.5);
   gtk_adjustment_set_value (self->lr_adj, log10 (cfg->lr));
@@ -293,6 +295,7 @@ studio_settings_panel_class_init (StudioSettingsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, angle_adj);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, fepochs_adj);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, aepochs_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, seed_adj);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, data_dropdown);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, run_grid);
   gtk_widget_class_bind_template_callback (widget_class, sharpness_changed_cb);

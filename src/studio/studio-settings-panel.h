@@ -1,5 +1,6 @@
 /* studio-settings-panel.h — the side panel: the live controls (s, λ, lr, hard gates) that
- * reach a running worker, the settings of the next run, and the data set chooser. It hands
+ * reach a running worker, the settings of the next run (angle, epochs, seed), and the data
+ * set chooser. It hands
  * the window a StudioConfig; it knows nothing of the trainer. */
 #pragma once
 
@@ -14,7 +15,7 @@ G_DECLARE_FINAL_TYPE (StudioSettingsPanel, studio_settings_panel, STUDIO, SETTIN
 /* Shows cfg (copied; what is not on the controls, limits and cadence, is kept as is). */
 void     studio_settings_panel_set_config (StudioSettingsPanel *self, const StudioConfig *cfg);
 /* The settings as shown, into out (overwritten: its data_dir must not be owned yet; the
- * caller clears it). method and seed are not the panel's: they come as set_config gave. */
+ * caller clears it). The method is not the panel's: it comes as set_config gave it. */
 void     studio_settings_panel_collect    (StudioSettingsPanel *self, StudioConfig *out);
 
 /* Moves a control as a user would ("controls-changed" follows). */

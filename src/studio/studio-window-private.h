@@ -15,8 +15,6 @@ struct _StudioWindow
 
   /* template widgets */
   GtkDropDown    *method_dropdown;
-  GtkAdjustment  *seed_adj;
-  GtkSpinButton  *seed_spin;
   GtkStack       *stack;
   GtkInfoBar     *banner;
   GtkLabel       *banner_label;

@@ -150,7 +150,7 @@ studio_window_set_method (StudioWindow *self, TgMethod method)
   gtk_drop_down_set_selected (self->method_dropdown, method);
 }
 
-/* The settings of the next run: the panel's, with the header bar's method and seed.
+/* The settings of the next run: the panel's, with the header bar's method.
  * out: uninitialised; the caller clears it. */
 static void
 collect_config (StudioWindow *self, StudioConfig *out)
@@ -158,14 +158,12 @@ collect_config (StudioWindow *self, StudioConfig *out)
   studio_config_init_paper (out);
   studio_settings_panel_collect (self->settings_panel, out);
   out->method = (TgMethod) gtk_drop_down_get_selected (self->method_dropdown);
-  out->seed = (guint64) gtk_adjustment_get_value (self->seed_adj);
 }
 
 static void
 apply_config (StudioWindow *self, const StudioConfig *cfg)
 {
   gtk_drop_down_set_selected (self->method_dropdown, cfg->method);
-  gtk_adjustment_set_value (self->seed_adj, (double) cfg->seed);
   studio_settings_panel_set_config (self->settings_panel, cfg);
   push_controls (self);
   if (cfg->data_dir != NULL && !g_file_test (cfg->data_dir, G_FILE_TEST_IS_DIR))
@@ -206,7 +204,6 @@ update_actions (StudioWindow *self)
   set_action_enabled (self, "run-overlap", !busy);
   set_action_enabled (self, "run-comparison", !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->method_dropdown), !busy);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->seed_spin), !busy);
   studio_settings_panel_set_run_sensitive (self->settings_panel, !busy);
 }
 
@@ -476,8 +473,6 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-window.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, method_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, seed_adj);
-  gtk_widget_class_bind_template_child (widget_class, StudioWindow, seed_spin);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, banner);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, banner_label);

@@ -321,6 +321,28 @@ test_same_as_protocol (void)
   studio_config_clear (&cfg);
 }
 
+/* The window fits a 1280 x 720 screen: its minimum size is no larger (the header bar keeps
+ * its title centred, so each side counts twice). */
+static void
+test_fits_small_screen (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  int min_w, min_h;
+
+  spin (100);
+  gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL,
+                      NULL);
+  gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL, NULL,
+                      NULL);
+  g_test_message ("minimum size %d x %d", min_w, min_h);
+  g_assert_cmpint (min_w, <=, 1280);
+  g_assert_cmpint (min_h, <=, 720);
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -336,5 +358,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/results-pool-like-runs", test_results_pool_like_runs);
   g_test_add_func ("/studio/window/export-dialog-closes-with-window",
                    test_export_dialog_closes_with_window);
+  g_test_add_func ("/studio/window/fits-small-screen", test_fits_small_screen);
   return g_test_run ();
 }
