@@ -343,6 +343,57 @@ test_fits_small_screen (void)
   destroy_window (win);
 }
 
+static gboolean
+run_has_marker (StudioWindow *win, gpointer data)
+{
+  const StudioRun *run = current_run (win);
+  return run != NULL && run->markers->len > 0;
+}
+
+static gboolean
+second_run_has_points (StudioWindow *win, gpointer data)
+{
+  StudioHistory *h = studio_window_get_history (win);
+  return studio_history_get_n_runs (h) == 2 && studio_history_get_run (h, 1)->step->len > 0;
+}
+
+/* A run that failed before its first step leaves no legend entry; an earlier run's setting
+ * changes stay marked when a new run starts. */
+static void
+test_curves_keep_what_ran (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  g_free (cfg.data_dir);
+  cfg.data_dir = g_strdup ("/nonexistent/mnist");
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  StudioCurvesView *curves = STUDIO_CURVES_VIEW (studio_window_get_view (win, "curves"));
+  guint series, markers;
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the failed load");
+  studio_curves_view_count (curves, &series, &markers);
+  g_assert_cmpuint (series, ==, 0);
+  destroy_window (win);
+
+  small_config (&cfg);
+  win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  curves = STUDIO_CURVES_VIEW (studio_window_get_view (win, "curves"));
+  g_assert_true (studio_window_train (win));
+  wait_for (win, any_snapshot, NULL, "a snapshot");
+  studio_window_set_lambda (win, 0.01);
+  wait_for (win, run_has_marker, NULL, "the λ change marked");
+  studio_window_stop (win);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, second_run_has_points, NULL, "the second run's first points");
+  studio_curves_view_count (curves, &series, &markers);
+  g_assert_cmpuint (markers, >=, 1);
+  studio_window_stop (win);
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -359,5 +410,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/export-dialog-closes-with-window",
                    test_export_dialog_closes_with_window);
   g_test_add_func ("/studio/window/fits-small-screen", test_fits_small_screen);
+  g_test_add_func ("/studio/window/curves-keep-what-ran", test_curves_keep_what_ran);
   return g_test_run ();
 }
