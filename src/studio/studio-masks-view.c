@@ -68,11 +68,11 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
   tg_plot_masks (cr, width, height, &data, style);
 }
 
+/* The button says what it does; pressed or not shows which gates the figure uses (its
+ * label flipping between "Hard" and "Soft" read as the opposite of its state). */
 static void
 hard_toggled_cb (GtkToggleButton *button, StudioMasksView *self)
 {
-  gtk_button_set_label (GTK_BUTTON (button),
-                        gtk_toggle_button_get_active (button) ? "Hard gates" : "Soft gates");
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 

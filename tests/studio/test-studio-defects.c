@@ -394,6 +394,22 @@ test_curves_keep_what_ran (void)
   destroy_window (win);
 }
 
+/* The Masks toggle keeps its label; its pressed state says which gates are shown. */
+static void
+test_masks_toggle_label (void)
+{
+  StudioWindow *win = new_window (NULL);
+  GtkWidget *masks = studio_window_get_view (win, "masks");
+  GtkWidget *toggle = gtk_widget_get_first_child (gtk_widget_get_first_child (masks));
+
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (toggle));
+  g_autofree char *before = g_strdup (gtk_button_get_label (GTK_BUTTON (toggle)));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle),
+                                !gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (toggle)), ==, before);
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -411,5 +427,6 @@ main (int argc, char *argv[])
                    test_export_dialog_closes_with_window);
   g_test_add_func ("/studio/window/fits-small-screen", test_fits_small_screen);
   g_test_add_func ("/studio/window/curves-keep-what-ran", test_curves_keep_what_ran);
+  g_test_add_func ("/studio/window/masks-toggle-label", test_masks_toggle_label);
   return g_test_run ();
 }
