@@ -410,6 +410,36 @@ test_masks_toggle_label (void)
   destroy_window (win);
 }
 
+/* Hovering a figure does not narrow the side panel: the read-outs' text takes no width
+ * from the rest of the window. */
+static void
+test_hover_keeps_layout (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  GtkWidget *panel = GTK_WIDGET (win->settings_panel);
+
+  gtk_window_set_default_size (GTK_WINDOW (win), 1160, 720);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run");
+  studio_window_show_view (win, "curves");
+  spin (300);
+  int before = gtk_widget_get_width (panel);
+  GtkWidget *curves = studio_window_get_view (win, "curves");
+  const char *text = studio_curves_view_hover (STUDIO_CURVES_VIEW (curves),
+                                               gtk_widget_get_width (curves) * 0.45,
+                                               gtk_widget_get_height (curves) * 0.3);
+  g_assert_nonnull (strstr (text, "step"));
+  spin (300);
+  g_test_message ("side panel %d px before hovering, %d after", before,
+                  gtk_widget_get_width (panel));
+  g_assert_cmpint (gtk_widget_get_width (panel), ==, before);
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -428,5 +458,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/fits-small-screen", test_fits_small_screen);
   g_test_add_func ("/studio/window/curves-keep-what-ran", test_curves_keep_what_ran);
   g_test_add_func ("/studio/window/masks-toggle-label", test_masks_toggle_label);
+  g_test_add_func ("/studio/window/hover-keeps-layout", test_hover_keeps_layout);
   return g_test_run ();
 }
