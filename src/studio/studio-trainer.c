@@ -257,8 +257,13 @@ studio_trainer_stop (StudioTrainer *self)
 void
 studio_trainer_forget (StudioTrainer *self)
 {
+  gboolean left_behind;
+
   studio_trainer_stop (self);
-  if (self->thread != NULL || self->abandoned_run != 0)
+  g_mutex_lock (&self->mutex);
+  left_behind = self->abandoned_run != 0;
+  g_mutex_unlock (&self->mutex);
+  if (self->thread != NULL || left_behind)
     return; /* a worker left behind still reads them */
   g_clear_pointer (&self->foundation, tg_model_free);
   g_clear_pointer (&self->foundation_key, g_free);
