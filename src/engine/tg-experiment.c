@@ -287,6 +287,12 @@ get_foundation (Run *run, guint32 si, guint64 seed, GError **error)
   return g_steal_pointer (&m);
 }
 
+guint64
+tg_experiment_adapt_seed (guint64 seed, TgMethod method)
+{
+  return seed * 1000003ull + 17ull * ((guint64) method + 1);
+}
+
 /* Specialises a copy of the seed's foundation with method to the mode whose training set is
  * train (first-layer products train_z1). */
 static TgModel *
@@ -295,8 +301,7 @@ specialise (Run *run, SeedState *s, TgMethod method, const TgDataset *train,
 {
   const TgExperimentConfig *cfg = run->cfg;
   g_autoptr (TgModel) m = tg_model_copy (s->foundation);
-  /* an RNG stream of its own per (seed, method) */
-  uint64_t rng = tg_rng_seed (s->seed * 1000003ull + 17ull * (method + 1));
+  uint64_t rng = tg_rng_seed (tg_experiment_adapt_seed (s->seed, method));
   tg_model_reset_adapter (m, &rng);
   m->method = method;
   m->sharpness = cfg->sharpness;

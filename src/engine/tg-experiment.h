@@ -82,6 +82,9 @@ gboolean tg_loss_collapsed (double ce, guint32 n_classes);
  * of res collapsed; n_collapsed, if not NULL, receives how many did. */
 gboolean tg_experiment_results_check_collapse (const TgExperimentResults *res,
                                                guint *n_collapsed, GError **error);
+/* The seed of the RNG stream that specialises seed's foundation with method: one stream
+ * of its own per (seed, method), the same in every program that runs the protocol. */
+guint64 tg_experiment_adapt_seed (guint64 seed, TgMethod method);
 
 /* The path of seed i's foundation given the --foundation path. */
 char *tg_foundation_path_for_seed (const char *path, guint32 seed_index);

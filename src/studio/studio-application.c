@@ -2,7 +2,7 @@
 #include "studio-application.h"
 
 #include <stdlib.h>
-#include "studio-window.h"
+#include "studio-window-private.h"
 #include "studio-resources.h"
 
 struct _StudioApplication
@@ -182,8 +182,13 @@ static void
 studio_application_startup (GApplication *app)
 {
   StudioApplication *self = STUDIO_APPLICATION (app);
-  static const char *quit_accels[] = { "<Control>q", NULL };
-  static const char *export_accels[] = { "<Control>e", NULL };
+  /* every accelerator of the application, bound here once (GtkApplication adds Ctrl+? for
+   * the shortcuts window of gtk/help-overlay.ui; F1 opens it too) */
+  static const struct { const char *action; const char *accels[3]; } accels[] = {
+    { "app.quit",                { "<Control>q", NULL } },
+    { "win.export",              { "<Control>e", NULL } },
+    { "win.show-help-overlay",   { "<Control>question", "F1", NULL } },
+  };
   GtkCssProvider *css;
 
   G_APPLICATION_CLASS (studio_application_parent_class)->startup (app);
@@ -215,8 +220,9 @@ studio_application_startup (GApplication *app)
   if (self->dark)
     g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", TRUE, NULL);
 
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit", quit_accels);
-  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "win.export", export_accels);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action,
+                                           accels[i].accels);
 }
 
 StudioApplication *
@@ -261,6 +267,8 @@ studio_application_init (StudioApplication *self)
   g_application_set_option_context_description (G_APPLICATION (self),
     "Data: MNIST is read from --data DIR; else $TG_MNIST_DIR; else ./data/mnist (relative to the\n"
     "current directory) if it exists; else ../../data/mnist beside the binary (../../../data/mnist\n"
-    "in a build tree); else the source tree's data/mnist.\n"
-    "Keys: Space starts/pauses, Ctrl+E exports the visible view, Ctrl+Q quits.");
+    "in a build tree inside the source tree). No source-tree path is built in: a build tree\n"
+    "elsewhere needs --data or $TG_MNIST_DIR.\n"
+    "Keys: Space starts/pauses, Ctrl+E exports the visible view, Ctrl+? or F1 lists the\n"
+    "shortcuts, Ctrl+Q quits.");
 }

@@ -23,13 +23,109 @@ G_DEFINE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO_TYPE_VIEW)
 typedef struct {
   TgCurveRun   runs[MAX_RUNS + 1];  /* + the newest run's whole-test-set points */
   char         full_name[160];
-  GArray      *buckets[MAX_RUNS]; /* step, loss, acc0, acc45 of a long run, averaged */
+  GArray      *buckets[MAX_RUNS]; /* step, loss, acc0, acc_rot of a long run, averaged */
   TgPlotPhase  phases[2];
   GArray      *markers;
   char         phase_label[2][48];
   char         caption[160];
   TgCurvesData data;
 } CurvesFigure;
+
+static void curves_figure_clear (CurvesFigure *fig);
+
+/* A long run on the figure: the mean loss of each bucket of k steps, and the accuracy
+ * measured in it, at the bucket's last step; the drawing cost stays flat. Returns the
+ * buckets cr points into (step, loss, acc0, acc_rot; the caller owns them). */
+static GArray *
+bucket_run (const StudioRun *run, TgCurveRun *cr)
+{
+  guint k = (run->step->len + MAX_POINTS - 1) / MAX_POINTS;
+  guint nb = (run->step->len + k - 1) / k;
+  GArray *b = g_array_sized_new (FALSE, FALSE, sizeof (double), 4 * nb);
+  g_array_set_size (b, 4 * nb);
+  double *bs = (double *) b->data, *bl = bs + nb, *b0 = bl + nb, *b_rot = b0 + nb;
+
+  for (guint j = 0; j < nb; j++)
+    {
+      double sum = 0;
+      guint cnt = 0;
+      bs[j] = bl[j] = b0[j] = b_rot[j] = NAN;
+      for (guint i = j * k; i < MIN ((j + 1) * k, run->step->len); i++)
+        {
+          double l = g_array_index (run->loss, double, i);
+          double a0 = g_array_index (run->acc0, double, i);
+          double a_rot = g_array_index (run->acc_rot, double, i);
+          bs[j] = g_array_index (run->step, double, i);
+          if (!isnan (l))
+            {
+              sum += l;
+              cnt++;
+            }
+          if (!isnan (a0))
+            b0[j] = a0;
+          if (!isnan (a_rot))
+            b_rot[j] = a_rot;
+        }
+      bl[j] = cnt > 0 ? sum / cnt : NAN;
+    }
+  cr->n_points = nb;
+  cr->step = bs;
+  cr->loss = bl;
+  cr->acc0 = b0;
+  cr->acc45 = b_rot;
+  return b;
+}
+
+/* The runs with points (a run that failed before its first step has no curve and no legend
+ * entry), each with the setting changes it was trained through. */
+static void
+add_runs (CurvesFigure *fig, StudioHistory *history)
+{
+  guint n = studio_history_get_n_runs (history);
+  guint first = n > MAX_RUNS ? n - MAX_RUNS : 0;
+
+  for (guint i = first; i < n; i++)
+    {
+      const StudioRun *run = studio_history_get_run (history, i);
+      TgCurveRun *cr = &fig->runs[fig->data.n_runs];
+      if (run->step->len == 0)
+        continue;
+      cr->name = run->name;
+      if (run->step->len <= MAX_POINTS)
+        {
+          cr->n_points = run->step->len;
+          cr->step = (const double *) run->step->data;
+          cr->loss = (const double *) run->loss->data;
+          cr->acc0 = (const double *) run->acc0->data;
+          cr->acc45 = (const double *) run->acc_rot->data;
+        }
+      else
+        fig->buckets[fig->data.n_runs] = bucket_run (run, cr);
+      fig->data.n_runs++;
+      for (guint m = 0; m < run->markers->len; m++)
+        {
+          const StudioMarker *mk = &g_array_index (run->markers, StudioMarker, m);
+          TgPlotMarker pm = { mk->step, mk->label };
+          g_array_append_val (fig->markers, pm);
+        }
+    }
+  fig->data.markers = (const TgPlotMarker *) fig->markers->data;
+  fig->data.n_markers = fig->markers->len;
+
+  const StudioRun *newest = n > 0 ? studio_history_get_run (history, n - 1) : NULL;
+  if (newest != NULL && newest->full_step->len > 0)
+    {
+      TgCurveRun *cr = &fig->runs[fig->data.n_runs++];
+      g_snprintf (fig->full_name, sizeof fig->full_name, "%s, full test set", newest->name);
+      cr->name = fig->full_name;
+      cr->n_points = newest->full_step->len;
+      cr->step = (const double *) newest->full_step->data;
+      cr->loss = NULL;
+      cr->acc0 = (const double *) newest->full0->data;
+      cr->acc45 = (const double *) newest->full_rot->data;
+    }
+  fig->data.runs = fig->runs;
+}
 
 /* Fills fig from the history; the arrays stay the history's (borrowed for one draw). */
 static void
@@ -45,76 +141,7 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
 
   if (history == NULL)
     return;
-
-  guint n = studio_history_get_n_runs (history);
-  guint first = n > MAX_RUNS ? n - MAX_RUNS : 0;
-  for (guint i = first; i < n; i++)
-    {
-      const StudioRun *run = studio_history_get_run (history, i);
-      TgCurveRun *cr = &fig->runs[fig->data.n_runs];
-      cr->name = run->name;
-      if (run->step->len <= MAX_POINTS)
-        {
-          cr->n_points = run->step->len;
-          cr->step = (const double *) run->step->data;
-          cr->loss = (const double *) run->loss->data;
-          cr->acc0 = (const double *) run->acc0->data;
-          cr->acc45 = (const double *) run->acc45->data;
-        }
-      else
-        {
-          /* a long run: the mean loss of each bucket of k steps, and the accuracy measured
-           * in it, at the bucket's last step; the drawing cost stays flat */
-          guint k = (run->step->len + MAX_POINTS - 1) / MAX_POINTS;
-          guint nb = (run->step->len + k - 1) / k;
-          GArray *b = g_array_sized_new (FALSE, FALSE, sizeof (double), 4 * nb);
-          g_array_set_size (b, 4 * nb);
-          double *bs = (double *) b->data, *bl = bs + nb, *b0 = bl + nb, *b45 = b0 + nb;
-          for (guint j = 0; j < nb; j++)
-            {
-              double sum = 0;
-              guint cnt = 0;
-              bs[j] = bl[j] = b0[j] = b45[j] = NAN;
-              for (guint i = j * k; i < MIN ((j + 1) * k, run->step->len); i++)
-                {
-                  double l = g_array_index (run->loss, double, i);
-                  double a0 = g_array_index (run->acc0, double, i);
-                  double a45 = g_array_index (run->acc45, double, i);
-                  bs[j] = g_array_index (run->step, double, i);
-                  if (!isnan (l))
-                    {
-                      sum += l;
-                      cnt++;
-                    }
-                  if (!isnan (a0))
-                    b0[j] = a0;
-                  if (!isnan (a45))
-                    b45[j] = a45;
-                }
-              bl[j] = cnt > 0 ? sum / cnt : NAN;
-            }
-          fig->buckets[fig->data.n_runs] = b;
-          cr->n_points = nb;
-          cr->step = bs;
-          cr->loss = bl;
-          cr->acc0 = b0;
-          cr->acc45 = b45;
-        }
-      fig->data.n_runs++;
-    }
-  const StudioRun *newest = n > 0 ? studio_history_get_run (history, n - 1) : NULL;
-  if (newest != NULL && newest->full_step->len > 0)
-    {
-      TgCurveRun *cr = &fig->runs[fig->data.n_runs++];
-      g_snprintf (fig->full_name, sizeof fig->full_name, "%s, full test set", newest->name);
-      cr->name = fig->full_name;
-      cr->n_points = newest->full_step->len;
-      cr->step = (const double *) newest->full_step->data;
-      cr->loss = NULL;
-      cr->acc0 = (const double *) newest->full0->data;
-      cr->acc45 = (const double *) newest->full45->data;
-    }
-  fig->data.runs = fig->runs;
+  add_runs (fig, history);
 
   const StudioRun *cur = studio_history_get_current (history);
   if (cur != NULL && cur->total_steps > 0)
@@ -128,21 +155,26 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
                                        fig->phase_label[1] };
       fig->data.phases = fig->phases;
       fig->data.n_phases = 2;
-      for (guint i = 0; i < cur->markers->len; i++)
-        {
-          const StudioMarker *mk = &g_array_index (cur->markers, StudioMarker, i);
-          TgPlotMarker pm = { mk->step, mk->label };
-          g_array_append_val (fig->markers, pm);
-        }
-      fig->data.markers = (const TgPlotMarker *) fig->markers->data;
-      fig->data.n_markers = fig->markers->len;
       g_snprintf (fig->caption, sizeof fig->caption,
                   "Accuracy on a fixed %u-image test subset every %u steps; the whole test "
-                  "sets at each epoch end as a series of their own; 0° solid, 45° dashed; "
+                  "sets at each epoch end as a series of their own; 0° solid, %g° dashed; "
                   "EMA %.2f.",
-                  cur->eval_samples, cur->eval_every, fig->data.smoothing);
+                  cur->eval_samples, cur->eval_every, cur->angle, fig->data.smoothing);
       fig->data.caption = fig->caption;
     }
+}
+
+/* How many series the figure draws now (runs with points, and the newest run's whole test
+ * set), and how many setting changes it marks. */
+void
+studio_curves_view_count (StudioCurvesView *self, guint *n_series, guint *n_markers)
+{
+  CurvesFigure fig;
+
+  curves_figure_init (self, &fig);
+  *n_series = fig.data.n_runs;
+  *n_markers = fig.data.n_markers;
+  curves_figure_clear (&fig);
 }
 
 static void
@@ -229,7 +261,7 @@ studio_curves_view_hover_changed (StudioView *view)
         }
     }
   double v[3] = { value_at (run->step, run->loss, step), value_at (run->step, run->acc0, step),
-                  value_at (run->step, run->acc45, step) };
+                  value_at (run->step, run->acc_rot, step) };
   char cell[3][16];
   for (int k = 0; k < 3; k++)
     {
@@ -238,8 +270,9 @@ studio_curves_view_hover_changed (StudioView *view)
       else
         g_snprintf (cell[k], sizeof cell[k], "%.3f", v[k]);
     }
-  g_autofree char *text = g_strdup_printf ("%s · step %.0f · loss %s · acc 0° %s · acc 45° %s",
-                                           run->name, step, cell[0], cell[1], cell[2]);
+  g_autofree char *text = g_strdup_printf ("%s · step %.0f · loss %s · acc 0° %s · acc %g° %s",
+                                           run->name, step, cell[0], cell[1], run->angle,
+                                           cell[2]);
   gtk_label_set_text (self->readout, text);
 }
 
@@ -268,6 +301,12 @@ studio_curves_view_new (void)
   return g_object_new (STUDIO_TYPE_CURVES_VIEW, NULL);
 }
 
+static char *
+studio_curves_view_describe (StudioView *view)
+{
+  return g_strdup ("Training loss (top) and test accuracy at 0° and at the rotated angle (bottom) against the training step, one colour per run, with the settings changed during a run marked.");
+}
+
 static void
 studio_curves_view_class_init (StudioCurvesViewClass *klass)
 {
@@ -275,6 +314,7 @@ studio_curves_view_class_init (StudioCurvesViewClass *klass)
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
   view_class->draw_figure = studio_curves_view_draw_figure;
+  view_class->describe = studio_curves_view_describe;
   view_class->hover_changed = studio_curves_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-curves-view.ui");

@@ -1,5 +1,5 @@
-/* studio-curves-view.h — training loss and test accuracy (0 deg, 45 deg) against the step,
- * every run so far overlaid, phases shaded, setting changes marked, EMA smoothing, hover. */
+/* studio-curves-view.h — training loss and test accuracy (0° and the rotated angle) against
+ * the step, every run so far overlaid, phases shaded, setting changes marked, EMA smoothing, hover. */
 #pragma once
 
 #include <gtk/gtk.h>
@@ -15,5 +15,8 @@ void       studio_curves_view_set_smoothing (StudioCurvesView *self, double smoo
 /* What the pointer does at (x, y) of the figure (negative x: leave); for tests and
  * screenshots. Returns the readout text (borrowed). */
 const char *studio_curves_view_hover      (StudioCurvesView *self, double x, double y);
+/* How many series the figure draws now and how many setting changes it marks (tests). */
+void        studio_curves_view_count      (StudioCurvesView *self, guint *n_series,
+                                           guint *n_markers);
 
 G_END_DECLS

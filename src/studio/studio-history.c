@@ -26,35 +26,39 @@ static void
 run_free (StudioRun *run)
 {
   g_free (run->name);
+  g_free (run->settings);
   g_array_unref (run->step);
   g_array_unref (run->loss);
   g_array_unref (run->acc0);
-  g_array_unref (run->acc45);
+  g_array_unref (run->acc_rot);
   g_array_unref (run->markers);
   g_array_unref (run->full_step);
   g_array_unref (run->full0);
-  g_array_unref (run->full45);
+  g_array_unref (run->full_rot);
   g_free (run);
 }
 
+/* number: the run's place among the training runs (other jobs take no number here) */
 static StudioRun *
-run_new (StudioSnapshot *snap)
+run_new (StudioSnapshot *snap, guint number)
 {
   StudioRun *run = g_new0 (StudioRun, 1);
   run->id = snap->run_id;
   run->method = snap->run_method;
   run->seed = snap->seed;
+  run->angle = snap->angle;
+  run->settings = g_strdup (snap->settings);
   run->name = g_strdup_printf ("%s · seed %" G_GUINT64_FORMAT " · #%u",
-                               tg_method_info (snap->run_method)->label, snap->seed, snap->run_id);
+                               tg_method_info (snap->run_method)->label, snap->seed, number);
   run->step = g_array_new (FALSE, FALSE, sizeof (double));
   run->loss = g_array_new (FALSE, FALSE, sizeof (double));
   run->acc0 = g_array_new (FALSE, FALSE, sizeof (double));
-  run->acc45 = g_array_new (FALSE, FALSE, sizeof (double));
+  run->acc_rot = g_array_new (FALSE, FALSE, sizeof (double));
   run->markers = g_array_new (FALSE, FALSE, sizeof (StudioMarker));
   run->full_step = g_array_new (FALSE, FALSE, sizeof (double));
   run->full0 = g_array_new (FALSE, FALSE, sizeof (double));
-  run->full45 = g_array_new (FALSE, FALSE, sizeof (double));
-  run->final_acc0 = run->final_acc45 = run->final_high_act = NAN;
+  run->full_rot = g_array_new (FALSE, FALSE, sizeof (double));
+  run->final_acc0 = run->final_acc_rot = run->final_high_act = NAN;
   run->lambda = snap->lambda;
   return run;
 }
@@ -99,7 +103,7 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
                                            : NULL;
       if (run == NULL || run->id != snap->run_id)
         {
-          run = run_new (snap);
+          run = run_new (snap, self->runs->len + 1);
           g_ptr_array_add (self->runs, run);
         }
       run->foundation_steps = snap->foundation_steps;
@@ -115,12 +119,12 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
           g_array_append_val (run->step, p->step);
           g_array_append_val (run->loss, p->loss);
           g_array_append_val (run->acc0, p->acc0);
-          g_array_append_val (run->acc45, p->acc45);
-          if (!isnan (p->full0) || !isnan (p->full45))
+          g_array_append_val (run->acc_rot, p->acc_rot);
+          if (!isnan (p->full0) || !isnan (p->full_rot))
             {
               g_array_append_val (run->full_step, p->step);
               g_array_append_val (run->full0, p->full0);
-              g_array_append_val (run->full45, p->full45);
+              g_array_append_val (run->full_rot, p->full_rot);
             }
         }
       self->n_points += snap->points->len;
@@ -144,7 +148,7 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
           run->finished = TRUE;
           run->failed = snap->error != NULL;
           run->final_acc0 = snap->final_acc0;
-          run->final_acc45 = snap->final_acc45;
+          run->final_acc_rot = snap->final_acc_rot;
           run->final_high_act = snap->final_high_act;
         }
     }

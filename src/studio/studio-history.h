@@ -18,8 +18,10 @@ typedef struct {
   char     *name;               /* "TauGate · seed 0" */
   TgMethod  method;
   guint64   seed;
-  GArray   *step, *loss, *acc0, *acc45;  /* double, one entry per point */
-  GArray   *full_step, *full0, *full45;  /* double: whole test sets at epoch ends */
+  double    angle;              /* of the rotated mode, degrees */
+  char     *settings;           /* all but the seed: runs with equal settings pool */
+  GArray   *step, *loss, *acc0, *acc_rot;  /* double, one entry per point */
+  GArray   *full_step, *full0, *full_rot;  /* double: whole test sets at epoch ends */
   GArray   *markers;            /* StudioMarker */
   guint64   foundation_steps, total_steps, last_step;
   gboolean  foundation_cached;
@@ -27,7 +29,7 @@ typedef struct {
   guint64   lambda_step;        /* the step from which it did */
   guint32   eval_every, eval_samples;
   gboolean  finished, failed;
-  double    final_acc0, final_acc45, final_high_act;
+  double    final_acc0, final_acc_rot, final_high_act;
 } StudioRun;
 
 #define STUDIO_TYPE_HISTORY (studio_history_get_type ())

@@ -26,13 +26,15 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
   gboolean hard = gtk_toggle_button_get_active (self->hard);
   TgMasksLayer layers[TG_MAX_LINEAR];
   char labels[TG_MAX_LINEAR][32];
-  char caption[256];
+  char caption[256], title[96];
   TgMasksData data = { 0 };
 
   data.n_classes = 10;
   data.high_act_frac = NAN;
   data.hard_gates = hard;
-  data.title = "Firing rate per digit, 0° vs 45° inputs";
+  g_snprintf (title, sizeof title, "Firing rate per digit, 0° vs %g° inputs",
+              snap != NULL ? snap->angle : 45.0);
+  data.title = title;
   if (snap != NULL && snap->firing0_hard != NULL)
     {
       guint32 off = 0;
@@ -44,7 +46,7 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
             .n_units = snap->widths[l],
             .row_stride = snap->hidden_units,
             .rate0 = (hard ? snap->firing0_hard : snap->firing0_soft) + off,
-            .rate45 = (hard ? snap->firing45_hard : snap->firing45_soft) + off,
+            .rate45 = (hard ? snap->firing_rot_hard : snap->firing_rot_soft) + off,
           };
           off += snap->widths[l];
         }
@@ -66,11 +68,11 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
   tg_plot_masks (cr, width, height, &data, style);
 }
 
+/* The button says what it does; pressed or not shows which gates the figure uses (its
+ * label flipping between "Hard" and "Soft" read as the opposite of its state). */
 static void
 hard_toggled_cb (GtkToggleButton *button, StudioMasksView *self)
 {
-  gtk_button_set_label (GTK_BUTTON (button),
-                        gtk_toggle_button_get_active (button) ? "Hard gates" : "Soft gates");
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
@@ -80,6 +82,12 @@ studio_masks_view_new (void)
   return g_object_new (STUDIO_TYPE_MASKS_VIEW, NULL);
 }
 
+static char *
+studio_masks_view_describe (StudioView *view)
+{
+  return g_strdup ("Heatmaps of how often each hidden unit's gate is open, per digit class, on the 0° and the rotated test images.");
+}
+
 static void
 studio_masks_view_class_init (StudioMasksViewClass *klass)
 {
@@ -87,6 +95,7 @@ studio_masks_view_class_init (StudioMasksViewClass *klass)
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
   view_class->draw_figure = studio_masks_view_draw_figure;
+  view_class->describe = studio_masks_view_describe;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-masks-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioMasksView, area);

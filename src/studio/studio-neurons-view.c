@@ -146,10 +146,11 @@ studio_neurons_view_hover_changed (StudioView *view)
 
   StudioSnapshot *masks = studio_history_get_masks (history);
   g_autofree char *gate = NULL;
-  if (masks != NULL && masks->gates45 != NULL && masks->gates0 != NULL &&
+  if (masks != NULL && masks->gates_rot != NULL && masks->gates0 != NULL &&
       idx < snap->hidden_units)
-    gate = g_strdup_printf (" · mean gate %.3f on 45°, %.3f on 0° (step %" G_GUINT64_FORMAT ")",
-                            masks->gates45[idx], masks->gates0[idx], masks->mask_step);
+    gate = g_strdup_printf (" · mean gate %.3f on %g°, %.3f on 0° (step %" G_GUINT64_FORMAT ")",
+                            masks->gates_rot[idx], masks->angle, masks->gates0[idx],
+                            masks->mask_step);
   g_autofree char *text =
     g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f%s", layer + 1, unit,
                      snap->tau[idx], snap->gamma[idx], gate != NULL ? gate : "");
@@ -169,6 +170,12 @@ studio_neurons_view_new (void)
   return g_object_new (STUDIO_TYPE_NEURONS_VIEW, NULL);
 }
 
+static char *
+studio_neurons_view_describe (StudioView *view)
+{
+  return g_strdup ("Heatmaps of each hidden unit's threshold τ and gain γ, one row per hidden layer, with the mean gate per unit.");
+}
+
 static void
 studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
 {
@@ -176,6 +183,7 @@ studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
   view_class->draw_figure = studio_neurons_view_draw_figure;
+  view_class->describe = studio_neurons_view_describe;
   view_class->hover_changed = studio_neurons_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-neurons-view.ui");

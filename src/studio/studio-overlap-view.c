@@ -32,7 +32,7 @@ studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   const char *labels[TG_MAX_LINEAR];
   char names[TG_MAX_LINEAR][24];
   double jaccard[TG_MAX_LINEAR], ref[TG_MAX_LINEAR];
-  char caption[300];
+  char caption[300], title[96];
   TgOverlapData data = { 0 };
   guint n_layers = snap != NULL ? MIN (snap->overlap_layers, TG_MAX_LINEAR) : 2;
 
@@ -49,17 +49,19 @@ studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   data.ref = ref;
   data.ref_label = "paper";
   data.threshold = thr;
-  data.title = "Gate-mask overlap, 0° vs 45° TauGate";
+  g_snprintf (title, sizeof title, "Gate-mask overlap, 0° vs %g° TauGate",
+              snap != NULL ? snap->angle : 45.0);
+  data.title = title;
 
   if (snap != NULL && snap->overlap_gate0 != NULL)
     {
       guint units = snap->overlap_units;
       for (guint l = 0; l < n_layers; l++)
         jaccard[l] = tg_jaccard (snap->overlap_gate0 + l * units,
-                                 snap->overlap_gate45 + l * units, units, (float) thr);
+                                 snap->overlap_gate_rot + l * units, units, (float) thr);
       data.n_units = units;
       data.gate0 = snap->overlap_gate0;
-      data.gate45 = snap->overlap_gate45;
+      data.gate45 = snap->overlap_gate_rot;
       g_snprintf (caption, sizeof caption,
                   "TauGate specialised to 0° and to %g° from the same foundation (seed %"
                   G_GUINT64_FORMAT "); a unit is on when its mean soft gate over its own mode's "
@@ -68,8 +70,8 @@ studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
     }
   else
     g_snprintf (caption, sizeof caption,
-                "Press “Train 0° and 45° models” to specialise TauGate to both modes from the "
-                "same foundation.");
+                "Press “Train 0° and Rotated Models” to specialise TauGate to both modes from "
+                "the same foundation.");
   data.caption = caption;
   tg_plot_overlap (cr, width, height, &data, style);
 }
@@ -90,7 +92,7 @@ update_summary (StudioOverlapView *self)
   for (guint l = 0; l < snap->overlap_layers; l++)
     {
       double j = tg_jaccard (snap->overlap_gate0 + l * snap->overlap_units,
-                             snap->overlap_gate45 + l * snap->overlap_units,
+                             snap->overlap_gate_rot + l * snap->overlap_units,
                              snap->overlap_units, (float) thr);
       sum += j;
       g_string_append_printf (s, " · hidden %u %.3f", l + 1, j);
@@ -120,6 +122,12 @@ studio_overlap_view_new (void)
   return g_object_new (STUDIO_TYPE_OVERLAP_VIEW, NULL);
 }
 
+static char *
+studio_overlap_view_describe (StudioView *view)
+{
+  return g_strdup ("The mean gate per hidden unit of TauGate specialised to 0° and to the rotated angle, and how much their on-sets overlap.");
+}
+
 static void
 studio_overlap_view_class_init (StudioOverlapViewClass *klass)
 {
@@ -127,6 +135,7 @@ studio_overlap_view_class_init (StudioOverlapViewClass *klass)
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
   view_class->draw_figure = studio_overlap_view_draw_figure;
+  view_class->describe = studio_overlap_view_describe;
   view_class->history_changed = studio_overlap_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-overlap-view.ui");

@@ -23,27 +23,59 @@ nan_cells (TgResultsCells *c)
   c->acc0 = c->acc0_std = c->acc45 = c->acc45_std = c->high_act = NAN;
 }
 
-/* Ours from finished live runs of one method: mean and sample std over them. */
-static guint
-live_cells (StudioHistory *history, TgMethod method, TgResultsCells *c)
+static gboolean
+run_done_well (const StudioRun *run)
 {
-  double a0[64], a45[64], ha[64];
-  guint n = 0, nh = 0;
-  for (guint i = 0; history != NULL && i < studio_history_get_n_runs (history) && n < 64; i++)
+  return run->finished && !run->failed && !isnan (run->final_acc0);
+}
+
+/* The settings the table shows: the newest finished run's that kept them all along. */
+static const char *
+shown_settings (StudioHistory *history)
+{
+  for (guint i = studio_history_get_n_runs (history); i-- > 0;)
     {
       const StudioRun *run = studio_history_get_run (history, i);
-      if (run->method != method || !run->finished || run->failed || isnan (run->final_acc0))
+      if (run_done_well (run) && run->markers->len == 0)
+        return run->settings;
+    }
+  return NULL;
+}
+
+guint
+studio_results_view_pool_runs (StudioHistory *history, TgMethod method, TgResultsCells *c,
+                               const char **settings, guint *left_out)
+{
+  double a0[64], a_rot[64], ha[64];
+  guint n = 0, nh = 0, other = 0;
+  const char *want = history != NULL ? shown_settings (history) : NULL;
+
+  nan_cells (c);
+  for (guint i = 0; want != NULL && i < studio_history_get_n_runs (history) && n < 64; i++)
+    {
+      const StudioRun *run = studio_history_get_run (history, i);
+      if (run->method != method || !run_done_well (run))
         continue;
+      /* only runs that differ in their seed alone are pooled */
+      if (run->markers->len > 0 || g_strcmp0 (run->settings, want) != 0)
+        {
+          other++;
+          continue;
+        }
       a0[n] = run->final_acc0;
-      a45[n] = run->final_acc45;
+      a_rot[n] = run->final_acc_rot;
       n++;
       if (!isnan (run->final_high_act))
         ha[nh++] = run->final_high_act;
     }
+  if (settings != NULL)
+    *settings = want;
+  if (left_out != NULL)
+    *left_out = other;
   if (n == 0)
     return 0;
   tg_mean_std (a0, n, &c->acc0, &c->acc0_std);
-  tg_mean_std (a45, n, &c->acc45, &c->acc45_std);
+  tg_mean_std (a_rot, n, &c->acc45, &c->acc45_std);
   if (nh > 0)
     {
       double sd;
@@ -61,9 +93,10 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   StudioHistory *history = studio_view_get_history (view);
   const TgExperimentResults *res = history != NULL ? studio_history_get_experiment (history) : NULL;
   TgResultsRow rows[TG_N_METHODS];
-  char caption[320];
+  char caption[600];
   TgResultsData data = { 0 };
-  guint live_runs = 0;
+  guint live_runs = 0, left_out = 0;
+  const char *settings = NULL;
 
   for (int m = 0; m < TG_N_METHODS; m++)
     {
@@ -85,7 +118,11 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
                                          sum.high_act };
         }
       else
-        live_runs += live_cells (history, m, &row->ours);
+        {
+          guint other = 0;
+          live_runs += studio_results_view_pool_runs (history, m, &row->ours, &settings, &other);
+          left_out += other;
+        }
     }
   data.n_rows = TG_N_METHODS;
   data.rows = rows;
@@ -98,9 +135,12 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
                 res->config.angle);
   else if (live_runs > 0)
     g_snprintf (caption, sizeof caption,
-                "Ours: %u finished run%s in this window (full test set). “Run the paper "
-                "comparison” runs every method over the seeds. The paper's numbers beside ours.",
-                live_runs, live_runs == 1 ? "" : "s");
+                "Ours: %u finished run%s in this window, pooled over seeds only: %s.%s%s "
+                "The paper's numbers beside ours.",
+                live_runs, live_runs == 1 ? "" : "s", settings,
+                left_out > 0 ? " Left out, as not comparable: " : "",
+                left_out > 0 ? (left_out == 1 ? "1 run with other settings."
+                                              : "runs with other settings.") : "");
   else
     g_snprintf (caption, sizeof caption,
                 "Ours fill in as runs finish; “Run the paper comparison” runs every method "
@@ -125,12 +165,27 @@ studio_results_view_history_changed (StudioView *view)
       else
         gtk_progress_bar_set_text (self->progress, st->progress_text);
     }
+  else if (st == NULL || studio_history_get_experiment (studio_view_get_history (view)) == NULL)
+    /* reset, or nothing compared yet: no word of a comparison over an empty table */
+    gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+}
+
+gboolean
+studio_results_view_get_progress_visible (StudioResultsView *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->progress));
 }
 
 GtkWidget *
 studio_results_view_new (void)
 {
   return g_object_new (STUDIO_TYPE_RESULTS_VIEW, NULL);
+}
+
+static char *
+studio_results_view_describe (StudioView *view)
+{
+  return g_strdup ("The accuracy of every method at 0° and at the rotated angle after specialisation, mean and spread over seeds, beside the paper's numbers.");
 }
 
 static void
@@ -140,6 +195,7 @@ studio_results_view_class_init (StudioResultsViewClass *klass)
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
   view_class->draw_figure = studio_results_view_draw_figure;
+  view_class->describe = studio_results_view_describe;
   view_class->history_changed = studio_results_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-results-view.ui");

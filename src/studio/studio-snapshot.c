@@ -82,10 +82,6 @@ studio_default_data_dir (void)
             return g_steal_pointer (&beside);
         }
     }
-#ifdef STUDIO_SOURCE_MNIST_DIR
-  if (g_file_test (STUDIO_SOURCE_MNIST_DIR, G_FILE_TEST_IS_DIR))
-    return g_strdup (STUDIO_SOURCE_MNIST_DIR);
-#endif
   return g_strdup ("data/mnist");
 }
 
@@ -107,15 +103,16 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->tau, g_free);
   g_clear_pointer (&snap->gamma, g_free);
   g_clear_pointer (&snap->firing0_hard, g_free);
-  g_clear_pointer (&snap->firing45_hard, g_free);
+  g_clear_pointer (&snap->firing_rot_hard, g_free);
   g_clear_pointer (&snap->firing0_soft, g_free);
-  g_clear_pointer (&snap->firing45_soft, g_free);
+  g_clear_pointer (&snap->firing_rot_soft, g_free);
   g_clear_pointer (&snap->gates0, g_free);
-  g_clear_pointer (&snap->gates45, g_free);
+  g_clear_pointer (&snap->gates_rot, g_free);
   g_clear_pointer (&snap->progress_text, g_free);
+  g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
   g_clear_pointer (&snap->overlap_gate0, g_free);
-  g_clear_pointer (&snap->overlap_gate45, g_free);
+  g_clear_pointer (&snap->overlap_gate_rot, g_free);
 }
 
 StudioSnapshot *
@@ -127,7 +124,7 @@ studio_snapshot_new (void)
   snap->events = g_array_new (FALSE, FALSE, sizeof (StudioEvent));
   snap->eta_seconds = -1;
   snap->high_act = NAN;
-  snap->final_acc0 = snap->final_acc45 = snap->final_high_act = NAN;
+  snap->final_acc0 = snap->final_acc_rot = snap->final_high_act = NAN;
   return snap;
 }
 
@@ -141,6 +138,129 @@ void
 studio_snapshot_unref (StudioSnapshot *snap)
 {
   g_atomic_rc_box_release_full (snap, (GDestroyNotify) snapshot_clear);
+}
+
+void
+studio_snapshot_take_masks (StudioSnapshot *to, StudioSnapshot *from)
+{
+  to->has_masks = TRUE;
+  to->mask_step = from->mask_step;
+  to->n_classes = from->n_classes;
+  to->high_act = from->high_act;
+  to->firing0_hard = g_steal_pointer (&from->firing0_hard);
+  to->firing_rot_hard = g_steal_pointer (&from->firing_rot_hard);
+  to->firing0_soft = g_steal_pointer (&from->firing0_soft);
+  to->firing_rot_soft = g_steal_pointer (&from->firing_rot_soft);
+  to->gates0 = g_steal_pointer (&from->gates0);
+  to->gates_rot = g_steal_pointer (&from->gates_rot);
+}
+
+static void
+append_images (GString *s, guint32 limit)
+{
+  if (limit == 0)
+    g_string_append (s, "all");
+  else
+    g_string_append_printf (s, "%u", limit);
+}
+
+char *
+studio_config_describe_settings (const StudioConfig *cfg)
+{
+  GString *s = g_string_new (NULL);
+  g_autofree char *data = cfg->data_dir != NULL ? g_path_get_basename (cfg->data_dir)
+                                                : g_strdup ("MNIST");
+
+  g_string_append_printf (s, "%s, 0° vs %g°, %u + %u epochs, lr %g, s %g, λ %g, %s gates, "
+                          "batch %u, ", data, cfg->angle, cfg->foundation_epochs,
+                          cfg->adapt_epochs, (double) cfg->lr, (double) cfg->sharpness,
+                          (double) cfg->lambda, cfg->hard_gates ? "hard" : "soft", cfg->batch);
+  append_images (s, cfg->train_limit);
+  g_string_append (s, " training / ");
+  append_images (s, cfg->test_limit);
+  g_string_append (s, " test images");
+  if (cfg->max_steps > 0)
+    g_string_append_printf (s, ", at most %u steps", cfg->max_steps);
+  return g_string_free (s, FALSE);
+}
+
+static char *
+format_duration (double seconds)
+{
+  if (seconds < 0 || !isfinite (seconds))
+    return g_strdup ("–");
+  int s = (int) (seconds + 0.5);
+  if (s >= 3600)
+    return g_strdup_printf ("%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
+  return g_strdup_printf ("%d:%02d", s / 60, s % 60);
+}
+
+/* The overlap models and the paper comparison: a progress, not steps. */
+static void
+format_job_status (GString *s, const StudioSnapshot *st)
+{
+  g_string_append (s, st->job == STUDIO_JOB_EXPERIMENT ? "Paper comparison" : "Overlap models");
+  if (st->finished)
+    g_string_append (s, st->error != NULL ? " stopped" : " done");
+  else
+    {
+      g_string_append_printf (s, " · %.0f%%", 100 * st->progress);
+      if (st->progress_text != NULL && *st->progress_text != '\0')
+        g_string_append_printf (s, " · %s", st->progress_text);
+    }
+}
+
+static void
+format_train_status (GString *s, const StudioSnapshot *st)
+{
+  g_autofree char *eta = format_duration (st->eta_seconds);
+  const TgMethodInfo *info = tg_method_info (st->run_method);
+
+  g_string_append_printf (s, "Phase: %s · epoch %u/%u · step %" G_GUINT64_FORMAT "/%"
+                          G_GUINT64_FORMAT " · %.0f samples/s · ETA %s",
+                          studio_phase_label (st->phase), st->epoch, st->n_epochs, st->step,
+                          st->total_steps, st->samples_per_sec, eta);
+  if (st->phase == STUDIO_PHASE_FOUNDATION)
+    g_string_append_printf (s, " · adapter: none yet (foundation trains all weights), next: %s",
+                            info->label);
+  else
+    g_string_append_printf (s, " · adapter: %s", info->label);
+  if (info->gated)
+    g_string_append_printf (s, " · gates: %s (s = %.3g, λ = %.2g)",
+                            st->hard_gates ? "hard in evaluation" : "soft",
+                            (double) st->sharpness, (double) st->lambda);
+}
+
+char *
+studio_snapshot_format_status (const StudioSnapshot *st)
+{
+  GString *s = g_string_new (NULL);
+
+  if (st == NULL)
+    {
+      g_string_append (s, "Ready. Press Train (or Space) to start.");
+      return g_string_free (s, FALSE);
+    }
+  if (st->paused)
+    g_string_append (s, "Paused · ");
+  if (st->job != STUDIO_JOB_TRAIN)
+    format_job_status (s, st);
+  else if (st->finished)
+    {
+      if (st->error != NULL)
+        g_string_append (s, "Stopped");
+      else
+        g_string_append_printf (s, "Done · acc 0° %.3f · acc %g° %.3f", st->final_acc0,
+                                st->angle, st->final_acc_rot);
+      g_string_append_printf (s, " · step %" G_GUINT64_FORMAT, st->step);
+      g_string_append_printf (s, " · %s", tg_method_info (st->run_method)->label);
+    }
+  else if (st->phase == STUDIO_PHASE_LOADING)
+    g_string_append_printf (s, "%s…", st->progress_text != NULL ? st->progress_text
+                                                                : "Loading data");
+  else
+    format_train_status (s, st);
+  return g_string_free (s, FALSE);
 }
 
 G_DEFINE_BOXED_TYPE (StudioSnapshot, studio_snapshot, studio_snapshot_ref, studio_snapshot_unref)

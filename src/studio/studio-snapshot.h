@@ -36,7 +36,7 @@ typedef struct {
   float    lambda;             /* 0 */
   float    lr;                 /* 0.01 */
   gboolean hard_gates;         /* evaluate with 1[z > tau] */
-  double   angle;              /* 45 */
+  double   angle;              /* of the second mode, degrees; the paper: 45 */
   guint32  foundation_epochs;  /* 2 */
   guint32  adapt_epochs;       /* 1 */
   guint32  batch;              /* 256 */
@@ -56,16 +56,18 @@ void          studio_config_copy       (StudioConfig *dst, const StudioConfig *s
 void          studio_config_clear      (StudioConfig *cfg);
 
 /* TG_MNIST_DIR if set; else "data/mnist" under the current directory if it exists; else
- * ../../data/mnist (or ../../../data/mnist, a build tree) beside the binary if it exists;
- * else the source tree's data/mnist if it exists; else "data/mnist". Newly allocated. */
+ * ../../data/mnist (or ../../../data/mnist, a build tree inside the source tree) beside
+ * the binary if it exists; else "data/mnist". No source-tree path is built into the
+ * binary: a build tree elsewhere runs with TG_MNIST_DIR (the tests and run.sh set it).
+ * Newly allocated. */
 char         *studio_default_data_dir  (void);
 
 typedef struct {
   double  step;
   double  loss;    /* NAN where none */
   double  acc0;    /* test accuracy 0 deg; NAN unless measured at this step */
-  double  acc45;   /* same, rotated */
-  double  full0, full45; /* on the whole test sets, at an epoch's end; NAN elsewhere */
+  double  acc_rot;   /* same, rotated */
+  double  full0, full_rot; /* on the whole test sets, at an epoch's end; NAN elsewhere */
   guint8  phase;   /* StudioPhase */
 } StudioPoint;
 
@@ -92,6 +94,7 @@ typedef struct {
   TgMethod     run_method;       /* what the run specialises with */
   guint64      seed;
   double       angle;
+  char        *settings;         /* the run's settings but its seed (grouping, labels) */
   gboolean     paused;
   gboolean     finished;         /* the last snapshot of a job */
   GError      *error;            /* set when the job failed (with finished) */
@@ -120,26 +123,37 @@ typedef struct {
   gboolean     has_masks;
   guint64      mask_step;
   guint32      n_classes;
-  float       *firing0_hard, *firing45_hard;  /* (n_classes, hidden_units) */
-  float       *firing0_soft, *firing45_soft;
-  float       *gates0, *gates45;              /* mean soft gate per unit, test subsets */
+  float       *firing0_hard, *firing_rot_hard;  /* (n_classes, hidden_units) */
+  float       *firing0_soft, *firing_rot_soft;
+  float       *gates0, *gates_rot;              /* mean soft gate per unit, test subsets */
   double       high_act;                      /* NAN for ungated */
 
   /* final full-test accuracy of a finished train job */
-  double       final_acc0, final_acc45, final_high_act;
+  double       final_acc0, final_acc_rot, final_high_act;
 
   /* experiment / overlap progress and results */
   double       progress;         /* 0..1 */
   char        *progress_text;
   TgExperimentResults *experiment;            /* owned */
   guint32      overlap_layers, overlap_units;
-  float       *overlap_gate0, *overlap_gate45; /* overlap_layers * overlap_units */
+  float       *overlap_gate0, *overlap_gate_rot; /* overlap_layers * overlap_units */
 } StudioSnapshot;
 
 StudioSnapshot *studio_snapshot_new   (void);
 StudioSnapshot *studio_snapshot_ref   (StudioSnapshot *snap);
 void            studio_snapshot_unref (StudioSnapshot *snap);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StudioSnapshot, studio_snapshot_unref)
+
+/* The settings that make runs of one method comparable, all but the seed: data, angle,
+ * epochs, lr, s, λ, gates, batch and how many images were used. Newly allocated. */
+char           *studio_config_describe_settings (const StudioConfig *cfg);
+
+/* The status line for the latest snapshot (NULL: nothing has run): what runs, how far,
+ * how fast, with which settings; or how it ended. Newly allocated. */
+char           *studio_snapshot_format_status (const StudioSnapshot *st);
+
+/* Moves from's heatmaps and gates into to (both still being built by the worker). */
+void            studio_snapshot_take_masks (StudioSnapshot *to, StudioSnapshot *from);
 
 /* Snapshots alive in the process: the tests check that none leak. */
 guint           studio_snapshot_get_live_count (void);

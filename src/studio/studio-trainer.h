@@ -5,7 +5,8 @@
  * hard gates, pause, stop) are values under a mutex that the worker reads between batches.
  * The worker hands over StudioSnapshots through one pending slot and schedules at most one
  * low-priority idle at a time; the main thread emits "snapshot" with each one it takes.
- * Stopping cancels, wakes a paused worker, and joins it before anything is freed. */
+ * Stopping cancels, wakes a paused worker, and joins it before anything is freed; a worker
+ * that does not come back in time is left behind holding a reference, never waited for. */
 #pragma once
 
 #include <glib-object.h>
@@ -30,15 +31,16 @@ gboolean            studio_trainer_start      (StudioTrainer *self, StudioJob jo
                                                const StudioConfig *cfg, guint *run_id,
                                                GError **error);
 void                studio_trainer_set_paused (StudioTrainer *self, gboolean paused);
-/* Cancels and joins; the job's last snapshot is delivered before this returns. */
+/* Cancels and joins; the job's last snapshot is delivered before this returns. A worker
+ * that has not ended within a few seconds is left behind (it ends on its own, unseen) and
+ * a finished snapshot with a G_IO_ERROR_TIMED_OUT error is delivered instead. */
 void                studio_trainer_stop       (StudioTrainer *self);
 /* Drops the cached foundation (and data), so the next run starts from scratch. */
 void                studio_trainer_forget     (StudioTrainer *self);
 
-void                studio_trainer_set_sharpness  (StudioTrainer *self, float s);
-void                studio_trainer_set_lambda     (StudioTrainer *self, float lambda);
-void                studio_trainer_set_lr         (StudioTrainer *self, float lr);
-void                studio_trainer_set_hard_gates (StudioTrainer *self, gboolean hard);
+/* The live controls, read by the worker before its next step as one change. */
+void                studio_trainer_set_controls (StudioTrainer *self, float sharpness,
+                                                 float lambda, float lr, gboolean hard_gates);
 
 StudioTrainerState  studio_trainer_get_state  (StudioTrainer *self);
 gboolean            studio_trainer_is_busy    (StudioTrainer *self);

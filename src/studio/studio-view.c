@@ -36,6 +36,36 @@ queue_draw (StudioView *self)
     gtk_widget_queue_draw (GTK_WIDGET (priv->area));
 }
 
+char *
+studio_view_describe (StudioView *self)
+{
+  StudioViewClass *klass;
+  StudioViewPrivate *priv;
+
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), NULL);
+  klass = STUDIO_VIEW_GET_CLASS (self);
+  priv = studio_view_get_instance_private (self);
+  g_autofree char *what = klass->describe != NULL ? klass->describe (self)
+                                                  : g_strdup ("A figure of the runs.");
+  StudioSnapshot *st = priv->history != NULL ? studio_history_get_status (priv->history) : NULL;
+  g_autofree char *state = studio_snapshot_format_status (st);
+  guint runs = priv->history != NULL ? studio_history_get_n_runs (priv->history) : 0;
+  return g_strdup_printf ("%s %u run%s shown. %s", what, runs, runs == 1 ? "" : "s", state);
+}
+
+/* The drawing area tells assistive technologies what the figure shows. */
+static void
+update_accessible (StudioView *self)
+{
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+
+  if (priv->area == NULL)
+    return;
+  g_autofree char *text = studio_view_describe (self);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (priv->area),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
 static void
 history_changed_cb (StudioHistory *history, StudioView *self)
 {
@@ -48,6 +78,7 @@ history_changed_cb (StudioHistory *history, StudioView *self)
     klass->history_changed (self);
   if (priv->area != NULL)
     studio_widget_queue_draw_throttled (GTK_WIDGET (priv->area));
+  update_accessible (self);
 }
 
 void
@@ -62,6 +93,7 @@ studio_view_set_history (StudioView *self, StudioHistory *history)
   if (history != NULL)
     priv->changed_id = g_signal_connect (history, "changed", G_CALLBACK (history_changed_cb), self);
   queue_draw (self);
+  update_accessible (self);
 }
 
 StudioHistory *
@@ -115,6 +147,7 @@ studio_view_set_drawing_area (StudioView *self, GtkDrawingArea *area)
   priv->area = area;
   gtk_drawing_area_set_draw_func (area, draw_area, self, NULL);
   studio_widget_follow_theme (GTK_WIDGET (area));
+  update_accessible (self);
 
   if (STUDIO_VIEW_GET_CLASS (self)->hover_changed != NULL)
     {

@@ -32,12 +32,18 @@ struct _StudioViewClass
   /* The pointer moved over the figure or left it (studio_view_get_hover says which), and
    * while it hovers, the history changed. A view that sets it gets the pointer tracked. */
   void (*hover_changed)   (StudioView *self);
+  /* What the figure shows, in one sentence, for the accessible description (the state of
+   * the runs follows it). Optional. Newly allocated. */
+  char *(*describe)       (StudioView *self);
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
                                   const TgPlotStyle *style, gboolean for_export);
+/* A text description of the figure: what it shows and the state of the runs it shows.
+ * The drawing area carries it as its accessible description. Newly allocated. */
+char    *studio_view_describe    (StudioView *self);
 /* The history the view shows; the view follows its "changed". */
 void     studio_view_set_history (StudioView *self, StudioHistory *history);
 /* Borrowed; NULL before set_history. */

@@ -42,16 +42,6 @@ gboolean       studio_window_export_view    (StudioWindow *self, const char *nam
  * the LaTeX tables and figures/mnist_rotation_accuracy.pdf. */
 gboolean       studio_window_export_all     (StudioWindow *self, const char *dir,
                                              GError **error);
-/* The error banner's text, NULL when hidden. */
-const char    *studio_window_get_banner     (StudioWindow *self);
 void           studio_window_show_error     (StudioWindow *self, const char *message);
-/* What the banner's close button does. */
-void           studio_window_dismiss_banner (StudioWindow *self);
-
-/* Automation for screenshots: after `steps` training steps (or when the run ends), show
- * view (NULL: the current one; "all": each in turn), save the window to png_path (NULL:
- * none) and close the window. */
-void           studio_window_schedule_screenshot (StudioWindow *self, guint64 steps,
-                                                  const char *png_path, const char *view);
 
 G_END_DECLS

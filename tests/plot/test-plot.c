@@ -5,6 +5,8 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "tg-plot.h"
 #include "tg-plot-private.h"
@@ -493,9 +495,10 @@ test_curves_step_at (void)
   g_assert_true (isnan (tg_plot_curves_step_at (W, H, &empty, &st, W / 2)));
 }
 
-/* Drawing onto a context whose surface is already in an error state must not crash. */
+/* Drawing onto a context whose surface is already in an error state does not crash (the
+ * surface was made broken here: this is not the export's failure path, see below). */
 static void
-test_error_surface (void)
+test_draw_on_error_surface (void)
 {
   TgBarsData d;
   TgPlotStyle st;
@@ -504,9 +507,37 @@ test_error_surface (void)
   cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, -1, -1);
   cairo_t *cr = cairo_create (s);
   tg_plot_bars (cr, W, H, &d, &st);
-  g_assert_cmpint (cairo_status (cr), !=, CAIRO_STATUS_SUCCESS);
   cairo_destroy (cr);
   cairo_surface_destroy (s);
+}
+
+/* The export's own failure path: the figure renders, then writing it fails (a file-size
+ * limit of 1 KiB, so EFBIG even for root). An error naming the target, nothing left
+ * behind, in a subprocess so the limit stays there. */
+static void
+test_export_write_fails (void)
+{
+  if (g_test_subprocess ())
+    {
+      TgBarsData d;
+      sample_bars (&d, 5);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *dir = g_build_filename (tmp_dir, "write-fails", NULL);
+      g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+      g_autofree char *path = g_build_filename (dir, "figure.pdf", NULL);
+      struct rlimit lim = { 1024, 1024 };
+      signal (SIGXFSZ, SIG_IGN);
+      g_assert_cmpint (setrlimit (RLIMIT_FSIZE, &lim), ==, 0);
+      g_assert_false (tg_plot_export (path, W, H, (TgPlotFunc) tg_plot_bars, &d, NULL, &error));
+      g_assert_nonnull (error);
+      g_assert_nonnull (strstr (error->message, path));
+      g_autoptr(GDir) left = g_dir_open (dir, 0, NULL);
+      g_assert_nonnull (left);
+      g_assert_null (g_dir_read_name (left));
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_passed ();
 }
 
 static void
@@ -546,7 +577,8 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/nan", test_nan);
   g_test_add_func ("/plot/export/errors", test_export_errors);
   g_test_add_func ("/plot/export/replaces", test_export_replaces);
-  g_test_add_func ("/plot/error-surface", test_error_surface);
+  g_test_add_func ("/plot/draw-on-error-surface", test_draw_on_error_surface);
+  g_test_add_func ("/plot/export/write-fails", test_export_write_fails);
 
   ret = g_test_run ();
   remove_tree (tmp_dir);

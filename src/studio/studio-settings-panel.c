@@ -1,0 +1,322 @@
+/* studio-settings-panel.c — the side panel of settings: the live controls a running worker
+ * follows from its next batch, the next run's settings and the data set chooser, with its
+ * own template (ui/studio-settings-panel.ui). It hands the window a StudioConfig and tells
+ * it, through "controls-changed", when a live control moved. */
+#include "studio-settings-panel.h"
+
+#include <math.h>
+#include <string.h>
+
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+
+struct _StudioSettingsPanel
+{
+  GtkWidget parent_instance;
+
+  /* template widgets */
+  GtkWidget      *box;
+  GtkAdjustment  *sharpness_adj, *lambda_adj, *lr_adj;
+  GtkLabel       *sharpness_label, *lambda_label, *lr_label;
+  GtkSwitch      *hard_switch;
+  GtkAdjustment  *angle_adj, *fepochs_adj, *aepochs_adj, *seed_adj;
+  GtkDropDown    *data_dropdown;
+  GtkWidget      *run_grid;
+
+  /* owned */
+  StudioConfig    cfg;           /* the live controls' exact values; limits, cadence */
+  GPtrArray      *data_dirs;     /* per data_dropdown item: dir or NULL (default MNIST) */
+  guint           data_selected; /* to go back to when the folder chooser is cancelled */
+  GtkFileChooserNative *chooser;
+  gboolean        updating_data; /* the list is being edited: not a user's choice */
+};
+
+G_DEFINE_FINAL_TYPE (StudioSettingsPanel, studio_settings_panel, GTK_TYPE_WIDGET)
+
+enum { SIGNAL_CONTROLS_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+/* The live controls changed: the window hands them to the worker as one change. */
+static void
+push_controls (StudioSettingsPanel *self)
+{
+  g_signal_emit (self, signals[SIGNAL_CONTROLS_CHANGED], 0);
+}
+
+static double
+lambda_from_position (double pos)
+{
+  return pos < -5.25 ? 0.0 : pow (10.0, MAX (pos, -5.0));
+}
+
+static void
+sharpness_changed_cb (GtkAdjustment *adj, StudioSettingsPanel *self)
+{
+  double s = pow (10.0, gtk_adjustment_get_value (adj));
+  g_autofree char *text = g_strdup_printf ("Sharpness s = %.3g", s);
+  gtk_label_set_text (self->sharpness_label, text);
+  self->cfg.sharpness = (float) s;
+  push_controls (self);
+}
+
+static void
+lambda_changed_cb (GtkAdjustment *adj, StudioSettingsPanel *self)
+{
+  double lambda = lambda_from_position (gtk_adjustment_get_value (adj));
+  g_autofree char *text = lambda > 0 ? g_strdup_printf ("Sparsity λ = %.2g", lambda)
+                                     : g_strdup ("Sparsity λ = 0 (off)");
+  gtk_label_set_text (self->lambda_label, text);
+  self->cfg.lambda = (float) lambda;
+  push_controls (self);
+}
+
+static void
+lr_changed_cb (GtkAdjustment *adj, StudioSettingsPanel *self)
+{
+  double lr = pow (10.0, gtk_adjustment_get_value (adj));
+  g_autofree char *text = g_strdup_printf ("Learning rate = %.3g", lr);
+  gtk_label_set_text (self->lr_label, text);
+  self->cfg.lr = (float) lr;
+  push_controls (self);
+}
+
+static void
+hard_changed_cb (GtkSwitch *sw, GParamSpec *pspec, StudioSettingsPanel *self)
+{
+  self->cfg.hard_gates = gtk_switch_get_active (sw);
+  push_controls (self);
+}
+
+void
+studio_settings_panel_set_lambda (StudioSettingsPanel *self, double lambda)
+{
+  gtk_adjustment_set_value (self->lambda_adj, lambda > 0 ? log10 (lambda) : -5.5);
+}
+
+void
+studio_settings_panel_set_sharpness (StudioSettingsPanel *self, double s)
+{
+  gtk_adjustment_set_value (self->sharpness_adj, log10 (s));
+}
+
+/* Selects dir in the data set list, adding it as a folder item when it is not there. */
+static void
+select_data_dir (StudioSettingsPanel *self, const char *dir)
+{
+  GtkStringList *list = GTK_STRING_LIST (gtk_drop_down_get_model (self->data_dropdown));
+  guint folder_item = g_list_model_get_n_items (G_LIST_MODEL (list)) - 1;
+  g_autofree char *want = g_canonicalize_filename (dir, NULL);
+  g_autofree char *mnist = studio_default_data_dir ();
+  g_autofree char *mnist_canon = g_canonicalize_filename (mnist, NULL);
+
+  if (strcmp (want, mnist_canon) == 0)
+    {
+      /* the default MNIST folder is the first item */
+      self->updating_data = TRUE;
+      self->data_selected = 0;
+      gtk_drop_down_set_selected (self->data_dropdown, 0);
+      self->updating_data = FALSE;
+      return;
+    }
+
+  for (guint i = 0; i < folder_item; i++)
+    {
+      const char *d = g_ptr_array_index (self->data_dirs, i);
+      g_autofree char *have = d != NULL ? g_canonicalize_filename (d, NULL) : NULL;
+      if (have != NULL && strcmp (have, want) == 0)
+        {
+          self->data_selected = i;
+          gtk_drop_down_set_selected (self->data_dropdown, i);
+          return;
+        }
+    }
+  g_autofree char *base = g_path_get_basename (want);
+  g_autofree char *label = g_strdup_printf ("Folder: %s", base);
+  const char *items[] = { label, NULL };
+  self->updating_data = TRUE;
+  g_ptr_array_insert (self->data_dirs, folder_item, g_strdup (want));
+  gtk_string_list_splice (list, folder_item, 0, items);
+  self->data_selected = folder_item;
+  gtk_drop_down_set_selected (self->data_dropdown, folder_item);
+  self->updating_data = FALSE;
+}
+
+void
+studio_settings_panel_collect (StudioSettingsPanel *self, StudioConfig *out)
+{
+  guint sel = gtk_drop_down_get_selected (self->data_dropdown);
+
+  studio_config_copy (out, &self->cfg);
+  out->seed = (guint64) gtk_adjustment_get_value (self->seed_adj);
+  out->angle = gtk_adjustment_get_value (self->angle_adj);
+  out->foundation_epochs = (guint32) gtk_adjustment_get_value (self->fepochs_adj);
+  out->adapt_epochs = (guint32) gtk_adjustment_get_value (self->aepochs_adj);
+  g_free (out->data_dir);
+  /* NULL for MNIST: the default folder, resolved in the worker */
+  out->data_dir = sel < self->data_dirs->len ? g_strdup (g_ptr_array_index (self->data_dirs, sel))
+                                             : NULL;
+}
+
+void
+studio_settings_panel_set_config (StudioSettingsPanel *self, const StudioConfig *cfg)
+{
+  studio_config_clear (&self->cfg);
+  studio_config_copy (&self->cfg, cfg);
+  gtk_adjustment_set_value (self->seed_adj, (double) cfg->seed);
+  gtk_adjustment_set_value (self->sharpness_adj, log10 (cfg->sharpness));
+  gtk_adjustment_set_value (self->lambda_adj, cfg->lambda > 0 ? log10 (cfg->lambda) : -5.5);
+  gtk_adjustment_set_value (self->lr_adj, log10 (cfg->lr));
+  gtk_switch_set_active (self->hard_switch, cfg->hard_gates);
+  gtk_adjustment_set_value (self->angle_adj, cfg->angle);
+  gtk_adjustment_set_value (self->fepochs_adj, cfg->foundation_epochs);
+  gtk_adjustment_set_value (self->aepochs_adj, cfg->adapt_epochs);
+  if (cfg->data_dir != NULL)
+    select_data_dir (self, cfg->data_dir);
+  /* the handlers above took the slider positions; keep the exact values */
+  self->cfg.sharpness = cfg->sharpness;
+  self->cfg.lambda = cfg->lambda;
+  self->cfg.lr = cfg->lr;
+  push_controls (self);
+}
+
+static void
+chooser_response_cb (GtkNativeDialog *dialog, int response, StudioSettingsPanel *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      if (path != NULL)
+        {
+          g_clear_object (&self->chooser);
+          select_data_dir (self, path);
+          return;
+        }
+    }
+  self->updating_data = TRUE;
+  gtk_drop_down_set_selected (self->data_dropdown, self->data_selected);
+  self->updating_data = FALSE;
+  g_clear_object (&self->chooser);
+}
+
+static void
+data_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioSettingsPanel *self)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  guint sel = gtk_drop_down_get_selected (dropdown);
+
+  if (model == NULL || sel == GTK_INVALID_LIST_POSITION || self->updating_data)
+    return;
+  if (sel + 1 < g_list_model_get_n_items (model))
+    {
+      self->data_selected = sel;
+      return;
+    }
+  if (self->chooser != NULL)
+    return;
+  /* the last item, "Folder…" */
+  self->chooser = gtk_file_chooser_native_new ("Choose a Folder of IDX Files", GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                               "_Open", "_Cancel");
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+static void
+setup_data_choices (StudioSettingsPanel *self)
+{
+  GtkStringList *list = gtk_string_list_new (NULL);
+
+  gtk_string_list_append (list, "MNIST");
+  g_ptr_array_add (self->data_dirs, NULL);
+  if (g_file_test (FASHION_DIR, G_FILE_TEST_IS_DIR))
+    {
+      gtk_string_list_append (list, "Fashion-MNIST");
+      g_ptr_array_add (self->data_dirs, g_strdup (FASHION_DIR));
+    }
+  gtk_string_list_append (list, "Folder…");
+  g_ptr_array_add (self->data_dirs, NULL);
+  gtk_drop_down_set_model (self->data_dropdown, G_LIST_MODEL (list));
+  g_object_unref (list);
+  gtk_drop_down_set_selected (self->data_dropdown, 0);
+  g_signal_connect (self->data_dropdown, "notify::selected", G_CALLBACK (data_selected_cb), self);
+}
+
+void
+studio_settings_panel_set_run_sensitive (StudioSettingsPanel *self, gboolean sensitive)
+{
+  gtk_widget_set_sensitive (self->run_grid, sensitive);
+}
+
+static void
+studio_settings_panel_dispose (GObject *object)
+{
+  StudioSettingsPanel *self = STUDIO_SETTINGS_PANEL (object);
+
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
+  gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_SETTINGS_PANEL);
+  G_OBJECT_CLASS (studio_settings_panel_parent_class)->dispose (object);
+}
+
+static void
+studio_settings_panel_finalize (GObject *object)
+{
+  StudioSettingsPanel *self = STUDIO_SETTINGS_PANEL (object);
+
+  studio_config_clear (&self->cfg);
+  g_clear_pointer (&self->data_dirs, g_ptr_array_unref);
+  G_OBJECT_CLASS (studio_settings_panel_parent_class)->finalize (object);
+}
+
+static void
+studio_settings_panel_class_init (StudioSettingsPanelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = studio_settings_panel_dispose;
+  object_class->finalize = studio_settings_panel_finalize;
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/taugate/Studio/ui/studio-settings-panel.ui");
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, box);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, sharpness_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lambda_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lr_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, sharpness_label);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lambda_label);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lr_label);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, hard_switch);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, angle_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, fepochs_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, aepochs_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, seed_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, data_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, run_grid);
+  gtk_widget_class_bind_template_callback (widget_class, sharpness_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lambda_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, lr_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, hard_changed_cb);
+
+  /* A live control moved: s, λ, lr or hard gates (read them with _collect()). */
+  signals[SIGNAL_CONTROLS_CHANGED] =
+    g_signal_new ("controls-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                  NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+studio_settings_panel_init (StudioSettingsPanel *self)
+{
+  self->data_dirs = g_ptr_array_new_with_free_func (g_free);
+  studio_config_init_paper (&self->cfg);
+  gtk_widget_init_template (GTK_WIDGET (self));
+  setup_data_choices (self);
+  sharpness_changed_cb (self->sharpness_adj, self);
+  lambda_changed_cb (self->lambda_adj, self);
+  lr_changed_cb (self->lr_adj, self);
+}

@@ -1,0 +1,88 @@
+/* studio-window-screenshot.c — screenshot automation (taugate-studio --screenshot FILE
+ * [--screenshot-view NAME|all]): once the run has gone far enough, show the view, let it
+ * draw, save the window as PNG, close. Its state is the window's, none is global. */
+#include "studio-window-private.h"
+
+#include <string.h>
+
+#include "studio-view.h"
+
+static gboolean take_screenshot (gpointer data);
+
+void
+studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *snap)
+{
+  if (!self->shot_armed || self->shot_taken || self->shot_source != 0)
+    return;
+  if (!g_queue_is_empty (&self->job_queue) || self->queue_source != 0)
+    return; /* more to run first */
+  gboolean done = snap->finished;
+  if (snap->job == STUDIO_JOB_TRAIN && snap->step >= self->shot_steps &&
+      snap->phase != STUDIO_PHASE_LOADING)
+    done = TRUE;
+  if (!done)
+    return;
+  /* the view asked for, whatever a job showed since; then a few frames to draw */
+  if (self->shot_view != NULL && strcmp (self->shot_view, "all") != 0)
+    studio_window_show_view (self, self->shot_view);
+  self->shot_source = g_timeout_add (400, take_screenshot, self);
+}
+
+static gboolean
+take_screenshot (gpointer data)
+{
+  StudioWindow *self = data;
+  g_autoptr (GError) error = NULL;
+  const char *const *names = studio_window_view_names ();
+
+  self->shot_source = 0;
+  if (self->shot_path != NULL)
+    {
+      if (g_strcmp0 (self->shot_view, "all") == 0)
+        {
+          /* one view per call: show it, wait for it to draw, save, go on */
+          if (self->shot_index > 0)
+            {
+              g_autofree char *stem = g_strdup (self->shot_path);
+              char *dot = strrchr (stem, '.');
+              if (dot != NULL)
+                *dot = '\0';
+              g_autofree char *path = g_strdup_printf ("%s-%s.png", stem, names[self->shot_index - 1]);
+              if (!studio_widget_save_png (GTK_WIDGET (self), path, &error))
+                g_printerr ("taugate-studio: %s\n", error->message);
+              else
+                g_print ("%s\n", path);
+              g_clear_error (&error);
+            }
+          if (names[self->shot_index] != NULL)
+            {
+              studio_window_show_view (self, names[self->shot_index]);
+              self->shot_index++;
+              self->shot_source = g_timeout_add (400, take_screenshot, self);
+              return G_SOURCE_REMOVE;
+            }
+        }
+      else if (!studio_widget_save_png (GTK_WIDGET (self), self->shot_path, &error))
+        g_printerr ("taugate-studio: %s\n", error->message);
+      else
+        g_print ("%s\n", self->shot_path);
+    }
+  self->shot_taken = TRUE;
+  gtk_window_close (GTK_WINDOW (self));
+  return G_SOURCE_REMOVE;
+}
+
+void
+studio_window_schedule_screenshot (StudioWindow *self, guint64 steps, const char *png_path,
+                                   const char *view)
+{
+  g_free (self->shot_path);
+  g_free (self->shot_view);
+  self->shot_path = g_strdup (png_path);
+  self->shot_view = g_strdup (view);
+  self->shot_steps = steps;
+  self->shot_armed = TRUE;
+  if (view != NULL && strcmp (view, "all") != 0)
+    studio_window_show_view (self, view);
+}
+

@@ -1,0 +1,149 @@
+/* studio-test-util.c — the helpers of the studio's GUI tests (see studio-test-util.h). */
+#include "studio-test-util.h"
+
+#include <glib/gstdio.h>
+
+#include "studio-resources.h"
+
+static char *data_dir;
+
+int
+studio_test_init (int *argc, char ***argv)
+{
+  /* no accessibility bus under xvfb-run: its warning would be fatal in a test */
+  g_setenv ("GTK_A11Y", "none", TRUE);
+  /* the file chooser saves its state in GSettings; there is no session bus for dconf */
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_test_init (argc, argv, NULL);
+  gtk_init ();
+  studio_ensure_resources ();
+
+  data_dir = g_strdup (g_getenv ("TG_MNIST_DIR"));
+  if (data_dir == NULL || !g_file_test (data_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_printerr ("TG_MNIST_DIR does not name the MNIST folder\n");
+      return 77;
+    }
+  return 0;
+}
+
+const char *
+studio_test_data_dir (void)
+{
+  return data_dir;
+}
+
+void
+small_config (StudioConfig *cfg)
+{
+  studio_config_init_paper (cfg);
+  cfg->data_dir = g_strdup (data_dir);
+  cfg->train_limit = 2048;   /* 8 batches of 256 per epoch */
+  cfg->test_limit = 1000;
+  cfg->foundation_epochs = 2;
+  cfg->adapt_epochs = 40;    /* long enough to change settings while it runs */
+  cfg->eval_every = 4;
+  cfg->eval_samples = 500;
+  cfg->mask_every = 8;
+}
+
+StudioWindow *
+new_window (const StudioConfig *cfg)
+{
+  StudioWindow *win = studio_window_new (NULL, cfg);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 800);
+  gtk_window_present (GTK_WINDOW (win));
+  return win;
+}
+
+void
+destroy_window (StudioWindow *win)
+{
+  gtk_window_destroy (GTK_WINDOW (win));
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Iterates the main context until cond holds; fails the test after WAIT_TIMEOUT_S. */
+void
+wait_for (StudioWindow *win, Condition cond, gpointer data, const char *what)
+{
+  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_TIME_SPAN_SECOND;
+  while (!cond (win, data))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+void
+spin (int ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (500);
+    }
+}
+
+const StudioRun *
+current_run (StudioWindow *win)
+{
+  return studio_history_get_current (studio_window_get_history (win));
+}
+
+guint64
+current_step (StudioWindow *win)
+{
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  return st != NULL ? st->step : 0;
+}
+
+gboolean
+is_idle (StudioWindow *win, gpointer data)
+{
+  return !studio_trainer_is_busy (studio_window_get_trainer (win)) &&
+         studio_trainer_get_state (studio_window_get_trainer (win)) == STUDIO_TRAINER_IDLE;
+}
+
+gboolean
+any_snapshot (StudioWindow *win, gpointer data)
+{
+  return studio_history_get_status (studio_window_get_history (win)) != NULL;
+}
+
+gboolean
+run_finished (StudioWindow *win, gpointer data)
+{
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  return st != NULL && st->finished && is_idle (win, NULL);
+}
+
+gboolean
+overlap_done (StudioWindow *win, gpointer data)
+{
+  return studio_history_get_overlap (studio_window_get_history (win)) != NULL && is_idle (win, NULL);
+}
+
+/* The file chooser GtkFileChooserNative falls back to without a portal, or NULL. */
+GtkWidget *
+find_file_chooser (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+      if (GTK_IS_FILE_CHOOSER_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WIDGET (w);
+    }
+  return NULL;
+}
+
+gboolean
+chooser_shown (StudioWindow *win, gpointer data)
+{
+  return find_file_chooser () != NULL;
+}

@@ -1,0 +1,38 @@
+/* studio-test-util.h — what the studio's GUI tests share: a small configuration over the
+ * MNIST folder of TG_MNIST_DIR, a window to drive, and waiting on the main loop for a
+ * condition (failing the test after WAIT_TIMEOUT_S). Tests only. */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "studio-window-private.h"
+
+G_BEGIN_DECLS
+
+#define WAIT_TIMEOUT_S 120
+
+typedef gboolean (*Condition) (StudioWindow *win, gpointer data);
+
+/* Sets the test environment up (no accessibility bus, no dconf), initialises GTK and the
+ * resources. Returns 0, or 77 (skip) when TG_MNIST_DIR does not name a folder. */
+int                studio_test_init     (int *argc, char ***argv);
+const char        *studio_test_data_dir (void);
+
+/* 2048 training / 1000 test images, 2 + 40 epochs, evaluation every 4 steps */
+void small_config (StudioConfig *cfg);
+StudioWindow *new_window (const StudioConfig *cfg);
+void destroy_window (StudioWindow *win);
+/* Iterates the main context until cond holds; fails the test after WAIT_TIMEOUT_S. */
+void wait_for (StudioWindow *win, Condition cond, gpointer data, const char *what);
+void spin (int ms);
+const StudioRun *current_run (StudioWindow *win);
+guint64 current_step (StudioWindow *win);
+gboolean is_idle (StudioWindow *win, gpointer data);
+gboolean any_snapshot (StudioWindow *win, gpointer data);
+gboolean run_finished (StudioWindow *win, gpointer data);
+gboolean overlap_done (StudioWindow *win, gpointer data);
+/* The file chooser GtkFileChooserNative falls back to without a portal, or NULL. */
+GtkWidget *find_file_chooser (void);
+gboolean chooser_shown (StudioWindow *win, gpointer data);
+
+G_END_DECLS
