@@ -328,11 +328,6 @@ worker_controls (Worker *w)
       tg_trainer_set_lambda (w->trainer, lambda);
       tg_trainer_set_lr (w->trainer, lr);
     }
-  if (w->model != NULL)
-    {
-      w->model->sharpness = s;
-      w->model->hard_gates = hard;
-    }
   if (changed != 0)
     {
       StudioEvent ev = { w->step, changed, s, lambda, lr, hard };
@@ -359,10 +354,10 @@ worker_eval (Worker *w, guint32 n, double *acc0, double *acc45)
 {
   TgWorkspace *ws = tg_trainer_get_workspace (w->trainer);
   TgEval e0, e45;
+  TgForwardOpts opts = { w->hard ? TG_GATES_HARD : TG_GATES_SOFT, w->sharpness };
   n = MIN (n, MIN (w->mode->test0->n, w->mode->test_rot->n));
-  w->model->hard_gates = w->hard;
-  tg_evaluate (w->model, ws, w->mode->test0, z1_for (w, w->mode->test0), n, &e0);
-  tg_evaluate (w->model, ws, w->mode->test_rot, z1_for (w, w->mode->test_rot), n, &e45);
+  tg_evaluate (w->model, ws, &opts, w->mode->test0, z1_for (w, w->mode->test0), n, &e0);
+  tg_evaluate (w->model, ws, &opts, w->mode->test_rot, z1_for (w, w->mode->test_rot), n, &e45);
   *acc0 = e0.acc;
   *acc45 = e45.acc;
 }
@@ -389,17 +384,17 @@ worker_masks (Worker *w, StudioSnapshot *snap)
   snap->gates45 = g_new0 (float, units);
 
   const float *z0 = z1_for (w, d->test0), *z45 = z1_for (w, d->test_rot);
-  tg_firing_by_class (m, ws, d->test0, z0, n, TRUE, snap->firing0_hard);
-  tg_firing_by_class (m, ws, d->test_rot, z45, n, TRUE, snap->firing45_hard);
-  tg_firing_by_class (m, ws, d->test0, z0, n, FALSE, snap->firing0_soft);
-  tg_firing_by_class (m, ws, d->test_rot, z45, n, FALSE, snap->firing45_soft);
-  tg_mean_gates (m, ws, d->test0, z0, n, FALSE, snap->gates0);
-  tg_mean_gates (m, ws, d->test_rot, z45, n, FALSE, snap->gates45);
+  TgForwardOpts hard = { TG_GATES_HARD, w->sharpness }, soft = { TG_GATES_SOFT, w->sharpness };
+  tg_firing_by_class (m, ws, &hard, d->test0, z0, n, snap->firing0_hard);
+  tg_firing_by_class (m, ws, &hard, d->test_rot, z45, n, snap->firing45_hard);
+  tg_firing_by_class (m, ws, &soft, d->test0, z0, n, snap->firing0_soft);
+  tg_firing_by_class (m, ws, &soft, d->test_rot, z45, n, snap->firing45_soft);
+  tg_mean_gates (m, ws, &soft, d->test0, z0, n, snap->gates0);
+  tg_mean_gates (m, ws, &soft, d->test_rot, z45, n, snap->gates45);
   if (tg_method_info (m->method)->gated && w->high_act_set != NULL)
-    snap->high_act = tg_high_act_frac (m, ws, w->high_act_set,
+    snap->high_act = tg_high_act_frac (m, ws, w->sharpness, w->high_act_set,
                                        w->phase == STUDIO_PHASE_ADAPTATION ? w->z1_train : NULL,
                                        MIN (HIGH_ACT_SAMPLES, w->high_act_set->n), 0.9f);
-  m->hard_gates = w->hard;
 }
 
 /* Trains n_epochs over src, publishing as it goes. FALSE on error or cancel. */
@@ -581,12 +576,12 @@ worker_foundation (Worker *w, GError **error)
     return FALSE;
   tg_model_init_weights (w->model, &w->rng);
   w->model->method = TG_METHOD_FULL;
-  w->model->sharpness = w->sharpness;
 
   TgTrainConfig tcfg;
   tg_train_config_init (&tcfg);
   tcfg.lr = w->lr;
   tcfg.lambda = w->lambda;
+  tcfg.sharpness = w->sharpness;
   tcfg.batch = cfg->batch;
   w->trainer = tg_trainer_new (w->model, &tcfg);
   w->phase = STUDIO_PHASE_FOUNDATION;
@@ -630,8 +625,6 @@ worker_adapt (Worker *w, TgMethod method, const TgDataset *train, guint32 epochs
 
   tg_model_reset_adapter (m, &w->rng);
   m->method = method;
-  m->sharpness = w->sharpness;
-  m->hard_gates = w->hard;
   w->phase = STUDIO_PHASE_ADAPTATION;
   w->high_act_set = train;
 
@@ -649,6 +642,7 @@ worker_adapt (Worker *w, TgMethod method, const TgDataset *train, guint32 epochs
   tg_train_config_init (&tcfg);
   tcfg.lr = w->lr;
   tcfg.lambda = w->lambda;
+  tcfg.sharpness = w->sharpness;
   tcfg.batch = cfg->batch;
   w->trainer = tg_trainer_new (m, &tcfg);
   return worker_epochs (w, &src, epochs, error);
@@ -671,14 +665,14 @@ job_train (Worker *w, StudioSnapshot *last, GError **error)
 
   TgWorkspace *ws = tg_trainer_get_workspace (w->trainer);
   TgEval e0, e45;
-  w->model->hard_gates = w->hard;
-  tg_evaluate (w->model, ws, w->mode->test0, w->z1_test0, 0, &e0);
-  tg_evaluate (w->model, ws, w->mode->test_rot, w->z1_test_rot, 0, &e45);
+  TgForwardOpts opts = { w->hard ? TG_GATES_HARD : TG_GATES_SOFT, w->sharpness };
+  tg_evaluate (w->model, ws, &opts, w->mode->test0, w->z1_test0, 0, &e0);
+  tg_evaluate (w->model, ws, &opts, w->mode->test_rot, w->z1_test_rot, 0, &e45);
   last->final_acc0 = e0.acc;
   last->final_acc45 = e45.acc;
   if (tg_method_info (w->run_method)->gated)
-    last->final_high_act = tg_high_act_frac (w->model, ws, w->mode->train_rot, w->z1_train,
-                                             MIN (HIGH_ACT_SAMPLES, w->mode->train_rot->n), 0.9f);
+    last->final_high_act = tg_high_act_frac (w->model, ws, w->sharpness, w->mode->train_rot,
+                                             w->z1_train, MIN (HIGH_ACT_SAMPLES, w->mode->train_rot->n), 0.9f);
   worker_masks (w, last);
   return TRUE;
 }
@@ -720,8 +714,9 @@ job_overlap (Worker *w, StudioSnapshot *last, GError **error)
       if (ok)
         {
           g_autofree float *gates = g_new (float, tg_model_hidden_units (w->model));
-          tg_mean_gates (w->model, tg_trainer_get_workspace (w->trainer), test,
-                         z1_for (w, test), 0, FALSE, gates);
+          TgForwardOpts soft = { TG_GATES_SOFT, w->sharpness };
+          tg_mean_gates (w->model, tg_trainer_get_workspace (w->trainer), &soft, test,
+                         z1_for (w, test), 0, gates);
           memcpy (target == 0 ? last->overlap_gate0 : last->overlap_gate45, gates,
                   (gsize) n_layers * units * sizeof (float));
         }
