@@ -47,10 +47,11 @@ tg_cmd_bench (int argc, char **argv)
 {
   TgCliOptions o;
   tg_cli_options_init (&o);
-  gboolean skip_full = FALSE;
+  gboolean skip_full = FALSE, inference = FALSE;
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (&o);
   GOptionEntry extra[] = {
     { "skip-reproduce", 0, 0, G_OPTION_ARG_NONE, &skip_full, "Only the sgemm limit and one foundation epoch", NULL },
+    { "inference", 0, 0, G_OPTION_ARG_NONE, &inference, "Instead: dense against sparse batch-1 inference of [CHECKPOINT...] (a foundation, then adapters; default: TauGate on a fresh foundation)", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- measure sgemm, a foundation epoch and the full reproduction");
@@ -76,6 +77,18 @@ tg_cmd_bench (int argc, char **argv)
   data = tg_cli_load_mode_data (o.data_dir ? o.data_dir : "data/mnist", &cfg, &error);
   if (data == NULL)
     goto out;
+  if (inference)
+    {
+      if (tg_cli_bench_inference (&cfg, data, argc - 1, argv + 1, &error))
+        status = 0;
+      goto out;
+    }
+  if (argc > 1)
+    {
+      g_set_error (&error, TG_ERROR, TG_ERROR_INVALID,
+                   "unexpected argument \"%s\" (checkpoints go with --inference)", argv[1]);
+      goto out;
+    }
 
   guint32 d0 = data->train0->dim, w = cfg.width, C = data->train0->n_classes;
   guint threads = cfg.threads ? cfg.threads : (guint) g_get_num_processors ();
