@@ -44,6 +44,7 @@ TgModeData   *tg_cli_load_mode_data    (const char *dir, const TgExperimentConfi
 int tg_cmd_reproduce (int argc, char **argv);
 int tg_cmd_bench     (int argc, char **argv);
 int tg_cmd_inspect   (int argc, char **argv);
+int tg_cmd_sweep     (int argc, char **argv);
 
 /* `taugate bench --inference`: dense against sparse batch-1 inference of paths (a foundation,
  * then adapters), or of TauGate on a fresh foundation when n_paths is 0. */

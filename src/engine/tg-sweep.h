@@ -18,9 +18,9 @@ typedef struct {
   TgExperimentConfig protocol;   /* seeds, epochs, lr, sizes, threads; lambda and sharpness
                                     are ignored (the lists below take their place) */
   guint32       n_lambdas;
-  const double *lambdas;         /* 0, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2 */
+  const double *lambdas;         /* e.g. 0, 0.01, 0.1, 0.3, 1, 3 */
   guint32       n_sharpness;
-  const double *sharpness;       /* 5 */
+  const double *sharpness;       /* e.g. 2, 5, 20 */
   guint32       timing_images;   /* target test images timed per setting; 0: no timing */
 } TgSweepConfig;
 
