@@ -28,7 +28,11 @@ print_measure (const char *set, const TgSparseMeasure *s, guint32 n_hidden)
   tg_cli_printf ("    batch 256: dense (sgemm) %.0f images/s, sparse %.0f images/s (%.2fx)\n",
                  s->dense_batch_ips, s->sparse_batch_ips,
                  s->sparse_batch_ips / s->dense_batch_ips);
-  tg_cli_printf ("    predictions identical on %u/%u\n", s->identical, s->n);
+  tg_cli_printf ("    predictions identical on %u/%u", s->identical, s->n);
+  if (s->identical < s->n)
+    tg_cli_printf (" (%u of the %u others are ties: the two top dense logits within float "
+                   "rounding)", s->ties, s->n - s->identical);
+  tg_cli_printf ("\n");
   g_string_free (units, TRUE);
 }
 

@@ -2,6 +2,7 @@
  * dense one on a test set (see tg-sparse-measure.h). */
 #include "tg-sparse-measure.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,7 +62,10 @@ count_and_compare (const TgModel *m, TgSparseNet *net, const float *x, guint32 n
         {
           TgSparseCount c;
           tg_sparse_net_forward (net, x + (size_t) (pos + i) * d, logits, &c);
-          out->identical += argmax (logits, C) == argmax (dense + (size_t) i * C, C);
+          const float *di = dense + (size_t) i * C;
+          guint32 as = argmax (logits, C), ad = argmax (di, C);
+          out->identical += as == ad;
+          out->ties += as != ad && fabsf (di[as] - di[ad]) <= 1e-5f * (1.0f + fabsf (di[ad]));
           madds += c.madds;
           inputs += c.inputs_on;
           for (guint32 l = 0; l < L; l++)

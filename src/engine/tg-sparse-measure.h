@@ -17,6 +17,9 @@ G_BEGIN_DECLS
 typedef struct {
   guint32 n;                    /* images measured */
   guint32 identical;            /* sparse argmax == dense hard-gate argmax */
+  guint32 ties;                 /* of the others: the two classes' dense logits are within
+                                   float rounding (1e-5 relative), a tie neither order of
+                                   additions can settle */
   double  madds_dense;          /* per image */
   double  madds_sparse;         /* per image, mean */
   double  inputs_on;            /* mean non-zero inputs per image */

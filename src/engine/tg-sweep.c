@@ -173,6 +173,7 @@ measure_point (const TgModel *m, const Seed *s, const TgModeData *data, TgSweepP
   p->madds_sparse = sm.madds_sparse;
   p->madds_dense = sm.madds_dense;
   p->identical = sm.identical;
+  p->ties = sm.ties;
   p->n_test = sm.n;
 }
 
@@ -350,7 +351,7 @@ tg_sweep_csv (const TgSweepResults *res)
                              "acc_rot_soft,acc_rot_hard,mean_gate");
   for (guint32 l = 0; l < L; l++)
     g_string_append_printf (s, ",on_frac_%u", l + 1);
-  g_string_append (s, ",madds_sparse,madds_dense,identical,n_test,dense_p50_us,"
+  g_string_append (s, ",madds_sparse,madds_dense,identical,ties,n_test,dense_p50_us,"
                       "sparse_p50_us,speedup_batch1\n");
   for (guint i = 0; i < res->points->len; i++)
     {
@@ -364,8 +365,8 @@ tg_sweep_csv (const TgSweepResults *res)
       csv_num (s, p->mean_gate);
       for (guint32 l = 0; l < L; l++)
         csv_num (s, p->on_frac[l]);
-      g_string_append_printf (s, ",%.1f,%.0f,%u,%u", p->madds_sparse, p->madds_dense,
-                              p->identical, p->n_test);
+      g_string_append_printf (s, ",%.1f,%.0f,%u,%u,%u", p->madds_sparse, p->madds_dense,
+                              p->identical, p->ties, p->n_test);
       csv_num (s, p->dense_p50_us);
       csv_num (s, p->sparse_p50_us);
       csv_num (s, p->speedup);

@@ -36,6 +36,7 @@ typedef struct {
   double   on_frac[TG_MAX_LINEAR];    /* fraction of 1[z > tau] over units and images */
   double   madds_sparse, madds_dense; /* per target test image */
   guint32  identical, n_test;         /* sparse = dense predictions on the target test set */
+  guint32  ties;                      /* disagreements on a tie at float precision */
   double   dense_p50_us, sparse_p50_us;
   double   speedup;                   /* batch 1, dense p50 / sparse p50; NAN: not timed */
 } TgSweepPoint;
