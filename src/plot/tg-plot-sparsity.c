@@ -293,7 +293,10 @@ tg_plot_sparsity (cairo_t *cr, double width, double height, const TgSparsityData
   const char *title = d != NULL && d->title ? d->title
                                             : "TauGate: accuracy, sparsity and speed over λ and s";
   TgRect body = tg_frame (cr, width, height, st, title, NULL, d ? d->caption : NULL, items, ns);
-  if (d == NULL || d->n_points == 0)
+  guint finite = 0;
+  for (guint i = 0; d != NULL && i < d->n_points; i++)
+    finite += tg_finite (d->points[i].on_frac) && tg_finite (d->points[i].acc);
+  if (finite == 0)
     {
       tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no sweep yet", st);
       return;
