@@ -97,10 +97,11 @@ place_label (cairo_t *cr, const TgPlotStyle *st, Labels *lb, TgRect plot, const 
     }
 }
 
-/* Left panel: accuracy against the fraction of units on. */
-static void
-draw_frontier (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRect r,
-               const double *svals, guint ns)
+/* The axes of the frontier panel, from the points and their error bars; returns the plot
+ * rectangle inside r. */
+static TgRect
+frontier_axes (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRect r,
+               TgAxis *ax_out, TgAxis *ay_out)
 {
   double xlo = G_MAXDOUBLE, xhi = -G_MAXDOUBLE, ylo = G_MAXDOUBLE, yhi = -G_MAXDOUBLE;
   for (guint i = 0; i < d->n_points; i++)
@@ -126,7 +127,18 @@ draw_frontier (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRe
   tg_axis_draw_y (cr, st, &ay, plot, d->acc_label ? d->acc_label : "target accuracy, hard gates",
                   r.x, TRUE);
   tg_axis_draw_x (cr, st, &ax, plot, "fraction of hidden units on, 1[z > τ]", TRUE, TRUE);
+  *ax_out = ax;
+  *ay_out = ay;
+  return plot;
+}
 
+/* Left panel: accuracy against the fraction of units on. */
+static void
+draw_frontier (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRect r,
+               const double *svals, guint ns)
+{
+  TgAxis ax, ay;
+  TgRect plot = frontier_axes (cr, st, d, r, &ax, &ay);
   Labels lb = { .n = 0 };
   cairo_save (cr);
   cairo_rectangle (cr, plot.x, plot.y, plot.w, plot.h);
@@ -188,6 +200,28 @@ draw_frontier (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRe
   cairo_restore (cr);
 }
 
+/* The x axis of the gap panel: ticks at the sharpness values swept, on a log scale. */
+static void
+draw_s_axis (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plot,
+             const double *svals, guint ns)
+{
+  TgAxis ticks = *ax;
+  ticks.n_ticks = MIN (ns, (guint) TG_AXIS_MAX_TICKS);
+  for (guint k = 0; k < ticks.n_ticks; k++)
+    ticks.ticks[k] = log10 (svals[k]);
+  tg_axis_draw_x (cr, st, &ticks, plot, NULL, TRUE, FALSE);
+  tg_set_rgba (cr, st->foreground);
+  for (guint k = 0; k < ticks.n_ticks; k++)
+    {
+      char buf[32];
+      g_snprintf (buf, sizeof buf, "%g", svals[k]);
+      tg_text (cr, st, 0.85, FALSE, buf, tg_axis_map (ax, ticks.ticks[k]), plot.y + plot.h + 4,
+               0.5, 0.0);
+    }
+  tg_text (cr, st, 0.95, FALSE, "gate sharpness s (log scale)", plot.x + plot.w / 2,
+           plot.y + plot.h + 4 + tg_line_height (st, 0.85), 0.5, 0.0);
+}
+
 /* Right panel: soft - hard accuracy gap against s (log scale), one line per lambda. */
 static void
 draw_gap (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRect r,
@@ -217,22 +251,7 @@ draw_gap (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRect r,
   tg_axis_place (&ax, plot.x, plot.x + plot.w);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
   tg_axis_draw_y (cr, st, &ay, plot, "soft − hard accuracy, target (points)", r.x, TRUE);
-  /* ticks at the sharpness values swept, on a log scale */
-  TgAxis ticks = ax;
-  ticks.n_ticks = MIN (ns, (guint) TG_AXIS_MAX_TICKS);
-  for (guint k = 0; k < ticks.n_ticks; k++)
-    ticks.ticks[k] = log10 (svals[k]);
-  tg_axis_draw_x (cr, st, &ticks, plot, NULL, TRUE, FALSE);
-  for (guint k = 0; k < ticks.n_ticks; k++)
-    {
-      char buf[32];
-      g_snprintf (buf, sizeof buf, "%g", svals[k]);
-      tg_set_rgba (cr, st->foreground);
-      tg_text (cr, st, 0.85, FALSE, buf, tg_axis_map (&ax, ticks.ticks[k]), plot.y + plot.h + 4,
-               0.5, 0.0);
-    }
-  tg_text (cr, st, 0.95, FALSE, "gate sharpness s (log scale)", plot.x + plot.w / 2,
-           plot.y + plot.h + 4 + tg_line_height (st, 0.85), 0.5, 0.0);
+  draw_s_axis (cr, st, &ax, plot, svals, ns);
 
   Labels lb = { .n = 0 };
   TgRect label_area = { plot.x, plot.y, plot.w + label_w, plot.h };
