@@ -34,6 +34,45 @@ sgemm_gflops (int m, int n, int k, double min_seconds)
   return best;
 }
 
+/* Best seconds of one C (M,N) = op(A) op(B) through tg_gemm, as the epoch calls it. */
+static double
+gemm_seconds (gboolean ta, gboolean tb, int M, int N, int K, double min_seconds)
+{
+  g_autofree float *A = g_new (float, (size_t) M * K), *B = g_new (float, (size_t) K * N);
+  g_autofree float *C = g_new0 (float, (size_t) M * N);
+  uint64_t rng = tg_rng_seed (2);
+  for (size_t i = 0; i < (size_t) M * K; i++) A[i] = tg_rng_uniform (&rng);
+  for (size_t i = 0; i < (size_t) K * N; i++) B[i] = tg_rng_uniform (&rng);
+  double best = G_MAXDOUBLE, spent = 0.0;
+  while (spent < min_seconds)
+    {
+      gint64 t0 = g_get_monotonic_time ();
+      for (int r = 0; r < 16; r++)
+        tg_gemm (ta, tb, M, N, K, 1.0f, A, ta ? M : K, B, tb ? K : N, 1.0f, C, N);
+      double dt = (g_get_monotonic_time () - t0) / 1e6;
+      spent += dt;
+      best = MIN (best, dt / 16);
+    }
+  return best;
+}
+
+/* The sgemm time of one foundation batch at the very shapes its products have: forward
+ * x W^T per layer; backward dW = dz^T h per layer and dh = dz W for all but the first. */
+static double
+batch_product_seconds (int batch, int d0, int w, int classes)
+{
+  const int din[3] = { d0, w, w }, dout[3] = { w, w, classes };
+  double total = 0.0;
+  for (int l = 0; l < 3; l++)
+    {
+      total += gemm_seconds (FALSE, TRUE, batch, dout[l], din[l], 0.05);
+      total += gemm_seconds (TRUE, FALSE, dout[l], din[l], batch, 0.05);
+      if (l > 0)
+        total += gemm_seconds (FALSE, FALSE, batch, din[l], dout[l], 0.05);
+    }
+  return total;
+}
+
 static long
 peak_rss_mb (void)
 {
@@ -47,10 +86,11 @@ tg_cmd_bench (int argc, char **argv)
 {
   TgCliOptions o;
   tg_cli_options_init (&o);
-  gboolean skip_full = FALSE;
+  gboolean skip_full = FALSE, inference = FALSE;
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (&o);
   GOptionEntry extra[] = {
     { "skip-reproduce", 0, 0, G_OPTION_ARG_NONE, &skip_full, "Only the sgemm limit and one foundation epoch", NULL },
+    { "inference", 0, 0, G_OPTION_ARG_NONE, &inference, "Instead: dense against sparse batch-1 inference of [CHECKPOINT...] (a foundation, then adapters; default: TauGate on a fresh foundation)", NULL },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- measure sgemm, a foundation epoch and the full reproduction");
@@ -79,6 +119,18 @@ tg_cmd_bench (int argc, char **argv)
                                 &error);
   if (data == NULL)
     goto out;
+  if (inference)
+    {
+      if (tg_cli_bench_inference (&cfg, data, argc - 1, argv + 1, &error))
+        status = 0;
+      goto out;
+    }
+  if (argc > 1)
+    {
+      g_set_error (&error, TG_ERROR, TG_ERROR_INVALID,
+                   "unexpected argument \"%s\" (checkpoints go with --inference)", argv[1]);
+      goto out;
+    }
 
   guint32 d0 = data->train0->dim, w = cfg.width, C = data->train0->n_classes;
   guint threads = tg_experiment_config_threads (&cfg);
@@ -115,6 +167,14 @@ tg_cmd_bench (int argc, char **argv)
                 " = %.0f%% of the 1024^3 limit, %.0f%% of the same-shape limit\n",
                 data->train0->n, epoch_seconds, data->train0->n / epoch_seconds, gflops,
                 100 * gflops / limit_big, 100 * gflops / limit_shape);
+    /* where the rest goes: the products at their own shapes, against everything else */
+    guint32 batches = (data->train0->n + cfg.batch - 1) / cfg.batch;
+    double products = batches * batch_product_seconds ((int) cfg.batch, (int) d0, (int) w,
+                                                       (int) C);
+    tg_cli_printf ("foundation epoch, where the time goes: its %u x 8 products alone, each "
+                   "timed at its own shape, take %.3f s (%.0f%% of the epoch); gathering, "
+                   "elementwise passes and the update take the other %.3f s\n", batches,
+                   products, 100 * products / epoch_seconds, epoch_seconds - products);
   }
   if (!skip_full)
     {

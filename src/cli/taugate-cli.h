@@ -67,5 +67,11 @@ gboolean     tg_cli_check_writable (const char *dir, const char *what, GError **
 int tg_cmd_reproduce (int argc, char **argv);
 int tg_cmd_bench     (int argc, char **argv);
 int tg_cmd_inspect   (int argc, char **argv);
+int tg_cmd_sweep     (int argc, char **argv);
+
+/* `taugate bench --inference`: dense against sparse batch-1 inference of paths (a foundation,
+ * then adapters), or of TauGate on a fresh foundation when n_paths is 0. */
+gboolean tg_cli_bench_inference (const TgExperimentConfig *cfg, const TgModeData *data,
+                                 int n_paths, char **paths, GError **error);
 
 G_END_DECLS

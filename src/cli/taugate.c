@@ -20,6 +20,7 @@ static const Command commands[] = {
   { "reproduce", "run the paper's protocol; write results.csv, Tables 1-3, Figure 1", tg_cmd_reproduce },
   { "bench",     "measure sgemm, a foundation epoch and the full reproduction", tg_cmd_bench },
   { "inspect",   "check and describe checkpoints and IDX data folders", tg_cmd_inspect },
+  { "sweep",     "TauGate over lambda and s: the accuracy / sparsity / speed frontier", tg_cmd_sweep },
 };
 
 static void

@@ -173,7 +173,7 @@ train_epochs (Run *run, guint32 si, TgModel *model, const TgSource *src, guint32
 {
   const TgExperimentConfig *cfg = run->cfg;
   TgTrainConfig tc = { .lr = cfg->lr, .momentum = cfg->momentum, .lambda = cfg->lambda,
-                       .batch = cfg->batch };
+                       .sharpness = cfg->sharpness, .batch = cfg->batch };
   g_autoptr (TgTrainer) trainer = tg_trainer_new (model, &tc);
   TgLossInfo info = { .loss = NAN };
   EpochProgress ep = { .run = run, .si = si, .method = model->method, .phase = phase };
@@ -304,8 +304,6 @@ specialise (Run *run, SeedState *s, TgMethod method, const TgDataset *train,
   uint64_t rng = tg_rng_seed (tg_experiment_adapt_seed (s->seed, method));
   tg_model_reset_adapter (m, &rng);
   m->method = method;
-  m->sharpness = cfg->sharpness;
-  m->hard_gates = FALSE;
   TgSource src = { .data = train, .z1pre = train_z1, .z1_dim = m->dims[1] };
   if (!train_epochs (run, s->si, m, &src, cfg->adapt_epochs, &rng, "adapt", last, error))
     return NULL;
@@ -388,9 +386,10 @@ run_foundation_task (Run *run, SeedState *s, GError **error)
       g_autoptr (TgModel) frozen = tg_model_copy (s->foundation);
       g_autoptr (TgWorkspace) ws = tg_workspace_new (frozen, run->cfg->batch);
       TgEval e0, er;
+      TgForwardOpts opts = { TG_GATES_SOFT, run->cfg->sharpness };
       frozen->method = TG_METHOD_FROZEN;
-      tg_evaluate (frozen, ws, data->test0, s->z1_test0, 0, &e0);
-      tg_evaluate (frozen, ws, data->test_rot, s->z1_test_rot, 0, &er);
+      tg_evaluate (frozen, ws, &opts, data->test0, s->z1_test0, 0, &e0);
+      tg_evaluate (frozen, ws, &opts, data->test_rot, s->z1_test_rot, 0, &er);
       run->foundation_acc0 = e0.acc;
       run->foundation_acc_rot = er.acc;
     }
@@ -420,20 +419,21 @@ run_method_task (Run *run, SeedState *s, TgMethod method, GError **error)
   r.collapsed = tg_loss_collapsed (last.ce, m->dims[m->n_linear]);
   g_autoptr (TgWorkspace) ws = tg_workspace_new (m, cfg->batch);
   TgEval e0, er;
-  tg_evaluate (m, ws, data->test0, s->z1_test0, 0, &e0);
-  tg_evaluate (m, ws, data->test_rot, s->z1_test_rot, 0, &er);
+  TgForwardOpts soft = { TG_GATES_SOFT, cfg->sharpness };
+  tg_evaluate (m, ws, &soft, data->test0, s->z1_test0, 0, &e0);
+  tg_evaluate (m, ws, &soft, data->test_rot, s->z1_test_rot, 0, &er);
   r.params = tg_model_count_trainable (m, method);
   r.acc0 = e0.acc_soft;
   r.acc_rot = er.acc_soft;
   r.acc0_hard = e0.acc_hard;
   r.acc_rot_hard = er.acc_hard;
   if (tg_method_info (method)->gated)
-    r.high_act = tg_high_act_frac (m, ws, data->train_rot, s->z1_train_rot,
+    r.high_act = tg_high_act_frac (m, ws, cfg->sharpness, data->train_rot, s->z1_train_rot,
                                    cfg->high_act_samples, 0.9f);
   if (cfg->overlap && method == TG_METHOD_TAUGATE)
     {
       s->mean_rot = g_new (float, tg_model_hidden_units (m));
-      tg_mean_gates (m, ws, data->test_rot, s->z1_test_rot, 0, FALSE, s->mean_rot);
+      tg_mean_gates (m, ws, &soft, data->test_rot, s->z1_test_rot, 0, s->mean_rot);
     }
   progress_add (run, 0, "evaluate", s->si, method, r.final_loss, TRUE);
   if (!wants (cfg, method))
@@ -452,8 +452,9 @@ run_taugate0_task (Run *run, SeedState *s, GError **error)
   if (m == NULL)
     return FALSE;
   g_autoptr (TgWorkspace) ws = tg_workspace_new (m, run->cfg->batch);
+  TgForwardOpts soft = { TG_GATES_SOFT, run->cfg->sharpness };
   s->mean0 = g_new (float, tg_model_hidden_units (m));
-  tg_mean_gates (m, ws, data->test0, s->z1_test0, 0, FALSE, s->mean0);
+  tg_mean_gates (m, ws, &soft, data->test0, s->z1_test0, 0, s->mean0);
   progress_add (run, 0, "overlap", s->si, TG_METHOD_TAUGATE, NAN, TRUE);
   return save_adapter (run, m, s, 0.0, error);
 }

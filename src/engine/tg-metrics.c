@@ -1,15 +1,16 @@
 /* tg-metrics.c — accuracy with soft and hard gates, the high-act fraction, mean gates,
  * per-class firing rates and the Jaccard of on-sets, all by chunked forwards over a data set.
- * The model is only read (hard_gates is toggled and restored). */
+ * The model is only read; the gates each forward runs with are arguments. */
 #include "tg-metrics.h"
 
 #include <math.h>
 #include <string.h>
 
-/* Walks the first n examples of ds in chunks, running the forward with the current gates. */
+/* Walks the first n examples of ds in chunks, running the forward with the gates of opts. */
 typedef struct {
-  TgModel         *model;
+  const TgModel   *model;
   TgWorkspace     *ws;
+  TgForwardOpts    opts;
   const TgDataset *ds;
   const float     *z1pre;
   guint32          n, chunk, pos;
@@ -18,12 +19,13 @@ typedef struct {
 } Walk;
 
 static void
-walk_init (Walk *w, TgModel *model, TgWorkspace *ws, const TgDataset *ds, const float *z1pre,
-           guint32 n)
+walk_init (Walk *w, const TgModel *model, TgWorkspace *ws, const TgForwardOpts *opts,
+           const TgDataset *ds, const float *z1pre, guint32 n)
 {
   memset (w, 0, sizeof *w);
   w->model = model;
   w->ws = ws;
+  w->opts = *opts;
   w->ds = ds;
   w->n = (n == 0 || n > ds->n) ? ds->n : n;
   w->chunk = tg_workspace_max_batch (ws);
@@ -44,7 +46,7 @@ walk_next (Walk *w, guint32 *first)
   *first = w->pos;
   if (w->need_x)
     tg_dataset_gather (w->ds, NULL, w->pos, count, w->x, NULL);
-  tg_model_forward (w->model, w->ws, w->x,
+  tg_model_forward (w->model, w->ws, &w->opts, w->x,
                     w->use_z1 ? w->z1pre + (size_t) w->pos * w->model->dims[1] : NULL, count);
   w->pos += count;
   return count;
@@ -66,16 +68,16 @@ argmax (const float *v, guint32 n)
   return a;
 }
 
-/* Accuracy and mean cross-entropy with the gates as they are set. */
+/* Accuracy and mean cross-entropy with the gates of opts. */
 static void
-accuracy (TgModel *m, TgWorkspace *ws, const TgDataset *ds, const float *z1pre, guint32 n,
-          double *acc, double *loss)
+accuracy (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, const TgDataset *ds,
+          const float *z1pre, guint32 n, double *acc, double *loss)
 {
   Walk w;
   guint32 count, first, C = m->dims[m->n_linear];
   guint64 correct = 0, total = 0;
   double ce = 0.0;
-  walk_init (&w, m, ws, ds, z1pre, n);
+  walk_init (&w, m, ws, opts, ds, z1pre, n);
   while ((count = walk_next (&w, &first)) > 0)
     {
       TgLossInfo info;
@@ -93,35 +95,30 @@ accuracy (TgModel *m, TgWorkspace *ws, const TgDataset *ds, const float *z1pre, 
 }
 
 void
-tg_evaluate (TgModel *m, TgWorkspace *ws, const TgDataset *ds, const float *z1pre, guint32 n,
-             TgEval *out)
+tg_evaluate (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, const TgDataset *ds,
+             const float *z1pre, guint32 n, TgEval *out)
 {
-  gboolean hard = m->hard_gates;
-  m->hard_gates = FALSE;
-  accuracy (m, ws, ds, z1pre, n, &out->acc_soft, &out->loss);
+  TgForwardOpts soft = { TG_GATES_SOFT, opts->sharpness };
+  TgForwardOpts hard = { TG_GATES_HARD, opts->sharpness };
+  accuracy (m, ws, &soft, ds, z1pre, n, &out->acc_soft, &out->loss);
   if (tg_method_info (m->method)->gated)
-    {
-      m->hard_gates = TRUE;
-      accuracy (m, ws, ds, z1pre, n, &out->acc_hard, NULL);
-    }
+    accuracy (m, ws, &hard, ds, z1pre, n, &out->acc_hard, NULL);
   else
     out->acc_hard = out->acc_soft;
-  m->hard_gates = hard;
-  out->acc = hard ? out->acc_hard : out->acc_soft;
+  out->acc = opts->gates == TG_GATES_HARD ? out->acc_hard : out->acc_soft;
 }
 
 double
-tg_high_act_frac (TgModel *m, TgWorkspace *ws, const TgDataset *ds, const float *z1pre,
-                  guint32 n, float thresh)
+tg_high_act_frac (const TgModel *m, TgWorkspace *ws, float sharpness, const TgDataset *ds,
+                  const float *z1pre, guint32 n, float thresh)
 {
   if (!tg_method_info (m->method)->gated)
     return 0.0;
   guint32 L = tg_model_n_hidden (m), count, first;
   guint64 high[TG_MAX_LINEAR] = { 0 }, seen[TG_MAX_LINEAR] = { 0 };
-  gboolean hard = m->hard_gates;
+  TgForwardOpts soft = { TG_GATES_SOFT, sharpness };
   Walk w;
-  m->hard_gates = FALSE;
-  walk_init (&w, m, ws, ds, z1pre, n);
+  walk_init (&w, m, ws, &soft, ds, z1pre, n);
   while ((count = walk_next (&w, &first)) > 0)
     for (guint32 l = 0; l < L; l++)
       {
@@ -132,7 +129,6 @@ tg_high_act_frac (TgModel *m, TgWorkspace *ws, const TgDataset *ds, const float 
         seen[l] += total;
       }
   walk_clear (&w);
-  m->hard_gates = hard;
   double sum = 0.0;
   for (guint32 l = 0; l < L; l++)
     sum += seen[l] ? (double) high[l] / seen[l] : 0.0;
@@ -153,14 +149,13 @@ gate_value (const TgModel *m, const TgWorkspace *ws, guint32 l, guint32 i, guint
 
 /* Sums gates per (class or 0, unit) into sums, counting examples per class into counts. */
 static void
-accumulate_gates (TgModel *m, TgWorkspace *ws, const TgDataset *ds, const float *z1pre,
-                  guint32 n, gboolean hard, gboolean by_class, double *sums, guint64 *counts)
+accumulate_gates (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts,
+                  const TgDataset *ds, const float *z1pre, guint32 n, gboolean by_class,
+                  double *sums, guint64 *counts)
 {
   guint32 units = tg_model_hidden_units (m), L = tg_model_n_hidden (m), count, first;
-  gboolean keep = m->hard_gates;
   Walk w;
-  m->hard_gates = hard;
-  walk_init (&w, m, ws, ds, z1pre, n);
+  walk_init (&w, m, ws, opts, ds, z1pre, n);
   while ((count = walk_next (&w, &first)) > 0)
     for (guint32 i = 0; i < count; i++)
       {
@@ -172,29 +167,28 @@ accumulate_gates (TgModel *m, TgWorkspace *ws, const TgDataset *ds, const float 
             s[base + j] += gate_value (m, ws, l, i, j);
       }
   walk_clear (&w);
-  m->hard_gates = keep;
 }
 
 void
-tg_mean_gates (TgModel *m, TgWorkspace *ws, const TgDataset *ds, const float *z1pre, guint32 n,
-               gboolean hard, float *out)
+tg_mean_gates (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts,
+               const TgDataset *ds, const float *z1pre, guint32 n, float *out)
 {
   guint32 units = tg_model_hidden_units (m);
   g_autofree double *sums = g_new0 (double, units);
   guint64 count = 0;
-  accumulate_gates (m, ws, ds, z1pre, n, hard, FALSE, sums, &count);
+  accumulate_gates (m, ws, opts, ds, z1pre, n, FALSE, sums, &count);
   for (guint32 j = 0; j < units; j++)
     out[j] = count ? (float) (sums[j] / count) : 0.0f;
 }
 
 void
-tg_firing_by_class (TgModel *m, TgWorkspace *ws, const TgDataset *ds, const float *z1pre,
-                    guint32 n, gboolean hard, float *out)
+tg_firing_by_class (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts,
+                    const TgDataset *ds, const float *z1pre, guint32 n, float *out)
 {
   guint32 units = tg_model_hidden_units (m), C = ds->n_classes;
   g_autofree double *sums = g_new0 (double, (size_t) C * units);
   g_autofree guint64 *counts = g_new0 (guint64, C);
-  accumulate_gates (m, ws, ds, z1pre, n, hard, TRUE, sums, counts);
+  accumulate_gates (m, ws, opts, ds, z1pre, n, TRUE, sums, counts);
   for (guint32 c = 0; c < C; c++)
     for (guint32 j = 0; j < units; j++)
       out[(size_t) c * units + j] = counts[c] ? (float) (sums[(size_t) c * units + j] / counts[c])

@@ -8,32 +8,33 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  double acc;       /* with model->hard_gates as set */
+  double acc;       /* with the gates asked for */
   double acc_soft;  /* soft gates (same as acc for ungated methods) */
   double acc_hard;  /* hard gates 1[z > tau] (same as acc for ungated methods) */
   double loss;      /* mean cross-entropy, soft gates */
 } TgEval;
 
-/* Evaluates on the first n examples of ds (n = 0: all), in chunks of the workspace's batch.
- * z1pre: optional first-layer products for ds (see tg_model_forward). The model is read
- * only; hard_gates is restored. */
-void tg_evaluate (TgModel *model, TgWorkspace *ws, const TgDataset *ds, const float *z1pre,
-                  guint32 n, TgEval *out);
+/* Evaluates on the first n examples of ds (n = 0: all), in chunks of the workspace's batch,
+ * with soft and hard gates (opts->sharpness for the soft ones); acc is the one opts->gates
+ * asks for. z1pre: optional first-layer products for ds (see tg_model_forward). */
+void tg_evaluate (const TgModel *model, TgWorkspace *ws, const TgForwardOpts *opts,
+                  const TgDataset *ds, const float *z1pre, guint32 n, TgEval *out);
 
-/* Fraction of (example, unit) soft gate values > thresh over the first n examples of ds,
- * per hidden layer, averaged over the hidden layers. 0 for ungated methods. */
-double tg_high_act_frac (TgModel *model, TgWorkspace *ws, const TgDataset *ds,
-                         const float *z1pre, guint32 n, float thresh);
+/* Fraction of (example, unit) soft gate values (sharpness s) > thresh over the first n
+ * examples of ds, per hidden layer, averaged over the hidden layers. 0 for ungated methods. */
+double tg_high_act_frac (const TgModel *model, TgWorkspace *ws, float sharpness,
+                         const TgDataset *ds, const float *z1pre, guint32 n, float thresh);
 
-/* Mean gate of every hidden unit over the first n examples of ds (soft or hard gates);
+/* Mean gate of every hidden unit over the first n examples of ds, with the gates of opts;
  * out holds tg_model_hidden_units() values, layer after layer. */
-void tg_mean_gates (TgModel *model, TgWorkspace *ws, const TgDataset *ds, const float *z1pre,
-                    guint32 n, gboolean hard, float *out);
+void tg_mean_gates (const TgModel *model, TgWorkspace *ws, const TgForwardOpts *opts,
+                    const TgDataset *ds, const float *z1pre, guint32 n, float *out);
 
 /* Firing rate of every hidden unit per class: out (n_classes, hidden_units), the mean over
- * examples of that class of the gate (hard: 1[z > tau]; for an ungated model 1[z > 0]). */
-void tg_firing_by_class (TgModel *model, TgWorkspace *ws, const TgDataset *ds,
-                         const float *z1pre, guint32 n, gboolean hard, float *out);
+ * examples of that class of the gate of opts (hard: 1[z > tau]; for an ungated model
+ * 1[z > 0]). */
+void tg_firing_by_class (const TgModel *model, TgWorkspace *ws, const TgForwardOpts *opts,
+                         const TgDataset *ds, const float *z1pre, guint32 n, float *out);
 
 /* Jaccard of the sets {i : a[i] > thresh} and {i : b[i] > thresh}; 1 when both are empty. */
 double tg_jaccard (const float *a, const float *b, guint32 n, float thresh);

@@ -82,7 +82,6 @@ tg_model_new (guint32 n_inputs, guint32 n_hidden, const guint32 *widths, guint32
   m->dims[m->n_linear] = n_classes;
   m->lora_rank = lora_rank;
   m->lora_alpha = lora_alpha;
-  m->sharpness = 5.0f;
   m->method = TG_METHOD_FULL;
 
   size_t off = 0;
@@ -322,7 +321,8 @@ struct _TgWorkspace {
   float  *g[TG_MAX_LINEAR];     /* (n, dout) gates, hidden layers */
   float  *u[TG_MAX_LINEAR];     /* (n, rank) LoRA x A^T */
   float  *dz, *dh, *du;         /* scratch for backward */
-  gboolean gated;               /* what the last forward did */
+  gboolean gated;               /* what the last forward did: gated or not, */
+  TgForwardOpts opts;           /* with which gates */
   guint32 last_n;
 };
 
@@ -421,7 +421,8 @@ linear_forward (const TgModel *m, TgWorkspace *ws, guint32 l, const float *inp,
 
 /* z (n, d) -> h (n, d), g (n, d): h = relu(z), or gamma * relu(z) * g with g the gate */
 static void
-hidden_forward (const TgModel *m, TgWorkspace *ws, guint32 l, guint32 n, gboolean gated)
+hidden_forward (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, guint32 l,
+                guint32 n, gboolean gated)
 {
   guint32 d = m->dims[l + 1];
   const float *z = ws->z[l];
@@ -436,15 +437,15 @@ hidden_forward (const TgModel *m, TgWorkspace *ws, guint32 l, guint32 n, gboolea
     }
 
   const float *tau = m->params + m->tau[l], *gamma = m->params + m->gamma[l];
-  float s = m->sharpness;
+  float s = opts->sharpness;
+  gboolean hard = opts->gates == TG_GATES_HARD;
   for (guint32 i = 0; i < n; i++)
     {
       const float *zi = z + (size_t) i * d;
       float *gi = g + (size_t) i * d, *hi = h + (size_t) i * d;
       for (guint32 j = 0; j < d; j++)
         {
-          float gate = m->hard_gates ? (zi[j] > tau[j] ? 1.0f : 0.0f)
-                                     : sigmoidf (s * (zi[j] - tau[j]));
+          float gate = hard ? (zi[j] > tau[j] ? 1.0f : 0.0f) : sigmoidf (s * (zi[j] - tau[j]));
           gi[j] = gate;
           hi[j] = zi[j] > 0.0f ? gamma[j] * zi[j] * gate : 0.0f;
         }
@@ -452,10 +453,11 @@ hidden_forward (const TgModel *m, TgWorkspace *ws, guint32 l, guint32 n, gboolea
 }
 
 void
-tg_model_forward (const TgModel *m, TgWorkspace *ws, const float *x, const float *z1pre,
-                  guint32 n)
+tg_model_forward (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, const float *x,
+                  const float *z1pre, guint32 n)
 {
   g_return_if_fail (n <= ws->max_batch);
+  g_return_if_fail (opts != NULL);
   const TgMethodInfo *info = tg_method_info (m->method);
   /* the cached first-layer products are only valid while W[0] does not train */
   if (method_trains (m->method, KIND_W))
@@ -463,6 +465,7 @@ tg_model_forward (const TgModel *m, TgWorkspace *ws, const float *x, const float
   g_return_if_fail (x != NULL || (z1pre != NULL && !info->lora));
 
   ws->gated = info->gated;
+  ws->opts = *opts;
   ws->last_n = n;
   const float *inp = x;
   for (guint32 l = 0; l < m->n_linear; l++)
@@ -470,7 +473,7 @@ tg_model_forward (const TgModel *m, TgWorkspace *ws, const float *x, const float
       linear_forward (m, ws, l, inp, l == 0 ? z1pre : NULL, n, info->lora);
       if (l + 1 < m->n_linear)
         {
-          hidden_forward (m, ws, l, n, info->gated);
+          hidden_forward (m, ws, opts, l, n, info->gated);
           inp = ws->h[l];
         }
     }
@@ -518,7 +521,7 @@ tg_model_loss (const TgModel *m, TgWorkspace *ws, const guint8 *labels, guint32 
     }
 
   double penalty = 0.0;
-  if (ws->gated && lambda != 0.0f && !m->hard_gates)
+  if (ws->gated && lambda != 0.0f && ws->opts.gates == TG_GATES_SOFT)
     for (guint32 l = 0; l + 1 < m->n_linear; l++)
       {
         size_t total = (size_t) n * m->dims[l + 1];
@@ -551,7 +554,7 @@ hidden_backward_gated (const TgModel *m, TgWorkspace *ws, guint32 l, guint32 n, 
   const float *tau = m->params + m->tau[l], *gamma = m->params + m->gamma[l];
   float *dtau = method_trains (m->method, KIND_TAU) ? grad + m->tau[l] : NULL;
   float *dgamma = method_trains (m->method, KIND_GAMMA) ? grad + m->gamma[l] : NULL;
-  float s = m->sharpness;
+  float s = ws->opts.sharpness;
   float dpen = lambda / ((float) n * (float) d);
   (void) tau;
 
@@ -581,6 +584,8 @@ tg_model_backward (const TgModel *m, TgWorkspace *ws, const float *x, guint32 n,
   if (m->method == TG_METHOD_FROZEN)
     return;
   const TgMethodInfo *info = tg_method_info (m->method);
+  /* the hard gate has no gradient: only a soft forward can be differentiated */
+  g_return_if_fail (!info->gated || ws->opts.gates == TG_GATES_SOFT);
   const float *P = m->params;
   gboolean train_w = method_trains (m->method, KIND_W);
   gboolean train_b = method_trains (m->method, KIND_B);

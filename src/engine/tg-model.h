@@ -16,7 +16,10 @@
  *   ungated:  h = relu(z)
  *   gated:    g = sigmoid(s (z - tau)) (soft) or 1[z > tau] (hard);  h = gamma * relu(z) * g
  * loss = mean cross-entropy + lambda * sum over hidden layers of mean over (batch, units) of g
- * (the penalty only where the forward is gated). */
+ * (the penalty only where the forward is gated and soft).
+ *
+ * The gate mode and the sharpness s are arguments of each forward (TgForwardOpts), not state
+ * of the model: one const model serves a soft training step and a hard evaluation alike. */
 #pragma once
 
 #include "tg-common.h"
@@ -64,11 +67,22 @@ typedef struct {
   size_t n_params;
   float *params;
 
-  /* how the forward runs; the worker may change these between batches */
+  /* which adapter the forward applies and the backward trains */
   TgMethod method;
-  float    sharpness;   /* s > 0 */
-  gboolean hard_gates;  /* inference with 1[z > tau] */
 } TgModel;
+
+/* How the hidden layers of a gated method gate: soft, sigmoid(s (z - tau)), as in training;
+ * or hard, 1[z > tau], the paper's inference. */
+typedef enum {
+  TG_GATES_SOFT,
+  TG_GATES_HARD
+} TgGateMode;
+
+/* What a forward is asked to do besides its inputs. Ungated methods ignore both fields. */
+typedef struct {
+  TgGateMode gates;
+  float      sharpness;  /* s > 0 of the soft gate */
+} TgForwardOpts;
 
 /* n_hidden hidden layers of the given widths. lora_rank 0 leaves LoRA out of the block.
  * Returns NULL with an error for sizes that are zero, too many layers, or overflow. */
@@ -112,8 +126,9 @@ const float *tg_workspace_preact (const TgWorkspace *ws, guint32 layer);
 
 /* x: (n, dims[0]); z1pre: optional (n, dims[1]) holding x W[0]^T without bias, used instead
  * of that product when W[0] does not train under model->method (x may then be NULL, unless
- * the method is LoRA, which needs x for its first-layer delta). */
-void tg_model_forward (const TgModel *model, TgWorkspace *ws,
+ * the method is LoRA, which needs x for its first-layer delta). opts: the gates and their
+ * sharpness; ws keeps them, as the record of the forward whose activations it holds. */
+void tg_model_forward (const TgModel *model, TgWorkspace *ws, const TgForwardOpts *opts,
                        const float *x, const float *z1pre, guint32 n);
 
 typedef struct {
@@ -124,12 +139,14 @@ typedef struct {
   guint32  n;
 } TgLossInfo;
 
-/* Softmax cross-entropy of the last forward, and the gradient of the logits stored in ws. */
+/* Softmax cross-entropy of the last forward, and the gradient of the logits stored in ws.
+ * The gate penalty counts only after a soft gated forward. */
 void tg_model_loss (const TgModel *model, TgWorkspace *ws, const guint8 *labels, guint32 n,
                     float lambda, TgLossInfo *info);
 
 /* Adds d loss / d param into grad (a block of n_params) for the parameters that train under
- * model->method; others are left alone and their products skipped. x as in the forward. */
+ * model->method; others are left alone and their products skipped. x as in the forward.
+ * Differentiates the last forward in ws, which must have been soft (its sharpness is used). */
 void tg_model_backward (const TgModel *model, TgWorkspace *ws, const float *x, guint32 n,
                         float lambda, float *grad);
 

@@ -14,6 +14,7 @@ tg_train_config_init (TgTrainConfig *cfg)
   cfg->lr = 0.01f;
   cfg->momentum = 0.9f;
   cfg->lambda = 0.0f;
+  cfg->sharpness = 5.0f;
   cfg->batch = 256;
 }
 
@@ -48,6 +49,8 @@ tg_trainer_new (TgModel *model, const TgTrainConfig *cfg)
   t->cfg = *cfg;
   if (t->cfg.batch == 0)
     t->cfg.batch = 256;
+  if (!(t->cfg.sharpness > 0.0f))
+    t->cfg.sharpness = 5.0f;
   t->ws = tg_workspace_new (model, t->cfg.batch);
   t->grad = g_new0 (float, model->n_params);
   t->velocity = g_new0 (float, model->n_params);
@@ -70,9 +73,10 @@ tg_trainer_free (TgTrainer *t)
 
 void     tg_trainer_set_lr        (TgTrainer *t, float lr)     { t->cfg.lr = lr; }
 void     tg_trainer_set_lambda    (TgTrainer *t, float lambda) { t->cfg.lambda = lambda; }
-void     tg_trainer_set_sharpness (TgTrainer *t, float s)      { if (s > 0.0f) t->model->sharpness = s; }
+void     tg_trainer_set_sharpness (TgTrainer *t, float s)      { if (s > 0.0f) t->cfg.sharpness = s; }
 float    tg_trainer_get_lr        (const TgTrainer *t)         { return t->cfg.lr; }
 float    tg_trainer_get_lambda    (const TgTrainer *t)         { return t->cfg.lambda; }
+float    tg_trainer_get_sharpness (const TgTrainer *t)         { return t->cfg.sharpness; }
 guint64  tg_trainer_get_steps     (const TgTrainer *t)         { return t->steps; }
 TgModel *tg_trainer_get_model     (TgTrainer *t)               { return t->model; }
 TgWorkspace *tg_trainer_get_workspace (TgTrainer *t)           { return t->ws; }
@@ -88,18 +92,17 @@ tg_trainer_step (TgTrainer *t, const float *x, const float *z1pre, const guint8 
   g_return_val_if_fail (n > 0 && n <= t->cfg.batch, FALSE);
 
   refresh_ranges (t);
-  gboolean hard = m->hard_gates;
-  m->hard_gates = FALSE; /* training is always through the soft gate */
-  tg_model_forward (m, t->ws, x, z1pre, n);
+  /* training is always through the soft gate */
+  TgForwardOpts soft = { TG_GATES_SOFT, t->cfg.sharpness };
+  tg_model_forward (m, t->ws, &soft, x, z1pre, n);
   tg_model_loss (m, t->ws, y, n, t->cfg.lambda, info);
-  m->hard_gates = hard;
   if (!isfinite (info->loss))
     {
       g_set_error (error, TG_ERROR, TG_ERROR_DIVERGED,
                    "the loss became %s at step %" G_GUINT64_FORMAT " (lr %.3g, s %.3g, lambda %.3g);"
                    " lower the learning rate or the sharpness",
                    isnan (info->loss) ? "NaN" : "infinite", t->steps + 1, t->cfg.lr,
-                   m->sharpness, t->cfg.lambda);
+                   t->cfg.sharpness, t->cfg.lambda);
       return FALSE;
     }
 
@@ -131,7 +134,7 @@ tg_trainer_step (TgTrainer *t, const float *x, const float *z1pre, const guint8 
       g_set_error (error, TG_ERROR, TG_ERROR_DIVERGED,
                    "a parameter became infinite or NaN at step %" G_GUINT64_FORMAT
                    " (lr %.3g, s %.3g); lower the learning rate or the sharpness",
-                   t->steps + 1, t->cfg.lr, m->sharpness);
+                   t->steps + 1, t->cfg.lr, t->cfg.sharpness);
       return FALSE;
     }
   t->steps++;

@@ -14,6 +14,7 @@ typedef struct {
   float   lr;        /* 0.01 */
   float   momentum;  /* 0.9, PyTorch's form: v = mu v + g; p -= lr v */
   float   lambda;    /* sparsity penalty on mean gate, 0 */
+  float   sharpness; /* s of the soft gate every step trains through, 5 (0 also means 5) */
   guint32 batch;     /* 256; the last partial batch of an epoch is kept */
 } TgTrainConfig;
 
@@ -32,6 +33,7 @@ void     tg_trainer_set_lambda    (TgTrainer *t, float lambda);
 void     tg_trainer_set_sharpness (TgTrainer *t, float s);
 float    tg_trainer_get_lr        (const TgTrainer *t);
 float    tg_trainer_get_lambda    (const TgTrainer *t);
+float    tg_trainer_get_sharpness (const TgTrainer *t);
 guint64  tg_trainer_get_steps     (const TgTrainer *t);
 TgModel *tg_trainer_get_model     (TgTrainer *t);
 /* The trainer's workspace (max batch = cfg->batch), free for evaluations between steps. */

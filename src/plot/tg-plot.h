@@ -222,6 +222,29 @@ typedef struct {
 void tg_plot_results_table (cairo_t *cr, double width, double height,
                             const TgResultsData *data, const TgPlotStyle *style);
 
+/* The frontier of a lambda / s sweep of TauGate. One point per (lambda, s): mean and std over
+ * seeds. Left: target accuracy with hard gates against the fraction of hidden units on, a
+ * line per s through its lambdas, each point labelled "λ · speedup"; right: the soft - hard
+ * accuracy gap against s on a log scale, a line per lambda. */
+typedef struct {
+  double lambda, sharpness;
+  double on_frac, on_frac_std;  /* fraction of units with 1[z > tau], mean over hidden layers */
+  double acc, acc_std;          /* target test accuracy, hard gates */
+  double gap, gap_std;          /* soft minus hard target accuracy (fraction, not points) */
+  double speedup;               /* measured batch-1 dense / sparse; NAN: not measured */
+} TgSparsityPoint;
+
+typedef struct {
+  guint                  n_points;
+  const TgSparsityPoint *points;
+  const char            *acc_label;  /* NULL: "target accuracy, hard gates" */
+  const char            *title;      /* NULL: "TauGate: accuracy, sparsity and speed over λ and s" */
+  const char            *caption;
+} TgSparsityData;
+
+void tg_plot_sparsity (cairo_t *cr, double width, double height, const TgSparsityData *data,
+                       const TgPlotStyle *style);
+
 /* Draws "msg" centred in a dashed box in the muted colour (what every figure shows when it
  * has nothing to plot). */
 void tg_plot_no_data (cairo_t *cr, double x, double y, double width, double height,

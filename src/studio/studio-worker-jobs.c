@@ -25,13 +25,13 @@ job_train (StudioWorker *w, StudioSnapshot *last, GError **error)
 
   TgWorkspace *ws = tg_trainer_get_workspace (w->trainer);
   TgEval e0, e_rot;
-  w->model->hard_gates = w->hard;
-  tg_evaluate (w->model, ws, w->mode->test0, w->z1_test0, 0, &e0);
-  tg_evaluate (w->model, ws, w->mode->test_rot, w->z1_test_rot, 0, &e_rot);
+  TgForwardOpts opts = { w->hard ? TG_GATES_HARD : TG_GATES_SOFT, w->sharpness };
+  tg_evaluate (w->model, ws, &opts, w->mode->test0, w->z1_test0, 0, &e0);
+  tg_evaluate (w->model, ws, &opts, w->mode->test_rot, w->z1_test_rot, 0, &e_rot);
   last->final_acc0 = e0.acc;
   last->final_acc_rot = e_rot.acc;
   if (tg_method_info (w->run_method)->gated)
-    last->final_high_act = tg_high_act_frac (w->model, ws, w->mode->train_rot, w->z1_train,
+    last->final_high_act = tg_high_act_frac (w->model, ws, w->sharpness, w->mode->train_rot, w->z1_train,
                                              MIN (STUDIO_WORKER_HIGH_ACT_SAMPLES, w->mode->train_rot->n), 0.9f);
   studio_worker_masks (w, last);
   return TRUE;
@@ -74,8 +74,9 @@ job_overlap (StudioWorker *w, StudioSnapshot *last, GError **error)
       if (ok)
         {
           g_autofree float *gates = g_new (float, tg_model_hidden_units (w->model));
-          tg_mean_gates (w->model, tg_trainer_get_workspace (w->trainer), test,
-                         studio_worker_z1_for (w, test), 0, FALSE, gates);
+          TgForwardOpts soft = { TG_GATES_SOFT, w->sharpness };
+          tg_mean_gates (w->model, tg_trainer_get_workspace (w->trainer), &soft, test,
+                         studio_worker_z1_for (w, test), 0, gates);
           memcpy (target == 0 ? last->overlap_gate0 : last->overlap_gate_rot, gates,
                   (gsize) n_layers * units * sizeof (float));
         }

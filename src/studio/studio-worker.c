@@ -162,11 +162,6 @@ worker_controls (StudioWorker *w)
       tg_trainer_set_lambda (w->trainer, lambda);
       tg_trainer_set_lr (w->trainer, lr);
     }
-  if (w->model != NULL)
-    {
-      w->model->sharpness = s;
-      w->model->hard_gates = hard;
-    }
   if (changed != 0)
     {
       StudioEvent ev = { w->step, changed, s, lambda, lr, hard };
@@ -193,10 +188,10 @@ worker_eval (StudioWorker *w, guint32 n, double *acc0, double *acc_rot)
 {
   TgWorkspace *ws = tg_trainer_get_workspace (w->trainer);
   TgEval e0, e_rot;
+  TgForwardOpts opts = { w->hard ? TG_GATES_HARD : TG_GATES_SOFT, w->sharpness };
   n = MIN (n, MIN (w->mode->test0->n, w->mode->test_rot->n));
-  w->model->hard_gates = w->hard;
-  tg_evaluate (w->model, ws, w->mode->test0, studio_worker_z1_for (w, w->mode->test0), n, &e0);
-  tg_evaluate (w->model, ws, w->mode->test_rot, studio_worker_z1_for (w, w->mode->test_rot), n, &e_rot);
+  tg_evaluate (w->model, ws, &opts, w->mode->test0, studio_worker_z1_for (w, w->mode->test0), n, &e0);
+  tg_evaluate (w->model, ws, &opts, w->mode->test_rot, studio_worker_z1_for (w, w->mode->test_rot), n, &e_rot);
   *acc0 = e0.acc;
   *acc_rot = e_rot.acc;
 }
@@ -223,17 +218,17 @@ studio_worker_masks (StudioWorker *w, StudioSnapshot *snap)
   snap->gates_rot = g_new0 (float, units);
 
   const float *z0 = studio_worker_z1_for (w, d->test0), *z_rot = studio_worker_z1_for (w, d->test_rot);
-  tg_firing_by_class (m, ws, d->test0, z0, n, TRUE, snap->firing0_hard);
-  tg_firing_by_class (m, ws, d->test_rot, z_rot, n, TRUE, snap->firing_rot_hard);
-  tg_firing_by_class (m, ws, d->test0, z0, n, FALSE, snap->firing0_soft);
-  tg_firing_by_class (m, ws, d->test_rot, z_rot, n, FALSE, snap->firing_rot_soft);
-  tg_mean_gates (m, ws, d->test0, z0, n, FALSE, snap->gates0);
-  tg_mean_gates (m, ws, d->test_rot, z_rot, n, FALSE, snap->gates_rot);
+  TgForwardOpts hard = { TG_GATES_HARD, w->sharpness }, soft = { TG_GATES_SOFT, w->sharpness };
+  tg_firing_by_class (m, ws, &hard, d->test0, z0, n, snap->firing0_hard);
+  tg_firing_by_class (m, ws, &hard, d->test_rot, z_rot, n, snap->firing_rot_hard);
+  tg_firing_by_class (m, ws, &soft, d->test0, z0, n, snap->firing0_soft);
+  tg_firing_by_class (m, ws, &soft, d->test_rot, z_rot, n, snap->firing_rot_soft);
+  tg_mean_gates (m, ws, &soft, d->test0, z0, n, snap->gates0);
+  tg_mean_gates (m, ws, &soft, d->test_rot, z_rot, n, snap->gates_rot);
   if (tg_method_info (m->method)->gated && w->high_act_set != NULL)
-    snap->high_act = tg_high_act_frac (m, ws, w->high_act_set,
+    snap->high_act = tg_high_act_frac (m, ws, w->sharpness, w->high_act_set,
                                        w->phase == STUDIO_PHASE_ADAPTATION ? w->z1_train : NULL,
                                        MIN (STUDIO_WORKER_HIGH_ACT_SAMPLES, w->high_act_set->n), 0.9f);
-  m->hard_gates = w->hard;
 }
 
 /* A Frozen model trains nothing (the engine takes no step): the epoch's steps count as done
@@ -447,12 +442,12 @@ studio_worker_foundation (StudioWorker *w, GError **error)
     return FALSE;
   tg_model_init_weights (w->model, &w->rng);
   w->model->method = TG_METHOD_FULL;
-  w->model->sharpness = w->sharpness;
 
   TgTrainConfig tcfg;
   tg_train_config_init (&tcfg);
   tcfg.lr = w->lr;
   tcfg.lambda = w->lambda;
+  tcfg.sharpness = w->sharpness;
   tcfg.batch = cfg->batch;
   w->trainer = tg_trainer_new (w->model, &tcfg);
   w->phase = STUDIO_PHASE_FOUNDATION;
@@ -497,8 +492,6 @@ studio_worker_adapt (StudioWorker *w, TgMethod method, const TgDataset *train, g
   w->rng = tg_rng_seed (tg_experiment_adapt_seed (cfg->seed, method));
   tg_model_reset_adapter (m, &w->rng);
   m->method = method;
-  m->sharpness = w->sharpness;
-  m->hard_gates = w->hard;
   w->phase = STUDIO_PHASE_ADAPTATION;
   w->high_act_set = train;
 
@@ -516,6 +509,7 @@ studio_worker_adapt (StudioWorker *w, TgMethod method, const TgDataset *train, g
   tg_train_config_init (&tcfg);
   tcfg.lr = w->lr;
   tcfg.lambda = w->lambda;
+  tcfg.sharpness = w->sharpness;
   tcfg.batch = cfg->batch;
   w->trainer = tg_trainer_new (m, &tcfg);
   return worker_epochs (w, &src, epochs, error);

@@ -28,11 +28,15 @@ small_model (guint32 rank)
   return m;
 }
 
+/* The soft gate the gradients are checked through; not the default s = 5, so that a backward
+ * that used any sharpness but its forward's would fail the check. */
+static const TgForwardOpts soft3 = { TG_GATES_SOFT, 3.0f };
+
 static double
 loss_at (TgModel *m, TgWorkspace *ws, const float *x, const guint8 *y, guint32 n, float lambda)
 {
   TgLossInfo info;
-  tg_model_forward (m, ws, x, NULL, n);
+  tg_model_forward (m, ws, &soft3, x, NULL, n);
   tg_model_loss (m, ws, y, n, lambda, &info);
   return info.loss;
 }
@@ -42,7 +46,6 @@ check_gradients (TgMethod method, float lambda)
 {
   g_autoptr (TgModel) m = small_model (3);
   m->method = method;
-  m->sharpness = 3.0f;
   const guint32 n = 5;
   float x[5 * 9];
   guint8 y[5];
@@ -57,7 +60,7 @@ check_gradients (TgMethod method, float lambda)
   g_autoptr (TgWorkspace) ws = tg_workspace_new (m, n);
   g_autofree float *grad = g_new0 (float, m->n_params);
   TgLossInfo info;
-  tg_model_forward (m, ws, x, NULL, n);
+  tg_model_forward (m, ws, &soft3, x, NULL, n);
   tg_model_loss (m, ws, y, n, lambda, &info);
   tg_model_backward (m, ws, x, n, lambda, grad);
 
@@ -122,7 +125,7 @@ test_grad_frozen (void)
   guint8 y = 1;
   g_autoptr (TgWorkspace) ws = tg_workspace_new (m, 1);
   g_autofree float *grad = g_new0 (float, m->n_params);
-  tg_model_forward (m, ws, x, NULL, 1);
+  tg_model_forward (m, ws, &soft3, x, NULL, 1);
   tg_model_loss (m, ws, &y, 1, 0.0f, NULL);
   tg_model_backward (m, ws, x, 1, 0.0f, grad);
   for (size_t k = 0; k < m->n_params; k++)
@@ -200,35 +203,55 @@ test_first_layer_cache (void)
       tg_model_first_layer_products (m, x, n, z1);
       g_autoptr (TgWorkspace) a = tg_workspace_new (m, n);
       g_autoptr (TgWorkspace) b = tg_workspace_new (m, n);
-      tg_model_forward (m, a, x, NULL, n);
-      tg_model_forward (m, b, (tg_method_info (m->method)->lora || method == TG_METHOD_FULL) ? x : NULL, z1, n);
+      tg_model_forward (m, a, &soft3, x, NULL, n);
+      tg_model_forward (m, b, &soft3,
+                        (tg_method_info (m->method)->lora || method == TG_METHOD_FULL) ? x : NULL,
+                        z1, n);
       const float *la = tg_workspace_logits (a), *lb = tg_workspace_logits (b);
       for (guint32 k = 0; k < n * 4; k++)
         g_assert_cmpfloat_with_epsilon (la[k], lb[k], 1e-5);
     }
 }
 
+/* The gate mode and the sharpness are the forward's arguments: one model, read only, gives
+ * 1[z > tau] when asked for hard gates and sigmoid(s (z - tau)) for each s asked for. */
 static void
-test_hard_gates (void)
+test_gate_mode_argument (void)
 {
   g_autoptr (TgModel) m = small_model (0);
   m->method = TG_METHOD_TAUGATE;
-  m->hard_gates = TRUE;
+  g_autofree float *params = g_memdup2 (m->params, m->n_params * sizeof (float));
   float x[9] = { 0.9f, 0.1f, 0.5f, 0.3f, 0.7f, 0.2f, 0.8f, 0.4f, 0.6f };
   g_autoptr (TgWorkspace) ws = tg_workspace_new (m, 1);
-  tg_model_forward (m, ws, x, NULL, 1);
-  for (guint32 l = 0; l < 2; l++)
+  const TgForwardOpts modes[3] = {
+    { TG_GATES_HARD, 5.0f }, { TG_GATES_SOFT, 2.0f }, { TG_GATES_SOFT, 20.0f },
+  };
+  guint checked = 0, strictly_between = 0;
+  for (guint k = 0; k < G_N_ELEMENTS (modes); k++)
     {
-      const float *g = tg_workspace_gates (ws, l), *z = tg_workspace_preact (ws, l);
-      guint32 on = 0;
-      for (guint32 j = 0; j < m->dims[l + 1]; j++)
+      tg_model_forward (m, ws, &modes[k], x, NULL, 1);
+      for (guint32 l = 0; l < 2; l++)
         {
-          float tau = m->params[m->tau[l] + j];
-          g_assert_cmpfloat (g[j], ==, z[j] > tau ? 1.0f : 0.0f);
-          on += g[j] > 0.5f;
+          const float *g = tg_workspace_gates (ws, l), *z = tg_workspace_preact (ws, l);
+          guint32 on = 0;
+          for (guint32 j = 0; j < m->dims[l + 1]; j++, checked++)
+            {
+              float tau = m->params[m->tau[l] + j];
+              if (modes[k].gates == TG_GATES_HARD)
+                g_assert_cmpfloat (g[j], ==, z[j] > tau ? 1.0f : 0.0f);
+              else
+                g_assert_cmpfloat_with_epsilon (g[j], 1.0 / (1.0 + exp (-modes[k].sharpness *
+                                                                        (z[j] - tau))), 1e-6);
+              strictly_between += g[j] > 0.0f && g[j] < 1.0f;
+              on += g[j] > 0.5f;
+            }
+          g_test_message ("mode %u layer %u: %u units on", k, l, on);
         }
-      g_test_message ("layer %u: %u units on", l, on);
     }
+  g_assert_cmpuint (checked, ==, 3 * (7 + 6));
+  g_assert_cmpuint (strictly_between, >, 0);  /* the soft forwards really were soft */
+  g_assert_cmpmem (m->params, m->n_params * sizeof (float), params,
+                   m->n_params * sizeof (float));
 }
 
 int
@@ -247,6 +270,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/bad-sizes", test_bad_sizes);
   g_test_add_func ("/engine/model/gemm-matches-reference", test_gemm_matches_reference);
   g_test_add_func ("/engine/model/first-layer-cache", test_first_layer_cache);
-  g_test_add_func ("/engine/model/hard-gates", test_hard_gates);
+  g_test_add_func ("/engine/model/gate-mode-argument", test_gate_mode_argument);
   return g_test_run ();
 }

@@ -89,7 +89,8 @@ trained_foundation (const TgDataset *train, float *acc_out)
       g_assert_true (ok);
     }
   TgEval ev;
-  tg_evaluate (m, tg_trainer_get_workspace (t), train, NULL, 0, &ev);
+  TgForwardOpts soft = { TG_GATES_SOFT, tg_trainer_get_sharpness (t) };
+  tg_evaluate (m, tg_trainer_get_workspace (t), &soft, train, NULL, 0, &ev);
   *acc_out = (float) ev.acc;
   return m;
 }
@@ -125,7 +126,8 @@ test_lambda_lowers_gates (void)
         tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, NULL, NULL, &error);
       g_assert_no_error (error);
       g_autofree float *g = g_new (float, units);
-      tg_mean_gates (m, tg_trainer_get_workspace (t), train, NULL, 0, FALSE, g);
+      TgForwardOpts soft = { TG_GATES_SOFT, tg_trainer_get_sharpness (t) };
+      tg_mean_gates (m, tg_trainer_get_workspace (t), &soft, train, NULL, 0, g);
       double sum = 0;
       for (guint32 j = 0; j < units; j++)
         sum += g[j];

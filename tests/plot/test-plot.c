@@ -230,6 +230,37 @@ test_table (void)
   check_figure (&f, TRUE);
 }
 
+/* The lambda / s frontier: 3 lambdas x 2 s with error bars and speedups; then empty, NULL
+ * and all-NaN data, which must give the "no sweep yet" figure. */
+static void
+test_sparsity (void)
+{
+  TgSparsityPoint pts[6];
+  for (guint k = 0; k < 6; k++)
+    {
+      double lambda = (k / 2) * 0.5, s = k % 2 ? 20.0 : 5.0;
+      pts[k] = (TgSparsityPoint) { lambda, s, 0.75 - 0.1 * lambda - 0.01 * (k % 2), 0.01,
+                                   0.866 - 0.004 * lambda, 0.003, 0.002 - 0.003 * (k % 2),
+                                   0.001, 2.7 + 0.2 * lambda };
+    }
+  TgSparsityData d = { G_N_ELEMENTS (pts), pts, NULL, NULL, "A sweep." };
+  Figure f = { "sparsity", (TgPlotFunc) tg_plot_sparsity, &d };
+  check_figure (&f, TRUE);
+
+  TgSparsityPoint nan_pts[2] = {
+    { 0.0, 5.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN },
+    { 1.0, 5.0, NAN, NAN, NAN, NAN, NAN, NAN, NAN },
+  };
+  TgSparsityData empty = { 0 }, nan_data = { 2, nan_pts, NULL, NULL, NULL };
+  Figure figs[] = {
+    { "empty-sparsity", (TgPlotFunc) tg_plot_sparsity, &empty },
+    { "null-sparsity", (TgPlotFunc) tg_plot_sparsity, NULL },
+    { "nan-sparsity", (TgPlotFunc) tg_plot_sparsity, &nan_data },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (figs); i++)
+    check_figure (&figs[i], FALSE);
+}
+
 /* ---- empty, NULL and NaN data ---- */
 
 static void
@@ -573,6 +604,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/masks", test_masks);
   g_test_add_func ("/plot/overlap", test_overlap);
   g_test_add_func ("/plot/table", test_table);
+  g_test_add_func ("/plot/sparsity", test_sparsity);
   g_test_add_func ("/plot/empty", test_empty);
   g_test_add_func ("/plot/nan", test_nan);
   g_test_add_func ("/plot/export/errors", test_export_errors);
