@@ -7,13 +7,8 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
 
 gboolean
 tg_finite (double v)
@@ -693,31 +688,11 @@ tg_scratch_context (void)
 
 /* ---- export ---- */
 
-typedef struct {
-  int fd;
-  int err;   /* errno of the first failed write */
-} Sink;
-
+/* Cairo writes into memory; the file is written in one go at the end. */
 static cairo_status_t
 sink_write (void *closure, const unsigned char *data, unsigned int length)
 {
-  Sink *sink = closure;
-
-  if (sink->err != 0)
-    return CAIRO_STATUS_WRITE_ERROR;
-  while (length > 0)
-    {
-      ssize_t n = write (sink->fd, data, length);
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          sink->err = errno;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += n;
-      length -= (unsigned int) n;
-    }
+  g_byte_array_append (closure, data, length);
   return CAIRO_STATUS_SUCCESS;
 }
 
@@ -770,33 +745,15 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
       style = &fallback;
     }
 
-  /* Written beside the target and renamed over it, so a reader never sees half a file. */
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmpl = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *tmp = g_build_filename (dir, tmpl, NULL);
-  int fd = g_mkstemp (tmp);
-  if (fd < 0)
-    {
-      int e = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "Cannot write “%s”: %s", path,
-                   g_strerror (e));
-      return FALSE;
-    }
-  /* mkstemp makes the file private; a figure is for sharing. */
-  mode_t mask = umask (0);
-  umask (mask);
-  (void) fchmod (fd, 0666 & ~mask);
-
-  Sink sink = { fd, 0 };
+  g_autoptr(GByteArray) bytes = g_byte_array_new ();
   cairo_surface_t *surface = NULL;
   switch (fmt)
     {
     case FMT_PDF:
-      surface = cairo_pdf_surface_create_for_stream (sink_write, &sink, width, height);
+      surface = cairo_pdf_surface_create_for_stream (sink_write, bytes, width, height);
       break;
     case FMT_SVG:
-      surface = cairo_svg_surface_create_for_stream (sink_write, &sink, width, height);
+      surface = cairo_svg_surface_create_for_stream (sink_write, bytes, width, height);
       break;
     case FMT_PNG:
       surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width),
@@ -813,37 +770,33 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
       cairo_destroy (cr);
     }
   if (status == CAIRO_STATUS_SUCCESS && fmt == FMT_PNG)
-    status = cairo_surface_write_to_png_stream (surface, sink_write, &sink);
+    status = cairo_surface_write_to_png_stream (surface, sink_write, bytes);
   cairo_surface_finish (surface);
   if (status == CAIRO_STATUS_SUCCESS)
     status = cairo_surface_status (surface);
   cairo_surface_destroy (surface);
-
-  gboolean ok = status == CAIRO_STATUS_SUCCESS && sink.err == 0;
-  int e = sink.err;
-  if (ok && fsync (fd) != 0 && errno != EINVAL)
-    {
-      ok = FALSE;
-      e = errno;
-    }
-  if (close (fd) != 0 && ok)
-    {
-      ok = FALSE;
-      e = errno;
-    }
-  if (!ok)
+  if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_IO, "Cannot write “%s”: %s", path,
-                   e != 0 ? g_strerror (e) : cairo_status_to_string (status));
-      g_unlink (tmp);
+                   cairo_status_to_string (status));
       return FALSE;
     }
-  if (g_rename (tmp, path) != 0)
+  return tg_plot_write_file (path, (const char *) bytes->data, bytes->len, error);
+}
+
+gboolean
+tg_plot_write_file (const char *path, const char *contents, gsize length, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+
+  /* Written beside the target and renamed over it, so a reader never sees half a file. The
+   * mode is for sharing; the kernel applies the umask when it creates the file, so nothing
+   * here reads or sets the umask (it is per process and other threads create files too). */
+  if (!g_file_set_contents_full (path, contents, (gssize) length,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0644, &local))
     {
-      e = errno;
       g_set_error (error, TG_ERROR, TG_ERROR_IO, "Cannot write “%s”: %s", path,
-                   g_strerror (e));
-      g_unlink (tmp);
+                   local->message);
       return FALSE;
     }
   return TRUE;

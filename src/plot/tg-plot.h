@@ -204,10 +204,15 @@ typedef void (*TgPlotFunc) (cairo_t *cr, double width, double height, gconstpoin
                             const TgPlotStyle *style);
 
 /* Draws one figure into a file; the format comes from the extension (.pdf, .svg, .png).
- * width and height in points (PDF, SVG) or pixels (PNG, at most 8192). Atomic: written to a
- * temporary file in the same folder, then renamed over path. style NULL: light. On failure
+ * width and height in points (PDF, SVG) or pixels (PNG, at most 8192). Rendered in memory,
+ * then written atomically by tg_plot_write_file. style NULL: light. On failure
  * returns FALSE with a TG_ERROR naming path, and leaves no file behind. */
 gboolean tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
                          gconstpointer data, const TgPlotStyle *style, GError **error);
+
+/* Writes contents to path atomically (temporary file + rename) with mode 0644 less the
+ * umask; never touches the process's umask. On failure a TG_ERROR naming path. */
+gboolean tg_plot_write_file (const char *path, const char *contents, gsize length,
+                             GError **error);
 
 G_END_DECLS
