@@ -19,10 +19,31 @@ typedef struct {
   const char *font_family;      /* "Sans" */
   double      font_size;        /* base size in user units (points on PDF) */
   gboolean    draw_background;  /* FALSE lets a widget's own background show */
+  double      line_width;       /* scale of every stroke (1 = as designed); <= 0 means 1 */
+  gboolean    hide_title;       /* leave the title out (a paper's caption names the figure) */
+  gboolean    hide_caption;     /* leave the caption out (the paper has its own) */
 } TgPlotStyle;
 
 void tg_plot_style_init_light (TgPlotStyle *style);
 void tg_plot_style_init_dark  (TgPlotStyle *style);
+
+typedef enum {
+  TG_PLOT_BACKGROUND_LIGHT,
+  TG_PLOT_BACKGROUND_DARK,
+  TG_PLOT_BACKGROUND_TRANSPARENT,   /* light colours, nothing painted behind */
+} TgPlotBackground;
+
+void tg_plot_style_init (TgPlotStyle *style, TgPlotBackground background);
+
+/* ---- figure sizes (no drawing): presets single (3.5 in column), double (7.16 in), page
+ * (= a4), a4, letter, slide (16:9), or "WxH" with a unit in, cm, mm, pt, px (px = pt), e.g.
+ * "3.5x2.5in", "89mmx60mm". Sizes in PDF points. */
+gboolean            tg_plot_size_parse     (const char *spec, double *width_pt,
+                                            double *height_pt, GError **error);
+/* The base font size a preset reads best at (8 pt for the columns); 10 for anything else. */
+double              tg_plot_size_font_size (const char *spec);
+/* NULL-terminated preset names, static. */
+const char *const  *tg_plot_size_presets   (void);
 
 /* Figure 1: grouped bars, one group per method, one bar per series (0 deg, 45 deg), with
  * +- std error bars; optional reference markers (the paper's means) drawn beside ours. */
