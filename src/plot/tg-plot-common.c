@@ -540,6 +540,10 @@ tg_frame (cairo_t *cr, double width, double height, const TgPlotStyle *st, const
       cairo_paint (cr);
     }
 
+  if (st->hide_title)
+    title = subtitle = NULL;
+  if (st->hide_caption)
+    caption = NULL;
   if (title != NULL && *title != '\0')
     {
       tg_set_rgba (cr, st->foreground);

@@ -264,6 +264,38 @@ test_presets (void)
   g_assert_cmpuint (n_faults, ==, 0);
 }
 
+/* Title and caption can be left out (a paper's own caption names the figure). */
+static void
+test_hide_title_caption (void)
+{
+  TgBarsData d;
+  TgPlotStyle st;
+  PdfText t;
+  sample_bars (&d, 5);
+  for (int hide = 0; hide < 2; hide++)
+    {
+      tg_plot_style_init (&st, TG_PLOT_BACKGROUND_TRANSPARENT);
+      st.hide_title = st.hide_caption = hide;
+      g_autofree char *file = g_strdup_printf ("hide-%d.pdf", hide);
+      g_autofree char *path = g_build_filename (tmp_dir, file, NULL);
+      g_assert_true (tg_plot_export (path, 252, 200, (TgPlotFunc) tg_plot_bars, &d, &st, NULL));
+      if (!read_pdf_text (path, &t))
+        return;
+      gboolean title = FALSE, caption = FALSE, axis = FALSE;
+      for (guint i = 0; i < t.words->len; i++)
+        {
+          const char *w = g_array_index (t.words, Word, i).text;
+          title |= strcmp (w, "specialising") == 0;
+          caption |= strcmp (w, "seeds;") == 0;
+          axis |= strcmp (w, "accuracy") == 0;
+        }
+      g_assert_true (axis);
+      g_assert_cmpint (title, ==, !hide);
+      g_assert_cmpint (caption, ==, !hide);
+      g_array_unref (t.words);
+    }
+}
+
 static void
 test_size_parse (void)
 {
@@ -310,6 +342,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/size/parse", test_size_parse);
   g_test_add_func ("/plot/layout/calibrate", test_calibrate);
   g_test_add_func ("/plot/layout/presets", test_presets);
+  g_test_add_func ("/plot/layout/hide-title-caption", test_hide_title_caption);
   int ret = g_test_run ();
 
   g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
