@@ -236,4 +236,31 @@ gboolean tg_plot_export (const char *path, double width, double height, TgPlotFu
 gboolean tg_plot_write_file (const char *path, const char *contents, gsize length,
                              GError **error);
 
+/* ---- the data beside a figure (tg-plot-data.c). Each returns newly allocated text.
+ * CSV: exactly the numbers the renderer draws, one row per drawn value (a value not measured
+ * is an empty field); numbers read back to the same double. */
+char *tg_plot_bars_csv          (const TgBarsData *data);     /* group,series,mean,std,reference */
+char *tg_plot_curves_csv        (const TgCurvesData *data);   /* run,step,loss,acc0,acc45 */
+char *tg_plot_heatmap_csv       (const TgHeatmapData *data);  /* panel,unit,value,center */
+char *tg_plot_masks_csv         (const TgMasksData *data);    /* layer,input,class,unit,rate */
+char *tg_plot_overlap_csv       (const TgOverlapData *data);
+char *tg_plot_results_table_csv (const TgResultsData *data);
+
+/* LaTeX: pgfplots versions of the bar and line figures at the given size and font size
+ * (needs \usepackage{pgfplots}); a figure environment that includes `graphics` at its width
+ * with the caption; text escaped for LaTeX. */
+char *tg_plot_bars_pgfplots       (const TgBarsData *data, double width_pt, double height_pt,
+                                   double font_pt);
+char *tg_plot_curves_pgfplots     (const TgCurvesData *data, double width_pt,
+                                   double height_pt, double font_pt);
+char *tg_plot_tex_includegraphics (const char *graphics, const char *caption,
+                                   const char *label, double width_pt);
+char *tg_plot_tex_escape          (const char *text);
+
+/* figure_path with its extension replaced by ext (".csv", ".tex"). */
+char    *tg_plot_path_beside  (const char *figure_path, const char *ext);
+/* Writes contents to tg_plot_path_beside (figure_path, ext), atomically. */
+gboolean tg_plot_write_beside (const char *figure_path, const char *ext,
+                               const char *contents, GError **error);
+
 G_END_DECLS
