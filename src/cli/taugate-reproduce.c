@@ -48,7 +48,8 @@ show_progress (const TgProgress *p, gpointer user_data)
 /* --- Figure 1 ------------------------------------------------------------------------- */
 
 static gboolean
-write_figure1 (const TgExperimentResults *res, const char *path, GError **error)
+write_figure1 (const TgExperimentResults *res, const char *path, const TgCliFigure *fig,
+               GError **error)
 {
   const char *labels[TG_N_METHODS];
   double mean[TG_N_METHODS * 2], err[TG_N_METHODS * 2], ref[TG_N_METHODS * 2];
@@ -85,9 +86,7 @@ write_figure1 (const TgExperimentResults *res, const char *path, GError **error)
     .title = title, .y_label = "test accuracy", .caption = caption,
     .y_min = 0, .y_max = 0,
   };
-  TgPlotStyle style;
-  tg_plot_style_init_light (&style);
-  return tg_plot_export (path, 640, 400, (TgPlotFunc) tg_plot_bars, &bars, &style, error);
+  return tg_plot_bars_export (path, fig->width, fig->height, &bars, &fig->style, error);
 }
 
 /* --- reproduce ------------------------------------------------------------------------ */
@@ -98,6 +97,7 @@ tg_cmd_reproduce (int argc, char **argv)
   TgCliOptions o;
   tg_cli_options_init (&o);
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (&o);
+  g_autofree GOptionEntry *figure = tg_cli_figure_entries (&o);
   GOptionEntry extra[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, "Output folder (default out)", "DIR" },
     { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &o.foundation,
@@ -119,10 +119,11 @@ tg_cmd_reproduce (int argc, char **argv)
       "  OUT/tables/mnist_rotation_results.tex     (Table 1)\n"
       "  OUT/tables/mnist_rotation_ablations.tex   (Table 2)\n"
       "  OUT/tables/taugate_overlap.tex            (Table 3)\n"
-      "  OUT/figures/mnist_rotation_accuracy.pdf   (Figure 1)\n"
+      "  OUT/figures/mnist_rotation_accuracy.pdf   (Figure 1, with .csv, .tex, -pgfplots.tex)\n"
       "  OUT/checkpoints/*.safetensors             (foundation and every adapter)");
   g_option_context_add_main_entries (ctx, protocol, NULL);
   g_option_context_add_main_entries (ctx, extra, NULL);
+  g_option_context_add_main_entries (ctx, figure, NULL);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {
@@ -148,7 +149,8 @@ tg_cmd_reproduce (int argc, char **argv)
   g_autoptr (TgExperimentResults) res = NULL;
   Progress pr = { .tty = !o.quiet && isatty (STDERR_FILENO), .start = g_get_monotonic_time () };
 
-  if (!tg_cli_options_to_config (&o, &cfg, &error))
+  TgCliFigure fig;
+  if (!tg_cli_options_to_config (&o, &cfg, &error) || !tg_cli_figure_setup (&o, &fig, &error))
     goto out;
 
   data = tg_cli_load_mode_data (data_dir, &cfg, &error);
@@ -165,7 +167,7 @@ tg_cmd_reproduce (int argc, char **argv)
       g_set_error (&error, TG_ERROR, TG_ERROR_IO, "%s: cannot create the folder", fig_dir);
       goto out;
     }
-  if (!write_figure1 (res, fig_path, &error))
+  if (!write_figure1 (res, fig_path, &fig, &error))
     goto out;
 
   double secs = (g_get_monotonic_time () - pr.start) / 1e6;

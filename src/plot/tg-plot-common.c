@@ -544,17 +544,20 @@ tg_frame (cairo_t *cr, double width, double height, const TgPlotStyle *st, const
     title = subtitle = NULL;
   if (st->hide_caption)
     caption = NULL;
+  /* Title and subtitle wrap to the page rather than run off it. */
   if (title != NULL && *title != '\0')
     {
+      g_auto(GStrv) lines = tg_text_wrap (cr, st, 1.2, TRUE, title, width - 2 * pad);
       tg_set_rgba (cr, st->foreground);
-      tg_text (cr, st, 1.2, TRUE, title, width / 2, y, 0.5, 0.0);
-      y += tg_line_height (st, 1.2);
+      for (guint i = 0; lines[i] != NULL; i++, y += tg_line_height (st, 1.2))
+        tg_text (cr, st, 1.2, TRUE, lines[i], width / 2, y, 0.5, 0.0);
     }
   if (subtitle != NULL && *subtitle != '\0')
     {
+      g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE, subtitle, width - 2 * pad);
       tg_set_rgba (cr, st->muted);
-      tg_text (cr, st, 0.9, FALSE, subtitle, width / 2, y, 0.5, 0.0);
-      y += tg_line_height (st, 0.9);
+      for (guint i = 0; lines[i] != NULL; i++, y += tg_line_height (st, 0.9))
+        tg_text (cr, st, 0.9, FALSE, lines[i], width / 2, y, 0.5, 0.0);
     }
 
   /* Legend: centred rows above the body, so it never covers data. */

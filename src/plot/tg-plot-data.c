@@ -2,8 +2,8 @@
  * draws, and LaTeX for NAME.tex (a pgfplots version of the bar and line figures, or an
  * \includegraphics snippet with the caption), so a figure can be restyled in a paper.
  *
- * Numbers are written with g_ascii_dtostr (shortest text that reads back to the same
- * double, whatever the locale); a value not measured is an empty field. */
+ * Numbers are written in the C locale, as the shortest text that reads back to the same
+ * double; a value not measured is an empty field. */
 #include "tg-plot-private.h"
 #include "tg-common.h"
 
@@ -12,13 +12,28 @@
 
 /* ---- CSV ---- */
 
+/* The shortest decimal that reads back to exactly v ("0.848", not "0.84799999999999998"). */
+static void
+append_num (GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  for (int digits = 6; digits <= 17; digits++)
+    {
+      g_ascii_formatd (buf, sizeof buf, digits == 6 ? "%.6g" : digits == 7 ? "%.7g"
+                       : digits == 8 ? "%.8g" : digits == 9 ? "%.9g" : digits <= 12 ? "%.12g"
+                       : digits <= 15 ? "%.15g" : "%.17g", v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (s, buf);
+}
+
 static void
 csv_num (GString *s, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   g_string_append_c (s, ',');
   if (isfinite (v))
-    g_string_append (s, g_ascii_dtostr (buf, sizeof buf, v));
+    append_num (s, v);
 }
 
 /* A text field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
@@ -241,8 +256,7 @@ static const char *const tex_colors[8] = { "E69F00", "0072B2", "009E73", "D55E00
 static void
 tex_num (GString *s, double v)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_string_append (s, g_ascii_dtostr (buf, sizeof buf, v));
+  append_num (s, v);
 }
 
 static void
@@ -374,4 +388,25 @@ tg_plot_write_beside (const char *figure_path, const char *ext, const char *cont
 {
   g_autofree char *path = tg_plot_path_beside (figure_path, ext);
   return tg_plot_write_file (path, contents, strlen (contents), error);
+}
+
+gboolean
+tg_plot_bars_export (const char *path, double width, double height, const TgBarsData *data,
+                     const TgPlotStyle *style, GError **error)
+{
+  TgPlotStyle fallback;
+  if (style == NULL)
+    {
+      tg_plot_style_init_light (&fallback);
+      style = &fallback;
+    }
+  if (!tg_plot_export (path, width, height, (TgPlotFunc) tg_plot_bars, data, style, error))
+    return FALSE;
+  g_autofree char *csv = tg_plot_bars_csv (data);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *inc = tg_plot_tex_includegraphics (base, data->caption, NULL, width);
+  g_autofree char *pgf = tg_plot_bars_pgfplots (data, width, height, style->font_size);
+  return tg_plot_write_beside (path, ".csv", csv, error) &&
+         tg_plot_write_beside (path, ".tex", inc, error) &&
+         tg_plot_write_beside (path, "-pgfplots.tex", pgf, error);
 }

@@ -121,6 +121,10 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
 {
   const char *title = d != NULL && d->title ? d->title
                       : "Table 1: mode specialisation, MNIST 0° vs 45°";
+  /* In a paper column the default title would take two lines the rows need. */
+  if ((d == NULL || d->title == NULL) &&
+      tg_text_width (cr, st, 1.2, TRUE, title) > width - 2 * st->font_size * 0.8)
+    title = "Table 1: MNIST 0° vs 45°";
   g_autofree char *ours_label = d != NULL && d->n_seeds > 0
     ? g_strdup_printf ("ours (mean ± std over %u seed%s)", d->n_seeds, d->n_seeds == 1 ? "" : "s")
     : g_strdup ("ours");

@@ -257,6 +257,12 @@ char *tg_plot_tex_includegraphics (const char *graphics, const char *caption,
                                    const char *label, double width_pt);
 char *tg_plot_tex_escape          (const char *text);
 
+/* Figure 1 with its data: path (the figure, any tg_plot_export format), NAME.csv,
+ * NAME.tex (\includegraphics at its width with the caption) and NAME-pgfplots.tex. */
+gboolean tg_plot_bars_export (const char *path, double width, double height,
+                              const TgBarsData *data, const TgPlotStyle *style,
+                              GError **error);
+
 /* figure_path with its extension replaced by ext (".csv", ".tex"). */
 char    *tg_plot_path_beside  (const char *figure_path, const char *ext);
 /* Writes contents to tg_plot_path_beside (figure_path, ext), atomically. */

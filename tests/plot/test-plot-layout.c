@@ -215,6 +215,7 @@ test_presets (void)
   sample_bars (&bars7, 7);
   bars_long = bars7;
   bars_long.group_labels = long_labels;
+  bars_long.title = "Test accuracy after specialising to the 45° mode, mean over seeds";
   sample_curves (&curves, 0.9, FALSE);
   sample_curves (&curves_raw, 0.0, FALSE);
   sample_curves (&dense, 0.6, FALSE);
