@@ -136,7 +136,7 @@ tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
     }
   double labels_h = mode == LABELS_FLAT ? lh
                     : mode == LABELS_WRAPPED ? lh * max_lines
-                    : max_w * sin (-ROTATION) + lh;
+                    : max_w * sin (-ROTATION) + fs * 0.5;
 
   double bottom = body.y + body.h - labels_h - 6;
   TgRect plot = { left, body.y + fs * 0.3, plot_w, MAX (bottom - body.y - fs * 0.3, 10.0) };
