@@ -1,5 +1,6 @@
 /* tg-plot-common.c — styles and the pieces every figure is made of:
- * text, the axis helper, the frame (title, legend, caption), colour maps.
+ * text, the frame (title, legend, caption), colour maps. The axis is in tg-plot-axis.c,
+ * export in tg-plot-export.c.
  *
  * Nothing here knows about a particular figure, and nothing here knows about widgets. */
 #include "tg-plot-private.h"
