@@ -42,6 +42,49 @@ tg_cli_options_clear (TgCliOptions *o)
   g_free (o->out_dir);
   g_free (o->foundation);
   g_free (o->methods);
+  g_free (o->figure_size);
+}
+
+GOptionEntry *
+tg_cli_figure_entries (TgCliOptions *o)
+{
+  GOptionEntry entries[] = {
+    { "figure-size", 0, 0, G_OPTION_ARG_STRING, &o->figure_size,
+      "Figure size: single (3.5 in column), double (7.16 in), page (A4), letter, slide (16:9) "
+      "or WxH with a unit in, cm, mm, pt (default 640x400pt)", "SIZE" },
+    { "font-size", 0, 0, G_OPTION_ARG_DOUBLE, &o->font_size,
+      "Base font size of figures in points (default 8 for single and double, else 10)", "PT" },
+    { NULL }
+  };
+  return g_memdup2 (entries, sizeof entries);
+}
+
+gboolean
+tg_cli_figure_setup (const TgCliOptions *o, TgCliFigure *fig, GError **error)
+{
+  tg_plot_style_init_light (&fig->style);
+  fig->width = 640;
+  fig->height = 400;
+  if (o->figure_size != NULL)
+    {
+      if (!tg_plot_size_parse (o->figure_size, &fig->width, &fig->height, error))
+        {
+          g_prefix_error (error, "--figure-size: ");
+          return FALSE;
+        }
+      fig->style.font_size = tg_plot_size_font_size (o->figure_size);
+    }
+  if (o->font_size != 0)
+    {
+      if (!(o->font_size >= 4 && o->font_size <= 72))
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                       "--font-size: %g pt is outside 4 to 72 pt", o->font_size);
+          return FALSE;
+        }
+      fig->style.font_size = o->font_size;
+    }
+  return TRUE;
 }
 
 GOptionEntry *

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "tg-experiment.h"
+#include "tg-plot.h"
 
 G_BEGIN_DECLS
 
@@ -28,12 +29,27 @@ typedef struct {
   int     train_limit, test_limit;
   gint64  seed;
   gboolean no_overlap, quiet, no_checkpoints;
+  /* figures */
+  char   *figure_size;          /* NULL: 640 x 400 pt as before */
+  double  font_size;            /* 0: the size's own (8 pt in a column, else 10) */
 } TgCliOptions;
 
 void          tg_cli_options_init      (TgCliOptions *o);
 void          tg_cli_options_clear     (TgCliOptions *o);
 /* A newly allocated GOptionEntry array (g_free it) bound to o's protocol fields. */
 GOptionEntry *tg_cli_protocol_entries  (TgCliOptions *o);
+/* --figure-size and --font-size, for the commands that write figures (g_free the array). */
+GOptionEntry *tg_cli_figure_entries    (TgCliOptions *o);
+
+/* A figure's size in points and its style, as the figure options ask. */
+typedef struct {
+  double      width, height;
+  TgPlotStyle style;
+} TgCliFigure;
+
+gboolean      tg_cli_figure_setup      (const TgCliOptions *o, TgCliFigure *fig,
+                                        GError **error);
+
 /* Folds the options into an engine configuration, validated. */
 gboolean      tg_cli_options_to_config (const TgCliOptions *o, TgExperimentConfig *cfg,
                                         GError **error);

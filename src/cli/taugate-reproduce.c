@@ -57,7 +57,8 @@ show_progress (const TgProgress *p, gpointer user_data)
 
 /* results.csv, overlap.csv, the tables and Figure 1 under dir. */
 static gboolean
-write_outputs (const TgExperimentResults *res, const char *dir, GError **error)
+write_outputs (const TgExperimentResults *res, const char *dir, const TgCliFigure *fig,
+               GError **error)
 {
   if (!tg_report_write_all (res, dir, error))
     return FALSE;
@@ -70,7 +71,7 @@ write_outputs (const TgExperimentResults *res, const char *dir, GError **error)
       return FALSE;
     }
   g_autofree char *fig_path = g_build_filename (fig_dir, FIGURE1_FILE, NULL);
-  return tg_plot_figure1_export (res, fig_path, error);
+  return tg_plot_figure1_export (res, fig_path, fig->width, fig->height, &fig->style, error);
 }
 
 static void
@@ -96,6 +97,7 @@ static GOptionContext *
 reproduce_options (TgCliOptions *o)
 {
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (o);
+  g_autofree GOptionEntry *figure = tg_cli_figure_entries (o);
   GOptionEntry extra[] = {
     { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out_dir, "Output folder (default out)", "DIR" },
     { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &o->foundation,
@@ -117,7 +119,7 @@ reproduce_options (TgCliOptions *o)
       "  OUT/tables/mnist_rotation_results.tex     (Table 1)\n"
       "  OUT/tables/mnist_rotation_ablations.tex   (Table 2)\n"
       "  OUT/tables/taugate_overlap.tex            (Table 3)\n"
-      "  OUT/figures/mnist_rotation_accuracy.pdf   (Figure 1)\n"
+      "  OUT/figures/mnist_rotation_accuracy.pdf   (Figure 1, with .csv, .tex, -pgfplots.tex)\n"
       "  OUT/checkpoints/*.safetensors             (foundation and every adapter)\n"
       "The outputs are written into a fresh folder inside OUT and replace the earlier run's\n"
       "only once everything is written: a run that fails leaves OUT as it was.\n\n"
@@ -125,6 +127,7 @@ reproduce_options (TgCliOptions *o)
       "far above a uniform guess: lower --lr), the outputs are written and say which runs.");
   g_option_context_add_main_entries (ctx, protocol, NULL);
   g_option_context_add_main_entries (ctx, extra, NULL);
+  g_option_context_add_main_entries (ctx, figure, NULL);
   return ctx;
 }
 
@@ -159,7 +162,8 @@ tg_cmd_reproduce (int argc, char **argv)
   g_autoptr (TgExperimentResults) res = NULL;
   Progress pr = { .tty = !o.quiet && isatty (STDERR_FILENO), .start = g_get_monotonic_time () };
 
-  if (!tg_cli_options_to_config (&o, &cfg, &error))
+  TgCliFigure fig;
+  if (!tg_cli_options_to_config (&o, &cfg, &error) || !tg_cli_figure_setup (&o, &fig, &error))
     goto out;
   data = tg_cli_load_mode_data (data_dir, o.data_name, &cfg, &memory, &error);
   if (data == NULL)
@@ -186,7 +190,7 @@ tg_cmd_reproduce (int argc, char **argv)
   ckpt_dir = g_build_filename (tg_cli_output_staging (output), "checkpoints", NULL);
   res = tg_experiment_run (&cfg, data, o.foundation, o.no_checkpoints ? NULL : ckpt_dir,
                            show_progress, &pr, NULL, &error);
-  if (res == NULL || !write_outputs (res, tg_cli_output_staging (output), &error) ||
+  if (res == NULL || !write_outputs (res, tg_cli_output_staging (output), &fig, &error) ||
       !tg_cli_output_commit (output, outputs, &error))
     goto out;
   /* a collapse leaves complete outputs (marked in Table 1's text) and a non-zero exit */

@@ -2,6 +2,7 @@
  * foundation per seed; writes sweep.csv, tables/taugate_sweep.tex and
  * figures/taugate_sparsity.pdf (the accuracy / sparsity / speed frontier). */
 #include "taugate-cli.h"
+#include "tg-report.h"
 #include "tg-plot.h"
 #include "tg-sweep.h"
 

@@ -12,7 +12,7 @@ value_at (const double *v, guint i)
 
 typedef enum { LABELS_FLAT, LABELS_WRAPPED, LABELS_ROTATED } LabelMode;
 
-#define ROTATION (-G_PI / 6)   /* 30 degrees, reading up to the right */
+#define ROTATION (-G_PI / 2)   /* vertical, reading upwards: never collides with a neighbour */
 
 void
 tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
@@ -88,7 +88,10 @@ tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
 
   double fs = st->font_size;
   double lh = tg_line_height (st, 0.9);
-  double left = body.x + (data->y_label ? tg_line_height (st, 0.95) : 0)
+  /* The y title wraps if the plot is short; long rotated group labels can leave the plot
+   * little more than a third of the body. */
+  guint title_lines = tg_axis_title_lines (cr, st, data->y_label, body.h * 0.35);
+  double left = body.x + title_lines * tg_line_height (st, 0.95)
                 + tg_axis_labels_width (cr, st, &ay) + 8;
   double right = body.x + body.w - fs * 0.5;
   double plot_w = MAX (right - left, 10.0);
@@ -133,7 +136,7 @@ tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
     }
   double labels_h = mode == LABELS_FLAT ? lh
                     : mode == LABELS_WRAPPED ? lh * max_lines
-                    : max_w * sin (-ROTATION) + lh;
+                    : max_w * sin (-ROTATION) + fs * 0.5;
 
   double bottom = body.y + body.h - labels_h - 6;
   TgRect plot = { left, body.y + fs * 0.3, plot_w, MAX (bottom - body.y - fs * 0.3, 10.0) };
@@ -161,7 +164,7 @@ tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
         cairo_fill (cr);
       }
   /* Error bars and markers over all bars, so a neighbour never hides them. */
-  cairo_set_line_width (cr, 1.1);
+  cairo_set_line_width (cr, 1.1 * tg_line_scale (st));
   for (guint g = 0; g < ng; g++)
     for (guint s = 0; s < ns; s++)
       {
@@ -199,7 +202,7 @@ tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
   /* Base line and group labels */
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  cairo_set_line_width (cr, 0.8);
+  cairo_set_line_width (cr, 0.8 * tg_line_scale (st));
   cairo_move_to (cr, plot.x, plot.y + plot.h);
   cairo_line_to (cr, plot.x + plot.w, plot.y + plot.h);
   cairo_stroke (cr);
@@ -219,7 +222,7 @@ tg_plot_bars (cairo_t *cr, double width, double height, const TgBarsData *data,
             tg_text (cr, st, 0.9, FALSE, lines[i], cx, ty + i * lh, 0.5, 0.0);
         }
       else
-        tg_text_rotated (cr, st, 0.9, FALSE, label, cx + fs * 0.3, ty, 1.0, 0.0, ROTATION);
+        tg_text_rotated (cr, st, 0.9, FALSE, label, cx, ty, 1.0, 0.5, ROTATION);
     }
   cairo_restore (cr);
 }

@@ -1,19 +1,13 @@
-/* tg-plot-common.c — styles, export to a file, and the pieces every figure is made of:
- * text, the axis helper, the frame (title, legend, caption), colour maps.
+/* tg-plot-common.c — styles and the pieces every figure is made of:
+ * text, the frame (title, legend, caption), colour maps. The axis is in tg-plot-axis.c,
+ * export in tg-plot-export.c.
  *
  * Nothing here knows about a particular figure, and nothing here knows about widgets. */
 #include "tg-plot-private.h"
 #include "tg-common.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
-#include <glib/gstdio.h>
 
 gboolean
 tg_finite (double v)
@@ -45,6 +39,7 @@ style_init (TgPlotStyle *style, guint32 background, guint32 foreground, guint32 
   style->font_family = "Sans";
   style->font_size = 10.0;
   style->draw_background = TRUE;
+  style->line_width = 1.0;
 }
 
 void
@@ -64,6 +59,16 @@ tg_plot_style_init_dark (TgPlotStyle *style)
   static const guint32 okabe_ito[8] = { 0xE69F00, 0x56B4E9, 0x009E73, 0xD55E00,
                                         0xCC79A7, 0xF0E442, 0x0072B2, 0xDDDDDD };
   style_init (style, 0x1E1E1E, 0xEDEDED, 0x3C3C3C, 0xA0A0A0, okabe_ito);
+}
+
+void
+tg_plot_style_init (TgPlotStyle *style, TgPlotBackground background)
+{
+  if (background == TG_PLOT_BACKGROUND_DARK)
+    tg_plot_style_init_dark (style);
+  else
+    tg_plot_style_init_light (style);
+  style->draw_background = background != TG_PLOT_BACKGROUND_TRANSPARENT;
 }
 
 /* ---- colours ---- */
@@ -141,13 +146,22 @@ select_font (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold)
   cairo_select_font_face (cr, st->font_family ? st->font_family : "Sans",
                           CAIRO_FONT_SLANT_NORMAL,
                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size (cr, MAX (st->font_size, 1.0) * size);
+  cairo_set_font_size (cr, tg_font_points (st, size));
+}
+
+double
+tg_font_points (const TgPlotStyle *st, double size)
+{
+  double base = MAX (st->font_size, 1.0);
+  /* Secondary text (ticks, captions) is smaller, but never more than 1 pt below the base
+   * size asked for: at 8 pt in a paper column, 0.85 em would be unreadable. */
+  return size < 1.0 ? MAX (base * size, base - 1.0) : base * size;
 }
 
 double
 tg_line_height (const TgPlotStyle *st, double size)
 {
-  return MAX (st->font_size, 1.0) * size * 1.25;
+  return tg_font_points (st, size) * 1.25;
 }
 
 double
@@ -229,197 +243,6 @@ tg_text_wrap (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold, co
   return (char **) g_ptr_array_free (g_steal_pointer (&lines), FALSE);
 }
 
-/* ---- the axis ---- */
-
-static double
-nice_step (double range, guint target)
-{
-  double raw = range / MAX (target, 1u);
-  double mag = pow (10.0, floor (log10 (raw)));
-  double f = raw / mag;
-  double nice = f <= 1.0 ? 1.0 : f <= 2.0 ? 2.0 : f <= 2.5 ? 2.5 : f <= 5.0 ? 5.0 : 10.0;
-  return nice * mag;
-}
-
-void
-tg_axis_init (TgAxis *ax, double lo, double hi, guint target, gboolean extend)
-{
-  memset (ax, 0, sizeof *ax);
-  if (!isfinite (lo) || !isfinite (hi))
-    {
-      lo = 0.0;
-      hi = 1.0;
-    }
-  if (lo > hi)
-    {
-      double t = lo;
-      lo = hi;
-      hi = t;
-    }
-  if (hi - lo < 1e-12 * MAX (1.0, fabs (lo)))
-    {
-      double pad = fabs (lo) > 0 ? fabs (lo) * 0.1 : 1.0;
-      lo -= pad;
-      hi += pad;
-    }
-  target = CLAMP (target, 2u, TG_AXIS_MAX_TICKS - 2);
-  double step = nice_step (hi - lo, target);
-  if (extend)
-    {
-      lo = floor (lo / step + 1e-9) * step;
-      hi = ceil (hi / step - 1e-9) * step;
-    }
-  ax->lo = lo;
-  ax->hi = hi;
-  double first = ceil (lo / step - 1e-9) * step;
-  for (double v = first; v <= hi + step * 1e-9 && ax->n_ticks < TG_AXIS_MAX_TICKS; v += step)
-    ax->ticks[ax->n_ticks++] = fabs (v) < step * 1e-9 ? 0.0 : v;
-  ax->decimals = step >= 1.0 ? 0 : (int) ceil (-log10 (step) - 1e-9);
-  if (fabs (step / pow (10.0, -ax->decimals) - 2.5) < 1e-6 ||
-      fabs (step / pow (10.0, -ax->decimals) - 25) < 1e-6)
-    ax->decimals++;
-  ax->decimals = CLAMP (ax->decimals, 0, 6);
-  ax->p_lo = 0.0;
-  ax->p_hi = 1.0;
-}
-
-void
-tg_axis_place (TgAxis *ax, double p_lo, double p_hi)
-{
-  ax->p_lo = p_lo;
-  ax->p_hi = p_hi;
-}
-
-double
-tg_axis_map (const TgAxis *ax, double v)
-{
-  return ax->p_lo + (v - ax->lo) / (ax->hi - ax->lo) * (ax->p_hi - ax->p_lo);
-}
-
-double
-tg_axis_map_clamped (const TgAxis *ax, double v)
-{
-  return tg_axis_map (ax, CLAMP (v, ax->lo, ax->hi));
-}
-
-double
-tg_axis_unmap (const TgAxis *ax, double p)
-{
-  return ax->lo + (p - ax->p_lo) / (ax->p_hi - ax->p_lo) * (ax->hi - ax->lo);
-}
-
-void
-tg_axis_label (const TgAxis *ax, double v, char *buf, gsize n)
-{
-  if (ax->decimals == 0 && fabs (v) >= 10000)
-    g_snprintf (buf, n, "%.0fk", v / 1000.0);
-  else
-    g_snprintf (buf, n, "%.*f", ax->decimals, v);
-}
-
-double
-tg_axis_labels_width (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax)
-{
-  double w = 0.0;
-  char buf[64];
-
-  for (guint i = 0; i < ax->n_ticks; i++)
-    {
-      tg_axis_label (ax, ax->ticks[i], buf, sizeof buf);
-      w = MAX (w, tg_text_width (cr, st, 0.85, FALSE, buf));
-    }
-  return w;
-}
-
-void
-tg_axis_draw_y (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ay, TgRect plot,
-                const char *title, double title_x, gboolean grid)
-{
-  char buf[64];
-
-  cairo_save (cr);
-  cairo_set_line_width (cr, 0.6);
-  for (guint i = 0; i < ay->n_ticks; i++)
-    {
-      double y = tg_axis_map (ay, ay->ticks[i]);
-      if (grid)
-        {
-          tg_set_rgba (cr, st->grid);
-          cairo_move_to (cr, plot.x, y);
-          cairo_line_to (cr, plot.x + plot.w, y);
-          cairo_stroke (cr);
-        }
-      tg_set_rgba (cr, st->foreground);
-      cairo_move_to (cr, plot.x - 3, y);
-      cairo_line_to (cr, plot.x, y);
-      cairo_stroke (cr);
-      tg_axis_label (ay, ay->ticks[i], buf, sizeof buf);
-      tg_text (cr, st, 0.85, FALSE, buf, plot.x - 5, y, 1.0, 0.5);
-    }
-  tg_set_rgba (cr, st->foreground);
-  cairo_set_line_width (cr, 0.8);
-  cairo_move_to (cr, plot.x, plot.y);
-  cairo_line_to (cr, plot.x, plot.y + plot.h);
-  cairo_stroke (cr);
-  if (title != NULL)
-    tg_text_rotated (cr, st, 0.95, FALSE, title, title_x, plot.y + plot.h / 2, 0.5, 0.0,
-                     -G_PI / 2);
-  cairo_restore (cr);
-}
-
-double
-tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plot,
-                const char *title, gboolean grid, gboolean labels)
-{
-  char buf[64];
-  double bottom = plot.y + plot.h;
-  double y = bottom + 4;
-  double prev_right = -G_MAXDOUBLE;
-
-  cairo_save (cr);
-  cairo_set_line_width (cr, 0.6);
-  for (guint i = 0; i < ax->n_ticks; i++)
-    {
-      double x = tg_axis_map (ax, ax->ticks[i]);
-      if (grid)
-        {
-          tg_set_rgba (cr, st->grid);
-          cairo_move_to (cr, x, plot.y);
-          cairo_line_to (cr, x, bottom);
-          cairo_stroke (cr);
-        }
-      tg_set_rgba (cr, st->foreground);
-      cairo_move_to (cr, x, bottom);
-      cairo_line_to (cr, x, bottom + 3);
-      cairo_stroke (cr);
-      if (labels)
-        {
-          tg_axis_label (ax, ax->ticks[i], buf, sizeof buf);
-          double w = tg_text_width (cr, st, 0.85, FALSE, buf);
-          /* Skip a label that would run into the previous one. */
-          if (x - w / 2 > prev_right + 4)
-            {
-              tg_text (cr, st, 0.85, FALSE, buf, x, y, 0.5, 0.0);
-              prev_right = x + w / 2;
-            }
-        }
-    }
-  tg_set_rgba (cr, st->foreground);
-  cairo_set_line_width (cr, 0.8);
-  cairo_move_to (cr, plot.x, bottom);
-  cairo_line_to (cr, plot.x + plot.w, bottom);
-  cairo_stroke (cr);
-  if (labels)
-    y += tg_line_height (st, 0.85);
-  if (title != NULL)
-    {
-      tg_text (cr, st, 0.95, FALSE, title, plot.x + plot.w / 2, y, 0.5, 0.0);
-      y += tg_line_height (st, 0.95);
-    }
-  cairo_restore (cr);
-  return y;
-}
-
 /* ---- frame ---- */
 
 void
@@ -456,19 +279,19 @@ tg_legend_swatch (cairo_t *cr, const TgPlotStyle *st, const TgLegendItem *it, do
         }
       if (it->kind == TG_LEGEND_FAINT_LINE)
         tg_set_rgba_a (cr, it->color, 0.3);
-      cairo_set_line_width (cr, 1.8);
+      cairo_set_line_width (cr, 1.8 * tg_line_scale (st));
       cairo_move_to (cr, x, y_mid);
       cairo_line_to (cr, x + w, y_mid);
       cairo_stroke (cr);
       break;
     case TG_LEGEND_TICK:
-      cairo_set_line_width (cr, 2.0);
+      cairo_set_line_width (cr, 2.0 * tg_line_scale (st));
       cairo_move_to (cr, x + w * 0.15, y_mid);
       cairo_line_to (cr, x + w * 0.85, y_mid);
       cairo_stroke (cr);
       break;
     case TG_LEGEND_DIAMOND:
-      cairo_set_line_width (cr, 1.2);
+      cairo_set_line_width (cr, 1.2 * tg_line_scale (st));
       tg_diamond (cr, x + w / 2, y_mid, s * 0.55);
       tg_set_rgba (cr, st->background);
       cairo_fill_preserve (cr);
@@ -494,17 +317,24 @@ tg_frame (cairo_t *cr, double width, double height, const TgPlotStyle *st, const
       cairo_paint (cr);
     }
 
+  if (st->hide_title)
+    title = subtitle = NULL;
+  if (st->hide_caption)
+    caption = NULL;
+  /* Title and subtitle wrap to the page rather than run off it. */
   if (title != NULL && *title != '\0')
     {
+      g_auto(GStrv) lines = tg_text_wrap (cr, st, 1.2, TRUE, title, width - 2 * pad);
       tg_set_rgba (cr, st->foreground);
-      tg_text (cr, st, 1.2, TRUE, title, width / 2, y, 0.5, 0.0);
-      y += tg_line_height (st, 1.2);
+      for (guint i = 0; lines[i] != NULL; i++, y += tg_line_height (st, 1.2))
+        tg_text (cr, st, 1.2, TRUE, lines[i], width / 2, y, 0.5, 0.0);
     }
   if (subtitle != NULL && *subtitle != '\0')
     {
+      g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE, subtitle, width - 2 * pad);
       tg_set_rgba (cr, st->muted);
-      tg_text (cr, st, 0.9, FALSE, subtitle, width / 2, y, 0.5, 0.0);
-      y += tg_line_height (st, 0.9);
+      for (guint i = 0; lines[i] != NULL; i++, y += tg_line_height (st, 0.9))
+        tg_text (cr, st, 0.9, FALSE, lines[i], width / 2, y, 0.5, 0.0);
     }
 
   /* Legend: centred rows above the body, so it never covers data. */
@@ -617,6 +447,15 @@ tg_paint_cells (cairo_t *cr, TgRect r, guint cols, guint rows, const TgRgba *col
   cairo_surface_destroy (img);
 }
 
+guint
+tg_label_step (double spacing, double need)
+{
+  guint step = 1;
+  while (step < 1024 && step * spacing < need)
+    step *= 2;
+  return step;
+}
+
 double
 tg_nice_ceil (double v)
 {
@@ -635,7 +474,7 @@ tg_plot_no_data (cairo_t *cr, double x, double y, double width, double height,
 {
   cairo_save (cr);
   tg_set_rgba (cr, st->grid);
-  cairo_set_line_width (cr, 1.0);
+  cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
   double dash[2] = { 4.0, 3.0 };
   cairo_set_dash (cr, dash, 2, 0);
   cairo_rectangle (cr, x + 0.5, y + 0.5, MAX (width - 1, 0), MAX (height - 1, 0));
@@ -665,7 +504,7 @@ tg_colorbar_vertical (cairo_t *cr, const TgPlotStyle *st, TgRect bar, double lo,
       cairo_fill (cr);
     }
   tg_set_rgba (cr, st->foreground);
-  cairo_set_line_width (cr, 0.6);
+  cairo_set_line_width (cr, 0.6 * tg_line_scale (st));
   cairo_rectangle (cr, bar.x, bar.y, bar.w, bar.h);
   cairo_stroke (cr);
   for (guint i = 0; i < n_ticks; i++)
@@ -689,162 +528,4 @@ tg_scratch_context (void)
   cairo_t *cr = cairo_create (s);
   cairo_surface_destroy (s);
   return cr;
-}
-
-/* ---- export ---- */
-
-typedef struct {
-  int fd;
-  int err;   /* errno of the first failed write */
-} Sink;
-
-static cairo_status_t
-sink_write (void *closure, const unsigned char *data, unsigned int length)
-{
-  Sink *sink = closure;
-
-  if (sink->err != 0)
-    return CAIRO_STATUS_WRITE_ERROR;
-  while (length > 0)
-    {
-      ssize_t n = write (sink->fd, data, length);
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          sink->err = errno;
-          return CAIRO_STATUS_WRITE_ERROR;
-        }
-      data += n;
-      length -= (unsigned int) n;
-    }
-  return CAIRO_STATUS_SUCCESS;
-}
-
-typedef enum { FMT_PDF, FMT_SVG, FMT_PNG } Format;
-
-static gboolean
-format_of (const char *path, Format *fmt)
-{
-  const char *dot = strrchr (path, '.');
-  if (dot == NULL || strchr (dot, G_DIR_SEPARATOR) != NULL)
-    return FALSE;
-  if (g_ascii_strcasecmp (dot, ".pdf") == 0)
-    *fmt = FMT_PDF;
-  else if (g_ascii_strcasecmp (dot, ".svg") == 0)
-    *fmt = FMT_SVG;
-  else if (g_ascii_strcasecmp (dot, ".png") == 0)
-    *fmt = FMT_PNG;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-gboolean
-tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
-                gconstpointer data, const TgPlotStyle *style, GError **error)
-{
-  Format fmt;
-  TgPlotStyle fallback;
-
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (func != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!format_of (path, &fmt))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
-                   "Cannot export to “%s”: unknown format (use .pdf, .svg or .png)", path);
-      return FALSE;
-    }
-  double max_side = fmt == FMT_PNG ? 8192.0 : 20000.0;
-  if (!(width >= 1.0 && height >= 1.0 && width <= max_side && height <= max_side))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
-                   "Cannot export to “%s”: size %g x %g is out of range", path, width, height);
-      return FALSE;
-    }
-  if (style == NULL)
-    {
-      tg_plot_style_init_light (&fallback);
-      style = &fallback;
-    }
-
-  /* Written beside the target and renamed over it, so a reader never sees half a file. */
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmpl = g_strdup_printf (".%s.XXXXXX", base);
-  g_autofree char *tmp = g_build_filename (dir, tmpl, NULL);
-  int fd = g_mkstemp (tmp);
-  if (fd < 0)
-    {
-      int e = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "Cannot write “%s”: %s", path,
-                   g_strerror (e));
-      return FALSE;
-    }
-  /* mkstemp makes the file private; a figure is for sharing. */
-  mode_t mask = umask (0);
-  umask (mask);
-  (void) fchmod (fd, 0666 & ~mask);
-
-  Sink sink = { fd, 0 };
-  cairo_surface_t *surface = NULL;
-  switch (fmt)
-    {
-    case FMT_PDF:
-      surface = cairo_pdf_surface_create_for_stream (sink_write, &sink, width, height);
-      break;
-    case FMT_SVG:
-      surface = cairo_svg_surface_create_for_stream (sink_write, &sink, width, height);
-      break;
-    case FMT_PNG:
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width),
-                                            (int) ceil (height));
-      break;
-    }
-
-  cairo_status_t status = cairo_surface_status (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    {
-      cairo_t *cr = cairo_create (surface);
-      func (cr, width, height, data, style);
-      status = cairo_status (cr);
-      cairo_destroy (cr);
-    }
-  if (status == CAIRO_STATUS_SUCCESS && fmt == FMT_PNG)
-    status = cairo_surface_write_to_png_stream (surface, sink_write, &sink);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  gboolean ok = status == CAIRO_STATUS_SUCCESS && sink.err == 0;
-  int e = sink.err;
-  if (ok && fsync (fd) != 0 && errno != EINVAL)
-    {
-      ok = FALSE;
-      e = errno;
-    }
-  if (close (fd) != 0 && ok)
-    {
-      ok = FALSE;
-      e = errno;
-    }
-  if (!ok)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "Cannot write “%s”: %s", path,
-                   e != 0 ? g_strerror (e) : cairo_status_to_string (status));
-      g_unlink (tmp);
-      return FALSE;
-    }
-  if (g_rename (tmp, path) != 0)
-    {
-      e = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "Cannot write “%s”: %s", path,
-                   g_strerror (e));
-      g_unlink (tmp);
-      return FALSE;
-    }
-  return TRUE;
 }

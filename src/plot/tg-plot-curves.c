@@ -10,6 +10,8 @@
 
 #define MAX_MARKER_ROWS 3
 #define NO_LABEL G_MAXUINT
+#define LOSS_TITLE "training loss"
+#define ACC_TITLE "test accuracy"
 
 typedef struct {
   TgRect  body;
@@ -129,7 +131,16 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
   else
     tg_axis_init (&L->ay_acc, 0.0, 1.0, 4, TRUE);
 
-  double ylab = tg_line_height (st, 0.95);
+  /* The axis titles wrap when a panel is shorter than they are long; the panel height is
+   * estimated here with the most marker rows there can be. */
+  double phase_h = d != NULL && d->n_phases > 0 ? tg_line_height (st, 0.85) : 0.0;
+  double xaxis_h = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6;
+  double gap = tg_line_height (st, 0.85) + fs * 0.3;
+  double ph_min = (L->body.h - phase_h - MAX_MARKER_ROWS * tg_line_height (st, 0.8) - 2
+                   - xaxis_h - gap) / 2;
+  guint title_lines = MAX (tg_axis_title_lines (cr, st, LOSS_TITLE, ph_min),
+                           tg_axis_title_lines (cr, st, ACC_TITLE, ph_min));
+  double ylab = tg_line_height (st, 0.95) * MAX (title_lines, 1u);
   double left = L->body.x + ylab + MAX (tg_axis_labels_width (cr, st, &L->ay_loss),
                                         tg_axis_labels_width (cr, st, &L->ay_acc)) + 8;
   double right = L->body.x + L->body.w - fs * 0.8;
@@ -188,11 +199,8 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
         }
     }
 
-  double phase_h = d != NULL && d->n_phases > 0 ? tg_line_height (st, 0.85) : 0.0;
   L->annot_y = L->body.y;
   double top_y = L->body.y + phase_h + L->marker_rows * tg_line_height (st, 0.8) + 2;
-  double xaxis_h = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6;
-  double gap = fs * 1.0;
   double avail = L->body.y + L->body.h - xaxis_h - top_y - gap;
   double ph = MAX (avail / 2, 10.0);
   L->top = (TgRect) { left, top_y, plot_w, ph };
@@ -271,18 +279,18 @@ draw_series (cairo_t *cr, const TgPlotStyle *st, const Layout *L, const TgAxis *
     {
       g_autofree double *sm = smooth (y, n, MIN (smoothing, 0.99));
       tg_set_rgba_a (cr, color, 0.25);
-      cairo_set_line_width (cr, 1.0);
+      cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
       polyline (cr, &L->ax, ay, x, y, n);
       cairo_stroke (cr);
       tg_set_rgba (cr, color);
-      cairo_set_line_width (cr, 1.8);
+      cairo_set_line_width (cr, 1.8 * tg_line_scale (st));
       polyline (cr, &L->ax, ay, x, sm, n);
       cairo_stroke (cr);
     }
   else
     {
       tg_set_rgba (cr, color);
-      cairo_set_line_width (cr, 1.6);
+      cairo_set_line_width (cr, 1.6 * tg_line_scale (st));
       polyline (cr, &L->ax, ay, x, y, n);
       cairo_stroke (cr);
     }
@@ -340,7 +348,7 @@ draw_markers (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const L
       double x = tg_axis_map (&L->ax, s);
       cairo_save (cr);
       tg_set_rgba (cr, st->foreground);
-      cairo_set_line_width (cr, 0.8);
+      cairo_set_line_width (cr, 0.8 * tg_line_scale (st));
       cairo_set_dash (cr, dash, 2, 0);
       if (L->marker_row[m] == NO_LABEL)
         {
@@ -388,7 +396,7 @@ draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Lay
 
   cairo_save (cr);
   tg_set_rgba_a (cr, st->foreground, 0.7);
-  cairo_set_line_width (cr, 0.8);
+  cairo_set_line_width (cr, 0.8 * tg_line_scale (st));
   cairo_move_to (cr, x, L->top.y);
   cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
   cairo_stroke (cr);
@@ -438,7 +446,7 @@ draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Lay
   cairo_rectangle (cr, bx, by, bw, bh);
   cairo_fill_preserve (cr);
   tg_set_rgba (cr, st->grid);
-  cairo_set_line_width (cr, 0.8);
+  cairo_set_line_width (cr, 0.8 * tg_line_scale (st));
   cairo_stroke (cr);
   for (guint i = 0; i < lines->len; i++)
     {
@@ -472,8 +480,8 @@ tg_plot_curves (cairo_t *cr, double width, double height, const TgCurvesData *d,
     }
 
   shade_phases (cr, st, d, &L);
-  tg_axis_draw_y (cr, st, &L.ay_loss, L.top, "training loss", L.body.x, TRUE);
-  tg_axis_draw_y (cr, st, &L.ay_acc, L.bottom, "test accuracy", L.body.x, TRUE);
+  tg_axis_draw_y (cr, st, &L.ay_loss, L.top, LOSS_TITLE, L.body.x, TRUE);
+  tg_axis_draw_y (cr, st, &L.ay_acc, L.bottom, ACC_TITLE, L.body.x, TRUE);
   tg_axis_draw_x (cr, st, &L.ax, L.top, NULL, TRUE, FALSE);
   tg_axis_draw_x (cr, st, &L.ax, L.bottom, x_label_of (d), TRUE, TRUE);
 

@@ -74,13 +74,21 @@ tg_plot_figure1 (cairo_t *cr, double width, double height, const TgFigure1Data *
 }
 
 gboolean
-tg_plot_figure1_export (const TgExperimentResults *res, const char *path, GError **error)
+tg_plot_figure1_export (const TgExperimentResults *res, const char *path, double width,
+                        double height, const TgPlotStyle *style, GError **error)
 {
   g_return_val_if_fail (res != NULL && path != NULL, FALSE);
+  TgPlotStyle light;
+  if (style == NULL)
+    {
+      tg_plot_style_init_light (&light);
+      style = &light;
+    }
   TgFigure1Data fig;
   tg_figure1_data_fill (&fig, res);
-  gboolean ok = tg_plot_export (path, TG_FIGURE1_WIDTH, TG_FIGURE1_HEIGHT,
-                                (TgPlotFunc) tg_plot_figure1, &fig, NULL, error);
+  gboolean ok = tg_plot_bars_export (path, width > 0 ? width : TG_FIGURE1_WIDTH,
+                                     height > 0 ? height : TG_FIGURE1_HEIGHT, &fig.bars, style,
+                                     error);
   tg_figure1_data_clear (&fig);
   return ok;
 }

@@ -15,6 +15,7 @@ typedef struct {
   guint    cols, rows;
   double   cell;
   double   center, half_range;
+  double   label_width;   /* the panel label wraps at this width */
 } HeatGeom;
 
 static const char *
@@ -33,6 +34,16 @@ half_range_of (const TgHeatmapPanel *p)
     if (isfinite (p->values[i]))
       m = MAX (m, fabs (p->values[i] - p->center));
   return tg_nice_ceil (MAX (m, 1e-3));
+}
+
+/* The panel's label, with the highlighted unit's value when there is one. */
+static char *
+panel_label (const TgHeatmapPanel *p)
+{
+  if (p->highlight >= 0 && (guint) p->highlight < p->n_units && p->values != NULL)
+    return g_strdup_printf ("%s — unit %d = %.3f", p->label ? p->label : "", p->highlight,
+                            p->values[p->highlight]);
+  return g_strdup (p->label ? p->label : "");
 }
 
 static void
@@ -60,7 +71,12 @@ heat_geom (cairo_t *cr, const TgPlotStyle *st, const TgHeatmapData *d, TgRect bo
   g_snprintf (buf, sizeof buf, "%.*f", g->half_range < 0.1 ? 3 : 2,
               -fabs (g->center) - g->half_range);
   double bar_space = fs * 0.9 + 8 + tg_text_width (cr, st, 0.8, FALSE, buf) + fs * 1.0;
-  double top = tg_line_height (st, 0.95) + 2;
+  /* The label wraps to the panel; the colour bar's top tick label stays below it. */
+  g_autofree char *label = panel_label (p);
+  g_auto(GStrv) label_lines = tg_text_wrap (cr, st, 0.95, TRUE, label, pw - row_lab);
+  g->label_width = pw - row_lab;
+  double top = tg_line_height (st, 0.95) * MAX (g_strv_length (label_lines), 1u)
+               + tg_line_height (st, 0.8) / 2 + 2;
   double bottom = tg_line_height (st, 0.75) + tg_line_height (st, 0.8) + 4;
   double aw = pw - row_lab - bar_space - fs * 0.8;
   double ah = ph - top - bottom - fs * 0.6;
@@ -91,14 +107,11 @@ draw_heat_panel (cairo_t *cr, const TgPlotStyle *st, const TgHeatmapPanel *p,
   /* Panel label, with the highlighted unit's value when there is one. */
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  if (p->highlight >= 0 && (guint) p->highlight < p->n_units && p->values != NULL)
-    {
-      g_autofree char *label = g_strdup_printf ("%s — unit %d = %.3f", p->label ? p->label : "",
-                                                p->highlight, p->values[p->highlight]);
-      tg_text (cr, st, 0.95, TRUE, label, g->grid.x, g->panel.y, 0.0, 0.0);
-    }
-  else
-    tg_text (cr, st, 0.95, TRUE, p->label, g->grid.x, g->panel.y, 0.0, 0.0);
+  g_autofree char *label = panel_label (p);
+  g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.95, TRUE, label, g->label_width);
+  for (guint i = 0; lines[i] != NULL; i++)
+    tg_text (cr, st, 0.95, TRUE, lines[i], g->grid.x, g->panel.y + i * tg_line_height (st, 0.95),
+             0.0, 0.0);
 
   if (p->values == NULL || p->n_units == 0)
     {
@@ -121,14 +134,16 @@ draw_heat_panel (cairo_t *cr, const TgPlotStyle *st, const TgHeatmapPanel *p,
 
   /* Row labels: the first unit of each row; column labels every 4. */
   tg_set_rgba (cr, st->muted);
-  guint row_step = g->cell * 1.0 < tg_line_height (st, 0.75) ? 2 : 1;
+  guint row_step = MAX (1u, (guint) ceil (tg_line_height (st, 0.75) / g->cell));
   for (guint r = 0; r < g->rows; r += row_step)
     {
       g_snprintf (buf, sizeof buf, "%u", r * g->cols);
       tg_text (cr, st, 0.75, FALSE, buf, g->grid.x - 4, g->grid.y + (r + 0.5) * g->cell,
                1.0, 0.5);
     }
-  guint col_step = g->cols <= 8 ? 1 : g->cols <= 16 ? 4 : 8;
+  g_snprintf (buf, sizeof buf, "+%u", g->cols);
+  guint col_step = tg_label_step (g->cell, tg_text_width (cr, st, 0.75, FALSE, buf)
+                                           + st->font_size * 0.6);
   for (guint c = 0; c < g->cols; c += col_step)
     {
       g_snprintf (buf, sizeof buf, "+%u", c);
@@ -143,11 +158,11 @@ draw_heat_panel (cairo_t *cr, const TgPlotStyle *st, const TgHeatmapPanel *p,
       guint u = (guint) p->highlight;
       double x = g->grid.x + (u % g->cols) * g->cell;
       double y = g->grid.y + (u / g->cols) * g->cell;
-      cairo_set_line_width (cr, 2.0);
+      cairo_set_line_width (cr, 2.0 * tg_line_scale (st));
       tg_set_rgba (cr, st->foreground);
       cairo_rectangle (cr, x - 1, y - 1, g->cell + 2, g->cell + 2);
       cairo_stroke (cr);
-      cairo_set_line_width (cr, 1.0);
+      cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
       tg_set_rgba (cr, st->background);
       cairo_rectangle (cr, x + 1, y + 1, g->cell - 2, g->cell - 2);
       cairo_stroke (cr);
@@ -241,14 +256,14 @@ draw_mask_panel (cairo_t *cr, const TgPlotStyle *st, const TgMasksLayer *layer,
         tg_cmap_sequential (st, rate[(gsize) c * stride + u]);
   tg_paint_cells (cr, r, layer->n_units, n_classes, colors);
   tg_set_rgba (cr, st->grid);
-  cairo_set_line_width (cr, 0.6);
+  cairo_set_line_width (cr, 0.6 * tg_line_scale (st));
   cairo_rectangle (cr, r.x, r.y, r.w, r.h);
   cairo_stroke (cr);
 
   tg_set_rgba (cr, st->muted);
   double ch = r.h / n_classes;
   if (row_labels)
-    for (guint c = 0; c < n_classes; c += ch < lh * 0.8 ? 2 : 1)
+    for (guint c = 0; c < n_classes; c += MAX (1u, (guint) ceil (lh / ch)))
       {
         g_snprintf (buf, sizeof buf, "%u", c);
         tg_text (cr, st, 0.75, FALSE, buf, r.x - 3, r.y + (c + 0.5) * ch, 1.0, 0.5);
@@ -344,6 +359,7 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
   tg_colorbar_vertical (cr, st, bar, 0.0, 1.0, ticks, 5, 2, sequential_color, NULL);
   cairo_save (cr);
   tg_set_rgba (cr, st->muted);
-  tg_text (cr, st, 0.75, FALSE, "rate", bar.x + bar.w / 2, bar.y + bar.h + 3, 0.5, 0.0);
+  tg_text (cr, st, 0.75, FALSE, "rate", bar.x + bar.w / 2,
+           bar.y + bar.h + tg_line_height (st, 0.8) / 2 + 2, 0.5, 0.0);
   cairo_restore (cr);
 }

@@ -74,7 +74,7 @@ draw_jaccard_bars (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, T
           double e = d->jaccard_err[l];
           double y0 = tg_axis_map_clamped (&ay, v - e), y1 = tg_axis_map_clamped (&ay, v + e);
           tg_set_rgba (cr, st->foreground);
-          cairo_set_line_width (cr, 1.0);
+          cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
           cairo_move_to (cr, cx, y0);
           cairo_line_to (cr, cx, y1);
           cairo_move_to (cr, cx - bw * 0.15, y1);
@@ -87,7 +87,7 @@ draw_jaccard_bars (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, T
       if (d->ref != NULL && isfinite (d->ref[l]))
         {
           double ry = tg_axis_map_clamped (&ay, d->ref[l]);
-          cairo_set_line_width (cr, 1.2);
+          cairo_set_line_width (cr, 1.2 * tg_line_scale (st));
           tg_diamond (cr, cx + bw / 2 + fs * 0.6, ry, fs * 0.42);
           tg_set_rgba (cr, st->background);
           cairo_fill_preserve (cr);
@@ -107,6 +107,28 @@ draw_jaccard_bars (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, T
   cairo_restore (cr);
 }
 
+/* "hidden 1: both 20 · only 0° 3 · ...", the short form when the long one does not fit. */
+static char *
+strip_label (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, guint l, double w)
+{
+  guint count[N_KINDS] = { 0 };
+  const float *g0 = d->gate0 + (gsize) l * d->n_units, *g_rot = d->gate45 + (gsize) l * d->n_units;
+  for (guint u = 0; u < d->n_units; u++)
+    {
+      gboolean on0 = isfinite (g0[u]) && g0[u] > d->threshold;
+      gboolean on_rot = isfinite (g_rot[u]) && g_rot[u] > d->threshold;
+      count[on0 && on_rot ? BOTH : on0 ? ONLY0 : on_rot ? ONLY_ROT : NEITHER]++;
+    }
+  const char *name = d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : "layer";
+  char *label = g_strdup_printf ("%s: both %u · only 0° %u · only 45° %u · neither %u", name,
+                                 count[BOTH], count[ONLY0], count[ONLY_ROT], count[NEITHER]);
+  if (tg_text_width (cr, st, 0.9, FALSE, label) <= w)
+    return label;
+  g_free (label);
+  return g_strdup_printf ("%s: both %u · 0° %u · 45° %u · neither %u", name, count[BOTH],
+                          count[ONLY0], count[ONLY_ROT], count[NEITHER]);
+}
+
 static void
 draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect area)
 {
@@ -119,7 +141,16 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
     }
 
   double fs = st->font_size;
-  double head = tg_line_height (st, 0.9) + 2;
+  /* Each layer's counts head its strip, wrapped to the strip's width. */
+  g_autofree char **labels = g_new0 (char *, nl + 1);
+  guint head_lines = 1;
+  for (guint l = 0; l < nl; l++)
+    {
+      labels[l] = strip_label (cr, st, d, l, area.w);
+      g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE, labels[l], area.w);
+      head_lines = MAX (head_lines, g_strv_length (lines));
+    }
+  double head = tg_line_height (st, 0.9) * head_lines + 2;
   double gap = fs * 0.8;
   double foot = tg_line_height (st, 0.75);
   double slot = (area.h - (nl - 1) * gap) / nl;
@@ -148,7 +179,6 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
   for (guint l = 0; l < nl; l++)
     {
       const float *g0 = d->gate0 + (gsize) l * nu, *g_rot = d->gate45 + (gsize) l * nu;
-      guint count[N_KINDS] = { 0 };
       double y0 = area.y + l * (slot + gap);
       double gx = area.x + row_lab;
       for (guint u = 0; u < nu; u++)
@@ -156,36 +186,25 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
           gboolean on0 = isfinite (g0[u]) && g0[u] > d->threshold;
           gboolean on_rot = isfinite (g_rot[u]) && g_rot[u] > d->threshold;
           int k = on0 && on_rot ? BOTH : on0 ? ONLY0 : on_rot ? ONLY_ROT : NEITHER;
-          count[k]++;
           double x = gx + (u % cols) * cell, y = y0 + head + (u / cols) * cell;
           tg_set_rgba (cr, kind_color (st, k));
           cairo_rectangle (cr, x + cgap / 2, y + cgap / 2, cell - cgap, cell - cgap);
           cairo_fill (cr);
         }
-      const char *name = d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : "layer";
-      g_autofree char *label = g_strdup_printf (
-        "%s: both %u · only 0° %u · only 45° %u · neither %u", name,
-        count[BOTH], count[ONLY0], count[ONLY_ROT], count[NEITHER]);
-      double size = 0.9;
-      if (tg_text_width (cr, st, size, FALSE, label) > area.w)
-        {
-          g_free (label);
-          label = g_strdup_printf ("%s: both %u · 0° %u · 45° %u · neither %u", name,
-                                   count[BOTH], count[ONLY0], count[ONLY_ROT], count[NEITHER]);
-          double tw = tg_text_width (cr, st, size, FALSE, label);
-          if (tw > area.w)
-            size *= area.w / tw;
-        }
+      g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE, labels[l], area.w);
       tg_set_rgba (cr, st->foreground);
-      tg_text (cr, st, size, FALSE, label, area.x, y0, 0.0, 0.0);
+      for (guint i = 0; lines[i] != NULL; i++)
+        tg_text (cr, st, 0.9, FALSE, lines[i], area.x, y0 + i * tg_line_height (st, 0.9),
+                 0.0, 0.0);
       tg_set_rgba (cr, st->muted);
-      guint rstep = cell < tg_line_height (st, 0.75) * 0.9 ? 2 : 1;
+      guint rstep = MAX (1u, (guint) ceil (tg_line_height (st, 0.75) / cell));
       for (guint r = 0; r < rows; r += rstep)
         {
           g_snprintf (buf, sizeof buf, "%u", r * cols);
           tg_text (cr, st, 0.75, FALSE, buf, gx - 3, y0 + head + (r + 0.5) * cell, 1.0, 0.5);
         }
-      guint cstep = cols <= 16 ? 4 : 8;
+      g_snprintf (buf, sizeof buf, "+%u", cols);
+      guint cstep = tg_label_step (cell, tg_text_width (cr, st, 0.75, FALSE, buf) + fs * 0.6);
       for (guint c = 0; c < cols; c += cstep)
         {
           g_snprintf (buf, sizeof buf, "+%u", c);
@@ -194,6 +213,8 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
         }
     }
   cairo_restore (cr);
+  for (guint l = 0; l < nl; l++)
+    g_free (labels[l]);
 }
 
 void

@@ -22,6 +22,9 @@ void   tg_text_rotated (cairo_t *cr, const TgPlotStyle *st, double size, gboolea
 double tg_text_width  (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold,
                        const char *s);
 double tg_line_height (const TgPlotStyle *st, double size);   /* ~1.25 em */
+/* The font size in points of text at relative size `size`: below 1, never under the base
+ * size less 1 pt. */
+double tg_font_points (const TgPlotStyle *st, double size);
 
 /* Splits s at spaces into lines no wider than max_w (a single long word stays whole).
  * Returns a NULL-terminated vector. */
@@ -67,6 +70,12 @@ double tg_axis_labels_width (cairo_t *cr, const TgPlotStyle *st, const TgAxis *a
  * at x = title_x. */
 void   tg_axis_draw_y (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ay, TgRect plot,
                        const char *title, double title_x, gboolean grid);
+/* Lines the y-axis title takes when wrapped to an axis `length` long (0 without a title). */
+guint  tg_axis_title_lines (cairo_t *cr, const TgPlotStyle *st, const char *title,
+                            double length);
+/* What every stroke width is multiplied by: the style's line width, following the font size. */
+double tg_line_scale (const TgPlotStyle *st);
+
 /* Tick labels under `plot` (and optional vertical gridlines); title under them, if any.
  * Returns the y just below what was drawn. */
 double tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plot,
@@ -104,6 +113,10 @@ TgRect tg_frame_layout (double width, double height, const TgPlotStyle *st,
 /* A cols x rows grid of colours (row-major) painted into r as an image with nearest-neighbour
  * filtering: no seams between cells on screen or in a PDF viewer. */
 void   tg_paint_cells (cairo_t *cr, TgRect r, guint cols, guint rows, const TgRgba *colors);
+
+/* Every how many cells (1, 2, 4, 8...) a label goes, so labels `need` wide do not touch
+ * when cells are `spacing` apart. */
+guint  tg_label_step (double spacing, double need);
 
 /* A "nice" number >= v (1, 2, 2.5, 5 x 10^k). */
 double tg_nice_ceil (double v);

@@ -61,15 +61,70 @@ fill_cells (const TgResultsRow *row, char *cells[2][N_COLS])
     }
 }
 
+static const char *headers[N_COLS] = { "Method", "", "Trainable params", "Acc (0°)",
+                                       "Acc (45°)", "High-act frac" };
+static const double align[N_COLS] = { 0.0, 0.0, 1.0, 0.5, 0.5, 0.5 };
+
+typedef char *RowCells[2][N_COLS];
+
+typedef struct {
+  double colw[N_COLS];   /* 0: column left out */
+  double pad, total;     /* total width */
+  double head_h, row_h, need_h;
+} TableLayout;
+
+/* A header on one line, or split at its first space in the compact form. */
+static char **
+header_lines (const char *h, gboolean compact)
+{
+  const char *sp = compact && g_utf8_strlen (h, -1) > 9 ? strchr (h, ' ') : NULL;
+  if (sp == NULL)
+    return g_strsplit (h, "\n", -1);
+  char **v = g_new0 (char *, 3);
+  v[0] = g_strndup (h, sp - h);
+  v[1] = g_strdup (sp + 1);
+  return v;
+}
+
+/* Widths and heights of the table with text at k times its size. */
+static void
+table_measure (cairo_t *cr, const TgPlotStyle *st, RowCells *cells, guint nr,
+               gboolean compact, double k, TableLayout *t)
+{
+  guint head_lines = 1;
+  memset (t, 0, sizeof *t);
+  t->pad = st->font_size * (compact ? 0.5 : 1.2) * k;
+  for (int c = 0; c < N_COLS; c++)
+    {
+      if (compact && c == 1)
+        continue;
+      g_auto(GStrv) lines = header_lines (headers[c], compact);
+      head_lines = MAX (head_lines, g_strv_length (lines));
+      for (guint i = 0; lines[i] != NULL; i++)
+        t->colw[c] = MAX (t->colw[c], tg_text_width (cr, st, 0.95 * k, TRUE, lines[i]));
+      for (guint r = 0; r < nr; r++)
+        for (int i = 0; i < 2; i++)
+          t->colw[c] = MAX (t->colw[c], tg_text_width (cr, st, (i == 0 ? 0.95 : 0.85) * k,
+                                                       c == 0 && i == 0, cells[r][i][c]));
+      t->total += t->colw[c] + t->pad;
+    }
+  t->row_h = tg_line_height (st, 0.95 * k) + tg_line_height (st, 0.85 * k)
+             + st->font_size * (compact ? 0.2 : 0.5) * k;
+  t->head_h = tg_line_height (st, 0.95 * k) * head_lines
+              + st->font_size * (compact ? 0.3 : 0.6) * k;
+  t->need_h = t->head_h + nr * t->row_h;
+}
+
 void
 tg_plot_results_table (cairo_t *cr, double width, double height, const TgResultsData *d,
                        const TgPlotStyle *st)
 {
-  static const char *headers[N_COLS] = { "Method", "", "Trainable params", "Acc (0°)",
-                                         "Acc (45°)", "High-act frac" };
-  static const double align[N_COLS] = { 0.0, 0.0, 1.0, 0.5, 0.5, 0.5 };
   const char *title = d != NULL && d->title ? d->title
                       : "Table 1: mode specialisation, MNIST 0° vs 45°";
+  /* In a paper column the default title would take two lines the rows need. */
+  if ((d == NULL || d->title == NULL) &&
+      tg_text_width (cr, st, 1.2, TRUE, title) > width - 2 * st->font_size * 0.8)
+    title = "Table 1: MNIST 0° vs 45°";
   g_autofree char *ours_label = d != NULL && d->n_seeds > 0
     ? g_strdup_printf ("ours (mean ± std over %u seed%s)", d->n_seeds, d->n_seeds == 1 ? "" : "s")
     : g_strdup ("ours");
@@ -87,51 +142,63 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
     }
 
   guint nr = d->n_rows;
-  typedef char *RowCells[2][N_COLS];
   RowCells *cells = g_new0 (RowCells, nr);
   for (guint r = 0; r < nr; r++)
     fill_cells (&d->rows[r], cells[r]);
 
-  /* Natural column widths at base size, then one scale so the table fits both ways. */
-  double colw[N_COLS];
-  double pad = st->font_size * 1.2;
-  for (int c = 0; c < N_COLS; c++)
+  /* Too wide at the base size (a paper column): the compact form drops the "ours / paper"
+   * column (the legend's colours say which line is which), splits the headers over two
+   * lines and writes "0.848±0.007". Then one scale k fits the table both ways; text sizes
+   * are measured at k itself, since small text stops shrinking at the base size less 1 pt. */
+  TableLayout t;
+  table_measure (cr, st, cells, nr, FALSE, 1.0, &t);
+  gboolean compact = t.total > body.w;
+  if (compact)
     {
-      colw[c] = tg_text_width (cr, st, 0.95, TRUE, headers[c]);
       for (guint r = 0; r < nr; r++)
         for (int i = 0; i < 2; i++)
-          colw[c] = MAX (colw[c], tg_text_width (cr, st, i == 0 ? 0.95 : 0.85, FALSE,
-                                                 cells[r][i][c]));
+          for (int c = 3; c <= 4; c++)
+            {
+              GString *g = g_string_new (cells[r][i][c]);
+              g_string_replace (g, " ± ", "±", 0);
+              g_free (cells[r][i][c]);
+              cells[r][i][c] = g_string_free (g, FALSE);
+            }
+      table_measure (cr, st, cells, nr, TRUE, 1.0, &t);
     }
-  double total = 0.0;
-  for (int c = 0; c < N_COLS; c++)
-    total += colw[c] + pad;
-  double row_h = tg_line_height (st, 0.95) + tg_line_height (st, 0.85) + st->font_size * 0.5;
-  double head_h = tg_line_height (st, 0.95) + st->font_size * 0.6;
-  double need_h = head_h + nr * row_h;
-  /* Grows a little to use the room, shrinks as far as needed to fit. */
-  double k = MIN (1.3, MIN (body.w / total, body.h / need_h));
-  double x0 = body.x + (body.w - total * k) / 2;
+  double k = MIN (1.3, MIN (body.w / t.total, body.h / t.need_h));
+  table_measure (cr, st, cells, nr, compact, k, &t);
+  while (k > 0.3 && (t.total > body.w + 0.01 || t.need_h > body.h + 0.01))
+    {
+      k *= 0.97;
+      table_measure (cr, st, cells, nr, compact, k, &t);
+    }
+  double x0 = body.x + (body.w - t.total) / 2;
   double y = body.y;
+  double fs = st->font_size;
 
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  cairo_set_line_width (cr, 1.0);
+  cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
   cairo_move_to (cr, x0, y);
-  cairo_line_to (cr, x0 + total * k, y);
+  cairo_line_to (cr, x0 + t.total, y);
   cairo_stroke (cr);
   double x = x0;
   for (int c = 0; c < N_COLS; c++)
     {
-      double cx = x + k * (pad / 2 + colw[c] * align[c]);
-      tg_text (cr, st, 0.95 * k, TRUE, headers[c], cx, y + st->font_size * 0.3 * k, align[c],
-               0.0);
-      x += k * (colw[c] + pad);
+      if (t.colw[c] <= 0)
+        continue;
+      double cx = x + t.pad / 2 + t.colw[c] * align[c];
+      g_auto(GStrv) lines = header_lines (headers[c], compact);
+      for (guint i = 0; lines[i] != NULL; i++)
+        tg_text (cr, st, 0.95 * k, TRUE, lines[i], cx,
+                 y + fs * 0.3 * k + i * tg_line_height (st, 0.95 * k), align[c], 0.0);
+      x += t.colw[c] + t.pad;
     }
-  y += head_h * k;
-  cairo_set_line_width (cr, 0.6);
+  y += t.head_h;
+  cairo_set_line_width (cr, 0.6 * tg_line_scale (st));
   cairo_move_to (cr, x0, y);
-  cairo_line_to (cr, x0 + total * k, y);
+  cairo_line_to (cr, x0 + t.total, y);
   cairo_stroke (cr);
 
   for (guint r = 0; r < nr; r++)
@@ -139,29 +206,31 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
       if (r % 2 == 1)
         {
           tg_set_rgba_a (cr, st->muted, 0.08);
-          cairo_rectangle (cr, x0, y, total * k, row_h * k);
+          cairo_rectangle (cr, x0, y, t.total, t.row_h);
           cairo_fill (cr);
         }
-      double ly = y + st->font_size * 0.25 * k;
+      double ly = y + fs * 0.25 * k;
       for (int i = 0; i < 2; i++)
         {
           double size = (i == 0 ? 0.95 : 0.85) * k;
           x = x0;
           for (int c = 0; c < N_COLS; c++)
             {
-              double cx = x + k * (pad / 2 + colw[c] * align[c]);
+              if (t.colw[c] <= 0)
+                continue;
+              double cx = x + t.pad / 2 + t.colw[c] * align[c];
               tg_set_rgba (cr, i == 0 && c != 1 ? st->foreground : st->muted);
               tg_text (cr, st, size, c == 0, cells[r][i][c], cx, ly, align[c], 0.0);
-              x += k * (colw[c] + pad);
+              x += t.colw[c] + t.pad;
             }
           ly += tg_line_height (st, size);
         }
-      y += row_h * k;
+      y += t.row_h;
     }
   tg_set_rgba (cr, st->foreground);
-  cairo_set_line_width (cr, 1.0);
+  cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
   cairo_move_to (cr, x0, y);
-  cairo_line_to (cr, x0 + total * k, y);
+  cairo_line_to (cr, x0 + t.total, y);
   cairo_stroke (cr);
   cairo_restore (cr);
 

@@ -21,10 +21,31 @@ typedef struct {
   const char *font_family;      /* "Sans" */
   double      font_size;        /* base size in user units (points on PDF) */
   gboolean    draw_background;  /* FALSE lets a widget's own background show */
+  double      line_width;       /* scale of every stroke (1 = as designed); <= 0 means 1 */
+  gboolean    hide_title;       /* leave the title out (a paper's caption names the figure) */
+  gboolean    hide_caption;     /* leave the caption out (the paper has its own) */
 } TgPlotStyle;
 
 void tg_plot_style_init_light (TgPlotStyle *style);
 void tg_plot_style_init_dark  (TgPlotStyle *style);
+
+typedef enum {
+  TG_PLOT_BACKGROUND_LIGHT,
+  TG_PLOT_BACKGROUND_DARK,
+  TG_PLOT_BACKGROUND_TRANSPARENT,   /* light colours, nothing painted behind */
+} TgPlotBackground;
+
+void tg_plot_style_init (TgPlotStyle *style, TgPlotBackground background);
+
+/* ---- figure sizes (no drawing): presets single (3.5 in column), double (7.16 in), page
+ * (= a4), a4, letter, slide (16:9), or "WxH" with a unit in, cm, mm, pt, px (px = pt), e.g.
+ * "3.5x2.5in", "89mmx60mm". Sizes in PDF points. */
+gboolean            tg_plot_size_parse     (const char *spec, double *width_pt,
+                                            double *height_pt, GError **error);
+/* The base font size a preset reads best at (8 pt for the columns); 10 for anything else. */
+double              tg_plot_size_font_size (const char *spec);
+/* NULL-terminated preset names, static. */
+const char *const  *tg_plot_size_presets   (void);
 
 /* Figure 1: grouped bars, one group per method, one bar per series (0 deg, 45 deg), with
  * +- std error bars; optional reference markers (the paper's means) drawn beside ours. */
@@ -68,9 +89,11 @@ void     tg_figure1_data_fill   (TgFigure1Data *fig, const TgExperimentResults *
 void     tg_figure1_data_clear  (TgFigure1Data *fig);
 void     tg_plot_figure1        (cairo_t *cr, double width, double height,
                                  const TgFigure1Data *fig, const TgPlotStyle *style);
-/* Writes Figure 1 of res to path (.pdf, .svg, .png; TG_FIGURE1_WIDTH x TG_FIGURE1_HEIGHT) in
- * the light style. As tg_plot_export(): atomic, a TG_ERROR naming path on failure. */
+/* Writes Figure 1 of res to path (.pdf, .svg, .png) with its data beside it, as
+ * tg_plot_bars_export(): width x height points (0: TG_FIGURE1_WIDTH x TG_FIGURE1_HEIGHT), in
+ * style (NULL: the light style). Atomic, a TG_ERROR naming path on failure. */
 gboolean tg_plot_figure1_export (const TgExperimentResults *res, const char *path,
+                                 double width, double height, const TgPlotStyle *style,
                                  GError **error);
 
 /* ---- Live views. Plain arrays + counts; every pointer is borrowed for the duration of the
@@ -254,10 +277,48 @@ typedef void (*TgPlotFunc) (cairo_t *cr, double width, double height, gconstpoin
                             const TgPlotStyle *style);
 
 /* Draws one figure into a file; the format comes from the extension (.pdf, .svg, .png).
- * width and height in points (PDF, SVG) or pixels (PNG, at most 8192). Atomic: written to a
- * temporary file in the same folder, then renamed over path. style NULL: light. On failure
+ * width and height in points (PDF, SVG) or pixels (PNG, at most 8192). Rendered in memory,
+ * then written atomically by tg_plot_write_file. style NULL: light. On failure
  * returns FALSE with a TG_ERROR naming path, and leaves no file behind. */
 gboolean tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
                          gconstpointer data, const TgPlotStyle *style, GError **error);
+
+/* Writes contents to path atomically (temporary file + rename) with mode 0644 less the
+ * umask; never touches the process's umask. On failure a TG_ERROR naming path. */
+gboolean tg_plot_write_file (const char *path, const char *contents, gsize length,
+                             GError **error);
+
+/* ---- the data beside a figure (tg-plot-data.c). Each returns newly allocated text.
+ * CSV: exactly the numbers the renderer draws, one row per drawn value (a value not measured
+ * is an empty field); numbers read back to the same double. */
+char *tg_plot_bars_csv          (const TgBarsData *data);     /* group,series,mean,std,reference */
+char *tg_plot_curves_csv        (const TgCurvesData *data);   /* run,step,loss,acc0,acc45 */
+char *tg_plot_heatmap_csv       (const TgHeatmapData *data);  /* panel,unit,value,center */
+char *tg_plot_masks_csv         (const TgMasksData *data);    /* layer,input,class,unit,rate */
+char *tg_plot_overlap_csv       (const TgOverlapData *data);
+char *tg_plot_results_table_csv (const TgResultsData *data);
+
+/* LaTeX: pgfplots versions of the bar and line figures at the given size and font size
+ * (needs \usepackage{pgfplots}); a figure environment that includes `graphics` at its width
+ * with the caption; text escaped for LaTeX. */
+char *tg_plot_bars_pgfplots       (const TgBarsData *data, double width_pt, double height_pt,
+                                   double font_pt);
+char *tg_plot_curves_pgfplots     (const TgCurvesData *data, double width_pt,
+                                   double height_pt, double font_pt);
+char *tg_plot_tex_includegraphics (const char *graphics, const char *caption,
+                                   const char *label, double width_pt);
+char *tg_plot_tex_escape          (const char *text);
+
+/* Figure 1 with its data: path (the figure, any tg_plot_export format), NAME.csv,
+ * NAME.tex (\includegraphics at its width with the caption) and NAME-pgfplots.tex. */
+gboolean tg_plot_bars_export (const char *path, double width, double height,
+                              const TgBarsData *data, const TgPlotStyle *style,
+                              GError **error);
+
+/* figure_path with its extension replaced by ext (".csv", ".tex"). */
+char    *tg_plot_path_beside  (const char *figure_path, const char *ext);
+/* Writes contents to tg_plot_path_beside (figure_path, ext), atomically. */
+gboolean tg_plot_write_beside (const char *figure_path, const char *ext,
+                               const char *contents, GError **error);
 
 G_END_DECLS

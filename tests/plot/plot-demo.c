@@ -1,5 +1,6 @@
 /* plot-demo.c — renders every figure with sample data, light and dark, to PDF and PNG in a
- * directory, for a person to look at: `plot-demo OUTDIR`. Not a test. */
+ * directory, for a person to look at: `plot-demo OUTDIR [W H | SIZE]`, SIZE a preset such as
+ * "single" (with its font size) or "3.5x2.5in". Not a test. */
 #include <glib.h>
 #include <string.h>
 #include "plot-samples.h"
@@ -21,7 +22,18 @@ main (int argc, char **argv)
   const char *dir = argc > 1 ? argv[1] : ".";
   double w = argc > 2 ? g_ascii_strtod (argv[2], NULL) : 640;
   double h = argc > 3 ? g_ascii_strtod (argv[3], NULL) : 400;
+  double font_size = 10.0;
   TgPlotStyle styles[2];
+  if (argc == 3)
+    {
+      g_autoptr(GError) error = NULL;
+      if (!tg_plot_size_parse (argv[2], &w, &h, &error))
+        {
+          g_printerr ("%s\n", error->message);
+          return 2;
+        }
+      font_size = tg_plot_size_font_size (argv[2]);
+    }
   const char *names[2] = { "light", "dark" };
   TgBarsData bars5, bars7, bars_empty = { 0 };
   TgCurvesData curves, curves_raw, curves_empty = { 0 };
@@ -32,6 +44,7 @@ main (int argc, char **argv)
 
   tg_plot_style_init_light (&styles[0]);
   tg_plot_style_init_dark (&styles[1]);
+  styles[0].font_size = styles[1].font_size = font_size;
   sample_bars (&bars5, 7);
   /* The paper's Figure 1 groups. */
   static const char *fig1_labels[5] = { "Frozen", "BitFit", "TauGate", "LoRA r=8", "Full FT" };

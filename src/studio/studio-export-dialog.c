@@ -1,0 +1,218 @@
+/* studio-export-dialog.c — the export dialog (see studio-export-dialog.h). The preview and
+ * the file are drawn by the view's own draw_figure through tg_plot_*, with the style the
+ * dialog builds, so what is previewed is what is written. */
+#include "studio-export-dialog.h"
+
+struct _StudioExportDialog
+{
+  GtkWindow parent_instance;
+
+  /* template widgets */
+  GtkDropDown    *size;
+  GtkEntry       *custom_size;
+  GtkSpinButton  *font_size;
+  GtkSpinButton  *line_width;
+  GtkCheckButton *show_title;
+  GtkCheckButton *show_caption;
+  GtkDropDown    *background;
+  GtkEntry       *file_name;
+  GtkDrawingArea *preview;
+  GtkLabel       *status;
+
+  /* owned */
+  StudioView *view;
+};
+
+G_DEFINE_FINAL_TYPE (StudioExportDialog, studio_export_dialog, GTK_TYPE_WINDOW)
+
+/* The session's last choices. */
+static struct {
+  guint    size, background;
+  char    *custom, *file_name;
+  double   font_size, line_width;
+  gboolean hide_title, hide_caption;
+  gboolean set;
+} remembered;
+
+static const char *const size_names[] = { "single", "double", "page", "letter", "slide", NULL };
+
+static const char *
+size_spec (StudioExportDialog *self)
+{
+  guint i = gtk_drop_down_get_selected (self->size);
+  return i < G_N_ELEMENTS (size_names) - 1 ? size_names[i]
+                                           : gtk_editable_get_text (GTK_EDITABLE (self->custom_size));
+}
+
+/* Size in points and style, as the dialog stands; FALSE with an error for a bad size. */
+static gboolean
+choices (StudioExportDialog *self, double *w, double *h, TgPlotStyle *st, GError **error)
+{
+  if (!tg_plot_size_parse (size_spec (self), w, h, error))
+    return FALSE;
+  tg_plot_style_init (st, (TgPlotBackground) gtk_drop_down_get_selected (self->background));
+  st->font_size = gtk_spin_button_get_value (self->font_size);
+  st->line_width = gtk_spin_button_get_value (self->line_width);
+  st->hide_title = !gtk_check_button_get_active (self->show_title);
+  st->hide_caption = !gtk_check_button_get_active (self->show_caption);
+  return TRUE;
+}
+
+static void
+remember (StudioExportDialog *self)
+{
+  remembered.size = gtk_drop_down_get_selected (self->size);
+  remembered.background = gtk_drop_down_get_selected (self->background);
+  g_free (remembered.custom);
+  remembered.custom = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->custom_size)));
+  g_free (remembered.file_name);
+  remembered.file_name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->file_name)));
+  remembered.font_size = gtk_spin_button_get_value (self->font_size);
+  remembered.line_width = gtk_spin_button_get_value (self->line_width);
+  remembered.hide_title = !gtk_check_button_get_active (self->show_title);
+  remembered.hide_caption = !gtk_check_button_get_active (self->show_caption);
+  remembered.set = TRUE;
+}
+
+static void
+draw_preview (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer user_data)
+{
+  StudioExportDialog *self = user_data;
+  double w, h;
+  TgPlotStyle st;
+
+  if (self->view == NULL || !choices (self, &w, &h, &st, NULL))
+    return;
+  /* The page at its real size, scaled to fit the preview, on a grey surround. */
+  double k = MIN (width / w, height / h);
+  cairo_set_source_rgb (cr, 0.5, 0.5, 0.5);
+  cairo_paint (cr);
+  cairo_translate (cr, (width - w * k) / 2, (height - h * k) / 2);
+  cairo_scale (cr, k, k);
+  cairo_rectangle (cr, 0, 0, w, h);
+  cairo_clip (cr);
+  studio_view_draw_figure (self->view, cr, w, h, &st, TRUE);
+}
+
+static void
+changed (StudioExportDialog *self)
+{
+  double w, h;
+  TgPlotStyle st;
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->custom_size),
+                            gtk_drop_down_get_selected (self->size)
+                            == G_N_ELEMENTS (size_names) - 1);
+  if (choices (self, &w, &h, &st, &error))
+    {
+      g_autofree char *text = g_strdup_printf ("%.2f × %.2f in (%.0f × %.0f pt)", w / 72, h / 72,
+                                               w, h);
+      gtk_label_set_text (self->status, text);
+    }
+  else
+    gtk_label_set_text (self->status, error->message);
+  gtk_widget_queue_draw (GTK_WIDGET (self->preview));
+}
+
+static void
+size_selected (StudioExportDialog *self)
+{
+  guint i = gtk_drop_down_get_selected (self->size);
+  /* A preset brings its own font size; the user can change it after. */
+  if (i < G_N_ELEMENTS (size_names) - 1)
+    gtk_spin_button_set_value (self->font_size, tg_plot_size_font_size (size_names[i]));
+  changed (self);
+}
+
+static void
+export_trampoline (cairo_t *cr, double width, double height, gconstpointer data,
+                   const TgPlotStyle *style)
+{
+  studio_view_draw_figure (STUDIO_VIEW ((gpointer) data), cr, width, height, style, TRUE);
+}
+
+gboolean
+studio_export_dialog_export (StudioExportDialog *self, GError **error)
+{
+  double w, h;
+  TgPlotStyle st;
+
+  g_return_val_if_fail (STUDIO_IS_EXPORT_DIALOG (self), FALSE);
+  if (!choices (self, &w, &h, &st, error))
+    return FALSE;
+  remember (self);
+  return tg_plot_export (gtk_editable_get_text (GTK_EDITABLE (self->file_name)), w, h,
+                         export_trampoline, self->view, &st, error);
+}
+
+static void
+export_clicked (StudioExportDialog *self)
+{
+  g_autoptr(GError) error = NULL;
+  if (studio_export_dialog_export (self, &error))
+    gtk_window_destroy (GTK_WINDOW (self));
+  else
+    gtk_label_set_text (self->status, error->message);
+}
+
+static void
+studio_export_dialog_dispose (GObject *object)
+{
+  StudioExportDialog *self = STUDIO_EXPORT_DIALOG (object);
+  gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_EXPORT_DIALOG);
+  g_clear_object (&self->view);
+  G_OBJECT_CLASS (studio_export_dialog_parent_class)->dispose (object);
+}
+
+static void
+studio_export_dialog_class_init (StudioExportDialogClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = studio_export_dialog_dispose;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/taugate/Studio/ui/studio-export-dialog.ui");
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, size);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, custom_size);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, font_size);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, line_width);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, show_title);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, show_caption);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, background);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, file_name);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, preview);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, status);
+  gtk_widget_class_bind_template_callback (widget_class, changed);
+  gtk_widget_class_bind_template_callback (widget_class, size_selected);
+  gtk_widget_class_bind_template_callback (widget_class, export_clicked);
+}
+
+static void
+studio_export_dialog_init (StudioExportDialog *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  if (remembered.set)
+    {
+      gtk_drop_down_set_selected (self->size, remembered.size);
+      gtk_drop_down_set_selected (self->background, remembered.background);
+      gtk_editable_set_text (GTK_EDITABLE (self->custom_size), remembered.custom);
+      gtk_editable_set_text (GTK_EDITABLE (self->file_name), remembered.file_name);
+      gtk_spin_button_set_value (self->font_size, remembered.font_size);
+      gtk_spin_button_set_value (self->line_width, remembered.line_width);
+      gtk_check_button_set_active (self->show_title, !remembered.hide_title);
+      gtk_check_button_set_active (self->show_caption, !remembered.hide_caption);
+    }
+  gtk_drawing_area_set_draw_func (self->preview, draw_preview, self, NULL);
+  changed (self);
+}
+
+StudioExportDialog *
+studio_export_dialog_new (GtkWindow *parent, StudioView *view)
+{
+  StudioExportDialog *self = g_object_new (STUDIO_TYPE_EXPORT_DIALOG,
+                                           "transient-for", parent,
+                                           "destroy-with-parent", TRUE, NULL);
+  self->view = g_object_ref (view);
+  return self;
+}
