@@ -144,7 +144,13 @@ draw_firing (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
         cairo_fill (cr);
       }
   cairo_restore (cr);
-  tg_axis_draw_x (cr, st, &ay, (TgRect) { plot.x, plot.y, plot.w, plot.h }, NULL, FALSE, FALSE);
+  cairo_save (cr);
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 0.8);
+  cairo_move_to (cr, plot.x, base);
+  cairo_line_to (cr, plot.x + plot.w, base);
+  cairo_stroke (cr);
+  cairo_restore (cr);
   draw_class_axis (cr, st, plot, d->n_classes, "digit");
 }
 
@@ -186,7 +192,7 @@ draw_sigmoid (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, const
   for (guint k = 0; k < 3; k++)
     tg_text (cr, st, 0.8, FALSE, labels[k], plot.x + plot.w + 4,
              plot.y + plot.h - k * 0.5 * plot.h, 0.0, 0.5);
-  tg_text_rotated (cr, st, 0.9, FALSE, "gate", plot.x + plot.w + st->font_size * 2.6,
+  tg_text_rotated (cr, st, 0.9, FALSE, "gate", plot.x + plot.w + st->font_size * 3.0,
                    plot.y + plot.h / 2, 0.5, 0.0, G_PI / 2);
   cairo_restore (cr);
 }
@@ -209,7 +215,7 @@ draw_histogram (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgR
   tg_axis_init (&ay, 0.0, peak, 5, TRUE);
   /* the threshold at 0 is always on the page */
   tg_axis_init (&ax, MIN (d->edges[0], 0.0), MAX (d->edges[d->n_bins], 0.0), 6, FALSE);
-  TgRect plot = plot_area (cr, st, r, &ay, st->font_size * 3.4);
+  TgRect plot = plot_area (cr, st, r, &ay, st->font_size * 4.2);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
   tg_axis_place (&ax, plot.x, plot.x + plot.w);
   tg_axis_draw_y (cr, st, &ay, plot, "examples", r.x, TRUE);
@@ -218,7 +224,7 @@ draw_histogram (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgR
     {
       double x0 = tg_axis_map (&ax, d->edges[b]), x1 = tg_axis_map (&ax, d->edges[b + 1]);
       double y = tg_axis_map (&ay, d->counts[b]);
-      tg_set_rgba (cr, d->edges[b + 1] <= 0.0 ? st->muted : tg_series (st, 1));
+      tg_set_rgba (cr, d->edges[b + 1] <= 0.0 ? st->muted : tg_series (st, 4));
       cairo_rectangle (cr, x0, y, MAX (x1 - x0 - 0.5, 0.5), plot.y + plot.h - y);
       cairo_fill (cr);
     }
@@ -254,7 +260,7 @@ draw_images (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d,
       double cx = x0 + (k % 3) * cell + (cell - side) / 2, cy = r.y + (k / 3) * cell;
       tg_paint_cells (cr, (TgRect) { cx, cy, side, side }, d->cols, d->rows, colors);
       if (im->labels && im->margin)
-        g_snprintf (buf, sizeof buf, "%u · %+.2f", im->labels[k], im->margin[k]);
+        g_snprintf (buf, sizeof buf, "%u · %+.3f", im->labels[k], im->margin[k]);
       else if (im->labels)
         g_snprintf (buf, sizeof buf, "%u", im->labels[k]);
       else
@@ -333,6 +339,7 @@ tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *d,
   TgLegendItem items[] = {
     { TG_LEGEND_BOX, pale0, l0s }, { TG_LEGEND_BOX, tg_series (st, 0), l0h },
     { TG_LEGEND_BOX, pale1, lts }, { TG_LEGEND_BOX, tg_series (st, 1), lth },
+    { TG_LEGEND_BOX, tg_series (st, 4), "z > τ (on)" },
     { TG_LEGEND_BOX, st->muted, "z ≤ τ (off)" },
     { TG_LEGEND_DASHED, st->foreground, "threshold z = τ" },
     { TG_LEGEND_LINE, tg_series (st, 2), d->hard ? "gate 1[z > τ]" : "gate σ(s (z − τ))" },

@@ -1,0 +1,291 @@
+/* taugate-inspect-unit.c — `taugate inspect-unit`: the unit inspector's figure (PDF) and its
+ * numbers (CSV) for one hidden unit of a foundation, or of each adapter given with it.
+ *
+ * All the statistics are tg-unit.h's; this file loads, wires and writes. */
+#include "taugate-cli.h"
+#include "tg-checkpoint.h"
+#include "tg-unit.h"
+#include "tg-plot.h"
+
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+  char     *unit, *data_dir, *out_dir;
+  double    angle;      /* NAN: from the checkpoints' metadata, else 45 */
+  gboolean  hard;
+  int       test_limit;
+} Options;
+
+/* A metadata number, or fallback when absent or not a number. */
+static double
+md_number (GHashTable *md, const char *key, double fallback)
+{
+  const char *v = md ? g_hash_table_lookup (md, key) : NULL;
+  char *end = NULL;
+  double x = v ? g_ascii_strtod (v, &end) : NAN;
+  return v && end && *end == '\0' && isfinite (x) ? x : fallback;
+}
+
+/* The foundation with the adapter at adapter_path (NULL: the foundation alone) loaded in;
+ * md_out receives the adapter's metadata, or the foundation's. */
+static TgModel *
+load_model (const char *foundation_path, const char *adapter_path, GHashTable **md_out,
+            GError **error)
+{
+  g_autoptr (GHashTable) amd = NULL;
+  if (adapter_path && !tg_checkpoint_inspect (adapter_path, &amd, NULL, error))
+    return NULL;
+  double rank = md_number (amd, "lora_rank", 8), alpha = md_number (amd, "lora_alpha", 8);
+  if (rank < 0 || rank > 4096)
+    rank = 8;
+  g_autoptr (GHashTable) fmd = NULL;
+  g_autoptr (TgModel) m = tg_checkpoint_load_foundation (foundation_path, (guint32) rank,
+                                                         (float) alpha, &fmd, error);
+  if (m == NULL)
+    return NULL;
+  m->method = TG_METHOD_FROZEN;
+  if (adapter_path && !tg_checkpoint_load_adapter (m, adapter_path, NULL, error))
+    return NULL;
+  GHashTable *md = adapter_path ? amd : fmd;
+  m->sharpness = (float) md_number (md, "sharpness", 5.0);
+  if (!(m->sharpness > 0))
+    m->sharpness = 5.0f;
+  *md_out = g_hash_table_ref (md);
+  return g_steal_pointer (&m);
+}
+
+/* --- the CSV -------------------------------------------------------------------------- */
+
+static void
+csv_doubles (GString *s, const char *name, const double *v, guint n)
+{
+  for (guint i = 0; v && i < n; i++)
+    g_string_append_printf (s, "%s,%u,%.9g\n", name, i, v[i]);
+}
+
+static char *
+report_csv (const TgUnitReport *r, const TgDataset *ds, const double *rates[4])
+{
+  static const char *rate_names[4] = { "rate_0_soft", "rate_0_hard", "rate_target_soft",
+                                       "rate_target_hard" };
+  GString *s = g_string_new ("quantity,index,value\n");
+  g_string_append_printf (s, "layer,,%u\nunit,,%u\ntau,,%.9g\ngamma,,%.9g\nhard_gates,,%d\n",
+                          r->unit.layer + 1, r->unit.index, r->tau, r->gamma, r->hard);
+  for (guint k = 0; k < 4; k++)
+    csv_doubles (s, rate_names[k], rates[k], r->n_classes);
+  csv_doubles (s, "hist_edge", r->edges, r->n_bins + 1);
+  for (guint b = 0; b < r->n_bins; b++)
+    g_string_append_printf (s, "hist_count,%u,%u\n", b, r->counts[b]);
+  for (guint i = 0; i < r->n_top; i++)
+    g_string_append_printf (s, "top_image,%u,%u\ntop_label,%u,%u\ntop_margin,%u,%.9g\n", i,
+                            r->top[i], i, ds->labels[r->top[i]], i, r->margin[r->top[i]]);
+  for (guint i = 0; i < r->n_near; i++)
+    g_string_append_printf (s, "near_image,%u,%u\nnear_label,%u,%u\nnear_margin,%u,%.9g\n", i,
+                            r->near[i], i, ds->labels[r->near[i]], i, r->margin[r->near[i]]);
+  csv_doubles (s, "logit_effect", r->logit_effect, r->n_classes);
+  for (guint i = 0; i < r->n_field_inputs; i++)
+    g_string_append_printf (s, "field_input,%u,%u\nfield_weight,%u,%.9g\n", i,
+                            r->field_inputs[i], i, r->field_weights[i]);
+  for (guint p = 0; p < r->field_rows * r->field_cols; p++)
+    g_string_append_printf (s, "field,%u,%.9g\n", p, r->field[p]);
+  return g_string_free (s, FALSE);
+}
+
+/* --- one model ------------------------------------------------------------------------ */
+
+/* The images, labels and margins of a list of examples, for the figure. */
+static void
+gather_images (const TgDataset *ds, const TgUnitReport *r, const guint32 *idx, guint n,
+               guint8 *pixels, guint8 *labels, float *margin, TgUnitImages *out)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      memcpy (pixels + (size_t) i * ds->dim, ds->pixels + (size_t) idx[i] * ds->dim, ds->dim);
+      labels[i] = ds->labels[idx[i]];
+      margin[i] = r->margin[idx[i]];
+    }
+  *out = (TgUnitImages) { n, pixels, labels, margin };
+}
+
+typedef struct {
+  const TgDataset *test0, *test_t;
+  double           angle;
+} Sets;
+
+static gboolean
+inspect_one (const TgModel *m, GHashTable *md, const char *stem, TgUnitId u, const Sets *sets,
+             const Options *o, GError **error)
+{
+  double target = md_number (md, "target_angle", sets->angle);
+  const TgDataset *ds = target == 0.0 ? sets->test0 : sets->test_t;
+  g_autoptr (TgUnitReport) r = tg_unit_report_new (m, ds, u, o->hard, 0, error);
+  if (r == NULL)
+    return FALSE;
+  guint C = r->n_classes;
+  g_autofree double *r0s = g_new (double, C), *r0h = g_new (double, C);
+  g_autofree double *rts = g_new (double, C), *rth = g_new (double, C);
+  tg_unit_firing (m, sets->test0, u, r0s, r0h);
+  tg_unit_firing (m, sets->test_t, u, rts, rth);
+
+  g_autofree char *label0 = g_strdup ("0°"), *label_t = g_strdup_printf ("%g°", sets->angle);
+  g_autofree char *hist = g_strdup_printf ("%g° test set (%u images)", target == 0.0 ? 0.0 : sets->angle, ds->n);
+  const char *method = tg_method_info (m->method)->label;
+  g_autofree char *model_label = md_number (md, "target_angle", NAN) == target
+                                   ? g_strdup_printf ("%s, %g°-specialised (%s)", method, target, stem)
+                                   : g_strdup_printf ("%s (%s)", method, stem);
+  g_autofree guint8 *top_px = g_new (guint8, (size_t) TG_UNIT_N_EXAMPLES * ds->dim);
+  g_autofree guint8 *near_px = g_new (guint8, (size_t) TG_UNIT_N_EXAMPLES * ds->dim);
+  guint8 top_lab[TG_UNIT_N_EXAMPLES], near_lab[TG_UNIT_N_EXAMPLES];
+  float top_m[TG_UNIT_N_EXAMPLES], near_m[TG_UNIT_N_EXAMPLES];
+  TgUnitPlotData d = {
+    .layer = u.layer, .index = u.index, .model_label = model_label,
+    .tau = r->tau, .gamma = r->gamma, .sharpness = m->sharpness, .hard = o->hard,
+    .rows = ds->rows, .cols = ds->cols, .field = r->field,
+    .n_field_inputs = r->n_field_inputs, .field_inputs = r->field_inputs,
+    .field_weights = r->field_weights, .n_classes = C, .label0 = label0, .label_target = label_t,
+    .rate0_soft = r0s, .rate0_hard = r0h, .rate_t_soft = rts, .rate_t_hard = rth,
+    .hist_label = hist, .n_bins = r->n_bins, .edges = r->edges, .counts = r->counts,
+    .logit_effect = r->logit_effect,
+    .caption = "Firing rate: mean gate per digit on the test set (soft σ(s (z − τ)), hard "
+               "1[z > τ]). Histogram: z − τ of every test image in equal bins, grey where the "
+               "unit is off. Images: the test images with the largest z − τ, and the firing "
+               "misses closest to the threshold. Δ logit: mean change of each class's logit "
+               "over the test set when the unit's output is set to 0 (red: rises, blue: falls).",
+  };
+  gather_images (ds, r, r->top, r->n_top, top_px, top_lab, top_m, &d.top);
+  gather_images (ds, r, r->near, r->n_near, near_px, near_lab, near_m, &d.near);
+
+  g_autofree char *base = g_strdup_printf ("unit-%u-%u-%s", u.layer + 1, u.index, stem);
+  g_autofree char *pdf = g_strconcat (base, ".pdf", NULL), *csv = g_strconcat (base, ".csv", NULL);
+  g_autofree char *pdf_path = g_build_filename (o->out_dir, pdf, NULL);
+  g_autofree char *csv_path = g_build_filename (o->out_dir, csv, NULL);
+  if (!tg_plot_export (pdf_path, 1100, 760, (TgPlotFunc) tg_plot_unit, &d, NULL, error))
+    return FALSE;
+  const double *rates[4] = { r0s, r0h, rts, rth };
+  g_autofree char *text = report_csv (r, ds, rates);
+  if (!g_file_set_contents (csv_path, text, -1, error))
+    return FALSE;
+  tg_cli_printf ("%s\n%s\n", pdf_path, csv_path);
+  return TRUE;
+}
+
+/* --- the command ---------------------------------------------------------------------- */
+
+static char *
+stem_of (const char *path)
+{
+  g_autofree char *base = g_path_get_basename (path);
+  if (g_str_has_suffix (base, ".safetensors"))
+    base[strlen (base) - strlen (".safetensors")] = '\0';
+  return g_steal_pointer (&base);
+}
+
+static gboolean
+load_sets (const Options *o, double angle, TgDataset **test0, TgDataset **test_t, GError **error)
+{
+  g_autoptr (TgDataset) test = tg_dataset_load_dir (o->data_dir, "t10k", 10, error);
+  if (test == NULL)
+    return FALSE;
+  if (o->test_limit > 0)
+    {
+      TgDataset *head = tg_dataset_head (test, (guint32) o->test_limit);
+      tg_dataset_free (test);
+      test = head;
+    }
+  *test_t = tg_dataset_rotated (test, angle);
+  *test0 = g_steal_pointer (&test);
+  return TRUE;
+}
+
+static gboolean
+run (const Options *o, int n_paths, char **paths, GError **error)
+{
+  g_autoptr (GHashTable) fmd = NULL;
+  if (!tg_checkpoint_inspect (paths[0], &fmd, NULL, error))
+    return FALSE;
+  double angle = isnan (o->angle) ? md_number (fmd, "angle", 45.0) : o->angle;
+  g_autoptr (TgDataset) test0 = NULL, test_t = NULL;
+  if (!load_sets (o, angle, &test0, &test_t, error))
+    return FALSE;
+  if (g_mkdir_with_parents (o->out_dir, 0755) != 0)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "cannot create %s: %s", o->out_dir,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  Sets sets = { test0, test_t, angle };
+  for (int i = n_paths > 1 ? 1 : 0; i < n_paths; i++)
+    {
+      g_autoptr (GHashTable) md = NULL;
+      g_autoptr (TgModel) m = load_model (paths[0], i > 0 ? paths[i] : NULL, &md, error);
+      if (m == NULL)
+        return FALSE;
+      TgUnitId u;
+      g_autoptr (GError) local = NULL;
+      if (!tg_unit_parse (o->unit, m, &u, &local))
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "--unit: %s", local->message);
+          return FALSE;
+        }
+      g_autofree char *stem = stem_of (paths[i]);
+      if (!inspect_one (m, md, stem, u, &sets, o, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+int
+tg_cmd_inspect_unit (int argc, char **argv)
+{
+  Options o = { .angle = NAN };
+  GOptionEntry entries[] = {
+    { "unit", 'u', 0, G_OPTION_ARG_STRING, &o.unit, "The unit: hidden layer (from 1) and unit (from 0), e.g. 1:7", "L:J" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o.data_dir, "Folder with the IDX files (default data/mnist)", "DIR" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, "Folder for the PDF and CSV (created if missing)", "DIR" },
+    { "angle", 0, 0, G_OPTION_ARG_DOUBLE, &o.angle, "Target rotation in degrees (default: the checkpoints', else 45)", "DEG" },
+    { "hard", 0, 0, G_OPTION_ARG_NONE, &o.hard, "Measure with hard gates 1[z > tau] (default soft)", NULL },
+    { "test-limit", 0, 0, G_OPTION_ARG_INT, &o.test_limit, "Use only the first N test images (default all)", "N" },
+    { NULL }
+  };
+  g_autoptr (GOptionContext) ctx =
+    g_option_context_new ("FOUNDATION.safetensors [ADAPTER.safetensors...] - inspect one unit");
+  g_option_context_set_summary (ctx,
+      "Writes the unit inspector's figure (PDF) and its numbers (CSV) for one hidden unit: its\n"
+      "receptive field, firing per digit at 0° and the target angle, the distribution of z − τ,\n"
+      "the test images that drive it most and its near misses, and the mean change of each\n"
+      "logit when it is silenced. One figure for the foundation alone, or one per adapter.");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    status = 2;
+  else if (argc < 2 || o.unit == NULL || o.out_dir == NULL)
+    {
+      g_set_error (&error, TG_ERROR, TG_ERROR_INVALID,
+                   "name a foundation checkpoint, --unit L:J and --out DIR (see --help)");
+      status = 2;
+    }
+  else if (o.test_limit < 0)
+    {
+      g_set_error (&error, TG_ERROR, TG_ERROR_INVALID, "--test-limit %d is negative",
+                   o.test_limit);
+      status = 2;
+    }
+  if (status == 0)
+    {
+      if (o.data_dir == NULL)
+        o.data_dir = g_strdup ("data/mnist");
+      if (!run (&o, argc - 1, argv + 1, &error))
+        status = 1;
+    }
+  if (error)
+    g_printerr ("taugate inspect-unit: %s\n", error->message);
+  g_free (o.unit);
+  g_free (o.data_dir);
+  g_free (o.out_dir);
+  return status;
+}
