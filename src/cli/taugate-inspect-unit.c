@@ -4,8 +4,7 @@
  * All the statistics are tg-unit.h's; this file loads, wires and writes. */
 #include "taugate-cli.h"
 #include "tg-checkpoint.h"
-#include "tg-unit.h"
-#include "tg-plot.h"
+#include "tg-unit-figure.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -58,58 +57,7 @@ load_model (const char *foundation_path, const char *adapter_path, GHashTable **
   return g_steal_pointer (&m);
 }
 
-/* --- the CSV -------------------------------------------------------------------------- */
-
-static void
-csv_doubles (GString *s, const char *name, const double *v, guint n)
-{
-  for (guint i = 0; v && i < n; i++)
-    g_string_append_printf (s, "%s,%u,%.9g\n", name, i, v[i]);
-}
-
-static char *
-report_csv (const TgUnitReport *r, const TgDataset *ds, const double *rates[4])
-{
-  static const char *rate_names[4] = { "rate_0_soft", "rate_0_hard", "rate_target_soft",
-                                       "rate_target_hard" };
-  GString *s = g_string_new ("quantity,index,value\n");
-  g_string_append_printf (s, "layer,,%u\nunit,,%u\ntau,,%.9g\ngamma,,%.9g\nhard_gates,,%d\n",
-                          r->unit.layer + 1, r->unit.index, r->tau, r->gamma, r->hard);
-  for (guint k = 0; k < 4; k++)
-    csv_doubles (s, rate_names[k], rates[k], r->n_classes);
-  csv_doubles (s, "hist_edge", r->edges, r->n_bins + 1);
-  for (guint b = 0; b < r->n_bins; b++)
-    g_string_append_printf (s, "hist_count,%u,%u\n", b, r->counts[b]);
-  for (guint i = 0; i < r->n_top; i++)
-    g_string_append_printf (s, "top_image,%u,%u\ntop_label,%u,%u\ntop_margin,%u,%.9g\n", i,
-                            r->top[i], i, ds->labels[r->top[i]], i, r->margin[r->top[i]]);
-  for (guint i = 0; i < r->n_near; i++)
-    g_string_append_printf (s, "near_image,%u,%u\nnear_label,%u,%u\nnear_margin,%u,%.9g\n", i,
-                            r->near[i], i, ds->labels[r->near[i]], i, r->margin[r->near[i]]);
-  csv_doubles (s, "logit_effect", r->logit_effect, r->n_classes);
-  for (guint i = 0; i < r->n_field_inputs; i++)
-    g_string_append_printf (s, "field_input,%u,%u\nfield_weight,%u,%.9g\n", i,
-                            r->field_inputs[i], i, r->field_weights[i]);
-  for (guint p = 0; p < r->field_rows * r->field_cols; p++)
-    g_string_append_printf (s, "field,%u,%.9g\n", p, r->field[p]);
-  return g_string_free (s, FALSE);
-}
-
 /* --- one model ------------------------------------------------------------------------ */
-
-/* The images, labels and margins of a list of examples, for the figure. */
-static void
-gather_images (const TgDataset *ds, const TgUnitReport *r, const guint32 *idx, guint n,
-               guint8 *pixels, guint8 *labels, float *margin, TgUnitImages *out)
-{
-  for (guint i = 0; i < n; i++)
-    {
-      memcpy (pixels + (size_t) i * ds->dim, ds->pixels + (size_t) idx[i] * ds->dim, ds->dim);
-      labels[i] = ds->labels[idx[i]];
-      margin[i] = r->margin[idx[i]];
-    }
-  *out = (TgUnitImages) { n, pixels, labels, margin };
-}
 
 typedef struct {
   const TgDataset *test0, *test_t;
@@ -120,53 +68,22 @@ static gboolean
 inspect_one (const TgModel *m, GHashTable *md, const char *stem, TgUnitId u, const Sets *sets,
              const Options *o, GError **error)
 {
-  double target = md_number (md, "target_angle", sets->angle);
-  const TgDataset *ds = target == 0.0 ? sets->test0 : sets->test_t;
-  g_autoptr (TgUnitReport) r = tg_unit_report_new (m, ds, u, o->hard, 0, error);
-  if (r == NULL)
-    return FALSE;
-  guint C = r->n_classes;
-  g_autofree double *r0s = g_new (double, C), *r0h = g_new (double, C);
-  g_autofree double *rts = g_new (double, C), *rth = g_new (double, C);
-  tg_unit_firing (m, sets->test0, u, r0s, r0h);
-  tg_unit_firing (m, sets->test_t, u, rts, rth);
-
-  g_autofree char *label0 = g_strdup ("0°"), *label_t = g_strdup_printf ("%g°", sets->angle);
-  g_autofree char *hist = g_strdup_printf ("%g° test set (%u images)", target == 0.0 ? 0.0 : sets->angle, ds->n);
+  double target = md_number (md, "target_angle", NAN);
   const char *method = tg_method_info (m->method)->label;
-  g_autofree char *model_label = md_number (md, "target_angle", NAN) == target
-                                   ? g_strdup_printf ("%s, %g°-specialised (%s)", method, target, stem)
-                                   : g_strdup_printf ("%s (%s)", method, stem);
-  g_autofree guint8 *top_px = g_new (guint8, (size_t) TG_UNIT_N_EXAMPLES * ds->dim);
-  g_autofree guint8 *near_px = g_new (guint8, (size_t) TG_UNIT_N_EXAMPLES * ds->dim);
-  guint8 top_lab[TG_UNIT_N_EXAMPLES], near_lab[TG_UNIT_N_EXAMPLES];
-  float top_m[TG_UNIT_N_EXAMPLES], near_m[TG_UNIT_N_EXAMPLES];
-  TgUnitPlotData d = {
-    .layer = u.layer, .index = u.index, .model_label = model_label,
-    .tau = r->tau, .gamma = r->gamma, .sharpness = m->sharpness, .hard = o->hard,
-    .rows = ds->rows, .cols = ds->cols, .field = r->field,
-    .n_field_inputs = r->n_field_inputs, .field_inputs = r->field_inputs,
-    .field_weights = r->field_weights, .n_classes = C, .label0 = label0, .label_target = label_t,
-    .rate0_soft = r0s, .rate0_hard = r0h, .rate_t_soft = rts, .rate_t_hard = rth,
-    .hist_label = hist, .n_bins = r->n_bins, .edges = r->edges, .counts = r->counts,
-    .logit_effect = r->logit_effect,
-    .caption = "Firing rate: mean gate per digit on the test set (soft σ(s (z − τ)), hard "
-               "1[z > τ]). Histogram: z − τ of every test image in equal bins, grey where the "
-               "unit is off. Images: the test images with the largest z − τ, and the firing "
-               "misses closest to the threshold. Δ logit: mean change of each class's logit "
-               "over the test set when the unit's output is set to 0 (red: rises, blue: falls).",
-  };
-  gather_images (ds, r, r->top, r->n_top, top_px, top_lab, top_m, &d.top);
-  gather_images (ds, r, r->near, r->n_near, near_px, near_lab, near_m, &d.near);
-
+  g_autofree char *model_label = isnan (target)
+                                   ? g_strdup_printf ("%s (%s)", method, stem)
+                                   : g_strdup_printf ("%s, %g°-specialised (%s)", method, target, stem);
+  g_autoptr (TgUnitFigure) f = tg_unit_figure_new (m, u, sets->test0, sets->test_t, sets->angle,
+                                                   target != 0.0, o->hard, model_label, error);
+  if (f == NULL)
+    return FALSE;
   g_autofree char *base = g_strdup_printf ("unit-%u-%u-%s", u.layer + 1, u.index, stem);
   g_autofree char *pdf = g_strconcat (base, ".pdf", NULL), *csv = g_strconcat (base, ".csv", NULL);
   g_autofree char *pdf_path = g_build_filename (o->out_dir, pdf, NULL);
   g_autofree char *csv_path = g_build_filename (o->out_dir, csv, NULL);
-  if (!tg_plot_export (pdf_path, 1100, 760, (TgPlotFunc) tg_plot_unit, &d, NULL, error))
+  if (!tg_plot_export (pdf_path, 1100, 760, (TgPlotFunc) tg_plot_unit, &f->data, NULL, error))
     return FALSE;
-  const double *rates[4] = { r0s, r0h, rts, rth };
-  g_autofree char *text = report_csv (r, ds, rates);
+  g_autofree char *text = tg_unit_figure_csv (f);
   if (!g_file_set_contents (csv_path, text, -1, error))
     return FALSE;
   tg_cli_printf ("%s\n%s\n", pdf_path, csv_path);
