@@ -168,7 +168,7 @@ draw_sigmoid (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, const
   for (guint i = 0; i <= 200; i++)
     {
       double m = ax->lo + (ax->hi - ax->lo) * i / 200.0;
-      double g = d->hard ? (m > 0 ? 1.0 : 0.0) : 1.0 / (1.0 + exp (-d->sharpness * m));
+      double g = d->hard || d->ungated ? (m > 0 ? 1.0 : 0.0) : 1.0 / (1.0 + exp (-d->sharpness * m));
       double x = tg_axis_map (ax, m), y = plot.y + plot.h - g * plot.h;
       if (i == 0)
         cairo_move_to (cr, x, y);
@@ -326,9 +326,10 @@ tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *d,
   g_autofree char *title = d->title ? g_strdup (d->title)
                                     : g_strdup_printf ("Hidden %u, unit %u", d->layer + 1, d->index);
   g_autofree char *subtitle =
-    g_strdup_printf ("%s%sτ = %+.4f · γ = %.4f · s = %g · %s gates", d->model_label ? d->model_label : "",
+    g_strdup_printf (d->ungated ? "%s%sτ = %+.4f · γ = %.4f · s = %g · %s gates: ReLU, fires when z > 0"
+                                : "%s%sτ = %+.4f · γ = %.4f · s = %g · %s gates", d->model_label ? d->model_label : "",
                      d->model_label ? " · " : "", d->tau, d->gamma, d->sharpness,
-                     d->hard ? "hard 1[z > τ]" : "soft σ(s (z − τ))");
+                     d->ungated ? "no" : d->hard ? "hard 1[z > τ]" : "soft σ(s (z − τ))");
   g_autofree char *l0s = g_strdup_printf ("%s soft", d->label0 ? d->label0 : "0°");
   g_autofree char *l0h = g_strdup_printf ("%s hard", d->label0 ? d->label0 : "0°");
   g_autofree char *lts = g_strdup_printf ("%s soft", d->label_target ? d->label_target : "target");
@@ -342,7 +343,7 @@ tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *d,
     { TG_LEGEND_BOX, tg_series (st, 4), "z > τ (on)" },
     { TG_LEGEND_BOX, st->muted, "z ≤ τ (off)" },
     { TG_LEGEND_DASHED, st->foreground, "threshold z = τ" },
-    { TG_LEGEND_LINE, tg_series (st, 2), d->hard ? "gate 1[z > τ]" : "gate σ(s (z − τ))" },
+    { TG_LEGEND_LINE, tg_series (st, 2), d->hard || d->ungated ? "gate 1[z > τ]" : "gate σ(s (z − τ))" },
   };
   TgRect body = tg_frame (cr, width, height, st, title, subtitle, d->caption, items,
                           G_N_ELEMENTS (items));

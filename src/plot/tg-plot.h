@@ -212,6 +212,7 @@ typedef struct {
   const char    *model_label;   /* "TauGate, 45°-specialised"; may be NULL */
   double         tau, gamma, sharpness;
   gboolean       hard;          /* gate mode of the histogram, images and effect */
+  gboolean       ungated;       /* a ReLU model (no gates): it fires when z > 0, tau = 0 */
   guint          rows, cols;    /* image size, 28 x 28 */
   const float   *field;         /* rows * cols, signed */
   guint          n_field_inputs;          /* deeper layers: the lower units summed */

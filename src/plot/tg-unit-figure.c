@@ -55,6 +55,7 @@ tg_unit_figure_new (const TgModel *m, TgUnitId u, const TgDataset *test0,
   *d = (TgUnitPlotData) {
     .layer = u.layer, .index = u.index, .model_label = f->model_label,
     .tau = r->tau, .gamma = r->gamma, .sharpness = m->sharpness, .hard = hard,
+    .ungated = !tg_method_info (m->method)->gated,
     .rows = ds->rows, .cols = ds->cols, .field = r->field,
     .n_field_inputs = r->n_field_inputs, .field_inputs = r->field_inputs,
     .field_weights = r->field_weights, .n_classes = C, .label0 = f->label0,
