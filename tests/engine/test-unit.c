@@ -4,6 +4,7 @@
 #include "tg-unit.h"
 #include "tg-train.h"
 #include "tg-metrics.h"
+#include "tg-probe.h"
 
 #include <math.h>
 #include <string.h>
@@ -260,6 +261,61 @@ test_selection (void)
   g_assert_cmpuint (none->len, ==, 0);
 }
 
+/* --- the digit pad's probe ----------------------------------------------------------- */
+
+/* Gates and probabilities by hand for one image, and the probe's prediction for every
+ * example equals the batch forward's. */
+static void
+test_probe (void)
+{
+  g_autoptr (TgModel) m = identity_model ();
+  GError *error = NULL;
+  float x[4] = { 0.2f, 1.0f, 0.3f, 0.0f };
+  g_autoptr (TgProbe) p = tg_probe_new (m, x, 2, 2, 0.0, &error);
+  g_assert_no_error (error);
+  float logits_hard[4] = { 0.0f, 1.1f, 0.1f, 0.1f };
+  double sum = 0.0;
+  for (guint c = 0; c < 4; c++)
+    sum += exp (logits_hard[c]);
+  for (guint j = 0; j < 4; j++)
+    {
+      g_assert_cmpfloat (p->gates_hard[j], ==, j == 1 ? 1.0f : 0.0f);
+      g_assert_cmpfloat_with_epsilon (p->gates_soft[j], 1.0 / (1.0 + exp (-5.0 * (x[j] - 0.5))),
+                                      1e-6);
+      g_assert_cmpfloat_with_epsilon (p->prob_hard[j], exp (logits_hard[j]) / sum, 1e-6);
+    }
+  g_assert_cmpuint (p->pred_hard, ==, 1);
+  g_assert_cmpuint (p->pred_soft, ==, 1);
+
+  g_autoptr (TgDataset) ds = identity_data (64);
+  g_autoptr (TgWorkspace) ws = tg_workspace_new (m, 64);
+  float xs[64 * 4];
+  tg_dataset_gather (ds, NULL, 0, 64, xs, NULL);
+  m->hard_gates = FALSE;
+  tg_model_forward (m, ws, xs, NULL, 64);
+  const float *lg = tg_workspace_logits (ws);
+  for (guint32 i = 0; i < 64; i++)
+    {
+      g_autoptr (TgProbe) q = tg_probe_new (m, xs + i * 4, 2, 2, 0.0, &error);
+      g_assert_no_error (error);
+      guint32 a = 0;
+      for (guint32 c = 1; c < 4; c++)
+        if (lg[i * 4 + c] > lg[i * 4 + a])
+          a = c;
+      g_assert_cmpuint (q->pred_soft, ==, a);
+    }
+
+  /* rotating by 90 degrees moves pixel 1 (top right) to pixel 0 (top left) */
+  g_autoptr (TgProbe) r = tg_probe_new (m, x, 2, 2, 90.0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (r->image[0], 1.0f, 1e-6);
+  g_assert_cmpuint (r->pred_hard, ==, 0);
+
+  g_assert_null (tg_probe_new (m, x, 3, 2, 0.0, &error));
+  g_assert_error (error, TG_ERROR, TG_ERROR_MISMATCH);
+  g_clear_error (&error);
+}
+
 /* --- real MNIST ----------------------------------------------------------------------- */
 
 static void
@@ -341,6 +397,7 @@ main (int argc, char **argv)
   g_test_add_func ("/unit/report", test_report);
   g_test_add_func ("/unit/ablation", test_ablation);
   g_test_add_func ("/unit/selection", test_selection);
+  g_test_add_func ("/unit/probe", test_probe);
   g_test_add_func ("/unit/mnist-silence-digit", test_mnist_silence_digit);
   return g_test_run ();
 }
