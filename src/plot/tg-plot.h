@@ -235,6 +235,36 @@ typedef struct {
 void tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *data,
                    const TgPlotStyle *style);
 
+/* ---- The digit pad: one image as the network sees it, the soft and hard gates of every
+ * hidden unit (one model), and the class probabilities under each model, soft and hard
+ * gates. The numbers come from tg-probe.h. */
+typedef struct {
+  const char  *label;            /* "TauGate, 45°-specialised" */
+  const float *prob_soft;        /* n_classes; may be NULL */
+  const float *prob_hard;        /* n_classes; may be NULL */
+} TgPadModel;
+
+typedef struct {
+  guint             rows, cols;
+  const float      *image;       /* rows * cols in [0, 1]; may be NULL */
+  double            angle;       /* the rotation applied, degrees */
+  gint              true_label;  /* -1: not known (a drawn digit) */
+  guint             n_layers;
+  const guint      *widths;      /* n_layers */
+  const float      *gates_soft;  /* sum of widths, layer after layer; may be NULL */
+  const float      *gates_hard;
+  const char       *gates_label; /* whose gates: "TauGate, 45°-specialised" */
+  guint             cell_columns; /* gate cells per row; 0: 16 */
+  guint             n_classes;
+  guint             n_models;    /* <= 4 */
+  const TgPadModel *models;
+  const char       *title;       /* NULL: "Digit pad" */
+  const char       *caption;
+} TgDigitPadData;
+
+void tg_plot_digit_pad (cairo_t *cr, double width, double height, const TgDigitPadData *data,
+                        const TgPlotStyle *style);
+
 /* Draws "msg" centred in a dashed box in the muted colour (what every figure shows when it
  * has nothing to plot). */
 void tg_plot_no_data (cairo_t *cr, double x, double y, double width, double height,

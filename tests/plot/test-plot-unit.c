@@ -1,6 +1,6 @@
 /* test-plot-unit.c — the unit inspector: a figure made from a real report of a hand-built
  * model carries the report's examples and numbers, exports to a one-page PDF and a PNG that
- * is not blank, and an empty or NaN-filled figure still draws. */
+ * is not blank, and an empty or NaN-filled figure still draws. The digit pad likewise. */
 #include <cairo.h>
 #include <glib.h>
 #include <glib/gstdio.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tg-unit-figure.h"
+#include "tg-probe.h"
 
 /* 2 x 2 images, 4 classes, hidden 1 = the pixels gated at tau 0.5 (see test-unit.c): unit c
  * fires exactly on the examples of class c. */
@@ -68,17 +69,18 @@ distinct_pixels (const char *path)
 }
 
 static void
-export_and_check (const char *dir, const char *name, const TgUnitPlotData *d, guint min_colors)
+export_and_check_func (const char *dir, const char *name, TgPlotFunc func, gconstpointer d,
+                       guint min_colors)
 {
   GError *error = NULL;
   g_autofree char *png_name = g_strconcat (name, ".png", NULL);
   g_autofree char *pdf_name = g_strconcat (name, ".pdf", NULL);
   g_autofree char *png = g_build_filename (dir, png_name, NULL);
   g_autofree char *pdf = g_build_filename (dir, pdf_name, NULL);
-  g_assert_true (tg_plot_export (png, 1100, 760, (TgPlotFunc) tg_plot_unit, d, NULL, &error));
+  g_assert_true (tg_plot_export (png, 1100, 760, func, d, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (distinct_pixels (png), >=, min_colors);
-  g_assert_true (tg_plot_export (pdf, 1100, 760, (TgPlotFunc) tg_plot_unit, d, NULL, &error));
+  g_assert_true (tg_plot_export (pdf, 1100, 760, func, d, NULL, &error));
   g_assert_no_error (error);
   g_autofree char *buf = NULL;
   gsize len = 0;
@@ -86,6 +88,12 @@ export_and_check (const char *dir, const char *name, const TgUnitPlotData *d, gu
   g_assert_true (g_str_has_prefix (buf, "%PDF"));
   g_remove (png);
   g_remove (pdf);
+}
+
+static void
+export_and_check (const char *dir, const char *name, const TgUnitPlotData *d, guint min_colors)
+{
+  export_and_check_func (dir, name, (TgPlotFunc) tg_plot_unit, d, min_colors);
 }
 
 static void
@@ -147,11 +155,35 @@ test_empty_and_nan (void)
   g_rmdir (dir);
 }
 
+static void
+test_digit_pad (void)
+{
+  g_autoptr (TgModel) m = identity_model ();
+  GError *error = NULL;
+  float x[4] = { 0.2f, 1.0f, 0.3f, 0.0f };
+  g_autoptr (TgProbe) p = tg_probe_new (m, x, 2, 2, 30.0, &error);
+  g_assert_no_error (error);
+  guint widths[1] = { 4 };
+  TgPadModel models[1] = { { "test", p->prob_soft, p->prob_hard } };
+  TgDigitPadData d = { .rows = 2, .cols = 2, .image = p->image, .angle = 30.0, .true_label = 1,
+                       .n_layers = 1, .widths = widths, .gates_soft = p->gates_soft,
+                       .gates_hard = p->gates_hard, .gates_label = "test", .cell_columns = 2,
+                       .n_classes = 4, .n_models = 1, .models = models, .caption = "caption" };
+  g_autofree char *dir = g_dir_make_tmp ("tg-plot-pad-XXXXXX", &error);
+  g_assert_no_error (error);
+  export_and_check_func (dir, "pad", (TgPlotFunc) tg_plot_digit_pad, &d, 24);
+  TgDigitPadData empty = { .true_label = -1 };
+  export_and_check_func (dir, "pad-empty", (TgPlotFunc) tg_plot_digit_pad, &empty, 3);
+  export_and_check_func (dir, "pad-null", (TgPlotFunc) tg_plot_digit_pad, NULL, 3);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/plot/unit/figure-from-report", test_figure_from_report);
   g_test_add_func ("/plot/unit/empty-and-nan", test_empty_and_nan);
+  g_test_add_func ("/plot/digit-pad", test_digit_pad);
   return g_test_run ();
 }
