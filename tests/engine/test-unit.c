@@ -240,6 +240,41 @@ test_ablation (void)
   g_clear_error (&error);
 }
 
+/* A silenced unit no longer reaches the outputs, through W or through LoRA's B A: changing
+ * its incoming weights changes no logit. */
+static void
+test_silence_lora (void)
+{
+  GError *error = NULL;
+  g_autoptr (TgModel) m = tg_model_new (4, 2, (guint32[]) { 5, 3 }, 4, 2, 2.0f, &error);
+  g_assert_no_error (error);
+  uint64_t rng = tg_rng_seed (21);
+  tg_model_init_weights (m, &rng);
+  for (size_t k = 0; k < m->n_params; k++) /* B = 0 after init: make the LoRA path live */
+    if (k >= m->lora_b[0])
+      m->params[k] = tg_rng_uniform (&rng) - 0.5f;
+  m->method = TG_METHOD_LORA;
+  g_autoptr (TgDataset) ds = identity_data (16);
+  float x[16 * 4], before[16 * 4];
+  tg_dataset_gather (ds, NULL, 0, 16, x, NULL);
+  for (guint32 layer = 0; layer < 2; layer++)
+    {
+      TgUnitEdit edit = { { layer, 1 }, TG_UNIT_SILENCE };
+      g_autoptr (TgModel) e = tg_unit_edited_model (m, &edit, 1, &error);
+      g_assert_no_error (error);
+      g_autoptr (TgWorkspace) ws = tg_workspace_new (e, 16);
+      tg_model_forward (e, ws, x, NULL, 16);
+      memcpy (before, tg_workspace_logits (ws), sizeof before);
+      guint32 din = e->dims[layer];
+      for (guint32 i = 0; i < din; i++)
+        e->params[e->w[layer] + 1 * din + i] += 3.0f;
+      e->params[e->b[layer] + 1] += 3.0f;
+      tg_model_forward (e, ws, x, NULL, 16);
+      for (guint k = 0; k < 16 * 4; k++)
+        g_assert_cmpfloat (tg_workspace_logits (ws)[k], ==, before[k]);
+    }
+}
+
 static void
 test_selection (void)
 {
@@ -396,6 +431,7 @@ main (int argc, char **argv)
   g_test_add_func ("/unit/receptive-field", test_receptive_field);
   g_test_add_func ("/unit/report", test_report);
   g_test_add_func ("/unit/ablation", test_ablation);
+  g_test_add_func ("/unit/silence-lora", test_silence_lora);
   g_test_add_func ("/unit/selection", test_selection);
   g_test_add_func ("/unit/probe", test_probe);
   g_test_add_func ("/unit/mnist-silence-digit", test_mnist_silence_digit);
