@@ -192,6 +192,13 @@ tg_cmd_inspect_unit (int argc, char **argv)
                    o.test_limit);
       status = 2;
     }
+  TgUnitId unused;
+  g_autoptr (GError) unit_error = NULL;
+  if (status == 0 && !tg_unit_parse (o.unit, NULL, &unused, &unit_error))
+    {
+      g_set_error (&error, TG_ERROR, TG_ERROR_INVALID, "--unit: %s", unit_error->message);
+      status = 2;
+    }
   if (status == 0)
     {
       if (o.data_dir == NULL)

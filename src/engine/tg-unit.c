@@ -72,7 +72,7 @@ tg_unit_parse (const char *text, const TgModel *model, TgUnitId *out, GError **e
     }
   TgUnitId u = { layer - 1, index };
   g_autoptr (GError) local = NULL;
-  if (!tg_unit_check (model, u, &local))
+  if (model != NULL && !tg_unit_check (model, u, &local))
     {
       g_set_error (error, TG_ERROR, TG_ERROR_RANGE, "unit \"%s\": %s", text, local->message);
       return FALSE;

@@ -25,7 +25,8 @@ typedef struct {
 } TgUnitId;
 
 /* Parses "L:J" with L the 1-based hidden layer and J the 0-based unit, as the studio shows
- * them ("hidden 1, unit 7" is "1:7"), and checks both against model. The error names text. */
+ * them ("hidden 1, unit 7" is "1:7"), and checks both against model (NULL: the syntax only).
+ * The error names text. */
 gboolean tg_unit_parse (const char *text, const TgModel *model, TgUnitId *out, GError **error);
 /* FALSE with an error naming the unit when it is not a hidden unit of model. */
 gboolean tg_unit_check (const TgModel *model, TgUnitId unit, GError **error);

@@ -57,6 +57,10 @@ test_parse (void)
   g_autoptr (TgModel) m = identity_model ();
   TgUnitId u;
   GError *error = NULL;
+  g_assert_true (tg_unit_parse ("7:300", NULL, &u, &error)); /* syntax only */
+  g_assert_cmpuint (u.layer, ==, 6);
+  g_assert_false (tg_unit_parse ("7;300", NULL, &u, &error));
+  g_clear_error (&error);
   g_assert_true (tg_unit_parse ("1:3", m, &u, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (u.layer, ==, 0);
