@@ -41,8 +41,13 @@ tg_unit_figure_new (const TgModel *m, TgUnitId u, const TgDataset *test0,
   f->rate0_hard = g_new (double, C);
   f->rate_t_soft = g_new (double, C);
   f->rate_t_hard = g_new (double, C);
-  tg_unit_firing (m, test0, u, f->rate0_soft, f->rate0_hard);
-  tg_unit_firing (m, test_t, u, f->rate_t_soft, f->rate_t_hard);
+  /* the report has the rates of the set it was measured on; the other set is measured here */
+  memcpy (on_target ? f->rate_t_soft : f->rate0_soft, r->rate_soft, C * sizeof (double));
+  memcpy (on_target ? f->rate_t_hard : f->rate0_hard, r->rate_hard, C * sizeof (double));
+  if (on_target)
+    tg_unit_firing (m, test0, u, f->rate0_soft, f->rate0_hard);
+  else
+    tg_unit_firing (m, test_t, u, f->rate_t_soft, f->rate_t_hard);
   f->top_pixels = g_new (guint8, (size_t) TG_UNIT_N_EXAMPLES * ds->dim);
   f->near_pixels = g_new (guint8, (size_t) TG_UNIT_N_EXAMPLES * ds->dim);
   f->title = g_strdup_printf ("Hidden %u, unit %u", u.layer + 1, u.index);
