@@ -89,5 +89,6 @@ int tg_cmd_sweep     (int argc, char **argv);
  * then adapters), or of TauGate on a fresh foundation when n_paths is 0. */
 gboolean tg_cli_bench_inference (const TgExperimentConfig *cfg, const TgModeData *data,
                                  int n_paths, char **paths, GError **error);
+int tg_cmd_inspect_unit (int argc, char **argv);
 
 G_END_DECLS

@@ -21,6 +21,7 @@ static const Command commands[] = {
   { "bench",     "measure sgemm, a foundation epoch and the full reproduction", tg_cmd_bench },
   { "inspect",   "check and describe checkpoints and IDX data folders", tg_cmd_inspect },
   { "sweep",     "TauGate over lambda and s: the accuracy / sparsity / speed frontier", tg_cmd_sweep },
+  { "inspect-unit", "one hidden unit's figure and numbers: field, firing, ablation effect", tg_cmd_inspect_unit },
 };
 
 static void
@@ -31,7 +32,7 @@ usage (FILE *f)
            "TauGate: specialise a frozen MLP to a new mode by per-neuron thresholds and gains.\n\n"
            "Commands:\n");
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (f, "  %-11s %s\n", commands[i].name, commands[i].summary);
+    fprintf (f, "  %-13s %s\n", commands[i].name, commands[i].summary);
   fprintf (f, "\n'taugate COMMAND --help' lists a command's options.\n");
 }
 

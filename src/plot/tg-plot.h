@@ -267,6 +267,75 @@ typedef struct {
 
 void tg_plot_sparsity (cairo_t *cr, double width, double height, const TgSparsityData *data,
                        const TgPlotStyle *style);
+/* ---- One unit interrogated (the inspector): its receptive field, tau / gamma, firing per
+ * digit at 0 deg and at the target (soft and hard), the z - tau histogram with the threshold
+ * and the gate's sigmoid over it, the images that drive it most and its near misses, and the
+ * mean change of each logit when it is silenced. Arrays borrowed for the call; NULL or zero
+ * counts leave a panel with "no data". The numbers come from tg-unit.h's TgUnitReport. */
+typedef struct {
+  guint          n;             /* <= 9 */
+  const guint8  *pixels;        /* n * rows * cols, as stored in the data set */
+  const guint8  *labels;        /* n; may be NULL */
+  const float   *margin;        /* n, z - tau; may be NULL */
+} TgUnitImages;
+
+typedef struct {
+  guint          layer, index;  /* 0-based hidden layer and unit (shown as hidden layer + 1) */
+  const char    *model_label;   /* "TauGate, 45°-specialised"; may be NULL */
+  double         tau, gamma, sharpness;
+  gboolean       hard;          /* gate mode of the histogram, images and effect */
+  gboolean       ungated;       /* a ReLU model (no gates): it fires when z > 0, tau = 0 */
+  guint          rows, cols;    /* image size, 28 x 28 */
+  const float   *field;         /* rows * cols, signed */
+  guint          n_field_inputs;          /* deeper layers: the lower units summed */
+  const guint32 *field_inputs;  /* n_field_inputs */
+  const float   *field_weights; /* n_field_inputs */
+  guint          n_classes;
+  const char    *label0, *label_target;   /* "0°", "45°" */
+  const double  *rate0_soft, *rate0_hard; /* n_classes each; may be NULL */
+  const double  *rate_t_soft, *rate_t_hard;
+  const char    *hist_label;    /* which set the histogram is of: "45° test set" */
+  guint          n_bins;
+  const double  *edges;         /* n_bins + 1 */
+  const guint32 *counts;        /* n_bins */
+  TgUnitImages   top, near;
+  const double  *logit_effect;  /* n_classes */
+  const char    *title;         /* NULL: "Hidden L, unit J" */
+  const char    *caption;
+} TgUnitPlotData;
+
+void tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *data,
+                   const TgPlotStyle *style);
+
+/* ---- The digit pad: one image as the network sees it, the soft and hard gates of every
+ * hidden unit (one model), and the class probabilities under each model, soft and hard
+ * gates. The numbers come from tg-probe.h. */
+typedef struct {
+  const char  *label;            /* "TauGate, 45°-specialised" */
+  const float *prob_soft;        /* n_classes; may be NULL */
+  const float *prob_hard;        /* n_classes; may be NULL */
+} TgPadModel;
+
+typedef struct {
+  guint             rows, cols;
+  const float      *image;       /* rows * cols in [0, 1]; may be NULL */
+  double            angle;       /* the rotation applied, degrees */
+  gint              true_label;  /* -1: not known (a drawn digit) */
+  guint             n_layers;
+  const guint      *widths;      /* n_layers */
+  const float      *gates_soft;  /* sum of widths, layer after layer; may be NULL */
+  const float      *gates_hard;
+  const char       *gates_label; /* whose gates: "TauGate, 45°-specialised" */
+  guint             cell_columns; /* gate cells per row; 0: 16 */
+  guint             n_classes;
+  guint             n_models;    /* <= 4 */
+  const TgPadModel *models;
+  const char       *title;       /* NULL: "Digit pad" */
+  const char       *caption;
+} TgDigitPadData;
+
+void tg_plot_digit_pad (cairo_t *cr, double width, double height, const TgDigitPadData *data,
+                        const TgPlotStyle *style);
 
 /* Draws "msg" centred in a dashed box in the muted colour (what every figure shows when it
  * has nothing to plot). */

@@ -1,0 +1,141 @@
+/* tg-unit-figure.c — a unit's report as the inspector figure's data, and its CSV
+ * (see tg-unit-figure.h). Nothing is drawn here and nothing is measured beyond tg-unit.h's
+ * calls: this file copies and points. */
+#include "tg-unit-figure.h"
+
+#include <string.h>
+
+#define CAPTION \
+  "Firing rate: mean gate per digit on the test set (soft σ(s (z − τ)), hard 1[z > τ]). " \
+  "Histogram: z − τ of every test image in equal bins, grey where the unit is off. Images: " \
+  "the test images with the largest z − τ, and the misses closest to the threshold. " \
+  "Δ logit: mean change of each class's logit over the test set when the unit's output is " \
+  "set to 0 (red: rises, blue: falls)."
+
+/* The images, labels and margins of a list of examples, for the figure. */
+static void
+gather_images (const TgDataset *ds, const TgUnitReport *r, const guint32 *idx, guint n,
+               guint8 *pixels, guint8 *labels, float *margin, TgUnitImages *out)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      memcpy (pixels + (size_t) i * ds->dim, ds->pixels + (size_t) idx[i] * ds->dim, ds->dim);
+      labels[i] = ds->labels[idx[i]];
+      margin[i] = r->margin[idx[i]];
+    }
+  *out = (TgUnitImages) { n, pixels, labels, margin };
+}
+
+TgUnitFigure *
+tg_unit_figure_new (const TgModel *m, TgUnitId u, const TgDataset *test0,
+                    const TgDataset *test_t, double angle, gboolean on_target,
+                    const TgForwardOpts *opts, const char *model_label, GError **error)
+{
+  const TgDataset *ds = on_target ? test_t : test0;
+  gboolean hard = opts->gates == TG_GATES_HARD;
+  g_autoptr (TgUnitReport) r = tg_unit_report_new (m, ds, u, opts, 0, error);
+  if (r == NULL)
+    return NULL;
+  TgUnitFigure *f = g_new0 (TgUnitFigure, 1);
+  guint C = r->n_classes;
+  f->rate0_soft = g_new (double, C);
+  f->rate0_hard = g_new (double, C);
+  f->rate_t_soft = g_new (double, C);
+  f->rate_t_hard = g_new (double, C);
+  /* the report has the rates of the set it was measured on; the other set is measured here */
+  memcpy (on_target ? f->rate_t_soft : f->rate0_soft, r->rate_soft, C * sizeof (double));
+  memcpy (on_target ? f->rate_t_hard : f->rate0_hard, r->rate_hard, C * sizeof (double));
+  if (on_target)
+    tg_unit_firing (m, test0, u, opts->sharpness, f->rate0_soft, f->rate0_hard);
+  else
+    tg_unit_firing (m, test_t, u, opts->sharpness, f->rate_t_soft, f->rate_t_hard);
+  f->top_pixels = g_new (guint8, (size_t) TG_UNIT_N_EXAMPLES * ds->dim);
+  f->near_pixels = g_new (guint8, (size_t) TG_UNIT_N_EXAMPLES * ds->dim);
+  f->title = g_strdup_printf ("Hidden %u, unit %u", u.layer + 1, u.index);
+  f->label0 = g_strdup ("0°");
+  f->label_t = g_strdup_printf ("%g°", angle);
+  f->hist_label = g_strdup_printf ("%g° test set (%u images)", on_target ? angle : 0.0, ds->n);
+  f->model_label = g_strdup (model_label);
+
+  TgUnitPlotData *d = &f->data;
+  *d = (TgUnitPlotData) {
+    .layer = u.layer, .index = u.index, .model_label = f->model_label,
+    .tau = r->tau, .gamma = r->gamma, .sharpness = opts->sharpness, .hard = hard,
+    .ungated = !tg_method_info (m->method)->gated,
+    .rows = ds->rows, .cols = ds->cols, .field = r->field,
+    .n_field_inputs = r->n_field_inputs, .field_inputs = r->field_inputs,
+    .field_weights = r->field_weights, .n_classes = C, .label0 = f->label0,
+    .label_target = f->label_t, .rate0_soft = f->rate0_soft, .rate0_hard = f->rate0_hard,
+    .rate_t_soft = f->rate_t_soft, .rate_t_hard = f->rate_t_hard, .hist_label = f->hist_label,
+    .n_bins = r->n_bins, .edges = r->edges, .counts = r->counts,
+    .logit_effect = r->logit_effect, .title = f->title, .caption = CAPTION,
+  };
+  gather_images (ds, r, r->top, r->n_top, f->top_pixels, f->top_labels, f->top_margin, &d->top);
+  gather_images (ds, r, r->near, r->n_near, f->near_pixels, f->near_labels, f->near_margin,
+                 &d->near);
+  f->report = g_steal_pointer (&r);
+  return f;
+}
+
+void
+tg_unit_figure_free (TgUnitFigure *f)
+{
+  if (f == NULL)
+    return;
+  tg_unit_report_free (f->report);
+  g_free (f->rate0_soft);
+  g_free (f->rate0_hard);
+  g_free (f->rate_t_soft);
+  g_free (f->rate_t_hard);
+  g_free (f->top_pixels);
+  g_free (f->near_pixels);
+  g_free (f->title);
+  g_free (f->label0);
+  g_free (f->label_t);
+  g_free (f->hist_label);
+  g_free (f->model_label);
+  g_free (f);
+}
+
+/* --- CSV ------------------------------------------------------------------------------ */
+
+static void
+csv_doubles (GString *s, const char *name, const double *v, guint n)
+{
+  for (guint i = 0; v && i < n; i++)
+    g_string_append_printf (s, "%s,%u,%.9g\n", name, i, v[i]);
+}
+
+static void
+csv_images (GString *s, const char *name, const TgUnitReport *r, const guint32 *idx,
+            const TgUnitImages *im)
+{
+  for (guint i = 0; i < im->n; i++)
+    g_string_append_printf (s, "%s_image,%u,%u\n%s_label,%u,%u\n%s_margin,%u,%.9g\n",
+                            name, i, idx[i], name, i, im->labels[i], name, i, r->margin[idx[i]]);
+}
+
+char *
+tg_unit_figure_csv (const TgUnitFigure *f)
+{
+  const TgUnitReport *r = f->report;
+  GString *s = g_string_new ("quantity,index,value\n");
+  g_string_append_printf (s, "layer,,%u\nunit,,%u\ntau,,%.9g\ngamma,,%.9g\nhard_gates,,%d\n",
+                          r->unit.layer + 1, r->unit.index, r->tau, r->gamma, r->hard);
+  csv_doubles (s, "rate_0_soft", f->rate0_soft, r->n_classes);
+  csv_doubles (s, "rate_0_hard", f->rate0_hard, r->n_classes);
+  csv_doubles (s, "rate_target_soft", f->rate_t_soft, r->n_classes);
+  csv_doubles (s, "rate_target_hard", f->rate_t_hard, r->n_classes);
+  csv_doubles (s, "hist_edge", r->edges, r->n_bins + 1);
+  for (guint b = 0; b < r->n_bins; b++)
+    g_string_append_printf (s, "hist_count,%u,%u\n", b, r->counts[b]);
+  csv_images (s, "top", r, r->top, &f->data.top);
+  csv_images (s, "near", r, r->near, &f->data.near);
+  csv_doubles (s, "logit_effect", r->logit_effect, r->n_classes);
+  for (guint i = 0; i < r->n_field_inputs; i++)
+    g_string_append_printf (s, "field_input,%u,%u\nfield_weight,%u,%.9g\n", i,
+                            r->field_inputs[i], i, r->field_weights[i]);
+  for (guint p = 0; p < r->field_rows * r->field_cols; p++)
+    g_string_append_printf (s, "field,%u,%.9g\n", p, r->field[p]);
+  return g_string_free (s, FALSE);
+}
