@@ -44,5 +44,6 @@ TgModeData   *tg_cli_load_mode_data    (const char *dir, const TgExperimentConfi
 int tg_cmd_reproduce (int argc, char **argv);
 int tg_cmd_bench     (int argc, char **argv);
 int tg_cmd_inspect   (int argc, char **argv);
+int tg_cmd_modes     (int argc, char **argv);
 
 G_END_DECLS

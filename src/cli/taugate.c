@@ -19,6 +19,7 @@ static const Command commands[] = {
   { "reproduce", "run the paper's protocol; write results.csv, Tables 1-3, Figure 1", tg_cmd_reproduce },
   { "bench",     "measure sgemm, a foundation epoch and the full reproduction", tg_cmd_bench },
   { "inspect",   "check and describe checkpoints and IDX data folders", tg_cmd_inspect },
+  { "modes",     "one foundation, its adapters as modes: accuracy by angle, Auto modes", tg_cmd_modes },
 };
 
 static void

@@ -8,6 +8,7 @@
  *
  * Not here: any notion of what the numbers mean (that is tg-model.c), and no partial loads. */
 #include "tg-checkpoint.h"
+#include "tg-digest.h"
 
 #include <errno.h>
 #include <math.h>
@@ -862,9 +863,9 @@ tg_checkpoint_load_foundation (const char *path, guint32 lora_rank, float lora_a
   return g_steal_pointer (&model);
 }
 
-gboolean
-tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metadata_out,
-                            GError **error)
+static gboolean
+load_adapter (TgModel *model, const char *path, gboolean check_foundation,
+              GHashTable **metadata_out, GError **error)
 {
   g_return_val_if_fail (model != NULL && path != NULL, FALSE);
   g_autoptr(FileContents) fc = read_file (path, error);
@@ -897,6 +898,8 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
                    "%s: holds a LoRA adapter, the model has no LoRA block (rank 0)", path);
       return FALSE;
     }
+  if (check_foundation && !tg_foundation_digest_check (model, fc->metadata, path, error))
+    return FALSE;
 
   ModelTensor want[TG_CKPT_MAX_TENSORS];
   guint nw = 0;
@@ -951,6 +954,20 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
   if (metadata_out != NULL)
     *metadata_out = metadata_dup (fc->metadata);
   return TRUE;
+}
+
+gboolean
+tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metadata_out,
+                            GError **error)
+{
+  return load_adapter (model, path, TRUE, metadata_out, error);
+}
+
+gboolean
+tg_checkpoint_load_adapter_unchecked (TgModel *model, const char *path,
+                                      GHashTable **metadata_out, GError **error)
+{
+  return load_adapter (model, path, FALSE, metadata_out, error);
 }
 
 gboolean
