@@ -45,5 +45,6 @@ int tg_cmd_reproduce (int argc, char **argv);
 int tg_cmd_bench     (int argc, char **argv);
 int tg_cmd_inspect   (int argc, char **argv);
 int tg_cmd_modes     (int argc, char **argv);
+int tg_cmd_export_peft (int argc, char **argv);
 
 G_END_DECLS

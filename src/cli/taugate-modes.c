@@ -108,7 +108,12 @@ tg_cmd_modes (int argc, char **argv)
     if (tg_modes_attach_file (modes, argv[i], !no_check, &error) == 0)
       {
         if (g_error_matches (error, TG_FOUNDATION_ERROR, TG_FOUNDATION_ERROR_MISMATCH))
-          g_prefix_error (&error, "%s ", "(--no-foundation-check attaches it anyway)");
+          {
+            g_autofree char *msg = g_strdup_printf ("%s; --no-foundation-check attaches it "
+                                                    "anyway", error->message);
+            g_free (error->message);
+            error->message = g_steal_pointer (&msg);
+          }
         g_clear_pointer (&modes, tg_modes_free);
       }
   g_autoptr(TgDataset) train = NULL, test = NULL;

@@ -20,6 +20,7 @@ static const Command commands[] = {
   { "bench",     "measure sgemm, a foundation epoch and the full reproduction", tg_cmd_bench },
   { "inspect",   "check and describe checkpoints and IDX data folders", tg_cmd_inspect },
   { "modes",     "one foundation, its adapters as modes: accuracy by angle, Auto modes", tg_cmd_modes },
+  { "export-peft", "write a LoRA adapter in Hugging Face PEFT's layout", tg_cmd_export_peft },
 };
 
 static void

@@ -107,8 +107,8 @@ tg_foundation_digest_check (const TgModel *model, GHashTable *metadata, const ch
   if (g_ascii_strcasecmp (want, have) == 0)
     return TRUE;
   g_set_error (error, TG_FOUNDATION_ERROR, TG_FOUNDATION_ERROR_MISMATCH,
-               "%s: this adapter was trained on another foundation (its %s is %.12s…, the "
-               "foundation it is being loaded on has %.12s…)",
+               "%s: this adapter was trained on another foundation (its %s is %.12s..., the "
+               "foundation it is being loaded on has %.12s...)",
                path, TG_FOUNDATION_DIGEST_KEY, want, have);
   return FALSE;
 }
