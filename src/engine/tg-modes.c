@@ -243,6 +243,62 @@ tg_modes_attach_model (TgModes *modes, const TgModel *adapted, const char *name,
   return modes->modes->len - 1;
 }
 
+gboolean
+tg_modes_remove (TgModes *modes, guint index)
+{
+  g_return_val_if_fail (modes != NULL, FALSE);
+  if (index == 0 || index >= modes->modes->len)
+    return FALSE;
+  g_ptr_array_remove_index (modes->modes, index);
+  return TRUE;
+}
+
+void
+tg_modes_rename (TgModes *modes, guint index, const char *name)
+{
+  g_return_if_fail (modes != NULL && name != NULL && index < modes->modes->len);
+  TgMode *mode = tg_modes_get (modes, index);
+  /* out of the list while its new name is compared with the others */
+  g_ptr_array_steal_index (modes->modes, index);
+  g_free (mode->name);
+  mode->name = g_strdup (name);
+  make_name_unique (modes, mode);
+  g_ptr_array_insert (modes->modes, (gint) index, mode);
+}
+
+gboolean
+tg_modes_save_adapter (const TgModes *modes, guint index, const char *path, GError **error)
+{
+  g_return_val_if_fail (modes != NULL && path != NULL && index < modes->modes->len, FALSE);
+  if (index == 0)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                   "%s: Base is the foundation alone, it has no adapter to save", path);
+      return FALSE;
+    }
+  const TgMode *mode = tg_modes_get (modes, index);
+  g_autoptr(GHashTable) md = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  if (mode->metadata != NULL)
+    {
+      GHashTableIter it;
+      gpointer k, v;
+      g_hash_table_iter_init (&it, mode->metadata);
+      while (g_hash_table_iter_next (&it, &k, &v))
+        g_hash_table_insert (md, g_strdup (k), g_strdup (v));
+    }
+  if (!isnan (mode->target_angle))
+    g_hash_table_insert (md, g_strdup ("target_angle"),
+                         g_strdup_printf ("%g", mode->target_angle));
+  g_hash_table_insert (md, g_strdup ("sharpness"), g_strdup_printf ("%g", mode->model->sharpness));
+  if (mode->method == TG_METHOD_LORA)
+    {
+      g_hash_table_insert (md, g_strdup ("lora_rank"), g_strdup_printf ("%u", mode->model->lora_rank));
+      g_hash_table_insert (md, g_strdup ("lora_alpha"), g_strdup_printf ("%g", mode->model->lora_alpha));
+    }
+  tg_foundation_digest_insert (md, modes->foundation);
+  return tg_checkpoint_save_adapter (mode->model, mode->method, md, path, error);
+}
+
 /* --- angles ---------------------------------------------------------------------------- */
 
 static gboolean

@@ -48,6 +48,14 @@ guint         tg_modes_attach_file   (TgModes *modes, const char *path,
  * adapted->method and ->sharpness as they should run); returns its index. */
 guint         tg_modes_attach_model  (TgModes *modes, const TgModel *adapted, const char *name,
                                       double target_angle);
+/* Removes an adapter's mode; FALSE (and nothing done) for Base or an index out of range. */
+gboolean      tg_modes_remove        (TgModes *modes, guint index);
+/* Renames a mode (names stay unique: a clash gets a number). */
+void          tg_modes_rename        (TgModes *modes, guint index, const char *name);
+/* Saves an adapter's mode as an adapter file: its metadata (for an attached file, the
+ * file's; target_angle for one trained in memory) and the foundation's digest. */
+gboolean      tg_modes_save_adapter  (const TgModes *modes, guint index, const char *path,
+                                      GError **error);
 static inline guint tg_modes_count (const TgModes *m) { return m->modes->len; }
 static inline TgMode *tg_modes_get (const TgModes *m, guint i)
 {

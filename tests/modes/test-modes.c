@@ -285,6 +285,26 @@ test_attach (void)
   g_assert_cmpuint (tg_modes_attach_file (wrong, tau, FALSE, &error), ==, 1);
   g_assert_cmpuint (tg_modes_count (modes), ==, 4);
 
+  /* save, remove, reattach: the same parameters and name; rename keeps names unique */
+  g_autofree char *saved = tmp_path ("attach-saved.safetensors");
+  g_assert_true (tg_modes_save_adapter (modes, 2, saved, &error));
+  g_assert_no_error (error);
+  g_assert_false (tg_modes_save_adapter (modes, 0, saved, &error));
+  g_clear_error (&error);
+  g_autoptr(TgModel) kept = tg_model_copy (tg_modes_get (modes, 2)->model);
+  g_assert_false (tg_modes_remove (modes, 0));
+  g_assert_true (tg_modes_remove (modes, 2));
+  g_assert_cmpuint (tg_modes_count (modes), ==, 3);
+  g_assert_cmpuint (tg_modes_attach_file (modes, saved, TRUE, &error), ==, 3);
+  g_assert_no_error (error);
+  g_assert_cmpmem (tg_modes_get (modes, 3)->model->params, kept->n_params * 4, kept->params,
+                   kept->n_params * 4);
+  g_assert_cmpfloat (tg_modes_get (modes, 3)->model->lora_alpha, ==, kept->lora_alpha);
+  tg_modes_rename (modes, 3, "TauGate 45°");
+  g_assert_cmpstr (tg_modes_get (modes, 3)->name, ==, "TauGate 45° (3)");
+  tg_modes_rename (modes, 3, "mine");
+  g_assert_cmpstr (tg_modes_get (modes, 3)->name, ==, "mine");
+
   /* an adapter is not a foundation */
   g_assert_null (tg_modes_new_from_file (tau, &error));
   assert_refused_naming (error, tau);
