@@ -3,6 +3,7 @@
 #include "tg-modes-report.h"
 
 #include <errno.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -282,11 +283,13 @@ tg_modes_write_all (const TgModes *modes, const TgAngleSweep *sweep,
   if (!write_text (out_dir, "modes.csv", csv, error)
       || !write_text (tables, "modes.tex", tex, error))
     return FALSE;
-  if (mixed != NULL)
+  g_autofree char *mixed_path = g_build_filename (out_dir, "mixed.csv", NULL);
+  if (mixed == NULL)
     {
-      g_autofree char *mcsv = tg_modes_mixed_csv (mixed);
-      if (!write_text (out_dir, "mixed.csv", mcsv, error))
-        return FALSE;
+      /* a mixed.csv of an earlier run would read as this one's */
+      g_unlink (mixed_path);
+      return TRUE;
     }
-  return TRUE;
+  g_autofree char *mcsv = tg_modes_mixed_csv (mixed);
+  return write_text (out_dir, "mixed.csv", mcsv, error);
 }

@@ -18,8 +18,8 @@ char    *tg_modes_tex        (const TgModes *modes, const TgAngleSweep *sweep,
 char    *tg_modes_text       (const TgModes *modes, const TgAngleSweep *sweep,
                               const TgMixedResult *mixed);
 
-/* Writes OUT/modes.csv, OUT/mixed.csv (when mixed is not NULL) and OUT/tables/modes.tex,
- * each atomically; errors name the file. */
+/* Writes OUT/modes.csv, OUT/mixed.csv (when mixed is not NULL; else an earlier one is
+ * removed) and OUT/tables/modes.tex, each atomically; errors name the file. */
 gboolean tg_modes_write_all  (const TgModes *modes, const TgAngleSweep *sweep,
                               const TgMixedResult *mixed, const char *out_dir,
                               GError **error);

@@ -10,6 +10,7 @@
 #include "tg-metrics.h"
 #include "tg-modes-report.h"
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
@@ -383,6 +384,19 @@ test_sweep (void)
   g_assert_cmpstr (lines[0], ==, "mode,method,target_angle,angle,acc_soft,acc_hard");
   g_assert_true (g_str_has_prefix (lines[4], "TauGate 0°,taugate,0,0,"));
 
+  /* written without a mixed stream, a mixed.csv of an earlier run does not stay behind */
+  g_autofree char *out = tmp_path ("sweep-out");
+  g_autofree char *stale = g_build_filename (out, "mixed.csv", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (out, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (stale, "old\n", -1, NULL));
+  g_assert_true (tg_modes_write_all (modes, sw, NULL, out, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (stale, G_FILE_TEST_EXISTS));
+  g_autofree char *tex = g_build_filename (out, "tables", "modes.tex", NULL);
+  g_autofree char *mcsv = g_build_filename (out, "modes.csv", NULL);
+  g_assert_true (g_file_test (tex, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (mcsv, G_FILE_TEST_IS_REGULAR));
+
   /* a cancelled sweep stops with an error */
   g_autoptr(GCancellable) c = g_cancellable_new ();
   g_cancellable_cancel (c);
@@ -510,6 +524,24 @@ test_entropy_choice (void)
   g_assert_cmpfloat (r_sure->acc_soft, !=, r_flat->acc_soft);
 }
 
+static void
+remove_tree (const char *path)
+{
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (d && (name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -527,16 +559,7 @@ main (int argc, char **argv)
   g_test_add_func ("/modes/mixed-stream", test_mixed_stream);
   g_test_add_func ("/modes/entropy-choice", test_entropy_choice);
   int status = g_test_run ();
-  g_autoptr(GFile) dir = g_file_new_for_path (tmp_dir);
-  g_autoptr(GFileEnumerator) en = g_file_enumerate_children (dir, "standard::name", 0, NULL, NULL);
-  GFileInfo *info;
-  while (en && (info = g_file_enumerator_next_file (en, NULL, NULL)) != NULL)
-    {
-      g_autoptr(GFile) child = g_file_get_child (dir, g_file_info_get_name (info));
-      g_file_delete (child, NULL, NULL);
-      g_object_unref (info);
-    }
-  g_file_delete (dir, NULL, NULL);
+  remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }
