@@ -90,5 +90,7 @@ int tg_cmd_sweep     (int argc, char **argv);
 gboolean tg_cli_bench_inference (const TgExperimentConfig *cfg, const TgModeData *data,
                                  int n_paths, char **paths, GError **error);
 int tg_cmd_inspect_unit (int argc, char **argv);
+int tg_cmd_modes     (int argc, char **argv);
+int tg_cmd_export_peft (int argc, char **argv);
 
 G_END_DECLS

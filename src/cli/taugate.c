@@ -22,6 +22,8 @@ static const Command commands[] = {
   { "inspect",   "check and describe checkpoints and IDX data folders", tg_cmd_inspect },
   { "sweep",     "TauGate over lambda and s: the accuracy / sparsity / speed frontier", tg_cmd_sweep },
   { "inspect-unit", "one hidden unit's figure and numbers: field, firing, ablation effect", tg_cmd_inspect_unit },
+  { "modes",     "one foundation, its adapters as modes: accuracy by angle, Auto modes", tg_cmd_modes },
+  { "export-peft", "write a LoRA adapter in Hugging Face PEFT's layout", tg_cmd_export_peft },
 };
 
 static void

@@ -9,6 +9,7 @@
  * Not here: any notion of what the numbers mean (that is tg-model.c), and no partial loads. */
 #include "tg-checkpoint.h"
 #include "tg-safetensors.h"
+#include "tg-digest.h"
 
 #include <string.h>
 
@@ -468,9 +469,9 @@ adapter_match (const TgSafetensors *fc, const ModelTensor *want, guint nw, TgMet
   return TRUE;
 }
 
-gboolean
-tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metadata_out,
-                            GError **error)
+static gboolean
+load_adapter (TgModel *model, const char *path, gboolean check_foundation,
+              GHashTable **metadata_out, GError **error)
 {
   g_return_val_if_fail (model != NULL && path != NULL, FALSE);
   g_autoptr(TgSafetensors) fc = tg_safetensors_read (path, TG_CKPT_MAX_TENSORS, error);
@@ -479,6 +480,8 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
 
   TgMethod method;
   if (!adapter_method (fc, model, path, &method, error))
+    return FALSE;
+  if (check_foundation && !tg_foundation_digest_check (model, fc->metadata, path, error))
     return FALSE;
   ModelTensor want[TG_CKPT_MAX_TENSORS];
   guint nw = 0;
@@ -498,6 +501,20 @@ tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metad
   if (metadata_out != NULL)
     *metadata_out = tg_safetensors_dup_metadata (fc);
   return TRUE;
+}
+
+gboolean
+tg_checkpoint_load_adapter (TgModel *model, const char *path, GHashTable **metadata_out,
+                            GError **error)
+{
+  return load_adapter (model, path, TRUE, metadata_out, error);
+}
+
+gboolean
+tg_checkpoint_load_adapter_unchecked (TgModel *model, const char *path,
+                                      GHashTable **metadata_out, GError **error)
+{
+  return load_adapter (model, path, FALSE, metadata_out, error);
 }
 
 gboolean

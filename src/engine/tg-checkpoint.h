@@ -29,8 +29,13 @@ gboolean  tg_checkpoint_save_adapter (const TgModel *model, TgMethod method,
                                       GHashTable *metadata, const char *path, GError **error);
 /* Loads an adapter into model, which must have the shapes it names; sets model->method
  * from the metadata. Refused when any tensor is missing, extra, or of the wrong shape. */
+/* When the file records the digest of the foundation it was trained on (tg-digest.h), it
+ * must be that of model's weights and biases, else TG_FOUNDATION_ERROR_MISMATCH. */
 gboolean  tg_checkpoint_load_adapter (TgModel *model, const char *path,
                                       GHashTable **metadata_out, GError **error);
+/* The same without that check: for a caller that has asked the user. */
+gboolean  tg_checkpoint_load_adapter_unchecked (TgModel *model, const char *path,
+                                                GHashTable **metadata_out, GError **error);
 
 /* What any checkpoint file holds, validated as strictly as a load but without a model:
  * its metadata (string -> string) and one line per tensor, "layers.0.tau F32 [128]", in the

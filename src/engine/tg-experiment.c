@@ -8,6 +8,7 @@
  * first-layer products x W0^T of every set once per foundation. */
 #include "tg-experiment.h"
 #include "tg-checkpoint.h"
+#include "tg-digest.h"
 
 #include <errno.h>
 #include <math.h>
@@ -316,6 +317,7 @@ save_adapter (Run *run, const TgModel *m, const SeedState *s, double target, GEr
   if (run->checkpoint_dir == NULL)
     return TRUE;
   g_autoptr (GHashTable) md = run_metadata (run->cfg, s->seed, target);
+  tg_foundation_digest_insert (md, s->foundation);
   g_autofree char *name = g_strdup_printf ("seed%u-%s-%gdeg.safetensors", s->si,
                                            tg_method_info (m->method)->id, target);
   g_autofree char *path = g_build_filename (run->checkpoint_dir, name, NULL);

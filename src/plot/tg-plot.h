@@ -336,6 +336,23 @@ typedef struct {
 
 void tg_plot_digit_pad (cairo_t *cr, double width, double height, const TgDigitPadData *data,
                         const TgPlotStyle *style);
+/* Modes across angles: test accuracy of each mode (Base and every adapter) against the
+ * rotation of the test set, one colour per mode, soft gates solid with dots, hard gates
+ * dashed where they differ; each adapter's training angle marked by a diamond on its curve
+ * and a faint vertical line. */
+typedef struct {
+  guint         n_modes, n_angles;
+  const char  **names;          /* n_modes, the legend */
+  const double *target_angles;  /* n_modes, NAN: none (Base); may be NULL */
+  const double *angles;         /* n_angles, ascending, degrees */
+  const double *acc;            /* (n_modes, n_angles) mode-major, soft gates */
+  const double *acc_hard;       /* same layout, hard gates; may be NULL */
+  const char   *title;          /* NULL: "Modes across angles" */
+  const char   *caption;
+} TgModesByAngleData;
+
+void tg_plot_modes_by_angle (cairo_t *cr, double width, double height,
+                             const TgModesByAngleData *data, const TgPlotStyle *style);
 
 /* Draws "msg" centred in a dashed box in the muted colour (what every figure shows when it
  * has nothing to plot). */

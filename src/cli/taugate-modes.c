@@ -1,0 +1,158 @@
+/* taugate-modes.c — `taugate modes FOUNDATION ADAPTER...`: one foundation, its adapters as
+ * modes; each mode's accuracy across rotations of the test set, and the mixed stream where a
+ * mode is chosen per input (Auto by entropy, Auto by router) beside Base, each adapter and an
+ * Oracle. Writes modes.csv, mixed.csv, tables/modes.tex, figures/modes_by_angle.pdf. */
+#include "taugate-cli.h"
+#include "tg-digest.h"
+#include "tg-modes-report.h"
+#include "tg-plot.h"
+
+#include <math.h>
+
+static gboolean
+write_figure (const TgModes *modes, const TgAngleSweep *sw, guint32 n_test, const char *path,
+              GError **error)
+{
+  g_autofree const char **names = g_new0 (const char *, sw->n_modes);
+  g_autofree double *targets = g_new0 (double, sw->n_modes);
+  for (guint m = 0; m < sw->n_modes; m++)
+    {
+      names[m] = tg_modes_get (modes, m)->name;
+      targets[m] = tg_modes_get (modes, m)->target_angle;
+    }
+  g_autofree char *caption = g_strdup_printf (
+      "Test accuracy of each mode on the %u test images rotated counter-clockwise by each "
+      "angle: soft gates solid, hard gates 1[z > τ] dashed where they differ. Base is the "
+      "frozen foundation alone; a diamond marks the angle each adapter was trained for.",
+      n_test);
+  TgModesByAngleData d = {
+    .n_modes = sw->n_modes, .n_angles = sw->n_angles, .names = names,
+    .target_angles = targets, .angles = sw->angles, .acc = sw->acc_soft,
+    .acc_hard = sw->acc_hard, .caption = caption,
+  };
+  return tg_plot_export (path, 640, 420, (TgPlotFunc) tg_plot_modes_by_angle, &d, NULL, error);
+}
+
+/* The training and test sets, the first N of each when a limit is given. */
+static gboolean
+load_sets (const char *dir, int train_limit, int test_limit, TgDataset **train,
+           TgDataset **test, GError **error)
+{
+  g_autoptr(TgDataset) tr = tg_dataset_load_dir (dir, "train", 10, error);
+  if (tr == NULL)
+    return FALSE;
+  g_autoptr(TgDataset) te = tg_dataset_load_dir (dir, "t10k", 10, error);
+  if (te == NULL)
+    return FALSE;
+  *train = train_limit > 0 ? tg_dataset_head (tr, (guint32) train_limit) : g_steal_pointer (&tr);
+  *test = test_limit > 0 ? tg_dataset_head (te, (guint32) test_limit) : g_steal_pointer (&te);
+  return TRUE;
+}
+
+int
+tg_cmd_modes (int argc, char **argv)
+{
+  g_autofree char *data_dir = NULL, *out_dir = NULL, *angles_spec = NULL;
+  int train_limit = 0, test_limit = 0, router_epochs = 3;
+  gint64 seed = 0;
+  gboolean no_check = FALSE, quiet = FALSE;
+  GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "Folder with the IDX files (default data/mnist)", "DIR" },
+    { "angles", 'a', 0, G_OPTION_ARG_STRING, &angles_spec, "Rotations of the test set: START:STOP:STEP or A,B,... in degrees (default 0:180:15)", "SPEC" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Output folder (default out/modes)", "DIR" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the mixed stream and the router (default 0)", "SEED" },
+    { "router-epochs", 0, 0, G_OPTION_ARG_INT, &router_epochs, "Epochs of router training (default 3)", "N" },
+    { "train-limit", 0, 0, G_OPTION_ARG_INT, &train_limit, "Train the router on the first N training images only", "N" },
+    { "test-limit", 0, 0, G_OPTION_ARG_INT, &test_limit, "Use only the first N test images", "N" },
+    { "no-foundation-check", 0, 0, G_OPTION_ARG_NONE, &no_check, "Attach adapters even when they record another foundation's digest", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("FOUNDATION ADAPTER... - compare and switch modes");
+  g_option_context_set_summary (ctx,
+      "Puts the adapters on one foundation as modes (Base = the foundation alone) and measures\n"
+      "each mode across rotations of the test set, then a stream mixing the adapters' modes in\n"
+      "equal parts, where Auto modes choose an adapter per input. Writes:\n"
+      "  OUT/modes.csv                  (mode x angle accuracy, soft and hard gates)\n"
+      "  OUT/mixed.csv                  (the mixed-stream table; two adapters of different angles)\n"
+      "  OUT/tables/modes.tex           (both tables as LaTeX)\n"
+      "  OUT/figures/modes_by_angle.pdf (a curve per mode, training angles marked)");
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    {
+      g_printerr ("taugate modes: %s\n", error->message);
+      return 2;
+    }
+  if (argc < 3)
+    {
+      g_printerr ("taugate modes: give a foundation and at least one adapter (see --help)\n");
+      return 2;
+    }
+  if (train_limit < 0 || test_limit < 0 || router_epochs < 1 || seed < 0)
+    {
+      g_printerr ("taugate modes: limits and --seed must not be negative, --router-epochs at "
+                  "least 1\n");
+      return 2;
+    }
+  g_autoptr(GArray) angles = tg_angles_parse (angles_spec ? angles_spec : "0:180:15", &error);
+  if (angles == NULL)
+    {
+      g_printerr ("taugate modes: --%s\n", error->message);
+      return 2;
+    }
+  const char *out = out_dir ? out_dir : "out/modes";
+
+  g_autoptr(TgModes) modes = tg_modes_new_from_file (argv[1], &error);
+  for (int i = 2; modes != NULL && i < argc; i++)
+    if (tg_modes_attach_file (modes, argv[i], !no_check, &error) == 0)
+      {
+        if (g_error_matches (error, TG_FOUNDATION_ERROR, TG_FOUNDATION_ERROR_MISMATCH))
+          {
+            g_autofree char *msg = g_strdup_printf ("%s; --no-foundation-check attaches it "
+                                                    "anyway", error->message);
+            g_free (error->message);
+            error->message = g_steal_pointer (&msg);
+          }
+        g_clear_pointer (&modes, tg_modes_free);
+      }
+  g_autoptr(TgDataset) train = NULL, test = NULL;
+  if (modes == NULL
+      || !load_sets (data_dir ? data_dir : "data/mnist", train_limit, test_limit, &train, &test,
+                     &error))
+    {
+      g_printerr ("taugate modes: %s\n", error->message);
+      return 1;
+    }
+
+  g_autoptr(TgAngleSweep) sweep = tg_modes_sweep (modes, test, (double *) angles->data,
+                                                  angles->len, NULL, &error);
+  g_autoptr(TgMixedResult) mixed = NULL;
+  g_autoptr(GError) mixed_error = NULL;
+  if (sweep != NULL)
+    mixed = tg_modes_mixed_stream (modes, train, test, (guint) router_epochs, (guint64) seed,
+                                   NULL, &mixed_error);
+  g_autofree char *fig_dir = g_build_filename (out, "figures", NULL);
+  g_autofree char *fig = g_build_filename (fig_dir, "modes_by_angle.pdf", NULL);
+  if (sweep == NULL || !tg_modes_write_all (modes, sweep, mixed, out, &error))
+    {
+      g_printerr ("taugate modes: %s\n", error->message);
+      return 1;
+    }
+  if (g_mkdir_with_parents (fig_dir, 0755) != 0 || !write_figure (modes, sweep, test->n, fig,
+                                                                   &error))
+    {
+      g_printerr ("taugate modes: %s\n", error ? error->message : fig_dir);
+      return 1;
+    }
+  if (!quiet)
+    {
+      g_autofree char *text = tg_modes_text (modes, sweep, mixed);
+      tg_cli_printf ("%s", text);
+      tg_cli_printf ("Wrote:\n  %s/modes.csv%s\n  %s/tables/modes.tex\n  %s\n", out,
+                     mixed ? " and mixed.csv" : "", out, fig);
+    }
+  if (mixed_error != NULL)
+    g_printerr ("taugate modes: no mixed stream: %s\n", mixed_error->message);
+  return 0;
+}
