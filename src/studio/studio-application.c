@@ -1,6 +1,8 @@
 /* studio-application.c — options, actions, accelerators; one window per activation. */
 #include "studio-application.h"
 
+#include "config.h"
+
 #include <stdlib.h>
 #include "studio-window-private.h"
 #include "studio-resources.h"
@@ -162,7 +164,7 @@ about_activated (GSimpleAction *action, GVariant *param, gpointer data)
   gtk_show_about_dialog (gtk_application_get_active_window (app),
                          "program-name", "TauGate Studio",
                          "logo-icon-name", "org.taugate.Studio",
-                         "version", "0.1.0",
+                         "version", TG_VERSION,
                          "comments", "Watch a frozen network specialise to rotated digits by "
                                      "learning a threshold and a gain per neuron.",
                          "license-type", GTK_LICENSE_MIT_X11,
