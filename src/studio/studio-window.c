@@ -388,6 +388,7 @@ static const GActionEntry win_actions[] = {
   { .name = "export-all",     .activate = studio_window_export_all_activate },
   { .name = "run-overlap",    .activate = action_run_overlap },
   { .name = "run-comparison", .activate = action_run_comparison },
+  { .name = "open",           .activate = studio_window_open_activate },
 };
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
@@ -435,6 +436,7 @@ studio_window_dispose (GObject *object)
       studio_trainer_stop (self->trainer);
     }
   studio_window_close_export_dialogs (self);
+  studio_window_open_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_WINDOW);
   g_clear_object (&self->trainer);
   g_clear_object (&self->history);
@@ -505,6 +507,7 @@ studio_window_init (StudioWindow *self)
   g_signal_connect (self->settings_panel, "controls-changed",
                     G_CALLBACK (controls_changed_cb), self);
   add_views (self);
+  studio_window_open_init (self);
 
   /* Space starts and pauses wherever the focus is: caught before the focused widget */
   shortcuts = gtk_shortcut_controller_new ();

@@ -1,0 +1,177 @@
+/* test-studio-modes.c — opening checkpoints in the studio under xvfb-run: a foundation and
+ * its two TauGate adapters from a tiny `taugate reproduce`, an adapter of another foundation
+ * (asked about first), a broken file and an adapter without a foundation (refused in the
+ * banner, naming the file). argv[1] is the taugate command-line tool. */
+#include <gtk/gtk.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "studio-test-util.h"
+
+static const char *taugate_cli;
+static char *tmp_dir;
+
+/* checkpoints/ of a tiny reproduce into tmp_dir/NAME (train_limit tells the runs apart) */
+static char *
+reproduce (const char *name, const char *train_limit)
+{
+  g_autofree char *out = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *std_err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { taugate_cli, "reproduce", "-q", "--data", studio_test_data_dir (),
+                         "--train-limit", train_limit, "--test-limit", "500", "--seeds", "1",
+                         "--methods", "taugate", "--out", out, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, &std_err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("taugate reproduce failed: %s", std_err);
+  return g_build_filename (out, "checkpoints", NULL);
+}
+
+static char *
+file_in (const char *dir, const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+static const char *ckpt_a;  /* the reproduce the window opens */
+static const char *ckpt_b;  /* another foundation's */
+
+static StudioWindow *
+window_with_foundation (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  g_autofree char *f = file_in (ckpt_a, "seed0-foundation.safetensors");
+  const char *paths[] = { f, NULL };
+  g_assert_true (studio_window_open_paths (win, paths));
+  return win;
+}
+
+/* The foundation and two adapters, given in any order: three modes, no refusal. */
+static void
+test_open_three_modes (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  g_autofree char *f = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  /* the adapters first: the foundation is still taken first */
+  const char *paths[] = { a0, a45, f, NULL };
+
+  g_assert_null (studio_window_get_modes (win));
+  g_assert_true (studio_window_open_paths (win, paths));
+  TgModes *modes = studio_window_get_modes (win);
+  g_assert_nonnull (modes);
+  g_assert_cmpuint (tg_modes_count (modes), ==, 3);
+  g_assert_cmpstr (tg_modes_get (modes, 0)->name, ==, "Base");
+  g_assert_cmpint (tg_modes_get (modes, 1)->method, ==, TG_METHOD_TAUGATE);
+  g_assert_cmpint (tg_modes_get (modes, 2)->method, ==, TG_METHOD_TAUGATE);
+  g_assert_null (studio_window_get_open_question (win));
+  g_assert_nonnull (studio_window_get_banner (win));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "Opened"));
+  destroy_window (win);
+}
+
+/* An adapter of another foundation: asked about first; Cancel leaves it out and says so,
+ * "Attach anyway" attaches it. */
+static void
+test_mismatch_asks (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *foreign = file_in (ckpt_b, "seed0-taugate-45deg.safetensors");
+  const char *paths[] = { foreign, NULL };
+
+  studio_window_open_paths (win, paths);
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 1);
+  GtkWindow *question = studio_window_get_open_question (win);
+  g_assert_true (GTK_IS_MESSAGE_DIALOG (question));
+  gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_CANCEL);
+  g_assert_null (studio_window_get_open_question (win));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 1);
+  g_assert_nonnull (strstr (studio_window_get_banner (win), foreign));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "another foundation"));
+
+  studio_window_open_paths (win, paths);
+  question = studio_window_get_open_question (win);
+  g_assert_nonnull (question);
+  gtk_dialog_response (GTK_DIALOG (question), 1 /* Attach anyway */);
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 2);
+  destroy_window (win);
+}
+
+/* A file that is no checkpoint, and an adapter with no foundation open: refused, the
+ * banner naming the file; nothing opened. */
+static void
+test_refusals_name_the_file (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  g_autofree char *broken = file_in (tmp_dir, "broken.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+
+  g_assert_true (g_file_set_contents (broken, "\x10\x00\x00\x00\x00\x00\x00\x00{not json", 17,
+                                      NULL));
+  const char *paths[] = { broken, NULL };
+  g_assert_false (studio_window_open_paths (win, paths));
+  g_assert_null (studio_window_get_modes (win));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), broken));
+
+  const char *paths2[] = { a0, NULL };
+  g_assert_false (studio_window_open_paths (win, paths2));
+  g_assert_null (studio_window_get_modes (win));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), a0));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "no foundation"));
+  destroy_window (win);
+}
+
+static void
+rm_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          rm_tree (child);
+        }
+      g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int skip = studio_test_init (&argc, &argv);
+  if (skip != 0)
+    return skip;
+  if (argc < 2)
+    g_error ("usage: %s TAUGATE-CLI", argv[0]);
+  taugate_cli = argv[1];
+  tmp_dir = g_dir_make_tmp ("test-studio-modes-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  ckpt_a = reproduce ("a", "2000");
+  ckpt_b = reproduce ("b", "1000");
+
+  g_test_add_func ("/studio/modes/open-three-modes", test_open_three_modes);
+  g_test_add_func ("/studio/modes/mismatch-asks", test_mismatch_asks);
+  g_test_add_func ("/studio/modes/refusals-name-the-file", test_refusals_name_the_file);
+  int ret = g_test_run ();
+
+  rm_tree (tmp_dir);
+  return ret;
+}
