@@ -42,8 +42,7 @@ add_refusal (GString *refusals, const char *message)
 static void
 modes_changed (StudioWindow *self)
 {
-  if (self->modes_changed_cb != NULL)
-    self->modes_changed_cb (self, self->modes_changed_data);
+  studio_window_modes_changed (self);
 }
 
 /* ---- the question about a foreign adapter ----------------------------------------------- */
@@ -298,6 +297,7 @@ studio_window_open_init (StudioWindow *self)
   g_queue_init (&self->foreign_adapters);
   g_signal_connect (target, "drop", G_CALLBACK (drop_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+  studio_window_modes_init (self);
 }
 
 void
@@ -310,5 +310,7 @@ studio_window_open_dispose (StudioWindow *self)
       gtk_window_destroy (question);
     }
   g_queue_clear_full (&self->foreign_adapters, g_free);
+  g_cancellable_cancel (self->measuring);
+  g_clear_object (&self->measuring);
   g_clear_pointer (&self->modes, tg_modes_free);
 }

@@ -6,6 +6,7 @@
 
 #include "studio-window.h"
 #include "studio-settings-panel.h"
+#include "studio-modes-panel.h"
 #include "tg-modes.h"
 
 G_BEGIN_DECLS
@@ -20,6 +21,7 @@ struct _StudioWindow
   GtkInfoBar     *banner;
   GtkLabel       *banner_label;
   StudioSettingsPanel *settings_panel;
+  StudioModesPanel *modes_panel;
   GtkInscription *status_label;  /* text changes never resize the window */
 
   /* owned */
@@ -48,8 +50,7 @@ struct _StudioWindow
   guint           active_mode;
   GQueue          foreign_adapters;  /* paths still to ask about (char *) */
   GtkWindow      *open_question;     /* the question being asked, or NULL */
-  void          (*modes_changed_cb) (StudioWindow *self, gpointer data);
-  gpointer        modes_changed_data;
+  GCancellable   *measuring;         /* the active mode's measurement under way, or NULL */
 };
 
 void     studio_window_show_banner      (StudioWindow *self, GtkMessageType type,
@@ -85,6 +86,15 @@ void      studio_window_open_dispose  (StudioWindow *self);
 /* The open foundation and its modes (NULL when none); the question asked about an adapter
  * of another foundation (a GtkMessageDialog), NULL when none is asked. */
 TgModes  *studio_window_get_modes     (StudioWindow *self);
+
+/* studio-window-modes.c: the Modes panel's side. After the modes changed: the panel
+ * follows, and the active mode is measured again. */
+void      studio_window_modes_init    (StudioWindow *self);
+void      studio_window_modes_changed (StudioWindow *self);
+/* Makes mode index active: every view shows it once it is measured (off the main thread). */
+gboolean  studio_window_set_active_mode (StudioWindow *self, guint index);
+/* TRUE while the active mode's measurement is under way. */
+gboolean  studio_window_is_measuring  (StudioWindow *self);
 GtkWindow *studio_window_get_open_question (StudioWindow *self);
 
 G_END_DECLS

@@ -63,6 +63,9 @@ studio_window_get_view (StudioWindow *self, const char *name)
 void
 studio_window_show_view (StudioWindow *self, const char *name)
 {
+  /* the Modes panel is in the side panel, always shown: beside the Neurons view */
+  if (g_strcmp0 (name, "modes") == 0)
+    name = "neurons";
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
@@ -463,6 +466,7 @@ studio_window_class_init (StudioWindowClass *klass)
 
   studio_ensure_resources ();
   g_type_ensure (STUDIO_TYPE_SETTINGS_PANEL);
+  g_type_ensure (STUDIO_TYPE_MODES_PANEL);
   g_type_ensure (STUDIO_TYPE_CURVES_VIEW);
   g_type_ensure (STUDIO_TYPE_NEURONS_VIEW);
   g_type_ensure (STUDIO_TYPE_MASKS_VIEW);
@@ -480,6 +484,7 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, settings_panel);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, modes_panel);
   gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
 }
 

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "studio-test-util.h"
+#include "studio-history.h"
+#include "studio-modes-panel.h"
 
 static const char *taugate_cli;
 static char *tmp_dir;
@@ -78,6 +80,67 @@ test_open_three_modes (void)
   g_assert_null (studio_window_get_open_question (win));
   g_assert_nonnull (studio_window_get_banner (win));
   g_assert_nonnull (strstr (studio_window_get_banner (win), "Opened"));
+  destroy_window (win);
+}
+
+static gboolean
+measured (StudioWindow *win, gpointer data)
+{
+  return !studio_window_is_measuring (win);
+}
+
+/* The params snapshot the Neurons view draws (a copy of its tau). */
+static GArray *
+shown_tau (StudioWindow *win)
+{
+  StudioSnapshot *snap = studio_history_get_params (studio_window_get_history (win));
+  GArray *tau = g_array_new (FALSE, FALSE, sizeof (float));
+  g_assert_nonnull (snap);
+  g_assert_nonnull (snap->tau);
+  g_array_append_vals (tau, snap->tau, snap->hidden_units);
+  return tau;
+}
+
+static gboolean
+same_floats (GArray *a, GArray *b)
+{
+  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (float)) == 0;
+}
+
+/* Switching the mode changes what the views show, without training: the panel lists the
+ * three modes, and each mode's tau reaches the Neurons view's snapshot. */
+static void
+test_switch_mode (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  const char *paths[] = { a0, a45, NULL };
+
+  g_assert_true (studio_window_open_paths (win, paths));
+  g_assert_cmpuint (studio_modes_panel_get_n_rows (win->modes_panel), ==, 3);
+  wait_for (win, measured, NULL, "Base measured");
+  g_autoptr (GArray) tau_base = shown_tau (win);
+  g_assert_true (studio_window_set_active_mode (win, 1));
+  wait_for (win, measured, NULL, "the 0° mode measured");
+  g_autoptr (GArray) tau0 = shown_tau (win);
+  g_assert_true (studio_window_set_active_mode (win, 2));
+  wait_for (win, measured, NULL, "the 45° mode measured");
+  g_autoptr (GArray) tau45 = shown_tau (win);
+  g_assert_false (same_floats (tau0, tau45));
+  g_assert_false (same_floats (tau_base, tau45));
+  g_assert_nonnull (studio_history_get_masks (studio_window_get_history (win)));
+  g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), ==, 0);
+  /* the adapter's values, as in its file */
+  TgModel *m = tg_modes_get (studio_window_get_modes (win), 2)->model;
+  g_assert_cmpmem (tau45->data, m->dims[1] * sizeof (float), m->params + m->tau[0],
+                   m->dims[1] * sizeof (float));
+  /* back to Base: the foundation's own tau again */
+  g_assert_true (studio_window_set_active_mode (win, 0));
+  wait_for (win, measured, NULL, "Base measured again");
+  g_autoptr (GArray) tau_back = shown_tau (win);
+  g_assert_true (same_floats (tau_base, tau_back));
+  g_assert_false (studio_window_set_active_mode (win, 3));
   destroy_window (win);
 }
 
@@ -168,6 +231,7 @@ main (int argc, char *argv[])
   ckpt_b = reproduce ("b", "1000");
 
   g_test_add_func ("/studio/modes/open-three-modes", test_open_three_modes);
+  g_test_add_func ("/studio/modes/switch-mode", test_switch_mode);
   g_test_add_func ("/studio/modes/mismatch-asks", test_mismatch_asks);
   g_test_add_func ("/studio/modes/refusals-name-the-file", test_refusals_name_the_file);
   int ret = g_test_run ();
