@@ -146,6 +146,10 @@ studio_application_activate (GApplication *app)
 static void
 studio_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
 {
+  /* what was opened is shown; training starts only when asked (--autostart) */
+  StudioApplication *self = STUDIO_APPLICATION (app);
+  if (self->screenshot != NULL && !self->overlap && !self->compare)
+    self->autostart = FALSE;
   studio_application_activate (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
   if (window != NULL)

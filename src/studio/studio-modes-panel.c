@@ -99,6 +99,13 @@ studio_modes_panel_get_n_rows (StudioModesPanel *self)
   return self->n_rows;
 }
 
+void
+studio_modes_panel_focus (StudioModesPanel *self)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, (int) self->active);
+  gtk_widget_grab_focus (row != NULL ? GTK_WIDGET (row) : self->box);
+}
+
 static void
 row_activated_cb (GtkListBox *list, GtkListBoxRow *row, StudioModesPanel *self)
 {

@@ -16,6 +16,8 @@ GtkWidget *studio_modes_panel_new        (void);
 /* Shows modes (borrowed until the next call; NULL: nothing open) with active selected. */
 void       studio_modes_panel_set_modes  (StudioModesPanel *self, const TgModes *modes,
                                           guint active);
+/* Moves the focus to the active mode's row (the side panel scrolls to it). */
+void       studio_modes_panel_focus      (StudioModesPanel *self);
 /* The rows shown (tests). */
 guint      studio_modes_panel_get_n_rows (StudioModesPanel *self);
 

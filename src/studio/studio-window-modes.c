@@ -3,6 +3,9 @@
  * immutable snapshot, Ctrl+1…9, and Remove, Rename, Save of an adapter. */
 #include "studio-window-private.h"
 
+#include <string.h>
+
+#include "studio-angles-view.h"
 #include "studio-history.h"
 #include "studio-mode-measure.h"
 
@@ -25,7 +28,24 @@ measured_cb (GObject *source, GAsyncResult *result, gpointer data)
   studio_history_show_mode (self->history, snap);
   status = studio_snapshot_format_status (snap);
   gtk_inscription_set_text (self->status_label, status);
-  studio_window_maybe_screenshot (self, snap);
+  /* the Angles view's screenshot waits for its sweep instead */
+  if (g_strcmp0 (self->shot_view, "angles") != 0)
+    studio_window_maybe_screenshot (self, snap);
+}
+
+static StudioAnglesView *
+angles_view (StudioWindow *self)
+{
+  return STUDIO_ANGLES_VIEW (studio_window_get_view (self, "angles"));
+}
+
+static void
+sweep_done_cb (StudioAnglesView *view, StudioWindow *self)
+{
+  g_autoptr (StudioSnapshot) done = studio_snapshot_new ();
+  done->finished = TRUE;
+  if (g_strcmp0 (self->shot_view, "angles") == 0)
+    studio_window_maybe_screenshot (self, done);
 }
 
 gboolean
@@ -61,6 +81,15 @@ studio_window_is_measuring (StudioWindow *self)
 void
 studio_window_modes_changed (StudioWindow *self)
 {
+  StudioConfig cfg;
+
+  studio_config_init_paper (&cfg);
+  studio_settings_panel_collect (self->settings_panel, &cfg);
+  studio_angles_view_set_source (angles_view (self), self->modes, &cfg);
+  studio_config_clear (&cfg);
+  /* a screenshot of the Angles view sweeps what was opened */
+  if (self->modes != NULL && g_strcmp0 (self->shot_view, "angles") == 0)
+    studio_angles_view_start (angles_view (self));
   if (self->modes == NULL)
     {
       studio_modes_panel_set_modes (self->modes_panel, NULL, 0);
@@ -68,6 +97,9 @@ studio_window_modes_changed (StudioWindow *self)
     }
   if (self->active_mode >= tg_modes_count (self->modes))
     self->active_mode = 0;
+  /* a screenshot of the Modes panel shows the last adapter opened */
+  if (g_strcmp0 (self->shot_view, "modes") == 0)
+    self->active_mode = tg_modes_count (self->modes) - 1;
   studio_window_set_active_mode (self, self->active_mode);
 }
 
@@ -156,6 +188,7 @@ studio_window_modes_init (StudioWindow *self)
   g_signal_connect (self->modes_panel, "remove-mode", G_CALLBACK (remove_mode_cb), self);
   g_signal_connect (self->modes_panel, "rename-mode", G_CALLBACK (rename_mode_cb), self);
   g_signal_connect (self->modes_panel, "save-mode", G_CALLBACK (save_mode_cb), self);
+  g_signal_connect (angles_view (self), "sweep-done", G_CALLBACK (sweep_done_cb), self);
   /* Ctrl+1…9: the modes in the panel's order */
   for (guint i = 0; i < 9; i++)
     {

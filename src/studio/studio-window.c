@@ -11,6 +11,7 @@
 #include "studio-masks-view.h"
 #include "studio-overlap-view.h"
 #include "studio-results-view.h"
+#include "studio-angles-view.h"
 #include "studio-resources.h"
 #include "tg-report.h"
 
@@ -31,9 +32,11 @@ static const ViewEntry view_table[] = {
   { "masks",   "Masks",   studio_masks_view_new },
   { "overlap", "Overlap", studio_overlap_view_new },
   { "results", "Results", studio_results_view_new },
+  { "angles",  "Angles",  studio_angles_view_new },
 };
 
-static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results", NULL };
+static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results",
+                                          "angles", NULL };
 
 const char *const *
 studio_window_view_names (void)
@@ -65,7 +68,11 @@ studio_window_show_view (StudioWindow *self, const char *name)
 {
   /* the Modes panel is in the side panel, always shown: beside the Neurons view */
   if (g_strcmp0 (name, "modes") == 0)
-    name = "neurons";
+    {
+      gtk_stack_set_visible_child_name (self->stack, "neurons");
+      studio_modes_panel_focus (self->modes_panel);
+      return;
+    }
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
@@ -472,6 +479,7 @@ studio_window_class_init (StudioWindowClass *klass)
   g_type_ensure (STUDIO_TYPE_MASKS_VIEW);
   g_type_ensure (STUDIO_TYPE_OVERLAP_VIEW);
   g_type_ensure (STUDIO_TYPE_RESULTS_VIEW);
+  g_type_ensure (STUDIO_TYPE_ANGLES_VIEW);
 
   object_class->dispose = studio_window_dispose;
   object_class->finalize = studio_window_finalize;
