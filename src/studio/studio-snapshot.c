@@ -110,6 +110,7 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->gates_rot, g_free);
   g_clear_pointer (&snap->progress_text, g_free);
   g_clear_pointer (&snap->mode_name, g_free);
+  g_clear_pointer (&snap->adapted, tg_model_free);
   g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
   g_clear_pointer (&snap->overlap_gate0, g_free);

@@ -140,6 +140,9 @@ typedef struct {
 
   /* a mode's measurement (studio-mode-measure.h): the mode shown, NULL for a run's */
   char        *mode_name;
+  /* a finished train job's model (a copy the worker no longer touches), for the Modes
+   * panel; NULL elsewhere */
+  TgModel     *adapted;
 } StudioSnapshot;
 
 StudioSnapshot *studio_snapshot_new   (void);

@@ -8,6 +8,7 @@
 #include "studio-angles-view.h"
 #include "studio-history.h"
 #include "studio-mode-measure.h"
+#include "tg-digest.h"
 
 static void
 measured_cb (GObject *source, GAsyncResult *result, gpointer data)
@@ -78,8 +79,10 @@ studio_window_is_measuring (StudioWindow *self)
   return self->measuring != NULL;
 }
 
-void
-studio_window_modes_changed (StudioWindow *self)
+/* The panel and the Angles view follow the modes; measure: the active mode is measured
+ * again (a run's adapter needs not: the views show that run's last snapshot already). */
+static void
+modes_changed (StudioWindow *self, gboolean measure)
 {
   StudioConfig cfg;
 
@@ -100,7 +103,46 @@ studio_window_modes_changed (StudioWindow *self)
   /* a screenshot of the Modes panel shows the last adapter opened */
   if (g_strcmp0 (self->shot_view, "modes") == 0)
     self->active_mode = tg_modes_count (self->modes) - 1;
-  studio_window_set_active_mode (self, self->active_mode);
+  if (measure)
+    studio_window_set_active_mode (self, self->active_mode);
+  else
+    studio_modes_panel_set_modes (self->modes_panel, self->modes, self->active_mode);
+}
+
+void
+studio_window_modes_changed (StudioWindow *self)
+{
+  modes_changed (self, TRUE);
+}
+
+void
+studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap)
+{
+  const TgModel *adapted = snap->adapted;
+  g_autofree char *digest = NULL;
+  g_autofree char *name = NULL;
+
+  /* Full fine-tuning changes the foundation itself: it is no adapter */
+  if (adapted->method == TG_METHOD_FULL)
+    return;
+  digest = tg_foundation_digest (adapted);
+  if (self->modes == NULL || g_strcmp0 (self->modes->digest, digest) != 0)
+    {
+      g_clear_pointer (&self->modes, tg_modes_free);
+      self->modes = tg_modes_new (adapted);
+      self->active_mode = 0;
+    }
+  if (adapted->method != TG_METHOD_FROZEN)
+    {
+      name = g_strdup_printf ("%s %g° (trained here)", tg_method_info (adapted->method)->label,
+                              snap->angle);
+      self->active_mode = tg_modes_attach_model (self->modes, adapted, snap->sharpness, name,
+                                                 snap->angle);
+    }
+  if (self->measuring != NULL)
+    g_cancellable_cancel (self->measuring);
+  g_clear_object (&self->measuring);
+  modes_changed (self, FALSE);
 }
 
 static void

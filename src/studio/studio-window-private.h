@@ -93,6 +93,9 @@ void      studio_window_modes_init    (StudioWindow *self);
 void      studio_window_modes_changed (StudioWindow *self);
 /* Makes mode index active: every view shows it once it is measured (off the main thread). */
 gboolean  studio_window_set_active_mode (StudioWindow *self, guint index);
+/* A finished train job's adapter joins the modes (on a new foundation when the run's is
+ * not the open one). */
+void      studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap);
 /* TRUE while the active mode's measurement is under way. */
 gboolean  studio_window_is_measuring  (StudioWindow *self);
 GtkWindow *studio_window_get_open_question (StudioWindow *self);

@@ -255,6 +255,8 @@ snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
 {
   studio_history_add (self->history, snap);
   update_status (self);
+  if (snap->finished && snap->adapted != NULL && snap->error == NULL)
+    studio_window_modes_take_run (self, snap);
 
   if (snap->finished && snap->error != NULL &&
       !g_error_matches (snap->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&

@@ -9,6 +9,7 @@
 #include "studio-test-util.h"
 #include "studio-history.h"
 #include "studio-modes-panel.h"
+#include "studio-angles-view.h"
 
 static const char *taugate_cli;
 static char *tmp_dir;
@@ -144,6 +145,66 @@ test_switch_mode (void)
   destroy_window (win);
 }
 
+static gboolean
+swept (StudioWindow *win, gpointer data)
+{
+  return !studio_angles_view_is_running (data);
+}
+
+/* The angle sweep: every mode at 0°, 15°, …, 180°, accuracies in [0, 1]; Base at 0° as the
+ * Neurons measurement of Base gives it on the same images. */
+static void
+test_angle_sweep (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  const char *paths[] = { a0, a45, NULL };
+  StudioAnglesView *view = STUDIO_ANGLES_VIEW (studio_window_get_view (win, "angles"));
+
+  g_assert_nonnull (view);
+  g_assert_null (studio_angles_view_get_sweep (view));
+  g_assert_true (studio_window_open_paths (win, paths));
+  g_assert_true (studio_angles_view_start (view));
+  g_assert_false (studio_angles_view_start (view)); /* one at a time */
+  wait_for (win, swept, view, "the sweep");
+  const TgAngleSweep *sweep = studio_angles_view_get_sweep (view);
+  g_assert_nonnull (sweep);
+  g_assert_cmpuint (sweep->n_modes, ==, 3);
+  g_assert_cmpuint (sweep->n_angles, ==, 13);
+  g_assert_cmpfloat (sweep->angles[0], ==, 0.0);
+  g_assert_cmpfloat (sweep->angles[12], ==, 180.0);
+  for (guint i = 0; i < sweep->n_modes * sweep->n_angles; i++)
+    g_assert_true (sweep->acc_soft[i] >= 0.0 && sweep->acc_soft[i] <= 1.0);
+  destroy_window (win);
+}
+
+/* A TauGate run trained in the window joins the Modes panel when it ends, as a mode of its
+ * own foundation, with its own tau. */
+static void
+test_trained_joins (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run to finish");
+  TgModes *modes = studio_window_get_modes (win);
+  g_assert_nonnull (modes);
+  g_assert_cmpuint (tg_modes_count (modes), ==, 2);
+  TgMode *mode = tg_modes_get (modes, 1);
+  g_assert_cmpint (mode->method, ==, TG_METHOD_TAUGATE);
+  g_assert_null (mode->path);
+  g_assert_cmpuint (studio_modes_panel_get_n_rows (win->modes_panel), ==, 2);
+  StudioSnapshot *params = studio_history_get_params (studio_window_get_history (win));
+  g_assert_cmpmem (params->tau, mode->model->dims[1] * sizeof (float),
+                   mode->model->params + mode->model->tau[0], mode->model->dims[1] * sizeof (float));
+  destroy_window (win);
+}
+
 /* An adapter of another foundation: asked about first; Cancel leaves it out and says so,
  * "Attach anyway" attaches it. */
 static void
@@ -232,6 +293,8 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/studio/modes/open-three-modes", test_open_three_modes);
   g_test_add_func ("/studio/modes/switch-mode", test_switch_mode);
+  g_test_add_func ("/studio/modes/angle-sweep", test_angle_sweep);
+  g_test_add_func ("/studio/modes/trained-joins", test_trained_joins);
   g_test_add_func ("/studio/modes/mismatch-asks", test_mismatch_asks);
   g_test_add_func ("/studio/modes/refusals-name-the-file", test_refusals_name_the_file);
   int ret = g_test_run ();
