@@ -357,9 +357,40 @@ action_stop (GSimpleAction *action, GVariant *param, gpointer self)
 }
 
 static void
-action_reset (GSimpleAction *action, GVariant *param, gpointer self)
+reset_response_cb (GtkDialog *dialog, int response, gpointer data)
 {
-  studio_window_reset (self);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    studio_window_reset (STUDIO_WINDOW (data));
+}
+
+/* Reset discards every run: asked first when there is one to lose. */
+static void
+action_reset (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  StudioWindow *self = STUDIO_WINDOW (data);
+  guint n = studio_history_get_n_runs (self->history);
+  GtkWidget *dialog;
+
+  if (n == 0)
+    {
+      studio_window_reset (self);
+      return;
+    }
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "Discard %u run%s?", n, n == 1 ? "" : "s");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+    "Reset forgets every run's curves and results; the open modes stay.");
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL,
+                          "_Reset", GTK_RESPONSE_ACCEPT, NULL);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog),
+                                                                GTK_RESPONSE_ACCEPT),
+                            "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reset_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void

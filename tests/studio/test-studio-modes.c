@@ -179,6 +179,20 @@ test_angle_sweep (void)
   destroy_window (win);
 }
 
+/* The modal question over win, or NULL. */
+static GtkWindow *
+find_question (StudioWindow *win)
+{
+  GListModel *tops = gtk_window_get_toplevels ();  /* borrowed */
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (tops, i);
+      if (GTK_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (win))
+        return w;
+    }
+  return NULL;
+}
+
 /* A TauGate run trained in the window joins the Modes panel when it ends, as a mode of its
  * own foundation, with its own tau. */
 static void
@@ -202,7 +216,47 @@ test_trained_joins (void)
   StudioSnapshot *params = studio_history_get_params (studio_window_get_history (win));
   g_assert_cmpmem (params->tau, mode->model->dims[1] * sizeof (float),
                    mode->model->params + mode->model->tau[0], mode->model->dims[1] * sizeof (float));
+
+  /* Reset asks before it discards the run: Cancel keeps it, Reset forgets it */
+  StudioHistory *history = studio_window_get_history (win);
+  for (int answer = 0; answer < 2; answer++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.reset", NULL));
+      GtkWindow *question = find_question (win);
+      g_assert_nonnull (question);
+      g_assert_cmpuint (studio_history_get_n_runs (history), ==, 1);
+      gtk_dialog_response (GTK_DIALOG (question),
+                           answer == 0 ? GTK_RESPONSE_CANCEL : GTK_RESPONSE_ACCEPT);
+      g_assert_cmpuint (studio_history_get_n_runs (history), ==, answer == 0 ? 1 : 0);
+    }
   destroy_window (win);
+}
+
+/* Files on the command line open in the window (they used to end the program with "This
+ * application can not open files"): the Modes screenshot of them is written, exit 0. */
+static void
+test_command_line_open (void)
+{
+  g_autofree char *studio = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src",
+                                              "studio", "taugate-studio", NULL);
+  g_autofree char *png = file_in (tmp_dir, "modes.png");
+  g_autofree char *f = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { studio, "--data", studio_test_data_dir (), "--preset", "quick",
+                         "--screenshot", png, "--screenshot-view", "modes", f, a0, a45, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("taugate-studio with files failed: %s", err);
+  g_assert_null (strstr (err, "can not open files"));
+  g_assert_nonnull (strstr (out, png));
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
 }
 
 /* An adapter of another foundation: asked about first; Cancel leaves it out and says so,
@@ -295,6 +349,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/modes/switch-mode", test_switch_mode);
   g_test_add_func ("/studio/modes/angle-sweep", test_angle_sweep);
   g_test_add_func ("/studio/modes/trained-joins", test_trained_joins);
+  g_test_add_func ("/studio/modes/command-line-open", test_command_line_open);
   g_test_add_func ("/studio/modes/mismatch-asks", test_mismatch_asks);
   g_test_add_func ("/studio/modes/refusals-name-the-file", test_refusals_name_the_file);
   int ret = g_test_run ();
