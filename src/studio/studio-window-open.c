@@ -135,7 +135,8 @@ open_foundation (StudioWindow *self, const char *path, GString *refusals, GStrin
   self->modes = modes;
   self->active_mode = 0;
   g_queue_clear_full (&self->foreign_adapters, g_free);
-  g_string_append_printf (opened, "%sfoundation %s", opened->len > 0 ? ", " : "", path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_string_append_printf (opened, "%sfoundation %s", opened->len > 0 ? ", " : "", base);
 }
 
 static void
