@@ -144,6 +144,20 @@ studio_application_activate (GApplication *app)
     studio_window_queue_job (win, STUDIO_JOB_EXPERIMENT);
 }
 
+/* Files on the command line: a foundation and its adapters, opened in the window. */
+static void
+studio_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  /* what was opened is shown; training starts only when asked (--autostart) */
+  StudioApplication *self = STUDIO_APPLICATION (app);
+  if (self->screenshot != NULL && !self->overlap && !self->compare)
+    self->autostart = FALSE;
+  studio_application_activate (app);
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (window != NULL)
+    studio_window_open_files (STUDIO_WINDOW (window), files, n_files);
+}
+
 static void
 quit_activated (GSimpleAction *action, GVariant *param, gpointer data)
 {
@@ -189,6 +203,7 @@ studio_application_startup (GApplication *app)
   static const struct { const char *action; const char *accels[3]; } accels[] = {
     { "app.quit",                { "<Control>q", NULL } },
     { "win.export",              { "<Control>e", NULL } },
+    { "win.open",                { "<Control>o", NULL } },
     { "win.show-help-overlay",   { "<Control>question", "F1", NULL } },
   };
   GtkCssProvider *css;
@@ -232,7 +247,7 @@ studio_application_new (void)
 {
   return g_object_new (STUDIO_TYPE_APPLICATION,
                        "application-id", "org.taugate.Studio",
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN,
                        NULL);
 }
 
@@ -255,6 +270,7 @@ studio_application_class_init (StudioApplicationClass *klass)
   G_OBJECT_CLASS (klass)->finalize = studio_application_finalize;
   app_class->handle_local_options = studio_application_handle_local_options;
   app_class->activate = studio_application_activate;
+  app_class->open = studio_application_open;
   app_class->startup = studio_application_startup;
 }
 
@@ -264,6 +280,8 @@ studio_application_init (StudioApplication *self)
   studio_config_init_paper (&self->cfg);
   self->quit_after_steps = -1;
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self),
+    "[FOUNDATION.safetensors [ADAPTER.safetensors…]]");
   g_application_set_option_context_summary (G_APPLICATION (self),
     "Watch a frozen MLP specialise from a 0°/45° MNIST foundation to the rotated mode.");
   g_application_set_option_context_description (G_APPLICATION (self),
@@ -271,6 +289,6 @@ studio_application_init (StudioApplication *self)
     "current directory) if it exists; else ../../data/mnist beside the binary (../../../data/mnist\n"
     "in a build tree inside the source tree). No source-tree path is built in: a build tree\n"
     "elsewhere needs --data or $TG_MNIST_DIR.\n"
-    "Keys: Space starts/pauses, Ctrl+E exports the visible view, Ctrl+? or F1 lists the\n"
+    "Keys: Space starts/pauses, Ctrl+O opens checkpoints, Ctrl+E exports the visible view, Ctrl+? or F1 lists the\n"
     "shortcuts, Ctrl+Q quits.");
 }

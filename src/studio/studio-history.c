@@ -173,6 +173,19 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
 }
 
 void
+studio_history_show_mode (StudioHistory *self, StudioSnapshot *snap)
+{
+  g_return_if_fail (snap != NULL && snap->mode_name != NULL);
+  g_clear_pointer (&self->params, studio_snapshot_unref);
+  self->params = studio_snapshot_ref (snap);
+  g_clear_pointer (&self->masks, studio_snapshot_unref);
+  self->masks = studio_snapshot_ref (snap);
+  g_clear_pointer (&self->status, studio_snapshot_unref);
+  self->status = studio_snapshot_ref (snap);
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+void
 studio_history_clear (StudioHistory *self)
 {
   g_ptr_array_set_size (self->runs, 0);

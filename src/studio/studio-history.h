@@ -38,6 +38,9 @@ G_DECLARE_FINAL_TYPE (StudioHistory, studio_history, STUDIO, HISTORY, GObject)
 StudioHistory        *studio_history_new            (void);
 /* Folds a snapshot in and emits "changed". */
 void                  studio_history_add            (StudioHistory *self, StudioSnapshot *snap);
+/* Shows a mode's measurement (studio-mode-measure.h): its parameters, masks and status
+ * replace the latest ones, the runs' curves stay; emits "changed". */
+void                  studio_history_show_mode      (StudioHistory *self, StudioSnapshot *snap);
 /* Forgets every run and result; emits "changed". */
 void                  studio_history_clear          (StudioHistory *self);
 

@@ -109,6 +109,8 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->gates0, g_free);
   g_clear_pointer (&snap->gates_rot, g_free);
   g_clear_pointer (&snap->progress_text, g_free);
+  g_clear_pointer (&snap->mode_name, g_free);
+  g_clear_pointer (&snap->adapted, tg_model_free);
   g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
   g_clear_pointer (&snap->overlap_gate0, g_free);
@@ -243,7 +245,11 @@ studio_snapshot_format_status (const StudioSnapshot *st)
     }
   if (st->paused)
     g_string_append (s, "Paused · ");
-  if (st->job != STUDIO_JOB_TRAIN)
+  if (st->mode_name != NULL)
+    g_string_append_printf (s, "Mode “%s” · acc 0° %.3f · acc %g° %.3f · %s · s %g",
+                            st->mode_name, st->final_acc0, st->angle, st->final_acc_rot,
+                            tg_method_info (st->run_method)->label, st->sharpness);
+  else if (st->job != STUDIO_JOB_TRAIN)
     format_job_status (s, st);
   else if (st->finished)
     {

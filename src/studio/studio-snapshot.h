@@ -137,6 +137,12 @@ typedef struct {
   TgExperimentResults *experiment;            /* owned */
   guint32      overlap_layers, overlap_units;
   float       *overlap_gate0, *overlap_gate_rot; /* overlap_layers * overlap_units */
+
+  /* a mode's measurement (studio-mode-measure.h): the mode shown, NULL for a run's */
+  char        *mode_name;
+  /* a finished train job's model (a copy the worker no longer touches), for the Modes
+   * panel; NULL elsewhere */
+  TgModel     *adapted;
 } StudioSnapshot;
 
 StudioSnapshot *studio_snapshot_new   (void);

@@ -6,6 +6,8 @@
 
 #include "studio-window.h"
 #include "studio-settings-panel.h"
+#include "studio-modes-panel.h"
+#include "tg-modes.h"
 
 G_BEGIN_DECLS
 
@@ -19,6 +21,7 @@ struct _StudioWindow
   GtkInfoBar     *banner;
   GtkLabel       *banner_label;
   StudioSettingsPanel *settings_panel;
+  StudioModesPanel *modes_panel;
   GtkInscription *status_label;  /* text changes never resize the window */
 
   /* owned */
@@ -41,6 +44,13 @@ struct _StudioWindow
   gboolean        shot_armed, shot_taken;
   guint           shot_source;
   guint           shot_index;    /* with "all": the next view to save */
+
+  /* opened checkpoints (studio-window-open.c): the foundation and its modes, or NULL */
+  TgModes        *modes;
+  guint           active_mode;
+  GQueue          foreign_adapters;  /* paths still to ask about (char *) */
+  GtkWindow      *open_question;     /* the question being asked, or NULL */
+  GCancellable   *measuring;         /* the active mode's measurement under way, or NULL */
 };
 
 void     studio_window_show_banner      (StudioWindow *self, GtkMessageType type,
@@ -65,5 +75,29 @@ void     studio_window_schedule_screenshot (StudioWindow *self, guint64 steps,
 /* The error banner's text, NULL when hidden; what its close button does. */
 const char *studio_window_get_banner     (StudioWindow *self);
 void        studio_window_dismiss_banner (StudioWindow *self);
+
+/* studio-window-open.c: opening a foundation and adapters (File → Open, drag and drop,
+ * the command line). Returns FALSE when a file was refused (said in the banner). */
+gboolean  studio_window_open_files    (StudioWindow *self, GFile **files, int n_files);
+gboolean  studio_window_open_paths    (StudioWindow *self, const char *const *paths);
+void      studio_window_open_activate (GSimpleAction *action, GVariant *param, gpointer self);
+void      studio_window_open_init     (StudioWindow *self);
+void      studio_window_open_dispose  (StudioWindow *self);
+/* The open foundation and its modes (NULL when none); the question asked about an adapter
+ * of another foundation (a GtkMessageDialog), NULL when none is asked. */
+TgModes  *studio_window_get_modes     (StudioWindow *self);
+
+/* studio-window-modes.c: the Modes panel's side. After the modes changed: the panel
+ * follows, and the active mode is measured again. */
+void      studio_window_modes_init    (StudioWindow *self);
+void      studio_window_modes_changed (StudioWindow *self);
+/* Makes mode index active: every view shows it once it is measured (off the main thread). */
+gboolean  studio_window_set_active_mode (StudioWindow *self, guint index);
+/* A finished train job's adapter joins the modes (on a new foundation when the run's is
+ * not the open one). */
+void      studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap);
+/* TRUE while the active mode's measurement is under way. */
+gboolean  studio_window_is_measuring  (StudioWindow *self);
+GtkWindow *studio_window_get_open_question (StudioWindow *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 #include "studio-masks-view.h"
 #include "studio-overlap-view.h"
 #include "studio-results-view.h"
+#include "studio-angles-view.h"
 #include "studio-resources.h"
 #include "tg-report.h"
 
@@ -31,9 +32,11 @@ static const ViewEntry view_table[] = {
   { "masks",   "Masks",   studio_masks_view_new },
   { "overlap", "Overlap", studio_overlap_view_new },
   { "results", "Results", studio_results_view_new },
+  { "angles",  "Angles",  studio_angles_view_new },
 };
 
-static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results", NULL };
+static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results",
+                                          "angles", NULL };
 
 const char *const *
 studio_window_view_names (void)
@@ -63,6 +66,13 @@ studio_window_get_view (StudioWindow *self, const char *name)
 void
 studio_window_show_view (StudioWindow *self, const char *name)
 {
+  /* the Modes panel is in the side panel, always shown: beside the Neurons view */
+  if (g_strcmp0 (name, "modes") == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "neurons");
+      studio_modes_panel_focus (self->modes_panel);
+      return;
+    }
   gtk_stack_set_visible_child_name (self->stack, name);
 }
 
@@ -245,6 +255,8 @@ snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
 {
   studio_history_add (self->history, snap);
   update_status (self);
+  if (snap->finished && snap->adapted != NULL && snap->error == NULL)
+    studio_window_modes_take_run (self, snap);
 
   if (snap->finished && snap->error != NULL &&
       !g_error_matches (snap->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
@@ -345,9 +357,40 @@ action_stop (GSimpleAction *action, GVariant *param, gpointer self)
 }
 
 static void
-action_reset (GSimpleAction *action, GVariant *param, gpointer self)
+reset_response_cb (GtkDialog *dialog, int response, gpointer data)
 {
-  studio_window_reset (self);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (response == GTK_RESPONSE_ACCEPT)
+    studio_window_reset (STUDIO_WINDOW (data));
+}
+
+/* Reset discards every run: asked first when there is one to lose. */
+static void
+action_reset (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  StudioWindow *self = STUDIO_WINDOW (data);
+  guint n = studio_history_get_n_runs (self->history);
+  GtkWidget *dialog;
+
+  if (n == 0)
+    {
+      studio_window_reset (self);
+      return;
+    }
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
+                                   "Discard %u run%s?", n, n == 1 ? "" : "s");
+  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
+    "Reset forgets every run's curves and results; the open modes stay.");
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL,
+                          "_Reset", GTK_RESPONSE_ACCEPT, NULL);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog),
+                                                                GTK_RESPONSE_ACCEPT),
+                            "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (reset_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
 }
 
 static void
@@ -388,6 +431,7 @@ static const GActionEntry win_actions[] = {
   { .name = "export-all",     .activate = studio_window_export_all_activate },
   { .name = "run-overlap",    .activate = action_run_overlap },
   { .name = "run-comparison", .activate = action_run_comparison },
+  { .name = "open",           .activate = studio_window_open_activate },
 };
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
@@ -435,6 +479,7 @@ studio_window_dispose (GObject *object)
       studio_trainer_stop (self->trainer);
     }
   studio_window_close_export_dialogs (self);
+  studio_window_open_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_WINDOW);
   g_clear_object (&self->trainer);
   g_clear_object (&self->history);
@@ -461,11 +506,13 @@ studio_window_class_init (StudioWindowClass *klass)
 
   studio_ensure_resources ();
   g_type_ensure (STUDIO_TYPE_SETTINGS_PANEL);
+  g_type_ensure (STUDIO_TYPE_MODES_PANEL);
   g_type_ensure (STUDIO_TYPE_CURVES_VIEW);
   g_type_ensure (STUDIO_TYPE_NEURONS_VIEW);
   g_type_ensure (STUDIO_TYPE_MASKS_VIEW);
   g_type_ensure (STUDIO_TYPE_OVERLAP_VIEW);
   g_type_ensure (STUDIO_TYPE_RESULTS_VIEW);
+  g_type_ensure (STUDIO_TYPE_ANGLES_VIEW);
 
   object_class->dispose = studio_window_dispose;
   object_class->finalize = studio_window_finalize;
@@ -478,6 +525,7 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, settings_panel);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, modes_panel);
   gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
 }
 
@@ -505,6 +553,7 @@ studio_window_init (StudioWindow *self)
   g_signal_connect (self->settings_panel, "controls-changed",
                     G_CALLBACK (controls_changed_cb), self);
   add_views (self);
+  studio_window_open_init (self);
 
   /* Space starts and pauses wherever the focus is: caught before the focused widget */
   shortcuts = gtk_shortcut_controller_new ();

@@ -34,6 +34,7 @@ job_train (StudioWorker *w, StudioSnapshot *last, GError **error)
     last->final_high_act = tg_high_act_frac (w->model, ws, w->sharpness, w->mode->train_rot, w->z1_train,
                                              MIN (STUDIO_WORKER_HIGH_ACT_SAMPLES, w->mode->train_rot->n), 0.9f);
   studio_worker_masks (w, last);
+  last->adapted = tg_model_copy (w->model);
   return TRUE;
 }
 
@@ -153,6 +154,7 @@ worker_main (gpointer data)
   if (last->has_masks)
     studio_snapshot_take_masks (fin, last);
   fin->experiment = g_steal_pointer (&last->experiment);
+  fin->adapted = g_steal_pointer (&last->adapted);
   fin->overlap_layers = last->overlap_layers;
   fin->overlap_units = last->overlap_units;
   fin->overlap_gate0 = g_steal_pointer (&last->overlap_gate0);

@@ -1,0 +1,359 @@
+/* test-studio-modes.c — opening checkpoints in the studio under xvfb-run: a foundation and
+ * its two TauGate adapters from a tiny `taugate reproduce`, an adapter of another foundation
+ * (asked about first), a broken file and an adapter without a foundation (refused in the
+ * banner, naming the file). argv[1] is the taugate command-line tool. */
+#include <gtk/gtk.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "studio-test-util.h"
+#include "studio-history.h"
+#include "studio-modes-panel.h"
+#include "studio-angles-view.h"
+
+static const char *taugate_cli;
+static char *tmp_dir;
+
+/* checkpoints/ of a tiny reproduce into tmp_dir/NAME (train_limit tells the runs apart) */
+static char *
+reproduce (const char *name, const char *train_limit)
+{
+  g_autofree char *out = g_build_filename (tmp_dir, name, NULL);
+  g_autofree char *std_err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { taugate_cli, "reproduce", "-q", "--data", studio_test_data_dir (),
+                         "--train-limit", train_limit, "--test-limit", "500", "--seeds", "1",
+                         "--methods", "taugate", "--out", out, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, &std_err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("taugate reproduce failed: %s", std_err);
+  return g_build_filename (out, "checkpoints", NULL);
+}
+
+static char *
+file_in (const char *dir, const char *name)
+{
+  return g_build_filename (dir, name, NULL);
+}
+
+static const char *ckpt_a;  /* the reproduce the window opens */
+static const char *ckpt_b;  /* another foundation's */
+
+static StudioWindow *
+window_with_foundation (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  g_autofree char *f = file_in (ckpt_a, "seed0-foundation.safetensors");
+  const char *paths[] = { f, NULL };
+  g_assert_true (studio_window_open_paths (win, paths));
+  return win;
+}
+
+/* The foundation and two adapters, given in any order: three modes, no refusal. */
+static void
+test_open_three_modes (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  g_autofree char *f = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  /* the adapters first: the foundation is still taken first */
+  const char *paths[] = { a0, a45, f, NULL };
+
+  g_assert_null (studio_window_get_modes (win));
+  g_assert_true (studio_window_open_paths (win, paths));
+  TgModes *modes = studio_window_get_modes (win);
+  g_assert_nonnull (modes);
+  g_assert_cmpuint (tg_modes_count (modes), ==, 3);
+  g_assert_cmpstr (tg_modes_get (modes, 0)->name, ==, "Base");
+  g_assert_cmpint (tg_modes_get (modes, 1)->method, ==, TG_METHOD_TAUGATE);
+  g_assert_cmpint (tg_modes_get (modes, 2)->method, ==, TG_METHOD_TAUGATE);
+  g_assert_null (studio_window_get_open_question (win));
+  g_assert_nonnull (studio_window_get_banner (win));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "Opened"));
+  destroy_window (win);
+}
+
+static gboolean
+measured (StudioWindow *win, gpointer data)
+{
+  return !studio_window_is_measuring (win);
+}
+
+/* The params snapshot the Neurons view draws (a copy of its tau). */
+static GArray *
+shown_tau (StudioWindow *win)
+{
+  StudioSnapshot *snap = studio_history_get_params (studio_window_get_history (win));
+  GArray *tau = g_array_new (FALSE, FALSE, sizeof (float));
+  g_assert_nonnull (snap);
+  g_assert_nonnull (snap->tau);
+  g_array_append_vals (tau, snap->tau, snap->hidden_units);
+  return tau;
+}
+
+static gboolean
+same_floats (GArray *a, GArray *b)
+{
+  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (float)) == 0;
+}
+
+/* Switching the mode changes what the views show, without training: the panel lists the
+ * three modes, and each mode's tau reaches the Neurons view's snapshot. */
+static void
+test_switch_mode (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  const char *paths[] = { a0, a45, NULL };
+
+  g_assert_true (studio_window_open_paths (win, paths));
+  g_assert_cmpuint (studio_modes_panel_get_n_rows (win->modes_panel), ==, 3);
+  wait_for (win, measured, NULL, "Base measured");
+  g_autoptr (GArray) tau_base = shown_tau (win);
+  g_assert_true (studio_window_set_active_mode (win, 1));
+  wait_for (win, measured, NULL, "the 0° mode measured");
+  g_autoptr (GArray) tau0 = shown_tau (win);
+  g_assert_true (studio_window_set_active_mode (win, 2));
+  wait_for (win, measured, NULL, "the 45° mode measured");
+  g_autoptr (GArray) tau45 = shown_tau (win);
+  g_assert_false (same_floats (tau0, tau45));
+  g_assert_false (same_floats (tau_base, tau45));
+  g_assert_nonnull (studio_history_get_masks (studio_window_get_history (win)));
+  g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), ==, 0);
+  /* the adapter's values, as in its file */
+  TgModel *m = tg_modes_get (studio_window_get_modes (win), 2)->model;
+  g_assert_cmpmem (tau45->data, m->dims[1] * sizeof (float), m->params + m->tau[0],
+                   m->dims[1] * sizeof (float));
+  /* back to Base: the foundation's own tau again */
+  g_assert_true (studio_window_set_active_mode (win, 0));
+  wait_for (win, measured, NULL, "Base measured again");
+  g_autoptr (GArray) tau_back = shown_tau (win);
+  g_assert_true (same_floats (tau_base, tau_back));
+  g_assert_false (studio_window_set_active_mode (win, 3));
+  destroy_window (win);
+}
+
+static gboolean
+swept (StudioWindow *win, gpointer data)
+{
+  return !studio_angles_view_is_running (data);
+}
+
+/* The angle sweep: every mode at 0°, 15°, …, 180°, accuracies in [0, 1]; Base at 0° as the
+ * Neurons measurement of Base gives it on the same images. */
+static void
+test_angle_sweep (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  const char *paths[] = { a0, a45, NULL };
+  StudioAnglesView *view = STUDIO_ANGLES_VIEW (studio_window_get_view (win, "angles"));
+
+  g_assert_nonnull (view);
+  g_assert_null (studio_angles_view_get_sweep (view));
+  g_assert_true (studio_window_open_paths (win, paths));
+  g_assert_true (studio_angles_view_start (view));
+  g_assert_false (studio_angles_view_start (view)); /* one at a time */
+  wait_for (win, swept, view, "the sweep");
+  const TgAngleSweep *sweep = studio_angles_view_get_sweep (view);
+  g_assert_nonnull (sweep);
+  g_assert_cmpuint (sweep->n_modes, ==, 3);
+  g_assert_cmpuint (sweep->n_angles, ==, 13);
+  g_assert_cmpfloat (sweep->angles[0], ==, 0.0);
+  g_assert_cmpfloat (sweep->angles[12], ==, 180.0);
+  for (guint i = 0; i < sweep->n_modes * sweep->n_angles; i++)
+    g_assert_true (sweep->acc_soft[i] >= 0.0 && sweep->acc_soft[i] <= 1.0);
+  destroy_window (win);
+}
+
+/* The modal question over win, or NULL. */
+static GtkWindow *
+find_question (StudioWindow *win)
+{
+  GListModel *tops = gtk_window_get_toplevels ();  /* borrowed */
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GtkWindow) w = g_list_model_get_item (tops, i);
+      if (GTK_IS_MESSAGE_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (win))
+        return w;
+    }
+  return NULL;
+}
+
+/* A TauGate run trained in the window joins the Modes panel when it ends, as a mode of its
+ * own foundation, with its own tau. */
+static void
+test_trained_joins (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run to finish");
+  TgModes *modes = studio_window_get_modes (win);
+  g_assert_nonnull (modes);
+  g_assert_cmpuint (tg_modes_count (modes), ==, 2);
+  TgMode *mode = tg_modes_get (modes, 1);
+  g_assert_cmpint (mode->method, ==, TG_METHOD_TAUGATE);
+  g_assert_null (mode->path);
+  g_assert_cmpuint (studio_modes_panel_get_n_rows (win->modes_panel), ==, 2);
+  StudioSnapshot *params = studio_history_get_params (studio_window_get_history (win));
+  g_assert_cmpmem (params->tau, mode->model->dims[1] * sizeof (float),
+                   mode->model->params + mode->model->tau[0], mode->model->dims[1] * sizeof (float));
+
+  /* Reset asks before it discards the run: Cancel keeps it, Reset forgets it */
+  StudioHistory *history = studio_window_get_history (win);
+  for (int answer = 0; answer < 2; answer++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.reset", NULL));
+      GtkWindow *question = find_question (win);
+      g_assert_nonnull (question);
+      g_assert_cmpuint (studio_history_get_n_runs (history), ==, 1);
+      gtk_dialog_response (GTK_DIALOG (question),
+                           answer == 0 ? GTK_RESPONSE_CANCEL : GTK_RESPONSE_ACCEPT);
+      g_assert_cmpuint (studio_history_get_n_runs (history), ==, answer == 0 ? 1 : 0);
+    }
+  destroy_window (win);
+}
+
+/* Files on the command line open in the window (they used to end the program with "This
+ * application can not open files"): the Modes screenshot of them is written, exit 0. */
+static void
+test_command_line_open (void)
+{
+  g_autofree char *studio = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src",
+                                              "studio", "taugate-studio", NULL);
+  g_autofree char *png = file_in (tmp_dir, "modes.png");
+  g_autofree char *f = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { studio, "--data", studio_test_data_dir (), "--preset", "quick",
+                         "--screenshot", png, "--screenshot-view", "modes", f, a0, a45, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("taugate-studio with files failed: %s", err);
+  g_assert_null (strstr (err, "can not open files"));
+  g_assert_nonnull (strstr (out, png));
+  g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+}
+
+/* An adapter of another foundation: asked about first; Cancel leaves it out and says so,
+ * "Attach anyway" attaches it. */
+static void
+test_mismatch_asks (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *foreign = file_in (ckpt_b, "seed0-taugate-45deg.safetensors");
+  const char *paths[] = { foreign, NULL };
+
+  studio_window_open_paths (win, paths);
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 1);
+  GtkWindow *question = studio_window_get_open_question (win);
+  g_assert_true (GTK_IS_MESSAGE_DIALOG (question));
+  gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_CANCEL);
+  g_assert_null (studio_window_get_open_question (win));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 1);
+  g_assert_nonnull (strstr (studio_window_get_banner (win), foreign));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "another foundation"));
+
+  studio_window_open_paths (win, paths);
+  question = studio_window_get_open_question (win);
+  g_assert_nonnull (question);
+  gtk_dialog_response (GTK_DIALOG (question), 1 /* Attach anyway */);
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 2);
+  destroy_window (win);
+}
+
+/* A file that is no checkpoint, and an adapter with no foundation open: refused, the
+ * banner naming the file; nothing opened. */
+static void
+test_refusals_name_the_file (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  g_autofree char *broken = file_in (tmp_dir, "broken.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+
+  g_assert_true (g_file_set_contents (broken, "\x10\x00\x00\x00\x00\x00\x00\x00{not json", 17,
+                                      NULL));
+  const char *paths[] = { broken, NULL };
+  g_assert_false (studio_window_open_paths (win, paths));
+  g_assert_null (studio_window_get_modes (win));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), broken));
+
+  const char *paths2[] = { a0, NULL };
+  g_assert_false (studio_window_open_paths (win, paths2));
+  g_assert_null (studio_window_get_modes (win));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), a0));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "no foundation"));
+  destroy_window (win);
+}
+
+static void
+rm_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          rm_tree (child);
+        }
+      g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int skip = studio_test_init (&argc, &argv);
+  if (skip != 0)
+    return skip;
+  if (argc < 2)
+    g_error ("usage: %s TAUGATE-CLI", argv[0]);
+  taugate_cli = argv[1];
+  tmp_dir = g_dir_make_tmp ("test-studio-modes-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  ckpt_a = reproduce ("a", "2000");
+  ckpt_b = reproduce ("b", "1000");
+
+  g_test_add_func ("/studio/modes/open-three-modes", test_open_three_modes);
+  g_test_add_func ("/studio/modes/switch-mode", test_switch_mode);
+  g_test_add_func ("/studio/modes/angle-sweep", test_angle_sweep);
+  g_test_add_func ("/studio/modes/trained-joins", test_trained_joins);
+  g_test_add_func ("/studio/modes/command-line-open", test_command_line_open);
+  g_test_add_func ("/studio/modes/mismatch-asks", test_mismatch_asks);
+  g_test_add_func ("/studio/modes/refusals-name-the-file", test_refusals_name_the_file);
+  int ret = g_test_run ();
+
+  rm_tree (tmp_dir);
+  return ret;
+}
