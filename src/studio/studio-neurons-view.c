@@ -157,6 +157,17 @@ studio_neurons_view_hover_changed (StudioView *view)
   gtk_label_set_text (self->readout, text);
 }
 
+/* A click selects the unit under the pointer for the inspector. */
+static void
+neurons_pressed_cb (GtkGestureClick *click, int n_press, double x, double y,
+                    StudioNeuronsView *self)
+{
+  studio_view_hover (STUDIO_VIEW (self), x, y);
+  if (self->hover_layer >= 0 && self->hover_unit >= 0)
+    studio_view_select_unit (STUDIO_VIEW (self), (guint) self->hover_layer,
+                             (guint) self->hover_unit);
+}
+
 const char *
 studio_neurons_view_hover (StudioNeuronsView *self, double x, double y)
 {
@@ -197,4 +208,7 @@ studio_neurons_view_init (StudioNeuronsView *self)
   self->hover_layer = self->hover_unit = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (neurons_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
 }

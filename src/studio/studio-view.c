@@ -2,6 +2,8 @@
  * area, the pointer over it, export, theme style, PNG screenshots. */
 #include "studio-view.h"
 
+static guint unit_selected_signal;
+
 typedef struct
 {
   /* borrowed: the subclass's template child */
@@ -199,6 +201,16 @@ static void
 studio_view_class_init (StudioViewClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = studio_view_dispose;
+  /* a view's cell was clicked: (hidden layer 0-based, unit) */
+  unit_selected_signal =
+    g_signal_new ("unit-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+void
+studio_view_select_unit (StudioView *self, guint layer, guint index)
+{
+  g_signal_emit (self, unit_selected_signal, 0, layer, index);
 }
 
 static void

@@ -62,6 +62,10 @@ gboolean studio_view_get_hover   (StudioView *self, double *x, double *y);
  * for tests and screenshots. */
 void     studio_view_hover       (StudioView *self, double x, double y);
 
+/* Says that the user picked hidden unit (layer 0-based, index) in this view: emits
+ * "unit-selected", which the window passes on to the unit inspector. */
+void     studio_view_select_unit (StudioView *self, guint layer, guint index);
+
 /* TRUE when the widget's theme draws light text on a dark background. */
 gboolean studio_widget_is_dark   (GtkWidget *widget);
 /* The plot style for drawing on widget: dark or light after its theme, no background. */
