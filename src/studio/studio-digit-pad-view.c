@@ -24,6 +24,7 @@ struct _StudioDigitPadView
 
   float           image[PAD_PIXELS];   /* the image before rotation, [0, 1] */
   gint            true_label;          /* -1: drawn */
+  gboolean        has_image;           /* drawn on or chosen: else test image 0 first */
   guint           test_index;
   double          drag_x, drag_y;
   StudioSnapshot *snap;                /* whose model the probe ran through */
@@ -123,6 +124,10 @@ studio_digit_pad_view_history_changed (StudioView *view)
     return;
   g_clear_pointer (&self->snap, studio_snapshot_unref);
   self->snap = studio_snapshot_ref (snap);
+  if (!self->has_image &&
+      studio_digit_pad_view_set_test_image (self, 0, gtk_adjustment_get_value (self->angle_adj),
+                                            NULL))
+    return;
   reprobe (self);
 }
 
@@ -143,6 +148,7 @@ studio_digit_pad_view_set_test_image (StudioDigitPadView *self, guint index, dou
   for (guint i = 0; i < PAD_PIXELS && i < test->dim; i++)
     self->image[i] = px[i] / 255.0f;
   self->true_label = test->labels[index];
+  self->has_image = TRUE;
   self->test_index = index;
   /* the adjustments call back here; their values already match */
   gtk_adjustment_set_upper (self->index_adj, test->n - 1);
@@ -230,6 +236,7 @@ clear_cb (GtkButton *button, StudioDigitPadView *self)
 {
   memset (self->image, 0, sizeof self->image);
   self->true_label = -1;
+  self->has_image = TRUE;
   reprobe (self);
 }
 
@@ -273,6 +280,7 @@ paint_at (StudioDigitPadView *self, double x, double y)
         *px = MAX (*px, v);
       }
   self->true_label = -1;
+  self->has_image = TRUE;
 }
 
 static void

@@ -158,14 +158,22 @@ studio_neurons_view_hover_changed (StudioView *view)
 }
 
 /* A click selects the unit under the pointer for the inspector. */
+gboolean
+studio_neurons_view_click (StudioNeuronsView *self, double x, double y)
+{
+  studio_view_hover (STUDIO_VIEW (self), x, y);
+  if (self->hover_layer < 0 || self->hover_unit < 0)
+    return FALSE;
+  studio_view_select_unit (STUDIO_VIEW (self), (guint) self->hover_layer,
+                           (guint) self->hover_unit);
+  return TRUE;
+}
+
 static void
 neurons_pressed_cb (GtkGestureClick *click, int n_press, double x, double y,
                     StudioNeuronsView *self)
 {
-  studio_view_hover (STUDIO_VIEW (self), x, y);
-  if (self->hover_layer >= 0 && self->hover_unit >= 0)
-    studio_view_select_unit (STUDIO_VIEW (self), (guint) self->hover_layer,
-                             (guint) self->hover_unit);
+  studio_neurons_view_click (self, x, y);
 }
 
 const char *
