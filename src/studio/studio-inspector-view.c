@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include "studio-test-set.h"
+#include "studio-ablation-panel.h"
 
 struct _StudioInspectorView
 {
@@ -17,6 +18,7 @@ struct _StudioInspectorView
   GtkAdjustment  *layer_adj, *unit_adj;
   GtkCheckButton *hard_check;
   GtkLabel       *status;
+  StudioAblationPanel *ablation;
 
   TgUnitFigure   *figure;        /* the latest measurement */
   StudioSnapshot *measured;      /* the snapshot it was measured on */
@@ -112,6 +114,9 @@ maybe_measure (StudioInspectorView *self)
                     (guint32) gtk_adjustment_get_value (self->unit_adj) };
   gboolean hard = gtk_check_button_get_active (self->hard_check);
 
+  studio_ablation_panel_set_unit (self->ablation, unit);
+  if (snap != NULL)
+    studio_ablation_panel_set_snapshot (self->ablation, snap);
   if (self->running || snap == NULL || snap->model == NULL)
     return;
   if (self->figure != NULL && self->measured == snap && self->measured_layer == unit.layer &&
@@ -204,6 +209,12 @@ studio_inspector_view_get_figure (StudioInspectorView *self)
   return self->figure;
 }
 
+StudioAblationPanel *
+studio_inspector_view_get_ablation (StudioInspectorView *self)
+{
+  return self->ablation;
+}
+
 gboolean
 studio_inspector_view_is_busy (StudioInspectorView *self)
 {
@@ -259,6 +270,7 @@ studio_inspector_view_class_init (StudioInspectorViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioInspectorView, unit_adj);
   gtk_widget_class_bind_template_child (widget_class, StudioInspectorView, hard_check);
   gtk_widget_class_bind_template_child (widget_class, StudioInspectorView, status);
+  gtk_widget_class_bind_template_child (widget_class, StudioInspectorView, ablation);
   gtk_widget_class_bind_template_callback (widget_class, unit_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
 }
@@ -267,6 +279,7 @@ static void
 studio_inspector_view_init (StudioInspectorView *self)
 {
   self->cancellable = g_cancellable_new ();
+  g_type_ensure (STUDIO_TYPE_ABLATION_PANEL);
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
 }

@@ -8,6 +8,7 @@
 #include <gtk/gtk.h>
 #include "studio-view.h"
 #include "tg-unit-figure.h"
+#include "studio-ablation-panel.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +24,8 @@ void       studio_inspector_view_get_unit (StudioInspectorView *self, guint *lay
                                            guint *index);
 /* The figure being shown (NULL before the first measurement); borrowed. */
 const TgUnitFigure *studio_inspector_view_get_figure (StudioInspectorView *self);
+/* Its ablation panel (silence / force on units); borrowed. */
+StudioAblationPanel *studio_inspector_view_get_ablation (StudioInspectorView *self);
 /* TRUE while a measurement runs or is waiting to run (tests wait for FALSE). */
 gboolean   studio_inspector_view_is_busy  (StudioInspectorView *self);
 
