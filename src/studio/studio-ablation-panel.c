@@ -15,7 +15,8 @@ struct _StudioAblationPanel
 
   /* template widgets */
   GtkAdjustment *digit_adj;
-  GtkLabel      *state, *readout;
+  GtkLabel      *state, *readout, *confusion;
+  GtkWidget     *readout_box;
 
   GArray        *edits;          /* TgUnitEdit */
   TgUnitId       unit;
@@ -102,7 +103,7 @@ append_class_row (GString *s, const char *name, const TgClassEval *ev)
 static void
 show_readout (StudioAblationPanel *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->readout), self->have_result);
+  gtk_widget_set_visible (self->readout_box, self->have_result);
   if (!self->have_result)
     return;
   GString *s = g_string_new ("Accuracy per digit (%)\n         ");
@@ -117,8 +118,10 @@ show_readout (StudioAblationPanel *self)
       append_class_row (s, b, &self->base[i]);
       append_class_row (s, e, &self->edited[i]);
     }
+  gtk_label_set_text (self->readout, s->str);
+  g_string_truncate (s, 0);
   guint k = self->edited[1].n_classes;
-  g_string_append (s, "\nConfusion, target set, ablated (rows: true, columns: predicted)\n   ");
+  g_string_append (s, "Confusion, target set, ablated (rows: true, columns: predicted)\n   ");
   for (guint c = 0; c < k; c++)
     g_string_append_printf (s, " %4u", c);
   g_string_append_c (s, '\n');
@@ -129,7 +132,7 @@ show_readout (StudioAblationPanel *self)
         g_string_append_printf (s, " %4u", self->edited[1].confusion[r * k + c]);
       g_string_append_c (s, '\n');
     }
-  gtk_label_set_text (self->readout, s->str);
+  gtk_label_set_text (self->confusion, s->str);
   g_string_free (s, TRUE);
 }
 
@@ -144,7 +147,7 @@ ablation_done (GObject *source, GAsyncResult *result, gpointer data)
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_label_set_text (self->readout, error->message);
+        gtk_label_set_text (self->state, error->message);
       return;
     }
   for (guint i = 0; i < 2; i++)
@@ -373,6 +376,8 @@ studio_ablation_panel_class_init (StudioAblationPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, digit_adj);
   gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, state);
   gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, readout);
+  gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, confusion);
+  gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, readout_box);
   gtk_widget_class_bind_template_callback (widget_class, silence_cb);
   gtk_widget_class_bind_template_callback (widget_class, force_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_cb);

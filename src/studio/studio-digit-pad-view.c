@@ -317,6 +317,30 @@ studio_digit_pad_view_new (void)
   return g_object_new (STUDIO_TYPE_DIGIT_PAD_VIEW, NULL);
 }
 
+/* quantity,index,value: the image as seen, each unit's soft and hard gate (index counts the
+ * hidden units layer after layer), each class's probability under soft and hard gates. */
+static char *
+studio_digit_pad_view_data_csv (StudioView *view)
+{
+  StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (view);
+  const TgProbe *p = self->probe;
+  if (p == NULL)
+    return NULL;
+  GString *s = g_string_new ("quantity,index,value\n");
+  g_string_append_printf (s, "angle,0,%g\ntrue_label,0,%d\npred_soft,0,%u\npred_hard,0,%u\n",
+                          gtk_adjustment_get_value (self->angle_adj), self->true_label,
+                          p->pred_soft, p->pred_hard);
+  for (guint i = 0; i < PAD_PIXELS; i++)
+    g_string_append_printf (s, "image,%u,%.6g\n", i, p->image[i]);
+  for (guint i = 0; i < p->hidden_units; i++)
+    g_string_append_printf (s, "gate_soft,%u,%.6g\ngate_hard,%u,%.6g\n", i, p->gates_soft[i],
+                            i, p->gates_hard[i]);
+  for (guint c = 0; c < p->n_classes; c++)
+    g_string_append_printf (s, "prob_soft,%u,%.6g\nprob_hard,%u,%.6g\n", c, p->prob_soft[c],
+                            c, p->prob_hard[c]);
+  return g_string_free (s, FALSE);
+}
+
 static char *
 studio_digit_pad_view_describe (StudioView *view)
 {
@@ -341,6 +365,7 @@ studio_digit_pad_view_class_init (StudioDigitPadViewClass *klass)
   G_OBJECT_CLASS (klass)->finalize = studio_digit_pad_view_finalize;
   view_class->draw_figure = studio_digit_pad_view_draw_figure;
   view_class->describe = studio_digit_pad_view_describe;
+  view_class->data_csv = studio_digit_pad_view_data_csv;
   view_class->history_changed = studio_digit_pad_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-digit-pad-view.ui");

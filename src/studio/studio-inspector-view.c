@@ -233,6 +233,13 @@ studio_inspector_view_describe (StudioView *view)
   return g_strdup ("One hidden unit: its receptive field, τ and γ, firing per digit at 0° and at the target angle, the distribution of z − τ, the test images that drive it and its near misses, and the change of each logit when it is silenced.");
 }
 
+static char *
+studio_inspector_view_data_csv (StudioView *view)
+{
+  StudioInspectorView *self = STUDIO_INSPECTOR_VIEW (view);
+  return self->figure != NULL ? tg_unit_figure_csv (self->figure) : NULL;
+}
+
 static void
 studio_inspector_view_dispose (GObject *object)
 {
@@ -262,6 +269,7 @@ studio_inspector_view_class_init (StudioInspectorViewClass *klass)
   object_class->finalize = studio_inspector_view_finalize;
   view_class->draw_figure = studio_inspector_view_draw_figure;
   view_class->describe = studio_inspector_view_describe;
+  view_class->data_csv = studio_inspector_view_data_csv;
   view_class->history_changed = studio_inspector_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-inspector-view.ui");

@@ -4,6 +4,7 @@
  * as the engine's evaluation does. */
 #include <math.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "studio-test-util.h"
 #include "studio-inspector-view.h"
@@ -185,6 +186,38 @@ test_ablation_hits_its_digit (void)
   g_assert_cmpfloat (margin, >, 0.1);
 }
 
+/* The inspector and the digit pad export their figure and, beside it, their numbers. */
+static void
+test_export_with_csv (void)
+{
+  StudioWindow *win = trained_window ();
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  wait_for (win, inspector_ready, insp, "the inspector's figure");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("inspector-XXXXXX", &error);
+  g_assert_no_error (error);
+  const char *views[] = { "inspector", "digit-pad" };
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    for (guint f = 0; f < 3; f++)
+      {
+        const char *ext[] = { "pdf", "svg", "png" };
+        g_autofree char *name = g_strdup_printf ("%s.%s", views[i], ext[f]);
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autofree char *csv_name = g_strdup_printf ("%s.csv", views[i]);
+        g_autofree char *csv = g_build_filename (dir, csv_name, NULL);
+        g_assert_true (studio_window_export_view (win, views[i], path, &error));
+        g_assert_no_error (error);
+        g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+        g_autofree char *text = NULL;
+        g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
+        g_assert_true (g_str_has_prefix (text, "quantity,index,value\n"));
+        g_assert_nonnull (strstr (text, i == 0 ? "rate" : "prob_soft,9,"));
+        g_remove (path);
+        g_remove (csv);
+      }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -195,6 +228,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/inspector/select-from-neurons", test_select_from_neurons);
   g_test_add_func ("/studio/inspector/digit-pad-matches-engine", test_digit_pad_matches_engine);
   g_test_add_func ("/studio/inspector/ablation-hits-its-digit", test_ablation_hits_its_digit);
+  g_test_add_func ("/studio/inspector/export-with-csv", test_export_with_csv);
   int ret = g_test_run ();
   if (shared_win != NULL)
     destroy_window (shared_win);
