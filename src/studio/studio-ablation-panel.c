@@ -346,6 +346,7 @@ static void
 studio_ablation_panel_dispose (GObject *object)
 {
   g_cancellable_cancel (STUDIO_ABLATION_PANEL (object)->cancellable);
+  g_clear_pointer (&STUDIO_ABLATION_PANEL (object)->snap, studio_snapshot_unref);
   G_OBJECT_CLASS (studio_ablation_panel_parent_class)->dispose (object);
 }
 

@@ -347,6 +347,16 @@ studio_digit_pad_view_describe (StudioView *view)
   return g_strdup ("One image, drawn or from the test set and rotated, as the network sees it, with the soft and hard gate of every hidden unit and the class probabilities.");
 }
 
+/* the snapshot goes with the window, not whenever the last reference to the view does */
+static void
+studio_digit_pad_view_dispose (GObject *object)
+{
+  StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (object);
+  g_clear_pointer (&self->probe, tg_probe_free);
+  g_clear_pointer (&self->snap, studio_snapshot_unref);
+  G_OBJECT_CLASS (studio_digit_pad_view_parent_class)->dispose (object);
+}
+
 static void
 studio_digit_pad_view_finalize (GObject *object)
 {
@@ -362,6 +372,7 @@ studio_digit_pad_view_class_init (StudioDigitPadViewClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
 
+  G_OBJECT_CLASS (klass)->dispose = studio_digit_pad_view_dispose;
   G_OBJECT_CLASS (klass)->finalize = studio_digit_pad_view_finalize;
   view_class->draw_figure = studio_digit_pad_view_draw_figure;
   view_class->describe = studio_digit_pad_view_describe;

@@ -2,10 +2,14 @@
  * (tg_unit_figure_new, one forward per test image and a few more for the logit effect) are
  * measured in a GTask thread on the model copy of the latest mask snapshot, which is
  * immutable and kept alive by a reference for as long as the task runs; one measurement at
- * a time, the next one starting when it ends if the model or the unit changed meanwhile. */
+ * a time, the next one starting when it ends if the model or the unit changed meanwhile,
+ * only while the view is on screen, and for a new model at most every
+ * INSPECT_MIN_INTERVAL_MS (training hands over a model every mask measurement). */
 #include "studio-inspector-view.h"
 
 #include <math.h>
+
+#define INSPECT_MIN_INTERVAL_MS 1000
 #include "studio-test-set.h"
 #include "studio-ablation-panel.h"
 
@@ -25,6 +29,8 @@ struct _StudioInspectorView
   guint           measured_layer, measured_index;
   gboolean        measured_hard;
   gboolean        running;       /* a task is out */
+  gint64          done_at;       /* when the last one ended (monotonic, us) */
+  guint           retry_source;  /* a later try, for a new model that came too soon */
   GCancellable   *cancellable;
 };
 
@@ -81,6 +87,7 @@ inspect_done (GObject *source, GAsyncResult *result, gpointer data)
   TgUnitFigure *fig = g_task_propagate_pointer (G_TASK (result), &error);
 
   self->running = FALSE;
+  self->done_at = g_get_monotonic_time ();
   if (fig == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -103,6 +110,21 @@ inspect_done (GObject *source, GAsyncResult *result, gpointer data)
   maybe_measure (self);
 }
 
+static gboolean
+retry_cb (gpointer data)
+{
+  StudioInspectorView *self = data;
+  self->retry_source = 0;
+  maybe_measure (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+map_cb (GtkWidget *widget, gpointer data)
+{
+  maybe_measure (STUDIO_INSPECTOR_VIEW (widget));
+}
+
 /* Starts a measurement when the model, the unit or the gate mode differ from the figure's
  * and none is running. */
 static void
@@ -117,11 +139,20 @@ maybe_measure (StudioInspectorView *self)
   studio_ablation_panel_set_unit (self->ablation, unit);
   if (snap != NULL)
     studio_ablation_panel_set_snapshot (self->ablation, snap);
-  if (self->running || snap == NULL || snap->model == NULL)
+  if (self->running || snap == NULL || snap->model == NULL ||
+      !gtk_widget_get_mapped (GTK_WIDGET (self)) || self->retry_source != 0)
     return;
-  if (self->figure != NULL && self->measured == snap && self->measured_layer == unit.layer &&
-      self->measured_index == unit.index && self->measured_hard == hard)
+  gboolean same_question = self->figure != NULL && self->measured_layer == unit.layer &&
+                           self->measured_index == unit.index && self->measured_hard == hard;
+  if (same_question && self->measured == snap)
     return;
+  gint64 wait_ms = (self->done_at + INSPECT_MIN_INTERVAL_MS * 1000 - g_get_monotonic_time ()) / 1000;
+  if (same_question && wait_ms > 0)
+    {
+      /* only the model moved on: come back later rather than measure every snapshot */
+      self->retry_source = g_timeout_add ((guint) wait_ms + 1, retry_cb, self);
+      return;
+    }
   g_autoptr (GError) error = NULL;
   if (!tg_unit_check (snap->model, unit, &error))
     {
@@ -218,7 +249,10 @@ studio_inspector_view_get_ablation (StudioInspectorView *self)
 gboolean
 studio_inspector_view_is_busy (StudioInspectorView *self)
 {
-  return self->running;
+  guint layer, index;
+  studio_inspector_view_get_unit (self, &layer, &index);
+  return self->running || self->retry_source != 0 ||
+         (self->figure != NULL && (self->measured_layer != layer || self->measured_index != index));
 }
 
 GtkWidget *
@@ -245,6 +279,8 @@ studio_inspector_view_dispose (GObject *object)
 {
   StudioInspectorView *self = STUDIO_INSPECTOR_VIEW (object);
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->retry_source, g_source_remove);
+  g_clear_pointer (&self->measured, studio_snapshot_unref);
   G_OBJECT_CLASS (studio_inspector_view_parent_class)->dispose (object);
 }
 
@@ -290,4 +326,5 @@ studio_inspector_view_init (StudioInspectorView *self)
   g_type_ensure (STUDIO_TYPE_ABLATION_PANEL);
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
+  g_signal_connect (self, "map", G_CALLBACK (map_cb), NULL);
 }
