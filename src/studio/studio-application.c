@@ -3,6 +3,9 @@
 
 #include "config.h"
 
+#include "studio-inspector-view.h"
+#include "studio-test-set.h"
+#include "tg-unit.h"
 #include <stdlib.h>
 #include "studio-window-private.h"
 #include "studio-resources.h"
@@ -19,6 +22,8 @@ struct _StudioApplication
   gint64       quit_after_steps;  /* -1: never */
   char        *screenshot;
   char        *screenshot_view;
+  gboolean     has_unit;         /* --inspect-unit */
+  TgUnitId     unit;
 };
 
 G_DEFINE_FINAL_TYPE (StudioApplication, studio_application, GTK_TYPE_APPLICATION)
@@ -45,7 +50,8 @@ static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Save the window as a PNG after --quit-after-steps steps (default 300) and quit", "FILE.png" },
   { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "View to show for --screenshot: curves, neurons, masks, overlap, results, or “all” "
+    "View to show for --screenshot: curves, neurons, masks, overlap, results, inspector, "
+    "digit-pad, or “all” "
     "(FILE-<view>.png each)", "NAME" },
   { "overlap", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Then train TauGate at 0° and at the angle for the Overlap view", NULL },
@@ -53,6 +59,8 @@ static const GOptionEntry option_entries[] = {
     "Then run the paper comparison (every method over --seeds seeds) for the Results view", NULL },
   { "seeds", 0, 0, G_OPTION_ARG_INT, NULL, "Seeds of the paper comparison (3)", "N" },
   { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, "Prefer the dark style", NULL },
+  { "inspect-unit", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Unit the Inspector shows: hidden layer (from 1) and unit (from 0), e.g. 1:7", "L:J" },
   { NULL }
 };
 
@@ -90,6 +98,7 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     {
       g_free (self->cfg.data_dir);
       self->cfg.data_dir = g_canonicalize_filename (str, NULL);
+      studio_test_set_set_dir (self->cfg.data_dir);
     }
   if (g_variant_dict_lookup (options, "train-limit", "i", &i32))
     self->cfg.train_limit = (guint32) MAX (i32, 0);
@@ -107,6 +116,16 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     self->screenshot = g_canonicalize_filename (str, NULL);
   if (g_variant_dict_lookup (options, "screenshot-view", "&s", &str))
     self->screenshot_view = g_strdup (str);
+  if (g_variant_dict_lookup (options, "inspect-unit", "&s", &str))
+    {
+      g_autoptr (GError) error = NULL;
+      if (!tg_unit_parse (str, NULL, &self->unit, &error))
+        {
+          g_printerr ("taugate-studio: --inspect-unit: %s\n", error->message);
+          return EXIT_FAILURE;
+        }
+      self->has_unit = TRUE;
+    }
   if (g_variant_dict_lookup (options, "seeds", "i", &i32))
     self->cfg.seeds = (guint32) CLAMP (i32, 1, 100);
   self->overlap = g_variant_dict_contains (options, "overlap");
@@ -131,6 +150,9 @@ studio_application_activate (GApplication *app)
     }
 
   StudioWindow *win = studio_window_new (GTK_APPLICATION (app), &self->cfg);
+  if (self->has_unit)
+    studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector")),
+                                    self->unit.layer, self->unit.index);
   if (self->screenshot != NULL || self->quit_after_steps >= 0)
     studio_window_schedule_screenshot (win,
                                        self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps : 300,

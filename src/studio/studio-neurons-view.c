@@ -17,6 +17,7 @@ struct _StudioNeuronsView
 
   /* owned: the unit under the pointer, or -1 */
   gint            hover_layer, hover_unit;
+  gint            selected_layer, selected_unit;  /* clicked for the inspector; -1 none */
 };
 
 G_DEFINE_FINAL_TYPE (StudioNeuronsView, studio_neurons_view, STUDIO_TYPE_VIEW)
@@ -86,6 +87,8 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
           p->center = k == 0 ? 0.0 : 1.0;
           p->half_range = 0;
           p->highlight = highlight && self->hover_layer == (gint) l ? self->hover_unit : -1;
+          if (highlight && self->hover_layer < 0 && self->selected_layer == (gint) l)
+            p->highlight = self->selected_unit;  /* the unit being inspected */
         }
       off += snap->widths[l];
     }
@@ -157,6 +160,27 @@ studio_neurons_view_hover_changed (StudioView *view)
   gtk_label_set_text (self->readout, text);
 }
 
+/* A click selects the unit under the pointer for the inspector. */
+gboolean
+studio_neurons_view_click (StudioNeuronsView *self, double x, double y)
+{
+  studio_view_hover (STUDIO_VIEW (self), x, y);
+  if (self->hover_layer < 0 || self->hover_unit < 0)
+    return FALSE;
+  self->selected_layer = self->hover_layer;
+  self->selected_unit = self->hover_unit;
+  studio_view_select_unit (STUDIO_VIEW (self), (guint) self->hover_layer,
+                           (guint) self->hover_unit);
+  return TRUE;
+}
+
+static void
+neurons_pressed_cb (GtkGestureClick *click, int n_press, double x, double y,
+                    StudioNeuronsView *self)
+{
+  studio_neurons_view_click (self, x, y);
+}
+
 const char *
 studio_neurons_view_hover (StudioNeuronsView *self, double x, double y)
 {
@@ -195,6 +219,10 @@ static void
 studio_neurons_view_init (StudioNeuronsView *self)
 {
   self->hover_layer = self->hover_unit = -1;
+  self->selected_layer = self->selected_unit = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (neurons_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
 }

@@ -13,6 +13,9 @@ G_DECLARE_FINAL_TYPE (StudioNeuronsView, studio_neurons_view, STUDIO, NEURONS_VI
 GtkWidget *studio_neurons_view_new (void);
 /* What the pointer does at (x, y) of the figure (negative x: leave); for tests and
  * screenshots. Returns the readout text (borrowed). */
+/* A click at (x, y): selects the unit there for the inspector ("unit-selected");
+ * FALSE when no cell is there. */
+gboolean    studio_neurons_view_click (StudioNeuronsView *self, double x, double y);
 const char *studio_neurons_view_hover (StudioNeuronsView *self, double x, double y);
 
 G_END_DECLS

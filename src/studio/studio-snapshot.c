@@ -108,6 +108,7 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->firing_rot_soft, g_free);
   g_clear_pointer (&snap->gates0, g_free);
   g_clear_pointer (&snap->gates_rot, g_free);
+  g_clear_pointer (&snap->model, tg_model_free);
   g_clear_pointer (&snap->progress_text, g_free);
   g_clear_pointer (&snap->mode_name, g_free);
   g_clear_pointer (&snap->adapted, tg_model_free);
@@ -155,6 +156,11 @@ studio_snapshot_take_masks (StudioSnapshot *to, StudioSnapshot *from)
   to->firing_rot_soft = g_steal_pointer (&from->firing_rot_soft);
   to->gates0 = g_steal_pointer (&from->gates0);
   to->gates_rot = g_steal_pointer (&from->gates_rot);
+  if (from->model != NULL)
+    {
+      g_clear_pointer (&to->model, tg_model_free);
+      to->model = g_steal_pointer (&from->model);
+    }
 }
 
 static void

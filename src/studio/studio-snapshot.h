@@ -127,6 +127,8 @@ typedef struct {
   float       *firing0_soft, *firing_rot_soft;
   float       *gates0, *gates_rot;              /* mean soft gate per unit, test subsets */
   double       high_act;                      /* NAN for ungated */
+  TgModel     *model;            /* a copy of the model at mask_step when the window asked
+                                    for one (studio_trainer_set_want_model); else NULL */
 
   /* final full-test accuracy of a finished train job */
   double       final_acc0, final_acc_rot, final_high_act;

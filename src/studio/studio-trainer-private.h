@@ -24,6 +24,7 @@ struct _StudioTrainer
   guint           abandoned_run;  /* a run whose worker a stop left behind; 0: none */
   gboolean        test_hang;      /* tests: the worker blocks, deaf to cancel, until cleared */
   gboolean        test_hung;      /* tests: the worker is blocked there */
+  gint            want_model;     /* atomic: the mask snapshots carry a model copy */
 
   /* main thread */
   GThread           *thread;

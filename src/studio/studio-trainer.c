@@ -308,6 +308,12 @@ studio_trainer_get_test_hung (StudioTrainer *self)
   return hung;
 }
 
+void
+studio_trainer_set_want_model (StudioTrainer *self, gboolean want)
+{
+  g_atomic_int_set (&self->want_model, want ? 1 : 0);
+}
+
 StudioTrainerState
 studio_trainer_get_state (StudioTrainer *self)
 {

@@ -42,6 +42,10 @@ void                studio_trainer_forget     (StudioTrainer *self);
 void                studio_trainer_set_controls (StudioTrainer *self, float sharpness,
                                                  float lambda, float lr, gboolean hard_gates);
 
+/* Whether the snapshots with mask statistics also carry a copy of the model (the unit
+ * inspector and the digit pad read it; the worker keeps its own). */
+void                studio_trainer_set_want_model (StudioTrainer *self, gboolean want);
+
 StudioTrainerState  studio_trainer_get_state  (StudioTrainer *self);
 gboolean            studio_trainer_is_busy    (StudioTrainer *self);
 StudioJob           studio_trainer_get_job    (StudioTrainer *self);

@@ -2,6 +2,10 @@
  * area, the pointer over it, export, theme style, PNG screenshots. */
 #include "studio-view.h"
 
+#include <string.h>
+
+static guint unit_selected_signal;
+
 typedef struct
 {
   /* borrowed: the subclass's template child */
@@ -199,6 +203,16 @@ static void
 studio_view_class_init (StudioViewClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = studio_view_dispose;
+  /* a view's cell was clicked: (hidden layer 0-based, unit) */
+  unit_selected_signal =
+    g_signal_new ("unit-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+void
+studio_view_select_unit (StudioView *self, guint layer, guint index)
+{
+  g_signal_emit (self, unit_selected_signal, 0, layer, index);
 }
 
 static void
@@ -223,7 +237,19 @@ studio_view_export (StudioView *self, const char *path, double width, double hei
   /* figures on paper: always the light style with its own background */
   tg_plot_style_init_light (&style);
   style.draw_background = TRUE;
-  return tg_plot_export (path, width, height, export_trampoline, self, &style, error);
+  if (!tg_plot_export (path, width, height, export_trampoline, self, &style, error))
+    return FALSE;
+  StudioViewClass *klass = STUDIO_VIEW_GET_CLASS (self);
+  g_autofree char *csv = klass->data_csv != NULL ? klass->data_csv (self) : NULL;
+  if (csv == NULL)
+    return TRUE;
+  g_autofree char *stem = g_strdup (path);
+  char *dot = strrchr (stem, '.');
+  if (dot != NULL && strchr (dot, G_DIR_SEPARATOR) == NULL)
+    *dot = '\0';
+  g_autofree char *csv_path = g_strconcat (stem, ".csv", NULL);
+  return g_file_set_contents_full (csv_path, csv, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
+                                   error);
 }
 
 gboolean

@@ -35,8 +35,11 @@ struct _StudioViewClass
   /* What the figure shows, in one sentence, for the accessible description (the state of
    * the runs follows it). Optional. Newly allocated. */
   char *(*describe)       (StudioView *self);
+  /* The figure's numbers as CSV, written beside an export as NAME.csv; NULL: none.
+   * Optional. Newly allocated. */
+  char *(*data_csv)       (StudioView *self);
 
-  gpointer padding[7];
+  gpointer padding[6];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
@@ -48,7 +51,8 @@ char    *studio_view_describe    (StudioView *self);
 void     studio_view_set_history (StudioView *self, StudioHistory *history);
 /* Borrowed; NULL before set_history. */
 StudioHistory *studio_view_get_history (StudioView *self);
-/* Writes the figure to path (.pdf, .svg or .png) at width x height points. */
+/* Writes the figure to path (.pdf, .svg or .png) at width x height points, and when the
+ * view has data_csv, its numbers beside it (path with the extension .csv). */
 gboolean studio_view_export      (StudioView *self, const char *path, double width,
                                   double height, GError **error);
 
@@ -61,6 +65,10 @@ gboolean studio_view_get_hover   (StudioView *self, double *x, double *y);
 /* What the pointer does at (x, y) of the figure (negative x: leave), as if it moved there;
  * for tests and screenshots. */
 void     studio_view_hover       (StudioView *self, double x, double y);
+
+/* Says that the user picked hidden unit (layer 0-based, index) in this view: emits
+ * "unit-selected", which the window passes on to the unit inspector. */
+void     studio_view_select_unit (StudioView *self, guint layer, guint index);
 
 /* TRUE when the widget's theme draws light text on a dark background. */
 gboolean studio_widget_is_dark   (GtkWidget *widget);

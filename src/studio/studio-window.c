@@ -12,6 +12,8 @@
 #include "studio-overlap-view.h"
 #include "studio-results-view.h"
 #include "studio-angles-view.h"
+#include "studio-inspector-view.h"
+#include "studio-digit-pad-view.h"
 #include "studio-resources.h"
 #include "tg-report.h"
 
@@ -33,15 +35,26 @@ static const ViewEntry view_table[] = {
   { "overlap", "Overlap", studio_overlap_view_new },
   { "results", "Results", studio_results_view_new },
   { "angles",  "Angles",  studio_angles_view_new },
+  { "inspector", "Inspector", studio_inspector_view_new },
+  { "digit-pad", "Digit Pad", studio_digit_pad_view_new },
 };
 
 static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results",
-                                          "angles", NULL };
+                                          "angles", "inspector", "digit-pad", NULL };
 
 const char *const *
 studio_window_view_names (void)
 {
   return view_names;
+}
+
+/* A unit picked in any view goes to the inspector, which is then shown. */
+static void
+unit_selected_cb (StudioView *view, guint layer, guint index, StudioWindow *self)
+{
+  GtkWidget *inspector = gtk_stack_get_child_by_name (self->stack, "inspector");
+  studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (inspector), layer, index);
+  studio_window_show_view (self, "inspector");
 }
 
 static void
@@ -54,6 +67,7 @@ add_views (StudioWindow *self)
       gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       view_table[i].title, -1);
       studio_view_set_history (STUDIO_VIEW (view), self->history);
+      g_signal_connect_object (view, "unit-selected", G_CALLBACK (unit_selected_cb), self, 0);
     }
 }
 
@@ -537,6 +551,8 @@ studio_window_init (StudioWindow *self)
 
   self->trainer = studio_trainer_new ();
   self->history = studio_history_new ();
+  /* the inspector and the digit pad read a copy of the model from the mask snapshots */
+  studio_trainer_set_want_model (self->trainer, TRUE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,

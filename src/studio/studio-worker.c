@@ -229,6 +229,8 @@ studio_worker_masks (StudioWorker *w, StudioSnapshot *snap)
     snap->high_act = tg_high_act_frac (m, ws, w->sharpness, w->high_act_set,
                                        w->phase == STUDIO_PHASE_ADAPTATION ? w->z1_train : NULL,
                                        MIN (STUDIO_WORKER_HIGH_ACT_SAMPLES, w->high_act_set->n), 0.9f);
+  if (g_atomic_int_get (&w->self->want_model))
+    snap->model = tg_model_copy (m);
 }
 
 /* A Frozen model trains nothing (the engine takes no step): the epoch's steps count as done

@@ -1,0 +1,407 @@
+/* studio-digit-pad-view.c — the digit pad over tg_plot_digit_pad. The probe is one forward
+ * of one image (tg_probe_new, a copy of the model), cheap enough for the main loop, so it is
+ * redone at once when the image, the angle or the model changes. The model is the copy the
+ * latest mask snapshot carries (immutable; the worker keeps its own). */
+#include "studio-digit-pad-view.h"
+
+#include <math.h>
+#include <string.h>
+#include "studio-test-set.h"
+
+#define PAD_SIDE 28
+#define PAD_PIXELS (PAD_SIDE * PAD_SIDE)
+#define PAD_BRUSH 1.4   /* radius of the pen, in image pixels */
+#define PAD_MISS_SEARCH 10000  /* test images to look through for the next misclassified */
+
+struct _StudioDigitPadView
+{
+  StudioView parent_instance;
+
+  /* template widgets */
+  GtkDrawingArea *area, *canvas;
+  GtkAdjustment  *index_adj, *class_adj, *angle_adj;
+  GtkLabel       *readout;
+
+  float           image[PAD_PIXELS];   /* the image before rotation, [0, 1] */
+  gint            true_label;          /* -1: drawn */
+  gboolean        has_image;           /* drawn on or chosen: else test image 0 first */
+  guint           test_index;
+  double          drag_x, drag_y;
+  StudioSnapshot *snap;                /* whose model the probe ran through */
+  TgProbe        *probe;
+};
+
+G_DEFINE_FINAL_TYPE (StudioDigitPadView, studio_digit_pad_view, STUDIO_TYPE_VIEW)
+
+static void
+reprobe (StudioDigitPadView *self)
+{
+  g_clear_pointer (&self->probe, tg_probe_free);
+  if (self->snap != NULL && self->snap->model != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      self->probe = tg_probe_new (self->snap->model, self->snap->sharpness, self->image,
+                                  PAD_SIDE, PAD_SIDE, gtk_adjustment_get_value (self->angle_adj),
+                                  &error);
+      if (self->probe == NULL)
+        gtk_label_set_text (self->readout, error->message);
+    }
+  if (self->probe != NULL)
+    {
+      gboolean hard = self->snap->hard_gates;
+      guint pred = hard ? self->probe->pred_hard : self->probe->pred_soft;
+      const float *prob = hard ? self->probe->prob_hard : self->probe->prob_soft;
+      g_autofree char *who = self->true_label >= 0
+        ? g_strdup_printf ("test image %u (a %d)", self->test_index, self->true_label)
+        : g_strdup ("drawn digit");
+      g_autofree char *text =
+        g_strdup_printf ("%s at %.0f° · predicted %u (p = %.3f, %s gates) · model at step %"
+                         G_GUINT64_FORMAT, who, gtk_adjustment_get_value (self->angle_adj),
+                         pred, prob[pred], hard ? "hard" : "soft", self->snap->mask_step);
+      gtk_label_set_text (self->readout, text);
+    }
+  else if (self->snap == NULL || self->snap->model == NULL)
+    gtk_label_set_text (self->readout, "Train a model to see how it reads the digit.");
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
+}
+
+static void
+studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
+                                   const TgPlotStyle *style, gboolean for_export)
+{
+  StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (view);
+  TgDigitPadData data = { 0 };
+  TgPadModel model = { 0 };
+  guint widths[TG_MAX_LINEAR];
+  char label[96], caption[320];
+  const TgProbe *p = self->probe;
+
+  data.rows = data.cols = PAD_SIDE;
+  data.angle = gtk_adjustment_get_value (self->angle_adj);
+  data.true_label = self->true_label;
+  data.n_classes = 10;
+  if (p != NULL)
+    {
+      g_snprintf (label, sizeof label, "%s, step %" G_GUINT64_FORMAT,
+                  tg_method_info (self->snap->model->method)->label, self->snap->mask_step);
+      data.image = p->image;
+      data.n_layers = p->n_hidden;
+      for (guint l = 0; l < p->n_hidden; l++)
+        widths[l] = p->widths[l];
+      data.widths = widths;
+      data.gates_soft = p->gates_soft;
+      data.gates_hard = p->gates_hard;
+      data.gates_label = label;
+      data.n_classes = p->n_classes;
+      model.label = label;
+      model.prob_soft = p->prob_soft;
+      model.prob_hard = p->prob_hard;
+      data.n_models = 1;
+      data.models = &model;
+      g_snprintf (caption, sizeof caption,
+                  "%s, rotated %.0f°, through the model at step %" G_GUINT64_FORMAT
+                  " (s = %g): soft gates σ(s·γ·(z − τ)) and hard gates 1[z > τ] of every hidden "
+                  "unit, and the class probabilities under each.",
+                  self->true_label >= 0 ? "A test image" : "A drawn digit", data.angle,
+                  self->snap->mask_step, self->snap->sharpness);
+    }
+  else
+    g_snprintf (caption, sizeof caption,
+                "Train a model to see how it reads the digit; draw in the box on the left or "
+                "pick a test image.");
+  data.caption = caption;
+  tg_plot_digit_pad (cr, width, height, &data, style);
+}
+
+static void
+studio_digit_pad_view_history_changed (StudioView *view)
+{
+  StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (view);
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_masks (history) : NULL;
+  if (snap == self->snap || snap == NULL || snap->model == NULL)
+    return;
+  g_clear_pointer (&self->snap, studio_snapshot_unref);
+  self->snap = studio_snapshot_ref (snap);
+  if (!self->has_image &&
+      studio_digit_pad_view_set_test_image (self, 0, gtk_adjustment_get_value (self->angle_adj),
+                                            NULL))
+    return;
+  reprobe (self);
+}
+
+gboolean
+studio_digit_pad_view_set_test_image (StudioDigitPadView *self, guint index, double degrees,
+                                      GError **error)
+{
+  const TgDataset *test = studio_test_set_get (error);
+  if (test == NULL)
+    return FALSE;
+  if (index >= test->n)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                   "The test set has %u images; there is no image %u", test->n, index);
+      return FALSE;
+    }
+  const guint8 *px = test->pixels + (gsize) index * test->dim;
+  for (guint i = 0; i < PAD_PIXELS && i < test->dim; i++)
+    self->image[i] = px[i] / 255.0f;
+  self->true_label = test->labels[index];
+  self->has_image = TRUE;
+  self->test_index = index;
+  /* the adjustments call back here; their values already match */
+  gtk_adjustment_set_upper (self->index_adj, test->n - 1);
+  gtk_adjustment_set_value (self->index_adj, index);
+  gtk_adjustment_set_value (self->angle_adj, degrees);
+  reprobe (self);
+  return TRUE;
+}
+
+static void
+index_changed_cb (GtkAdjustment *adj, StudioDigitPadView *self)
+{
+  guint index = (guint) gtk_adjustment_get_value (adj);
+  if (self->true_label >= 0 && index == self->test_index)
+    return;
+  g_autoptr (GError) error = NULL;
+  if (!studio_digit_pad_view_set_test_image (self, index,
+                                             gtk_adjustment_get_value (self->angle_adj), &error))
+    gtk_label_set_text (self->readout, error->message);
+}
+
+static void
+angle_changed_cb (GtkAdjustment *adj, StudioDigitPadView *self)
+{
+  reprobe (self);
+}
+
+/* The next test image after the current one of the chosen class. */
+static void
+next_of_class_cb (GtkButton *button, StudioDigitPadView *self)
+{
+  g_autoptr (GError) error = NULL;
+  const TgDataset *test = studio_test_set_get (&error);
+  guint digit = (guint) gtk_adjustment_get_value (self->class_adj);
+  if (test == NULL)
+    {
+      gtk_label_set_text (self->readout, error->message);
+      return;
+    }
+  for (guint k = 1; k <= test->n; k++)
+    {
+      guint i = (self->test_index + k) % test->n;
+      if (test->labels[i] == digit)
+        {
+          studio_digit_pad_view_set_test_image (self, i, gtk_adjustment_get_value (self->angle_adj),
+                                                NULL);
+          return;
+        }
+    }
+}
+
+/* The next test image after the current one that the model, at the pad's angle and with the
+ * run's gates, gets wrong. */
+static void
+next_miss_cb (GtkButton *button, StudioDigitPadView *self)
+{
+  g_autoptr (GError) error = NULL;
+  const TgDataset *test = studio_test_set_get (&error);
+  double angle = gtk_adjustment_get_value (self->angle_adj);
+  float x[PAD_PIXELS];
+  if (test == NULL || self->snap == NULL || self->snap->model == NULL || test->dim != PAD_PIXELS)
+    {
+      gtk_label_set_text (self->readout, error != NULL ? error->message : "No model yet.");
+      return;
+    }
+  for (guint k = 1; k <= MIN (test->n, PAD_MISS_SEARCH); k++)
+    {
+      guint i = (self->test_index + k) % test->n;
+      for (guint j = 0; j < PAD_PIXELS; j++)
+        x[j] = test->pixels[(gsize) i * PAD_PIXELS + j] / 255.0f;
+      g_autoptr (TgProbe) p = tg_probe_new (self->snap->model, self->snap->sharpness, x,
+                                            PAD_SIDE, PAD_SIDE, angle, NULL);
+      guint pred = self->snap->hard_gates ? p->pred_hard : p->pred_soft;
+      if (pred != test->labels[i])
+        {
+          studio_digit_pad_view_set_test_image (self, i, angle, NULL);
+          return;
+        }
+    }
+  gtk_label_set_text (self->readout, "No misclassified test image found.");
+}
+
+static void
+clear_cb (GtkButton *button, StudioDigitPadView *self)
+{
+  memset (self->image, 0, sizeof self->image);
+  self->true_label = -1;
+  self->has_image = TRUE;
+  reprobe (self);
+}
+
+/* ---- drawing on the canvas ------------------------------------------------------------ */
+
+static void
+canvas_draw (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer data)
+{
+  StudioDigitPadView *self = data;
+  double cell = MIN (width, height) / (double) PAD_SIDE;
+  cairo_set_source_rgb (cr, 0, 0, 0);
+  cairo_rectangle (cr, 0, 0, cell * PAD_SIDE, cell * PAD_SIDE);
+  cairo_fill (cr);
+  for (guint r = 0; r < PAD_SIDE; r++)
+    for (guint c = 0; c < PAD_SIDE; c++)
+      {
+        float v = self->image[r * PAD_SIDE + c];
+        if (v <= 0)
+          continue;
+        cairo_set_source_rgb (cr, v, v, v);
+        cairo_rectangle (cr, c * cell, r * cell, cell, cell);
+        cairo_fill (cr);
+      }
+}
+
+static void
+paint_at (StudioDigitPadView *self, double x, double y)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self->canvas));
+  int height = gtk_widget_get_height (GTK_WIDGET (self->canvas));
+  double cell = MIN (width, height) / (double) PAD_SIDE;
+  double cx = x / cell, cy = y / cell;
+  for (int r = (int) floor (cy - PAD_BRUSH - 1); r <= (int) ceil (cy + PAD_BRUSH + 1); r++)
+    for (int c = (int) floor (cx - PAD_BRUSH - 1); c <= (int) ceil (cx + PAD_BRUSH + 1); c++)
+      {
+        if (r < 0 || c < 0 || r >= PAD_SIDE || c >= PAD_SIDE)
+          continue;
+        double d = hypot (c + 0.5 - cx, r + 0.5 - cy);
+        float v = (float) CLAMP (1.0 - (d - PAD_BRUSH + 0.5), 0.0, 1.0);
+        float *px = &self->image[r * PAD_SIDE + c];
+        *px = MAX (*px, v);
+      }
+  self->true_label = -1;
+  self->has_image = TRUE;
+}
+
+static void
+drag_begin_cb (GtkGestureDrag *drag, double x, double y, StudioDigitPadView *self)
+{
+  self->drag_x = x;
+  self->drag_y = y;
+  paint_at (self, x, y);
+  reprobe (self);
+}
+
+static void
+drag_update_cb (GtkGestureDrag *drag, double dx, double dy, StudioDigitPadView *self)
+{
+  paint_at (self, self->drag_x + dx, self->drag_y + dy);
+  reprobe (self);
+}
+
+const TgProbe *
+studio_digit_pad_view_get_probe (StudioDigitPadView *self)
+{
+  return self->probe;
+}
+
+const TgModel *
+studio_digit_pad_view_get_model (StudioDigitPadView *self)
+{
+  return self->snap != NULL ? self->snap->model : NULL;
+}
+
+GtkWidget *
+studio_digit_pad_view_new (void)
+{
+  return g_object_new (STUDIO_TYPE_DIGIT_PAD_VIEW, NULL);
+}
+
+/* quantity,index,value: the image as seen, each unit's soft and hard gate (index counts the
+ * hidden units layer after layer), each class's probability under soft and hard gates. */
+static char *
+studio_digit_pad_view_data_csv (StudioView *view)
+{
+  StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (view);
+  const TgProbe *p = self->probe;
+  if (p == NULL)
+    return NULL;
+  GString *s = g_string_new ("quantity,index,value\n");
+  g_string_append_printf (s, "angle,0,%g\ntrue_label,0,%d\npred_soft,0,%u\npred_hard,0,%u\n",
+                          gtk_adjustment_get_value (self->angle_adj), self->true_label,
+                          p->pred_soft, p->pred_hard);
+  for (guint i = 0; i < PAD_PIXELS; i++)
+    g_string_append_printf (s, "image,%u,%.6g\n", i, p->image[i]);
+  for (guint i = 0; i < p->hidden_units; i++)
+    g_string_append_printf (s, "gate_soft,%u,%.6g\ngate_hard,%u,%.6g\n", i, p->gates_soft[i],
+                            i, p->gates_hard[i]);
+  for (guint c = 0; c < p->n_classes; c++)
+    g_string_append_printf (s, "prob_soft,%u,%.6g\nprob_hard,%u,%.6g\n", c, p->prob_soft[c],
+                            c, p->prob_hard[c]);
+  return g_string_free (s, FALSE);
+}
+
+static char *
+studio_digit_pad_view_describe (StudioView *view)
+{
+  return g_strdup ("One image, drawn or from the test set and rotated, as the network sees it, with the soft and hard gate of every hidden unit and the class probabilities.");
+}
+
+/* the snapshot goes with the window, not whenever the last reference to the view does */
+static void
+studio_digit_pad_view_dispose (GObject *object)
+{
+  StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (object);
+  g_clear_pointer (&self->probe, tg_probe_free);
+  g_clear_pointer (&self->snap, studio_snapshot_unref);
+  G_OBJECT_CLASS (studio_digit_pad_view_parent_class)->dispose (object);
+}
+
+static void
+studio_digit_pad_view_finalize (GObject *object)
+{
+  StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (object);
+  g_clear_pointer (&self->probe, tg_probe_free);
+  g_clear_pointer (&self->snap, studio_snapshot_unref);
+  G_OBJECT_CLASS (studio_digit_pad_view_parent_class)->finalize (object);
+}
+
+static void
+studio_digit_pad_view_class_init (StudioDigitPadViewClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  StudioViewClass *view_class = STUDIO_VIEW_CLASS (klass);
+
+  G_OBJECT_CLASS (klass)->dispose = studio_digit_pad_view_dispose;
+  G_OBJECT_CLASS (klass)->finalize = studio_digit_pad_view_finalize;
+  view_class->draw_figure = studio_digit_pad_view_draw_figure;
+  view_class->describe = studio_digit_pad_view_describe;
+  view_class->data_csv = studio_digit_pad_view_data_csv;
+  view_class->history_changed = studio_digit_pad_view_history_changed;
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/taugate/Studio/ui/studio-digit-pad-view.ui");
+  gtk_widget_class_bind_template_child (widget_class, StudioDigitPadView, area);
+  gtk_widget_class_bind_template_child (widget_class, StudioDigitPadView, canvas);
+  gtk_widget_class_bind_template_child (widget_class, StudioDigitPadView, index_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioDigitPadView, class_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioDigitPadView, angle_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioDigitPadView, readout);
+  gtk_widget_class_bind_template_callback (widget_class, index_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, angle_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, next_of_class_cb);
+  gtk_widget_class_bind_template_callback (widget_class, next_miss_cb);
+  gtk_widget_class_bind_template_callback (widget_class, clear_cb);
+}
+
+static void
+studio_digit_pad_view_init (StudioDigitPadView *self)
+{
+  self->true_label = -1;
+  gtk_widget_init_template (GTK_WIDGET (self));
+  studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
+  gtk_drawing_area_set_draw_func (self->canvas, canvas_draw, self, NULL);
+  GtkGesture *drag = gtk_gesture_drag_new ();
+  g_signal_connect (drag, "drag-begin", G_CALLBACK (drag_begin_cb), self);
+  g_signal_connect (drag, "drag-update", G_CALLBACK (drag_update_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->canvas), GTK_EVENT_CONTROLLER (drag));
+}
