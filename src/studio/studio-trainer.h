@@ -42,6 +42,12 @@ void                studio_trainer_forget     (StudioTrainer *self);
 void                studio_trainer_set_controls (StudioTrainer *self, float sharpness,
                                                  float lambda, float lr, gboolean hard_gates);
 
+/* Watching live: at most steps_per_sec steps a second (the worker sleeps between batches;
+ * 0: no limit), and, while paused, exactly one more batch per call. */
+void                studio_trainer_set_rate_limit (StudioTrainer *self, double steps_per_sec);
+double              studio_trainer_get_rate_limit (StudioTrainer *self);
+void                studio_trainer_step       (StudioTrainer *self);
+
 StudioTrainerState  studio_trainer_get_state  (StudioTrainer *self);
 gboolean            studio_trainer_is_busy    (StudioTrainer *self);
 StudioJob           studio_trainer_get_job    (StudioTrainer *self);
