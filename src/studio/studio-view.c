@@ -223,7 +223,15 @@ studio_view_export (StudioView *self, const char *path, double width, double hei
   /* figures on paper: always the light style with its own background */
   tg_plot_style_init_light (&style);
   style.draw_background = TRUE;
-  return tg_plot_export (path, width, height, export_trampoline, self, &style, error);
+  if (!tg_plot_export (path, width, height, export_trampoline, self, &style, error))
+    return FALSE;
+  if (STUDIO_VIEW_GET_CLASS (self)->data_csv != NULL)
+    {
+      g_autofree char *csv = STUDIO_VIEW_GET_CLASS (self)->data_csv (self);
+      if (csv != NULL && !tg_plot_write_beside (path, ".csv", csv, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

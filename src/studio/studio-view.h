@@ -35,8 +35,11 @@ struct _StudioViewClass
   /* What the figure shows, in one sentence, for the accessible description (the state of
    * the runs follows it). Optional. Newly allocated. */
   char *(*describe)       (StudioView *self);
+  /* The figure's numbers as CSV, written beside an export (NAME.csv). Optional. Newly
+   * allocated. */
+  char *(*data_csv)       (StudioView *self);
 
-  gpointer padding[7];
+  gpointer padding[6];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
@@ -48,7 +51,8 @@ char    *studio_view_describe    (StudioView *self);
 void     studio_view_set_history (StudioView *self, StudioHistory *history);
 /* Borrowed; NULL before set_history. */
 StudioHistory *studio_view_get_history (StudioView *self);
-/* Writes the figure to path (.pdf, .svg or .png) at width x height points. */
+/* Writes the figure to path (.pdf, .svg or .png) at width x height points, and, for a view
+ * with data_csv, its numbers beside it (path with .csv). */
 gboolean studio_view_export      (StudioView *self, const char *path, double width,
                                   double height, GError **error);
 

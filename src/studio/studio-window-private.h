@@ -6,6 +6,7 @@
 
 #include "studio-window.h"
 #include "studio-settings-panel.h"
+#include "studio-scrubber.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,7 @@ struct _StudioWindow
   /* template widgets */
   GtkDropDown    *method_dropdown;
   GtkStack       *stack;
+  StudioScrubber *scrubber;
   GtkInfoBar     *banner;
   GtkLabel       *banner_label;
   StudioSettingsPanel *settings_panel;

@@ -11,6 +11,8 @@
 #include "studio-masks-view.h"
 #include "studio-overlap-view.h"
 #include "studio-results-view.h"
+#include "studio-dynamics-view.h"
+#include "studio-scrubber.h"
 #include "studio-resources.h"
 #include "tg-report.h"
 
@@ -31,9 +33,11 @@ static const ViewEntry view_table[] = {
   { "masks",   "Masks",   studio_masks_view_new },
   { "overlap", "Overlap", studio_overlap_view_new },
   { "results", "Results", studio_results_view_new },
+  { "dynamics", "Dynamics", studio_dynamics_view_new },
 };
 
-static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results", NULL };
+static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results",
+                                          "dynamics", NULL };
 
 const char *const *
 studio_window_view_names (void)
@@ -466,6 +470,7 @@ studio_window_class_init (StudioWindowClass *klass)
   g_type_ensure (STUDIO_TYPE_MASKS_VIEW);
   g_type_ensure (STUDIO_TYPE_OVERLAP_VIEW);
   g_type_ensure (STUDIO_TYPE_RESULTS_VIEW);
+  g_type_ensure (STUDIO_TYPE_SCRUBBER);
 
   object_class->dispose = studio_window_dispose;
   object_class->finalize = studio_window_finalize;
@@ -478,6 +483,7 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, banner_label);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, settings_panel);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, scrubber);
   gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
 }
 
@@ -505,6 +511,8 @@ studio_window_init (StudioWindow *self)
   g_signal_connect (self->settings_panel, "controls-changed",
                     G_CALLBACK (controls_changed_cb), self);
   add_views (self);
+  studio_scrubber_set_history (self->scrubber, self->history);
+  studio_scrubber_set_trainer (self->scrubber, self->trainer);
 
   /* Space starts and pauses wherever the focus is: caught before the focused widget */
   shortcuts = gtk_shortcut_controller_new ();
