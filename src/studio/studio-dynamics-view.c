@@ -22,7 +22,7 @@ typedef struct {
   char            labels[TG_MAX_LINEAR][32];
   GArray         *values;    /* double: step, high_act, then 5 series per layer */
   GArray         *markers;   /* TgPlotMarker */
-  char            target[48], caption[320];
+  char            target[48], caption[512];
   TgDynamicsData  data;
 } DynamicsFigure;
 

@@ -328,7 +328,10 @@ worker_batch (guint32 n, const TgLossInfo *li, gpointer data)
       return FALSE;
     }
   worker_keep_rate (w);
-  worker_controls (w);
+  /* after an epoch's last batch the next epoch reads them before its first (a single step
+   * taken here would be spent on no batch) */
+  if (!last_batch)
+    worker_controls (w);
   return TRUE;
 }
 
