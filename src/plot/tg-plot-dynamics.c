@@ -48,6 +48,29 @@ range_of (const double *v, guint n, double *lo, double *hi, gboolean *any)
       }
 }
 
+static gboolean
+finite_at (const double *v, guint i)
+{
+  return v != NULL && isfinite (v[i]);
+}
+
+/* Whether any series has a value at point i. */
+static gboolean
+point_measured (const TgDynamicsData *d, guint i)
+{
+  if (finite_at (d->high_act, i))
+    return TRUE;
+  for (guint l = 0; l < d->n_layers; l++)
+    {
+      const TgDynamicsLayer *L = &d->layers[l];
+      if (finite_at (L->mean_gate0, i) || finite_at (L->mean_gate_rot, i) ||
+          finite_at (L->units_on0, i) || finite_at (L->units_on_rot, i) ||
+          finite_at (L->jaccard, i))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static guint
 legend_items (const TgDynamicsData *d, const TgPlotStyle *st, TgLegendItem *items, guint cap)
 {
@@ -79,10 +102,16 @@ layout (cairo_t *cr, double width, double height, const TgDynamicsData *d,
                        : tg_frame_layout (width, height, st, title, NULL, caption, items,
                                           n_items);
 
+  /* the steps that have a measurement (an ungated stretch, the foundation, takes none) */
   double xlo = G_MAXDOUBLE, xhi = -G_MAXDOUBLE;
   gboolean any_x = FALSE;
-  if (d != NULL)
-    range_of (d->step, d->n_points, &xlo, &xhi, &any_x);
+  for (guint i = 0; d != NULL && d->step != NULL && i < d->n_points; i++)
+    if (isfinite (d->step[i]) && point_measured (d, i))
+      {
+        xlo = MIN (xlo, d->step[i]);
+        xhi = MAX (xhi, d->step[i]);
+        any_x = TRUE;
+      }
   if (!any_x)
     xlo = 0, xhi = 1;
   if (xhi <= xlo)

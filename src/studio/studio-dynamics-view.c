@@ -83,8 +83,8 @@ dynamics_figure_fill (DynamicsFigure *fig, StudioHistory *history)
                 "%s: per hidden layer, the mean soft gate σ(s(z − τ)) and the number of units "
                 "with z > τ per image on the first %u test images of each mode, the fraction of "
                 "soft gates > 0.9 on 256 training images, and the Jaccard of the units on "
-                "(mean gate > 0.9) at 0° and at the target; measured with the masks. Dashed "
-                "lines: changes of s, λ, lr or gates.", run->name, run->eval_samples);
+                "(mean gate > 0.9) at 0° and at the target; measured with the masks. Dotted "
+                "vertical lines: changes of s, λ, lr or gates.", run->name, run->eval_samples);
   fig->data = (TgDynamicsData) {
     .n_points = n, .step = step, .high_act = high,
     .n_layers = n_layers, .layers = fig->layers,

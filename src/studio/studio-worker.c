@@ -302,7 +302,8 @@ worker_batch (guint32 n, const TgLossInfo *li, gpointer data)
   StudioPoint pt = { (double) w->step, li->loss, NAN, NAN, NAN, NAN, w->phase };
   gboolean last_batch = w->batch_index == w->n_batches;
   gboolean eval_now = cfg->eval_every > 0 && (w->step % cfg->eval_every == 0);
-  gboolean masks_now = cfg->mask_every > 0 && (w->step % cfg->mask_every == 0);
+  gboolean masks_now = cfg->mask_every > 0 && (w->step % cfg->mask_every == 0 ||
+                                               w->step == w->foundation_steps + 1);
 
   /* the subset keeps the curve continuous; the whole test set at each epoch's end
    * is a series of its own (mixing the two would zigzag) */
