@@ -97,6 +97,21 @@ add_marker (StudioRun *run, const StudioEvent *ev)
   g_array_append_val (run->markers, mk);
 }
 
+/* A long run keeps every other record once there are MAX_TIME_RECORDS (the newest always),
+ * so memory stays bounded: the records thin out evenly over the run. */
+#define MAX_TIME_RECORDS 2048
+
+static void
+thin_log (GPtrArray *log)
+{
+  if (log->len <= MAX_TIME_RECORDS)
+    return;
+  /* odd places but the newest, from the end; the array frees what it drops */
+  guint start = (log->len - 2) % 2 == 1 ? log->len - 2 : log->len - 3;
+  for (guint i = start; i >= 1 && i < log->len - 1; i -= 2)
+    g_ptr_array_remove_index (log, i);
+}
+
 /* Keeps snap in the current run's time records (a new run starts them afresh). */
 static void
 record_time (StudioHistory *self, StudioSnapshot *snap)
@@ -112,6 +127,8 @@ record_time (StudioHistory *self, StudioSnapshot *snap)
     g_ptr_array_add (self->param_log, studio_snapshot_ref (snap));
   if (snap->has_masks)
     g_ptr_array_add (self->mask_log, studio_snapshot_ref (snap));
+  thin_log (self->param_log);
+  thin_log (self->mask_log);
 }
 
 /* The latest record of log at or before step (by get_step), or NULL. */

@@ -282,6 +282,36 @@ test_dynamics_export (void)
   destroy_window (win);
 }
 
+/* A long run's time records stay bounded, thinned evenly, oldest and newest kept in order. */
+static void
+test_time_records_bounded (void)
+{
+  g_autoptr (StudioHistory) history = studio_history_new ();
+  for (guint64 step = 1; step <= 10000; step++)
+    {
+      g_autoptr (StudioSnapshot) snap = studio_snapshot_new ();
+      snap->run_id = 1;
+      snap->job = STUDIO_JOB_TRAIN;
+      snap->step = step;
+      snap->hidden_units = 1;
+      snap->tau = g_new0 (float, 1);
+      snap->gamma = g_new0 (float, 1);
+      studio_history_add (history, snap);
+    }
+  guint n = studio_history_get_n_times (history);
+  g_assert_cmpuint (n, <=, 2048 + 1);
+  g_assert_cmpuint (n, >, 1024);
+  g_assert_cmpuint (studio_history_get_time_step (history, 0), ==, 1);
+  g_assert_cmpuint (studio_history_get_time_step (history, n - 1), ==, 10000);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpuint (studio_history_get_time_step (history, i), >,
+                      studio_history_get_time_step (history, i - 1));
+  /* rewinding between two kept records shows the earlier */
+  guint64 a = studio_history_get_time_step (history, n / 2);
+  studio_history_set_time (history, (gint64) a + 1);
+  g_assert_cmpuint (studio_history_get_params (history)->step, ==, a);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -294,5 +324,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/time/single-step", test_single_step);
   g_test_add_func ("/studio/time/rate-limit", test_rate_limit);
   g_test_add_func ("/studio/dynamics/export", test_dynamics_export);
+  g_test_add_func ("/studio/time/records-bounded", test_time_records_bounded);
   return g_test_run ();
 }
