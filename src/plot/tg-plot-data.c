@@ -109,6 +109,28 @@ tg_plot_curves_csv (const TgCurvesData *d)
 }
 
 char *
+tg_plot_dynamics_csv (const TgDynamicsData *d)
+{
+  GString *s = g_string_new ("step,layer,mean_gate0,mean_gate_target,units_on0,"
+                             "units_on_target,high_act,jaccard\n");
+  for (guint i = 0; d != NULL && d->step != NULL && i < d->n_points; i++)
+    for (guint l = 0; l < d->n_layers; l++)
+      {
+        const TgDynamicsLayer *L = &d->layers[l];
+        append_num (s, d->step[i]);
+        csv_text (s, L->label ? L->label : "layer", FALSE);
+        csv_num (s, at (L->mean_gate0, i));
+        csv_num (s, at (L->mean_gate_rot, i));
+        csv_num (s, at (L->units_on0, i));
+        csv_num (s, at (L->units_on_rot, i));
+        csv_num (s, at (d->high_act, i));
+        csv_num (s, at (L->jaccard, i));
+        g_string_append_c (s, '\n');
+      }
+  return g_string_free (s, FALSE);
+}
+
+char *
 tg_plot_heatmap_csv (const TgHeatmapData *d)
 {
   GString *s = g_string_new ("panel,unit,value,center\n");

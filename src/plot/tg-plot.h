@@ -146,6 +146,34 @@ void tg_plot_curves (cairo_t *cr, double width, double height, const TgCurvesDat
 double tg_plot_curves_step_at (double width, double height, const TgCurvesData *data,
                                const TgPlotStyle *style, double x);
 
+/* Gate dynamics (tg-plot-dynamics.c): what λ and s act on against the step, four panels —
+ * mean soft gate, units on (z > τ) per image, high-activation fraction, Jaccard of the
+ * units on at 0° and at the target — one colour per hidden layer, 0° solid, target dashed,
+ * with the setting changes marked as in tg_plot_curves. NAN: not measured (a gap). */
+typedef struct {
+  const char   *label;          /* "hidden 1" */
+  const double *mean_gate0, *mean_gate_rot;  /* n_points each; may be NULL */
+  const double *units_on0, *units_on_rot;
+  const double *jaccard;
+} TgDynamicsLayer;
+
+typedef struct {
+  guint                  n_points;
+  const double          *step;       /* n_points */
+  const double          *high_act;   /* n_points, over every layer; may be NULL */
+  guint                  n_layers;
+  const TgDynamicsLayer *layers;
+  guint                  n_markers;
+  const TgPlotMarker    *markers;
+  const char            *target_label;  /* legend of the dashed lines: "45° inputs" */
+  const char            *title;      /* NULL: "Gate dynamics" */
+  const char            *x_label;    /* NULL: "step" */
+  const char            *caption;
+} TgDynamicsData;
+
+void tg_plot_dynamics (cairo_t *cr, double width, double height, const TgDynamicsData *data,
+                       const TgPlotStyle *style);
+
 /* Per-neuron values (tau or gamma of one hidden layer) as a grid of cells with a diverging
  * colour map (blue - neutral - red) centred at `center`. */
 typedef struct {
@@ -379,6 +407,8 @@ gboolean tg_plot_write_file (const char *path, const char *contents, gsize lengt
  * is an empty field); numbers read back to the same double. */
 char *tg_plot_bars_csv          (const TgBarsData *data);     /* group,series,mean,std,reference */
 char *tg_plot_curves_csv        (const TgCurvesData *data);   /* run,step,loss,acc0,acc45 */
+/* step,layer,mean_gate0,mean_gate_target,units_on0,units_on_target,high_act,jaccard */
+char *tg_plot_dynamics_csv      (const TgDynamicsData *data);
 char *tg_plot_heatmap_csv       (const TgHeatmapData *data);  /* panel,unit,value,center */
 char *tg_plot_masks_csv         (const TgMasksData *data);    /* layer,input,class,unit,rate */
 char *tg_plot_overlap_csv       (const TgOverlapData *data);

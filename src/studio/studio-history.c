@@ -15,6 +15,12 @@ struct _StudioHistory
   StudioSnapshot      *overlap;
   StudioSnapshot      *experiment; /* a finished comparison; its results stay its own */
   guint64              n_points;
+
+  /* the current run's records, oldest first, and the time they are looked at (-1: live) */
+  guint                time_run;
+  GPtrArray           *param_log;   /* StudioSnapshot with tau */
+  GPtrArray           *mask_log;    /* StudioSnapshot with has_masks */
+  gint64               time;
 };
 
 G_DEFINE_FINAL_TYPE (StudioHistory, studio_history, G_TYPE_OBJECT)
@@ -32,6 +38,7 @@ run_free (StudioRun *run)
   g_array_unref (run->acc0);
   g_array_unref (run->acc_rot);
   g_array_unref (run->markers);
+  g_array_unref (run->gates);
   g_array_unref (run->full_step);
   g_array_unref (run->full0);
   g_array_unref (run->full_rot);
@@ -55,6 +62,7 @@ run_new (StudioSnapshot *snap, guint number)
   run->acc0 = g_array_new (FALSE, FALSE, sizeof (double));
   run->acc_rot = g_array_new (FALSE, FALSE, sizeof (double));
   run->markers = g_array_new (FALSE, FALSE, sizeof (StudioMarker));
+  run->gates = g_array_new (FALSE, FALSE, sizeof (StudioGatePoint));
   run->full_step = g_array_new (FALSE, FALSE, sizeof (double));
   run->full0 = g_array_new (FALSE, FALSE, sizeof (double));
   run->full_rot = g_array_new (FALSE, FALSE, sizeof (double));
@@ -87,6 +95,55 @@ add_marker (StudioRun *run, const StudioEvent *ev)
   g_strlcpy (mk.label, s->str, sizeof mk.label);
   g_string_free (s, TRUE);
   g_array_append_val (run->markers, mk);
+}
+
+/* A long run keeps every other record once there are MAX_TIME_RECORDS (the newest always),
+ * so memory stays bounded: the records thin out evenly over the run. */
+#define MAX_TIME_RECORDS 2048
+
+static void
+thin_log (GPtrArray *log)
+{
+  if (log->len <= MAX_TIME_RECORDS)
+    return;
+  /* odd places but the newest, from the end; the array frees what it drops */
+  guint start = (log->len - 2) % 2 == 1 ? log->len - 2 : log->len - 3;
+  for (guint i = start; i >= 1 && i < log->len - 1; i -= 2)
+    g_ptr_array_remove_index (log, i);
+}
+
+/* Keeps snap in the current run's time records (a new run starts them afresh). */
+static void
+record_time (StudioHistory *self, StudioSnapshot *snap)
+{
+  if (snap->run_id != self->time_run)
+    {
+      g_ptr_array_set_size (self->param_log, 0);
+      g_ptr_array_set_size (self->mask_log, 0);
+      self->time_run = snap->run_id;
+      self->time = -1;
+    }
+  if (snap->tau != NULL)
+    g_ptr_array_add (self->param_log, studio_snapshot_ref (snap));
+  if (snap->has_masks)
+    g_ptr_array_add (self->mask_log, studio_snapshot_ref (snap));
+  thin_log (self->param_log);
+  thin_log (self->mask_log);
+}
+
+/* The latest record of log at or before step (by get_step), or NULL. */
+static StudioSnapshot *
+record_at (GPtrArray *log, gint64 step, gboolean masks)
+{
+  StudioSnapshot *found = NULL;
+  for (guint i = 0; i < log->len; i++)
+    {
+      StudioSnapshot *s = g_ptr_array_index (log, i);
+      if ((gint64) (masks ? s->mask_step : s->step) > step)
+        break;
+      found = s;
+    }
+  return found;
 }
 
 void
@@ -128,6 +185,8 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
             }
         }
       self->n_points += snap->points->len;
+      g_array_append_vals (run->gates, snap->gate_points->data, snap->gate_points->len);
+      record_time (self, snap);
 
       for (guint i = 0; i < snap->events->len; i++)
         {
@@ -195,6 +254,10 @@ studio_history_clear (StudioHistory *self)
   g_clear_pointer (&self->overlap, studio_snapshot_unref);
   g_clear_pointer (&self->experiment, studio_snapshot_unref);
   self->n_points = 0;
+  g_ptr_array_set_size (self->param_log, 0);
+  g_ptr_array_set_size (self->mask_log, 0);
+  self->time_run = 0;
+  self->time = -1;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -213,8 +276,42 @@ studio_history_get_current (StudioHistory *self)
   return self->runs->len > 0 ? g_ptr_array_index (self->runs, self->runs->len - 1) : NULL;
 }
 
-StudioSnapshot *studio_history_get_params (StudioHistory *self) { return self->params; }
-StudioSnapshot *studio_history_get_masks (StudioHistory *self) { return self->masks; }
+StudioSnapshot *
+studio_history_get_params (StudioHistory *self)
+{
+  StudioSnapshot *at = self->time >= 0 ? record_at (self->param_log, self->time, FALSE) : NULL;
+  return at != NULL ? at : self->params;
+}
+
+StudioSnapshot *
+studio_history_get_masks (StudioHistory *self)
+{
+  StudioSnapshot *at = self->time >= 0 ? record_at (self->mask_log, self->time, TRUE) : NULL;
+  return at != NULL ? at : self->masks;
+}
+
+guint studio_history_get_n_times (StudioHistory *self) { return self->param_log->len; }
+
+guint64
+studio_history_get_time_step (StudioHistory *self, guint index)
+{
+  g_return_val_if_fail (index < self->param_log->len, 0);
+  return ((StudioSnapshot *) g_ptr_array_index (self->param_log, index))->step;
+}
+
+void
+studio_history_set_time (StudioHistory *self, gint64 step)
+{
+  g_return_if_fail (STUDIO_IS_HISTORY (self));
+  if (step < 0)
+    step = -1;
+  if (step == self->time)
+    return;
+  self->time = step;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+gint64 studio_history_get_time (StudioHistory *self) { return self->time; }
 StudioSnapshot *studio_history_get_status (StudioHistory *self) { return self->status; }
 StudioSnapshot *studio_history_get_overlap (StudioHistory *self) { return self->overlap; }
 const TgExperimentResults *
@@ -236,6 +333,8 @@ studio_history_finalize (GObject *object)
   StudioHistory *self = STUDIO_HISTORY (object);
 
   g_clear_pointer (&self->runs, g_ptr_array_unref);
+  g_clear_pointer (&self->param_log, g_ptr_array_unref);
+  g_clear_pointer (&self->mask_log, g_ptr_array_unref);
   g_clear_pointer (&self->params, studio_snapshot_unref);
   g_clear_pointer (&self->masks, studio_snapshot_unref);
   g_clear_pointer (&self->status, studio_snapshot_unref);
@@ -258,4 +357,7 @@ static void
 studio_history_init (StudioHistory *self)
 {
   self->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+  self->param_log = g_ptr_array_new_with_free_func ((GDestroyNotify) studio_snapshot_unref);
+  self->mask_log = g_ptr_array_new_with_free_func ((GDestroyNotify) studio_snapshot_unref);
+  self->time = -1;
 }

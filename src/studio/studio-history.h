@@ -23,6 +23,7 @@ typedef struct {
   GArray   *step, *loss, *acc0, *acc_rot;  /* double, one entry per point */
   GArray   *full_step, *full0, *full_rot;  /* double: whole test sets at epoch ends */
   GArray   *markers;            /* StudioMarker */
+  GArray   *gates;              /* StudioGatePoint: the gate dynamics, at the mask cadence */
   guint64   foundation_steps, total_steps, last_step;
   gboolean  foundation_cached;
   float     lambda;             /* the last lambda the worker trained with */
@@ -55,5 +56,14 @@ StudioSnapshot       *studio_history_get_status     (StudioHistory *self); /* an
 StudioSnapshot       *studio_history_get_overlap    (StudioHistory *self); /* finished overlap */
 const TgExperimentResults *studio_history_get_experiment (StudioHistory *self);
 guint64               studio_history_get_points     (StudioHistory *self); /* total, all runs */
+
+/* Time: the current run's recorded steps (τ and γ of every snapshot that had them, masks
+ * at their cadence). While a time is set, get_params and get_masks answer with the latest
+ * record at or before it, so the views that draw them rewind; -1 follows the live run.
+ * Setting it emits "changed"; a new run goes back to live. */
+guint                 studio_history_get_n_times    (StudioHistory *self);
+guint64               studio_history_get_time_step  (StudioHistory *self, guint index);
+void                  studio_history_set_time       (StudioHistory *self, gint64 step);
+gint64                studio_history_get_time       (StudioHistory *self);
 
 G_END_DECLS

@@ -100,6 +100,7 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_error (&snap->error);
   g_clear_pointer (&snap->points, g_array_unref);
   g_clear_pointer (&snap->events, g_array_unref);
+  g_clear_pointer (&snap->gate_points, g_array_unref);
   g_clear_pointer (&snap->tau, g_free);
   g_clear_pointer (&snap->gamma, g_free);
   g_clear_pointer (&snap->firing0_hard, g_free);
@@ -125,6 +126,7 @@ studio_snapshot_new (void)
   g_atomic_int_inc (&live_snapshots);
   snap->points = g_array_new (FALSE, FALSE, sizeof (StudioPoint));
   snap->events = g_array_new (FALSE, FALSE, sizeof (StudioEvent));
+  snap->gate_points = g_array_new (FALSE, FALSE, sizeof (StudioGatePoint));
   snap->eta_seconds = -1;
   snap->high_act = NAN;
   snap->final_acc0 = snap->final_acc_rot = snap->final_high_act = NAN;

@@ -78,6 +78,18 @@ typedef enum {
   STUDIO_CHANGE_HARD      = 1 << 3,
 } StudioChange;
 
+/* What λ and s act on, measured with the masks (on the test subsets of the mask
+ * statistics), per hidden layer. NAN where not measured (ungated: Jaccard). */
+typedef struct {
+  double  step;
+  guint32 n_layers;
+  float   mean_gate0[TG_MAX_LINEAR], mean_gate_rot[TG_MAX_LINEAR]; /* soft gate, mean */
+  float   units_on0[TG_MAX_LINEAR], units_on_rot[TG_MAX_LINEAR];   /* units with z > τ, per image */
+  float   jaccard[TG_MAX_LINEAR];  /* units on (mean gate > on_threshold) at 0° vs target */
+  double  high_act;
+  guint8  phase;                   /* StudioPhase */
+} StudioGatePoint;
+
 /* A setting the worker started training with at `step` (the first step that used it). */
 typedef struct {
   guint64 step;
@@ -112,6 +124,7 @@ typedef struct {
 
   GArray      *points;           /* StudioPoint since the previous delivery */
   GArray      *events;           /* StudioEvent since the previous delivery */
+  GArray      *gate_points;      /* StudioGatePoint since the previous delivery */
 
   /* copies of the per-unit parameters, layer after layer */
   guint32      n_hidden;

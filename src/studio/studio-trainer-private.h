@@ -18,6 +18,8 @@ struct _StudioTrainer
   float           sharpness, lambda, lr;
   gboolean        hard_gates;
   gboolean        paused;
+  guint           step_requests;  /* paused: batches to take before waiting again */
+  double          max_rate;       /* steps per second; 0: as fast as it goes */
   StudioSnapshot *pending;
   guint           idle_id;
   gboolean        worker_done;    /* the running worker has handed over its last snapshot */

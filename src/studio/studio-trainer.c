@@ -92,6 +92,7 @@ studio_trainer_publish (StudioTrainer *self, StudioSnapshot *snap)
       StudioSnapshot *old = self->pending;
       g_array_prepend_vals (snap->points, old->points->data, old->points->len);
       g_array_prepend_vals (snap->events, old->events->data, old->events->len);
+      g_array_prepend_vals (snap->gate_points, old->gate_points->data, old->gate_points->len);
       if (!snap->has_masks && old->has_masks)
         studio_snapshot_take_masks (snap, old);
       studio_snapshot_unref (old);
@@ -147,6 +148,7 @@ studio_trainer_start (StudioTrainer *self, StudioJob job, const StudioConfig *cf
   self->lr = cfg->lr;
   self->hard_gates = cfg->hard_gates;
   self->paused = FALSE;
+  self->step_requests = 0;
   self->worker_done = FALSE;
   g_mutex_unlock (&self->mutex);
 
@@ -165,8 +167,42 @@ studio_trainer_set_paused (StudioTrainer *self, gboolean paused)
   g_return_if_fail (STUDIO_IS_TRAINER (self));
   g_mutex_lock (&self->mutex);
   self->paused = paused;
+  self->step_requests = 0;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->mutex);
+}
+
+void
+studio_trainer_step (StudioTrainer *self)
+{
+  g_return_if_fail (STUDIO_IS_TRAINER (self));
+  g_mutex_lock (&self->mutex);
+  if (self->paused)
+    {
+      self->step_requests++;
+      g_cond_broadcast (&self->cond);
+    }
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+studio_trainer_set_rate_limit (StudioTrainer *self, double steps_per_sec)
+{
+  g_return_if_fail (STUDIO_IS_TRAINER (self));
+  g_mutex_lock (&self->mutex);
+  self->max_rate = steps_per_sec > 0 ? steps_per_sec : 0;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->mutex);
+}
+
+double
+studio_trainer_get_rate_limit (StudioTrainer *self)
+{
+  g_return_val_if_fail (STUDIO_IS_TRAINER (self), 0);
+  g_mutex_lock (&self->mutex);
+  double rate = self->max_rate;
+  g_mutex_unlock (&self->mutex);
+  return rate;
 }
 
 void

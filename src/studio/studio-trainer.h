@@ -45,6 +45,11 @@ void                studio_trainer_set_controls (StudioTrainer *self, float shar
 /* Whether the snapshots with mask statistics also carry a copy of the model (the unit
  * inspector and the digit pad read it; the worker keeps its own). */
 void                studio_trainer_set_want_model (StudioTrainer *self, gboolean want);
+/* Watching live: at most steps_per_sec steps a second (the worker sleeps between batches;
+ * 0: no limit), and, while paused, exactly one more batch per call. */
+void                studio_trainer_set_rate_limit (StudioTrainer *self, double steps_per_sec);
+double              studio_trainer_get_rate_limit (StudioTrainer *self);
+void                studio_trainer_step       (StudioTrainer *self);
 
 StudioTrainerState  studio_trainer_get_state  (StudioTrainer *self);
 gboolean            studio_trainer_is_busy    (StudioTrainer *self);

@@ -239,17 +239,13 @@ studio_view_export (StudioView *self, const char *path, double width, double hei
   style.draw_background = TRUE;
   if (!tg_plot_export (path, width, height, export_trampoline, self, &style, error))
     return FALSE;
-  StudioViewClass *klass = STUDIO_VIEW_GET_CLASS (self);
-  g_autofree char *csv = klass->data_csv != NULL ? klass->data_csv (self) : NULL;
-  if (csv == NULL)
-    return TRUE;
-  g_autofree char *stem = g_strdup (path);
-  char *dot = strrchr (stem, '.');
-  if (dot != NULL && strchr (dot, G_DIR_SEPARATOR) == NULL)
-    *dot = '\0';
-  g_autofree char *csv_path = g_strconcat (stem, ".csv", NULL);
-  return g_file_set_contents_full (csv_path, csv, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0644,
-                                   error);
+  if (STUDIO_VIEW_GET_CLASS (self)->data_csv != NULL)
+    {
+      g_autofree char *csv = STUDIO_VIEW_GET_CLASS (self)->data_csv (self);
+      if (csv != NULL && !tg_plot_write_beside (path, ".csv", csv, error))
+        return FALSE;
+    }
+  return TRUE;
 }
 
 gboolean

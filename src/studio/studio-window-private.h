@@ -8,6 +8,7 @@
 #include "studio-settings-panel.h"
 #include "studio-modes-panel.h"
 #include "tg-modes.h"
+#include "studio-scrubber.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,7 @@ struct _StudioWindow
   /* template widgets */
   GtkDropDown    *method_dropdown;
   GtkStack       *stack;
+  StudioScrubber *scrubber;
   GtkInfoBar     *banner;
   GtkLabel       *banner_label;
   StudioSettingsPanel *settings_panel;

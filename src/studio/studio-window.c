@@ -14,6 +14,8 @@
 #include "studio-angles-view.h"
 #include "studio-inspector-view.h"
 #include "studio-digit-pad-view.h"
+#include "studio-dynamics-view.h"
+#include "studio-scrubber.h"
 #include "studio-resources.h"
 #include "tg-report.h"
 
@@ -37,10 +39,11 @@ static const ViewEntry view_table[] = {
   { "angles",  "Angles",  studio_angles_view_new },
   { "inspector", "Inspector", studio_inspector_view_new },
   { "digit-pad", "Digit Pad", studio_digit_pad_view_new },
+  { "dynamics", "Dynamics", studio_dynamics_view_new },
 };
 
 static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results",
-                                          "angles", "inspector", "digit-pad", NULL };
+                                          "angles", "inspector", "digit-pad", "dynamics", NULL };
 
 const char *const *
 studio_window_view_names (void)
@@ -527,6 +530,7 @@ studio_window_class_init (StudioWindowClass *klass)
   g_type_ensure (STUDIO_TYPE_OVERLAP_VIEW);
   g_type_ensure (STUDIO_TYPE_RESULTS_VIEW);
   g_type_ensure (STUDIO_TYPE_ANGLES_VIEW);
+  g_type_ensure (STUDIO_TYPE_SCRUBBER);
 
   object_class->dispose = studio_window_dispose;
   object_class->finalize = studio_window_finalize;
@@ -540,6 +544,7 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, status_label);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, settings_panel);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, modes_panel);
+  gtk_widget_class_bind_template_child (widget_class, StudioWindow, scrubber);
   gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
 }
 
@@ -570,6 +575,8 @@ studio_window_init (StudioWindow *self)
                     G_CALLBACK (controls_changed_cb), self);
   add_views (self);
   studio_window_open_init (self);
+  studio_scrubber_set_history (self->scrubber, self->history);
+  studio_scrubber_set_trainer (self->scrubber, self->trainer);
 
   /* Space starts and pauses wherever the focus is: caught before the focused widget */
   shortcuts = gtk_shortcut_controller_new ();

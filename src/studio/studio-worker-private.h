@@ -45,6 +45,7 @@ typedef struct {
   /* since the last publish */
   GArray  *points, *events;
   gint64   last_publish;
+  gint64   last_step_us;  /* when the previous step was let go (the rate limit) */
 
   /* speed, excluding paused time */
   gint64   t_start;
@@ -67,6 +68,9 @@ void            studio_worker_wait_if_paused  (StudioWorker *w, double progress,
 const float    *studio_worker_z1_for          (StudioWorker *w, const TgDataset *ds);
 /* Fills snap's heatmaps and mean gates from the model now. */
 void            studio_worker_masks           (StudioWorker *w, StudioSnapshot *snap);
+/* studio-worker-gates.c: appends the gate dynamics of the model now to snap's gate points
+ * (after studio_worker_masks filled snap's mean gates). */
+void            studio_worker_gate_point      (StudioWorker *w, StudioSnapshot *snap);
 /* Loads the data set and makes its rotated mode (both cached in the trainer). */
 gboolean        studio_worker_load            (StudioWorker *w, GError **error);
 guint64         studio_worker_steps_for       (guint32 n, guint32 batch, guint32 epochs);

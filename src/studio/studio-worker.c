@@ -95,7 +95,9 @@ studio_worker_wait_if_paused (StudioWorker *w, double progress, const char *text
   gboolean paused;
 
   g_mutex_lock (&self->mutex);
-  paused = self->paused;
+  paused = self->paused && self->step_requests == 0;
+  if (self->paused && self->step_requests > 0)
+    self->step_requests--;  /* a single step asked for: take it without stopping */
   g_mutex_unlock (&self->mutex);
 
   if (paused && !g_cancellable_is_cancelled (w->cancellable))
@@ -107,18 +109,47 @@ studio_worker_wait_if_paused (StudioWorker *w, double progress, const char *text
       snap->progress_text = g_strdup (text);
       worker_publish (w, snap);
 
+      gboolean stepping = FALSE;
       g_mutex_lock (&self->mutex);
-      while (self->paused && !g_cancellable_is_cancelled (w->cancellable))
+      while (self->paused && self->step_requests == 0 &&
+             !g_cancellable_is_cancelled (w->cancellable))
         g_cond_wait_until (&self->cond, &self->mutex,
                            g_get_monotonic_time () + 200 * G_TIME_SPAN_MILLISECOND);
+      if (self->paused && self->step_requests > 0)
+        {
+          self->step_requests--;
+          stepping = TRUE;
+        }
       g_mutex_unlock (&self->mutex);
       w->paused_us += g_get_monotonic_time () - t0;
 
       snap = studio_worker_snapshot (w, TRUE);
+      snap->paused = stepping;  /* one step, then paused again */
       snap->progress = progress;
       snap->progress_text = g_strdup (text);
       worker_publish (w, snap);
     }
+}
+
+/* Sleeps until the step after the previous one is due under the trainer's rate limit
+ * (woken early by a stop, a pause or a new limit). */
+static void
+worker_keep_rate (StudioWorker *w)
+{
+  StudioTrainer *self = w->self;
+
+  g_mutex_lock (&self->mutex);
+  double rate = self->max_rate;
+  if (rate > 0 && w->last_step_us > 0)
+    {
+      gint64 due = w->last_step_us + (gint64) (G_USEC_PER_SEC / rate);
+      while (self->max_rate == rate && !self->paused &&
+             !g_cancellable_is_cancelled (w->cancellable) &&
+             g_get_monotonic_time () < due)
+        g_cond_wait_until (&self->cond, &self->mutex, due);
+    }
+  g_mutex_unlock (&self->mutex);
+  w->last_step_us = g_get_monotonic_time ();
 }
 
 /* Reads the controls; applies and logs what changed. Blocks while paused. */
@@ -231,6 +262,7 @@ studio_worker_masks (StudioWorker *w, StudioSnapshot *snap)
                                        MIN (STUDIO_WORKER_HIGH_ACT_SAMPLES, w->high_act_set->n), 0.9f);
   if (g_atomic_int_get (&w->self->want_model))
     snap->model = tg_model_copy (m);
+  studio_worker_gate_point (w, snap);
 }
 
 /* A Frozen model trains nothing (the engine takes no step): the epoch's steps count as done
@@ -272,7 +304,8 @@ worker_batch (guint32 n, const TgLossInfo *li, gpointer data)
   StudioPoint pt = { (double) w->step, li->loss, NAN, NAN, NAN, NAN, w->phase };
   gboolean last_batch = w->batch_index == w->n_batches;
   gboolean eval_now = cfg->eval_every > 0 && (w->step % cfg->eval_every == 0);
-  gboolean masks_now = cfg->mask_every > 0 && (w->step % cfg->mask_every == 0);
+  gboolean masks_now = cfg->mask_every > 0 && (w->step % cfg->mask_every == 0 ||
+                                               w->step == w->foundation_steps + 1);
 
   /* the subset keeps the curve continuous; the whole test set at each epoch's end
    * is a series of its own (mixing the two would zigzag) */
@@ -297,7 +330,11 @@ worker_batch (guint32 n, const TgLossInfo *li, gpointer data)
       w->at_max_steps = TRUE;
       return FALSE;
     }
-  worker_controls (w);
+  worker_keep_rate (w);
+  /* after an epoch's last batch the next epoch reads them before its first (a single step
+   * taken here would be spent on no batch) */
+  if (!last_batch)
+    worker_controls (w);
   return TRUE;
 }
 
