@@ -9,10 +9,8 @@
 #include <math.h>
 #include <string.h>
 
-/* OpenBLAS's own control of its thread pool (declared in its cblas.h on Debian, repeated
- * here so that other BLAS headers still compile). */
-extern void openblas_set_num_threads (int num_threads);
-extern int  openblas_get_num_threads (void);
+/* openblas_set_num_threads / openblas_get_num_threads, OpenBLAS's own control of its thread
+ * pool, come from OpenBLAS's cblas.h (the build asks for the openblas dependency). */
 
 static const TgMethodInfo method_infos[TG_N_METHODS] = {
   [TG_METHOD_FROZEN]   = { "frozen",   "Frozen",   "Frozen (no adapt)",          FALSE, FALSE },
@@ -214,6 +212,7 @@ method_trains (TgMethod method, TensorKind kind)
     case TG_METHOD_LORA:     return kind == KIND_LORA;
     case TG_METHOD_FULL:     return kind == KIND_W || kind == KIND_B;
     case TG_METHOD_FROZEN:
+    case TG_N_METHODS:
     default:                 return FALSE;
     }
 }

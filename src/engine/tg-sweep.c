@@ -2,6 +2,7 @@
  * in pool tasks; then the batch-1 speedups timed one after another; then sweep.csv and the
  * LaTeX table (see tg-sweep.h). Not here: the figure (src/plot), the command line. */
 #include "tg-sweep.h"
+#include "tg-report.h"
 
 #include <math.h>
 #include <string.h>
