@@ -1,4 +1,4 @@
-/* tg-common.c — the error domain, the seeded RNG and checked size arithmetic. */
+/* tg-common.c — the error domain, the seeded RNG, checked size arithmetic and the arg-max. */
 #include "tg-common.h"
 
 G_DEFINE_QUARK (tg-error-quark, tg_error)
