@@ -49,6 +49,7 @@ fetches and checks MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
                       clang if needed) and run each for SECONDS (default 60)
   reproduce [ARGS]    taugate reproduce --data $MNIST_DIR [ARGS]
   bench [ARGS]        taugate bench --data $MNIST_DIR [ARGS]
+  sizes [DIR...]      files over 600 lines and functions over 80 under DIR (src)
   studio [ARGS]       open taugate-studio [ARGS]
   -h, --help          this text
 
@@ -280,6 +281,7 @@ case "$MODE" in
   fuzz) run_fuzz "$@" ;;
   reproduce) setup; exec "$CLI" reproduce --data "$MNIST_DIR" "$@" ;;
   bench) setup; exec "$CLI" bench --data "$MNIST_DIR" "$@" ;;
+  sizes) exec python3 tests/tools/sizes.py "${@:-src}" ;;
   studio) setup; launch_studio "$@" ;;
   "")
     setup

@@ -81,6 +81,72 @@ peak_rss_mb (void)
   return ru.ru_maxrss / 1024;
 }
 
+/* One foundation epoch, as the protocol runs it, timed against the sgemm limits. */
+static gboolean
+bench_foundation_epoch (const TgExperimentConfig *cfg, const TgModeData *data, double limit_big,
+                        double limit_shape, double *epoch_seconds_out, GError **error)
+{
+  guint32 d0 = data->train0->dim, w = cfg->width, C = data->train0->n_classes;
+  /* forward, dW of every layer, dX of all but the first */
+  double flops_fwd = 2.0 * ((double) d0 * w + (double) w * w + (double) w * C);
+  double flops_sample = 2.0 * flops_fwd + 2.0 * ((double) w * w + (double) w * C);
+  guint32 widths[2] = { w, w };
+  g_autoptr (TgModel) m = tg_model_new (d0, 2, widths, C, cfg->lora_rank, cfg->lora_alpha, error);
+  if (m == NULL)
+    return FALSE;
+  uint64_t rng = tg_rng_seed (0);
+  tg_model_init_weights (m, &rng);
+  m->method = TG_METHOD_FULL;
+  TgTrainConfig tc = { .lr = cfg->lr, .momentum = cfg->momentum, .batch = cfg->batch };
+  g_autoptr (TgTrainer) t = tg_trainer_new (m, &tc);
+  TgSource src = { .data = data->train0, .alt = data->train_rot };
+  gint64 t0 = g_get_monotonic_time ();
+  if (!tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, NULL, NULL, error))
+    return FALSE;
+  *epoch_seconds_out = (g_get_monotonic_time () - t0) / 1e6;
+  double epoch_seconds = *epoch_seconds_out;
+  double gflops = flops_sample * data->train0->n / epoch_seconds / 1e9;
+  tg_cli_printf ("foundation epoch, one core: %u samples in %.3f s = %.0f samples/s, %.1f GFLOPS"
+              " = %.0f%% of the 1024^3 limit, %.0f%% of the same-shape limit\n",
+              data->train0->n, epoch_seconds, data->train0->n / epoch_seconds, gflops,
+              100 * gflops / limit_big, 100 * gflops / limit_shape);
+  /* where the rest goes: the products at their own shapes, against everything else */
+  guint32 batches = (data->train0->n + cfg->batch - 1) / cfg->batch;
+  double products = batches * batch_product_seconds ((int) cfg->batch, (int) d0, (int) w,
+                                                     (int) C);
+  tg_cli_printf ("foundation epoch, where the time goes: its %u x 8 products alone, each "
+                 "timed at its own shape, take %.3f s (%.0f%% of the epoch); gathering, "
+                 "elementwise passes and the update take the other %.3f s\n", batches,
+                 products, 100 * products / epoch_seconds, epoch_seconds - products);
+  return TRUE;
+}
+
+/* The full protocol twice in one run: as shipped, and with the first-layer reuse off. */
+static gboolean
+bench_reproduction (const TgExperimentConfig *cfg, const TgModeData *data, guint threads,
+                    double epoch_seconds, GError **error)
+{
+  double seconds[2];
+  for (int pass = 0; pass < 2; pass++)
+    {
+      TgExperimentConfig c = *cfg;
+      c.no_reuse = pass == 1;
+      gint64 t0 = g_get_monotonic_time ();
+      g_autoptr (TgExperimentResults) res = tg_experiment_run (&c, data, NULL, NULL, NULL,
+                                                               NULL, NULL, error);
+      if (res == NULL)
+        return FALSE;
+      seconds[pass] = (g_get_monotonic_time () - t0) / 1e6;
+    }
+  tg_cli_printf ("full reproduction (%u seeds, %u methods + 0\u00b0 TauGate) on %u threads: "
+              "%.2f s wall = %.1f one-core foundation epochs\n",
+              cfg->seeds, (guint) TG_N_METHODS, threads, seconds[0],
+              seconds[0] / epoch_seconds);
+  tg_cli_printf ("baseline, the same without reusing x W0^T: %.2f s; reuse makes it %.2fx "
+              "faster\n", seconds[1], seconds[1] / seconds[0]);
+  return TRUE;
+}
+
 int
 tg_cmd_bench (int argc, char **argv)
 {
@@ -132,7 +198,7 @@ tg_cmd_bench (int argc, char **argv)
       goto out;
     }
 
-  guint32 d0 = data->train0->dim, w = cfg.width, C = data->train0->n_classes;
+  guint32 d0 = data->train0->dim, w = cfg.width;
   guint threads = tg_experiment_config_threads (&cfg);
   /* The protocol runs every task on one core with single-threaded sgemm: that is the limit
    * to compare with. */
@@ -142,62 +208,11 @@ tg_cmd_bench (int argc, char **argv)
   tg_cli_printf ("sgemm limit, one core: %.1f GFLOPS (1024^3), %.1f GFLOPS at the first layer's "
               "shape %ux%ux%u\n", limit_big, limit_shape, cfg.batch, w, d0);
 
-  /* one foundation epoch, as the protocol runs it: forward, dW of every layer, dX of all
-   * but the first */
-  double flops_fwd = 2.0 * ((double) d0 * w + (double) w * w + (double) w * C);
-  double flops_sample = 2.0 * flops_fwd + 2.0 * ((double) w * w + (double) w * C);
   double epoch_seconds = 0.0;
-  {
-    guint32 widths[2] = { w, w };
-    g_autoptr (TgModel) m = tg_model_new (d0, 2, widths, C, cfg.lora_rank, cfg.lora_alpha, &error);
-    if (m == NULL)
-      goto out;
-    uint64_t rng = tg_rng_seed (0);
-    tg_model_init_weights (m, &rng);
-    m->method = TG_METHOD_FULL;
-    TgTrainConfig tc = { .lr = cfg.lr, .momentum = cfg.momentum, .batch = cfg.batch };
-    g_autoptr (TgTrainer) t = tg_trainer_new (m, &tc);
-    TgSource src = { .data = data->train0, .alt = data->train_rot };
-    gint64 t0 = g_get_monotonic_time ();
-    if (!tg_trainer_run_epoch (t, &src, &rng, NULL, NULL, NULL, NULL, &error))
-      goto out;
-    epoch_seconds = (g_get_monotonic_time () - t0) / 1e6;
-    double gflops = flops_sample * data->train0->n / epoch_seconds / 1e9;
-    tg_cli_printf ("foundation epoch, one core: %u samples in %.3f s = %.0f samples/s, %.1f GFLOPS"
-                " = %.0f%% of the 1024^3 limit, %.0f%% of the same-shape limit\n",
-                data->train0->n, epoch_seconds, data->train0->n / epoch_seconds, gflops,
-                100 * gflops / limit_big, 100 * gflops / limit_shape);
-    /* where the rest goes: the products at their own shapes, against everything else */
-    guint32 batches = (data->train0->n + cfg.batch - 1) / cfg.batch;
-    double products = batches * batch_product_seconds ((int) cfg.batch, (int) d0, (int) w,
-                                                       (int) C);
-    tg_cli_printf ("foundation epoch, where the time goes: its %u x 8 products alone, each "
-                   "timed at its own shape, take %.3f s (%.0f%% of the epoch); gathering, "
-                   "elementwise passes and the update take the other %.3f s\n", batches,
-                   products, 100 * products / epoch_seconds, epoch_seconds - products);
-  }
-  if (!skip_full)
-    {
-      /* the same protocol twice in one run: as shipped, and with the first-layer reuse off */
-      double seconds[2];
-      for (int pass = 0; pass < 2; pass++)
-        {
-          TgExperimentConfig c = cfg;
-          c.no_reuse = pass == 1;
-          gint64 t0 = g_get_monotonic_time ();
-          g_autoptr (TgExperimentResults) res = tg_experiment_run (&c, data, NULL, NULL, NULL,
-                                                                   NULL, NULL, &error);
-          if (res == NULL)
-            goto out;
-          seconds[pass] = (g_get_monotonic_time () - t0) / 1e6;
-        }
-      tg_cli_printf ("full reproduction (%u seeds, %u methods + 0\u00b0 TauGate) on %u threads: "
-                  "%.2f s wall = %.1f one-core foundation epochs\n",
-                  cfg.seeds, (guint) TG_N_METHODS, threads, seconds[0],
-                  seconds[0] / epoch_seconds);
-      tg_cli_printf ("baseline, the same without reusing x W0^T: %.2f s; reuse makes it %.2fx "
-                  "faster\n", seconds[1], seconds[1] / seconds[0]);
-    }
+  if (!bench_foundation_epoch (&cfg, data, limit_big, limit_shape, &epoch_seconds, &error))
+    goto out;
+  if (!skip_full && !bench_reproduction (&cfg, data, threads, epoch_seconds, &error))
+    goto out;
   estimate = tg_format_memory (memory);
   /* the estimate covers the protocol's run (it is checked against physical memory before) */
   tg_cli_printf ("peak memory: %ld MB; the protocol's estimate: %s\n", peak_rss_mb (), estimate);

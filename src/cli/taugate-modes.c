@@ -7,6 +7,7 @@
 #include "tg-modes-report.h"
 #include "tg-plot.h"
 
+#include <errno.h>
 #include <math.h>
 
 static gboolean
@@ -49,6 +50,65 @@ load_sets (const char *dir, int train_limit, int test_limit, TgDataset **train,
   return TRUE;
 }
 
+/* The foundation with each adapter attached as a mode; a foundation mismatch says how to
+ * attach anyway. */
+static TgModes *
+load_modes (const char *foundation, char **adapters, int n_adapters, gboolean check,
+            GError **error)
+{
+  g_autoptr(TgModes) modes = tg_modes_new_from_file (foundation, error);
+  if (modes == NULL)
+    return NULL;
+  for (int i = 0; i < n_adapters; i++)
+    if (tg_modes_attach_file (modes, adapters[i], check, error) == 0)
+      {
+        if (g_error_matches (*error, TG_FOUNDATION_ERROR, TG_FOUNDATION_ERROR_MISMATCH))
+          {
+            g_autofree char *msg = g_strdup_printf ("%s; --no-foundation-check attaches it "
+                                                    "anyway", (*error)->message);
+            g_free ((*error)->message);
+            (*error)->message = g_steal_pointer (&msg);
+          }
+        return NULL;
+      }
+  return g_steal_pointer (&modes);
+}
+
+/* The tables under out and the figure at fig. */
+static gboolean
+write_outputs (const TgModes *modes, const TgAngleSweep *sweep, const TgMixedResult *mixed,
+               guint32 n_test, const char *out, const char *fig, GError **error)
+{
+  if (!tg_modes_write_all (modes, sweep, mixed, out, error))
+    return FALSE;
+  g_autofree char *fig_dir = g_path_get_dirname (fig);
+  if (g_mkdir_with_parents (fig_dir, 0755) != 0)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot create the folder: %s", fig_dir,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  return write_figure (modes, sweep, n_test, fig, error);
+}
+
+/* The counts of the command line; says what is wrong on stderr. */
+static gboolean
+check_args (int argc, int train_limit, int test_limit, int router_epochs, gint64 seed)
+{
+  if (argc < 3)
+    {
+      g_printerr ("taugate modes: give a foundation and at least one adapter (see --help)\n");
+      return FALSE;
+    }
+  if (train_limit < 0 || test_limit < 0 || router_epochs < 1 || seed < 0)
+    {
+      g_printerr ("taugate modes: limits and --seed must not be negative, --router-epochs at "
+                  "least 1\n");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 int
 tg_cmd_modes (int argc, char **argv)
 {
@@ -84,17 +144,8 @@ tg_cmd_modes (int argc, char **argv)
       g_printerr ("taugate modes: %s\n", error->message);
       return 2;
     }
-  if (argc < 3)
-    {
-      g_printerr ("taugate modes: give a foundation and at least one adapter (see --help)\n");
-      return 2;
-    }
-  if (train_limit < 0 || test_limit < 0 || router_epochs < 1 || seed < 0)
-    {
-      g_printerr ("taugate modes: limits and --seed must not be negative, --router-epochs at "
-                  "least 1\n");
-      return 2;
-    }
+  if (!check_args (argc, train_limit, test_limit, router_epochs, seed))
+    return 2;
   g_autoptr(GArray) angles = tg_angles_parse (angles_spec ? angles_spec : "0:180:15", &error);
   if (angles == NULL)
     {
@@ -103,19 +154,7 @@ tg_cmd_modes (int argc, char **argv)
     }
   const char *out = out_dir ? out_dir : "out/modes";
 
-  g_autoptr(TgModes) modes = tg_modes_new_from_file (argv[1], &error);
-  for (int i = 2; modes != NULL && i < argc; i++)
-    if (tg_modes_attach_file (modes, argv[i], !no_check, &error) == 0)
-      {
-        if (g_error_matches (error, TG_FOUNDATION_ERROR, TG_FOUNDATION_ERROR_MISMATCH))
-          {
-            g_autofree char *msg = g_strdup_printf ("%s; --no-foundation-check attaches it "
-                                                    "anyway", error->message);
-            g_free (error->message);
-            error->message = g_steal_pointer (&msg);
-          }
-        g_clear_pointer (&modes, tg_modes_free);
-      }
+  g_autoptr(TgModes) modes = load_modes (argv[1], argv + 2, argc - 2, !no_check, &error);
   g_autoptr(TgDataset) train = NULL, test = NULL;
   if (modes == NULL
       || !load_sets (data_dir ? data_dir : "data/mnist", train_limit, test_limit, &train, &test,
@@ -132,17 +171,10 @@ tg_cmd_modes (int argc, char **argv)
   if (sweep != NULL)
     mixed = tg_modes_mixed_stream (modes, train, test, (guint) router_epochs, (guint64) seed,
                                    NULL, &mixed_error);
-  g_autofree char *fig_dir = g_build_filename (out, "figures", NULL);
-  g_autofree char *fig = g_build_filename (fig_dir, "modes_by_angle.pdf", NULL);
-  if (sweep == NULL || !tg_modes_write_all (modes, sweep, mixed, out, &error))
+  g_autofree char *fig = g_build_filename (out, "figures", "modes_by_angle.pdf", NULL);
+  if (sweep == NULL || !write_outputs (modes, sweep, mixed, test->n, out, fig, &error))
     {
       g_printerr ("taugate modes: %s\n", error->message);
-      return 1;
-    }
-  if (g_mkdir_with_parents (fig_dir, 0755) != 0 || !write_figure (modes, sweep, test->n, fig,
-                                                                   &error))
-    {
-      g_printerr ("taugate modes: %s\n", error ? error->message : fig_dir);
       return 1;
     }
   if (!quiet)

@@ -120,6 +120,42 @@ write_outputs (const TgSweepResults *res, const char *out_dir, GError **error)
                          error);
 }
 
+/* The protocol's options without its single --lambda and --sharpness, which give way to the
+ * lists; a zero-terminated array of GOptionEntry. */
+static GArray *
+protocol_without_single_values (const GOptionEntry *protocol)
+{
+  GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  for (guint i = 0; protocol[i].long_name != NULL; i++)
+    if (strcmp (protocol[i].long_name, "lambda") != 0 &&
+        strcmp (protocol[i].long_name, "sharpness") != 0)
+      g_array_append_val (entries, protocol[i]);
+  return entries;
+}
+
+/* Checks the lists and the timing and fills sc; sc points into lv and sv. */
+static gboolean
+sweep_config (const TgCliOptions *o, const char *lambdas, const char *sharpness, int timing,
+              GArray *lv, GArray *sv, TgSweepConfig *sc, GError **error)
+{
+  if (!parse_list ("lambda", lambdas ? lambdas : "0,0.01,0.1,0.3,1,3", lv, error) ||
+      !parse_list ("sharpness", sharpness ? sharpness : "2,5,20", sv, error))
+    return FALSE;
+  if (timing < 0)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "--timing-images must not be negative");
+      return FALSE;
+    }
+  if (!tg_cli_options_to_config (o, &sc->protocol, error))
+    return FALSE;
+  sc->lambdas = (const double *) lv->data;
+  sc->n_lambdas = lv->len;
+  sc->sharpness = (const double *) sv->data;
+  sc->n_sharpness = sv->len;
+  sc->timing_images = (guint32) timing;
+  return TRUE;
+}
+
 int
 tg_cmd_sweep (int argc, char **argv)
 {
@@ -128,12 +164,7 @@ tg_cmd_sweep (int argc, char **argv)
   g_autofree char *lambdas = NULL, *sharpness = NULL;
   int timing = 2000;
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (&o);
-  /* the protocol's single --lambda and --sharpness give way to the lists */
-  GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
-  for (guint i = 0; protocol[i].long_name != NULL; i++)
-    if (strcmp (protocol[i].long_name, "lambda") != 0 &&
-        strcmp (protocol[i].long_name, "sharpness") != 0)
-      g_array_append_val (entries, protocol[i]);
+  GArray *entries = protocol_without_single_values (protocol);
   GOptionEntry extra[] = {
     { "lambda", 0, 0, G_OPTION_ARG_STRING, &lambdas, "Sparsity penalties, comma-separated (default 0,0.01,0.1,0.3,1,3; below 0.01 one epoch barely moves the gates)", "L,L,..." },
     { "sharpness", 's', 0, G_OPTION_ARG_STRING, &sharpness, "Gate sharpness values, comma-separated (default 2,5,20)", "S,S,..." },
@@ -167,21 +198,8 @@ tg_cmd_sweep (int argc, char **argv)
       g_set_error (&error, TG_ERROR, TG_ERROR_INVALID, "unexpected argument \"%s\"", argv[1]);
       goto out;
     }
-  if (!parse_list ("lambda", lambdas ? lambdas : "0,0.01,0.1,0.3,1,3", lv, &error) ||
-      !parse_list ("sharpness", sharpness ? sharpness : "2,5,20", sv, &error))
+  if (!sweep_config (&o, lambdas, sharpness, timing, lv, sv, &sc, &error))
     goto out;
-  if (timing < 0)
-    {
-      g_set_error (&error, TG_ERROR, TG_ERROR_INVALID, "--timing-images must not be negative");
-      goto out;
-    }
-  if (!tg_cli_options_to_config (&o, &sc.protocol, &error))
-    goto out;
-  sc.lambdas = (const double *) lv->data;
-  sc.n_lambdas = lv->len;
-  sc.sharpness = (const double *) sv->data;
-  sc.n_sharpness = sv->len;
-  sc.timing_images = (guint32) timing;
   data = tg_cli_load_mode_data (o.data_dir ? o.data_dir : "data/mnist", o.data_name, &sc.protocol, NULL, &error);
   if (data == NULL)
     goto out;

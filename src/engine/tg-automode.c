@@ -208,20 +208,10 @@ all_logits (const TgMode *mode, const TgDataset *ds, const float *z1, gboolean h
   return out;
 }
 
-static guint
-argmax (const float *z, guint n)
-{
-  guint best = 0;
-  for (guint k = 1; k < n; k++)
-    if (z[k] > z[best])
-      best = k;
-  return best;
-}
-
 static double
 entropy (const float *z, guint n)
 {
-  float mx = z[argmax (z, n)];
+  float mx = z[tg_argmax (z, n)];
   double sum = 0, dot = 0;
   for (guint k = 0; k < n; k++)
     {
@@ -273,7 +263,7 @@ score (const Stream *s, const guint *choice, const guint *choice_mode, int hard,
   for (guint32 i = 0; i < s->stream->n; i++)
     {
       const float *z = s->logits[hard][choice[i]] + (size_t) i * s->classes;
-      ok += argmax (z, s->classes) == s->stream->labels[i];
+      ok += tg_argmax (z, s->classes) == s->stream->labels[i];
       good += choice_mode != NULL && choice_mode[i] == s->truth[i];
     }
   *acc = (double) ok / MAX (s->stream->n, 1);

@@ -1,4 +1,4 @@
-/* tg-common.c — the error domain, the seeded RNG and checked size arithmetic. */
+/* tg-common.c — the error domain, the seeded RNG, checked size arithmetic and the arg-max. */
 #include "tg-common.h"
 
 G_DEFINE_QUARK (tg-error-quark, tg_error)
@@ -71,4 +71,14 @@ tg_size_mul3 (size_t a, size_t b, size_t c, size_t *out)
 {
   size_t ab;
   return tg_size_mul (a, b, &ab) && tg_size_mul (ab, c, out);
+}
+
+guint32
+tg_argmax (const float *v, guint32 n)
+{
+  guint32 a = 0;
+  for (guint32 i = 1; i < n; i++)
+    if (v[i] > v[a])
+      a = i;
+  return a;
 }

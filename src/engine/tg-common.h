@@ -1,4 +1,5 @@
-/* tg-common.h — what every engine file shares: the error domain and the seeded RNG.
+/* tg-common.h — what every engine file shares: the error domain, the seeded RNG and the
+ * arg-max of a row of logits.
  *
  * The engine is pure C11 + GLib + OpenBLAS. It knows nothing of windows, Cairo or GTK,
  * and it never exits the process: every failure is a GError for the caller to show. */
@@ -34,5 +35,9 @@ void     tg_rng_shuffle  (uint64_t *state, uint32_t *idx, size_t n);
 /* Overflow-checked size arithmetic: FALSE when a * b (or a * b * c) does not fit. */
 gboolean tg_size_mul     (size_t a, size_t b, size_t *out);
 gboolean tg_size_mul3    (size_t a, size_t b, size_t c, size_t *out);
+
+/* The index of the largest of v[0..n-1], the first one on ties (n >= 1): the predicted
+ * class of a row of logits. */
+guint32  tg_argmax       (const float *v, guint32 n);
 
 G_END_DECLS

@@ -5,7 +5,10 @@
  * TauGate is also specialised to 0 degrees for the gate-overlap table. Each (seed, method)
  * draws from its own RNG stream, so a method's numbers do not depend on which other methods
  * ran. Work that does not change is done once: the rotated sets once for all seeds, the
- * first-layer products x W0^T of every set once per foundation. */
+ * first-layer products x W0^T of every set once per foundation.
+ *
+ * Not here: the results' life cycle, the foundation path per seed and what counts as a
+ * collapse (tg-experiment-results.c). */
 #include "tg-experiment.h"
 #include "tg-checkpoint.h"
 #include "tg-digest.h"
@@ -13,67 +16,6 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
-
-/* --- results ------------------------------------------------------------------------- */
-
-void
-tg_experiment_results_free (TgExperimentResults *res)
-{
-  if (res == NULL)
-    return;
-  g_clear_pointer (&res->runs, g_array_unref);
-  g_clear_pointer (&res->overlaps, g_array_unref);
-  g_free (res);
-}
-
-char *
-tg_foundation_path_for_seed (const char *path, guint32 seed_index)
-{
-  if (seed_index == 0)
-    return g_strdup (path);
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  const char *dot = strrchr (base, '.');
-  g_autofree char *stem = dot && dot != base ? g_strndup (base, dot - base) : g_strdup (base);
-  const char *ext = dot && dot != base ? dot : "";
-  g_autofree char *name = g_strdup_printf ("%s-seed%u%s", stem, seed_index, ext);
-  return g_build_filename (dir, name, NULL);
-}
-
-/* --- collapse ------------------------------------------------------------------------ */
-
-gboolean
-tg_loss_collapsed (double ce, guint32 n_classes)
-{
-  return isfinite (ce) && n_classes >= 2 && ce > TG_COLLAPSE_FACTOR * log ((double) n_classes);
-}
-
-gboolean
-tg_experiment_results_check_collapse (const TgExperimentResults *res, guint *n_collapsed,
-                                      GError **error)
-{
-  g_return_val_if_fail (res != NULL, FALSE);
-  g_autoptr (GString) which = g_string_new (NULL);
-  guint n = 0;
-  for (guint i = 0; res->runs != NULL && i < res->runs->len; i++)
-    {
-      const TgRunResult *r = &g_array_index (res->runs, TgRunResult, i);
-      if (!r->collapsed)
-        continue;
-      if (n++ < 4)
-        g_string_append_printf (which, "%s%s seed %u at loss %.3g", which->len ? ", " : "",
-                                tg_method_info (r->method)->label, r->seed_index, r->final_ce);
-    }
-  if (n_collapsed != NULL)
-    *n_collapsed = n;
-  if (n == 0)
-    return TRUE;
-  g_set_error (error, TG_ERROR, TG_ERROR_DIVERGED,
-               "training collapsed in %u of %u runs (%s%s): their final loss is more than %g "
-               "times that of a uniform guess; lower --lr (now %g)", n, res->runs->len,
-               which->str, n > 4 ? ", ..." : "", TG_COLLAPSE_FACTOR, res->config.lr);
-  return FALSE;
-}
 
 /* --- the run -------------------------------------------------------------------------- */
 
@@ -527,6 +469,50 @@ run_task (gpointer task, gpointer user_data)
   g_free (t);
 }
 
+/* The overlap of the two modes' firing in every layer of one seed's TauGate adapters. */
+static TgOverlapResult
+seed_overlap (const TgExperimentConfig *cfg, const SeedState *s, guint32 si)
+{
+  TgOverlapResult o = { .seed_index = si, .n_layers = cfg->n_hidden };
+  for (guint32 l = 0, base = 0; l < o.n_layers; base += cfg->width, l++)
+    {
+      o.jaccard[l] = tg_jaccard (s->mean0 + base, s->mean_rot + base, cfg->width,
+                                 cfg->on_threshold);
+      for (guint32 j = 0; j < cfg->width; j++)
+        {
+          o.on0[l] += s->mean0[base + j] > cfg->on_threshold;
+          o.on_rot[l] += s->mean_rot[base + j] > cfg->on_threshold;
+        }
+    }
+  return o;
+}
+
+/* The results of a finished run, seed by seed in order. */
+static TgExperimentResults *
+collect_results (const Run *run)
+{
+  const TgExperimentConfig *cfg = run->cfg;
+  TgExperimentResults *res = g_new0 (TgExperimentResults, 1);
+  res->config = *cfg;
+  res->runs = g_array_new (FALSE, TRUE, sizeof (TgRunResult));
+  res->overlaps = g_array_new (FALSE, TRUE, sizeof (TgOverlapResult));
+  res->foundation_acc0 = run->foundation_acc0;
+  res->foundation_acc_rot = run->foundation_acc_rot;
+  for (guint32 si = 0; si < cfg->seeds; si++)
+    {
+      const SeedState *s = &run->seeds[si];
+      for (int k = 0; k < TG_N_METHODS; k++)
+        if (s->have[k])
+          g_array_append_val (res->runs, s->runs[k]);
+      if (cfg->overlap && s->mean0 && s->mean_rot)
+        {
+          TgOverlapResult o = seed_overlap (cfg, s, si);
+          g_array_append_val (res->overlaps, o);
+        }
+    }
+  return res;
+}
+
 TgExperimentResults *
 tg_experiment_run (const TgExperimentConfig *cfg, const TgModeData *data,
                    const char *foundation_path, const char *checkpoint_dir,
@@ -586,34 +572,7 @@ tg_experiment_run (const TgExperimentConfig *cfg, const TgModeData *data,
     g_cancellable_set_error_if_cancelled (cancellable, &run.error);
   if (run.error == NULL)
     {
-      res = g_new0 (TgExperimentResults, 1);
-      res->config = *cfg;
-      res->runs = g_array_new (FALSE, TRUE, sizeof (TgRunResult));
-      res->overlaps = g_array_new (FALSE, TRUE, sizeof (TgOverlapResult));
-      res->foundation_acc0 = run.foundation_acc0;
-      res->foundation_acc_rot = run.foundation_acc_rot;
-      for (guint32 si = 0; si < cfg->seeds; si++)
-        {
-          SeedState *s = &run.seeds[si];
-          for (int k = 0; k < TG_N_METHODS; k++)
-            if (s->have[k])
-              g_array_append_val (res->runs, s->runs[k]);
-          if (cfg->overlap && s->mean0 && s->mean_rot)
-            {
-              TgOverlapResult o = { .seed_index = si, .n_layers = cfg->n_hidden };
-              for (guint32 l = 0, base = 0; l < o.n_layers; base += cfg->width, l++)
-                {
-                  o.jaccard[l] = tg_jaccard (s->mean0 + base, s->mean_rot + base, cfg->width,
-                                             cfg->on_threshold);
-                  for (guint32 j = 0; j < cfg->width; j++)
-                    {
-                      o.on0[l] += s->mean0[base + j] > cfg->on_threshold;
-                      o.on_rot[l] += s->mean_rot[base + j] > cfg->on_threshold;
-                    }
-                }
-              g_array_append_val (res->overlaps, o);
-            }
-        }
+      res = collect_results (&run);
       run.p.done = run.p.total;
       run.p.phase = "done";
       if (progress)

@@ -58,16 +58,6 @@ walk_clear (Walk *w)
   g_clear_pointer (&w->x, g_free);
 }
 
-static guint32
-argmax (const float *v, guint32 n)
-{
-  guint32 a = 0;
-  for (guint32 i = 1; i < n; i++)
-    if (v[i] > v[a])
-      a = i;
-  return a;
-}
-
 /* Accuracy and mean cross-entropy with the gates of opts. */
 static void
 accuracy (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, const TgDataset *ds,
@@ -84,7 +74,7 @@ accuracy (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, const Tg
       const float *logits = tg_workspace_logits (ws);
       tg_model_loss (m, ws, ds->labels + first, count, 0.0f, &info);
       for (guint32 i = 0; i < count; i++)
-        correct += argmax (logits + (size_t) i * C, C) == ds->labels[first + i];
+        correct += tg_argmax (logits + (size_t) i * C, C) == ds->labels[first + i];
       ce += info.ce * count;
       total += count;
     }

@@ -1,18 +1,13 @@
 /* tg-model.c — the MLP: parameter layout, methods as trainable ranges, forward and backward.
  *
- * Every matrix product goes through tg_gemm() (cblas_sgemm, or the naive reference beside
- * it). Backward adds into a gradient block of the parameter block's layout and skips the
- * products whose result nobody trains. Not here: optimisation (tg-train.c), data (tg-data.c). */
+ * Every matrix product goes through tg_gemm() (tg-gemm.c: cblas_sgemm, or the naive
+ * reference beside it). Backward adds into a gradient block of the parameter block's layout
+ * and skips the products whose result nobody trains. Not here: optimisation (tg-train.c),
+ * data (tg-data.c). */
 #include "tg-model.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <string.h>
-
-/* OpenBLAS's own control of its thread pool (declared in its cblas.h on Debian, repeated
- * here so that other BLAS headers still compile). */
-extern void openblas_set_num_threads (int num_threads);
-extern int  openblas_get_num_threads (void);
 
 static const TgMethodInfo method_infos[TG_N_METHODS] = {
   [TG_METHOD_FROZEN]   = { "frozen",   "Frozen",   "Frozen (no adapt)",          FALSE, FALSE },
@@ -214,6 +209,7 @@ method_trains (TgMethod method, TensorKind kind)
     case TG_METHOD_LORA:     return kind == KIND_LORA;
     case TG_METHOD_FULL:     return kind == KIND_W || kind == KIND_B;
     case TG_METHOD_FROZEN:
+    case TG_N_METHODS:
     default:                 return FALSE;
     }
 }
@@ -253,62 +249,6 @@ tg_model_count_trainable (const TgModel *model, TgMethod method)
   for (guint i = 0; i < n; i++)
     total += r[i].length;
   return total;
-}
-
-/* --- matrix products ------------------------------------------------------------------ */
-
-static gboolean use_reference_gemm = FALSE;
-
-void
-tg_gemm_set_reference (gboolean use_reference)
-{
-  use_reference_gemm = use_reference;
-}
-
-void
-tg_set_threads (int threads)
-{
-  if (threads > 0)
-    openblas_set_num_threads (threads);
-}
-
-int
-tg_get_threads (void)
-{
-  return openblas_get_num_threads ();
-}
-
-void
-tg_gemm_reference (gboolean ta, gboolean tb, int M, int N, int K, float alpha,
-                   const float *A, int lda, const float *B, int ldb, float beta,
-                   float *C, int ldc)
-{
-  for (int i = 0; i < M; i++)
-    for (int j = 0; j < N; j++)
-      {
-        double acc = 0.0;
-        for (int k = 0; k < K; k++)
-          {
-            float a = ta ? A[(size_t) k * lda + i] : A[(size_t) i * lda + k];
-            float b = tb ? B[(size_t) j * ldb + k] : B[(size_t) k * ldb + j];
-            acc += (double) a * b;
-          }
-        float *c = &C[(size_t) i * ldc + j];
-        *c = (float) (alpha * acc + (beta == 0.0f ? 0.0 : (double) beta * *c));
-      }
-}
-
-void
-tg_gemm (gboolean ta, gboolean tb, int M, int N, int K, float alpha,
-         const float *A, int lda, const float *B, int ldb, float beta, float *C, int ldc)
-{
-  if (M == 0 || N == 0)
-    return;
-  if (use_reference_gemm)
-    tg_gemm_reference (ta, tb, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
-  else
-    cblas_sgemm (CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                 M, N, K, alpha, A, lda, B, ldb, beta, C, ldc);
 }
 
 /* --- workspace ------------------------------------------------------------------------ */

@@ -24,6 +24,7 @@ text_label (TgMethod m)
     case TG_METHOD_TAUONLY:  return "TauOnly";
     case TG_METHOD_LORA:     return "LoRA";
     case TG_METHOD_FULL:     return "Full FT";
+    case TG_N_METHODS:
     default:                 return "?";
     }
 }

@@ -60,6 +60,7 @@ tex_label (TgMethod m)
     case TG_METHOD_TAUONLY:  return "TauOnly (thresholds)";
     case TG_METHOD_LORA:     return "LoRA";
     case TG_METHOD_FULL:     return "Full FT";
+    case TG_N_METHODS:
     default:                 return "?";
     }
 }

@@ -32,16 +32,6 @@ quantile (double *v, guint32 n, double q)
   return v[(size_t) (q * (n - 1) + 0.5)];
 }
 
-static guint32
-argmax (const float *v, guint32 n)
-{
-  guint32 a = 0;
-  for (guint32 i = 1; i < n; i++)
-    if (v[i] > v[a])
-      a = i;
-  return a;
-}
-
 /* Agreement with the dense hard-gate forward in batches, and the sparse path's counts. */
 static void
 count_and_compare (const TgModel *m, TgSparseNet *net, const float *x, guint32 n,
@@ -63,7 +53,7 @@ count_and_compare (const TgModel *m, TgSparseNet *net, const float *x, guint32 n
           TgSparseCount c;
           tg_sparse_net_forward (net, x + (size_t) (pos + i) * d, logits, &c);
           const float *di = dense + (size_t) i * C;
-          guint32 as = argmax (logits, C), ad = argmax (di, C);
+          guint32 as = tg_argmax (logits, C), ad = tg_argmax (di, C);
           out->identical += as == ad;
           out->ties += as != ad && fabsf (di[as] - di[ad]) <= 1e-5f * (1.0f + fabsf (di[ad]));
           madds += c.madds;

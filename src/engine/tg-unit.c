@@ -467,16 +467,6 @@ tg_class_eval_clear (TgClassEval *ev)
   g_clear_pointer (&ev->confusion, g_free);
 }
 
-static guint32
-argmax (const float *v, guint32 n)
-{
-  guint32 a = 0;
-  for (guint32 i = 1; i < n; i++)
-    if (v[i] > v[a])
-      a = i;
-  return a;
-}
-
 void
 tg_class_eval (const TgModel *model, const TgDataset *ds, const TgForwardOpts *opts,
                TgClassEval *out)
@@ -495,7 +485,7 @@ tg_class_eval (const TgModel *model, const TgDataset *ds, const TgForwardOpts *o
     for (guint32 i = 0; i < count; i++)
       {
         guint32 y = ds->labels[first + i];
-        guint32 pred = argmax (tg_workspace_logits (p.ws) + (size_t) i * C, C);
+        guint32 pred = tg_argmax (tg_workspace_logits (p.ws) + (size_t) i * C, C);
         out->confusion[(size_t) y * C + pred]++;
         per_class[y]++;
         correct += pred == y;

@@ -298,6 +298,8 @@ tg_legend_swatch (cairo_t *cr, const TgPlotStyle *st, const TgLegendItem *it, do
       tg_set_rgba (cr, it->color);
       cairo_stroke (cr);
       break;
+    default:
+      g_assert_not_reached ();
     }
   cairo_restore (cr);
 }

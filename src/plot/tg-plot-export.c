@@ -80,6 +80,8 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
       surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width),
                                             (int) ceil (height));
       break;
+    default:
+      g_assert_not_reached ();
     }
 
   cairo_status_t status = cairo_surface_status (surface);

@@ -136,10 +136,10 @@ raw_tensor_equals (const RawFile *r, const char *name, const float *expect, gsiz
 }
 
 /* Rewrites a file with its header edited (the data is kept as it is). */
-typedef void (*HeaderEdit) (JsonObject *root, gpointer user);
+typedef void (*HeaderEdit) (JsonObject *root, gconstpointer user);
 
 static void
-rewrite_header (const char *src, const char *dst, HeaderEdit edit, gpointer user)
+rewrite_header (const char *src, const char *dst, HeaderEdit edit, gconstpointer user)
 {
   RawFile r;
   raw_read (src, &r);
@@ -268,10 +268,10 @@ test_foundation_roundtrip (void)
 {
   g_autoptr(TgModel) m = make_model (128, 8, 1);
   g_autofree char *path = tmp_path ("foundation.safetensors");
-  g_autoptr(GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (meta, "seed", "7");
-  g_hash_table_insert (meta, "note", "rotation 45° — ünïcode");
-  g_hash_table_insert (meta, "kind", "lies"); /* ours wins */
+  g_autoptr(GHashTable) meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (meta, g_strdup ("seed"), g_strdup ("7"));
+  g_hash_table_insert (meta, g_strdup ("note"), g_strdup ("rotation 45° — ünïcode"));
+  g_hash_table_insert (meta, g_strdup ("kind"), g_strdup ("lies")); /* ours wins */
   g_autoptr(GError) error = NULL;
   g_assert_true (tg_checkpoint_save_foundation (m, meta, path, &error));
   g_assert_no_error (error);
@@ -449,8 +449,8 @@ test_adapter_roundtrip (gconstpointer data)
   g_autoptr(TgModel) src = make_model (128, 8, 3);
   g_autofree char *name = g_strdup_printf ("adapter-%s.safetensors", info->id);
   g_autofree char *path = tmp_path (name);
-  g_autoptr(GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
-  g_hash_table_insert (meta, "angle", "45");
+  g_autoptr(GHashTable) meta = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_hash_table_insert (meta, g_strdup ("angle"), g_strdup ("45"));
   g_autoptr(GError) error = NULL;
   g_assert_true (tg_checkpoint_save_adapter (src, c->method, meta, path, &error));
   g_assert_no_error (error);
@@ -604,14 +604,14 @@ test_refuse_bad_json (void)
 }
 
 static void
-edit_dtype_f16 (JsonObject *root, gpointer user)
+edit_dtype_f16 (JsonObject *root, gconstpointer user)
 {
   JsonObject *t = json_object_get_object_member (root, user);
   json_object_set_string_member (t, "dtype", "F16");
 }
 
 static void
-edit_shape (JsonObject *root, gpointer user)
+edit_shape (JsonObject *root, gconstpointer user)
 {
   /* user: "name:d0,d1" */
   g_auto(GStrv) parts = g_strsplit (user, ":", 2);
@@ -624,7 +624,7 @@ edit_shape (JsonObject *root, gpointer user)
 }
 
 static void
-edit_offsets (JsonObject *root, gpointer user)
+edit_offsets (JsonObject *root, gconstpointer user)
 {
   /* user: "name:begin,end"; negative numbers count from the end of the data */
   g_auto(GStrv) parts = g_strsplit (user, ":", 2);
@@ -637,13 +637,13 @@ edit_offsets (JsonObject *root, gpointer user)
 }
 
 static void
-edit_remove (JsonObject *root, gpointer user)
+edit_remove (JsonObject *root, gconstpointer user)
 {
   json_object_remove_member (root, user);
 }
 
 static void
-edit_metadata (JsonObject *root, gpointer user)
+edit_metadata (JsonObject *root, gconstpointer user)
 {
   /* user: "key=value" */
   g_auto(GStrv) kv = g_strsplit (user, "=", 2);
