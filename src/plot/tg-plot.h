@@ -263,6 +263,10 @@ typedef struct {
   const char            *acc_label;  /* NULL: "target accuracy, hard gates" */
   const char            *title;      /* NULL: "TauGate: accuracy, sparsity and speed over λ and s" */
   const char            *caption;
+  /* the model being trained now, drawn as a diamond on the frontier (its speedup, when
+   * finite, labels it; gap and std are ignored); NULL: none */
+  const TgSparsityPoint *current;
+  const char            *current_label;  /* legend entry; NULL: "current run" */
 } TgSparsityData;
 
 void tg_plot_sparsity (cairo_t *cr, double width, double height, const TgSparsityData *data,

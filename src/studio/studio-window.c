@@ -10,6 +10,7 @@
 #include "studio-neurons-view.h"
 #include "studio-masks-view.h"
 #include "studio-overlap-view.h"
+#include "studio-sparsity-view.h"
 #include "studio-results-view.h"
 #include "studio-resources.h"
 #include "tg-report.h"
@@ -31,9 +32,10 @@ static const ViewEntry view_table[] = {
   { "masks",   "Masks",   studio_masks_view_new },
   { "overlap", "Overlap", studio_overlap_view_new },
   { "results", "Results", studio_results_view_new },
+  { "sparsity", "Sparsity", studio_sparsity_view_new },
 };
 
-static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results", NULL };
+static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results", "sparsity", NULL };
 
 const char *const *
 studio_window_view_names (void)
@@ -203,6 +205,7 @@ update_actions (StudioWindow *self)
   set_action_enabled (self, "stop", busy);
   set_action_enabled (self, "run-overlap", !busy);
   set_action_enabled (self, "run-comparison", !busy);
+  set_action_enabled (self, "run-sweep", !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->method_dropdown), !busy);
   studio_settings_panel_set_run_sensitive (self->settings_panel, !busy);
 }
@@ -228,7 +231,8 @@ start_queued (gpointer data)
     return G_SOURCE_REMOVE;
   job = GPOINTER_TO_INT (g_queue_pop_head (&self->job_queue));
   if (start_job (self, job) && job != STUDIO_JOB_TRAIN)
-    studio_window_show_view (self, job == STUDIO_JOB_OVERLAP ? "overlap" : "results");
+    studio_window_show_view (self, job == STUDIO_JOB_OVERLAP ? "overlap"
+                                   : job == STUDIO_JOB_SWEEP ? "sparsity" : "results");
   return G_SOURCE_REMOVE;
 }
 
@@ -376,6 +380,14 @@ action_run_comparison (GSimpleAction *action, GVariant *param, gpointer data)
     studio_window_show_view (self, "results");
 }
 
+static void
+action_run_sweep (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  StudioWindow *self = STUDIO_WINDOW (data);
+  if (start_job (self, STUDIO_JOB_SWEEP))
+    studio_window_show_view (self, "sparsity");
+}
+
 /* The window's actions ("win.NAME"); their accelerators are bound once, by the application
  * (studio-application.c), and listed in the shortcuts window (ui/help-overlay.ui). */
 static const GActionEntry win_actions[] = {
@@ -388,6 +400,7 @@ static const GActionEntry win_actions[] = {
   { .name = "export-all",     .activate = studio_window_export_all_activate },
   { .name = "run-overlap",    .activate = action_run_overlap },
   { .name = "run-comparison", .activate = action_run_comparison },
+  { .name = "run-sweep",      .activate = action_run_sweep },
 };
 
 /* ---- life cycle ---------------------------------------------------------------------------- */

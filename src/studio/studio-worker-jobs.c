@@ -34,6 +34,7 @@ job_train (StudioWorker *w, StudioSnapshot *last, GError **error)
     last->final_high_act = tg_high_act_frac (w->model, ws, w->sharpness, w->mode->train_rot, w->z1_train,
                                              MIN (STUDIO_WORKER_HIGH_ACT_SAMPLES, w->mode->train_rot->n), 0.9f);
   studio_worker_masks (w, last);
+  studio_worker_measure_sparse (w, last);
   return TRUE;
 }
 
@@ -140,6 +141,7 @@ worker_main (gpointer data)
     case STUDIO_JOB_TRAIN:      ok = job_train (w, last, &error); break;
     case STUDIO_JOB_OVERLAP:    ok = job_overlap (w, last, &error); break;
     case STUDIO_JOB_EXPERIMENT: ok = job_experiment (w, last, &error); break;
+    case STUDIO_JOB_SWEEP:      ok = studio_worker_job_sweep (w, last, &error); break;
     default: g_assert_not_reached ();
     }
 
@@ -153,6 +155,10 @@ worker_main (gpointer data)
   if (last->has_masks)
     studio_snapshot_take_masks (fin, last);
   fin->experiment = g_steal_pointer (&last->experiment);
+  fin->sweep = g_steal_pointer (&last->sweep);
+  fin->sparse_speedup = last->sparse_speedup;
+  fin->sparse_madds = last->sparse_madds;
+  fin->dense_madds = last->dense_madds;
   fin->overlap_layers = last->overlap_layers;
   fin->overlap_units = last->overlap_units;
   fin->overlap_gate0 = g_steal_pointer (&last->overlap_gate0);
