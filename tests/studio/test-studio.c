@@ -399,7 +399,8 @@ test_comparison_export_all (void)
   g_assert_no_error (error);
   const char *files[] = { "results.csv", "tables/mnist_rotation_results.tex",
                           "tables/mnist_rotation_ablations.tex", "tables/taugate_overlap.tex",
-                          "figures/mnist_rotation_accuracy.pdf", "figures/taugate-curves.pdf",
+                          "figures/mnist_rotation_accuracy.pdf", "figures/mnist_rotation_accuracy.csv",
+                          "figures/taugate-curves.pdf",
                           "figures/taugate-results.pdf", NULL };
   for (int i = 0; files[i] != NULL; i++)
     {
