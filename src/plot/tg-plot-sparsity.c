@@ -87,7 +87,7 @@ place_label (cairo_t *cr, const TgPlotStyle *st, Labels *lb, TgRect plot, const 
   for (guint k = 0; k < 4 && lb->n < G_N_ELEMENTS (lb->placed); k++)
     {
       TgRect r = { x + dx[k], y + dy[k], w, h };
-      if (r.x < plot.x || r.x + r.w > plot.x + plot.w + 40 || r.y < plot.y ||
+      if (r.x < plot.x || r.x + r.w > plot.x + plot.w || r.y < plot.y ||
           r.y + r.h > plot.y + plot.h || overlaps (lb, r))
         continue;
       lb->placed[lb->n++] = r;

@@ -207,6 +207,16 @@ studio_curves_view_draw_figure (StudioView *view, cairo_t *cr, double width, dou
   curves_figure_clear (&fig);
 }
 
+static char *
+studio_curves_view_get_csv (StudioView *view)
+{
+  CurvesFigure fig;
+  curves_figure_init (STUDIO_CURVES_VIEW (view), &fig);
+  char *csv = tg_plot_curves_csv (&fig.data);
+  curves_figure_clear (&fig);
+  return csv;
+}
+
 static double
 value_at (const GArray *steps, const GArray *values, double step)
 {
@@ -315,6 +325,7 @@ studio_curves_view_class_init (StudioCurvesViewClass *klass)
 
   view_class->draw_figure = studio_curves_view_draw_figure;
   view_class->describe = studio_curves_view_describe;
+  view_class->get_csv = studio_curves_view_get_csv;
   view_class->hover_changed = studio_curves_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-curves-view.ui");

@@ -114,6 +114,14 @@ studio_neurons_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   tg_plot_heatmap (cr, width, height, &fig.data, style);
 }
 
+static char *
+studio_neurons_view_get_csv (StudioView *view)
+{
+  NeuronsFigure fig;
+  neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, FALSE, 800, 520);
+  return tg_plot_heatmap_csv (&fig.data);
+}
+
 static void
 studio_neurons_view_hover_changed (StudioView *view)
 {
@@ -184,6 +192,7 @@ studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
 
   view_class->draw_figure = studio_neurons_view_draw_figure;
   view_class->describe = studio_neurons_view_describe;
+  view_class->get_csv = studio_neurons_view_get_csv;
   view_class->hover_changed = studio_neurons_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-neurons-view.ui");

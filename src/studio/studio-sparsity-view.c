@@ -76,47 +76,111 @@ studio_sparsity_current_point (StudioHistory *history, TgSparsityPoint *out)
   return isfinite (out->on_frac) && isfinite (out->acc);
 }
 
-static void
-studio_sparsity_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
-                                  const TgPlotStyle *style, gboolean for_export)
-{
-  StudioHistory *history = studio_view_get_history (view);
-  const TgSweepResults *res = history != NULL ? studio_history_get_sweep (history) : NULL;
-  g_autoptr (GArray) pts = res != NULL ? frontier_points (res) : NULL;
-  TgSparsityPoint current;
-  gboolean has_current = history != NULL && studio_sparsity_current_point (history, &current);
-  g_autofree char *acc_label = NULL, *caption = NULL, *current_label = NULL;
-  double angle = res != NULL ? res->config.protocol.angle : 45.0;
-  const StudioRun *run = history != NULL ? studio_history_get_current (history) : NULL;
+/* The figure's data and what it points into. */
+typedef struct {
+  GArray          *pts;
+  TgSparsityPoint  current;
+  char            *acc_label, *caption, *current_label;
+  TgSparsityData   data;
+} SparsityFigure;
 
-  if (run != NULL)
-    angle = run->angle;
-  acc_label = g_strdup_printf ("accuracy at %g°, hard gates", angle);
-  if (has_current)
-    current_label = g_strdup_printf ("%s (λ %g; last accuracy measured)", run->name,
-                                     current.lambda);
+static void
+sparsity_figure_init (StudioSparsityView *self, SparsityFigure *fig)
+{
+  StudioHistory *history = studio_view_get_history (STUDIO_VIEW (self));
+  const TgSweepResults *res = history != NULL ? studio_history_get_sweep (history) : NULL;
+  const StudioRun *run = history != NULL ? studio_history_get_current (history) : NULL;
+  gboolean has_current = history != NULL &&
+                         studio_sparsity_current_point (history, &fig->current);
+  double angle = run != NULL ? run->angle : res != NULL ? res->config.protocol.angle : 45.0;
+
+  fig->pts = res != NULL ? frontier_points (res) : NULL;
+  fig->acc_label = g_strdup_printf ("accuracy at %g°, hard gates", angle);
+  fig->current_label = has_current ? g_strdup_printf ("%s (λ %g; last accuracy measured)",
+                                                      run->name, fig->current.lambda)
+                                   : NULL;
   if (res != NULL)
-    caption = g_strdup_printf (
+    fig->caption = g_strdup_printf (
         "TauGate specialised to %g° for each sparsity penalty λ at s = %g from the same "
         "foundation; mean ± std over %u seed%s; label: λ and the measured batch-1 speedup of "
         "the sparse forward over the dense one (one core). Diamond: the run being trained, "
         "its units on and accuracy at its latest measurement.",
-        res->config.protocol.angle, res->sharpness[0],
-        res->config.protocol.seeds, res->config.protocol.seeds == 1 ? "" : "s");
+        res->config.protocol.angle, res->sharpness[0], res->config.protocol.seeds,
+        res->config.protocol.seeds == 1 ? "" : "s");
   else
-    caption = g_strdup (
+    fig->caption = g_strdup (
         "Press “Run λ Sweep” to train TauGate for each λ from one foundation and time its "
         "sparse forward. Diamond: the run being trained, its fraction of units on (hard "
         "gates) and its accuracy at its latest measurement.");
-  TgSparsityData data = {
-    .n_points = pts != NULL ? pts->len : 0,
-    .points = pts != NULL ? (const TgSparsityPoint *) pts->data : NULL,
-    .acc_label = acc_label,
-    .caption = caption,
-    .current = has_current ? &current : NULL,
-    .current_label = current_label,
+  fig->data = (TgSparsityData) {
+    .n_points = fig->pts != NULL ? fig->pts->len : 0,
+    .points = fig->pts != NULL ? (const TgSparsityPoint *) fig->pts->data : NULL,
+    .acc_label = fig->acc_label,
+    .caption = fig->caption,
+    .current = has_current ? &fig->current : NULL,
+    .current_label = fig->current_label,
   };
-  tg_plot_sparsity (cr, width, height, &data, style);
+}
+
+static void
+sparsity_figure_clear (SparsityFigure *fig)
+{
+  g_clear_pointer (&fig->pts, g_array_unref);
+  g_clear_pointer (&fig->acc_label, g_free);
+  g_clear_pointer (&fig->caption, g_free);
+  g_clear_pointer (&fig->current_label, g_free);
+}
+
+static void
+studio_sparsity_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
+                                  const TgPlotStyle *style, gboolean for_export)
+{
+  SparsityFigure fig;
+  sparsity_figure_init (STUDIO_SPARSITY_VIEW (view), &fig);
+  tg_plot_sparsity (cr, width, height, &fig.data, style);
+  sparsity_figure_clear (&fig);
+}
+
+static void
+csv_number (GString *s, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  g_string_append_c (s, ',');
+  if (isfinite (v))
+    g_string_append (s, g_ascii_dtostr (buf, sizeof buf, v));
+}
+
+static void
+csv_point (GString *s, const char *what, const TgSparsityPoint *p)
+{
+  g_string_append (s, what);
+  csv_number (s, p->lambda);
+  csv_number (s, p->sharpness);
+  csv_number (s, p->on_frac);
+  csv_number (s, p->on_frac_std);
+  csv_number (s, p->acc);
+  csv_number (s, p->acc_std);
+  csv_number (s, p->gap);
+  csv_number (s, p->gap_std);
+  csv_number (s, p->speedup);
+  g_string_append_c (s, '\n');
+}
+
+/* point,lambda,sharpness,on_frac,on_frac_std,acc,acc_std,gap,gap_std,speedup: one row per
+ * point of the frontier ("sweep") and the current run ("current"); empty: not measured. */
+static char *
+studio_sparsity_view_get_csv (StudioView *view)
+{
+  SparsityFigure fig;
+  GString *s = g_string_new ("point,lambda,sharpness,on_frac,on_frac_std,acc,acc_std,gap,"
+                             "gap_std,speedup\n");
+  sparsity_figure_init (STUDIO_SPARSITY_VIEW (view), &fig);
+  for (guint i = 0; i < fig.data.n_points; i++)
+    csv_point (s, "sweep", &fig.data.points[i]);
+  if (fig.data.current != NULL)
+    csv_point (s, "current", fig.data.current);
+  sparsity_figure_clear (&fig);
+  return g_string_free (s, FALSE);
 }
 
 static void
@@ -164,6 +228,7 @@ studio_sparsity_view_class_init (StudioSparsityViewClass *klass)
 
   view_class->draw_figure = studio_sparsity_view_draw_figure;
   view_class->describe = studio_sparsity_view_describe;
+  view_class->get_csv = studio_sparsity_view_get_csv;
   view_class->history_changed = studio_sparsity_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-sparsity-view.ui");

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 #include <math.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "studio-test-util.h"
 #include "studio-sparsity-view.h"
@@ -62,6 +63,13 @@ test_sweep (void)
   g_autoptr (GError) error = NULL;
   g_assert_true (studio_window_export_view (win, "sparsity", pdf, &error));
   g_assert_no_error (error);
+  /* the numbers drawn, beside the figure: a row per λ */
+  g_autofree char *csv_path = g_build_filename (builddir, "studio-sparsity.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv, "point,lambda,"));
+  g_assert_nonnull (strstr (csv, "\nsweep,0,"));
+  g_assert_nonnull (strstr (csv, "\nsweep,3,"));
   destroy_window (win);
 }
 
@@ -88,6 +96,25 @@ test_current_point (void)
   g_assert_cmpfloat (cur.on_frac, <=, 1.0);
   g_assert_cmpfloat (cur.acc, ==, run->final_acc_rot);
   g_assert_cmpfloat (cur.speedup, ==, run->sparse_speedup);
+
+  /* every view that draws numbers exports them beside its figure */
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  const char *views[] = { "curves", "neurons", "overlap", "sparsity" };
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("studio-csv-%s.svg", views[i]);
+      g_autofree char *path = g_build_filename (builddir, file, NULL);
+      g_autofree char *csv_path = g_strdup (path);
+      strcpy (csv_path + strlen (csv_path) - 4, ".csv");
+      g_remove (csv_path);
+      g_autoptr (GError) error = NULL;
+      g_assert_true (studio_window_export_view (win, views[i], path, &error));
+      g_assert_no_error (error);
+      g_autofree char *csv = NULL;
+      gsize len = 0;
+      g_assert_true (g_file_get_contents (csv_path, &csv, &len, NULL));
+      g_assert_cmpuint (len, >, 10);
+    }
   destroy_window (win);
 }
 
