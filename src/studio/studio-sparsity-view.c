@@ -59,7 +59,8 @@ studio_sparsity_current_point (StudioHistory *history, TgSparsityPoint *out)
   const StudioRun *run = studio_history_get_current (history);
   StudioSnapshot *masks = studio_history_get_masks (history);
 
-  *out = (TgSparsityPoint) { .acc = NAN, .on_frac = NAN, .gap = NAN, .speedup = NAN };
+  *out = (TgSparsityPoint) { .acc = NAN, .on_frac = NAN, .gap = NAN, .speedup = NAN,
+                            .sharpness = NAN };
   if (run == NULL || masks == NULL || masks->run_id != run->id ||
       !tg_method_info (run->method)->gated || masks->firing_rot_hard == NULL)
     return FALSE;

@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "studio-view.h"
+#include "studio-export-dialog.h"
 #include "tg-report.h"
 
 #define EXPORT_WIDTH 800.0   /* points for PDF and SVG */
@@ -94,8 +95,26 @@ export_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *self)
   untrack_dialog (self, dialog);
 }
 
+/* Ctrl+E: the export dialog (size preset, font, style, file) for the visible view. It is
+ * transient for the window and goes with it. */
 void
 studio_window_export_activate (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  StudioWindow *self = STUDIO_WINDOW (data);
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+  GtkWidget *view = name != NULL ? studio_window_get_view (self, name) : NULL;
+
+  if (view == NULL)
+    return;
+  StudioExportDialog *dialog = studio_export_dialog_new (GTK_WINDOW (self), STUDIO_VIEW (view));
+  g_autofree char *stem = g_strdup_printf ("taugate-%s", name);
+  studio_export_dialog_suggest_name (dialog, stem);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The file chooser route: the visible view at the default size, to a file chosen there. */
+void
+studio_window_export_choose_activate (GSimpleAction *action, GVariant *param, gpointer data)
 {
   StudioWindow *self = STUDIO_WINDOW (data);
   const char *name = gtk_stack_get_visible_child_name (self->stack);

@@ -397,6 +397,7 @@ static const GActionEntry win_actions[] = {
   { .name = "stop",           .activate = action_stop },
   { .name = "reset",          .activate = action_reset },
   { .name = "export",         .activate = studio_window_export_activate },
+  { .name = "export-choose",  .activate = studio_window_export_choose_activate },
   { .name = "export-all",     .activate = studio_window_export_all_activate },
   { .name = "run-overlap",    .activate = action_run_overlap },
   { .name = "run-comparison", .activate = action_run_comparison },

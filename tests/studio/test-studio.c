@@ -471,7 +471,7 @@ test_export_dialog (void)
   for (int k = 0; k < 2; k++)
     {
       g_assert_cmpint (g_chdir (folders[k]), ==, 0);
-      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export", NULL));
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export-choose", NULL));
       wait_for (win, chooser_shown, NULL, "the file chooser");
       GtkWidget *chooser = find_file_chooser ();
       spin (300); /* the folder loads asynchronously */
