@@ -302,7 +302,7 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
                           d != NULL ? d->caption : NULL, NULL, 0);
   gboolean any = FALSE;
   for (guint l = 0; d != NULL && d->layers != NULL && l < d->n_layers; l++)
-    if (d->layers[l].n_units > 0 && (d->layers[l].rate0 != NULL || d->layers[l].rate45 != NULL))
+    if (d->layers[l].n_units > 0 && (d->layers[l].rate0 != NULL || d->layers[l].rate_rot != NULL))
       any = TRUE;
   if (!any)
     {
@@ -333,11 +333,12 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
       const TgMasksLayer *layer = &d->layers[l];
       const char *ll = layer->label ? layer->label : "hidden";
       g_autofree char *l0 = g_strdup_printf ("%s · 0° inputs", ll);
-      g_autofree char *label_rot = g_strdup_printf ("%s · 45° inputs", ll);
+      g_autofree char *label_rot = g_strdup_printf ("%s · %s inputs", ll,
+                                                    d->target_label ? d->target_label : "45°");
       TgRect r0 = { left, y, pw, ph };
       TgRect rect_rot = { left + pw + colgap, y, pw, ph };
       draw_mask_panel (cr, st, layer, layer->rate0, nc, r0, l0, TRUE, TRUE);
-      draw_mask_panel (cr, st, layer, layer->rate45, nc, rect_rot, label_rot, TRUE, TRUE);
+      draw_mask_panel (cr, st, layer, layer->rate_rot, nc, rect_rot, label_rot, TRUE, TRUE);
       y += ph + foot + rowgap + head;
     }
   double last_bottom = y - rowgap - head;

@@ -26,7 +26,7 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
   gboolean hard = gtk_toggle_button_get_active (self->hard);
   TgMasksLayer layers[TG_MAX_LINEAR];
   char labels[TG_MAX_LINEAR][32];
-  char caption[256], title[96];
+  char caption[256], title[96], target[32];
   TgMasksData data = { 0 };
 
   data.n_classes = 10;
@@ -35,6 +35,8 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
   g_snprintf (title, sizeof title, "Firing rate per digit, 0° vs %g° inputs",
               snap != NULL ? snap->angle : 45.0);
   data.title = title;
+  g_snprintf (target, sizeof target, "%g°", snap != NULL ? snap->angle : 45.0);
+  data.target_label = target;
   if (snap != NULL && snap->firing0_hard != NULL)
     {
       guint32 off = 0;
@@ -46,7 +48,7 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
             .n_units = snap->widths[l],
             .row_stride = snap->hidden_units,
             .rate0 = (hard ? snap->firing0_hard : snap->firing0_soft) + off,
-            .rate45 = (hard ? snap->firing_rot_hard : snap->firing_rot_soft) + off,
+            .rate_rot = (hard ? snap->firing_rot_hard : snap->firing_rot_soft) + off,
           };
           off += snap->widths[l];
         }

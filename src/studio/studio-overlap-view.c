@@ -26,7 +26,7 @@ typedef struct {
   const char   *labels[TG_MAX_LINEAR];
   char          names[TG_MAX_LINEAR][24];
   double        jaccard[TG_MAX_LINEAR], ref[TG_MAX_LINEAR];
-  char          caption[300], title[96];
+  char          caption[300], title[96], target[32];
   TgOverlapData data;
 } OverlapFigure;
 
@@ -56,6 +56,8 @@ overlap_figure_init (StudioOverlapView *self, OverlapFigure *fig)
   g_snprintf (fig->title, sizeof fig->title, "Gate-mask overlap, 0° vs %g° TauGate",
               snap != NULL ? snap->angle : 45.0);
   data->title = fig->title;
+  g_snprintf (fig->target, sizeof fig->target, "%g°", snap != NULL ? snap->angle : 45.0);
+  data->target_label = fig->target;
 
   if (snap != NULL && snap->overlap_gate0 != NULL)
     {
@@ -65,7 +67,7 @@ overlap_figure_init (StudioOverlapView *self, OverlapFigure *fig)
                                       snap->overlap_gate_rot + l * units, units, (float) thr);
       data->n_units = units;
       data->gate0 = snap->overlap_gate0;
-      data->gate45 = snap->overlap_gate_rot;
+      data->gate_rot = snap->overlap_gate_rot;
       g_snprintf (fig->caption, sizeof fig->caption,
                   "TauGate specialised to 0° and to %g° from the same foundation (seed %"
                   G_GUINT64_FORMAT "); a unit is on when its mean soft gate over its own mode's "
