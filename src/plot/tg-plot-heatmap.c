@@ -183,7 +183,8 @@ tg_plot_heatmap (cairo_t *cr, double width, double height, const TgHeatmapData *
                           d != NULL ? d->caption : NULL, NULL, 0);
   if (d == NULL || d->n_panels == 0 || d->panels == NULL)
     {
-      tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no data yet", st);
+      tg_plot_no_data (cr, body.x, body.y, body.w, body.h,
+                       d != NULL && d->empty_text != NULL ? d->empty_text : "no data yet", st);
       return;
     }
   for (guint i = 0; i < d->n_panels; i++)
@@ -295,7 +296,10 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
       GString *s = g_string_new (NULL);
       if (isfinite (d->high_act_frac))
         g_string_append_printf (s, "high-act fraction %.2f · ", d->high_act_frac);
-      g_string_append (s, d->hard_gates ? "hard gates 1[z > τ]" : "soft gates σ(s(z − τ))");
+      if (d->ungated)
+        g_string_append (s, "no gates: ReLU firing, relu(z) > 0");
+      else
+        g_string_append (s, d->hard_gates ? "hard gates 1[z > τ]" : "soft gates σ(s(z − τ))");
       subtitle = g_string_free (s, FALSE);
     }
   TgRect body = tg_frame (cr, width, height, st, title, subtitle,

@@ -165,6 +165,7 @@ typedef struct {
   guint                 cell_columns;   /* cells per row inside a panel; 0: 16 (128 = 8 x 16) */
   const char           *title;          /* NULL: "Per-neuron parameters" */
   const char           *caption;
+  const char           *empty_text;     /* shown without panels; NULL: "no data yet" */
 } TgHeatmapData;
 
 void tg_plot_heatmap (cairo_t *cr, double width, double height, const TgHeatmapData *data,
@@ -196,6 +197,7 @@ typedef struct {
   const char         *title;         /* NULL: "Firing rate per digit" */
   const char         *caption;
   const char         *target_label;  /* the target mode, for rate_rot: NULL: "45°" */
+  gboolean            ungated;       /* a ReLU model: the rates are of relu(z) > 0, no gates */
 } TgMasksData;
 
 void tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *data,

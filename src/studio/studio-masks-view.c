@@ -52,14 +52,22 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
           };
           off += snap->widths[l];
         }
+      data.ungated = !tg_method_info (snap->method)->gated;
+      if (data.ungated)
+        g_snprintf (title, sizeof title, "ReLU firing rate per digit, 0° vs %g° inputs",
+                    snap->angle);
       data.n_layers = snap->n_hidden;
       data.layers = layers;
       data.n_classes = snap->n_classes;
       data.high_act_frac = snap->high_act;
       g_snprintf (caption, sizeof caption,
-                  "%s, step %" G_GUINT64_FORMAT " (%s): mean %s gate per test digit over the "
-                  "first %u test images of each mode, measured every %u steps. High-act "
-                  "fraction: soft gates > 0.9 on 256 training images of the target mode.",
+                  data.ungated
+                  ? "%s, step %" G_GUINT64_FORMAT " (%s): this method has no gates; how often "
+                    "each unit's ReLU fires (relu(z) > 0%.0s) per test digit over the first %u "
+                    "test images of each mode, measured every %u steps."
+                  : "%s, step %" G_GUINT64_FORMAT " (%s): mean %s gate per test digit over the "
+                    "first %u test images of each mode, measured every %u steps. High-act "
+                    "fraction: soft gates > 0.9 on 256 training images of the target mode.",
                   tg_method_info (snap->method)->label, snap->mask_step,
                   studio_phase_label (snap->phase), hard ? "hard 1[z > τ]" : "soft",
                   snap->eval_samples, snap->mask_every);

@@ -70,6 +70,19 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
       return;
     }
 
+  const TgMethodInfo *method = tg_method_info (snap->method);
+  if (!method->gated)
+    {
+      /* τ and γ of a ReLU model sit at their starting values, unused: no heatmap of them */
+      g_snprintf (fig->caption, sizeof fig->caption,
+                  "%s, step %" G_GUINT64_FORMAT " (%s): this method has no gates; its hidden "
+                  "units are plain ReLUs, so there is no τ or γ to show.",
+                  method->label, snap->step, studio_phase_label (snap->phase));
+      fig->data.caption = fig->caption;
+      fig->data.empty_text = "this method has no gates";
+      return;
+    }
+
   guint32 off = 0;
   guint n = snap->n_hidden;
   for (guint l = 0; l < n; l++)
