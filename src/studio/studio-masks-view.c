@@ -52,7 +52,7 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
           };
           off += snap->widths[l];
         }
-      data.ungated = !tg_method_info (snap->method)->gated;
+      data.ungated = !tg_method_info (snap->run_method)->gated;
       if (data.ungated)
         g_snprintf (title, sizeof title, "ReLU firing rate per digit, 0° vs %g° inputs",
                     snap->angle);

@@ -70,7 +70,8 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
       return;
     }
 
-  const TgMethodInfo *method = tg_method_info (snap->method);
+  /* the run's method, not the adapter now: a gated run's foundation shows its τ and γ */
+  const TgMethodInfo *method = tg_method_info (snap->run_method);
   if (!method->gated)
     {
       /* τ and γ of a ReLU model sit at their starting values, unused: no heatmap of them */

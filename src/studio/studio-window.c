@@ -500,6 +500,19 @@ studio_window_init (StudioWindow *self)
 {
   GtkStringList *methods;
   GtkEventController *shortcuts;
+  static gboolean styled;
+
+  /* the window's own style (a GtkApplication loads it too; a window without one, as in the
+   * tests, would otherwise measure another size) */
+  if (!styled && gdk_display_get_default () != NULL)
+    {
+      g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+      gtk_css_provider_load_from_resource (css, "/org/taugate/Studio/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      styled = TRUE;
+    }
 
   self->trainer = studio_trainer_new ();
   self->history = studio_history_new ();

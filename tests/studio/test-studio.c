@@ -331,9 +331,10 @@ test_export_views (void)
         {
           const char *text = studio_neurons_view_hover (STUDIO_NEURONS_VIEW (view), cx * 0.5, cy);
           g_test_message ("neurons hover: %s", text);
-          g_assert_nonnull (strstr (text, "unit"));
-          g_assert_nonnull (strstr (text, "τ ="));
-          g_assert_nonnull (strstr (text, "mean gate"));
+          /* the newest run is BitFit: no gates, so no τ / γ cells to read (a gated run's
+           * hover is tested with the other angle) */
+          g_assert_null (strstr (text, "τ ="));
+          g_assert_null (strstr (text, "mean gate"));
         }
       spin (200);
       g_autofree char *shot = g_strdup_printf ("%s/studio-screenshot-%s.png", builddir, *name);
