@@ -48,7 +48,8 @@ legend_items (const TgCurvesData *d, const TgPlotStyle *st, TgLegendItem *items,
   if (d != NULL && d->n_runs > 0)
     {
       items[n++] = (TgLegendItem) { TG_LEGEND_LINE, st->muted, "0°" };
-      items[n++] = (TgLegendItem) { TG_LEGEND_DASHED, st->muted, "45°" };
+      items[n++] = (TgLegendItem) { TG_LEGEND_DASHED, st->muted,
+                                    d->target_label ? d->target_label : "45°" };
       if (d->smoothing > 0.0)
         items[n++] = (TgLegendItem) { TG_LEGEND_FAINT_LINE, st->muted, "raw" };
     }
@@ -100,7 +101,7 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
       const TgCurveRun *run = &d->runs[r];
       range_of (run->loss, run->step, run->n_points, &llo, &lhi, &L->any_loss);
       range_of (run->acc0, run->step, run->n_points, &alo, &ahi, &L->any_acc);
-      range_of (run->acc45, run->step, run->n_points, &alo, &ahi, &L->any_acc);
+      range_of (run->acc_rot, run->step, run->n_points, &alo, &ahi, &L->any_acc);
       range_of (run->step, run->step, run->n_points, &xlo, &xhi, &any_x);
     }
   L->any = L->any_loss || L->any_acc;
@@ -409,7 +410,7 @@ draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Lay
       const TgCurveRun *run = &d->runs[r];
       double l = value_before (run->step, run->loss, run->n_points, s);
       double a0 = value_before (run->step, run->acc0, run->n_points, s);
-      double a_rot = value_before (run->step, run->acc45, run->n_points, s);
+      double a_rot = value_before (run->step, run->acc_rot, run->n_points, s);
       GString *str = g_string_new (run->name ? run->name : "run");
       g_string_append (str, ":");
       if (isfinite (l))
@@ -417,7 +418,8 @@ draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Lay
       if (isfinite (a0))
         g_string_append_printf (str, "  0° %.3f", a0);
       if (isfinite (a_rot))
-        g_string_append_printf (str, "  45° %.3f", a_rot);
+        g_string_append_printf (str, "  %s %.3f", d->target_label ? d->target_label : "45°",
+                                a_rot);
       g_ptr_array_add (lines, g_string_free (str, FALSE));
       TgRgba c = tg_series (st, r);
       g_array_append_val (colors, c);
@@ -494,7 +496,7 @@ tg_plot_curves (cairo_t *cr, double width, double height, const TgCurvesData *d,
       /* Accuracy is measured sparsely, so it is not smoothed. */
       draw_series (cr, st, &L, &L.ay_acc, &L.bottom, run->step, run->acc0, run->n_points, c,
                    FALSE, 0.0);
-      draw_series (cr, st, &L, &L.ay_acc, &L.bottom, run->step, run->acc45, run->n_points, c,
+      draw_series (cr, st, &L, &L.ay_acc, &L.bottom, run->step, run->acc_rot, run->n_points, c,
                    TRUE, 0.0);
     }
   if (!L.any_loss)

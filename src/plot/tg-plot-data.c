@@ -101,7 +101,7 @@ tg_plot_curves_csv (const TgCurvesData *d)
           csv_num (s, run->step[i]);
           csv_num (s, at (run->loss, i));
           csv_num (s, at (run->acc0, i));
-          csv_num (s, at (run->acc45, i));
+          csv_num (s, at (run->acc_rot, i));
           g_string_append_c (s, '\n');
         }
     }
@@ -158,7 +158,7 @@ tg_plot_masks_csv (const TgMasksData *d)
     {
       const TgMasksLayer *layer = &d->layers[l];
       guint stride = layer->row_stride > 0 ? layer->row_stride : layer->n_units;
-      const float *rates[2] = { layer->rate0, layer->rate45 };
+      const float *rates[2] = { layer->rate0, layer->rate_rot };
       const char *inputs[2] = { "0", "45" };
       for (int m = 0; m < 2; m++)
         for (guint c = 0; rates[m] != NULL && c < nc; c++)
@@ -181,14 +181,14 @@ tg_plot_overlap_csv (const TgOverlapData *d)
     for (guint u = 0; u < MAX (d->n_units, 1u); u++)
       {
         gsize i = (gsize) l * d->n_units + u;
-        gboolean unit = d->n_units > 0 && d->gate0 != NULL && d->gate45 != NULL;
+        gboolean unit = d->n_units > 0 && d->gate0 != NULL && d->gate_rot != NULL;
         csv_text (s, d->layer_labels ? d->layer_labels[l] : "", TRUE);
         if (unit)
           g_string_append_printf (s, ",%u", u);
         else
           g_string_append_c (s, ',');
         csv_num (s, unit ? atf (d->gate0, i) : NAN);
-        csv_num (s, unit ? atf (d->gate45, i) : NAN);
+        csv_num (s, unit ? atf (d->gate_rot, i) : NAN);
         csv_num (s, d->threshold);
         csv_num (s, at (d->jaccard, l));
         csv_num (s, at (d->jaccard_err, l));
@@ -214,8 +214,8 @@ tg_plot_results_table_csv (const TgResultsData *d)
             g_string_append_printf (s, "%" G_GINT64_FORMAT, row->params);
           csv_num (s, c[i]->acc0);
           csv_num (s, c[i]->acc0_std);
-          csv_num (s, c[i]->acc45);
-          csv_num (s, c[i]->acc45_std);
+          csv_num (s, c[i]->acc_rot);
+          csv_num (s, c[i]->acc_rot_std);
           csv_num (s, c[i]->high_act);
           g_string_append_c (s, '\n');
         }
@@ -353,7 +353,7 @@ curves_axis (GString *s, const TgCurvesData *d, double width_pt, double height_p
   for (guint r = 0; r < d->n_runs; r++)
     {
       const TgCurveRun *run = &d->runs[r];
-      const double *ys[2] = { loss ? run->loss : run->acc0, loss ? NULL : run->acc45 };
+      const double *ys[2] = { loss ? run->loss : run->acc0, loss ? NULL : run->acc_rot };
       for (int k = 0; k < 2; k++)
         {
           if (ys[k] == NULL || run->step == NULL)

@@ -183,7 +183,8 @@ tg_plot_heatmap (cairo_t *cr, double width, double height, const TgHeatmapData *
                           d != NULL ? d->caption : NULL, NULL, 0);
   if (d == NULL || d->n_panels == 0 || d->panels == NULL)
     {
-      tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no data yet", st);
+      tg_plot_no_data (cr, body.x, body.y, body.w, body.h,
+                       d != NULL && d->empty_text != NULL ? d->empty_text : "no data yet", st);
       return;
     }
   for (guint i = 0; i < d->n_panels; i++)
@@ -295,14 +296,17 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
       GString *s = g_string_new (NULL);
       if (isfinite (d->high_act_frac))
         g_string_append_printf (s, "high-act fraction %.2f · ", d->high_act_frac);
-      g_string_append (s, d->hard_gates ? "hard gates 1[z > τ]" : "soft gates σ(s(z − τ))");
+      if (d->ungated)
+        g_string_append (s, "no gates: ReLU firing, relu(z) > 0");
+      else
+        g_string_append (s, d->hard_gates ? "hard gates 1[z > τ]" : "soft gates σ(s(z − τ))");
       subtitle = g_string_free (s, FALSE);
     }
   TgRect body = tg_frame (cr, width, height, st, title, subtitle,
                           d != NULL ? d->caption : NULL, NULL, 0);
   gboolean any = FALSE;
   for (guint l = 0; d != NULL && d->layers != NULL && l < d->n_layers; l++)
-    if (d->layers[l].n_units > 0 && (d->layers[l].rate0 != NULL || d->layers[l].rate45 != NULL))
+    if (d->layers[l].n_units > 0 && (d->layers[l].rate0 != NULL || d->layers[l].rate_rot != NULL))
       any = TRUE;
   if (!any)
     {
@@ -333,11 +337,12 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
       const TgMasksLayer *layer = &d->layers[l];
       const char *ll = layer->label ? layer->label : "hidden";
       g_autofree char *l0 = g_strdup_printf ("%s · 0° inputs", ll);
-      g_autofree char *label_rot = g_strdup_printf ("%s · 45° inputs", ll);
+      g_autofree char *label_rot = g_strdup_printf ("%s · %s inputs", ll,
+                                                    d->target_label ? d->target_label : "45°");
       TgRect r0 = { left, y, pw, ph };
       TgRect rect_rot = { left + pw + colgap, y, pw, ph };
       draw_mask_panel (cr, st, layer, layer->rate0, nc, r0, l0, TRUE, TRUE);
-      draw_mask_panel (cr, st, layer, layer->rate45, nc, rect_rot, label_rot, TRUE, TRUE);
+      draw_mask_panel (cr, st, layer, layer->rate_rot, nc, rect_rot, label_rot, TRUE, TRUE);
       y += ph + foot + rowgap + head;
     }
   double last_bottom = y - rowgap - head;

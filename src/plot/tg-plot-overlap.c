@@ -112,7 +112,7 @@ static char *
 strip_label (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, guint l, double w)
 {
   guint count[N_KINDS] = { 0 };
-  const float *g0 = d->gate0 + (gsize) l * d->n_units, *g_rot = d->gate45 + (gsize) l * d->n_units;
+  const float *g0 = d->gate0 + (gsize) l * d->n_units, *g_rot = d->gate_rot + (gsize) l * d->n_units;
   for (guint u = 0; u < d->n_units; u++)
     {
       gboolean on0 = isfinite (g0[u]) && g0[u] > d->threshold;
@@ -120,13 +120,15 @@ strip_label (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, guint l
       count[on0 && on_rot ? BOTH : on0 ? ONLY0 : on_rot ? ONLY_ROT : NEITHER]++;
     }
   const char *name = d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : "layer";
-  char *label = g_strdup_printf ("%s: both %u · only 0° %u · only 45° %u · neither %u", name,
-                                 count[BOTH], count[ONLY0], count[ONLY_ROT], count[NEITHER]);
+  const char *target = d->target_label ? d->target_label : "45°";
+  char *label = g_strdup_printf ("%s: both %u · only 0° %u · only %s %u · neither %u", name,
+                                 count[BOTH], count[ONLY0], target, count[ONLY_ROT],
+                                 count[NEITHER]);
   if (tg_text_width (cr, st, 0.9, FALSE, label) <= w)
     return label;
   g_free (label);
-  return g_strdup_printf ("%s: both %u · 0° %u · 45° %u · neither %u", name, count[BOTH],
-                          count[ONLY0], count[ONLY_ROT], count[NEITHER]);
+  return g_strdup_printf ("%s: both %u · 0° %u · %s %u · neither %u", name, count[BOTH],
+                          count[ONLY0], target, count[ONLY_ROT], count[NEITHER]);
 }
 
 static void
@@ -134,7 +136,7 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
 {
   guint nu = d->n_units, nl = d->n_layers;
   char buf[32];
-  if (d->gate0 == NULL || d->gate45 == NULL || nu == 0 || nl == 0)
+  if (d->gate0 == NULL || d->gate_rot == NULL || nu == 0 || nl == 0)
     {
       tg_plot_no_data (cr, area.x, area.y, area.w, area.h, "no gate masks yet", st);
       return;
@@ -178,7 +180,7 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
   cairo_save (cr);
   for (guint l = 0; l < nl; l++)
     {
-      const float *g0 = d->gate0 + (gsize) l * nu, *g_rot = d->gate45 + (gsize) l * nu;
+      const float *g0 = d->gate0 + (gsize) l * nu, *g_rot = d->gate_rot + (gsize) l * nu;
       double y0 = area.y + l * (slot + gap);
       double gx = area.x + row_lab;
       for (guint u = 0; u < nu; u++)
@@ -221,7 +223,10 @@ void
 tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *d,
                  const TgPlotStyle *st)
 {
-  const char *title = d != NULL && d->title ? d->title : "Gate-mask overlap, 0° vs 45°";
+  const char *target = d != NULL && d->target_label ? d->target_label : "45°";
+  g_autofree char *default_title = g_strdup_printf ("Gate-mask overlap, 0° vs %s", target);
+  g_autofree char *only_rot = g_strdup_printf ("only %s", target);
+  const char *title = d != NULL && d->title ? d->title : default_title;
   g_autofree char *subtitle = NULL;
   TgLegendItem items[6];
   guint n = 0;
@@ -235,7 +240,7 @@ tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *
     }
   items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, BOTH), "on in both" };
   items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY0), "only 0°" };
-  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY_ROT), "only 45°" };
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY_ROT), only_rot };
   items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, NEITHER), "neither" };
   if (any_ref)
     items[n++] = (TgLegendItem) { TG_LEGEND_DIAMOND, st->foreground,

@@ -87,7 +87,7 @@ place_label (cairo_t *cr, const TgPlotStyle *st, Labels *lb, TgRect plot, const 
   for (guint k = 0; k < 4 && lb->n < G_N_ELEMENTS (lb->placed); k++)
     {
       TgRect r = { x + dx[k], y + dy[k], w, h };
-      if (r.x < plot.x || r.x + r.w > plot.x + plot.w + 40 || r.y < plot.y ||
+      if (r.x < plot.x || r.x + r.w > plot.x + plot.w || r.y < plot.y ||
           r.y + r.h > plot.y + plot.h || overlaps (lb, r))
         continue;
       lb->placed[lb->n++] = r;
@@ -114,6 +114,13 @@ frontier_axes (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRe
       ylo = MIN (ylo, p->acc - p->acc_std);
       yhi = MAX (yhi, p->acc + p->acc_std);
     }
+  if (d->current != NULL && tg_finite (d->current->on_frac) && tg_finite (d->current->acc))
+    {
+      xlo = MIN (xlo, d->current->on_frac);
+      xhi = MAX (xhi, d->current->on_frac);
+      ylo = MIN (ylo, d->current->acc);
+      yhi = MAX (yhi, d->current->acc);
+    }
   double xs = MAX (xhi - xlo, 0.02), ys = MAX (yhi - ylo, 0.01);
   TgAxis ax, ay;
   tg_axis_init (&ax, MAX (0.0, xlo - 0.12 * xs), MIN (1.0, xhi + 0.08 * xs), 5, TRUE);
@@ -130,6 +137,39 @@ frontier_axes (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRe
   *ax_out = ax;
   *ay_out = ay;
   return plot;
+}
+
+static gboolean
+has_current (const TgSparsityData *d)
+{
+  return d != NULL && d->current != NULL && tg_finite (d->current->on_frac) &&
+         tg_finite (d->current->acc);
+}
+
+/* The run being trained: a hollow diamond in the foreground colour, labelled with its
+ * measured speedup when it has one. */
+static void
+draw_current (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, const TgAxis *ax,
+              const TgAxis *ay, Labels *lb, TgRect plot)
+{
+  if (!has_current (d))
+    return;
+  double x = tg_axis_map (ax, d->current->on_frac), y = tg_axis_map (ay, d->current->acc);
+  double r = 5.5;
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 1.6);
+  cairo_move_to (cr, x, y - r);
+  cairo_line_to (cr, x + r, y);
+  cairo_line_to (cr, x, y + r);
+  cairo_line_to (cr, x - r, y);
+  cairo_close_path (cr);
+  cairo_stroke (cr);
+  if (tg_finite (d->current->speedup))
+    {
+      char label[48];
+      g_snprintf (label, sizeof label, "now · %.1f×", d->current->speedup);
+      place_label (cr, st, lb, plot, label, x + 2, y);
+    }
 }
 
 /* Left panel: accuracy against the fraction of units on. */
@@ -197,6 +237,7 @@ draw_frontier (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRe
         g_snprintf (label, sizeof label, "λ %g", p->lambda);
       place_label (cr, st, &lb, plot, label, x, y);
     }
+  draw_current (cr, st, d, &ax, &ay, &lb, plot);
   cairo_restore (cr);
 }
 
@@ -302,20 +343,24 @@ tg_plot_sparsity (cairo_t *cr, double width, double height, const TgSparsityData
   double svals[MAX_VALUES], lvals[MAX_VALUES];
   guint ns = d != NULL ? distinct (d, TRUE, svals) : 0;
   guint nl = d != NULL ? distinct (d, FALSE, lvals) : 0;
-  TgLegendItem items[MAX_VALUES] = { { 0 } };
+  TgLegendItem items[MAX_VALUES + 1] = { { 0 } };
   char labels[MAX_VALUES][32];
   for (guint k = 0; k < ns; k++)
     {
       g_snprintf (labels[k], sizeof labels[k], "s = %g", svals[k]);
       items[k] = (TgLegendItem) { TG_LEGEND_LINE, tg_series (st, k), labels[k] };
     }
+  guint n_items = ns;
+  if (has_current (d))
+    items[n_items++] = (TgLegendItem) { TG_LEGEND_DIAMOND, st->foreground,
+                                        d->current_label ? d->current_label : "current run" };
   const char *title = d != NULL && d->title ? d->title
                                             : "TauGate: accuracy, sparsity and speed over λ and s";
-  TgRect body = tg_frame (cr, width, height, st, title, NULL, d ? d->caption : NULL, items, ns);
+  TgRect body = tg_frame (cr, width, height, st, title, NULL, d ? d->caption : NULL, items, n_items);
   guint finite = 0;
   for (guint i = 0; d != NULL && i < d->n_points; i++)
     finite += tg_finite (d->points[i].on_frac) && tg_finite (d->points[i].acc);
-  if (finite == 0)
+  if (finite == 0 && !has_current (d))
     {
       tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no sweep yet", st);
       return;

@@ -56,12 +56,12 @@ fill_cells (const TgResultsRow *row, char *cells[2][N_COLS])
   for (int i = 0; i < 2; i++)
     {
       cells[i][3] = mean_std (c[i]->acc0, c[i]->acc0_std);
-      cells[i][4] = mean_std (c[i]->acc45, c[i]->acc45_std);
+      cells[i][4] = mean_std (c[i]->acc_rot, c[i]->acc_rot_std);
       cells[i][5] = single (c[i]->high_act);
     }
 }
 
-static const char *headers[N_COLS] = { "Method", "", "Trainable params", "Acc (0°)",
+static const char *default_headers[N_COLS] = { "Method", "", "Trainable params", "Acc (0°)",
                                        "Acc (45°)", "High-act frac" };
 static const double align[N_COLS] = { 0.0, 0.0, 1.0, 0.5, 0.5, 0.5 };
 
@@ -88,8 +88,8 @@ header_lines (const char *h, gboolean compact)
 
 /* Widths and heights of the table with text at k times its size. */
 static void
-table_measure (cairo_t *cr, const TgPlotStyle *st, RowCells *cells, guint nr,
-               gboolean compact, double k, TableLayout *t)
+table_measure (cairo_t *cr, const TgPlotStyle *st, const char *const *headers,
+               RowCells *cells, guint nr, gboolean compact, double k, TableLayout *t)
 {
   guint head_lines = 1;
   memset (t, 0, sizeof *t);
@@ -119,12 +119,20 @@ void
 tg_plot_results_table (cairo_t *cr, double width, double height, const TgResultsData *d,
                        const TgPlotStyle *st)
 {
-  const char *title = d != NULL && d->title ? d->title
-                      : "Table 1: mode specialisation, MNIST 0° vs 45°";
+  const char *target = d != NULL && d->target_label ? d->target_label : "45°";
+  const char *data_name = d != NULL && d->data_label ? d->data_label : "MNIST";
+  g_autofree char *acc_rot_header = g_strdup_printf ("Acc (%s)", target);
+  g_autofree char *long_title = g_strdup_printf ("Table 1: mode specialisation, %s 0° vs %s",
+                                                 data_name, target);
+  g_autofree char *short_title = g_strdup_printf ("Table 1: %s 0° vs %s", data_name, target);
+  const char *headers[N_COLS];
+  for (int c = 0; c < N_COLS; c++)
+    headers[c] = c == 4 ? acc_rot_header : default_headers[c];
+  const char *title = d != NULL && d->title ? d->title : long_title;
   /* In a paper column the default title would take two lines the rows need. */
   if ((d == NULL || d->title == NULL) &&
       tg_text_width (cr, st, 1.2, TRUE, title) > width - 2 * st->font_size * 0.8)
-    title = "Table 1: MNIST 0° vs 45°";
+    title = short_title;
   g_autofree char *ours_label = d != NULL && d->n_seeds > 0
     ? g_strdup_printf ("ours (mean ± std over %u seed%s)", d->n_seeds, d->n_seeds == 1 ? "" : "s")
     : g_strdup ("ours");
@@ -151,7 +159,7 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
    * lines and writes "0.848±0.007". Then one scale k fits the table both ways; text sizes
    * are measured at k itself, since small text stops shrinking at the base size less 1 pt. */
   TableLayout t;
-  table_measure (cr, st, cells, nr, FALSE, 1.0, &t);
+  table_measure (cr, st, headers, cells, nr, FALSE, 1.0, &t);
   gboolean compact = t.total > body.w;
   if (compact)
     {
@@ -164,14 +172,14 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
               g_free (cells[r][i][c]);
               cells[r][i][c] = g_string_free (g, FALSE);
             }
-      table_measure (cr, st, cells, nr, TRUE, 1.0, &t);
+      table_measure (cr, st, headers, cells, nr, TRUE, 1.0, &t);
     }
   double k = MIN (1.3, MIN (body.w / t.total, body.h / t.need_h));
-  table_measure (cr, st, cells, nr, compact, k, &t);
+  table_measure (cr, st, headers, cells, nr, compact, k, &t);
   while (k > 0.3 && (t.total > body.w + 0.01 || t.need_h > body.h + 0.01))
     {
       k *= 0.97;
-      table_measure (cr, st, cells, nr, compact, k, &t);
+      table_measure (cr, st, headers, cells, nr, compact, k, &t);
     }
   double x0 = body.x + (body.w - t.total) / 2;
   double y = body.y;

@@ -108,7 +108,7 @@ typedef struct {
   const double *step;           /* n_points, non-decreasing */
   const double *loss;           /* n_points, training loss; NAN where none; may be NULL */
   const double *acc0;           /* n_points, test accuracy 0 deg; NAN where none; may be NULL */
-  const double *acc45;          /* n_points, test accuracy 45 deg; NAN where none; may be NULL */
+  const double *acc_rot;         /* n_points, test accuracy 45 deg; NAN where none; may be NULL */
 } TgCurveRun;
 
 typedef struct {
@@ -136,6 +136,7 @@ typedef struct {
   const char         *title;       /* NULL: "Training" */
   const char         *x_label;     /* NULL: "step" */
   const char         *caption;
+  const char         *target_label; /* the target mode, for acc_rot: NULL: "45°" */
 } TgCurvesData;
 
 void tg_plot_curves (cairo_t *cr, double width, double height, const TgCurvesData *data,
@@ -192,6 +193,7 @@ typedef struct {
   guint                 cell_columns;   /* cells per row inside a panel; 0: 16 (128 = 8 x 16) */
   const char           *title;          /* NULL: "Per-neuron parameters" */
   const char           *caption;
+  const char           *empty_text;     /* shown without panels; NULL: "no data yet" */
 } TgHeatmapData;
 
 void tg_plot_heatmap (cairo_t *cr, double width, double height, const TgHeatmapData *data,
@@ -211,7 +213,7 @@ typedef struct {
   guint        n_units;
   guint        row_stride;      /* elements between class rows; 0: n_units */
   const float *rate0;           /* firing on 0 deg inputs; may be NULL */
-  const float *rate45;          /* firing on 45 deg inputs; may be NULL */
+  const float *rate_rot;         /* firing on 45 deg inputs; may be NULL */
 } TgMasksLayer;
 
 typedef struct {
@@ -222,6 +224,8 @@ typedef struct {
   gboolean            hard_gates;    /* subtitle says "hard gates 1[z > τ]" or "soft gates" */
   const char         *title;         /* NULL: "Firing rate per digit" */
   const char         *caption;
+  const char         *target_label;  /* the target mode, for rate_rot: NULL: "45°" */
+  gboolean            ungated;       /* a ReLU model: the rates are of relu(z) > 0, no gates */
 } TgMasksData;
 
 void tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *data,
@@ -239,10 +243,11 @@ typedef struct {
   const char  *ref_label;       /* "paper" */
   guint        n_units;         /* units per layer */
   const float *gate0;           /* n_layers * n_units mean gates, 0 deg-specialised; may be NULL */
-  const float *gate45;          /* same, 45 deg-specialised; may be NULL */
+  const float *gate_rot;         /* same, 45 deg-specialised; may be NULL */
   double       threshold;       /* on when mean gate > threshold (0.9) */
-  const char  *title;           /* NULL: "Gate-mask overlap, 0° vs 45°" */
+  const char  *title;           /* NULL: "Gate-mask overlap, 0° vs <target>" */
   const char  *caption;
+  const char  *target_label;    /* the target mode, for gate_rot: NULL: "45°" */
 } TgOverlapData;
 
 void tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *data,
@@ -251,7 +256,7 @@ void tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapD
 /* Table 1 as a figure: ours and the paper's numbers side by side; NAN shows as "—". */
 typedef struct {
   double acc0, acc0_std;        /* NAN: not computed / none */
-  double acc45, acc45_std;
+  double acc_rot, acc_rot_std;
   double high_act;
 } TgResultsCells;
 
@@ -266,8 +271,10 @@ typedef struct {
   guint               n_rows;
   const TgResultsRow *rows;
   guint               n_seeds;  /* ours, for the caption; 0: not said */
-  const char         *title;    /* NULL: "Table 1: mode specialisation, MNIST 0° vs 45°" */
+  const char         *title;    /* NULL: "Table 1: mode specialisation, <data> 0° vs <target>" */
   const char         *caption;
+  const char         *target_label; /* the target mode, for acc_rot: NULL: "45°" */
+  const char         *data_label;   /* the data set: NULL: "MNIST" */
 } TgResultsData;
 
 void tg_plot_results_table (cairo_t *cr, double width, double height,
@@ -291,6 +298,10 @@ typedef struct {
   const char            *acc_label;  /* NULL: "target accuracy, hard gates" */
   const char            *title;      /* NULL: "TauGate: accuracy, sparsity and speed over λ and s" */
   const char            *caption;
+  /* the model being trained now, drawn as a diamond on the frontier (its speedup, when
+   * finite, labels it; gap and std are ignored); NULL: none */
+  const TgSparsityPoint *current;
+  const char            *current_label;  /* legend entry; NULL: "current run" */
 } TgSparsityData;
 
 void tg_plot_sparsity (cairo_t *cr, double width, double height, const TgSparsityData *data,

@@ -6,6 +6,7 @@
 #include "studio-inspector-view.h"
 #include "studio-test-set.h"
 #include "tg-unit.h"
+#include <math.h>
 #include <stdlib.h>
 #include "studio-window-private.h"
 #include "studio-resources.h"
@@ -18,7 +19,7 @@ struct _StudioApplication
   StudioConfig cfg;
   gboolean     autostart;
   gboolean     dark;
-  gboolean     overlap, compare;
+  gboolean     overlap, compare, sweep;
   gint64       quit_after_steps;  /* -1: never */
   char        *screenshot;
   char        *screenshot_view;
@@ -50,13 +51,16 @@ static const GOptionEntry option_entries[] = {
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     "Save the window as a PNG after --quit-after-steps steps (default 300) and quit", "FILE.png" },
   { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "View to show for --screenshot: curves, neurons, masks, overlap, results, inspector, "
-    "digit-pad, or “all” "
+    "View to show for --screenshot: curves, neurons, masks, overlap, results, angles, inspector, "
+    "digit-pad, dynamics, sparsity, modes, or “all” "
     "(FILE-<view>.png each)", "NAME" },
   { "overlap", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Then train TauGate at 0° and at the angle for the Overlap view", NULL },
   { "compare", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Then run the paper comparison (every method over --seeds seeds) for the Results view", NULL },
+  { "sweep", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Then train TauGate for each of these λ (comma-separated, at most 8) for the Sparsity view",
+    "L,L,..." },
   { "seeds", 0, 0, G_OPTION_ARG_INT, NULL, "Seeds of the paper comparison (3)", "N" },
   { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, "Prefer the dark style", NULL },
   { "inspect-unit", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -128,11 +132,35 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     }
   if (g_variant_dict_lookup (options, "seeds", "i", &i32))
     self->cfg.seeds = (guint32) CLAMP (i32, 1, 100);
+  if (g_variant_dict_lookup (options, "sweep", "&s", &str))
+    {
+      g_auto (GStrv) parts = g_strsplit (str, ",", -1);
+      guint n = g_strv_length (parts);
+      if (n == 0 || n > G_N_ELEMENTS (self->cfg.sweep_lambdas))
+        {
+          g_printerr ("taugate-studio: --sweep takes 1 to %u values of λ, not %u\n",
+                      (guint) G_N_ELEMENTS (self->cfg.sweep_lambdas), n);
+          return EXIT_FAILURE;
+        }
+      for (guint k = 0; k < n; k++)
+        {
+          char *end = NULL;
+          double v = g_ascii_strtod (parts[k], &end);
+          if (end == parts[k] || *end != '\0' || !(v >= 0.0) || !isfinite (v))
+            {
+              g_printerr ("taugate-studio: --sweep: “%s” is not a λ ≥ 0\n", parts[k]);
+              return EXIT_FAILURE;
+            }
+          self->cfg.sweep_lambdas[k] = v;
+        }
+      self->cfg.n_sweep_lambdas = n;
+      self->sweep = TRUE;
+    }
   self->overlap = g_variant_dict_contains (options, "overlap");
   self->compare = g_variant_dict_contains (options, "compare");
   self->autostart = g_variant_dict_contains (options, "autostart");
   self->dark = g_variant_dict_contains (options, "dark");
-  if (self->screenshot != NULL && !self->overlap && !self->compare)
+  if (self->screenshot != NULL && !self->overlap && !self->compare && !self->sweep)
     self->autostart = TRUE;
   return -1;
 }
@@ -164,6 +192,8 @@ studio_application_activate (GApplication *app)
     studio_window_queue_job (win, STUDIO_JOB_OVERLAP);
   if (self->compare)
     studio_window_queue_job (win, STUDIO_JOB_EXPERIMENT);
+  if (self->sweep)
+    studio_window_queue_job (win, STUDIO_JOB_SWEEP);
 }
 
 /* Files on the command line: a foundation and its adapters, opened in the window. */

@@ -28,6 +28,7 @@ typedef struct {
   GArray      *markers;
   char         phase_label[2][48];
   char         caption[160];
+  char         target[32];
   TgCurvesData data;
 } CurvesFigure;
 
@@ -72,7 +73,7 @@ bucket_run (const StudioRun *run, TgCurveRun *cr)
   cr->step = bs;
   cr->loss = bl;
   cr->acc0 = b0;
-  cr->acc45 = b_rot;
+  cr->acc_rot = b_rot;
   return b;
 }
 
@@ -97,7 +98,7 @@ add_runs (CurvesFigure *fig, StudioHistory *history)
           cr->step = (const double *) run->step->data;
           cr->loss = (const double *) run->loss->data;
           cr->acc0 = (const double *) run->acc0->data;
-          cr->acc45 = (const double *) run->acc_rot->data;
+          cr->acc_rot = (const double *) run->acc_rot->data;
         }
       else
         fig->buckets[fig->data.n_runs] = bucket_run (run, cr);
@@ -122,7 +123,7 @@ add_runs (CurvesFigure *fig, StudioHistory *history)
       cr->step = (const double *) newest->full_step->data;
       cr->loss = NULL;
       cr->acc0 = (const double *) newest->full0->data;
-      cr->acc45 = (const double *) newest->full_rot->data;
+      cr->acc_rot = (const double *) newest->full_rot->data;
     }
   fig->data.runs = fig->runs;
 }
@@ -161,6 +162,8 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
                   "EMA %.2f.",
                   cur->eval_samples, cur->eval_every, cur->angle, fig->data.smoothing);
       fig->data.caption = fig->caption;
+      g_snprintf (fig->target, sizeof fig->target, "%g°", cur->angle);
+      fig->data.target_label = fig->target;
     }
 }
 
@@ -205,6 +208,16 @@ studio_curves_view_draw_figure (StudioView *view, cairo_t *cr, double width, dou
     }
   tg_plot_curves (cr, width, height, &fig.data, style);
   curves_figure_clear (&fig);
+}
+
+static char *
+studio_curves_view_get_csv (StudioView *view)
+{
+  CurvesFigure fig;
+  curves_figure_init (STUDIO_CURVES_VIEW (view), &fig);
+  char *csv = tg_plot_curves_csv (&fig.data);
+  curves_figure_clear (&fig);
+  return csv;
 }
 
 static double
@@ -315,6 +328,7 @@ studio_curves_view_class_init (StudioCurvesViewClass *klass)
 
   view_class->draw_figure = studio_curves_view_draw_figure;
   view_class->describe = studio_curves_view_describe;
+  view_class->get_csv = studio_curves_view_get_csv;
   view_class->hover_changed = studio_curves_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-curves-view.ui");

@@ -3,6 +3,9 @@
  * dialog builds, so what is previewed is what is written. */
 #include "studio-export-dialog.h"
 
+#include <errno.h>
+#include <string.h>
+
 struct _StudioExportDialog
 {
   GtkWindow parent_instance;
@@ -25,16 +28,122 @@ struct _StudioExportDialog
 
 G_DEFINE_FINAL_TYPE (StudioExportDialog, studio_export_dialog, GTK_TYPE_WINDOW)
 
-/* The session's last choices. */
+/* The last choices, this session's or, at its first dialog, the last session's. */
 static struct {
   guint    size, background;
   char    *custom, *file_name;
   double   font_size, line_width;
   gboolean hide_title, hide_caption;
   gboolean set;
+  gboolean loaded;   /* the key file has been read */
 } remembered;
 
 static const char *const size_names[] = { "single", "double", "page", "letter", "slide", NULL };
+
+/* The choices are kept across runs in a key file of the user's configuration folder, not in
+ * GSettings: a GSettings schema must be compiled and installed (or pointed at by
+ * GSETTINGS_SCHEMA_DIR) before the first g_settings_new, and the studio runs from its build
+ * tree without either. */
+#define REMEMBER_GROUP "export"
+
+static char *
+remember_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "taugate-studio", "export.ini", NULL);
+}
+
+/* Reads the key file once; a missing or damaged file leaves the template's defaults. */
+static void
+load_remembered (void)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree char *path = remember_path ();
+  g_autoptr (GError) error = NULL;
+
+  if (remembered.loaded)
+    return;
+  remembered.loaded = TRUE;
+  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &error))
+    {
+      if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+        g_debug ("%s: %s; the export dialog starts from its defaults", path, error->message);
+      return;
+    }
+  g_autofree char *size = g_key_file_get_string (kf, REMEMBER_GROUP, "size", NULL);
+  g_autofree char *custom = g_key_file_get_string (kf, REMEMBER_GROUP, "custom-size", NULL);
+  g_autofree char *file = g_key_file_get_string (kf, REMEMBER_GROUP, "file", NULL);
+  double font = g_key_file_get_double (kf, REMEMBER_GROUP, "font-size", NULL);
+  double line = g_key_file_get_double (kf, REMEMBER_GROUP, "line-width", NULL);
+  gint background = g_key_file_get_integer (kf, REMEMBER_GROUP, "background", NULL);
+  guint index = G_N_ELEMENTS (size_names) - 1;
+  for (guint i = 0; size != NULL && i + 1 < G_N_ELEMENTS (size_names); i++)
+    if (g_strcmp0 (size, size_names[i]) == 0)
+      index = i;
+  if (size == NULL || file == NULL || !(font >= 4 && font <= 40) ||
+      !(line >= 0.1 && line <= 10) || background < 0 || background > 2)
+    {
+      g_debug ("%s: incomplete or out of range; the export dialog starts from its defaults",
+               path);
+      return;
+    }
+  remembered.size = index;
+  remembered.background = (guint) background;
+  g_free (remembered.custom);
+  remembered.custom = g_strdup (custom != NULL ? custom : "");
+  g_free (remembered.file_name);
+  remembered.file_name = g_steal_pointer (&file);
+  remembered.font_size = font;
+  remembered.line_width = line;
+  remembered.hide_title = !g_key_file_get_boolean (kf, REMEMBER_GROUP, "title", NULL);
+  remembered.hide_caption = !g_key_file_get_boolean (kf, REMEMBER_GROUP, "caption", NULL);
+  remembered.set = TRUE;
+}
+
+/* Writes the choices for the next run; a failure costs only that memory. */
+static void
+save_remembered (void)
+{
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree char *path = remember_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr (GError) error = NULL;
+
+  g_key_file_set_string (kf, REMEMBER_GROUP, "size",
+                         remembered.size + 1 < G_N_ELEMENTS (size_names)
+                         ? size_names[remembered.size] : "custom");
+  g_key_file_set_string (kf, REMEMBER_GROUP, "custom-size", remembered.custom);
+  g_key_file_set_string (kf, REMEMBER_GROUP, "file", remembered.file_name);
+  g_key_file_set_double (kf, REMEMBER_GROUP, "font-size", remembered.font_size);
+  g_key_file_set_double (kf, REMEMBER_GROUP, "line-width", remembered.line_width);
+  g_key_file_set_integer (kf, REMEMBER_GROUP, "background", (gint) remembered.background);
+  g_key_file_set_boolean (kf, REMEMBER_GROUP, "title", !remembered.hide_title);
+  g_key_file_set_boolean (kf, REMEMBER_GROUP, "caption", !remembered.hide_caption);
+  if (g_mkdir_with_parents (dir, 0700) != 0 || !g_key_file_save_to_file (kf, path, &error))
+    g_debug ("%s: cannot keep the export choices: %s", path,
+             error != NULL ? error->message : g_strerror (errno));
+}
+
+void
+studio_export_dialog_reload_choices (void)
+{
+  g_clear_pointer (&remembered.custom, g_free);
+  g_clear_pointer (&remembered.file_name, g_free);
+  memset (&remembered, 0, sizeof remembered);
+  load_remembered ();
+}
+
+void
+studio_export_dialog_suggest_name (StudioExportDialog *self, const char *stem)
+{
+  const char *current = gtk_editable_get_text (GTK_EDITABLE (self->file_name));
+  const char *dot = strrchr (current, '.');
+  const char *ext = dot != NULL && strchr (dot, G_DIR_SEPARATOR) == NULL ? dot : ".pdf";
+  g_autofree char *dir = g_path_get_dirname (current);
+  g_autofree char *base = g_strconcat (stem, ext, NULL);
+  g_autofree char *path = strcmp (dir, ".") == 0 ? g_strdup (base)
+                                                 : g_build_filename (dir, base, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->file_name), path);
+}
 
 static const char *
 size_spec (StudioExportDialog *self)
@@ -72,6 +181,7 @@ remember (StudioExportDialog *self)
   remembered.hide_title = !gtk_check_button_get_active (self->show_title);
   remembered.hide_caption = !gtk_check_button_get_active (self->show_caption);
   remembered.set = TRUE;
+  save_remembered ();
 }
 
 static void
@@ -125,13 +235,6 @@ size_selected (StudioExportDialog *self)
   changed (self);
 }
 
-static void
-export_trampoline (cairo_t *cr, double width, double height, gconstpointer data,
-                   const TgPlotStyle *style)
-{
-  studio_view_draw_figure (STUDIO_VIEW ((gpointer) data), cr, width, height, style, TRUE);
-}
-
 gboolean
 studio_export_dialog_export (StudioExportDialog *self, GError **error)
 {
@@ -142,8 +245,9 @@ studio_export_dialog_export (StudioExportDialog *self, GError **error)
   if (!choices (self, &w, &h, &st, error))
     return FALSE;
   remember (self);
-  return tg_plot_export (gtk_editable_get_text (GTK_EDITABLE (self->file_name)), w, h,
-                         export_trampoline, self->view, &st, error);
+  return studio_view_export_styled (self->view,
+                                    gtk_editable_get_text (GTK_EDITABLE (self->file_name)), w, h,
+                                    &st, error);
 }
 
 static void
@@ -192,6 +296,7 @@ static void
 studio_export_dialog_init (StudioExportDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  load_remembered ();
   if (remembered.set)
     {
       gtk_drop_down_set_selected (self->size, remembered.size);

@@ -14,6 +14,7 @@ struct _StudioHistory
   StudioSnapshot      *status;
   StudioSnapshot      *overlap;
   StudioSnapshot      *experiment; /* a finished comparison; its results stay its own */
+  StudioSnapshot      *sweep;      /* a finished lambda sweep */
   guint64              n_points;
 
   /* the current run's records, oldest first, and the time they are looked at (-1: live) */
@@ -67,6 +68,7 @@ run_new (StudioSnapshot *snap, guint number)
   run->full0 = g_array_new (FALSE, FALSE, sizeof (double));
   run->full_rot = g_array_new (FALSE, FALSE, sizeof (double));
   run->final_acc0 = run->final_acc_rot = run->final_high_act = NAN;
+  run->sparse_speedup = run->sparse_madds = run->dense_madds = NAN;
   run->lambda = snap->lambda;
   return run;
 }
@@ -207,6 +209,9 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
           run->finished = TRUE;
           run->failed = snap->error != NULL;
           run->final_acc0 = snap->final_acc0;
+          run->sparse_speedup = snap->sparse_speedup;
+          run->sparse_madds = snap->sparse_madds;
+          run->dense_madds = snap->dense_madds;
           run->final_acc_rot = snap->final_acc_rot;
           run->final_high_act = snap->final_high_act;
         }
@@ -225,7 +230,13 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
   if (snap->job == STUDIO_JOB_EXPERIMENT && snap->finished && snap->experiment != NULL)
     {
       g_clear_pointer (&self->experiment, studio_snapshot_unref);
+  g_clear_pointer (&self->sweep, studio_snapshot_unref);
       self->experiment = studio_snapshot_ref (snap);
+    }
+  if (snap->job == STUDIO_JOB_SWEEP && snap->finished && snap->sweep != NULL)
+    {
+      g_clear_pointer (&self->sweep, studio_snapshot_unref);
+      self->sweep = studio_snapshot_ref (snap);
     }
 
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
@@ -253,6 +264,7 @@ studio_history_clear (StudioHistory *self)
   g_clear_pointer (&self->status, studio_snapshot_unref);
   g_clear_pointer (&self->overlap, studio_snapshot_unref);
   g_clear_pointer (&self->experiment, studio_snapshot_unref);
+  g_clear_pointer (&self->sweep, studio_snapshot_unref);
   self->n_points = 0;
   g_ptr_array_set_size (self->param_log, 0);
   g_ptr_array_set_size (self->mask_log, 0);
@@ -319,6 +331,11 @@ studio_history_get_experiment (StudioHistory *self)
 {
   return self->experiment != NULL ? self->experiment->experiment : NULL;
 }
+const TgSweepResults *
+studio_history_get_sweep (StudioHistory *self)
+{
+  return self->sweep != NULL ? self->sweep->sweep : NULL;
+}
 guint64 studio_history_get_points (StudioHistory *self) { return self->n_points; }
 
 StudioHistory *
@@ -340,6 +357,7 @@ studio_history_finalize (GObject *object)
   g_clear_pointer (&self->status, studio_snapshot_unref);
   g_clear_pointer (&self->overlap, studio_snapshot_unref);
   g_clear_pointer (&self->experiment, studio_snapshot_unref);
+  g_clear_pointer (&self->sweep, studio_snapshot_unref);
   G_OBJECT_CLASS (studio_history_parent_class)->finalize (object);
 }
 

@@ -31,6 +31,7 @@ typedef struct {
   guint32   eval_every, eval_samples;
   gboolean  finished, failed;
   double    final_acc0, final_acc_rot, final_high_act;
+  double    sparse_speedup, sparse_madds, dense_madds;  /* finished: see StudioSnapshot */
 } StudioRun;
 
 #define STUDIO_TYPE_HISTORY (studio_history_get_type ())
@@ -55,6 +56,8 @@ StudioSnapshot       *studio_history_get_masks      (StudioHistory *self); /* ha
 StudioSnapshot       *studio_history_get_status     (StudioHistory *self); /* any job's latest */
 StudioSnapshot       *studio_history_get_overlap    (StudioHistory *self); /* finished overlap */
 const TgExperimentResults *studio_history_get_experiment (StudioHistory *self);
+/* Borrowed; NULL until a sweep has finished. */
+const TgSweepResults *studio_history_get_sweep      (StudioHistory *self);
 guint64               studio_history_get_points     (StudioHistory *self); /* total, all runs */
 
 /* Time: the current run's recorded steps (τ and γ of every snapshot that had them, masks

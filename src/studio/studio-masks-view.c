@@ -26,7 +26,7 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
   gboolean hard = gtk_toggle_button_get_active (self->hard);
   TgMasksLayer layers[TG_MAX_LINEAR];
   char labels[TG_MAX_LINEAR][32];
-  char caption[256], title[96];
+  char caption[256], title[96], target[32];
   TgMasksData data = { 0 };
 
   data.n_classes = 10;
@@ -35,6 +35,8 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
   g_snprintf (title, sizeof title, "Firing rate per digit, 0° vs %g° inputs",
               snap != NULL ? snap->angle : 45.0);
   data.title = title;
+  g_snprintf (target, sizeof target, "%g°", snap != NULL ? snap->angle : 45.0);
+  data.target_label = target;
   if (snap != NULL && snap->firing0_hard != NULL)
     {
       guint32 off = 0;
@@ -46,18 +48,26 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
             .n_units = snap->widths[l],
             .row_stride = snap->hidden_units,
             .rate0 = (hard ? snap->firing0_hard : snap->firing0_soft) + off,
-            .rate45 = (hard ? snap->firing_rot_hard : snap->firing_rot_soft) + off,
+            .rate_rot = (hard ? snap->firing_rot_hard : snap->firing_rot_soft) + off,
           };
           off += snap->widths[l];
         }
+      data.ungated = !tg_method_info (snap->run_method)->gated;
+      if (data.ungated)
+        g_snprintf (title, sizeof title, "ReLU firing rate per digit, 0° vs %g° inputs",
+                    snap->angle);
       data.n_layers = snap->n_hidden;
       data.layers = layers;
       data.n_classes = snap->n_classes;
       data.high_act_frac = snap->high_act;
       g_snprintf (caption, sizeof caption,
-                  "%s, step %" G_GUINT64_FORMAT " (%s): mean %s gate per test digit over the "
-                  "first %u test images of each mode, measured every %u steps. High-act "
-                  "fraction: soft gates > 0.9 on 256 training images of the target mode.",
+                  data.ungated
+                  ? "%s, step %" G_GUINT64_FORMAT " (%s): this method has no gates; how often "
+                    "each unit's ReLU fires (relu(z) > 0%.0s) per test digit over the first %u "
+                    "test images of each mode, measured every %u steps."
+                  : "%s, step %" G_GUINT64_FORMAT " (%s): mean %s gate per test digit over the "
+                    "first %u test images of each mode, measured every %u steps. High-act "
+                    "fraction: soft gates > 0.9 on 256 training images of the target mode.",
                   tg_method_info (snap->method)->label, snap->mask_step,
                   studio_phase_label (snap->phase), hard ? "hard 1[z > τ]" : "soft",
                   snap->eval_samples, snap->mask_every);

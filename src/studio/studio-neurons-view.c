@@ -71,6 +71,20 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
       return;
     }
 
+  /* the run's method, not the adapter now: a gated run's foundation shows its τ and γ */
+  const TgMethodInfo *method = tg_method_info (snap->run_method);
+  if (!method->gated)
+    {
+      /* τ and γ of a ReLU model sit at their starting values, unused: no heatmap of them */
+      g_snprintf (fig->caption, sizeof fig->caption,
+                  "%s, step %" G_GUINT64_FORMAT " (%s): this method has no gates; its hidden "
+                  "units are plain ReLUs, so there is no τ or γ to show.",
+                  method->label, snap->step, studio_phase_label (snap->phase));
+      fig->data.caption = fig->caption;
+      fig->data.empty_text = "this method has no gates";
+      return;
+    }
+
   guint32 off = 0;
   guint n = snap->n_hidden;
   for (guint l = 0; l < n; l++)
@@ -115,6 +129,14 @@ studio_neurons_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   NeuronsFigure fig;
   neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, !for_export, width, height);
   tg_plot_heatmap (cr, width, height, &fig.data, style);
+}
+
+static char *
+studio_neurons_view_get_csv (StudioView *view)
+{
+  NeuronsFigure fig;
+  neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, FALSE, 800, 520);
+  return tg_plot_heatmap_csv (&fig.data);
 }
 
 static void
@@ -208,6 +230,7 @@ studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
 
   view_class->draw_figure = studio_neurons_view_draw_figure;
   view_class->describe = studio_neurons_view_describe;
+  view_class->get_csv = studio_neurons_view_get_csv;
   view_class->hover_changed = studio_neurons_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-neurons-view.ui");

@@ -21,59 +21,81 @@ struct _StudioOverlapView
 
 G_DEFINE_FINAL_TYPE (StudioOverlapView, studio_overlap_view, STUDIO_TYPE_VIEW)
 
+/* The figure's data and the storage it points into. */
+typedef struct {
+  const char   *labels[TG_MAX_LINEAR];
+  char          names[TG_MAX_LINEAR][24];
+  double        jaccard[TG_MAX_LINEAR], ref[TG_MAX_LINEAR];
+  char          caption[300], title[96], target[32];
+  TgOverlapData data;
+} OverlapFigure;
+
 static void
-studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
-                                 const TgPlotStyle *style, gboolean for_export)
+overlap_figure_init (StudioOverlapView *self, OverlapFigure *fig)
 {
-  StudioOverlapView *self = STUDIO_OVERLAP_VIEW (view);
-  StudioHistory *history = studio_view_get_history (view);
+  StudioHistory *history = studio_view_get_history (STUDIO_VIEW (self));
   StudioSnapshot *snap = history != NULL ? studio_history_get_overlap (history) : NULL;
   double thr = gtk_adjustment_get_value (self->threshold);
-  const char *labels[TG_MAX_LINEAR];
-  char names[TG_MAX_LINEAR][24];
-  double jaccard[TG_MAX_LINEAR], ref[TG_MAX_LINEAR];
-  char caption[300], title[96];
-  TgOverlapData data = { 0 };
+  TgOverlapData *data = &fig->data;
   guint n_layers = snap != NULL ? MIN (snap->overlap_layers, TG_MAX_LINEAR) : 2;
 
+  memset (fig, 0, sizeof *fig);
   for (guint l = 0; l < n_layers; l++)
     {
-      g_snprintf (names[l], sizeof names[l], "hidden %u", l + 1);
-      labels[l] = names[l];
-      jaccard[l] = NAN;
-      ref[l] = l < 2 ? tg_paper_jaccard[l][0] : NAN;
+      g_snprintf (fig->names[l], sizeof fig->names[l], "hidden %u", l + 1);
+      fig->labels[l] = fig->names[l];
+      fig->jaccard[l] = NAN;
+      fig->ref[l] = l < 2 ? tg_paper_jaccard[l][0] : NAN;
     }
-  data.n_layers = n_layers;
-  data.layer_labels = labels;
-  data.jaccard = jaccard;
-  data.ref = ref;
-  data.ref_label = "paper";
-  data.threshold = thr;
-  g_snprintf (title, sizeof title, "Gate-mask overlap, 0° vs %g° TauGate",
+  data->n_layers = n_layers;
+  data->layer_labels = fig->labels;
+  data->jaccard = fig->jaccard;
+  data->ref = fig->ref;
+  data->ref_label = "paper";
+  data->threshold = thr;
+  g_snprintf (fig->title, sizeof fig->title, "Gate-mask overlap, 0° vs %g° TauGate",
               snap != NULL ? snap->angle : 45.0);
-  data.title = title;
+  data->title = fig->title;
+  g_snprintf (fig->target, sizeof fig->target, "%g°", snap != NULL ? snap->angle : 45.0);
+  data->target_label = fig->target;
 
   if (snap != NULL && snap->overlap_gate0 != NULL)
     {
       guint units = snap->overlap_units;
       for (guint l = 0; l < n_layers; l++)
-        jaccard[l] = tg_jaccard (snap->overlap_gate0 + l * units,
-                                 snap->overlap_gate_rot + l * units, units, (float) thr);
-      data.n_units = units;
-      data.gate0 = snap->overlap_gate0;
-      data.gate45 = snap->overlap_gate_rot;
-      g_snprintf (caption, sizeof caption,
+        fig->jaccard[l] = tg_jaccard (snap->overlap_gate0 + l * units,
+                                      snap->overlap_gate_rot + l * units, units, (float) thr);
+      data->n_units = units;
+      data->gate0 = snap->overlap_gate0;
+      data->gate_rot = snap->overlap_gate_rot;
+      g_snprintf (fig->caption, sizeof fig->caption,
                   "TauGate specialised to 0° and to %g° from the same foundation (seed %"
                   G_GUINT64_FORMAT "); a unit is on when its mean soft gate over its own mode's "
                   "test set exceeds %.2f. Markers: the paper's Table 3.",
                   snap->angle, snap->seed, thr);
     }
   else
-    g_snprintf (caption, sizeof caption,
+    g_snprintf (fig->caption, sizeof fig->caption,
                 "Press “Train 0° and Rotated Models” to specialise TauGate to both modes from "
                 "the same foundation.");
-  data.caption = caption;
-  tg_plot_overlap (cr, width, height, &data, style);
+  data->caption = fig->caption;
+}
+
+static void
+studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
+                                 const TgPlotStyle *style, gboolean for_export)
+{
+  OverlapFigure fig;
+  overlap_figure_init (STUDIO_OVERLAP_VIEW (view), &fig);
+  tg_plot_overlap (cr, width, height, &fig.data, style);
+}
+
+static char *
+studio_overlap_view_get_csv (StudioView *view)
+{
+  OverlapFigure fig;
+  overlap_figure_init (STUDIO_OVERLAP_VIEW (view), &fig);
+  return tg_plot_overlap_csv (&fig.data);
 }
 
 static void
@@ -136,6 +158,7 @@ studio_overlap_view_class_init (StudioOverlapViewClass *klass)
 
   view_class->draw_figure = studio_overlap_view_draw_figure;
   view_class->describe = studio_overlap_view_describe;
+  view_class->get_csv = studio_overlap_view_get_csv;
   view_class->history_changed = studio_overlap_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-overlap-view.ui");

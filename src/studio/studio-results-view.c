@@ -20,7 +20,7 @@ G_DEFINE_FINAL_TYPE (StudioResultsView, studio_results_view, STUDIO_TYPE_VIEW)
 static void
 nan_cells (TgResultsCells *c)
 {
-  c->acc0 = c->acc0_std = c->acc45 = c->acc45_std = c->high_act = NAN;
+  c->acc0 = c->acc0_std = c->acc_rot = c->acc_rot_std = c->high_act = NAN;
 }
 
 static gboolean
@@ -75,14 +75,14 @@ studio_results_view_pool_runs (StudioHistory *history, TgMethod method, TgResult
   if (n == 0)
     return 0;
   tg_mean_std (a0, n, &c->acc0, &c->acc0_std);
-  tg_mean_std (a_rot, n, &c->acc45, &c->acc45_std);
+  tg_mean_std (a_rot, n, &c->acc_rot, &c->acc_rot_std);
   if (nh > 0)
     {
       double sd;
       tg_mean_std (ha, nh, &c->high_act, &sd);
     }
   if (n < 2)
-    c->acc0_std = c->acc45_std = NAN;
+    c->acc0_std = c->acc_rot_std = NAN;
   return n;
 }
 
@@ -93,7 +93,7 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   StudioHistory *history = studio_view_get_history (view);
   const TgExperimentResults *res = history != NULL ? studio_history_get_experiment (history) : NULL;
   TgResultsRow rows[TG_N_METHODS];
-  char caption[600];
+  char caption[600], target[32];
   TgResultsData data = { 0 };
   guint live_runs = 0, left_out = 0;
   const char *settings = NULL;
@@ -126,6 +126,8 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
     }
   data.n_rows = TG_N_METHODS;
   data.rows = rows;
+  g_snprintf (target, sizeof target, "%g°", res != NULL ? res->config.angle : 45.0);
+  data.target_label = target;
   data.n_seeds = res != NULL ? res->config.seeds : 0;
   if (res != NULL)
     g_snprintf (caption, sizeof caption,

@@ -40,6 +40,8 @@ studio_config_init_paper (StudioConfig *cfg)
     .seeds = 3,
     .on_threshold = 0.9f,
     .max_steps = 0,
+    .n_sweep_lambdas = 6,
+    .sweep_lambdas = { 0, 0.01, 0.1, 0.3, 1, 3 },
   };
 }
 
@@ -115,6 +117,7 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->adapted, tg_model_free);
   g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
+  g_clear_pointer (&snap->sweep, tg_sweep_results_free);
   g_clear_pointer (&snap->overlap_gate0, g_free);
   g_clear_pointer (&snap->overlap_gate_rot, g_free);
 }
@@ -130,6 +133,7 @@ studio_snapshot_new (void)
   snap->eta_seconds = -1;
   snap->high_act = NAN;
   snap->final_acc0 = snap->final_acc_rot = snap->final_high_act = NAN;
+  snap->sparse_speedup = snap->sparse_madds = snap->dense_madds = NAN;
   return snap;
 }
 
@@ -209,7 +213,8 @@ format_duration (double seconds)
 static void
 format_job_status (GString *s, const StudioSnapshot *st)
 {
-  g_string_append (s, st->job == STUDIO_JOB_EXPERIMENT ? "Paper comparison" : "Overlap models");
+  g_string_append (s, st->job == STUDIO_JOB_EXPERIMENT ? "Paper comparison"
+                      : st->job == STUDIO_JOB_SWEEP ? "λ sweep" : "Overlap models");
   if (st->finished)
     g_string_append (s, st->error != NULL ? " stopped" : " done");
   else

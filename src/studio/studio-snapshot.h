@@ -9,6 +9,7 @@
 #include <glib.h>
 #include "tg-model.h"
 #include "tg-experiment.h"
+#include "tg-sweep.h"
 
 G_BEGIN_DECLS
 
@@ -16,6 +17,8 @@ typedef enum {
   STUDIO_JOB_TRAIN,       /* foundation, then one adapter, with live curves */
   STUDIO_JOB_OVERLAP,     /* TauGate at 0 deg and at the angle from one foundation */
   STUDIO_JOB_EXPERIMENT,  /* the paper's comparison, every method over the seeds */
+  STUDIO_JOB_SWEEP,       /* TauGate over the sweep's lambdas at the run's s (conditional
+                             computation: accuracy, units on, measured speedup) */
 } StudioJob;
 
 typedef enum {
@@ -49,6 +52,8 @@ typedef struct {
   guint32  seeds;              /* for the paper comparison: 3 */
   float    on_threshold;       /* overlap: on when mean gate > this, 0.9 */
   guint32  max_steps;          /* 0: none; else the run ends after this many steps */
+  guint32  n_sweep_lambdas;    /* the sweep's lambdas (<= 8): 0, 0.01, 0.1, 0.3, 1, 3 */
+  double   sweep_lambdas[8];
 } StudioConfig;
 
 void          studio_config_init_paper (StudioConfig *cfg);
@@ -150,6 +155,10 @@ typedef struct {
   double       progress;         /* 0..1 */
   char        *progress_text;
   TgExperimentResults *experiment;            /* owned */
+  TgSweepResults      *sweep;                 /* owned; a finished sweep */
+  /* a finished train job's model, hard gates, on the target test set: batch-1 dense p50 /
+   * sparse p50 and the multiply-adds it reads per image; NAN: not measured */
+  double       sparse_speedup, sparse_madds, dense_madds;
   guint32      overlap_layers, overlap_units;
   float       *overlap_gate0, *overlap_gate_rot; /* overlap_layers * overlap_units */
 

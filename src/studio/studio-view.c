@@ -237,15 +237,36 @@ studio_view_export (StudioView *self, const char *path, double width, double hei
   /* figures on paper: always the light style with its own background */
   tg_plot_style_init_light (&style);
   style.draw_background = TRUE;
-  if (!tg_plot_export (path, width, height, export_trampoline, self, &style, error))
-    return FALSE;
-  if (STUDIO_VIEW_GET_CLASS (self)->data_csv != NULL)
+  return studio_view_export_styled (self, path, width, height, &style, error);
+}
+
+char *
+studio_view_get_csv (StudioView *self)
+{
+  StudioViewClass *klass;
+
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), NULL);
+  klass = STUDIO_VIEW_GET_CLASS (self);
+  return klass->get_csv != NULL ? klass->get_csv (self) : NULL;
+}
+
+gboolean
+studio_view_export_styled (StudioView *self, const char *path, double width, double height,
+                           const TgPlotStyle *style, GError **error)
+{
+  TgPlotStyle light;
+
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), FALSE);
+  if (style == NULL)
     {
-      g_autofree char *csv = STUDIO_VIEW_GET_CLASS (self)->data_csv (self);
-      if (csv != NULL && !tg_plot_write_beside (path, ".csv", csv, error))
-        return FALSE;
+      tg_plot_style_init_light (&light);
+      light.draw_background = TRUE;
+      style = &light;
     }
-  return TRUE;
+  if (!tg_plot_export (path, width, height, export_trampoline, self, style, error))
+    return FALSE;
+  g_autofree char *csv = studio_view_get_csv (self);
+  return csv == NULL || tg_plot_write_beside (path, ".csv", csv, error);
 }
 
 gboolean

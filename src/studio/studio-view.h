@@ -35,9 +35,9 @@ struct _StudioViewClass
   /* What the figure shows, in one sentence, for the accessible description (the state of
    * the runs follows it). Optional. Newly allocated. */
   char *(*describe)       (StudioView *self);
-  /* The figure's numbers as CSV, written beside an export as NAME.csv; NULL: none.
-   * Optional. Newly allocated. */
-  char *(*data_csv)       (StudioView *self);
+  /* The numbers the figure draws, as CSV (the tg_plot_*_csv writers), written beside every
+   * export as NAME.csv. Optional; newly allocated. */
+  char *(*get_csv)        (StudioView *self);
 
   gpointer padding[6];
 };
@@ -51,10 +51,15 @@ char    *studio_view_describe    (StudioView *self);
 void     studio_view_set_history (StudioView *self, StudioHistory *history);
 /* Borrowed; NULL before set_history. */
 StudioHistory *studio_view_get_history (StudioView *self);
-/* Writes the figure to path (.pdf, .svg or .png) at width x height points, and when the
- * view has data_csv, its numbers beside it (path with the extension .csv). */
+/* The figure's numbers as CSV; NULL when the view has none to give. Newly allocated. */
+char    *studio_view_get_csv     (StudioView *self);
+/* Writes the figure to path (.pdf, .svg or .png) at width x height points, and its numbers
+ * beside it (path with .csv for its extension) when the view gives them. */
 gboolean studio_view_export      (StudioView *self, const char *path, double width,
                                   double height, GError **error);
+/* The same in style (NULL: light, with its background). */
+gboolean studio_view_export_styled (StudioView *self, const char *path, double width,
+                                    double height, const TgPlotStyle *style, GError **error);
 
 /* For the views' init, after gtk_widget_init_template: area (a template child) draws the
  * figure, follows the theme, redraws on history changes and, with hover_changed, tracks

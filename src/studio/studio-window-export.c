@@ -8,6 +8,7 @@
 #include <math.h>
 
 #include "studio-view.h"
+#include "studio-export-dialog.h"
 #include "tg-report.h"
 
 #define EXPORT_WIDTH 800.0   /* points for PDF and SVG */
@@ -94,8 +95,26 @@ export_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *self)
   untrack_dialog (self, dialog);
 }
 
+/* Ctrl+E: the export dialog (size preset, font, style, file) for the visible view. It is
+ * transient for the window and goes with it. */
 void
 studio_window_export_activate (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  StudioWindow *self = STUDIO_WINDOW (data);
+  const char *name = gtk_stack_get_visible_child_name (self->stack);
+  GtkWidget *view = name != NULL ? studio_window_get_view (self, name) : NULL;
+
+  if (view == NULL)
+    return;
+  StudioExportDialog *dialog = studio_export_dialog_new (GTK_WINDOW (self), STUDIO_VIEW (view));
+  g_autofree char *stem = g_strdup_printf ("taugate-%s", name);
+  studio_export_dialog_suggest_name (dialog, stem);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* The file chooser route: the visible view at the default size, to a file chosen there. */
+void
+studio_window_export_choose_activate (GSimpleAction *action, GVariant *param, gpointer data)
 {
   StudioWindow *self = STUDIO_WINDOW (data);
   const char *name = gtk_stack_get_visible_child_name (self->stack);
@@ -119,44 +138,11 @@ studio_window_export_activate (GSimpleAction *action, GVariant *param, gpointer 
   track_dialog (self, dialog);
 }
 
-/* Figure 1 of the paper from a finished comparison: grouped bars, ours and the paper's. */
-static void
-bars_trampoline (cairo_t *cr, double w, double h, gconstpointer data, const TgPlotStyle *style)
-{
-  tg_plot_bars (cr, w, h, data, style);
-}
-
+/* Figure 1 of the paper from a finished comparison, with its data beside it: the same
+ * function as `taugate figure1` and the protocol's own outputs. */
 static gboolean
 export_figure1 (const TgExperimentResults *res, const char *dir, GError **error)
 {
-  const char *groups[TG_N_METHODS];
-  double mean[TG_N_METHODS * 2], err[TG_N_METHODS * 2], ref[TG_N_METHODS * 2];
-  const char *series[2] = { "acc 0°", "acc 45°" };
-  guint n = 0;
-
-  for (int m = 0; m < TG_N_METHODS; m++)
-    {
-      TgMethodSummary sum;
-      if (!tg_report_summarise (res, m, &sum))
-        continue;
-      const TgPaperRow *paper = tg_paper_row (m);
-      groups[n] = tg_method_info (m)->label;
-      mean[2 * n] = sum.acc0;
-      mean[2 * n + 1] = sum.acc_rot;
-      err[2 * n] = sum.acc0_std;
-      err[2 * n + 1] = sum.acc_rot_std;
-      ref[2 * n] = paper != NULL ? paper->acc0 : NAN;
-      ref[2 * n + 1] = paper != NULL ? paper->acc_rot : NAN;
-      n++;
-    }
-  TgBarsData bars = {
-    .n_groups = n, .group_labels = groups, .n_series = 2, .series_labels = series,
-    .mean = mean, .err = err, .ref = ref, .ref_label = "paper",
-    .title = "Accuracy after specialisation to the rotated mode",
-    .y_label = "test accuracy",
-    .caption = "Mean ± sample std over seeds; markers: the paper's Table 1.",
-    .y_min = 0, .y_max = 0,
-  };
   TgPlotStyle style;
   tg_plot_style_init_light (&style);
   style.draw_background = TRUE;
@@ -167,7 +153,7 @@ export_figure1 (const TgExperimentResults *res, const char *dir, GError **error)
       return FALSE;
     }
   g_autofree char *path = g_build_filename (figdir, "mnist_rotation_accuracy.pdf", NULL);
-  return tg_plot_export (path, 640, 400, bars_trampoline, &bars, &style, error);
+  return tg_plot_figure1_export (res, path, 0, 0, &style, error);
 }
 
 gboolean

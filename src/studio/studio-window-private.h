@@ -63,6 +63,8 @@ void     studio_window_export_activate     (GSimpleAction *action, GVariant *par
                                             gpointer self);
 void     studio_window_export_all_activate (GSimpleAction *action, GVariant *param,
                                             gpointer self);
+void     studio_window_export_choose_activate (GSimpleAction *action, GVariant *param,
+                                               gpointer self);
 void     studio_window_close_export_dialogs (StudioWindow *self);
 
 /* studio-window-screenshot.c: called with each snapshot; takes the shot when it is due */

@@ -10,6 +10,7 @@
 #include "studio-neurons-view.h"
 #include "studio-masks-view.h"
 #include "studio-overlap-view.h"
+#include "studio-sparsity-view.h"
 #include "studio-results-view.h"
 #include "studio-angles-view.h"
 #include "studio-inspector-view.h"
@@ -40,10 +41,12 @@ static const ViewEntry view_table[] = {
   { "inspector", "Inspector", studio_inspector_view_new },
   { "digit-pad", "Digit Pad", studio_digit_pad_view_new },
   { "dynamics", "Dynamics", studio_dynamics_view_new },
+  { "sparsity", "Sparsity", studio_sparsity_view_new },
 };
 
 static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results",
-                                          "angles", "inspector", "digit-pad", "dynamics", NULL };
+                                          "angles", "inspector", "digit-pad", "dynamics",
+                                          "sparsity", NULL };
 
 const char *const *
 studio_window_view_names (void)
@@ -230,6 +233,7 @@ update_actions (StudioWindow *self)
   set_action_enabled (self, "stop", busy);
   set_action_enabled (self, "run-overlap", !busy);
   set_action_enabled (self, "run-comparison", !busy);
+  set_action_enabled (self, "run-sweep", !busy);
   gtk_widget_set_sensitive (GTK_WIDGET (self->method_dropdown), !busy);
   studio_settings_panel_set_run_sensitive (self->settings_panel, !busy);
 }
@@ -255,7 +259,8 @@ start_queued (gpointer data)
     return G_SOURCE_REMOVE;
   job = GPOINTER_TO_INT (g_queue_pop_head (&self->job_queue));
   if (start_job (self, job) && job != STUDIO_JOB_TRAIN)
-    studio_window_show_view (self, job == STUDIO_JOB_OVERLAP ? "overlap" : "results");
+    studio_window_show_view (self, job == STUDIO_JOB_OVERLAP ? "overlap"
+                                   : job == STUDIO_JOB_SWEEP ? "sparsity" : "results");
   return G_SOURCE_REMOVE;
 }
 
@@ -436,6 +441,14 @@ action_run_comparison (GSimpleAction *action, GVariant *param, gpointer data)
     studio_window_show_view (self, "results");
 }
 
+static void
+action_run_sweep (GSimpleAction *action, GVariant *param, gpointer data)
+{
+  StudioWindow *self = STUDIO_WINDOW (data);
+  if (start_job (self, STUDIO_JOB_SWEEP))
+    studio_window_show_view (self, "sparsity");
+}
+
 /* The window's actions ("win.NAME"); their accelerators are bound once, by the application
  * (studio-application.c), and listed in the shortcuts window (ui/help-overlay.ui). */
 static const GActionEntry win_actions[] = {
@@ -445,10 +458,12 @@ static const GActionEntry win_actions[] = {
   { .name = "stop",           .activate = action_stop },
   { .name = "reset",          .activate = action_reset },
   { .name = "export",         .activate = studio_window_export_activate },
+  { .name = "export-choose",  .activate = studio_window_export_choose_activate },
   { .name = "export-all",     .activate = studio_window_export_all_activate },
   { .name = "run-overlap",    .activate = action_run_overlap },
   { .name = "run-comparison", .activate = action_run_comparison },
   { .name = "open",           .activate = studio_window_open_activate },
+  { .name = "run-sweep",      .activate = action_run_sweep },
 };
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
@@ -553,6 +568,19 @@ studio_window_init (StudioWindow *self)
 {
   GtkStringList *methods;
   GtkEventController *shortcuts;
+  static gboolean styled;
+
+  /* the window's own style (a GtkApplication loads it too; a window without one, as in the
+   * tests, would otherwise measure another size) */
+  if (!styled && gdk_display_get_default () != NULL)
+    {
+      g_autoptr (GtkCssProvider) css = gtk_css_provider_new ();
+      gtk_css_provider_load_from_resource (css, "/org/taugate/Studio/style.css");
+      gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                  GTK_STYLE_PROVIDER (css),
+                                                  GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+      styled = TRUE;
+    }
 
   self->trainer = studio_trainer_new ();
   self->history = studio_history_new ();

@@ -35,6 +35,7 @@ job_train (StudioWorker *w, StudioSnapshot *last, GError **error)
                                              MIN (STUDIO_WORKER_HIGH_ACT_SAMPLES, w->mode->train_rot->n), 0.9f);
   studio_worker_masks (w, last);
   last->adapted = tg_model_copy (w->model);
+  studio_worker_measure_sparse (w, last);
   return TRUE;
 }
 
@@ -141,6 +142,7 @@ worker_main (gpointer data)
     case STUDIO_JOB_TRAIN:      ok = job_train (w, last, &error); break;
     case STUDIO_JOB_OVERLAP:    ok = job_overlap (w, last, &error); break;
     case STUDIO_JOB_EXPERIMENT: ok = job_experiment (w, last, &error); break;
+    case STUDIO_JOB_SWEEP:      ok = studio_worker_job_sweep (w, last, &error); break;
     default: g_assert_not_reached ();
     }
 
@@ -155,6 +157,10 @@ worker_main (gpointer data)
     studio_snapshot_take_masks (fin, last);
   fin->experiment = g_steal_pointer (&last->experiment);
   fin->adapted = g_steal_pointer (&last->adapted);
+  fin->sweep = g_steal_pointer (&last->sweep);
+  fin->sparse_speedup = last->sparse_speedup;
+  fin->sparse_madds = last->sparse_madds;
+  fin->dense_madds = last->dense_madds;
   fin->overlap_layers = last->overlap_layers;
   fin->overlap_units = last->overlap_units;
   fin->overlap_gate0 = g_steal_pointer (&last->overlap_gate0);

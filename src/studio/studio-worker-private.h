@@ -83,4 +83,10 @@ gboolean        studio_worker_adapt           (StudioWorker *w, TgMethod method,
                                                GError **error);
 void            studio_worker_clear_adapter   (StudioWorker *w);
 
+/* studio-worker-sweep.c: the lambda sweep as a job (into last->sweep), and the batch-1
+ * speedup of the model just trained (into last->sparse_*). */
+gboolean        studio_worker_job_sweep       (StudioWorker *w, StudioSnapshot *last,
+                                               GError **error);
+void            studio_worker_measure_sparse  (StudioWorker *w, StudioSnapshot *last);
+
 G_END_DECLS

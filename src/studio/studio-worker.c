@@ -437,6 +437,12 @@ studio_worker_load (StudioWorker *w, GError **error)
       self->mode_key = g_steal_pointer (&key);
     }
   w->mode = self->mode;
+  /* what the run would need against what the machine has: a clear error in the banner
+   * rather than the kernel's out-of-memory killer (the protocol's estimate, as the CLI's) */
+  if (!tg_experiment_config_check_memory (&w->ecfg, w->mode->train0->dim,
+                                          w->mode->train0->n_classes, w->mode->train0->n,
+                                          w->mode->test0->n, NULL, error))
+    return FALSE;
   return !g_cancellable_set_error_if_cancelled (w->cancellable, error);
 }
 

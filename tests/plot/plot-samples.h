@@ -163,7 +163,7 @@ sample_overlap (TgOverlapData *d)
   d->ref_label = "paper";
   d->n_units = SAMPLE_UNITS;
   d->gate0 = g0;
-  d->gate45 = g45;
+  d->gate_rot = g45;
   d->threshold = 0.9;
   d->caption = "Table 3 of the paper as a figure; same foundation, TauGate specialised twice.";
 }

@@ -71,7 +71,7 @@ test_curves_csv (void)
         assert_field (f[1], d.runs[r].step[i]);
         assert_field (f[2], d.runs[r].loss ? d.runs[r].loss[i] : NAN);
         assert_field (f[3], d.runs[r].acc0 ? d.runs[r].acc0[i] : NAN);
-        assert_field (f[4], d.runs[r].acc45 ? d.runs[r].acc45[i] : NAN);
+        assert_field (f[4], d.runs[r].acc_rot ? d.runs[r].acc_rot[i] : NAN);
       }
   g_assert_cmpuint (n, >, 0);
   g_assert_cmpuint (rows->len, ==, n);
@@ -108,7 +108,7 @@ test_other_csv (void)
   guint expect = 0;
   for (guint l = 0; l < masks.n_layers; l++)
     expect += masks.layers[l].n_units * 10 * ((masks.layers[l].rate0 != NULL)
-                                              + (masks.layers[l].rate45 != NULL));
+                                              + (masks.layers[l].rate_rot != NULL));
   g_assert_cmpuint (mr->len, ==, expect);
 
   g_autofree char *o = tg_plot_overlap_csv (&overlap);

@@ -103,7 +103,7 @@ test_export_dialog_closes_with_window (void)
   studio_config_clear (&cfg);
 
   g_assert_cmpuint (window_ctrl_e_bindings (GTK_WIDGET (win)), ==, 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export-choose", NULL));
   wait_for (win, chooser_shown, NULL, "the file chooser");
   destroy_window (win);
   spin (100);
