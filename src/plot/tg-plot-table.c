@@ -115,6 +115,109 @@ table_measure (cairo_t *cr, const TgPlotStyle *st, const char *const *headers,
   t->need_h = t->head_h + nr * t->row_h;
 }
 
+/* Fits the table to the body: the compact form when too wide, then one scale k; fills t and
+ * returns k, *compact saying which form. */
+static double
+table_fit (cairo_t *cr, const TgPlotStyle *st, const char *const *headers, RowCells *cells,
+           guint nr, TgRect body, TableLayout *t, gboolean *compact_out)
+{
+  /* Too wide at the base size (a paper column): the compact form drops the "ours / paper"
+   * column (the legend's colours say which line is which), splits the headers over two
+   * lines and writes "0.848±0.007". Then one scale k fits the table both ways; text sizes
+   * are measured at k itself, since small text stops shrinking at the base size less 1 pt. */
+  table_measure (cr, st, headers, cells, nr, FALSE, 1.0, t);
+  gboolean compact = t->total > body.w;
+  if (compact)
+    {
+      for (guint r = 0; r < nr; r++)
+        for (int i = 0; i < 2; i++)
+          for (int c = 3; c <= 4; c++)
+            {
+              GString *g = g_string_new (cells[r][i][c]);
+              g_string_replace (g, " ± ", "±", 0);
+              g_free (cells[r][i][c]);
+              cells[r][i][c] = g_string_free (g, FALSE);
+            }
+      table_measure (cr, st, headers, cells, nr, TRUE, 1.0, t);
+    }
+  double k = MIN (1.3, MIN (body.w / t->total, body.h / t->need_h));
+  table_measure (cr, st, headers, cells, nr, compact, k, t);
+  while (k > 0.3 && (t->total > body.w + 0.01 || t->need_h > body.h + 0.01))
+    {
+      k *= 0.97;
+      table_measure (cr, st, headers, cells, nr, compact, k, t);
+    }
+  *compact_out = compact;
+  return k;
+}
+
+/* Draws the ruled table laid out by t at scale k, centred in the body. */
+static void
+table_draw (cairo_t *cr, const TgPlotStyle *st, const char *const *headers, RowCells *cells,
+            guint nr, TgRect body, const TableLayout *t, gboolean compact, double k)
+{
+  double x0 = body.x + (body.w - t->total) / 2;
+  double y = body.y;
+  double fs = st->font_size;
+
+  cairo_save (cr);
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
+  cairo_move_to (cr, x0, y);
+  cairo_line_to (cr, x0 + t->total, y);
+  cairo_stroke (cr);
+  double x = x0;
+  for (int c = 0; c < N_COLS; c++)
+    {
+      if (t->colw[c] <= 0)
+        continue;
+      double cx = x + t->pad / 2 + t->colw[c] * align[c];
+      g_auto(GStrv) lines = header_lines (headers[c], compact);
+      for (guint i = 0; lines[i] != NULL; i++)
+        tg_text (cr, st, 0.95 * k, TRUE, lines[i], cx,
+                 y + fs * 0.3 * k + i * tg_line_height (st, 0.95 * k), align[c], 0.0);
+      x += t->colw[c] + t->pad;
+    }
+  y += t->head_h;
+  cairo_set_line_width (cr, 0.6 * tg_line_scale (st));
+  cairo_move_to (cr, x0, y);
+  cairo_line_to (cr, x0 + t->total, y);
+  cairo_stroke (cr);
+
+  for (guint r = 0; r < nr; r++)
+    {
+      if (r % 2 == 1)
+        {
+          tg_set_rgba_a (cr, st->muted, 0.08);
+          cairo_rectangle (cr, x0, y, t->total, t->row_h);
+          cairo_fill (cr);
+        }
+      double ly = y + fs * 0.25 * k;
+      for (int i = 0; i < 2; i++)
+        {
+          double size = (i == 0 ? 0.95 : 0.85) * k;
+          x = x0;
+          for (int c = 0; c < N_COLS; c++)
+            {
+              if (t->colw[c] <= 0)
+                continue;
+              double cx = x + t->pad / 2 + t->colw[c] * align[c];
+              tg_set_rgba (cr, i == 0 && c != 1 ? st->foreground : st->muted);
+              tg_text (cr, st, size, c == 0, cells[r][i][c], cx, ly, align[c], 0.0);
+              x += t->colw[c] + t->pad;
+            }
+          ly += tg_line_height (st, size);
+        }
+      y += t->row_h;
+    }
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
+  cairo_move_to (cr, x0, y);
+  cairo_line_to (cr, x0 + t->total, y);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
 void
 tg_plot_results_table (cairo_t *cr, double width, double height, const TgResultsData *d,
                        const TgPlotStyle *st)
@@ -154,93 +257,10 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
   for (guint r = 0; r < nr; r++)
     fill_cells (&d->rows[r], cells[r]);
 
-  /* Too wide at the base size (a paper column): the compact form drops the "ours / paper"
-   * column (the legend's colours say which line is which), splits the headers over two
-   * lines and writes "0.848±0.007". Then one scale k fits the table both ways; text sizes
-   * are measured at k itself, since small text stops shrinking at the base size less 1 pt. */
   TableLayout t;
-  table_measure (cr, st, headers, cells, nr, FALSE, 1.0, &t);
-  gboolean compact = t.total > body.w;
-  if (compact)
-    {
-      for (guint r = 0; r < nr; r++)
-        for (int i = 0; i < 2; i++)
-          for (int c = 3; c <= 4; c++)
-            {
-              GString *g = g_string_new (cells[r][i][c]);
-              g_string_replace (g, " ± ", "±", 0);
-              g_free (cells[r][i][c]);
-              cells[r][i][c] = g_string_free (g, FALSE);
-            }
-      table_measure (cr, st, headers, cells, nr, TRUE, 1.0, &t);
-    }
-  double k = MIN (1.3, MIN (body.w / t.total, body.h / t.need_h));
-  table_measure (cr, st, headers, cells, nr, compact, k, &t);
-  while (k > 0.3 && (t.total > body.w + 0.01 || t.need_h > body.h + 0.01))
-    {
-      k *= 0.97;
-      table_measure (cr, st, headers, cells, nr, compact, k, &t);
-    }
-  double x0 = body.x + (body.w - t.total) / 2;
-  double y = body.y;
-  double fs = st->font_size;
-
-  cairo_save (cr);
-  tg_set_rgba (cr, st->foreground);
-  cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
-  cairo_move_to (cr, x0, y);
-  cairo_line_to (cr, x0 + t.total, y);
-  cairo_stroke (cr);
-  double x = x0;
-  for (int c = 0; c < N_COLS; c++)
-    {
-      if (t.colw[c] <= 0)
-        continue;
-      double cx = x + t.pad / 2 + t.colw[c] * align[c];
-      g_auto(GStrv) lines = header_lines (headers[c], compact);
-      for (guint i = 0; lines[i] != NULL; i++)
-        tg_text (cr, st, 0.95 * k, TRUE, lines[i], cx,
-                 y + fs * 0.3 * k + i * tg_line_height (st, 0.95 * k), align[c], 0.0);
-      x += t.colw[c] + t.pad;
-    }
-  y += t.head_h;
-  cairo_set_line_width (cr, 0.6 * tg_line_scale (st));
-  cairo_move_to (cr, x0, y);
-  cairo_line_to (cr, x0 + t.total, y);
-  cairo_stroke (cr);
-
-  for (guint r = 0; r < nr; r++)
-    {
-      if (r % 2 == 1)
-        {
-          tg_set_rgba_a (cr, st->muted, 0.08);
-          cairo_rectangle (cr, x0, y, t.total, t.row_h);
-          cairo_fill (cr);
-        }
-      double ly = y + fs * 0.25 * k;
-      for (int i = 0; i < 2; i++)
-        {
-          double size = (i == 0 ? 0.95 : 0.85) * k;
-          x = x0;
-          for (int c = 0; c < N_COLS; c++)
-            {
-              if (t.colw[c] <= 0)
-                continue;
-              double cx = x + t.pad / 2 + t.colw[c] * align[c];
-              tg_set_rgba (cr, i == 0 && c != 1 ? st->foreground : st->muted);
-              tg_text (cr, st, size, c == 0, cells[r][i][c], cx, ly, align[c], 0.0);
-              x += t.colw[c] + t.pad;
-            }
-          ly += tg_line_height (st, size);
-        }
-      y += t.row_h;
-    }
-  tg_set_rgba (cr, st->foreground);
-  cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
-  cairo_move_to (cr, x0, y);
-  cairo_line_to (cr, x0 + t.total, y);
-  cairo_stroke (cr);
-  cairo_restore (cr);
+  gboolean compact;
+  double k = table_fit (cr, st, headers, cells, nr, body, &t, &compact);
+  table_draw (cr, st, headers, cells, nr, body, &t, compact, k);
 
   for (guint r = 0; r < nr; r++)
     for (int i = 0; i < 2; i++)
