@@ -85,6 +85,62 @@ angle_ticks (TgAxis *ax)
   ax->decimals = 0;
 }
 
+/* The accuracies' range over both gate modes (lo > hi: none finite) and the angles' range. */
+static void
+value_range (const TgModesByAngleData *d, guint nm, double *lo_out, double *hi_out,
+             double *xlo_out, double *xhi_out)
+{
+  double lo = 1, hi = 0, xlo = d->angles[0], xhi = d->angles[0];
+  for (guint a = 0; a < d->n_angles; a++)
+    {
+      xlo = MIN (xlo, d->angles[a]);
+      xhi = MAX (xhi, d->angles[a]);
+      for (guint m = 0; m < nm; m++)
+        {
+          double v = d->acc[m * d->n_angles + a];
+          double h = d->acc_hard ? d->acc_hard[m * d->n_angles + a] : v;
+          if (isfinite (v))
+            lo = MIN (lo, v), hi = MAX (hi, v);
+          if (isfinite (h))
+            lo = MIN (lo, h), hi = MAX (hi, h);
+        }
+    }
+  *lo_out = lo, *hi_out = hi, *xlo_out = xlo, *xhi_out = xhi;
+}
+
+/* Each mode's training angle: a faint vertical line and a diamond on the mode's own curve. */
+static void
+draw_training_angles (cairo_t *cr, const TgPlotStyle *st, const TgModesByAngleData *d,
+                      guint nm, const TgAxis *ax, const TgAxis *ay, TgRect plot)
+{
+  for (guint m = 0; d->target_angles != NULL && m < nm; m++)
+    {
+      double t = d->target_angles[m];
+      if (!isfinite (t) || t < ax->lo || t > ax->hi)
+        continue;
+      TgRgba c = tg_series (st, m);
+      double px = tg_axis_map (ax, t);
+      tg_set_rgba_a (cr, c, 0.45);
+      cairo_set_line_width (cr, 1.0);
+      double dash[2] = { 2, 3 };
+      cairo_set_dash (cr, dash, 2, 0);
+      cairo_move_to (cr, px, plot.y);
+      cairo_line_to (cr, px, plot.y + plot.h);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0);
+      double v = value_at (d, m, t);
+      if (isfinite (v))
+        {
+          tg_diamond (cr, px, tg_axis_map_clamped (ay, v), 6.5);
+          tg_set_rgba (cr, st->background);
+          cairo_fill_preserve (cr);
+          tg_set_rgba (cr, c);
+          cairo_set_line_width (cr, 2.0);
+          cairo_stroke (cr);
+        }
+    }
+}
+
 void
 tg_plot_modes_by_angle (cairo_t *cr, double width, double height,
                         const TgModesByAngleData *d, const TgPlotStyle *st)
@@ -110,21 +166,8 @@ tg_plot_modes_by_angle (cairo_t *cr, double width, double height,
       return;
     }
 
-  double lo = 1, hi = 0, xlo = d->angles[0], xhi = d->angles[0];
-  for (guint a = 0; a < d->n_angles; a++)
-    {
-      xlo = MIN (xlo, d->angles[a]);
-      xhi = MAX (xhi, d->angles[a]);
-      for (guint m = 0; m < nm; m++)
-        {
-          double v = d->acc[m * d->n_angles + a];
-          double h = d->acc_hard ? d->acc_hard[m * d->n_angles + a] : v;
-          if (isfinite (v))
-            lo = MIN (lo, v), hi = MAX (hi, v);
-          if (isfinite (h))
-            lo = MIN (lo, h), hi = MAX (hi, h);
-        }
-    }
+  double lo, hi, xlo, xhi;
+  value_range (d, nm, &lo, &hi, &xlo, &xhi);
   if (lo > hi)
     lo = 0, hi = 1;
   TgAxis ax, ay;
@@ -160,32 +203,6 @@ tg_plot_modes_by_angle (cairo_t *cr, double width, double height,
                       d->n_angles, TRUE);
         }
     }
-  /* training angles: a faint vertical line and a diamond on the mode's own curve */
-  for (guint m = 0; d->target_angles != NULL && m < nm; m++)
-    {
-      double t = d->target_angles[m];
-      if (!isfinite (t) || t < ax.lo || t > ax.hi)
-        continue;
-      TgRgba c = tg_series (st, m);
-      double px = tg_axis_map (&ax, t);
-      tg_set_rgba_a (cr, c, 0.45);
-      cairo_set_line_width (cr, 1.0);
-      double dash[2] = { 2, 3 };
-      cairo_set_dash (cr, dash, 2, 0);
-      cairo_move_to (cr, px, plot.y);
-      cairo_line_to (cr, px, plot.y + plot.h);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0);
-      double v = value_at (d, m, t);
-      if (isfinite (v))
-        {
-          tg_diamond (cr, px, tg_axis_map_clamped (&ay, v), 6.5);
-          tg_set_rgba (cr, st->background);
-          cairo_fill_preserve (cr);
-          tg_set_rgba (cr, c);
-          cairo_set_line_width (cr, 2.0);
-          cairo_stroke (cr);
-        }
-    }
+  draw_training_angles (cr, st, d, nm, &ax, &ay, plot);
   cairo_restore (cr);
 }
