@@ -23,6 +23,24 @@ kind_color (const TgPlotStyle *st, int kind)
     }
 }
 
+/* An error bar of v ± e at x = cx with caps; returns its top. */
+static double
+draw_error_bar (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ay, double cx, double bw,
+                double v, double e)
+{
+  double y0 = tg_axis_map_clamped (ay, v - e), y1 = tg_axis_map_clamped (ay, v + e);
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
+  cairo_move_to (cr, cx, y0);
+  cairo_line_to (cr, cx, y1);
+  cairo_move_to (cr, cx - bw * 0.15, y1);
+  cairo_line_to (cr, cx + bw * 0.15, y1);
+  cairo_move_to (cr, cx - bw * 0.15, y0);
+  cairo_line_to (cr, cx + bw * 0.15, y0);
+  cairo_stroke (cr);
+  return y1;
+}
+
 static void
 draw_jaccard_bars (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect area)
 {
@@ -71,18 +89,8 @@ draw_jaccard_bars (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, T
       double top = y;
       if (d->jaccard_err != NULL && isfinite (d->jaccard_err[l]) && d->jaccard_err[l] > 0)
         {
-          double e = d->jaccard_err[l];
-          double y0 = tg_axis_map_clamped (&ay, v - e), y1 = tg_axis_map_clamped (&ay, v + e);
-          tg_set_rgba (cr, st->foreground);
-          cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
-          cairo_move_to (cr, cx, y0);
-          cairo_line_to (cr, cx, y1);
-          cairo_move_to (cr, cx - bw * 0.15, y1);
-          cairo_line_to (cr, cx + bw * 0.15, y1);
-          cairo_move_to (cr, cx - bw * 0.15, y0);
-          cairo_line_to (cr, cx + bw * 0.15, y0);
-          cairo_stroke (cr);
-          top = MIN (top, y1);
+          double bar_top = draw_error_bar (cr, st, &ay, cx, bw, v, d->jaccard_err[l]);
+          top = MIN (top, bar_top);
         }
       if (d->ref != NULL && isfinite (d->ref[l]))
         {
