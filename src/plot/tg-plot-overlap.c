@@ -139,6 +139,51 @@ strip_label (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, guint l
                           count[ONLY0], target, count[ONLY_ROT], count[NEITHER]);
 }
 
+/* The number of columns (8 to 128, at most nu) that gives the largest square cells for nu
+ * units in aw by ah; returns the cell size. */
+static double
+pick_grid (guint nu, double aw, double ah, guint *cols_out)
+{
+  guint cols = MIN (nu, 8u);
+  double cell = 0.0;
+  for (guint c = 8; c <= 128; c *= 2)
+    {
+      guint cc = MIN (nu, c), rr = (nu + cc - 1) / cc;
+      double size = MIN (aw / cc, ah / rr);
+      if (size > cell * 1.05)
+        {
+          cell = size;
+          cols = cc;
+        }
+    }
+  *cols_out = cols;
+  return cell;
+}
+
+/* A strip's first unit of each row on the left and "+c" column offsets under it, the grid's
+ * top left at (gx, gy). */
+static void
+draw_grid_labels (cairo_t *cr, const TgPlotStyle *st, double gx, double gy, double cell,
+                  guint cols, guint rows)
+{
+  char buf[32];
+  double fs = st->font_size;
+  tg_set_rgba (cr, st->muted);
+  guint rstep = MAX (1u, (guint) ceil (tg_line_height (st, 0.75) / cell));
+  for (guint r = 0; r < rows; r += rstep)
+    {
+      g_snprintf (buf, sizeof buf, "%u", r * cols);
+      tg_text (cr, st, 0.75, FALSE, buf, gx - 3, gy + (r + 0.5) * cell, 1.0, 0.5);
+    }
+  g_snprintf (buf, sizeof buf, "+%u", cols);
+  guint cstep = tg_label_step (cell, tg_text_width (cr, st, 0.75, FALSE, buf) + fs * 0.6);
+  for (guint c = 0; c < cols; c += cstep)
+    {
+      g_snprintf (buf, sizeof buf, "+%u", c);
+      tg_text (cr, st, 0.75, FALSE, buf, gx + (c + 0.5) * cell, gy + rows * cell + 1, 0.5, 0.0);
+    }
+}
+
 static void
 draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect area)
 {
@@ -169,18 +214,8 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
   g_snprintf (buf, sizeof buf, "%u", nu);
   double row_lab = tg_text_width (cr, st, 0.75, FALSE, buf) + 5;
   double aw = area.w - row_lab;
-  guint cols = MIN (nu, 8u);
-  double cell = 0.0;
-  for (guint c = 8; c <= 128; c *= 2)
-    {
-      guint cc = MIN (nu, c), rr = (nu + cc - 1) / cc;
-      double size = MIN (aw / cc, (slot - head - foot) / rr);
-      if (size > cell * 1.05)
-        {
-          cell = size;
-          cols = cc;
-        }
-    }
+  guint cols;
+  double cell = pick_grid (nu, aw, slot - head - foot, &cols);
   guint rows = (nu + cols - 1) / cols;
   cell = MAX (MIN (cell, st->font_size * 2.2), 0.5);
   double cgap = cell > 6 ? 1.0 : 0.0;
@@ -206,21 +241,7 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
       for (guint i = 0; lines[i] != NULL; i++)
         tg_text (cr, st, 0.9, FALSE, lines[i], area.x, y0 + i * tg_line_height (st, 0.9),
                  0.0, 0.0);
-      tg_set_rgba (cr, st->muted);
-      guint rstep = MAX (1u, (guint) ceil (tg_line_height (st, 0.75) / cell));
-      for (guint r = 0; r < rows; r += rstep)
-        {
-          g_snprintf (buf, sizeof buf, "%u", r * cols);
-          tg_text (cr, st, 0.75, FALSE, buf, gx - 3, y0 + head + (r + 0.5) * cell, 1.0, 0.5);
-        }
-      g_snprintf (buf, sizeof buf, "+%u", cols);
-      guint cstep = tg_label_step (cell, tg_text_width (cr, st, 0.75, FALSE, buf) + fs * 0.6);
-      for (guint c = 0; c < cols; c += cstep)
-        {
-          g_snprintf (buf, sizeof buf, "+%u", c);
-          tg_text (cr, st, 0.75, FALSE, buf, gx + (c + 0.5) * cell, y0 + head + rows * cell + 1,
-                   0.5, 0.0);
-        }
+      draw_grid_labels (cr, st, gx, y0 + head, cell, cols, rows);
     }
   cairo_restore (cr);
   for (guint l = 0; l < nl; l++)
