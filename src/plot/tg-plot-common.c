@@ -304,6 +304,45 @@ tg_legend_swatch (cairo_t *cr, const TgPlotStyle *st, const TgLegendItem *it, do
   cairo_restore (cr);
 }
 
+/* The legend's items in centred rows from y, wrapped to the page less pad each side;
+ * returns the y under the last row. */
+static double
+frame_legend (cairo_t *cr, const TgPlotStyle *st, const TgLegendItem *items, guint n_items,
+              double width, double pad, double y)
+{
+  double sw = st->font_size * 1.8, gap = st->font_size * 0.4, sep = st->font_size * 1.2;
+  double max_w = width - 2 * pad;
+  guint i = 0;
+  y += st->font_size * 0.2;
+  while (i < n_items)
+    {
+      double row_w = 0.0;
+      guint j = i;
+      while (j < n_items)
+        {
+          double item_w = sw + gap + tg_text_width (cr, st, 0.9, FALSE, items[j].label);
+          double next = row_w + (j > i ? sep : 0.0) + item_w;
+          if (j > i && next > max_w)
+            break;
+          row_w = next;
+          j++;
+        }
+      double x = (width - row_w) / 2;
+      double mid = y + tg_line_height (st, 0.9) / 2;
+      for (guint k = i; k < j; k++)
+        {
+          tg_legend_swatch (cr, st, &items[k], x, mid, sw);
+          x += sw + gap;
+          tg_set_rgba (cr, st->foreground);
+          tg_text (cr, st, 0.9, FALSE, items[k].label, x, mid, 0.0, 0.5);
+          x += tg_text_width (cr, st, 0.9, FALSE, items[k].label) + sep;
+        }
+      y += tg_line_height (st, 0.9);
+      i = j;
+    }
+  return y;
+}
+
 TgRect
 tg_frame (cairo_t *cr, double width, double height, const TgPlotStyle *st, const char *title,
           const char *subtitle, const char *caption, const TgLegendItem *items, guint n_items)
@@ -341,38 +380,7 @@ tg_frame (cairo_t *cr, double width, double height, const TgPlotStyle *st, const
 
   /* Legend: centred rows above the body, so it never covers data. */
   if (n_items > 0)
-    {
-      double sw = st->font_size * 1.8, gap = st->font_size * 0.4, sep = st->font_size * 1.2;
-      double max_w = width - 2 * pad;
-      guint i = 0;
-      y += st->font_size * 0.2;
-      while (i < n_items)
-        {
-          double row_w = 0.0;
-          guint j = i;
-          while (j < n_items)
-            {
-              double item_w = sw + gap + tg_text_width (cr, st, 0.9, FALSE, items[j].label);
-              double next = row_w + (j > i ? sep : 0.0) + item_w;
-              if (j > i && next > max_w)
-                break;
-              row_w = next;
-              j++;
-            }
-          double x = (width - row_w) / 2;
-          double mid = y + tg_line_height (st, 0.9) / 2;
-          for (guint k = i; k < j; k++)
-            {
-              tg_legend_swatch (cr, st, &items[k], x, mid, sw);
-              x += sw + gap;
-              tg_set_rgba (cr, st->foreground);
-              tg_text (cr, st, 0.9, FALSE, items[k].label, x, mid, 0.0, 0.5);
-              x += tg_text_width (cr, st, 0.9, FALSE, items[k].label) + sep;
-            }
-          y += tg_line_height (st, 0.9);
-          i = j;
-        }
-    }
+    y = frame_legend (cr, st, items, n_items, width, pad, y);
   y += st->font_size * 0.4;
 
   if (caption != NULL && *caption != '\0')
