@@ -283,32 +283,44 @@ draw_mask_panel (cairo_t *cr, const TgPlotStyle *st, const TgMasksLayer *layer,
   cairo_restore (cr);
 }
 
-void
-tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
-               const TgPlotStyle *st)
+/* "high-act fraction 0.85 · hard gates 1[z > τ]", or NULL without layers. */
+static char *
+masks_subtitle (const TgMasksData *d)
 {
-  g_autofree char *subtitle = NULL;
-  const char *title = d != NULL && d->title != NULL ? d->title : "Firing rate per digit";
-  double fs = st->font_size;
+  if (d == NULL || d->n_layers == 0)
+    return NULL;
+  GString *s = g_string_new (NULL);
+  if (isfinite (d->high_act_frac))
+    g_string_append_printf (s, "high-act fraction %.2f · ", d->high_act_frac);
+  if (d->ungated)
+    g_string_append (s, "no gates: ReLU firing, relu(z) > 0");
+  else
+    g_string_append (s, d->hard_gates ? "hard gates 1[z > τ]" : "soft gates σ(s(z − τ))");
+  return g_string_free (s, FALSE);
+}
 
-  if (d != NULL && d->n_layers > 0)
-    {
-      GString *s = g_string_new (NULL);
-      if (isfinite (d->high_act_frac))
-        g_string_append_printf (s, "high-act fraction %.2f · ", d->high_act_frac);
-      if (d->ungated)
-        g_string_append (s, "no gates: ReLU firing, relu(z) > 0");
-      else
-        g_string_append (s, d->hard_gates ? "hard gates 1[z > τ]" : "soft gates σ(s(z − τ))");
-      subtitle = g_string_free (s, FALSE);
-    }
-  TgRect body = tg_frame (cr, width, height, st, title, subtitle,
-                          d != NULL ? d->caption : NULL, NULL, 0);
+/* Whether any layer has units and a firing rate to draw. */
+static gboolean
+masks_any (const TgMasksData *d)
+{
   gboolean any = FALSE;
   for (guint l = 0; d != NULL && d->layers != NULL && l < d->n_layers; l++)
     if (d->layers[l].n_units > 0 && (d->layers[l].rate0 != NULL || d->layers[l].rate_rot != NULL))
       any = TRUE;
-  if (!any)
+  return any;
+}
+
+void
+tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
+               const TgPlotStyle *st)
+{
+  g_autofree char *subtitle = masks_subtitle (d);
+  const char *title = d != NULL && d->title != NULL ? d->title : "Firing rate per digit";
+  double fs = st->font_size;
+
+  TgRect body = tg_frame (cr, width, height, st, title, subtitle,
+                          d != NULL ? d->caption : NULL, NULL, 0);
+  if (!masks_any (d))
     {
       tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no data yet", st);
       return;
