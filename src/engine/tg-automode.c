@@ -366,6 +366,55 @@ choose_by_entropy (const Stream *s, int hard, guint *choice, guint *choice_mode)
     }
 }
 
+/* The table's rows over the stream: Base, each adapter alone, the entropy choice, the router's
+ * choice and the oracle, each with soft and hard gates. */
+static void
+mixed_rows (const Stream *s, TgRouter *router, GArray *rows)
+{
+  const TgModes *modes = s->modes;
+  const TgModel *f = modes->foundation;
+  const TgDataset *stream = s->stream;
+  const guint8 *truth = s->truth;
+  guint nm = tg_modes_count (modes);
+  size_t n = MAX (stream->n, 1);
+  g_autofree guint *ch0 = g_new0 (guint, n), *ch1 = g_new0 (guint, n);
+  g_autofree guint *cm0 = g_new0 (guint, n), *cm1 = g_new0 (guint, n);
+  const guint *choice[2] = { ch0, ch1 }, *choice_mode[2] = { NULL, NULL };
+
+  add_row (rows, TG_MIXED_BASE, "Base", 0, 0, s, choice, choice_mode);
+  for (guint m = 1; m < nm; m++)
+    {
+      gboolean known = !isnan (tg_modes_get (modes, m)->target_angle);
+      for (guint32 i = 0; i < stream->n; i++)
+        {
+          ch0[i] = ch1[i] = m;
+          cm0[i] = cm1[i] = s->cand_mode[m];
+        }
+      const guint *cm[2] = { known ? cm0 : NULL, known ? cm1 : NULL };
+      add_row (rows, TG_MIXED_SINGLE, tg_modes_get (modes, m)->name, m, 0, s, choice, cm);
+    }
+  const guint *cm[2] = { cm0, cm1 };
+  choose_by_entropy (s, 0, ch0, cm0);
+  choose_by_entropy (s, 1, ch1, cm1);
+  add_row (rows, TG_MIXED_AUTO_ENTROPY, "Auto (entropy)", 0, 0, s, choice, cm);
+
+  g_autofree guint8 *routed = g_new (guint8, n);
+  tg_router_predict (router, f, stream, routed);
+  for (guint32 i = 0; i < stream->n; i++)
+    {
+      ch0[i] = ch1[i] = s->oracle[routed[i]];
+      cm0[i] = cm1[i] = routed[i];
+    }
+  add_row (rows, TG_MIXED_AUTO_ROUTER, "Auto (router)", 0, tg_router_n_params (router),
+           s, choice, cm);
+  for (guint32 i = 0; i < stream->n; i++)
+    {
+      ch0[i] = ch1[i] = s->oracle[truth[i]];
+      cm0[i] = cm1[i] = truth[i];
+    }
+  add_row (rows, TG_MIXED_ORACLE, "Oracle", 0, 0, s, choice, cm);
+}
+
 TgMixedResult *
 tg_modes_mixed_stream (TgModes *modes, const TgDataset *train, const TgDataset *test,
                        guint router_epochs, guint64 seed, GCancellable *cancellable,
@@ -411,45 +460,9 @@ tg_modes_mixed_stream (TgModes *modes, const TgDataset *train, const TgDataset *
         return NULL;
     }
 
-  size_t n = MAX (stream->n, 1);
-  g_autofree guint *ch0 = g_new0 (guint, n), *ch1 = g_new0 (guint, n);
-  g_autofree guint *cm0 = g_new0 (guint, n), *cm1 = g_new0 (guint, n);
-  const guint *choice[2] = { ch0, ch1 }, *choice_mode[2] = { NULL, NULL };
   g_autoptr(TgMixedResult) res = g_new0 (TgMixedResult, 1);
   res->rows = g_array_new (FALSE, TRUE, sizeof (TgMixedRow));
-
-  add_row (res->rows, TG_MIXED_BASE, "Base", 0, 0, &s, choice, choice_mode);
-  for (guint m = 1; m < nm; m++)
-    {
-      gboolean known = !isnan (tg_modes_get (modes, m)->target_angle);
-      for (guint32 i = 0; i < stream->n; i++)
-        {
-          ch0[i] = ch1[i] = m;
-          cm0[i] = cm1[i] = s.cand_mode[m];
-        }
-      const guint *cm[2] = { known ? cm0 : NULL, known ? cm1 : NULL };
-      add_row (res->rows, TG_MIXED_SINGLE, tg_modes_get (modes, m)->name, m, 0, &s, choice, cm);
-    }
-  const guint *cm[2] = { cm0, cm1 };
-  choose_by_entropy (&s, 0, ch0, cm0);
-  choose_by_entropy (&s, 1, ch1, cm1);
-  add_row (res->rows, TG_MIXED_AUTO_ENTROPY, "Auto (entropy)", 0, 0, &s, choice, cm);
-
-  g_autofree guint8 *routed = g_new (guint8, n);
-  tg_router_predict (router, f, stream, routed);
-  for (guint32 i = 0; i < stream->n; i++)
-    {
-      ch0[i] = ch1[i] = s.oracle[routed[i]];
-      cm0[i] = cm1[i] = routed[i];
-    }
-  add_row (res->rows, TG_MIXED_AUTO_ROUTER, "Auto (router)", 0, tg_router_n_params (router),
-           &s, choice, cm);
-  for (guint32 i = 0; i < stream->n; i++)
-    {
-      ch0[i] = ch1[i] = s.oracle[truth[i]];
-      cm0[i] = cm1[i] = truth[i];
-    }
-  add_row (res->rows, TG_MIXED_ORACLE, "Oracle", 0, 0, &s, choice, cm);
+  mixed_rows (&s, router, res->rows);
 
   res->n_stream_modes = K;
   res->stream_angles = g_memdup2 (av, sizeof (double) * K);
