@@ -148,6 +148,70 @@ record_at (GPtrArray *log, gint64 step, gboolean masks)
   return found;
 }
 
+/* A training snapshot: its run (a new one when the run id changes) takes its points, gate
+ * points, events and, when it is the last, the final numbers. */
+static void
+add_train (StudioHistory *self, StudioSnapshot *snap)
+{
+  StudioRun *run = self->runs->len > 0 ? g_ptr_array_index (self->runs, self->runs->len - 1)
+                                       : NULL;
+  if (run == NULL || run->id != snap->run_id)
+    {
+      run = run_new (snap, self->runs->len + 1);
+      g_ptr_array_add (self->runs, run);
+    }
+  run->foundation_steps = snap->foundation_steps;
+  run->total_steps = snap->total_steps;
+  run->foundation_cached = snap->foundation_cached;
+  run->last_step = MAX (run->last_step, snap->step);
+  run->eval_every = snap->eval_every;
+  run->eval_samples = snap->eval_samples;
+
+  for (guint i = 0; i < snap->points->len; i++)
+    {
+      const StudioPoint *p = &g_array_index (snap->points, StudioPoint, i);
+      g_array_append_val (run->step, p->step);
+      g_array_append_val (run->loss, p->loss);
+      g_array_append_val (run->acc0, p->acc0);
+      g_array_append_val (run->acc_rot, p->acc_rot);
+      if (!isnan (p->full0) || !isnan (p->full_rot))
+        {
+          g_array_append_val (run->full_step, p->step);
+          g_array_append_val (run->full0, p->full0);
+          g_array_append_val (run->full_rot, p->full_rot);
+        }
+    }
+  self->n_points += snap->points->len;
+  g_array_append_vals (run->gates, snap->gate_points->data, snap->gate_points->len);
+  record_time (self, snap);
+
+  for (guint i = 0; i < snap->events->len; i++)
+    {
+      const StudioEvent *ev = &g_array_index (snap->events, StudioEvent, i);
+      add_marker (run, ev);
+      if (ev->changed & STUDIO_CHANGE_LAMBDA)
+        run->lambda_step = ev->step;
+    }
+  run->lambda = snap->lambda;
+
+  if (snap->tau != NULL)
+    {
+      g_clear_pointer (&self->params, studio_snapshot_unref);
+      self->params = studio_snapshot_ref (snap);
+    }
+  if (snap->finished)
+    {
+      run->finished = TRUE;
+      run->failed = snap->error != NULL;
+      run->final_acc0 = snap->final_acc0;
+      run->sparse_speedup = snap->sparse_speedup;
+      run->sparse_madds = snap->sparse_madds;
+      run->dense_madds = snap->dense_madds;
+      run->final_acc_rot = snap->final_acc_rot;
+      run->final_high_act = snap->final_high_act;
+    }
+}
+
 void
 studio_history_add (StudioHistory *self, StudioSnapshot *snap)
 {
@@ -157,65 +221,7 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
   self->status = studio_snapshot_ref (snap);
 
   if (snap->job == STUDIO_JOB_TRAIN)
-    {
-      StudioRun *run = self->runs->len > 0 ? g_ptr_array_index (self->runs, self->runs->len - 1)
-                                           : NULL;
-      if (run == NULL || run->id != snap->run_id)
-        {
-          run = run_new (snap, self->runs->len + 1);
-          g_ptr_array_add (self->runs, run);
-        }
-      run->foundation_steps = snap->foundation_steps;
-      run->total_steps = snap->total_steps;
-      run->foundation_cached = snap->foundation_cached;
-      run->last_step = MAX (run->last_step, snap->step);
-      run->eval_every = snap->eval_every;
-      run->eval_samples = snap->eval_samples;
-
-      for (guint i = 0; i < snap->points->len; i++)
-        {
-          const StudioPoint *p = &g_array_index (snap->points, StudioPoint, i);
-          g_array_append_val (run->step, p->step);
-          g_array_append_val (run->loss, p->loss);
-          g_array_append_val (run->acc0, p->acc0);
-          g_array_append_val (run->acc_rot, p->acc_rot);
-          if (!isnan (p->full0) || !isnan (p->full_rot))
-            {
-              g_array_append_val (run->full_step, p->step);
-              g_array_append_val (run->full0, p->full0);
-              g_array_append_val (run->full_rot, p->full_rot);
-            }
-        }
-      self->n_points += snap->points->len;
-      g_array_append_vals (run->gates, snap->gate_points->data, snap->gate_points->len);
-      record_time (self, snap);
-
-      for (guint i = 0; i < snap->events->len; i++)
-        {
-          const StudioEvent *ev = &g_array_index (snap->events, StudioEvent, i);
-          add_marker (run, ev);
-          if (ev->changed & STUDIO_CHANGE_LAMBDA)
-            run->lambda_step = ev->step;
-        }
-      run->lambda = snap->lambda;
-
-      if (snap->tau != NULL)
-        {
-          g_clear_pointer (&self->params, studio_snapshot_unref);
-          self->params = studio_snapshot_ref (snap);
-        }
-      if (snap->finished)
-        {
-          run->finished = TRUE;
-          run->failed = snap->error != NULL;
-          run->final_acc0 = snap->final_acc0;
-          run->sparse_speedup = snap->sparse_speedup;
-          run->sparse_madds = snap->sparse_madds;
-          run->dense_madds = snap->dense_madds;
-          run->final_acc_rot = snap->final_acc_rot;
-          run->final_high_act = snap->final_high_act;
-        }
-    }
+    add_train (self, snap);
 
   if (snap->has_masks && snap->job == STUDIO_JOB_TRAIN)
     {
