@@ -68,6 +68,34 @@ static const GOptionEntry option_entries[] = {
   { NULL }
 };
 
+/* --sweep "0,0.001,0.01": the λ values of a sweep; FALSE (said on stderr) when malformed. */
+static gboolean
+parse_sweep (StudioApplication *self, const char *str)
+{
+  g_auto (GStrv) parts = g_strsplit (str, ",", -1);
+  guint n = g_strv_length (parts);
+  if (n == 0 || n > G_N_ELEMENTS (self->cfg.sweep_lambdas))
+    {
+      g_printerr ("taugate-studio: --sweep takes 1 to %u values of λ, not %u\n",
+                  (guint) G_N_ELEMENTS (self->cfg.sweep_lambdas), n);
+      return FALSE;
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      char *end = NULL;
+      double v = g_ascii_strtod (parts[k], &end);
+      if (end == parts[k] || *end != '\0' || !(v >= 0.0) || !isfinite (v))
+        {
+          g_printerr ("taugate-studio: --sweep: “%s” is not a λ ≥ 0\n", parts[k]);
+          return FALSE;
+        }
+      self->cfg.sweep_lambdas[k] = v;
+    }
+  self->cfg.n_sweep_lambdas = n;
+  self->sweep = TRUE;
+  return TRUE;
+}
+
 static int
 studio_application_handle_local_options (GApplication *app, GVariantDict *options)
 {
@@ -132,30 +160,8 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     }
   if (g_variant_dict_lookup (options, "seeds", "i", &i32))
     self->cfg.seeds = (guint32) CLAMP (i32, 1, 100);
-  if (g_variant_dict_lookup (options, "sweep", "&s", &str))
-    {
-      g_auto (GStrv) parts = g_strsplit (str, ",", -1);
-      guint n = g_strv_length (parts);
-      if (n == 0 || n > G_N_ELEMENTS (self->cfg.sweep_lambdas))
-        {
-          g_printerr ("taugate-studio: --sweep takes 1 to %u values of λ, not %u\n",
-                      (guint) G_N_ELEMENTS (self->cfg.sweep_lambdas), n);
-          return EXIT_FAILURE;
-        }
-      for (guint k = 0; k < n; k++)
-        {
-          char *end = NULL;
-          double v = g_ascii_strtod (parts[k], &end);
-          if (end == parts[k] || *end != '\0' || !(v >= 0.0) || !isfinite (v))
-            {
-              g_printerr ("taugate-studio: --sweep: “%s” is not a λ ≥ 0\n", parts[k]);
-              return EXIT_FAILURE;
-            }
-          self->cfg.sweep_lambdas[k] = v;
-        }
-      self->cfg.n_sweep_lambdas = n;
-      self->sweep = TRUE;
-    }
+  if (g_variant_dict_lookup (options, "sweep", "&s", &str) && !parse_sweep (self, str))
+    return EXIT_FAILURE;
   self->overlap = g_variant_dict_contains (options, "overlap");
   self->compare = g_variant_dict_contains (options, "compare");
   self->autostart = g_variant_dict_contains (options, "autostart");
