@@ -138,6 +138,25 @@ studio_export_dialog_reload_choices (void)
   load_remembered ();
 }
 
+gboolean
+studio_export_dialog_last_choices (double *width, double *height, TgPlotStyle *style)
+{
+  load_remembered ();
+  if (!remembered.set)
+    return FALSE;
+  const char *spec = remembered.size + 1 < G_N_ELEMENTS (size_names)
+                     ? size_names[remembered.size] : remembered.custom;
+  if (!tg_plot_size_parse (spec, width, height, NULL))
+    return FALSE;
+  tg_plot_style_init (style, (TgPlotBackground) remembered.background);
+  style->font_size = remembered.font_size;
+  style->line_width = remembered.line_width;
+  style->png_dpi = remembered.png_dpi;
+  style->hide_title = remembered.hide_title;
+  style->hide_caption = remembered.hide_caption;
+  return TRUE;
+}
+
 void
 studio_export_dialog_suggest_name (StudioExportDialog *self, const char *stem)
 {

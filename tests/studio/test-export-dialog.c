@@ -127,6 +127,15 @@ test_png_dpi (void)
   cairo_surface_destroy (png);
   gtk_window_destroy (GTK_WINDOW (dlg));
 
+  /* Export All takes these choices */
+  double w = 0, h = 0;
+  TgPlotStyle st;
+  g_assert_true (studio_export_dialog_last_choices (&w, &h, &st));
+  g_assert_cmpfloat (fabs (w - 252), <, 0.01);
+  g_assert_cmpfloat (fabs (h - 201.6), <, 0.01);
+  g_assert_cmpfloat (st.font_size, ==, 8);
+  g_assert_cmpfloat (st.png_dpi, ==, 300);
+
   StudioExportDialog *again = studio_export_dialog_new (parent, STUDIO_VIEW (view));
   GtkSpinButton *dpi2 = GTK_SPIN_BUTTON (gtk_widget_get_template_child (
     GTK_WIDGET (again), STUDIO_TYPE_EXPORT_DIALOG, "png_dpi"));
