@@ -36,6 +36,7 @@ typedef struct {
 
 void          tg_cli_options_init      (TgCliOptions *o);
 void          tg_cli_options_clear     (TgCliOptions *o);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TgCliOptions, tg_cli_options_clear)
 /* A newly allocated GOptionEntry array (g_free it) bound to o's protocol fields. */
 GOptionEntry *tg_cli_protocol_entries  (TgCliOptions *o);
 /* --figure-size and --font-size, for the commands that write figures (g_free the array). */

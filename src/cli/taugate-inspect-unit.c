@@ -17,6 +17,8 @@ typedef struct {
   double    angle;      /* NAN: from the checkpoints' metadata, else 45 */
   gboolean  hard;
   int       test_limit;
+  TgCliOptions figure_options;  /* only --figure-size and --font-size */
+  TgCliFigure  figure;          /* as they ask; 1100 x 760 pt without --figure-size */
 } Options;
 
 /* A metadata number, or fallback when absent or not a number. */
@@ -82,7 +84,8 @@ inspect_one (const TgModel *m, GHashTable *md, const char *stem, TgUnitId u, con
   g_autofree char *pdf = g_strconcat (base, ".pdf", NULL), *csv = g_strconcat (base, ".csv", NULL);
   g_autofree char *pdf_path = g_build_filename (o->out_dir, pdf, NULL);
   g_autofree char *csv_path = g_build_filename (o->out_dir, csv, NULL);
-  if (!tg_plot_export (pdf_path, 1100, 760, (TgPlotFunc) tg_plot_unit, &f->data, NULL, error))
+  if (!tg_plot_export (pdf_path, o->figure.width, o->figure.height, (TgPlotFunc) tg_plot_unit,
+                       &f->data, &o->figure.style, error))
     return FALSE;
   g_autofree char *text = tg_unit_figure_csv (f);
   if (!g_file_set_contents (csv_path, text, -1, error))
@@ -160,6 +163,8 @@ int
 tg_cmd_inspect_unit (int argc, char **argv)
 {
   Options o = { .angle = NAN };
+  tg_cli_options_init (&o.figure_options);
+  g_autofree GOptionEntry *figure = tg_cli_figure_entries (&o.figure_options);
   GOptionEntry entries[] = {
     { "unit", 'u', 0, G_OPTION_ARG_STRING, &o.unit, "The unit: hidden layer (from 1) and unit (from 0), e.g. 1:7", "L:J" },
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o.data_dir, "Folder with the IDX files (default data/mnist)", "DIR" },
@@ -177,9 +182,12 @@ tg_cmd_inspect_unit (int argc, char **argv)
       "the test images that drive it most and its near misses, and the mean change of each\n"
       "logit when it is silenced. One figure for the foundation alone, or one per adapter.");
   g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, figure, NULL);
   g_autoptr (GError) error = NULL;
   int status = 0;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
+    status = 2;
+  else if (!tg_cli_figure_setup (&o.figure_options, &o.figure, &error))
     status = 2;
   else if (argc < 2 || o.unit == NULL || o.out_dir == NULL)
     {
@@ -195,6 +203,11 @@ tg_cmd_inspect_unit (int argc, char **argv)
     }
   TgUnitId unused;
   g_autoptr (GError) unit_error = NULL;
+  if (status == 0 && o.figure_options.figure_size == NULL)
+    {
+      o.figure.width = 1100;
+      o.figure.height = 760;
+    }
   if (status == 0 && !tg_unit_parse (o.unit, NULL, &unused, &unit_error))
     {
       g_set_error (&error, TG_ERROR, TG_ERROR_INVALID, "--unit: %s", unit_error->message);
@@ -212,5 +225,6 @@ tg_cmd_inspect_unit (int argc, char **argv)
   g_free (o.unit);
   g_free (o.data_dir);
   g_free (o.out_dir);
+  tg_cli_options_clear (&o.figure_options);
   return status;
 }

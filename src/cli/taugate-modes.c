@@ -12,7 +12,7 @@
 
 static gboolean
 write_figure (const TgModes *modes, const TgAngleSweep *sw, guint32 n_test, const char *path,
-              GError **error)
+              const TgCliFigure *fig, GError **error)
 {
   g_autofree const char **names = g_new0 (const char *, sw->n_modes);
   g_autofree double *targets = g_new0 (double, sw->n_modes);
@@ -31,7 +31,8 @@ write_figure (const TgModes *modes, const TgAngleSweep *sw, guint32 n_test, cons
     .target_angles = targets, .angles = sw->angles, .acc = sw->acc_soft,
     .acc_hard = sw->acc_hard, .caption = caption,
   };
-  return tg_plot_export (path, 640, 420, (TgPlotFunc) tg_plot_modes_by_angle, &d, NULL, error);
+  return tg_plot_export (path, fig->width, fig->height, (TgPlotFunc) tg_plot_modes_by_angle, &d,
+                         &fig->style, error);
 }
 
 /* The training and test sets, the first N of each when a limit is given. */
@@ -77,7 +78,8 @@ load_modes (const char *foundation, char **adapters, int n_adapters, gboolean ch
 /* The tables under out and the figure at fig. */
 static gboolean
 write_outputs (const TgModes *modes, const TgAngleSweep *sweep, const TgMixedResult *mixed,
-               guint32 n_test, const char *out, const char *fig, GError **error)
+               guint32 n_test, const char *out, const char *fig, const TgCliFigure *figure,
+               GError **error)
 {
   if (!tg_modes_write_all (modes, sweep, mixed, out, error))
     return FALSE;
@@ -88,7 +90,7 @@ write_outputs (const TgModes *modes, const TgAngleSweep *sweep, const TgMixedRes
                    g_strerror (errno));
       return FALSE;
     }
-  return write_figure (modes, sweep, n_test, fig, error);
+  return write_figure (modes, sweep, n_test, fig, figure, error);
 }
 
 /* The counts of the command line; says what is wrong on stderr. */
@@ -137,12 +139,23 @@ tg_cmd_modes (int argc, char **argv)
       "  OUT/mixed.csv                  (the mixed-stream table; two adapters of different angles)\n"
       "  OUT/tables/modes.tex           (both tables as LaTeX)\n"
       "  OUT/figures/modes_by_angle.pdf (a curve per mode, training angles marked)");
+  g_auto (TgCliOptions) figure_options;
+  tg_cli_options_init (&figure_options);
+  g_autofree GOptionEntry *figure_entries = tg_cli_figure_entries (&figure_options);
   g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, figure_entries, NULL);
   g_autoptr(GError) error = NULL;
-  if (!g_option_context_parse (ctx, &argc, &argv, &error))
+  TgCliFigure figure;
+  if (!g_option_context_parse (ctx, &argc, &argv, &error)
+      || !tg_cli_figure_setup (&figure_options, &figure, &error))
     {
       g_printerr ("taugate modes: %s\n", error->message);
       return 2;
+    }
+  if (figure_options.figure_size == NULL)
+    {
+      figure.width = 640;
+      figure.height = 420;
     }
   if (!check_args (argc, train_limit, test_limit, router_epochs, seed))
     return 2;
@@ -172,7 +185,7 @@ tg_cmd_modes (int argc, char **argv)
     mixed = tg_modes_mixed_stream (modes, train, test, (guint) router_epochs, (guint64) seed,
                                    NULL, &mixed_error);
   g_autofree char *fig = g_build_filename (out, "figures", "modes_by_angle.pdf", NULL);
-  if (sweep == NULL || !write_outputs (modes, sweep, mixed, test->n, out, fig, &error))
+  if (sweep == NULL || !write_outputs (modes, sweep, mixed, test->n, out, fig, &figure, &error))
     {
       g_printerr ("taugate modes: %s\n", error->message);
       return 1;

@@ -81,7 +81,8 @@ frontier_points (const TgSweepResults *res)
 }
 
 static gboolean
-write_outputs (const TgSweepResults *res, const char *out_dir, GError **error)
+write_outputs (const TgSweepResults *res, const char *out_dir, const TgCliFigure *fig,
+               GError **error)
 {
   g_autofree char *tables = g_build_filename (out_dir, "tables", NULL);
   g_autofree char *figures = g_build_filename (out_dir, "figures", NULL);
@@ -97,7 +98,10 @@ write_outputs (const TgSweepResults *res, const char *out_dir, GError **error)
   g_autofree char *csv_path = g_build_filename (out_dir, "sweep.csv", NULL);
   g_autofree char *tex_path = g_build_filename (tables, "taugate_sweep.tex", NULL);
   g_autofree char *pdf_path = g_build_filename (figures, "taugate_sparsity.pdf", NULL);
+  /* the figure's numbers beside it: the sweep's rows are exactly the points drawn */
+  g_autofree char *fig_csv_path = g_build_filename (figures, "taugate_sparsity.csv", NULL);
   if (!g_file_set_contents (csv_path, csv, -1, error) ||
+      !g_file_set_contents (fig_csv_path, csv, -1, error) ||
       !g_file_set_contents (tex_path, tex, -1, error))
     return FALSE;
 
@@ -114,10 +118,8 @@ write_outputs (const TgSweepResults *res, const char *out_dir, GError **error)
       cfg->protocol.angle);
   TgSparsityData data = { .n_points = pts->len, .points = (const TgSparsityPoint *) pts->data,
                           .acc_label = acc_label, .caption = caption };
-  TgPlotStyle style;
-  tg_plot_style_init_light (&style);
-  return tg_plot_export (pdf_path, 760, 420, (TgPlotFunc) tg_plot_sparsity, &data, &style,
-                         error);
+  return tg_plot_export (pdf_path, fig->width, fig->height, (TgPlotFunc) tg_plot_sparsity, &data,
+                         &fig->style, error);
 }
 
 /* The protocol's options without its single --lambda and --sharpness, which give way to the
@@ -165,6 +167,7 @@ tg_cmd_sweep (int argc, char **argv)
   int timing = 2000;
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (&o);
   GArray *entries = protocol_without_single_values (protocol);
+  g_autofree GOptionEntry *figure = tg_cli_figure_entries (&o);
   GOptionEntry extra[] = {
     { "lambda", 0, 0, G_OPTION_ARG_STRING, &lambdas, "Sparsity penalties, comma-separated (default 0,0.01,0.1,0.3,1,3; below 0.01 one epoch barely moves the gates)", "L,L,..." },
     { "sharpness", 's', 0, G_OPTION_ARG_STRING, &sharpness, "Gate sharpness values, comma-separated (default 2,5,20)", "S,S,..." },
@@ -176,10 +179,13 @@ tg_cmd_sweep (int argc, char **argv)
   g_autoptr (GOptionContext) ctx = g_option_context_new ("- TauGate over lambda and s");
   g_option_context_set_summary (ctx,
       "Trains TauGate for each (lambda, s, seed) from one foundation per seed and writes\n"
-      "sweep.csv, tables/taugate_sweep.tex and figures/taugate_sparsity.pdf: accuracy against\n"
-      "the fraction of units on, with the measured batch-1 speedup of the sparse forward.");
+      "sweep.csv, tables/taugate_sweep.tex and figures/taugate_sparsity.pdf (its numbers in\n"
+      "figures/taugate_sparsity.csv): accuracy against the fraction of units on, with the\n"
+      "measured batch-1 speedup of the sparse forward.");
   g_option_context_add_main_entries (ctx, (GOptionEntry *) entries->data, NULL);
+  g_option_context_add_main_entries (ctx, figure, NULL);
   g_autoptr (GError) error = NULL;
+  TgCliFigure fig;
   g_autoptr (GArray) lv = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (GArray) sv = g_array_new (FALSE, FALSE, sizeof (double));
   g_autoptr (TgModeData) data = NULL;
@@ -198,8 +204,19 @@ tg_cmd_sweep (int argc, char **argv)
       g_set_error (&error, TG_ERROR, TG_ERROR_INVALID, "unexpected argument \"%s\"", argv[1]);
       goto out;
     }
+  if (!tg_cli_figure_setup (&o, &fig, &error))
+    {
+      g_printerr ("taugate sweep: %s\n", error->message);
+      status = 2;
+      goto out;
+    }
   if (!sweep_config (&o, lambdas, sharpness, timing, lv, sv, &sc, &error))
     goto out;
+  if (o.figure_size == NULL)
+    {
+      fig.width = 760;
+      fig.height = 420;
+    }
   data = tg_cli_load_mode_data (o.data_dir ? o.data_dir : "data/mnist", o.data_name, &sc.protocol, NULL, &error);
   if (data == NULL)
     goto out;
@@ -208,7 +225,7 @@ tg_cmd_sweep (int argc, char **argv)
   if (res == NULL)
     goto out;
   const char *out_dir = o.out_dir ? o.out_dir : "out";
-  if (!write_outputs (res, out_dir, &error))
+  if (!write_outputs (res, out_dir, &fig, &error))
     goto out;
   if (!o.quiet)
     tg_cli_printf ("wrote %s/sweep.csv, %s/tables/taugate_sweep.tex, "

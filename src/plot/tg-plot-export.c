@@ -53,17 +53,21 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
                    "Cannot export to “%s”: unknown format (use .pdf, .svg or .png)", path);
       return FALSE;
     }
-  double max_side = fmt == FMT_PNG ? 8192.0 : 20000.0;
-  if (!(width >= 1.0 && height >= 1.0 && width <= max_side && height <= max_side))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
-                   "Cannot export to “%s”: size %g x %g is out of range", path, width, height);
-      return FALSE;
-    }
   if (style == NULL)
     {
       tg_plot_style_init_light (&fallback);
       style = &fallback;
+    }
+  /* a PNG's pixels per point; PDF and SVG are in points */
+  double scale = fmt == FMT_PNG && style->png_dpi > 0 ? style->png_dpi / 72.0 : 1.0;
+  double max_side = fmt == FMT_PNG ? 8192.0 : 20000.0;
+  if (!(width >= 1.0 && height >= 1.0 && width * scale <= max_side
+        && height * scale <= max_side && isfinite (scale)))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                   "Cannot export to “%s”: size %g x %g at %g pixels a point is out of range",
+                   path, width, height, scale);
+      return FALSE;
     }
 
   g_autoptr(GByteArray) bytes = g_byte_array_new ();
@@ -77,8 +81,8 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
       surface = cairo_svg_surface_create_for_stream (sink_write, bytes, width, height);
       break;
     case FMT_PNG:
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width),
-                                            (int) ceil (height));
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) ceil (width * scale - 1e-9),
+                                            (int) ceil (height * scale - 1e-9));
       break;
     default:
       g_assert_not_reached ();
@@ -88,6 +92,7 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
   if (status == CAIRO_STATUS_SUCCESS)
     {
       cairo_t *cr = cairo_create (surface);
+      cairo_scale (cr, scale, scale);
       func (cr, width, height, data, style);
       status = cairo_status (cr);
       cairo_destroy (cr);

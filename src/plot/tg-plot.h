@@ -24,6 +24,8 @@ typedef struct {
   double      line_width;       /* scale of every stroke (1 = as designed); <= 0 means 1 */
   gboolean    hide_title;       /* leave the title out (a paper's caption names the figure) */
   gboolean    hide_caption;     /* leave the caption out (the paper has its own) */
+  double      png_dpi;          /* PNG export only: pixels per inch of the points drawn;
+                                 * <= 0 means 72 (one pixel per point) */
 } TgPlotStyle;
 
 void tg_plot_style_init_light (TgPlotStyle *style);

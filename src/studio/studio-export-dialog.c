@@ -4,6 +4,7 @@
 #include "studio-export-dialog.h"
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 struct _StudioExportDialog
@@ -19,6 +20,7 @@ struct _StudioExportDialog
   GtkCheckButton *show_caption;
   GtkDropDown    *background;
   GtkEntry       *file_name;
+  GtkSpinButton  *png_dpi;
   GtkDrawingArea *preview;
   GtkLabel       *status;
 
@@ -32,7 +34,7 @@ G_DEFINE_FINAL_TYPE (StudioExportDialog, studio_export_dialog, GTK_TYPE_WINDOW)
 static struct {
   guint    size, background;
   char    *custom, *file_name;
-  double   font_size, line_width;
+  double   font_size, line_width, png_dpi;
   gboolean hide_title, hide_caption;
   gboolean set;
   gboolean loaded;   /* the key file has been read */
@@ -75,6 +77,8 @@ load_remembered (void)
   double font = g_key_file_get_double (kf, REMEMBER_GROUP, "font-size", NULL);
   double line = g_key_file_get_double (kf, REMEMBER_GROUP, "line-width", NULL);
   gint background = g_key_file_get_integer (kf, REMEMBER_GROUP, "background", NULL);
+  /* absent in files written before the dpi was a choice: the template's */
+  double dpi = g_key_file_get_double (kf, REMEMBER_GROUP, "png-dpi", NULL);
   guint index = G_N_ELEMENTS (size_names) - 1;
   for (guint i = 0; size != NULL && i + 1 < G_N_ELEMENTS (size_names); i++)
     if (g_strcmp0 (size, size_names[i]) == 0)
@@ -94,6 +98,7 @@ load_remembered (void)
   remembered.file_name = g_steal_pointer (&file);
   remembered.font_size = font;
   remembered.line_width = line;
+  remembered.png_dpi = dpi >= 36 && dpi <= 1200 ? dpi : 0;
   remembered.hide_title = !g_key_file_get_boolean (kf, REMEMBER_GROUP, "title", NULL);
   remembered.hide_caption = !g_key_file_get_boolean (kf, REMEMBER_GROUP, "caption", NULL);
   remembered.set = TRUE;
@@ -115,6 +120,7 @@ save_remembered (void)
   g_key_file_set_string (kf, REMEMBER_GROUP, "file", remembered.file_name);
   g_key_file_set_double (kf, REMEMBER_GROUP, "font-size", remembered.font_size);
   g_key_file_set_double (kf, REMEMBER_GROUP, "line-width", remembered.line_width);
+  g_key_file_set_double (kf, REMEMBER_GROUP, "png-dpi", remembered.png_dpi);
   g_key_file_set_integer (kf, REMEMBER_GROUP, "background", (gint) remembered.background);
   g_key_file_set_boolean (kf, REMEMBER_GROUP, "title", !remembered.hide_title);
   g_key_file_set_boolean (kf, REMEMBER_GROUP, "caption", !remembered.hide_caption);
@@ -130,6 +136,25 @@ studio_export_dialog_reload_choices (void)
   g_clear_pointer (&remembered.file_name, g_free);
   memset (&remembered, 0, sizeof remembered);
   load_remembered ();
+}
+
+gboolean
+studio_export_dialog_last_choices (double *width, double *height, TgPlotStyle *style)
+{
+  load_remembered ();
+  if (!remembered.set)
+    return FALSE;
+  const char *spec = remembered.size + 1 < G_N_ELEMENTS (size_names)
+                     ? size_names[remembered.size] : remembered.custom;
+  if (!tg_plot_size_parse (spec, width, height, NULL))
+    return FALSE;
+  tg_plot_style_init (style, (TgPlotBackground) remembered.background);
+  style->font_size = remembered.font_size;
+  style->line_width = remembered.line_width;
+  style->png_dpi = remembered.png_dpi;
+  style->hide_title = remembered.hide_title;
+  style->hide_caption = remembered.hide_caption;
+  return TRUE;
 }
 
 void
@@ -164,6 +189,7 @@ choices (StudioExportDialog *self, double *w, double *h, TgPlotStyle *st, GError
   st->line_width = gtk_spin_button_get_value (self->line_width);
   st->hide_title = !gtk_check_button_get_active (self->show_title);
   st->hide_caption = !gtk_check_button_get_active (self->show_caption);
+  st->png_dpi = gtk_spin_button_get_value (self->png_dpi);
   return TRUE;
 }
 
@@ -178,6 +204,7 @@ remember (StudioExportDialog *self)
   remembered.file_name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->file_name)));
   remembered.font_size = gtk_spin_button_get_value (self->font_size);
   remembered.line_width = gtk_spin_button_get_value (self->line_width);
+  remembered.png_dpi = gtk_spin_button_get_value (self->png_dpi);
   remembered.hide_title = !gtk_check_button_get_active (self->show_title);
   remembered.hide_caption = !gtk_check_button_get_active (self->show_caption);
   remembered.set = TRUE;
@@ -204,6 +231,13 @@ draw_preview (GtkDrawingArea *area, cairo_t *cr, int width, int height, gpointer
   studio_view_draw_figure (self->view, cr, w, h, &st, TRUE);
 }
 
+static gboolean
+is_png (StudioExportDialog *self)
+{
+  return g_str_has_suffix (gtk_editable_get_text (GTK_EDITABLE (self->file_name)), ".png") ||
+         g_str_has_suffix (gtk_editable_get_text (GTK_EDITABLE (self->file_name)), ".PNG");
+}
+
 static void
 changed (StudioExportDialog *self)
 {
@@ -214,10 +248,13 @@ changed (StudioExportDialog *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->custom_size),
                             gtk_drop_down_get_selected (self->size)
                             == G_N_ELEMENTS (size_names) - 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->png_dpi), is_png (self));
   if (choices (self, &w, &h, &st, &error))
     {
-      g_autofree char *text = g_strdup_printf ("%.2f × %.2f in (%.0f × %.0f pt)", w / 72, h / 72,
-                                               w, h);
+      g_autofree char *text = is_png (self)
+        ? g_strdup_printf ("%.2f × %.2f in (%.0f × %.0f pt), %.0f × %.0f pixels", w / 72, h / 72,
+                           w, h, ceil (w * st.png_dpi / 72 - 1e-9), ceil (h * st.png_dpi / 72 - 1e-9))
+        : g_strdup_printf ("%.2f × %.2f in (%.0f × %.0f pt)", w / 72, h / 72, w, h);
       gtk_label_set_text (self->status, text);
     }
   else
@@ -285,6 +322,7 @@ studio_export_dialog_class_init (StudioExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, show_caption);
   gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, background);
   gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, file_name);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, png_dpi);
   gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, preview);
   gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, status);
   gtk_widget_class_bind_template_callback (widget_class, changed);
@@ -305,6 +343,8 @@ studio_export_dialog_init (StudioExportDialog *self)
       gtk_editable_set_text (GTK_EDITABLE (self->file_name), remembered.file_name);
       gtk_spin_button_set_value (self->font_size, remembered.font_size);
       gtk_spin_button_set_value (self->line_width, remembered.line_width);
+      if (remembered.png_dpi > 0)
+        gtk_spin_button_set_value (self->png_dpi, remembered.png_dpi);
       gtk_check_button_set_active (self->show_title, !remembered.hide_title);
       gtk_check_button_set_active (self->show_caption, !remembered.hide_caption);
     }

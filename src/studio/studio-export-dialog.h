@@ -22,6 +22,10 @@ StudioExportDialog *studio_export_dialog_new (GtkWindow *parent, StudioView *vie
 gboolean studio_export_dialog_export (StudioExportDialog *self, GError **error);
 /* Names the file stem + the chosen extension, in the folder of the last export. */
 void     studio_export_dialog_suggest_name (StudioExportDialog *self, const char *stem);
+/* The size in points and the style of the last export's choices (this session's, else the
+ * last run's), for Export All; FALSE, with nothing set, when there are none or the remembered
+ * size no longer parses. */
+gboolean studio_export_dialog_last_choices (double *width, double *height, TgPlotStyle *style);
 /* Forgets this session's choices and reads the last run's again (what a new run starts
  * from); for tests. */
 void     studio_export_dialog_reload_choices (void);

@@ -141,11 +141,14 @@ studio_window_export_choose_activate (GSimpleAction *action, GVariant *param, gp
 /* Figure 1 of the paper from a finished comparison, with its data beside it: the same
  * function as `taugate figure1` and the protocol's own outputs. */
 static gboolean
-export_figure1 (const TgExperimentResults *res, const char *dir, GError **error)
+export_figure1 (const TgExperimentResults *res, const char *dir, double width, double height,
+                const TgPlotStyle *chosen, GError **error)
 {
   TgPlotStyle style;
   tg_plot_style_init_light (&style);
   style.draw_background = TRUE;
+  if (chosen != NULL)
+    style = *chosen;
   g_autofree char *figdir = g_build_filename (dir, "figures", NULL);
   if (g_mkdir_with_parents (figdir, 0755) != 0)
     {
@@ -153,7 +156,7 @@ export_figure1 (const TgExperimentResults *res, const char *dir, GError **error)
       return FALSE;
     }
   g_autofree char *path = g_build_filename (figdir, "mnist_rotation_accuracy.pdf", NULL);
-  return tg_plot_figure1_export (res, path, 0, 0, &style, error);
+  return tg_plot_figure1_export (res, path, width, height, &style, error);
 }
 
 gboolean
@@ -167,12 +170,19 @@ studio_window_export_all (StudioWindow *self, const char *dir, GError **error)
                    figdir, g_strerror (errno));
       return FALSE;
     }
+  /* at the export dialog's last size and style, else as a single view's Export */
+  double width = 0, height = 0;
+  TgPlotStyle style;
+  gboolean chosen = studio_export_dialog_last_choices (&width, &height, &style);
   const char *const *names = studio_window_view_names ();
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *file = g_strdup_printf ("taugate-%s.pdf", names[i]);
       g_autofree char *path = g_build_filename (figdir, file, NULL);
-      if (!studio_window_export_view (self, names[i], path, error))
+      GtkWidget *view = chosen ? studio_window_get_view (self, names[i]) : NULL;
+      if (view != NULL
+          ? !studio_view_export_styled (STUDIO_VIEW (view), path, width, height, &style, error)
+          : !studio_window_export_view (self, names[i], path, error))
         return FALSE;
     }
   const TgExperimentResults *res = studio_history_get_experiment (self->history);
@@ -180,7 +190,7 @@ studio_window_export_all (StudioWindow *self, const char *dir, GError **error)
     {
       if (!tg_report_write_all (res, dir, error))
         return FALSE;
-      if (!export_figure1 (res, dir, error))
+      if (!export_figure1 (res, dir, width, height, chosen ? &style : NULL, error))
         return FALSE;
     }
   return TRUE;

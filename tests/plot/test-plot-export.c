@@ -51,6 +51,42 @@ test_umask_untouched (void)
   syscall (SYS_umask, old);
 }
 
+/* A PNG at a chosen dpi has the page's size in points times dpi / 72 in pixels, the same
+ * figure drawn scaled; without a dpi, one pixel per point as before. */
+static void
+test_png_dpi (void)
+{
+  TgBarsData d;
+  sample_bars (&d, 5);
+  const double dpis[] = { 0, 150, 300 };
+  const int widths[] = { 320, 667, 1334 }, heights[] = { 200, 417, 834 };
+  for (guint i = 0; i < G_N_ELEMENTS (dpis); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *path = g_build_filename (tmp_dir, "dpi.png", NULL);
+      TgPlotStyle st;
+      tg_plot_style_init_light (&st);
+      st.png_dpi = dpis[i];
+      g_assert_true (tg_plot_export (path, 320, 200, (TgPlotFunc) tg_plot_bars, &d, &st,
+                                     &error));
+      g_assert_no_error (error);
+      cairo_surface_t *png = cairo_image_surface_create_from_png (path);
+      g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+      g_assert_cmpint (cairo_image_surface_get_width (png), ==, widths[i]);
+      g_assert_cmpint (cairo_image_surface_get_height (png), ==, heights[i]);
+      cairo_surface_destroy (png);
+    }
+  /* more pixels than a PNG may have is refused, naming the file */
+  g_autoptr(GError) error = NULL;
+  g_autofree char *big = g_build_filename (tmp_dir, "big.png", NULL);
+  TgPlotStyle st;
+  tg_plot_style_init_light (&st);
+  st.png_dpi = 2400;
+  g_assert_false (tg_plot_export (big, 320, 200, (TgPlotFunc) tg_plot_bars, &d, &st, &error));
+  g_assert_error (error, TG_ERROR, TG_ERROR_INVALID);
+  g_assert_false (g_file_test (big, G_FILE_TEST_EXISTS));
+}
+
 typedef struct {
   guint index;
   gboolean ok;
@@ -109,6 +145,7 @@ main (int argc, char **argv)
   g_assert_no_error (error);
   g_test_add_func ("/plot/export/umask-untouched", test_umask_untouched);
   g_test_add_func ("/plot/export/threads", test_threads);
+  g_test_add_func ("/plot/export/png-dpi", test_png_dpi);
   int ret = g_test_run ();
 
   g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);

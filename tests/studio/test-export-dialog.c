@@ -86,6 +86,68 @@ test_export (void)
   g_rmdir (dir);
 }
 
+/* A PNG export takes the dialog's dpi: the single-column page, 252 x 201.6 pt, at 300 dpi is
+ * 1050 x 840 pixels; the dpi is offered only when the file is a PNG, and remembered. */
+static void
+test_png_dpi (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-export-dialog-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "fig.png", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "fig.pdf", NULL);
+
+  GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+  g_autoptr(StudioHistory) history = studio_history_new ();
+  GtkWidget *view = studio_results_view_new ();
+  studio_view_set_history (STUDIO_VIEW (view), history);
+  gtk_window_set_child (parent, view);
+  StudioExportDialog *dlg = studio_export_dialog_new (parent, STUDIO_VIEW (view));
+  GtkDropDown *size = GTK_DROP_DOWN (gtk_widget_get_template_child (
+    GTK_WIDGET (dlg), STUDIO_TYPE_EXPORT_DIALOG, "size"));
+  GtkEditable *file = GTK_EDITABLE (gtk_widget_get_template_child (
+    GTK_WIDGET (dlg), STUDIO_TYPE_EXPORT_DIALOG, "file_name"));
+  GtkSpinButton *dpi = GTK_SPIN_BUTTON (gtk_widget_get_template_child (
+    GTK_WIDGET (dlg), STUDIO_TYPE_EXPORT_DIALOG, "png_dpi"));
+  g_assert_nonnull (dpi);
+  gtk_window_present (GTK_WINDOW (dlg));
+
+  gtk_drop_down_set_selected (size, 0);   /* single column */
+  gtk_editable_set_text (file, pdf);
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (dpi)));
+  gtk_editable_set_text (file, path);
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (dpi)));
+  gtk_spin_button_set_value (dpi, 300);
+  g_assert_true (studio_export_dialog_export (dlg, &error));
+  g_assert_no_error (error);
+  cairo_surface_t *png = cairo_image_surface_create_from_png (path);
+  g_assert_cmpint (cairo_surface_status (png), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_image_surface_get_width (png), ==, 1050);
+  g_assert_cmpint (cairo_image_surface_get_height (png), ==, 840);
+  cairo_surface_destroy (png);
+  gtk_window_destroy (GTK_WINDOW (dlg));
+
+  /* Export All takes these choices */
+  double w = 0, h = 0;
+  TgPlotStyle st;
+  g_assert_true (studio_export_dialog_last_choices (&w, &h, &st));
+  g_assert_cmpfloat (fabs (w - 252), <, 0.01);
+  g_assert_cmpfloat (fabs (h - 201.6), <, 0.01);
+  g_assert_cmpfloat (st.font_size, ==, 8);
+  g_assert_cmpfloat (st.png_dpi, ==, 300);
+
+  StudioExportDialog *again = studio_export_dialog_new (parent, STUDIO_VIEW (view));
+  GtkSpinButton *dpi2 = GTK_SPIN_BUTTON (gtk_widget_get_template_child (
+    GTK_WIDGET (again), STUDIO_TYPE_EXPORT_DIALOG, "png_dpi"));
+  g_assert_cmpfloat (gtk_spin_button_get_value (dpi2), ==, 300);
+  gtk_window_destroy (GTK_WINDOW (again));
+  gtk_window_destroy (parent);
+  g_autofree char *csv = g_build_filename (dir, "fig.csv", NULL);
+  g_remove (csv);
+  g_remove (path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -95,5 +157,6 @@ main (int argc, char *argv[])
   gtk_init ();
   studio_ensure_resources ();
   g_test_add_func ("/studio/export-dialog/export", test_export);
+  g_test_add_func ("/studio/export-dialog/png-dpi", test_png_dpi);
   return g_test_run ();
 }
