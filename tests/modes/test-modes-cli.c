@@ -227,11 +227,11 @@ test_exports_read_by_numpy (void)
       return;
     }
   /* results.csv's acc_0 is on the first 1000 test images too (--test-limit 1000) */
-  g_autofree char *frozen = results_field ("frozen", 5);
-  g_autofree char *taugate = results_field ("taugate", 5);
-  g_autofree char *lora = results_field ("lora", 5);
-  g_autofree char *want = g_strdup_printf ("base %s\ntaugate %s\nlora %s\n", frozen, taugate,
-                                           lora);
+  g_autofree char *acc_base = results_field ("frozen", 5);
+  g_autofree char *acc_taugate = results_field ("taugate", 5);
+  g_autofree char *acc_lora = results_field ("lora", 5);
+  g_autofree char *want = g_strdup_printf ("base %s\ntaugate %s\nlora %s\n", acc_base,
+                                           acc_taugate, acc_lora);
   if (!g_str_has_prefix (got, want))
     g_error ("NumPy read back\n%swhere results.csv says\n%s", got, want);
   g_auto(GStrv) lines = g_strsplit (got, "\n", -1);
