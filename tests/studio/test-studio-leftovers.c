@@ -7,6 +7,7 @@
 
 #include "studio-test-util.h"
 #include "studio-history.h"
+#include "tg-experiment.h"
 
 static void
 put_be32 (GByteArray *a, guint32 v)
@@ -121,6 +122,51 @@ test_collapse_in_banner (void)
   destroy_window (win);
 }
 
+static gboolean
+comparison_over (StudioWindow *win, gpointer data)
+{
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  return st != NULL && st->job == STUDIO_JOB_EXPERIMENT && st->finished && is_idle (win, NULL);
+}
+
+/* A paper comparison on a folder that is not MNIST names the folder's data set and is not
+ * set beside the paper's MNIST numbers. */
+static void
+test_comparison_names_data (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("tg-other-XXXXXX", &error);
+  g_assert_no_error (error);
+  write_idx_pair (dir, "train", 64, 28);
+  write_idx_pair (dir, "t10k", 32, 28);
+
+  StudioConfig cfg;
+  small_config (&cfg);
+  g_free (cfg.data_dir);
+  cfg.data_dir = g_strdup (dir);
+  cfg.train_limit = 0;
+  cfg.test_limit = 0;
+  cfg.foundation_epochs = 1;
+  cfg.adapt_epochs = 1;
+  cfg.batch = 32;
+  cfg.seeds = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  studio_window_queue_job (win, STUDIO_JOB_EXPERIMENT);
+  wait_for (win, comparison_over, NULL, "the comparison");
+  const TgExperimentResults *res = studio_history_get_experiment (studio_window_get_history (win));
+  g_assert_nonnull (res);
+  g_autofree char *base = g_path_get_basename (dir);
+  g_test_message ("data set: %s, MNIST %d", tg_experiment_config_data_name (&res->config),
+                  res->config.data_is_mnist);
+  g_assert_false (res->config.data_is_mnist);
+  g_assert_cmpstr (tg_experiment_config_data_name (&res->config), ==, base);
+  g_assert_false (tg_experiment_config_is_paper_setting (&res->config));
+  destroy_window (win);
+  remove_dir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -130,5 +176,6 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/studio/leftovers/mixed-sizes", test_mixed_sizes);
   g_test_add_func ("/studio/leftovers/collapse-in-banner", test_collapse_in_banner);
+  g_test_add_func ("/studio/leftovers/comparison-names-data", test_comparison_names_data);
   return g_test_run ();
 }
