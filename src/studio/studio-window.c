@@ -304,6 +304,13 @@ snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
     studio_window_modes_take_run (self, snap);
   if (snap->finished && snap->error == NULL && snap->job == STUDIO_JOB_TRAIN)
     report_collapse (self, snap);
+  if (snap->finished && snap->error == NULL && snap->experiment != NULL)
+    {
+      /* an adaptation that collapsed stays in the table: say which */
+      g_autoptr (GError) collapse = NULL;
+      if (!tg_experiment_results_check_collapse (snap->experiment, NULL, &collapse))
+        studio_window_show_banner (self, GTK_MESSAGE_WARNING, collapse->message);
+    }
 
   if (snap->finished && snap->error != NULL &&
       !g_error_matches (snap->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&

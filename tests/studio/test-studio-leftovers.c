@@ -167,6 +167,29 @@ test_comparison_names_data (void)
   remove_dir (dir);
 }
 
+/* A paper comparison with a learning rate far too high says in the banner that it
+ * collapsed, and where. */
+static void
+test_comparison_collapse (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.lr = 99;
+  cfg.foundation_epochs = 1;
+  cfg.adapt_epochs = 1;
+  cfg.seeds = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  studio_window_queue_job (win, STUDIO_JOB_EXPERIMENT);
+  wait_for (win, comparison_over, NULL, "the comparison");
+  const char *banner = studio_window_get_banner (win);
+  g_test_message ("banner: %s", banner);
+  g_assert_nonnull (banner);
+  g_assert_nonnull (strstr (banner, "collapse"));
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -177,5 +200,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/leftovers/mixed-sizes", test_mixed_sizes);
   g_test_add_func ("/studio/leftovers/collapse-in-banner", test_collapse_in_banner);
   g_test_add_func ("/studio/leftovers/comparison-names-data", test_comparison_names_data);
+  g_test_add_func ("/studio/leftovers/comparison-collapse", test_comparison_collapse);
   return g_test_run ();
 }
