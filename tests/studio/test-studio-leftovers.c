@@ -190,6 +190,43 @@ test_comparison_collapse (void)
   destroy_window (win);
 }
 
+static int
+natural_width (StudioWindow *win)
+{
+  int min = 0, nat = 0;
+  spin (100);
+  gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min, &nat, NULL, NULL);
+  return nat;
+}
+
+/* A data folder with a very long name does not make the window wider. */
+static void
+test_long_folder_name (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  int before = natural_width (win);
+  destroy_window (win);
+
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("tg-long-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *dir = g_build_filename (tmp, "a-data-folder-with-a-name-far-longer-than-"
+                                           "any-side-panel-can-show-in-one-line-of-text", NULL);
+  g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+  g_free (cfg.data_dir);
+  cfg.data_dir = g_strdup (dir);
+  win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  int after = natural_width (win);
+  g_test_message ("natural width: %d, with the long folder name %d", before, after);
+  g_assert_cmpint (after, <=, before);
+  destroy_window (win);
+  g_rmdir (dir);
+  g_rmdir (tmp);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -201,5 +238,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/leftovers/collapse-in-banner", test_collapse_in_banner);
   g_test_add_func ("/studio/leftovers/comparison-names-data", test_comparison_names_data);
   g_test_add_func ("/studio/leftovers/comparison-collapse", test_comparison_collapse);
+  g_test_add_func ("/studio/leftovers/long-folder-name", test_long_folder_name);
   return g_test_run ();
 }
