@@ -8,6 +8,7 @@
 #include "studio-test-util.h"
 #include "studio-history.h"
 #include "tg-experiment.h"
+#include "studio-curves-view.h"
 
 static void
 put_be32 (GByteArray *a, guint32 v)
@@ -227,6 +228,45 @@ test_long_folder_name (void)
   g_rmdir (tmp);
 }
 
+/* Each run keeps its colour in Curves while newer runs push older ones off the figure, and
+ * no two visible runs share one. */
+static void
+test_run_colours (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.foundation_epochs = 1;
+  cfg.adapt_epochs = 1;
+  cfg.max_steps = 10;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  StudioCurvesView *curves = STUDIO_CURVES_VIEW (studio_window_get_view (win, "curves"));
+  guint ids[10];
+  gint fifth = -1;
+
+  for (guint k = 0; k < 10; k++)
+    {
+      g_assert_true (studio_window_train (win));
+      wait_for (win, run_finished, NULL, "the run");
+      ids[k] = current_run (win)->id;
+      if (k == 4)
+        fifth = studio_curves_view_run_color (curves, ids[4]);
+    }
+  g_assert_cmpint (fifth, >=, 0);
+  g_assert_cmpint (studio_curves_view_run_color (curves, ids[4]), ==, fifth);
+  guint used = 0;
+  for (guint k = 0; k < 10; k++)
+    {
+      gint c = studio_curves_view_run_color (curves, ids[k]);
+      g_test_message ("run %u: colour %d", ids[k], c);
+      if (c < 0)
+        continue;
+      g_assert_false (used & (1u << c));
+      used |= 1u << c;
+    }
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -239,5 +279,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/leftovers/comparison-names-data", test_comparison_names_data);
   g_test_add_func ("/studio/leftovers/comparison-collapse", test_comparison_collapse);
   g_test_add_func ("/studio/leftovers/long-folder-name", test_long_folder_name);
+  g_test_add_func ("/studio/leftovers/run-colours", test_run_colours);
   return g_test_run ();
 }
