@@ -38,12 +38,19 @@ x_label_of (const TgCurvesData *d)
   return d != NULL && d->x_label != NULL ? d->x_label : "step";
 }
 
+/* Run r's colour: its own when it has one, else by its position. */
+static TgRgba
+run_color (const TgPlotStyle *st, const TgCurvesData *d, guint r)
+{
+  return d->runs[r].own_color ? tg_series (st, d->runs[r].color) : tg_series (st, r);
+}
+
 static guint
 legend_items (const TgCurvesData *d, const TgPlotStyle *st, TgLegendItem *items, guint cap)
 {
   guint n = 0;
   for (guint r = 0; d != NULL && r < d->n_runs && n + 3 < cap; r++)
-    items[n++] = (TgLegendItem) { TG_LEGEND_LINE, tg_series (st, r),
+    items[n++] = (TgLegendItem) { TG_LEGEND_LINE, run_color (st, d, r),
                                   d->runs[r].name ? d->runs[r].name : "run" };
   if (d != NULL && d->n_runs > 0)
     {
@@ -421,7 +428,7 @@ draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Lay
         g_string_append_printf (str, "  %s %.3f", d->target_label ? d->target_label : "45°",
                                 a_rot);
       g_ptr_array_add (lines, g_string_free (str, FALSE));
-      TgRgba c = tg_series (st, r);
+      TgRgba c = run_color (st, d, r);
       g_array_append_val (colors, c);
       /* Dots where the crosshair meets each curve. */
       tg_set_rgba (cr, c);
@@ -490,7 +497,7 @@ tg_plot_curves (cairo_t *cr, double width, double height, const TgCurvesData *d,
   for (guint r = 0; r < d->n_runs; r++)
     {
       const TgCurveRun *run = &d->runs[r];
-      TgRgba c = tg_series (st, r);
+      TgRgba c = run_color (st, d, r);
       draw_series (cr, st, &L, &L.ay_loss, &L.top, run->step, run->loss, run->n_points, c,
                    FALSE, d->smoothing);
       /* Accuracy is measured sparsely, so it is not smoothed. */

@@ -111,6 +111,9 @@ typedef struct {
   const double *loss;           /* n_points, training loss; NAN where none; may be NULL */
   const double *acc0;           /* n_points, test accuracy 0 deg; NAN where none; may be NULL */
   const double *acc_rot;         /* n_points, test accuracy 45 deg; NAN where none; may be NULL */
+  gboolean      own_color;      /* TRUE: drawn in series[color % 8] of the style, so a run
+                                   keeps its colour as others come and go; FALSE: by position */
+  guint         color;
 } TgCurveRun;
 
 typedef struct {

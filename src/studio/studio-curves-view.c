@@ -22,6 +22,7 @@ G_DEFINE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO_TYPE_VIEW)
 
 typedef struct {
   TgCurveRun   runs[MAX_RUNS + 1];  /* + the newest run's whole-test-set points */
+  guint        run_ids[MAX_RUNS + 1]; /* per series: the run's id; 0 for the whole test set */
   char         full_name[160];
   GArray      *buckets[MAX_RUNS]; /* step, loss, acc0, acc_rot of a long run, averaged */
   TgPlotPhase  phases[2];
@@ -33,6 +34,7 @@ typedef struct {
 } CurvesFigure;
 
 static void curves_figure_clear (CurvesFigure *fig);
+static void curves_figure_init (StudioCurvesView *self, CurvesFigure *fig);
 
 /* A long run on the figure: the mean loss of each bucket of k steps, and the accuracy
  * measured in it, at the bucket's last step; the drawing cost stays flat. Returns the
@@ -102,6 +104,7 @@ add_runs (CurvesFigure *fig, StudioHistory *history)
         }
       else
         fig->buckets[fig->data.n_runs] = bucket_run (run, cr);
+      fig->run_ids[fig->data.n_runs] = run->id;
       fig->data.n_runs++;
       for (guint m = 0; m < run->markers->len; m++)
         {
@@ -126,6 +129,34 @@ add_runs (CurvesFigure *fig, StudioHistory *history)
       cr->acc_rot = (const double *) newest->full_rot->data;
     }
   fig->data.runs = fig->runs;
+
+  /* A colour per series that no other visible series has: a run prefers colour id % 8, so
+   * it keeps its colour while newer runs push older ones off the figure (at most eight
+   * series, consecutive ids); the whole-test-set series takes the first colour left. */
+  guint used = 0;
+  for (guint r = 0; r < fig->data.n_runs; r++)
+    {
+      guint c = fig->run_ids[r] % 8;
+      while (used & (1u << c))
+        c = (c + 1) % 8;
+      used |= 1u << c;
+      fig->runs[r].own_color = TRUE;
+      fig->runs[r].color = c;
+    }
+}
+
+gint
+studio_curves_view_run_color (StudioCurvesView *self, guint run_id)
+{
+  CurvesFigure fig;
+  gint color = -1;
+
+  curves_figure_init (self, &fig);
+  for (guint r = 0; r < fig.data.n_runs; r++)
+    if (fig.run_ids[r] == run_id && fig.run_ids[r] != 0)
+      color = (gint) (fig.runs[r].own_color ? fig.runs[r].color % 8 : r % 8);
+  curves_figure_clear (&fig);
+  return color;
 }
 
 /* Fills fig from the history; the arrays stay the history's (borrowed for one draw). */

@@ -14,6 +14,9 @@ GtkWidget *studio_curves_view_new (void);
 void       studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing);
 /* What the pointer does at (x, y) of the figure (negative x: leave); for tests and
  * screenshots. Returns the readout text (borrowed). */
+/* The palette index (0..7) the run of run_id is drawn in, or -1 when it is not on the
+ * figure (tests). */
+gint        studio_curves_view_run_color  (StudioCurvesView *self, guint run_id);
 const char *studio_curves_view_hover      (StudioCurvesView *self, double x, double y);
 /* How many series the figure draws now and how many setting changes it marks (tests). */
 void        studio_curves_view_count      (StudioCurvesView *self, guint *n_series,

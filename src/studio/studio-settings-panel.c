@@ -221,9 +221,36 @@ data_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioSettingsPanel 
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
 
+/* The data set's button and list show each name in one ellipsized line (the whole name in
+ * its tooltip), so a long folder name cannot widen the panel and with it the window. */
+static void
+data_item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_MIDDLE);
+  gtk_label_set_width_chars (GTK_LABEL (label), 12);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+data_item_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
+{
+  GtkWidget *label = gtk_list_item_get_child (item);
+  const char *name = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  gtk_label_set_text (GTK_LABEL (label), name);
+  gtk_widget_set_tooltip_text (label, name);
+}
+
 static void
 setup_data_choices (StudioSettingsPanel *self)
 {
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (data_item_setup), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (data_item_bind), NULL);
+  gtk_drop_down_set_factory (self->data_dropdown, factory);
+
   GtkStringList *list = gtk_string_list_new (NULL);
 
   gtk_string_list_append (list, "MNIST");

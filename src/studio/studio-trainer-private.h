@@ -43,6 +43,8 @@ struct _StudioTrainer
   /* caches: the worker's while a thread runs, the main thread's otherwise */
   char       *raw_dir;
   TgDataset  *raw_train, *raw_test;
+  char        raw_data_name[128]; /* the full sets' name (tg_experiment_config_set_data) */
+  gboolean    raw_is_mnist;       /* and whether they are MNIST's */
   char       *mode_key;
   TgModeData *mode;
   char       *foundation_key;

@@ -19,6 +19,7 @@
 #include "studio-scrubber.h"
 #include "studio-resources.h"
 #include "tg-report.h"
+#include "tg-experiment.h"
 
 
 G_DEFINE_FINAL_TYPE (StudioWindow, studio_window, GTK_TYPE_APPLICATION_WINDOW)
@@ -272,6 +273,28 @@ studio_window_queue_job (StudioWindow *self, StudioJob job)
     self->queue_source = g_idle_add (start_queued, self);
 }
 
+/* A run that ended with a finite loss far worse than guessing (tg_loss_collapsed, as the
+ * CLI's exit status 3) is said in the banner, so its numbers are not taken for a result. */
+static void
+report_collapse (StudioWindow *self, const StudioSnapshot *snap)
+{
+  const StudioRun *run = studio_history_get_current (self->history);
+  guint32 n_classes = snap->n_classes > 0 ? snap->n_classes : 10;
+  double loss = NAN;
+
+  if (run == NULL)
+    return;
+  for (guint i = run->loss->len; i > 0 && isnan (loss); i--)
+    loss = g_array_index (run->loss, double, i - 1);
+  if (!isfinite (loss) || !tg_loss_collapsed (loss, n_classes))
+    return;
+  g_autofree char *msg =
+    g_strdup_printf ("%s collapsed: its last loss %.3g is far worse than guessing (%.2f); "
+                     "its accuracies are not a result. Lower the learning rate (now %g).",
+                     run->name, loss, log ((double) n_classes), (double) snap->lr);
+  studio_window_show_banner (self, GTK_MESSAGE_WARNING, msg);
+}
+
 static void
 snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
 {
@@ -279,6 +302,15 @@ snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
   update_status (self);
   if (snap->finished && snap->adapted != NULL && snap->error == NULL)
     studio_window_modes_take_run (self, snap);
+  if (snap->finished && snap->error == NULL && snap->job == STUDIO_JOB_TRAIN)
+    report_collapse (self, snap);
+  if (snap->finished && snap->error == NULL && snap->experiment != NULL)
+    {
+      /* an adaptation that collapsed stays in the table: say which */
+      g_autoptr (GError) collapse = NULL;
+      if (!tg_experiment_results_check_collapse (snap->experiment, NULL, &collapse))
+        studio_window_show_banner (self, GTK_MESSAGE_WARNING, collapse->message);
+    }
 
   if (snap->finished && snap->error != NULL &&
       !g_error_matches (snap->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&

@@ -110,10 +110,11 @@ experiment_progress (const TgProgress *p, gpointer user_data)
 static gboolean
 job_experiment (StudioWorker *w, StudioSnapshot *last, GError **error)
 {
-  TgExperimentConfig ecfg = w->ecfg;
+  TgExperimentConfig ecfg;
 
   if (!studio_worker_load (w, error))
     return FALSE;
+  ecfg = w->ecfg; /* after the load, which names the data set */
   if (!tg_experiment_config_validate (&ecfg, error))
     return FALSE;
 

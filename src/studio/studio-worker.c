@@ -418,7 +418,15 @@ studio_worker_load (StudioWorker *w, GError **error)
       self->raw_train = g_steal_pointer (&train);
       self->raw_test = g_steal_pointer (&test);
       self->raw_dir = g_strdup (dir);
+      /* named on the full sets, before any limit: MNIST is recognised by its contents */
+      TgExperimentConfig named;
+      tg_experiment_config_init_paper (&named);
+      tg_experiment_config_set_data (&named, NULL, dir, self->raw_train, self->raw_test);
+      g_strlcpy (self->raw_data_name, named.data_name, sizeof self->raw_data_name);
+      self->raw_is_mnist = named.data_is_mnist;
     }
+  g_strlcpy (w->ecfg.data_name, self->raw_data_name, sizeof w->ecfg.data_name);
+  w->ecfg.data_is_mnist = self->raw_is_mnist;
 
   g_autofree char *key = g_strdup_printf ("%s|%g|%u|%u", dir, cfg->angle,
                                           cfg->train_limit, cfg->test_limit);
