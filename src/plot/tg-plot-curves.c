@@ -305,6 +305,23 @@ draw_series (cairo_t *cr, const TgPlotStyle *st, const Layout *L, const TgAxis *
   cairo_restore (cr);
 }
 
+/* The longest prefix of label, with an ellipsis, at most width wide; NULL if none fits. */
+static char *
+fit_label (cairo_t *cr, const TgPlotStyle *st, const char *label, double width)
+{
+  glong n = g_utf8_strlen (label, -1);
+  for (glong k = n - 1; k >= 1; k--)
+    {
+      const char *end = g_utf8_offset_to_pointer (label, k);
+      g_autofree char *head = g_strndup (label, (gsize) (end - label));
+      char *text = g_strconcat (g_strchomp (head), "\u2026", NULL);
+      if (tg_text_width (cr, st, 0.85, FALSE, text) <= width)
+        return text;
+      g_free (text);
+    }
+  return NULL;
+}
+
 static void
 shade_phases (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Layout *L)
 {
@@ -331,10 +348,12 @@ shade_phases (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const L
             tg_text (cr, st, 0.85, FALSE, ph->label, (x0 + x1) / 2, L->annot_y, 0.5, 0.0);
           else
             {
-              /* Too narrow: clip the label to its phase rather than spill into the next. */
-              cairo_rectangle (cr, x0, L->annot_y, x1 - x0, tg_line_height (st, 0.85));
-              cairo_clip (cr);
-              tg_text (cr, st, 0.85, FALSE, ph->label, x0 + 2, L->annot_y, 0.0, 0.0);
+              /* Too narrow: shorten the label to what fits its phase ("foundation (c…"),
+               * rather than clip it, which leaves the whole text in a PDF under the next
+               * phase's label; nothing when not even one letter fits. */
+              g_autofree char *shown = fit_label (cr, st, ph->label, x1 - x0 - 2);
+              if (shown != NULL)
+                tg_text (cr, st, 0.85, FALSE, shown, x0 + 1, L->annot_y, 0.0, 0.0);
             }
         }
       cairo_restore (cr);

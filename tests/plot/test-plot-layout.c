@@ -194,11 +194,14 @@ static void
 test_presets (void)
 {
   static TgBarsData bars5, bars7, bars_long, bars_empty;
-  static TgCurvesData curves, curves_raw, dense, curves_empty;
+  static TgCurvesData curves, curves_raw, dense, curves_empty, narrow;
   static TgHeatmapData heat, heat_empty;
   static TgMasksData masks, masks_empty;
   static TgOverlapData overlap, overlap_empty;
   static TgResultsData table, table_empty;
+  /* a short cached foundation and a short first adaptation: labels wider than their phases */
+  static TgPlotPhase narrow_phases[3] = { { 0, 30, "foundation (cached)" },
+                                          { 30, 60, "adaptation" }, { 60, 704, "adaptation" } };
   static const char *long_labels[7] = { "Frozen (no adapt)", "BitFit (bias-only)",
                                         "TauGate (threshold tuning)",
                                         "GainOnly (activation scales)", "TauOnly (thresholds)",
@@ -226,6 +229,9 @@ test_presets (void)
     }
   dense.markers = many;
   dense.n_markers = 14;
+  sample_curves (&narrow, 0.6, FALSE);
+  narrow.phases = narrow_phases;
+  narrow.n_phases = 3;
   sample_heatmap (&heat);
   sample_masks (&masks);
   sample_overlap (&overlap);
@@ -238,6 +244,7 @@ test_presets (void)
     { "curves", (TgPlotFunc) tg_plot_curves, &curves },
     { "curves-raw", (TgPlotFunc) tg_plot_curves, &curves_raw },
     { "curves-dense", (TgPlotFunc) tg_plot_curves, &dense },
+    { "curves-narrow-phases", (TgPlotFunc) tg_plot_curves, &narrow },
     { "heatmap", (TgPlotFunc) tg_plot_heatmap, &heat },
     { "masks", (TgPlotFunc) tg_plot_masks, &masks },
     { "overlap", (TgPlotFunc) tg_plot_overlap, &overlap },
