@@ -236,7 +236,6 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
   if (snap->job == STUDIO_JOB_EXPERIMENT && snap->finished && snap->experiment != NULL)
     {
       g_clear_pointer (&self->experiment, studio_snapshot_unref);
-  g_clear_pointer (&self->sweep, studio_snapshot_unref);
       self->experiment = studio_snapshot_ref (snap);
     }
   if (snap->job == STUDIO_JOB_SWEEP && snap->finished && snap->sweep != NULL)
