@@ -76,6 +76,12 @@ void     studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *sna
 void     studio_window_schedule_screenshot (StudioWindow *self, guint64 steps,
                                             const char *png_path, const char *view);
 
+/* studio-window-banner.c: hiding the bar, its close button, and what it says when a job
+ * ends (a collapse or a failure). */
+void     studio_window_hide_banner        (StudioWindow *self);
+void     studio_window_banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self);
+void     studio_window_report_finished    (StudioWindow *self, const StudioSnapshot *snap);
+
 /* The error banner's text, NULL when hidden; what its close button does. */
 const char *studio_window_get_banner     (StudioWindow *self);
 void        studio_window_dismiss_banner (StudioWindow *self);

@@ -2,7 +2,6 @@
 #include "studio-window-private.h"
 
 #include <errno.h>
-#include <math.h>
 #include <string.h>
 
 #include "studio-view.h"
@@ -95,50 +94,6 @@ studio_window_show_view (StudioWindow *self, const char *name)
       return;
     }
   gtk_stack_set_visible_child_name (self->stack, name);
-}
-
-/* ---- banner ----------------------------------------------------------------------- */
-
-void
-studio_window_show_banner (StudioWindow *self, GtkMessageType type, const char *message)
-{
-  g_free (self->banner_text);
-  self->banner_text = g_strdup (message);
-  self->banner_is_error = type == GTK_MESSAGE_ERROR;
-  gtk_label_set_text (self->banner_label, message);
-  gtk_info_bar_set_message_type (self->banner, type);
-  gtk_info_bar_set_revealed (self->banner, TRUE);
-}
-
-void
-studio_window_show_error (StudioWindow *self, const char *message)
-{
-  studio_window_show_banner (self, GTK_MESSAGE_ERROR, message);
-}
-
-static void
-hide_banner (StudioWindow *self)
-{
-  g_clear_pointer (&self->banner_text, g_free);
-  gtk_info_bar_set_revealed (self->banner, FALSE);
-}
-
-const char *
-studio_window_get_banner (StudioWindow *self)
-{
-  return self->banner_text;
-}
-
-void
-studio_window_dismiss_banner (StudioWindow *self)
-{
-  gtk_info_bar_response (self->banner, GTK_RESPONSE_CLOSE);
-}
-
-static void
-banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self)
-{
-  hide_banner (self);
 }
 
 /* ---- settings ------------------------------------------------------------------------ */
@@ -273,28 +228,6 @@ studio_window_queue_job (StudioWindow *self, StudioJob job)
     self->queue_source = g_idle_add (start_queued, self);
 }
 
-/* A run that ended with a finite loss far worse than guessing (tg_loss_collapsed, as the
- * CLI's exit status 3) is said in the banner, so its numbers are not taken for a result. */
-static void
-report_collapse (StudioWindow *self, const StudioSnapshot *snap)
-{
-  const StudioRun *run = studio_history_get_current (self->history);
-  guint32 n_classes = snap->n_classes > 0 ? snap->n_classes : 10;
-  double loss = NAN;
-
-  if (run == NULL)
-    return;
-  for (guint i = run->loss->len; i > 0 && isnan (loss); i--)
-    loss = g_array_index (run->loss, double, i - 1);
-  if (!isfinite (loss) || !tg_loss_collapsed (loss, n_classes))
-    return;
-  g_autofree char *msg =
-    g_strdup_printf ("%s collapsed: its last loss %.3g is far worse than guessing (%.2f); "
-                     "its accuracies are not a result. Lower the learning rate (now %g).",
-                     run->name, loss, log ((double) n_classes), (double) snap->lr);
-  studio_window_show_banner (self, GTK_MESSAGE_WARNING, msg);
-}
-
 static void
 snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
 {
@@ -302,23 +235,8 @@ snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
   update_status (self);
   if (snap->finished && snap->adapted != NULL && snap->error == NULL)
     studio_window_modes_take_run (self, snap);
-  if (snap->finished && snap->error == NULL && snap->job == STUDIO_JOB_TRAIN)
-    report_collapse (self, snap);
-  if (snap->finished && snap->error == NULL && snap->experiment != NULL)
-    {
-      /* an adaptation that collapsed stays in the table: say which */
-      g_autoptr (GError) collapse = NULL;
-      if (!tg_experiment_results_check_collapse (snap->experiment, NULL, &collapse))
-        studio_window_show_banner (self, GTK_MESSAGE_WARNING, collapse->message);
-    }
-
-  if (snap->finished && snap->error != NULL &&
-      !g_error_matches (snap->error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      !g_error_matches (snap->error, TG_ERROR, TG_ERROR_CANCELLED))
-    {
-      studio_window_show_banner (self, GTK_MESSAGE_ERROR, snap->error->message);
-      g_printerr ("taugate-studio: %s\n", snap->error->message);
-    }
+  if (snap->finished)
+    studio_window_report_finished (self, snap);
   if (snap->finished && !g_queue_is_empty (&self->job_queue) && self->queue_source == 0)
     {
       if (snap->error != NULL)
@@ -346,7 +264,7 @@ start_job (StudioWindow *self, StudioJob job)
       return FALSE;
     }
   if (self->banner_text != NULL && self->banner_is_error)
-    hide_banner (self);
+    studio_window_hide_banner (self);
   update_actions (self);
   return TRUE;
 }
@@ -387,7 +305,7 @@ studio_window_reset (StudioWindow *self)
   g_clear_handle_id (&self->queue_source, g_source_remove);
   studio_trainer_forget (self->trainer);
   studio_history_clear (self->history);
-  hide_banner (self);
+  studio_window_hide_banner (self);
   update_status (self);
   update_actions (self);
 }
@@ -592,7 +510,8 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, settings_panel);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, modes_panel);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, scrubber);
-  gtk_widget_class_bind_template_callback (widget_class, banner_response_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "banner_response_cb",
+                                                G_CALLBACK (studio_window_banner_response_cb));
 }
 
 static void
