@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include "studio-window-private.h"
 #include "studio-resources.h"
+#include "studio-prefs.h"
 
 struct _StudioApplication
 {
@@ -28,6 +29,14 @@ struct _StudioApplication
 };
 
 G_DEFINE_FINAL_TYPE (StudioApplication, studio_application, GTK_TYPE_APPLICATION)
+
+/* Runs for screenshots (--screenshot, --quit-after-steps) neither read nor change what the
+ * user's windows remember (studio-prefs.h): they show the defaults, the same every time. */
+static gboolean
+uses_prefs (StudioApplication *self)
+{
+  return self->screenshot == NULL && self->quit_after_steps < 0;
+}
 
 static const GOptionEntry option_entries[] = {
   { "preset", 0, 0, G_OPTION_ARG_STRING, NULL,
@@ -183,7 +192,11 @@ studio_application_activate (GApplication *app)
       return;
     }
 
+  if (uses_prefs (self) && self->cfg.data_dir == NULL)
+    self->cfg.data_dir = studio_prefs_dup_data_folder ();
   StudioWindow *win = studio_window_new (GTK_APPLICATION (app), &self->cfg);
+  if (uses_prefs (self))
+    studio_prefs_track_window (GTK_WINDOW (win));
   if (self->has_unit)
     studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector")),
                                     self->unit.layer, self->unit.index);
@@ -248,6 +261,8 @@ static void
 dark_changed (GSimpleAction *action, GVariant *value, gpointer data)
 {
   g_simple_action_set_state (action, value);
+  if (uses_prefs (data))
+    studio_prefs_set_dark (g_variant_get_boolean (value));
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
                 g_variant_get_boolean (value), NULL);
 }
@@ -287,6 +302,8 @@ studio_application_startup (GApplication *app)
   g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (about));
   g_object_unref (about);
 
+  if (uses_prefs (self) && studio_prefs_get_dark ())
+    self->dark = TRUE;
   GSimpleAction *dark = g_simple_action_new_stateful ("dark", NULL,
                                                       g_variant_new_boolean (self->dark));
   g_signal_connect (dark, "change-state", G_CALLBACK (dark_changed), app);

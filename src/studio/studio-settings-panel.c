@@ -3,6 +3,7 @@
  * own template (ui/studio-settings-panel.ui). It hands the window a StudioConfig and tells
  * it, through "controls-changed", when a live control moved. */
 #include "studio-settings-panel.h"
+#include "studio-prefs.h"
 
 #include <math.h>
 #include <string.h>
@@ -189,6 +190,7 @@ chooser_response_cb (GtkNativeDialog *dialog, int response, StudioSettingsPanel 
         {
           g_clear_object (&self->chooser);
           select_data_dir (self, path);
+          studio_prefs_set_data_folder (path);
           return;
         }
     }
@@ -209,6 +211,7 @@ data_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioSettingsPanel 
   if (sel + 1 < g_list_model_get_n_items (model))
     {
       self->data_selected = sel;
+      studio_prefs_set_data_folder (g_ptr_array_index (self->data_dirs, sel));
       return;
     }
   if (self->chooser != NULL)
@@ -217,6 +220,7 @@ data_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioSettingsPanel 
   self->chooser = gtk_file_chooser_native_new ("Choose a Folder of IDX Files", GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
                                                "_Open", "_Cancel");
+  studio_prefs_set_chooser_folder (GTK_FILE_CHOOSER (self->chooser));
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }

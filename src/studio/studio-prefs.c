@@ -1,0 +1,140 @@
+/* studio-prefs.c — the studio's remembered preferences over GSettings (see studio-prefs.h).
+ * Not here: the session (runs, modes), which is saved as files. */
+#include "studio-prefs.h"
+
+#define SCHEMA_ID "org.taugate.Studio"
+
+static GSettings *prefs;
+static gboolean   looked_up;
+
+/* The schema where GLib finds it, else the one compiled into the build tree: the binary is
+ * build/src/studio/taugate-studio (a test, build/tests/studio/NAME), the schema build/data. */
+static GSettingsSchema *
+find_schema (void)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  GSettingsSchema *schema = source != NULL
+                            ? g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE) : NULL;
+  if (schema != NULL)
+    return schema;
+
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  if (exe == NULL)
+    return NULL;
+  g_autofree char *bindir = g_path_get_dirname (exe);
+  g_autofree char *dir = g_canonicalize_filename ("../../data", bindir);
+  g_autofree char *compiled = g_build_filename (dir, "gschemas.compiled", NULL);
+  if (!g_file_test (compiled, G_FILE_TEST_IS_REGULAR))
+    return NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSettingsSchemaSource) build = g_settings_schema_source_new_from_directory (
+    dir, source, FALSE, &error);
+  if (build == NULL)
+    {
+      g_debug ("%s: %s", compiled, error->message);
+      return NULL;
+    }
+  return g_settings_schema_source_lookup (build, SCHEMA_ID, FALSE);
+}
+
+GSettings *
+studio_prefs_get (void)
+{
+  if (!looked_up)
+    {
+      g_autoptr (GSettingsSchema) schema = find_schema ();
+      looked_up = TRUE;
+      if (schema != NULL)
+        prefs = g_settings_new_full (schema, NULL, NULL);
+      else
+        g_debug ("no schema %s: the preferences are not remembered", SCHEMA_ID);
+    }
+  return prefs;
+}
+
+static gboolean
+window_close_request_cb (GtkWindow *window, gpointer data)
+{
+  GSettings *settings = studio_prefs_get ();
+  int width = 0, height = 0;
+
+  if (settings == NULL)
+    return FALSE;
+  g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
+  /* a maximized window keeps the size it had before, to go back to */
+  if (!gtk_window_is_maximized (window) && !gtk_window_is_fullscreen (window))
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      if (width > 0 && height > 0)
+        {
+          g_settings_set_int (settings, "window-width", width);
+          g_settings_set_int (settings, "window-height", height);
+        }
+    }
+  return FALSE;
+}
+
+void
+studio_prefs_track_window (GtkWindow *window)
+{
+  GSettings *settings = studio_prefs_get ();
+
+  if (settings != NULL)
+    {
+      int width = g_settings_get_int (settings, "window-width");
+      int height = g_settings_get_int (settings, "window-height");
+      if (width > 0 && height > 0)
+        gtk_window_set_default_size (window, width, height);
+      if (g_settings_get_boolean (settings, "window-maximized"))
+        gtk_window_maximize (window);
+    }
+  g_signal_connect (window, "close-request", G_CALLBACK (window_close_request_cb), NULL);
+}
+
+gboolean
+studio_prefs_get_dark (void)
+{
+  GSettings *settings = studio_prefs_get ();
+  return settings != NULL && g_settings_get_boolean (settings, "dark-style");
+}
+
+void
+studio_prefs_set_dark (gboolean dark)
+{
+  GSettings *settings = studio_prefs_get ();
+  if (settings != NULL)
+    g_settings_set_boolean (settings, "dark-style", dark);
+}
+
+char *
+studio_prefs_dup_data_folder (void)
+{
+  GSettings *settings = studio_prefs_get ();
+  g_autofree char *dir = settings != NULL ? g_settings_get_string (settings, "data-folder")
+                                          : NULL;
+
+  /* a folder since removed or unmounted is forgotten quietly: MNIST instead */
+  if (dir == NULL || *dir == '\0' || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return NULL;
+  return g_steal_pointer (&dir);
+}
+
+void
+studio_prefs_set_data_folder (const char *dir)
+{
+  GSettings *settings = studio_prefs_get ();
+  if (settings == NULL)
+    return;
+  g_autofree char *canon = dir != NULL ? g_canonicalize_filename (dir, NULL) : g_strdup ("");
+  g_settings_set_string (settings, "data-folder", canon);
+}
+
+void
+studio_prefs_set_chooser_folder (GtkFileChooser *chooser)
+{
+  g_autofree char *dir = studio_prefs_dup_data_folder ();
+  if (dir == NULL)
+    return;
+  g_autoptr (GFile) folder = g_file_new_for_path (dir);
+  gtk_file_chooser_set_current_folder (chooser, folder, NULL);
+}
