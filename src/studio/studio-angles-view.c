@@ -1,6 +1,7 @@
 /* studio-angles-view.c — the Angles view (see studio-angles-view.h): the sweep runs in a
  * GTask thread on its own copy of the modes, one angle at a time so that the progress bar
- * moves; the mixed stream follows in the same thread. The view keeps the last results. */
+ * moves; the mixed stream follows in the same thread. The view keeps the last results, and
+ * exports their tables as `taugate modes` writes them (Export Tables…). */
 #include "studio-angles-view.h"
 
 #include <math.h>
@@ -23,12 +24,16 @@ struct _StudioAnglesView
   GtkAdjustment  *step;
   GtkProgressBar *progress;
   GtkLabel       *table;
+  GtkButton      *export_button;
+  GtkLabel       *export_status;
 
   const TgModes  *modes;   /* borrowed from the window */
   StudioConfig    cfg;
   GCancellable   *cancellable;
   TgAngleSweep   *sweep;
   TgMixedResult  *mixed;
+  TgModes        *swept;   /* the modes of the latest sweep (a copy), for its tables */
+  GtkFileChooserNative *chooser;  /* Export Tables' folder, while it is asked */
   GPtrArray      *names;   /* the swept modes' names (char *) */
   GArray         *targets; /* their training angles (double) */
 };
@@ -51,7 +56,7 @@ static void
 sweep_data_free (gpointer p)
 {
   SweepData *d = p;
-  tg_modes_free (d->modes);
+  g_clear_pointer (&d->modes, tg_modes_free);
   studio_config_clear (&d->cfg);
   g_array_unref (d->angles);
   g_clear_pointer (&d->sweep, tg_angle_sweep_free);
@@ -183,12 +188,15 @@ sweep_done_cb (GObject *source, GAsyncResult *result, gpointer data)
       self->mixed = g_steal_pointer (&d->mixed);
       g_ptr_array_set_size (self->names, 0);
       g_array_set_size (self->targets, 0);
+      g_clear_pointer (&self->swept, tg_modes_free);
       for (guint m = 0; m < tg_modes_count (d->modes); m++)
         {
           TgMode *mode = tg_modes_get (d->modes, m);
           g_ptr_array_add (self->names, g_strdup (mode->name));
           g_array_append_val (self->targets, mode->target_angle);
         }
+      self->swept = g_steal_pointer (&d->modes);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
       gtk_label_set_text (self->table, self->mixed != NULL ? text
                           : "The mixed stream needs two adapters trained for different angles.");
     }
@@ -242,6 +250,53 @@ studio_angles_view_get_sweep (StudioAnglesView *self)
   return self->sweep;
 }
 
+gboolean
+studio_angles_view_export_tables (StudioAnglesView *self, const char *dir, GError **error)
+{
+  if (self->sweep == NULL || self->swept == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "No tables to export to %s yet: press “Sweep Angles” first", dir);
+      return FALSE;
+    }
+  return tg_modes_write_all (self->swept, self->sweep, self->mixed, dir, error);
+}
+
+static void
+export_response_cb (GtkNativeDialog *native, int response, StudioAnglesView *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) folder = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
+      g_autofree char *dir = folder != NULL ? g_file_get_path (folder) : NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *said = NULL;
+      if (dir == NULL)
+        said = g_strdup ("The tables are exported to local folders only");
+      else if (!studio_angles_view_export_tables (self, dir, &error))
+        said = g_strdup (error->message);
+      else
+        said = g_strdup_printf ("Wrote modes.csv%s and tables/modes.tex to %s",
+                                self->mixed != NULL ? ", mixed.csv" : "", dir);
+      gtk_label_set_text (self->export_status, said);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->export_status), said);
+    }
+  g_clear_object (&self->chooser);
+}
+
+static void
+export_clicked_cb (GtkButton *button, StudioAnglesView *self)
+{
+  if (self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new ("Export the Tables to a Folder",
+                                               GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                               "_Export", "_Cancel");
+  g_signal_connect (self->chooser, "response", G_CALLBACK (export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
 void
 studio_angles_view_set_source (StudioAnglesView *self, const TgModes *modes,
                                const StudioConfig *cfg)
@@ -288,6 +343,14 @@ studio_angles_view_draw_figure (StudioView *view, cairo_t *cr, double width, dou
   tg_plot_modes_by_angle (cr, width, height, &data, style);
 }
 
+/* The figure's numbers beside its export: modes.csv's lines (mode × angle, soft and hard). */
+static char *
+studio_angles_view_get_csv (StudioView *view)
+{
+  StudioAnglesView *self = STUDIO_ANGLES_VIEW (view);
+  return self->sweep != NULL ? tg_modes_sweep_csv (self->swept, self->sweep) : NULL;
+}
+
 static char *
 studio_angles_view_describe (StudioView *view)
 {
@@ -309,6 +372,12 @@ studio_angles_view_dispose (GObject *object)
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  if (self->chooser != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->chooser, self);
+      gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+      g_clear_object (&self->chooser);
+    }
   self->modes = NULL;
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_ANGLES_VIEW);
   G_OBJECT_CLASS (studio_angles_view_parent_class)->dispose (object);
@@ -322,6 +391,7 @@ studio_angles_view_finalize (GObject *object)
   studio_config_clear (&self->cfg);
   g_clear_pointer (&self->sweep, tg_angle_sweep_free);
   g_clear_pointer (&self->mixed, tg_mixed_result_free);
+  g_clear_pointer (&self->swept, tg_modes_free);
   g_ptr_array_unref (self->names);
   g_array_unref (self->targets);
   G_OBJECT_CLASS (studio_angles_view_parent_class)->finalize (object);
@@ -338,6 +408,7 @@ studio_angles_view_class_init (StudioAnglesViewClass *klass)
   object_class->finalize = studio_angles_view_finalize;
   view_class->draw_figure = studio_angles_view_draw_figure;
   view_class->describe = studio_angles_view_describe;
+  view_class->get_csv = studio_angles_view_get_csv;
   signals[SIGNAL_DONE] = g_signal_new ("sweep-done", G_TYPE_FROM_CLASS (klass),
                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                        G_TYPE_NONE, 0);
@@ -348,6 +419,8 @@ studio_angles_view_class_init (StudioAnglesViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioAnglesView, step);
   gtk_widget_class_bind_template_child (widget_class, StudioAnglesView, progress);
   gtk_widget_class_bind_template_child (widget_class, StudioAnglesView, table);
+  gtk_widget_class_bind_template_child (widget_class, StudioAnglesView, export_button);
+  gtk_widget_class_bind_template_child (widget_class, StudioAnglesView, export_status);
 }
 
 static void
@@ -360,4 +433,6 @@ studio_angles_view_init (StudioAnglesView *self)
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
   g_signal_connect (self->sweep_button, "clicked", G_CALLBACK (sweep_clicked_cb), self);
   gtk_widget_set_sensitive (GTK_WIDGET (self->sweep_button), FALSE);
+  g_signal_connect (self->export_button, "clicked", G_CALLBACK (export_clicked_cb), self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), FALSE);
 }

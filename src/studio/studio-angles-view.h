@@ -22,6 +22,12 @@ void       studio_angles_view_set_source (StudioAnglesView *self, const TgModes 
  * when nothing is open or one is under way. "sweep-done" follows. */
 gboolean   studio_angles_view_start      (StudioAnglesView *self);
 gboolean   studio_angles_view_is_running (StudioAnglesView *self);
+/* Writes the latest sweep's tables into dir, as `taugate modes` does: modes.csv (mode ×
+ * angle), mixed.csv (the mixed-stream table: Base, each adapter, Auto (entropy), Auto
+ * (router), Oracle; when there was one) and tables/modes.tex. FALSE before a sweep, or
+ * when a file cannot be written (the error names it). */
+gboolean   studio_angles_view_export_tables (StudioAnglesView *self, const char *dir,
+                                             GError **error);
 /* The latest results, NULL before the first sweep (borrowed). */
 const TgAngleSweep *studio_angles_view_get_sweep (StudioAnglesView *self);
 
