@@ -21,9 +21,16 @@ struct _StudioCurvesView
 G_DEFINE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO_TYPE_VIEW)
 
 typedef struct {
-  TgCurveRun   runs[MAX_RUNS + 1];  /* + the newest run's whole-test-set points */
-  guint        run_ids[MAX_RUNS + 1]; /* per series: the run's id; 0 for the whole test set */
+  TgCurveRun   runs[MAX_RUNS + 1];  /* + the newest run's whole-test-set points;
+                                     * the active mode takes a run's place */
+  guint        run_ids[MAX_RUNS + 1]; /* per series: the run's id; 0 for the whole test set
+                                       * and for the active mode */
   char         full_name[160];
+  /* the active mode's evaluation (Modes panel), as a level line per angle: its two ends */
+  const StudioSnapshot *mode;
+  double       mode_step[2], mode_acc0[2], mode_acc_rot[2];
+  char         mode_name[200];
+  char         mode_caption[480];
   GArray      *buckets[MAX_RUNS]; /* step, loss, acc0, acc_rot of a long run, averaged */
   TgPlotPhase  phases[2];
   GArray      *markers;
@@ -81,11 +88,48 @@ bucket_run (const StudioRun *run, TgCurveRun *cr)
 
 /* The runs with points (a run that failed before its first step has no curve and no legend
  * entry), each with the setting changes it was trained through. */
+/* The active mode's accuracy at 0° and at its angle, shown without training (a mode picked
+ * in the Modes panel): level lines over the newest run's adaptation, at the right of its
+ * curves, or over [0, 1] when nothing was trained here; named after the mode. */
+static void
+add_mode (CurvesFigure *fig, const StudioRun *newest)
+{
+  const StudioSnapshot *mode = fig->mode;
+  TgCurveRun *cr = &fig->runs[fig->data.n_runs];
+
+  if (newest != NULL && newest->step->len > 0)
+    {
+      double last = g_array_index (newest->step, double, newest->step->len - 1);
+      fig->mode_step[0] = MIN ((double) newest->foundation_steps, last);
+      fig->mode_step[1] = MAX ((double) newest->total_steps, last);
+    }
+  else
+    {
+      fig->mode_step[0] = 0.0;
+      fig->mode_step[1] = 1.0;
+    }
+  fig->mode_acc0[0] = fig->mode_acc0[1] = mode->final_acc0;
+  fig->mode_acc_rot[0] = fig->mode_acc_rot[1] = mode->final_acc_rot;
+  g_snprintf (fig->mode_name, sizeof fig->mode_name, "mode “%s”: %.1f%% at 0°, %.1f%% at %g°",
+              mode->mode_name, 100.0 * mode->final_acc0, 100.0 * mode->final_acc_rot,
+              mode->angle);
+  cr->name = fig->mode_name;
+  cr->n_points = 2;
+  cr->step = fig->mode_step;
+  cr->loss = NULL;
+  cr->acc0 = fig->mode_acc0;
+  cr->acc_rot = fig->mode_acc_rot;
+  fig->run_ids[fig->data.n_runs] = 0;
+  fig->data.n_runs++;
+}
+
 static void
 add_runs (CurvesFigure *fig, StudioHistory *history)
 {
   guint n = studio_history_get_n_runs (history);
-  guint first = n > MAX_RUNS ? n - MAX_RUNS : 0;
+  /* eight series at most, one per colour: the active mode takes the oldest run's place */
+  guint max_runs = fig->mode != NULL ? MAX_RUNS - 1 : MAX_RUNS;
+  guint first = n > max_runs ? n - max_runs : 0;
 
   for (guint i = first; i < n; i++)
     {
@@ -128,6 +172,8 @@ add_runs (CurvesFigure *fig, StudioHistory *history)
       cr->acc0 = (const double *) newest->full0->data;
       cr->acc_rot = (const double *) newest->full_rot->data;
     }
+  if (fig->mode != NULL)
+    add_mode (fig, newest);
   fig->data.runs = fig->runs;
 
   /* A colour per series that no other visible series has: a run prefers colour id % 8, so
@@ -173,6 +219,9 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
 
   if (history == NULL)
     return;
+  StudioSnapshot *status = studio_history_get_status (history);
+  if (status != NULL && status->mode_name != NULL && status->finished)
+    fig->mode = status;
   add_runs (fig, history);
 
   const StudioRun *cur = studio_history_get_current (history);
@@ -195,6 +244,22 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
       fig->data.caption = fig->caption;
       g_snprintf (fig->target, sizeof fig->target, "%g°", cur->angle);
       fig->data.target_label = fig->target;
+    }
+  if (fig->mode != NULL)
+    {
+      g_snprintf (fig->mode_caption, sizeof fig->mode_caption,
+                  "%s%sThe active mode “%s”, chosen in the Modes panel, is measured without "
+                  "training on a %u-image test subset and drawn as level lines (0° solid, "
+                  "%g° dashed).", fig->data.caption != NULL ? fig->data.caption : "",
+                  fig->data.caption != NULL ? " " : "", fig->mode->mode_name,
+                  fig->mode->eval_samples, fig->mode->angle);
+      fig->data.caption = fig->mode_caption;
+      if (cur == NULL || cur->total_steps == 0)
+        {
+          g_snprintf (fig->target, sizeof fig->target, "%g°", fig->mode->angle);
+          fig->data.target_label = fig->target;
+          fig->data.x_label = "step (nothing trained in this window: the mode's level lines)";
+        }
     }
 }
 
@@ -348,7 +413,14 @@ studio_curves_view_new (void)
 static char *
 studio_curves_view_describe (StudioView *view)
 {
-  return g_strdup ("Training loss (top) and test accuracy at 0° and at the rotated angle (bottom) against the training step, one colour per run, with the settings changed during a run marked.");
+  const char *what = "Training loss (top) and test accuracy at 0° and at the rotated angle (bottom) against the training step, one colour per run, with the settings changed during a run marked.";
+  CurvesFigure fig;
+
+  curves_figure_init (STUDIO_CURVES_VIEW (view), &fig);
+  char *text = fig.mode == NULL ? g_strdup (what)
+                                : g_strdup_printf ("%s The active %s.", what, fig.mode_name);
+  curves_figure_clear (&fig);
+  return text;
 }
 
 static void

@@ -1,0 +1,218 @@
+/* test-studio-mode-views.c — the views that follow the Modes panel, under xvfb-run, on the
+ * foundation and the two TauGate adapters of a tiny `taugate reproduce` (argv[1] is the
+ * taugate command-line tool): Curves draws the active mode's evaluation and changes with
+ * the mode, without training; the Angles view exports the mixed-stream table. */
+#include <gtk/gtk.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "studio-test-util.h"
+#include "studio-angles-view.h"
+#include "studio-curves-view.h"
+
+static const char *taugate_cli;
+static char *tmp_dir;
+static char *ckpt;
+
+static void
+reproduce (void)
+{
+  g_autofree char *out = g_build_filename (tmp_dir, "reproduce", NULL);
+  g_autofree char *std_err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { taugate_cli, "reproduce", "-q", "--data", studio_test_data_dir (),
+                         "--train-limit", "2000", "--test-limit", "500", "--seeds", "1",
+                         "--methods", "taugate", "--out", out, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, &std_err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("taugate reproduce failed: %s", std_err);
+  ckpt = g_build_filename (out, "checkpoints", NULL);
+}
+
+static gboolean
+measured (StudioWindow *win, gpointer data)
+{
+  return !studio_window_is_measuring (win);
+}
+
+/* A window with the foundation and its 0° and 45° adapters open: Base, 0°, 45°. */
+static StudioWindow *
+window_with_modes (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  g_autofree char *f = g_build_filename (ckpt, "seed0-foundation.safetensors", NULL);
+  g_autofree char *a0 = g_build_filename (ckpt, "seed0-taugate-0deg.safetensors", NULL);
+  g_autofree char *a45 = g_build_filename (ckpt, "seed0-taugate-45deg.safetensors", NULL);
+  const char *paths[] = { f, a0, a45, NULL };
+  g_assert_true (studio_window_open_paths (win, paths));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
+  wait_for (win, measured, NULL, "the first mode's measurement");
+  return win;
+}
+
+/* Curves shows the active mode's accuracy at 0° and at the angle, named after the mode, in
+ * its CSV and its description, and switching the mode changes both at once. */
+static void
+test_curves_follow_mode (void)
+{
+  StudioWindow *win = window_with_modes ();
+  StudioView *curves = STUDIO_VIEW (studio_window_get_view (win, "curves"));
+  TgModes *modes = studio_window_get_modes (win);
+  char *csv[3] = { NULL }, *text[3] = { NULL };
+
+  for (guint m = 0; m < 3; m++)
+    {
+      g_assert_true (studio_window_set_active_mode (win, m));
+      wait_for (win, measured, NULL, "the mode's measurement");
+      StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+      const char *name = tg_modes_get (modes, m)->name;
+      g_assert_cmpstr (st->mode_name, ==, name);
+      csv[m] = studio_view_get_csv (curves);
+      text[m] = studio_view_describe (curves);
+      g_test_message ("mode %u: %s", m, text[m]);
+      g_assert_nonnull (csv[m]);
+      g_assert_nonnull (strstr (csv[m], name));
+      g_assert_nonnull (strstr (text[m], name));
+      /* the level lines carry the measured accuracies, at 0° and at the angle */
+      g_autofree char *acc = g_strdup_printf ("%.1f%% at 0°, %.1f%% at %g°",
+                                              100.0 * st->final_acc0, 100.0 * st->final_acc_rot,
+                                              st->angle);
+      g_assert_nonnull (strstr (text[m], acc));
+    }
+  g_assert_cmpstr (csv[0], !=, csv[2]);
+  g_assert_cmpstr (csv[1], !=, csv[2]);
+  g_assert_cmpstr (text[0], !=, text[2]);
+  for (guint m = 0; m < 3; m++)
+    {
+      g_free (csv[m]);
+      g_free (text[m]);
+    }
+  destroy_window (win);
+}
+
+static gboolean
+swept (StudioWindow *win, gpointer data)
+{
+  return !studio_angles_view_is_running (data);
+}
+
+static GPtrArray *
+csv_first_fields (const char *path)
+{
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, &error));
+  g_assert_no_error (error);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  GPtrArray *rows = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      /* a quoted first field, or up to the first comma */
+      const char *l = lines[i];
+      if (l[0] == '"')
+        g_ptr_array_add (rows, g_strndup (l + 1, strchr (l + 1, '"') - (l + 1)));
+      else
+        g_ptr_array_add (rows, g_strndup (l, strcspn (l, ",")));
+    }
+  return rows;
+}
+
+static gboolean
+has_row (GPtrArray *rows, const char *name)
+{
+  for (guint i = 0; i < rows->len; i++)
+    if (strcmp (g_ptr_array_index (rows, i), name) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The mixed-stream table leaves the studio as the CLI writes it: mixed.csv with the rows
+ * Base, each adapter, Auto (entropy), Auto (router) and Oracle; modes.csv and the LaTeX
+ * tables beside it. Before a sweep there is nothing to export, and it says so. */
+static void
+test_mixed_export (void)
+{
+  StudioWindow *win = window_with_modes ();
+  StudioAnglesView *view = STUDIO_ANGLES_VIEW (studio_window_get_view (win, "angles"));
+  TgModes *modes = studio_window_get_modes (win);
+  g_autofree char *out = g_build_filename (tmp_dir, "tables", NULL);
+  g_autofree char *mixed = g_build_filename (out, "mixed.csv", NULL);
+  g_autofree char *by_angle = g_build_filename (out, "modes.csv", NULL);
+  g_autofree char *tex = g_build_filename (out, "tables", "modes.tex", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_false (studio_angles_view_export_tables (view, out, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "Sweep Angles"));
+  g_clear_error (&error);
+
+  g_assert_true (studio_angles_view_start (view));
+  wait_for (win, swept, view, "the sweep and the mixed stream");
+  g_assert_true (studio_angles_view_export_tables (view, out, &error));
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) rows = csv_first_fields (mixed);
+  g_assert_true (has_row (rows, "Base"));
+  for (guint m = 1; m < tg_modes_count (modes); m++)
+    g_assert_true (has_row (rows, tg_modes_get (modes, m)->name));
+  g_assert_true (has_row (rows, "Auto (entropy)"));
+  g_assert_true (has_row (rows, "Auto (router)"));
+  g_assert_true (has_row (rows, "Oracle"));
+  g_assert_cmpuint (rows->len, ==, tg_modes_count (modes) + 3);
+  g_assert_true (g_file_test (by_angle, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_test (tex, G_FILE_TEST_IS_REGULAR));
+
+  /* the view's own export carries the mode × angle numbers beside the figure */
+  g_autofree char *csv = studio_view_get_csv (STUDIO_VIEW (view));
+  g_assert_nonnull (csv);
+  g_autofree char *file_csv = NULL;
+  g_assert_true (g_file_get_contents (by_angle, &file_csv, NULL, NULL));
+  g_assert_cmpstr (csv, ==, file_csv);
+  destroy_window (win);
+}
+
+static void
+rm_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          rm_tree (child);
+        }
+      g_dir_close (dir);
+    }
+  g_remove (path);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int skip = studio_test_init (&argc, &argv);
+  if (skip != 0)
+    return skip;
+  if (argc < 2)
+    g_error ("usage: %s TAUGATE-CLI", argv[0]);
+  taugate_cli = argv[1];
+  tmp_dir = g_dir_make_tmp ("test-studio-mode-views-XXXXXX", NULL);
+  g_assert_nonnull (tmp_dir);
+  reproduce ();
+
+  g_test_add_func ("/studio/mode-views/curves-follow-mode", test_curves_follow_mode);
+  g_test_add_func ("/studio/mode-views/mixed-export", test_mixed_export);
+  int ret = g_test_run ();
+
+  rm_tree (tmp_dir);
+  g_free (ckpt);
+  return ret;
+}
