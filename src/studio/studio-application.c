@@ -192,11 +192,10 @@ studio_application_activate (GApplication *app)
       return;
     }
 
-  if (uses_prefs (self) && self->cfg.data_dir == NULL)
+  if (self->cfg.data_dir == NULL)
     self->cfg.data_dir = studio_prefs_dup_data_folder ();
   StudioWindow *win = studio_window_new (GTK_APPLICATION (app), &self->cfg);
-  if (uses_prefs (self))
-    studio_prefs_track_window (GTK_WINDOW (win));
+  studio_prefs_track_window (GTK_WINDOW (win));
   if (self->has_unit)
     studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector")),
                                     self->unit.layer, self->unit.index);
@@ -261,8 +260,7 @@ static void
 dark_changed (GSimpleAction *action, GVariant *value, gpointer data)
 {
   g_simple_action_set_state (action, value);
-  if (uses_prefs (data))
-    studio_prefs_set_dark (g_variant_get_boolean (value));
+  studio_prefs_set_dark (g_variant_get_boolean (value));
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme",
                 g_variant_get_boolean (value), NULL);
 }
@@ -302,7 +300,9 @@ studio_application_startup (GApplication *app)
   g_action_map_add_action (G_ACTION_MAP (app), G_ACTION (about));
   g_object_unref (about);
 
-  if (uses_prefs (self) && studio_prefs_get_dark ())
+  if (!uses_prefs (self))
+    studio_prefs_forget ();
+  if (studio_prefs_get_dark ())
     self->dark = TRUE;
   GSimpleAction *dark = g_simple_action_new_stateful ("dark", NULL,
                                                       g_variant_new_boolean (self->dark));

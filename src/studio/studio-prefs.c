@@ -52,6 +52,13 @@ studio_prefs_get (void)
   return prefs;
 }
 
+void
+studio_prefs_forget (void)
+{
+  looked_up = TRUE;
+  g_clear_object (&prefs);
+}
+
 static gboolean
 window_close_request_cb (GtkWindow *window, gpointer data)
 {

@@ -13,6 +13,10 @@ G_BEGIN_DECLS
 /* The studio's settings (borrowed, for the life of the process), or NULL without a schema. */
 GSettings *studio_prefs_get                (void);
 
+/* From now on nothing is read or written: every getter gives the default (for runs that
+ * must look the same every time, such as screenshots). */
+void       studio_prefs_forget             (void);
+
 /* Gives window its remembered size (and maximizes it when it was), and remembers its size
  * when it is closed (close-request). */
 void       studio_prefs_track_window       (GtkWindow *window);

@@ -125,8 +125,10 @@ select_data_dir (StudioSettingsPanel *self, const char *dir)
       g_autofree char *have = d != NULL ? g_canonicalize_filename (d, NULL) : NULL;
       if (have != NULL && strcmp (have, want) == 0)
         {
+          self->updating_data = TRUE;  /* not a user's choice: not remembered */
           self->data_selected = i;
           gtk_drop_down_set_selected (self->data_dropdown, i);
+          self->updating_data = FALSE;
           return;
         }
     }
