@@ -97,6 +97,53 @@ test_curves_follow_mode (void)
   destroy_window (win);
 }
 
+/* After a run trained here, Base made active is drawn beside that run: level lines over its
+ * adaptation, up to its last step, with the run's own curves still there. */
+static void
+test_curves_mode_beside_run (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  StudioView *curves = STUDIO_VIEW (studio_window_get_view (win, "curves"));
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") != NULL ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *shot = g_build_filename (builddir, "studio-curves-mode.png", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run");
+  const StudioRun *run = current_run (win);
+  g_assert_nonnull (studio_window_get_modes (win));
+  g_assert_true (studio_window_set_active_mode (win, 0));
+  wait_for (win, measured, NULL, "Base's measurement");
+
+  g_autofree char *csv = studio_view_get_csv (curves);
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  guint run_rows = 0, mode_rows = 0;
+  double mode_steps[2] = { -1, -1 };
+  for (guint i = 1; lines[i] != NULL && lines[i][0] != '\0'; i++)
+    {
+      if (g_str_has_prefix (lines[i], "\"mode “Base”"))
+        {
+          const char *after = strstr (lines[i], "\",") + 2;
+          g_assert_cmpuint (mode_rows, <, 2);
+          mode_steps[mode_rows++] = g_ascii_strtod (after, NULL);
+        }
+      else if (g_str_has_prefix (lines[i], run->name) ||
+               g_str_has_prefix (lines[i] + 1, run->name))
+        run_rows++;
+    }
+  g_assert_cmpuint (mode_rows, ==, 2);
+  g_assert_cmpuint (run_rows, >, 2);
+  g_assert_cmpfloat (mode_steps[0], ==, (double) run->foundation_steps);
+  g_assert_cmpfloat (mode_steps[1], ==, (double) run->total_steps);
+  g_assert_true (studio_view_export (curves, shot, 640, 400, &error));
+  g_assert_no_error (error);
+  destroy_window (win);
+}
+
 static gboolean
 swept (StudioWindow *win, gpointer data)
 {
@@ -210,6 +257,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/studio/mode-views/curves-follow-mode", test_curves_follow_mode);
   g_test_add_func ("/studio/mode-views/mixed-export", test_mixed_export);
+  g_test_add_func ("/studio/mode-views/curves-mode-beside-run", test_curves_mode_beside_run);
   int ret = g_test_run ();
 
   rm_tree (tmp_dir);
