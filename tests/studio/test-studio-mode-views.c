@@ -221,6 +221,33 @@ test_mixed_export (void)
   g_autofree char *file_csv = NULL;
   g_assert_true (g_file_get_contents (by_angle, &file_csv, NULL, NULL));
   g_assert_cmpstr (csv, ==, file_csv);
+
+  /* the same through the view's button and the real folder chooser */
+  g_autofree char *chosen = g_build_filename (tmp_dir, "chosen", NULL);
+  g_autofree char *chosen_mixed = g_build_filename (chosen, "mixed.csv", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (chosen, 0700), ==, 0);
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (view),
+                                                                 STUDIO_TYPE_ANGLES_VIEW,
+                                                                 "export_button"));
+  GtkLabel *status = GTK_LABEL (gtk_widget_get_template_child (GTK_WIDGET (view),
+                                                               STUDIO_TYPE_ANGLES_VIEW,
+                                                               "export_status"));
+  g_assert_true (gtk_widget_get_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+  wait_for (win, chooser_shown, NULL, "the folder chooser");
+  spin (300);  /* the folder loads asynchronously */
+  GtkWidget *chooser = find_file_chooser ();
+  g_autoptr (GFile) folder = g_file_new_for_path (chosen);
+  g_assert_true (gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL));
+  spin (300);
+  gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_ACCEPT);
+  spin (100);
+  g_test_message ("after Export Tables: %s", gtk_label_get_text (status));
+  g_assert_nonnull (strstr (gtk_label_get_text (status), chosen));
+  g_autofree char *a = NULL, *b = NULL;
+  g_assert_true (g_file_get_contents (mixed, &a, NULL, NULL));
+  g_assert_true (g_file_get_contents (chosen_mixed, &b, NULL, NULL));
+  g_assert_cmpstr (a, ==, b);
   destroy_window (win);
 }
 
