@@ -7,6 +7,7 @@
 #include <gio/gio.h>
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
 
 static void
@@ -377,6 +378,68 @@ test_output_all_or_nothing (void)
   cli_test_remove_tree (root);
 }
 
+/* The staging folder inside dir, or NULL if there is none. */
+static char *
+find_staging (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, ".taugate-partial-"))
+      return g_build_filename (dir, name, NULL);
+  return NULL;
+}
+
+/* Ctrl-C (SIGINT) or SIGTERM during training stops the run: the staging folder goes, the
+ * earlier results stay, and the exit status says it was interrupted (130, 143). */
+static void
+test_interrupt_cleans_up (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("tg-cli-int-XXXXXX", NULL);
+  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *outdir = g_build_filename (root, "out", NULL);
+  g_autofree char *mine = g_build_filename (outdir, "notes.txt", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (outdir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (mine, "the user's own file", -1, NULL));
+  const int signals[] = { SIGINT, SIGTERM };
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      /* far more epochs than the test waits for: it is stopped in the middle */
+      const char *argv[] = { g_getenv ("TG_TAUGATE"), "reproduce", "--data", data, "--seeds",
+                             "1", "--foundation-epochs", "1000", "--adapt-epochs", "1000",
+                             "--threads", "1", "--out", outdir, "-q", NULL };
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GSubprocess) proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                        &error);
+      g_assert_no_error (error);
+      g_autofree char *staging = NULL;
+      while ((staging = find_staging (outdir)) == NULL)
+        {
+          if (g_subprocess_get_identifier (proc) == NULL) /* it ended before training */
+            {
+              g_autofree char *early = NULL;
+              g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &early, NULL);
+              g_error ("taugate reproduce ended early: %s", early);
+            }
+          g_usleep (10000);
+        }
+      g_subprocess_send_signal (proc, signals[i]);
+      g_autofree char *err = NULL;
+      g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error));
+      g_assert_no_error (error);
+      g_test_message ("signal %d: %s", signals[i], err);
+      g_assert_true (g_subprocess_get_if_exited (proc));
+      g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 128 + signals[i]);
+      g_assert_nonnull (strstr (err, "interrupted"));
+      g_assert_false (g_file_test (staging, G_FILE_TEST_EXISTS));
+      g_autofree char *left = find_staging (outdir);
+      g_assert_null (left);
+      g_assert_false (exists (outdir, "results.csv"));
+      g_assert_true (g_file_test (mine, G_FILE_TEST_IS_REGULAR));
+    }
+  cli_test_remove_tree (root);
+}
+
 /* A failure writing standard output is an error, not a silent success. */
 static void
 test_stdout_error (void)
@@ -525,6 +588,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/memory-refused", test_memory_refused);
   g_test_add_func ("/cli/collapse-reported", test_collapse_reported);
   g_test_add_func ("/cli/output-all-or-nothing", test_output_all_or_nothing);
+  g_test_add_func ("/cli/interrupt-cleans-up", test_interrupt_cleans_up);
   g_test_add_func ("/cli/stdout-error", test_stdout_error);
   g_test_add_func ("/cli/other-data-named", test_other_data_named);
   g_test_add_func ("/cli/small-reproduce", test_small_reproduce);
