@@ -151,62 +151,6 @@ test_inspect_stdout_full (void)
 }
 
 
-/* --- a small synthetic data set, not MNIST ---------------------------------------------- */
-
-static void
-put_be32 (guint8 *p, guint32 v)
-{
-  p[0] = v >> 24;
-  p[1] = v >> 16;
-  p[2] = v >> 8;
-  p[3] = v;
-}
-
-/* prefix-images-idx3-ubyte and prefix-labels-idx1-ubyte in dir: n 28x28 images whose class
- * is a bright row at a class-dependent height, so a model can learn them. */
-static void
-write_idx_pair (const char *dir, const char *prefix, guint32 n)
-{
-  gsize isize = 16 + (gsize) n * 784, lsize = 8 + n;
-  g_autofree guint8 *img = g_malloc0 (isize);
-  g_autofree guint8 *lab = g_malloc0 (lsize);
-  put_be32 (img, 0x803);
-  put_be32 (img + 4, n);
-  put_be32 (img + 8, 28);
-  put_be32 (img + 12, 28);
-  put_be32 (lab, 0x801);
-  put_be32 (lab + 4, n);
-  guint32 state = 12345;
-  for (guint32 i = 0; i < n; i++)
-    {
-      guint8 y = i % 10;
-      lab[8 + i] = y;
-      guint8 *px = img + 16 + (gsize) i * 784;
-      for (guint32 c = 4; c < 24; c++)
-        px[(4 + 2 * y) * 28 + c] = 255;
-      for (guint32 k = 0; k < 40; k++)
-        {
-          state = state * 1664525u + 1013904223u;
-          px[(state >> 8) % 784] = (guint8) (state >> 24);
-        }
-    }
-  g_autofree char *ipath = g_strdup_printf ("%s/%s-images-idx3-ubyte", dir, prefix);
-  g_autofree char *lpath = g_strdup_printf ("%s/%s-labels-idx1-ubyte", dir, prefix);
-  g_assert_true (g_file_set_contents (ipath, (const char *) img, isize, NULL));
-  g_assert_true (g_file_set_contents (lpath, (const char *) lab, lsize, NULL));
-}
-
-/* A fresh temporary folder holding a folder NAME with a small training and test set. */
-static char *
-make_data_dir (const char *root, const char *name)
-{
-  char *dir = g_build_filename (root, name, NULL);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  write_idx_pair (dir, "train", 600);
-  write_idx_pair (dir, "t10k", 200);
-  return dir;
-}
-
 /* Every bad value is refused before any work, by a message naming its option. */
 static void
 test_bad_values (void)
@@ -233,7 +177,7 @@ static void
 test_memory_refused (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-mem-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   g_autofree char *outdir = g_build_filename (root, "out", NULL);
   g_autofree char *out = NULL, *err = NULL;
   int st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--width", "65536",
@@ -253,7 +197,7 @@ static void
 test_collapse_reported (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-collapse-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   g_autofree char *outdir = g_build_filename (root, "out", NULL);
   g_autofree char *out = NULL, *err = NULL;
   /* the foundation collapses at lr 5 on these images: a finite loss far above chance (on
@@ -282,7 +226,7 @@ static void
 test_output_all_or_nothing (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-out-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   g_autofree char *found = g_build_filename (root, "found.safetensors", NULL);
   g_autofree char *file = g_build_filename (root, "a-file", NULL);
   g_autofree char *bad_out = g_build_filename (file, "out", NULL);
@@ -396,7 +340,7 @@ static void
 test_interrupt_cleans_up (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-int-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   g_autofree char *outdir = g_build_filename (root, "out", NULL);
   g_autofree char *mine = g_build_filename (outdir, "notes.txt", NULL);
   g_assert_cmpint (g_mkdir_with_parents (outdir, 0755), ==, 0);
@@ -445,7 +389,7 @@ static void
 test_stdout_error (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-stdout-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   const char *exe = g_getenv ("TG_TAUGATE");
   g_assert_nonnull (exe);
   g_autofree char *cmd = g_strdup_printf ("'%s' inspect --data '%s' > /dev/full", exe, data);
@@ -463,7 +407,7 @@ static void
 test_other_data_named (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-name-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   g_autofree char *outdir = g_build_filename (root, "out", NULL);
   for (int pass = 0; pass < 2; pass++)
     {
