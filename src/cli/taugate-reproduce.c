@@ -74,6 +74,18 @@ write_outputs (const TgExperimentResults *res, const char *dir, const TgCliFigur
   return tg_plot_figure1_export (res, fig_path, fig->width, fig->height, &fig->style, error);
 }
 
+/* What the run is about to do and the memory it needs, before it starts. */
+static void
+print_plan (const TgExperimentConfig *cfg, const TgModeData *data, const char *data_dir,
+            guint64 memory)
+{
+  g_autofree char *need = tg_format_memory (memory);
+  g_autofree char *have = tg_format_memory (tg_physical_memory_bytes ());
+  g_printerr ("%s (%s): %u training and %u test images per mode; needs about %s of "
+              "memory, the machine has %s\n", cfg->data_name, data_dir, data->train0->n,
+              data->test0->n, need, have);
+}
+
 static void
 print_summary (const TgExperimentResults *res, const TgModeData *data, const char *out_dir,
                gboolean checkpoints, double secs)
@@ -200,13 +212,7 @@ tg_cmd_reproduce (int argc, char **argv)
   if (data == NULL)
     goto out;
   if (!o.quiet)
-    {
-      g_autofree char *need = tg_format_memory (memory);
-      g_autofree char *have = tg_format_memory (tg_physical_memory_bytes ());
-      g_printerr ("%s (%s): %u training and %u test images per mode; needs about %s of "
-                  "memory, the machine has %s\n", cfg.data_name, data_dir, data->train0->n,
-                  data->test0->n, need, have);
-    }
+    print_plan (&cfg, data, data_dir, memory);
   /* the output folder is made and checked before the work, and written all or nothing:
    * from here on Ctrl-C stops the work, and the staging folder goes */
   interrupt = tg_cli_interrupt_new ();
