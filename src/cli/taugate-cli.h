@@ -80,6 +80,21 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgCliOutput, tg_cli_output_free)
  * made if missing: for outputs written during the work, checked before it starts. */
 gboolean     tg_cli_check_writable (const char *dir, const char *what, GError **error);
 
+/* Ctrl-C (SIGINT) and SIGTERM during a command's long work (taugate-interrupt.c): from new
+ * to free they cancel the work instead of killing the process. run calls func in a thread
+ * with a cancellable the signals cancel, dispatching them in this thread until func returns;
+ * signal gives the signal that came (0 if none); check fails with an error naming it. */
+typedef struct _TgCliInterrupt TgCliInterrupt;
+typedef gpointer (*TgCliWorkFunc) (gpointer data, GCancellable *cancellable, GError **error);
+
+TgCliInterrupt *tg_cli_interrupt_new          (void);
+gpointer        tg_cli_interrupt_run          (TgCliInterrupt *it, TgCliWorkFunc func,
+                                               gpointer data, GError **error);
+int             tg_cli_interrupt_signal       (TgCliInterrupt *it);
+gboolean        tg_cli_interrupt_check        (TgCliInterrupt *it, GError **error);
+void            tg_cli_interrupt_free         (TgCliInterrupt *it);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgCliInterrupt, tg_cli_interrupt_free)
+
 /* The subcommands: argv[0] is "taugate NAME"; each returns the process's exit status. */
 int tg_cmd_reproduce (int argc, char **argv);
 int tg_cmd_bench     (int argc, char **argv);

@@ -6,7 +6,8 @@
  * replaces the entry of the same name in the output folder; whole folders are replaced, so no
  * checkpoint of an earlier run with more seeds stays beside the new ones, and the outputs the
  * command owns that this run did not write (checkpoints/ after --no-checkpoints) go too. A run that fails
- * removes its staging folder and leaves the earlier results as they were. Files of the
+ * (or is interrupted: taugate-interrupt.c) removes its staging folder and leaves the earlier
+ * results as they were. Files of the
  * output folder the run does not write are left alone. */
 #include "taugate-cli.h"
 

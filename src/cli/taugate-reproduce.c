@@ -74,6 +74,18 @@ write_outputs (const TgExperimentResults *res, const char *dir, const TgCliFigur
   return tg_plot_figure1_export (res, fig_path, fig->width, fig->height, &fig->style, error);
 }
 
+/* What the run is about to do and the memory it needs, before it starts. */
+static void
+print_plan (const TgExperimentConfig *cfg, const TgModeData *data, const char *data_dir,
+            guint64 memory)
+{
+  g_autofree char *need = tg_format_memory (memory);
+  g_autofree char *have = tg_format_memory (tg_physical_memory_bytes ());
+  g_printerr ("%s (%s): %u training and %u test images per mode; needs about %s of "
+              "memory, the machine has %s\n", cfg->data_name, data_dir, data->train0->n,
+              data->test0->n, need, have);
+}
+
 static void
 print_summary (const TgExperimentResults *res, const TgModeData *data, const char *out_dir,
                gboolean checkpoints, double secs)
@@ -91,6 +103,35 @@ print_summary (const TgExperimentResults *res, const TgModeData *data, const cha
 }
 
 /* --- reproduce ------------------------------------------------------------------------ */
+
+/* What the experiment's thread needs (see tg_cli_interrupt_run). */
+typedef struct {
+  const TgExperimentConfig *cfg;
+  const TgModeData         *data;
+  const char               *foundation, *checkpoint_dir;
+  Progress                 *progress;
+} ExperimentArgs;
+
+static gpointer
+run_experiment (gpointer data, GCancellable *cancellable, GError **error)
+{
+  ExperimentArgs *a = data;
+  return tg_experiment_run (a->cfg, a->data, a->foundation, a->checkpoint_dir, show_progress,
+                            a->progress, cancellable, error);
+}
+
+/* An interrupted run's exit status and message, whatever stopped it: 128 + the signal's
+ * number, as a shell reports a process the signal killed. */
+static int
+report_interrupt (TgCliInterrupt *interrupt, const Progress *pr, const char *out_dir)
+{
+  g_autoptr (GError) error = NULL;
+  tg_cli_interrupt_check (interrupt, &error);
+  if (pr->tty)
+    g_printerr ("\n");
+  g_printerr ("taugate reproduce: %s: stopped; %s is left as it was\n", error->message, out_dir);
+  return 128 + tg_cli_interrupt_signal (interrupt);
+}
 
 /* reproduce's options, bound to o: the protocol's and its own. */
 static GOptionContext *
@@ -124,7 +165,8 @@ reproduce_options (TgCliOptions *o)
       "The outputs are written into a fresh folder inside OUT and replace the earlier run's\n"
       "only once everything is written: a run that fails leaves OUT as it was.\n\n"
       "Exit status: 0 done; 1 an error; 2 bad usage; 3 training collapsed (its final loss is\n"
-      "far above a uniform guess: lower --lr), the outputs are written and say which runs.");
+      "far above a uniform guess: lower --lr), the outputs are written and say which runs;\n"
+      "130 interrupted by Ctrl-C (143 by SIGTERM), OUT is left as it was.");
   g_option_context_add_main_entries (ctx, protocol, NULL);
   g_option_context_add_main_entries (ctx, extra, NULL);
   g_option_context_add_main_entries (ctx, figure, NULL);
@@ -157,6 +199,7 @@ tg_cmd_reproduce (int argc, char **argv)
   const char *data_dir = o.data_dir ? o.data_dir : "data/mnist";
   const char *out_dir = o.out_dir ? o.out_dir : "out";
   g_autoptr (TgModeData) data = NULL;
+  g_autoptr (TgCliInterrupt) interrupt = NULL;  /* freed after output: a signal then kills */
   g_autoptr (TgCliOutput) output = NULL;
   g_autofree char *ckpt_dir = NULL;
   g_autoptr (TgExperimentResults) res = NULL;
@@ -169,14 +212,10 @@ tg_cmd_reproduce (int argc, char **argv)
   if (data == NULL)
     goto out;
   if (!o.quiet)
-    {
-      g_autofree char *need = tg_format_memory (memory);
-      g_autofree char *have = tg_format_memory (tg_physical_memory_bytes ());
-      g_printerr ("%s (%s): %u training and %u test images per mode; needs about %s of "
-                  "memory, the machine has %s\n", cfg.data_name, data_dir, data->train0->n,
-                  data->test0->n, need, have);
-    }
-  /* the output folder is made and checked before the work, and written all or nothing */
+    print_plan (&cfg, data, data_dir, memory);
+  /* the output folder is made and checked before the work, and written all or nothing:
+   * from here on Ctrl-C stops the work, and the staging folder goes */
+  interrupt = tg_cli_interrupt_new ();
   output = tg_cli_output_begin (out_dir, &error);
   if (output == NULL)
     goto out;
@@ -188,9 +227,11 @@ tg_cmd_reproduce (int argc, char **argv)
         goto out;
     }
   ckpt_dir = g_build_filename (tg_cli_output_staging (output), "checkpoints", NULL);
-  res = tg_experiment_run (&cfg, data, o.foundation, o.no_checkpoints ? NULL : ckpt_dir,
-                           show_progress, &pr, NULL, &error);
+  ExperimentArgs args = { .cfg = &cfg, .data = data, .foundation = o.foundation,
+                          .checkpoint_dir = o.no_checkpoints ? NULL : ckpt_dir, .progress = &pr };
+  res = tg_cli_interrupt_run (interrupt, run_experiment, &args, &error);
   if (res == NULL || !write_outputs (res, tg_cli_output_staging (output), &fig, &error) ||
+      !tg_cli_interrupt_check (interrupt, &error) ||
       !tg_cli_output_commit (output, outputs, &error))
     goto out;
   /* a collapse leaves complete outputs (marked in Table 1's text) and a non-zero exit */
@@ -199,6 +240,12 @@ tg_cmd_reproduce (int argc, char **argv)
     print_summary (res, data, out_dir, !o.no_checkpoints,
                    (g_get_monotonic_time () - pr.start) / 1e6);
 out:
+  /* not committed because of a signal: say so, whatever failed on the way */
+  if (status != 0 && interrupt != NULL && tg_cli_interrupt_signal (interrupt) != 0)
+    {
+      g_clear_error (&error);
+      status = report_interrupt (interrupt, &pr, out_dir);
+    }
   if (error)
     g_printerr ("taugate reproduce: %s\n", error->message);
   tg_cli_options_clear (&o);

@@ -84,22 +84,11 @@ layout_free (Layout *L)
   g_free (L->marker_left);
 }
 
+/* The ranges of the steps, losses and accuracies (and the phases, when there is data) and
+ * the axes over them, not yet placed. */
 static void
-layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
-        const TgPlotStyle *st, gboolean draw_frame, Layout *L)
+layout_axes (const TgCurvesData *d, Layout *L)
 {
-  TgLegendItem items[40];
-  guint n_items = legend_items (d, st, items, G_N_ELEMENTS (items));
-  double fs = st->font_size;
-
-  memset (L, 0, sizeof *L);
-  if (draw_frame)
-    L->body = tg_frame (cr, width, height, st, title_of (d), NULL, d ? d->caption : NULL,
-                        items, n_items);
-  else
-    L->body = tg_frame_layout (width, height, st, title_of (d), NULL,
-                               d ? d->caption : NULL, items, n_items);
-
   double xlo = G_MAXDOUBLE, xhi = -G_MAXDOUBLE;
   double llo = G_MAXDOUBLE, lhi = -G_MAXDOUBLE, alo = G_MAXDOUBLE, ahi = -G_MAXDOUBLE;
   gboolean any_x = FALSE;
@@ -138,27 +127,67 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
     }
   else
     tg_axis_init (&L->ay_acc, 0.0, 1.0, 4, TRUE);
+}
 
-  /* The axis titles wrap when a panel is shorter than they are long; the panel height is
-   * estimated here with the most marker rows there can be. */
-  double phase_h = d != NULL && d->n_phases > 0 ? tg_line_height (st, 0.85) : 0.0;
-  double xaxis_h = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6;
-  double gap = tg_line_height (st, 0.85) + fs * 0.3;
-  double ph_min = (L->body.h - phase_h - MAX_MARKER_ROWS * tg_line_height (st, 0.8) - 2
-                   - xaxis_h - gap) / 2;
+/* The heights of the strips around the panels: the phase labels above, the x axis below,
+ * the gap between the two panels. */
+typedef struct {
+  double phase_h, xaxis_h, gap;
+} Strips;
+
+/* Places the x axis between the y axes' titles and labels on the left and a margin on the
+ * right: left and plot_w receive where the panels start and their width. The axis titles
+ * wrap when a panel is shorter than they are long; the panel height is estimated here with
+ * the most marker rows there can be. */
+static void
+layout_columns (cairo_t *cr, const TgPlotStyle *st, const Strips *s, Layout *L, double *left,
+                double *plot_w)
+{
+  double fs = st->font_size;
+  double ph_min = (L->body.h - s->phase_h - MAX_MARKER_ROWS * tg_line_height (st, 0.8) - 2
+                   - s->xaxis_h - s->gap) / 2;
   guint title_lines = MAX (tg_axis_title_lines (cr, st, LOSS_TITLE, ph_min),
                            tg_axis_title_lines (cr, st, ACC_TITLE, ph_min));
   double ylab = tg_line_height (st, 0.95) * MAX (title_lines, 1u);
-  double left = L->body.x + ylab + MAX (tg_axis_labels_width (cr, st, &L->ay_loss),
-                                        tg_axis_labels_width (cr, st, &L->ay_acc)) + 8;
+  *left = L->body.x + ylab + MAX (tg_axis_labels_width (cr, st, &L->ay_loss),
+                                   tg_axis_labels_width (cr, st, &L->ay_acc)) + 8;
   double right = L->body.x + L->body.w - fs * 0.8;
-  double plot_w = MAX (right - left, 10.0);
-  tg_axis_place (&L->ax, left, left + plot_w);
+  *plot_w = MAX (right - *left, 10.0);
+  tg_axis_place (&L->ax, *left, *left + *plot_w);
+}
 
-  /* Marker labels go in rows above the top panel, left-aligned just right of their line.
-   * A label takes the highest row where it neither runs into a label already there nor
-   * sits above another marker's label (its line would cross it), and where no label below
-   * it straddles its own line. */
+/* Whether marker m's label (over span_l..span_r, its line at x) can go in row, given the
+ * later markers' labels already placed. */
+static gboolean
+marker_row_free (const TgCurvesData *d, const Layout *L, const double *span_l,
+                 const double *span_r, const gboolean *placed, guint m, double x, guint row)
+{
+  for (guint k = m + 1; k < d->n_markers; k++)
+    {
+      if (!placed[k])
+        continue;
+      gboolean overlap = span_l[m] < span_r[k] && span_l[k] < span_r[m];
+      if (L->marker_row[k] == row && overlap)
+        return FALSE;
+      /* k's label below this row straddles our line, or ours straddles k's line. */
+      double xk = tg_axis_map (&L->ax, d->markers[k].step);
+      if (L->marker_row[k] > row && span_l[k] < x && x < span_r[k])
+        return FALSE;
+      if (L->marker_row[k] < row && span_l[m] < xk && xk < span_r[m])
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Marker labels go in rows above the top panel, left-aligned just right of their line.
+ * A label takes the highest row where it neither runs into a label already there nor
+ * sits above another marker's label (its line would cross it), and where no label below
+ * it straddles its own line. */
+static void
+layout_markers (cairo_t *cr, double width, const TgCurvesData *d, const TgPlotStyle *st,
+                Layout *L)
+{
+  double fs = st->font_size;
   guint nm = d != NULL ? d->n_markers : 0;
   L->marker_row = g_new0 (guint, MAX (nm, 1u));
   L->marker_left = g_new0 (gboolean, MAX (nm, 1u));
@@ -181,41 +210,57 @@ layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
       span_l[m] = L->marker_left[m] ? x - 3 - w - 4 : x;
       span_r[m] = L->marker_left[m] ? x : x + 3 + w + 4;
       for (guint row = 0; row < MAX_MARKER_ROWS; row++)
-        {
-          gboolean ok = TRUE;
-          for (guint k = m + 1; k < nm && ok; k++)
-            {
-              if (!placed[k])
-                continue;
-              gboolean overlap = span_l[m] < span_r[k] && span_l[k] < span_r[m];
-              if (L->marker_row[k] == row && overlap)
-                ok = FALSE;
-              /* k's label below this row straddles our line, or ours straddles k's line. */
-              double xk = tg_axis_map (&L->ax, d->markers[k].step);
-              if (L->marker_row[k] > row && span_l[k] < x && x < span_r[k])
-                ok = FALSE;
-              if (L->marker_row[k] < row && span_l[m] < xk && xk < span_r[m])
-                ok = FALSE;
-            }
-          if (ok)
-            {
-              L->marker_row[m] = row;
-              placed[m] = TRUE;
-              L->marker_rows = MAX (L->marker_rows, row + 1);
-              break;
-            }
-        }
+        if (marker_row_free (d, L, span_l, span_r, placed, m, x, row))
+          {
+            L->marker_row[m] = row;
+            placed[m] = TRUE;
+            L->marker_rows = MAX (L->marker_rows, row + 1);
+            break;
+          }
     }
+}
 
+/* The two panels, one above the other below the label strips, and the y axes on them. */
+static void
+layout_panels (const TgPlotStyle *st, const Strips *s, double left, double plot_w, Layout *L)
+{
   L->annot_y = L->body.y;
-  double top_y = L->body.y + phase_h + L->marker_rows * tg_line_height (st, 0.8) + 2;
-  double avail = L->body.y + L->body.h - xaxis_h - top_y - gap;
+  double top_y = L->body.y + s->phase_h + L->marker_rows * tg_line_height (st, 0.8) + 2;
+  double avail = L->body.y + L->body.h - s->xaxis_h - top_y - s->gap;
   double ph = MAX (avail / 2, 10.0);
   L->top = (TgRect) { left, top_y, plot_w, ph };
-  L->bottom = (TgRect) { left, top_y + ph + gap, plot_w, ph };
+  L->bottom = (TgRect) { left, top_y + ph + s->gap, plot_w, ph };
   tg_axis_place (&L->ay_loss, L->top.y + L->top.h, L->top.y);
   tg_axis_place (&L->ay_acc, L->bottom.y + L->bottom.h, L->bottom.y);
   L->ax_bottom = L->ax;
+}
+
+/* Where everything goes, drawing the frame (title, caption, legend) when draw_frame. */
+static void
+layout (cairo_t *cr, double width, double height, const TgCurvesData *d,
+        const TgPlotStyle *st, gboolean draw_frame, Layout *L)
+{
+  TgLegendItem items[40];
+  guint n_items = legend_items (d, st, items, G_N_ELEMENTS (items));
+  double fs = st->font_size;
+
+  memset (L, 0, sizeof *L);
+  if (draw_frame)
+    L->body = tg_frame (cr, width, height, st, title_of (d), NULL, d ? d->caption : NULL,
+                        items, n_items);
+  else
+    L->body = tg_frame_layout (width, height, st, title_of (d), NULL,
+                               d ? d->caption : NULL, items, n_items);
+  layout_axes (d, L);
+  Strips s = {
+    .phase_h = d != NULL && d->n_phases > 0 ? tg_line_height (st, 0.85) : 0.0,
+    .xaxis_h = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6,
+    .gap = tg_line_height (st, 0.85) + fs * 0.3,
+  };
+  double left, plot_w;
+  layout_columns (cr, st, &s, L, &left, &plot_w);
+  layout_markers (cr, width, d, st, L);
+  layout_panels (st, &s, left, plot_w, L);
 }
 
 /* EMA with the start-up bias removed (as TensorBoard does), over the finite points only. */
@@ -411,23 +456,12 @@ value_before (const double *x, const double *y, guint n, double s)
   return v;
 }
 
-static void
-draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Layout *L)
+/* The crosshair's text: the step, then each run's values at it; colors receives the colour
+ * of each line (the foreground for the step). */
+static GPtrArray *
+hover_lines (const TgPlotStyle *st, const TgCurvesData *d, double s, GArray *colors)
 {
-  double s = d->hover_step;
-  if (!isfinite (s) || s < L->ax.lo || s > L->ax.hi)
-    return;
-  double x = tg_axis_map (&L->ax, s);
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GArray) colors = g_array_new (FALSE, FALSE, sizeof (TgRgba));
-
-  cairo_save (cr);
-  tg_set_rgba_a (cr, st->foreground, 0.7);
-  cairo_set_line_width (cr, 0.8 * tg_line_scale (st));
-  cairo_move_to (cr, x, L->top.y);
-  cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
-  cairo_stroke (cr);
-
+  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
   g_ptr_array_add (lines, g_strdup_printf ("%s %.0f", x_label_of (d), s));
   TgRgba fg = st->foreground;
   g_array_append_val (colors, fg);
@@ -449,16 +483,48 @@ draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Lay
       g_ptr_array_add (lines, g_string_free (str, FALSE));
       TgRgba c = run_color (st, d, r);
       g_array_append_val (colors, c);
-      /* Dots where the crosshair meets each curve. */
-      tg_set_rgba (cr, c);
-      if (isfinite (l))
-        cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_loss, l), 2.5, 0, 2 * G_PI), cairo_fill (cr);
-      if (isfinite (a0))
-        cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_acc, a0), 2.5, 0, 2 * G_PI), cairo_fill (cr);
-      if (isfinite (a_rot))
-        cairo_arc (cr, x, tg_axis_map_clamped (&L->ay_acc, a_rot), 2.5, 0, 2 * G_PI), cairo_fill (cr);
     }
+  return lines;
+}
 
+static void
+dot (cairo_t *cr, double x, double y)
+{
+  cairo_arc (cr, x, y, 2.5, 0, 2 * G_PI);
+  cairo_fill (cr);
+}
+
+/* The crosshair at x (step s) and a dot where it meets each curve. */
+static void
+draw_crosshair (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Layout *L,
+                double x, double s)
+{
+  tg_set_rgba_a (cr, st->foreground, 0.7);
+  cairo_set_line_width (cr, 0.8 * tg_line_scale (st));
+  cairo_move_to (cr, x, L->top.y);
+  cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
+  cairo_stroke (cr);
+  for (guint r = 0; r < d->n_runs; r++)
+    {
+      const TgCurveRun *run = &d->runs[r];
+      double l = value_before (run->step, run->loss, run->n_points, s);
+      double a0 = value_before (run->step, run->acc0, run->n_points, s);
+      double a_rot = value_before (run->step, run->acc_rot, run->n_points, s);
+      tg_set_rgba (cr, run_color (st, d, r));
+      if (isfinite (l))
+        dot (cr, x, tg_axis_map_clamped (&L->ay_loss, l));
+      if (isfinite (a0))
+        dot (cr, x, tg_axis_map_clamped (&L->ay_acc, a0));
+      if (isfinite (a_rot))
+        dot (cr, x, tg_axis_map_clamped (&L->ay_acc, a_rot));
+    }
+}
+
+/* The box of lines beside the crosshair at x, on its left when it would leave the panel. */
+static void
+draw_hover_box (cairo_t *cr, const TgPlotStyle *st, const Layout *L, double x,
+                const GPtrArray *lines, const GArray *colors)
+{
   double lh = tg_line_height (st, 0.85);
   double bw = 0;
   for (guint i = 0; i < lines->len; i++)
@@ -490,6 +556,22 @@ draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Lay
       tg_text (cr, st, 0.85, i == 0, g_ptr_array_index (lines, i), bx + (i > 0 ? 11 : 6),
                by + 4 + i * lh, 0.0, 0.0);
     }
+}
+
+/* The crosshair at the hovered step with each run's values there. */
+static void
+draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Layout *L)
+{
+  double s = d->hover_step;
+  if (!isfinite (s) || s < L->ax.lo || s > L->ax.hi)
+    return;
+  double x = tg_axis_map (&L->ax, s);
+  g_autoptr(GArray) colors = g_array_new (FALSE, FALSE, sizeof (TgRgba));
+  g_autoptr(GPtrArray) lines = hover_lines (st, d, s, colors);
+
+  cairo_save (cr);
+  draw_crosshair (cr, st, d, L, x, s);
+  draw_hover_box (cr, st, L, x, lines, colors);
   cairo_restore (cr);
 }
 

@@ -29,17 +29,63 @@ run_done_well (const StudioRun *run)
   return run->finished && !run->failed && !isnan (run->final_acc0);
 }
 
-/* The settings the table shows: the newest finished run's that kept them all along. */
-static const char *
-shown_settings (StudioHistory *history)
+/* The run whose settings the table shows: the newest finished one that kept them all along. */
+static const StudioRun *
+shown_run (StudioHistory *history)
 {
   for (guint i = studio_history_get_n_runs (history); i-- > 0;)
     {
       const StudioRun *run = studio_history_get_run (history, i);
       if (run_done_well (run) && run->markers->len == 0)
-        return run->settings;
+        return run;
     }
   return NULL;
+}
+
+static const char *
+shown_settings (StudioHistory *history)
+{
+  const StudioRun *run = shown_run (history);
+  return run != NULL ? run->settings : NULL;
+}
+
+/* The data set of a run trained in the window: the data folder's name its settings begin
+ * with (studio_config_describe_settings: "MNIST" for the default folder). */
+static char *
+run_data_name (const StudioRun *run)
+{
+  const char *comma = strchr (run->settings, ',');
+  return comma != NULL ? g_strndup (run->settings, comma - run->settings)
+                       : g_strdup (run->settings);
+}
+
+/* What the table is about: the data set, the rotated mode's angle, and whether the paper's
+ * numbers (MNIST at 45°) compare. A comparison's data set is named by the engine, which
+ * recognises MNIST by its contents; a run trained in the window carries only its folder's
+ * name, so MNIST is a folder named so there. */
+typedef struct {
+  char     *data;   /* NULL: none yet, said as MNIST */
+  double    angle;
+  gboolean  paper;
+} Subject;
+
+static void
+subject_of (StudioHistory *history, const TgExperimentResults *res, Subject *s)
+{
+  const StudioRun *run = res == NULL && history != NULL ? shown_run (history) : NULL;
+  *s = (Subject) { .angle = 45.0, .paper = TRUE };
+  if (res != NULL)
+    {
+      s->data = g_strdup (tg_experiment_config_data_name (&res->config));
+      s->angle = res->config.angle;
+      s->paper = tg_experiment_config_is_paper_setting (&res->config);
+    }
+  else if (run != NULL)
+    {
+      s->data = run_data_name (run);
+      s->angle = run->angle;
+      s->paper = g_ascii_strcasecmp (s->data, "MNIST") == 0 && fabs (run->angle - 45.0) < 1e-9;
+    }
 }
 
 guint
@@ -86,6 +132,41 @@ studio_results_view_pool_runs (StudioHistory *history, TgMethod method, TgResult
   return n;
 }
 
+/* Every method's row: a comparison's numbers, else the runs trained in the window pooled
+ * over seeds (live_runs and left_out count them); the paper's beside them when paper. */
+static void
+fill_rows (StudioHistory *history, const TgExperimentResults *res, gboolean paper,
+           TgResultsRow *rows, guint *live_runs, guint *left_out, const char **settings)
+{
+  for (int m = 0; m < TG_N_METHODS; m++)
+    {
+      TgResultsRow *row = &rows[m];
+      const TgPaperRow *p = tg_paper_row (m);
+      TgMethodSummary sum;
+
+      row->method = tg_method_info (m)->label;
+      row->params = p != NULL ? (gint64) p->params : -1;
+      nan_cells (&row->ours);
+      nan_cells (&row->paper);
+      /* the paper's numbers are MNIST's at 45 degrees: beside no other comparison */
+      if (p != NULL && paper)
+        row->paper = (TgResultsCells) { p->acc0, p->acc0_std, p->acc_rot, p->acc_rot_std,
+                                        p->high_act };
+      if (res != NULL && tg_report_summarise (res, m, &sum))
+        {
+          row->params = (gint64) sum.params;
+          row->ours = (TgResultsCells) { sum.acc0, sum.acc0_std, sum.acc_rot, sum.acc_rot_std,
+                                         sum.high_act };
+        }
+      else
+        {
+          guint other = 0;
+          *live_runs += studio_results_view_pool_runs (history, m, &row->ours, settings, &other);
+          *left_out += other;
+        }
+    }
+}
+
 static void
 studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
                                  const TgPlotStyle *style, gboolean for_export)
@@ -97,38 +178,16 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   TgResultsData data = { 0 };
   guint live_runs = 0, left_out = 0;
   const char *settings = NULL;
+  Subject subject;
 
-  for (int m = 0; m < TG_N_METHODS; m++)
-    {
-      TgResultsRow *row = &rows[m];
-      const TgPaperRow *paper = tg_paper_row (m);
-      TgMethodSummary sum;
-
-      row->method = tg_method_info (m)->label;
-      row->params = paper != NULL ? (gint64) paper->params : -1;
-      nan_cells (&row->ours);
-      nan_cells (&row->paper);
-      /* the paper's numbers are MNIST's at 45 degrees: beside no other comparison */
-      if (paper != NULL && (res == NULL || tg_experiment_config_is_paper_setting (&res->config)))
-        row->paper = (TgResultsCells) { paper->acc0, paper->acc0_std, paper->acc_rot,
-                                        paper->acc_rot_std, paper->high_act };
-      if (res != NULL && tg_report_summarise (res, m, &sum))
-        {
-          row->params = (gint64) sum.params;
-          row->ours = (TgResultsCells) { sum.acc0, sum.acc0_std, sum.acc_rot, sum.acc_rot_std,
-                                         sum.high_act };
-        }
-      else
-        {
-          guint other = 0;
-          live_runs += studio_results_view_pool_runs (history, m, &row->ours, &settings, &other);
-          left_out += other;
-        }
-    }
+  subject_of (history, res, &subject);
+  g_autofree char *data_name = subject.data;
+  fill_rows (history, res, subject.paper, rows, &live_runs, &left_out, &settings);
   data.n_rows = TG_N_METHODS;
   data.rows = rows;
-  g_snprintf (target, sizeof target, "%g°", res != NULL ? res->config.angle : 45.0);
+  g_snprintf (target, sizeof target, "%g°", subject.angle);
   data.target_label = target;
+  data.data_label = data_name;
   data.n_seeds = res != NULL ? res->config.seeds : 0;
   if (res != NULL)
     g_snprintf (caption, sizeof caption,
@@ -136,17 +195,17 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
                 "adaptation epochs at %g°. %s", tg_experiment_config_data_name (&res->config),
                 res->config.seeds, res->config.foundation_epochs, res->config.adapt_epochs,
                 res->config.angle,
-                tg_experiment_config_is_paper_setting (&res->config)
-                  ? "The paper's numbers (its Table 1) beside ours."
-                  : "The paper's numbers are for MNIST at 45° and are not shown.");
+                subject.paper ? "The paper's numbers (its Table 1) beside ours."
+                              : "The paper's numbers are for MNIST at 45° and are not shown.");
   else if (live_runs > 0)
     g_snprintf (caption, sizeof caption,
-                "Ours: %u finished run%s in this window, pooled over seeds only: %s.%s%s "
-                "The paper's numbers beside ours.",
+                "Ours: %u finished run%s in this window, pooled over seeds only: %s.%s%s %s",
                 live_runs, live_runs == 1 ? "" : "s", settings,
                 left_out > 0 ? " Left out, as not comparable: " : "",
                 left_out > 0 ? (left_out == 1 ? "1 run with other settings."
-                                              : "runs with other settings.") : "");
+                                              : "runs with other settings.") : "",
+                subject.paper ? "The paper's numbers beside ours."
+                              : "The paper's numbers are for MNIST at 45° and are not shown.");
   else
     g_snprintf (caption, sizeof caption,
                 "Ours fill in as runs finish; “Run the paper comparison” runs every method "

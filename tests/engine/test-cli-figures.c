@@ -3,30 +3,10 @@
  * 252-pt-wide PDF page, read back from the PDF itself, with its CSV beside it where the
  * command has one; a bad size is refused before any work, naming the option. */
 #include "tg-common.h"
+#include "cli-test-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
-
-static int
-run (const char *const *args, char **out, char **err)
-{
-  const char *exe = g_getenv ("TG_TAUGATE");
-  g_assert_nonnull (exe);
-  GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) exe);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  int status = -1;
-  GError *error = NULL;
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-                &status, &error);
-  g_assert_no_error (error);
-  g_ptr_array_free (argv, TRUE);
-  if (!WIFEXITED (status) || WEXITSTATUS (status) != 0)
-    g_test_message ("%s: stderr: %s", (const char *) args[0], err && *err ? *err : "");
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128;
-}
 
 /* "/MediaBox [ 0 0 W H ]" of a one-page cairo PDF. */
 static void
@@ -53,22 +33,6 @@ assert_single_column (const char *pdf)
 }
 
 static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_remove (p);
-    }
-  g_rmdir (dir);
-}
-
-static void
 test_bad_size_refused (void)
 {
   const char *cmds[][3] = { { "sweep", NULL }, { "modes", "f", "a" }, { "inspect-unit", "f", NULL } };
@@ -76,13 +40,13 @@ test_bad_size_refused (void)
     {
       g_autofree char *out = NULL, *err = NULL;
       const char *args[] = { cmds[i][0], "--figure-size", "wide", cmds[i][1], cmds[i][2], NULL };
-      g_assert_cmpint (run (args, &out, &err), ==, 2);
+      g_assert_cmpint (cli_test_run (args, &out, &err), ==, 2);
       g_assert_nonnull (strstr (err, "--figure-size: figure size"));
       g_assert_nonnull (strstr (err, "is neither single"));
       const char *font[] = { cmds[i][0], "--font-size", "1", cmds[i][1], cmds[i][2], NULL };
       g_clear_pointer (&out, g_free);
       g_clear_pointer (&err, g_free);
-      g_assert_cmpint (run (font, &out, &err), ==, 2);
+      g_assert_cmpint (cli_test_run (font, &out, &err), ==, 2);
       g_assert_nonnull (strstr (err, "--font-size: 1 pt is outside 4 to 72 pt"));
     }
 }
@@ -90,20 +54,17 @@ test_bad_size_refused (void)
 static void
 test_single_column (void)
 {
-  const char *mnist = g_getenv ("TG_MNIST_DIR");
-  if (mnist == NULL || !g_file_test (mnist, G_FILE_TEST_IS_DIR))
-    {
-      g_test_skip ("TG_MNIST_DIR is not set or missing");
-      return;
-    }
+  const char *mnist = cli_test_mnist_dir ();
+  if (mnist == NULL)
+    return;
   g_autofree char *dir = g_dir_make_tmp ("tg-cli-figures-XXXXXX", NULL);
   g_autofree char *rep = g_build_filename (dir, "rep", NULL);
   g_autofree char *out = NULL, *err = NULL;
-  g_assert_cmpint (run ((const char *[]) { "reproduce", "-q", "--train-limit", "1000",
-                                           "--test-limit", "300", "--seeds", "1",
-                                           "--foundation-epochs", "1", "--methods", "taugate",
-                                           "--no-overlap", "--data", mnist, "--out", rep,
-                                           NULL }, &out, &err), ==, 0);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "reproduce", "-q", "--train-limit", "1000",
+                                                    "--test-limit", "300", "--seeds", "1",
+                                                    "--foundation-epochs", "1", "--methods",
+                                                    "taugate", "--no-overlap", "--data", mnist,
+                                                    "--out", rep, NULL }, &out, &err), ==, 0);
   g_autofree char *found = g_build_filename (rep, "checkpoints", "seed0-foundation.safetensors",
                                              NULL);
   g_autofree char *adapter = g_build_filename (rep, "checkpoints",
@@ -113,12 +74,12 @@ test_single_column (void)
   g_autofree char *sweep = g_build_filename (dir, "sweep", NULL);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run ((const char *[]) { "sweep", "-q", "--figure-size", "single",
-                                           "--lambda", "0", "--sharpness", "5", "--seeds", "1",
-                                           "--train-limit", "1000", "--test-limit", "300",
-                                           "--foundation-epochs", "1", "--timing-images", "0",
-                                           "--data", mnist, "--out", sweep, NULL },
-                        &out, &err), ==, 0);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "sweep", "-q", "--figure-size", "single",
+                                                    "--lambda", "0", "--sharpness", "5", "--seeds",
+                                                    "1", "--train-limit", "1000", "--test-limit",
+                                                    "300", "--foundation-epochs", "1",
+                                                    "--timing-images", "0", "--data", mnist,
+                                                    "--out", sweep, NULL }, &out, &err), ==, 0);
   g_autofree char *sweep_pdf = g_build_filename (sweep, "figures", "taugate_sparsity.pdf", NULL);
   g_autofree char *sweep_csv = g_build_filename (sweep, "figures", "taugate_sparsity.csv", NULL);
   assert_single_column (sweep_pdf);
@@ -128,12 +89,12 @@ test_single_column (void)
   g_autofree char *modes = g_build_filename (dir, "modes", NULL);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run ((const char *[]) { "modes", "-q", "--figure-size", "single",
-                                           "--font-size", "8", "--angles", "0,45,90",
-                                           "--train-limit", "500", "--test-limit", "300",
-                                           "--router-epochs", "1", "--data", mnist,
-                                           "--out", modes, found, adapter, NULL },
-                        &out, &err), ==, 0);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "modes", "-q", "--figure-size", "single",
+                                                    "--font-size", "8", "--angles", "0,45,90",
+                                                    "--train-limit", "500", "--test-limit", "300",
+                                                    "--router-epochs", "1", "--data", mnist,
+                                                    "--out", modes, found, adapter, NULL },
+                                 &out, &err), ==, 0);
   g_autofree char *modes_pdf = g_build_filename (modes, "figures", "modes_by_angle.pdf", NULL);
   assert_single_column (modes_pdf);
 
@@ -141,14 +102,15 @@ test_single_column (void)
   g_autofree char *unit = g_build_filename (dir, "unit", NULL);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run ((const char *[]) { "inspect-unit", "--figure-size", "single",
-                                           "--unit", "1:3", "--test-limit", "300",
-                                           "--data", mnist, "--out", unit, found, NULL }, &out, &err), ==, 0);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "inspect-unit", "--figure-size", "single",
+                                                    "--unit", "1:3", "--test-limit", "300",
+                                                    "--data", mnist, "--out", unit, found, NULL },
+                                 &out, &err), ==, 0);
   g_autofree char *unit_pdf = g_build_filename (unit, "unit-1-3-seed0-foundation.pdf", NULL);
   g_autofree char *unit_csv = g_build_filename (unit, "unit-1-3-seed0-foundation.csv", NULL);
   assert_single_column (unit_pdf);
   g_assert_true (g_file_test (unit_csv, G_FILE_TEST_IS_REGULAR));
-  remove_tree (dir);
+  cli_test_remove_tree (dir);
 }
 
 int

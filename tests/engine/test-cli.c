@@ -2,48 +2,32 @@
  * and a non-zero exit, and a small reproduction writes every output, with --foundation saving
  * and then reusing the pretrained weights. */
 #include "tg-common.h"
+#include "cli-test-util.h"
 
 #include <gio/gio.h>
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
-
-static int
-run (const char *const *args, char **out, char **err)
-{
-  const char *exe = g_getenv ("TG_TAUGATE");
-  g_assert_nonnull (exe);
-  GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) exe);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  int status = -1;
-  GError *error = NULL;
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-                &status, &error);
-  g_assert_no_error (error);
-  g_ptr_array_free (argv, TRUE);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128;
-}
 
 static void
 test_help (void)
 {
   g_autofree char *out = NULL, *err = NULL;
-  g_assert_cmpint (run ((const char *[]) { "--help", NULL }, &out, &err), ==, 0);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "--help", NULL }, &out, &err), ==, 0);
   g_assert_nonnull (strstr (out, "reproduce"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   const char *cmds[] = { "reproduce", "bench", "inspect" };
   for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
     {
-      g_assert_cmpint (run ((const char *[]) { cmds[i], "--help", NULL }, &out, &err), ==, 0);
+      g_assert_cmpint (cli_test_run ((const char *[]) { cmds[i], "--help", NULL },
+                                     &out, &err), ==, 0);
       g_assert_nonnull (strstr (out, "--"));
       g_clear_pointer (&out, g_free);
       g_clear_pointer (&err, g_free);
     }
-  g_assert_cmpint (run ((const char *[]) { "frobnicate", NULL }, &out, &err), !=, 0);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "frobnicate", NULL }, &out, &err), !=, 0);
   g_assert_nonnull (strstr (err, "frobnicate"));
 }
 
@@ -51,8 +35,8 @@ static void
 test_missing_data (void)
 {
   g_autofree char *out = NULL, *err = NULL;
-  int st = run ((const char *[]) { "reproduce", "--data", "/nonexistent/mnist", "--out",
-                                   "/nonexistent/out", NULL }, &out, &err);
+  int st = cli_test_run ((const char *[]) { "reproduce", "--data", "/nonexistent/mnist", "--out",
+                                            "/nonexistent/out", NULL }, &out, &err);
   g_assert_cmpint (st, !=, 0);
   g_assert_nonnull (strstr (err, "/nonexistent/mnist"));
 }
@@ -61,13 +45,14 @@ static void
 test_bad_option (void)
 {
   g_autofree char *out = NULL, *err = NULL;
-  int st = run ((const char *[]) { "reproduce", "--lr", "-1", "--data", "/nonexistent", NULL },
-                &out, &err);
+  int st = cli_test_run ((const char *[]) { "reproduce", "--lr", "-1", "--data", "/nonexistent",
+                                            NULL }, &out, &err);
   g_assert_cmpint (st, !=, 0);
   g_assert_nonnull (strstr (err, "--lr"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  st = run ((const char *[]) { "reproduce", "--methods", "taugate,dropout", NULL }, &out, &err);
+  st = cli_test_run ((const char *[]) { "reproduce", "--methods", "taugate,dropout", NULL },
+                     &out, &err);
   g_assert_cmpint (st, !=, 0);
   g_assert_nonnull (strstr (err, "dropout"));
 }
@@ -83,7 +68,7 @@ test_bad_files (void)
   g_assert_true (g_file_set_contents (imgs, (const char *) gz_garbage, sizeof gz_garbage, NULL));
   g_assert_true (g_file_set_contents (labs, "\0\0\x08\x01\0\0\0\x01\x05", 9, NULL));
   g_autofree char *out = NULL, *err = NULL;
-  int st = run ((const char *[]) { "reproduce", "--data", dir, NULL }, &out, &err);
+  int st = cli_test_run ((const char *[]) { "reproduce", "--data", dir, NULL }, &out, &err);
   g_assert_cmpint (st, !=, 0);
   g_assert_nonnull (strstr (err, "train-images-idx3-ubyte.gz"));
   g_clear_pointer (&out, g_free);
@@ -91,7 +76,7 @@ test_bad_files (void)
 
   g_autofree char *ckpt = g_build_filename (dir, "broken.safetensors", NULL);
   g_assert_true (g_file_set_contents (ckpt, "\x40\0\0\0\0\0\0\0{\"a\":", 14, NULL));
-  st = run ((const char *[]) { "inspect", ckpt, NULL }, &out, &err);
+  st = cli_test_run ((const char *[]) { "inspect", ckpt, NULL }, &out, &err);
   g_assert_cmpint (st, !=, 0);
   g_assert_nonnull (strstr (err, "broken.safetensors"));
   g_unlink (imgs);
@@ -126,7 +111,7 @@ test_inspect_escapes (void)
   g_autofree char *dir = g_dir_make_tmp ("tg-cli-XXXXXX", NULL);
   g_autofree char *ckpt = write_hostile_checkpoint (dir);
   g_autofree char *out = NULL, *err = NULL;
-  int st = run ((const char *[]) { "inspect", ckpt, NULL }, &out, &err);
+  int st = cli_test_run ((const char *[]) { "inspect", ckpt, NULL }, &out, &err);
   g_assert_cmpint (st, ==, 0);
   g_test_message ("%s", out);
   for (const char *p = out; *p; p++)
@@ -166,79 +151,6 @@ test_inspect_stdout_full (void)
 }
 
 
-static char *
-slurp (const char *path)
-{
-  char *text = NULL;
-  GError *error = NULL;
-  g_file_get_contents (path, &text, NULL, &error);
-  g_assert_no_error (error);
-  return text;
-}
-
-/* --- a small synthetic data set, not MNIST ---------------------------------------------- */
-
-static void
-put_be32 (guint8 *p, guint32 v)
-{
-  p[0] = v >> 24;
-  p[1] = v >> 16;
-  p[2] = v >> 8;
-  p[3] = v;
-}
-
-/* prefix-images-idx3-ubyte and prefix-labels-idx1-ubyte in dir: n 28x28 images whose class
- * is a bright row at a class-dependent height, so a model can learn them. */
-static void
-write_idx_pair (const char *dir, const char *prefix, guint32 n)
-{
-  gsize isize = 16 + (gsize) n * 784, lsize = 8 + n;
-  g_autofree guint8 *img = g_malloc0 (isize);
-  g_autofree guint8 *lab = g_malloc0 (lsize);
-  put_be32 (img, 0x803);
-  put_be32 (img + 4, n);
-  put_be32 (img + 8, 28);
-  put_be32 (img + 12, 28);
-  put_be32 (lab, 0x801);
-  put_be32 (lab + 4, n);
-  guint32 state = 12345;
-  for (guint32 i = 0; i < n; i++)
-    {
-      guint8 y = i % 10;
-      lab[8 + i] = y;
-      guint8 *px = img + 16 + (gsize) i * 784;
-      for (guint32 c = 4; c < 24; c++)
-        px[(4 + 2 * y) * 28 + c] = 255;
-      for (guint32 k = 0; k < 40; k++)
-        {
-          state = state * 1664525u + 1013904223u;
-          px[(state >> 8) % 784] = (guint8) (state >> 24);
-        }
-    }
-  g_autofree char *ipath = g_strdup_printf ("%s/%s-images-idx3-ubyte", dir, prefix);
-  g_autofree char *lpath = g_strdup_printf ("%s/%s-labels-idx1-ubyte", dir, prefix);
-  g_assert_true (g_file_set_contents (ipath, (const char *) img, isize, NULL));
-  g_assert_true (g_file_set_contents (lpath, (const char *) lab, lsize, NULL));
-}
-
-/* A fresh temporary folder holding a folder NAME with a small training and test set. */
-static char *
-make_data_dir (const char *root, const char *name)
-{
-  char *dir = g_build_filename (root, name, NULL);
-  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
-  write_idx_pair (dir, "train", 600);
-  write_idx_pair (dir, "t10k", 200);
-  return dir;
-}
-
-static void
-remove_tree (const char *dir)
-{
-  g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (rm), ==, 0);
-}
-
 /* Every bad value is refused before any work, by a message naming its option. */
 static void
 test_bad_values (void)
@@ -251,8 +163,8 @@ test_bad_values (void)
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autofree char *out = NULL, *err = NULL;
-      int st = run ((const char *[]) { "reproduce", bad[i].opt, bad[i].value, "--data",
-                                       "/nonexistent", "-q", NULL }, &out, &err);
+      int st = cli_test_run ((const char *[]) { "reproduce", bad[i].opt, bad[i].value, "--data",
+                                                "/nonexistent", "-q", NULL }, &out, &err);
       g_test_message ("%s %s -> %d: %s", bad[i].opt, bad[i].value, st, err);
       g_assert_cmpint (st, !=, 0);
       g_assert_nonnull (strstr (err, bad[i].opt));
@@ -265,18 +177,19 @@ static void
 test_memory_refused (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-mem-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   g_autofree char *outdir = g_build_filename (root, "out", NULL);
   g_autofree char *out = NULL, *err = NULL;
-  int st = run ((const char *[]) { "reproduce", "--data", data, "--width", "65536", "--seeds",
-                                   "1", "--out", outdir, "-q", NULL }, &out, &err);
+  int st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--width", "65536",
+                                            "--seeds", "1", "--out", outdir, "-q", NULL },
+                         &out, &err);
   g_test_message ("rc %d: %s", st, err);
   g_assert_cmpint (st, !=, 0);
   g_assert_nonnull (strstr (err, "memory"));
   g_assert_nonnull (strstr (err, "GB"));
   g_assert_nonnull (strstr (err, "--width"));
   g_assert_false (g_file_test (outdir, G_FILE_TEST_EXISTS));
-  remove_tree (root);
+  cli_test_remove_tree (root);
 }
 
 /* Training whose loss ends far above chance is reported: non-zero exit, a message. */
@@ -284,18 +197,19 @@ static void
 test_collapse_reported (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-collapse-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   g_autofree char *outdir = g_build_filename (root, "out", NULL);
   g_autofree char *out = NULL, *err = NULL;
   /* the foundation collapses at lr 5 on these images: a finite loss far above chance (on
    * MNIST, lr 99 does the same); adaptations that collapse are checked in test-protocol */
-  int st = run ((const char *[]) { "reproduce", "--data", data, "--lr", "5", "--seeds", "1",
-                                   "--out", outdir, "-q", "--no-checkpoints", NULL }, &out, &err);
+  int st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--lr", "5", "--seeds",
+                                            "1", "--out", outdir, "-q", "--no-checkpoints", NULL },
+                         &out, &err);
   g_test_message ("rc %d: %s", st, err);
   g_assert_cmpint (st, !=, 0);
   g_assert_nonnull (strstr (err, "collapsed"));
   g_assert_nonnull (strstr (err, "--lr"));
-  remove_tree (root);
+  cli_test_remove_tree (root);
 }
 
 static gboolean
@@ -312,15 +226,15 @@ static void
 test_output_all_or_nothing (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-out-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   g_autofree char *found = g_build_filename (root, "found.safetensors", NULL);
   g_autofree char *file = g_build_filename (root, "a-file", NULL);
   g_autofree char *bad_out = g_build_filename (file, "out", NULL);
   g_assert_true (g_file_set_contents (file, "x", 1, NULL));
   g_autofree char *out = NULL, *err = NULL;
-  int st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--foundation",
-                                   found, "--out", bad_out, "--no-checkpoints", "-q", NULL },
-                &out, &err);
+  int st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1",
+                                            "--foundation", found, "--out", bad_out,
+                                            "--no-checkpoints", "-q", NULL }, &out, &err);
   g_test_message ("unwritable: rc %d: %s", st, err);
   g_assert_cmpint (st, !=, 0);
   g_assert_nonnull (strstr (err, bad_out));
@@ -331,9 +245,9 @@ test_output_all_or_nothing (void)
   /* so is a --foundation file that cannot be saved once trained */
   g_autofree char *bad_found = g_build_filename (file, "found.safetensors", NULL);
   g_autofree char *out0 = g_build_filename (root, "out0", NULL);
-  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--foundation",
-                               bad_found, "--out", out0, "--no-checkpoints", "-q", NULL },
-            &out, &err);
+  st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--foundation",
+                                        bad_found, "--out", out0, "--no-checkpoints", "-q", NULL },
+                     &out, &err);
   g_test_message ("unwritable foundation: rc %d: %s", st, err);
   g_assert_cmpint (st, !=, 0);
   g_assert_nonnull (strstr (err, "--foundation"));
@@ -344,12 +258,12 @@ test_output_all_or_nothing (void)
   /* a first run with two seeds and checkpoints */
   g_autofree char *outdir = g_build_filename (root, "out", NULL);
   g_autofree char *mine = g_build_filename (outdir, "notes.txt", NULL);
-  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "2", "--out", outdir,
-                               "-q", NULL }, &out, &err);
+  st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--seeds", "2", "--out",
+                                        outdir, "-q", NULL }, &out, &err);
   g_assert_cmpint (st, ==, 0);
   g_assert_true (g_file_set_contents (mine, "the user's own file", -1, NULL));
   g_autofree char *csv_path = g_build_filename (outdir, "results.csv", NULL);
-  g_autofree char *csv_before = slurp (csv_path);
+  g_autofree char *csv_before = cli_test_slurp (csv_path);
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -357,12 +271,12 @@ test_output_all_or_nothing (void)
    * corrupt. Nothing of it may appear in the output folder. */
   g_autofree char *found1 = g_build_filename (root, "found-seed1.safetensors", NULL);
   g_assert_true (g_file_set_contents (found1, "\x08\0\0\0\0\0\0\0{\"a\":1}", 16, NULL));
-  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "2", "--seed", "7",
-                               "--foundation", found, "--threads", "1", "--out", outdir, "-q",
-                               NULL }, &out, &err);
+  st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--seeds", "2", "--seed", "7",
+                                        "--foundation", found, "--threads", "1", "--out", outdir,
+                                        "-q", NULL }, &out, &err);
   g_test_message ("failing run: rc %d: %s", st, err);
   g_assert_cmpint (st, !=, 0);
-  g_autofree char *csv_after = slurp (csv_path);
+  g_autofree char *csv_after = cli_test_slurp (csv_path);
   g_assert_cmpstr (csv_after, ==, csv_before);
   g_autofree char *ckpts = g_build_filename (outdir, "checkpoints", NULL);
   g_autoptr (GDir) d = g_dir_open (ckpts, 0, NULL);
@@ -385,8 +299,8 @@ test_output_all_or_nothing (void)
   g_clear_pointer (&err, g_free);
 
   /* a successful run with one seed replaces them all */
-  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--out", outdir,
-                               "-q", NULL }, &out, &err);
+  st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--out",
+                                        outdir, "-q", NULL }, &out, &err);
   g_assert_cmpint (st, ==, 0);
   g_assert_true (exists (ckpts, "seed0-taugate-45deg.safetensors"));
   g_assert_false (exists (ckpts, "seed1-taugate-45deg.safetensors"));
@@ -395,8 +309,8 @@ test_output_all_or_nothing (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   /* and one without checkpoints leaves none of the earlier run's beside its results */
-  st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--out", outdir,
-                               "--no-checkpoints", "-q", NULL }, &out, &err);
+  st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--out",
+                                        outdir, "--no-checkpoints", "-q", NULL }, &out, &err);
   g_assert_cmpint (st, ==, 0);
   g_assert_false (g_file_test (ckpts, G_FILE_TEST_EXISTS));
   g_assert_true (exists (outdir, "results.csv"));
@@ -405,7 +319,69 @@ test_output_all_or_nothing (void)
   g_autoptr (GDir) top = g_dir_open (outdir, 0, NULL);
   while ((name = g_dir_read_name (top)) != NULL)
     g_assert_false (g_str_has_prefix (name, ".taugate"));
-  remove_tree (root);
+  cli_test_remove_tree (root);
+}
+
+/* The staging folder inside dir, or NULL if there is none. */
+static char *
+find_staging (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, ".taugate-partial-"))
+      return g_build_filename (dir, name, NULL);
+  return NULL;
+}
+
+/* Ctrl-C (SIGINT) or SIGTERM during training stops the run: the staging folder goes, the
+ * earlier results stay, and the exit status says it was interrupted (130, 143). */
+static void
+test_interrupt_cleans_up (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("tg-cli-int-XXXXXX", NULL);
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
+  g_autofree char *outdir = g_build_filename (root, "out", NULL);
+  g_autofree char *mine = g_build_filename (outdir, "notes.txt", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (outdir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (mine, "the user's own file", -1, NULL));
+  const int signals[] = { SIGINT, SIGTERM };
+  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+    {
+      /* far more epochs than the test waits for: it is stopped in the middle */
+      const char *argv[] = { g_getenv ("TG_TAUGATE"), "reproduce", "--data", data, "--seeds",
+                             "1", "--foundation-epochs", "1000", "--adapt-epochs", "1000",
+                             "--threads", "1", "--out", outdir, "-q", NULL };
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GSubprocess) proc = g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                                                        &error);
+      g_assert_no_error (error);
+      g_autofree char *staging = NULL;
+      while ((staging = find_staging (outdir)) == NULL)
+        {
+          if (g_subprocess_get_identifier (proc) == NULL) /* it ended before training */
+            {
+              g_autofree char *early = NULL;
+              g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &early, NULL);
+              g_error ("taugate reproduce ended early: %s", early);
+            }
+          g_usleep (10000);
+        }
+      g_subprocess_send_signal (proc, signals[i]);
+      g_autofree char *err = NULL;
+      g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, &err, &error));
+      g_assert_no_error (error);
+      g_test_message ("signal %d: %s", signals[i], err);
+      g_assert_true (g_subprocess_get_if_exited (proc));
+      g_assert_cmpint (g_subprocess_get_exit_status (proc), ==, 128 + signals[i]);
+      g_assert_nonnull (strstr (err, "interrupted"));
+      g_assert_false (g_file_test (staging, G_FILE_TEST_EXISTS));
+      g_autofree char *left = find_staging (outdir);
+      g_assert_null (left);
+      g_assert_false (exists (outdir, "results.csv"));
+      g_assert_true (g_file_test (mine, G_FILE_TEST_IS_REGULAR));
+    }
+  cli_test_remove_tree (root);
 }
 
 /* A failure writing standard output is an error, not a silent success. */
@@ -413,7 +389,7 @@ static void
 test_stdout_error (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-stdout-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   const char *exe = g_getenv ("TG_TAUGATE");
   g_assert_nonnull (exe);
   g_autofree char *cmd = g_strdup_printf ("'%s' inspect --data '%s' > /dev/full", exe, data);
@@ -423,7 +399,7 @@ test_stdout_error (void)
   g_autofree char *ok = g_strdup_printf ("'%s' inspect --data '%s' > /dev/null", exe, data);
   status = system (ok);
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-  remove_tree (root);
+  cli_test_remove_tree (root);
 }
 
 /* Another data set is named as itself, and the paper's MNIST numbers are not set beside its. */
@@ -431,16 +407,16 @@ static void
 test_other_data_named (void)
 {
   g_autofree char *root = g_dir_make_tmp ("tg-cli-name-XXXXXX", NULL);
-  g_autofree char *data = make_data_dir (root, "stripes");
+  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
   g_autofree char *outdir = g_build_filename (root, "out", NULL);
   for (int pass = 0; pass < 2; pass++)
     {
       g_autofree char *out = NULL, *err = NULL;
       const char *name = pass == 0 ? "stripes" : "Bands";
-      int st = run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1", "--out",
-                                       outdir, "--no-checkpoints",
-                                       pass == 0 ? NULL : "--data-name", "Bands", NULL },
-                    &out, &err);
+      int st = cli_test_run ((const char *[]) { "reproduce", "--data", data, "--seeds", "1",
+                                                "--out", outdir, "--no-checkpoints",
+                                                pass == 0 ? NULL : "--data-name", "Bands", NULL },
+                             &out, &err);
       g_assert_cmpint (st, ==, 0);
       g_test_message ("%s", out);
       g_assert_null (strstr (out, "MNIST"));
@@ -453,17 +429,17 @@ test_other_data_named (void)
       for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
         {
           g_autofree char *p = g_build_filename (outdir, tables[i], NULL);
-          g_autofree char *tex = slurp (p);
+          g_autofree char *tex = cli_test_slurp (p);
           g_assert_null (strstr (tex, "MNIST"));
           g_assert_null (strstr (tex, "paper"));
           g_assert_null (strstr (tex, "0.850"));
           g_assert_null (strstr (tex, "0.917"));
         }
       g_autofree char *t1 = g_build_filename (outdir, tables[0], NULL);
-      g_autofree char *tex = slurp (t1);
+      g_autofree char *tex = cli_test_slurp (t1);
       g_assert_nonnull (strstr (tex, name));
     }
-  remove_tree (root);
+  cli_test_remove_tree (root);
 }
 
 static void
@@ -489,7 +465,7 @@ test_small_reproduce (void)
       args[G_N_ELEMENTS (common)] = pass == 0 ? out1 : out2;
       args[G_N_ELEMENTS (common) + 1] = NULL;
       g_autofree char *out = NULL, *err = NULL;
-      int st = run (args, &out, &err);
+      int st = cli_test_run (args, &out, &err);
       if (st != 0)
         g_test_message ("stderr: %s", err);
       g_assert_cmpint (st, ==, 0);
@@ -513,11 +489,11 @@ test_small_reproduce (void)
         g_error ("missing output %s", p);
     }
   g_autofree char *pdf_path = g_build_filename (out1, "figures/mnist_rotation_accuracy.pdf", NULL);
-  g_autofree char *pdf = slurp (pdf_path);
+  g_autofree char *pdf = cli_test_slurp (pdf_path);
   g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
   g_autofree char *csv1_path = g_build_filename (out1, "results.csv", NULL);
   g_autofree char *csv2_path = g_build_filename (out2, "results.csv", NULL);
-  g_autofree char *csv1 = slurp (csv1_path), *csv2 = slurp (csv2_path);
+  g_autofree char *csv1 = cli_test_slurp (csv1_path), *csv2 = cli_test_slurp (csv2_path);
   g_assert_cmpstr (csv1, ==, csv2); /* a loaded foundation gives the same adaptation */
   /* 2 seeds x 7 methods + header */
   g_auto (GStrv) lines = g_strsplit (g_strstrip (csv1), "\n", -1);
@@ -527,11 +503,11 @@ test_small_reproduce (void)
    * chance, finite): the outputs are written, the runs named, the exit status is 3 */
   g_autofree char *out3 = g_build_filename (dir, "c", NULL);
   g_autofree char *so = NULL, *se = NULL;
-  int st = run ((const char *[]) { "reproduce", "--data", mnist, "--seeds", "1", "--train-limit",
-                                   "3000", "--test-limit", "500", "--foundation-epochs", "1",
-                                   "--foundation", found, "--lr", "3", "--methods", "lora,full",
-                                   "--no-overlap", "--no-checkpoints", "--out", out3, NULL },
-                &so, &se);
+  int st = cli_test_run ((const char *[]) { "reproduce", "--data", mnist, "--seeds", "1",
+                                            "--train-limit", "3000", "--test-limit", "500",
+                                            "--foundation-epochs", "1", "--foundation", found,
+                                            "--lr", "3", "--methods", "lora,full", "--no-overlap",
+                                            "--no-checkpoints", "--out", out3, NULL }, &so, &se);
   g_test_message ("lr 3: rc %d: %s", st, se);
   g_assert_cmpint (st, ==, 3);
   g_assert_nonnull (strstr (se, "collapsed"));
@@ -539,7 +515,7 @@ test_small_reproduce (void)
   g_assert_nonnull (strstr (so, "Full FT seed 0"));
   g_autofree char *csv3 = g_build_filename (out3, "results.csv", NULL);
   g_assert_true (g_file_test (csv3, G_FILE_TEST_IS_REGULAR));
-  remove_tree (dir);
+  cli_test_remove_tree (dir);
 }
 
 int
@@ -556,6 +532,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/memory-refused", test_memory_refused);
   g_test_add_func ("/cli/collapse-reported", test_collapse_reported);
   g_test_add_func ("/cli/output-all-or-nothing", test_output_all_or_nothing);
+  g_test_add_func ("/cli/interrupt-cleans-up", test_interrupt_cleans_up);
   g_test_add_func ("/cli/stdout-error", test_stdout_error);
   g_test_add_func ("/cli/other-data-named", test_other_data_named);
   g_test_add_func ("/cli/small-reproduce", test_small_reproduce);

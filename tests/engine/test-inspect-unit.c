@@ -2,30 +2,12 @@
  * it writes a PDF and a CSV whose numbers are the checkpoint's, and a bad --unit is refused
  * with a message naming it, writing nothing. */
 #include "tg-checkpoint.h"
+#include "cli-test-util.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int
-run (const char *const *args, char **out, char **err)
-{
-  const char *exe = g_getenv ("TG_TAUGATE");
-  g_assert_nonnull (exe);
-  GPtrArray *argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) exe);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  int status = -1;
-  GError *error = NULL;
-  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
-                &status, &error);
-  g_assert_no_error (error);
-  g_ptr_array_free (argv, TRUE);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128;
-}
 
 /* A reproduction of 2000 training and 500 test images, made once for every test. */
 static char *rep_dir, *foundation, *adapter;
@@ -33,21 +15,19 @@ static char *rep_dir, *foundation, *adapter;
 static gboolean
 have_mnist (void)
 {
-  const char *dir = g_getenv ("TG_MNIST_DIR");
-  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
-    {
-      g_test_skip ("TG_MNIST_DIR is not set or missing");
-      return FALSE;
-    }
+  const char *dir = cli_test_mnist_dir ();
+  if (dir == NULL)
+    return FALSE;
   if (rep_dir != NULL)
     return TRUE;
   GError *error = NULL;
   rep_dir = g_dir_make_tmp ("tg-inspect-unit-XXXXXX", &error);
   g_assert_no_error (error);
   g_autofree char *out = NULL, *err = NULL;
-  int st = run ((const char *[]) { "reproduce", "-q", "--train-limit", "2000", "--test-limit",
-                                   "500", "--seeds", "1", "--methods", "taugate", "--data", dir,
-                                   "--out", rep_dir, NULL }, &out, &err);
+  int st = cli_test_run ((const char *[]) { "reproduce", "-q", "--train-limit", "2000",
+                                            "--test-limit", "500", "--seeds", "1", "--methods",
+                                            "taugate", "--data", dir, "--out", rep_dir, NULL },
+                         &out, &err);
   g_assert_cmpint (st, ==, 0);
   foundation = g_build_filename (rep_dir, "checkpoints", "seed0-foundation.safetensors", NULL);
   adapter = g_build_filename (rep_dir, "checkpoints", "seed0-taugate-45deg.safetensors", NULL);
@@ -70,9 +50,9 @@ test_writes_figure_and_csv (void)
     return;
   g_autofree char *out_dir = g_build_filename (rep_dir, "unit", NULL);
   g_autofree char *out = NULL, *err = NULL;
-  int st = run ((const char *[]) { "inspect-unit", foundation, adapter, "--unit", "2:5",
-                                   "--data", g_getenv ("TG_MNIST_DIR"), "--test-limit", "300",
-                                   "--out", out_dir, NULL }, &out, &err);
+  int st = cli_test_run ((const char *[]) { "inspect-unit", foundation, adapter, "--unit", "2:5",
+                                            "--data", g_getenv ("TG_MNIST_DIR"), "--test-limit",
+                                            "300", "--out", out_dir, NULL }, &out, &err);
   g_assert_cmpint (st, ==, 0);
   g_autofree char *pdf = g_build_filename (out_dir, "unit-2-5-seed0-taugate-45deg.pdf", NULL);
   g_autofree char *csv_path = g_build_filename (out_dir, "unit-2-5-seed0-taugate-45deg.csv", NULL);
@@ -121,9 +101,9 @@ test_bad_unit (void)
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
     {
       g_autofree char *out = NULL, *err = NULL;
-      int st = run ((const char *[]) { "inspect-unit", foundation, "--unit", bad[i], "--data",
-                                       g_getenv ("TG_MNIST_DIR"), "--test-limit", "50",
-                                       "--out", out_dir, NULL }, &out, &err);
+      int st = cli_test_run ((const char *[]) { "inspect-unit", foundation, "--unit", bad[i],
+                                                "--data", g_getenv ("TG_MNIST_DIR"), "--test-limit",
+                                                "50", "--out", out_dir, NULL }, &out, &err);
       g_assert_cmpint (st, !=, 0);
       if (strchr (bad[i], ':') == NULL || g_str_has_suffix (bad[i], ":") ||
           g_str_has_prefix (bad[i], "0:") || !g_ascii_isdigit (bad[i][0]))
@@ -137,31 +117,15 @@ test_bad_unit (void)
   g_assert_true (dir == NULL || g_dir_read_name (dir) == NULL);
 
   g_autofree char *out = NULL, *err = NULL;
-  g_assert_cmpint (run ((const char *[]) { "inspect-unit", "/nonexistent/f.safetensors",
-                                           "--unit", "1:1", "--out", out_dir, NULL },
-                        &out, &err), !=, 0);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "inspect-unit", "/nonexistent/f.safetensors",
+                                                    "--unit", "1:1", "--out", out_dir, NULL },
+                                 &out, &err), !=, 0);
   g_assert_nonnull (strstr (err, "/nonexistent/f.safetensors"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
-  g_assert_cmpint (run ((const char *[]) { "inspect-unit", foundation, "--out", out_dir, NULL },
-                        &out, &err), ==, 2);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "inspect-unit", foundation, "--out", out_dir,
+                                                    NULL }, &out, &err), ==, 2);
   g_assert_nonnull (strstr (err, "--unit"));
-}
-
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (dir && (name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-    }
-  g_remove (path);
 }
 
 int
@@ -172,7 +136,7 @@ main (int argc, char **argv)
   g_test_add_func ("/inspect-unit/bad-unit", test_bad_unit);
   int status = g_test_run ();
   if (rep_dir)
-    remove_tree (rep_dir);
+    cli_test_remove_tree (rep_dir);
   g_free (rep_dir);
   g_free (foundation);
   g_free (adapter);

@@ -7,35 +7,12 @@
  * (tests/modes/read_exports.py) that must reproduce our accuracy on the first 1000 test
  * images from the files alone, and our foundation digest. */
 #include "tg-checkpoint.h"
+#include "cli-test-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
 
 static char *tmp_dir, *repro_dir;
-
-static int
-run_argv (const char *const *argv, char **out, char **err)
-{
-  int status = -1;
-  g_autoptr(GError) error = NULL;
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status,
-                &error);
-  g_assert_no_error (error);
-  return WIFEXITED (status) ? WEXITSTATUS (status) : 128;
-}
-
-static int
-run (const char *const *args, char **out, char **err)
-{
-  const char *exe = g_getenv ("TG_TAUGATE");
-  g_assert_nonnull (exe);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_ptr_array_add (argv, (gpointer) exe);
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  return run_argv ((const char *const *) argv->pdata, out, err);
-}
 
 static const char *
 mnist_dir (void)
@@ -58,17 +35,17 @@ static void
 test_usage_errors (void)
 {
   g_autofree char *out = NULL, *err = NULL;
-  g_assert_cmpint (run ((const char *[]) { "modes", NULL }, &out, &err), ==, 2);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "modes", NULL }, &out, &err), ==, 2);
   g_assert_nonnull (strstr (err, "foundation"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run ((const char *[]) { "modes", "--angles", "0:180:0", "f", "a", NULL },
-                        &out, &err), ==, 2);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "modes", "--angles", "0:180:0", "f", "a",
+                                                    NULL }, &out, &err), ==, 2);
   g_assert_nonnull (strstr (err, "0:180:0"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run ((const char *[]) { "modes", "/nonexistent/f.safetensors", "a", NULL },
-                        &out, &err), ==, 1);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "modes", "/nonexistent/f.safetensors", "a",
+                                                    NULL }, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "/nonexistent/f.safetensors"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
@@ -82,21 +59,21 @@ test_usage_errors (void)
   g_autofree char *bad = g_build_filename (tmp_dir, "broken.safetensors", NULL);
   g_assert_true (tg_checkpoint_save_foundation (m, NULL, f, NULL));
   g_assert_true (g_file_set_contents (bad, "\x08\0\0\0\0\0\0\0{\"a\":", 13, NULL));
-  g_assert_cmpint (run ((const char *[]) { "modes", f, bad, NULL }, &out, &err), ==, 1);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "modes", f, bad, NULL }, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "broken.safetensors"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
   /* a foundation where an adapter belongs */
-  g_assert_cmpint (run ((const char *[]) { "modes", f, f, NULL }, &out, &err), ==, 1);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "modes", f, f, NULL }, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "f.safetensors"));
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
-  g_assert_cmpint (run ((const char *[]) { "export-peft", f, NULL }, &out, &err), ==, 2);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "export-peft", f, NULL }, &out, &err), ==, 2);
   g_clear_pointer (&err, g_free);
   g_clear_pointer (&out, g_free);
   g_autofree char *pdir = g_build_filename (tmp_dir, "peft-of-foundation", NULL);
-  g_assert_cmpint (run ((const char *[]) { "export-peft", f, "--out", pdir, NULL }, &out, &err),
-                   ==, 1);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "export-peft", f, "--out", pdir, NULL },
+                                 &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "f.safetensors"));
   g_assert_false (g_file_test (pdir, G_FILE_TEST_EXISTS));
 }
@@ -136,8 +113,8 @@ test_real_run (void)
   const char *common[] = { "--data", mnist_dir (), "--test-limit", "1000", "--train-limit",
                            "3000", "--angles", "0:90:45", "--out", out_dir };
   /* an adapter of seed 1's foundation on seed 0's: refused, and why */
-  g_assert_cmpint (run ((const char *[]) { "modes", f, t0, other, common[0], common[1], NULL },
-                        &out, &err), ==, 1);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "modes", f, t0, other, common[0], common[1],
+                                                    NULL }, &out, &err), ==, 1);
   g_assert_nonnull (strstr (err, "another foundation"));
   g_assert_nonnull (strstr (err, "seed1-taugate-45deg.safetensors"));
   g_clear_pointer (&err, g_free);
@@ -146,7 +123,7 @@ test_real_run (void)
   const char *args[] = { "modes", f, t0, t45, common[0], common[1], common[2], common[3],
                          common[4], common[5], common[6], common[7], common[8], common[9],
                          NULL };
-  int st = run (args, &out, &err);
+  int st = cli_test_run (args, &out, &err);
   if (st != 0)
     g_error ("taugate modes failed: %s", err);
   g_assert_nonnull (strstr (out, "Auto (router)"));
@@ -194,7 +171,7 @@ run_reader (const char *const *args, int *status)
         continue;
       const char *argv[] = { py, script, args[0], args[1], args[2], args[3], args[4], NULL };
       g_autofree char *out = NULL, *err = NULL;
-      *status = run_argv (argv, &out, &err);
+      *status = cli_test_run_argv (argv, &out, &err);
       if (*status == 3)  /* no NumPy there */
         continue;
       if (*status != 0)
@@ -217,8 +194,8 @@ test_exports_read_by_numpy (void)
   g_autofree char *lora = ckpt ("seed0-lora-45deg.safetensors");
   g_autofree char *peft = g_build_filename (tmp_dir, "peft", NULL);
   g_autofree char *out = NULL, *err = NULL;
-  g_assert_cmpint (run ((const char *[]) { "export-peft", lora, "--foundation", f, "--out",
-                                           peft, NULL }, &out, &err), ==, 0);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "export-peft", lora, "--foundation", f, "--out",
+                                                    peft, NULL }, &out, &err), ==, 0);
   int status = 0;
   g_autofree char *got = run_reader ((const char *[]) { mnist_dir (), f, t45, peft, "1000" },
                                      &status);
@@ -241,24 +218,6 @@ test_exports_read_by_numpy (void)
   g_assert_cmpstr (lines[3] + strlen ("digest "), ==, lines[4] + strlen ("recorded "));
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -272,12 +231,12 @@ main (int argc, char **argv)
        * every adapter move the predictions, so an export that loses one is noticed. */
       repro_dir = g_build_filename (tmp_dir, "repro", NULL);
       g_autofree char *out = NULL, *err = NULL;
-      int st = run ((const char *[]) { "reproduce", "-q", "--data", mnist_dir (), "--seeds", "2",
-                                       "--train-limit", "3000", "--test-limit", "1000",
-                                       "--foundation-epochs", "3", "--adapt-epochs", "3",
-                                       "--lr", "0.05",
-                                       "--methods", "frozen,taugate,lora", "--out", repro_dir,
-                                       NULL }, &out, &err);
+      int st = cli_test_run ((const char *[]) { "reproduce", "-q", "--data", mnist_dir (),
+                                                "--seeds", "2", "--train-limit", "3000",
+                                                "--test-limit", "1000", "--foundation-epochs", "3",
+                                                "--adapt-epochs", "3", "--lr", "0.05", "--methods",
+                                                "frozen,taugate,lora", "--out", repro_dir, NULL },
+                             &out, &err);
       if (st != 0)
         g_error ("taugate reproduce failed: %s", err);
     }
@@ -285,7 +244,7 @@ main (int argc, char **argv)
   g_test_add_func ("/modes-cli/real-run", test_real_run);
   g_test_add_func ("/modes-cli/exports-read-by-numpy", test_exports_read_by_numpy);
   int status = g_test_run ();
-  remove_tree (tmp_dir);
+  cli_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   g_free (repro_dir);
   return status;

@@ -1,0 +1,129 @@
+/* cli-test-util.c — what the tests of the taugate command share: running it (or any program)
+ * as a user does, a small synthetic data set to run it on, and reading back what it wrote. */
+#include "cli-test-util.h"
+
+#include <glib/gstdio.h>
+#include <sys/wait.h>
+
+int
+cli_test_run_argv (const char *const *argv, char **out, char **err)
+{
+  int status = -1;
+  g_autoptr (GError) error = NULL;
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err, &status,
+                &error);
+  g_assert_no_error (error);
+  return WIFEXITED (status) ? WEXITSTATUS (status) : 128;
+}
+
+int
+cli_test_run (const char *const *args, char **out, char **err)
+{
+  const char *exe = g_getenv ("TG_TAUGATE");
+  g_assert_nonnull (exe);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (gpointer) exe);
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  int st = cli_test_run_argv ((const char *const *) argv->pdata, out, err);
+  if (st != 0)
+    g_test_message ("taugate %s: exit %d: stderr: %s", args[0], st, err && *err ? *err : "");
+  return st;
+}
+
+const char *
+cli_test_mnist_dir (void)
+{
+  const char *dir = g_getenv ("TG_MNIST_DIR");
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("TG_MNIST_DIR is not set or missing");
+      return NULL;
+    }
+  return dir;
+}
+
+char *
+cli_test_slurp (const char *path)
+{
+  char *text = NULL;
+  g_autoptr (GError) error = NULL;
+  g_file_get_contents (path, &text, NULL, &error);
+  g_assert_no_error (error);
+  return text;
+}
+
+void
+cli_test_remove_tree (const char *path)
+{
+  GStatBuf st;
+  if (g_lstat (path, &st) != 0)
+    return;
+  if (S_ISDIR (st.st_mode))
+    {
+      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+      const char *name;
+      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+        {
+          g_autofree char *child = g_build_filename (path, name, NULL);
+          cli_test_remove_tree (child);
+        }
+      g_rmdir (path);
+    }
+  else
+    g_unlink (path);
+}
+
+static void
+put_be32 (guint8 *p, guint32 v)
+{
+  p[0] = v >> 24;
+  p[1] = v >> 16;
+  p[2] = v >> 8;
+  p[3] = v;
+}
+
+/* prefix-images-idx3-ubyte and prefix-labels-idx1-ubyte in dir: n 28x28 images whose class
+ * is a bright row at a class-dependent height, so a model can learn them. */
+static void
+write_idx_pair (const char *dir, const char *prefix, guint32 n)
+{
+  gsize isize = 16 + (gsize) n * 784, lsize = 8 + n;
+  g_autofree guint8 *img = g_malloc0 (isize);
+  g_autofree guint8 *lab = g_malloc0 (lsize);
+  put_be32 (img, 0x803);
+  put_be32 (img + 4, n);
+  put_be32 (img + 8, 28);
+  put_be32 (img + 12, 28);
+  put_be32 (lab, 0x801);
+  put_be32 (lab + 4, n);
+  guint32 state = 12345;
+  for (guint32 i = 0; i < n; i++)
+    {
+      guint8 y = i % 10;
+      lab[8 + i] = y;
+      guint8 *px = img + 16 + (gsize) i * 784;
+      for (guint32 c = 4; c < 24; c++)
+        px[(4 + 2 * y) * 28 + c] = 255;
+      for (guint32 k = 0; k < 40; k++)
+        {
+          state = state * 1664525u + 1013904223u;
+          px[(state >> 8) % 784] = (guint8) (state >> 24);
+        }
+    }
+  g_autofree char *ipath = g_strdup_printf ("%s/%s-images-idx3-ubyte", dir, prefix);
+  g_autofree char *lpath = g_strdup_printf ("%s/%s-labels-idx1-ubyte", dir, prefix);
+  g_assert_true (g_file_set_contents (ipath, (const char *) img, isize, NULL));
+  g_assert_true (g_file_set_contents (lpath, (const char *) lab, lsize, NULL));
+}
+
+char *
+cli_test_make_data_dir (const char *root, const char *name)
+{
+  char *dir = g_build_filename (root, name, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  write_idx_pair (dir, "train", 600);
+  write_idx_pair (dir, "t10k", 200);
+  return dir;
+}

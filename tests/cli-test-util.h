@@ -1,0 +1,33 @@
+/* cli-test-util.h — what the tests of the taugate command share: running it (or any program)
+ * as a user does, a small synthetic data set to run it on, and reading back what it wrote. */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Runs argv (argv[0] a path) and waits; out and err receive its standard output and error.
+ * Returns its exit status, or 128 if it did not exit (a signal ended it). */
+int cli_test_run_argv (const char *const *argv, char **out, char **err);
+
+/* Runs the taugate of $TG_TAUGATE with args (NULL-terminated, without the program), as
+ * cli_test_run_argv; a non-zero exit puts its standard error in the test log. */
+int cli_test_run (const char *const *args, char **out, char **err);
+
+/* The folder $TG_MNIST_DIR, or NULL after marking the test skipped if it is unset or not a
+ * folder. */
+const char *cli_test_mnist_dir (void);
+
+/* A folder root/name (made) holding a small data set in MNIST's format, not MNIST: 600
+ * training and 200 test images of 28 x 28 whose class is a bright row at a class-dependent
+ * height, so a model can learn them. Newly allocated. */
+char *cli_test_make_data_dir (const char *root, const char *name);
+
+/* The whole of the file at path; the test fails if it cannot be read. */
+char *cli_test_slurp (const char *path);
+
+/* Removes path and, if it is a folder, everything under it; links are removed, never
+ * followed. */
+void cli_test_remove_tree (const char *path);
+
+G_END_DECLS

@@ -1,0 +1,138 @@
+/* test-studio-results.c — the Results view names the data set its numbers are on, in the
+ * title, for runs trained in the window and for a paper comparison, and sets the paper's
+ * MNIST numbers beside ours only for MNIST at 45°. Under xvfb-run; a small folder that is
+ * not MNIST, and a subset of MNIST. */
+#include <gtk/gtk.h>
+#include <string.h>
+
+#include "cli-test-util.h"
+#include "studio-test-util.h"
+#include "studio-history.h"
+#include "studio-view.h"
+
+#define PAPER_TAUGATE "0.850 ± 0.006"   /* the paper's TauGate at 0°, its Table 1 */
+
+/* The Results figure as text (pdftotext), or NULL after marking the test skipped. */
+static char *
+results_text (StudioWindow *win, const char *name)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  if (tool == NULL)
+    {
+      g_test_skip ("no pdftotext");
+      return NULL;
+    }
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *pdf = g_build_filename (builddir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (studio_view_export (STUDIO_VIEW (studio_window_get_view (win, "results")),
+                                     pdf, 800, 520, &error));
+  g_assert_no_error (error);
+  char *out = NULL;
+  g_autofree char *err = NULL;
+  g_assert_cmpint (cli_test_run_argv ((const char *[]) { tool, "-q", pdf, "-", NULL }, &out,
+                                      &err), ==, 0);
+  g_test_message ("%s: %s", name, out);
+  return out;
+}
+
+/* A quick configuration on the folder dir (NULL: the MNIST subset) at angle degrees. */
+static StudioWindow *
+window_on (const char *dir, double angle)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  if (dir != NULL)
+    {
+      g_free (cfg.data_dir);
+      cfg.data_dir = g_strdup (dir);
+      cfg.train_limit = 0;
+      cfg.test_limit = 0;
+      cfg.batch = 32;
+    }
+  cfg.angle = angle;
+  cfg.foundation_epochs = 1;
+  cfg.adapt_epochs = 1;
+  cfg.seeds = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  return win;
+}
+
+static gboolean
+comparison_over (StudioWindow *win, gpointer data)
+{
+  StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
+  return st != NULL && st->job == STUDIO_JOB_EXPERIMENT && st->finished && is_idle (win, NULL);
+}
+
+/* A run trained in the window on a folder that is not MNIST, at 30°: the title names the
+ * folder and the angle, and no paper number stands beside it. */
+static void
+test_live_run_names_data (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("tg-results-XXXXXX", NULL);
+  g_autofree char *dir = cli_test_make_data_dir (root, "stripes");
+  StudioWindow *win = window_on (dir, 30);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run");
+  g_autofree char *text = results_text (win, "results-live-stripes.pdf");
+  if (text != NULL)
+    {
+      g_assert_nonnull (strstr (text, "specialisation, stripes 0° vs 30°"));
+      g_assert_null (strstr (text, "specialisation, MNIST"));
+      g_assert_null (strstr (text, PAPER_TAUGATE));
+      g_assert_nonnull (strstr (text, "not shown"));
+    }
+  destroy_window (win);
+  cli_test_remove_tree (root);
+}
+
+/* The same on the MNIST subset at 45°: MNIST in the title, the paper's numbers beside ours. */
+static void
+test_live_run_mnist (void)
+{
+  StudioWindow *win = window_on (NULL, 45);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run");
+  g_autofree char *text = results_text (win, "results-live-mnist.pdf");
+  if (text != NULL)
+    {
+      g_assert_nonnull (strstr (text, "specialisation, MNIST 0° vs 45°"));
+      g_assert_nonnull (strstr (text, PAPER_TAUGATE));
+    }
+  destroy_window (win);
+}
+
+/* A paper comparison on a folder that is not MNIST: its title names the folder. */
+static void
+test_comparison_names_data (void)
+{
+  g_autofree char *root = g_dir_make_tmp ("tg-results-XXXXXX", NULL);
+  g_autofree char *dir = cli_test_make_data_dir (root, "stripes");
+  StudioWindow *win = window_on (dir, 45);
+  studio_window_queue_job (win, STUDIO_JOB_EXPERIMENT);
+  wait_for (win, comparison_over, NULL, "the comparison");
+  g_assert_nonnull (studio_history_get_experiment (studio_window_get_history (win)));
+  g_autofree char *text = results_text (win, "results-comparison-stripes.pdf");
+  if (text != NULL)
+    {
+      g_assert_nonnull (strstr (text, "specialisation, stripes 0° vs 45°"));
+      g_assert_null (strstr (text, PAPER_TAUGATE));
+    }
+  destroy_window (win);
+  cli_test_remove_tree (root);
+}
+
+int
+main (int argc, char *argv[])
+{
+  int skip = studio_test_init (&argc, &argv);
+  if (skip != 0)
+    return skip;
+
+  g_test_add_func ("/studio/results/live-run-names-data", test_live_run_names_data);
+  g_test_add_func ("/studio/results/live-run-mnist", test_live_run_mnist);
+  g_test_add_func ("/studio/results/comparison-names-data", test_comparison_names_data);
+  return g_test_run ();
+}
