@@ -8,23 +8,7 @@
 #include <math.h>
 #include <string.h>
 
-#define MAX_MARKER_ROWS 3
-#define NO_LABEL G_MAXUINT
-#define LOSS_TITLE "training loss"
-#define ACC_TITLE "test accuracy"
-
-typedef struct {
-  TgRect  body;
-  TgRect  top, bottom;     /* loss panel, accuracy panel */
-  TgAxis  ax, ax_bottom;   /* same range; ax placed for the top panel, reused */
-  TgAxis  ay_loss, ay_acc;
-  double  annot_y;         /* top of the phase/marker label strip */
-  guint   marker_rows;
-  guint  *marker_row;      /* n_markers */
-  gboolean *marker_left;   /* n_markers: label to the left of its line (near the right edge) */
-  gboolean any;
-  gboolean any_loss, any_acc;
-} Layout;
+#include "tg-plot-curves-private.h"
 
 static const char *
 title_of (const TgCurvesData *d)
@@ -32,15 +16,15 @@ title_of (const TgCurvesData *d)
   return d != NULL && d->title != NULL ? d->title : "Training";
 }
 
-static const char *
-x_label_of (const TgCurvesData *d)
+const char *
+tg_curves_x_label (const TgCurvesData *d)
 {
   return d != NULL && d->x_label != NULL ? d->x_label : "step";
 }
 
 /* Run r's colour: its own when it has one, else by its position. */
-static TgRgba
-run_color (const TgPlotStyle *st, const TgCurvesData *d, guint r)
+TgRgba
+tg_curves_run_color (const TgPlotStyle *st, const TgCurvesData *d, guint r)
 {
   return d->runs[r].own_color ? tg_series (st, d->runs[r].color) : tg_series (st, r);
 }
@@ -50,7 +34,7 @@ legend_items (const TgCurvesData *d, const TgPlotStyle *st, TgLegendItem *items,
 {
   guint n = 0;
   for (guint r = 0; d != NULL && r < d->n_runs && n + 3 < cap; r++)
-    items[n++] = (TgLegendItem) { TG_LEGEND_LINE, run_color (st, d, r),
+    items[n++] = (TgLegendItem) { TG_LEGEND_LINE, tg_curves_run_color (st, d, r),
                                   d->runs[r].name ? d->runs[r].name : "run" };
   if (d != NULL && d->n_runs > 0)
     {
@@ -443,138 +427,6 @@ draw_markers (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const L
     }
 }
 
-/* The last finite value at or before step s. */
-static double
-value_before (const double *x, const double *y, guint n, double s)
-{
-  double v = NAN;
-  if (x == NULL || y == NULL)
-    return NAN;
-  for (guint i = 0; i < n && x[i] <= s; i++)
-    if (isfinite (y[i]))
-      v = y[i];
-  return v;
-}
-
-/* The crosshair's text: the step, then each run's values at it; colors receives the colour
- * of each line (the foreground for the step). */
-static GPtrArray *
-hover_lines (const TgPlotStyle *st, const TgCurvesData *d, double s, GArray *colors)
-{
-  GPtrArray *lines = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (lines, g_strdup_printf ("%s %.0f", x_label_of (d), s));
-  TgRgba fg = st->foreground;
-  g_array_append_val (colors, fg);
-  for (guint r = 0; r < d->n_runs; r++)
-    {
-      const TgCurveRun *run = &d->runs[r];
-      double l = value_before (run->step, run->loss, run->n_points, s);
-      double a0 = value_before (run->step, run->acc0, run->n_points, s);
-      double a_rot = value_before (run->step, run->acc_rot, run->n_points, s);
-      GString *str = g_string_new (run->name ? run->name : "run");
-      g_string_append (str, ":");
-      if (isfinite (l))
-        g_string_append_printf (str, "  loss %.3f", l);
-      if (isfinite (a0))
-        g_string_append_printf (str, "  0° %.3f", a0);
-      if (isfinite (a_rot))
-        g_string_append_printf (str, "  %s %.3f", d->target_label ? d->target_label : "45°",
-                                a_rot);
-      g_ptr_array_add (lines, g_string_free (str, FALSE));
-      TgRgba c = run_color (st, d, r);
-      g_array_append_val (colors, c);
-    }
-  return lines;
-}
-
-static void
-dot (cairo_t *cr, double x, double y)
-{
-  cairo_arc (cr, x, y, 2.5, 0, 2 * G_PI);
-  cairo_fill (cr);
-}
-
-/* The crosshair at x (step s) and a dot where it meets each curve. */
-static void
-draw_crosshair (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Layout *L,
-                double x, double s)
-{
-  tg_set_rgba_a (cr, st->foreground, 0.7);
-  cairo_set_line_width (cr, 0.8 * tg_line_scale (st));
-  cairo_move_to (cr, x, L->top.y);
-  cairo_line_to (cr, x, L->bottom.y + L->bottom.h);
-  cairo_stroke (cr);
-  for (guint r = 0; r < d->n_runs; r++)
-    {
-      const TgCurveRun *run = &d->runs[r];
-      double l = value_before (run->step, run->loss, run->n_points, s);
-      double a0 = value_before (run->step, run->acc0, run->n_points, s);
-      double a_rot = value_before (run->step, run->acc_rot, run->n_points, s);
-      tg_set_rgba (cr, run_color (st, d, r));
-      if (isfinite (l))
-        dot (cr, x, tg_axis_map_clamped (&L->ay_loss, l));
-      if (isfinite (a0))
-        dot (cr, x, tg_axis_map_clamped (&L->ay_acc, a0));
-      if (isfinite (a_rot))
-        dot (cr, x, tg_axis_map_clamped (&L->ay_acc, a_rot));
-    }
-}
-
-/* The box of lines beside the crosshair at x, on its left when it would leave the panel. */
-static void
-draw_hover_box (cairo_t *cr, const TgPlotStyle *st, const Layout *L, double x,
-                const GPtrArray *lines, const GArray *colors)
-{
-  double lh = tg_line_height (st, 0.85);
-  double bw = 0;
-  for (guint i = 0; i < lines->len; i++)
-    bw = MAX (bw, tg_text_width (cr, st, 0.85, i == 0, g_ptr_array_index (lines, i)));
-  bw += 12;
-  double bh = lines->len * lh + 8;
-  double bx = x + 8;
-  if (bx + bw > L->top.x + L->top.w)
-    bx = x - 8 - bw;
-  bx = MAX (bx, L->top.x);
-  double by = L->top.y + 4;
-  tg_set_rgba_a (cr, st->background, 0.92);
-  cairo_rectangle (cr, bx, by, bw, bh);
-  cairo_fill_preserve (cr);
-  tg_set_rgba (cr, st->grid);
-  cairo_set_line_width (cr, 0.8 * tg_line_scale (st));
-  cairo_stroke (cr);
-  for (guint i = 0; i < lines->len; i++)
-    {
-      tg_set_rgba (cr, i == 0 ? st->foreground : g_array_index (colors, TgRgba, i));
-      /* Run lines in their colour would be hard to read for yellow; a swatch carries the
-       * colour and the text stays in the foreground. */
-      if (i > 0)
-        {
-          cairo_rectangle (cr, bx + 4, by + 4 + i * lh + lh * 0.3, 4, lh * 0.4);
-          cairo_fill (cr);
-          tg_set_rgba (cr, st->foreground);
-        }
-      tg_text (cr, st, 0.85, i == 0, g_ptr_array_index (lines, i), bx + (i > 0 ? 11 : 6),
-               by + 4 + i * lh, 0.0, 0.0);
-    }
-}
-
-/* The crosshair at the hovered step with each run's values there. */
-static void
-draw_hover (cairo_t *cr, const TgPlotStyle *st, const TgCurvesData *d, const Layout *L)
-{
-  double s = d->hover_step;
-  if (!isfinite (s) || s < L->ax.lo || s > L->ax.hi)
-    return;
-  double x = tg_axis_map (&L->ax, s);
-  g_autoptr(GArray) colors = g_array_new (FALSE, FALSE, sizeof (TgRgba));
-  g_autoptr(GPtrArray) lines = hover_lines (st, d, s, colors);
-
-  cairo_save (cr);
-  draw_crosshair (cr, st, d, L, x, s);
-  draw_hover_box (cr, st, L, x, lines, colors);
-  cairo_restore (cr);
-}
-
 void
 tg_plot_curves (cairo_t *cr, double width, double height, const TgCurvesData *d,
                 const TgPlotStyle *st)
@@ -593,12 +445,12 @@ tg_plot_curves (cairo_t *cr, double width, double height, const TgCurvesData *d,
   tg_axis_draw_y (cr, st, &L.ay_loss, L.top, LOSS_TITLE, L.body.x, TRUE);
   tg_axis_draw_y (cr, st, &L.ay_acc, L.bottom, ACC_TITLE, L.body.x, TRUE);
   tg_axis_draw_x (cr, st, &L.ax, L.top, NULL, TRUE, FALSE);
-  tg_axis_draw_x (cr, st, &L.ax, L.bottom, x_label_of (d), TRUE, TRUE);
+  tg_axis_draw_x (cr, st, &L.ax, L.bottom, tg_curves_x_label (d), TRUE, TRUE);
 
   for (guint r = 0; r < d->n_runs; r++)
     {
       const TgCurveRun *run = &d->runs[r];
-      TgRgba c = run_color (st, d, r);
+      TgRgba c = tg_curves_run_color (st, d, r);
       draw_series (cr, st, &L, &L.ay_loss, &L.top, run->step, run->loss, run->n_points, c,
                    FALSE, d->smoothing);
       /* Accuracy is measured sparsely, so it is not smoothed. */
@@ -615,7 +467,7 @@ tg_plot_curves (cairo_t *cr, double width, double height, const TgCurvesData *d,
 
   draw_markers (cr, st, d, &L);
   if (d->hover)
-    draw_hover (cr, st, d, &L);
+    tg_curves_draw_hover (cr, st, d, &L);
   layout_free (&L);
 }
 
