@@ -422,13 +422,15 @@ gboolean tg_plot_write_file (const char *path, const char *contents, gsize lengt
  * CSV: exactly the numbers the renderer draws, one row per drawn value (a value not measured
  * is an empty field); numbers read back to the same double. */
 char *tg_plot_bars_csv          (const TgBarsData *data);     /* group,series,mean,std,reference */
-char *tg_plot_curves_csv        (const TgCurvesData *data);   /* run,step,loss,acc0,acc45 */
+/* acc_rot, gate_rot: on the target mode (target_label), as in results.csv */
+char *tg_plot_curves_csv        (const TgCurvesData *data);   /* run,step,loss,acc0,acc_rot */
 /* step,layer,mean_gate0,mean_gate_target,units_on0,units_on_target,high_act,jaccard */
 char *tg_plot_dynamics_csv      (const TgDynamicsData *data);
 char *tg_plot_heatmap_csv       (const TgHeatmapData *data);  /* panel,unit,value,center */
-char *tg_plot_masks_csv         (const TgMasksData *data);    /* layer,input,class,unit,rate */
-char *tg_plot_overlap_csv       (const TgOverlapData *data);
-char *tg_plot_results_table_csv (const TgResultsData *data);
+/* layer,input,class,unit,rate; input: "0°" or the target_label */
+char *tg_plot_masks_csv         (const TgMasksData *data);
+char *tg_plot_overlap_csv       (const TgOverlapData *data);  /* ...,gate0,gate_rot,... */
+char *tg_plot_results_table_csv (const TgResultsData *data); /* ...,acc_rot,acc_rot_std,... */
 
 /* LaTeX: pgfplots versions of the bar and line figures at the given size and font size
  * (needs \usepackage{pgfplots}); a figure environment that includes `graphics` at its width
