@@ -201,6 +201,24 @@ tg_plot_overlap_csv (const TgOverlapData *d)
 }
 
 char *
+tg_plot_modes_by_angle_csv (const TgModesByAngleData *d)
+{
+  GString *s = g_string_new ("mode,target_angle,angle,acc_soft,acc_hard\n");
+  for (guint m = 0; d != NULL && d->acc != NULL && d->angles != NULL && m < d->n_modes; m++)
+    for (guint a = 0; a < d->n_angles; a++)
+      {
+        gsize i = (gsize) m * d->n_angles + a;
+        csv_text (s, d->names != NULL && d->names[m] != NULL ? d->names[m] : "mode", TRUE);
+        csv_num (s, at (d->target_angles, m));
+        csv_num (s, d->angles[a]);
+        csv_num (s, d->acc[i]);
+        csv_num (s, at (d->acc_hard, i));
+        g_string_append_c (s, '\n');
+      }
+  return g_string_free (s, FALSE);
+}
+
+char *
 tg_plot_results_table_csv (const TgResultsData *d)
 {
   GString *s = g_string_new ("method,source,params,acc0,acc0_std,acc_rot,acc_rot_std,high_act\n");

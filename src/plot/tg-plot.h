@@ -432,6 +432,9 @@ char *tg_plot_masks_csv         (const TgMasksData *data);
 char *tg_plot_overlap_csv       (const TgOverlapData *data);  /* ...,gate0,gate_rot,... */
 char *tg_plot_results_table_csv (const TgResultsData *data); /* ...,acc_rot,acc_rot_std,... */
 
+/* mode,target_angle,angle,acc_soft,acc_hard: a row per mode and angle */
+char *tg_plot_modes_by_angle_csv (const TgModesByAngleData *data);
+
 /* LaTeX: pgfplots versions of the bar and line figures at the given size and font size
  * (needs \usepackage{pgfplots}); a figure environment that includes `graphics` at its width
  * with the caption; text escaped for LaTeX. */
