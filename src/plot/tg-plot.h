@@ -398,6 +398,17 @@ typedef struct {
 void tg_plot_modes_by_angle (cairo_t *cr, double width, double height,
                              const TgModesByAngleData *data, const TgPlotStyle *style);
 
+/* ---- what an export leaves out (tg-plot-select.c): the runs, layers (panels) or modes
+ * named in excluded (NULL-terminated; NULL: none) are taken out of the data, the kept ones
+ * moved to the front of the array given, which must be the data's own (writable) array. */
+gboolean tg_plot_name_excluded   (const char *const *excluded, const char *name);
+void     tg_plot_curves_exclude  (TgCurvesData *data, TgCurveRun *runs,
+                                  const char *const *excluded);
+void     tg_plot_heatmap_exclude (TgHeatmapData *data, TgHeatmapPanel *panels,
+                                  const char *const *excluded);
+void     tg_plot_masks_exclude   (TgMasksData *data, TgMasksLayer *layers,
+                                  const char *const *excluded);
+
 /* Draws "msg" centred in a dashed box in the muted colour (what every figure shows when it
  * has nothing to plot). */
 void tg_plot_no_data (cairo_t *cr, double x, double y, double width, double height,
