@@ -1,6 +1,7 @@
 /* test-plot-layout.c — every figure, at every size preset, read back from the PDF itself:
  * the page has the requested size, every word lies inside the page, no two words overlap,
- * and no text is smaller than the requested font size minus 1 pt.
+ * no text is smaller than the requested font size minus 1 pt, and every font is embedded
+ * and subset (pdffonts).
  *
  * Every renderer is here: bars, Figure 1, curves, dynamics, heatmaps, masks, overlap, the
  * results table, sparsity, modes by angle, the unit inspector and the digit pad.
@@ -130,6 +131,46 @@ read_pdf_text (const char *path, PdfText *out)
   return TRUE;
 }
 
+/* pdffonts' table of path: a fault for every font not embedded and subset, and for none at
+ * all (a page of text always has one). Skipped silently without pdffonts (poppler-utils,
+ * the same package as pdftotext). */
+static void
+check_fonts (const char *path, const char *file, GString *out)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdffonts");
+  if (tool == NULL)
+    return;
+  const char *argv[] = { tool, path, NULL };
+  g_autofree char *text = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &text, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint fonts = 0;
+  /* after the two header lines: name type encoding emb sub uni object ID; the type and
+   * encoding may hold spaces, so emb and sub are read from the end */
+  for (guint i = 2; lines[0] != NULL && lines[1] != NULL && lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) f = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      GPtrArray *w = g_ptr_array_new ();
+      for (guint k = 0; f[k] != NULL; k++)
+        if (*f[k] != '\0')
+          g_ptr_array_add (w, f[k]);
+      if (w->len >= 7)
+        {
+          fonts++;
+          const char *emb = w->pdata[w->len - 5], *sub = w->pdata[w->len - 4];
+          if (strcmp (emb, "yes") != 0 || strcmp (sub, "yes") != 0)
+            g_string_append_printf (out, "%s: font %s not embedded and subset\n", file,
+                                    (const char *) w->pdata[0]);
+        }
+      g_ptr_array_unref (w);
+    }
+  if (fonts == 0)
+    g_string_append_printf (out, "%s: no fonts in the PDF\n", file);
+}
+
 /* The font size of a word: its box's thickness across its line. */
 static double
 word_font_size (const Word *w)
@@ -208,6 +249,7 @@ check_layout (const Figure *f, const char *preset)
   g_assert_no_error (error);
   if (!read_pdf_text (path, &t))
     return;
+  check_fonts (path, file, faults);
 
   if (fabs (t.width - w) > 0.5 || fabs (t.height - h) > 0.5)
     g_string_append_printf (faults, "%s: page %.1f x %.1f, asked %.1f x %.1f\n", file,
