@@ -3,6 +3,9 @@
  * its numbers agree. Nothing is drawn here. */
 #include "tg-plot.h"
 
+#include <math.h>
+#include <string.h>
+
 gboolean
 tg_plot_name_excluded (const char *const *excluded, const char *name)
 {
@@ -40,4 +43,27 @@ tg_plot_masks_exclude (TgMasksData *d, TgMasksLayer *layers, const char *const *
     if (!tg_plot_name_excluded (excluded, layers[l].label))
       layers[kept++] = layers[l];
   d->n_layers = kept;
+}
+
+void
+tg_plot_modes_exclude (TgModesByAngleData *d, const char **names, double *targets,
+                       double *acc, double *acc_hard, const char *const *excluded)
+{
+  guint kept = 0, na = d->n_angles;
+  for (guint m = 0; m < d->n_modes; m++)
+    {
+      if (tg_plot_name_excluded (excluded, d->names != NULL ? d->names[m] : NULL))
+        continue;
+      names[kept] = d->names != NULL ? d->names[m] : NULL;
+      targets[kept] = d->target_angles != NULL ? d->target_angles[m] : NAN;
+      memcpy (acc + (gsize) kept * na, d->acc + (gsize) m * na, na * sizeof (double));
+      if (d->acc_hard != NULL)
+        memcpy (acc_hard + (gsize) kept * na, d->acc_hard + (gsize) m * na, na * sizeof (double));
+      kept++;
+    }
+  d->n_modes = kept;
+  d->names = names;
+  d->target_angles = targets;
+  d->acc = acc;
+  d->acc_hard = d->acc_hard != NULL ? acc_hard : NULL;
 }

@@ -95,6 +95,19 @@ test_csv (void)
   d.acc_hard = NULL;
   g_autofree char *soft = tg_plot_modes_by_angle_csv (&d);
   g_assert_true (g_str_has_suffix (soft, ",45,45,0.875,\n"));
+  /* an export that leaves Base out: the rows are copied, the data's arrays untouched */
+  d.acc_hard = hard;
+  const char *kept_names[2];
+  double kept_targets[2], kept_acc[4], kept_hard[4];
+  const char *const excluded[] = { "Base", NULL };
+  tg_plot_modes_exclude (&d, kept_names, kept_targets, kept_acc, kept_hard, excluded);
+  g_assert_cmpuint (d.n_modes, ==, 1);
+  g_autofree char *kept = tg_plot_modes_by_angle_csv (&d);
+  g_assert_cmpstr (kept, ==,
+                   "mode,target_angle,angle,acc_soft,acc_hard\n"
+                   "\"TauGate, 45°\",45,0,0.25,0.125\n"
+                   "\"TauGate, 45°\",45,45,0.875,0.75\n");
+  g_assert_cmpfloat (acc[0], ==, 0.95);
   g_autofree char *none = tg_plot_modes_by_angle_csv (NULL);
   g_assert_cmpstr (none, ==, "mode,target_angle,angle,acc_soft,acc_hard\n");
 }
