@@ -278,6 +278,49 @@ check_layout (const Figure *f, const char *preset)
   g_array_unref (t.words);
 }
 
+/* The hard cases of bars and curves: labels longer than their groups, fourteen setting
+ * markers, phases narrower than their labels. */
+static void
+sample_hard_cases (TgBarsData *bars_long, TgCurvesData *dense, TgCurvesData *narrow)
+{
+  /* a short cached foundation and a short first adaptation: labels wider than their phases */
+  static TgPlotPhase narrow_phases[3] = { { 0, 30, "foundation (cached)" },
+                                          { 30, 60, "adaptation" }, { 60, 704, "adaptation" } };
+  static const char *long_labels[7] = { "Frozen (no adapt)", "BitFit (bias-only)",
+                                        "TauGate (threshold tuning)",
+                                        "GainOnly (activation scales)", "TauOnly (thresholds)",
+                                        "LoRA (r=8)", "Full FT" };
+  static TgPlotMarker many[14];
+  static char many_labels[14][16];
+
+  sample_bars (bars_long, 7);
+  bars_long->group_labels = long_labels;
+  bars_long->title = "Test accuracy after specialising to the 45° mode, mean over seeds";
+  sample_curves (dense, 0.6, FALSE);
+  for (guint i = 0; i < 14; i++)
+    {
+      g_snprintf (many_labels[i], sizeof many_labels[i], "s=%u", 5 + i);
+      many[i] = (TgPlotMarker) { 480 + 8 * i, many_labels[i] };
+    }
+  dense->markers = many;
+  dense->n_markers = 14;
+  sample_curves (narrow, 0.6, FALSE);
+  narrow->phases = narrow_phases;
+  narrow->n_phases = 3;
+}
+
+/* Lists the faults found, one per line (the first 200), and says how many there were. */
+static guint
+report_faults (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n_faults = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0' && n_faults++ < 200)
+      g_test_message ("%s", lines[i]);
+  return n_faults;
+}
+
 static void
 test_presets (void)
 {
@@ -293,15 +336,6 @@ test_presets (void)
   static TgUnitPlotData unit, unit_empty;
   static TgDigitPadData pad, pad_empty = { .true_label = -1 };
   static TgFigure1Data figure1;
-  /* a short cached foundation and a short first adaptation: labels wider than their phases */
-  static TgPlotPhase narrow_phases[3] = { { 0, 30, "foundation (cached)" },
-                                          { 30, 60, "adaptation" }, { 60, 704, "adaptation" } };
-  static const char *long_labels[7] = { "Frozen (no adapt)", "BitFit (bias-only)",
-                                        "TauGate (threshold tuning)",
-                                        "GainOnly (activation scales)", "TauOnly (thresholds)",
-                                        "LoRA (r=8)", "Full FT" };
-  static TgPlotMarker many[14];
-  static char many_labels[14][16];
 
   if (box_per_pt == 0)
     {
@@ -310,22 +344,9 @@ test_presets (void)
     }
   sample_bars (&bars5, 5);
   sample_bars (&bars7, 7);
-  bars_long = bars7;
-  bars_long.group_labels = long_labels;
-  bars_long.title = "Test accuracy after specialising to the 45° mode, mean over seeds";
   sample_curves (&curves, 0.9, FALSE);
   sample_curves (&curves_raw, 0.0, FALSE);
-  sample_curves (&dense, 0.6, FALSE);
-  for (guint i = 0; i < 14; i++)
-    {
-      g_snprintf (many_labels[i], sizeof many_labels[i], "s=%u", 5 + i);
-      many[i] = (TgPlotMarker) { 480 + 8 * i, many_labels[i] };
-    }
-  dense.markers = many;
-  dense.n_markers = 14;
-  sample_curves (&narrow, 0.6, FALSE);
-  narrow.phases = narrow_phases;
-  narrow.n_phases = 3;
+  sample_hard_cases (&bars_long, &dense, &narrow);
   sample_heatmap (&heat);
   sample_masks (&masks);
   sample_overlap (&overlap);
@@ -373,12 +394,8 @@ test_presets (void)
   for (guint f = 0; f < G_N_ELEMENTS (figures); f++)
     for (guint p = 0; presets[p] != NULL; p++)
       check_layout (&figures[f], presets[p]);
-  /* All faults of all figures are listed before failing, one per line. */
-  g_auto(GStrv) lines = g_strsplit (faults->str, "\n", -1);
-  guint n_faults = 0;
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (*lines[i] != '\0' && n_faults++ < 200)
-      g_test_message ("%s", lines[i]);
+  /* All faults of all figures are listed before failing. */
+  guint n_faults = report_faults (faults->str);
   g_string_free (faults, TRUE);
   tg_figure1_data_clear (&figure1);
   g_assert_cmpuint (n_faults, ==, 0);
