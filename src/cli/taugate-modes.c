@@ -1,7 +1,8 @@
 /* taugate-modes.c — `taugate modes FOUNDATION ADAPTER...`: one foundation, its adapters as
  * modes; each mode's accuracy across rotations of the test set, and the mixed stream where a
  * mode is chosen per input (Auto by entropy, Auto by router) beside Base, each adapter and an
- * Oracle. Writes modes.csv, mixed.csv, tables/modes.tex, figures/modes_by_angle.pdf. */
+ * Oracle. Writes modes.csv, mixed.csv, tables/modes.tex, figures/modes_by_angle.pdf and its
+ * numbers, figures/modes_by_angle.csv. */
 #include "taugate-cli.h"
 #include "tg-digest.h"
 #include "tg-modes-report.h"
@@ -31,8 +32,12 @@ write_figure (const TgModes *modes, const TgAngleSweep *sw, guint32 n_test, cons
     .target_angles = targets, .angles = sw->angles, .acc = sw->acc_soft,
     .acc_hard = sw->acc_hard, .caption = caption,
   };
-  return tg_plot_export (path, fig->width, fig->height, (TgPlotFunc) tg_plot_modes_by_angle, &d,
-                         &fig->style, error);
+  if (!tg_plot_export (path, fig->width, fig->height, (TgPlotFunc) tg_plot_modes_by_angle, &d,
+                       &fig->style, error))
+    return FALSE;
+  /* the numbers drawn, beside the figure as beside every other one */
+  g_autofree char *csv = tg_plot_modes_by_angle_csv (&d);
+  return tg_plot_write_beside (path, ".csv", csv, error);
 }
 
 /* The training and test sets, the first N of each when a limit is given. */
@@ -111,23 +116,42 @@ check_args (int argc, int train_limit, int test_limit, int router_epochs, gint64
   return TRUE;
 }
 
-int
-tg_cmd_modes (int argc, char **argv)
+/* The command line, parsed. */
+typedef struct {
+  char        *data_dir, *out_dir, *angles_spec;
+  int          train_limit, test_limit, router_epochs;
+  gint64       seed;
+  gboolean     no_check, quiet;
+  TgCliOptions figure_options;
+  TgCliFigure  figure;
+  GArray      *angles;
+} ModesArgs;
+
+static void
+modes_args_clear (ModesArgs *a)
 {
-  g_autofree char *data_dir = NULL, *out_dir = NULL, *angles_spec = NULL;
-  int train_limit = 0, test_limit = 0, router_epochs = 3;
-  gint64 seed = 0;
-  gboolean no_check = FALSE, quiet = FALSE;
+  g_free (a->data_dir);
+  g_free (a->out_dir);
+  g_free (a->angles_spec);
+  tg_cli_options_clear (&a->figure_options);
+  g_clear_pointer (&a->angles, g_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ModesArgs, modes_args_clear)
+
+/* Parses argv into a; 0 when the command can run, else its exit status (said on stderr). */
+static int
+parse_args (ModesArgs *a, int *argc, char ***argv)
+{
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "Folder with the IDX files (default data/mnist)", "DIR" },
-    { "angles", 'a', 0, G_OPTION_ARG_STRING, &angles_spec, "Rotations of the test set: START:STOP:STEP or A,B,... in degrees (default 0:180:15)", "SPEC" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Output folder (default out/modes)", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, "Seed of the mixed stream and the router (default 0)", "SEED" },
-    { "router-epochs", 0, 0, G_OPTION_ARG_INT, &router_epochs, "Epochs of router training (default 3)", "N" },
-    { "train-limit", 0, 0, G_OPTION_ARG_INT, &train_limit, "Train the router on the first N training images only", "N" },
-    { "test-limit", 0, 0, G_OPTION_ARG_INT, &test_limit, "Use only the first N test images", "N" },
-    { "no-foundation-check", 0, 0, G_OPTION_ARG_NONE, &no_check, "Attach adapters even when they record another foundation's digest", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &quiet, "Print nothing but errors", NULL },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &a->data_dir, "Folder with the IDX files (default data/mnist)", "DIR" },
+    { "angles", 'a', 0, G_OPTION_ARG_STRING, &a->angles_spec, "Rotations of the test set: START:STOP:STEP or A,B,... in degrees (default 0:180:15)", "SPEC" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a->out_dir, "Output folder (default out/modes)", "DIR" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "Seed of the mixed stream and the router (default 0)", "SEED" },
+    { "router-epochs", 0, 0, G_OPTION_ARG_INT, &a->router_epochs, "Epochs of router training (default 3)", "N" },
+    { "train-limit", 0, 0, G_OPTION_ARG_INT, &a->train_limit, "Train the router on the first N training images only", "N" },
+    { "test-limit", 0, 0, G_OPTION_ARG_INT, &a->test_limit, "Use only the first N test images", "N" },
+    { "no-foundation-check", 0, 0, G_OPTION_ARG_NONE, &a->no_check, "Attach adapters even when they record another foundation's digest", NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "Print nothing but errors", NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("FOUNDATION ADAPTER... - compare and switch modes");
@@ -138,63 +162,74 @@ tg_cmd_modes (int argc, char **argv)
       "  OUT/modes.csv                  (mode x angle accuracy, soft and hard gates)\n"
       "  OUT/mixed.csv                  (the mixed-stream table; two adapters of different angles)\n"
       "  OUT/tables/modes.tex           (both tables as LaTeX)\n"
-      "  OUT/figures/modes_by_angle.pdf (a curve per mode, training angles marked)");
-  g_auto (TgCliOptions) figure_options;
-  tg_cli_options_init (&figure_options);
-  g_autofree GOptionEntry *figure_entries = tg_cli_figure_entries (&figure_options);
+      "  OUT/figures/modes_by_angle.pdf (a curve per mode, training angles marked; its numbers\n"
+      "                                  in figures/modes_by_angle.csv)");
+  g_autofree GOptionEntry *figure_entries = tg_cli_figure_entries (&a->figure_options);
   g_option_context_add_main_entries (ctx, entries, NULL);
   g_option_context_add_main_entries (ctx, figure_entries, NULL);
   g_autoptr(GError) error = NULL;
-  TgCliFigure figure;
-  if (!g_option_context_parse (ctx, &argc, &argv, &error)
-      || !tg_cli_figure_setup (&figure_options, &figure, &error))
+  if (!g_option_context_parse (ctx, argc, argv, &error)
+      || !tg_cli_figure_setup (&a->figure_options, &a->figure, &error))
     {
       g_printerr ("taugate modes: %s\n", error->message);
       return 2;
     }
-  if (figure_options.figure_size == NULL)
+  if (a->figure_options.figure_size == NULL)
     {
-      figure.width = 640;
-      figure.height = 420;
+      a->figure.width = 640;
+      a->figure.height = 420;
     }
-  if (!check_args (argc, train_limit, test_limit, router_epochs, seed))
+  if (!check_args (*argc, a->train_limit, a->test_limit, a->router_epochs, a->seed))
     return 2;
-  g_autoptr(GArray) angles = tg_angles_parse (angles_spec ? angles_spec : "0:180:15", &error);
-  if (angles == NULL)
+  a->angles = tg_angles_parse (a->angles_spec ? a->angles_spec : "0:180:15", &error);
+  if (a->angles == NULL)
     {
       g_printerr ("taugate modes: --%s\n", error->message);
       return 2;
     }
-  const char *out = out_dir ? out_dir : "out/modes";
+  return 0;
+}
 
-  g_autoptr(TgModes) modes = load_modes (argv[1], argv + 2, argc - 2, !no_check, &error);
+int
+tg_cmd_modes (int argc, char **argv)
+{
+  g_auto(ModesArgs) a = { .router_epochs = 3 };
+  tg_cli_options_init (&a.figure_options);
+  int status = parse_args (&a, &argc, &argv);
+  if (status != 0)
+    return status;
+  const char *out = a.out_dir ? a.out_dir : "out/modes";
+
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TgModes) modes = load_modes (argv[1], argv + 2, argc - 2, !a.no_check, &error);
   g_autoptr(TgDataset) train = NULL, test = NULL;
   if (modes == NULL
-      || !load_sets (data_dir ? data_dir : "data/mnist", train_limit, test_limit, &train, &test,
-                     &error))
+      || !load_sets (a.data_dir ? a.data_dir : "data/mnist", a.train_limit, a.test_limit,
+                     &train, &test, &error))
     {
       g_printerr ("taugate modes: %s\n", error->message);
       return 1;
     }
 
-  g_autoptr(TgAngleSweep) sweep = tg_modes_sweep (modes, test, (double *) angles->data,
-                                                  angles->len, NULL, &error);
+  g_autoptr(TgAngleSweep) sweep = tg_modes_sweep (modes, test, (double *) a.angles->data,
+                                                  a.angles->len, NULL, &error);
   g_autoptr(TgMixedResult) mixed = NULL;
   g_autoptr(GError) mixed_error = NULL;
   if (sweep != NULL)
-    mixed = tg_modes_mixed_stream (modes, train, test, (guint) router_epochs, (guint64) seed,
-                                   NULL, &mixed_error);
+    mixed = tg_modes_mixed_stream (modes, train, test, (guint) a.router_epochs,
+                                   (guint64) a.seed, NULL, &mixed_error);
   g_autofree char *fig = g_build_filename (out, "figures", "modes_by_angle.pdf", NULL);
-  if (sweep == NULL || !write_outputs (modes, sweep, mixed, test->n, out, fig, &figure, &error))
+  if (sweep == NULL
+      || !write_outputs (modes, sweep, mixed, test->n, out, fig, &a.figure, &error))
     {
       g_printerr ("taugate modes: %s\n", error->message);
       return 1;
     }
-  if (!quiet)
+  if (!a.quiet)
     {
       g_autofree char *text = tg_modes_text (modes, sweep, mixed);
       tg_cli_printf ("%s", text);
-      tg_cli_printf ("Wrote:\n  %s/modes.csv%s\n  %s/tables/modes.tex\n  %s\n", out,
+      tg_cli_printf ("Wrote:\n  %s/modes.csv%s\n  %s/tables/modes.tex\n  %s and its .csv\n", out,
                      mixed ? " and mixed.csv" : "", out, fig);
     }
   if (mixed_error != NULL)

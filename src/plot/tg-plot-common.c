@@ -209,6 +209,36 @@ tg_text (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold, const c
   tg_text_rotated (cr, st, size, bold, s, x, y, ha, va, 0.0);
 }
 
+const char *
+tg_fit_text (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold, double max_w,
+             const char *const *choices)
+{
+  guint i = 0;
+  while (choices[i] != NULL && choices[i + 1] != NULL &&
+         tg_text_width (cr, st, size, bold, choices[i]) > max_w)
+    i++;
+  return choices[i];
+}
+
+char *
+tg_text_shorten (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold, const char *s,
+                 double max_w)
+{
+  if (s == NULL || tg_text_width (cr, st, size, bold, s) <= max_w)
+    return g_strdup (s);
+  /* whole characters off the end until the rest and the ellipsis fit */
+  for (glong n = g_utf8_strlen (s, -1) - 1; n >= 0; n--)
+    {
+      const char *end = g_utf8_offset_to_pointer (s, n);
+      g_autofree char *prefix = g_strndup (s, end - s);
+      g_strchomp (prefix);
+      g_autofree char *text = g_strconcat (prefix, "…", NULL);
+      if (tg_text_width (cr, st, size, bold, text) <= max_w)
+        return g_steal_pointer (&text);
+    }
+  return NULL;
+}
+
 char **
 tg_text_wrap (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold, const char *s,
               double max_w)
@@ -517,6 +547,8 @@ tg_colorbar_vertical (cairo_t *cr, const TgPlotStyle *st, TgRect bar, double lo,
   cairo_set_line_width (cr, 0.6 * tg_line_scale (st));
   cairo_rectangle (cr, bar.x, bar.y, bar.w, bar.h);
   cairo_stroke (cr);
+  /* a short bar labels only the ticks that do not touch one labelled before */
+  double label_h = tg_line_height (st, 0.8), prev_y = G_MAXDOUBLE;
   for (guint i = 0; i < n_ticks; i++)
     {
       if (ticks[i] < lo - 1e-9 || ticks[i] > hi + 1e-9 || hi <= lo)
@@ -525,8 +557,11 @@ tg_colorbar_vertical (cairo_t *cr, const TgPlotStyle *st, TgRect bar, double lo,
       cairo_move_to (cr, bar.x + bar.w, y);
       cairo_line_to (cr, bar.x + bar.w + 3, y);
       cairo_stroke (cr);
+      if (fabs (prev_y - y) < label_h)
+        continue;
       g_snprintf (buf, sizeof buf, "%.*f", decimals, ticks[i]);
       tg_text (cr, st, 0.8, FALSE, buf, bar.x + bar.w + 5, y, 0.0, 0.5);
+      prev_y = y;
     }
   cairo_restore (cr);
 }

@@ -91,7 +91,7 @@ tg_plot_bars_csv (const TgBarsData *d)
 char *
 tg_plot_curves_csv (const TgCurvesData *d)
 {
-  GString *s = g_string_new ("run,step,loss,acc0,acc45\n");
+  GString *s = g_string_new ("run,step,loss,acc0,acc_rot\n");
   for (guint r = 0; d != NULL && r < d->n_runs; r++)
     {
       const TgCurveRun *run = &d->runs[r];
@@ -159,13 +159,15 @@ tg_plot_masks_csv (const TgMasksData *d)
       const TgMasksLayer *layer = &d->layers[l];
       guint stride = layer->row_stride > 0 ? layer->row_stride : layer->n_units;
       const float *rates[2] = { layer->rate0, layer->rate_rot };
-      const char *inputs[2] = { "0", "45" };
+      /* the inputs by their angle: 0° and the target mode */
+      const char *inputs[2] = { "0°", d->target_label ? d->target_label : "45°" };
       for (int m = 0; m < 2; m++)
         for (guint c = 0; rates[m] != NULL && c < nc; c++)
           for (guint u = 0; u < layer->n_units; u++)
             {
               csv_text (s, layer->label, TRUE);
-              g_string_append_printf (s, ",%s,%u,%u", inputs[m], c, u);
+              csv_text (s, inputs[m], FALSE);
+              g_string_append_printf (s, ",%u,%u", c, u);
               csv_num (s, rates[m][(gsize) c * stride + u]);
               g_string_append_c (s, '\n');
             }
@@ -176,7 +178,7 @@ tg_plot_masks_csv (const TgMasksData *d)
 char *
 tg_plot_overlap_csv (const TgOverlapData *d)
 {
-  GString *s = g_string_new ("layer,unit,gate0,gate45,threshold,jaccard,jaccard_std,reference\n");
+  GString *s = g_string_new ("layer,unit,gate0,gate_rot,threshold,jaccard,jaccard_std,reference\n");
   for (guint l = 0; d != NULL && l < d->n_layers; l++)
     for (guint u = 0; u < MAX (d->n_units, 1u); u++)
       {
@@ -199,9 +201,27 @@ tg_plot_overlap_csv (const TgOverlapData *d)
 }
 
 char *
+tg_plot_modes_by_angle_csv (const TgModesByAngleData *d)
+{
+  GString *s = g_string_new ("mode,target_angle,angle,acc_soft,acc_hard\n");
+  for (guint m = 0; d != NULL && d->acc != NULL && d->angles != NULL && m < d->n_modes; m++)
+    for (guint a = 0; a < d->n_angles; a++)
+      {
+        gsize i = (gsize) m * d->n_angles + a;
+        csv_text (s, d->names != NULL && d->names[m] != NULL ? d->names[m] : "mode", TRUE);
+        csv_num (s, at (d->target_angles, m));
+        csv_num (s, d->angles[a]);
+        csv_num (s, d->acc[i]);
+        csv_num (s, at (d->acc_hard, i));
+        g_string_append_c (s, '\n');
+      }
+  return g_string_free (s, FALSE);
+}
+
+char *
 tg_plot_results_table_csv (const TgResultsData *d)
 {
-  GString *s = g_string_new ("method,source,params,acc0,acc0_std,acc45,acc45_std,high_act\n");
+  GString *s = g_string_new ("method,source,params,acc0,acc0_std,acc_rot,acc_rot_std,high_act\n");
   for (guint r = 0; d != NULL && d->rows != NULL && r < d->n_rows; r++)
     {
       const TgResultsRow *row = &d->rows[r];

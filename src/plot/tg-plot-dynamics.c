@@ -17,6 +17,7 @@ typedef struct {
   TgRect body;
   TgRect panel[N_PANELS];
   TgAxis ax[N_PANELS], ay[N_PANELS];
+  double title_x[N_PANELS]; /* left of each panel's y-axis title, wrapped to its height */
   double label_y;          /* the marker label strip, above the top panels */
   gboolean any;
 } Layout;
@@ -118,7 +119,7 @@ layout (cairo_t *cr, double width, double height, const TgDynamicsData *d,
     xhi = xlo + 1;
 
   double xaxis_h = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6;
-  double ylab = tg_line_height (st, 0.95);
+  double title_lh = tg_line_height (st, 0.95);
   double gap_x = fs * 1.5, gap_y = fs * 0.8;
   L->label_y = L->body.y;
   double top = L->body.y + tg_line_height (st, 0.8) + 2;
@@ -145,8 +146,12 @@ layout (cairo_t *cr, double width, double height, const TgDynamicsData *d,
 
       double cx = L->body.x + (p % 2) * (cell_w + gap_x);
       double cy = top + (p / 2) * (cell_h + gap_y);
-      double left = cx + ylab + tg_axis_labels_width (cr, st, &L->ay[p]) + 6;
-      double w = MAX (cx + cell_w - left, 10.0), h = MAX (cell_h - xaxis_h, 10.0);
+      double h = MAX (cell_h - xaxis_h, 10.0);
+      /* a narrow panel wraps its title: leave a line of room for each */
+      guint lines = MAX (tg_axis_title_lines (cr, st, panel_titles[p], h), 1u);
+      L->title_x[p] = cx;
+      double left = cx + lines * title_lh + tg_axis_labels_width (cr, st, &L->ay[p]) + 6;
+      double w = MAX (cx + cell_w - left, 10.0);
       L->panel[p] = (TgRect) { left, cy, w, h };
       tg_axis_place (&L->ax[p], left, left + w);
       tg_axis_place (&L->ay[p], cy + h, cy);
@@ -256,9 +261,7 @@ tg_plot_dynamics (cairo_t *cr, double width, double height, const TgDynamicsData
     }
   for (guint p = 0; p < N_PANELS; p++)
     {
-      double title_x = L.panel[p].x - tg_axis_labels_width (cr, st, &L.ay[p]) - 6
-                       - tg_line_height (st, 0.95);
-      tg_axis_draw_y (cr, st, &L.ay[p], L.panel[p], panel_titles[p], title_x, TRUE);
+      tg_axis_draw_y (cr, st, &L.ay[p], L.panel[p], panel_titles[p], L.title_x[p], TRUE);
       tg_axis_draw_x (cr, st, &L.ax[p], L.panel[p],
                       d->x_label != NULL ? d->x_label : "step", TRUE, TRUE);
       gboolean any = FALSE;

@@ -8,9 +8,11 @@
 static TgRect
 pad_panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *title)
 {
+  /* shortened with an ellipsis to its panel's width, so it never runs into the next */
+  g_autofree char *fit = tg_text_shorten (cr, st, 0.95, TRUE, title, r.w);
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  tg_text (cr, st, 0.95, TRUE, title, r.x, r.y, 0.0, 0.0);
+  tg_text (cr, st, 0.95, TRUE, fit, r.x, r.y, 0.0, 0.0);
   cairo_restore (cr);
   double h = tg_line_height (st, 0.95) + 4;
   return (TgRect) { r.x, r.y + h, r.w, MAX (r.h - h, 10.0) };
@@ -43,7 +45,8 @@ draw_image (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect 
     g_snprintf (buf, sizeof buf, "drawn · rotated %g°", d->angle);
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  tg_text (cr, st, 0.85, FALSE, buf, img.x + img.w / 2, img.y + img.h + 4, 0.5, 0.0);
+  g_autofree char *fit = tg_text_shorten (cr, st, 0.85, FALSE, buf, r.w);
+  tg_text (cr, st, 0.85, FALSE, fit, img.x + img.w / 2, img.y + img.h + 4, 0.5, 0.0);
   cairo_restore (cr);
 }
 
@@ -67,7 +70,8 @@ draw_gate_grid (cairo_t *cr, const TgPlotStyle *st, const float *g, guint width,
     colors[k] = k < width && g ? tg_cmap_sequential (st, g[k]) : st->background;
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  tg_text (cr, st, 0.8, FALSE, label, r.x, r.y, 0.0, 0.0);
+  g_autofree char *fit = tg_text_shorten (cr, st, 0.8, FALSE, label, r.w);
+  tg_text (cr, st, 0.8, FALSE, fit, r.x, r.y, 0.0, 0.0);
   tg_paint_cells (cr, grid, cols, rows, colors);
   tg_set_rgba (cr, st->grid);
   cairo_set_line_width (cr, 0.6);
@@ -117,7 +121,9 @@ draw_gates (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect 
   tg_colorbar_vertical (cr, st, bar, 0.0, 1.0, ticks, 3, 1, rate_color, NULL);
   cairo_save (cr);
   tg_set_rgba (cr, st->muted);
-  tg_text (cr, st, 0.8, FALSE, "gate", bar.x + bar.w / 2, bar.y + bar.h + 3, 0.5, 0.0);
+  /* under the lowest tick label, which is centred on the bar's bottom */
+  tg_text (cr, st, 0.8, FALSE, "gate", bar.x + bar.w / 2,
+           bar.y + bar.h + tg_line_height (st, 0.8) / 2 + 1, 0.5, 0.0);
   cairo_restore (cr);
 }
 
@@ -157,7 +163,8 @@ draw_probs (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect 
           }
       tg_set_rgba (cr, st->foreground);
       g_snprintf (buf, sizeof buf, "%u", c);
-      tg_text (cr, st, 0.85, FALSE, buf, plot.x + (c + 0.5) * gw, base + 4, 0.5, 0.0);
+      if (c % tg_label_step (gw, tg_text_width (cr, st, 0.85, FALSE, "10") + 3) == 0)
+        tg_text (cr, st, 0.85, FALSE, buf, plot.x + (c + 0.5) * gw, base + 4, 0.5, 0.0);
     }
   cairo_set_line_width (cr, 0.8);
   cairo_move_to (cr, plot.x, base);

@@ -31,6 +31,16 @@ double tg_font_points (const TgPlotStyle *st, double size);
 char **tg_text_wrap   (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold,
                        const char *s, double max_w);
 
+/* The first of the NULL-terminated choices (longest first) no wider than max_w, else the
+ * last: a title or label with shorter wordings for a small page. */
+const char *tg_fit_text (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold,
+                         double max_w, const char *const *choices);
+
+/* The longest prefix of s, with an ellipsis, no wider than max_w (s itself when it fits);
+ * NULL when not even "…" fits. Newly allocated. */
+char       *tg_text_shorten (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold,
+                             const char *s, double max_w);
+
 /* ---- colours ---- */
 
 void   tg_set_rgba    (cairo_t *cr, TgRgba c);

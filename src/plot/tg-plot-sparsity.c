@@ -97,6 +97,13 @@ place_label (cairo_t *cr, const TgPlotStyle *st, Labels *lb, TgRect plot, const 
     }
 }
 
+/* The width a y-axis title takes, wrapped to an axis `length` long. */
+static double
+y_title_room (cairo_t *cr, const TgPlotStyle *st, const char *title, double length)
+{
+  return MAX (tg_axis_title_lines (cr, st, title, length), 1u) * tg_line_height (st, 0.95);
+}
+
 /* The axes of the frontier panel, from the points and their error bars; returns the plot
  * rectangle inside r. */
 static TgRect
@@ -125,15 +132,26 @@ frontier_axes (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRe
   TgAxis ax, ay;
   tg_axis_init (&ax, MAX (0.0, xlo - 0.12 * xs), MIN (1.0, xhi + 0.08 * xs), 5, TRUE);
   tg_axis_init (&ay, ylo - 0.1 * ys, MIN (1.0, yhi + 0.15 * ys), 5, TRUE);
-  double ylab = tg_line_height (st, 0.95);
-  double left = r.x + ylab + tg_axis_labels_width (cr, st, &ay) + 8;
+  const char *y_title = d->acc_label ? d->acc_label : "target accuracy, hard gates";
   double xaxis_h = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6;
-  TgRect plot = { left, r.y + 4, r.x + r.w - left - 6, r.h - xaxis_h - 4 };
-  tg_axis_place (&ax, plot.x, plot.x + plot.w);
+  double left = r.x + y_title_room (cr, st, y_title, r.h - xaxis_h - 4)
+                + tg_axis_labels_width (cr, st, &ay) + 8;
+  /* the last x tick label is centred on the plot's right edge: room for its half */
+  char last[64];
+  tg_axis_label (&ax, ax.ticks[MAX (ax.n_ticks, 1u) - 1], last, sizeof last);
+  double right = MAX (6.0, tg_text_width (cr, st, 0.85, FALSE, last) / 2 + 2);
+  TgRect plot = { left, r.y + 4, r.x + r.w - left - right, r.h - xaxis_h - 4 };
+  /* and the first starts right of the corner, clear of the lowest y tick label */
+  char first[64];
+  tg_axis_label (&ax, ax.ticks[0], first, sizeof first);
+  tg_axis_place (&ax, plot.x + tg_text_width (cr, st, 0.85, FALSE, first) / 2 + 1,
+                 plot.x + plot.w);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
-  tg_axis_draw_y (cr, st, &ay, plot, d->acc_label ? d->acc_label : "target accuracy, hard gates",
-                  r.x, TRUE);
-  tg_axis_draw_x (cr, st, &ax, plot, "fraction of hidden units on, 1[z > τ]", TRUE, TRUE);
+  tg_axis_draw_y (cr, st, &ay, plot, y_title, r.x, TRUE);
+  const char *const x_titles[] = { "fraction of hidden units on, 1[z > τ]",
+                                   "fraction of units on", "units on", NULL };
+  tg_axis_draw_x (cr, st, &ax, plot, tg_fit_text (cr, st, 0.95, FALSE, r.w, x_titles), TRUE,
+                  TRUE);
   *ax_out = ax;
   *ay_out = ay;
   return plot;
@@ -244,22 +262,41 @@ draw_frontier (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRe
 /* The x axis of the gap panel: ticks at the sharpness values swept, on a log scale. */
 static void
 draw_s_axis (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plot,
-             const double *svals, guint ns)
+             const double *svals, guint ns, double title_w)
 {
+  const char *const titles[] = { "gate sharpness s (log scale)", "sharpness s (log)", "s (log)",
+                                 NULL };
   TgAxis ticks = *ax;
   ticks.n_ticks = MIN (ns, (guint) TG_AXIS_MAX_TICKS);
   for (guint k = 0; k < ticks.n_ticks; k++)
     ticks.ticks[k] = log10 (svals[k]);
   tg_axis_draw_x (cr, st, &ticks, plot, NULL, TRUE, FALSE);
   tg_set_rgba (cr, st->foreground);
+  /* from the smallest s up; a label that would touch one already drawn is left out */
+  g_autofree guint *order = g_new (guint, MAX (ticks.n_ticks, 1u));
   for (guint k = 0; k < ticks.n_ticks; k++)
+    order[k] = k;
+  for (guint k = 1; k < ticks.n_ticks; k++)
+    for (guint j = k; j > 0 && svals[order[j]] < svals[order[j - 1]]; j--)
+      {
+        guint t = order[j];
+        order[j] = order[j - 1];
+        order[j - 1] = t;
+      }
+  double prev_right = -G_MAXDOUBLE;
+  for (guint o = 0; o < ticks.n_ticks; o++)
     {
+      guint k = order[o];
       char buf[32];
       g_snprintf (buf, sizeof buf, "%g", svals[k]);
-      tg_text (cr, st, 0.85, FALSE, buf, tg_axis_map (ax, ticks.ticks[k]), plot.y + plot.h + 4,
-               0.5, 0.0);
+      double x = tg_axis_map (ax, ticks.ticks[k]), w = tg_text_width (cr, st, 0.85, FALSE, buf);
+      if (x - w / 2 < prev_right + 3)
+        continue;
+      tg_text (cr, st, 0.85, FALSE, buf, x, plot.y + plot.h + 4, 0.5, 0.0);
+      prev_right = x + w / 2;
     }
-  tg_text (cr, st, 0.95, FALSE, "gate sharpness s (log scale)", plot.x + plot.w / 2,
+  tg_text (cr, st, 0.95, FALSE, tg_fit_text (cr, st, 0.95, FALSE, title_w, titles),
+           plot.x + plot.w / 2,
            plot.y + plot.h + 4 + tg_line_height (st, 0.85), 0.5, 0.0);
 }
 
@@ -285,14 +322,16 @@ draw_gap (cairo_t *cr, const TgPlotStyle *st, const TgSparsityData *d, TgRect r,
   TgAxis ax, ay;
   tg_axis_init (&ax, slo - pad, shi + pad, 4, FALSE);
   tg_axis_init (&ay, glo, MAX (ghi, glo + 0.1) * 1.1, 5, TRUE);
-  double left = r.x + tg_line_height (st, 0.95) + tg_axis_labels_width (cr, st, &ay) + 8;
+  const char *y_title = "soft − hard accuracy, target (points)";
   double xaxis_h = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6;
+  double left = r.x + y_title_room (cr, st, y_title, r.h - xaxis_h - 4)
+                + tg_axis_labels_width (cr, st, &ay) + 8;
   double label_w = tg_text_width (cr, st, 0.7, FALSE, "λ 0.0003") + 6;
   TgRect plot = { left, r.y + 4, r.x + r.w - left - label_w, r.h - xaxis_h - 4 };
   tg_axis_place (&ax, plot.x, plot.x + plot.w);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
-  tg_axis_draw_y (cr, st, &ay, plot, "soft − hard accuracy, target (points)", r.x, TRUE);
-  draw_s_axis (cr, st, &ax, plot, svals, ns);
+  tg_axis_draw_y (cr, st, &ay, plot, y_title, r.x, TRUE);
+  draw_s_axis (cr, st, &ax, plot, svals, ns, r.w);
 
   Labels lb = { .n = 0 };
   TgRect label_area = { plot.x, plot.y, plot.w + label_w, plot.h };
@@ -366,7 +405,9 @@ tg_plot_sparsity (cairo_t *cr, double width, double height, const TgSparsityData
       return;
     }
   double gap = st->font_size * 2.0;
-  TgRect left = { body.x, body.y, (body.w - gap) * 0.6, body.h };
+  /* a narrow page gives the gap panel more of its width, so that its s axis reads */
+  double share = body.w < 300 ? 0.55 : 0.6;
+  TgRect left = { body.x, body.y, (body.w - gap) * share, body.h };
   TgRect right = { body.x + left.w + gap, body.y, body.w - left.w - gap, body.h };
   draw_frontier (cr, st, d, left, svals, ns);
   draw_gap (cr, st, d, right, svals, ns, lvals, nl);

@@ -9,13 +9,16 @@
 
 #include <math.h>
 
-/* The panel's title in bold at its top; returns what is left of r under it. */
+/* The panel's title in bold at its top, the longest of the wordings (longest first,
+ * NULL-terminated) that fits its width; returns what is left of r under it. */
 static TgRect
-panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *title)
+panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *const *titles)
 {
+  const char *title = tg_fit_text (cr, st, 0.95, TRUE, r.w, titles);
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  tg_text (cr, st, 0.95, TRUE, title, r.x, r.y, 0.0, 0.0);
+  if (tg_text_width (cr, st, 0.95, TRUE, title) <= r.w)
+    tg_text (cr, st, 0.95, TRUE, title, r.x, r.y, 0.0, 0.0);
   cairo_restore (cr);
   double h = tg_line_height (st, 0.95) + 4;
   return (TgRect) { r.x, r.y + h, r.w, MAX (r.h - h, 10.0) };
@@ -35,21 +38,26 @@ field_color (const TgPlotStyle *st, double v, gconstpointer user)
 static void
 draw_field (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
 {
-  char buf[160];
-  g_snprintf (buf, sizeof buf, d->layer == 0 ? "Receptive field (input weights)"
-                                             : "Receptive field (strongest inputs, summed)");
-  r = panel_title (cr, st, r, buf);
+  const char *const titles0[] = { "Receptive field (input weights)", "Receptive field",
+                                   "Field", NULL };
+  const char *const titles1[] = { "Receptive field (strongest inputs, summed)",
+                                  "Receptive field (inputs)", "Receptive field", "Field", NULL };
+  r = panel_title (cr, st, r, d->layer == 0 ? titles0 : titles1);
   guint npx = d->rows * d->cols;
   if (d->field == NULL || npx == 0)
     {
       tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no data", st);
       return;
     }
-  double lh = tg_line_height (st, 0.8);
-  double foot = d->n_field_inputs > 0 ? 2 * lh + 4 : lh + 4;
+  /* the foot's text starts below the colour bar's lowest tick label */
+  double lh = tg_line_height (st, 0.8), foot_y = lh / 2 + 1;
+  double foot = foot_y + (d->n_field_inputs > 0 ? 2 * lh : lh);
   double bar_room = st->font_size * 4.5;
-  double side = MAX (MIN (r.w - bar_room, r.h - foot), 10.0);
-  TgRect img = { r.x + (r.w - bar_room - side) / 2, r.y, side, side * d->rows / MAX (d->cols, 1) };
+  /* the colour bar's top tick label is centred on its top: half a line under the title */
+  double head = lh / 2;
+  double side = MAX (MIN (r.w - bar_room, r.h - foot - head), 10.0);
+  TgRect img = { r.x + (r.w - bar_room - side) / 2, r.y + head, side,
+                 side * d->rows / MAX (d->cols, 1) };
   FieldScale fs = { 0.0 };
   for (guint p = 0; p < npx; p++)
     fs.half = MAX (fs.half, fabs (d->field[p]));
@@ -69,17 +77,29 @@ draw_field (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect 
   int dec = fs.half < 0.01 ? 4 : fs.half < 0.1 ? 3 : 2;
   tg_colorbar_vertical (cr, st, bar, -fs.half, fs.half, ticks, 3, dec, field_color, &fs);
   tg_set_rgba (cr, st->muted);
-  tg_text (cr, st, 0.8, FALSE, "weight", bar.x + bar.w / 2, bar.y + bar.h + 3, 0.5, 0.0);
-  tg_text (cr, st, 0.8, FALSE, "red excites, blue inhibits", img.x + img.w / 2,
-           img.y + img.h + 3, 0.5, 0.0);
+  const char *const notes[] = { "weights: red excites, blue inhibits",
+                                "red excites, blue inhibits", "red +, blue −", NULL };
+  const char *note = tg_fit_text (cr, st, 0.8, FALSE, r.w, notes);
+  double note_w = tg_text_width (cr, st, 0.8, FALSE, note);
+  if (note_w <= r.w)
+    tg_text (cr, st, 0.8, FALSE, note,
+             CLAMP (img.x + img.w / 2, r.x + note_w / 2, r.x + r.w - note_w / 2),
+             img.y + img.h + foot_y, 0.5, 0.0);
   if (d->n_field_inputs > 0 && d->field_inputs && d->field_weights)
     {
-      GString *s = g_string_new ("");
-      g_string_append_printf (s, "hidden %u units:", d->layer);
-      for (guint i = 0; i < MIN (d->n_field_inputs, 6u); i++)
-        g_string_append_printf (s, " %u (%+.2f)", d->field_inputs[i], d->field_weights[i]);
-      tg_text (cr, st, 0.75, FALSE, s->str, r.x + r.w / 2, img.y + img.h + 3 + lh, 0.5, 0.0);
-      g_string_free (s, TRUE);
+      /* as many of the strongest inputs as the width holds */
+      for (guint n = MIN (d->n_field_inputs, 6u); n > 0; n--)
+        {
+          g_autoptr(GString) s = g_string_new ("");
+          g_string_append_printf (s, "hidden %u units:", d->layer);
+          for (guint i = 0; i < n; i++)
+            g_string_append_printf (s, " %u (%+.2f)", d->field_inputs[i], d->field_weights[i]);
+          if (tg_text_width (cr, st, 0.8, FALSE, s->str) > r.w)
+            continue;
+          tg_text (cr, st, 0.8, FALSE, s->str, r.x + r.w / 2, img.y + img.h + foot_y + lh, 0.5,
+                   0.0);
+          break;
+        }
     }
   cairo_restore (cr);
 }
@@ -91,9 +111,11 @@ draw_class_axis (cairo_t *cr, const TgPlotStyle *st, TgRect plot, guint n, const
 {
   char buf[16];
   double gw = plot.w / n;
+  g_snprintf (buf, sizeof buf, "%u", n - 1);
+  guint every = tg_label_step (gw, tg_text_width (cr, st, 0.85, FALSE, buf) + 3);
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  for (guint c = 0; c < n; c++)
+  for (guint c = 0; c < n; c += every)
     {
       g_snprintf (buf, sizeof buf, "%u", c);
       tg_text (cr, st, 0.85, FALSE, buf, plot.x + (c + 0.5) * gw, plot.y + plot.h + 4, 0.5, 0.0);
@@ -103,20 +125,24 @@ draw_class_axis (cairo_t *cr, const TgPlotStyle *st, TgRect plot, guint n, const
   cairo_restore (cr);
 }
 
-/* The plot rectangle inside r for a y axis ay with a title, and an x axis of two lines. */
+/* The plot rectangle inside r for a y axis ay with a title (a line of room for each line
+ * it wraps to), and an x axis of two lines. */
 static TgRect
-plot_area (cairo_t *cr, const TgPlotStyle *st, TgRect r, const TgAxis *ay, double right_pad)
+plot_area (cairo_t *cr, const TgPlotStyle *st, TgRect r, const TgAxis *ay, const char *y_title,
+           double right_pad)
 {
-  double left = r.x + tg_line_height (st, 0.95) + tg_axis_labels_width (cr, st, ay) + 8;
   double foot = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6;
-  return (TgRect) { left, r.y + 4, MAX (r.x + r.w - right_pad - left, 10.0),
-                    MAX (r.h - foot - 4, 10.0) };
+  double h = MAX (r.h - foot - 4, 10.0);
+  guint lines = MAX (tg_axis_title_lines (cr, st, y_title, h), 1u);
+  double left = r.x + lines * tg_line_height (st, 0.95) + tg_axis_labels_width (cr, st, ay) + 8;
+  return (TgRect) { left, r.y + 4, MAX (r.x + r.w - right_pad - left, 10.0), h };
 }
 
 static void
 draw_firing (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
 {
-  r = panel_title (cr, st, r, "Firing rate per digit");
+  const char *const titles[] = { "Firing rate per digit", "Firing per digit", "Firing", NULL };
+  r = panel_title (cr, st, r, titles);
   const double *rates[4] = { d->rate0_soft, d->rate0_hard, d->rate_t_soft, d->rate_t_hard };
   if (d->n_classes == 0 || (!rates[0] && !rates[1] && !rates[2] && !rates[3]))
     {
@@ -125,7 +151,7 @@ draw_firing (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
     }
   TgAxis ay;
   tg_axis_init (&ay, 0.0, 1.0, 5, FALSE);
-  TgRect plot = plot_area (cr, st, r, &ay, st->font_size * 0.5);
+  TgRect plot = plot_area (cr, st, r, &ay, "firing rate", st->font_size * 0.5);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
   tg_axis_draw_y (cr, st, &ay, plot, "firing rate", r.x, TRUE);
   double gw = plot.w / d->n_classes, inner = gw * 0.84, bw = inner / 4;
@@ -189,11 +215,15 @@ draw_sigmoid (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, const
   cairo_save (cr);
   tg_set_rgba (cr, tg_series (st, 2));
   static const char *labels[3] = { "0", "0.5", "1" };
-  for (guint k = 0; k < 3; k++)
+  /* 0.5 only where it does not touch 0 and 1 */
+  guint step = plot.h / 2 >= tg_line_height (st, 0.8) ? 1 : 2;
+  for (guint k = 0; k < 3; k += step)
+    /* "0" sits above the corner, clear of the x axis' last label */
     tg_text (cr, st, 0.8, FALSE, labels[k], plot.x + plot.w + 4,
-             plot.y + plot.h - k * 0.5 * plot.h, 0.0, 0.5);
-  tg_text_rotated (cr, st, 0.9, FALSE, "gate", plot.x + plot.w + st->font_size * 3.0,
-                   plot.y + plot.h / 2, 0.5, 0.0, G_PI / 2);
+             plot.y + plot.h - k * 0.5 * plot.h, 0.0, k == 0 ? 1.0 : 0.5);
+  if (tg_text_width (cr, st, 0.9, FALSE, "gate") <= plot.h)
+    tg_text_rotated (cr, st, 0.9, FALSE, "gate", plot.x + plot.w + st->font_size * 3.0,
+                     plot.y + plot.h / 2, 0.5, 0.0, G_PI / 2);
   cairo_restore (cr);
 }
 
@@ -202,7 +232,8 @@ draw_histogram (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgR
 {
   char title[128];
   g_snprintf (title, sizeof title, "z − τ over the %s", d->hist_label ? d->hist_label : "test set");
-  r = panel_title (cr, st, r, title);
+  const char *const titles[] = { title, "z − τ", NULL };
+  r = panel_title (cr, st, r, titles);
   if (d->n_bins == 0 || d->edges == NULL || d->counts == NULL)
     {
       tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no data", st);
@@ -215,9 +246,13 @@ draw_histogram (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgR
   tg_axis_init (&ay, 0.0, peak, 5, TRUE);
   /* the threshold at 0 is always on the page */
   tg_axis_init (&ax, MIN (d->edges[0], 0.0), MAX (d->edges[d->n_bins], 0.0), 6, FALSE);
-  TgRect plot = plot_area (cr, st, r, &ay, st->font_size * 4.2);
+  TgRect plot = plot_area (cr, st, r, &ay, "examples", st->font_size * 4.2);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
-  tg_axis_place (&ax, plot.x, plot.x + plot.w);
+  /* the first x tick label starts right of the corner, clear of the lowest y label */
+  char first[64];
+  tg_axis_label (&ax, ax.ticks[0], first, sizeof first);
+  tg_axis_place (&ax, plot.x + tg_text_width (cr, st, 0.85, FALSE, first) / 2 + 1,
+                 plot.x + plot.w);
   tg_axis_draw_y (cr, st, &ay, plot, "examples", r.x, TRUE);
   cairo_save (cr);
   for (guint b = 0; b < d->n_bins; b++)
@@ -237,9 +272,9 @@ draw_histogram (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgR
 
 static void
 draw_images (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d,
-             const TgUnitImages *im, const char *title, TgRect r)
+             const TgUnitImages *im, const char *const *titles, TgRect r)
 {
-  r = panel_title (cr, st, r, title);
+  r = panel_title (cr, st, r, titles);
   guint npx = d->rows * d->cols;
   if (im->n == 0 || im->pixels == NULL || npx == 0)
     {
@@ -259,11 +294,14 @@ draw_images (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d,
         colors[p] = (TgRgba) { px[p] / 255.0, px[p] / 255.0, px[p] / 255.0, 1.0 };
       double cx = x0 + (k % 3) * cell + (cell - side) / 2, cy = r.y + (k / 3) * cell;
       tg_paint_cells (cr, (TgRect) { cx, cy, side, side }, d->cols, d->rows, colors);
-      if (im->labels && im->margin)
-        g_snprintf (buf, sizeof buf, "%u · %+.3f", im->labels[k], im->margin[k]);
-      else if (im->labels)
+      if (im->labels == NULL)
+        continue;
+      /* the digit and its margin, the digit alone where that is too wide, else nothing */
+      g_snprintf (buf, sizeof buf, "%u · %+.3f", im->labels[k],
+                  im->margin ? im->margin[k] : 0.0);
+      if (im->margin == NULL || tg_text_width (cr, st, 0.75, FALSE, buf) > cell - 3)
         g_snprintf (buf, sizeof buf, "%u", im->labels[k]);
-      else
+      if (tg_text_width (cr, st, 0.75, FALSE, buf) > cell - 3)
         continue;
       cairo_save (cr);
       tg_set_rgba (cr, st->foreground);
@@ -277,7 +315,9 @@ draw_images (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d,
 static void
 draw_effect (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
 {
-  r = panel_title (cr, st, r, "Mean logit change when silenced");
+  const char *const titles[] = { "Mean logit change when silenced", "Logit change, silenced",
+                                  "Δ logit, silenced", NULL };
+  r = panel_title (cr, st, r, titles);
   if (d->logit_effect == NULL || d->n_classes == 0)
     {
       tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no data", st);
@@ -290,7 +330,7 @@ draw_effect (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
   half = half > 0 ? half * 1.1 : 1.0;
   TgAxis ay;
   tg_axis_init (&ay, -half, half, 6, TRUE);
-  TgRect plot = plot_area (cr, st, r, &ay, st->font_size * 0.5);
+  TgRect plot = plot_area (cr, st, r, &ay, "Δ logit", st->font_size * 0.5);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
   tg_axis_draw_y (cr, st, &ay, plot, "Δ logit", r.x, TRUE);
   double gw = plot.w / d->n_classes, zero = tg_axis_map (&ay, 0.0);
@@ -316,6 +356,92 @@ draw_effect (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
 
 /* --- the figure ----------------------------------------------------------------------- */
 
+/* The panels in the order a smaller page keeps them. */
+enum { P_FIELD, P_FIRING, P_HIST, P_TOP, P_NEAR, P_EFFECT, N_PANELS };
+
+static const char *const panel_names[N_PANELS] = {
+  "receptive field", "firing per digit", "z − τ", "top images", "near misses", "logit change",
+};
+
+/* How many panels the body holds, each at least about 13 x 7 em, and in how many columns:
+ * all six in three columns on a page; fewer, the first ones, on a column-wide figure. */
+static guint
+panel_grid (const TgPlotStyle *st, double w, double h, guint *cols)
+{
+  double fs = st->font_size, gap = fs * 1.6, min_w = fs * 13, min_h = fs * 7;
+  guint c = w >= 3 * min_w + 2 * gap ? 3 : w >= 2 * min_w + gap ? 2 : 1;
+  guint rows = MAX ((guint) ((h + gap) / (min_h + gap)), 1u);
+  *cols = c;
+  return MIN (c * rows, (guint) N_PANELS);
+}
+
+/* The legend for the panels shown: firing's four series, the histogram's four marks. */
+static guint
+legend_for (const TgPlotStyle *st, const TgUnitPlotData *d, guint n_panels, char **labels,
+            TgLegendItem *items)
+{
+  guint n = 0;
+  TgRgba pale0 = tg_series (st, 0), pale1 = tg_series (st, 1);
+  pale0.a *= 0.45;
+  pale1.a *= 0.45;
+  if (n_panels > P_FIRING)
+    {
+      const char *l0 = d->label0 ? d->label0 : "0°";
+      const char *lt = d->label_target ? d->label_target : "target";
+      labels[0] = g_strdup_printf ("%s soft", l0);
+      labels[1] = g_strdup_printf ("%s hard", l0);
+      labels[2] = g_strdup_printf ("%s soft", lt);
+      labels[3] = g_strdup_printf ("%s hard", lt);
+      items[n++] = (TgLegendItem) { TG_LEGEND_BOX, pale0, labels[0] };
+      items[n++] = (TgLegendItem) { TG_LEGEND_BOX, tg_series (st, 0), labels[1] };
+      items[n++] = (TgLegendItem) { TG_LEGEND_BOX, pale1, labels[2] };
+      items[n++] = (TgLegendItem) { TG_LEGEND_BOX, tg_series (st, 1), labels[3] };
+    }
+  if (n_panels > P_HIST)
+    {
+      items[n++] = (TgLegendItem) { TG_LEGEND_BOX, tg_series (st, 4), "z > τ (on)" };
+      items[n++] = (TgLegendItem) { TG_LEGEND_BOX, st->muted, "z ≤ τ (off)" };
+      items[n++] = (TgLegendItem) { TG_LEGEND_DASHED, st->foreground, "threshold z = τ" };
+      items[n++] = (TgLegendItem) { TG_LEGEND_LINE, tg_series (st, 2),
+                                    d->hard || d->ungated ? "gate 1[z > τ]"
+                                                          : "gate σ(s (z − τ))" };
+    }
+  return n;
+}
+
+/* The caption, saying which panels a small page leaves out. Newly allocated. */
+static char *
+caption_for (const TgUnitPlotData *d, guint n_panels)
+{
+  GString *s = g_string_new (d->caption);
+  if (n_panels < N_PANELS)
+    {
+      g_string_append (s, d->caption != NULL && *d->caption != '\0' ? " Left out at this size: "
+                                                                      : "Left out at this size: ");
+      for (guint p = n_panels; p < N_PANELS; p++)
+        g_string_append_printf (s, "%s%s", panel_names[p], p + 1 < N_PANELS ? ", " : ".");
+    }
+  return g_string_free (s, FALSE);
+}
+
+static void
+draw_panel (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, guint p, TgRect r)
+{
+  static const char *const top_titles[] = { "Drive it most (digit · z − τ)", "Drive it most",
+                                            "Top images", NULL };
+  static const char *const near_titles[] = { "Near misses: closest, not firing",
+                                             "Near misses", NULL };
+  switch (p)
+    {
+    case P_FIELD: draw_field (cr, st, d, r); break;
+    case P_FIRING: draw_firing (cr, st, d, r); break;
+    case P_HIST: draw_histogram (cr, st, d, r); break;
+    case P_TOP: draw_images (cr, st, d, &d->top, top_titles, r); break;
+    case P_NEAR: draw_images (cr, st, d, &d->near, near_titles, r); break;
+    default: draw_effect (cr, st, d, r); break;
+    }
+}
+
 void
 tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *d,
               const TgPlotStyle *st)
@@ -330,32 +456,26 @@ tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *d,
                                 : "%s%sτ = %+.4f · γ = %.4f · s = %g · %s gates", d->model_label ? d->model_label : "",
                      d->model_label ? " · " : "", d->tau, d->gamma, d->sharpness,
                      d->ungated ? "no" : d->hard ? "hard 1[z > τ]" : "soft σ(s (z − τ))");
-  g_autofree char *l0s = g_strdup_printf ("%s soft", d->label0 ? d->label0 : "0°");
-  g_autofree char *l0h = g_strdup_printf ("%s hard", d->label0 ? d->label0 : "0°");
-  g_autofree char *lts = g_strdup_printf ("%s soft", d->label_target ? d->label_target : "target");
-  g_autofree char *lth = g_strdup_printf ("%s hard", d->label_target ? d->label_target : "target");
-  TgRgba pale0 = tg_series (st, 0), pale1 = tg_series (st, 1);
-  pale0.a *= 0.45;
-  pale1.a *= 0.45;
-  TgLegendItem items[] = {
-    { TG_LEGEND_BOX, pale0, l0s }, { TG_LEGEND_BOX, tg_series (st, 0), l0h },
-    { TG_LEGEND_BOX, pale1, lts }, { TG_LEGEND_BOX, tg_series (st, 1), lth },
-    { TG_LEGEND_BOX, tg_series (st, 4), "z > τ (on)" },
-    { TG_LEGEND_BOX, st->muted, "z ≤ τ (off)" },
-    { TG_LEGEND_DASHED, st->foreground, "threshold z = τ" },
-    { TG_LEGEND_LINE, tg_series (st, 2), d->hard || d->ungated ? "gate 1[z > τ]" : "gate σ(s (z − τ))" },
-  };
-  TgRect body = tg_frame (cr, width, height, st, title, subtitle, d->caption, items,
-                          G_N_ELEMENTS (items));
+  char *labels[4] = { NULL };
+  TgLegendItem items[8];
+  /* how many panels fit is judged with the whole legend and caption; the legend and
+   * caption of the panels kept are then drawn */
+  guint n_items = legend_for (st, d, N_PANELS, labels, items), cols;
+  g_autofree char *full_caption = caption_for (d, N_PANELS);
+  TgRect full = tg_frame_layout (width, height, st, title, subtitle, full_caption, items,
+                                 n_items);
+  guint n_panels = panel_grid (st, full.w, full.h, &cols);
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    g_clear_pointer (&labels[i], g_free);
+  n_items = legend_for (st, d, n_panels, labels, items);
+  g_autofree char *caption = caption_for (d, n_panels);
+  TgRect body = tg_frame (cr, width, height, st, title, subtitle, caption, items, n_items);
+  guint rows = (n_panels + cols - 1) / cols;
   double gap = st->font_size * 1.6;
-  double cw = (body.w - 2 * gap) / 3, rh = (body.h - gap) / 2;
-  TgRect cells[6];
-  for (guint k = 0; k < 6; k++)
-    cells[k] = (TgRect) { body.x + (k % 3) * (cw + gap), body.y + (k / 3) * (rh + gap), cw, rh };
-  draw_field (cr, st, d, cells[0]);
-  draw_firing (cr, st, d, cells[1]);
-  draw_histogram (cr, st, d, cells[2]);
-  draw_images (cr, st, d, &d->top, "Drive it most (digit · z − τ)", cells[3]);
-  draw_images (cr, st, d, &d->near, "Near misses: closest, not firing", cells[4]);
-  draw_effect (cr, st, d, cells[5]);
+  double cw = (body.w - (cols - 1) * gap) / cols, rh = (body.h - (rows - 1) * gap) / rows;
+  for (guint k = 0; k < n_panels; k++)
+    draw_panel (cr, st, d, k, (TgRect) { body.x + (k % cols) * (cw + gap),
+                                         body.y + (k / cols) * (rh + gap), cw, rh });
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    g_free (labels[i]);
 }

@@ -398,6 +398,22 @@ typedef struct {
 void tg_plot_modes_by_angle (cairo_t *cr, double width, double height,
                              const TgModesByAngleData *data, const TgPlotStyle *style);
 
+/* ---- what an export leaves out (tg-plot-select.c): the runs, layers (panels) or modes
+ * named in excluded (NULL-terminated; NULL: none) are taken out of the data, the kept ones
+ * moved to the front of the array given, which must be the data's own (writable) array. */
+gboolean tg_plot_name_excluded   (const char *const *excluded, const char *name);
+void     tg_plot_curves_exclude  (TgCurvesData *data, TgCurveRun *runs,
+                                  const char *const *excluded);
+void     tg_plot_heatmap_exclude (TgHeatmapData *data, TgHeatmapPanel *panels,
+                                  const char *const *excluded);
+void     tg_plot_masks_exclude   (TgMasksData *data, TgMasksLayer *layers,
+                                  const char *const *excluded);
+/* The modes' rows are copied (the sweep's arrays stay untouched) into the caller's arrays:
+ * names and targets n_modes long, acc and acc_hard n_modes * n_angles. */
+void     tg_plot_modes_exclude   (TgModesByAngleData *data, const char **names,
+                                  double *targets, double *acc, double *acc_hard,
+                                  const char *const *excluded);
+
 /* Draws "msg" centred in a dashed box in the muted colour (what every figure shows when it
  * has nothing to plot). */
 void tg_plot_no_data (cairo_t *cr, double x, double y, double width, double height,
@@ -422,13 +438,18 @@ gboolean tg_plot_write_file (const char *path, const char *contents, gsize lengt
  * CSV: exactly the numbers the renderer draws, one row per drawn value (a value not measured
  * is an empty field); numbers read back to the same double. */
 char *tg_plot_bars_csv          (const TgBarsData *data);     /* group,series,mean,std,reference */
-char *tg_plot_curves_csv        (const TgCurvesData *data);   /* run,step,loss,acc0,acc45 */
+/* acc_rot, gate_rot: on the target mode (target_label), as in results.csv */
+char *tg_plot_curves_csv        (const TgCurvesData *data);   /* run,step,loss,acc0,acc_rot */
 /* step,layer,mean_gate0,mean_gate_target,units_on0,units_on_target,high_act,jaccard */
 char *tg_plot_dynamics_csv      (const TgDynamicsData *data);
 char *tg_plot_heatmap_csv       (const TgHeatmapData *data);  /* panel,unit,value,center */
-char *tg_plot_masks_csv         (const TgMasksData *data);    /* layer,input,class,unit,rate */
-char *tg_plot_overlap_csv       (const TgOverlapData *data);
-char *tg_plot_results_table_csv (const TgResultsData *data);
+/* layer,input,class,unit,rate; input: "0°" or the target_label */
+char *tg_plot_masks_csv         (const TgMasksData *data);
+char *tg_plot_overlap_csv       (const TgOverlapData *data);  /* ...,gate0,gate_rot,... */
+char *tg_plot_results_table_csv (const TgResultsData *data); /* ...,acc_rot,acc_rot_std,... */
+
+/* mode,target_angle,angle,acc_soft,acc_hard: a row per mode and angle */
+char *tg_plot_modes_by_angle_csv (const TgModesByAngleData *data);
 
 /* LaTeX: pgfplots versions of the bar and line figures at the given size and font size
  * (needs \usepackage{pgfplots}); a figure environment that includes `graphics` at its width

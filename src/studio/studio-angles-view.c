@@ -314,41 +314,93 @@ sweep_clicked_cb (GtkButton *button, StudioAnglesView *self)
   studio_angles_view_start (self);
 }
 
-static void
-studio_angles_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
-                                const TgPlotStyle *style, gboolean for_export)
-{
-  StudioAnglesView *self = STUDIO_ANGLES_VIEW (view);
-  TgModesByAngleData data = { 0 };
-  char caption[320];
+/* The kept modes' rows when an export leaves some out. */
+typedef struct {
+  const char **names;
+  double      *targets, *acc, *acc_hard;
+} ModesCopy;
 
+static void
+modes_copy_clear (ModesCopy *c)
+{
+  g_clear_pointer (&c->names, g_free);
+  g_clear_pointer (&c->targets, g_free);
+  g_clear_pointer (&c->acc, g_free);
+  g_clear_pointer (&c->acc_hard, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ModesCopy, modes_copy_clear)
+
+/* The figure's data from the sweep; with excluded (an export's), those modes left out,
+ * their rows copied into copy. */
+static void
+angles_data (StudioAnglesView *self, TgModesByAngleData *data, char *caption, gsize len,
+             const char *const *excluded, ModesCopy *copy)
+{
+  memset (data, 0, sizeof *data);
   if (self->sweep != NULL)
     {
-      data.n_modes = self->sweep->n_modes;
-      data.n_angles = self->sweep->n_angles;
-      data.names = (const char **) self->names->pdata;
-      data.target_angles = (const double *) self->targets->data;
-      data.angles = self->sweep->angles;
-      data.acc = self->sweep->acc_soft;
-      data.acc_hard = self->sweep->acc_hard;
-      g_snprintf (caption, sizeof caption,
+      data->n_modes = self->sweep->n_modes;
+      data->n_angles = self->sweep->n_angles;
+      data->names = (const char **) self->names->pdata;
+      data->target_angles = (const double *) self->targets->data;
+      data->angles = self->sweep->angles;
+      data->acc = self->sweep->acc_soft;
+      data->acc_hard = self->sweep->acc_hard;
+      g_snprintf (caption, len,
                   "Test accuracy of each open mode on the test set rotated by each angle "
                   "(soft gates, solid; hard gates, dashed where they differ); diamonds mark "
                   "the angle an adapter was trained for.");
     }
   else
-    g_snprintf (caption, sizeof caption,
+    g_snprintf (caption, len,
                 "Open a foundation and its adapters (Ctrl+O), then press “Sweep Angles”.");
-  data.caption = caption;
+  data->caption = caption;
+  if (excluded != NULL && data->n_modes > 0)
+    {
+      gsize nm = data->n_modes, na = data->n_angles;
+      copy->names = g_new0 (const char *, nm);
+      copy->targets = g_new (double, nm);
+      copy->acc = g_new (double, nm * na);
+      copy->acc_hard = g_new (double, nm * na);
+      tg_plot_modes_exclude (data, copy->names, copy->targets, copy->acc, copy->acc_hard,
+                             excluded);
+    }
+}
+
+static void
+studio_angles_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
+                                const TgPlotStyle *style, gboolean for_export)
+{
+  TgModesByAngleData data;
+  char caption[320];
+  g_auto(ModesCopy) copy = { NULL };
+  angles_data (STUDIO_ANGLES_VIEW (view), &data, caption, sizeof caption,
+               for_export ? studio_view_get_export_excluded (view) : NULL, &copy);
   tg_plot_modes_by_angle (cr, width, height, &data, style);
 }
 
-/* The figure's numbers beside its export: modes.csv's lines (mode × angle, soft and hard). */
+/* The numbers drawn, written beside every export. */
 static char *
 studio_angles_view_get_csv (StudioView *view)
 {
+  TgModesByAngleData data;
+  char caption[320];
+  g_auto(ModesCopy) copy = { NULL };
+  angles_data (STUDIO_ANGLES_VIEW (view), &data, caption, sizeof caption,
+               studio_view_get_export_excluded (view), &copy);
+  return tg_plot_modes_by_angle_csv (&data);
+}
+
+/* The open modes, which an export may leave out. */
+static char **
+studio_angles_view_list_series (StudioView *view)
+{
   StudioAnglesView *self = STUDIO_ANGLES_VIEW (view);
-  return self->sweep != NULL ? tg_modes_sweep_csv (self->swept, self->sweep) : NULL;
+  guint n = self->sweep != NULL ? self->sweep->n_modes : 0;
+  char **names = g_new0 (char *, n + 1);
+  for (guint m = 0; m < n; m++)
+    names[m] = g_strdup (g_ptr_array_index (self->names, m));
+  return names;
 }
 
 static char *
@@ -407,8 +459,9 @@ studio_angles_view_class_init (StudioAnglesViewClass *klass)
   object_class->dispose = studio_angles_view_dispose;
   object_class->finalize = studio_angles_view_finalize;
   view_class->draw_figure = studio_angles_view_draw_figure;
-  view_class->describe = studio_angles_view_describe;
   view_class->get_csv = studio_angles_view_get_csv;
+  view_class->list_series = studio_angles_view_list_series;
+  view_class->describe = studio_angles_view_describe;
   signals[SIGNAL_DONE] = g_signal_new ("sweep-done", G_TYPE_FROM_CLASS (klass),
                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                        G_TYPE_NONE, 0);

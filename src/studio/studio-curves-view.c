@@ -293,6 +293,8 @@ studio_curves_view_draw_figure (StudioView *view, cairo_t *cr, double width, dou
   double hover_x;
 
   curves_figure_init (self, &fig);
+  if (for_export)
+    tg_plot_curves_exclude (&fig.data, fig.runs, studio_view_get_export_excluded (view));
   if (!for_export && studio_view_get_hover (view, &hover_x, NULL))
     {
       double step = tg_plot_curves_step_at (width, height, &fig.data, style, hover_x);
@@ -311,9 +313,25 @@ studio_curves_view_get_csv (StudioView *view)
 {
   CurvesFigure fig;
   curves_figure_init (STUDIO_CURVES_VIEW (view), &fig);
+  tg_plot_curves_exclude (&fig.data, fig.runs, studio_view_get_export_excluded (view));
   char *csv = tg_plot_curves_csv (&fig.data);
   curves_figure_clear (&fig);
   return csv;
+}
+
+/* The runs on the figure, which an export may leave out. */
+static char **
+studio_curves_view_list_series (StudioView *view)
+{
+  CurvesFigure fig;
+  curves_figure_init (STUDIO_CURVES_VIEW (view), &fig);
+  GStrvBuilder *b = g_strv_builder_new ();
+  for (guint r = 0; r < fig.data.n_runs; r++)
+    g_strv_builder_add (b, fig.runs[r].name);
+  curves_figure_clear (&fig);
+  char **names = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return names;
 }
 
 static double
@@ -432,6 +450,7 @@ studio_curves_view_class_init (StudioCurvesViewClass *klass)
   view_class->draw_figure = studio_curves_view_draw_figure;
   view_class->describe = studio_curves_view_describe;
   view_class->get_csv = studio_curves_view_get_csv;
+  view_class->list_series = studio_curves_view_list_series;
   view_class->hover_changed = studio_curves_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-curves-view.ui");

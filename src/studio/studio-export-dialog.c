@@ -1,6 +1,7 @@
 /* studio-export-dialog.c — the export dialog (see studio-export-dialog.h). The preview and
  * the file are drawn by the view's own draw_figure through tg_plot_*, with the style the
- * dialog builds, so what is previewed is what is written. */
+ * dialog builds, so what is previewed is what is written; the runs, layers or modes left
+ * out are set on the view for its exports while the dialog is open. */
 #include "studio-export-dialog.h"
 
 #include <errno.h>
@@ -23,6 +24,8 @@ struct _StudioExportDialog
   GtkSpinButton  *png_dpi;
   GtkDrawingArea *preview;
   GtkLabel       *status;
+  GtkWidget      *include_label;
+  GtkBox         *include_box;    /* a check button per run, layer or mode of the view */
 
   /* owned */
   StudioView *view;
@@ -36,6 +39,7 @@ static struct {
   char    *custom, *file_name;
   double   font_size, line_width, png_dpi;
   gboolean hide_title, hide_caption;
+  GStrv    excluded;  /* names left out, of this view and of others; NULL: none */
   gboolean set;
   gboolean loaded;   /* the key file has been read */
 } remembered;
@@ -99,6 +103,8 @@ load_remembered (void)
   remembered.font_size = font;
   remembered.line_width = line;
   remembered.png_dpi = dpi >= 36 && dpi <= 1200 ? dpi : 0;
+  g_strfreev (remembered.excluded);
+  remembered.excluded = g_key_file_get_string_list (kf, REMEMBER_GROUP, "exclude", NULL, NULL);
   remembered.hide_title = !g_key_file_get_boolean (kf, REMEMBER_GROUP, "title", NULL);
   remembered.hide_caption = !g_key_file_get_boolean (kf, REMEMBER_GROUP, "caption", NULL);
   remembered.set = TRUE;
@@ -124,6 +130,10 @@ save_remembered (void)
   g_key_file_set_integer (kf, REMEMBER_GROUP, "background", (gint) remembered.background);
   g_key_file_set_boolean (kf, REMEMBER_GROUP, "title", !remembered.hide_title);
   g_key_file_set_boolean (kf, REMEMBER_GROUP, "caption", !remembered.hide_caption);
+  if (remembered.excluded != NULL)
+    g_key_file_set_string_list (kf, REMEMBER_GROUP, "exclude",
+                                (const char *const *) remembered.excluded,
+                                g_strv_length (remembered.excluded));
   if (g_mkdir_with_parents (dir, 0700) != 0 || !g_key_file_save_to_file (kf, path, &error))
     g_debug ("%s: cannot keep the export choices: %s", path,
              error != NULL ? error->message : g_strerror (errno));
@@ -134,6 +144,7 @@ studio_export_dialog_reload_choices (void)
 {
   g_clear_pointer (&remembered.custom, g_free);
   g_clear_pointer (&remembered.file_name, g_free);
+  g_clear_pointer (&remembered.excluded, g_strfreev);
   memset (&remembered, 0, sizeof remembered);
   load_remembered ();
 }
@@ -155,6 +166,63 @@ studio_export_dialog_last_choices (double *width, double *height, TgPlotStyle *s
   style->hide_title = remembered.hide_title;
   style->hide_caption = remembered.hide_caption;
   return TRUE;
+}
+
+const char *const *
+studio_export_dialog_last_excluded (void)
+{
+  load_remembered ();
+  return remembered.set ? (const char *const *) remembered.excluded : NULL;
+}
+
+/* The names of the include list left unticked; NULL when every one is ticked. */
+static GStrv
+unticked (StudioExportDialog *self)
+{
+  GStrvBuilder *b = g_strv_builder_new ();
+  guint n = 0;
+  for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->include_box)); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (!gtk_check_button_get_active (GTK_CHECK_BUTTON (c)))
+      {
+        g_strv_builder_add (b, gtk_check_button_get_label (GTK_CHECK_BUTTON (c)));
+        n++;
+      }
+  GStrv names = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  if (n == 0)
+    g_clear_pointer (&names, g_strfreev);
+  return names;
+}
+
+/* What is remembered as left out: this view's unticked names, and the names other views
+ * offered that are not in this one's list. */
+static GStrv
+excluded_to_remember (StudioExportDialog *self)
+{
+  g_auto(GStrv) here = unticked (self);
+  GStrvBuilder *b = g_strv_builder_new ();
+  guint n = 0;
+  for (guint i = 0; remembered.excluded != NULL && remembered.excluded[i] != NULL; i++)
+    {
+      gboolean offered = FALSE;
+      for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (self->include_box));
+           c != NULL && !offered; c = gtk_widget_get_next_sibling (c))
+        offered = g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (c)),
+                             remembered.excluded[i]) == 0;
+      if (!offered)
+        {
+          g_strv_builder_add (b, remembered.excluded[i]);
+          n++;
+        }
+    }
+  for (guint i = 0; here != NULL && here[i] != NULL; i++, n++)
+    g_strv_builder_add (b, here[i]);
+  GStrv names = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  if (n == 0)
+    g_clear_pointer (&names, g_strfreev);
+  return names;
 }
 
 void
@@ -207,6 +275,9 @@ remember (StudioExportDialog *self)
   remembered.png_dpi = gtk_spin_button_get_value (self->png_dpi);
   remembered.hide_title = !gtk_check_button_get_active (self->show_title);
   remembered.hide_caption = !gtk_check_button_get_active (self->show_caption);
+  GStrv excluded = excluded_to_remember (self);
+  g_strfreev (remembered.excluded);
+  remembered.excluded = excluded;
   remembered.set = TRUE;
   save_remembered ();
 }
@@ -302,6 +373,9 @@ studio_export_dialog_dispose (GObject *object)
 {
   StudioExportDialog *self = STUDIO_EXPORT_DIALOG (object);
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_EXPORT_DIALOG);
+  /* the view's later exports (a file chooser's, Export All's) choose for themselves */
+  if (self->view != NULL)
+    studio_view_set_export_excluded (self->view, NULL);
   g_clear_object (&self->view);
   G_OBJECT_CLASS (studio_export_dialog_parent_class)->dispose (object);
 }
@@ -325,6 +399,8 @@ studio_export_dialog_class_init (StudioExportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, png_dpi);
   gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, preview);
   gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, status);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, include_label);
+  gtk_widget_class_bind_template_child (widget_class, StudioExportDialog, include_box);
   gtk_widget_class_bind_template_callback (widget_class, changed);
   gtk_widget_class_bind_template_callback (widget_class, size_selected);
   gtk_widget_class_bind_template_callback (widget_class, export_clicked);
@@ -352,6 +428,37 @@ studio_export_dialog_init (StudioExportDialog *self)
   changed (self);
 }
 
+/* A box was ticked or unticked: the view's exports, and the preview, follow. */
+static void
+include_toggled (StudioExportDialog *self)
+{
+  g_auto(GStrv) names = unticked (self);
+  studio_view_set_export_excluded (self->view, (const char *const *) names);
+  changed (self);
+}
+
+/* A check button per run, layer or mode the view offers, ticked unless the last export left
+ * it out; the list is hidden for a view that offers none. */
+static void
+fill_include (StudioExportDialog *self)
+{
+  g_auto(GStrv) names = studio_view_list_series (self->view);
+  guint n = names != NULL ? g_strv_length (names) : 0;
+  gtk_widget_set_visible (self->include_label, n > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->include_box), n > 0);
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *check = gtk_check_button_new_with_label (names[i]);
+      gboolean left_out = remembered.set && remembered.excluded != NULL
+                          && g_strv_contains ((const char *const *) remembered.excluded,
+                                              names[i]);
+      gtk_check_button_set_active (GTK_CHECK_BUTTON (check), !left_out);
+      g_signal_connect_swapped (check, "toggled", G_CALLBACK (include_toggled), self);
+      gtk_box_append (self->include_box, check);
+    }
+  include_toggled (self);
+}
+
 StudioExportDialog *
 studio_export_dialog_new (GtkWindow *parent, StudioView *view)
 {
@@ -359,5 +466,6 @@ studio_export_dialog_new (GtkWindow *parent, StudioView *view)
                                            "transient-for", parent,
                                            "destroy-with-parent", TRUE, NULL);
   self->view = g_object_ref (view);
+  fill_include (self);
   return self;
 }

@@ -26,6 +26,9 @@ void     studio_export_dialog_suggest_name (StudioExportDialog *self, const char
  * last run's), for Export All; FALSE, with nothing set, when there are none or the remembered
  * size no longer parses. */
 gboolean studio_export_dialog_last_choices (double *width, double *height, TgPlotStyle *style);
+/* The names (runs, layers or modes) the last export left out, NULL-terminated, or NULL
+ * when it left none out; for Export All. Owned by the dialog's memory. */
+const char *const *studio_export_dialog_last_excluded (void);
 /* Forgets this session's choices and reads the last run's again (what a new run starts
  * from); for tests. */
 void     studio_export_dialog_reload_choices (void);

@@ -128,6 +128,8 @@ studio_neurons_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
 {
   NeuronsFigure fig;
   neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, !for_export, width, height);
+  if (for_export)
+    tg_plot_heatmap_exclude (&fig.data, fig.panels, studio_view_get_export_excluded (view));
   tg_plot_heatmap (cr, width, height, &fig.data, style);
 }
 
@@ -136,7 +138,20 @@ studio_neurons_view_get_csv (StudioView *view)
 {
   NeuronsFigure fig;
   neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, FALSE, 800, 520);
+  tg_plot_heatmap_exclude (&fig.data, fig.panels, studio_view_get_export_excluded (view));
   return tg_plot_heatmap_csv (&fig.data);
+}
+
+/* The panels (a quantity of a layer each), which an export may leave out. */
+static char **
+studio_neurons_view_list_series (StudioView *view)
+{
+  NeuronsFigure fig;
+  neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, FALSE, 800, 520);
+  char **names = g_new0 (char *, fig.data.n_panels + 1);
+  for (guint p = 0; p < fig.data.n_panels; p++)
+    names[p] = g_strdup (fig.panels[p].label);
+  return names;
 }
 
 static void
@@ -231,6 +246,7 @@ studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
   view_class->draw_figure = studio_neurons_view_draw_figure;
   view_class->describe = studio_neurons_view_describe;
   view_class->get_csv = studio_neurons_view_get_csv;
+  view_class->list_series = studio_neurons_view_list_series;
   view_class->hover_changed = studio_neurons_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-neurons-view.ui");

@@ -18,6 +18,7 @@ typedef struct
   /* owned */
   gboolean        hovering;
   double          hover_x, hover_y;
+  GStrv           export_excluded;   /* what exports leave out; NULL: nothing */
 } StudioViewPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StudioView, studio_view, GTK_TYPE_BOX)
@@ -195,6 +196,7 @@ studio_view_dispose (GObject *object)
 
   g_clear_signal_handler (&priv->changed_id, priv->history);
   g_clear_object (&priv->history);
+  g_clear_pointer (&priv->export_excluded, g_strfreev);
   priv->area = NULL;
   G_OBJECT_CLASS (studio_view_parent_class)->dispose (object);
 }
@@ -248,6 +250,32 @@ studio_view_get_csv (StudioView *self)
   g_return_val_if_fail (STUDIO_IS_VIEW (self), NULL);
   klass = STUDIO_VIEW_GET_CLASS (self);
   return klass->get_csv != NULL ? klass->get_csv (self) : NULL;
+}
+
+char **
+studio_view_list_series (StudioView *self)
+{
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), NULL);
+  StudioViewClass *klass = STUDIO_VIEW_GET_CLASS (self);
+  return klass->list_series != NULL ? klass->list_series (self) : NULL;
+}
+
+void
+studio_view_set_export_excluded (StudioView *self, const char *const *names)
+{
+  g_return_if_fail (STUDIO_IS_VIEW (self));
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+  g_clear_pointer (&priv->export_excluded, g_strfreev);
+  if (names != NULL && names[0] != NULL)
+    priv->export_excluded = g_strdupv ((char **) names);
+}
+
+const char *const *
+studio_view_get_export_excluded (StudioView *self)
+{
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), NULL);
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+  return (const char *const *) priv->export_excluded;
 }
 
 gboolean

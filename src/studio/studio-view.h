@@ -38,8 +38,13 @@ struct _StudioViewClass
   /* The numbers the figure draws, as CSV (the tg_plot_*_csv writers), written beside every
    * export as NAME.csv. Optional; newly allocated. */
   char *(*get_csv)        (StudioView *self);
+  /* The names of the runs, layers or modes an export may leave out (the export dialog's
+   * "Include" list); a view that sets it leaves out, in draw_figure for_export and in
+   * get_csv, those studio_view_get_export_excluded names. Optional; NULL-terminated, newly
+   * allocated. */
+  char **(*list_series)   (StudioView *self);
 
-  gpointer padding[6];
+  gpointer padding[5];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
@@ -53,6 +58,13 @@ void     studio_view_set_history (StudioView *self, StudioHistory *history);
 StudioHistory *studio_view_get_history (StudioView *self);
 /* The figure's numbers as CSV; NULL when the view has none to give. Newly allocated. */
 char    *studio_view_get_csv     (StudioView *self);
+/* What an export may leave out (see list_series); NULL when the view offers no choice. */
+char   **studio_view_list_series (StudioView *self);
+/* The names exports leave out from now on (NULL: none); the window's own drawing shows
+ * everything whatever is set. The export dialog sets it while it is open. */
+void     studio_view_set_export_excluded (StudioView *self, const char *const *names);
+/* Borrowed; NULL when nothing is left out. */
+const char *const *studio_view_get_export_excluded (StudioView *self);
 /* Writes the figure to path (.pdf, .svg or .png) at width x height points, and its numbers
  * beside it (path with .csv for its extension) when the view gives them. */
 gboolean studio_view_export      (StudioView *self, const char *path, double width,

@@ -180,9 +180,19 @@ studio_window_export_all (StudioWindow *self, const char *dir, GError **error)
       g_autofree char *file = g_strdup_printf ("taugate-%s.pdf", names[i]);
       g_autofree char *path = g_build_filename (figdir, file, NULL);
       GtkWidget *view = chosen ? studio_window_get_view (self, names[i]) : NULL;
-      if (view != NULL
-          ? !studio_view_export_styled (STUDIO_VIEW (view), path, width, height, &style, error)
-          : !studio_window_export_view (self, names[i], path, error))
+      gboolean ok;
+      if (view != NULL)
+        {
+          /* leaving out what the last export left out, as that view's dialog would */
+          studio_view_set_export_excluded (STUDIO_VIEW (view),
+                                           studio_export_dialog_last_excluded ());
+          ok = studio_view_export_styled (STUDIO_VIEW (view), path, width, height, &style,
+                                          error);
+          studio_view_set_export_excluded (STUDIO_VIEW (view), NULL);
+        }
+      else
+        ok = studio_window_export_view (self, names[i], path, error);
+      if (!ok)
         return FALSE;
     }
   const TgExperimentResults *res = studio_history_get_experiment (self->history);

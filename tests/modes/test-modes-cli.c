@@ -155,6 +155,13 @@ test_real_run (void)
   gsize len = 0;
   g_assert_true (g_file_get_contents (pdf_path, &pdf, &len, NULL));
   g_assert_true (len > 1000 && memcmp (pdf, "%PDF", 4) == 0);
+  /* the figure's numbers beside it, as beside every other figure */
+  g_autofree char *fig_csv_path = g_build_filename (out_dir, "figures", "modes_by_angle.csv",
+                                                    NULL);
+  g_autofree char *fig_csv = NULL;
+  g_assert_true (g_file_get_contents (fig_csv_path, &fig_csv, NULL, NULL));
+  g_assert_true (g_str_has_prefix (fig_csv, "mode,target_angle,angle,acc_soft,acc_hard\n"));
+  g_assert_nonnull (strstr (fig_csv, "\nTauGate 45°,45,45,"));
 }
 
 /* The NumPy reader under the first python3 that has NumPy; NULL when none has. */

@@ -72,10 +72,51 @@ test_curves (void)
   cairo_surface_destroy (s);
 }
 
+/* The numbers beside the figure: a row per mode and angle, exactly the values drawn, an
+ * empty field where the hard gates were not measured or the mode has no training angle. */
+static void
+test_csv (void)
+{
+  const char *names[] = { "Base", "TauGate, 45°" };
+  double targets[] = { NAN, 45 };
+  double angles[] = { 0, 45 };
+  double acc[] = { 0.95, 0.5, 0.25, 0.875 };
+  double hard[] = { 0.9375, NAN, 0.125, 0.75 };
+  TgModesByAngleData d = { .n_modes = 2, .n_angles = 2, .names = names,
+                           .target_angles = targets, .angles = angles, .acc = acc,
+                           .acc_hard = hard };
+  g_autofree char *csv = tg_plot_modes_by_angle_csv (&d);
+  g_assert_cmpstr (csv, ==,
+                   "mode,target_angle,angle,acc_soft,acc_hard\n"
+                   "Base,,0,0.95,0.9375\n"
+                   "Base,,45,0.5,\n"
+                   "\"TauGate, 45°\",45,0,0.25,0.125\n"
+                   "\"TauGate, 45°\",45,45,0.875,0.75\n");
+  d.acc_hard = NULL;
+  g_autofree char *soft = tg_plot_modes_by_angle_csv (&d);
+  g_assert_true (g_str_has_suffix (soft, ",45,45,0.875,\n"));
+  /* an export that leaves Base out: the rows are copied, the data's arrays untouched */
+  d.acc_hard = hard;
+  const char *kept_names[2];
+  double kept_targets[2], kept_acc[4], kept_hard[4];
+  const char *const excluded[] = { "Base", NULL };
+  tg_plot_modes_exclude (&d, kept_names, kept_targets, kept_acc, kept_hard, excluded);
+  g_assert_cmpuint (d.n_modes, ==, 1);
+  g_autofree char *kept = tg_plot_modes_by_angle_csv (&d);
+  g_assert_cmpstr (kept, ==,
+                   "mode,target_angle,angle,acc_soft,acc_hard\n"
+                   "\"TauGate, 45°\",45,0,0.25,0.125\n"
+                   "\"TauGate, 45°\",45,45,0.875,0.75\n");
+  g_assert_cmpfloat (acc[0], ==, 0.95);
+  g_autofree char *none = tg_plot_modes_by_angle_csv (NULL);
+  g_assert_cmpstr (none, ==, "mode,target_angle,angle,acc_soft,acc_hard\n");
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/plot/modes-by-angle", test_curves);
+  g_test_add_func ("/plot/modes-by-angle/csv", test_csv);
   return g_test_run ();
 }

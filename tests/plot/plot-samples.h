@@ -194,3 +194,190 @@ sample_table (TgResultsData *d)
   d->n_seeds = 3;
   d->caption = "GainOnly and TauOnly are the paper's Table 2 ablations. —: not computed yet.";
 }
+
+/* Gate dynamics of two hidden layers over the adaptation, with a setting change. */
+static inline void
+sample_dynamics (TgDynamicsData *d)
+{
+  enum { N = 60 };
+  static double step[N], high[N], g0[2][N], gr[2][N], u0[2][N], ur[2][N], jac[2][N];
+  static TgDynamicsLayer layers[2];
+  static TgPlotMarker markers[2] = { { 520, "λ=0.01" }, { 600, "s=20" } };
+  guint32 seed = 13;
+  for (guint i = 0; i < N; i++)
+    {
+      step[i] = 470 + 4 * i;
+      double drop = i >= 12 ? 0.15 : 0.0;
+      high[i] = 0.3 - drop / 2 + 0.01 * sample_noise (&seed);
+      for (guint l = 0; l < 2; l++)
+        {
+          g0[l][i] = 0.62 - drop - 0.05 * l + 0.01 * sample_noise (&seed);
+          gr[l][i] = 0.58 - drop - 0.05 * l + 0.01 * sample_noise (&seed);
+          u0[l][i] = 80 - 100 * drop - 10 * l;
+          ur[l][i] = 76 - 100 * drop - 10 * l;
+          jac[l][i] = 0.9 - 0.2 * l + 0.02 * sample_noise (&seed);
+        }
+    }
+  layers[0] = (TgDynamicsLayer) { "hidden 1", g0[0], gr[0], u0[0], ur[0], jac[0] };
+  layers[1] = (TgDynamicsLayer) { "hidden 2", g0[1], gr[1], u0[1], ur[1], jac[1] };
+  *d = (TgDynamicsData) { N, step, high, 2, layers, 2, markers, "45° inputs", NULL, NULL,
+                          "Mean over the test images of each layer; dashed: 45° inputs." };
+}
+
+/* A lambda / s sweep: 4 lambdas x 3 s, with speedups, and the model being trained. */
+static inline void
+sample_sparsity (TgSparsityData *d)
+{
+  static TgSparsityPoint pts[12], current;
+  static const double lambdas[4] = { 0.0, 0.01, 0.1, 1.0 }, sharp[3] = { 5, 10, 20 };
+  for (guint k = 0; k < 12; k++)
+    {
+      double lambda = lambdas[k / 3], s = sharp[k % 3];
+      pts[k] = (TgSparsityPoint) { lambda, s, 0.72 - 0.3 * lambda - 0.01 * (k % 3), 0.01,
+                                   0.866 - 0.04 * lambda, 0.003, 0.02 - 0.006 * (k % 3),
+                                   0.002, 1.2 + 2.0 * lambda };
+    }
+  current = (TgSparsityPoint) { 0.1, 20, 0.66, 0, 0.86, 0, 0, 0, 1.4 };
+  memset (d, 0, sizeof *d);
+  d->n_points = 12;
+  d->points = pts;
+  d->caption = "Mean ± std over 3 seeds; labels: λ and the measured batch-1 speedup.";
+  d->current = &current;
+}
+
+/* Base and two adapters, soft and hard gates, over 0..90 degrees. */
+static inline void
+sample_modes (TgModesByAngleData *d)
+{
+  enum { M = 3, A = 7 };
+  static const char *names[M] = { "Base", "TauGate 45°", "TauGate 90°" };
+  static const double targets[M] = { NAN, 45, 90 };
+  static double angles[A], acc[M * A], hard[M * A];
+  for (guint a = 0; a < A; a++)
+    {
+      angles[a] = 15.0 * a;
+      for (guint m = 0; m < M; m++)
+        {
+          double peak = m == 0 ? 22.5 : targets[m];
+          acc[m * A + a] = 0.86 - 0.3 * fabs (angles[a] - peak) / 90.0;
+          hard[m * A + a] = acc[m * A + a] - 0.01;
+        }
+    }
+  *d = (TgModesByAngleData) { M, A, names, targets, angles, acc, hard, NULL,
+                              "Test accuracy of each mode on the test set rotated by each "
+                              "angle; diamonds: the angle an adapter was trained on." };
+}
+
+/* A 28 x 28 image: a soft diagonal stroke whose slope depends on k. */
+static inline void
+sample_digit (guint8 *px, guint k)
+{
+  for (guint r = 0; r < 28; r++)
+    for (guint c = 0; c < 28; c++)
+      {
+        double dist = fabs ((double) c - 14 - (r - 14.0) * (0.2 + 0.1 * (k % 5)));
+        px[r * 28 + c] = (guint8) (dist < 2.5 ? 255 - 60 * dist : 0);
+      }
+}
+
+/* One unit of hidden 1 with every panel filled. */
+static inline void
+sample_unit (TgUnitPlotData *d)
+{
+  static float field[28 * 28], top_m[9], near_m[9];
+  static double r0s[10], r0h[10], rts[10], rth[10], edges[21], effect[10];
+  static guint32 counts[20];
+  static guint8 top_px[9 * 28 * 28], near_px[9 * 28 * 28], top_l[9], near_l[9];
+  guint32 seed = 17;
+  for (guint i = 0; i < 28 * 28; i++)
+    field[i] = (float) (0.3 * sin (i / 28 * 0.4) * cos (i % 28 * 0.3) + 0.05 * sample_noise (&seed));
+  for (guint c = 0; c < 10; c++)
+    {
+      r0s[c] = 0.1 + 0.08 * c;
+      r0h[c] = r0s[c] - 0.05;
+      rts[c] = 0.2 + 0.05 * c;
+      rth[c] = rts[c] - 0.04;
+      effect[c] = c == 3 ? -0.8 : 0.1 * sample_noise (&seed);
+    }
+  for (guint b = 0; b <= 20; b++)
+    edges[b] = -4.0 + 0.4 * b;
+  for (guint b = 0; b < 20; b++)
+    counts[b] = (guint32) (800 * exp (-((b - 9.5) * (b - 9.5)) / 20.0));
+  for (guint k = 0; k < 9; k++)
+    {
+      sample_digit (top_px + k * 784, k);
+      sample_digit (near_px + k * 784, k + 2);
+      top_l[k] = 3;
+      near_l[k] = (guint8) (k % 10);
+      top_m[k] = 3.0f - 0.2f * k;
+      near_m[k] = -0.05f * (k + 1);
+    }
+  memset (d, 0, sizeof *d);
+  d->layer = 0;
+  d->index = 37;
+  d->model_label = "TauGate, 45°-specialised";
+  d->tau = 0.12;
+  d->gamma = 1.3;
+  d->sharpness = 5.0;
+  d->hard = TRUE;
+  d->rows = d->cols = 28;
+  d->field = field;
+  d->n_classes = 10;
+  d->label0 = "0°";
+  d->label_target = "45°";
+  d->rate0_soft = r0s;
+  d->rate0_hard = r0h;
+  d->rate_t_soft = rts;
+  d->rate_t_hard = rth;
+  d->hist_label = "45° test set";
+  d->n_bins = 20;
+  d->edges = edges;
+  d->counts = counts;
+  d->top = (TgUnitImages) { 9, top_px, top_l, top_m };
+  d->near = (TgUnitImages) { 9, near_px, near_l, near_m };
+  d->logit_effect = effect;
+  d->caption = "Receptive field, firing per digit, z − τ on the 45° test set, the images "
+               "that drive it most and its near misses, and the logits when it is silenced.";
+}
+
+/* The digit pad: one digit, two hidden layers of 128 gates, three models. */
+static inline void
+sample_pad (TgDigitPadData *d)
+{
+  static float image[28 * 28], soft[2 * SAMPLE_UNITS], hard[2 * SAMPLE_UNITS];
+  static float probs[3][2][10];
+  static guint widths[2] = { SAMPLE_UNITS, SAMPLE_UNITS };
+  static TgPadModel models[3];
+  static guint8 px[28 * 28];
+  guint32 seed = 19;
+  sample_digit (px, 1);
+  for (guint i = 0; i < 28 * 28; i++)
+    image[i] = px[i] / 255.0f;
+  for (guint i = 0; i < 2 * SAMPLE_UNITS; i++)
+    {
+      soft[i] = (float) (0.5 + sample_noise (&seed));
+      hard[i] = soft[i] > 0.5f ? 1.0f : 0.0f;
+    }
+  for (guint m = 0; m < 3; m++)
+    for (guint g = 0; g < 2; g++)
+      for (guint c = 0; c < 10; c++)
+        probs[m][g][c] = c == 7 ? 0.7f - 0.1f * m : 0.3f / 9;
+  models[0] = (TgPadModel) { "Base", probs[0][0], probs[0][1] };
+  models[1] = (TgPadModel) { "TauGate, 45°-specialised", probs[1][0], probs[1][1] };
+  models[2] = (TgPadModel) { "TauGate, 90°-specialised", probs[2][0], probs[2][1] };
+  memset (d, 0, sizeof *d);
+  d->rows = d->cols = 28;
+  d->image = image;
+  d->angle = 30.0;
+  d->true_label = 7;
+  d->n_layers = 2;
+  d->widths = widths;
+  d->gates_soft = soft;
+  d->gates_hard = hard;
+  d->gates_label = "TauGate, 45°-specialised";
+  d->n_classes = 10;
+  d->n_models = 3;
+  d->models = models;
+  d->caption = "The digit as the network sees it, the gates of every hidden unit, and the "
+               "class probabilities of each model.";
+}

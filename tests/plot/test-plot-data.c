@@ -61,7 +61,7 @@ test_curves_csv (void)
   TgCurvesData d;
   sample_curves (&d, 0.6, FALSE);
   g_autofree char *csv = tg_plot_curves_csv (&d);
-  g_autoptr(GPtrArray) rows = csv_rows (csv, "run,step,loss,acc0,acc45");
+  g_autoptr(GPtrArray) rows = csv_rows (csv, "run,step,loss,acc0,acc_rot");
   guint n = 0;
   for (guint r = 0; r < d.n_runs; r++)
     for (guint i = 0; i < d.runs[r].n_points; i++, n++)
@@ -110,16 +110,22 @@ test_other_csv (void)
     expect += masks.layers[l].n_units * 10 * ((masks.layers[l].rate0 != NULL)
                                               + (masks.layers[l].rate_rot != NULL));
   g_assert_cmpuint (mr->len, ==, expect);
+  /* the input column names the angles: 0° and the target mode, not a fixed 45 */
+  g_assert_cmpstr (((char **) mr->pdata[0])[1], ==, "0°");
+  masks.target_label = "30°";
+  g_autofree char *m30 = tg_plot_masks_csv (&masks);
+  g_assert_nonnull (strstr (m30, "\nhidden 1,30°,0,0,"));
+  g_assert_null (strstr (m30, "\nhidden 1,45"));
 
   g_autofree char *o = tg_plot_overlap_csv (&overlap);
-  g_autoptr(GPtrArray) orows = csv_rows (o, "layer,unit,gate0,gate45,threshold,jaccard,"
+  g_autoptr(GPtrArray) orows = csv_rows (o, "layer,unit,gate0,gate_rot,threshold,jaccard,"
                                             "jaccard_std,reference");
   g_assert_cmpuint (orows->len, ==, overlap.n_layers * overlap.n_units);
   assert_field (((char **) orows->pdata[0])[5], overlap.jaccard[0]);
 
   g_autofree char *t = tg_plot_results_table_csv (&table);
-  g_autoptr(GPtrArray) tr = csv_rows (t, "method,source,params,acc0,acc0_std,acc45,"
-                                         "acc45_std,high_act");
+  g_autoptr(GPtrArray) tr = csv_rows (t, "method,source,params,acc0,acc0_std,acc_rot,"
+                                         "acc_rot_std,high_act");
   g_assert_cmpuint (tr->len, ==, table.n_rows * 2);
   assert_field (((char **) tr->pdata[0])[3], table.rows[0].ours.acc0);
   assert_field (((char **) tr->pdata[1])[3], table.rows[0].paper.acc0);

@@ -1,6 +1,10 @@
 /* test-plot-layout.c — every figure, at every size preset, read back from the PDF itself:
  * the page has the requested size, every word lies inside the page, no two words overlap,
- * and no text is smaller than the requested font size minus 1 pt.
+ * no text is smaller than the requested font size minus 1 pt, and every font is embedded
+ * and subset (pdffonts).
+ *
+ * Every renderer is here: bars, Figure 1, curves, dynamics, heatmaps, masks, overlap, the
+ * results table, sparsity, modes by angle, the unit inspector and the digit pad.
  *
  * The PDF is read with poppler's `pdftotext -bbox-layout` (poppler-utils); without it the
  * test is skipped. Word boxes span the font's ascent to descent, so the font size of a word
@@ -15,8 +19,9 @@
 #include "plot-samples.h"
 
 typedef struct {
-  double x0, y0, x1, y1;
-  char  *text;
+  double   x0, y0, x1, y1;
+  char    *text;
+  gboolean vertical;   /* its line runs down the page (a rotated axis title) */
 } Word;
 
 typedef struct {
@@ -56,6 +61,27 @@ unescape (const char *s, gsize len)
   return g_string_free (out, FALSE);
 }
 
+/* The words from start on are one line: it runs vertically when it is taller than wide and
+ * holds three characters or more (so that "/" in "0° / target", rotated, is measured across
+ * the line like its neighbours). */
+static void
+mark_vertical (GArray *words, guint start)
+{
+  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
+  glong chars = 0;
+  for (guint i = start; i < words->len; i++)
+    {
+      const Word *w = &g_array_index (words, Word, i);
+      x0 = MIN (x0, w->x0);
+      y0 = MIN (y0, w->y0);
+      x1 = MAX (x1, w->x1);
+      y1 = MAX (y1, w->y1);
+      chars += g_utf8_strlen (w->text, -1);
+    }
+  for (guint i = start; i < words->len; i++)
+    g_array_index (words, Word, i).vertical = chars >= 3 && y1 - y0 > x1 - x0;
+}
+
 /* Runs pdftotext on path; FALSE (and a skip) when it is not installed. */
 static gboolean
 read_pdf_text (const char *path, PdfText *out)
@@ -79,10 +105,15 @@ read_pdf_text (const char *path, PdfText *out)
   out->words = g_array_new (FALSE, FALSE, sizeof (Word));
   g_array_set_clear_func (out->words, word_clear);
   g_auto(GStrv) lines = g_strsplit (stdout_text, "\n", -1);
+  guint line_start = 0;
   for (guint i = 0; lines[i] != NULL; i++)
     {
       const char *l = lines[i];
-      if (strstr (l, "<page ") != NULL)
+      if (strstr (l, "<line ") != NULL)
+        line_start = out->words->len;
+      else if (strstr (l, "</line>") != NULL)
+        mark_vertical (out->words, line_start);
+      else if (strstr (l, "<page ") != NULL)
         {
           g_assert_cmpfloat (out->width, <, 0);   /* one page */
           g_assert_true (attr (l, "width", &out->width) && attr (l, "height", &out->height));
@@ -100,14 +131,51 @@ read_pdf_text (const char *path, PdfText *out)
   return TRUE;
 }
 
-/* The font size of a word: its box's thickness across the line. A word of three or more
- * characters taller than wide runs vertically (a rotated axis title). */
+/* pdffonts' table of path: a fault for every font not embedded and subset, and for none at
+ * all (a page of text always has one). Skipped silently without pdffonts (poppler-utils,
+ * the same package as pdftotext). */
+static void
+check_fonts (const char *path, const char *file, GString *out)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdffonts");
+  if (tool == NULL)
+    return;
+  const char *argv[] = { tool, path, NULL };
+  g_autofree char *text = NULL;
+  int status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                               NULL, &text, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint fonts = 0;
+  /* after the two header lines: name type encoding emb sub uni object ID; the type and
+   * encoding may hold spaces, so emb and sub are read from the end */
+  for (guint i = 2; lines[0] != NULL && lines[1] != NULL && lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) f = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
+      GPtrArray *w = g_ptr_array_new ();
+      for (guint k = 0; f[k] != NULL; k++)
+        if (*f[k] != '\0')
+          g_ptr_array_add (w, f[k]);
+      if (w->len >= 7)
+        {
+          fonts++;
+          const char *emb = w->pdata[w->len - 5], *sub = w->pdata[w->len - 4];
+          if (strcmp (emb, "yes") != 0 || strcmp (sub, "yes") != 0)
+            g_string_append_printf (out, "%s: font %s not embedded and subset\n", file,
+                                    (const char *) w->pdata[0]);
+        }
+      g_ptr_array_unref (w);
+    }
+  if (fonts == 0)
+    g_string_append_printf (out, "%s: no fonts in the PDF\n", file);
+}
+
+/* The font size of a word: its box's thickness across its line. */
 static double
 word_font_size (const Word *w)
 {
-  double bw = w->x1 - w->x0, bh = w->y1 - w->y0;
-  gboolean vertical = g_utf8_strlen (w->text, -1) >= 3 && bh > bw;
-  return (vertical ? bw : bh) / box_per_pt;
+  return (w->vertical ? w->x1 - w->x0 : w->y1 - w->y0) / box_per_pt;
 }
 
 static void
@@ -144,6 +212,25 @@ typedef struct {
 
 static GString *faults;
 
+/* Figure 1 of three seeds of every method, at the paper's setting (so with its markers). */
+static void
+sample_figure1 (TgFigure1Data *fig)
+{
+  TgExperimentResults res = { .runs = g_array_new (FALSE, TRUE, sizeof (TgRunResult)) };
+  tg_experiment_config_init_paper (&res.config);
+  res.config.seeds = 3;
+  for (guint32 s = 0; s < 3; s++)
+    for (int k = 0; k < TG_N_METHODS; k++)
+      {
+        TgRunResult r = { .seed_index = s, .method = (TgMethod) k,
+                          .acc0 = 0.83 + 0.01 * k + 0.002 * s,
+                          .acc_rot = 0.84 + 0.006 * k - 0.003 * s, .high_act = NAN };
+        g_array_append_val (res.runs, r);
+      }
+  tg_figure1_data_fill (fig, &res);
+  g_array_unref (res.runs);
+}
+
 static void
 check_layout (const Figure *f, const char *preset)
 {
@@ -162,6 +249,7 @@ check_layout (const Figure *f, const char *preset)
   g_assert_no_error (error);
   if (!read_pdf_text (path, &t))
     return;
+  check_fonts (path, file, faults);
 
   if (fabs (t.width - w) > 0.5 || fabs (t.height - h) > 0.5)
     g_string_append_printf (faults, "%s: page %.1f x %.1f, asked %.1f x %.1f\n", file,
@@ -190,15 +278,11 @@ check_layout (const Figure *f, const char *preset)
   g_array_unref (t.words);
 }
 
+/* The hard cases of bars and curves: labels longer than their groups, fourteen setting
+ * markers, phases narrower than their labels. */
 static void
-test_presets (void)
+sample_hard_cases (TgBarsData *bars_long, TgCurvesData *dense, TgCurvesData *narrow)
 {
-  static TgBarsData bars5, bars7, bars_long, bars_empty;
-  static TgCurvesData curves, curves_raw, dense, curves_empty, narrow;
-  static TgHeatmapData heat, heat_empty;
-  static TgMasksData masks, masks_empty;
-  static TgOverlapData overlap, overlap_empty;
-  static TgResultsData table, table_empty;
   /* a short cached foundation and a short first adaptation: labels wider than their phases */
   static TgPlotPhase narrow_phases[3] = { { 0, 30, "foundation (cached)" },
                                           { 30, 60, "adaptation" }, { 60, 704, "adaptation" } };
@@ -209,6 +293,50 @@ test_presets (void)
   static TgPlotMarker many[14];
   static char many_labels[14][16];
 
+  sample_bars (bars_long, 7);
+  bars_long->group_labels = long_labels;
+  bars_long->title = "Test accuracy after specialising to the 45° mode, mean over seeds";
+  sample_curves (dense, 0.6, FALSE);
+  for (guint i = 0; i < 14; i++)
+    {
+      g_snprintf (many_labels[i], sizeof many_labels[i], "s=%u", 5 + i);
+      many[i] = (TgPlotMarker) { 480 + 8 * i, many_labels[i] };
+    }
+  dense->markers = many;
+  dense->n_markers = 14;
+  sample_curves (narrow, 0.6, FALSE);
+  narrow->phases = narrow_phases;
+  narrow->n_phases = 3;
+}
+
+/* Lists the faults found, one per line (the first 200), and says how many there were. */
+static guint
+report_faults (const char *text)
+{
+  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n_faults = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0' && n_faults++ < 200)
+      g_test_message ("%s", lines[i]);
+  return n_faults;
+}
+
+static void
+test_presets (void)
+{
+  static TgBarsData bars5, bars7, bars_long, bars_empty;
+  static TgCurvesData curves, curves_raw, dense, curves_empty, narrow;
+  static TgHeatmapData heat, heat_empty;
+  static TgMasksData masks, masks_empty;
+  static TgOverlapData overlap, overlap_empty;
+  static TgResultsData table, table_empty;
+  static TgDynamicsData dynamics, dynamics_empty;
+  static TgSparsityData sparsity, sparsity_empty;
+  static TgModesByAngleData modes, modes_empty;
+  static TgUnitPlotData unit, unit_empty;
+  static TgDigitPadData pad, pad_empty = { .true_label = -1 };
+  static TgFigure1Data figure1;
+
   if (box_per_pt == 0)
     {
       g_test_skip ("no calibration (pdftotext missing)");
@@ -216,26 +344,19 @@ test_presets (void)
     }
   sample_bars (&bars5, 5);
   sample_bars (&bars7, 7);
-  bars_long = bars7;
-  bars_long.group_labels = long_labels;
-  bars_long.title = "Test accuracy after specialising to the 45° mode, mean over seeds";
   sample_curves (&curves, 0.9, FALSE);
   sample_curves (&curves_raw, 0.0, FALSE);
-  sample_curves (&dense, 0.6, FALSE);
-  for (guint i = 0; i < 14; i++)
-    {
-      g_snprintf (many_labels[i], sizeof many_labels[i], "s=%u", 5 + i);
-      many[i] = (TgPlotMarker) { 480 + 8 * i, many_labels[i] };
-    }
-  dense.markers = many;
-  dense.n_markers = 14;
-  sample_curves (&narrow, 0.6, FALSE);
-  narrow.phases = narrow_phases;
-  narrow.n_phases = 3;
+  sample_hard_cases (&bars_long, &dense, &narrow);
   sample_heatmap (&heat);
   sample_masks (&masks);
   sample_overlap (&overlap);
   sample_table (&table);
+  sample_dynamics (&dynamics);
+  sample_sparsity (&sparsity);
+  sample_modes (&modes);
+  sample_unit (&unit);
+  sample_pad (&pad);
+  sample_figure1 (&figure1);
 
   const Figure figures[] = {
     { "bars5", (TgPlotFunc) tg_plot_bars, &bars5 },
@@ -249,12 +370,23 @@ test_presets (void)
     { "masks", (TgPlotFunc) tg_plot_masks, &masks },
     { "overlap", (TgPlotFunc) tg_plot_overlap, &overlap },
     { "table", (TgPlotFunc) tg_plot_results_table, &table },
+    { "dynamics", (TgPlotFunc) tg_plot_dynamics, &dynamics },
+    { "sparsity", (TgPlotFunc) tg_plot_sparsity, &sparsity },
+    { "modes", (TgPlotFunc) tg_plot_modes_by_angle, &modes },
+    { "unit", (TgPlotFunc) tg_plot_unit, &unit },
+    { "pad", (TgPlotFunc) tg_plot_digit_pad, &pad },
+    { "figure1", (TgPlotFunc) tg_plot_figure1, &figure1 },
     { "empty-bars", (TgPlotFunc) tg_plot_bars, &bars_empty },
     { "empty-curves", (TgPlotFunc) tg_plot_curves, &curves_empty },
     { "empty-heatmap", (TgPlotFunc) tg_plot_heatmap, &heat_empty },
     { "empty-masks", (TgPlotFunc) tg_plot_masks, &masks_empty },
     { "empty-overlap", (TgPlotFunc) tg_plot_overlap, &overlap_empty },
     { "empty-table", (TgPlotFunc) tg_plot_results_table, &table_empty },
+    { "empty-dynamics", (TgPlotFunc) tg_plot_dynamics, &dynamics_empty },
+    { "empty-sparsity", (TgPlotFunc) tg_plot_sparsity, &sparsity_empty },
+    { "empty-modes", (TgPlotFunc) tg_plot_modes_by_angle, &modes_empty },
+    { "empty-unit", (TgPlotFunc) tg_plot_unit, &unit_empty },
+    { "empty-pad", (TgPlotFunc) tg_plot_digit_pad, &pad_empty },
   };
   const char *const *presets = tg_plot_size_presets ();
 
@@ -262,13 +394,10 @@ test_presets (void)
   for (guint f = 0; f < G_N_ELEMENTS (figures); f++)
     for (guint p = 0; presets[p] != NULL; p++)
       check_layout (&figures[f], presets[p]);
-  /* All faults of all figures are listed before failing, one per line. */
-  g_auto(GStrv) lines = g_strsplit (faults->str, "\n", -1);
-  guint n_faults = 0;
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (*lines[i] != '\0' && n_faults++ < 200)
-      g_test_message ("%s", lines[i]);
+  /* All faults of all figures are listed before failing. */
+  guint n_faults = report_faults (faults->str);
   g_string_free (faults, TRUE);
+  tg_figure1_data_clear (&figure1);
   g_assert_cmpuint (n_faults, ==, 0);
 }
 
@@ -353,6 +482,13 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/layout/hide-title-caption", test_hide_title_caption);
   int ret = g_test_run ();
 
+  /* TG_TEST_KEEP=1 keeps the PDFs to look at */
+  if (g_getenv ("TG_TEST_KEEP") != NULL)
+    {
+      g_printerr ("PDFs kept in %s\n", tmp_dir);
+      g_free (tmp_dir);
+      return ret;
+    }
   g_autoptr(GDir) dir = g_dir_open (tmp_dir, 0, NULL);
   const char *name;
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)

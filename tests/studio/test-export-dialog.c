@@ -7,8 +7,10 @@
 #include <string.h>
 
 #include "studio-export-dialog.h"
+#include "studio-curves-view.h"
 #include "studio-results-view.h"
 #include "studio-resources.h"
+#include "studio-snapshot.h"
 
 /* "/MediaBox [ 0 0 W H ]" of a one-page cairo PDF. */
 static void
@@ -148,6 +150,104 @@ test_png_dpi (void)
   g_rmdir (dir);
 }
 
+/* A training run of three points: id, method and seed name it ("TauGate · seed 0 · #1"). */
+static void
+add_run (StudioHistory *history, guint id, TgMethod method, guint64 seed)
+{
+  StudioSnapshot *snap = studio_snapshot_new ();
+  snap->run_id = id;
+  snap->job = STUDIO_JOB_TRAIN;
+  snap->run_method = method;
+  snap->seed = seed;
+  for (guint i = 0; i < 3; i++)
+    {
+      StudioPoint p = { .step = i, .loss = 2.0 - 0.5 * i, .acc0 = 0.5 + 0.1 * i,
+                        .acc_rot = 0.4 + 0.1 * i, .full0 = NAN, .full_rot = NAN };
+      g_array_append_val (snap->points, p);
+    }
+  snap->step = 2;
+  studio_history_add (history, snap);
+  studio_snapshot_unref (snap);
+}
+
+/* The dialog's check button labelled name, among the runs, layers or modes to include. */
+static GtkCheckButton *
+include_button (StudioExportDialog *dlg, const char *name)
+{
+  GtkWidget *box = GTK_WIDGET (gtk_widget_get_template_child (
+    GTK_WIDGET (dlg), STUDIO_TYPE_EXPORT_DIALOG, "include_box"));
+  g_assert_nonnull (box);
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (GTK_IS_CHECK_BUTTON (c)
+        && g_strcmp0 (gtk_check_button_get_label (GTK_CHECK_BUTTON (c)), name) == 0)
+      return GTK_CHECK_BUTTON (c);
+  return NULL;
+}
+
+/* Leaving a run out of the export removes it from the figure's CSV (and so from the figure,
+ * drawn from the same data), the next dialog remembers it, and the window's own view keeps
+ * showing every run. */
+static void
+test_include (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("test-export-dialog-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "curves.pdf", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "curves.csv", NULL);
+  /* from no remembered choices: every run ticked */
+  g_autofree char *ini = g_build_filename (g_get_user_config_dir (), "taugate-studio",
+                                           "export.ini", NULL);
+  g_remove (ini);
+  studio_export_dialog_reload_choices ();
+
+  GtkWindow *parent = GTK_WINDOW (gtk_window_new ());
+  g_autoptr(StudioHistory) history = studio_history_new ();
+  add_run (history, 1, TG_METHOD_TAUGATE, 0);
+  add_run (history, 2, TG_METHOD_BITFIT, 1);
+  GtkWidget *view = studio_curves_view_new ();
+  studio_view_set_history (STUDIO_VIEW (view), history);
+  gtk_window_set_child (parent, view);
+
+  StudioExportDialog *dlg = studio_export_dialog_new (parent, STUDIO_VIEW (view));
+  GtkEditable *file = GTK_EDITABLE (gtk_widget_get_template_child (
+    GTK_WIDGET (dlg), STUDIO_TYPE_EXPORT_DIALOG, "file_name"));
+  gtk_window_present (GTK_WINDOW (dlg));
+  gtk_editable_set_text (file, path);
+  GtkCheckButton *taugate = include_button (dlg, "TauGate · seed 0 · #1");
+  GtkCheckButton *bitfit = include_button (dlg, "BitFit · seed 1 · #2");
+  g_assert_nonnull (taugate);
+  g_assert_nonnull (bitfit);
+  g_assert_true (gtk_check_button_get_active (taugate));
+  gtk_check_button_set_active (taugate, FALSE);
+  g_assert_true (studio_export_dialog_export (dlg, &error));
+  g_assert_no_error (error);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_null (strstr (csv, "TauGate · seed 0"));
+  g_assert_nonnull (strstr (csv, "\nBitFit · seed 1 · #2,2,"));
+  gtk_window_destroy (GTK_WINDOW (dlg));
+
+  /* remembered for the next dialog; Export All takes it too */
+  StudioExportDialog *again = studio_export_dialog_new (parent, STUDIO_VIEW (view));
+  g_assert_false (gtk_check_button_get_active (include_button (again, "TauGate · seed 0 · #1")));
+  g_assert_true (gtk_check_button_get_active (include_button (again, "BitFit · seed 1 · #2")));
+  const char *const *excluded = studio_export_dialog_last_excluded ();
+  g_assert_nonnull (excluded);
+  g_assert_true (g_strv_contains (excluded, "TauGate · seed 0 · #1"));
+  gtk_window_destroy (GTK_WINDOW (again));
+
+  /* the window's view still shows both */
+  g_autofree char *shown = studio_view_get_csv (STUDIO_VIEW (view));
+  g_assert_nonnull (strstr (shown, "\nTauGate · seed 0 · #1,0,"));
+
+  gtk_window_destroy (parent);
+  g_remove (path);
+  g_remove (csv_path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -158,5 +258,6 @@ main (int argc, char *argv[])
   studio_ensure_resources ();
   g_test_add_func ("/studio/export-dialog/export", test_export);
   g_test_add_func ("/studio/export-dialog/png-dpi", test_png_dpi);
+  g_test_add_func ("/studio/export-dialog/include", test_include);
   return g_test_run ();
 }
