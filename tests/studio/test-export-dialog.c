@@ -253,7 +253,8 @@ main (int argc, char *argv[])
 {
   g_setenv ("GTK_A11Y", "none", TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  g_test_init (&argc, &argv, NULL);
+  /* each test case gets its own config folder: the dialog remembers into export.ini */
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   gtk_init ();
   studio_ensure_resources ();
   g_test_add_func ("/studio/export-dialog/export", test_export);
