@@ -61,6 +61,19 @@ fill_cells (const TgResultsRow *row, char *cells[2][N_COLS])
     }
 }
 
+/* TRUE when some row has a number of the paper's to show. */
+static gboolean
+any_paper (const TgResultsData *d)
+{
+  for (guint r = 0; d != NULL && d->rows != NULL && r < d->n_rows; r++)
+    {
+      const TgResultsCells *p = &d->rows[r].paper;
+      if (isfinite (p->acc0) || isfinite (p->acc_rot) || isfinite (p->high_act))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static const char *default_headers[N_COLS] = { "Method", "", "Trainable params", "Acc (0°)",
                                        "Acc (45°)", "High-act frac" };
 static const double align[N_COLS] = { 0.0, 0.0, 1.0, 0.5, 0.5, 0.5 };
@@ -68,6 +81,7 @@ static const double align[N_COLS] = { 0.0, 0.0, 1.0, 0.5, 0.5, 0.5 };
 typedef char *RowCells[2][N_COLS];
 
 typedef struct {
+  guint  lines;          /* 2: ours above the paper's; 1: ours only (no paper numbers) */
   double colw[N_COLS];   /* 0: column left out */
   double pad, total;     /* total width */
   double head_h, row_h, need_h;
@@ -91,24 +105,25 @@ static void
 table_measure (cairo_t *cr, const TgPlotStyle *st, const char *const *headers,
                RowCells *cells, guint nr, gboolean compact, double k, TableLayout *t)
 {
-  guint head_lines = 1;
+  guint head_lines = 1, lines = t->lines;
   memset (t, 0, sizeof *t);
+  t->lines = lines;
   t->pad = st->font_size * (compact ? 0.5 : 1.2) * k;
   for (int c = 0; c < N_COLS; c++)
     {
-      if (compact && c == 1)
+      if ((compact || lines == 1) && c == 1)
         continue;
-      g_auto(GStrv) lines = header_lines (headers[c], compact);
-      head_lines = MAX (head_lines, g_strv_length (lines));
-      for (guint i = 0; lines[i] != NULL; i++)
-        t->colw[c] = MAX (t->colw[c], tg_text_width (cr, st, 0.95 * k, TRUE, lines[i]));
+      g_auto(GStrv) head = header_lines (headers[c], compact);
+      head_lines = MAX (head_lines, g_strv_length (head));
+      for (guint i = 0; head[i] != NULL; i++)
+        t->colw[c] = MAX (t->colw[c], tg_text_width (cr, st, 0.95 * k, TRUE, head[i]));
       for (guint r = 0; r < nr; r++)
-        for (int i = 0; i < 2; i++)
+        for (guint i = 0; i < lines; i++)
           t->colw[c] = MAX (t->colw[c], tg_text_width (cr, st, (i == 0 ? 0.95 : 0.85) * k,
                                                        c == 0 && i == 0, cells[r][i][c]));
       t->total += t->colw[c] + t->pad;
     }
-  t->row_h = tg_line_height (st, 0.95 * k) + tg_line_height (st, 0.85 * k)
+  t->row_h = tg_line_height (st, 0.95 * k) + (lines == 2 ? tg_line_height (st, 0.85 * k) : 0)
              + st->font_size * (compact ? 0.2 : 0.5) * k;
   t->head_h = tg_line_height (st, 0.95 * k) * head_lines
               + st->font_size * (compact ? 0.3 : 0.6) * k;
@@ -193,7 +208,7 @@ table_draw (cairo_t *cr, const TgPlotStyle *st, const char *const *headers, RowC
           cairo_fill (cr);
         }
       double ly = y + fs * 0.25 * k;
-      for (int i = 0; i < 2; i++)
+      for (guint i = 0; i < t->lines; i++)
         {
           double size = (i == 0 ? 0.95 : 0.85) * k;
           x = x0;
@@ -243,9 +258,11 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
     { TG_LEGEND_BOX, st->foreground, ours_label },
     { TG_LEGEND_BOX, st->muted, "paper (Table 1)" },
   };
+  /* Where the paper has no numbers (another data set or angle), no "paper" lines of "—". */
+  gboolean paper = any_paper (d);
 
   TgRect body = tg_frame (cr, width, height, st, title, NULL, d != NULL ? d->caption : NULL,
-                          items, 2);
+                          items, paper ? 2 : 1);
   if (d == NULL || d->n_rows == 0 || d->rows == NULL)
     {
       tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no data yet", st);
@@ -257,7 +274,7 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
   for (guint r = 0; r < nr; r++)
     fill_cells (&d->rows[r], cells[r]);
 
-  TableLayout t;
+  TableLayout t = { .lines = paper ? 2 : 1 };
   gboolean compact;
   double k = table_fit (cr, st, headers, cells, nr, body, &t, &compact);
   table_draw (cr, st, headers, cells, nr, body, &t, compact, k);

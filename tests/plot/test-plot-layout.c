@@ -433,6 +433,45 @@ test_hide_title_caption (void)
     }
 }
 
+/* Table 1 on a data set or angle the paper did not run: no "paper" lines of dashes and no
+ * "paper" legend; with the paper's numbers both are there. */
+static void
+test_table_without_paper (void)
+{
+  TgResultsData d;
+  TgPlotStyle st;
+  PdfText t;
+  sample_table (&d);
+  TgResultsRow rows[7];
+  memcpy (rows, d.rows, sizeof rows);
+  for (int with_paper = 1; with_paper >= 0; with_paper--)
+    {
+      for (guint r = 0; !with_paper && r < G_N_ELEMENTS (rows); r++)
+        rows[r].paper = (TgResultsCells) { NAN, NAN, NAN, NAN, NAN };
+      d.rows = rows;
+      tg_plot_style_init (&st, TG_PLOT_BACKGROUND_LIGHT);
+      g_autofree char *file = g_strdup_printf ("table-paper-%d.pdf", with_paper);
+      g_autofree char *path = g_build_filename (tmp_dir, file, NULL);
+      g_assert_true (tg_plot_export (path, 640, 400, (TgPlotFunc) tg_plot_results_table, &d,
+                                     &st, NULL));
+      if (!read_pdf_text (path, &t))
+        return;
+      guint paper = 0, ours = 0;
+      for (guint i = 0; i < t.words->len; i++)
+        {
+          const char *w = g_array_index (t.words, Word, i).text;
+          paper += strcmp (w, "paper") == 0;   /* not the caption's "paper's" */
+          ours += g_str_has_prefix (w, "ours");
+        }
+      g_assert_cmpuint (ours, >, 0);
+      if (with_paper)
+        g_assert_cmpuint (paper, >=, 7);   /* a line per method, and the legend */
+      else
+        g_assert_cmpuint (paper, ==, 0);
+      g_array_unref (t.words);
+    }
+}
+
 static void
 test_size_parse (void)
 {
@@ -480,6 +519,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/layout/calibrate", test_calibrate);
   g_test_add_func ("/plot/layout/presets", test_presets);
   g_test_add_func ("/plot/layout/hide-title-caption", test_hide_title_caption);
+  g_test_add_func ("/plot/layout/table-without-paper", test_table_without_paper);
   int ret = g_test_run ();
 
   /* TG_TEST_KEEP=1 keeps the PDFs to look at */
