@@ -452,3 +452,23 @@ tg_session_save (const TgSession *session, const char *dir, GError **error)
     remove_tree (old);
   return TRUE;
 }
+
+gboolean
+tg_session_remove (const char *dir, GError **error)
+{
+  g_autofree char *folder = tg_session_folder_of (dir);
+
+  if (folder == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: not a session folder (no %s in it): not "
+                   "removed", dir, TG_SESSION_FILE);
+      return FALSE;
+    }
+  remove_tree (dir);
+  if (g_file_test (dir, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: could not be removed entirely", dir);
+      return FALSE;
+    }
+  return TRUE;
+}

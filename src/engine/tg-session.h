@@ -104,6 +104,8 @@ gboolean   tg_session_save  (const TgSession *session, const char *dir, GError *
 /* Reads a session folder, or the session.json in one. Every file is validated; an error
  * names the file and the fault. */
 TgSession *tg_session_load  (const char *path, GError **error);
+/* Removes the session folder dir (refused when it holds no session.json). */
+gboolean   tg_session_remove (const char *dir, GError **error);
 /* The session folder path names (a folder holding session.json, or that file), else NULL.
  * Newly allocated. */
 char      *tg_session_folder_of (const char *path);

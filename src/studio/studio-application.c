@@ -262,6 +262,8 @@ studio_application_startup (GApplication *app)
     { "app.quit",                { "<Control>q", NULL } },
     { "win.export",              { "<Control>e", NULL } },
     { "win.open",                { "<Control>o", NULL } },
+    { "win.save-session",        { "<Control>s", NULL } },
+    { "win.save-session-as",     { "<Control><Shift>s", NULL } },
     { "win.show-help-overlay",   { "<Control>question", "F1", NULL } },
   };
   GtkCssProvider *css;
