@@ -74,6 +74,51 @@ studio_session_field_set (const Field *f, void *base, double v)
   return TRUE;
 }
 
+/* f of base as the member of o: a boolean, a whole number, or a number (null for NaN) */
+static void
+json_put_field (JsonObject *o, const Field *f, const void *base)
+{
+  double v = studio_session_field_get (f, base);
+
+  if (f->type == F_BOOL)
+    json_object_set_boolean_member (o, f->name, v != 0);
+  else if (f->type == F_U64)
+    json_object_set_int_member (o, f->name, (gint64) *(const guint64 *) ((const guint8 *) base +
+                                                                         f->offset));
+  else if (f->type == F_U32 || f->type == F_ENUM)
+    json_object_set_int_member (o, f->name, (gint64) v);
+  else
+    json_object_set_member (o, f->name, tg_session_json_double (v));
+}
+
+/* The member of o into f of base, checked for its type and range; FALSE when it fails. */
+static gboolean
+json_get_field (JsonObject *o, const Field *f, void *base)
+{
+  JsonNode *n = json_object_get_member (o, f->name);
+  double v = NAN;
+
+  if (f->type == F_BOOL)
+    {
+      if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+        return FALSE;
+      v = json_node_get_boolean (n);
+    }
+  else if (f->type == F_U64 && n != NULL && JSON_NODE_HOLDS_VALUE (n) &&
+           json_node_get_value_type (n) == G_TYPE_INT64)
+    {
+      /* exact: a seed past 2^53 is no double */
+      gint64 i = json_node_get_int (n);
+      if (i < 0 || (double) i > f->max)
+        return FALSE;
+      *(guint64 *) ((guint8 *) base + f->offset) = (guint64) i;
+      return TRUE;
+    }
+  else if (!tg_session_json_number (o, f->name, "", &v, NULL))
+    return FALSE;
+  return studio_session_field_set (f, base, v);
+}
+
 void
 studio_session_put_config (TgSession *session, const StudioConfig *cfg)
 {
@@ -82,13 +127,7 @@ studio_session_put_config (TgSession *session, const StudioConfig *cfg)
 
   json_object_set_string_member (o, "method", tg_method_info (cfg->method)->id);
   for (guint i = 0; i < G_N_ELEMENTS (config_fields); i++)
-    {
-      const Field *f = &config_fields[i];
-      if (f->type == F_BOOL)
-        json_object_set_boolean_member (o, f->name, studio_session_field_get (f, cfg) != 0);
-      else
-        json_object_set_member (o, f->name, tg_session_json_double (studio_session_field_get (f, cfg)));
-    }
+    json_put_field (o, &config_fields[i], cfg);
   if (cfg->data_dir != NULL)
     json_object_set_string_member (o, "data_dir", cfg->data_dir);
   else
@@ -119,14 +158,8 @@ studio_session_get_config (const TgSession *session, const char *file, StudioCon
   for (guint i = 0; i < G_N_ELEMENTS (config_fields); i++)
     {
       const Field *f = &config_fields[i];
-      double v = NAN;
-      n = json_object_get_member (o, f->name);
-      if (f->type == F_BOOL && n != NULL && JSON_NODE_HOLDS_VALUE (n) &&
-          json_node_get_value_type (n) == G_TYPE_BOOLEAN)
-        v = json_node_get_boolean (n);
-      else if (f->type != F_BOOL && !tg_session_json_number (o, f->name, file, &v, NULL))
-        v = NAN;
-      if (isnan (v) || !studio_session_field_set (f, cfg, v))
+      if (!json_get_field (o, f, cfg) ||
+          ((f->type == F_F32 || f->type == F_F64) && isnan (studio_session_field_get (f, cfg))))
         {
           g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: settings: “%s” is missing or out "
                        "of range", file, f->name);
@@ -266,13 +299,7 @@ run_to_session (const StudioRun *run)
   json_object_set_string_member (r->info, "method", tg_method_info (run->method)->id);
   json_object_set_string_member (r->info, "settings", run->settings != NULL ? run->settings : "");
   for (guint i = 0; i < G_N_ELEMENTS (run_fields); i++)
-    {
-      const Field *f = &run_fields[i];
-      if (f->type == F_BOOL)
-        json_object_set_boolean_member (r->info, f->name, studio_session_field_get (f, run) != 0);
-      else
-        json_object_set_member (r->info, f->name, tg_session_json_double (studio_session_field_get (f, run)));
-    }
+    json_put_field (r->info, &run_fields[i], run);
   for (guint i = 0; i < run->markers->len; i++)
     {
       const StudioMarker *mk = &g_array_index (run->markers, StudioMarker, i);
@@ -314,18 +341,8 @@ run_from_session (const TgSessionRun *r, const char *file, GError **error)
     goto bad;
   run->settings = g_strdup (settings);
   for (guint i = 0; i < G_N_ELEMENTS (run_fields); i++)
-    {
-      const Field *f = &run_fields[i];
-      double v = NAN;
-      n = json_object_get_member (info, f->name);
-      if (f->type == F_BOOL && n != NULL && JSON_NODE_HOLDS_VALUE (n) &&
-          json_node_get_value_type (n) == G_TYPE_BOOLEAN)
-        v = json_node_get_boolean (n);
-      else if (f->type != F_BOOL && !tg_session_json_number (info, f->name, file, &v, NULL))
-        goto bad;
-      if ((f->type == F_BOOL && isnan (v)) || !studio_session_field_set (f, run, v))
-        goto bad;
-    }
+    if (!json_get_field (info, &run_fields[i], run))
+      goto bad;
   for (guint i = 0; i < r->markers->len; i++)
     {
       const TgSessionMarker *m = &g_array_index (r->markers, TgSessionMarker, i);
