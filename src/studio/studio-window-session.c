@@ -170,6 +170,12 @@ studio_window_open_session (StudioWindow *self, const char *path)
   self->session_path = g_strdup (folder);
   msg = g_strdup_printf ("Opened the session %s", folder);
   studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
+  /* --screenshot with a session: the window as the session left it */
+  {
+    g_autoptr (StudioSnapshot) done = studio_snapshot_new ();
+    done->finished = TRUE;
+    studio_window_maybe_screenshot (self, done);
+  }
   return TRUE;
 }
 
