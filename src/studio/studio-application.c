@@ -349,6 +349,6 @@ studio_application_init (StudioApplication *self)
     "current directory) if it exists; else ../../data/mnist beside the binary (../../../data/mnist\n"
     "in a build tree inside the source tree). No source-tree path is built in: a build tree\n"
     "elsewhere needs --data or $TG_MNIST_DIR.\n"
-    "Keys: Space starts/pauses, Ctrl+O opens checkpoints, Ctrl+E exports the visible view, Ctrl+? or F1 lists the\n"
-    "shortcuts, Ctrl+Q quits.");
+    "Keys: Space starts/pauses, Ctrl+O opens checkpoints or a session, Ctrl+S saves the session,\n"
+    "Ctrl+E exports the visible view, Ctrl+? or F1 lists the shortcuts, Ctrl+Q quits.");
 }

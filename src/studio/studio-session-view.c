@@ -190,7 +190,7 @@ get_snapshot (TgSession *s, const char *slot, const char *file, GError **error)
         }
     }
   parts = g_strsplit (widths, ",", -1);
-  if (g_strv_length (parts) != (widths[0] == '\0' ? 1 : snap->n_hidden))
+  if (g_strv_length (parts) != snap->n_hidden)
     {
       bad_view (error, file, wkey, "does not list n_hidden widths");
       return NULL;

@@ -16,6 +16,7 @@
 #include "studio-history.h"
 #include "studio-inspector-view.h"
 #include "studio-view.h"
+#include "tg-report.h"
 #include "tg-session.h"
 
 static char *tmp_dir;
@@ -42,8 +43,9 @@ view_csvs (StudioWindow *win)
   return csvs;
 }
 
+/* min_rows: how many views at least hold rows of numbers */
 static void
-assert_same_csvs (GPtrArray *a, GPtrArray *b)
+assert_same_csvs (GPtrArray *a, GPtrArray *b, guint min_rows)
 {
   const char *const *names = studio_window_view_names ();
   guint with_data = 0;
@@ -56,8 +58,7 @@ assert_same_csvs (GPtrArray *a, GPtrArray *b)
       g_assert_cmpstr (a->pdata[i], ==, b->pdata[i]);
       with_data += a->pdata[i] != NULL && strchr (strchr (a->pdata[i], '\n') + 1, '\n') != NULL;
     }
-  /* curves, neurons, dynamics at least hold rows of numbers */
-  g_assert_cmpuint (with_data, >=, 3);
+  g_assert_cmpuint (with_data, >=, min_rows);
 }
 
 /* A short finished run (2 + 1 epochs of 2048 images) with a λ marker. */
@@ -116,7 +117,7 @@ test_save_and_reopen (void)
   const char *paths[] = { json, NULL };  /* the session.json opens its folder */
   g_assert_true (studio_window_open_paths (b, paths));
   after = view_csvs (b);
-  assert_same_csvs (before, after);
+  assert_same_csvs (before, after, 3);  /* curves, neurons, dynamics at least */
   status_b = status_text (b);
   g_assert_cmpstr (status_a, ==, status_b);
 
@@ -158,6 +159,58 @@ test_save_and_reopen (void)
 }
 
 static gboolean
+results_done (StudioWindow *win, gpointer data)
+{
+  StudioHistory *h = studio_window_get_history (win);
+  return studio_history_get_experiment (h) != NULL && studio_history_get_sweep (h) != NULL &&
+         studio_history_get_overlap (h) != NULL && is_idle (win, NULL);
+}
+
+/* The paper comparison, the λ sweep and the overlap come back as they were: results.csv and
+ * sweep.csv the same bytes, and every view's CSV. */
+static void
+test_results_reopen (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "results", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) before = NULL;
+  g_autoptr (GPtrArray) after = NULL;
+  StudioConfig cfg;
+
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  cfg.seeds = 1;
+  cfg.n_sweep_lambdas = 2;
+  cfg.sweep_lambdas[0] = 0;
+  cfg.sweep_lambdas[1] = 0.3;
+  StudioWindow *a = new_window (&cfg);
+  studio_config_clear (&cfg);
+  studio_window_queue_job (a, STUDIO_JOB_EXPERIMENT);
+  studio_window_queue_job (a, STUDIO_JOB_SWEEP);
+  studio_window_queue_job (a, STUDIO_JOB_OVERLAP);
+  wait_for (a, results_done, NULL, "the comparison, the sweep and the overlap");
+  before = view_csvs (a);
+  g_assert_true (studio_window_save_session (a, dir, &error));
+  g_assert_no_error (error);
+
+  StudioWindow *b = new_window (NULL);
+  const char *paths[] = { dir, NULL };
+  gboolean opened = studio_window_open_paths (b, paths);
+  g_assert_cmpstr (opened ? NULL : studio_window_get_banner (b), ==, NULL);
+  after = view_csvs (b);
+  assert_same_csvs (before, after, 2);  /* overlap, sparsity */
+  StudioHistory *ha = studio_window_get_history (a), *hb = studio_window_get_history (b);
+  g_autofree char *ra = tg_report_csv (studio_history_get_experiment (ha));
+  g_autofree char *rb = tg_report_csv (studio_history_get_experiment (hb));
+  g_assert_cmpstr (ra, ==, rb);
+  g_autofree char *sa = tg_sweep_csv (studio_history_get_sweep (ha));
+  g_autofree char *sb = tg_sweep_csv (studio_history_get_sweep (hb));
+  g_assert_cmpstr (sa, ==, sb);
+  destroy_window (a);
+  destroy_window (b);
+}
+
+static gboolean
 has_autosave (void)
 {
   g_autofree char *dir = studio_session_autosave_dir ();
@@ -194,7 +247,7 @@ test_autosave_on_close (void)
   studio_window_session_bar_respond (b, TRUE);
   g_assert_null (studio_window_get_session_bar (b));
   after = view_csvs (b);
-  assert_same_csvs (before, after);
+  assert_same_csvs (before, after, 3);
   g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (b)), ==, 1);
 
   /* restored runs count as saved: closing again writes nothing */
@@ -285,6 +338,7 @@ main (int argc, char **argv)
   g_assert_false (g_str_has_prefix (g_get_user_data_dir (), g_get_home_dir ()) &&
                   g_getenv ("G_TEST_BUILDDIR") == NULL);
   g_test_add_func ("/studio/session/save-and-reopen", test_save_and_reopen);
+  g_test_add_func ("/studio/session/results-reopen", test_results_reopen);
   g_test_add_func ("/studio/session/autosave-on-close", test_autosave_on_close);
   g_test_add_func ("/studio/session/broken-refused", test_broken_session_refused);
   g_test_add_func ("/studio/session/reset-asks", test_reset_asks);
