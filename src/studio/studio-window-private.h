@@ -57,6 +57,7 @@ struct _StudioWindow
   /* sessions (studio-window-session.c): where Ctrl+S saves (NULL: ask), the autosave's bar */
   char           *session_path;
   GtkInfoBar     *session_bar;
+  gboolean        autosave_opened;   /* the autosave's runs are this window's now */
 };
 
 void     studio_window_show_banner      (StudioWindow *self, GtkMessageType type,

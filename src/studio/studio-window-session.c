@@ -6,7 +6,9 @@
  * tg-session.h; what goes in it, studio-session-state.h. */
 #include "studio-window-private.h"
 
+#include <errno.h>
 #include <string.h>
+#include <glib/gstdio.h>
 
 #include "studio-angles-view.h"
 #include "studio-session-state.h"
@@ -168,6 +170,12 @@ studio_window_open_session (StudioWindow *self, const char *path)
   gtk_inscription_set_text (self->status_label, status);
   g_free (self->session_path);
   self->session_path = g_strdup (folder);
+  {
+    g_autofree char *autosave = studio_session_autosave_dir ();
+    g_autofree char *a = g_canonicalize_filename (autosave, NULL);
+    g_autofree char *b = g_canonicalize_filename (folder, NULL);
+    self->autosave_opened |= strcmp (a, b) == 0;
+  }
   msg = g_strdup_printf ("Opened the session %s", folder);
   studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
   /* --screenshot with a session: the window as the session left it */
@@ -207,14 +215,39 @@ studio_window_open_session_activate (GSimpleAction *action, GVariant *param, gpo
 
 /* ---- the autosave ------------------------------------------------------------------------ */
 
+/* Moves the autosave of another window aside (autosave-DATE), so that a new one loses
+ * nothing: it stays a session folder that Open Session reads. */
+static void
+keep_older_autosave (const char *dir)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+
+  for (guint i = 1; i < 100; i++)
+    {
+      g_autofree char *kept = i == 1 ? g_strdup_printf ("%s-%s", dir, stamp)
+                                     : g_strdup_printf ("%s-%s-%u", dir, stamp, i);
+      if (g_file_test (kept, G_FILE_TEST_EXISTS))
+        continue;
+      if (g_rename (dir, kept) != 0)
+        g_warning ("The older autosave %s could not be kept as %s: %s", dir, kept,
+                   g_strerror (errno));
+      return;
+    }
+}
+
 void
 studio_window_session_autosave (StudioWindow *self)
 {
   g_autofree char *dir = studio_session_autosave_dir ();
+  g_autofree char *older = tg_session_folder_of (dir);
   g_autoptr (GError) error = NULL;
 
   if (!studio_history_get_unsaved (self->history))
     return;
+  /* an autosave this window did not open holds another window's runs */
+  if (older != NULL && !self->autosave_opened)
+    keep_older_autosave (dir);
   if (!studio_window_save_session (self, dir, &error))
     g_warning ("The unsaved runs could not be kept: %s", error->message);
 }

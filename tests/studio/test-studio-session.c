@@ -273,6 +273,49 @@ test_autosave_on_close (void)
   destroy_window (d);
 }
 
+/* A window that did not restore the autosave, closed with runs of its own, keeps the older
+ * autosave beside the new one (autosave-DATE), openable as a session: nothing is lost. */
+static void
+test_autosave_keeps_older (void)
+{
+  g_autofree char *dir = studio_session_autosave_dir ();
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *older = NULL;
+  g_autoptr (GDir) d = NULL;
+  g_autoptr (TgSession) kept = NULL;
+  g_autoptr (TgSession) now = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *name;
+  StudioWindow *a, *b;
+
+  g_assert_false (has_autosave ());
+  a = trained_window (5);
+  gtk_window_close (GTK_WINDOW (a));
+  spin (50);
+  g_assert_true (has_autosave ());
+
+  b = trained_window (6);
+  g_assert_nonnull (studio_window_get_session_bar (b));  /* offered, not taken */
+  gtk_window_close (GTK_WINDOW (b));
+  spin (50);
+
+  d = g_dir_open (parent, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, "autosave-"))
+      older = g_build_filename (parent, name, NULL);
+  g_assert_nonnull (older);
+  kept = tg_session_load (older, &error);
+  g_assert_no_error (error);
+  now = tg_session_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->runs->len, ==, 1);
+  g_assert_cmpuint (now->runs->len, ==, 1);
+  g_assert_cmpint (json_object_get_int_member (((TgSessionRun *) kept->runs->pdata[0])->info, "seed"), ==, 5);
+  g_assert_cmpint (json_object_get_int_member (((TgSessionRun *) now->runs->pdata[0])->info, "seed"), ==, 6);
+  g_assert_true (tg_session_remove (older, NULL));
+  g_assert_true (tg_session_remove (dir, NULL));
+}
+
 static void
 test_broken_session_refused (void)
 {
@@ -340,6 +383,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio/session/save-and-reopen", test_save_and_reopen);
   g_test_add_func ("/studio/session/results-reopen", test_results_reopen);
   g_test_add_func ("/studio/session/autosave-on-close", test_autosave_on_close);
+  g_test_add_func ("/studio/session/autosave-keeps-older", test_autosave_keeps_older);
   g_test_add_func ("/studio/session/broken-refused", test_broken_session_refused);
   g_test_add_func ("/studio/session/reset-asks", test_reset_asks);
   int status = g_test_run ();
