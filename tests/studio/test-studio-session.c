@@ -244,6 +244,17 @@ test_autosave_on_close (void)
 
   b = new_window (NULL);
   g_assert_nonnull (studio_window_get_session_bar (b));
+  /* with the offer shown, the window still fits a 1280 x 720 screen (as test-studio-defects
+   * checks without it) */
+  {
+    int min_w, min_h;
+    spin (100);
+    gtk_widget_measure (GTK_WIDGET (b), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL, NULL, NULL);
+    gtk_widget_measure (GTK_WIDGET (b), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL, NULL, NULL);
+    g_test_message ("minimum size with the offer %d x %d", min_w, min_h);
+    g_assert_cmpint (min_w, <=, 1280);
+    g_assert_cmpint (min_h, <=, 720);
+  }
   studio_window_session_bar_respond (b, TRUE);
   g_assert_null (studio_window_get_session_bar (b));
   after = view_csvs (b);
