@@ -243,7 +243,8 @@ studio_window_session_autosave (StudioWindow *self)
   g_autofree char *older = tg_session_folder_of (dir);
   g_autoptr (GError) error = NULL;
 
-  if (!studio_history_get_unsaved (self->history))
+  /* a window closed by --quit-after-steps or --screenshot is automation, not work to keep */
+  if (!studio_history_get_unsaved (self->history) || self->shot_armed)
     return;
   /* an autosave this window did not open holds another window's runs */
   if (older != NULL && !self->autosave_opened)

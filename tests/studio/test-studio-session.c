@@ -327,6 +327,31 @@ test_autosave_keeps_older (void)
   g_assert_true (tg_session_remove (dir, NULL));
 }
 
+static gboolean
+window_gone (StudioWindow *unused, gpointer data)
+{
+  return *(StudioWindow **) data == NULL;
+}
+
+/* A window closed by --quit-after-steps or --screenshot is automation: no autosave. */
+static void
+test_no_autosave_for_automation (void)
+{
+  StudioConfig cfg;
+  StudioWindow *win;
+
+  g_assert_false (has_autosave ());
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  studio_window_schedule_screenshot (win, 10, NULL, NULL);
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
+  g_assert_true (studio_window_train (win));
+  wait_for (NULL, window_gone, &win, "the window to close itself");
+  g_assert_false (has_autosave ());
+}
+
 static void
 test_broken_session_refused (void)
 {
@@ -395,6 +420,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio/session/results-reopen", test_results_reopen);
   g_test_add_func ("/studio/session/autosave-on-close", test_autosave_on_close);
   g_test_add_func ("/studio/session/autosave-keeps-older", test_autosave_keeps_older);
+  g_test_add_func ("/studio/session/no-autosave-for-automation", test_no_autosave_for_automation);
   g_test_add_func ("/studio/session/broken-refused", test_broken_session_refused);
   g_test_add_func ("/studio/session/reset-asks", test_reset_asks);
   int status = g_test_run ();
