@@ -275,6 +275,8 @@ studio_application_startup (GApplication *app)
     { "app.quit",                { "<Control>q", NULL } },
     { "win.export",              { "<Control>e", NULL } },
     { "win.open",                { "<Control>o", NULL } },
+    { "win.save-session",        { "<Control>s", NULL } },
+    { "win.save-session-as",     { "<Control><Shift>s", NULL } },
     { "win.show-help-overlay",   { "<Control>question", "F1", NULL } },
   };
   GtkCssProvider *css;
@@ -364,6 +366,6 @@ studio_application_init (StudioApplication *self)
     "current directory) if it exists; else ../../data/mnist beside the binary (../../../data/mnist\n"
     "in a build tree inside the source tree). No source-tree path is built in: a build tree\n"
     "elsewhere needs --data or $TG_MNIST_DIR.\n"
-    "Keys: Space starts/pauses, Ctrl+O opens checkpoints, Ctrl+E exports the visible view, Ctrl+? or F1 lists the\n"
-    "shortcuts, Ctrl+Q quits.");
+    "Keys: Space starts/pauses, Ctrl+O opens checkpoints or a session, Ctrl+S saves the session,\n"
+    "Ctrl+E exports the visible view, Ctrl+? or F1 lists the shortcuts, Ctrl+Q quits.");
 }

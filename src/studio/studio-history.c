@@ -22,6 +22,9 @@ struct _StudioHistory
   GPtrArray           *param_log;   /* StudioSnapshot with tau */
   GPtrArray           *mask_log;    /* StudioSnapshot with has_masks */
   gint64               time;
+
+  /* a run or a result came in since the last save */
+  gboolean             unsaved;
 };
 
 G_DEFINE_FINAL_TYPE (StudioHistory, studio_history, G_TYPE_OBJECT)
@@ -221,7 +224,10 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
   self->status = studio_snapshot_ref (snap);
 
   if (snap->job == STUDIO_JOB_TRAIN)
-    add_train (self, snap);
+    {
+      add_train (self, snap);
+      self->unsaved = TRUE;
+    }
 
   if (snap->has_masks && snap->job == STUDIO_JOB_TRAIN)
     {
@@ -232,16 +238,19 @@ studio_history_add (StudioHistory *self, StudioSnapshot *snap)
     {
       g_clear_pointer (&self->overlap, studio_snapshot_unref);
       self->overlap = studio_snapshot_ref (snap);
+      self->unsaved = TRUE;
     }
   if (snap->job == STUDIO_JOB_EXPERIMENT && snap->finished && snap->experiment != NULL)
     {
       g_clear_pointer (&self->experiment, studio_snapshot_unref);
       self->experiment = studio_snapshot_ref (snap);
+      self->unsaved = TRUE;
     }
   if (snap->job == STUDIO_JOB_SWEEP && snap->finished && snap->sweep != NULL)
     {
       g_clear_pointer (&self->sweep, studio_snapshot_unref);
       self->sweep = studio_snapshot_ref (snap);
+      self->unsaved = TRUE;
     }
 
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
@@ -275,8 +284,71 @@ studio_history_clear (StudioHistory *self)
   g_ptr_array_set_size (self->mask_log, 0);
   self->time_run = 0;
   self->time = -1;
+  self->unsaved = FALSE;
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
+
+/* ---- sessions ---------------------------------------------------------------------------- */
+
+StudioRun *
+studio_run_new (guint id, const char *name)
+{
+  g_autoptr (StudioSnapshot) snap = studio_snapshot_new ();
+  snap->run_id = id;
+  StudioRun *run = run_new (snap, 0);
+  g_free (run->name);
+  run->name = g_strdup (name);
+  return run;
+}
+
+void
+studio_run_free (StudioRun *run)
+{
+  run_free (run);
+}
+
+static void
+replace_snapshot (StudioSnapshot **slot, StudioSnapshot *snap)
+{
+  g_clear_pointer (slot, studio_snapshot_unref);
+  if (snap != NULL)
+    *slot = studio_snapshot_ref (snap);
+}
+
+void
+studio_history_restore (StudioHistory *self, GPtrArray *runs, StudioSnapshot *params,
+                        StudioSnapshot *masks, StudioSnapshot *status, StudioSnapshot *overlap,
+                        StudioSnapshot *experiment, StudioSnapshot *sweep)
+{
+  g_return_if_fail (STUDIO_IS_HISTORY (self));
+  g_ptr_array_set_size (self->runs, 0);
+  self->n_points = 0;
+  for (guint i = 0; i < runs->len; i++)
+    {
+      StudioRun *run = g_ptr_array_index (runs, i);
+      self->n_points += run->step->len;
+      g_ptr_array_add (self->runs, run);
+    }
+  /* the runs are ours now: the caller's array lets go of them without freeing */
+  g_ptr_array_set_free_func (runs, NULL);
+  g_ptr_array_set_size (runs, 0);
+  replace_snapshot (&self->params, params);
+  replace_snapshot (&self->masks, masks);
+  replace_snapshot (&self->status, status);
+  replace_snapshot (&self->overlap, overlap);
+  replace_snapshot (&self->experiment, experiment);
+  replace_snapshot (&self->sweep, sweep);
+  /* no time records are kept in a session: the scrubber starts from the next run */
+  g_ptr_array_set_size (self->param_log, 0);
+  g_ptr_array_set_size (self->mask_log, 0);
+  self->time_run = 0;
+  self->time = -1;
+  self->unsaved = FALSE;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+gboolean studio_history_get_unsaved (StudioHistory *self) { return self->unsaved; }
+void studio_history_mark_saved (StudioHistory *self) { self->unsaved = FALSE; }
 
 guint studio_history_get_n_runs (StudioHistory *self) { return self->runs->len; }
 

@@ -69,4 +69,22 @@ guint64               studio_history_get_time_step  (StudioHistory *self, guint 
 void                  studio_history_set_time       (StudioHistory *self, gint64 step);
 gint64                studio_history_get_time       (StudioHistory *self);
 
+/* Sessions (studio-window-session.c). A run made outside the history (empty arrays, NAN
+ * final numbers), to be handed to studio_history_restore; freed with studio_run_free. */
+StudioRun            *studio_run_new                (guint id, const char *name);
+void                  studio_run_free               (StudioRun *run);
+/* Replaces every run and result with those given (runs: StudioRun *, taken; each snapshot
+ * may be NULL, ref'd when not), as a session had them; the time goes back to live and the
+ * runs count as saved. Emits "changed". */
+void                  studio_history_restore        (StudioHistory *self, GPtrArray *runs,
+                                                     StudioSnapshot *params,
+                                                     StudioSnapshot *masks,
+                                                     StudioSnapshot *status,
+                                                     StudioSnapshot *overlap,
+                                                     StudioSnapshot *experiment,
+                                                     StudioSnapshot *sweep);
+/* TRUE when a run or a result came in since the last save (or restore, or clear). */
+gboolean              studio_history_get_unsaved    (StudioHistory *self);
+void                  studio_history_mark_saved     (StudioHistory *self);
+
 G_END_DECLS

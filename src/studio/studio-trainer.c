@@ -291,6 +291,13 @@ studio_trainer_stop (StudioTrainer *self)
 }
 
 void
+studio_trainer_reserve_run_ids (StudioTrainer *self, guint last)
+{
+  g_return_if_fail (STUDIO_IS_TRAINER (self));
+  self->run_id = MAX (self->run_id, last);
+}
+
+void
 studio_trainer_forget (StudioTrainer *self)
 {
   gboolean left_behind;

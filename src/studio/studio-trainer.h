@@ -37,6 +37,8 @@ void                studio_trainer_set_paused (StudioTrainer *self, gboolean pau
 void                studio_trainer_stop       (StudioTrainer *self);
 /* Drops the cached foundation (and data), so the next run starts from scratch. */
 void                studio_trainer_forget     (StudioTrainer *self);
+/* Runs restored from a session took ids up to last: the next run's id is above them. */
+void                studio_trainer_reserve_run_ids (StudioTrainer *self, guint last);
 
 /* The live controls, read by the worker before its next step as one change. */
 void                studio_trainer_set_controls (StudioTrainer *self, float sharpness,

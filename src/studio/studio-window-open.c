@@ -12,6 +12,7 @@
 
 #include "tg-checkpoint.h"
 #include "tg-digest.h"
+#include "tg-session.h"
 
 enum { RESPONSE_ATTACH_ANYWAY = 1 };
 
@@ -169,6 +170,14 @@ open_adapter (StudioWindow *self, const char *path, GString *refusals, GString *
 gboolean
 studio_window_open_files (StudioWindow *self, GFile **files, int n_files)
 {
+  /* a session folder, or its session.json, replaces the window's session */
+  if (n_files == 1)
+    {
+      g_autofree char *path = g_file_get_path (files[0]);
+      g_autofree char *session = path != NULL ? tg_session_folder_of (path) : NULL;
+      if (session != NULL)
+        return studio_window_open_session (self, path);
+    }
   g_autoptr (GString) refusals = g_string_new (NULL);
   g_autoptr (GString) opened = g_string_new (NULL);
   g_autoptr (GPtrArray) adapters = g_ptr_array_new_with_free_func (g_free);

@@ -53,6 +53,11 @@ struct _StudioWindow
   GQueue          foreign_adapters;  /* paths still to ask about (char *) */
   GtkWindow      *open_question;     /* the question being asked, or NULL */
   GCancellable   *measuring;         /* the active mode's measurement under way, or NULL */
+
+  /* sessions (studio-window-session.c): where Ctrl+S saves (NULL: ask), the autosave's bar */
+  char           *session_path;
+  GtkInfoBar     *session_bar;
+  gboolean        autosave_opened;   /* the autosave's runs are this window's now */
 };
 
 void     studio_window_show_banner      (StudioWindow *self, GtkMessageType type,
@@ -109,5 +114,26 @@ void      studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap
 /* TRUE while the active mode's measurement is under way. */
 gboolean  studio_window_is_measuring  (StudioWindow *self);
 GtkWindow *studio_window_get_open_question (StudioWindow *self);
+
+/* studio-window-session.c: Save Session, Save Session As, Open Session, the autosave. */
+void        studio_window_save_session_activate    (GSimpleAction *action, GVariant *param,
+                                                    gpointer self);
+void        studio_window_save_session_as_activate (GSimpleAction *action, GVariant *param,
+                                                    gpointer self);
+void        studio_window_open_session_activate    (GSimpleAction *action, GVariant *param,
+                                                    gpointer self);
+/* Writes the window's session as the folder dir; its runs count as saved then. */
+gboolean    studio_window_save_session  (StudioWindow *self, const char *dir, GError **error);
+/* Opens a session folder (or its session.json) in place of the window's runs, results,
+ * settings and modes. FALSE when refused (said in the banner, naming the file). */
+gboolean    studio_window_open_session  (StudioWindow *self, const char *path);
+/* On close: unsaved runs go to the autosave folder, without asking. */
+void        studio_window_session_autosave (StudioWindow *self);
+char       *studio_session_autosave_dir (void);
+/* The bar offering the autosave back (NULL when not shown), and answering it. */
+GtkInfoBar *studio_window_get_session_bar     (StudioWindow *self);
+void        studio_window_session_bar_respond (StudioWindow *self, gboolean restore);
+void        studio_window_session_init    (StudioWindow *self);
+void        studio_window_session_dispose (StudioWindow *self);
 
 G_END_DECLS

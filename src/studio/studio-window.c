@@ -414,6 +414,9 @@ static const GActionEntry win_actions[] = {
   { .name = "run-comparison", .activate = action_run_comparison },
   { .name = "open",           .activate = studio_window_open_activate },
   { .name = "run-sweep",      .activate = action_run_sweep },
+  { .name = "save-session",   .activate = studio_window_save_session_activate },
+  { .name = "save-session-as", .activate = studio_window_save_session_as_activate },
+  { .name = "open-session",   .activate = studio_window_open_session_activate },
 };
 
 /* ---- life cycle ---------------------------------------------------------------------------- */
@@ -444,6 +447,8 @@ close_request_cb (GtkWindow *window, gpointer data)
   /* a window closed mid-run stops its worker before anything goes */
   g_signal_handlers_disconnect_by_data (self->trainer, self);
   studio_trainer_stop (self->trainer);
+  /* unsaved runs are kept, without asking, and offered back by the next window */
+  studio_window_session_autosave (self);
   return FALSE;
 }
 
@@ -462,6 +467,7 @@ studio_window_dispose (GObject *object)
     }
   studio_window_close_export_dialogs (self);
   studio_window_open_dispose (self);
+  studio_window_session_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_WINDOW);
   g_clear_object (&self->trainer);
   g_clear_object (&self->history);
@@ -554,6 +560,7 @@ studio_window_init (StudioWindow *self)
                     G_CALLBACK (controls_changed_cb), self);
   add_views (self);
   studio_window_open_init (self);
+  studio_window_session_init (self);
   studio_scrubber_set_history (self->scrubber, self->history);
   studio_scrubber_set_trainer (self->scrubber, self->trainer);
 

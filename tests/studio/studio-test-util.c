@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "studio-resources.h"
+#include "tg-session.h"
 
 static char *data_dir;
 
@@ -30,6 +31,17 @@ studio_test_init (int *argc, char ***argv)
   /* the file chooser saves its state in GSettings; there is no session bus for dconf */
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_test_init (argc, argv, NULL);
+  /* a window closed with unsaved runs keeps them in the user's data folder: a test program
+   * has one of its own, emptied at its start, never the tester's */
+  {
+    g_autofree char *home = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
+                                              ? g_getenv ("G_TEST_BUILDDIR") : g_get_tmp_dir (),
+                                              "data-home", g_get_prgname (), NULL);
+    g_autofree char *autosave = g_build_filename (home, "taugate-studio", "autosave", NULL);
+    g_setenv ("XDG_DATA_HOME", home, TRUE);
+    if (g_file_test (autosave, G_FILE_TEST_IS_DIR))
+      tg_session_remove (autosave, NULL);
+  }
   gtk_init ();
   studio_ensure_resources ();
 

@@ -1,0 +1,334 @@
+/* tg-session-read.c — reading a session folder as untrusted input: session.json's format,
+ * version and the type of every member are checked, file names it gives must be plain names
+ * inside the folder, and every file goes through its strict reader (CSV here, safetensors
+ * and checkpoints through theirs). The first fault ends the read, naming the file. */
+#include "tg-session.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "tg-checkpoint.h"
+#include "tg-safetensors.h"
+#include "tg-session-private.h"
+
+static const char *const curve_columns[] = { "step", "loss", "acc0", "acc_target", NULL };
+static const char *const full_columns[] = { "step", "acc0", "acc_target", NULL };
+
+static gboolean
+fail (GError **error, const char *file, const char *what)
+{
+  g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: %s", file, what);
+  return FALSE;
+}
+
+static const char *
+string_member (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (n);
+}
+
+static JsonObject *
+object_member (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  return n != NULL && JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+}
+
+static gboolean
+is_null_member (JsonObject *o, const char *key)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  return n == NULL || JSON_NODE_HOLDS_NULL (n);
+}
+
+/* A plain file name from session.json, under sub of folder: the path, or NULL with error. */
+static char *
+file_in (const char *folder, const char *sub, JsonObject *o, const char *key, const char *json,
+         GError **error)
+{
+  const char *name = string_member (o, key);
+  gboolean ok = name != NULL && name[0] != '.' && strlen (name) <= 200;
+
+  for (const char *p = name; ok && *p != '\0'; p++)
+    ok = g_ascii_isalnum (*p) || strchr ("-_.+", *p) != NULL;
+  if (!ok)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: “%s” is not a plain file name in the "
+                   "session folder", json, key);
+      return NULL;
+    }
+  return g_build_filename (folder, sub != NULL ? sub : name, sub != NULL ? name : NULL, NULL);
+}
+
+static TgSessionRun *
+read_run (JsonNode *node, const char *folder, const char *json, guint index, GError **error)
+{
+  g_autofree char *where = g_strdup_printf ("%s: run %u", json, index + 1);
+  JsonObject *o = node != NULL && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node)
+                                                                : NULL;
+  JsonObject *info = o != NULL ? object_member (o, "info") : NULL;
+  JsonNode *mk = o != NULL ? json_object_get_member (o, "markers") : NULL;
+  g_autoptr (GError) local = NULL;
+  g_autofree char *curves = NULL, *full = NULL, *gates = NULL;
+  TgSessionRun *run;
+
+  if (o == NULL || string_member (o, "name") == NULL || info == NULL || mk == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (mk))
+    {
+      fail (error, where, "not an object with a name, an info object and a markers array");
+      return NULL;
+    }
+  if ((curves = file_in (folder, "runs", o, "curves", where, error)) == NULL ||
+      (full = file_in (folder, "runs", o, "full", where, error)) == NULL ||
+      (!is_null_member (o, "gates") &&
+       (gates = file_in (folder, "runs", o, "gates", where, error)) == NULL))
+    return NULL;
+
+  run = tg_session_run_new (string_member (o, "name"));
+  json_object_unref (run->info);
+  run->info = json_object_ref (info);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (mk)); i++)
+    {
+      JsonNode *e = json_array_get_element (json_node_get_array (mk), i);
+      JsonObject *m = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      double step;
+      if (m == NULL || string_member (m, "label") == NULL ||
+          !tg_session_json_number (m, "step", where, &step, NULL))
+        {
+          tg_session_run_free (run);
+          fail (error, where, "a marker is not {\"step\": number, \"label\": string}");
+          return NULL;
+        }
+      tg_session_run_add_marker (run, step, string_member (m, "label"));
+    }
+  g_clear_pointer (&run->curves, tg_session_table_free);
+  g_clear_pointer (&run->full, tg_session_table_free);
+  if ((run->curves = tg_session_table_read_csv (curves, curve_columns, error)) == NULL ||
+      (run->full = tg_session_table_read_csv (full, full_columns, error)) == NULL ||
+      (gates != NULL && (run->gates = tg_session_table_read_csv (gates, NULL, error)) == NULL))
+    {
+      tg_session_run_free (run);
+      return NULL;
+    }
+  return run;
+}
+
+static gboolean
+read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, GError **error)
+{
+  g_autofree char *foundation = file_in (folder, NULL, o, "foundation", json, error);
+  JsonNode *list_node = json_object_get_member (o, "list");
+  JsonArray *list;
+  double active;
+
+  if (foundation == NULL)
+    return FALSE;
+  if (list_node == NULL || !JSON_NODE_HOLDS_ARRAY (list_node) ||
+      json_array_get_length (json_node_get_array (list_node)) == 0)
+    return fail (error, json, "“modes” has no list of modes (Base first)");
+  list = json_node_get_array (list_node);
+  if (!tg_session_json_number (o, "active", json, &active, error))
+    return FALSE;
+  if (!(active >= 0 && active < json_array_get_length (list)))
+    return fail (error, json, "the active mode is not one of the list");
+  s->active_mode = (guint) active;
+  if ((s->modes = tg_modes_new_from_file (foundation, error)) == NULL)
+    return FALSE;
+  for (guint i = 0; i < json_array_get_length (list); i++)
+    {
+      JsonNode *e = json_array_get_element (list, i);
+      JsonObject *m = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      g_autofree char *path = NULL;
+      const char *name = m != NULL ? string_member (m, "name") : NULL;
+      const char *method = m != NULL ? string_member (m, "method") : NULL;
+      double angle, sharpness;
+      TgMethod want;
+      TgMode *mode;
+
+      if (name == NULL || method == NULL || !tg_method_from_string (method, &want) ||
+          !tg_session_json_number (m, "target_angle", json, &angle, NULL) ||
+          !tg_session_json_number (m, "sharpness", json, &sharpness, NULL) || !(sharpness > 0))
+        return fail (error, json, "a mode lacks a name, a known method, a target angle or a "
+                                  "positive sharpness");
+      if (i > 0)
+        {
+          if ((path = file_in (folder, "adapters", m, "file", json, error)) == NULL)
+            return FALSE;
+          if (tg_modes_attach_file (s->modes, path, TRUE, error) != i)
+            return FALSE;
+        }
+      mode = tg_modes_get (s->modes, i);
+      if (mode->method != want)
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH, "%s: mode “%s” is %s in %s, but its "
+                       "file holds %s", json, name, method, json, tg_method_info (mode->method)->id);
+          return FALSE;
+        }
+      tg_modes_rename (s->modes, i, name);
+      mode->target_angle = angle;
+      mode->sharpness = (float) sharpness;
+    }
+  return TRUE;
+}
+
+static gboolean
+read_view (TgSession *s, JsonObject *root, const char *folder, const char *json, GError **error)
+{
+  g_autofree char *view = file_in (folder, NULL, root, "view", json, error);
+  g_autoptr (TgSafetensors) st = NULL;
+  JsonObject *vm;
+
+  if (view == NULL || (st = tg_safetensors_read (view, 256, error)) == NULL)
+    return FALSE;
+  g_hash_table_unref (s->view_metadata);
+  s->view_metadata = tg_safetensors_dup_metadata (st);
+  for (guint i = 0; i < st->tensors->len; i++)
+    {
+      const TgSafetensorsTensor *t = g_ptr_array_index (st->tensors, i);
+      g_autofree float *v = g_malloc ((gsize) (t->end - t->begin) + 4);
+      if (t->ndim < 1 || t->ndim > 4)
+        return fail (error, view, "a tensor has not 1 to 4 dimensions");
+      tg_safetensors_copy_f32 (st, t, v);
+      tg_session_add_view_tensor (s, t->name, t->ndim, t->shape, v);
+    }
+  if (is_null_member (root, "view_model"))
+    return TRUE;
+  if ((vm = object_member (root, "view_model")) == NULL)
+    return fail (error, json, "“view_model” is not an object");
+  g_autofree char *f = file_in (folder, NULL, vm, "foundation", json, error);
+  g_autofree char *a = f != NULL ? file_in (folder, NULL, vm, "adapter", json, error) : NULL;
+  double rank, alpha;
+  if (a == NULL || !tg_session_json_number (vm, "lora_rank", json, &rank, error) ||
+      !tg_session_json_number (vm, "lora_alpha", json, &alpha, error))
+    return FALSE;
+  if (!(rank >= 0 && rank <= 4096 && rank == floor (rank)) || !isfinite (alpha))
+    return fail (error, json, "the view model's LoRA rank or alpha is out of range");
+  s->view_model = tg_checkpoint_load_foundation (f, (guint32) rank, (float) alpha, NULL, error);
+  return s->view_model != NULL &&
+         tg_checkpoint_load_adapter_unchecked (s->view_model, a, NULL, error);
+}
+
+static gboolean
+read_root (TgSession *s, JsonObject *root, const char *folder, const char *json, GError **error)
+{
+  JsonNode *runs = json_object_get_member (root, "runs");
+  JsonObject *settings = object_member (root, "settings");
+  double version;
+
+  if (g_strcmp0 (string_member (root, "format"), TG_SESSION_FORMAT) != 0)
+    return fail (error, json, "not a TauGate session (no \"format\": \"" TG_SESSION_FORMAT "\")");
+  if (!tg_session_json_number (root, "version", json, &version, error))
+    return FALSE;
+  if (version != TG_SESSION_VERSION)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: version %g, this program reads "
+                   "version %d", json, version, TG_SESSION_VERSION);
+      return FALSE;
+    }
+  if (settings == NULL)
+    return fail (error, json, "“settings” is not an object");
+  json_object_unref (s->settings);
+  s->settings = json_object_ref (settings);
+  if (runs == NULL || !JSON_NODE_HOLDS_ARRAY (runs) ||
+      json_array_get_length (json_node_get_array (runs)) > TG_SESSION_MAX_RUNS)
+    return fail (error, json, "“runs” is not an array of at most 4096 runs");
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (runs)); i++)
+    {
+      TgSessionRun *run = read_run (json_array_get_element (json_node_get_array (runs), i),
+                                    folder, json, i, error);
+      if (run == NULL)
+        return FALSE;
+      g_ptr_array_add (s->runs, run);
+    }
+  if (!is_null_member (root, "modes"))
+    {
+      JsonObject *modes = object_member (root, "modes");
+      if (modes == NULL)
+        return fail (error, json, "“modes” is neither null nor an object");
+      if (!read_modes (s, modes, folder, json, error))
+        return FALSE;
+    }
+  if (!is_null_member (root, "comparison") &&
+      (s->comparison = tg_session_comparison_from_json (json_object_get_member (root, "comparison"),
+                                                        json, error)) == NULL)
+    return FALSE;
+  if (!is_null_member (root, "sweep") &&
+      (s->sweep = tg_session_sweep_from_json (json_object_get_member (root, "sweep"), json,
+                                              error)) == NULL)
+    return FALSE;
+  return read_view (s, root, folder, json, error);
+}
+
+/* The JSON parser recurses without limit: nesting deeper than ours is refused before it. */
+static gboolean
+too_deep (const char *text, gsize len)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE;
+
+  for (gsize i = 0; i < len; i++)
+    {
+      char c = text[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == '{' || c == '[') && ++depth > 64)
+        return TRUE;
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return FALSE;
+}
+
+TgSession *
+tg_session_load (const char *path, GError **error)
+{
+  g_autofree char *folder = tg_session_folder_of (path);
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local = NULL;
+  g_autoptr (TgSession) s = NULL;
+  JsonNode *root;
+
+  if (folder == NULL)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: not a session folder (no %s in it)", path,
+                   TG_SESSION_FILE);
+      return NULL;
+    }
+  json = g_build_filename (folder, TG_SESSION_FILE, NULL);
+  if (!tg_session_read_file (json, &text, &len, error))
+    return NULL;
+  if (too_deep (text, len))
+    {
+      fail (error, json, "nested deeper than 64 levels: not a session file");
+      return NULL;
+    }
+  if (!json_parser_load_from_data (parser, text, (gssize) len, &local))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: not valid JSON: %s", json,
+                   local->message);
+      return NULL;
+    }
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      fail (error, json, "not a JSON object");
+      return NULL;
+    }
+  s = tg_session_new ();
+  if (!read_root (s, json_node_get_object (root), folder, json, error))
+    return NULL;
+  return g_steal_pointer (&s);
+}
