@@ -1,7 +1,10 @@
-/* tg-plot-unit.c — the unit inspector as one figure: six panels in two rows.
+/* tg-plot-unit.c — the unit inspector as one figure: eight panels in two rows.
  *
- *   receptive field + colour bar | firing rate per digit      | histogram of z - tau
- *   top 9 images                 | 9 near misses              | logit change when silenced
+ *   receptive field + colour bar | firing rate per digit | histogram of z - tau | tau, gamma
+ *   top 9 images                 | 9 near misses         | logit change silenced | the modes
+ *
+ * (tau and gamma against the step with the step shown marked; the modes: the unit in each
+ * open mode side by side, its tau, gamma and firing per digit.)
  *
  * Pure Cairo; the statistics come from the engine (tg-unit.h), nothing is computed here
  * beyond scaling to the page and the gate's sigmoid drawn over the histogram. */
@@ -314,6 +317,170 @@ draw_effect (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
   draw_class_axis (cr, st, plot, d->n_classes, "class");
 }
 
+/* --- τ and γ over the run ------------------------------------------------------------- */
+
+/* One series against the step in r, with the shown step marked. */
+static void
+draw_trajectory_series (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d,
+                        const double *v, const char *name, TgRgba color, TgRect r,
+                        const TgAxis *ax, gboolean x_labels)
+{
+  double lo = INFINITY, hi = -INFINITY;
+  for (guint i = 0; i < d->n_trajectory; i++)
+    if (isfinite (v[i]))
+      {
+        lo = MIN (lo, v[i]);
+        hi = MAX (hi, v[i]);
+      }
+  TgAxis ay;
+  tg_axis_init (&ay, lo, hi, 3, TRUE);
+  double left = r.x + tg_line_height (st, 0.95) + tg_axis_labels_width (cr, st, &ay) + 8;
+  double foot = x_labels ? tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6 : 4;
+  TgRect plot = { left, r.y + 2, MAX (r.x + r.w - st->font_size * 0.5 - left, 10.0),
+                  MAX (r.h - foot - 2, 10.0) };
+  TgAxis x = *ax;
+  tg_axis_place (&x, plot.x, plot.x + plot.w);
+  tg_axis_place (&ay, plot.y + plot.h, plot.y);
+  tg_axis_draw_y (cr, st, &ay, plot, name, r.x, TRUE);
+  tg_axis_draw_x (cr, st, &x, plot, x_labels ? "step" : NULL, TRUE, x_labels);
+  cairo_save (cr);
+  cairo_rectangle (cr, plot.x, plot.y, plot.w, plot.h);
+  cairo_clip (cr);
+  tg_set_rgba (cr, color);
+  cairo_set_line_width (cr, 1.4 * tg_line_scale (st));
+  gboolean pen = FALSE;
+  for (guint i = 0; i < d->n_trajectory; i++)
+    {
+      if (!isfinite (v[i]))
+        {
+          pen = FALSE;
+          continue;
+        }
+      double px = tg_axis_map (&x, d->trajectory_steps[i]), py = tg_axis_map (&ay, v[i]);
+      if (pen)
+        cairo_line_to (cr, px, py);
+      else
+        cairo_move_to (cr, px, py);
+      pen = TRUE;
+    }
+  cairo_stroke (cr);
+  if (isfinite (d->trajectory_mark))
+    {
+      double mx = tg_axis_map (&x, d->trajectory_mark);
+      tg_set_rgba (cr, st->foreground);
+      cairo_set_line_width (cr, 0.9 * tg_line_scale (st));
+      cairo_set_dash (cr, (double[]) { 3.0, 2.0 }, 2, 0.0);
+      cairo_move_to (cr, mx, plot.y);
+      cairo_line_to (cr, mx, plot.y + plot.h);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0.0);
+      /* the value at the mark: the last record at or before it */
+      for (guint i = d->n_trajectory; i-- > 0;)
+        if (d->trajectory_steps[i] <= d->trajectory_mark && isfinite (v[i]))
+          {
+            tg_diamond (cr, mx, tg_axis_map (&ay, v[i]), st->font_size * 0.35);
+            cairo_fill (cr);
+            break;
+          }
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_trajectory (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
+{
+  char title[96];
+  if (isfinite (d->trajectory_mark))
+    g_snprintf (title, sizeof title, "τ and γ over the run (shown: step %.0f)",
+                d->trajectory_mark);
+  else
+    g_snprintf (title, sizeof title, "τ and γ over the run");
+  r = panel_title (cr, st, r, title);
+  if (d->n_trajectory == 0 || d->trajectory_steps == NULL || d->trajectory_tau == NULL ||
+      d->trajectory_gamma == NULL)
+    {
+      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "not recorded", st);
+      return;
+    }
+  TgAxis ax;
+  tg_axis_init (&ax, d->trajectory_steps[0], d->trajectory_steps[d->n_trajectory - 1], 4,
+                FALSE);
+  double top = (r.h - tg_line_height (st, 0.85) - tg_line_height (st, 0.95)) / 2;
+  draw_trajectory_series (cr, st, d, d->trajectory_tau, "τ", tg_series (st, 0),
+                          (TgRect) { r.x, r.y, r.w, top }, &ax, FALSE);
+  draw_trajectory_series (cr, st, d, d->trajectory_gamma, "γ", tg_series (st, 1),
+                          (TgRect) { r.x, r.y + top, r.w, r.h - top }, &ax, TRUE);
+}
+
+/* --- the unit in each mode ------------------------------------------------------------ */
+
+static TgRgba
+mode_color (const TgPlotStyle *st, guint m)
+{
+  static const guint series[4] = { 1, 3, 5, 6 };
+  return tg_series (st, series[m % 4]);
+}
+
+static void
+draw_modes (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
+{
+  g_autofree char *title = g_strdup_printf ("Across modes: firing at %s, %s gates",
+                                            d->label_target ? d->label_target : "the target",
+                                            d->hard || d->ungated ? "hard" : "soft");
+  r = panel_title (cr, st, r, title);
+  guint nm = MIN (d->n_modes, 4u);
+  if (nm == 0 || d->mode_rate == NULL || d->n_classes == 0)
+    {
+      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no other mode open", st);
+      return;
+    }
+  /* the key: one line per mode with its τ and γ */
+  double lh = tg_line_height (st, 0.8), sw = st->font_size * 0.8;
+  char buf[160];
+  cairo_save (cr);
+  cairo_rectangle (cr, r.x, r.y, r.w, lh * nm);
+  cairo_clip (cr);
+  for (guint m = 0; m < nm; m++)
+    {
+      TgLegendItem it = { TG_LEGEND_BOX, mode_color (st, m), NULL };
+      tg_legend_swatch (cr, st, &it, r.x, r.y + (m + 0.5) * lh, sw);
+      g_snprintf (buf, sizeof buf, "%s · τ %+.4f · γ %.4f", d->mode_names[m], d->mode_tau[m],
+                  d->mode_gamma[m]);
+      tg_set_rgba (cr, st->foreground);
+      tg_text (cr, st, 0.8, FALSE, buf, r.x + sw * 1.5, r.y + m * lh, 0.0, 0.0);
+    }
+  cairo_restore (cr);
+  r.y += lh * nm + 4;
+  r.h = MAX (r.h - lh * nm - 4, 10.0);
+  TgAxis ay;
+  tg_axis_init (&ay, 0.0, 1.0, 5, FALSE);
+  TgRect plot = plot_area (cr, st, r, &ay, st->font_size * 0.5);
+  tg_axis_place (&ay, plot.y + plot.h, plot.y);
+  tg_axis_draw_y (cr, st, &ay, plot, "firing rate", r.x, TRUE);
+  double gw = plot.w / d->n_classes, inner = gw * 0.84, bw = inner / nm;
+  double base = tg_axis_map (&ay, 0.0);
+  cairo_save (cr);
+  for (guint c = 0; c < d->n_classes; c++)
+    for (guint m = 0; m < nm; m++)
+      {
+        double v = d->mode_rate[(gsize) m * d->n_classes + c];
+        if (!isfinite (v))
+          continue;
+        tg_set_rgba (cr, mode_color (st, m));
+        double x = plot.x + c * gw + (gw - inner) / 2 + m * bw;
+        double y = tg_axis_map_clamped (&ay, v);
+        cairo_rectangle (cr, x + bw * 0.05, y, bw * 0.9, base - y);
+        cairo_fill (cr);
+      }
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 0.8);
+  cairo_move_to (cr, plot.x, base);
+  cairo_line_to (cr, plot.x + plot.w, base);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  draw_class_axis (cr, st, plot, d->n_classes, "digit");
+}
+
 /* --- the figure ----------------------------------------------------------------------- */
 
 void
@@ -348,14 +515,16 @@ tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *d,
   TgRect body = tg_frame (cr, width, height, st, title, subtitle, d->caption, items,
                           G_N_ELEMENTS (items));
   double gap = st->font_size * 1.6;
-  double cw = (body.w - 2 * gap) / 3, rh = (body.h - gap) / 2;
-  TgRect cells[6];
-  for (guint k = 0; k < 6; k++)
-    cells[k] = (TgRect) { body.x + (k % 3) * (cw + gap), body.y + (k / 3) * (rh + gap), cw, rh };
+  double cw = (body.w - 3 * gap) / 4, rh = (body.h - gap) / 2;
+  TgRect cells[8];
+  for (guint k = 0; k < 8; k++)
+    cells[k] = (TgRect) { body.x + (k % 4) * (cw + gap), body.y + (k / 4) * (rh + gap), cw, rh };
   draw_field (cr, st, d, cells[0]);
   draw_firing (cr, st, d, cells[1]);
   draw_histogram (cr, st, d, cells[2]);
-  draw_images (cr, st, d, &d->top, "Drive it most (digit · z − τ)", cells[3]);
-  draw_images (cr, st, d, &d->near, "Near misses: closest, not firing", cells[4]);
-  draw_effect (cr, st, d, cells[5]);
+  draw_trajectory (cr, st, d, cells[3]);
+  draw_images (cr, st, d, &d->top, "Drive it most (digit · z − τ)", cells[4]);
+  draw_images (cr, st, d, &d->near, "Near misses: closest, not firing", cells[5]);
+  draw_effect (cr, st, d, cells[6]);
+  draw_modes (cr, st, d, cells[7]);
 }

@@ -349,6 +349,12 @@ typedef struct {
   guint          n_trajectory;
   const double  *trajectory_steps, *trajectory_tau, *trajectory_gamma;
   double         trajectory_mark;
+  /* the unit in each mode side by side, the model shown first: name, τ, γ, and firing
+   * rate per digit on the target set in the figure's gate mode; n_modes 0: no panel data */
+  guint          n_modes;       /* <= 4 */
+  const char *const *mode_names;
+  const double  *mode_tau, *mode_gamma;    /* n_modes */
+  const double  *mode_rate;     /* (n_modes, n_classes), mode-major */
   const char    *title;         /* NULL: "Hidden L, unit J" */
   const char    *caption;
 } TgUnitPlotData;
