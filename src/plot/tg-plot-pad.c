@@ -99,6 +99,22 @@ draw_gates_compared (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d
   double cw = (r.w - bar_room - gap * (nm - 1)) / nm;
   double rh = (r.h - gap * (d->n_layers - 1)) / d->n_layers;
   double need = 0.0;
+  /* narrow columns: the cells per row (from half as many up) that give the biggest square
+   * cells with every layer's grid in the height */
+  double best = 0.0, room = r.h - gap * (d->n_layers - 1) - lh * 2 * d->n_layers;
+  guint wide = cols;
+  for (guint c = MAX (wide / 2, 1u); c <= wide; c++)
+    {
+      guint rows = 0;
+      for (guint l = 0; l < d->n_layers; l++)
+        rows += (d->widths[l] + c - 1) / c;
+      double cell = MIN (cw / c, room / MAX (rows, 1u));
+      if (cell > best + 1e-9)
+        {
+          best = cell;
+          cols = c;
+        }
+    }
   for (guint l = 0; l < d->n_layers; l++)
     need += lh * 2 + cw / cols * ((d->widths[l] + cols - 1) / cols);
   if (need + gap * (d->n_layers - 1) < r.h)

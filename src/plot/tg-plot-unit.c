@@ -444,8 +444,11 @@ draw_modes (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect 
     {
       TgLegendItem it = { TG_LEGEND_BOX, mode_color (st, m), NULL };
       tg_legend_swatch (cr, st, &it, r.x, r.y + (m + 0.5) * lh, sw);
-      g_snprintf (buf, sizeof buf, "%s · τ %+.4f · γ %.4f", d->mode_names[m], d->mode_tau[m],
-                  d->mode_gamma[m]);
+      if (isfinite (d->mode_tau[m]))
+        g_snprintf (buf, sizeof buf, "%s · τ %+.4f · γ %.4f", d->mode_names[m], d->mode_tau[m],
+                    d->mode_gamma[m]);
+      else
+        g_snprintf (buf, sizeof buf, "%s · no gate (ReLU: z > 0)", d->mode_names[m]);
       tg_set_rgba (cr, st->foreground);
       tg_text (cr, st, 0.8, FALSE, buf, r.x + sw * 1.5, r.y + m * lh, 0.0, 0.0);
     }

@@ -349,7 +349,8 @@ typedef struct {
   guint          n_trajectory;
   const double  *trajectory_steps, *trajectory_tau, *trajectory_gamma;
   double         trajectory_mark;
-  /* the unit in each mode side by side, the model shown first: name, τ, γ, and firing
+  /* the unit in each mode side by side, the model shown first: name, τ, γ (NAN: ungated,
+   * a ReLU), and firing
    * rate per digit on the target set in the figure's gate mode; n_modes 0: no panel data */
   guint          n_modes;       /* <= 4 */
   const char *const *mode_names;

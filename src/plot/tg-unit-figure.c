@@ -151,8 +151,8 @@ tg_unit_figure_add_modes (TgUnitFigure *f, const TgModel *const *models,
   for (guint m = 0; m < TG_UNIT_MAX_MODES; m++)
     g_clear_pointer (&f->mode_names[m], g_free);
   f->mode_names[0] = g_strdup (f->model_label ? f->model_label : "this model");
-  f->mode_tau[0] = r->tau;
-  f->mode_gamma[0] = r->gamma;
+  f->mode_tau[0] = f->data.ungated ? NAN : r->tau;
+  f->mode_gamma[0] = f->data.ungated ? NAN : r->gamma;
   memcpy (f->mode_rate, r->hard ? f->rate_t_hard : f->rate_t_soft, C * sizeof (double));
   for (guint m = 1; m < nm; m++)
     {
@@ -161,8 +161,9 @@ tg_unit_figure_add_modes (TgUnitFigure *f, const TgModel *const *models,
       tg_unit_firing (model, test_t, r->unit, sharpness[m - 1], soft, hard);
       memcpy (f->mode_rate + (gsize) m * C, r->hard ? hard : soft, C * sizeof (double));
       f->mode_names[m] = g_strdup (names[m - 1]);
-      f->mode_tau[m] = model->params[model->tau[r->unit.layer] + at];
-      f->mode_gamma[m] = model->params[model->gamma[r->unit.layer] + at];
+      gboolean gated = tg_method_info (model->method)->gated;
+      f->mode_tau[m] = gated ? model->params[model->tau[r->unit.layer] + at] : NAN;
+      f->mode_gamma[m] = gated ? model->params[model->gamma[r->unit.layer] + at] : NAN;
     }
   f->data.n_modes = nm;
   f->data.mode_names = (const char *const *) f->mode_names;

@@ -46,7 +46,7 @@ void          tg_unit_figure_set_trajectory (TgUnitFigure *figure, guint n, cons
                                              const double *tau, const double *gamma,
                                              double mark);
 /* Puts the unit in other models beside the figure's own (which comes first): each one's τ, γ
- * and firing rate per class on test_t (the target set the figure was measured with) in the
+ * (NAN for an ungated model) and firing rate per class on test_t (the target set the figure was measured with) in the
  * figure's gate mode; at most TG_UNIT_MAX_MODES - 1 of them are kept. names[i] labels
  * models[i], measured with sharpness[i]. FALSE with an error for a model whose layers do
  * not hold the unit or whose inputs do not fit test_t; the figure is then left as it was. */

@@ -171,8 +171,10 @@ studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
                   self->true_label >= 0 ? "A test image" : "A drawn digit", data.angle,
                   self->tm->label, self->tm->sharpness,
                   data.n_models > 1 ? " and each open mode side by side" : "",
-                  data.n_models > 1 ? (data.compare_hard ? "the hard gates 1[z > τ]"
-                                                         : "the soft gates σ(s (z − τ))")
+                  data.n_models > 1 ? (data.compare_hard
+                                       ? "the hard gates 1[z > τ] (1[z > 0] for an ungated mode)"
+                                       : "the soft gates σ(s (z − τ)) (1[z > 0] for an ungated "
+                                         "mode)")
                                     : "soft and hard gates");
     }
   else

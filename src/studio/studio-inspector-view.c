@@ -358,7 +358,11 @@ studio_inspector_view_is_busy (StudioInspectorView *self)
 {
   guint layer, index;
   studio_inspector_view_get_unit (self, &layer, &index);
-  return self->running || self->retry_source != 0 ||
+  StudioHistory *history = studio_view_get_history (STUDIO_VIEW (self));
+  gboolean stale = self->figure != NULL &&
+                   (!studio_time_model_is_current (self->measured, history) ||
+                    self->measured_modes != self->modes_serial);
+  return self->running || self->retry_source != 0 || stale ||
          (self->figure != NULL && (self->measured_layer != layer || self->measured_index != index));
 }
 

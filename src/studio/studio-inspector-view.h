@@ -32,8 +32,8 @@ void       studio_inspector_view_set_modes (StudioInspectorView *self, const TgM
 const TgUnitFigure *studio_inspector_view_get_figure (StudioInspectorView *self);
 /* Its ablation panel (silence / force on units); borrowed. */
 StudioAblationPanel *studio_inspector_view_get_ablation (StudioInspectorView *self);
-/* TRUE while a measurement runs or waits to run, or the figure is of another unit than the
- * one selected (tests wait for FALSE). */
+/* TRUE while a measurement runs or waits to run, or the figure is of another unit, model
+ * or set of modes than the ones to show (tests and screenshots wait for FALSE). */
 gboolean   studio_inspector_view_is_busy  (StudioInspectorView *self);
 
 G_END_DECLS
