@@ -1,10 +1,11 @@
-/* tg-plot-unit.c — the unit inspector as one figure: eight panels in two rows.
+/* tg-plot-unit.c — the unit inspector as one figure: six or eight panels in two rows.
  *
  *   receptive field + colour bar | firing rate per digit | histogram of z - tau | tau, gamma
  *   top 9 images                 | 9 near misses         | logit change silenced | the modes
  *
  * (tau and gamma against the step with the step shown marked; the modes: the unit in each
- * open mode side by side, its tau, gamma and firing per digit.)
+ * open mode side by side, its tau, gamma and firing per digit; both only when the data
+ * have a trajectory or modes, else the figure keeps three columns.)
  *
  * Pure Cairo; the statistics come from the engine (tg-unit.h), nothing is computed here
  * beyond scaling to the page and the gate's sigmoid drawn over the histogram. */
@@ -12,13 +13,22 @@
 
 #include <math.h>
 
-/* The panel's title in bold at its top; returns what is left of r under it. */
+/* The panel's title in bold at its top, shortened with an ellipsis when wider than the
+ * panel (four columns on a small page); returns what is left of r under it. */
 static TgRect
 panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *title)
 {
+  g_autofree char *text = g_strdup (title);
+  for (glong n = g_utf8_strlen (title, -1);
+       n > 1 && tg_text_width (cr, st, 0.95, TRUE, text) > r.w; n--)
+    {
+      g_autofree char *head = g_utf8_substring (title, 0, n - 1);
+      g_free (text);
+      text = g_strconcat (head, "…", NULL);
+    }
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  tg_text (cr, st, 0.95, TRUE, title, r.x, r.y, 0.0, 0.0);
+  tg_text (cr, st, 0.95, TRUE, text, r.x, r.y, 0.0, 0.0);
   cairo_restore (cr);
   double h = tg_line_height (st, 0.95) + 4;
   return (TgRect) { r.x, r.y + h, r.w, MAX (r.h - h, 10.0) };
@@ -431,7 +441,7 @@ draw_modes (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect 
   guint nm = MIN (d->n_modes, 4u);
   if (nm == 0 || d->mode_rate == NULL || d->n_classes == 0)
     {
-      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no other mode open", st);
+      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no other mode", st);
       return;
     }
   /* the key: one line per mode with its τ and γ */
@@ -517,17 +527,24 @@ tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *d,
   };
   TgRect body = tg_frame (cr, width, height, st, title, subtitle, d->caption, items,
                           G_N_ELEMENTS (items));
+  /* the trajectories and the modes only when there is a run or another mode to show (the
+   * command line's figure of one checkpoint keeps its six panels) */
+  guint n_cols = d->n_trajectory > 0 || d->n_modes > 0 ? 4 : 3;
   double gap = st->font_size * 1.6;
-  double cw = (body.w - 3 * gap) / 4, rh = (body.h - gap) / 2;
+  double cw = (body.w - (n_cols - 1) * gap) / n_cols, rh = (body.h - gap) / 2;
   TgRect cells[8];
-  for (guint k = 0; k < 8; k++)
-    cells[k] = (TgRect) { body.x + (k % 4) * (cw + gap), body.y + (k / 4) * (rh + gap), cw, rh };
+  for (guint k = 0; k < 2 * n_cols; k++)
+    cells[k] = (TgRect) { body.x + (k % n_cols) * (cw + gap),
+                          body.y + (k / n_cols) * (rh + gap), cw, rh };
   draw_field (cr, st, d, cells[0]);
   draw_firing (cr, st, d, cells[1]);
   draw_histogram (cr, st, d, cells[2]);
-  draw_trajectory (cr, st, d, cells[3]);
-  draw_images (cr, st, d, &d->top, "Drive it most (digit · z − τ)", cells[4]);
-  draw_images (cr, st, d, &d->near, "Near misses: closest, not firing", cells[5]);
-  draw_effect (cr, st, d, cells[6]);
-  draw_modes (cr, st, d, cells[7]);
+  draw_images (cr, st, d, &d->top, "Drive it most (digit · z − τ)", cells[n_cols]);
+  draw_images (cr, st, d, &d->near, "Near misses: closest, not firing", cells[n_cols + 1]);
+  draw_effect (cr, st, d, cells[n_cols + 2]);
+  if (n_cols == 4)
+    {
+      draw_trajectory (cr, st, d, cells[3]);
+      draw_modes (cr, st, d, cells[7]);
+    }
 }
