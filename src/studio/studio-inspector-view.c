@@ -6,7 +6,9 @@
  * reference for as long as the task runs; one measurement at a time, the next one starting
  * when it ends if the model or the unit changed meanwhile, only while the view is on
  * screen, and for a new live model at most every INSPECT_MIN_INTERVAL_MS (training hands
- * over a model every mask measurement; a step chosen on the scrubber is measured at once).
+ * over a model every mask measurement), for a step chosen on the scrubber at most every
+ * INSPECT_SCRUB_INTERVAL_MS (so that the measuring thread leaves the cores some rest while
+ * the slider moves).
  * The unit's τ and γ over the run come from the history's records, on the main loop (a few
  * thousand numbers at most). */
 #include "studio-inspector-view.h"
@@ -15,6 +17,7 @@
 #include <string.h>
 
 #define INSPECT_MIN_INTERVAL_MS 1000
+#define INSPECT_SCRUB_INTERVAL_MS 300
 #define INSPECT_MAX_MODES (TG_UNIT_MAX_MODES - 1)   /* other modes beside the model shown */
 #include "studio-test-set.h"
 #include "studio-ablation-panel.h"
@@ -224,9 +227,12 @@ maybe_measure (StudioInspectorView *self)
                            self->measured_modes == self->modes_serial;
   if (same_question && studio_time_model_is_current (self->measured, history))
     return;
-  gint64 wait_ms = (self->done_at + INSPECT_MIN_INTERVAL_MS * 1000 - g_get_monotonic_time ()) / 1000;
-  /* a live model that came too soon waits; a step chosen on the scrubber does not */
-  if (same_question && wait_ms > 0 && studio_history_get_time (history) < 0)
+  /* a live model that came too soon waits; a step chosen on the scrubber waits less (the
+   * slider may be moving: the step it rests on is measured, not every one it passes) */
+  gint64 interval = studio_history_get_time (history) < 0 ? INSPECT_MIN_INTERVAL_MS
+                                                          : INSPECT_SCRUB_INTERVAL_MS;
+  gint64 wait_ms = (self->done_at + interval * 1000 - g_get_monotonic_time ()) / 1000;
+  if (same_question && wait_ms > 0)
     {
       /* only the model moved on: come back later rather than measure every snapshot */
       self->retry_source = g_timeout_add ((guint) wait_ms + 1, retry_cb, self);
