@@ -1,6 +1,7 @@
 /* tg-plot-pad.c — the digit pad as a figure: the image the network sees, the gates of every
- * hidden unit (soft and hard, one grid each per layer), and the class probabilities under
- * each model. Pure Cairo; the numbers come from tg-probe.h. */
+ * hidden unit (soft and hard, one grid each per layer; or, with several models, one gate
+ * mode of each model side by side), and the class probabilities under each model. Pure
+ * Cairo; the numbers come from tg-probe.h. */
 #include "tg-plot-private.h"
 
 #include <math.h>
@@ -80,12 +81,83 @@ draw_gate_grid (cairo_t *cr, const TgPlotStyle *st, const float *g, guint width,
   cairo_restore (cr);
 }
 
+static void draw_gates_pair (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d,
+                             TgRect r, guint cols, double bar_room, double gap);
+
+/* How many models bring their gates: with two or more, they are compared side by side. */
+static guint
+n_compared (const TgDigitPadData *d)
+{
+  guint nm = d->models ? MIN (d->n_models, 4u) : 0, n = 0;
+  for (guint m = 0; m < nm; m++)
+    n += (d->compare_hard ? d->models[m].gates_hard : d->models[m].gates_soft) != NULL;
+  return n >= 2 ? nm : 0;
+}
+
+/* One column per model, a grid per layer, all in one gate mode. */
+static void
+draw_gates_compared (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect r,
+                     guint nm, guint cols, double bar_room)
+{
+  double gap = st->font_size * 0.8, lh = tg_line_height (st, 0.8);
+  double cw = (r.w - bar_room - gap * (nm - 1)) / nm;
+  double rh = (r.h - gap * (d->n_layers - 1)) / d->n_layers;
+  double need = 0.0;
+  /* narrow columns: the cells per row (from half as many up) that give the biggest square
+   * cells with every layer's grid in the height */
+  double best = 0.0, room = r.h - gap * (d->n_layers - 1) - lh * 2 * d->n_layers;
+  guint wide = cols;
+  for (guint c = MAX (wide / 2, 1u); c <= wide; c++)
+    {
+      guint rows = 0;
+      for (guint l = 0; l < d->n_layers; l++)
+        rows += (d->widths[l] + c - 1) / c;
+      double cell = MIN (cw / c, room / MAX (rows, 1u));
+      if (cell > best + 1e-9)
+        {
+          best = cell;
+          cols = c;
+        }
+    }
+  for (guint l = 0; l < d->n_layers; l++)
+    need += lh * 2 + cw / cols * ((d->widths[l] + cols - 1) / cols);
+  if (need + gap * (d->n_layers - 1) < r.h)
+    rh = need / d->n_layers;
+  char buf[160];
+  for (guint m = 0; m < nm; m++)
+    {
+      const float *g = d->compare_hard ? d->models[m].gates_hard : d->models[m].gates_soft;
+      TgRect col = { r.x + m * (cw + gap), r.y, cw, r.h };
+      /* the model's name over its column, in its series colour */
+      cairo_save (cr);
+      tg_set_rgba (cr, tg_series (st, m));
+      cairo_rectangle (cr, col.x, col.y, col.w, lh);
+      cairo_clip (cr);
+      tg_text (cr, st, 0.8, TRUE, d->models[m].label ? d->models[m].label : "model", col.x,
+               col.y, 0.0, 0.0);
+      cairo_restore (cr);
+      guint base = 0;
+      for (guint l = 0; l < d->n_layers; l++)
+        {
+          g_snprintf (buf, sizeof buf, "hidden %u", l + 1);
+          TgRect cell = { col.x, col.y + lh + l * (rh + gap), cw, rh - lh };
+          draw_gate_grid (cr, st, g ? g + base : NULL, d->widths[l], cols, cell, buf);
+          base += d->widths[l];
+        }
+    }
+}
+
 static void
 draw_gates (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect r)
 {
   char title[128];
-  g_snprintf (title, sizeof title, "Gates%s%s", d->gates_label ? ": " : "",
-              d->gates_label ? d->gates_label : "");
+  guint compared = n_compared (d);
+  if (compared > 0)
+    g_snprintf (title, sizeof title, "Gates of each model, %s", d->compare_hard
+                ? "hard 1[z > τ]" : "soft σ(s (z − τ))");
+  else
+    g_snprintf (title, sizeof title, "Gates%s%s", d->gates_label ? ": " : "",
+                d->gates_label ? d->gates_label : "");
   r = pad_panel_title (cr, st, r, title);
   if (d->n_layers == 0 || d->widths == NULL || (!d->gates_soft && !d->gates_hard))
     {
@@ -94,6 +166,27 @@ draw_gates (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect 
     }
   guint cols = d->cell_columns ? d->cell_columns : 16;
   double bar_room = st->font_size * 4.0, gap = st->font_size;
+  if (compared > 0)
+    draw_gates_compared (cr, st, d, r, compared, cols, bar_room);
+  else
+    draw_gates_pair (cr, st, d, r, cols, bar_room, gap);
+  static const double ticks[3] = { 0.0, 0.5, 1.0 };
+  TgRect bar = { r.x + r.w - bar_room + st->font_size * 0.6, r.y + tg_line_height (st, 0.8),
+                 st->font_size * 0.8, MIN (r.h * 0.6, st->font_size * 12) };
+  tg_colorbar_vertical (cr, st, bar, 0.0, 1.0, ticks, 3, 1, rate_color, NULL);
+  cairo_save (cr);
+  tg_set_rgba (cr, st->muted);
+  /* under the lowest tick label, which is centred on the bar's bottom */
+  tg_text (cr, st, 0.8, FALSE, "gate", bar.x + bar.w / 2,
+           bar.y + bar.h + tg_line_height (st, 0.8) / 2 + 1, 0.5, 0.0);
+  cairo_restore (cr);
+}
+
+/* The soft and the hard gates of the one model, side by side, a grid per layer. */
+static void
+draw_gates_pair (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect r,
+                 guint cols, double bar_room, double gap)
+{
   double cw = (r.w - bar_room - gap) / 2, rh = (r.h - gap * (d->n_layers - 1)) / d->n_layers;
   /* pack the layers from the top: a layer is as tall as its grid at the column width */
   double need = 0.0;
@@ -115,16 +208,6 @@ draw_gates (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect 
         }
       base += d->widths[l];
     }
-  static const double ticks[3] = { 0.0, 0.5, 1.0 };
-  TgRect bar = { r.x + r.w - bar_room + st->font_size * 0.6, r.y + tg_line_height (st, 0.8),
-                 st->font_size * 0.8, MIN (r.h * 0.6, st->font_size * 12) };
-  tg_colorbar_vertical (cr, st, bar, 0.0, 1.0, ticks, 3, 1, rate_color, NULL);
-  cairo_save (cr);
-  tg_set_rgba (cr, st->muted);
-  /* under the lowest tick label, which is centred on the bar's bottom */
-  tg_text (cr, st, 0.8, FALSE, "gate", bar.x + bar.w / 2,
-           bar.y + bar.h + tg_line_height (st, 0.8) / 2 + 1, 0.5, 0.0);
-  cairo_restore (cr);
 }
 
 static void

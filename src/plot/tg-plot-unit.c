@@ -1,7 +1,11 @@
-/* tg-plot-unit.c — the unit inspector as one figure: six panels in two rows.
+/* tg-plot-unit.c — the unit inspector as one figure: six or eight panels in two rows.
  *
- *   receptive field + colour bar | firing rate per digit      | histogram of z - tau
- *   top 9 images                 | 9 near misses              | logit change when silenced
+ *   receptive field + colour bar | firing rate per digit | histogram of z - tau | tau, gamma
+ *   top 9 images                 | 9 near misses         | logit change silenced | the modes
+ *
+ * (tau and gamma against the step with the step shown marked; the modes: the unit in each
+ * open mode side by side, its tau, gamma and firing per digit; both only when the data
+ * have a trajectory or modes, else the figure keeps three columns.)
  *
  * Pure Cairo; the statistics come from the engine (tg-unit.h), nothing is computed here
  * beyond scaling to the page and the gate's sigmoid drawn over the histogram. */
@@ -9,16 +13,24 @@
 
 #include <math.h>
 
-/* The panel's title in bold at its top, the longest of the wordings (longest first,
- * NULL-terminated) that fits its width; returns what is left of r under it. */
+/* The panel's title in bold at its top: the longest of the wordings (longest first,
+ * NULL-terminated) that fits its width, else the shortest one cut with an ellipsis;
+ * returns what is left of r under it. */
 static TgRect
 panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *const *titles)
 {
   const char *title = tg_fit_text (cr, st, 0.95, TRUE, r.w, titles);
+  g_autofree char *text = g_strdup (title);
+  for (glong n = g_utf8_strlen (title, -1);
+       n > 1 && tg_text_width (cr, st, 0.95, TRUE, text) > r.w; n--)
+    {
+      g_autofree char *head = g_utf8_substring (title, 0, n - 1);
+      g_free (text);
+      text = g_strconcat (head, "…", NULL);
+    }
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  if (tg_text_width (cr, st, 0.95, TRUE, title) <= r.w)
-    tg_text (cr, st, 0.95, TRUE, title, r.x, r.y, 0.0, 0.0);
+  tg_text (cr, st, 0.95, TRUE, text, r.x, r.y, 0.0, 0.0);
   cairo_restore (cr);
   double h = tg_line_height (st, 0.95) + 4;
   return (TgRect) { r.x, r.y + h, r.w, MAX (r.h - h, 10.0) };
@@ -354,25 +366,215 @@ draw_effect (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
   draw_class_axis (cr, st, plot, d->n_classes, "class");
 }
 
+/* --- τ and γ over the run ------------------------------------------------------------- */
+
+/* One series against the step in r, with the shown step marked. */
+static void
+draw_trajectory_series (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d,
+                        const double *v, const char *name, TgRgba color, TgRect r,
+                        const TgAxis *ax, gboolean x_labels)
+{
+  double lo = INFINITY, hi = -INFINITY;
+  for (guint i = 0; i < d->n_trajectory; i++)
+    if (isfinite (v[i]))
+      {
+        lo = MIN (lo, v[i]);
+        hi = MAX (hi, v[i]);
+      }
+  TgAxis ay;
+  tg_axis_init (&ay, lo, hi, 3, TRUE);
+  double left = r.x + tg_line_height (st, 0.95) + tg_axis_labels_width (cr, st, &ay) + 8;
+  double foot = x_labels ? tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6 : 4;
+  TgRect plot = { left, r.y + 2, MAX (r.x + r.w - st->font_size * 0.5 - left, 10.0),
+                  MAX (r.h - foot - 2, 10.0) };
+  TgAxis x = *ax;
+  tg_axis_place (&x, plot.x, plot.x + plot.w);
+  tg_axis_place (&ay, plot.y + plot.h, plot.y);
+  tg_axis_draw_y (cr, st, &ay, plot, name, r.x, TRUE);
+  tg_axis_draw_x (cr, st, &x, plot, x_labels ? "step" : NULL, TRUE, x_labels);
+  cairo_save (cr);
+  cairo_rectangle (cr, plot.x, plot.y, plot.w, plot.h);
+  cairo_clip (cr);
+  tg_set_rgba (cr, color);
+  cairo_set_line_width (cr, 1.4 * tg_line_scale (st));
+  /* a run records up to a few thousand steps: per pixel column, only the lowest and the
+   * highest value go into the path (the same picture, a tenth of the stroking) */
+  gboolean pen = FALSE;
+  double col = -1.0, ylo = 0.0, yhi = 0.0;
+  for (guint i = 0; i <= d->n_trajectory; i++)
+    {
+      gboolean last = i == d->n_trajectory;
+      double px = last ? 0.0 : floor (tg_axis_map (&x, d->trajectory_steps[i]));
+      double py = last || !isfinite (v[i]) ? NAN : tg_axis_map (&ay, v[i]);
+      if (pen && (last || px != col || isnan (py)))
+        {
+          cairo_line_to (cr, col + 0.5, ylo);
+          if (yhi != ylo)
+            cairo_line_to (cr, col + 0.5, yhi);
+        }
+      if (last)
+        break;
+      if (isnan (py))
+        {
+          pen = FALSE;
+          continue;
+        }
+      if (!pen)
+        cairo_move_to (cr, px + 0.5, py);
+      if (!pen || px != col)
+        {
+          col = px;
+          ylo = yhi = py;
+        }
+      ylo = MIN (ylo, py);
+      yhi = MAX (yhi, py);
+      pen = TRUE;
+    }
+  cairo_stroke (cr);
+  if (isfinite (d->trajectory_mark))
+    {
+      double mx = tg_axis_map (&x, d->trajectory_mark);
+      tg_set_rgba (cr, st->foreground);
+      cairo_set_line_width (cr, 0.9 * tg_line_scale (st));
+      cairo_set_dash (cr, (double[]) { 3.0, 2.0 }, 2, 0.0);
+      cairo_move_to (cr, mx, plot.y);
+      cairo_line_to (cr, mx, plot.y + plot.h);
+      cairo_stroke (cr);
+      cairo_set_dash (cr, NULL, 0, 0.0);
+      /* the value at the mark: the last record at or before it */
+      for (guint i = d->n_trajectory; i-- > 0;)
+        if (d->trajectory_steps[i] <= d->trajectory_mark && isfinite (v[i]))
+          {
+            tg_diamond (cr, mx, tg_axis_map (&ay, v[i]), st->font_size * 0.35);
+            cairo_fill (cr);
+            break;
+          }
+    }
+  cairo_restore (cr);
+}
+
+static void
+draw_trajectory (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
+{
+  char title[96];
+  if (isfinite (d->trajectory_mark))
+    g_snprintf (title, sizeof title, "τ and γ over the run (shown: step %.0f)",
+                d->trajectory_mark);
+  else
+    g_snprintf (title, sizeof title, "τ and γ over the run");
+  const char *const titles[] = { title, "τ and γ over the run", "τ and γ", NULL };
+  r = panel_title (cr, st, r, titles);
+  if (d->n_trajectory == 0 || d->trajectory_steps == NULL || d->trajectory_tau == NULL ||
+      d->trajectory_gamma == NULL)
+    {
+      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "not recorded", st);
+      return;
+    }
+  TgAxis ax;
+  tg_axis_init (&ax, d->trajectory_steps[0], d->trajectory_steps[d->n_trajectory - 1], 4,
+                FALSE);
+  double top = (r.h - tg_line_height (st, 0.85) - tg_line_height (st, 0.95)) / 2;
+  draw_trajectory_series (cr, st, d, d->trajectory_tau, "τ", tg_series (st, 0),
+                          (TgRect) { r.x, r.y, r.w, top }, &ax, FALSE);
+  draw_trajectory_series (cr, st, d, d->trajectory_gamma, "γ", tg_series (st, 1),
+                          (TgRect) { r.x, r.y + top, r.w, r.h - top }, &ax, TRUE);
+}
+
+/* --- the unit in each mode ------------------------------------------------------------ */
+
+static TgRgba
+mode_color (const TgPlotStyle *st, guint m)
+{
+  static const guint series[4] = { 1, 3, 5, 6 };
+  return tg_series (st, series[m % 4]);
+}
+
+static void
+draw_modes (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
+{
+  g_autofree char *title = g_strdup_printf ("Across modes: firing at %s, %s gates",
+                                            d->label_target ? d->label_target : "the target",
+                                            d->hard || d->ungated ? "hard" : "soft");
+  const char *const titles[] = { title, "Across modes", NULL };
+  r = panel_title (cr, st, r, titles);
+  guint nm = MIN (d->n_modes, 4u);
+  if (nm == 0 || d->mode_rate == NULL || d->n_classes == 0)
+    {
+      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no other mode", st);
+      return;
+    }
+  /* the key: one line per mode with its τ and γ */
+  double lh = tg_line_height (st, 0.8), sw = st->font_size * 0.8;
+  char buf[160];
+  cairo_save (cr);
+  cairo_rectangle (cr, r.x, r.y, r.w, lh * nm);
+  cairo_clip (cr);
+  for (guint m = 0; m < nm; m++)
+    {
+      TgLegendItem it = { TG_LEGEND_BOX, mode_color (st, m), NULL };
+      tg_legend_swatch (cr, st, &it, r.x, r.y + (m + 0.5) * lh, sw);
+      if (isfinite (d->mode_tau[m]))
+        g_snprintf (buf, sizeof buf, "%s · τ %+.4f · γ %.4f", d->mode_names[m], d->mode_tau[m],
+                    d->mode_gamma[m]);
+      else
+        g_snprintf (buf, sizeof buf, "%s · no gate (ReLU: z > 0)", d->mode_names[m]);
+      tg_set_rgba (cr, st->foreground);
+      tg_text (cr, st, 0.8, FALSE, buf, r.x + sw * 1.5, r.y + m * lh, 0.0, 0.0);
+    }
+  cairo_restore (cr);
+  r.y += lh * nm + 4;
+  r.h = MAX (r.h - lh * nm - 4, 10.0);
+  TgAxis ay;
+  tg_axis_init (&ay, 0.0, 1.0, 5, FALSE);
+  TgRect plot = plot_area (cr, st, r, &ay, "firing rate", st->font_size * 0.5);
+  tg_axis_place (&ay, plot.y + plot.h, plot.y);
+  tg_axis_draw_y (cr, st, &ay, plot, "firing rate", r.x, TRUE);
+  double gw = plot.w / d->n_classes, inner = gw * 0.84, bw = inner / nm;
+  double base = tg_axis_map (&ay, 0.0);
+  cairo_save (cr);
+  for (guint c = 0; c < d->n_classes; c++)
+    for (guint m = 0; m < nm; m++)
+      {
+        double v = d->mode_rate[(gsize) m * d->n_classes + c];
+        if (!isfinite (v))
+          continue;
+        tg_set_rgba (cr, mode_color (st, m));
+        double x = plot.x + c * gw + (gw - inner) / 2 + m * bw;
+        double y = tg_axis_map_clamped (&ay, v);
+        cairo_rectangle (cr, x + bw * 0.05, y, bw * 0.9, base - y);
+        cairo_fill (cr);
+      }
+  tg_set_rgba (cr, st->foreground);
+  cairo_set_line_width (cr, 0.8);
+  cairo_move_to (cr, plot.x, base);
+  cairo_line_to (cr, plot.x + plot.w, base);
+  cairo_stroke (cr);
+  cairo_restore (cr);
+  draw_class_axis (cr, st, plot, d->n_classes, "digit");
+}
+
 /* --- the figure ----------------------------------------------------------------------- */
 
 /* The panels in the order a smaller page keeps them. */
-enum { P_FIELD, P_FIRING, P_HIST, P_TOP, P_NEAR, P_EFFECT, N_PANELS };
+enum { P_FIELD, P_FIRING, P_HIST, P_TOP, P_NEAR, P_EFFECT, P_TRAJECTORY, P_MODES, N_PANELS };
 
 static const char *const panel_names[N_PANELS] = {
   "receptive field", "firing per digit", "z − τ", "top images", "near misses", "logit change",
+  "τ and γ over the run", "across modes",
 };
 
 /* How many panels the body holds, each at least about 13 x 7 em, and in how many columns:
- * all six in three columns on a page; fewer, the first ones, on a column-wide figure. */
+ * all six (or eight, with τ/γ over the run and the other modes) on a page; fewer, the first
+ * ones, on a column-wide figure. */
 static guint
-panel_grid (const TgPlotStyle *st, double w, double h, guint *cols)
+panel_grid (const TgPlotStyle *st, double w, double h, guint n_all, guint *cols)
 {
   double fs = st->font_size, gap = fs * 1.6, min_w = fs * 13, min_h = fs * 7;
-  guint c = w >= 3 * min_w + 2 * gap ? 3 : w >= 2 * min_w + gap ? 2 : 1;
+  guint c = n_all > 6 && w >= 4 * min_w + 3 * gap ? 4
+            : w >= 3 * min_w + 2 * gap ? 3 : w >= 2 * min_w + gap ? 2 : 1;
   guint rows = MAX ((guint) ((h + gap) / (min_h + gap)), 1u);
   *cols = c;
-  return MIN (c * rows, (guint) N_PANELS);
+  return MIN (c * rows, n_all);
 }
 
 /* The legend for the panels shown: firing's four series, the histogram's four marks. */
@@ -411,15 +613,15 @@ legend_for (const TgPlotStyle *st, const TgUnitPlotData *d, guint n_panels, char
 
 /* The caption, saying which panels a small page leaves out. Newly allocated. */
 static char *
-caption_for (const TgUnitPlotData *d, guint n_panels)
+caption_for (const TgUnitPlotData *d, guint n_panels, guint n_all)
 {
   GString *s = g_string_new (d->caption);
-  if (n_panels < N_PANELS)
+  if (n_panels < n_all)
     {
       g_string_append (s, d->caption != NULL && *d->caption != '\0' ? " Left out at this size: "
                                                                       : "Left out at this size: ");
-      for (guint p = n_panels; p < N_PANELS; p++)
-        g_string_append_printf (s, "%s%s", panel_names[p], p + 1 < N_PANELS ? ", " : ".");
+      for (guint p = n_panels; p < n_all; p++)
+        g_string_append_printf (s, "%s%s", panel_names[p], p + 1 < n_all ? ", " : ".");
     }
   return g_string_free (s, FALSE);
 }
@@ -438,7 +640,9 @@ draw_panel (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, guint p
     case P_HIST: draw_histogram (cr, st, d, r); break;
     case P_TOP: draw_images (cr, st, d, &d->top, top_titles, r); break;
     case P_NEAR: draw_images (cr, st, d, &d->near, near_titles, r); break;
-    default: draw_effect (cr, st, d, r); break;
+    case P_EFFECT: draw_effect (cr, st, d, r); break;
+    case P_TRAJECTORY: draw_trajectory (cr, st, d, r); break;
+    default: draw_modes (cr, st, d, r); break;
     }
 }
 
@@ -460,15 +664,18 @@ tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotData *d,
   TgLegendItem items[8];
   /* how many panels fit is judged with the whole legend and caption; the legend and
    * caption of the panels kept are then drawn */
-  guint n_items = legend_for (st, d, N_PANELS, labels, items), cols;
-  g_autofree char *full_caption = caption_for (d, N_PANELS);
+  /* τ/γ over the run and the other modes only when there is a run or another mode to show
+   * (the command line's figure of one checkpoint keeps its six panels) */
+  guint n_all = d->n_trajectory > 0 || d->n_modes > 0 ? N_PANELS : P_TRAJECTORY;
+  guint n_items = legend_for (st, d, n_all, labels, items), cols;
+  g_autofree char *full_caption = caption_for (d, n_all, n_all);
   TgRect full = tg_frame_layout (width, height, st, title, subtitle, full_caption, items,
                                  n_items);
-  guint n_panels = panel_grid (st, full.w, full.h, &cols);
+  guint n_panels = panel_grid (st, full.w, full.h, n_all, &cols);
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
     g_clear_pointer (&labels[i], g_free);
   n_items = legend_for (st, d, n_panels, labels, items);
-  g_autofree char *caption = caption_for (d, n_panels);
+  g_autofree char *caption = caption_for (d, n_panels, n_all);
   TgRect body = tg_frame (cr, width, height, st, title, subtitle, caption, items, n_items);
   guint rows = (n_panels + cols - 1) / cols;
   double gap = st->font_size * 1.6;

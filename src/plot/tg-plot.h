@@ -344,6 +344,18 @@ typedef struct {
   const guint32 *counts;        /* n_bins */
   TgUnitImages   top, near;
   const double  *logit_effect;  /* n_classes */
+  /* τ and γ over the run (the steps recorded), and the step whose model is shown (NAN:
+   * none marked); n_trajectory 0: no panel data */
+  guint          n_trajectory;
+  const double  *trajectory_steps, *trajectory_tau, *trajectory_gamma;
+  double         trajectory_mark;
+  /* the unit in each mode side by side, the model shown first: name, τ, γ (NAN: ungated,
+   * a ReLU), and firing
+   * rate per digit on the target set in the figure's gate mode; n_modes 0: no panel data */
+  guint          n_modes;       /* <= 4 */
+  const char *const *mode_names;
+  const double  *mode_tau, *mode_gamma;    /* n_modes */
+  const double  *mode_rate;     /* (n_modes, n_classes), mode-major */
   const char    *title;         /* NULL: "Hidden L, unit J" */
   const char    *caption;
 } TgUnitPlotData;
@@ -352,12 +364,15 @@ void tg_plot_unit (cairo_t *cr, double width, double height, const TgUnitPlotDat
                    const TgPlotStyle *style);
 
 /* ---- The digit pad: one image as the network sees it, the soft and hard gates of every
- * hidden unit (one model), and the class probabilities under each model, soft and hard
- * gates. The numbers come from tg-probe.h. */
+ * hidden unit (one model; or one gate mode of each model side by side), and the class
+ * probabilities under each model, soft and hard gates. The numbers come from tg-probe.h. */
 typedef struct {
   const char  *label;            /* "TauGate, 45°-specialised" */
   const float *prob_soft;        /* n_classes; may be NULL */
   const float *prob_hard;        /* n_classes; may be NULL */
+  /* its gates (as TgDigitPadData's); with two models or more that have them, the gates
+   * panel shows each model's side by side (compare_hard: the hard ones, else the soft) */
+  const float *gates_soft, *gates_hard;
 } TgPadModel;
 
 typedef struct {
@@ -374,6 +389,7 @@ typedef struct {
   guint             n_classes;
   guint             n_models;    /* <= 4 */
   const TgPadModel *models;
+  gboolean          compare_hard; /* the gates compared across models: hard, else soft */
   const char       *title;       /* NULL: "Digit pad" */
   const char       *caption;
 } TgDigitPadData;

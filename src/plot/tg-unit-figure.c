@@ -3,6 +3,7 @@
  * calls: this file copies and points. */
 #include "tg-unit-figure.h"
 
+#include <math.h>
 #include <string.h>
 
 #define CAPTION \
@@ -69,7 +70,9 @@ tg_unit_figure_new (const TgModel *m, TgUnitId u, const TgDataset *test0,
     .rate_t_soft = f->rate_t_soft, .rate_t_hard = f->rate_t_hard, .hist_label = f->hist_label,
     .n_bins = r->n_bins, .edges = r->edges, .counts = r->counts,
     .logit_effect = r->logit_effect, .title = f->title, .caption = CAPTION,
+    .trajectory_mark = NAN,
   };
+  f->sharpness = opts->sharpness;
   gather_images (ds, r, r->top, r->n_top, f->top_pixels, f->top_labels, f->top_margin, &d->top);
   gather_images (ds, r, r->near, r->n_near, f->near_pixels, f->near_labels, f->near_margin,
                  &d->near);
@@ -94,7 +97,80 @@ tg_unit_figure_free (TgUnitFigure *f)
   g_free (f->label_t);
   g_free (f->hist_label);
   g_free (f->model_label);
+  g_free (f->traj_steps);
+  g_free (f->traj_tau);
+  g_free (f->traj_gamma);
+  for (guint m = 0; m < TG_UNIT_MAX_MODES; m++)
+    g_free (f->mode_names[m]);
+  g_free (f->mode_rate);
   g_free (f);
+}
+
+void
+tg_unit_figure_set_trajectory (TgUnitFigure *f, guint n, const double *steps,
+                               const double *tau, const double *gamma, double mark)
+{
+  g_free (f->traj_steps);
+  g_free (f->traj_tau);
+  g_free (f->traj_gamma);
+  f->traj_steps = g_memdup2 (steps, n * sizeof (double));
+  f->traj_tau = g_memdup2 (tau, n * sizeof (double));
+  f->traj_gamma = g_memdup2 (gamma, n * sizeof (double));
+  f->data.n_trajectory = n;
+  f->data.trajectory_steps = f->traj_steps;
+  f->data.trajectory_tau = f->traj_tau;
+  f->data.trajectory_gamma = f->traj_gamma;
+  f->data.trajectory_mark = mark;
+}
+
+gboolean
+tg_unit_figure_add_modes (TgUnitFigure *f, const TgModel *const *models,
+                          const char *const *names, const float *sharpness, guint n,
+                          const TgDataset *test_t, GError **error)
+{
+  const TgUnitReport *r = f->report;
+  guint C = r->n_classes, nm = 1 + MIN (n, TG_UNIT_MAX_MODES - 1u);
+  for (guint i = 0; i + 1 < nm; i++)
+    if (!tg_unit_check (models[i], r->unit, error))
+      {
+        g_prefix_error (error, "Mode %s: ", names[i]);
+        return FALSE;
+      }
+    else if (models[i]->dims[0] != test_t->dim || models[i]->dims[models[i]->n_linear] != C)
+      {
+        g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
+                     "Mode %s takes %u inputs and has %u classes; the test set has %u and %u",
+                     names[i], models[i]->dims[0], models[i]->dims[models[i]->n_linear],
+                     test_t->dim, test_t->n_classes);
+        return FALSE;
+      }
+  g_autofree double *soft = g_new (double, C);
+  g_autofree double *hard = g_new (double, C);
+  g_free (f->mode_rate);
+  f->mode_rate = g_new (double, (gsize) nm * C);
+  for (guint m = 0; m < TG_UNIT_MAX_MODES; m++)
+    g_clear_pointer (&f->mode_names[m], g_free);
+  f->mode_names[0] = g_strdup (f->model_label ? f->model_label : "this model");
+  f->mode_tau[0] = f->data.ungated ? NAN : r->tau;
+  f->mode_gamma[0] = f->data.ungated ? NAN : r->gamma;
+  memcpy (f->mode_rate, r->hard ? f->rate_t_hard : f->rate_t_soft, C * sizeof (double));
+  for (guint m = 1; m < nm; m++)
+    {
+      const TgModel *model = models[m - 1];
+      gsize at = r->unit.index;
+      tg_unit_firing (model, test_t, r->unit, sharpness[m - 1], soft, hard);
+      memcpy (f->mode_rate + (gsize) m * C, r->hard ? hard : soft, C * sizeof (double));
+      f->mode_names[m] = g_strdup (names[m - 1]);
+      gboolean gated = tg_method_info (model->method)->gated;
+      f->mode_tau[m] = gated ? model->params[model->tau[r->unit.layer] + at] : NAN;
+      f->mode_gamma[m] = gated ? model->params[model->gamma[r->unit.layer] + at] : NAN;
+    }
+  f->data.n_modes = nm;
+  f->data.mode_names = (const char *const *) f->mode_names;
+  f->data.mode_tau = f->mode_tau;
+  f->data.mode_gamma = f->mode_gamma;
+  f->data.mode_rate = f->mode_rate;
+  return TRUE;
 }
 
 /* --- CSV ------------------------------------------------------------------------------ */
@@ -137,5 +213,22 @@ tg_unit_figure_csv (const TgUnitFigure *f)
                             r->field_inputs[i], i, r->field_weights[i]);
   for (guint p = 0; p < r->field_rows * r->field_cols; p++)
     g_string_append_printf (s, "field,%u,%.9g\n", p, r->field[p]);
+  const TgUnitPlotData *d = &f->data;
+  csv_doubles (s, "trajectory_step", d->trajectory_steps, d->n_trajectory);
+  csv_doubles (s, "trajectory_tau", d->trajectory_tau, d->n_trajectory);
+  csv_doubles (s, "trajectory_gamma", d->trajectory_gamma, d->n_trajectory);
+  if (isfinite (d->trajectory_mark))
+    g_string_append_printf (s, "shown_step,,%.0f\n", d->trajectory_mark);
+  /* the modes: mode_name,M,NAME then mode_tau, mode_gamma and M's rate per class */
+  for (guint m = 0; m < d->n_modes; m++)
+    {
+      g_autofree char *name = g_strdup (d->mode_names[m]);
+      g_strdelimit (name, ",\"\n", ' ');
+      g_string_append_printf (s, "mode_name,%u,%s\nmode_tau,%u,%.9g\nmode_gamma,%u,%.9g\n", m,
+                              name, m, d->mode_tau[m], m, d->mode_gamma[m]);
+      for (guint c = 0; c < r->n_classes; c++)
+        g_string_append_printf (s, "mode%u_rate_target,%u,%.9g\n", m, c,
+                                d->mode_rate[(gsize) m * r->n_classes + c]);
+    }
   return g_string_free (s, FALSE);
 }

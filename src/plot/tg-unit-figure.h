@@ -10,6 +10,8 @@
 
 G_BEGIN_DECLS
 
+#define TG_UNIT_MAX_MODES 4   /* the figure's model and three other modes */
+
 typedef struct {
   TgUnitPlotData data;       /* ready for tg_plot_unit; points into this struct */
   TgUnitReport  *report;     /* measured on the target set, or on the 0-degree set */
@@ -18,6 +20,13 @@ typedef struct {
   guint8         top_labels[TG_UNIT_N_EXAMPLES], near_labels[TG_UNIT_N_EXAMPLES];
   float          top_margin[TG_UNIT_N_EXAMPLES], near_margin[TG_UNIT_N_EXAMPLES];
   char          *title, *label0, *label_t, *hist_label, *model_label;
+  /* τ and γ over a run (tg_unit_figure_set_trajectory) */
+  double        *traj_steps, *traj_tau, *traj_gamma;
+  /* the unit in other modes (tg_unit_figure_add_modes), this figure's model first */
+  char          *mode_names[TG_UNIT_MAX_MODES];
+  double         mode_tau[TG_UNIT_MAX_MODES], mode_gamma[TG_UNIT_MAX_MODES];
+  double        *mode_rate;
+  float          sharpness;
 } TgUnitFigure;
 
 /* Measures unit of model: firing on test0 (0 degrees) and test_t (rotated by angle), and the
@@ -30,6 +39,20 @@ TgUnitFigure *tg_unit_figure_new  (const TgModel *model, TgUnitId unit, const Tg
                                    GError **error);
 void          tg_unit_figure_free (TgUnitFigure *figure);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgUnitFigure, tg_unit_figure_free)
+
+/* Sets the unit's τ and γ over a run: n recorded steps (copied), and the step whose model
+ * the figure shows (NAN: none). */
+void          tg_unit_figure_set_trajectory (TgUnitFigure *figure, guint n, const double *steps,
+                                             const double *tau, const double *gamma,
+                                             double mark);
+/* Puts the unit in other models beside the figure's own (which comes first): each one's τ, γ
+ * (NAN for an ungated model) and firing rate per class on test_t (the target set the figure was measured with) in the
+ * figure's gate mode; at most TG_UNIT_MAX_MODES - 1 of them are kept. names[i] labels
+ * models[i], measured with sharpness[i]. FALSE with an error for a model whose layers do
+ * not hold the unit or whose inputs do not fit test_t; the figure is then left as it was. */
+gboolean      tg_unit_figure_add_modes (TgUnitFigure *figure, const TgModel *const *models,
+                                        const char *const *names, const float *sharpness,
+                                        guint n, const TgDataset *test_t, GError **error);
 
 /* The figure's numbers as "quantity,index,value" rows (newly allocated). */
 char *tg_unit_figure_csv (const TgUnitFigure *figure);

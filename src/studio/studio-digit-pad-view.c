@@ -1,12 +1,37 @@
 /* studio-digit-pad-view.c — the digit pad over tg_plot_digit_pad. The probe is one forward
  * of one image (tg_probe_new, a copy of the model), cheap enough for the main loop, so it is
- * redone at once when the image, the angle or the model changes. The model is the copy the
- * latest mask snapshot carries (immutable; the worker keeps its own). */
+ * redone at once when the image, the angle or the model changes. The model is the one at the
+ * history's time (studio-time-model.h): live, the copy the latest mask snapshot carries;
+ * rewound by the scrubber, the model of that step. Beside it, one probe per open mode (Base
+ * and the adapters of the Modes panel) through that mode's own model, the ones identical to
+ * the model shown left out. */
 #include "studio-digit-pad-view.h"
 
 #include <math.h>
 #include <string.h>
 #include "studio-test-set.h"
+#include "studio-time-model.h"
+
+#define PAD_MAX_MODELS 4   /* what the figure shows side by side: the model and 3 modes */
+
+/* An open mode, copied when the modes change (the window's may go at any time). */
+typedef struct {
+  char    *name;
+  TgModel *model;
+  float    sharpness;
+  gboolean same;      /* identical to the model shown: left out */
+  TgProbe *probe;
+} PadMode;
+
+static void
+pad_mode_free (gpointer data)
+{
+  PadMode *m = data;
+  g_free (m->name);
+  tg_model_free (m->model);
+  tg_probe_free (m->probe);
+  g_free (m);
+}
 
 #define PAD_SIDE 28
 #define PAD_PIXELS (PAD_SIDE * PAD_SIDE)
@@ -27,40 +52,74 @@ struct _StudioDigitPadView
   gboolean        has_image;           /* drawn on or chosen: else test image 0 first */
   guint           test_index;
   double          drag_x, drag_y;
-  StudioSnapshot *snap;                /* whose model the probe ran through */
+  StudioTimeModel *tm;                 /* the model the probe ran through */
   TgProbe        *probe;
+  GPtrArray      *modes;               /* PadMode */
 };
 
 G_DEFINE_FINAL_TYPE (StudioDigitPadView, studio_digit_pad_view, STUDIO_TYPE_VIEW)
+
+static gboolean
+same_model (const TgModel *a, const TgModel *b)
+{
+  return a->method == b->method && a->n_params == b->n_params &&
+         memcmp (a->params, b->params, a->n_params * sizeof (float)) == 0;
+}
+
+/* Which modes are the model shown, after the model or the modes changed. */
+static void
+update_same (StudioDigitPadView *self)
+{
+  for (guint i = 0; i < self->modes->len; i++)
+    {
+      PadMode *m = g_ptr_array_index (self->modes, i);
+      m->same = self->tm != NULL && same_model (m->model, self->tm->model);
+    }
+}
+
+static void
+probe_modes (StudioDigitPadView *self)
+{
+  double angle = gtk_adjustment_get_value (self->angle_adj);
+  for (guint i = 0; i < self->modes->len; i++)
+    {
+      PadMode *m = g_ptr_array_index (self->modes, i);
+      g_clear_pointer (&m->probe, tg_probe_free);
+      if (!m->same)
+        m->probe = tg_probe_new (m->model, m->sharpness, self->image, PAD_SIDE, PAD_SIDE, angle,
+                                 NULL);
+    }
+}
 
 static void
 reprobe (StudioDigitPadView *self)
 {
   g_clear_pointer (&self->probe, tg_probe_free);
-  if (self->snap != NULL && self->snap->model != NULL)
+  if (self->tm != NULL)
     {
       g_autoptr (GError) error = NULL;
-      self->probe = tg_probe_new (self->snap->model, self->snap->sharpness, self->image,
+      self->probe = tg_probe_new (self->tm->model, self->tm->sharpness, self->image,
                                   PAD_SIDE, PAD_SIDE, gtk_adjustment_get_value (self->angle_adj),
                                   &error);
       if (self->probe == NULL)
         gtk_label_set_text (self->readout, error->message);
     }
+  probe_modes (self);
   if (self->probe != NULL)
     {
-      gboolean hard = self->snap->hard_gates;
+      gboolean hard = self->tm->hard_gates;
       guint pred = hard ? self->probe->pred_hard : self->probe->pred_soft;
       const float *prob = hard ? self->probe->prob_hard : self->probe->prob_soft;
       g_autofree char *who = self->true_label >= 0
         ? g_strdup_printf ("test image %u (a %d)", self->test_index, self->true_label)
         : g_strdup ("drawn digit");
       g_autofree char *text =
-        g_strdup_printf ("%s at %.0f° · predicted %u (p = %.3f, %s gates) · model at step %"
-                         G_GUINT64_FORMAT, who, gtk_adjustment_get_value (self->angle_adj),
-                         pred, prob[pred], hard ? "hard" : "soft", self->snap->mask_step);
+        g_strdup_printf ("%s at %.0f° · predicted %u (p = %.3f, %s gates) · %s", who,
+                         gtk_adjustment_get_value (self->angle_adj), pred, prob[pred],
+                         hard ? "hard" : "soft", self->tm->label);
       gtk_label_set_text (self->readout, text);
     }
-  else if (self->snap == NULL || self->snap->model == NULL)
+  else if (self->tm == NULL)
     gtk_label_set_text (self->readout, "Train a model to see how it reads the digit.");
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
   gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
@@ -72,9 +131,9 @@ studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
 {
   StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (view);
   TgDigitPadData data = { 0 };
-  TgPadModel model = { 0 };
+  TgPadModel models[PAD_MAX_MODELS] = { { 0 } };
   guint widths[TG_MAX_LINEAR];
-  char label[96], caption[320];
+  char caption[480];
   const TgProbe *p = self->probe;
 
   data.rows = data.cols = PAD_SIDE;
@@ -83,8 +142,6 @@ studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
   data.n_classes = 10;
   if (p != NULL)
     {
-      g_snprintf (label, sizeof label, "%s, step %" G_GUINT64_FORMAT,
-                  tg_method_info (self->snap->model->method)->label, self->snap->mask_step);
       data.image = p->image;
       data.n_layers = p->n_hidden;
       for (guint l = 0; l < p->n_hidden; l++)
@@ -92,19 +149,33 @@ studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
       data.widths = widths;
       data.gates_soft = p->gates_soft;
       data.gates_hard = p->gates_hard;
-      data.gates_label = label;
+      data.gates_label = self->tm->label;
       data.n_classes = p->n_classes;
-      model.label = label;
-      model.prob_soft = p->prob_soft;
-      model.prob_hard = p->prob_hard;
+      data.compare_hard = self->tm->hard_gates;
+      models[0] = (TgPadModel) { self->tm->label, p->prob_soft, p->prob_hard, p->gates_soft,
+                                 p->gates_hard };
       data.n_models = 1;
-      data.models = &model;
+      for (guint i = 0; i < self->modes->len && data.n_models < PAD_MAX_MODELS; i++)
+        {
+          const PadMode *m = g_ptr_array_index (self->modes, i);
+          if (m->probe != NULL && m->probe->hidden_units == p->hidden_units &&
+              m->probe->n_classes == p->n_classes)
+            models[data.n_models++] = (TgPadModel) { m->name, m->probe->prob_soft,
+                                                     m->probe->prob_hard, m->probe->gates_soft,
+                                                     m->probe->gates_hard };
+        }
+      data.models = models;
       g_snprintf (caption, sizeof caption,
-                  "%s, rotated %.0f°, through the model at step %" G_GUINT64_FORMAT
-                  " (s = %g): soft gates σ(s·γ·(z − τ)) and hard gates 1[z > τ] of every hidden "
-                  "unit, and the class probabilities under each.",
+                  "%s, rotated %.0f°, through %s (s = %g)%s: %s of every hidden unit, and the "
+                  "class probabilities under soft gates σ(s (z − τ)) and hard gates 1[z > τ].",
                   self->true_label >= 0 ? "A test image" : "A drawn digit", data.angle,
-                  self->snap->mask_step, self->snap->sharpness);
+                  self->tm->label, self->tm->sharpness,
+                  data.n_models > 1 ? " and each open mode side by side" : "",
+                  data.n_models > 1 ? (data.compare_hard
+                                       ? "the hard gates 1[z > τ] (1[z > 0] for an ungated mode)"
+                                       : "the soft gates σ(s (z − τ)) (1[z > 0] for an ungated "
+                                         "mode)")
+                                    : "soft and hard gates");
     }
   else
     g_snprintf (caption, sizeof caption,
@@ -119,11 +190,14 @@ studio_digit_pad_view_history_changed (StudioView *view)
 {
   StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (view);
   StudioHistory *history = studio_view_get_history (view);
-  StudioSnapshot *snap = history != NULL ? studio_history_get_masks (history) : NULL;
-  if (snap == self->snap || snap == NULL || snap->model == NULL)
+  if (studio_time_model_is_current (self->tm, history))
     return;
-  g_clear_pointer (&self->snap, studio_snapshot_unref);
-  self->snap = studio_snapshot_ref (snap);
+  StudioTimeModel *tm = studio_time_model_new (history);
+  if (tm == NULL)
+    return;
+  g_clear_pointer (&self->tm, studio_time_model_unref);
+  self->tm = tm;
+  update_same (self);
   if (!self->has_image &&
       studio_digit_pad_view_set_test_image (self, 0, gtk_adjustment_get_value (self->angle_adj),
                                             NULL))
@@ -209,7 +283,7 @@ next_miss_cb (GtkButton *button, StudioDigitPadView *self)
   const TgDataset *test = studio_test_set_get (&error);
   double angle = gtk_adjustment_get_value (self->angle_adj);
   float x[PAD_PIXELS];
-  if (test == NULL || self->snap == NULL || self->snap->model == NULL || test->dim != PAD_PIXELS)
+  if (test == NULL || self->tm == NULL || test->dim != PAD_PIXELS)
     {
       gtk_label_set_text (self->readout, error != NULL ? error->message : "No model yet.");
       return;
@@ -219,9 +293,9 @@ next_miss_cb (GtkButton *button, StudioDigitPadView *self)
       guint i = (self->test_index + k) % test->n;
       for (guint j = 0; j < PAD_PIXELS; j++)
         x[j] = test->pixels[(gsize) i * PAD_PIXELS + j] / 255.0f;
-      g_autoptr (TgProbe) p = tg_probe_new (self->snap->model, self->snap->sharpness, x,
+      g_autoptr (TgProbe) p = tg_probe_new (self->tm->model, self->tm->sharpness, x,
                                             PAD_SIDE, PAD_SIDE, angle, NULL);
-      guint pred = self->snap->hard_gates ? p->pred_hard : p->pred_soft;
+      guint pred = self->tm->hard_gates ? p->pred_hard : p->pred_soft;
       if (pred != test->labels[i])
         {
           studio_digit_pad_view_set_test_image (self, i, angle, NULL);
@@ -308,7 +382,55 @@ studio_digit_pad_view_get_probe (StudioDigitPadView *self)
 const TgModel *
 studio_digit_pad_view_get_model (StudioDigitPadView *self)
 {
-  return self->snap != NULL ? self->snap->model : NULL;
+  return self->tm != NULL ? self->tm->model : NULL;
+}
+
+/* The modes with a probe, in order */
+static PadMode *
+shown_mode (StudioDigitPadView *self, guint index)
+{
+  for (guint i = 0; i < self->modes->len; i++)
+    {
+      PadMode *m = g_ptr_array_index (self->modes, i);
+      if (m->probe != NULL && index-- == 0)
+        return m;
+    }
+  return NULL;
+}
+
+guint
+studio_digit_pad_view_get_n_modes (StudioDigitPadView *self)
+{
+  guint n = 0;
+  while (shown_mode (self, n) != NULL)
+    n++;
+  return n;
+}
+
+const TgProbe *
+studio_digit_pad_view_get_mode_probe (StudioDigitPadView *self, guint index, const char **name)
+{
+  PadMode *m = shown_mode (self, index);
+  if (name != NULL)
+    *name = m != NULL ? m->name : NULL;
+  return m != NULL ? m->probe : NULL;
+}
+
+void
+studio_digit_pad_view_set_modes (StudioDigitPadView *self, const TgModes *modes)
+{
+  g_ptr_array_set_size (self->modes, 0);
+  for (guint i = 0; modes != NULL && i < tg_modes_count (modes); i++)
+    {
+      const TgMode *mode = tg_modes_get (modes, i);
+      PadMode *m = g_new0 (PadMode, 1);
+      m->name = g_strdup (mode->name);
+      m->model = tg_model_copy (mode->model);
+      m->sharpness = mode->sharpness;
+      g_ptr_array_add (self->modes, m);
+    }
+  update_same (self);
+  reprobe (self);
 }
 
 GtkWidget *
@@ -338,6 +460,22 @@ studio_digit_pad_view_data_csv (StudioView *view)
   for (guint c = 0; c < p->n_classes; c++)
     g_string_append_printf (s, "prob_soft,%u,%.6g\nprob_hard,%u,%.6g\n", c, p->prob_soft[c],
                             c, p->prob_hard[c]);
+  /* each mode beside it: mode_name,m,NAME then its numbers, prefixed mode_ */
+  for (guint m = 0; m < studio_digit_pad_view_get_n_modes (self); m++)
+    {
+      const char *name = NULL;
+      const TgProbe *q = studio_digit_pad_view_get_mode_probe (self, m, &name);
+      g_autofree char *quoted = g_strdup (name);
+      g_strdelimit (quoted, ",\"\n", ' ');
+      g_string_append_printf (s, "mode_name,%u,%s\nmode_pred_soft,%u,%u\nmode_pred_hard,%u,%u\n",
+                              m, quoted, m, q->pred_soft, m, q->pred_hard);
+      for (guint c = 0; c < q->n_classes; c++)
+        g_string_append_printf (s, "mode%u_prob_soft,%u,%.6g\nmode%u_prob_hard,%u,%.6g\n", m, c,
+                                q->prob_soft[c], m, c, q->prob_hard[c]);
+      for (guint i = 0; i < q->hidden_units; i++)
+        g_string_append_printf (s, "mode%u_gate_soft,%u,%.6g\nmode%u_gate_hard,%u,%.6g\n", m, i,
+                                q->gates_soft[i], m, i, q->gates_hard[i]);
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -347,13 +485,14 @@ studio_digit_pad_view_describe (StudioView *view)
   return g_strdup ("One image, drawn or from the test set and rotated, as the network sees it, with the soft and hard gate of every hidden unit and the class probabilities.");
 }
 
-/* the snapshot goes with the window, not whenever the last reference to the view does */
+/* the model goes with the window, not whenever the last reference to the view does */
 static void
 studio_digit_pad_view_dispose (GObject *object)
 {
   StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (object);
   g_clear_pointer (&self->probe, tg_probe_free);
-  g_clear_pointer (&self->snap, studio_snapshot_unref);
+  g_clear_pointer (&self->tm, studio_time_model_unref);
+  g_ptr_array_set_size (self->modes, 0);
   G_OBJECT_CLASS (studio_digit_pad_view_parent_class)->dispose (object);
 }
 
@@ -362,7 +501,8 @@ studio_digit_pad_view_finalize (GObject *object)
 {
   StudioDigitPadView *self = STUDIO_DIGIT_PAD_VIEW (object);
   g_clear_pointer (&self->probe, tg_probe_free);
-  g_clear_pointer (&self->snap, studio_snapshot_unref);
+  g_clear_pointer (&self->tm, studio_time_model_unref);
+  g_ptr_array_unref (self->modes);
   G_OBJECT_CLASS (studio_digit_pad_view_parent_class)->finalize (object);
 }
 
@@ -397,6 +537,7 @@ static void
 studio_digit_pad_view_init (StudioDigitPadView *self)
 {
   self->true_label = -1;
+  self->modes = g_ptr_array_new_with_free_func (pad_mode_free);
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
   gtk_drawing_area_set_draw_func (self->canvas, canvas_draw, self, NULL);

@@ -388,6 +388,13 @@ studio_history_get_time_step (StudioHistory *self, guint index)
   return ((StudioSnapshot *) g_ptr_array_index (self->param_log, index))->step;
 }
 
+StudioSnapshot *
+studio_history_get_time_params (StudioHistory *self, guint index)
+{
+  g_return_val_if_fail (index < self->param_log->len, NULL);
+  return g_ptr_array_index (self->param_log, index);
+}
+
 void
 studio_history_set_time (StudioHistory *self, gint64 step)
 {

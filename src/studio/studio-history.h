@@ -67,6 +67,8 @@ guint64               studio_history_get_points     (StudioHistory *self); /* to
 guint                 studio_history_get_n_times    (StudioHistory *self);
 guint64               studio_history_get_time_step  (StudioHistory *self, guint index);
 void                  studio_history_set_time       (StudioHistory *self, gint64 step);
+/* The record at index (< get_n_times), oldest first: a snapshot with τ and γ; borrowed. */
+StudioSnapshot       *studio_history_get_time_params (StudioHistory *self, guint index);
 gint64                studio_history_get_time       (StudioHistory *self);
 
 /* Sessions (studio-window-session.c). A run made outside the history (empty arrays, NAN

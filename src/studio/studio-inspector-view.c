@@ -1,17 +1,49 @@
 /* studio-inspector-view.c — the unit inspector over tg_plot_unit. The figure's numbers
- * (tg_unit_figure_new, one forward per test image and a few more for the logit effect) are
- * measured in a GTask thread on the model copy of the latest mask snapshot, which is
- * immutable and kept alive by a reference for as long as the task runs; one measurement at
- * a time, the next one starting when it ends if the model or the unit changed meanwhile,
- * only while the view is on screen, and for a new model at most every
- * INSPECT_MIN_INTERVAL_MS (training hands over a model every mask measurement). */
+ * (tg_unit_figure_new, one forward per test image and a few more for the logit effect, and
+ * the firing of the unit in each other open mode) are measured in a GTask thread on the
+ * model at the history's time (studio-time-model.h: live, the latest mask snapshot's copy;
+ * rewound by the scrubber, the model of that step), which is immutable and kept alive by a
+ * reference for as long as the task runs; one measurement at a time, the next one starting
+ * when it ends if the model or the unit changed meanwhile, only while the view is on
+ * screen, and for a new live model at most every INSPECT_MIN_INTERVAL_MS (training hands
+ * over a model every mask measurement), for a step chosen on the scrubber at most every
+ * INSPECT_SCRUB_INTERVAL_MS (so that the measuring thread leaves the cores some rest while
+ * the slider moves).
+ * The unit's τ and γ over the run come from the history's records, on the main loop (a few
+ * thousand numbers at most). */
 #include "studio-inspector-view.h"
 
 #include <math.h>
+#include <string.h>
 
 #define INSPECT_MIN_INTERVAL_MS 1000
+#define INSPECT_SCRUB_INTERVAL_MS 300
+#define INSPECT_MAX_MODES (TG_UNIT_MAX_MODES - 1)   /* other modes beside the model shown */
 #include "studio-test-set.h"
 #include "studio-ablation-panel.h"
+#include "studio-time-model.h"
+
+/* An open mode, copied when the modes change (the window's may go at any time); shared
+ * with the measuring thread by reference. */
+typedef struct {
+  char    *name;
+  TgModel *model;
+  float    sharpness;
+} InspectMode;
+
+static void
+inspect_mode_clear (gpointer data)
+{
+  InspectMode *m = data;
+  g_free (m->name);
+  tg_model_free (m->model);
+}
+
+static void
+inspect_mode_unref (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, inspect_mode_clear);
+}
 
 struct _StudioInspectorView
 {
@@ -25,7 +57,9 @@ struct _StudioInspectorView
   StudioAblationPanel *ablation;
 
   TgUnitFigure   *figure;        /* the latest measurement */
-  StudioSnapshot *measured;      /* the snapshot it was measured on */
+  StudioTimeModel *measured;     /* the model it was measured on */
+  GPtrArray      *modes;         /* InspectMode, the open modes */
+  guint           modes_serial, measured_modes;  /* bumped when the modes change */
   guint           measured_layer, measured_index;
   gboolean        measured_hard;
   gboolean        running;       /* a task is out */
@@ -37,17 +71,41 @@ struct _StudioInspectorView
 G_DEFINE_FINAL_TYPE (StudioInspectorView, studio_inspector_view, STUDIO_TYPE_VIEW)
 
 typedef struct {
-  StudioSnapshot *snap;          /* holds the model */
+  StudioTimeModel *tm;           /* holds the model */
   TgUnitId        unit;
   gboolean        hard;
+  GPtrArray      *modes;         /* InspectMode: the other modes, not the model shown */
+  guint           modes_serial;
 } InspectTask;
 
 static void
 inspect_task_free (gpointer data)
 {
   InspectTask *t = data;
-  studio_snapshot_unref (t->snap);
+  studio_time_model_unref (t->tm);
+  g_ptr_array_unref (t->modes);
   g_free (t);
+}
+
+/* The unit in the other modes, beside the figure's. */
+static gboolean
+add_modes (TgUnitFigure *fig, const InspectTask *t, const TgDataset *test_t, GError **error)
+{
+  const TgModel *models[INSPECT_MAX_MODES];
+  const char *names[INSPECT_MAX_MODES];
+  float sharpness[INSPECT_MAX_MODES];
+  guint n = 0;
+  for (guint i = 0; i < t->modes->len && n < INSPECT_MAX_MODES; i++)
+    {
+      const InspectMode *m = g_ptr_array_index (t->modes, i);
+      if (tg_unit_check (m->model, t->unit, NULL) && m->model->dims[0] == test_t->dim)
+        {
+          models[n] = m->model;
+          names[n] = m->name;
+          sharpness[n++] = m->sharpness;
+        }
+    }
+  return tg_unit_figure_add_modes (fig, models, names, sharpness, n, test_t, error);
 }
 
 /* Worker of the GTask: reads only the task's data and the shared read-only test set. */
@@ -63,20 +121,34 @@ inspect_thread (GTask *task, gpointer source, gpointer data, GCancellable *cance
       return;
     }
   g_autoptr (TgDataset) test0 = tg_dataset_head (full, MIN (full->n, STUDIO_TEST_SET_INSPECT));
-  g_autoptr (TgDataset) test_t = tg_dataset_rotated (test0, t->snap->angle);
-  TgForwardOpts opts = { t->hard ? TG_GATES_HARD : TG_GATES_SOFT, t->snap->sharpness };
-  g_autofree char *label =
-    g_strdup_printf ("%s, step %" G_GUINT64_FORMAT, tg_method_info (t->snap->model->method)->label,
-                     t->snap->mask_step);
-  TgUnitFigure *fig = tg_unit_figure_new (t->snap->model, t->unit, test0, test_t,
-                                          t->snap->angle, TRUE, &opts, label, &error);
-  if (fig == NULL)
+  g_autoptr (TgDataset) test_t = tg_dataset_rotated (test0, t->tm->angle);
+  TgForwardOpts opts = { t->hard ? TG_GATES_HARD : TG_GATES_SOFT, t->tm->sharpness };
+  g_autoptr (TgUnitFigure) fig = tg_unit_figure_new (t->tm->model, t->unit, test0, test_t,
+                                                     t->tm->angle, TRUE, &opts, t->tm->label,
+                                                     &error);
+  if (fig == NULL || !add_modes (fig, t, test_t, &error))
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, fig, (GDestroyNotify) tg_unit_figure_free);
+    g_task_return_pointer (task, g_steal_pointer (&fig), (GDestroyNotify) tg_unit_figure_free);
 }
 
 static void maybe_measure (StudioInspectorView *self);
+
+/* The unit's τ and γ over the run into the figure, the step of its model marked. */
+static void
+update_trajectory (StudioInspectorView *self)
+{
+  if (self->figure == NULL)
+    return;
+  g_autoptr (GArray) steps = NULL, tau = NULL, gamma = NULL;
+  studio_time_model_trajectory (studio_view_get_history (STUDIO_VIEW (self)),
+                                self->figure->report->unit.layer,
+                                self->figure->report->unit.index, &steps, &tau, &gamma);
+  /* a mode's measurement is not a step of the run */
+  double mark = self->measured->masks->mode_name != NULL ? NAN : (double) self->measured->step;
+  tg_unit_figure_set_trajectory (self->figure, steps->len, (double *) steps->data,
+                                 (double *) tau->data, (double *) gamma->data, mark);
+}
 
 static void
 inspect_done (GObject *source, GAsyncResult *result, gpointer data)
@@ -96,15 +168,16 @@ inspect_done (GObject *source, GAsyncResult *result, gpointer data)
     }
   g_clear_pointer (&self->figure, tg_unit_figure_free);
   self->figure = fig;
-  g_clear_pointer (&self->measured, studio_snapshot_unref);
-  self->measured = studio_snapshot_ref (t->snap);
+  g_clear_pointer (&self->measured, studio_time_model_unref);
+  self->measured = studio_time_model_ref (t->tm);
   self->measured_layer = t->unit.layer;
   self->measured_index = t->unit.index;
   self->measured_hard = t->hard;
+  self->measured_modes = t->modes_serial;
+  update_trajectory (self);
   g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f · step %" G_GUINT64_FORMAT,
-                     t->unit.layer + 1, t->unit.index, fig->report->tau, fig->report->gamma,
-                     t->snap->mask_step);
+    g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f · %s", t->unit.layer + 1,
+                     t->unit.index, fig->report->tau, fig->report->gamma, t->tm->label);
   gtk_label_set_text (self->status, text);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
   maybe_measure (self);
@@ -127,6 +200,13 @@ map_cb (GtkWidget *widget, gpointer data)
 
 /* Starts a measurement when the model, the unit or the gate mode differ from the figure's
  * and none is running. */
+static gboolean
+same_model (const TgModel *a, const TgModel *b)
+{
+  return a->method == b->method && a->n_params == b->n_params &&
+         memcmp (a->params, b->params, a->n_params * sizeof (float)) == 0;
+}
+
 static void
 maybe_measure (StudioInspectorView *self)
 {
@@ -143,10 +223,15 @@ maybe_measure (StudioInspectorView *self)
       !gtk_widget_get_mapped (GTK_WIDGET (self)) || self->retry_source != 0)
     return;
   gboolean same_question = self->figure != NULL && self->measured_layer == unit.layer &&
-                           self->measured_index == unit.index && self->measured_hard == hard;
-  if (same_question && self->measured == snap)
+                           self->measured_index == unit.index && self->measured_hard == hard &&
+                           self->measured_modes == self->modes_serial;
+  if (same_question && studio_time_model_is_current (self->measured, history))
     return;
-  gint64 wait_ms = (self->done_at + INSPECT_MIN_INTERVAL_MS * 1000 - g_get_monotonic_time ()) / 1000;
+  /* a live model that came too soon waits; a step chosen on the scrubber waits less (the
+   * slider may be moving: the step it rests on is measured, not every one it passes) */
+  gint64 interval = studio_history_get_time (history) < 0 ? INSPECT_MIN_INTERVAL_MS
+                                                          : INSPECT_SCRUB_INTERVAL_MS;
+  gint64 wait_ms = (self->done_at + interval * 1000 - g_get_monotonic_time ()) / 1000;
   if (same_question && wait_ms > 0)
     {
       /* only the model moved on: come back later rather than measure every snapshot */
@@ -160,9 +245,17 @@ maybe_measure (StudioInspectorView *self)
       return;
     }
   InspectTask *t = g_new0 (InspectTask, 1);
-  t->snap = studio_snapshot_ref (snap);
+  t->tm = studio_time_model_new (history);
   t->unit = unit;
   t->hard = hard;
+  t->modes_serial = self->modes_serial;
+  t->modes = g_ptr_array_new_with_free_func (inspect_mode_unref);
+  for (guint i = 0; i < self->modes->len; i++)
+    {
+      InspectMode *m = g_ptr_array_index (self->modes, i);
+      if (!same_model (m->model, t->tm->model))
+        g_ptr_array_add (t->modes, g_atomic_rc_box_acquire (m));
+    }
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, inspect_done, NULL);
   g_task_set_task_data (task, t, inspect_task_free);
   self->running = TRUE;
@@ -200,6 +293,9 @@ studio_inspector_view_history_changed (StudioView *view)
       if (layer < snap->n_hidden)
         gtk_adjustment_set_upper (self->unit_adj, snap->widths[layer] - 1);
     }
+  /* the trajectories grow with the run while the figure waits for its next measurement */
+  if (self->figure != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    update_trajectory (self);
   maybe_measure (self);
 }
 
@@ -234,6 +330,23 @@ studio_inspector_view_get_unit (StudioInspectorView *self, guint *layer, guint *
   *index = (guint) gtk_adjustment_get_value (self->unit_adj);
 }
 
+void
+studio_inspector_view_set_modes (StudioInspectorView *self, const TgModes *modes)
+{
+  g_ptr_array_set_size (self->modes, 0);
+  for (guint i = 0; modes != NULL && i < tg_modes_count (modes); i++)
+    {
+      const TgMode *mode = tg_modes_get (modes, i);
+      InspectMode *m = g_atomic_rc_box_new0 (InspectMode);
+      m->name = g_strdup (mode->name);
+      m->model = tg_model_copy (mode->model);
+      m->sharpness = mode->sharpness;
+      g_ptr_array_add (self->modes, m);
+    }
+  self->modes_serial++;
+  maybe_measure (self);
+}
+
 const TgUnitFigure *
 studio_inspector_view_get_figure (StudioInspectorView *self)
 {
@@ -251,7 +364,11 @@ studio_inspector_view_is_busy (StudioInspectorView *self)
 {
   guint layer, index;
   studio_inspector_view_get_unit (self, &layer, &index);
-  return self->running || self->retry_source != 0 ||
+  StudioHistory *history = studio_view_get_history (STUDIO_VIEW (self));
+  gboolean stale = self->figure != NULL &&
+                   (!studio_time_model_is_current (self->measured, history) ||
+                    self->measured_modes != self->modes_serial);
+  return self->running || self->retry_source != 0 || stale ||
          (self->figure != NULL && (self->measured_layer != layer || self->measured_index != index));
 }
 
@@ -280,7 +397,8 @@ studio_inspector_view_dispose (GObject *object)
   StudioInspectorView *self = STUDIO_INSPECTOR_VIEW (object);
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->retry_source, g_source_remove);
-  g_clear_pointer (&self->measured, studio_snapshot_unref);
+  g_clear_pointer (&self->measured, studio_time_model_unref);
+  g_ptr_array_set_size (self->modes, 0);
   G_OBJECT_CLASS (studio_inspector_view_parent_class)->dispose (object);
 }
 
@@ -289,7 +407,8 @@ studio_inspector_view_finalize (GObject *object)
 {
   StudioInspectorView *self = STUDIO_INSPECTOR_VIEW (object);
   g_clear_pointer (&self->figure, tg_unit_figure_free);
-  g_clear_pointer (&self->measured, studio_snapshot_unref);
+  g_clear_pointer (&self->measured, studio_time_model_unref);
+  g_ptr_array_unref (self->modes);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (studio_inspector_view_parent_class)->finalize (object);
 }
@@ -323,6 +442,7 @@ static void
 studio_inspector_view_init (StudioInspectorView *self)
 {
   self->cancellable = g_cancellable_new ();
+  self->modes = g_ptr_array_new_with_free_func (inspect_mode_unref);
   g_type_ensure (STUDIO_TYPE_ABLATION_PANEL);
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);

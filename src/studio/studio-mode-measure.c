@@ -122,6 +122,8 @@ measure_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   snap->mode_name = g_strdup (d->mode_name);
   copy_params (snap, d->model);
   measure (snap, d->model, d->sharpness, test0, test_rot, n);
+  /* the inspector and the digit pad run the active mode's model */
+  snap->model = tg_model_copy (d->model);
   g_task_return_pointer (task, snap, (GDestroyNotify) studio_snapshot_unref);
 }
 

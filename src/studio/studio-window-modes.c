@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "studio-angles-view.h"
+#include "studio-digit-pad-view.h"
+#include "studio-inspector-view.h"
 #include "studio-history.h"
 #include "studio-mode-measure.h"
 #include "tg-digest.h"
@@ -90,6 +92,11 @@ modes_changed (StudioWindow *self, gboolean measure)
   studio_settings_panel_collect (self->settings_panel, &cfg);
   studio_angles_view_set_source (angles_view (self), self->modes, &cfg);
   studio_config_clear (&cfg);
+  /* the digit pad and the inspector show every mode beside the one active */
+  studio_digit_pad_view_set_modes (STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (self, "digit-pad")),
+                                   self->modes);
+  studio_inspector_view_set_modes (STUDIO_INSPECTOR_VIEW (studio_window_get_view (self, "inspector")),
+                                   self->modes);
   /* a screenshot of the Angles view sweeps what was opened */
   if (self->modes != NULL && g_strcmp0 (self->shot_view, "angles") == 0)
     studio_angles_view_start (angles_view (self));

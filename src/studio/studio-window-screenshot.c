@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "studio-view.h"
+#include "studio-inspector-view.h"
 
 static gboolean take_screenshot (gpointer data);
 
@@ -36,6 +37,13 @@ take_screenshot (gpointer data)
   const char *const *names = studio_window_view_names ();
 
   self->shot_source = 0;
+  /* the inspector's figure is measured off the main thread: wait for it */
+  GtkWidget *insp = gtk_stack_get_visible_child (self->stack);
+  if (STUDIO_IS_INSPECTOR_VIEW (insp) && studio_inspector_view_is_busy (STUDIO_INSPECTOR_VIEW (insp)))
+    {
+      self->shot_source = g_timeout_add (200, take_screenshot, self);
+      return G_SOURCE_REMOVE;
+    }
   if (self->shot_path != NULL)
     {
       if (g_strcmp0 (self->shot_view, "all") == 0)

@@ -1,11 +1,12 @@
 /* bench-studio.c — responsiveness while training: the lateness of a 10 ms main-loop timer
- * (p50, p99) with the window open, a run under way and the views switching, and the draw
- * time of each view's figure. Prints one line per figure; run as a meson benchmark. */
+ * (p50, p99) with the window open, a run under way and the views switching (and the unit
+ * inspector open, live and scrubbed), and the draw time of each view's figure. Prints one line per figure; run as a meson benchmark. */
 #include <gtk/gtk.h>
 #include <math.h>
 #include <stdlib.h>
 
-#include "studio-window.h"
+#include "studio-window-private.h"
+#include "studio-scrubber.h"
 #include "studio-view.h"
 #include "studio-resources.h"
 
@@ -65,7 +66,7 @@ main (int argc, char *argv[])
 
   studio_config_init_paper (&cfg);
   cfg.data_dir = g_strdup (dir);
-  cfg.adapt_epochs = 20; /* long enough to measure for the whole interval */
+  cfg.adapt_epochs = 40; /* long enough to measure for the whole interval, every pass */
   StudioWindow *win = studio_window_new (NULL, &cfg);
   studio_config_clear (&cfg);
   gtk_window_set_default_size (GTK_WINDOW (win), 1400, 900);
@@ -91,12 +92,17 @@ main (int argc, char *argv[])
     inspector++;
   static const char *const pass_names[] = {
     "views left open", "switching views every second", "the unit inspector left open",
+    "the unit inspector open, scrubbed to another step every 250 ms",
   };
+  StudioHistory *history = studio_window_get_history (win);
+  StudioScrubber *scrubber = win->scrubber;
 
   /* first with each view left open in turn (what a user watching sees), then switching
    * views every second (the switch itself relayouts and draws a new figure), then the unit
-   * inspector open throughout (it measures its unit again on every new model copy) */
-  for (int pass = 0; pass < 3; pass++)
+   * inspector open throughout (it measures its unit again on every new model copy), then
+   * the same while the scrubber rewinds it to a recorded step four times a second (each
+   * one measured at once, off the main loop, on the model of that step) */
+  for (int pass = 0; pass < 4; pass++)
     {
       lateness = g_array_new (FALSE, FALSE, sizeof (double));
       last_tick = 0;
@@ -104,6 +110,7 @@ main (int argc, char *argv[])
       gint64 start = g_get_monotonic_time ();
       gint64 end = start + (gint64) (seconds / 2 * G_TIME_SPAN_SECOND);
       guint shown = G_MAXUINT;
+      gint64 scrubbed = -1;
       while (g_get_monotonic_time () < end && studio_trainer_is_busy (studio_window_get_trainer (win)))
         {
           gint64 t = g_get_monotonic_time () - start;
@@ -117,8 +124,20 @@ main (int argc, char *argv[])
               if (pass == 0)
                 last_tick = 0; /* leave the switch out of the steady-state figure */
             }
+          guint n_times = studio_history_get_n_times (history);
+          gint64 quarter = t / (G_TIME_SPAN_SECOND / 4);
+          if (pass == 3 && n_times > 1 && quarter != scrubbed)
+            {
+              /* a pseudo-random earlier record, the same sequence every run */
+              guint i = (guint) ((quarter * 2654435761u) % (n_times - 1));
+              studio_scrubber_set_step (scrubber,
+                                        (gint64) studio_history_get_time_step (history, i));
+              scrubbed = quarter;
+            }
           g_main_context_iteration (NULL, TRUE);
         }
+      if (pass == 3)
+        studio_scrubber_set_step (scrubber, -1);
       g_source_remove (timer);
       st = studio_history_get_status (studio_window_get_history (win));
       double p50 = percentile (lateness, 0.50), p99 = percentile (lateness, 0.99);
