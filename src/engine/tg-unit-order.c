@@ -4,11 +4,11 @@
 #include <math.h>
 #include <stdlib.h>
 
-static const struct { const char *name, *label; } orders[TG_UNIT_ORDER_N] = {
-  [TG_UNIT_ORDER_INDEX] = { "index", "Unit index" },
-  [TG_UNIT_ORDER_SELECTIVITY] = { "selectivity", "Selectivity" },
-  [TG_UNIT_ORDER_MEAN_RATE] = { "mean-rate", "Mean rate" },
-  [TG_UNIT_ORDER_MODE_DIFF] = { "mode-difference", "0° − target" },
+static const struct { const char *name, *label, *phrase; } orders[TG_UNIT_ORDER_N] = {
+  [TG_UNIT_ORDER_INDEX] = { "index", "Unit index", "unit index" },
+  [TG_UNIT_ORDER_SELECTIVITY] = { "selectivity", "Selectivity", "selectivity" },
+  [TG_UNIT_ORDER_MEAN_RATE] = { "mean-rate", "Mean rate", "mean rate" },
+  [TG_UNIT_ORDER_MODE_DIFF] = { "mode-difference", "0° − target", "rate at 0° − at target" },
 };
 
 const char *
@@ -21,6 +21,12 @@ const char *
 tg_unit_order_label (TgUnitOrder order)
 {
   return order < TG_UNIT_ORDER_N ? orders[order].label : NULL;
+}
+
+const char *
+tg_unit_order_phrase (TgUnitOrder order)
+{
+  return order < TG_UNIT_ORDER_N ? orders[order].phrase : NULL;
 }
 
 gboolean

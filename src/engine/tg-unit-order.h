@@ -22,8 +22,10 @@ typedef enum {
  * and its reverse (FALSE for an unknown name). */
 const char *tg_unit_order_name       (TgUnitOrder order);
 gboolean    tg_unit_order_from_name  (const char *name, TgUnitOrder *order);
-/* The label a person reads ("Unit index", "Selectivity", ...). */
+/* The label a person reads ("Unit index", "Selectivity", ...), and the same inside a
+ * sentence ("sorted by selectivity"). */
 const char *tg_unit_order_label      (TgUnitOrder order);
+const char *tg_unit_order_phrase     (TgUnitOrder order);
 
 /* The sort key of each unit: rate0 and rate_rot are the firing rates per class of one layer,
  * rate[class * row_stride + unit] (row_stride 0: n_units); either may be NULL (that mode is

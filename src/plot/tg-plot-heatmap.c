@@ -411,7 +411,7 @@ draw_mask_overlays (cairo_t *cr, const TgPlotStyle *st, const TgMasksData *d, gu
   if (sel < n)
     outline_cell (cr, st, r.x + sel * cw, r.y, cw, r.h, 2.5);
   if (d->show_hover && d->hover_layer == l && d->hover_column < n && d->hover_class < nc)
-    outline_cell (cr, st, r.x + d->hover_column * cw, r.y + d->hover_class * ch, cw, ch, 1.5);
+    outline_cell (cr, st, r.x + d->hover_column * cw, r.y + d->hover_class * ch, cw, ch, 2.0);
 }
 
 static void

@@ -68,7 +68,7 @@ masks_figure_units (StudioMasksView *self, MasksFigure *fig, StudioSnapshot *sna
       off += snap->widths[l];
     }
   if (order != TG_UNIT_ORDER_INDEX)
-    fig->data.order_label = tg_unit_order_label (order);
+    fig->data.order_label = tg_unit_order_phrase (order);
 }
 
 static void
@@ -197,7 +197,7 @@ studio_masks_view_hover_changed (StudioView *view)
   g_autofree char *rank = studio_view_get_unit_order (view) == TG_UNIT_ORDER_INDEX
     ? g_strdup ("")
     : g_strdup_printf (" (column %u by %s)", self->hover.column,
-                       tg_unit_order_label (studio_view_get_unit_order (view)));
+                       tg_unit_order_phrase (studio_view_get_unit_order (view)));
   g_autofree char *text =
     g_strdup_printf ("hidden %u, unit %u%s · digit %u · %s rate %.3f on 0°, %.3f on %g° "
                      "(step %" G_GUINT64_FORMAT ")",

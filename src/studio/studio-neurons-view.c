@@ -131,7 +131,7 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
       off += snap->widths[l];
     }
   if (order != TG_UNIT_ORDER_INDEX)
-    fig->data.order_label = tg_unit_order_label (order);
+    fig->data.order_label = tg_unit_order_phrase (order);
   fig->data.n_panels = 2 * n;
   fig->data.panels = fig->panels;
   fig->data.panel_columns = n;
@@ -146,7 +146,7 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
               info->gated ? "" : ": ungated, τ and γ are neither used nor trained",
               fig->data.cell_columns,
               order != TG_UNIT_ORDER_INDEX ? ", sorted by the hard gates' " : "",
-              order != TG_UNIT_ORDER_INDEX ? tg_unit_order_label (order) : "");
+              order != TG_UNIT_ORDER_INDEX ? tg_unit_order_phrase (order) : "");
   fig->data.caption = fig->caption;
 }
 

@@ -76,27 +76,33 @@ studio_window_units_set_order (StudioWindow *self, TgUnitOrder order)
   unit_order_cb (NULL, order, self);
 }
 
-/* For a screenshot of Masks: the pointer over the selected unit's cell of the digit it fires
- * for most at the target, so that the picture shows the hover readout too. */
+/* For a screenshot of Masks: the pointer over the most selective unit in the current order
+ * (the first column of the selected unit's layer, or the second when that is the selected
+ * one), at the digit it fires for most at the target, so that the picture shows the hover
+ * readout beside the selected unit's outline. */
 void
 studio_window_units_pose (StudioWindow *self, const char *view_name)
 {
-  StudioView *view = STUDIO_VIEW (studio_window_get_view (self, "masks"));
+  StudioMasksView *masks = STUDIO_MASKS_VIEW (studio_window_get_view (self, "masks"));
   StudioSnapshot *snap = studio_history_get_masks (self->history);
   guint layer, index;
   double x, y;
 
   if (g_strcmp0 (view_name, "masks") != 0 || snap == NULL || snap->firing_rot_hard == NULL ||
-      !studio_view_get_selected_unit (view, &layer, &index) || layer >= snap->n_hidden)
+      !studio_view_get_selected_unit (STUDIO_VIEW (masks), &layer, &index) ||
+      layer >= snap->n_hidden || snap->widths[layer] < 2)
     return;
+  guint unit = studio_masks_view_get_column_unit (masks, layer, 0);
+  if (unit == index)
+    unit = studio_masks_view_get_column_unit (masks, layer, 1);
   guint32 off = 0;
   for (guint l = 0; l < layer; l++)
     off += snap->widths[l];
+  const float *rate = snap->firing_rot_hard + off + unit;
   guint best = 0;
   for (guint c = 1; c < snap->n_classes; c++)
-    if (snap->firing_rot_hard[(gsize) c * snap->hidden_units + off + index] >
-        snap->firing_rot_hard[(gsize) best * snap->hidden_units + off + index])
+    if (rate[(gsize) c * snap->hidden_units] > rate[(gsize) best * snap->hidden_units])
       best = c;
-  if (studio_masks_view_locate (STUDIO_MASKS_VIEW (view), layer, 1, best, index, &x, &y))
-    studio_view_hover (view, x, y);
+  if (studio_masks_view_locate (masks, layer, 1, best, unit, &x, &y))
+    studio_view_hover (STUDIO_VIEW (masks), x, y);
 }

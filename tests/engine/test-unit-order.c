@@ -103,6 +103,7 @@ test_names (void)
       g_assert_true (tg_unit_order_from_name (tg_unit_order_name (o), &back));
       g_assert_cmpint (back, ==, o);
       g_assert_nonnull (tg_unit_order_label (o));
+      g_assert_nonnull (tg_unit_order_phrase (o));
     }
   TgUnitOrder back = TG_UNIT_ORDER_MEAN_RATE;
   g_assert_false (tg_unit_order_from_name ("sideways", &back));
