@@ -395,15 +395,25 @@ draw_mask_overlays (cairo_t *cr, const TgPlotStyle *st, const TgMasksData *d, gu
       guint8 mark = layer->marked[unit_at (layer->order, i)];
       if (mark == TG_PLOT_MARK_NONE)
         continue;
-      /* a triangle over the column: pointing down for silenced, up for forced on */
-      double cx = r.x + (i + 0.5) * cw, s = MAX (cw * 0.5, st->font_size * 0.3);
-      double top = r.y - 1 - s * 1.4, bottom = r.y - 1;
+      /* under the column, clear of the panel's label: a triangle for a silenced unit, a
+       * diamond in another colour for one forced on */
+      double cx = r.x + (i + 0.5) * cw;
+      double s = CLAMP (cw * 0.5, st->font_size * 0.3, st->font_size * 0.45);
+      double top = r.y + r.h + 1;
       cairo_save (cr);
-      tg_set_rgba (cr, mark == TG_PLOT_MARK_SILENCED ? st->foreground : tg_series (st, 5));
-      cairo_move_to (cr, cx - s, mark == TG_PLOT_MARK_SILENCED ? top : bottom);
-      cairo_line_to (cr, cx + s, mark == TG_PLOT_MARK_SILENCED ? top : bottom);
-      cairo_line_to (cr, cx, mark == TG_PLOT_MARK_SILENCED ? bottom : top);
-      cairo_close_path (cr);
+      if (mark == TG_PLOT_MARK_SILENCED)
+        {
+          tg_set_rgba (cr, st->foreground);
+          cairo_move_to (cr, cx, top);
+          cairo_line_to (cr, cx + s, top + s * 1.4);
+          cairo_line_to (cr, cx - s, top + s * 1.4);
+          cairo_close_path (cr);
+        }
+      else
+        {
+          tg_set_rgba (cr, tg_series (st, 5));
+          tg_diamond (cr, cx, top + s, s);
+        }
       cairo_fill (cr);
       cairo_restore (cr);
     }

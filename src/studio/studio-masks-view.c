@@ -119,9 +119,14 @@ masks_figure_init (StudioMasksView *self, MasksFigure *fig, gboolean for_export)
   data->hover_layer = self->hover.layer;
   data->hover_class = self->hover.klass;
   data->hover_column = self->hover.column;
-  g_autofree char *order = data->order_label == NULL ? g_strdup ("")
-    : g_strdup_printf (" Columns sorted by %s of these rates, largest first.",
-                       data->order_label);
+  gboolean any_mark = FALSE;
+  for (guint32 u = 0; u < snap->hidden_units; u++)
+    any_mark |= fig->marks[u] != TG_PLOT_MARK_NONE;
+  g_autofree char *order = g_strdup_printf ("%s%s%s%s",
+    data->order_label != NULL ? " Columns sorted by " : "",
+    data->order_label != NULL ? data->order_label : "",
+    data->order_label != NULL ? " of these rates, largest first." : "",
+    any_mark ? " Ablation set: ▲ under a column silenced, ◆ forced on." : "");
   g_snprintf (fig->caption, sizeof fig->caption,
               data->ungated
               ? "%s, step %" G_GUINT64_FORMAT " (%s): this method has no gates; how often "

@@ -27,7 +27,7 @@ G_DEFINE_FINAL_TYPE (StudioNeuronsView, studio_neurons_view, STUDIO_TYPE_VIEW)
 typedef struct {
   TgHeatmapPanel panels[MAX_PANELS];
   char           labels[MAX_PANELS][48];
-  char           caption[200];
+  char           caption[400];
   guint32        offsets[TG_MAX_LINEAR];
   guint         *perm;    /* hidden_units: each layer's order at its offset */
   guint8        *marks;   /* hidden_units */
@@ -139,14 +139,18 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
   fig->data.cell_columns = best_cell_columns (snap->widths[0], width / MAX (n, 1) * 0.78,
                                               (height - 90) / 2 * 0.78);
   const TgMethodInfo *info = tg_method_info (snap->method);
+  gboolean any_mark = FALSE;
+  for (guint32 u = 0; u < snap->hidden_units; u++)
+    any_mark |= fig->marks[u] != TG_PLOT_MARK_NONE;
   g_snprintf (fig->caption, sizeof fig->caption,
               "%s, step %" G_GUINT64_FORMAT " (%s)%s. Blue below, red above the initial value "
-              "(τ = 0, γ = 1); one cell per unit, %u per row%s%s.",
+              "(τ = 0, γ = 1); one cell per unit, %u per row%s%s.%s",
               info->label, snap->step, studio_phase_label (snap->phase),
               info->gated ? "" : ": ungated, τ and γ are neither used nor trained",
               fig->data.cell_columns,
               order != TG_UNIT_ORDER_INDEX ? ", sorted by the hard gates' " : "",
-              order != TG_UNIT_ORDER_INDEX ? tg_unit_order_phrase (order) : "");
+              order != TG_UNIT_ORDER_INDEX ? tg_unit_order_phrase (order) : "",
+              any_mark ? " Ablation set: × silenced, • forced on." : "");
   fig->data.caption = fig->caption;
 }
 

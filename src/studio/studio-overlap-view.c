@@ -28,7 +28,7 @@ typedef struct {
   const char   *labels[TG_MAX_LINEAR];
   char          names[TG_MAX_LINEAR][24];
   double        jaccard[TG_MAX_LINEAR], ref[TG_MAX_LINEAR];
-  char          caption[300], title[96], target[32];
+  char          caption[400], title[96], target[32];
   guint8       *marks;    /* n_layers * n_units */
   TgOverlapData data;
 } OverlapFigure;
@@ -79,11 +79,15 @@ overlap_figure_init (StudioOverlapView *self, OverlapFigure *fig)
       data->show_selected = studio_view_get_selected_unit (STUDIO_VIEW (self),
                                                            &data->selected_layer,
                                                            &data->selected_unit);
+      gboolean any_mark = FALSE;
+      for (gsize i = 0; i < (gsize) n_layers * units; i++)
+        any_mark |= fig->marks[i] != TG_PLOT_MARK_NONE;
       g_snprintf (fig->caption, sizeof fig->caption,
                   "TauGate specialised to 0° and to %g° from the same foundation (seed %"
                   G_GUINT64_FORMAT "); a unit is on when its mean soft gate over its own mode's "
-                  "test set exceeds %.2f. Markers: the paper's Table 3.",
-                  snap->angle, snap->seed, thr);
+                  "test set exceeds %.2f. Markers: the paper's Table 3.%s",
+                  snap->angle, snap->seed, thr,
+                  any_mark ? " Ablation set: × silenced, • forced on." : "");
     }
   else
     g_snprintf (fig->caption, sizeof fig->caption,
