@@ -146,6 +146,9 @@ ablation_done (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
 
   self->running = FALSE;
+  /* the measurement that held the application is over (see maybe_measure) */
+  if (g_application_get_default () != NULL)
+    g_application_release (g_application_get_default ());
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -180,6 +183,11 @@ maybe_measure (StudioAblationPanel *self)
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, ablation_done, NULL);
   g_task_set_task_data (task, t, ablation_task_free);
   self->running = TRUE;
+  /* The thread uses OpenBLAS and the shared test set, which go away when the process ends:
+   * quitting at once after a shift-click crashed in cblas_sgemm. The application lives
+   * until the measurement is over (ablation_done releases it). */
+  if (g_application_get_default () != NULL)
+    g_application_hold (g_application_get_default ());
   g_task_run_in_thread (task, ablation_thread);
 }
 

@@ -297,6 +297,12 @@ test_select_from_overlap (void)
   check_selected (win, layer, unit);
 }
 
+static gboolean
+ablation_idle (StudioWindow *win, gpointer data)
+{
+  return !studio_ablation_panel_is_busy (data);
+}
+
 /* Shift-click in Masks, Neurons and Overlap toggles units in the inspector's ablation set;
  * every view marks them; Clear Set empties it. */
 static void
@@ -354,6 +360,8 @@ test_shift_click (void)
   g_signal_emit_by_name (overlap, "units-cleared");
   g_assert_cmpuint (studio_ablation_panel_get_n_edits (panel), ==, 0);
   g_assert_cmpuint (studio_view_get_unit_mark (neurons_view, 0, 17), ==, TG_PLOT_MARK_NONE);
+  /* the measurements the clicks started end before the window does */
+  wait_for (win, ablation_idle, panel, "the ablation measurements to end");
 }
 
 int
