@@ -137,8 +137,9 @@ tg_plot_heatmap_csv (const TgHeatmapData *d)
   for (guint p = 0; d != NULL && d->panels != NULL && p < d->n_panels; p++)
     {
       const TgHeatmapPanel *panel = &d->panels[p];
-      for (guint u = 0; panel->values != NULL && u < panel->n_units; u++)
+      for (guint i = 0; panel->values != NULL && i < panel->n_units; i++)
         {
+          guint u = panel->order != NULL ? panel->order[i] : i;  /* cells in drawn order */
           csv_text (s, panel->label, TRUE);
           g_string_append_printf (s, ",%u", u);
           csv_num (s, atf (panel->values, u));
@@ -163,8 +164,9 @@ tg_plot_masks_csv (const TgMasksData *d)
       const char *inputs[2] = { "0°", d->target_label ? d->target_label : "45°" };
       for (int m = 0; m < 2; m++)
         for (guint c = 0; rates[m] != NULL && c < nc; c++)
-          for (guint u = 0; u < layer->n_units; u++)
+          for (guint i = 0; i < layer->n_units; i++)
             {
+              guint u = layer->order != NULL ? layer->order[i] : i;  /* columns in drawn order */
               csv_text (s, layer->label, TRUE);
               csv_text (s, inputs[m], FALSE);
               g_string_append_printf (s, ",%u,%u", c, u);

@@ -1,6 +1,8 @@
 /* tg-plot-heatmap.c — per-neuron tau and gamma as grids of cells with a diverging colour
  * map, one panel per (quantity, layer), each with its own colour bar; and the firing-rate
- * masks per digit (tg_plot_masks) with a sequential map. */
+ * masks per digit (tg_plot_masks) with a sequential map. Both lay their units out in a given
+ * order (tg-unit-order), outline a selected unit and mark the units of the ablation set;
+ * their hit tests reuse the drawing's layout. */
 #include "tg-plot-private.h"
 
 #include <math.h>
@@ -34,6 +36,73 @@ half_range_of (const TgHeatmapPanel *p)
     if (isfinite (p->values[i]))
       m = MAX (m, fabs (p->values[i] - p->center));
   return tg_nice_ceil (MAX (m, 1e-3));
+}
+
+/* The unit shown in cell (or column) i of a permutation; NULL: unit order. */
+static guint
+unit_at (const guint *order, guint i)
+{
+  return order != NULL ? order[i] : i;
+}
+
+/* The cell (or column) showing unit u; n when no cell shows it. */
+static guint
+cell_of (const guint *order, guint n, guint u)
+{
+  if (order == NULL)
+    return MIN (u, n);
+  for (guint i = 0; i < n; i++)
+    if (order[i] == u)
+      return i;
+  return n;
+}
+
+/* A doubled outline around (x, y, w, h): the foreground, and the background inside it, so
+ * that it reads on any colour of the map. */
+static void
+outline_cell (cairo_t *cr, const TgPlotStyle *st, double x, double y, double w, double h,
+              double width)
+{
+  cairo_save (cr);
+  cairo_set_line_width (cr, width * tg_line_scale (st));
+  tg_set_rgba (cr, st->foreground);
+  cairo_rectangle (cr, x - width / 2, y - width / 2, w + width, h + width);
+  cairo_stroke (cr);
+  cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
+  tg_set_rgba (cr, st->background);
+  cairo_rectangle (cr, x + 1, y + 1, MAX (w - 2, 0.5), MAX (h - 2, 0.5));
+  cairo_stroke (cr);
+  cairo_restore (cr);
+}
+
+/* An ablation mark in a cell: a cross for a silenced unit, a dot for one forced on. */
+static void
+mark_cell (cairo_t *cr, const TgPlotStyle *st, guint8 mark, double x, double y, double size)
+{
+  if (mark == TG_PLOT_MARK_NONE)
+    return;
+  double r = MAX (size * 0.3, 1.5), cx = x + size / 2, cy = y + size / 2;
+  cairo_save (cr);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      /* a background halo under the foreground, visible on any colour */
+      tg_set_rgba (cr, pass == 0 ? st->background : st->foreground);
+      cairo_set_line_width (cr, (pass == 0 ? 3.0 : 1.4) * tg_line_scale (st));
+      if (mark == TG_PLOT_MARK_SILENCED)
+        {
+          cairo_move_to (cr, cx - r, cy - r);
+          cairo_line_to (cr, cx + r, cy + r);
+          cairo_move_to (cr, cx - r, cy + r);
+          cairo_line_to (cr, cx + r, cy - r);
+          cairo_stroke (cr);
+        }
+      else
+        {
+          cairo_arc (cr, cx, cy, r * (pass == 0 ? 0.8 : 0.6), 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+    }
+  cairo_restore (cr);
 }
 
 /* The panel's label, with the highlighted unit's value when there is one. */
@@ -98,7 +167,7 @@ diverging_color (const TgPlotStyle *st, double v, gconstpointer user)
 
 static void
 draw_heat_panel (cairo_t *cr, const TgPlotStyle *st, const TgHeatmapPanel *p,
-                 const HeatGeom *g)
+                 const HeatGeom *g, const char *order_label)
 {
   char buf[96];
   double gap = g->cell > 6 ? 1.0 : 0.0;
@@ -121,15 +190,18 @@ draw_heat_panel (cairo_t *cr, const TgPlotStyle *st, const TgHeatmapPanel *p,
       return;
     }
 
-  for (guint u = 0; u < p->n_units; u++)
+  for (guint i = 0; i < p->n_units; i++)
     {
-      double x = g->grid.x + (u % g->cols) * g->cell;
-      double y = g->grid.y + (u / g->cols) * g->cell;
+      guint u = unit_at (p->order, i);
+      double x = g->grid.x + (i % g->cols) * g->cell;
+      double y = g->grid.y + (i / g->cols) * g->cell;
       tg_set_rgba (cr, diverging_color (st, p->values[u], &dv));
       if (!isfinite (p->values[u]))
         tg_set_rgba (cr, tg_cmap_diverging (st, NAN));
       cairo_rectangle (cr, x + gap / 2, y + gap / 2, g->cell - gap, g->cell - gap);
       cairo_fill (cr);
+      if (p->marked != NULL)
+        mark_cell (cr, st, p->marked[u], x, y, g->cell);
     }
 
   /* Row labels: the first unit of each row; column labels every 4. */
@@ -150,23 +222,22 @@ draw_heat_panel (cairo_t *cr, const TgPlotStyle *st, const TgHeatmapPanel *p,
       tg_text (cr, st, 0.75, FALSE, buf, g->grid.x + (c + 0.5) * g->cell,
                g->grid.y + g->grid.h + 2, 0.5, 0.0);
     }
-  tg_text (cr, st, 0.8, FALSE, "unit = row start + column", g->grid.x + g->grid.w / 2,
+  g_autofree char *axis = order_label != NULL
+    ? g_strdup_printf ("rank by %s = row start + column", order_label)
+    : g_strdup ("unit = row start + column");
+  tg_text (cr, st, 0.8, FALSE, axis, g->grid.x + g->grid.w / 2,
            g->grid.y + g->grid.h + 2 + tg_line_height (st, 0.75), 0.5, 0.0);
 
-  if (p->highlight >= 0 && (guint) p->highlight < p->n_units)
-    {
-      guint u = (guint) p->highlight;
-      double x = g->grid.x + (u % g->cols) * g->cell;
-      double y = g->grid.y + (u / g->cols) * g->cell;
-      cairo_set_line_width (cr, 2.0 * tg_line_scale (st));
-      tg_set_rgba (cr, st->foreground);
-      cairo_rectangle (cr, x - 1, y - 1, g->cell + 2, g->cell + 2);
-      cairo_stroke (cr);
-      cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
-      tg_set_rgba (cr, st->background);
-      cairo_rectangle (cr, x + 1, y + 1, g->cell - 2, g->cell - 2);
-      cairo_stroke (cr);
-    }
+  /* the selected unit: a thick doubled outline; the one under the pointer: a thin one */
+  guint sel = p->show_selected ? cell_of (p->order, p->n_units, p->selected) : p->n_units;
+  if (sel < p->n_units)
+    outline_cell (cr, st, g->grid.x + (sel % g->cols) * g->cell,
+                  g->grid.y + (sel / g->cols) * g->cell, g->cell, g->cell, 3.0);
+  guint hi = p->highlight >= 0 ? cell_of (p->order, p->n_units, (guint) p->highlight)
+                               : p->n_units;
+  if (hi < p->n_units)
+    outline_cell (cr, st, g->grid.x + (hi % g->cols) * g->cell,
+                  g->grid.y + (hi / g->cols) * g->cell, g->cell, g->cell, 2.0);
 
   double ticks[3] = { g->center - g->half_range, g->center, g->center + g->half_range };
   int dec = g->half_range < 0.1 ? 3 : 2;
@@ -191,7 +262,7 @@ tg_plot_heatmap (cairo_t *cr, double width, double height, const TgHeatmapData *
     {
       HeatGeom g;
       heat_geom (cr, st, d, body, i, &g);
-      draw_heat_panel (cr, st, &d->panels[i], &g);
+      draw_heat_panel (cr, st, &d->panels[i], &g, d->order_label);
     }
 }
 
@@ -211,13 +282,13 @@ tg_plot_heatmap_hit (double width, double height, const TgHeatmapData *d,
       if (x < g.grid.x || y < g.grid.y || x >= g.grid.x + g.grid.w || y >= g.grid.y + g.grid.h)
         continue;
       guint c = (guint) ((x - g.grid.x) / g.cell), r = (guint) ((y - g.grid.y) / g.cell);
-      guint u = r * g.cols + MIN (c, g.cols - 1);
-      if (u >= d->panels[i].n_units)
+      guint cell = r * g.cols + MIN (c, g.cols - 1);
+      if (cell >= d->panels[i].n_units)
         continue;
       if (panel)
         *panel = i;
       if (unit)
-        *unit = u;
+        *unit = unit_at (d->panels[i].order, cell);
       hit = TRUE;
     }
   cairo_destroy (cr);
@@ -226,61 +297,18 @@ tg_plot_heatmap_hit (double width, double height, const TgHeatmapData *d,
 
 /* ================= masks ================= */
 
+/* Where tg_plot_masks puts things: one rectangle per (layer, input) and the colour bar. */
+typedef struct {
+  TgRect   body;
+  TgRect   panel[TG_MAX_LINEAR][2];
+  double   left, pw, colgap, last_bottom, head;
+  guint    n_layers, n_classes;
+} MasksGeom;
+
 static TgRgba
 sequential_color (const TgPlotStyle *st, double v, gconstpointer user)
 {
   return tg_cmap_sequential (st, v);
-}
-
-static void
-draw_mask_panel (cairo_t *cr, const TgPlotStyle *st, const TgMasksLayer *layer,
-                 const float *rate, guint n_classes, TgRect r, const char *label,
-                 gboolean row_labels, gboolean col_labels)
-{
-  char buf[32];
-  double lh = tg_line_height (st, 0.75);
-
-  cairo_save (cr);
-  tg_set_rgba (cr, st->foreground);
-  tg_text (cr, st, 0.9, TRUE, label, r.x, r.y - 2, 0.0, 1.0);
-  if (rate == NULL || layer->n_units == 0)
-    {
-      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no data yet", st);
-      cairo_restore (cr);
-      return;
-    }
-  guint stride = layer->row_stride > 0 ? layer->row_stride : layer->n_units;
-  g_autofree TgRgba *colors = g_new (TgRgba, (gsize) n_classes * layer->n_units);
-  for (guint c = 0; c < n_classes; c++)
-    for (guint u = 0; u < layer->n_units; u++)
-      colors[(gsize) c * layer->n_units + u] =
-        tg_cmap_sequential (st, rate[(gsize) c * stride + u]);
-  tg_paint_cells (cr, r, layer->n_units, n_classes, colors);
-  tg_set_rgba (cr, st->grid);
-  cairo_set_line_width (cr, 0.6 * tg_line_scale (st));
-  cairo_rectangle (cr, r.x, r.y, r.w, r.h);
-  cairo_stroke (cr);
-
-  tg_set_rgba (cr, st->muted);
-  double ch = r.h / n_classes;
-  if (row_labels)
-    for (guint c = 0; c < n_classes; c += MAX (1u, (guint) ceil (lh / ch)))
-      {
-        g_snprintf (buf, sizeof buf, "%u", c);
-        tg_text (cr, st, 0.75, FALSE, buf, r.x - 3, r.y + (c + 0.5) * ch, 1.0, 0.5);
-      }
-  if (col_labels)
-    {
-      double cw = r.w / layer->n_units;
-      guint step = layer->n_units > 64 ? 32 : layer->n_units > 16 ? 16 : 4;
-      for (guint u = 0; u < layer->n_units; u += step)
-        {
-          g_snprintf (buf, sizeof buf, "%u", u);
-          tg_set_rgba (cr, st->muted);
-          tg_text (cr, st, 0.75, FALSE, buf, r.x + (u + 0.5) * cw, r.y + r.h + 2, 0.5, 0.0);
-        }
-    }
-  cairo_restore (cr);
 }
 
 /* "high-act fraction 0.85 · hard gates 1[z > τ]", or NULL without layers. */
@@ -299,6 +327,12 @@ masks_subtitle (const TgMasksData *d)
   return g_string_free (s, FALSE);
 }
 
+static const char *
+masks_title (const TgMasksData *d)
+{
+  return d != NULL && d->title != NULL ? d->title : "Firing rate per digit";
+}
+
 /* Whether any layer has units and a firing rate to draw. */
 static gboolean
 masks_any (const TgMasksData *d)
@@ -310,68 +344,187 @@ masks_any (const TgMasksData *d)
   return any;
 }
 
+/* The layout of the panels inside body; cr only measures text. */
+static void
+masks_geom (cairo_t *cr, const TgPlotStyle *st, const TgMasksData *d, TgRect body,
+            MasksGeom *g)
+{
+  double fs = st->font_size;
+
+  memset (g, 0, sizeof *g);
+  g->body = body;
+  g->n_classes = d->n_classes > 0 ? d->n_classes : 10;
+  g->n_layers = MIN (d->n_layers, TG_MAX_LINEAR);
+  double ylab = tg_line_height (st, 0.95);
+  double row_lab = tg_text_width (cr, st, 0.75, FALSE, "10") + 5;
+  double bar_space = fs * 0.9 + 8 + tg_text_width (cr, st, 0.8, FALSE, "0.00") + fs * 0.8;
+  g->left = body.x + ylab + row_lab;
+  double right = body.x + body.w - bar_space;
+  g->colgap = fs * 1.6;
+  g->pw = (right - g->left - g->colgap) / 2;
+  g->head = tg_line_height (st, 0.9) + 2;
+  double foot = tg_line_height (st, 0.75) + 2;
+  double xtitle = tg_line_height (st, 0.95);
+  double rowgap = fs * 0.5;
+  guint nl = g->n_layers;
+  double ph = (body.h - xtitle - nl * (g->head + foot) - (nl - 1) * rowgap) / MAX (nl, 1u);
+  ph = MAX (ph, 10.0);
+
+  double y = body.y + g->head;
+  for (guint l = 0; l < nl; l++)
+    {
+      g->panel[l][0] = (TgRect) { g->left, y, g->pw, ph };
+      g->panel[l][1] = (TgRect) { g->left + g->pw + g->colgap, y, g->pw, ph };
+      y += ph + foot + rowgap + g->head;
+    }
+  g->last_bottom = y - rowgap - g->head;
+}
+
+/* The outline of the selected unit's column, the ablation marks over their columns and the
+ * hovered cell, over a drawn panel. */
+static void
+draw_mask_overlays (cairo_t *cr, const TgPlotStyle *st, const TgMasksData *d, guint l,
+                    guint input, TgRect r, guint nc)
+{
+  const TgMasksLayer *layer = &d->layers[l];
+  guint n = layer->n_units;
+  double cw = r.w / n, ch = r.h / nc;
+
+  for (guint i = 0; layer->marked != NULL && i < n; i++)
+    {
+      guint8 mark = layer->marked[unit_at (layer->order, i)];
+      if (mark == TG_PLOT_MARK_NONE)
+        continue;
+      /* under the column, clear of the panel's label: a triangle for a silenced unit, a
+       * diamond in another colour for one forced on */
+      double cx = r.x + (i + 0.5) * cw;
+      double s = CLAMP (cw * 0.5, st->font_size * 0.3, st->font_size * 0.45);
+      double top = r.y + r.h + 1;
+      cairo_save (cr);
+      if (mark == TG_PLOT_MARK_SILENCED)
+        {
+          tg_set_rgba (cr, st->foreground);
+          cairo_move_to (cr, cx, top);
+          cairo_line_to (cr, cx + s, top + s * 1.4);
+          cairo_line_to (cr, cx - s, top + s * 1.4);
+          cairo_close_path (cr);
+        }
+      else
+        {
+          tg_set_rgba (cr, tg_series (st, 5));
+          tg_diamond (cr, cx, top + s, s);
+        }
+      cairo_fill (cr);
+      cairo_restore (cr);
+    }
+  guint sel = layer->show_selected ? cell_of (layer->order, n, layer->selected) : n;
+  if (sel < n)
+    outline_cell (cr, st, r.x + sel * cw, r.y, cw, r.h, 2.5);
+  if (d->show_hover && d->hover_layer == l && d->hover_column < n && d->hover_class < nc)
+    outline_cell (cr, st, r.x + d->hover_column * cw, r.y + d->hover_class * ch, cw, ch, 2.0);
+}
+
+static void
+draw_mask_panel (cairo_t *cr, const TgPlotStyle *st, const TgMasksLayer *layer,
+                 const float *rate, guint n_classes, TgRect r, const char *label)
+{
+  char buf[32];
+  double lh = tg_line_height (st, 0.75);
+
+  cairo_save (cr);
+  tg_set_rgba (cr, st->foreground);
+  tg_text (cr, st, 0.9, TRUE, label, r.x, r.y - 2, 0.0, 1.0);
+  if (rate == NULL || layer->n_units == 0)
+    {
+      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no data yet", st);
+      cairo_restore (cr);
+      return;
+    }
+  guint stride = layer->row_stride > 0 ? layer->row_stride : layer->n_units;
+  g_autofree TgRgba *colors = g_new (TgRgba, (gsize) n_classes * layer->n_units);
+  for (guint c = 0; c < n_classes; c++)
+    for (guint i = 0; i < layer->n_units; i++)
+      colors[(gsize) c * layer->n_units + i] =
+        tg_cmap_sequential (st, rate[(gsize) c * stride + unit_at (layer->order, i)]);
+  tg_paint_cells (cr, r, layer->n_units, n_classes, colors);
+  tg_set_rgba (cr, st->grid);
+  cairo_set_line_width (cr, 0.6 * tg_line_scale (st));
+  cairo_rectangle (cr, r.x, r.y, r.w, r.h);
+  cairo_stroke (cr);
+
+  /* Rows: the digit; columns: the unit index, or the rank when sorted. */
+  tg_set_rgba (cr, st->muted);
+  double ch = r.h / n_classes;
+  for (guint c = 0; c < n_classes; c += MAX (1u, (guint) ceil (lh / ch)))
+    {
+      g_snprintf (buf, sizeof buf, "%u", c);
+      tg_text (cr, st, 0.75, FALSE, buf, r.x - 3, r.y + (c + 0.5) * ch, 1.0, 0.5);
+    }
+  double cw = r.w / layer->n_units;
+  guint step = layer->n_units > 64 ? 32 : layer->n_units > 16 ? 16 : 4;
+  for (guint u = 0; u < layer->n_units; u += step)
+    {
+      g_snprintf (buf, sizeof buf, "%u", u);
+      tg_text (cr, st, 0.75, FALSE, buf, r.x + (u + 0.5) * cw, r.y + r.h + 2, 0.5, 0.0);
+    }
+  cairo_restore (cr);
+}
+
+/* The panel's label: "hidden 1 · 0° inputs", and the selected unit when there is one. */
+static char *
+mask_panel_label (const TgMasksData *d, const TgMasksLayer *layer, guint input)
+{
+  const char *ll = layer->label ? layer->label : "hidden";
+  const char *mode = input == 0 ? "0°" : d->target_label ? d->target_label : "45°";
+  if (layer->show_selected && layer->selected < layer->n_units)
+    return g_strdup_printf ("%s · %s inputs · unit %u outlined", ll, mode, layer->selected);
+  return g_strdup_printf ("%s · %s inputs", ll, mode);
+}
+
 void
 tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
                const TgPlotStyle *st)
 {
   g_autofree char *subtitle = masks_subtitle (d);
-  const char *title = d != NULL && d->title != NULL ? d->title : "Firing rate per digit";
   double fs = st->font_size;
+  MasksGeom g;
 
-  TgRect body = tg_frame (cr, width, height, st, title, subtitle,
+  TgRect body = tg_frame (cr, width, height, st, masks_title (d), subtitle,
                           d != NULL ? d->caption : NULL, NULL, 0);
   if (!masks_any (d))
     {
       tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no data yet", st);
       return;
     }
-
-  guint nc = d->n_classes > 0 ? d->n_classes : 10;
-  double ylab = tg_line_height (st, 0.95);
-  double row_lab = tg_text_width (cr, st, 0.75, FALSE, "10") + 5;
-  double bar_w = fs * 0.9, bar_space = bar_w + 8 + tg_text_width (cr, st, 0.8, FALSE, "0.00")
-                                       + fs * 0.8;
-  double left = body.x + ylab + row_lab;
-  double right = body.x + body.w - bar_space;
-  double colgap = fs * 1.6;
-  double pw = (right - left - colgap) / 2;
-  double head = tg_line_height (st, 0.9) + 2;
-  double foot = tg_line_height (st, 0.75) + 2;
-  double xtitle = tg_line_height (st, 0.95);
-  double rowgap = fs * 0.5;
-  guint nl = d->n_layers;
-  double ph = (body.h - xtitle - nl * (head + foot) - (nl - 1) * rowgap) / nl;
-  ph = MAX (ph, 10.0);
-
-  double y = body.y + head;
-  for (guint l = 0; l < nl; l++)
-    {
-      const TgMasksLayer *layer = &d->layers[l];
-      const char *ll = layer->label ? layer->label : "hidden";
-      g_autofree char *l0 = g_strdup_printf ("%s · 0° inputs", ll);
-      g_autofree char *label_rot = g_strdup_printf ("%s · %s inputs", ll,
-                                                    d->target_label ? d->target_label : "45°");
-      TgRect r0 = { left, y, pw, ph };
-      TgRect rect_rot = { left + pw + colgap, y, pw, ph };
-      draw_mask_panel (cr, st, layer, layer->rate0, nc, r0, l0, TRUE, TRUE);
-      draw_mask_panel (cr, st, layer, layer->rate_rot, nc, rect_rot, label_rot, TRUE, TRUE);
-      y += ph + foot + rowgap + head;
-    }
-  double last_bottom = y - rowgap - head;
+  masks_geom (cr, st, d, body, &g);
+  for (guint l = 0; l < g.n_layers; l++)
+    for (guint m = 0; m < 2; m++)
+      {
+        const TgMasksLayer *layer = &d->layers[l];
+        const float *rate = m == 0 ? layer->rate0 : layer->rate_rot;
+        g_autofree char *label = mask_panel_label (d, layer, m);
+        draw_mask_panel (cr, st, layer, rate, g.n_classes, g.panel[l][m], label);
+        if (rate != NULL && layer->n_units > 0)
+          draw_mask_overlays (cr, st, d, l, m, g.panel[l][m], g.n_classes);
+      }
 
   /* Axis titles */
+  g_autofree char *xtitle = d->order_label != NULL
+    ? g_strdup_printf ("hidden units by %s (rank)", d->order_label) : g_strdup ("hidden unit");
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  tg_text_rotated (cr, st, 0.95, FALSE, "digit", body.x, body.y + (last_bottom - body.y) / 2,
+  tg_text_rotated (cr, st, 0.95, FALSE, "digit", body.x, body.y + (g.last_bottom - body.y) / 2,
                    0.5, 0.0, -G_PI / 2);
-  tg_text (cr, st, 0.95, FALSE, "hidden unit", left + pw / 2, last_bottom, 0.5, 0.0);
-  tg_text (cr, st, 0.95, FALSE, "hidden unit", left + pw + colgap + pw / 2, last_bottom,
+  tg_text (cr, st, 0.95, FALSE, xtitle, g.left + g.pw / 2, g.last_bottom, 0.5, 0.0);
+  tg_text (cr, st, 0.95, FALSE, xtitle, g.left + g.pw + g.colgap + g.pw / 2, g.last_bottom,
            0.5, 0.0);
   cairo_restore (cr);
 
   /* One colour bar for all panels: firing rate 0..1. */
-  double bh = MIN (last_bottom - body.y - head - foot, fs * 16);
-  TgRect bar = { right + fs * 0.8 - 8 + 8, body.y + head, bar_w, MAX (bh, 10.0) };
+  double right = body.x + body.w - (fs * 0.9 + 8 + tg_text_width (cr, st, 0.8, FALSE, "0.00")
+                                    + fs * 0.8);
+  double bh = MIN (g.last_bottom - body.y - g.head - tg_line_height (st, 0.75) - 2, fs * 16);
+  TgRect bar = { right + fs * 0.8, body.y + g.head, fs * 0.9, MAX (bh, 10.0) };
   static const double ticks[5] = { 0.0, 0.25, 0.5, 0.75, 1.0 };
   tg_colorbar_vertical (cr, st, bar, 0.0, 1.0, ticks, 5, 2, sequential_color, NULL);
   cairo_save (cr);
@@ -379,4 +532,63 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
   tg_text (cr, st, 0.75, FALSE, "rate", bar.x + bar.w / 2,
            bar.y + bar.h + tg_line_height (st, 0.8) / 2 + 2, 0.5, 0.0);
   cairo_restore (cr);
+}
+
+/* The layout tg_plot_masks draws, without drawing; FALSE when it draws no panels. */
+static gboolean
+masks_layout (double width, double height, const TgMasksData *d, const TgPlotStyle *st,
+              MasksGeom *g)
+{
+  if (!masks_any (d))
+    return FALSE;
+  g_autofree char *subtitle = masks_subtitle (d);
+  TgRect body = tg_frame_layout (width, height, st, masks_title (d), subtitle, d->caption,
+                                 NULL, 0);
+  cairo_t *cr = tg_scratch_context ();
+  masks_geom (cr, st, d, body, g);
+  cairo_destroy (cr);
+  return TRUE;
+}
+
+gboolean
+tg_plot_masks_hit (double width, double height, const TgMasksData *d, const TgPlotStyle *st,
+                   double x, double y, TgMasksCell *cell)
+{
+  MasksGeom g;
+  if (!masks_layout (width, height, d, st, &g))
+    return FALSE;
+  for (guint l = 0; l < g.n_layers; l++)
+    for (guint m = 0; m < 2; m++)
+      {
+        const TgMasksLayer *layer = &d->layers[l];
+        TgRect r = g.panel[l][m];
+        if ((m == 0 ? layer->rate0 : layer->rate_rot) == NULL || layer->n_units == 0 ||
+            x < r.x || y < r.y || x >= r.x + r.w || y >= r.y + r.h)
+          continue;
+        guint col = MIN ((guint) ((x - r.x) / (r.w / layer->n_units)), layer->n_units - 1);
+        guint klass = MIN ((guint) ((y - r.y) / (r.h / g.n_classes)), g.n_classes - 1);
+        if (cell != NULL)
+          *cell = (TgMasksCell) { l, m, klass, col, unit_at (layer->order, col) };
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+tg_plot_masks_locate (double width, double height, const TgMasksData *d,
+                      const TgPlotStyle *st, guint layer, guint input, guint klass,
+                      guint unit, double *x, double *y)
+{
+  MasksGeom g;
+  if (!masks_layout (width, height, d, st, &g) || layer >= g.n_layers || input > 1 ||
+      klass >= g.n_classes)
+    return FALSE;
+  const TgMasksLayer *ml = &d->layers[layer];
+  guint col = cell_of (ml->order, ml->n_units, unit);
+  if (col >= ml->n_units || (input == 0 ? ml->rate0 : ml->rate_rot) == NULL)
+    return FALSE;
+  TgRect r = g.panel[layer][input];
+  *x = r.x + (col + 0.5) * r.w / ml->n_units;
+  *y = r.y + (klass + 0.5) * r.h / g.n_classes;
+  return TRUE;
 }

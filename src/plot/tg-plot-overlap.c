@@ -1,5 +1,6 @@
 /* tg-plot-overlap.c — the paper's Table 3 as a figure: Jaccard of the 0 deg- and 45 deg-
- * specialised gate on-sets per hidden layer, and which units are on in which model. */
+ * specialised gate on-sets per hidden layer, and which units are on in which model, with
+ * the selected unit outlined and the ablation set marked; the hit test reuses the layout. */
 #include "tg-plot-private.h"
 
 #include <math.h>
@@ -184,68 +185,178 @@ draw_grid_labels (cairo_t *cr, const TgPlotStyle *st, double gx, double gy, doub
     }
 }
 
+/* Where the strips go: each layer's head (its wrapped counts) and grid of cells. */
+typedef struct {
+  char   **labels;       /* n_layers, owned */
+  double   head, slot, gap, cell, cgap, row_lab;
+  guint    cols, rows;
+} StripGeom;
+
+static void
+strip_geom_clear (StripGeom *g)
+{
+  g_strfreev (g->labels);
+  g->labels = NULL;
+}
+
+static void
+strip_geom (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect area,
+            StripGeom *g)
+{
+  guint nu = d->n_units, nl = d->n_layers;
+  char buf[32];
+  double fs = st->font_size;
+
+  memset (g, 0, sizeof *g);
+  /* Each layer's counts head its strip, wrapped to the strip's width. */
+  g->labels = g_new0 (char *, nl + 1);
+  guint head_lines = 1;
+  for (guint l = 0; l < nl; l++)
+    {
+      g->labels[l] = strip_label (cr, st, d, l, area.w);
+      g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE, g->labels[l], area.w);
+      head_lines = MAX (head_lines, g_strv_length (lines));
+    }
+  g->head = tg_line_height (st, 0.9) * head_lines + 2;
+  g->gap = fs * 0.8;
+  double foot = tg_line_height (st, 0.75);
+  g->slot = (area.h - (nl - 1) * g->gap) / nl;
+  /* Row labels (first unit of each row) on the left; pick the number of columns that gives
+   * the largest cells. */
+  g_snprintf (buf, sizeof buf, "%u", nu);
+  g->row_lab = tg_text_width (cr, st, 0.75, FALSE, buf) + 5;
+  double aw = area.w - g->row_lab;
+  g->cell = pick_grid (nu, aw, g->slot - g->head - foot, &g->cols);
+  g->rows = (nu + g->cols - 1) / g->cols;
+  g->cell = MAX (MIN (g->cell, st->font_size * 2.2), 0.5);
+  g->cgap = g->cell > 6 ? 1.0 : 0.0;
+}
+
+/* The top left corner of unit u's cell in layer l. */
+static void
+strip_cell (const StripGeom *g, TgRect area, guint l, guint u, double *x, double *y)
+{
+  *x = area.x + g->row_lab + (u % g->cols) * g->cell;
+  *y = area.y + l * (g->slot + g->gap) + g->head + (u / g->cols) * g->cell;
+}
+
+/* The selected unit's doubled outline and the ablation marks (a cross: silenced, a dot:
+ * forced on) over the strips. */
+static void
+draw_strip_overlays (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d,
+                     TgRect area, const StripGeom *g)
+{
+  double x, y;
+  cairo_save (cr);
+  for (guint l = 0; d->marked != NULL && l < d->n_layers; l++)
+    for (guint u = 0; u < d->n_units; u++)
+      {
+        guint8 mark = d->marked[(gsize) l * d->n_units + u];
+        if (mark == TG_PLOT_MARK_NONE)
+          continue;
+        strip_cell (g, area, l, u, &x, &y);
+        double r = MAX (g->cell * 0.28, 1.5), cx = x + g->cell / 2, cy = y + g->cell / 2;
+        for (guint pass = 0; pass < 2; pass++)
+          {
+            tg_set_rgba (cr, pass == 0 ? st->background : st->foreground);
+            cairo_set_line_width (cr, (pass == 0 ? 3.0 : 1.4) * tg_line_scale (st));
+            if (mark == TG_PLOT_MARK_SILENCED)
+              {
+                cairo_move_to (cr, cx - r, cy - r);
+                cairo_line_to (cr, cx + r, cy + r);
+                cairo_move_to (cr, cx - r, cy + r);
+                cairo_line_to (cr, cx + r, cy - r);
+                cairo_stroke (cr);
+              }
+            else
+              {
+                cairo_arc (cr, cx, cy, r * (pass == 0 ? 0.8 : 0.6), 0, 2 * G_PI);
+                cairo_fill (cr);
+              }
+          }
+      }
+  if (d->show_selected && d->selected_layer < d->n_layers && d->selected_unit < d->n_units)
+    {
+      strip_cell (g, area, d->selected_layer, d->selected_unit, &x, &y);
+      cairo_set_line_width (cr, 3.0 * tg_line_scale (st));
+      tg_set_rgba (cr, st->foreground);
+      cairo_rectangle (cr, x - 1.5, y - 1.5, g->cell + 3, g->cell + 3);
+      cairo_stroke (cr);
+      cairo_set_line_width (cr, 1.0 * tg_line_scale (st));
+      tg_set_rgba (cr, st->background);
+      cairo_rectangle (cr, x + 1, y + 1, MAX (g->cell - 2, 0.5), MAX (g->cell - 2, 0.5));
+      cairo_stroke (cr);
+    }
+  cairo_restore (cr);
+}
+
 static void
 draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect area)
 {
   guint nu = d->n_units, nl = d->n_layers;
-  char buf[32];
   if (d->gate0 == NULL || d->gate_rot == NULL || nu == 0 || nl == 0)
     {
       tg_plot_no_data (cr, area.x, area.y, area.w, area.h, "no gate masks yet", st);
       return;
     }
 
-  double fs = st->font_size;
-  /* Each layer's counts head its strip, wrapped to the strip's width. */
-  g_autofree char **labels = g_new0 (char *, nl + 1);
-  guint head_lines = 1;
-  for (guint l = 0; l < nl; l++)
-    {
-      labels[l] = strip_label (cr, st, d, l, area.w);
-      g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE, labels[l], area.w);
-      head_lines = MAX (head_lines, g_strv_length (lines));
-    }
-  double head = tg_line_height (st, 0.9) * head_lines + 2;
-  double gap = fs * 0.8;
-  double foot = tg_line_height (st, 0.75);
-  double slot = (area.h - (nl - 1) * gap) / nl;
-  /* Row labels (first unit of each row) on the left; pick the number of columns that gives
-   * the largest cells. */
-  g_snprintf (buf, sizeof buf, "%u", nu);
-  double row_lab = tg_text_width (cr, st, 0.75, FALSE, buf) + 5;
-  double aw = area.w - row_lab;
-  guint cols;
-  double cell = pick_grid (nu, aw, slot - head - foot, &cols);
-  guint rows = (nu + cols - 1) / cols;
-  cell = MAX (MIN (cell, st->font_size * 2.2), 0.5);
-  double cgap = cell > 6 ? 1.0 : 0.0;
-
+  StripGeom g;
+  strip_geom (cr, st, d, area, &g);
   cairo_save (cr);
   for (guint l = 0; l < nl; l++)
     {
       const float *g0 = d->gate0 + (gsize) l * nu, *g_rot = d->gate_rot + (gsize) l * nu;
-      double y0 = area.y + l * (slot + gap);
-      double gx = area.x + row_lab;
+      double y0 = area.y + l * (g.slot + g.gap);
       for (guint u = 0; u < nu; u++)
         {
           gboolean on0 = isfinite (g0[u]) && g0[u] > d->threshold;
           gboolean on_rot = isfinite (g_rot[u]) && g_rot[u] > d->threshold;
           int k = on0 && on_rot ? BOTH : on0 ? ONLY0 : on_rot ? ONLY_ROT : NEITHER;
-          double x = gx + (u % cols) * cell, y = y0 + head + (u / cols) * cell;
+          double x, y;
+          strip_cell (&g, area, l, u, &x, &y);
           tg_set_rgba (cr, kind_color (st, k));
-          cairo_rectangle (cr, x + cgap / 2, y + cgap / 2, cell - cgap, cell - cgap);
+          cairo_rectangle (cr, x + g.cgap / 2, y + g.cgap / 2, g.cell - g.cgap, g.cell - g.cgap);
           cairo_fill (cr);
         }
-      g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE, labels[l], area.w);
+      g_auto(GStrv) lines = tg_text_wrap (cr, st, 0.9, FALSE, g.labels[l], area.w);
       tg_set_rgba (cr, st->foreground);
       for (guint i = 0; lines[i] != NULL; i++)
         tg_text (cr, st, 0.9, FALSE, lines[i], area.x, y0 + i * tg_line_height (st, 0.9),
                  0.0, 0.0);
-      draw_grid_labels (cr, st, gx, y0 + head, cell, cols, rows);
+      draw_grid_labels (cr, st, area.x + g.row_lab, y0 + g.head, g.cell, g.cols, g.rows);
     }
   cairo_restore (cr);
-  for (guint l = 0; l < nl; l++)
-    g_free (labels[l]);
+  draw_strip_overlays (cr, st, d, area, &g);
+  strip_geom_clear (&g);
+}
+
+/* The legend items tg_plot_overlap shows (target_only holds "only <target>"); returns
+ * their number. */
+static guint
+overlap_legend (const TgOverlapData *d, const TgPlotStyle *st, const char *only_rot,
+                TgLegendItem *items)
+{
+  guint n = 0;
+  gboolean any_ref = FALSE;
+  for (guint l = 0; d != NULL && d->ref != NULL && l < d->n_layers; l++)
+    any_ref |= isfinite (d->ref[l]);
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, BOTH), "on in both" };
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY0), "only 0°" };
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY_ROT), only_rot };
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, NEITHER), "neither" };
+  if (any_ref)
+    items[n++] = (TgLegendItem) { TG_LEGEND_DIAMOND, st->foreground,
+                                  d->ref_label ? d->ref_label : "reference" };
+  return n;
+}
+
+/* The strips' rectangle: the body right of the Jaccard bars. */
+static TgRect
+strips_area (TgRect body, const TgPlotStyle *st)
+{
+  double split = MIN (MAX (body.w * 0.3, st->font_size * 14), body.w * 0.45);
+  return (TgRect) { body.x + split + st->font_size * 1.5, body.y,
+                    body.w - split - st->font_size * 1.5, body.h };
 }
 
 void
@@ -258,22 +369,10 @@ tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *
   const char *title = d != NULL && d->title ? d->title : default_title;
   g_autofree char *subtitle = NULL;
   TgLegendItem items[6];
-  guint n = 0;
-  gboolean any_ref = FALSE;
+  guint n = overlap_legend (d, st, only_rot, items);
 
   if (d != NULL && d->n_layers > 0)
-    {
-      subtitle = g_strdup_printf ("on = mean gate over its own mode's test set > %.2f", d->threshold);
-      for (guint l = 0; d->ref != NULL && l < d->n_layers; l++)
-        any_ref |= isfinite (d->ref[l]);
-    }
-  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, BOTH), "on in both" };
-  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY0), "only 0°" };
-  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY_ROT), only_rot };
-  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, NEITHER), "neither" };
-  if (any_ref)
-    items[n++] = (TgLegendItem) { TG_LEGEND_DIAMOND, st->foreground,
-                                  d->ref_label ? d->ref_label : "reference" };
+    subtitle = g_strdup_printf ("on = mean gate over its own mode's test set > %.2f", d->threshold);
 
   TgRect body = tg_frame (cr, width, height, st, title, subtitle,
                           d != NULL ? d->caption : NULL, items, n);
@@ -284,8 +383,46 @@ tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *
     }
   double split = MIN (MAX (body.w * 0.3, st->font_size * 14), body.w * 0.45);
   TgRect left = { body.x, body.y, split, body.h };
-  TgRect right = { body.x + split + st->font_size * 1.5, body.y,
-                   body.w - split - st->font_size * 1.5, body.h };
   draw_jaccard_bars (cr, st, d, left);
-  draw_strips (cr, st, d, right);
+  draw_strips (cr, st, d, strips_area (body, st));
+}
+
+gboolean
+tg_plot_overlap_hit (double width, double height, const TgOverlapData *d,
+                     const TgPlotStyle *st, double x, double y, guint *layer, guint *unit)
+{
+  if (d == NULL || d->n_layers == 0 || d->n_units == 0 || d->gate0 == NULL ||
+      d->gate_rot == NULL)
+    return FALSE;
+  const char *target = d->target_label ? d->target_label : "45°";
+  g_autofree char *default_title = g_strdup_printf ("Gate-mask overlap, 0° vs %s", target);
+  g_autofree char *only_rot = g_strdup_printf ("only %s", target);
+  g_autofree char *subtitle =
+    g_strdup_printf ("on = mean gate over its own mode's test set > %.2f", d->threshold);
+  TgLegendItem items[6];
+  guint n = overlap_legend (d, st, only_rot, items);
+  TgRect body = tg_frame_layout (width, height, st, d->title ? d->title : default_title,
+                                 subtitle, d->caption, items, n);
+  TgRect area = strips_area (body, st);
+  cairo_t *cr = tg_scratch_context ();
+  StripGeom g;
+  strip_geom (cr, st, d, area, &g);
+  cairo_destroy (cr);
+  gboolean hit = FALSE;
+  for (guint l = 0; l < d->n_layers && !hit; l++)
+    {
+      double gx, gy;
+      strip_cell (&g, area, l, 0, &gx, &gy);
+      if (x < gx || y < gy || x >= gx + g.cols * g.cell || y >= gy + g.rows * g.cell)
+        continue;
+      guint u = (guint) ((y - gy) / g.cell) * g.cols + MIN ((guint) ((x - gx) / g.cell),
+                                                           g.cols - 1);
+      if (u >= d->n_units)
+        continue;
+      *layer = l;
+      *unit = u;
+      hit = TRUE;
+    }
+  strip_geom_clear (&g);
+  return hit;
 }

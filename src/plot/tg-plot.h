@@ -189,7 +189,15 @@ typedef struct {
   double       center;          /* neutral colour: 0 for tau, 1 for gamma */
   double       half_range;      /* saturates at center +- half_range; <= 0: from the data */
   gint         highlight;       /* unit to outline, -1 none */
+  const guint *order;           /* n_units: cell i shows unit order[i]; NULL: unit order */
+  const guint8 *marked;         /* n_units: TG_PLOT_MARK_* of each unit (a cross: silenced,
+                                 * a dot: forced on); NULL: none */
+  gboolean     show_selected;   /* outline unit `selected` (doubled), in drawings and exports */
+  guint        selected;
 } TgHeatmapPanel;
+
+/* How a unit of the ablation set is marked in the figures that show units. */
+enum { TG_PLOT_MARK_NONE, TG_PLOT_MARK_SILENCED, TG_PLOT_MARK_FORCED };
 
 typedef struct {
   guint                 n_panels;
@@ -199,6 +207,7 @@ typedef struct {
   const char           *title;          /* NULL: "Per-neuron parameters" */
   const char           *caption;
   const char           *empty_text;     /* shown without panels; NULL: "no data yet" */
+  const char           *order_label;    /* the panels' order, "selectivity"; NULL: units */
 } TgHeatmapData;
 
 void tg_plot_heatmap (cairo_t *cr, double width, double height, const TgHeatmapData *data,
@@ -219,6 +228,10 @@ typedef struct {
   guint        row_stride;      /* elements between class rows; 0: n_units */
   const float *rate0;           /* firing on 0 deg inputs; may be NULL */
   const float *rate_rot;         /* firing on 45 deg inputs; may be NULL */
+  const guint  *order;          /* n_units: column c shows unit order[c]; NULL: unit order */
+  const guint8 *marked;         /* n_units: TG_PLOT_MARK_* (a triangle over the column) */
+  gboolean      show_selected;  /* outline the column of unit `selected` */
+  guint         selected;
 } TgMasksLayer;
 
 typedef struct {
@@ -231,10 +244,28 @@ typedef struct {
   const char         *caption;
   const char         *target_label;  /* the target mode, for rate_rot: NULL: "45°" */
   gboolean            ungated;       /* a ReLU model: the rates are of relu(z) > 0, no gates */
+  const char         *order_label;   /* the columns' order, "selectivity"; NULL: units */
+  gboolean            show_hover;    /* outline the cell under the pointer in both modes */
+  guint               hover_layer, hover_class, hover_column;
 } TgMasksData;
 
 void tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *data,
                     const TgPlotStyle *style);
+
+/* A cell of tg_plot_masks: layer, input (0: 0 deg, 1: target), class, column and the unit
+ * that column shows. */
+typedef struct {
+  guint layer, input, klass, column, unit;
+} TgMasksCell;
+
+/* Which cell lies under (x, y), same layout as tg_plot_masks; FALSE if none. */
+gboolean tg_plot_masks_hit    (double width, double height, const TgMasksData *data,
+                               const TgPlotStyle *style, double x, double y,
+                               TgMasksCell *cell);
+/* The centre of the cell of (layer, input, klass) showing `unit`; FALSE if not drawn. */
+gboolean tg_plot_masks_locate (double width, double height, const TgMasksData *data,
+                               const TgPlotStyle *style, guint layer, guint input,
+                               guint klass, guint unit, double *x, double *y);
 
 /* Gate-mask overlap between the 0 deg- and 45 deg-specialised TauGate models: Jaccard per
  * hidden layer as bars (paper's values as markers), and per layer a strip of units coloured
@@ -253,10 +284,19 @@ typedef struct {
   const char  *title;           /* NULL: "Gate-mask overlap, 0° vs <target>" */
   const char  *caption;
   const char  *target_label;    /* the target mode, for gate_rot: NULL: "45°" */
+  const guint8 *marked;         /* n_layers * n_units: TG_PLOT_MARK_*; may be NULL */
+  gboolean     show_selected;   /* outline unit selected_unit of layer selected_layer */
+  guint        selected_layer, selected_unit;
 } TgOverlapData;
 
 void tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *data,
                       const TgPlotStyle *style);
+
+/* Which unit's cell of the strips lies under (x, y), same layout as tg_plot_overlap; FALSE
+ * if none. */
+gboolean tg_plot_overlap_hit (double width, double height, const TgOverlapData *data,
+                              const TgPlotStyle *style, double x, double y,
+                              guint *layer, guint *unit);
 
 /* Table 1 as a figure: ours and the paper's numbers side by side; NAN shows as "—". */
 typedef struct {

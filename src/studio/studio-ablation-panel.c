@@ -31,6 +31,8 @@ struct _StudioAblationPanel
 
 G_DEFINE_FINAL_TYPE (StudioAblationPanel, studio_ablation_panel, GTK_TYPE_BOX)
 
+static guint changed_signal;
+
 typedef struct {
   StudioSnapshot *snap;
   GArray         *edits;
@@ -144,6 +146,9 @@ ablation_done (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
 
   self->running = FALSE;
+  /* the measurement that held the application is over (see maybe_measure) */
+  if (g_application_get_default () != NULL)
+    g_application_release (g_application_get_default ());
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -178,6 +183,11 @@ maybe_measure (StudioAblationPanel *self)
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, ablation_done, NULL);
   g_task_set_task_data (task, t, ablation_task_free);
   self->running = TRUE;
+  /* The thread uses OpenBLAS and the shared test set, which go away when the process ends:
+   * quitting at once after a shift-click crashed in cblas_sgemm. The application lives
+   * until the measurement is over (ablation_done releases it). */
+  if (g_application_get_default () != NULL)
+    g_application_hold (g_application_get_default ());
   g_task_run_in_thread (task, ablation_thread);
 }
 
@@ -187,6 +197,7 @@ changed (StudioAblationPanel *self)
   self->generation++;
   update_state (self);
   maybe_measure (self);
+  g_signal_emit (self, changed_signal, 0);
 }
 
 static void
@@ -240,6 +251,29 @@ studio_ablation_panel_add (StudioAblationPanel *self, TgUnitId unit, TgUnitActio
   TgUnitEdit e = { unit, action };
   g_array_append_val (self->edits, e);
   changed (self);
+}
+
+void
+studio_ablation_panel_toggle (StudioAblationPanel *self, TgUnitId unit)
+{
+  for (guint i = 0; i < self->edits->len; i++)
+    {
+      TgUnitEdit *e = &g_array_index (self->edits, TgUnitEdit, i);
+      if (e->unit.layer == unit.layer && e->unit.index == unit.index)
+        {
+          g_array_remove_index (self->edits, i);
+          changed (self);
+          return;
+        }
+    }
+  studio_ablation_panel_add (self, unit, TG_UNIT_SILENCE);
+}
+
+const TgUnitEdit *
+studio_ablation_panel_get_edits (StudioAblationPanel *self, guint *n_edits)
+{
+  *n_edits = self->edits->len;
+  return (const TgUnitEdit *) self->edits->data;
 }
 
 void
@@ -372,6 +406,9 @@ studio_ablation_panel_class_init (StudioAblationPanelClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = studio_ablation_panel_dispose;
   G_OBJECT_CLASS (klass)->finalize = studio_ablation_panel_finalize;
+  /* the set of edits changed (added, toggled, cleared) */
+  changed_signal = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                 NULL, NULL, NULL, G_TYPE_NONE, 0);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-ablation-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, digit_adj);

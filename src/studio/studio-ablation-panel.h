@@ -31,6 +31,10 @@ void     studio_ablation_panel_silence_selective (StudioAblationPanel *self, gui
 /* Silences every unit on (mean hard gate > 0.5) at 0° but not at the target angle. */
 void     studio_ablation_panel_silence_only_0 (StudioAblationPanel *self);
 void     studio_ablation_panel_clear        (StudioAblationPanel *self);
+/* Shift-click: silences the unit, or takes it out of the set when it is in it. */
+void     studio_ablation_panel_toggle       (StudioAblationPanel *self, TgUnitId unit);
+/* The set, in the order it was made; borrowed, valid until the next change ("changed"). */
+const TgUnitEdit *studio_ablation_panel_get_edits (StudioAblationPanel *self, guint *n_edits);
 guint    studio_ablation_panel_get_n_edits  (StudioAblationPanel *self);
 
 /* The latest readout: set 0 the 0° test set, 1 the target set; NULL before the first one. */

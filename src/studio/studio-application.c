@@ -25,6 +25,8 @@ struct _StudioApplication
   char        *screenshot;
   char        *screenshot_view;
   gboolean     has_unit;         /* --inspect-unit */
+  gboolean     has_order;        /* --unit-order */
+  TgUnitOrder  order;
   TgUnitId     unit;
 };
 
@@ -74,6 +76,9 @@ static const GOptionEntry option_entries[] = {
   { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, "Prefer the dark style", NULL },
   { "inspect-unit", 0, 0, G_OPTION_ARG_STRING, NULL,
     "Unit the Inspector shows: hidden layer (from 1) and unit (from 0), e.g. 1:7", "L:J" },
+  { "unit-order", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Order of the units in Masks and Neurons: index, selectivity, mean-rate or "
+    "mode-difference", "ORDER" },
   { NULL }
 };
 
@@ -167,6 +172,16 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
         }
       self->has_unit = TRUE;
     }
+  if (g_variant_dict_lookup (options, "unit-order", "&s", &str))
+    {
+      if (!tg_unit_order_from_name (str, &self->order))
+        {
+          g_printerr ("taugate-studio: --unit-order: “%s” is not index, selectivity, mean-rate "
+                      "or mode-difference\n", str);
+          return EXIT_FAILURE;
+        }
+      self->has_order = TRUE;
+    }
   if (g_variant_dict_lookup (options, "seeds", "i", &i32))
     self->cfg.seeds = (guint32) CLAMP (i32, 1, 100);
   if (g_variant_dict_lookup (options, "sweep", "&s", &str) && !parse_sweep (self, str))
@@ -199,6 +214,10 @@ studio_application_activate (GApplication *app)
   if (self->has_unit)
     studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector")),
                                     self->unit.layer, self->unit.index);
+  if (self->has_unit)
+    studio_window_units_select (win, self->unit.layer, self->unit.index);
+  if (self->has_order)
+    studio_window_units_set_order (win, self->order);
   if (self->screenshot != NULL || self->quit_after_steps >= 0)
     studio_window_schedule_screenshot (win,
                                        self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps : 300,

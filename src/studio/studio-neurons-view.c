@@ -1,4 +1,6 @@
-/* studio-neurons-view.c — the Neurons view over tg_plot_heatmap. */
+/* studio-neurons-view.c — the Neurons view over tg_plot_heatmap: the cells in the shared
+ * unit order (by the hard gates' firing rates), the selected unit outlined, the ablation set
+ * marked; hover reads a unit, a click selects it, a shift-click toggles it in the set. */
 #include "studio-neurons-view.h"
 
 #include <math.h>
@@ -14,10 +16,10 @@ struct _StudioNeuronsView
   /* template widgets */
   GtkDrawingArea *area;
   GtkLabel       *readout;
+  GtkBox         *toolbar;
 
   /* owned: the unit under the pointer, or -1 */
   gint            hover_layer, hover_unit;
-  gint            selected_layer, selected_unit;  /* clicked for the inspector; -1 none */
 };
 
 G_DEFINE_FINAL_TYPE (StudioNeuronsView, studio_neurons_view, STUDIO_TYPE_VIEW)
@@ -25,10 +27,19 @@ G_DEFINE_FINAL_TYPE (StudioNeuronsView, studio_neurons_view, STUDIO_TYPE_VIEW)
 typedef struct {
   TgHeatmapPanel panels[MAX_PANELS];
   char           labels[MAX_PANELS][48];
-  char           caption[200];
+  char           caption[400];
   guint32        offsets[TG_MAX_LINEAR];
+  guint         *perm;    /* hidden_units: each layer's order at its offset */
+  guint8        *marks;   /* hidden_units */
   TgHeatmapData  data;
 } NeuronsFigure;
+
+static void
+neurons_figure_clear (NeuronsFigure *fig)
+{
+  g_clear_pointer (&fig->perm, g_free);
+  g_clear_pointer (&fig->marks, g_free);
+}
 
 /* Cells per row that make the cells largest in a panel of about pw x ph; a divisor of
  * units wins a tie, so rows stay whole when they can. */
@@ -87,9 +98,18 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
 
   guint32 off = 0;
   guint n = snap->n_hidden;
+  guint sel_layer, sel_index;
+  gboolean selected = studio_view_get_selected_unit (STUDIO_VIEW (self), &sel_layer, &sel_index);
+  TgUnitOrder order = studio_view_get_unit_order (STUDIO_VIEW (self));
+  fig->perm = g_new (guint, MAX (snap->hidden_units, 1u));
+  fig->marks = g_new0 (guint8, MAX (snap->hidden_units, 1u));
   for (guint l = 0; l < n; l++)
     {
       fig->offsets[l] = off;
+      studio_view_unit_permutation (STUDIO_VIEW (self), l, TRUE, fig->perm + off,
+                                    snap->widths[l]);
+      for (guint u = 0; u < snap->widths[l]; u++)
+        fig->marks[off + u] = studio_view_get_unit_mark (STUDIO_VIEW (self), l, u);
       for (guint k = 0; k < 2; k++)
         {
           TgHeatmapPanel *p = &fig->panels[k * n + l];
@@ -101,11 +121,17 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
           p->center = k == 0 ? 0.0 : 1.0;
           p->half_range = 0;
           p->highlight = highlight && self->hover_layer == (gint) l ? self->hover_unit : -1;
-          if (highlight && self->hover_layer < 0 && self->selected_layer == (gint) l)
-            p->highlight = self->selected_unit;  /* the unit being inspected */
+          if (highlight && self->hover_layer < 0 && selected && sel_layer == l)
+            p->highlight = sel_index;  /* the unit being inspected: its value in the label */
+          p->order = order != TG_UNIT_ORDER_INDEX ? fig->perm + off : NULL;
+          p->marked = fig->marks + off;
+          p->show_selected = selected && sel_layer == l;
+          p->selected = sel_index;
         }
       off += snap->widths[l];
     }
+  if (order != TG_UNIT_ORDER_INDEX)
+    fig->data.order_label = tg_unit_order_phrase (order);
   fig->data.n_panels = 2 * n;
   fig->data.panels = fig->panels;
   fig->data.panel_columns = n;
@@ -113,12 +139,18 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
   fig->data.cell_columns = best_cell_columns (snap->widths[0], width / MAX (n, 1) * 0.78,
                                               (height - 90) / 2 * 0.78);
   const TgMethodInfo *info = tg_method_info (snap->method);
+  gboolean any_mark = FALSE;
+  for (guint32 u = 0; u < snap->hidden_units; u++)
+    any_mark |= fig->marks[u] != TG_PLOT_MARK_NONE;
   g_snprintf (fig->caption, sizeof fig->caption,
               "%s, step %" G_GUINT64_FORMAT " (%s)%s. Blue below, red above the initial value "
-              "(τ = 0, γ = 1); one cell per unit, %u per row.",
+              "(τ = 0, γ = 1); one cell per unit, %u per row%s%s.%s",
               info->label, snap->step, studio_phase_label (snap->phase),
               info->gated ? "" : ": ungated, τ and γ are neither used nor trained",
-              fig->data.cell_columns);
+              fig->data.cell_columns,
+              order != TG_UNIT_ORDER_INDEX ? ", sorted by the hard gates' " : "",
+              order != TG_UNIT_ORDER_INDEX ? tg_unit_order_phrase (order) : "",
+              any_mark ? " Ablation set: × silenced, • forced on." : "");
   fig->data.caption = fig->caption;
 }
 
@@ -131,6 +163,7 @@ studio_neurons_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   if (for_export)
     tg_plot_heatmap_exclude (&fig.data, fig.panels, studio_view_get_export_excluded (view));
   tg_plot_heatmap (cr, width, height, &fig.data, style);
+  neurons_figure_clear (&fig);
 }
 
 static char *
@@ -139,7 +172,9 @@ studio_neurons_view_get_csv (StudioView *view)
   NeuronsFigure fig;
   neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, FALSE, 800, 520);
   tg_plot_heatmap_exclude (&fig.data, fig.panels, studio_view_get_export_excluded (view));
-  return tg_plot_heatmap_csv (&fig.data);
+  char *csv = tg_plot_heatmap_csv (&fig.data);
+  neurons_figure_clear (&fig);
+  return csv;
 }
 
 /* The panels (a quantity of a layer each), which an export may leave out. */
@@ -151,6 +186,7 @@ studio_neurons_view_list_series (StudioView *view)
   char **names = g_new0 (char *, fig.data.n_panels + 1);
   for (guint p = 0; p < fig.data.n_panels; p++)
     names[p] = g_strdup (fig.panels[p].label);
+  neurons_figure_clear (&fig);
   return names;
 }
 
@@ -170,12 +206,15 @@ studio_neurons_view_hover_changed (StudioView *view)
   neurons_figure_init (self, &fig, FALSE, gtk_widget_get_width (GTK_WIDGET (self->area)),
                        gtk_widget_get_height (GTK_WIDGET (self->area)));
   studio_widget_plot_style (GTK_WIDGET (self->area), &style);
-  if (!hovering || snap == NULL || fig.data.n_panels == 0 ||
-      !tg_plot_heatmap_hit (gtk_widget_get_width (GTK_WIDGET (self->area)),
-                            gtk_widget_get_height (GTK_WIDGET (self->area)),
-                            &fig.data, &style, hover_x, hover_y, &panel, &unit))
+  gboolean hit = hovering && snap != NULL && fig.data.n_panels > 0 &&
+                 tg_plot_heatmap_hit (gtk_widget_get_width (GTK_WIDGET (self->area)),
+                                      gtk_widget_get_height (GTK_WIDGET (self->area)),
+                                      &fig.data, &style, hover_x, hover_y, &panel, &unit);
+  neurons_figure_clear (&fig);
+  if (!hit)
     {
-      gtk_label_set_text (self->readout, "Hover over a cell to read its unit.");
+      gtk_label_set_text (self->readout, "Hover over a cell to read its unit; click to "
+                                         "inspect it, shift-click to add it to the ablation set.");
       return;
     }
 
@@ -197,25 +236,42 @@ studio_neurons_view_hover_changed (StudioView *view)
   gtk_label_set_text (self->readout, text);
 }
 
-/* A click selects the unit under the pointer for the inspector. */
-gboolean
-studio_neurons_view_click (StudioNeuronsView *self, double x, double y)
+/* A click selects the unit under the pointer for the inspector; with shift, it goes into
+ * the ablation set or out of it. */
+static gboolean
+neurons_click (StudioNeuronsView *self, double x, double y, gboolean shift)
 {
   studio_view_hover (STUDIO_VIEW (self), x, y);
   if (self->hover_layer < 0 || self->hover_unit < 0)
     return FALSE;
-  self->selected_layer = self->hover_layer;
-  self->selected_unit = self->hover_unit;
-  studio_view_select_unit (STUDIO_VIEW (self), (guint) self->hover_layer,
-                           (guint) self->hover_unit);
+  if (shift)
+    studio_view_toggle_unit (STUDIO_VIEW (self), (guint) self->hover_layer,
+                             (guint) self->hover_unit);
+  else
+    studio_view_select_unit (STUDIO_VIEW (self), (guint) self->hover_layer,
+                             (guint) self->hover_unit);
   return TRUE;
+}
+
+gboolean
+studio_neurons_view_click (StudioNeuronsView *self, double x, double y)
+{
+  return neurons_click (self, x, y, FALSE);
+}
+
+gboolean
+studio_neurons_view_shift_click (StudioNeuronsView *self, double x, double y)
+{
+  return neurons_click (self, x, y, TRUE);
 }
 
 static void
 neurons_pressed_cb (GtkGestureClick *click, int n_press, double x, double y,
                     StudioNeuronsView *self)
 {
-  studio_neurons_view_click (self, x, y);
+  GdkModifierType state =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (click));
+  neurons_click (self, x, y, (state & GDK_SHIFT_MASK) != 0);
 }
 
 const char *
@@ -252,15 +308,21 @@ studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
                                                "/org/taugate/Studio/ui/studio-neurons-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioNeuronsView, area);
   gtk_widget_class_bind_template_child (widget_class, StudioNeuronsView, readout);
+  gtk_widget_class_bind_template_child (widget_class, StudioNeuronsView, toolbar);
 }
 
 static void
 studio_neurons_view_init (StudioNeuronsView *self)
 {
   self->hover_layer = self->hover_unit = -1;
-  self->selected_layer = self->selected_unit = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
+  gtk_box_append (self->toolbar, gtk_label_new ("Order"));
+  gtk_box_append (self->toolbar, studio_view_get_order_dropdown (STUDIO_VIEW (self)));
+  GtkWidget *bar = studio_view_get_set_bar (STUDIO_VIEW (self));
+  gtk_widget_set_hexpand (bar, TRUE);
+  gtk_widget_set_halign (bar, GTK_ALIGN_END);
+  gtk_box_append (self->toolbar, bar);
   GtkGesture *click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (neurons_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));

@@ -1,6 +1,7 @@
 /* studio-overlap-view.c — the Overlap view over tg_plot_overlap. The two specialised models
  * are trained on demand (the window's win.run-overlap); the Jaccard is recomputed here from
- * their mean gates whenever the on-threshold changes. */
+ * their mean gates whenever the on-threshold changes. A click on a unit's cell selects it for
+ * the inspector, a shift-click toggles it in the ablation set; both are shown on the strips. */
 #include "studio-overlap-view.h"
 
 #include <math.h>
@@ -17,6 +18,7 @@ struct _StudioOverlapView
   GtkDrawingArea *area;
   GtkAdjustment  *threshold;
   GtkLabel       *summary;
+  GtkBox         *set_box;
 };
 
 G_DEFINE_FINAL_TYPE (StudioOverlapView, studio_overlap_view, STUDIO_TYPE_VIEW)
@@ -26,7 +28,8 @@ typedef struct {
   const char   *labels[TG_MAX_LINEAR];
   char          names[TG_MAX_LINEAR][24];
   double        jaccard[TG_MAX_LINEAR], ref[TG_MAX_LINEAR];
-  char          caption[300], title[96], target[32];
+  char          caption[400], title[96], target[32];
+  guint8       *marks;    /* n_layers * n_units */
   TgOverlapData data;
 } OverlapFigure;
 
@@ -68,11 +71,23 @@ overlap_figure_init (StudioOverlapView *self, OverlapFigure *fig)
       data->n_units = units;
       data->gate0 = snap->overlap_gate0;
       data->gate_rot = snap->overlap_gate_rot;
+      fig->marks = g_new0 (guint8, MAX ((gsize) n_layers * units, 1));
+      for (guint l = 0; l < n_layers; l++)
+        for (guint u = 0; u < units; u++)
+          fig->marks[(gsize) l * units + u] = studio_view_get_unit_mark (STUDIO_VIEW (self), l, u);
+      data->marked = fig->marks;
+      data->show_selected = studio_view_get_selected_unit (STUDIO_VIEW (self),
+                                                           &data->selected_layer,
+                                                           &data->selected_unit);
+      gboolean any_mark = FALSE;
+      for (gsize i = 0; i < (gsize) n_layers * units; i++)
+        any_mark |= fig->marks[i] != TG_PLOT_MARK_NONE;
       g_snprintf (fig->caption, sizeof fig->caption,
                   "TauGate specialised to 0° and to %g° from the same foundation (seed %"
                   G_GUINT64_FORMAT "); a unit is on when its mean soft gate over its own mode's "
-                  "test set exceeds %.2f. Markers: the paper's Table 3.",
-                  snap->angle, snap->seed, thr);
+                  "test set exceeds %.2f. Markers: the paper's Table 3.%s",
+                  snap->angle, snap->seed, thr,
+                  any_mark ? " Ablation set: × silenced, • forced on." : "");
     }
   else
     g_snprintf (fig->caption, sizeof fig->caption,
@@ -88,6 +103,7 @@ studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
   OverlapFigure fig;
   overlap_figure_init (STUDIO_OVERLAP_VIEW (view), &fig);
   tg_plot_overlap (cr, width, height, &fig.data, style);
+  g_free (fig.marks);
 }
 
 static char *
@@ -95,7 +111,37 @@ studio_overlap_view_get_csv (StudioView *view)
 {
   OverlapFigure fig;
   overlap_figure_init (STUDIO_OVERLAP_VIEW (view), &fig);
+  g_free (fig.marks);
   return tg_plot_overlap_csv (&fig.data);
+}
+
+gboolean
+studio_overlap_view_click (StudioOverlapView *self, double x, double y, gboolean shift)
+{
+  OverlapFigure fig;
+  TgPlotStyle style;
+  guint layer, unit;
+  studio_widget_plot_style (GTK_WIDGET (self->area), &style);
+  overlap_figure_init (self, &fig);
+  gboolean hit = tg_plot_overlap_hit (gtk_widget_get_width (GTK_WIDGET (self->area)),
+                                      gtk_widget_get_height (GTK_WIDGET (self->area)),
+                                      &fig.data, &style, x, y, &layer, &unit);
+  g_free (fig.marks);
+  if (!hit)
+    return FALSE;
+  if (shift)
+    studio_view_toggle_unit (STUDIO_VIEW (self), layer, unit);
+  else
+    studio_view_select_unit (STUDIO_VIEW (self), layer, unit);
+  return TRUE;
+}
+
+static void
+pressed_cb (GtkGestureClick *click, int n_press, double x, double y, StudioOverlapView *self)
+{
+  GdkModifierType state =
+    gtk_event_controller_get_current_event_state (GTK_EVENT_CONTROLLER (click));
+  studio_overlap_view_click (self, x, y, (state & GDK_SHIFT_MASK) != 0);
 }
 
 static void
@@ -165,6 +211,7 @@ studio_overlap_view_class_init (StudioOverlapViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioOverlapView, area);
   gtk_widget_class_bind_template_child (widget_class, StudioOverlapView, threshold);
   gtk_widget_class_bind_template_child (widget_class, StudioOverlapView, summary);
+  gtk_widget_class_bind_template_child (widget_class, StudioOverlapView, set_box);
   gtk_widget_class_bind_template_callback (widget_class, threshold_changed_cb);
 }
 
@@ -173,4 +220,8 @@ studio_overlap_view_init (StudioOverlapView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
+  gtk_box_append (self->set_box, studio_view_get_set_bar (STUDIO_VIEW (self)));
+  GtkGesture *click = gtk_gesture_click_new ();
+  g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
 }

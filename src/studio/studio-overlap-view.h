@@ -12,4 +12,9 @@ G_DECLARE_FINAL_TYPE (StudioOverlapView, studio_overlap_view, STUDIO, OVERLAP_VI
 
 GtkWidget *studio_overlap_view_new (void);
 
+/* A click at (x, y): selects the unit of the strip cell there, or with shift toggles it in
+ * the ablation set. FALSE when no cell is there. */
+gboolean   studio_overlap_view_click (StudioOverlapView *self, double x, double y,
+                                      gboolean shift);
+
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* studio-view.c — the common part of the views: the history they follow, their drawing
- * area, the pointer over it, export, theme style, PNG screenshots. */
+ * area, the pointer over it, export, theme style, PNG screenshots. The units they show
+ * (selected unit, column order, ablation set) are in studio-view-units.c. */
 #include "studio-view.h"
+#include "studio-view-private.h"
 
 #include <string.h>
 
@@ -19,6 +21,9 @@ typedef struct
   gboolean        hovering;
   double          hover_x, hover_y;
   GStrv           export_excluded;   /* what exports leave out; NULL: nothing */
+
+  /* the units shown: studio-view-units.c */
+  StudioViewUnits units;
 } StudioViewPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (StudioView, studio_view, GTK_TYPE_BOX)
@@ -198,28 +203,56 @@ studio_view_dispose (GObject *object)
   g_clear_object (&priv->history);
   g_clear_pointer (&priv->export_excluded, g_strfreev);
   priv->area = NULL;
+  studio_view_units_dispose (&priv->units);
   G_OBJECT_CLASS (studio_view_parent_class)->dispose (object);
+}
+
+static void
+studio_view_finalize (GObject *object)
+{
+  StudioViewPrivate *priv = studio_view_get_instance_private (STUDIO_VIEW (object));
+
+  studio_view_units_finalize (&priv->units);
+  G_OBJECT_CLASS (studio_view_parent_class)->finalize (object);
 }
 
 static void
 studio_view_class_init (StudioViewClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = studio_view_dispose;
+  G_OBJECT_CLASS (klass)->finalize = studio_view_finalize;
   /* a view's cell was clicked: (hidden layer 0-based, unit) */
   unit_selected_signal =
     g_signal_new ("unit-selected", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  studio_view_units_class_init (klass);
 }
 
 void
 studio_view_select_unit (StudioView *self, guint layer, guint index)
 {
+  studio_view_set_selected_unit (self, layer, index);
   g_signal_emit (self, unit_selected_signal, 0, layer, index);
+}
+
+StudioViewUnits *
+studio_view_get_units (StudioView *self)
+{
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+  return &priv->units;
+}
+
+void
+studio_view_queue_draw (StudioView *self)
+{
+  queue_draw (self);
 }
 
 static void
 studio_view_init (StudioView *self)
 {
+  StudioViewPrivate *priv = studio_view_get_instance_private (self);
+  studio_view_units_init (&priv->units);
 }
 
 static void

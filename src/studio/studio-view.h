@@ -9,6 +9,8 @@
 #include <gtk/gtk.h>
 #include "tg-plot.h"
 #include "studio-history.h"
+#include "tg-unit.h"
+#include "tg-unit-order.h"
 
 G_BEGIN_DECLS
 
@@ -43,8 +45,11 @@ struct _StudioViewClass
    * get_csv, those studio_view_get_export_excluded names. Optional; NULL-terminated, newly
    * allocated. */
   char **(*list_series)   (StudioView *self);
+  /* The selected unit, the column order or the ablation set changed (the figure is
+   * redrawn anyway). Optional. */
+  void (*units_changed)   (StudioView *self);
 
-  gpointer padding[5];
+  gpointer padding[4];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
@@ -83,9 +88,42 @@ gboolean studio_view_get_hover   (StudioView *self, double *x, double *y);
  * for tests and screenshots. */
 void     studio_view_hover       (StudioView *self, double x, double y);
 
-/* Says that the user picked hidden unit (layer 0-based, index) in this view: emits
- * "unit-selected", which the window passes on to the unit inspector. */
+/* Says that the user picked hidden unit (layer 0-based, index) in this view: selects it
+ * here and emits "unit-selected", which the window passes on to the unit inspector and to
+ * every other view. */
 void     studio_view_select_unit (StudioView *self, guint layer, guint index);
+
+/* ---- the units a view shows: one selected unit, one column order, the ablation set ----
+ * The window keeps every view in step: it tells each one the selected unit, the order that
+ * one of them chose ("unit-order-changed") and the ablation set of the inspector (which a
+ * shift-click changes through "unit-toggled", and a Clear button through "units-cleared").
+ * Each setter redraws the view. */
+void     studio_view_set_selected_unit (StudioView *self, guint layer, guint index);
+/* FALSE when no unit is selected. */
+gboolean studio_view_get_selected_unit (StudioView *self, guint *layer, guint *index);
+
+void        studio_view_set_unit_order (StudioView *self, TgUnitOrder order);
+TgUnitOrder studio_view_get_unit_order (StudioView *self);
+/* The order chosen in this view: sets it and emits "unit-order-changed". */
+void        studio_view_choose_unit_order (StudioView *self, TgUnitOrder order);
+/* perm[column] = unit for hidden layer `layer` (snap->widths[layer] entries) in the chosen
+ * order, from the firing rates of the history's latest mask snapshot (hard or soft gates);
+ * the identity without rates. FALSE when there is no such layer. */
+gboolean    studio_view_unit_permutation (StudioView *self, guint layer, gboolean hard,
+                                          guint *perm, guint n_units);
+
+/* The ablation set to show: a copy of edits is kept. */
+void     studio_view_set_unit_marks (StudioView *self, const TgUnitEdit *edits, guint n_edits);
+/* TG_PLOT_MARK_* of the unit in the ablation set shown. */
+guint8   studio_view_get_unit_mark  (StudioView *self, guint layer, guint index);
+/* Shift-click: emits "unit-toggled" (layer, index), which adds the unit to the ablation set
+ * or takes it out. */
+void     studio_view_toggle_unit    (StudioView *self, guint layer, guint index);
+/* The controls a view puts above its figure: a drop-down of the column orders that follows
+ * the shared order, and the ablation set with a button that clears it. Created once, owned by
+ * the view's template box where the view appends them. */
+GtkWidget *studio_view_get_order_dropdown (StudioView *self);
+GtkWidget *studio_view_get_set_bar        (StudioView *self);
 
 /* TRUE when the widget's theme draws light text on a dark background. */
 gboolean studio_widget_is_dark   (GtkWidget *widget);

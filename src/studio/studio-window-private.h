@@ -5,6 +5,7 @@
 #pragma once
 
 #include "studio-window.h"
+#include "tg-unit-order.h"
 #include "studio-settings-panel.h"
 #include "studio-modes-panel.h"
 #include "tg-modes.h"
@@ -113,6 +114,13 @@ gboolean  studio_window_set_active_mode (StudioWindow *self, guint index);
 void      studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap);
 /* TRUE while the active mode's measurement is under way. */
 gboolean  studio_window_is_measuring  (StudioWindow *self);
+
+/* studio-window-units.c: the views' selected unit, column order and ablation set in step */
+void      studio_window_units_init    (StudioWindow *self);
+void      studio_window_units_select  (StudioWindow *self, guint layer, guint index);
+void      studio_window_units_set_order (StudioWindow *self, TgUnitOrder order);
+/* Before a screenshot of view_name: Masks hovers its selected unit. */
+void      studio_window_units_pose    (StudioWindow *self, const char *view_name);
 GtkWindow *studio_window_get_open_question (StudioWindow *self);
 
 /* studio-window-session.c: Save Session, Save Session As, Open Session, the autosave. */

@@ -26,6 +26,7 @@ studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *snap)
   /* the view asked for, whatever a job showed since; then a few frames to draw */
   if (self->shot_view != NULL && strcmp (self->shot_view, "all") != 0)
     studio_window_show_view (self, self->shot_view);
+  studio_window_units_pose (self, self->shot_view);
   self->shot_source = g_timeout_add (400, take_screenshot, self);
 }
 

@@ -60,6 +60,7 @@ unit_selected_cb (StudioView *view, guint layer, guint index, StudioWindow *self
 {
   GtkWidget *inspector = gtk_stack_get_child_by_name (self->stack, "inspector");
   studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (inspector), layer, index);
+  studio_window_units_select (self, layer, index);
   studio_window_show_view (self, "inspector");
 }
 
@@ -75,6 +76,7 @@ add_views (StudioWindow *self)
       studio_view_set_history (STUDIO_VIEW (view), self->history);
       g_signal_connect_object (view, "unit-selected", G_CALLBACK (unit_selected_cb), self, 0);
     }
+  studio_window_units_init (self);
 }
 
 GtkWidget *

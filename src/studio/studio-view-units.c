@@ -1,0 +1,262 @@
+/* studio-view-units.c — the units a view shows, the same in every view: the selected unit,
+ * the column order (and its drop-down), the ablation set (and the bar that lists it and
+ * clears it), and the signals by which a view asks the window to change them. */
+#include "studio-view.h"
+#include "studio-view-private.h"
+
+static guint unit_order_signal, unit_toggled_signal, units_cleared_signal;
+
+void
+studio_view_units_init (StudioViewUnits *units)
+{
+  units->marks = g_array_new (FALSE, FALSE, sizeof (TgUnitEdit));
+  units->order = TG_UNIT_ORDER_INDEX;
+}
+
+void
+studio_view_units_dispose (StudioViewUnits *units)
+{
+  units->order_dropdown = NULL;
+  units->set_label = NULL;
+  units->set_clear = NULL;
+}
+
+void
+studio_view_units_finalize (StudioViewUnits *units)
+{
+  g_array_unref (units->marks);
+}
+
+void
+studio_view_units_class_init (StudioViewClass *klass)
+{
+  /* the view's order drop-down chose a TgUnitOrder */
+  unit_order_signal =
+    g_signal_new ("unit-order-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 1, G_TYPE_UINT);
+  /* a shift-click on a unit: (hidden layer 0-based, unit) into or out of the ablation set */
+  unit_toggled_signal =
+    g_signal_new ("unit-toggled", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+  /* the view's Clear button: empty the ablation set */
+  units_cleared_signal =
+    g_signal_new ("units-cleared", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                  NULL, NULL, G_TYPE_NONE, 0);
+}
+
+/* The selected unit, the order or the set changed: the view hears of it and redraws. */
+static void
+units_changed (StudioView *self)
+{
+  StudioViewClass *klass = STUDIO_VIEW_GET_CLASS (self);
+  if (klass->units_changed != NULL)
+    klass->units_changed (self);
+  studio_view_queue_draw (self);
+}
+
+void
+studio_view_set_selected_unit (StudioView *self, guint layer, guint index)
+{
+  StudioViewUnits *priv;
+
+  g_return_if_fail (STUDIO_IS_VIEW (self));
+  priv = studio_view_get_units (self);
+  if (priv->has_selected && priv->selected_layer == layer && priv->selected_index == index)
+    return;
+  priv->has_selected = TRUE;
+  priv->selected_layer = layer;
+  priv->selected_index = index;
+  units_changed (self);
+}
+
+gboolean
+studio_view_get_selected_unit (StudioView *self, guint *layer, guint *index)
+{
+  StudioViewUnits *priv;
+
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), FALSE);
+  priv = studio_view_get_units (self);
+  if (layer != NULL)
+    *layer = priv->selected_layer;
+  if (index != NULL)
+    *index = priv->selected_index;
+  return priv->has_selected;
+}
+
+void
+studio_view_set_unit_order (StudioView *self, TgUnitOrder order)
+{
+  StudioViewUnits *priv;
+
+  g_return_if_fail (STUDIO_IS_VIEW (self));
+  g_return_if_fail (order < TG_UNIT_ORDER_N);
+  priv = studio_view_get_units (self);
+  if (priv->order == order)
+    return;
+  priv->order = order;
+  if (priv->order_dropdown != NULL && gtk_drop_down_get_selected (priv->order_dropdown) != order)
+    gtk_drop_down_set_selected (priv->order_dropdown, order);
+  units_changed (self);
+}
+
+TgUnitOrder
+studio_view_get_unit_order (StudioView *self)
+{
+  StudioViewUnits *priv;
+
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), TG_UNIT_ORDER_INDEX);
+  priv = studio_view_get_units (self);
+  return priv->order;
+}
+
+void
+studio_view_choose_unit_order (StudioView *self, TgUnitOrder order)
+{
+  studio_view_set_unit_order (self, order);
+  g_signal_emit (self, unit_order_signal, 0, (guint) order);
+}
+
+gboolean
+studio_view_unit_permutation (StudioView *self, guint layer, gboolean hard, guint *perm,
+                              guint n_units)
+{
+  StudioViewUnits *priv = studio_view_get_units (self);
+  StudioHistory *history = studio_view_get_history (self);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_masks (history) : NULL;
+
+  for (guint u = 0; u < n_units; u++)
+    perm[u] = u;
+  if (snap == NULL || layer >= snap->n_hidden || snap->widths[layer] != n_units)
+    return snap == NULL;
+  const float *r0 = hard ? snap->firing0_hard : snap->firing0_soft;
+  const float *rr = hard ? snap->firing_rot_hard : snap->firing_rot_soft;
+  if (r0 == NULL && rr == NULL)
+    return TRUE;
+  guint32 off = 0;
+  for (guint l = 0; l < layer; l++)
+    off += snap->widths[l];
+  tg_unit_order_permutation (priv->order, r0 != NULL ? r0 + off : NULL,
+                             rr != NULL ? rr + off : NULL, snap->n_classes, n_units,
+                             snap->hidden_units, perm);
+  return TRUE;
+}
+
+/* "Ablation set: silenced 3 (1:4, 1:9, 2:7)", or how to start one. */
+static void
+update_set_bar (StudioView *self)
+{
+  StudioViewUnits *priv = studio_view_get_units (self);
+  if (priv->set_label == NULL)
+    return;
+  guint n = priv->marks->len;
+  gtk_widget_set_sensitive (priv->set_clear, n > 0);
+  if (n == 0)
+    {
+      gtk_label_set_text (priv->set_label, "Ablation set empty: shift-click units to add them");
+      return;
+    }
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "Ablation set: %u unit%s (", n, n == 1 ? "" : "s");
+  for (guint i = 0; i < MIN (n, 6u); i++)
+    {
+      TgUnitEdit *e = &g_array_index (priv->marks, TgUnitEdit, i);
+      g_string_append_printf (s, "%s%s%u:%u", i > 0 ? ", " : "",
+                              e->action == TG_UNIT_FORCE_ON ? "on " : "", e->unit.layer + 1,
+                              e->unit.index);
+    }
+  g_string_append (s, n > 6 ? ", …)" : ")");
+  gtk_label_set_text (priv->set_label, s->str);
+  g_string_free (s, TRUE);
+}
+
+void
+studio_view_set_unit_marks (StudioView *self, const TgUnitEdit *edits, guint n_edits)
+{
+  StudioViewUnits *priv;
+
+  g_return_if_fail (STUDIO_IS_VIEW (self));
+  priv = studio_view_get_units (self);
+  g_array_set_size (priv->marks, 0);
+  if (n_edits > 0)
+    g_array_append_vals (priv->marks, edits, n_edits);
+  update_set_bar (self);
+  units_changed (self);
+}
+
+guint8
+studio_view_get_unit_mark (StudioView *self, guint layer, guint index)
+{
+  StudioViewUnits *priv = studio_view_get_units (self);
+  for (guint i = 0; i < priv->marks->len; i++)
+    {
+      TgUnitEdit *e = &g_array_index (priv->marks, TgUnitEdit, i);
+      if (e->unit.layer == layer && e->unit.index == index)
+        return e->action == TG_UNIT_FORCE_ON ? TG_PLOT_MARK_FORCED : TG_PLOT_MARK_SILENCED;
+    }
+  return TG_PLOT_MARK_NONE;
+}
+
+void
+studio_view_toggle_unit (StudioView *self, guint layer, guint index)
+{
+  g_return_if_fail (STUDIO_IS_VIEW (self));
+  g_signal_emit (self, unit_toggled_signal, 0, layer, index);
+}
+
+static void
+order_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioView *self)
+{
+  guint sel = gtk_drop_down_get_selected (dropdown);
+  if (sel < TG_UNIT_ORDER_N && sel != studio_view_get_unit_order (self))
+    studio_view_choose_unit_order (self, sel);
+}
+
+GtkWidget *
+studio_view_get_order_dropdown (StudioView *self)
+{
+  StudioViewUnits *priv = studio_view_get_units (self);
+  const char *labels[TG_UNIT_ORDER_N + 1] = { NULL };
+
+  if (priv->order_dropdown != NULL)
+    return GTK_WIDGET (priv->order_dropdown);
+  for (guint o = 0; o < TG_UNIT_ORDER_N; o++)
+    labels[o] = tg_unit_order_label (o);
+  priv->order_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (labels));
+  gtk_drop_down_set_selected (priv->order_dropdown, priv->order);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (priv->order_dropdown),
+                               "Order of the units: by index, by how selective each is for one "
+                               "digit, by mean firing rate, or by how much more it fires at 0° "
+                               "than at the target (Masks and Neurons follow the same order)");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (priv->order_dropdown),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Order of the units", -1);
+  g_signal_connect_object (priv->order_dropdown, "notify::selected",
+                           G_CALLBACK (order_selected_cb), self, 0);
+  return GTK_WIDGET (priv->order_dropdown);
+}
+
+static void
+clear_clicked_cb (GtkButton *button, StudioView *self)
+{
+  g_signal_emit (self, units_cleared_signal, 0);
+}
+
+GtkWidget *
+studio_view_get_set_bar (StudioView *self)
+{
+  StudioViewUnits *priv = studio_view_get_units (self);
+
+  if (priv->set_label != NULL)
+    return gtk_widget_get_parent (GTK_WIDGET (priv->set_label));
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  priv->set_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_ellipsize (priv->set_label, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (priv->set_label), "dim-label");
+  priv->set_clear = gtk_button_new_with_label ("Clear Set");
+  gtk_widget_set_tooltip_text (priv->set_clear,
+                               "Empty the ablation set (silenced and forced units)");
+  g_signal_connect_object (priv->set_clear, "clicked", G_CALLBACK (clear_clicked_cb), self, 0);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (priv->set_label));
+  gtk_box_append (GTK_BOX (box), priv->set_clear);
+  update_set_bar (self);
+  return box;
+}
