@@ -1,23 +1,22 @@
-/* tg-plot-unit.c — the unit inspector as one figure: six or eight panels in two rows.
+/* tg-plot-unit.c — the unit inspector as one figure: up to eight panels, in this order,
+ * as many as the page holds (the caption names those left out):
  *
- *   receptive field + colour bar | firing rate per digit | histogram of z - tau | tau, gamma
- *   top 9 images                 | 9 near misses         | logit change silenced | the modes
- *
- * (tau and gamma against the step with the step shown marked; the modes: the unit in each
- * open mode side by side, its tau, gamma and firing per digit; both only when the data
- * have a trajectory or modes, else the figure keeps three columns.)
+ *   receptive field + colour bar, firing rate per digit, histogram of z - tau,
+ *   top 9 images, 9 near misses, logit change when silenced,
+ *   and, when the data have a run or other modes, tau and gamma over the run and the unit
+ *   in each mode (tg-plot-unit-run.c).
  *
  * Pure Cairo; the statistics come from the engine (tg-unit.h), nothing is computed here
  * beyond scaling to the page and the gate's sigmoid drawn over the histogram. */
-#include "tg-plot-private.h"
+#include "tg-plot-unit-private.h"
 
 #include <math.h>
 
 /* The panel's title in bold at its top: the longest of the wordings (longest first,
  * NULL-terminated) that fits its width, else the shortest one cut with an ellipsis;
  * returns what is left of r under it. */
-static TgRect
-panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *const *titles)
+TgRect
+tg_unit_panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *const *titles)
 {
   const char *title = tg_fit_text (cr, st, 0.95, TRUE, r.w, titles);
   g_autofree char *text = g_strdup (title);
@@ -54,7 +53,7 @@ draw_field (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect 
                                    "Field", NULL };
   const char *const titles1[] = { "Receptive field (strongest inputs, summed)",
                                   "Receptive field (inputs)", "Receptive field", "Field", NULL };
-  r = panel_title (cr, st, r, d->layer == 0 ? titles0 : titles1);
+  r = tg_unit_panel_title (cr, st, r, d->layer == 0 ? titles0 : titles1);
   guint npx = d->rows * d->cols;
   if (d->field == NULL || npx == 0)
     {
@@ -118,8 +117,8 @@ draw_field (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect 
 
 /* --- firing rate per digit ------------------------------------------------------------ */
 
-static void
-draw_class_axis (cairo_t *cr, const TgPlotStyle *st, TgRect plot, guint n, const char *title)
+void
+tg_unit_class_axis (cairo_t *cr, const TgPlotStyle *st, TgRect plot, guint n, const char *title)
 {
   char buf[16];
   double gw = plot.w / n;
@@ -139,8 +138,8 @@ draw_class_axis (cairo_t *cr, const TgPlotStyle *st, TgRect plot, guint n, const
 
 /* The plot rectangle inside r for a y axis ay with a title (a line of room for each line
  * it wraps to), and an x axis of two lines. */
-static TgRect
-plot_area (cairo_t *cr, const TgPlotStyle *st, TgRect r, const TgAxis *ay, const char *y_title,
+TgRect
+tg_unit_plot_area (cairo_t *cr, const TgPlotStyle *st, TgRect r, const TgAxis *ay, const char *y_title,
            double right_pad)
 {
   double foot = tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6;
@@ -154,7 +153,7 @@ static void
 draw_firing (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
 {
   const char *const titles[] = { "Firing rate per digit", "Firing per digit", "Firing", NULL };
-  r = panel_title (cr, st, r, titles);
+  r = tg_unit_panel_title (cr, st, r, titles);
   const double *rates[4] = { d->rate0_soft, d->rate0_hard, d->rate_t_soft, d->rate_t_hard };
   if (d->n_classes == 0 || (!rates[0] && !rates[1] && !rates[2] && !rates[3]))
     {
@@ -163,7 +162,7 @@ draw_firing (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
     }
   TgAxis ay;
   tg_axis_init (&ay, 0.0, 1.0, 5, FALSE);
-  TgRect plot = plot_area (cr, st, r, &ay, "firing rate", st->font_size * 0.5);
+  TgRect plot = tg_unit_plot_area (cr, st, r, &ay, "firing rate", st->font_size * 0.5);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
   tg_axis_draw_y (cr, st, &ay, plot, "firing rate", r.x, TRUE);
   double gw = plot.w / d->n_classes, inner = gw * 0.84, bw = inner / 4;
@@ -189,7 +188,7 @@ draw_firing (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
   cairo_line_to (cr, plot.x + plot.w, base);
   cairo_stroke (cr);
   cairo_restore (cr);
-  draw_class_axis (cr, st, plot, d->n_classes, "digit");
+  tg_unit_class_axis (cr, st, plot, d->n_classes, "digit");
 }
 
 /* --- histogram of z - tau ------------------------------------------------------------- */
@@ -245,7 +244,7 @@ draw_histogram (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgR
   char title[128];
   g_snprintf (title, sizeof title, "z − τ over the %s", d->hist_label ? d->hist_label : "test set");
   const char *const titles[] = { title, "z − τ", NULL };
-  r = panel_title (cr, st, r, titles);
+  r = tg_unit_panel_title (cr, st, r, titles);
   if (d->n_bins == 0 || d->edges == NULL || d->counts == NULL)
     {
       tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no data", st);
@@ -258,7 +257,7 @@ draw_histogram (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgR
   tg_axis_init (&ay, 0.0, peak, 5, TRUE);
   /* the threshold at 0 is always on the page */
   tg_axis_init (&ax, MIN (d->edges[0], 0.0), MAX (d->edges[d->n_bins], 0.0), 6, FALSE);
-  TgRect plot = plot_area (cr, st, r, &ay, "examples", st->font_size * 4.2);
+  TgRect plot = tg_unit_plot_area (cr, st, r, &ay, "examples", st->font_size * 4.2);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
   /* the first x tick label starts right of the corner, clear of the lowest y label */
   char first[64];
@@ -286,7 +285,7 @@ static void
 draw_images (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d,
              const TgUnitImages *im, const char *const *titles, TgRect r)
 {
-  r = panel_title (cr, st, r, titles);
+  r = tg_unit_panel_title (cr, st, r, titles);
   guint npx = d->rows * d->cols;
   if (im->n == 0 || im->pixels == NULL || npx == 0)
     {
@@ -329,7 +328,7 @@ draw_effect (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
 {
   const char *const titles[] = { "Mean logit change when silenced", "Logit change, silenced",
                                   "Δ logit, silenced", NULL };
-  r = panel_title (cr, st, r, titles);
+  r = tg_unit_panel_title (cr, st, r, titles);
   if (d->logit_effect == NULL || d->n_classes == 0)
     {
       tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no data", st);
@@ -342,7 +341,7 @@ draw_effect (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
   half = half > 0 ? half * 1.1 : 1.0;
   TgAxis ay;
   tg_axis_init (&ay, -half, half, 6, TRUE);
-  TgRect plot = plot_area (cr, st, r, &ay, "Δ logit", st->font_size * 0.5);
+  TgRect plot = tg_unit_plot_area (cr, st, r, &ay, "Δ logit", st->font_size * 0.5);
   tg_axis_place (&ay, plot.y + plot.h, plot.y);
   tg_axis_draw_y (cr, st, &ay, plot, "Δ logit", r.x, TRUE);
   double gw = plot.w / d->n_classes, zero = tg_axis_map (&ay, 0.0);
@@ -363,194 +362,7 @@ draw_effect (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect
   cairo_line_to (cr, plot.x + plot.w, zero);
   cairo_stroke (cr);
   cairo_restore (cr);
-  draw_class_axis (cr, st, plot, d->n_classes, "class");
-}
-
-/* --- τ and γ over the run ------------------------------------------------------------- */
-
-/* One series against the step in r, with the shown step marked. */
-static void
-draw_trajectory_series (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d,
-                        const double *v, const char *name, TgRgba color, TgRect r,
-                        const TgAxis *ax, gboolean x_labels)
-{
-  double lo = INFINITY, hi = -INFINITY;
-  for (guint i = 0; i < d->n_trajectory; i++)
-    if (isfinite (v[i]))
-      {
-        lo = MIN (lo, v[i]);
-        hi = MAX (hi, v[i]);
-      }
-  TgAxis ay;
-  tg_axis_init (&ay, lo, hi, 3, TRUE);
-  double left = r.x + tg_line_height (st, 0.95) + tg_axis_labels_width (cr, st, &ay) + 8;
-  double foot = x_labels ? tg_line_height (st, 0.85) + tg_line_height (st, 0.95) + 6 : 4;
-  TgRect plot = { left, r.y + 2, MAX (r.x + r.w - st->font_size * 0.5 - left, 10.0),
-                  MAX (r.h - foot - 2, 10.0) };
-  TgAxis x = *ax;
-  tg_axis_place (&x, plot.x, plot.x + plot.w);
-  tg_axis_place (&ay, plot.y + plot.h, plot.y);
-  tg_axis_draw_y (cr, st, &ay, plot, name, r.x, TRUE);
-  tg_axis_draw_x (cr, st, &x, plot, x_labels ? "step" : NULL, TRUE, x_labels);
-  cairo_save (cr);
-  cairo_rectangle (cr, plot.x, plot.y, plot.w, plot.h);
-  cairo_clip (cr);
-  tg_set_rgba (cr, color);
-  cairo_set_line_width (cr, 1.4 * tg_line_scale (st));
-  /* a run records up to a few thousand steps: per pixel column, only the lowest and the
-   * highest value go into the path (the same picture, a tenth of the stroking) */
-  gboolean pen = FALSE;
-  double col = -1.0, ylo = 0.0, yhi = 0.0;
-  for (guint i = 0; i <= d->n_trajectory; i++)
-    {
-      gboolean last = i == d->n_trajectory;
-      double px = last ? 0.0 : floor (tg_axis_map (&x, d->trajectory_steps[i]));
-      double py = last || !isfinite (v[i]) ? NAN : tg_axis_map (&ay, v[i]);
-      if (pen && (last || px != col || isnan (py)))
-        {
-          cairo_line_to (cr, col + 0.5, ylo);
-          if (yhi != ylo)
-            cairo_line_to (cr, col + 0.5, yhi);
-        }
-      if (last)
-        break;
-      if (isnan (py))
-        {
-          pen = FALSE;
-          continue;
-        }
-      if (!pen)
-        cairo_move_to (cr, px + 0.5, py);
-      if (!pen || px != col)
-        {
-          col = px;
-          ylo = yhi = py;
-        }
-      ylo = MIN (ylo, py);
-      yhi = MAX (yhi, py);
-      pen = TRUE;
-    }
-  cairo_stroke (cr);
-  if (isfinite (d->trajectory_mark))
-    {
-      double mx = tg_axis_map (&x, d->trajectory_mark);
-      tg_set_rgba (cr, st->foreground);
-      cairo_set_line_width (cr, 0.9 * tg_line_scale (st));
-      cairo_set_dash (cr, (double[]) { 3.0, 2.0 }, 2, 0.0);
-      cairo_move_to (cr, mx, plot.y);
-      cairo_line_to (cr, mx, plot.y + plot.h);
-      cairo_stroke (cr);
-      cairo_set_dash (cr, NULL, 0, 0.0);
-      /* the value at the mark: the last record at or before it */
-      for (guint i = d->n_trajectory; i-- > 0;)
-        if (d->trajectory_steps[i] <= d->trajectory_mark && isfinite (v[i]))
-          {
-            tg_diamond (cr, mx, tg_axis_map (&ay, v[i]), st->font_size * 0.35);
-            cairo_fill (cr);
-            break;
-          }
-    }
-  cairo_restore (cr);
-}
-
-static void
-draw_trajectory (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
-{
-  char title[96];
-  if (isfinite (d->trajectory_mark))
-    g_snprintf (title, sizeof title, "τ and γ over the run (shown: step %.0f)",
-                d->trajectory_mark);
-  else
-    g_snprintf (title, sizeof title, "τ and γ over the run");
-  const char *const titles[] = { title, "τ and γ over the run", "τ and γ", NULL };
-  r = panel_title (cr, st, r, titles);
-  if (d->n_trajectory == 0 || d->trajectory_steps == NULL || d->trajectory_tau == NULL ||
-      d->trajectory_gamma == NULL)
-    {
-      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "not recorded", st);
-      return;
-    }
-  TgAxis ax;
-  tg_axis_init (&ax, d->trajectory_steps[0], d->trajectory_steps[d->n_trajectory - 1], 4,
-                FALSE);
-  double top = (r.h - tg_line_height (st, 0.85) - tg_line_height (st, 0.95)) / 2;
-  draw_trajectory_series (cr, st, d, d->trajectory_tau, "τ", tg_series (st, 0),
-                          (TgRect) { r.x, r.y, r.w, top }, &ax, FALSE);
-  draw_trajectory_series (cr, st, d, d->trajectory_gamma, "γ", tg_series (st, 1),
-                          (TgRect) { r.x, r.y + top, r.w, r.h - top }, &ax, TRUE);
-}
-
-/* --- the unit in each mode ------------------------------------------------------------ */
-
-static TgRgba
-mode_color (const TgPlotStyle *st, guint m)
-{
-  static const guint series[4] = { 1, 3, 5, 6 };
-  return tg_series (st, series[m % 4]);
-}
-
-static void
-draw_modes (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, TgRect r)
-{
-  g_autofree char *title = g_strdup_printf ("Across modes: firing at %s, %s gates",
-                                            d->label_target ? d->label_target : "the target",
-                                            d->hard || d->ungated ? "hard" : "soft");
-  const char *const titles[] = { title, "Across modes", NULL };
-  r = panel_title (cr, st, r, titles);
-  guint nm = MIN (d->n_modes, 4u);
-  if (nm == 0 || d->mode_rate == NULL || d->n_classes == 0)
-    {
-      tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no other mode", st);
-      return;
-    }
-  /* the key: one line per mode with its τ and γ */
-  double lh = tg_line_height (st, 0.8), sw = st->font_size * 0.8;
-  char buf[160];
-  cairo_save (cr);
-  cairo_rectangle (cr, r.x, r.y, r.w, lh * nm);
-  cairo_clip (cr);
-  for (guint m = 0; m < nm; m++)
-    {
-      TgLegendItem it = { TG_LEGEND_BOX, mode_color (st, m), NULL };
-      tg_legend_swatch (cr, st, &it, r.x, r.y + (m + 0.5) * lh, sw);
-      if (isfinite (d->mode_tau[m]))
-        g_snprintf (buf, sizeof buf, "%s · τ %+.4f · γ %.4f", d->mode_names[m], d->mode_tau[m],
-                    d->mode_gamma[m]);
-      else
-        g_snprintf (buf, sizeof buf, "%s · no gate (ReLU: z > 0)", d->mode_names[m]);
-      tg_set_rgba (cr, st->foreground);
-      tg_text (cr, st, 0.8, FALSE, buf, r.x + sw * 1.5, r.y + m * lh, 0.0, 0.0);
-    }
-  cairo_restore (cr);
-  r.y += lh * nm + 4;
-  r.h = MAX (r.h - lh * nm - 4, 10.0);
-  TgAxis ay;
-  tg_axis_init (&ay, 0.0, 1.0, 5, FALSE);
-  TgRect plot = plot_area (cr, st, r, &ay, "firing rate", st->font_size * 0.5);
-  tg_axis_place (&ay, plot.y + plot.h, plot.y);
-  tg_axis_draw_y (cr, st, &ay, plot, "firing rate", r.x, TRUE);
-  double gw = plot.w / d->n_classes, inner = gw * 0.84, bw = inner / nm;
-  double base = tg_axis_map (&ay, 0.0);
-  cairo_save (cr);
-  for (guint c = 0; c < d->n_classes; c++)
-    for (guint m = 0; m < nm; m++)
-      {
-        double v = d->mode_rate[(gsize) m * d->n_classes + c];
-        if (!isfinite (v))
-          continue;
-        tg_set_rgba (cr, mode_color (st, m));
-        double x = plot.x + c * gw + (gw - inner) / 2 + m * bw;
-        double y = tg_axis_map_clamped (&ay, v);
-        cairo_rectangle (cr, x + bw * 0.05, y, bw * 0.9, base - y);
-        cairo_fill (cr);
-      }
-  tg_set_rgba (cr, st->foreground);
-  cairo_set_line_width (cr, 0.8);
-  cairo_move_to (cr, plot.x, base);
-  cairo_line_to (cr, plot.x + plot.w, base);
-  cairo_stroke (cr);
-  cairo_restore (cr);
-  draw_class_axis (cr, st, plot, d->n_classes, "digit");
+  tg_unit_class_axis (cr, st, plot, d->n_classes, "class");
 }
 
 /* --- the figure ----------------------------------------------------------------------- */
@@ -641,8 +453,8 @@ draw_panel (cairo_t *cr, const TgPlotStyle *st, const TgUnitPlotData *d, guint p
     case P_TOP: draw_images (cr, st, d, &d->top, top_titles, r); break;
     case P_NEAR: draw_images (cr, st, d, &d->near, near_titles, r); break;
     case P_EFFECT: draw_effect (cr, st, d, r); break;
-    case P_TRAJECTORY: draw_trajectory (cr, st, d, r); break;
-    default: draw_modes (cr, st, d, r); break;
+    case P_TRAJECTORY: tg_unit_draw_trajectory (cr, st, d, r); break;
+    default: tg_unit_draw_modes (cr, st, d, r); break;
     }
 }
 

@@ -340,6 +340,36 @@ sample_unit (TgUnitPlotData *d)
                "that drive it most and its near misses, and the logits when it is silenced.";
 }
 
+/* The unit inspector during a run: the figure above plus τ and γ over 600 recorded steps,
+ * step 400 shown, and the unit in three open modes (one of them ungated). */
+static inline void
+sample_unit_run (TgUnitPlotData *d)
+{
+  static double steps[600], tau[600], gamma[600], rate[3 * 10];
+  static const double mode_tau[3] = { 0.12, -0.05, NAN }, mode_gamma[3] = { 1.3, 0.9, NAN };
+  static const char *const names[3] = { "TauGate 45°", "TauGate 0°", "Base" };
+  sample_unit (d);
+  for (guint i = 0; i < 600; i++)
+    {
+      steps[i] = i;
+      tau[i] = 0.12 * (1.0 - exp (-i / 150.0));
+      gamma[i] = 1.0 + 0.3 * (1.0 - exp (-i / 200.0));
+    }
+  for (guint m = 0; m < 3; m++)
+    for (guint c = 0; c < 10; c++)
+      rate[m * 10 + c] = 0.1 + 0.07 * ((c + 3 * m) % 10);
+  d->n_trajectory = 600;
+  d->trajectory_steps = steps;
+  d->trajectory_tau = tau;
+  d->trajectory_gamma = gamma;
+  d->trajectory_mark = 400;
+  d->n_modes = 3;
+  d->mode_names = names;
+  d->mode_tau = mode_tau;
+  d->mode_gamma = mode_gamma;
+  d->mode_rate = rate;
+}
+
 /* The digit pad: one digit, two hidden layers of 128 gates, three models. */
 static inline void
 sample_pad (TgDigitPadData *d)

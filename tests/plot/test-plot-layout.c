@@ -333,7 +333,7 @@ test_presets (void)
   static TgDynamicsData dynamics, dynamics_empty;
   static TgSparsityData sparsity, sparsity_empty;
   static TgModesByAngleData modes, modes_empty;
-  static TgUnitPlotData unit, unit_empty;
+  static TgUnitPlotData unit, unit_run, unit_empty;
   static TgDigitPadData pad, pad_empty = { .true_label = -1 };
   static TgFigure1Data figure1;
 
@@ -355,6 +355,7 @@ test_presets (void)
   sample_sparsity (&sparsity);
   sample_modes (&modes);
   sample_unit (&unit);
+  sample_unit_run (&unit_run);
   sample_pad (&pad);
   sample_figure1 (&figure1);
 
@@ -374,6 +375,7 @@ test_presets (void)
     { "sparsity", (TgPlotFunc) tg_plot_sparsity, &sparsity },
     { "modes", (TgPlotFunc) tg_plot_modes_by_angle, &modes },
     { "unit", (TgPlotFunc) tg_plot_unit, &unit },
+    { "unit-run", (TgPlotFunc) tg_plot_unit, &unit_run },
     { "pad", (TgPlotFunc) tg_plot_digit_pad, &pad },
     { "figure1", (TgPlotFunc) tg_plot_figure1, &figure1 },
     { "empty-bars", (TgPlotFunc) tg_plot_bars, &bars_empty },

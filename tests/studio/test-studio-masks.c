@@ -297,6 +297,24 @@ test_select_from_overlap (void)
   check_selected (win, layer, unit);
 }
 
+/* A unit chosen with the inspector's own spin buttons is outlined in every view too. */
+static void
+test_select_from_inspector (void)
+{
+  StudioWindow *win = trained_window ();
+  studio_window_show_view (win, "inspector");
+  GtkWidget *insp = studio_window_get_view (win, "inspector");
+  GtkSpinButton *layer_spin = GTK_SPIN_BUTTON (gtk_widget_get_template_child (
+    insp, STUDIO_TYPE_INSPECTOR_VIEW, "layer_spin"));
+  GtkSpinButton *unit_spin = GTK_SPIN_BUTTON (gtk_widget_get_template_child (
+    insp, STUDIO_TYPE_INSPECTOR_VIEW, "unit_spin"));
+  gtk_spin_button_set_value (layer_spin, 2);
+  gtk_spin_button_set_value (unit_spin, 41);
+  check_selected (win, 1, 41);
+  gtk_spin_button_set_value (unit_spin, 5);
+  check_selected (win, 1, 5);
+}
+
 static gboolean
 ablation_idle (StudioWindow *win, gpointer data)
 {
@@ -375,6 +393,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio-masks/orders", test_orders);
   g_test_add_func ("/studio-masks/select-from-masks", test_select_from_masks);
   g_test_add_func ("/studio-masks/select-from-overlap", test_select_from_overlap);
+  g_test_add_func ("/studio-masks/select-from-inspector", test_select_from_inspector);
   g_test_add_func ("/studio-masks/shift-click", test_shift_click);
   int status = g_test_run ();
   if (shared_win != NULL)
