@@ -63,6 +63,7 @@ struct _StudioInspectorView
   guint           measured_layer, measured_index;
   gboolean        measured_hard;
   gboolean        running;       /* a task is out */
+  gboolean        setting_unit;  /* in studio_inspector_view_set_unit */
   gint64          done_at;       /* when the last one ended (monotonic, us) */
   guint           retry_source;  /* a later try, for a new model that came too soon */
   GCancellable   *cancellable;
@@ -289,9 +290,11 @@ studio_inspector_view_history_changed (StudioView *view)
   if (snap != NULL && snap->n_hidden > 0)
     {
       guint layer = (guint) gtk_adjustment_get_value (self->layer_adj) - 1;
+      self->setting_unit = TRUE;   /* a bound that clamps is no choice of the user's */
       gtk_adjustment_set_upper (self->layer_adj, snap->n_hidden);
       if (layer < snap->n_hidden)
         gtk_adjustment_set_upper (self->unit_adj, snap->widths[layer] - 1);
+      self->setting_unit = FALSE;
     }
   /* the trajectories grow with the run while the figure waits for its next measurement */
   if (self->figure != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
@@ -299,9 +302,15 @@ studio_inspector_view_history_changed (StudioView *view)
   maybe_measure (self);
 }
 
+/* A unit chosen with the spin buttons is the selected unit of every view, as a click is;
+ * one set from outside (studio_inspector_view_set_unit) already is. */
 static void
 unit_changed_cb (GtkAdjustment *adj, StudioInspectorView *self)
 {
+  if (!self->setting_unit)
+    studio_view_select_unit (STUDIO_VIEW (self),
+                             (guint) gtk_adjustment_get_value (self->layer_adj) - 1,
+                             (guint) gtk_adjustment_get_value (self->unit_adj));
   maybe_measure (self);
 }
 
@@ -318,8 +327,10 @@ studio_inspector_view_set_unit (StudioInspectorView *self, guint layer, guint in
     gtk_adjustment_set_upper (self->layer_adj, layer + 1);
   if (index > gtk_adjustment_get_upper (self->unit_adj))
     gtk_adjustment_set_upper (self->unit_adj, index);
+  self->setting_unit = TRUE;
   gtk_adjustment_set_value (self->layer_adj, layer + 1);
   gtk_adjustment_set_value (self->unit_adj, index);
+  self->setting_unit = FALSE;
   maybe_measure (self);
 }
 

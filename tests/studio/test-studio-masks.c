@@ -304,14 +304,15 @@ test_select_from_inspector (void)
   StudioWindow *win = trained_window ();
   studio_window_show_view (win, "inspector");
   GtkWidget *insp = studio_window_get_view (win, "inspector");
-  GtkSpinButton *layer_spin = GTK_SPIN_BUTTON (gtk_widget_get_template_child (
-    insp, STUDIO_TYPE_INSPECTOR_VIEW, "layer_spin"));
-  GtkSpinButton *unit_spin = GTK_SPIN_BUTTON (gtk_widget_get_template_child (
-    insp, STUDIO_TYPE_INSPECTOR_VIEW, "unit_spin"));
-  gtk_spin_button_set_value (layer_spin, 2);
-  gtk_spin_button_set_value (unit_spin, 41);
+  /* the spin buttons' adjustments: what typing or clicking their arrows changes */
+  GtkAdjustment *layer_adj = GTK_ADJUSTMENT (gtk_widget_get_template_child (
+    insp, STUDIO_TYPE_INSPECTOR_VIEW, "layer_adj"));
+  GtkAdjustment *unit_adj = GTK_ADJUSTMENT (gtk_widget_get_template_child (
+    insp, STUDIO_TYPE_INSPECTOR_VIEW, "unit_adj"));
+  gtk_adjustment_set_value (layer_adj, 2);
+  gtk_adjustment_set_value (unit_adj, 41);
   check_selected (win, 1, 41);
-  gtk_spin_button_set_value (unit_spin, 5);
+  gtk_adjustment_set_value (unit_adj, 5);
   check_selected (win, 1, 5);
 }
 
