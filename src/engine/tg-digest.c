@@ -112,3 +112,34 @@ tg_foundation_digest_check (const TgModel *model, GHashTable *metadata, const ch
                path, TG_FOUNDATION_DIGEST_KEY, want, have);
   return FALSE;
 }
+
+static gboolean
+same_floats (const TgModel *a, size_t oa, const TgModel *b, size_t ob, size_t n)
+{
+  return memcmp (a->params + oa, b->params + ob, n * sizeof (float)) == 0;
+}
+
+gboolean
+tg_model_same (const TgModel *a, const TgModel *b)
+{
+  if (a->method != b->method || a->n_linear != b->n_linear ||
+      memcmp (a->dims, b->dims, sizeof a->dims) != 0)
+    return FALSE;
+  for (guint32 l = 0; l < a->n_linear; l++)
+    {
+      size_t in = a->dims[l], out = a->dims[l + 1];
+      if (!same_floats (a, a->w[l], b, b->w[l], in * out) ||
+          !same_floats (a, a->b[l], b, b->b[l], out))
+        return FALSE;
+      if (l + 1 < a->n_linear &&
+          (!same_floats (a, a->tau[l], b, b->tau[l], out) ||
+           !same_floats (a, a->gamma[l], b, b->gamma[l], out)))
+        return FALSE;
+      if (a->method == TG_METHOD_LORA &&
+          (a->lora_rank != b->lora_rank || a->lora_alpha != b->lora_alpha ||
+           !same_floats (a, a->lora_a[l], b, b->lora_a[l], (size_t) a->lora_rank * in) ||
+           !same_floats (a, a->lora_b[l], b, b->lora_b[l], (size_t) a->lora_rank * out)))
+        return FALSE;
+    }
+  return TRUE;
+}

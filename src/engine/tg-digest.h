@@ -11,6 +11,9 @@
  * its number of dimensions as a little-endian uint32, each dimension as a little-endian
  * uint64, then its values as little-endian float32. Lowercase hexadecimal.
  *
+ * Also here: whether two models in memory are the same model, whatever their parameter
+ * blocks hold beyond what their method uses.
+ *
  * Not here: reading or writing files (tg-checkpoint.c). */
 #pragma once
 
@@ -36,5 +39,11 @@ void     tg_foundation_digest_insert (GHashTable *metadata, const TgModel *found
  * TG_FOUNDATION_ERROR_MISMATCH naming path and both digests. */
 gboolean tg_foundation_digest_check (const TgModel *model, GHashTable *metadata,
                                      const char *path, GError **error);
+
+/* TRUE when a and b are the same model: the same method and layer sizes, and equal
+ * weights, biases, τ and γ, and, for LoRA, equal LoRA factors. A block that carries unused
+ * LoRA slots (a studio model, lora_rank 8) equals one without them (an adapter loaded from
+ * a file, lora_rank 0). */
+gboolean tg_model_same (const TgModel *a, const TgModel *b);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
  * rewound by the scrubber, the model of that step. Beside it, one probe per open mode (Base
  * and the adapters of the Modes panel) through that mode's own model, the ones identical to
  * the model shown left out. */
+#include "tg-digest.h"
 #include "studio-digit-pad-view.h"
 
 #include <math.h>
@@ -59,12 +60,6 @@ struct _StudioDigitPadView
 
 G_DEFINE_FINAL_TYPE (StudioDigitPadView, studio_digit_pad_view, STUDIO_TYPE_VIEW)
 
-static gboolean
-same_model (const TgModel *a, const TgModel *b)
-{
-  return a->method == b->method && a->n_params == b->n_params &&
-         memcmp (a->params, b->params, a->n_params * sizeof (float)) == 0;
-}
 
 /* Which modes are the model shown, after the model or the modes changed. */
 static void
@@ -73,7 +68,7 @@ update_same (StudioDigitPadView *self)
   for (guint i = 0; i < self->modes->len; i++)
     {
       PadMode *m = g_ptr_array_index (self->modes, i);
-      m->same = self->tm != NULL && same_model (m->model, self->tm->model);
+      m->same = self->tm != NULL && tg_model_same (m->model, self->tm->model);
     }
 }
 

@@ -11,6 +11,7 @@
  * the slider moves).
  * The unit's τ and γ over the run come from the history's records, on the main loop (a few
  * thousand numbers at most). */
+#include "tg-digest.h"
 #include "studio-inspector-view.h"
 
 #include <math.h>
@@ -201,12 +202,6 @@ map_cb (GtkWidget *widget, gpointer data)
 
 /* Starts a measurement when the model, the unit or the gate mode differ from the figure's
  * and none is running. */
-static gboolean
-same_model (const TgModel *a, const TgModel *b)
-{
-  return a->method == b->method && a->n_params == b->n_params &&
-         memcmp (a->params, b->params, a->n_params * sizeof (float)) == 0;
-}
 
 static void
 maybe_measure (StudioInspectorView *self)
@@ -254,7 +249,7 @@ maybe_measure (StudioInspectorView *self)
   for (guint i = 0; i < self->modes->len; i++)
     {
       InspectMode *m = g_ptr_array_index (self->modes, i);
-      if (!same_model (m->model, t->tm->model))
+      if (!tg_model_same (m->model, t->tm->model))
         g_ptr_array_add (t->modes, g_atomic_rc_box_acquire (m));
     }
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, inspect_done, NULL);

@@ -2,6 +2,7 @@
  * method (the lambda penalty and LoRA included), sgemm against the naive product, the paper's
  * trainable-parameter counts, and the cached first-layer path against the plain one. */
 #include "tg-model.h"
+#include "tg-digest.h"
 
 #include <math.h>
 #include <string.h>
@@ -213,6 +214,50 @@ test_first_layer_cache (void)
     }
 }
 
+/* tg_model_same: a model is the same with or without unused LoRA slots in its block, and
+ * not the same once a weight, a bias, a τ, a γ, the method or (for LoRA) a factor differs. */
+static void
+test_same_model (void)
+{
+  g_autoptr (TgModel) a = small_model (0);
+  guint32 widths[2] = { 7, 6 };
+  g_autoptr (TgModel) b = tg_model_new (9, 2, widths, 4, 2, 4.0f, NULL);
+  a->method = b->method = TG_METHOD_TAUGATE;
+  for (guint32 l = 0; l < a->n_linear; l++)
+    {
+      size_t in = a->dims[l], out = a->dims[l + 1];
+      memcpy (b->params + b->w[l], a->params + a->w[l], in * out * sizeof (float));
+      memcpy (b->params + b->b[l], a->params + a->b[l], out * sizeof (float));
+      if (l + 1 < a->n_linear)
+        {
+          memcpy (b->params + b->tau[l], a->params + a->tau[l], out * sizeof (float));
+          memcpy (b->params + b->gamma[l], a->params + a->gamma[l], out * sizeof (float));
+        }
+    }
+  g_assert_cmpuint (a->n_params, !=, b->n_params);
+  g_assert_true (tg_model_same (a, b));
+  g_assert_true (tg_model_same (b, a));
+
+  size_t probes[4] = { b->w[1] + 3, b->b[0] + 1, b->tau[1] + 2, b->gamma[0] + 5 };
+  for (guint i = 0; i < G_N_ELEMENTS (probes); i++)
+    {
+      float keep = b->params[probes[i]];
+      b->params[probes[i]] += 0.25f;
+      g_assert_false (tg_model_same (a, b));
+      b->params[probes[i]] = keep;
+      g_assert_true (tg_model_same (a, b));
+    }
+  b->method = TG_METHOD_GAINONLY;
+  g_assert_false (tg_model_same (a, b));
+  /* LoRA: the factors count, and a model without them is another model */
+  a->method = b->method = TG_METHOD_LORA;
+  g_assert_false (tg_model_same (a, b));
+  g_autoptr (TgModel) c = tg_model_copy (b);
+  g_assert_true (tg_model_same (b, c));
+  c->params[c->lora_b[0] + 1] += 0.5f;
+  g_assert_false (tg_model_same (b, c));
+}
+
 /* The gate mode and the sharpness are the forward's arguments: one model, read only, gives
  * 1[z > tau] when asked for hard gates and sigmoid(s (z - tau)) for each s asked for. */
 static void
@@ -271,5 +316,6 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/model/gemm-matches-reference", test_gemm_matches_reference);
   g_test_add_func ("/engine/model/first-layer-cache", test_first_layer_cache);
   g_test_add_func ("/engine/model/gate-mode-argument", test_gate_mode_argument);
+  g_test_add_func ("/engine/model/same", test_same_model);
   return g_test_run ();
 }
