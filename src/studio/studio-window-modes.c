@@ -81,6 +81,16 @@ studio_window_is_measuring (StudioWindow *self)
   return self->measuring != NULL;
 }
 
+/* The digit pad and the inspector show every mode beside the one active. */
+void
+studio_window_modes_share (StudioWindow *self)
+{
+  studio_digit_pad_view_set_modes (STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (self, "digit-pad")),
+                                   self->modes);
+  studio_inspector_view_set_modes (STUDIO_INSPECTOR_VIEW (studio_window_get_view (self, "inspector")),
+                                   self->modes);
+}
+
 /* The panel and the Angles view follow the modes; measure: the active mode is measured
  * again (a run's adapter needs not: the views show that run's last snapshot already). */
 static void
@@ -92,11 +102,7 @@ modes_changed (StudioWindow *self, gboolean measure)
   studio_settings_panel_collect (self->settings_panel, &cfg);
   studio_angles_view_set_source (angles_view (self), self->modes, &cfg);
   studio_config_clear (&cfg);
-  /* the digit pad and the inspector show every mode beside the one active */
-  studio_digit_pad_view_set_modes (STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (self, "digit-pad")),
-                                   self->modes);
-  studio_inspector_view_set_modes (STUDIO_INSPECTOR_VIEW (studio_window_get_view (self, "inspector")),
-                                   self->modes);
+  studio_window_modes_share (self);
   /* a screenshot of the Angles view sweeps what was opened */
   if (self->modes != NULL && g_strcmp0 (self->shot_view, "angles") == 0)
     studio_angles_view_start (angles_view (self));

@@ -112,6 +112,9 @@ gboolean  studio_window_set_active_mode (StudioWindow *self, guint index);
 /* A finished train job's adapter joins the modes (on a new foundation when the run's is
  * not the open one). */
 void      studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap);
+/* Gives the window's modes to the views that show every mode side by side (the digit pad,
+ * the inspector). */
+void      studio_window_modes_share    (StudioWindow *self);
 /* TRUE while the active mode's measurement is under way. */
 gboolean  studio_window_is_measuring  (StudioWindow *self);
 

@@ -124,6 +124,7 @@ take_modes (StudioWindow *self, TgSession *session, const StudioConfig *cfg)
   self->active_mode = self->modes != NULL ? session->active_mode : 0;
   studio_angles_view_set_source (STUDIO_ANGLES_VIEW (studio_window_get_view (self, "angles")),
                                  self->modes, cfg);
+  studio_window_modes_share (self);
   studio_modes_panel_set_modes (self->modes_panel, self->modes, self->active_mode);
 }
 

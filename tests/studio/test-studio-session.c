@@ -55,6 +55,19 @@ assert_same_csvs (GPtrArray *a, GPtrArray *b, guint min_rows)
     {
       g_test_message ("view %s: %zu bytes of CSV", names[i],
                       a->pdata[i] != NULL ? strlen (a->pdata[i]) : 0);
+      if (g_strcmp0 (a->pdata[i], b->pdata[i]) != 0 && a->pdata[i] != NULL && b->pdata[i] != NULL)
+        {
+          /* say where: the first line that differs, not two whole CSVs */
+          g_auto (GStrv) la = g_strsplit (a->pdata[i], "\n", -1);
+          g_auto (GStrv) lb = g_strsplit (b->pdata[i], "\n", -1);
+          guint k = 0;
+          while (la[k] != NULL && lb[k] != NULL && strcmp (la[k], lb[k]) == 0)
+            k++;
+          g_test_message ("view %s differs at line %u: \"%s\" before, \"%s\" after", names[i],
+                          k + 1, la[k] ? la[k] : "(end)", lb[k] ? lb[k] : "(end)");
+          g_test_fail ();
+          return;
+        }
       g_assert_cmpstr (a->pdata[i], ==, b->pdata[i]);
       with_data += a->pdata[i] != NULL && strchr (strchr (a->pdata[i], '\n') + 1, '\n') != NULL;
     }
