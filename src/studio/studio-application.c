@@ -63,7 +63,7 @@ static const GOptionEntry option_entries[] = {
     "Save the window as a PNG after --quit-after-steps steps (default 300) and quit", "FILE.png" },
   { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
     "View to show for --screenshot: curves, neurons, masks, overlap, results, angles, inspector, "
-    "digit-pad, dynamics, sparsity, modes, or “all” "
+    "digit-pad, dynamics, sparsity, modes, export-dialog, or “all” "
     "(FILE-<view>.png each)", "NAME" },
   { "overlap", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Then train TauGate at 0° and at the angle for the Overlap view", NULL },

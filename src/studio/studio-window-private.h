@@ -47,6 +47,7 @@ struct _StudioWindow
   gboolean        shot_armed, shot_taken;
   guint           shot_source;
   guint           shot_index;    /* with "all": the next view to save */
+  GtkWidget      *shot_dialog;   /* with "export-dialog": the dialog shown (weak) */
 
   /* opened checkpoints (studio-window-open.c): the foundation and its modes, or NULL */
   TgModes        *modes;

@@ -1,11 +1,12 @@
 /* studio-window-screenshot.c — screenshot automation (taugate-studio --screenshot FILE
- * [--screenshot-view NAME|all]): once the run has gone far enough, show the view, let it
- * draw, save the window as PNG, close. Its state is the window's, none is global. */
+ * [--screenshot-view NAME|all|export-dialog]): once the run has gone far enough, show the
+ * view, let it draw, save the window as PNG (or the export dialog over Curves), close. Its state is the window's, none is global. */
 #include "studio-window-private.h"
 
 #include <string.h>
 
 #include "studio-view.h"
+#include "studio-export-dialog.h"
 #include "studio-inspector-view.h"
 
 static gboolean take_screenshot (gpointer data);
@@ -70,6 +71,26 @@ take_screenshot (gpointer data)
               self->shot_source = g_timeout_add (400, take_screenshot, self);
               return G_SOURCE_REMOVE;
             }
+        }
+      else if (g_strcmp0 (self->shot_view, "export-dialog") == 0)
+        {
+          /* the export dialog on the Curves view: opened, given time to draw its preview,
+           * then saved on its own */
+          if (self->shot_dialog == NULL)
+            {
+              self->shot_dialog = GTK_WIDGET (studio_export_dialog_new (
+                GTK_WINDOW (self), STUDIO_VIEW (studio_window_get_view (self, "curves"))));
+              g_object_add_weak_pointer (G_OBJECT (self->shot_dialog),
+                                         (gpointer *) &self->shot_dialog);
+              gtk_window_present (GTK_WINDOW (self->shot_dialog));
+              self->shot_source = g_timeout_add (800, take_screenshot, self);
+              return G_SOURCE_REMOVE;
+            }
+          if (!studio_widget_save_png (self->shot_dialog, self->shot_path, &error))
+            g_printerr ("taugate-studio: %s\n", error->message);
+          else
+            g_print ("%s\n", self->shot_path);
+          gtk_window_destroy (GTK_WINDOW (self->shot_dialog));
         }
       else if (!studio_widget_save_png (GTK_WIDGET (self), self->shot_path, &error))
         g_printerr ("taugate-studio: %s\n", error->message);

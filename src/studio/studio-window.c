@@ -95,7 +95,9 @@ studio_window_show_view (StudioWindow *self, const char *name)
       studio_modes_panel_focus (self->modes_panel);
       return;
     }
-  gtk_stack_set_visible_child_name (self->stack, name);
+  /* the export dialog is shown over Curves */
+  gtk_stack_set_visible_child_name (self->stack,
+                                    g_strcmp0 (name, "export-dialog") == 0 ? "curves" : name);
 }
 
 /* ---- settings ------------------------------------------------------------------------ */
