@@ -16,7 +16,7 @@ struct _StudioAblationPanel
   /* template widgets */
   GtkAdjustment *digit_adj;
   GtkLabel      *state, *readout, *confusion;
-  GtkWidget     *readout_box;
+  GtkWidget     *readout_scroll;   /* the readout, scrolled */
 
   GArray        *edits;          /* TgUnitEdit */
   TgUnitId       unit;
@@ -105,7 +105,7 @@ append_class_row (GString *s, const char *name, const TgClassEval *ev)
 static void
 show_readout (StudioAblationPanel *self)
 {
-  gtk_widget_set_visible (self->readout_box, self->have_result);
+  gtk_widget_set_visible (self->readout_scroll, self->have_result);
   if (!self->have_result)
     return;
   GString *s = g_string_new ("Accuracy per digit (%)\n         ");
@@ -415,7 +415,7 @@ studio_ablation_panel_class_init (StudioAblationPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, state);
   gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, readout);
   gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, confusion);
-  gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, readout_box);
+  gtk_widget_class_bind_template_child (widget_class, StudioAblationPanel, readout_scroll);
   gtk_widget_class_bind_template_callback (widget_class, silence_cb);
   gtk_widget_class_bind_template_callback (widget_class, force_cb);
   gtk_widget_class_bind_template_callback (widget_class, clear_cb);

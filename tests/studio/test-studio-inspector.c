@@ -167,6 +167,24 @@ test_ablation_hits_its_digit (void)
       studio_ablation_panel_silence_selective (panel, d, 32);
       g_assert_cmpuint (studio_ablation_panel_get_n_edits (panel), ==, 32);
       wait_for (win, ablation_ready, panel, "the ablation readout");
+      if (d == 0)
+        {
+          /* the readout (accuracy per digit, two confusion matrices) shown, the window
+           * still fits a 1280 x 720 screen */
+          int min_w, min_h;
+          spin (100);
+          gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &min_w, NULL,
+                              NULL, NULL);
+          gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL,
+                              NULL, NULL);
+          g_test_message ("minimum size with the ablation readout %d x %d", min_w, min_h);
+          g_assert_cmpint (min_w, <=, 1280);
+          g_assert_cmpint (min_h, <=, 720);
+          /* kept in the build folder, to be looked at */
+          g_autoptr (GError) error = NULL;
+          g_assert_true (studio_widget_save_png (GTK_WIDGET (win), "inspector-ablation.png",
+                                                 &error));
+        }
       const TgClassEval *base = studio_ablation_panel_get_base (panel, 1);
       const TgClassEval *ablated = studio_ablation_panel_get_edited (panel, 1);
       double drop_d = base->acc_class[d] - ablated->acc_class[d], others = 0;
