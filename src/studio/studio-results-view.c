@@ -167,30 +167,36 @@ fill_rows (StudioHistory *history, const TgExperimentResults *res, gboolean pape
     }
 }
 
+/* The table as drawn: its rows, labels and caption, in one place for the figure and its
+ * CSV. */
+typedef struct {
+  TgResultsRow  rows[TG_N_METHODS];
+  char          caption[600], target[32];
+  char         *data_name;
+  TgResultsData data;
+} ResultsFigure;
+
 static void
-studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
-                                 const TgPlotStyle *style, gboolean for_export)
+results_figure_init (StudioView *view, ResultsFigure *f)
 {
   StudioHistory *history = studio_view_get_history (view);
   const TgExperimentResults *res = history != NULL ? studio_history_get_experiment (history) : NULL;
-  TgResultsRow rows[TG_N_METHODS];
-  char caption[600], target[32];
-  TgResultsData data = { 0 };
   guint live_runs = 0, left_out = 0;
   const char *settings = NULL;
   Subject subject;
 
+  memset (f, 0, sizeof *f);
   subject_of (history, res, &subject);
-  g_autofree char *data_name = subject.data;
-  fill_rows (history, res, subject.paper, rows, &live_runs, &left_out, &settings);
-  data.n_rows = TG_N_METHODS;
-  data.rows = rows;
-  g_snprintf (target, sizeof target, "%g°", subject.angle);
-  data.target_label = target;
-  data.data_label = data_name;
-  data.n_seeds = res != NULL ? res->config.seeds : 0;
+  f->data_name = subject.data;
+  fill_rows (history, res, subject.paper, f->rows, &live_runs, &left_out, &settings);
+  f->data.n_rows = TG_N_METHODS;
+  f->data.rows = f->rows;
+  g_snprintf (f->target, sizeof f->target, "%g°", subject.angle);
+  f->data.target_label = f->target;
+  f->data.data_label = f->data_name;
+  f->data.n_seeds = res != NULL ? res->config.seeds : 0;
   if (res != NULL)
-    g_snprintf (caption, sizeof caption,
+    g_snprintf (f->caption, sizeof f->caption,
                 "Ours on %s: mean ± sample std over %u seeds, soft gates, %u foundation + %u "
                 "adaptation epochs at %g°. %s", tg_experiment_config_data_name (&res->config),
                 res->config.seeds, res->config.foundation_epochs, res->config.adapt_epochs,
@@ -198,7 +204,7 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
                 subject.paper ? "The paper's numbers (its Table 1) beside ours."
                               : "The paper's numbers are for MNIST at 45° and are not shown.");
   else if (live_runs > 0)
-    g_snprintf (caption, sizeof caption,
+    g_snprintf (f->caption, sizeof f->caption,
                 "Ours: %u finished run%s in this window, pooled over seeds only: %s.%s%s %s",
                 live_runs, live_runs == 1 ? "" : "s", settings,
                 left_out > 0 ? " Left out, as not comparable: " : "",
@@ -207,11 +213,31 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
                 subject.paper ? "The paper's numbers beside ours."
                               : "The paper's numbers are for MNIST at 45° and are not shown.");
   else
-    g_snprintf (caption, sizeof caption,
+    g_snprintf (f->caption, sizeof f->caption,
                 "Ours fill in as runs finish; “Run the paper comparison” runs every method "
                 "over the seeds. The paper's numbers (its Table 1) beside ours.");
-  data.caption = caption;
-  tg_plot_results_table (cr, width, height, &data, style);
+  f->data.caption = f->caption;
+}
+
+static void
+studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, double height,
+                                 const TgPlotStyle *style, gboolean for_export)
+{
+  ResultsFigure f;
+  results_figure_init (view, &f);
+  tg_plot_results_table (cr, width, height, &f.data, style);
+  g_free (f.data_name);
+}
+
+/* The numbers drawn (ours and the paper's line of every method), beside every export. */
+static char *
+studio_results_view_get_csv (StudioView *view)
+{
+  ResultsFigure f;
+  results_figure_init (view, &f);
+  char *csv = tg_plot_results_table_csv (&f.data);
+  g_free (f.data_name);
+  return csv;
 }
 
 static void
@@ -261,6 +287,7 @@ studio_results_view_class_init (StudioResultsViewClass *klass)
 
   view_class->draw_figure = studio_results_view_draw_figure;
   view_class->describe = studio_results_view_describe;
+  view_class->get_csv = studio_results_view_get_csv;
   view_class->history_changed = studio_results_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-results-view.ui");

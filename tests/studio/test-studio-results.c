@@ -101,6 +101,18 @@ test_live_run_mnist (void)
       g_assert_nonnull (strstr (text, "specialisation, MNIST 0° vs 45°"));
       g_assert_nonnull (strstr (text, PAPER_TAUGATE));
     }
+  /* beside the export, the numbers drawn: ours and the paper's line of every method */
+  const char *builddir = g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".";
+  g_autofree char *csv_path = g_build_filename (builddir, "results-live-mnist.csv", NULL);
+  g_autofree char *csv = NULL;
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv, "method,source,params,acc0,"));
+  g_assert_nonnull (strstr (csv, "\nTauGate,ours,"));
+  g_assert_nonnull (strstr (csv, "\nTauGate,paper,"));
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 1 + 2 * TG_N_METHODS + 1);   /* and the last \n */
+  g_autofree char *from_view = studio_view_get_csv (STUDIO_VIEW (studio_window_get_view (win, "results")));
+  g_assert_cmpstr (from_view, ==, csv);
   destroy_window (win);
 }
 
