@@ -147,6 +147,8 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
 {
   MasksFigure fig;
   masks_figure_init (STUDIO_MASKS_VIEW (view), &fig, for_export);
+  if (for_export)
+    tg_plot_masks_exclude (&fig.data, fig.layers, studio_view_get_export_excluded (view));
   tg_plot_masks (cr, width, height, &fig.data, style);
   masks_figure_clear (&fig);
 }
@@ -156,9 +158,23 @@ studio_masks_view_get_csv (StudioView *view)
 {
   MasksFigure fig;
   masks_figure_init (STUDIO_MASKS_VIEW (view), &fig, TRUE);
+  tg_plot_masks_exclude (&fig.data, fig.layers, studio_view_get_export_excluded (view));
   char *csv = tg_plot_masks_csv (&fig.data);
   masks_figure_clear (&fig);
   return csv;
+}
+
+/* The layers (a row of panels each), which an export may leave out. */
+static char **
+studio_masks_view_list_series (StudioView *view)
+{
+  MasksFigure fig;
+  masks_figure_init (STUDIO_MASKS_VIEW (view), &fig, TRUE);
+  char **names = g_new0 (char *, fig.data.n_layers + 1);
+  for (guint l = 0; l < fig.data.n_layers; l++)
+    names[l] = g_strdup (fig.layers[l].label);
+  masks_figure_clear (&fig);
+  return names;
 }
 
 /* The cell under (x, y) of the drawing area, on the layout it is drawn with. */
@@ -295,6 +311,7 @@ studio_masks_view_class_init (StudioMasksViewClass *klass)
   view_class->draw_figure = studio_masks_view_draw_figure;
   view_class->describe = studio_masks_view_describe;
   view_class->get_csv = studio_masks_view_get_csv;
+  view_class->list_series = studio_masks_view_list_series;
   view_class->hover_changed = studio_masks_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-masks-view.ui");

@@ -316,6 +316,28 @@ test_select_from_inspector (void)
   check_selected (win, 1, 5);
 }
 
+/* An export may leave a layer out (the export dialog's Include list): the CSV then has
+ * none of its rows, and the view on screen keeps it. */
+static void
+test_export_leaves_layer_out (void)
+{
+  StudioWindow *win = trained_window ();
+  StudioView *masks = STUDIO_VIEW (show_masks (win));
+  g_auto (GStrv) layers = studio_view_list_series (masks);
+  g_assert_cmpuint (g_strv_length (layers), ==, 2);
+  g_autofree char *prefix0 = g_strdup_printf ("\n%s,", layers[0]);
+  g_autofree char *prefix1 = g_strdup_printf ("\n%s,", layers[1]);
+  const char *const left_out[] = { layers[0], NULL };
+  studio_view_set_export_excluded (masks, left_out);
+  g_autofree char *csv = studio_view_get_csv (masks);
+  g_assert_null (strstr (csv, prefix0));
+  g_assert_nonnull (strstr (csv, prefix1));
+  studio_view_set_export_excluded (masks, NULL);
+  g_autofree char *all = studio_view_get_csv (masks);
+  g_assert_nonnull (strstr (all, prefix0));
+  g_assert_nonnull (strstr (all, prefix1));
+}
+
 static gboolean
 ablation_idle (StudioWindow *win, gpointer data)
 {
@@ -395,6 +417,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio-masks/select-from-masks", test_select_from_masks);
   g_test_add_func ("/studio-masks/select-from-overlap", test_select_from_overlap);
   g_test_add_func ("/studio-masks/select-from-inspector", test_select_from_inspector);
+  g_test_add_func ("/studio-masks/export-leaves-layer-out", test_export_leaves_layer_out);
   g_test_add_func ("/studio-masks/shift-click", test_shift_click);
   int status = g_test_run ();
   if (shared_win != NULL)
