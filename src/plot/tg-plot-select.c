@@ -46,6 +46,17 @@ tg_plot_masks_exclude (TgMasksData *d, TgMasksLayer *layers, const char *const *
 }
 
 void
+tg_plot_dynamics_exclude (TgDynamicsData *d, TgDynamicsLayer *layers, const char *const *excluded)
+{
+  guint kept = 0;
+  g_return_if_fail (d != NULL && (d->n_layers == 0 || layers == d->layers));
+  for (guint l = 0; l < d->n_layers; l++)
+    if (!tg_plot_name_excluded (excluded, layers[l].label))
+      layers[kept++] = layers[l];
+  d->n_layers = kept;
+}
+
+void
 tg_plot_modes_exclude (TgModesByAngleData *d, const char **names, double *targets,
                        double *acc, double *acc_hard, const char *const *excluded)
 {

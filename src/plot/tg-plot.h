@@ -464,6 +464,8 @@ void     tg_plot_heatmap_exclude (TgHeatmapData *data, TgHeatmapPanel *panels,
                                   const char *const *excluded);
 void     tg_plot_masks_exclude   (TgMasksData *data, TgMasksLayer *layers,
                                   const char *const *excluded);
+void     tg_plot_dynamics_exclude (TgDynamicsData *data, TgDynamicsLayer *layers,
+                                   const char *const *excluded);
 /* The modes' rows are copied (the sweep's arrays stay untouched) into the caller's arrays:
  * names and targets n_modes long, acc and acc_hard n_modes * n_angles. */
 void     tg_plot_modes_exclude   (TgModesByAngleData *data, const char **names,

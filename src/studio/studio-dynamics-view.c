@@ -102,6 +102,8 @@ studio_dynamics_view_draw_figure (StudioView *view, cairo_t *cr, double width, d
 {
   DynamicsFigure fig;
   dynamics_figure_fill (&fig, studio_view_get_history (view));
+  if (for_export)
+    tg_plot_dynamics_exclude (&fig.data, fig.layers, studio_view_get_export_excluded (view));
   tg_plot_dynamics (cr, width, height, &fig.data, style);
   dynamics_figure_clear (&fig);
 }
@@ -111,9 +113,23 @@ studio_dynamics_view_data_csv (StudioView *view)
 {
   DynamicsFigure fig;
   dynamics_figure_fill (&fig, studio_view_get_history (view));
+  tg_plot_dynamics_exclude (&fig.data, fig.layers, studio_view_get_export_excluded (view));
   char *csv = tg_plot_dynamics_csv (&fig.data);
   dynamics_figure_clear (&fig);
   return csv;
+}
+
+/* The hidden layers (a colour each), which an export may leave out. */
+static char **
+studio_dynamics_view_list_series (StudioView *view)
+{
+  DynamicsFigure fig;
+  dynamics_figure_fill (&fig, studio_view_get_history (view));
+  char **names = g_new0 (char *, fig.data.n_layers + 1);
+  for (guint l = 0; l < fig.data.n_layers; l++)
+    names[l] = g_strdup (fig.layers[l].label);
+  dynamics_figure_clear (&fig);
+  return names;
 }
 
 static char *
@@ -139,6 +155,7 @@ studio_dynamics_view_class_init (StudioDynamicsViewClass *klass)
   view_class->draw_figure = studio_dynamics_view_draw_figure;
   view_class->describe = studio_dynamics_view_describe;
   view_class->get_csv = studio_dynamics_view_data_csv;
+  view_class->list_series = studio_dynamics_view_list_series;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-dynamics-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioDynamicsView, area);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "studio-test-util.h"
+#include "studio-view.h"
 #include "studio-trainer-private.h"
 #include "studio-history.h"
 #include "studio-scrubber.h"
@@ -277,6 +278,17 @@ test_dynamics_export (void)
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + run->gates->len * 2 + 1);
   g_assert_true (strstr (csv, ",hidden 2,0.") != NULL);
+  /* a layer left out of the export (the export dialog's Include list): none of its rows */
+  StudioView *view = STUDIO_VIEW (studio_window_get_view (win, "dynamics"));
+  g_auto (GStrv) layers = studio_view_list_series (view);
+  g_assert_cmpuint (g_strv_length (layers), ==, 2);
+  g_assert_cmpstr (layers[1], ==, "hidden 2");
+  const char *const left_out[] = { "hidden 2", NULL };
+  studio_view_set_export_excluded (view, left_out);
+  g_autofree char *kept = studio_view_get_csv (view);
+  g_assert_null (strstr (kept, ",hidden 2,"));
+  g_assert_nonnull (strstr (kept, ",hidden 1,"));
+  studio_view_set_export_excluded (view, NULL);
   g_unlink (csv_path);
   g_rmdir (dir);
   destroy_window (win);
