@@ -377,14 +377,19 @@ static const char *const panel_names[N_PANELS] = {
 
 /* How many panels the body holds, each at least about 13 x 7 em, and in how many columns:
  * all six (or eight, with τ/γ over the run and the other modes) on a page; fewer, the first
- * ones, on a column-wide figure. */
+ * ones, on a column-wide figure. Eight in four columns where the width allows,
+ * in three on a portrait page. */
 static guint
 panel_grid (const TgPlotStyle *st, double w, double h, guint n_all, guint *cols)
 {
   double fs = st->font_size, gap = fs * 1.6, min_w = fs * 13, min_h = fs * 7;
-  guint c = n_all > 6 && w >= 4 * min_w + 3 * gap ? 4
-            : w >= 3 * min_w + 2 * gap ? 3 : w >= 2 * min_w + gap ? 2 : 1;
+  guint c = w >= 3 * min_w + 2 * gap ? 3 : w >= 2 * min_w + gap ? 2 : 1;
   guint rows = MAX ((guint) ((h + gap) / (min_h + gap)), 1u);
+  /* eight panels in four columns of two, but on a portrait page in three rows of three
+   * where they fit: four columns there are tall slivers too narrow for their keys */
+  gboolean portrait_fits = h >= w && 3 * rows >= n_all;
+  if (n_all > 6 && c == 3 && !portrait_fits && w >= 4 * min_w + 3 * gap)
+    c = 4;
   *cols = c;
   return MIN (c * rows, n_all);
 }

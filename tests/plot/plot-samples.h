@@ -352,8 +352,8 @@ sample_unit_run (TgUnitPlotData *d)
   for (guint i = 0; i < 600; i++)
     {
       steps[i] = i;
-      tau[i] = 0.12 * (1.0 - exp (-i / 150.0));
-      gamma[i] = 1.0 + 0.3 * (1.0 - exp (-i / 200.0));
+      tau[i] = 0.12 * (1.0 - exp (-(double) i / 150.0));
+      gamma[i] = 1.0 + 0.3 * (1.0 - exp (-(double) i / 200.0));
     }
   for (guint m = 0; m < 3; m++)
     for (guint c = 0; c < 10; c++)
