@@ -12,48 +12,56 @@ tg_plot_name_excluded (const char *const *excluded, const char *name)
   return excluded != NULL && name != NULL && g_strv_contains (excluded, name);
 }
 
+/* Keeps, at the front of items (n of size bytes, each with its name as a const char * at
+ * name_offset), those not named in excluded; returns how many. */
+static guint
+keep_named (gpointer items, guint n, gsize size, gsize name_offset, const char *const *excluded)
+{
+  guint kept = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      char *item = (char *) items + (gsize) i * size;
+      const char *name;
+      memcpy (&name, item + name_offset, sizeof name);
+      if (tg_plot_name_excluded (excluded, name))
+        continue;
+      if (kept != i)
+        memcpy ((char *) items + (gsize) kept * size, item, size);
+      kept++;
+    }
+  return kept;
+}
+
 void
 tg_plot_curves_exclude (TgCurvesData *d, TgCurveRun *runs, const char *const *excluded)
 {
-  guint kept = 0;
   g_return_if_fail (d != NULL && (d->n_runs == 0 || runs == d->runs));
-  for (guint r = 0; r < d->n_runs; r++)
-    if (!tg_plot_name_excluded (excluded, runs[r].name))
-      runs[kept++] = runs[r];
-  d->n_runs = kept;
+  d->n_runs = keep_named (runs, d->n_runs, sizeof *runs, G_STRUCT_OFFSET (TgCurveRun, name),
+                          excluded);
 }
 
 void
 tg_plot_heatmap_exclude (TgHeatmapData *d, TgHeatmapPanel *panels, const char *const *excluded)
 {
-  guint kept = 0;
   g_return_if_fail (d != NULL && (d->n_panels == 0 || panels == d->panels));
-  for (guint p = 0; p < d->n_panels; p++)
-    if (!tg_plot_name_excluded (excluded, panels[p].label))
-      panels[kept++] = panels[p];
-  d->n_panels = kept;
+  d->n_panels = keep_named (panels, d->n_panels, sizeof *panels,
+                            G_STRUCT_OFFSET (TgHeatmapPanel, label), excluded);
 }
 
 void
 tg_plot_masks_exclude (TgMasksData *d, TgMasksLayer *layers, const char *const *excluded)
 {
-  guint kept = 0;
   g_return_if_fail (d != NULL && (d->n_layers == 0 || layers == d->layers));
-  for (guint l = 0; l < d->n_layers; l++)
-    if (!tg_plot_name_excluded (excluded, layers[l].label))
-      layers[kept++] = layers[l];
-  d->n_layers = kept;
+  d->n_layers = keep_named (layers, d->n_layers, sizeof *layers,
+                            G_STRUCT_OFFSET (TgMasksLayer, label), excluded);
 }
 
 void
 tg_plot_dynamics_exclude (TgDynamicsData *d, TgDynamicsLayer *layers, const char *const *excluded)
 {
-  guint kept = 0;
   g_return_if_fail (d != NULL && (d->n_layers == 0 || layers == d->layers));
-  for (guint l = 0; l < d->n_layers; l++)
-    if (!tg_plot_name_excluded (excluded, layers[l].label))
-      layers[kept++] = layers[l];
-  d->n_layers = kept;
+  d->n_layers = keep_named (layers, d->n_layers, sizeof *layers,
+                            G_STRUCT_OFFSET (TgDynamicsLayer, label), excluded);
 }
 
 void
