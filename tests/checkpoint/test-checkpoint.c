@@ -7,6 +7,7 @@
  * both the paper's numbers and ours, and write_all failing on an unwritable path. */
 #include "tg-checkpoint.h"
 #include "tg-report.h"
+#include "cli-test-util.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -1108,26 +1109,6 @@ test_report_write_all (void)
 
 /* --- main ------------------------------------------------------------------------------------ */
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
-    {
-      GDir *d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      if (d != NULL)
-        g_dir_close (d);
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -1159,7 +1140,7 @@ main (int argc, char **argv)
   g_test_add_func ("/report/write-all", test_report_write_all);
 
   int rc = g_test_run ();
-  remove_tree (tmp_dir);
+  cli_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return rc;
 }

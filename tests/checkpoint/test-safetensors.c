@@ -5,6 +5,7 @@
  * tg_checkpoint_load_foundation, tg_checkpoint_load_adapter), since they share one validator
  * and must agree. Round trips and the model mapping are in test-checkpoint.c. */
 #include "tg-checkpoint.h"
+#include "cli-test-util.h"
 
 #include <glib/gstdio.h>
 #include <string.h>
@@ -276,19 +277,6 @@ test_write_error_names_target (void)
   g_assert_null (strstr (error->message, temp_prefix));
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (path, name, NULL);
-      g_unlink (p);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -305,7 +293,7 @@ main (int argc, char **argv)
   g_test_add_func ("/safetensors/refuse/fifo", test_fifo);
   g_test_add_func ("/safetensors/write-error-names-target", test_write_error_names_target);
   int rc = g_test_run ();
-  remove_tree (tmp_dir);
+  cli_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return rc;
 }

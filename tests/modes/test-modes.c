@@ -9,6 +9,7 @@
 #include "tg-digest.h"
 #include "tg-metrics.h"
 #include "tg-modes-report.h"
+#include "cli-test-util.h"
 
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
@@ -525,24 +526,6 @@ test_entropy_choice (void)
   g_assert_cmpfloat (r_sure->acc_soft, !=, r_flat->acc_soft);
 }
 
-static void
-remove_tree (const char *path)
-{
-  if (g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -560,7 +543,7 @@ main (int argc, char **argv)
   g_test_add_func ("/modes/mixed-stream", test_mixed_stream);
   g_test_add_func ("/modes/entropy-choice", test_entropy_choice);
   int status = g_test_run ();
-  remove_tree (tmp_dir);
+  cli_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return status;
 }

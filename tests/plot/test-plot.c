@@ -11,6 +11,7 @@
 #include "tg-plot.h"
 #include "tg-plot-private.h"
 #include "plot-samples.h"
+#include "cli-test-util.h"
 
 #define W 640
 #define H 400
@@ -571,19 +572,6 @@ test_export_write_fails (void)
   g_test_trap_assert_passed ();
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_remove (child);
-    }
-  g_rmdir (path);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -613,7 +601,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/export/write-fails", test_export_write_fails);
 
   ret = g_test_run ();
-  remove_tree (tmp_dir);
+  cli_test_remove_tree (tmp_dir);
   g_free (tmp_dir);
   return ret;
 }

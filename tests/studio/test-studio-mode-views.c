@@ -9,6 +9,7 @@
 #include "studio-test-util.h"
 #include "studio-angles-view.h"
 #include "studio-curves-view.h"
+#include "cli-test-util.h"
 
 static const char *taugate_cli;
 static char *tmp_dir;
@@ -265,24 +266,6 @@ test_mixed_export (void)
   destroy_window (win);
 }
 
-static void
-rm_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_tree (child);
-        }
-      g_dir_close (dir);
-    }
-  g_remove (path);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -301,7 +284,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/mode-views/curves-mode-beside-run", test_curves_mode_beside_run);
   int ret = g_test_run ();
 
-  rm_tree (tmp_dir);
+  cli_test_remove_tree (tmp_dir);
   g_free (ckpt);
   return ret;
 }

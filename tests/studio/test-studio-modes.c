@@ -10,6 +10,7 @@
 #include "studio-history.h"
 #include "studio-modes-panel.h"
 #include "studio-angles-view.h"
+#include "cli-test-util.h"
 
 static const char *taugate_cli;
 static char *tmp_dir;
@@ -313,24 +314,6 @@ test_refusals_name_the_file (void)
   destroy_window (win);
 }
 
-static void
-rm_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          rm_tree (child);
-        }
-      g_dir_close (dir);
-    }
-  g_remove (path);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -354,6 +337,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/modes/refusals-name-the-file", test_refusals_name_the_file);
   int ret = g_test_run ();
 
-  rm_tree (tmp_dir);
+  cli_test_remove_tree (tmp_dir);
   return ret;
 }

@@ -11,6 +11,7 @@
 #include "studio-test-util.h"
 #include "studio-application.h"
 #include "studio-prefs.h"
+#include "cli-test-util.h"
 
 #define WIDTH  1400
 #define HEIGHT 900
@@ -214,27 +215,6 @@ test_no_schema (void)
   g_remove (mime);
 }
 
-static void
-rm_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          if (!g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-            rm_tree (child);
-          else
-            g_remove (child);
-        }
-      g_dir_close (dir);
-    }
-  g_remove (path);
-}
-
 int
 main (int argc, char *argv[])
 {
@@ -261,7 +241,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/prefs/no-schema", test_no_schema);
   int ret = g_test_run ();
   if (made != NULL)
-    rm_tree (made);  /* the parent made it: the subprocesses are done with it */
+    cli_test_remove_tree (made);  /* the parent made it: the subprocesses are done with it */
   g_free (config_home);
   return ret;
 }
