@@ -443,7 +443,23 @@ studio_session_restore_history (TgSession *session, StudioHistory *history, cons
     if (shown[i] != NULL)
       *last_run_id = MAX (*last_run_id, shown[i]->run_id);
   if (ok && shown[1] != NULL && session->view_model != NULL && shown[1]->model == NULL)
-    shown[1]->model = g_steal_pointer (&session->view_model);
+    {
+      /* the views read the model beside the snapshot's arrays: the same layers and classes */
+      const TgModel *m = session->view_model;
+      gboolean fits = tg_model_n_hidden (m) == shown[1]->n_hidden &&
+                      m->dims[m->n_linear] == shown[1]->n_classes;
+      for (guint32 l = 0; fits && l < shown[1]->n_hidden; l++)
+        fits = m->dims[l + 1] == shown[1]->widths[l];
+      if (fits)
+        shown[1]->model = g_steal_pointer (&session->view_model);
+      else
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
+                       "%s: view-model/adapter.safetensors does not have the layers of the "
+                       "view it belongs to", file);
+          ok = FALSE;
+        }
+    }
   if (ok && session->comparison != NULL)
     {
       experiment = studio_snapshot_new ();

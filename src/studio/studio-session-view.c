@@ -58,17 +58,20 @@ typedef struct {
   const char *name;
   size_t      offset;    /* float * in StudioSnapshot */
   gboolean    per_class; /* (n_classes, hidden_units), else (hidden_units) */
+  guint       group;     /* the arrays the views read together: all of a group or none */
 } SnapArray;
 
+enum { GROUP_PARAMS, GROUP_FIRING, GROUP_GATES, N_GROUPS };
+
 static const SnapArray snap_arrays[] = {
-  { "tau", offsetof (StudioSnapshot, tau), FALSE },
-  { "gamma", offsetof (StudioSnapshot, gamma), FALSE },
-  { "firing0_hard", offsetof (StudioSnapshot, firing0_hard), TRUE },
-  { "firing_target_hard", offsetof (StudioSnapshot, firing_rot_hard), TRUE },
-  { "firing0_soft", offsetof (StudioSnapshot, firing0_soft), TRUE },
-  { "firing_target_soft", offsetof (StudioSnapshot, firing_rot_soft), TRUE },
-  { "gates0", offsetof (StudioSnapshot, gates0), FALSE },
-  { "gates_target", offsetof (StudioSnapshot, gates_rot), FALSE },
+  { "tau", offsetof (StudioSnapshot, tau), FALSE, GROUP_PARAMS },
+  { "gamma", offsetof (StudioSnapshot, gamma), FALSE, GROUP_PARAMS },
+  { "firing0_hard", offsetof (StudioSnapshot, firing0_hard), TRUE, GROUP_FIRING },
+  { "firing_target_hard", offsetof (StudioSnapshot, firing_rot_hard), TRUE, GROUP_FIRING },
+  { "firing0_soft", offsetof (StudioSnapshot, firing0_soft), TRUE, GROUP_FIRING },
+  { "firing_target_soft", offsetof (StudioSnapshot, firing_rot_soft), TRUE, GROUP_FIRING },
+  { "gates0", offsetof (StudioSnapshot, gates0), FALSE, GROUP_GATES },
+  { "gates_target", offsetof (StudioSnapshot, gates_rot), FALSE, GROUP_GATES },
 };
 
 static void
@@ -134,6 +137,19 @@ static gboolean
 get_snapshot_arrays (TgSession *s, const char *slot, StudioSnapshot *snap, const char *file,
                      GError **error)
 {
+  guint present[N_GROUPS] = { 0 }, size[N_GROUPS] = { 0 };
+  for (guint i = 0; i < G_N_ELEMENTS (snap_arrays); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s.%s", slot, snap_arrays[i].name);
+      size[snap_arrays[i].group]++;
+      present[snap_arrays[i].group] += tg_session_get_view_tensor (s, name) != NULL;
+    }
+  /* the views read a group's arrays together (τ with γ, the four firing rates, the gates
+   * at 0° with those at the target): part of one is a broken file, not a smaller view */
+  for (guint g = 0; g < N_GROUPS; g++)
+    if (present[g] != 0 && present[g] != size[g])
+      return bad_view (error, file, slot, "holds only part of a group of arrays "
+                                          "(τ and γ, the firing rates or the gates)");
   for (guint i = 0; i < G_N_ELEMENTS (snap_arrays); i++)
     {
       g_autofree char *name = g_strdup_printf ("%s.%s", slot, snap_arrays[i].name);
@@ -230,6 +246,21 @@ get_snapshot (TgSession *s, const char *slot, const char *file, GError **error)
 
 static const char *const slots[] = { "params", "masks", "status", "overlap" };
 
+/* The views index one snapshot's arrays by another's units (Neurons reads the parameters'
+ * τ beside the masks' gates): every snapshot with hidden units has the same widths. */
+static gboolean
+same_units (StudioSnapshot *const shown[4], guint i)
+{
+  if (shown[i] == NULL || shown[i]->hidden_units == 0)
+    return TRUE;
+  for (guint j = 0; j < i; j++)
+    if (shown[j] != NULL && shown[j]->hidden_units > 0 &&
+        (shown[j]->n_hidden != shown[i]->n_hidden ||
+         memcmp (shown[j]->widths, shown[i]->widths, shown[i]->n_hidden * sizeof (guint32)) != 0))
+      return FALSE;
+  return TRUE;
+}
+
 void
 studio_session_put_view (TgSession *session, StudioSnapshot *const shown[4])
 {
@@ -264,10 +295,12 @@ studio_session_get_view (TgSession *session, const char *file, StudioSnapshot *s
         {
           g_autoptr (GError) local = NULL;
           shown[i] = get_snapshot (session, slots[i], file, &local);
+          if (local == NULL && !same_units (shown, i))
+            bad_view (&local, file, slots[i], "has other layer widths than the other snapshots");
           if (local != NULL)
             {
               g_propagate_error (error, g_steal_pointer (&local));
-              for (guint j = 0; j < i; j++)
+              for (guint j = 0; j <= i; j++)
                 g_clear_pointer (&shown[j], studio_snapshot_unref);
               return FALSE;
             }

@@ -384,6 +384,44 @@ test_broken_session_refused (void)
   destroy_window (win);
 }
 
+/* A session whose view holds only part of a snapshot's arrays (here one of the four firing
+ * rates), or arrays of another width than its model's, is refused, not drawn from. */
+static void
+test_partial_view_refused (void)
+{
+  g_autofree char *whole = g_build_filename (tmp_dir, "whole", NULL);
+  g_autoptr (GError) error = NULL;
+  StudioWindow *a = trained_window (6);
+  g_assert_true (studio_window_save_session (a, whole, &error));
+  g_assert_no_error (error);
+  destroy_window (a);
+
+  const char *drop[] = { "params.firing0_soft", "params.gamma", "params.gates_target" };
+  for (guint k = 0; k < G_N_ELEMENTS (drop); k++)
+    {
+      g_autoptr (TgSession) s = tg_session_load (whole, &error);
+      g_assert_no_error (error);
+      guint before = s->view_tensors->len;
+      for (guint i = 0; i < s->view_tensors->len; i++)
+        if (strcmp (((TgSessionTensor *) g_ptr_array_index (s->view_tensors, i))->name,
+                    drop[k]) == 0)
+          g_ptr_array_remove_index (s->view_tensors, i--);
+      g_assert_cmpuint (s->view_tensors->len, ==, before - 1);
+      g_autofree char *name = g_strdup_printf ("partial-%u", k);
+      g_autofree char *dir = g_build_filename (tmp_dir, name, NULL);
+      g_assert_true (tg_session_save (s, dir, &error));
+      g_assert_no_error (error);
+
+      StudioWindow *win = new_window (NULL);
+      const char *paths[] = { dir, NULL };
+      g_assert_false (studio_window_open_paths (win, paths));
+      g_test_message ("without %s: %s", drop[k], studio_window_get_banner (win));
+      g_assert_nonnull (strstr (studio_window_get_banner (win), "view.safetensors"));
+      g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), ==, 0);
+      destroy_window (win);
+    }
+}
+
 static GtkWindow *
 find_dialog (void)
 {
@@ -435,6 +473,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio/session/autosave-keeps-older", test_autosave_keeps_older);
   g_test_add_func ("/studio/session/no-autosave-for-automation", test_no_autosave_for_automation);
   g_test_add_func ("/studio/session/broken-refused", test_broken_session_refused);
+  g_test_add_func ("/studio/session/partial-view-refused", test_partial_view_refused);
   g_test_add_func ("/studio/session/reset-asks", test_reset_asks);
   int status = g_test_run ();
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", tmp_dir);
