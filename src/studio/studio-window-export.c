@@ -15,16 +15,16 @@
 #define EXPORT_HEIGHT 520.0
 #define EXPORT_PNG_SCALE 1.6 /* pixels per point for PNG */
 
-static void
-track_dialog (StudioWindow *self, GtkFileChooserNative *dialog)
+void
+studio_window_track_dialog (StudioWindow *self, GtkFileChooserNative *dialog)
 {
   g_ptr_array_add (self->export_dialogs, dialog);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 /* The dialog has answered: it goes (its last reference is the window's list). */
-static void
-untrack_dialog (StudioWindow *self, GtkNativeDialog *dialog)
+void
+studio_window_untrack_dialog (StudioWindow *self, GtkNativeDialog *dialog)
 {
   g_signal_handlers_disconnect_by_data (dialog, self);
   g_ptr_array_remove_fast (self->export_dialogs, dialog);
@@ -92,7 +92,7 @@ export_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *self)
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
         }
     }
-  untrack_dialog (self, dialog);
+  studio_window_untrack_dialog (self, dialog);
 }
 
 /* Ctrl+E: the export dialog (size preset, font, style, file) for the visible view. It is
@@ -135,7 +135,7 @@ studio_window_export_choose_activate (GSimpleAction *action, GVariant *param, gp
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
   g_object_unref (filter);
   g_signal_connect (dialog, "response", G_CALLBACK (export_response_cb), self);
-  track_dialog (self, dialog);
+  studio_window_track_dialog (self, dialog);
 }
 
 /* Figure 1 of the paper from a finished comparison, with its data beside it: the same
@@ -230,7 +230,7 @@ export_all_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *sel
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
         }
     }
-  untrack_dialog (self, dialog);
+  studio_window_untrack_dialog (self, dialog);
 }
 
 void
@@ -241,6 +241,6 @@ studio_window_export_all_activate (GSimpleAction *action, GVariant *param, gpoin
     gtk_file_chooser_native_new ("Export All Figures and Tables", GTK_WINDOW (self),
                                  GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Export", "_Cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (export_all_response_cb), self);
-  track_dialog (self, dialog);
+  studio_window_track_dialog (self, dialog);
 }
 

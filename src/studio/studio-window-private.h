@@ -83,6 +83,12 @@ void     studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *sna
 void     studio_window_schedule_screenshot (StudioWindow *self, guint64 steps,
                                             const char *png_path, const char *view);
 
+/* studio-window-export.c: a file chooser the window keeps until it answers (it shows it),
+ * and destroys with itself so that no answer reaches a window gone; untrack in the answer
+ * drops it. */
+void     studio_window_track_dialog   (StudioWindow *self, GtkFileChooserNative *dialog);
+void     studio_window_untrack_dialog (StudioWindow *self, GtkNativeDialog *dialog);
+
 /* studio-window-banner.c: hiding the bar, its close button, and what it says when a job
  * ends (a collapse or a failure). */
 void     studio_window_hide_banner        (StudioWindow *self);

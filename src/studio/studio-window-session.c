@@ -82,7 +82,7 @@ save_as_response_cb (GtkNativeDialog *native, int response, gpointer data)
       else
         save_and_tell (self, path);
     }
-  g_object_unref (native);
+  studio_window_untrack_dialog (self, native);
 }
 
 void
@@ -95,7 +95,7 @@ studio_window_save_session_as_activate (GSimpleAction *action, GVariant *param, 
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "taugate-session");
   g_signal_connect (native, "response", G_CALLBACK (save_as_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  studio_window_track_dialog (self, native);
 }
 
 void
@@ -200,7 +200,7 @@ open_response_cb (GtkNativeDialog *native, int response, gpointer data)
       if (path != NULL)
         studio_window_open_session (self, path);
     }
-  g_object_unref (native);
+  studio_window_untrack_dialog (self, native);
 }
 
 void
@@ -211,7 +211,7 @@ studio_window_open_session_activate (GSimpleAction *action, GVariant *param, gpo
     gtk_file_chooser_native_new ("Open a session folder", GTK_WINDOW (self),
                                  GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Open", "_Cancel");
   g_signal_connect (native, "response", G_CALLBACK (open_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  studio_window_track_dialog (self, native);
 }
 
 /* ---- the autosave ------------------------------------------------------------------------ */

@@ -110,6 +110,26 @@ test_export_dialog_closes_with_window (void)
   g_assert_null (find_file_chooser ());
 }
 
+/* The session's folder choosers (Save Session As, Open Session) go with the window too, so
+ * that no answer reaches a window already gone. */
+static void
+test_session_choosers_close_with_window (void)
+{
+  const char *actions[] = { "win.save-session-as", "win.open-session" };
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      StudioConfig cfg;
+      small_config (&cfg);
+      StudioWindow *win = new_window (&cfg);
+      studio_config_clear (&cfg);
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), actions[i], NULL));
+      wait_for (win, chooser_shown, NULL, "the folder chooser");
+      destroy_window (win);
+      spin (100);
+      g_assert_null (find_file_chooser ());
+    }
+}
+
 static gboolean
 shortcuts_window_shown (StudioWindow *win, gpointer data)
 {
@@ -456,6 +476,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/results-pool-like-runs", test_results_pool_like_runs);
   g_test_add_func ("/studio/window/export-dialog-closes-with-window",
                    test_export_dialog_closes_with_window);
+  g_test_add_func ("/studio/window/session-choosers-close-with-window",
+                   test_session_choosers_close_with_window);
   g_test_add_func ("/studio/window/fits-small-screen", test_fits_small_screen);
   g_test_add_func ("/studio/window/curves-keep-what-ran", test_curves_keep_what_ran);
   g_test_add_func ("/studio/window/masks-toggle-label", test_masks_toggle_label);
