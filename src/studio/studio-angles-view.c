@@ -2,6 +2,7 @@
  * GTask thread on its own copy of the modes, one angle at a time so that the progress bar
  * moves; the mixed stream follows in the same thread. The view keeps the last results, and
  * exports their tables as `taugate modes` writes them (Export Tables…). */
+#include "studio-application.h"
 #include "studio-angles-view.h"
 
 #include <math.h>
@@ -50,6 +51,7 @@ typedef struct {
   TgAngleSweep  *sweep;
   TgMixedResult *mixed;
   GWeakRef       view;
+  GApplication  *held;   /* the application, until the thread is done */
 } SweepData;
 
 static void
@@ -62,6 +64,7 @@ sweep_data_free (gpointer p)
   g_clear_pointer (&d->sweep, tg_angle_sweep_free);
   g_clear_pointer (&d->mixed, tg_mixed_result_free);
   g_weak_ref_clear (&d->view);
+  studio_application_release_task (d->held);
   g_free (d);
 }
 
@@ -226,6 +229,7 @@ studio_angles_view_start (StudioAnglesView *self)
   for (double a = 0; a <= 180.0 + 1e-9; a += step)
     g_array_append_val (d->angles, a);
   g_weak_ref_init (&d->view, self);
+  d->held = studio_application_hold_task ();
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);

@@ -388,3 +388,28 @@ studio_application_init (StudioApplication *self)
     "Keys: Space starts/pauses, Ctrl+O opens checkpoints or a session, Ctrl+S saves the session,\n"
     "Ctrl+E exports the visible view, Ctrl+? or F1 lists the shortcuts, Ctrl+Q quits.");
 }
+
+GApplication *
+studio_application_hold_task (void)
+{
+  GApplication *app = g_application_get_default ();
+  if (app == NULL)
+    return NULL;
+  g_application_hold (app);
+  return g_object_ref (app);
+}
+
+static void
+release_task_idle (gpointer data)
+{
+  GApplication *app = data;
+  g_application_release (app);
+  g_object_unref (app);
+}
+
+void
+studio_application_release_task (GApplication *held)
+{
+  if (held != NULL)
+    g_idle_add_once (release_task_idle, held);
+}

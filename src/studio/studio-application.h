@@ -11,4 +11,12 @@ G_DECLARE_FINAL_TYPE (StudioApplication, studio_application, STUDIO, APPLICATION
 
 StudioApplication *studio_application_new (void);
 
+/* For a worker thread that uses OpenBLAS or the shared test set, which go when the process
+ * ends (quitting during a measurement crashed in cblas_sgemm): the running application, if
+ * any, stays until the handle is released. Release from any thread, once the thread's work
+ * is over (e.g. in its task data's free function); the release itself runs in the main
+ * loop. */
+GApplication *studio_application_hold_task    (void);
+void          studio_application_release_task (GApplication *held);
+
 G_END_DECLS

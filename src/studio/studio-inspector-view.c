@@ -12,6 +12,7 @@
  * The unit's τ and γ over the run come from the history's records, on the main loop (a few
  * thousand numbers at most). */
 #include "tg-digest.h"
+#include "studio-application.h"
 #include "studio-inspector-view.h"
 
 #include <math.h>
@@ -78,6 +79,7 @@ typedef struct {
   gboolean        hard;
   GPtrArray      *modes;         /* InspectMode: the other modes, not the model shown */
   guint           modes_serial;
+  GApplication   *held;         /* the application, until the thread is done */
 } InspectTask;
 
 static void
@@ -86,6 +88,7 @@ inspect_task_free (gpointer data)
   InspectTask *t = data;
   studio_time_model_unref (t->tm);
   g_ptr_array_unref (t->modes);
+  studio_application_release_task (t->held);
   g_free (t);
 }
 
@@ -253,6 +256,7 @@ maybe_measure (StudioInspectorView *self)
         g_ptr_array_add (t->modes, g_atomic_rc_box_acquire (m));
     }
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, inspect_done, NULL);
+  t->held = studio_application_hold_task ();
   g_task_set_task_data (task, t, inspect_task_free);
   self->running = TRUE;
   g_task_run_in_thread (task, inspect_thread);

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "studio-application.h"
 #include "tg-data.h"
 #include "tg-metrics.h"
 
@@ -17,12 +18,14 @@ typedef struct {
   float         sharpness;
   char         *mode_name;
   StudioConfig  cfg;
+  GApplication *held;   /* the application, until the thread is done */
 } MeasureData;
 
 static void
 measure_data_free (gpointer p)
 {
   MeasureData *d = p;
+  studio_application_release_task (d->held);
   tg_model_free (d->model);
   g_free (d->mode_name);
   studio_config_clear (&d->cfg);
@@ -136,6 +139,7 @@ studio_mode_measure_async (const TgModel *model, float sharpness, const char *mo
   MeasureData *d = g_new0 (MeasureData, 1);
 
   d->model = tg_model_copy (model);
+  d->held = studio_application_hold_task ();
   d->sharpness = sharpness;
   d->mode_name = g_strdup (mode_name);
   studio_config_copy (&d->cfg, cfg);
