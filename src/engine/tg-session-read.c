@@ -130,6 +130,8 @@ read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, G
       json_array_get_length (json_node_get_array (list_node)) == 0)
     return fail (error, json, "“modes” has no list of modes (Base first)");
   list = json_node_get_array (list_node);
+  if (json_array_get_length (list) > TG_SESSION_MAX_MODES)
+    return fail (error, json, "“modes” lists more modes than a session may hold");
   if (!tg_session_json_number (o, "active", json, &active, error))
     return FALSE;
   if (!(active >= 0 && active < json_array_get_length (list)))
@@ -137,6 +139,7 @@ read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, G
   s->active_mode = (guint) active;
   if ((s->modes = tg_modes_new_from_file (foundation, error)) == NULL)
     return FALSE;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonNode *e = json_array_get_element (list, i);
@@ -157,6 +160,8 @@ read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, G
         {
           if ((path = file_in (folder, "adapters", m, "file", json, error)) == NULL)
             return FALSE;
+          if (!g_hash_table_add (seen, g_strdup (path)))
+            return fail (error, json, "two modes name the same adapter file");
           if (tg_modes_attach_file (s->modes, path, TRUE, error) != i)
             return FALSE;
         }

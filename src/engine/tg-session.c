@@ -256,6 +256,14 @@ modes_to_json (const TgModes *modes, guint active, const char *dir, GError **err
   JsonArray *list = json_array_new ();
 
   json_object_set_array_member (o, "list", list);
+  if (tg_modes_count (modes) > TG_SESSION_MAX_MODES)
+    {
+      /* what the reader would refuse is not written */
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "%s: %u modes are open; a session holds "
+                   "at most %d (remove some first)", dir, tg_modes_count (modes),
+                   TG_SESSION_MAX_MODES);
+      return NULL;
+    }
   json_object_set_string_member (o, "foundation", "foundation.safetensors");
   json_object_set_string_member (o, "foundation_sha256", modes->digest);
   json_object_set_int_member (o, "active", active);

@@ -77,6 +77,9 @@ typedef struct {
   float   *values;
 } TgSessionTensor;
 
+/* The most modes a session may list (Base included): more is a broken or hostile file. */
+#define TG_SESSION_MAX_MODES 64
+
 typedef struct {
   JsonObject          *settings;       /* the settings panel's values */
   GPtrArray           *runs;           /* TgSessionRun *, oldest first */

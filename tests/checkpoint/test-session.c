@@ -243,6 +243,39 @@ assert_refused (const char *dir, const char *file)
   g_assert_nonnull (strstr (error->message, file));
 }
 
+/* Copies the last mode of dir's session.json `copies` more times into its list. */
+static void
+repeat_last_mode (const char *dir, guint copies)
+{
+  g_autofree char *json = g_build_filename (dir, "session.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_assert_true (json_parser_load_from_file (parser, json, &error));
+  JsonObject *modes = json_object_get_object_member (
+    json_node_get_object (json_parser_get_root (parser)), "modes");
+  JsonArray *list = json_object_get_array_member (modes, "list");
+  guint n = json_array_get_length (list);
+  g_assert_cmpuint (n, >=, 2);
+  for (guint i = 0; i < copies; i++)
+    json_array_add_element (list, json_node_copy (json_array_get_element (list, n - 1)));
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+  json_generator_set_root (gen, json_parser_get_root (parser));
+  g_assert_true (json_generator_to_file (gen, json, &error));
+}
+
+/* A list of modes beyond TG_SESSION_MAX_MODES, or naming one adapter file twice, is refused
+ * before any adapter is loaded again and again. */
+static void
+test_modes_bounded (void)
+{
+  g_autofree char *many = good_copy ("many-modes");
+  g_autofree char *twice = good_copy ("twice");
+  repeat_last_mode (many, TG_SESSION_MAX_MODES);
+  assert_refused (many, "many-modes/session.json");
+  repeat_last_mode (twice, 1);
+  assert_refused (twice, "twice/session.json");
+}
+
 static void
 test_refusals (void)
 {
@@ -336,6 +369,7 @@ main (int argc, char **argv)
   tmp_dir = g_dir_make_tmp ("test-session-XXXXXX", NULL);
   g_test_add_func ("/session/round-trip", test_round_trip);
   g_test_add_func ("/session/refusals", test_refusals);
+  g_test_add_func ("/session/modes-bounded", test_modes_bounded);
   g_test_add_func ("/session/save-refuses-other-folder", test_save_refuses_other_folder);
   g_test_add_func ("/session/failed-save-keeps-old", test_failed_save_keeps_old);
   int status = g_test_run ();
