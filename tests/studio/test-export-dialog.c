@@ -253,12 +253,24 @@ main (int argc, char *argv[])
 {
   g_setenv ("GTK_A11Y", "none", TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  /* each test case gets its own config folder: the dialog remembers into export.ini */
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* the dialog remembers into export.ini under the user's configuration: a folder of this
+   * run's own, so that running the program by hand cannot touch the user's (GLib's
+   * G_TEST_OPTION_ISOLATE_DIRS would do it per test case, but leaks the folders' names,
+   * which LeakSanitizer reports) */
+  g_autofree char *config = g_dir_make_tmp ("test-export-dialog-XXXXXX", NULL);
+  g_assert_nonnull (config);
+  g_setenv ("XDG_CONFIG_HOME", config, TRUE);
+  g_test_init (&argc, &argv, NULL);
   gtk_init ();
   studio_ensure_resources ();
   g_test_add_func ("/studio/export-dialog/export", test_export);
   g_test_add_func ("/studio/export-dialog/png-dpi", test_png_dpi);
   g_test_add_func ("/studio/export-dialog/include", test_include);
-  return g_test_run ();
+  int ret = g_test_run ();
+  g_autofree char *folder = g_build_filename (config, "taugate-studio", NULL);
+  g_autofree char *ini = g_build_filename (folder, "export.ini", NULL);
+  g_remove (ini);
+  g_rmdir (folder);
+  g_rmdir (config);
+  return ret;
 }
