@@ -7,14 +7,33 @@
 static GSettings *prefs;
 static gboolean   looked_up;
 
+/* The keys this file reads and writes: a schema without one of them (an older version's,
+ * installed) would abort the program at the first g_settings_get of it. */
+static const char *const keys[] = { "window-width", "window-height", "window-maximized",
+                                    "dark-style", "data-folder" };
+
+static GSettingsSchema *
+complete (GSettingsSchema *schema)
+{
+  for (guint i = 0; schema != NULL && i < G_N_ELEMENTS (keys); i++)
+    if (!g_settings_schema_has_key (schema, keys[i]))
+      {
+        g_debug ("schema %s lacks the key %s: not used", SCHEMA_ID, keys[i]);
+        g_clear_pointer (&schema, g_settings_schema_unref);
+      }
+  return schema;
+}
+
 /* The schema where GLib finds it, else the one compiled into the build tree: the binary is
- * build/src/studio/taugate-studio (a test, build/tests/studio/NAME), the schema build/data. */
+ * build/src/studio/taugate-studio (a test, build/tests/studio/NAME), the schema build/data.
+ * Either only when it has every key used here. */
 static GSettingsSchema *
 find_schema (void)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   GSettingsSchema *schema = source != NULL
-                            ? g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE) : NULL;
+                            ? complete (g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE))
+                            : NULL;
   if (schema != NULL)
     return schema;
 
@@ -34,7 +53,7 @@ find_schema (void)
       g_debug ("%s: %s", compiled, error->message);
       return NULL;
     }
-  return g_settings_schema_source_lookup (build, SCHEMA_ID, FALSE);
+  return complete (g_settings_schema_source_lookup (build, SCHEMA_ID, FALSE));
 }
 
 GSettings *

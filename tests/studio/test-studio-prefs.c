@@ -160,8 +160,25 @@ test_remembered (void)
 /* Without a schema anywhere the studio still runs, on the defaults, with no warning (GLib's
  * tests make warnings and criticals fatal): this test program, copied where no build tree
  * is beside it and run with no schema directory, opens and closes a window. */
+/* stale: a schema of the studio's id installed where GLib looks, from an older version,
+ * without most keys: the preferences are then not remembered, nothing aborts. */
+static void
+run_without_schema (gboolean stale);
+
 static void
 test_no_schema (void)
+{
+  run_without_schema (FALSE);
+}
+
+static void
+test_stale_schema (void)
+{
+  run_without_schema (TRUE);
+}
+
+static void
+run_without_schema (gboolean stale)
 {
   if (g_getenv ("TG_TEST_NO_SCHEMA_CHILD") != NULL)
     {
@@ -201,13 +218,31 @@ test_no_schema (void)
   env = g_environ_setenv (env, "XDG_DATA_DIRS", empty, TRUE);
   env = g_environ_setenv (env, "XDG_DATA_HOME", empty, TRUE);
   env = g_environ_setenv (env, "TG_TEST_NO_SCHEMA_CHILD", "1", TRUE);
-  const char *argv[] = { copy, "-p", "/studio/prefs/no-schema", NULL };
+  g_autofree char *stale_dir = g_build_filename (config_home, "stale-schema", NULL);
+  if (stale)
+    {
+      /* an older org.taugate.Studio with the dark style only */
+      g_autofree char *xml = g_build_filename (stale_dir, "org.taugate.Studio.gschema.xml", NULL);
+      g_assert_cmpint (g_mkdir_with_parents (stale_dir, 0700), ==, 0);
+      g_assert_true (g_file_set_contents (xml,
+        "<schemalist><schema id=\"org.taugate.Studio\" path=\"/org/taugate/Studio/\">"
+        "<key name=\"dark-style\" type=\"b\"><default>false</default></key>"
+        "</schema></schemalist>", -1, &error));
+      const char *compile[] = { "glib-compile-schemas", stale_dir, NULL };
+      int cstatus = 0;
+      g_assert_true (g_spawn_sync (NULL, (char **) compile, NULL, G_SPAWN_SEARCH_PATH, NULL,
+                                   NULL, NULL, NULL, &cstatus, &error));
+      g_assert_true (g_spawn_check_wait_status (cstatus, NULL));
+      env = g_environ_setenv (env, "GSETTINGS_SCHEMA_DIR", stale_dir, TRUE);
+    }
+  const char *argv[] = { copy, "-p", stale ? "/studio/prefs/stale-schema" : "/studio/prefs/no-schema",
+                         NULL };
   g_autofree char *out = NULL, *err = NULL;
   int status = 0;
   g_assert_true (g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL,
                                &out, &err, &status, &error));
   g_assert_no_error (error);
-  g_test_message ("without a schema: %s%s", out, err);
+  g_test_message ("%s: %s%s", stale ? "with a stale schema" : "without a schema", out, err);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
   g_assert_null (strstr (err, "CRITICAL"));
   g_assert_null (strstr (err, "WARNING"));
@@ -239,6 +274,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/studio/prefs/remembered", test_remembered);
   g_test_add_func ("/studio/prefs/no-schema", test_no_schema);
+  g_test_add_func ("/studio/prefs/stale-schema", test_stale_schema);
   int ret = g_test_run ();
   if (made != NULL)
     cli_test_remove_tree (made);  /* the parent made it: the subprocesses are done with it */
