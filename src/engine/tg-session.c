@@ -388,6 +388,45 @@ write_folder (const TgSession *s, const char *dir, GError **error)
   return write_text (dir, TG_SESSION_FILE, text, error);
 }
 
+/* The first entry of folder/sub that a session does not write (sub NULL: the folder itself,
+ * where only session.json, *.safetensors and the folders adapters/ and runs/ belong), as a
+ * path relative to folder; NULL when there is none. */
+static char *
+foreign_entry (const char *folder, const char *sub)
+{
+  g_autofree char *path = sub != NULL ? g_build_filename (folder, sub, NULL) : g_strdup (folder);
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (d == NULL)
+    return g_strdup (sub != NULL ? sub : ".");
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_autofree char *rel = sub != NULL ? g_build_filename (sub, name, NULL) : g_strdup (name);
+      gboolean is_dir = g_file_test (child, G_FILE_TEST_IS_DIR) &&
+                        !g_file_test (child, G_FILE_TEST_IS_SYMLINK);
+      gboolean is_file = g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
+                         !g_file_test (child, G_FILE_TEST_IS_SYMLINK);
+      if (sub == NULL && is_dir &&
+          (strcmp (name, "adapters") == 0 || strcmp (name, "runs") == 0))
+        {
+          char *inner = foreign_entry (folder, name);
+          if (inner != NULL)
+            return inner;
+          continue;
+        }
+      if (is_file &&
+          (sub == NULL ? strcmp (name, TG_SESSION_FILE) == 0 ||
+                         g_str_has_suffix (name, ".safetensors")
+                       : g_str_has_suffix (name, strcmp (sub, "runs") == 0 ? ".csv"
+                                                                            : ".safetensors")))
+        continue;
+      return g_steal_pointer (&rel);
+    }
+  return NULL;
+}
+
 gboolean
 tg_session_save (const TgSession *session, const char *dir, GError **error)
 {
@@ -419,6 +458,17 @@ tg_session_save (const TgSession *session, const char *dir, GError **error)
       g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: exists and is not a session folder (no %s "
                    "in it): not replaced", dir, TG_SESSION_FILE);
       return FALSE;
+    }
+  if (exists)
+    {
+      /* replacing removes the old folder: not with a file of the user's in it */
+      g_autofree char *foreign = foreign_entry (dir, NULL);
+      if (foreign != NULL)
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: holds %s, which is not part of a "
+                       "session: not replaced (save to another folder)", dir, foreign);
+          return FALSE;
+        }
     }
   if (g_mkdir_with_parents (parent, 0755) != 0 || g_mkdtemp (staging) == NULL)
     {

@@ -323,6 +323,29 @@ test_refusals (void)
   }
 }
 
+/* A session folder that also holds a file of the user's (notes beside the session, a
+ * figure in runs/) is not replaced by a save, which would remove that file with the old
+ * session; the file stays, the error names it. */
+static void
+test_save_keeps_foreign_files (void)
+{
+  const char *foreign[] = { "notes.txt", "runs/figure.pdf" };
+  for (guint i = 0; i < G_N_ELEMENTS (foreign); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("with-foreign-%u", i);
+      g_autofree char *dir = good_copy (name);
+      g_autofree char *keep = g_build_filename (dir, foreign[i], NULL);
+      g_assert_true (g_file_set_contents (keep, "precious", -1, NULL));
+      g_autoptr (TgSession) s = make_session ();
+      g_autoptr (GError) error = NULL;
+      g_assert_false (tg_session_save (s, dir, &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, foreign[i]));
+      g_assert_true (g_file_test (keep, G_FILE_TEST_IS_REGULAR));
+    }
+}
+
 static void
 test_save_refuses_other_folder (void)
 {
@@ -371,6 +394,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/refusals", test_refusals);
   g_test_add_func ("/session/modes-bounded", test_modes_bounded);
   g_test_add_func ("/session/save-refuses-other-folder", test_save_refuses_other_folder);
+  g_test_add_func ("/session/save-keeps-foreign-files", test_save_keeps_foreign_files);
   g_test_add_func ("/session/failed-save-keeps-old", test_failed_save_keeps_old);
   int status = g_test_run ();
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", tmp_dir);
