@@ -102,12 +102,27 @@ put_snapshot (TgSession *s, const char *slot, const StudioSnapshot *snap)
     meta_set (s, slot, "progress_text", g_strdup (snap->progress_text));
   if (snap->error != NULL)
     meta_set (s, slot, "error", g_strdup (snap->error->message));
+  /* a group with a value that is not finite (a run that diverged), or with an array missing,
+   * is left out whole: the readers refuse both, and a view draws a group it lacks as not
+   * measured */
+  gboolean finite[N_GROUPS] = { TRUE, TRUE, TRUE };
+  for (guint i = 0; i < G_N_ELEMENTS (snap_arrays); i++)
+    {
+      const float *v = *(float *const *) ((const guint8 *) snap + snap_arrays[i].offset);
+      guint64 n = (guint64) snap->hidden_units * (snap_arrays[i].per_class ? snap->n_classes : 1);
+      if (v == NULL)
+        finite[snap_arrays[i].group] = FALSE;   /* part of a group is no group: the reader
+                                                 * refuses it */
+      for (guint64 j = 0; v != NULL && j < n && finite[snap_arrays[i].group]; j++)
+        finite[snap_arrays[i].group] = isfinite (v[j]);
+    }
   for (guint i = 0; i < G_N_ELEMENTS (snap_arrays); i++)
     {
       const float *v = *(float *const *) ((const guint8 *) snap + snap_arrays[i].offset);
       guint64 shape[2] = { snap->n_classes, snap->hidden_units };
       g_autofree char *name = g_strdup_printf ("%s.%s", slot, snap_arrays[i].name);
-      if (v == NULL || snap->hidden_units == 0 || (snap_arrays[i].per_class && snap->n_classes == 0))
+      if (v == NULL || snap->hidden_units == 0 || (snap_arrays[i].per_class && snap->n_classes == 0) ||
+          !finite[snap_arrays[i].group])
         continue;
       if (snap_arrays[i].per_class)
         tg_session_add_view_tensor (s, name, 2, shape, v);

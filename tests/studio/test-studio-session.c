@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 
 #include "studio-test-util.h"
 #include "studio-history.h"
@@ -422,6 +423,30 @@ test_partial_view_refused (void)
     }
 }
 
+/* A run whose shown τ went non-finite (a diverged run) is still saved, and reopens: the
+ * readers refuse such values, so that group of arrays is left out, not the whole session
+ * (which an autosave on close would then lose). */
+static void
+test_non_finite_view_saved (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "non-finite", NULL);
+  g_autoptr (GError) error = NULL;
+  StudioWindow *a = trained_window (7);
+  StudioSnapshot *params = studio_history_get_params (studio_window_get_history (a));
+  g_assert_nonnull (params);
+  g_assert_nonnull (params->tau);
+  params->tau[0] = NAN;
+  g_assert_true (studio_window_save_session (a, dir, &error));
+  g_assert_no_error (error);
+  destroy_window (a);
+
+  StudioWindow *b = new_window (NULL);
+  const char *paths[] = { dir, NULL };
+  g_assert_true (studio_window_open_paths (b, paths));
+  g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (b)), >=, 1);
+  destroy_window (b);
+}
+
 static GtkWindow *
 find_dialog (void)
 {
@@ -474,6 +499,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio/session/no-autosave-for-automation", test_no_autosave_for_automation);
   g_test_add_func ("/studio/session/broken-refused", test_broken_session_refused);
   g_test_add_func ("/studio/session/partial-view-refused", test_partial_view_refused);
+  g_test_add_func ("/studio/session/non-finite-view-saved", test_non_finite_view_saved);
   g_test_add_func ("/studio/session/reset-asks", test_reset_asks);
   int status = g_test_run ();
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", tmp_dir);
