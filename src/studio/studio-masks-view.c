@@ -52,15 +52,11 @@ masks_figure_units (StudioMasksView *self, MasksFigure *fig, StudioSnapshot *sna
   gboolean selected = studio_view_get_selected_unit (view, &sel_layer, &sel_index);
   TgUnitOrder order = studio_view_get_unit_order (view);
 
-  fig->perm = g_new (guint, MAX (snap->hidden_units, 1u));
-  fig->marks = g_new0 (guint8, MAX (snap->hidden_units, 1u));
+  studio_view_unit_arrays (view, snap->n_hidden, snap->widths, hard, &fig->perm, &fig->marks);
   guint32 off = 0;
   for (guint l = 0; l < snap->n_hidden; l++)
     {
       TgMasksLayer *layer = &fig->layers[l];
-      studio_view_unit_permutation (view, l, hard, fig->perm + off, snap->widths[l]);
-      for (guint u = 0; u < snap->widths[l]; u++)
-        fig->marks[off + u] = studio_view_get_unit_mark (view, l, u);
       layer->order = order != TG_UNIT_ORDER_INDEX ? fig->perm + off : NULL;
       layer->marked = fig->marks + off;
       layer->show_selected = selected && sel_layer == l && sel_index < snap->widths[l];

@@ -101,15 +101,10 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
   guint sel_layer, sel_index;
   gboolean selected = studio_view_get_selected_unit (STUDIO_VIEW (self), &sel_layer, &sel_index);
   TgUnitOrder order = studio_view_get_unit_order (STUDIO_VIEW (self));
-  fig->perm = g_new (guint, MAX (snap->hidden_units, 1u));
-  fig->marks = g_new0 (guint8, MAX (snap->hidden_units, 1u));
+  studio_view_unit_arrays (STUDIO_VIEW (self), n, snap->widths, TRUE, &fig->perm, &fig->marks);
   for (guint l = 0; l < n; l++)
     {
       fig->offsets[l] = off;
-      studio_view_unit_permutation (STUDIO_VIEW (self), l, TRUE, fig->perm + off,
-                                    snap->widths[l]);
-      for (guint u = 0; u < snap->widths[l]; u++)
-        fig->marks[off + u] = studio_view_get_unit_mark (STUDIO_VIEW (self), l, u);
       for (guint k = 0; k < 2; k++)
         {
           TgHeatmapPanel *p = &fig->panels[k * n + l];

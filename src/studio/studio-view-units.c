@@ -260,3 +260,20 @@ studio_view_get_set_bar (StudioView *self)
   update_set_bar (self);
   return box;
 }
+
+void
+studio_view_unit_arrays (StudioView *self, guint n_layers, const guint32 *widths,
+                         gboolean hard, guint **perm, guint8 **marks)
+{
+  guint32 total = 0;
+  for (guint l = 0; l < n_layers; l++)
+    total += widths[l];
+  *perm = g_new (guint, MAX (total, 1u));
+  *marks = g_new0 (guint8, MAX (total, 1u));
+  for (guint l = 0, off = 0; l < n_layers; off += widths[l], l++)
+    {
+      studio_view_unit_permutation (self, l, hard, *perm + off, widths[l]);
+      for (guint u = 0; u < widths[l]; u++)
+        (*marks)[off + u] = studio_view_get_unit_mark (self, l, u);
+    }
+}

@@ -111,6 +111,11 @@ void        studio_view_choose_unit_order (StudioView *self, TgUnitOrder order);
  * the identity without rates. FALSE when there is no such layer. */
 gboolean    studio_view_unit_permutation (StudioView *self, guint layer, gboolean hard,
                                           guint *perm, guint n_units);
+/* For every hidden layer (widths, n_layers of them), at its offset: the columns' order in
+ * *perm (as studio_view_unit_permutation) and the ablation marks in *marks, each as long as
+ * the widths' sum (at least 1), newly allocated. */
+void        studio_view_unit_arrays (StudioView *self, guint n_layers, const guint32 *widths,
+                                     gboolean hard, guint **perm, guint8 **marks);
 
 /* The ablation set to show: a copy of edits is kept. */
 void     studio_view_set_unit_marks (StudioView *self, const TgUnitEdit *edits, guint n_edits);

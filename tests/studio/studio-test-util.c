@@ -174,3 +174,27 @@ chooser_shown (StudioWindow *win, gpointer data)
 {
   return find_file_chooser () != NULL;
 }
+
+static gboolean
+has_model (StudioWindow *win, gpointer data)
+{
+  StudioSnapshot *snap = studio_history_get_masks (win->history);
+  return snap != NULL && snap->model != NULL && snap->finished && is_idle (win, NULL);
+}
+
+StudioWindow *
+unit_window_new (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.train_limit = 10000;
+  cfg.test_limit = 2000;
+  cfg.foundation_epochs = 3;
+  cfg.adapt_epochs = 1;
+  cfg.mask_every = 40;
+  StudioWindow *win = new_window (&cfg);
+  studio_window_queue_job (win, STUDIO_JOB_TRAIN);
+  wait_for (win, has_model, NULL, "a finished run with a model copy");
+  studio_config_clear (&cfg);
+  return win;
+}

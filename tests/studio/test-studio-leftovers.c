@@ -9,6 +9,7 @@
 #include "studio-history.h"
 #include "tg-experiment.h"
 #include "studio-curves-view.h"
+#include "cli-test-util.h"
 
 static void
 put_be32 (GByteArray *a, guint32 v)
@@ -49,19 +50,6 @@ write_idx_pair (const char *dir, const char *name, guint32 n, guint32 rows)
   g_assert_no_error (error);
 }
 
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      g_remove (p);
-    }
-  g_rmdir (dir);
-}
-
 static gboolean
 job_over (StudioWindow *win, gpointer data)
 {
@@ -98,7 +86,7 @@ test_mixed_sizes (void)
   g_assert_nonnull (strstr (banner, "28"));
   g_assert_nonnull (strstr (banner, "16"));
   destroy_window (win);
-  remove_dir (dir);
+  cli_test_remove_tree (dir);
 }
 
 /* A learning rate far too high ends in a finite loss far worse than guessing: the banner
@@ -165,7 +153,7 @@ test_comparison_names_data (void)
   g_assert_cmpstr (tg_experiment_config_data_name (&res->config), ==, base);
   g_assert_false (tg_experiment_config_is_paper_setting (&res->config));
   destroy_window (win);
-  remove_dir (dir);
+  cli_test_remove_tree (dir);
 }
 
 /* A paper comparison with a learning rate far too high says in the banner that it

@@ -17,30 +17,12 @@
 
 static StudioWindow *shared_win;
 
-static gboolean
-has_model (StudioWindow *win, gpointer data)
-{
-  StudioSnapshot *snap = studio_history_get_masks (win->history);
-  return snap != NULL && snap->model != NULL && snap->finished && is_idle (win, NULL);
-}
-
-/* One short run shared by the tests: 10000 training images, 3 + 1 epochs. */
+/* One short run shared by the tests (studio-test-util.h). */
 static StudioWindow *
 trained_window (void)
 {
-  if (shared_win != NULL)
-    return shared_win;
-  StudioConfig cfg;
-  small_config (&cfg);
-  cfg.train_limit = 10000;
-  cfg.test_limit = 2000;
-  cfg.foundation_epochs = 3;
-  cfg.adapt_epochs = 1;
-  cfg.mask_every = 40;
-  shared_win = new_window (&cfg);
-  studio_window_queue_job (shared_win, STUDIO_JOB_TRAIN);
-  wait_for (shared_win, has_model, NULL, "a finished run with a model copy");
-  studio_config_clear (&cfg);
+  if (shared_win == NULL)
+    shared_win = unit_window_new ();
   return shared_win;
 }
 
