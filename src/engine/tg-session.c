@@ -497,11 +497,19 @@ gboolean
 tg_session_remove (const char *dir, GError **error)
 {
   g_autofree char *folder = tg_session_folder_of (dir);
+  g_autofree char *foreign = NULL;
 
   if (folder == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: not a session folder (no %s in it): not "
                    "removed", dir, TG_SESSION_FILE);
+      return FALSE;
+    }
+  foreign = tg_session_foreign_entry (dir);
+  if (foreign != NULL)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: holds %s, which is not part of the "
+                   "session: not removed", dir, foreign);
       return FALSE;
     }
   tg_remove_tree (dir);

@@ -413,6 +413,17 @@ test_save_keeps_unlisted_files (void)
       g_assert_cmpstr (text, ==, "the user's own");
     }
   {
+    /* removing the session (the studio's Discard of an autosave) keeps them too */
+    g_autofree char *dir = good_copy ("remove-unlisted");
+    g_autofree char *keep = g_build_filename (dir, "runs", "analysis.csv", NULL);
+    g_autoptr (GError) error = NULL;
+    g_assert_true (g_file_set_contents (keep, "the user's own", -1, NULL));
+    g_assert_false (tg_session_remove (dir, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "runs/analysis.csv"));
+    g_assert_true (g_file_test (keep, G_FILE_TEST_IS_REGULAR));
+  }
+  {
     g_autofree char *dir = good_copy ("fewer-runs");
     g_autoptr (TgSession) s = make_session ();
     g_autoptr (TgSession) r = NULL;
