@@ -56,23 +56,37 @@ tg_folder_hold (const char *path)
 }
 
 gboolean
-tg_staging_begin (TgStaging *staging, const char *target, const char *tag, GError **error)
+tg_staging_begin_at (TgStaging *staging, const char *template, GError **error)
 {
-  g_autofree char *parent = g_path_get_dirname (target);
-  g_autofree char *base = g_path_get_basename (target);
+  g_autofree char *parent = g_path_get_dirname (template);
 
-  staging->path = g_strdup_printf ("%s/.%s.%s-XXXXXX", parent, base, tag);
+  staging->path = g_strdup (template);
   staging->hold = -1;
   if (g_mkdir_with_parents (parent, 0755) != 0 || g_mkdtemp (staging->path) == NULL ||
       (staging->hold = try_hold (staging->path, FALSE)) < 0)
     {
       int err = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot write beside it: %s", target,
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot write there: %s", parent,
                    g_strerror (err));
       g_clear_pointer (&staging->path, g_free);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+tg_staging_begin (TgStaging *staging, const char *target, const char *tag, GError **error)
+{
+  g_autofree char *parent = g_path_get_dirname (target);
+  g_autofree char *base = g_path_get_basename (target);
+  g_autofree char *template = g_strdup_printf ("%s/.%s.%s-XXXXXX", parent, base, tag);
+  g_autoptr (GError) local = NULL;
+
+  if (tg_staging_begin_at (staging, template, &local))
+    return TRUE;
+  g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot write beside it (%s)", target,
+               local->message);
+  return FALSE;
 }
 
 void

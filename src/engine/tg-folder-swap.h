@@ -20,6 +20,8 @@ typedef struct {
 /* Makes and holds PARENT/.BASE.TAG-XXXXXX beside target (mode 0700); errors name target. */
 gboolean tg_staging_begin   (TgStaging *staging, const char *target, const char *tag,
                              GError **error);
+/* The same with the staging folder's path as a g_mkdtemp template (any place). */
+gboolean tg_staging_begin_at (TgStaging *staging, const char *template, GError **error);
 /* Removes what is still at staging->path (after a swap: the old folder) and lets go. */
 void     tg_staging_end     (TgStaging *staging);
 
