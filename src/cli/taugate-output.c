@@ -156,12 +156,11 @@ is_foreign (const char *name, const char *const *owned)
 }
 
 /* Links OUT's foreign entries into the staging folder (an entry of the same name the run
- * wrote wins). On failure what was linked is unlinked again and errno says why. */
+ * wrote wins), adding the paths made to carried. FALSE (errno set) when one cannot be. */
 static gboolean
-carry_foreign (TgCliOutput *out, const char *const *owned)
+carry_foreign (TgCliOutput *out, const char *const *owned, GPtrArray *carried)
 {
   g_autoptr (GDir) d = g_dir_open (out->real, 0, NULL);
-  g_autoptr (GPtrArray) carried = g_ptr_array_new_with_free_func (g_free);
   const char *name;
   GStatBuf st;
 
@@ -176,13 +175,7 @@ carry_foreign (TgCliOutput *out, const char *const *owned)
         }
       g_ptr_array_add (carried, to);
       if (!link_tree (from, to))
-        {
-          int e = errno;
-          for (guint i = 0; i < carried->len; i++)
-            tg_remove_tree (g_ptr_array_index (carried, i));
-          errno = e;
-          return FALSE;
-        }
+        return FALSE;
     }
   return d != NULL;
 }
@@ -209,18 +202,28 @@ catch_up (const char *old, const char *dir, const char *const *owned)
 static int
 commit_by_exchange (TgCliOutput *out, const char *const *owned)
 {
+  g_autoptr (GPtrArray) carried = g_ptr_array_new_with_free_func (g_free);
   GStatBuf st, cwd;
-  int done;
+  int done = 0, e;
 
   if (out->inside || g_stat (out->real, &st) != 0 ||
       (g_stat (".", &cwd) == 0 && cwd.st_dev == st.st_dev && cwd.st_ino == st.st_ino))
     return 0;
-  if (!carry_foreign (out, owned))
-    return 0;
-  g_chmod (out->staging.path, st.st_mode & 07777);
-  done = tg_folder_exchange (out->staging.path, out->real);
+  if (carry_foreign (out, owned, carried))
+    {
+      g_chmod (out->staging.path, st.st_mode & 07777);
+      done = tg_folder_exchange (out->staging.path, out->real);
+    }
   if (done == 1)
-    catch_up (out->staging.path, out->real, owned);
+    {
+      catch_up (out->staging.path, out->real, owned);
+      return 1;
+    }
+  /* the entries replaced one by one: without the user's files linked in */
+  e = errno;
+  for (guint i = 0; i < carried->len; i++)
+    tg_remove_tree (g_ptr_array_index (carried, i));
+  errno = e;
   return done;
 }
 

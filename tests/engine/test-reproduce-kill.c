@@ -7,7 +7,9 @@
  * kill shim (tests/kill-shim.c) just before its Nth rename, unlink or rmdir, for every N in
  * turn until it runs to its end; after each kill OUT must equal one of the two, file for
  * file (the PDF by name: it holds its creation time), and at most the one killed run's
- * leftover may sit in or beside it: every run clears those of runs killed before it. */
+ * leftover may sit in or beside it: every run clears those of runs killed before it. Where
+ * the file system has no exchange (the shim says so), the second run still ends with OUT
+ * wholly new and the user's files kept. */
 #include "cli-test-util.h"
 
 #include <string.h>
@@ -103,66 +105,120 @@ count_leftovers (const char *root, const char *out)
   return n;
 }
 
+/* The two runs over one OUT: first, the user's files, the second. */
+typedef struct {
+  char       *root, *data, *out, *pristine;
+  const char *first[14], *second[14];
+  char       *sig_old, *sig_new;
+} Runs;
+
 static void
-test_kill_each_step (void)
+runs_setup (Runs *r)
 {
   const char *exe = g_getenv ("TG_TAUGATE");
-  g_autofree char *root = g_dir_make_tmp ("tg-reproduce-kill-XXXXXX", NULL);
-  g_autofree char *data = cli_test_make_data_dir (root, "stripes");
-  g_autofree char *out = g_build_filename (root, "out", NULL);
-  g_autofree char *pristine = g_build_filename (root, "pristine", NULL);
-  g_autofree char *notes = g_build_filename (out, "notes.txt", NULL);
-  g_autofree char *mine = g_build_filename (out, "mine", NULL);
-  g_autofree char *mine_file = g_build_filename (mine, "draft.tex", NULL);
-  const char *first[] = { exe, "reproduce", "--data", data, "--seeds", "1", "--methods",
-                          "taugate,bitfit", "--threads", "1", "--out", out, "-q", NULL };
-  const char *second[] = { exe, "reproduce", "--data", data, "--seeds", "2", "--methods",
-                           "taugate,bitfit", "--threads", "1", "--out", out, "-q", NULL };
-  g_autofree char *sig_old = NULL, *sig_new = NULL;
-  guint killed = 0, old_seen = 0, new_seen = 0;
+  g_autofree char *notes = NULL, *mine = NULL, *mine_file = NULL;
 
   g_assert_nonnull (exe);
-  g_assert_false (cli_test_run_killed (first, 0, NULL, NULL));
+  r->root = g_dir_make_tmp ("tg-reproduce-kill-XXXXXX", NULL);
+  r->data = cli_test_make_data_dir (r->root, "stripes");
+  r->out = g_build_filename (r->root, "out", NULL);
+  r->pristine = g_build_filename (r->root, "pristine", NULL);
+  notes = g_build_filename (r->out, "notes.txt", NULL);
+  mine = g_build_filename (r->out, "mine", NULL);
+  mine_file = g_build_filename (mine, "draft.tex", NULL);
+  for (guint k = 0; k < 2; k++)
+    {
+      const char *args[] = { exe, "reproduce", "--data", r->data, "--seeds", k == 0 ? "1" : "2",
+                             "--methods", "taugate,bitfit", "--threads", "1", "--out", r->out,
+                             "-q", NULL };
+      memcpy (k == 0 ? r->first : r->second, args, sizeof args);
+    }
+  g_assert_false (cli_test_run_killed (r->first, 0, NULL, NULL));
   g_assert_true (g_file_set_contents (notes, "the user's notes", -1, NULL));
   g_assert_cmpint (g_mkdir (mine, 0755), ==, 0);
   g_assert_true (g_file_set_contents (mine_file, "the user's draft", -1, NULL));
-  sig_old = signature (out);
-  copy_tree (out, pristine);
-  g_assert_false (cli_test_run_killed (second, 0, NULL, NULL));
-  sig_new = signature (out);
-  g_assert_cmpstr (sig_old, !=, sig_new);
-  g_assert_nonnull (strstr (sig_new, "notes.txt"));
-  g_assert_nonnull (strstr (sig_new, "mine/draft.tex"));
+  r->sig_old = signature (r->out);
+  copy_tree (r->out, r->pristine);
+  g_assert_false (cli_test_run_killed (r->second, 0, NULL, NULL));
+  r->sig_new = signature (r->out);
+  g_assert_cmpstr (r->sig_old, !=, r->sig_new);
+  g_assert_nonnull (strstr (r->sig_new, "notes.txt"));
+  g_assert_nonnull (strstr (r->sig_new, "mine/draft.tex"));
+}
 
+/* OUT as the first run and the user left it. */
+static void
+runs_reset (Runs *r)
+{
+  cli_test_remove_tree (r->out);
+  copy_tree (r->pristine, r->out);
+}
+
+static void
+runs_clear (Runs *r)
+{
+  cli_test_remove_tree (r->root);
+  g_free (r->root);
+  g_free (r->data);
+  g_free (r->out);
+  g_free (r->pristine);
+  g_free (r->sig_old);
+  g_free (r->sig_new);
+}
+
+static void
+test_kill_each_step (void)
+{
+  Runs r;
+  guint killed = 0, old_seen = 0, new_seen = 0;
+
+  runs_setup (&r);
   for (guint n = 1; ; n++)
     {
       g_autofree char *sig = NULL;
       g_assert_cmpuint (n, <, 500);
-      cli_test_remove_tree (out);
-      copy_tree (pristine, out);
-      if (!cli_test_run_killed (second, n, NULL, NULL))
+      runs_reset (&r);
+      if (!cli_test_run_killed (r.second, n, NULL, NULL))
         break;
       killed++;
-      sig = signature (out);
-      if (strcmp (sig, sig_old) == 0)
+      sig = signature (r.out);
+      if (strcmp (sig, r.sig_old) == 0)
         old_seen++;
-      else if (strcmp (sig, sig_new) == 0)
+      else if (strcmp (sig, r.sig_new) == 0)
         new_seen++;
       else
         g_error ("killed before step %u, %s is neither run's:\n%s\n--- the earlier run's:\n%s\n"
-                 "--- the new run's:\n%s", n, out, sig, sig_old, sig_new);
+                 "--- the new run's:\n%s", n, r.out, sig, r.sig_old, r.sig_new);
       /* only this kill's: the earlier ones' went at the start of this run */
-      g_assert_cmpuint (count_leftovers (root, out), <=, 1);
+      g_assert_cmpuint (count_leftovers (r.root, r.out), <=, 1);
     }
   g_test_message ("killed at %u steps: the earlier outputs %u times, the new ones %u times",
                   killed, old_seen, new_seen);
   g_assert_cmpuint (old_seen, >, 0);
   g_assert_cmpuint (new_seen, >, 0);
   /* the run that went to its end left nothing of the killed ones */
-  g_assert_cmpuint (count_leftovers (root, out), ==, 0);
-  g_autofree char *sig_end = signature (out);
-  g_assert_cmpstr (sig_end, ==, sig_new);
-  cli_test_remove_tree (root);
+  g_assert_cmpuint (count_leftovers (r.root, r.out), ==, 0);
+  g_autofree char *sig_end = signature (r.out);
+  g_assert_cmpstr (sig_end, ==, r.sig_new);
+  runs_clear (&r);
+}
+
+/* Where the file system has no exchange, the entries are replaced one by one: OUT ends as
+ * the new run's with the user's files as they were, nothing left beside it. */
+static void
+test_without_exchange (void)
+{
+  const char *env[] = { "TG_KILL_NO_EXCHANGE=1", NULL };
+  g_autofree char *sig = NULL;
+  Runs r;
+
+  runs_setup (&r);
+  runs_reset (&r);
+  g_assert_false (cli_test_run_killed (r.second, 0, env, NULL));
+  sig = signature (r.out);
+  g_assert_cmpstr (sig, ==, r.sig_new);
+  g_assert_cmpuint (count_leftovers (r.root, r.out), ==, 0);
+  runs_clear (&r);
 }
 
 int
@@ -170,5 +226,6 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/reproduce-kill/each-step", test_kill_each_step);
+  g_test_add_func ("/reproduce-kill/without-exchange", test_without_exchange);
   return g_test_run ();
 }
