@@ -1,7 +1,8 @@
 /* tg-session-read.c — reading a session folder as untrusted input: session.json's format,
  * version and the type of every member are checked, file names it gives must be plain names
- * inside the folder, and every file goes through its strict reader (CSV here, safetensors
- * and checkpoints through theirs). The first fault ends the read, naming the file. */
+ * inside the folder (no symbolic link leading out of it: tg-session-files.c), and every file
+ * goes through its strict reader (CSV here, safetensors and checkpoints through theirs). The
+ * first fault ends the read, naming the file. */
 #include "tg-session.h"
 
 #include <math.h>
