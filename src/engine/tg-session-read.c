@@ -1,7 +1,8 @@
 /* tg-session-read.c — reading a session folder as untrusted input: session.json's format,
  * version and the type of every member are checked, file names it gives must be plain names
- * inside the folder, and every file goes through its strict reader (CSV here, safetensors
- * and checkpoints through theirs). The first fault ends the read, naming the file. */
+ * inside the folder (no symbolic link leading out of it: tg-session-files.c), and every file
+ * goes through its strict reader (CSV here, safetensors and checkpoints through theirs). The
+ * first fault ends the read, naming the file. */
 #include "tg-session.h"
 
 #include <math.h>
@@ -44,23 +45,36 @@ is_null_member (JsonObject *o, const char *key)
   return n == NULL || JSON_NODE_HOLDS_NULL (n);
 }
 
-/* A plain file name from session.json, under sub of folder: the path, or NULL with error. */
-static char *
-file_in (const char *folder, const char *sub, JsonObject *o, const char *key, const char *json,
-         GError **error)
+/* o's member key when it is a plain file name, else NULL. */
+static const char *
+plain_name (JsonObject *o, const char *key)
 {
   const char *name = string_member (o, key);
   gboolean ok = name != NULL && name[0] != '.' && strlen (name) <= 200;
 
   for (const char *p = name; ok && *p != '\0'; p++)
     ok = g_ascii_isalnum (*p) || strchr ("-_.+", *p) != NULL;
-  if (!ok)
+  return ok ? name : NULL;
+}
+
+/* A plain file name from session.json, under sub of folder: the path, or NULL with error. */
+static char *
+file_in (const char *folder, const char *sub, JsonObject *o, const char *key, const char *json,
+         GError **error)
+{
+  const char *name = plain_name (o, key);
+  g_autofree char *path = NULL;
+
+  if (name == NULL)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: “%s” is not a plain file name in the "
                    "session folder", json, key);
       return NULL;
     }
-  return g_build_filename (folder, sub != NULL ? sub : name, sub != NULL ? name : NULL, NULL);
+  path = g_build_filename (folder, sub != NULL ? sub : name, sub != NULL ? name : NULL, NULL);
+  if (!tg_session_check_links (folder, sub, name, error))
+    return NULL;
+  return g_steal_pointer (&path);
 }
 
 static TgSessionRun *
@@ -336,4 +350,59 @@ tg_session_load (const char *path, GError **error)
   if (!read_root (s, json_node_get_object (root), folder, json, error))
     return NULL;
   return g_steal_pointer (&s);
+}
+
+/* ---- the files a session lists (what a save over it may remove) ------------------------- */
+
+/* Adds sub/NAME (or NAME) to files when o's key is a plain file name. */
+static void
+list_name (GHashTable *files, const char *sub, JsonObject *o, const char *key)
+{
+  const char *name = o != NULL ? plain_name (o, key) : NULL;
+  if (name != NULL)
+    g_hash_table_add (files, sub != NULL ? g_build_filename (sub, name, NULL) : g_strdup (name));
+}
+
+GHashTable *
+tg_session_list_files (const char *folder)
+{
+  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *json = g_build_filename (folder, TG_SESSION_FILE, NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonNode *root_node, *runs, *list;
+  JsonObject *root, *modes, *vm;
+
+  g_hash_table_add (files, g_strdup (TG_SESSION_FILE));
+  if (!tg_session_read_file (json, &text, &len, NULL) || too_deep (text, len) ||
+      !json_parser_load_from_data (parser, text, (gssize) len, NULL) ||
+      (root_node = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+    return files;
+  root = json_node_get_object (root_node);
+  runs = json_object_get_member (root, "runs");
+  for (guint i = 0; runs != NULL && JSON_NODE_HOLDS_ARRAY (runs) &&
+                    i < json_array_get_length (json_node_get_array (runs)); i++)
+    {
+      JsonNode *e = json_array_get_element (json_node_get_array (runs), i);
+      JsonObject *r = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      list_name (files, "runs", r, "curves");
+      list_name (files, "runs", r, "full");
+      list_name (files, "runs", r, "gates");
+    }
+  modes = object_member (root, "modes");
+  list_name (files, NULL, modes, "foundation");
+  list = modes != NULL ? json_object_get_member (modes, "list") : NULL;
+  for (guint i = 0; list != NULL && JSON_NODE_HOLDS_ARRAY (list) &&
+                    i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      JsonNode *e = json_array_get_element (json_node_get_array (list), i);
+      list_name (files, "adapters", JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL,
+                 "file");
+    }
+  list_name (files, NULL, root, "view");
+  vm = object_member (root, "view_model");
+  list_name (files, NULL, vm, "foundation");
+  list_name (files, NULL, vm, "adapter");
+  return files;
 }
