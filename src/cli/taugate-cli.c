@@ -1,5 +1,6 @@
 /* taugate-cli.c — the options and helpers the subcommands share (see taugate-cli.h). */
 #include "taugate-cli.h"
+#include "tg-modes.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ tg_cli_options_clear (TgCliOptions *o)
   g_free (o->out_dir);
   g_free (o->foundation);
   g_free (o->methods);
+  g_free (o->foundation_angles);
   g_free (o->figure_size);
 }
 
@@ -96,7 +98,8 @@ tg_cli_protocol_entries (TgCliOptions *o)
     { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o->data_dir, "Folder with the IDX files, plain or .gz (default data/mnist)", "DIR" },
     { "data-name", 0, 0, G_OPTION_ARG_STRING, &o->data_name, "The data set's name in titles (default: MNIST when the files are MNIST's, else the folder's name)", "NAME" },
     { "angle", 0, 0, G_OPTION_ARG_DOUBLE, &o->angle, "Rotation of the target mode in degrees, counter-clockwise (default 45)", "DEG" },
-    { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, &o->foundation_epochs, "Epochs of foundation training on the 50/50 mixture (default 2)", "N" },
+    { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, &o->foundation_epochs, "Epochs of foundation training on its mix of angles (default 2)", "N" },
+    { "foundation-angles", 0, 0, G_OPTION_ARG_STRING, &o->foundation_angles, "Angles the foundation trains on, one picked per image uniformly, e.g. 0 or 0,15,30 or 0:90:15 (at most 36; default 0 and --angle, the paper's 50/50 mix)", "LIST" },
     { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, &o->adapt_epochs, "Epochs of specialisation (default 1)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "SGD learning rate, momentum 0.9 (default 0.01)", "X" },
     { "sharpness", 's', 0, G_OPTION_ARG_DOUBLE, &o->sharpness, "Gate sharpness s in sigmoid(s (z - tau)) (default 5)", "S" },
@@ -108,6 +111,28 @@ tg_cli_protocol_entries (TgCliOptions *o)
     { NULL }
   };
   return g_memdup2 (entries, sizeof entries);
+}
+
+static gboolean
+foundation_angles_to_config (const char *spec, TgExperimentConfig *cfg, GError **error)
+{
+  g_autoptr (GArray) angles = tg_angles_parse (spec, error);
+  if (angles == NULL)
+    {
+      g_prefix_error (error, "--foundation-angles: ");
+      return FALSE;
+    }
+  if (angles->len > TG_MAX_MIX_MODES)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                   "--foundation-angles: %u angles, at most %d", angles->len,
+                   TG_MAX_MIX_MODES);
+      return FALSE;
+    }
+  cfg->n_foundation_angles = angles->len;
+  for (guint k = 0; k < angles->len; k++)
+    cfg->foundation_angles[k] = g_array_index (angles, double, k);
+  return TRUE;
 }
 
 /* Folds the options into an engine configuration. */
@@ -145,6 +170,9 @@ tg_cli_options_to_config (const TgCliOptions *o, TgExperimentConfig *cfg, GError
   cfg->test_limit = (guint32) o->test_limit;
   cfg->overlap = !o->no_overlap;
   cfg->threads = (guint32) o->threads;
+  if (o->foundation_angles != NULL && !foundation_angles_to_config (o->foundation_angles, cfg,
+                                                                    error))
+    return FALSE;
   if (o->methods != NULL)
     {
       g_auto (GStrv) ids = g_strsplit (o->methods, ",", -1);

@@ -26,6 +26,7 @@ typedef struct {
   int     threads;
   char   *foundation;
   char   *methods;
+  char   *foundation_angles;    /* NULL: 0 and --angle, the paper's mix */
   int     train_limit, test_limit;
   gint64  seed;
   gboolean no_overlap, quiet, no_checkpoints;

@@ -153,7 +153,8 @@ reproduce_options (TgCliOptions *o)
   };
   GOptionContext *ctx = g_option_context_new ("- reproduce the paper's Tables 1-3 and Figure 1");
   g_option_context_set_summary (ctx,
-      "Pretrains a 784-W-W-10 MLP on a 50/50 mix of MNIST and MNIST rotated by --angle, freezes it,\n"
+      "Pretrains a 784-W-W-10 MLP on a 50/50 mix of MNIST and MNIST rotated by --angle (or the\n"
+      "--foundation-angles mix), freezes it,\n"
       "specialises it to the rotated mode with Frozen, BitFit, TauGate, GainOnly, TauOnly, LoRA r=8\n"
       "and full fine-tuning over several seeds, and writes:\n"
       "  OUT/results.csv, OUT/overlap.csv\n"

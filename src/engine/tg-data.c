@@ -1,5 +1,5 @@
 /* tg-data.c — data sets in memory: copies and heads, float batches, the mode mixture,
- * rotation, and the two modes (TgModeData) the protocol runs on.
+ * rotation, the two modes (TgModeData) the protocol runs on and a foundation's mix of angles.
  *
  * Reading IDX files is tg-idx.c. Not here: batching, shuffling, training. This file hands
  * out uint8 images and float copies. */
@@ -128,8 +128,18 @@ tg_mixture_coins (uint64_t *rng, guint8 *coins, guint32 n)
   g_return_if_fail (rng != NULL);
   g_return_if_fail (coins != NULL || n == 0);
 
+  tg_mixture_picks (rng, coins, n, 2);
+}
+
+void
+tg_mixture_picks (uint64_t *rng, guint8 *picks, guint32 n, guint32 n_modes)
+{
+  g_return_if_fail (rng != NULL);
+  g_return_if_fail (picks != NULL || n == 0);
+  g_return_if_fail (n_modes >= 1 && n_modes <= TG_MAX_MIX_MODES);
+
   for (guint32 i = 0; i < n; i++)
-    coins[i] = (guint8) tg_rng_below (rng, 2);
+    picks[i] = (guint8) tg_rng_below (rng, n_modes);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -344,4 +354,61 @@ tg_mode_data_free (TgModeData *d)
   tg_dataset_free (d->test0);
   tg_dataset_free (d->test_rot);
   g_free (d);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* A foundation's mix                                                                        */
+
+TgMix *
+tg_mix_new (const TgModeData *data, const double *angles, guint32 n, GError **error)
+{
+  g_return_val_if_fail (data != NULL && (angles != NULL || n == 0), NULL);
+
+  if (n < 1 || n > TG_MAX_MIX_MODES)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                   "a mix of %u angles: give between 1 and %d", n, TG_MAX_MIX_MODES);
+      return NULL;
+    }
+  g_autoptr (TgMix) mix = g_new0 (TgMix, 1);
+  for (guint32 k = 0; k < n; k++)
+    {
+      double a = angles[k];
+      if (!isfinite (a))
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
+                       "angle %u of the mix is not a finite number of degrees", k + 1);
+          return NULL;
+        }
+      mix->angles[k] = a;
+      mix->n = k + 1;
+      if (a == 0.0)
+        mix->sets[k] = data->train0;
+      else if (a == data->angle)
+        mix->sets[k] = data->train_rot;
+      for (guint32 j = 0; j < k && mix->sets[k] == NULL; j++)
+        if (mix->angles[j] == a)
+          mix->sets[k] = mix->sets[j];
+      if (mix->sets[k] != NULL)
+        continue;
+      mix->owned[k] = tg_dataset_rotated (data->train0, a);
+      if (mix->owned[k] == NULL)
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_RANGE,
+                       "out of memory for the training set rotated by %g degrees", a);
+          return NULL;
+        }
+      mix->sets[k] = mix->owned[k];
+    }
+  return g_steal_pointer (&mix);
+}
+
+void
+tg_mix_free (TgMix *mix)
+{
+  if (mix == NULL)
+    return;
+  for (guint32 k = 0; k < G_N_ELEMENTS (mix->owned); k++)
+    tg_dataset_free (mix->owned[k]);
+  g_free (mix);
 }

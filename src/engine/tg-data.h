@@ -1,4 +1,4 @@
-/* tg-data.h — data sets: IDX files (plain or .gz), rotation, the 50/50 mode mixture.
+/* tg-data.h — data sets: IDX files (plain or .gz), rotation, the mixture of modes.
  *
  * Pixels are stored as the uint8 they are in the file; a batch is turned into floats
  * (uint8 / 255) only when it is used. Rotated copies are stored as uint8 too, rounded to
@@ -64,6 +64,14 @@ void tg_dataset_gather (const TgDataset *ds, const guint32 *idx, guint32 first, 
  * coins[i] = 1 means the rotated copy. One draw per example, in index order. */
 void tg_mixture_coins (uint64_t *rng, guint8 *coins, guint32 n);
 
+/* The most modes a mixture picks from: a foundation trained on every 10 degrees. */
+#define TG_MAX_MIX_MODES 36
+
+/* The mixture of n_modes modes (1 to TG_MAX_MIX_MODES): picks[i] < n_modes is the mode of
+ * example i, uniform, one draw per example in index order; for two modes these are exactly
+ * tg_mixture_coins()'s coins. */
+void tg_mixture_picks (uint64_t *rng, guint8 *picks, guint32 n, guint32 n_modes);
+
 /* The data the protocol runs on: both modes of the training and test sets. */
 typedef struct {
   TgDataset *train0, *train_rot, *test0, *test_rot;
@@ -78,5 +86,21 @@ TgModeData *tg_mode_data_new  (const TgDataset *train, const TgDataset *test, do
                                guint32 train_limit, guint32 test_limit, GError **error);
 void        tg_mode_data_free (TgModeData *data);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgModeData, tg_mode_data_free)
+
+/* The training set at each angle of a foundation's mix: the same examples rotated by
+ * angles[k]. An angle of 0 or of the data's target is the TgModeData's own copy (rotating
+ * again would give the same bytes); any other is rotated once, however often it is listed. */
+typedef struct {
+  guint32          n;
+  double           angles[TG_MAX_MIX_MODES];
+  const TgDataset *sets[TG_MAX_MIX_MODES];    /* borrowed from the TgModeData or owned */
+  TgDataset       *owned[TG_MAX_MIX_MODES];
+} TgMix;
+
+/* Refused (NULL and a GError) for 0 or more than TG_MAX_MIX_MODES angles, or one that is
+ * not finite. */
+TgMix *tg_mix_new  (const TgModeData *data, const double *angles, guint32 n, GError **error);
+void   tg_mix_free (TgMix *mix);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgMix, tg_mix_free)
 
 G_END_DECLS

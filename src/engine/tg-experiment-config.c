@@ -91,9 +91,52 @@ tg_experiment_config_validate (const TgExperimentConfig *cfg, GError **error)
                     TG_MAX_THREADS, cfg->threads);
   if ((cfg->methods & ((1u << TG_N_METHODS) - 1)) == 0)
     return invalid (error, "no method selected");
+  if (cfg->n_foundation_angles > TG_MAX_MIX_MODES)
+    return invalid (error, "--foundation-angles takes between 1 and %d angles (got %u)",
+                    TG_MAX_MIX_MODES, cfg->n_foundation_angles);
+  for (guint32 k = 0; k < cfg->n_foundation_angles; k++)
+    if (!(isfinite (cfg->foundation_angles[k]) && fabs (cfg->foundation_angles[k]) <= 360.0))
+      return invalid (error, "--foundation-angles: angle %u is not a number of degrees "
+                      "between -360 and 360 (got %g)", k + 1, cfg->foundation_angles[k]);
   if (memchr (cfg->data_name, '\0', sizeof cfg->data_name) == NULL)
     return invalid (error, "the data set's name is not terminated");
   return TRUE;
+}
+
+guint32
+tg_experiment_config_foundation_angles (const TgExperimentConfig *cfg, double *out)
+{
+  if (cfg->n_foundation_angles == 0 || cfg->n_foundation_angles > TG_MAX_MIX_MODES)
+    {
+      out[0] = 0.0;
+      out[1] = cfg->angle;
+      return 2;
+    }
+  memcpy (out, cfg->foundation_angles, cfg->n_foundation_angles * sizeof (double));
+  return cfg->n_foundation_angles;
+}
+
+char *
+tg_experiment_config_foundation_angles_string (const TgExperimentConfig *cfg)
+{
+  double angles[TG_MAX_MIX_MODES];
+  guint32 n = tg_experiment_config_foundation_angles (cfg, angles);
+  GString *s = g_string_new (NULL);
+  for (guint32 k = 0; k < n; k++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_printf (s, "%s%s", k ? "," : "",
+                              g_ascii_formatd (buf, sizeof buf, "%g", angles[k]));
+    }
+  return g_string_free (s, FALSE);
+}
+
+gboolean
+tg_experiment_config_is_paper_mix (const TgExperimentConfig *cfg)
+{
+  double angles[TG_MAX_MIX_MODES];
+  guint32 n = tg_experiment_config_foundation_angles (cfg, angles);
+  return n == 2 && angles[0] == 0.0 && angles[1] == cfg->angle;
 }
 
 guint
@@ -133,8 +176,14 @@ tg_experiment_config_memory_bytes (const TgExperimentConfig *cfg, guint32 dim,
   /* a live seed: its foundation and the first-layer products of the sets it reuses */
   double z1_rows = (double) n_train + 2.0 * n_test + (cfg->overlap ? n_train : 0);
   double seed = model + (cfg->no_reuse ? 0 : z1_rows * dims[1] * f);
-  /* both modes of the training and test sets, as bytes */
+  /* both modes of the training and test sets, as bytes, and the training set at each other
+   * angle of the foundation's mix */
   double data = 2.0 * ((double) n_train + n_test) * (dim + 1.0);
+  double angles[TG_MAX_MIX_MODES];
+  guint32 n_angles = tg_experiment_config_foundation_angles (cfg, angles);
+  for (guint32 k = 0; k < n_angles; k++)
+    if (angles[k] != 0.0 && angles[k] != cfg->angle)
+      data += (double) n_train * (dim + 1.0);
 
   guint threads = tg_experiment_config_threads (cfg);
   guint live_seeds = MIN (threads, MAX (cfg->seeds, 1));
@@ -225,5 +274,6 @@ tg_experiment_config_data_name (const TgExperimentConfig *cfg)
 gboolean
 tg_experiment_config_is_paper_setting (const TgExperimentConfig *cfg)
 {
-  return cfg->data_is_mnist && fabs (cfg->angle - 45.0) < 1e-9;
+  return cfg->data_is_mnist && fabs (cfg->angle - 45.0) < 1e-9 &&
+         tg_experiment_config_is_paper_mix (cfg);
 }

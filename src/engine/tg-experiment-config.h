@@ -42,6 +42,9 @@ typedef struct {
                                   most 31 characters) */
   gboolean data_is_mnist;      /* the paper's own data: only then are its published numbers
                                   shown beside ours (and only at 45 degrees) */
+  guint32  n_foundation_angles;  /* 0: the paper's mix, 0 degrees and the target (angle) */
+  double   foundation_angles[TG_MAX_MIX_MODES]; /* the angles the foundation trains on, one
+                                  picked per image uniformly (a repeated angle weighs more) */
 } TgExperimentConfig;
 
 /* The paper's settings, on the paper's data (MNIST); a caller that loads another folder
@@ -50,6 +53,13 @@ void     tg_experiment_config_init_paper (TgExperimentConfig *cfg);
 /* Refuses every value the protocol cannot run with (non-finite, negative, absurd), with a
  * message naming the command-line option (--lr, --sharpness...) it came from. */
 gboolean tg_experiment_config_validate   (const TgExperimentConfig *cfg, GError **error);
+/* The angles of the foundation's training mix, into out (TG_MAX_MIX_MODES entries): the
+ * configured list, or 0 and cfg->angle by default. Returns how many. */
+guint32  tg_experiment_config_foundation_angles (const TgExperimentConfig *cfg, double *out);
+/* The same as text, "0,45" (ASCII, %g, comma-separated): the checkpoints' metadata. */
+char    *tg_experiment_config_foundation_angles_string (const TgExperimentConfig *cfg);
+/* TRUE when the foundation's mix is the paper's (0 degrees and the target, in that order). */
+gboolean tg_experiment_config_is_paper_mix (const TgExperimentConfig *cfg);
 /* The worker threads the protocol will use: cfg->threads, or one per processor. */
 guint    tg_experiment_config_threads    (const TgExperimentConfig *cfg);
 
@@ -86,8 +96,8 @@ void     tg_experiment_config_set_data     (TgExperimentConfig *cfg, const char 
                                             const TgDataset *test);
 /* cfg's data_name, or "data" when it has none. */
 const char *tg_experiment_config_data_name (const TgExperimentConfig *cfg);
-/* Whether the paper's published numbers (MNIST, 45 degrees) are comparable with the numbers
- * this configuration gives. */
+/* Whether the paper's published numbers (MNIST, 45 degrees, the 50/50 mix) are comparable
+ * with the numbers this configuration gives. */
 gboolean tg_experiment_config_is_paper_setting (const TgExperimentConfig *cfg);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* tg-experiment.c — the paper's protocol over the step-wise trainer.
  *
- * Per seed: a foundation trained on the 50/50 mixture of both modes (or loaded), frozen;
+ * Per seed: a foundation trained on its mix of angles (the paper's: 0 degrees and the target,
+ * 50/50) or loaded, frozen;
  * then each method starts from a copy of it and is specialised to the rotated mode; and
  * TauGate is also specialised to 0 degrees for the gate-overlap table. Each (seed, method)
  * draws from its own RNG stream, so a method's numbers do not depend on which other methods
@@ -35,6 +36,7 @@ typedef struct {
 typedef struct {
   const TgExperimentConfig *cfg;
   const TgModeData *data;
+  const TgMix *mix;           /* the training set at each angle of the foundation's mix */
   const char *foundation_path, *checkpoint_dir;
   TgProgressFunc progress;
   gpointer user_data;
@@ -141,6 +143,8 @@ run_metadata (const TgExperimentConfig *cfg, guint64 seed, double target)
   GHashTable *md = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_insert (md, g_strdup ("seed"), g_strdup_printf ("%" G_GUINT64_FORMAT, seed));
   g_hash_table_insert (md, g_strdup ("angle"), g_strdup_printf ("%g", cfg->angle));
+  g_hash_table_insert (md, g_strdup ("foundation_angles"),
+                       tg_experiment_config_foundation_angles_string (cfg));
   if (!isnan (target))
     g_hash_table_insert (md, g_strdup ("target_angle"), g_strdup_printf ("%g", target));
   g_hash_table_insert (md, g_strdup ("foundation_epochs"), g_strdup_printf ("%u", cfg->foundation_epochs));
@@ -200,7 +204,7 @@ get_foundation (Run *run, guint32 si, guint64 seed, GError **error)
   uint64_t rng = tg_rng_seed (seed);
   tg_model_init_weights (m, &rng);
   m->method = TG_METHOD_FULL;
-  TgSource src = { .data = data->train0, .alt = data->train_rot };
+  TgSource src = { .data = data->train0, .mix = run->mix->sets, .n_mix = run->mix->n };
   TgLossInfo last = { .loss = NAN, .ce = NAN };
   if (!train_epochs (run, si, m, &src, cfg->foundation_epochs, &rng, "foundation", &last,
                      error))
@@ -531,7 +535,13 @@ tg_experiment_run (const TgExperimentConfig *cfg, const TgModeData *data,
       return NULL;
     }
 
-  Run run = { .cfg = cfg, .data = data, .foundation_path = foundation_path,
+  double angles[TG_MAX_MIX_MODES];
+  guint32 n_angles = tg_experiment_config_foundation_angles (cfg, angles);
+  g_autoptr (TgMix) mix = tg_mix_new (data, angles, n_angles, error);
+  if (mix == NULL)
+    return NULL;
+
+  Run run = { .cfg = cfg, .data = data, .mix = mix, .foundation_path = foundation_path,
               .checkpoint_dir = checkpoint_dir, .progress = progress,
               .user_data = user_data, .cancellable = cancellable,
               .foundation_acc0 = NAN, .foundation_acc_rot = NAN };

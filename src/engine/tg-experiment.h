@@ -1,4 +1,5 @@
-/* tg-experiment.h — the paper's protocol: foundation on the 50/50 mixture, then every method
+/* tg-experiment.h — the paper's protocol: foundation on its mix of angles (the paper's: 0
+ * degrees and the target, 50/50; cfg->foundation_angles), then every method
  * specialised to the rotated mode from that same frozen foundation, over several seeds; and
  * TauGate specialised to 0 degrees for the gate-overlap table.
  *

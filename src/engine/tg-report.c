@@ -91,13 +91,17 @@ tex_settings (GString *s, const TgExperimentConfig *c)
   g_autofree char *sh = num ("%g", c->sharpness);
   g_autofree char *lam = num ("%g", c->lambda);
   g_autofree char *alpha = num ("%g", c->lora_alpha);
+  g_autofree char *angles = tg_experiment_config_foundation_angles_string (c);
+  g_autofree char *mix = tg_experiment_config_is_paper_mix (c)
+    ? g_strdup ("the 50/50 mixture")
+    : g_strdup_printf ("an even mix of the angles %s (degrees)", angles);
   g_string_append_printf (s,
       "Ours: mean $\\pm$ sample std over %u seed%s (%" G_GUINT64_FORMAT "--%" G_GUINT64_FORMAT
-      "); foundation %u epoch%s on the 50/50 mixture, then %u adaptation epoch%s; "
+      "); foundation %u epoch%s on %s, then %u adaptation epoch%s; "
       "SGD lr %s, momentum %s, batch %u; TauGate $s = %s$, $\\lambda = %s$; "
       "LoRA $r = %u$, $\\alpha = %s$; hidden layers %u $\\times$ %u",
       c->seeds, c->seeds == 1 ? "" : "s", c->seed0, c->seed0 + (c->seeds ? c->seeds - 1 : 0),
-      c->foundation_epochs, c->foundation_epochs == 1 ? "" : "s",
+      c->foundation_epochs, c->foundation_epochs == 1 ? "" : "s", mix,
       c->adapt_epochs, c->adapt_epochs == 1 ? "" : "s",
       lr, mom, c->batch, sh, lam, c->lora_rank, alpha, c->n_hidden, c->width);
   if (c->train_limit > 0)

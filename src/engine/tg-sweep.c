@@ -38,7 +38,12 @@ tg_sweep_foundation (const TgExperimentConfig *cfg, const TgModeData *data, guin
   uint64_t rng = tg_rng_seed (seed);
   tg_model_init_weights (m, &rng);
   m->method = TG_METHOD_FULL;
-  TgSource src = { .data = data->train0, .alt = data->train_rot };
+  double angles[TG_MAX_MIX_MODES];
+  guint32 n_angles = tg_experiment_config_foundation_angles (cfg, angles);
+  g_autoptr (TgMix) mix = tg_mix_new (data, angles, n_angles, error);
+  if (mix == NULL)
+    return NULL;
+  TgSource src = { .data = data->train0, .mix = mix->sets, .n_mix = mix->n };
   if (!train (m, cfg, cfg->lambda, cfg->sharpness, &src, cfg->foundation_epochs, &rng,
               cancellable, error))
     return NULL;

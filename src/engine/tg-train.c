@@ -148,7 +148,9 @@ struct _TgEpoch {
   guint32   batch;
   guint32   n;
   guint32  *order;
-  guint8   *coins;    /* with alt: 1 = take the example from alt */
+  const TgDataset *modes[TG_MAX_MIX_MODES];  /* with alt: {data, alt}; with mix: mix */
+  guint32   n_modes;
+  guint8   *coins;    /* with alt or mix: the mode each example is taken from */
   guint32   next;     /* position in order */
   guint32   taken;    /* batches */
 };
@@ -164,11 +166,24 @@ tg_epoch_new (const TgSource *src, guint32 batch, uint64_t *rng)
   for (guint32 i = 0; i < e->n; i++)
     e->order[i] = i;
   tg_rng_shuffle (rng, e->order, e->n);
-  if (src->alt != NULL)
+  if (src->mix != NULL)
     {
-      g_return_val_if_fail (src->alt->n == e->n && src->alt->dim == src->data->dim, e);
+      g_return_val_if_fail (src->n_mix >= 1 && src->n_mix <= TG_MAX_MIX_MODES, e);
+      e->n_modes = src->n_mix;
+      memcpy (e->modes, src->mix, src->n_mix * sizeof *src->mix);
+    }
+  else if (src->alt != NULL)
+    {
+      e->n_modes = 2;
+      e->modes[0] = src->data;
+      e->modes[1] = src->alt;
+    }
+  for (guint32 k = 0; k < e->n_modes; k++)
+    g_return_val_if_fail (e->modes[k]->n == e->n && e->modes[k]->dim == src->data->dim, e);
+  if (e->n_modes > 0)
+    {
       e->coins = g_new (guint8, e->n);
-      tg_mixture_coins (rng, e->coins, e->n);
+      tg_mixture_picks (rng, e->coins, e->n, e->n_modes);
     }
   return e;
 }
@@ -206,7 +221,7 @@ tg_epoch_next (TgEpoch *e, float *x, float *z1, guint8 *labels)
   else
     for (guint32 i = 0; i < count; i++)
       {
-        const TgDataset *from = e->coins[idx[i]] ? e->src.alt : data;
+        const TgDataset *from = e->modes[e->coins[idx[i]]];
         if (x != NULL)
           tg_dataset_gather (from, &idx[i], 0, 1, x + (size_t) i * data->dim, &labels[i]);
         else
@@ -229,7 +244,8 @@ tg_trainer_run_epoch (TgTrainer *t, const TgSource *src, uint64_t *rng, TgBatchF
                       GError **error)
 {
   TgModel *m = t->model;
-  gboolean use_z1 = src->z1pre != NULL && src->alt == NULL && m->method != TG_METHOD_FULL;
+  gboolean use_z1 = src->z1pre != NULL && src->alt == NULL && src->mix == NULL &&
+                    m->method != TG_METHOD_FULL;
   gboolean need_x = !use_z1 || tg_method_info (m->method)->lora;
   g_autoptr (TgEpoch) epoch = tg_epoch_new (src, t->cfg.batch, rng);
   TgLossInfo info = { .loss = NAN };

@@ -52,13 +52,18 @@ typedef struct {
   const TgDataset *alt;    /* optional second mode of the same examples (same n), picked
                               per example by a fair coin drawn at the start of each epoch */
   const float     *z1pre;  /* optional (data->n, z1_dim) first-layer products of data;
-                              only with alt == NULL */
+                              only with alt == NULL and mix == NULL */
   guint32          z1_dim;
+  const TgDataset *const *mix;  /* optional, instead of data and alt: n_mix modes of the same
+                                   examples (same n and dim), one picked per example
+                                   uniformly at the start of each epoch; {data, alt} is the
+                                   same draws as alt. data must still be set (mix[0]). */
+  guint32          n_mix;
 } TgSource;
 
 typedef struct _TgEpoch TgEpoch;
 
-/* Draws a permutation (and, with alt, the coins) from rng. */
+/* Draws a permutation (and, with alt or mix, each example's mode) from rng. */
 TgEpoch *tg_epoch_new       (const TgSource *src, guint32 batch, uint64_t *rng);
 void     tg_epoch_free      (TgEpoch *epoch);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgEpoch, tg_epoch_free)
