@@ -360,14 +360,13 @@ linear_forward (const TgModel *m, TgWorkspace *ws, guint32 l, const float *inp,
 }
 
 /* z (n, d) -> h (n, d), g (n, d): h = relu(z), or gamma * relu(z) * g with g the gate */
-static void
-hidden_forward (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, guint32 l,
-                guint32 n, gboolean gated)
+void
+tg_model_hidden_activation (const TgModel *m, const TgForwardOpts *opts, guint32 l,
+                            const float *z, float *h, float *g, guint32 n)
 {
   guint32 d = m->dims[l + 1];
-  const float *z = ws->z[l];
-  float *h = ws->h[l], *g = ws->g[l];
   size_t total = (size_t) n * d;
+  gboolean gated = tg_method_info (m->method)->gated;
 
   if (!gated)
     {
@@ -392,6 +391,13 @@ hidden_forward (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, gu
     }
 }
 
+static void
+hidden_forward (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, guint32 l,
+                guint32 n)
+{
+  tg_model_hidden_activation (m, opts, l, ws->z[l], ws->h[l], ws->g[l], n);
+}
+
 void
 tg_model_forward (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, const float *x,
                   const float *z1pre, guint32 n)
@@ -413,7 +419,7 @@ tg_model_forward (const TgModel *m, TgWorkspace *ws, const TgForwardOpts *opts, 
       linear_forward (m, ws, l, inp, l == 0 ? z1pre : NULL, n, info->lora);
       if (l + 1 < m->n_linear)
         {
-          hidden_forward (m, ws, opts, l, n, info->gated);
+          hidden_forward (m, ws, opts, l, n);
           inp = ws->h[l];
         }
     }

@@ -131,6 +131,13 @@ const float *tg_workspace_preact (const TgWorkspace *ws, guint32 layer);
 void tg_model_forward (const TgModel *model, TgWorkspace *ws, const TgForwardOpts *opts,
                        const float *x, const float *z1pre, guint32 n);
 
+/* Hidden layer l's activation under model->method on its pre-activations z (n, dims[l+1]):
+ * h = relu(z), or gamma * relu(z) * g with g the gate of opts, written to g (for a gated
+ * method; g must then not be NULL). What the forward applies after each hidden product;
+ * tg-multimode.c applies it to each mode's share of a product made once for all. */
+void tg_model_hidden_activation (const TgModel *model, const TgForwardOpts *opts, guint32 layer,
+                                 const float *z, float *h, float *g, guint32 n);
+
 typedef struct {
   double   loss;     /* cross-entropy + penalty */
   double   ce;       /* mean cross-entropy */
