@@ -153,9 +153,11 @@ tg_cmd_bench (int argc, char **argv)
   TgCliOptions o;
   tg_cli_options_init (&o);
   gboolean skip_full = FALSE, inference = FALSE;
+  int modes = 0;
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (&o);
   GOptionEntry extra[] = {
     { "skip-reproduce", 0, 0, G_OPTION_ARG_NONE, &skip_full, "Only the sgemm limit and one foundation epoch", NULL },
+    { "modes", 0, 0, G_OPTION_ARG_INT, &modes, "Instead: K TauGate modes of one foundation as K separate forwards against one pass sharing X W0^T, with the multiply-add ratio (2 to 64)", "K" },
     { "inference", 0, 0, G_OPTION_ARG_NONE, &inference, "Instead: dense against sparse batch-1 inference of [CHECKPOINT...] (a foundation, then adapters; default: TauGate on a fresh foundation)", NULL },
     { NULL }
   };
@@ -185,6 +187,15 @@ tg_cmd_bench (int argc, char **argv)
                                 &error);
   if (data == NULL)
     goto out;
+  if (modes != 0)
+    {
+      if (modes < 2 || modes > 64)
+        g_set_error (&error, TG_ERROR, TG_ERROR_INVALID,
+                     "--modes must be between 2 and 64 (got %d)", modes);
+      else if (tg_cli_bench_modes (&cfg, data, (guint) modes, &error))
+        status = 0;
+      goto out;
+    }
   if (inference)
     {
       if (tg_cli_bench_inference (&cfg, data, argc - 1, argv + 1, &error))

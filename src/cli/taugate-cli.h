@@ -107,6 +107,9 @@ int tg_cmd_sweep     (int argc, char **argv);
  * then adapters), or of TauGate on a fresh foundation when n_paths is 0. */
 gboolean tg_cli_bench_inference (const TgExperimentConfig *cfg, const TgModeData *data,
                                  int n_paths, char **paths, GError **error);
+/* `taugate bench --modes K`: K TauGate modes as K separate forwards and in one pass. */
+gboolean tg_cli_bench_modes (const TgExperimentConfig *cfg, const TgModeData *data, guint K,
+                             GError **error);
 int tg_cmd_inspect_unit (int argc, char **argv);
 int tg_cmd_modes     (int argc, char **argv);
 int tg_cmd_export_peft (int argc, char **argv);

@@ -166,11 +166,35 @@ test_refuses (void)
   g_assert_cmpfloat (one, ==, 784.0 * 128 + 4.0 * (128 * 128 + 128 * 10));
 }
 
+/* `taugate bench --modes K` reports both times, their ratio and the multiply-add ceiling
+ * (numbers not checked: timing is the benchmark's business); K < 2 is refused. */
+static void
+test_bench_command (void)
+{
+  const char *dir = cli_test_mnist_dir ();
+  if (dir == NULL)
+    return;
+  g_autofree char *out = NULL, *err = NULL;
+  const char *args[] = { "bench", "--data", dir, "--train-limit", "100", "--test-limit", "300",
+                         "--modes", "3", NULL };
+  g_assert_cmpint (cli_test_run (args, &out, &err), ==, 0);
+  g_assert_nonnull (strstr (out, "3 separate forwards"));
+  g_assert_nonnull (strstr (out, "measured ratio"));
+  g_assert_nonnull (strstr (out, "multiply-adds per image 354048 against 153344: 2.31x"));
+  g_assert_nonnull (strstr (out, "predictions identical on 132/132"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  const char *one[] = { "bench", "--data", dir, "--test-limit", "300", "--modes", "1", NULL };
+  g_assert_cmpint (cli_test_run (one, &out, &err), !=, 0);
+  g_assert_nonnull (strstr (err, "--modes"));
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/modes/multi-forward/equals-separate", test_equals_separate);
   g_test_add_func ("/modes/multi-forward/refuses", test_refuses);
+  g_test_add_func ("/modes/multi-forward/bench-command", test_bench_command);
   return g_test_run ();
 }
