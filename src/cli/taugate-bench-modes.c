@@ -19,7 +19,7 @@ time_pass (gboolean one_pass, TgModel **models, guint K, TgMultiForward *mf,
       guint32 count = MIN (batch, n - pos);
       const float *xb = x + (size_t) pos * dim;
       if (one_pass)
-        tg_multi_forward_run (mf, opts, xb, count);
+        tg_multi_forward_run (mf, opts, xb, NULL, count);
       else
         for (guint k = 0; k < K; k++)
           tg_model_forward (models[k], ws[k], &opts[k], xb, NULL, count);
@@ -47,7 +47,7 @@ tg_cli_bench_modes (const TgExperimentConfig *cfg, const TgModeData *data, guint
                     GError **error)
 {
   const TgDataset *test = data->test_rot;
-  guint32 widths[TG_MAX_LINEAR], batch = cfg->batch;
+  guint32 widths[TG_MAX_LINEAR], batch = TG_MULTI_FORWARD_BATCH;
   for (guint32 l = 0; l < cfg->n_hidden; l++)
     widths[l] = cfg->width;
   g_autoptr (TgModel) f = tg_model_new (test->dim, cfg->n_hidden, widths, test->n_classes, 0,

@@ -4,6 +4,7 @@
  * single adapters, the two Autos and the Oracle are then only different choices, per input,
  * of which row of logits to read. */
 #include "tg-automode.h"
+#include "tg-multimode.h"
 
 #include "tg-metrics.h"
 
@@ -415,6 +416,46 @@ mixed_rows (const Stream *s, TgRouter *router, GArray *rows)
   add_row (rows, TG_MIXED_ORACLE, "Oracle", 0, 0, s, choice, cm);
 }
 
+/* Every mode's logits over the stream, soft and hard: the modes that keep the foundation's
+ * weights in one pass (one x W0^T per batch for all of them and both gates), LoRA and Full
+ * FT alone. */
+static void
+stream_logits (Stream *s, const TgModel *f, guint nm)
+{
+  g_autofree guint *row = g_new (guint, 2 * nm);
+  g_autofree const TgModel **models = g_new (const TgModel *, 2 * nm);
+  g_autofree TgForwardOpts *opts = g_new (TgForwardOpts, 2 * nm);
+  g_autofree float **out = g_new (float *, 2 * nm);
+  guint np = 0;
+  for (guint i = 0; i < nm; i++)
+    {
+      const TgMode *mode = tg_modes_get (s->modes, i);
+      if (!tg_multi_forward_can_share (f, mode->model))
+        continue;
+      for (int h = 0; h < 2; h++)
+        {
+          opts[np] = (TgForwardOpts) { h ? TG_GATES_HARD : TG_GATES_SOFT, mode->sharpness };
+          models[np] = mode->model;
+          row[np++] = i;
+        }
+    }
+  g_autoptr(TgMultiForward) pass = np > 0 ? tg_multi_forward_new (f, models, np,
+                                                                   TG_MULTI_FORWARD_BATCH, NULL)
+                                          : NULL;
+  /* made once for the stream when LoRA needs it too, else batch by batch in the pass */
+  g_autofree float *z1 = np < 2 * nm ? tg_dataset_first_layer (f, s->stream, CHUNK) : NULL;
+  if (pass != NULL)
+    tg_multi_forward_all_logits (pass, opts, s->stream, z1, out);
+  for (int h = 0; h < 2; h++)
+    s->logits[h] = g_new0 (float *, nm);
+  for (guint k = 0; k < np; k++)
+    s->logits[opts[k].gates == TG_GATES_HARD][row[k]] = out[k];
+  for (int h = 0; h < 2; h++)
+    for (guint i = 0; i < nm; i++)
+      if (s->logits[h][i] == NULL)
+        s->logits[h][i] = all_logits (tg_modes_get (s->modes, i), s->stream, z1, h);
+}
+
 TgMixedResult *
 tg_modes_mixed_stream (TgModes *modes, const TgDataset *train, const TgDataset *test,
                        guint router_epochs, guint64 seed, GCancellable *cancellable,
@@ -450,15 +491,9 @@ tg_modes_mixed_stream (TgModes *modes, const TgDataset *train, const TgDataset *
   g_autoptr(TgDataset) stream = mixed_dataset (test, av, K, seed, truth);
   s.stream = stream;
   s.truth = truth;
-  g_autofree float *z1 = tg_dataset_first_layer (f, stream, CHUNK);
-  for (int h = 0; h < 2; h++)
-    {
-      s.logits[h] = g_new0 (float *, nm);
-      for (guint i = 0; i < nm; i++)
-        s.logits[h][i] = all_logits (tg_modes_get (modes, i), stream, z1, h);
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return NULL;
-    }
+  stream_logits (&s, f, nm);
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
 
   g_autoptr(TgMixedResult) res = g_new0 (TgMixedResult, 1);
   res->rows = g_array_new (FALSE, TRUE, sizeof (TgMixedRow));

@@ -3,6 +3,7 @@
  * Each mode keeps a whole model (for 784-128-128-10 about 0.1 M floats, LoRA a little more):
  * the memory is small and switching is free. A LoRA adapter gets the rank its file names. */
 #include "tg-modes.h"
+#include "tg-multimode.h"
 
 #include "tg-checkpoint.h"
 #include "tg-digest.h"
@@ -411,21 +412,69 @@ tg_modes_sweep (TgModes *modes, const TgDataset *test, const double *angles, gui
   sw->acc_soft = g_new0 (double, (size_t) nm * MAX (n_angles, 1));
   sw->acc_hard = g_new0 (double, (size_t) nm * MAX (n_angles, 1));
 
+  /* the modes that keep the foundation's weights (Base, BitFit, the tau/gamma methods) run
+   * in one pass, the gated ones twice in it (soft and hard gates): one x W0^T per batch;
+   * LoRA and Full FT alone */
+  g_autofree guint *shared = g_new (guint, nm), *row = g_new (guint, 2 * nm);
+  g_autofree const TgModel **models = g_new (const TgModel *, 2 * nm);
+  g_autofree TgForwardOpts *opts = g_new (TgForwardOpts, 2 * nm);
+  g_autofree double *acc = g_new (double, 2 * nm);
+  g_autofree gboolean *hard = g_new (gboolean, 2 * nm);
+  guint ns = 0, np = 0;
+  for (guint i = 0; i < nm; i++)
+    {
+      TgMode *mode = tg_modes_get (modes, i);
+      if (!tg_multi_forward_can_share (modes->foundation, mode->model))
+        continue;
+      shared[ns++] = i;
+      for (int h = 0; h < 1 + tg_method_info (mode->model->method)->gated; h++)
+        {
+          opts[np] = (TgForwardOpts) { h ? TG_GATES_HARD : TG_GATES_SOFT, mode->sharpness };
+          models[np] = mode->model;
+          hard[np] = h;
+          row[np++] = i;
+        }
+    }
+  g_autoptr(TgMultiForward) pass = np > 0 ? tg_multi_forward_new (modes->foundation, models, np,
+                                                                   TG_MULTI_FORWARD_BATCH,
+                                                                   NULL) : NULL;
+
   for (guint a = 0; a < n_angles; a++)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       g_autoptr(TgDataset) rot = tg_dataset_rotated (test, angles[a]);
-      /* x W0^T of the frozen foundation serves every mode that keeps W0 (the forward
-       * ignores it for those that do not). */
-      g_autofree float *z1 = tg_dataset_first_layer (modes->foundation, rot, 1000);
-      for (guint i = 0; i < nm; i++)
+      /* x W0^T of the frozen foundation: made once for the set when LoRA needs it too (the
+       * forward ignores it for Full FT), else batch by batch in the pass */
+      g_autofree float *z1 = ns < nm ? tg_dataset_first_layer (modes->foundation, rot, 1000)
+                                     : NULL;
+      if (pass != NULL)
         {
+          tg_multi_forward_accuracy (pass, opts, rot, z1, 0, acc);
+          /* an ungated mode's hard accuracy is its soft one, as tg_evaluate gives it */
+          for (guint k = 0; k < np; k++)
+            {
+              size_t at = (size_t) row[k] * n_angles + a;
+              if (!hard[k])
+                sw->acc_soft[at] = sw->acc_hard[at] = acc[k];
+              else
+                sw->acc_hard[at] = acc[k];
+            }
+        }
+      if (ns == nm)
+        continue;
+      for (guint i = 0, k = 0; i < nm; i++)
+        {
+          if (k < ns && shared[k] == i)
+            {
+              k++;
+              continue;
+            }
           TgMode *mode = tg_modes_get (modes, i);
           g_autoptr(TgWorkspace) ws = tg_workspace_new (mode->model, 1000);
           TgEval e;
-          TgForwardOpts soft = { TG_GATES_SOFT, mode->sharpness };
-          tg_evaluate (mode->model, ws, &soft, rot, z1, 0, &e);
+          TgForwardOpts alone = { TG_GATES_SOFT, mode->sharpness };
+          tg_evaluate (mode->model, ws, &alone, rot, z1, 0, &e);
           sw->acc_soft[(size_t) i * n_angles + a] = e.acc_soft;
           sw->acc_hard[(size_t) i * n_angles + a] = e.acc_hard;
         }

@@ -3,6 +3,7 @@
  * the stacked blocks with the shared W. Not here: choosing the modes, accuracy, routing. */
 #include "tg-multimode.h"
 
+#include <math.h>
 #include <string.h>
 
 struct _TgMultiForward {
@@ -98,9 +99,10 @@ add_bias (float *z, const float *b, guint32 n, guint32 d)
 }
 
 void
-tg_multi_forward_run (TgMultiForward *mf, const TgForwardOpts *opts, const float *x, guint32 n)
+tg_multi_forward_run (TgMultiForward *mf, const TgForwardOpts *opts, const float *x,
+                      const float *z1pre, guint32 n)
 {
-  g_return_if_fail (mf != NULL && opts != NULL && x != NULL);
+  g_return_if_fail (mf != NULL && opts != NULL && (x != NULL || z1pre != NULL));
   g_return_if_fail (n <= mf->max_batch);
   const TgModel *f = mf->foundation;
   guint K = mf->n_models;
@@ -109,14 +111,16 @@ tg_multi_forward_run (TgMultiForward *mf, const TgForwardOpts *opts, const float
     return;
 
   /* the one large product */
-  tg_model_first_layer_products (f, x, n, mf->z0);
+  if (z1pre == NULL)
+    tg_model_first_layer_products (f, x, n, mf->z0);
   for (guint32 l = 0; l < f->n_linear; l++)
     {
       guint32 din = f->dims[l], dout = f->dims[l + 1];
       size_t block = (size_t) n * dout;
       if (l == 0)
         for (guint k = 0; k < K; k++)
-          memcpy (mf->z[0] + k * block, mf->z0, block * sizeof (float));
+          memcpy (mf->z[0] + k * block, z1pre != NULL ? z1pre : mf->z0,
+                  block * sizeof (float));
       else  /* every mode's rows at once through the shared W[l] */
         tg_gemm (FALSE, TRUE, (int) (K * n), (int) dout, (int) din, 1.0f, mf->h, (int) din,
                  f->params + f->w[l], (int) din, 0.0f, mf->z[l], (int) dout);
@@ -138,6 +142,79 @@ tg_multi_forward_logits (const TgMultiForward *mf, guint k)
   g_return_val_if_fail (mf != NULL && k < mf->n_models, NULL);
   const TgModel *f = mf->foundation;
   return mf->z[f->n_linear - 1] + (size_t) k * mf->last_n * f->dims[f->n_linear];
+}
+
+/* Runs every batch of the first n examples of ds, calling batch_done after each. */
+typedef void (*BatchDone) (TgMultiForward *mf, guint32 first, guint32 count, gpointer data);
+
+static void
+over_batches (TgMultiForward *mf, const TgForwardOpts *opts, const TgDataset *ds,
+              const float *z1pre, guint32 n, BatchDone batch_done, gpointer data)
+{
+  g_return_if_fail (ds->dim == mf->foundation->dims[0]);
+  n = n == 0 ? ds->n : MIN (n, ds->n);
+  guint32 d1 = mf->foundation->dims[1];
+  g_autofree float *x = z1pre ? NULL : g_new (float, (size_t) mf->max_batch * ds->dim);
+  for (guint32 pos = 0; pos < n; pos += mf->max_batch)
+    {
+      guint32 count = MIN (mf->max_batch, n - pos);
+      if (z1pre == NULL)
+        tg_dataset_gather (ds, NULL, pos, count, x, NULL);
+      tg_multi_forward_run (mf, opts, x, z1pre ? z1pre + (size_t) pos * d1 : NULL, count);
+      batch_done (mf, pos, count, data);
+    }
+}
+
+typedef struct {
+  const guint8 *labels;
+  guint64      *correct;
+} Count;
+
+static void
+count_correct (TgMultiForward *mf, guint32 first, guint32 count, gpointer data)
+{
+  Count *c = data;
+  guint32 C = mf->foundation->dims[mf->foundation->n_linear];
+  for (guint k = 0; k < mf->n_models; k++)
+    {
+      const float *logits = tg_multi_forward_logits (mf, k);
+      for (guint32 i = 0; i < count; i++)
+        c->correct[k] += tg_argmax (logits + (size_t) i * C, C) == c->labels[first + i];
+    }
+}
+
+void
+tg_multi_forward_accuracy (TgMultiForward *mf, const TgForwardOpts *opts, const TgDataset *ds,
+                           const float *z1pre, guint32 n, double *acc)
+{
+  g_return_if_fail (mf != NULL && opts != NULL && ds != NULL && acc != NULL);
+  g_autofree guint64 *correct = g_new0 (guint64, mf->n_models);
+  Count c = { ds->labels, correct };
+  over_batches (mf, opts, ds, z1pre, n, count_correct, &c);
+  guint32 total = n == 0 ? ds->n : MIN (n, ds->n);
+  for (guint k = 0; k < mf->n_models; k++)
+    acc[k] = total ? (double) correct[k] / total : NAN;
+}
+
+static void
+keep_logits (TgMultiForward *mf, guint32 first, guint32 count, gpointer data)
+{
+  float **out = data;
+  guint32 C = mf->foundation->dims[mf->foundation->n_linear];
+  for (guint k = 0; k < mf->n_models; k++)
+    memcpy (out[k] + (size_t) first * C, tg_multi_forward_logits (mf, k),
+            sizeof (float) * count * C);
+}
+
+void
+tg_multi_forward_all_logits (TgMultiForward *mf, const TgForwardOpts *opts, const TgDataset *ds,
+                             const float *z1pre, float **out)
+{
+  g_return_if_fail (mf != NULL && opts != NULL && ds != NULL && out != NULL);
+  guint32 C = mf->foundation->dims[mf->foundation->n_linear];
+  for (guint k = 0; k < mf->n_models; k++)
+    out[k] = g_new (float, (size_t) MAX (ds->n, 1) * C);
+  over_batches (mf, opts, ds, z1pre, 0, keep_logits, out);
 }
 
 void

@@ -14,10 +14,15 @@
 #pragma once
 
 #include "tg-model.h"
+#include "tg-data.h"
 
 G_BEGIN_DECLS
 
 typedef struct _TgMultiForward TgMultiForward;
+
+/* The batch the accuracy matrix and the mixed stream run their passes in: K modes hold
+ * K x 64 rows per layer, a few MB for the 64 modes a session may have. */
+#define TG_MULTI_FORWARD_BATCH 64
 
 /* Whether model runs on foundation's weight matrices unchanged: same architecture, a
  * method that trains no weight matrix and adds no LoRA delta, and W[l] equal to the
@@ -34,11 +39,23 @@ void            tg_multi_forward_free   (TgMultiForward *mf);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgMultiForward, tg_multi_forward_free)
 
 /* Every model's forward on x (n, d0), n <= max_batch; opts: one per model (its gates and
- * sharpness). */
+ * sharpness). z1pre: optional (n, dims[1]) x W0^T already made (x may then be NULL), as
+ * tg_model_forward takes it. */
 void            tg_multi_forward_run    (TgMultiForward *mf, const TgForwardOpts *opts,
-                                         const float *x, guint32 n);
+                                         const float *x, const float *z1pre, guint32 n);
 /* Model k's logits (n, classes) of the last run; valid until the next run. */
 const float    *tg_multi_forward_logits (const TgMultiForward *mf, guint k);
+
+/* Over the first n examples of ds (0: all), in batches: how often each model's argmax is the
+ * label, into acc[k] (NAN for an empty set); with the gates of opts (one per model). z1pre:
+ * optional (ds->n, dims[1]) x W0^T of ds, when a caller has made it for other models. */
+void            tg_multi_forward_accuracy   (TgMultiForward *mf, const TgForwardOpts *opts,
+                                             const TgDataset *ds, const float *z1pre,
+                                             guint32 n, double *acc);
+/* Every model's logits over all of ds: out[k] receives a new (ds->n, classes) array. */
+void            tg_multi_forward_all_logits (TgMultiForward *mf, const TgForwardOpts *opts,
+                                             const TgDataset *ds, const float *z1pre,
+                                             float **out);
 
 /* Multiply-adds per example of K models of foundation's shape: as K separate forwards, and
  * in one pass (the first product once). Their ratio is the most one pass can save. */

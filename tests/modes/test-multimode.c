@@ -3,6 +3,8 @@
  * naive reference product, within float rounding with OpenBLAS), and the refusal of models
  * that do not run on the foundation's weights. */
 #include "tg-multimode.h"
+#include "tg-modes.h"
+#include "tg-metrics.h"
 #include "tg-train.h"
 #include "cli-test-util.h"
 
@@ -72,7 +74,7 @@ compare (const TgModel *f, TgModel *const *models, const TgDataset *test, guint3
     {
       guint32 count = MIN (BATCH, n - pos);
       tg_dataset_gather (test, NULL, pos, count, x, NULL);
-      tg_multi_forward_run (mf, opts, x, count);
+      tg_multi_forward_run (mf, opts, x, NULL, count);
       for (guint k = 0; k < K; k++)
         {
           g_autoptr (TgWorkspace) ws = tg_workspace_new (models[k], BATCH);
@@ -124,6 +126,57 @@ test_equals_separate (void)
   double worst = compare (f, models, test, 400, TG_GATES_SOFT);
   tg_gemm_set_reference (FALSE);
   g_assert_cmpfloat (worst, ==, 0.0);
+  for (guint k = 0; k < K; k++)
+    tg_model_free (models[k]);
+}
+
+/* The accuracy matrix runs the modes that share the foundation's weights in one pass and the
+ * others alone, and each lands in its own row: every entry is tg_evaluate's. */
+static void
+test_sweep_rows (void)
+{
+  const char *dir = cli_test_mnist_dir ();
+  if (dir == NULL)
+    return;
+  GError *error = NULL;
+  g_autoptr (TgDataset) train_all = tg_dataset_load_dir (dir, "train", 10, &error);
+  g_assert_no_error (error);
+  g_autoptr (TgDataset) test_all = tg_dataset_load_dir (dir, "t10k", 10, &error);
+  g_assert_no_error (error);
+  g_autoptr (TgDataset) train = tg_dataset_head (train_all, 3000);
+  g_autoptr (TgDataset) test = tg_dataset_head (test_all, 500);
+  TgModel *models[K];
+  g_autoptr (TgModel) f = make_modes (train, models);
+  g_autoptr (TgModes) modes = tg_modes_new (f);
+  /* a Full FT mode between the shared ones: its weights are its own */
+  g_autoptr (TgModel) full = tg_model_copy (f);
+  full->method = TG_METHOD_FULL;
+  full->params[full->w[0] + 5] += 0.5f;
+  for (guint k = 0; k < K; k++)
+    {
+      g_autofree char *name = g_strdup_printf ("mode %u", k);
+      tg_modes_attach_model (modes, models[k], 2.0f + k, name, 45.0);
+      if (k == 1)
+        tg_modes_attach_model (modes, full, 5.0f, "Full FT", 45.0);
+    }
+  const double angles[] = { 0, 45 };
+  g_autoptr (TgAngleSweep) sw = tg_modes_sweep (modes, test, angles, 2, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sw->n_modes, ==, K + 2);
+  for (guint a = 0; a < 2; a++)
+    {
+      g_autoptr (TgDataset) rot = tg_dataset_rotated (test, angles[a]);
+      for (guint i = 0; i < sw->n_modes; i++)
+        {
+          TgMode *mode = tg_modes_get (modes, i);
+          g_autoptr (TgWorkspace) ws = tg_workspace_new (mode->model, 100);
+          TgForwardOpts soft = { TG_GATES_SOFT, mode->sharpness };
+          TgEval e;
+          tg_evaluate (mode->model, ws, &soft, rot, NULL, 0, &e);
+          g_assert_cmpfloat (sw->acc_soft[i * 2 + a], ==, e.acc_soft);
+          g_assert_cmpfloat (sw->acc_hard[i * 2 + a], ==, e.acc_hard);
+        }
+    }
   for (guint k = 0; k < K; k++)
     tg_model_free (models[k]);
 }
@@ -194,6 +247,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/modes/multi-forward/equals-separate", test_equals_separate);
+  g_test_add_func ("/modes/multi-forward/sweep-rows", test_sweep_rows);
   g_test_add_func ("/modes/multi-forward/refuses", test_refuses);
   g_test_add_func ("/modes/multi-forward/bench-command", test_bench_command);
   return g_test_run ();
