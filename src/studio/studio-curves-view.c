@@ -409,12 +409,6 @@ smoothing_changed_cb (GtkAdjustment *adj, StudioCurvesView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
-void
-studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing)
-{
-  gtk_adjustment_set_value (self->smoothing, smoothing);
-}
-
 const char *
 studio_curves_view_hover (StudioCurvesView *self, double x, double y)
 {

@@ -20,12 +20,6 @@ studio_window_show_banner (StudioWindow *self, GtkMessageType type, const char *
 }
 
 void
-studio_window_show_error (StudioWindow *self, const char *message)
-{
-  studio_window_show_banner (self, GTK_MESSAGE_ERROR, message);
-}
-
-void
 studio_window_hide_banner (StudioWindow *self)
 {
   g_clear_pointer (&self->banner_text, g_free);
