@@ -434,7 +434,7 @@ studio_inspector_view_class_init (StudioInspectorViewClass *klass)
   object_class->finalize = studio_inspector_view_finalize;
   view_class->draw_figure = studio_inspector_view_draw_figure;
   view_class->describe = studio_inspector_view_describe;
-  view_class->get_csv = studio_inspector_view_data_csv;
+  view_class->dup_csv = studio_inspector_view_data_csv;
   view_class->history_changed = studio_inspector_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-inspector-view.ui");

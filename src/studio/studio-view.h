@@ -39,10 +39,10 @@ struct _StudioViewClass
   char *(*describe)       (StudioView *self);
   /* The numbers the figure draws, as CSV (the tg_plot_*_csv writers), written beside every
    * export as NAME.csv. Optional; newly allocated. */
-  char *(*get_csv)        (StudioView *self);
+  char *(*dup_csv)        (StudioView *self);
   /* The names of the runs, layers or modes an export may leave out (the export dialog's
    * "Include" list); a view that sets it leaves out, in draw_figure for_export and in
-   * get_csv, those studio_view_get_export_excluded names. Optional; NULL-terminated, newly
+   * dup_csv, those studio_view_get_export_excluded names. Optional; NULL-terminated, newly
    * allocated. */
   char **(*list_series)   (StudioView *self);
   /* The selected unit, the column order or the ablation set changed (the figure is
@@ -62,7 +62,7 @@ void     studio_view_set_history (StudioView *self, StudioHistory *history);
 /* Borrowed; NULL before set_history. */
 StudioHistory *studio_view_get_history (StudioView *self);
 /* The figure's numbers as CSV; NULL when the view has none to give. Newly allocated. */
-char    *studio_view_get_csv     (StudioView *self);
+char    *studio_view_dup_csv     (StudioView *self);
 /* What an export may leave out (see list_series); NULL when the view offers no choice. */
 char   **studio_view_list_series (StudioView *self);
 /* The names exports leave out from now on (NULL: none); the window's own drawing shows

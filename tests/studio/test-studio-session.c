@@ -40,7 +40,7 @@ view_csvs (StudioWindow *win)
   spin (200);
   wait_for (win, settled, NULL, "the views to settle");
   for (guint i = 0; names[i] != NULL; i++)
-    g_ptr_array_add (csvs, studio_view_get_csv (STUDIO_VIEW (studio_window_get_view (win, names[i]))));
+    g_ptr_array_add (csvs, studio_view_dup_csv (STUDIO_VIEW (studio_window_get_view (win, names[i]))));
   return csvs;
 }
 
