@@ -32,6 +32,12 @@ studio_window_get_banner (StudioWindow *self)
   return self->banner_text;
 }
 
+gboolean
+studio_window_get_banner_is_error (StudioWindow *self)
+{
+  return self->banner_text != NULL && self->banner_is_error;
+}
+
 void
 studio_window_dismiss_banner (StudioWindow *self)
 {
