@@ -324,6 +324,9 @@ studio_view_export_styled (StudioView *self, const char *path, double width, dou
       light.draw_background = TRUE;
       style = &light;
     }
+  StudioViewClass *klass = STUDIO_VIEW_GET_CLASS (self);
+  if (klass->prepare_export != NULL && !klass->prepare_export (self, error))
+    return FALSE;
   if (!tg_plot_export (path, width, height, export_trampoline, self, style, error))
     return FALSE;
   g_autofree char *csv = studio_view_dup_csv (self);

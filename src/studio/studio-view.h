@@ -48,8 +48,12 @@ struct _StudioViewClass
   /* The selected unit, the column order or the ablation set changed (the figure is
    * redrawn anyway). Optional. */
   void (*units_changed)   (StudioView *self);
+  /* Before an export: brings what the figure draws up to date when the view computes it
+   * only while shown (an export of a view never opened). Optional; FALSE with error when
+   * it cannot, and then nothing is written. */
+  gboolean (*prepare_export) (StudioView *self, GError **error);
 
-  gpointer padding[4];
+  gpointer padding[3];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
@@ -71,7 +75,8 @@ void     studio_view_set_export_excluded (StudioView *self, const char *const *n
 /* Borrowed; NULL when nothing is left out. */
 const char *const *studio_view_get_export_excluded (StudioView *self);
 /* Writes the figure to path (.pdf, .svg or .png) at width x height points, and its numbers
- * beside it (path with .csv for its extension) when the view gives them. */
+ * beside it (path with .csv for its extension) when the view gives them; a view shown never
+ * before is brought up to date first (prepare_export). */
 gboolean studio_view_export      (StudioView *self, const char *path, double width,
                                   double height, GError **error);
 /* The same in style (NULL: light, with its background). */
