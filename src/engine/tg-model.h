@@ -91,8 +91,6 @@ TgModel *tg_model_new   (guint32 n_inputs, guint32 n_hidden, const guint32 *widt
                          GError **error);
 void     tg_model_free  (TgModel *model);
 TgModel *tg_model_copy  (const TgModel *model);
-/* Copies every parameter of src into dst; both must have the same architecture. */
-gboolean tg_model_copy_params (TgModel *dst, const TgModel *src, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgModel, tg_model_free)
 
 static inline guint32 tg_model_n_hidden (const TgModel *m) { return m->n_linear - 1; }

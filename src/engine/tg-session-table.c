@@ -49,15 +49,6 @@ tg_session_table_get (const TgSessionTable *table, guint row, guint column)
   return g_array_index (table->values, double, (gsize) row * table->n_columns + column);
 }
 
-int
-tg_session_table_column (const TgSessionTable *table, const char *name)
-{
-  for (guint i = 0; i < table->n_columns; i++)
-    if (strcmp (table->columns[i], name) == 0)
-      return (int) i;
-  return -1;
-}
-
 char *
 tg_session_table_to_csv (const TgSessionTable *table)
 {

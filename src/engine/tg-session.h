@@ -55,8 +55,6 @@ guint           tg_session_table_n_rows  (const TgSessionTable *table);
 /* row: n_columns values */
 void            tg_session_table_append  (TgSessionTable *table, const double *row);
 double          tg_session_table_get     (const TgSessionTable *table, guint row, guint column);
-/* The column's index, or -1. */
-int             tg_session_table_column  (const TgSessionTable *table, const char *name);
 
 typedef struct {
   char           *name;

@@ -362,58 +362,6 @@ tg_plot_bars_pgfplots (const TgBarsData *d, double width_pt, double height_pt, d
   return g_string_free (s, FALSE);
 }
 
-static void
-curves_axis (GString *s, const TgCurvesData *d, double width_pt, double height_pt,
-             const char *ylabel, gboolean loss, gboolean x_labels)
-{
-  g_autofree char *xl = tg_plot_tex_escape (d->x_label ? d->x_label : "step");
-  g_string_append_printf (s, "  \\begin{axis}[name=%s, width=%.1fpt, height=%.1fpt, grid=major,\n"
-                          "    ylabel={%s}%s%s%s%s]\n", loss ? "loss" : "acc", width_pt,
-                          height_pt, ylabel, x_labels ? ", xlabel={" : ", xticklabels={}",
-                          x_labels ? xl : "", x_labels ? "}" : "",
-                          loss ? "" : ", at={(loss.south west)}, anchor=north west, yshift=-4pt");
-  for (guint r = 0; r < d->n_runs; r++)
-    {
-      const TgCurveRun *run = &d->runs[r];
-      const double *ys[2] = { loss ? run->loss : run->acc0, loss ? NULL : run->acc_rot };
-      for (int k = 0; k < 2; k++)
-        {
-          if (ys[k] == NULL || run->step == NULL)
-            continue;
-          g_string_append_printf (s, "  \\addplot[color=run%c,%s mark=none] coordinates {",
-                                  'a' + r % 8, k == 1 ? " dashed," : "");
-          for (guint i = 0; i < run->n_points; i++)
-            if (isfinite (run->step[i]) && isfinite (ys[k][i]))
-              {
-                g_string_append (s, " (");
-                tex_num (s, run->step[i]);
-                g_string_append_c (s, ',');
-                tex_num (s, ys[k][i]);
-                g_string_append_c (s, ')');
-              }
-          g_string_append (s, " };\n");
-        }
-    }
-  g_string_append (s, "  \\end{axis}\n");
-}
-
-char *
-tg_plot_curves_pgfplots (const TgCurvesData *d, double width_pt, double height_pt,
-                         double font_pt)
-{
-  GString *s = g_string_new (NULL);
-  tex_begin (s, width_pt, height_pt, font_pt);
-  for (guint r = 0; d != NULL && r < MIN (d->n_runs, 8u); r++)
-    g_string_append_printf (s, "  \\definecolor{run%c}{HTML}{%s}\n", 'a' + r, tex_colors[r]);
-  if (d != NULL && d->n_runs > 0)
-    {
-      curves_axis (s, d, width_pt, height_pt * 0.45, "training loss", TRUE, FALSE);
-      curves_axis (s, d, width_pt, height_pt * 0.45, "test accuracy", FALSE, TRUE);
-    }
-  g_string_append (s, "\\end{tikzpicture}\n");
-  return g_string_free (s, FALSE);
-}
-
 /* ---- files beside the figure ---- */
 
 char *

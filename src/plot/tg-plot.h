@@ -509,13 +509,11 @@ char *tg_plot_results_table_csv (const TgResultsData *data); /* ...,acc_rot,acc_
 /* mode,target_angle,angle,acc_soft,acc_hard: a row per mode and angle */
 char *tg_plot_modes_by_angle_csv (const TgModesByAngleData *data);
 
-/* LaTeX: pgfplots versions of the bar and line figures at the given size and font size
+/* LaTeX: a pgfplots version of the bar figure at the given size and font size
  * (needs \usepackage{pgfplots}); a figure environment that includes `graphics` at its width
  * with the caption; text escaped for LaTeX. */
 char *tg_plot_bars_pgfplots       (const TgBarsData *data, double width_pt, double height_pt,
                                    double font_pt);
-char *tg_plot_curves_pgfplots     (const TgCurvesData *data, double width_pt,
-                                   double height_pt, double font_pt);
 char *tg_plot_tex_includegraphics (const char *graphics, const char *caption,
                                    const char *label, double width_pt);
 char *tg_plot_tex_escape          (const char *text);

@@ -28,6 +28,7 @@ struct _StudioApplication
   gboolean     has_order;        /* --unit-order */
   TgUnitOrder  order;
   TgUnitId     unit;
+  gboolean     failed;           /* automation closed a window showing an error */
 };
 
 G_DEFINE_FINAL_TYPE (StudioApplication, studio_application, GTK_TYPE_APPLICATION)
@@ -58,9 +59,12 @@ static const GOptionEntry option_entries[] = {
   { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Sparsity penalty λ (0)", "X" },
   { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Gate sharpness s (5)", "X" },
   { "quit-after-steps", 0, 0, G_OPTION_ARG_INT64, NULL,
-    "Close the window after N training steps (or when the run ends)", "N" },
+    "Close the window after N training steps (or when the run ends); exit status 1 when it "
+    "shows an error", "N" },
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Save the window as a PNG after --quit-after-steps steps (default 300) and quit", "FILE.png" },
+    "Save the window as a PNG after --quit-after-steps steps (default 300), or once the files "
+    "given are opened or refused, and quit (exit status 1 when the window shows an error)",
+    "FILE.png" },
   { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
     "View to show for --screenshot: curves, neurons, masks, overlap, results, angles, inspector, "
     "digit-pad, dynamics, sparsity, modes, export-dialog, or “all” "
@@ -195,6 +199,22 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
   return -1;
 }
 
+/* A window that automation (--screenshot, --quit-after-steps) closes with an error in its
+ * banner — a file refused, a run failed — ends the program with exit status 1 and the
+ * banner's words on stderr, once its screenshot is written: a script sees the failure, and
+ * the picture shows it. */
+static gboolean
+automation_close_cb (GtkWindow *window, StudioApplication *self)
+{
+  StudioWindow *win = STUDIO_WINDOW (window);
+  if (studio_window_get_banner_is_error (win))
+    {
+      self->failed = TRUE;
+      g_printerr ("taugate-studio: %s\n", studio_window_get_banner (win));
+    }
+  return FALSE;
+}
+
 static void
 studio_application_activate (GApplication *app)
 {
@@ -219,9 +239,12 @@ studio_application_activate (GApplication *app)
   if (self->has_order)
     studio_window_units_set_order (win, self->order);
   if (self->screenshot != NULL || self->quit_after_steps >= 0)
-    studio_window_schedule_screenshot (win,
-                                       self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps : 300,
-                                       self->screenshot, self->screenshot_view);
+    {
+      studio_window_schedule_screenshot (win,
+                                         self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps : 300,
+                                         self->screenshot, self->screenshot_view);
+      g_signal_connect (win, "close-request", G_CALLBACK (automation_close_cb), self);
+    }
   gtk_window_present (GTK_WINDOW (win));
   if (self->autostart)
     studio_window_queue_job (win, STUDIO_JOB_TRAIN);
@@ -243,8 +266,11 @@ studio_application_open (GApplication *app, GFile **files, int n_files, const ch
     self->autostart = FALSE;
   studio_application_activate (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window != NULL)
-    studio_window_open_files (STUDIO_WINDOW (window), files, n_files);
+  if (window == NULL)
+    return;
+  studio_window_open_files (STUDIO_WINDOW (window), files, n_files);
+  /* what the files left, a refusal included, is the state --screenshot saves */
+  studio_window_screenshot_settled (STUDIO_WINDOW (window));
 }
 
 static void
@@ -387,6 +413,12 @@ studio_application_init (StudioApplication *self)
     "elsewhere needs --data or $TG_MNIST_DIR.\n"
     "Keys: Space starts/pauses, Ctrl+O opens checkpoints or a session, Ctrl+S saves the session,\n"
     "Ctrl+E exports the visible view, Ctrl+? or F1 lists the shortcuts, Ctrl+Q quits.");
+}
+
+int
+studio_application_get_exit_status (StudioApplication *self)
+{
+  return self->failed ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 GApplication *

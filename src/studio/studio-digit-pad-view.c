@@ -511,7 +511,7 @@ studio_digit_pad_view_class_init (StudioDigitPadViewClass *klass)
   G_OBJECT_CLASS (klass)->finalize = studio_digit_pad_view_finalize;
   view_class->draw_figure = studio_digit_pad_view_draw_figure;
   view_class->describe = studio_digit_pad_view_describe;
-  view_class->get_csv = studio_digit_pad_view_data_csv;
+  view_class->dup_csv = studio_digit_pad_view_data_csv;
   view_class->history_changed = studio_digit_pad_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-digit-pad-view.ui");

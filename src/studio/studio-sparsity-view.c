@@ -170,7 +170,7 @@ csv_point (GString *s, const char *what, const TgSparsityPoint *p)
 /* point,lambda,sharpness,on_frac,on_frac_std,acc,acc_std,gap,gap_std,speedup: one row per
  * point of the frontier ("sweep") and the current run ("current"); empty: not measured. */
 static char *
-studio_sparsity_view_get_csv (StudioView *view)
+studio_sparsity_view_dup_csv (StudioView *view)
 {
   SparsityFigure fig;
   GString *s = g_string_new ("point,lambda,sharpness,on_frac,on_frac_std,acc,acc_std,gap,"
@@ -229,7 +229,7 @@ studio_sparsity_view_class_init (StudioSparsityViewClass *klass)
 
   view_class->draw_figure = studio_sparsity_view_draw_figure;
   view_class->describe = studio_sparsity_view_describe;
-  view_class->get_csv = studio_sparsity_view_get_csv;
+  view_class->dup_csv = studio_sparsity_view_dup_csv;
   view_class->history_changed = studio_sparsity_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-sparsity-view.ui");

@@ -76,6 +76,10 @@ void     studio_window_close_export_dialogs (StudioWindow *self);
 
 /* studio-window-screenshot.c: called with each snapshot; takes the shot when it is due */
 void     studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *snap);
+/* The window has done what it was asked (files opened, or refused in the banner) and runs
+ * nothing: the shot, when one is asked for, is of the window as it is now. Nothing when a
+ * job or a measurement is under way (its end takes the shot). */
+void     studio_window_screenshot_settled (StudioWindow *self);
 
 /* Automation for screenshots: after `steps` training steps (or when the run ends), show
  * view (NULL: the current one; "all": each in turn), save the window to png_path (NULL:
@@ -95,9 +99,11 @@ void     studio_window_hide_banner        (StudioWindow *self);
 void     studio_window_banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self);
 void     studio_window_report_finished    (StudioWindow *self, const StudioSnapshot *snap);
 
-/* The error banner's text, NULL when hidden; what its close button does. */
-const char *studio_window_get_banner     (StudioWindow *self);
-void        studio_window_dismiss_banner (StudioWindow *self);
+/* The error banner's text, NULL when hidden; whether it shows an error; what its close
+ * button does. */
+const char *studio_window_get_banner          (StudioWindow *self);
+gboolean    studio_window_get_banner_is_error (StudioWindow *self);
+void        studio_window_dismiss_banner      (StudioWindow *self);
 
 /* studio-window-open.c: opening a foundation and adapters (File → Open, drag and drop,
  * the command line). Returns FALSE when a file was refused (said in the banner). */

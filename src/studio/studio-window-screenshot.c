@@ -1,6 +1,8 @@
 /* studio-window-screenshot.c — screenshot automation (taugate-studio --screenshot FILE
- * [--screenshot-view NAME|all|export-dialog]): once the run has gone far enough, show the
- * view, let it draw, save the window as PNG (or the export dialog over Curves), close. Its state is the window's, none is global. */
+ * [--screenshot-view NAME|all|export-dialog]): once the run has gone far enough, or the
+ * window has nothing more on its way (files opened or refused), show the view, let it
+ * draw, save the window as PNG (or the export dialog over Curves), close. It only watches
+ * what the window does; its state is the window's, none is global. */
 #include "studio-window-private.h"
 
 #include <string.h>
@@ -29,6 +31,17 @@ studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *snap)
     studio_window_show_view (self, self->shot_view);
   studio_window_units_pose (self, self->shot_view);
   self->shot_source = g_timeout_add (400, take_screenshot, self);
+}
+
+void
+studio_window_screenshot_settled (StudioWindow *self)
+{
+  /* a job's last snapshot, or the end of a measurement, comes later and takes the shot */
+  if (studio_trainer_is_busy (self->trainer) || studio_window_is_measuring (self))
+    return;
+  g_autoptr (StudioSnapshot) done = studio_snapshot_new ();
+  done->finished = TRUE;
+  studio_window_maybe_screenshot (self, done);
 }
 
 static gboolean

@@ -42,6 +42,5 @@ gboolean       studio_window_export_view    (StudioWindow *self, const char *nam
  * the LaTeX tables and figures/mnist_rotation_accuracy.pdf. */
 gboolean       studio_window_export_all     (StudioWindow *self, const char *dir,
                                              GError **error);
-void           studio_window_show_error     (StudioWindow *self, const char *message);
 
 G_END_DECLS

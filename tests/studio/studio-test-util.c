@@ -92,18 +92,68 @@ destroy_window (StudioWindow *win)
     g_main_context_iteration (NULL, FALSE);
 }
 
-/* Iterates the main context until cond holds; fails the test after WAIT_TIMEOUT_S. */
 void
-wait_for (StudioWindow *win, Condition cond, gpointer data, const char *what)
+wait_until (WaitCondition cond, gpointer data, guint timeout_s, const char *what)
 {
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_TIME_SPAN_SECOND;
-  while (!cond (win, data))
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_s * G_TIME_SPAN_SECOND;
+  while (!cond (data))
     {
       if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for %s", what);
+        g_error ("timed out after %u s waiting for %s", timeout_s, what);
       g_main_context_iteration (NULL, FALSE);
       g_usleep (500);
     }
+}
+
+typedef struct {
+  StudioWindow *win;
+  Condition     cond;
+  gpointer      data;
+} WindowCondition;
+
+static gboolean
+window_condition (gpointer data)
+{
+  WindowCondition *wc = data;
+  return wc->cond (wc->win, wc->data);
+}
+
+void
+wait_for (StudioWindow *win, Condition cond, gpointer data, const char *what)
+{
+  WindowCondition wc = { win, cond, data };
+  wait_until (window_condition, &wc, WAIT_TIMEOUT_S, what);
+}
+
+gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+GtkWindow *
+find_message_dialog (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+      if (GTK_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+gboolean
+no_message_dialog (gpointer data)
+{
+  return find_message_dialog () == NULL;
+}
+
+gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
 }
 
 void

@@ -22,8 +22,20 @@ const char        *studio_test_data_dir (void);
 void small_config (StudioConfig *cfg);
 StudioWindow *new_window (const StudioConfig *cfg);
 void destroy_window (StudioWindow *win);
+typedef gboolean (*WaitCondition) (gpointer data);
+
+/* Iterates the main context until cond (data) holds; fails the test, naming what it waited
+ * for, after timeout_s seconds. Instead of a fixed wait before an assertion. */
+void wait_until (WaitCondition cond, gpointer data, guint timeout_s, const char *what);
 /* Iterates the main context until cond holds; fails the test after WAIT_TIMEOUT_S. */
 void wait_for (StudioWindow *win, Condition cond, gpointer data, const char *what);
+/* Conditions for wait_until: *(gpointer *) data is NULL (an object's weak pointer, cleared
+ * when it is finalised); no GtkMessageDialog is shown; one is. */
+gboolean pointer_cleared (gpointer data);
+gboolean no_message_dialog (gpointer data);
+gboolean message_dialog_shown (gpointer data);
+/* The GtkMessageDialog shown, or NULL. */
+GtkWindow *find_message_dialog (void);
 void spin (int ms);
 const StudioRun *current_run (StudioWindow *win);
 guint64 current_step (StudioWindow *win);

@@ -239,7 +239,7 @@ test_include (void)
   gtk_window_destroy (GTK_WINDOW (again));
 
   /* the window's view still shows both */
-  g_autofree char *shown = studio_view_get_csv (STUDIO_VIEW (view));
+  g_autofree char *shown = studio_view_dup_csv (STUDIO_VIEW (view));
   g_assert_nonnull (strstr (shown, "\nTauGate · seed 0 · #1,0,"));
 
   gtk_window_destroy (parent);

@@ -12,6 +12,7 @@
 #include "studio-neurons-view.h"
 #include "studio-test-set.h"
 #include "tg-unit.h"
+#include "cli-test-util.h"
 
 static StudioWindow *shared_win;
 
@@ -218,6 +219,48 @@ test_export_with_csv (void)
   g_rmdir (dir);
 }
 
+/* Export All with the inspector never opened: its figure and CSV are of the chosen unit,
+ * measured for the export, not the empty "train a model" figure without a CSV. */
+static void
+test_export_all_unopened (void)
+{
+  StudioWindow *win = unit_window_new ();
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("export-all-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *pdf = g_build_filename (dir, "figures", "taugate-inspector.pdf", NULL);
+  g_autofree char *csv = g_build_filename (dir, "figures", "taugate-inspector.csv", NULL);
+  g_autofree char *text = NULL;
+  guint layer, index;
+
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (insp)));
+  g_assert_null (studio_inspector_view_get_figure (insp));
+  g_assert_true (studio_window_export_all (win, dir, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
+  g_assert_no_error (error);
+  studio_inspector_view_get_unit (insp, &layer, &index);
+  check_figure (insp, layer, index);
+  g_autofree char *shown = studio_view_dup_csv (STUDIO_VIEW (insp));
+  g_assert_cmpstr (text, ==, shown);
+  g_assert_nonnull (strstr (text, "rate"));
+
+  /* the page itself: not the empty figure's invitation to train */
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  if (pdftotext != NULL)
+    {
+      g_autofree char *page = NULL;
+      const char *argv[] = { pdftotext, pdf, "-", NULL };
+      g_assert_cmpint (cli_test_run_argv (argv, &page, NULL), ==, 0);
+      g_assert_nonnull (strstr (page, "Receptive field"));
+      g_assert_null (strstr (page, "Train a model"));
+    }
+  cli_test_remove_tree (dir);
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -229,6 +272,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/inspector/digit-pad-matches-engine", test_digit_pad_matches_engine);
   g_test_add_func ("/studio/inspector/ablation-hits-its-digit", test_ablation_hits_its_digit);
   g_test_add_func ("/studio/inspector/export-with-csv", test_export_with_csv);
+  g_test_add_func ("/studio/inspector/export-all-unopened", test_export_all_unopened);
   int ret = g_test_run ();
   if (shared_win != NULL)
     destroy_window (shared_win);

@@ -75,7 +75,7 @@ test_curves_follow_mode (void)
       StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
       const char *name = tg_modes_get (modes, m)->name;
       g_assert_cmpstr (st->mode_name, ==, name);
-      csv[m] = studio_view_get_csv (curves);
+      csv[m] = studio_view_dup_csv (curves);
       text[m] = studio_view_describe (curves);
       g_test_message ("mode %u: %s", m, text[m]);
       g_assert_nonnull (csv[m]);
@@ -120,7 +120,7 @@ test_curves_mode_beside_run (void)
   g_assert_true (studio_window_set_active_mode (win, 0));
   wait_for (win, measured, NULL, "Base's measurement");
 
-  g_autofree char *csv = studio_view_get_csv (curves);
+  g_autofree char *csv = studio_view_dup_csv (curves);
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
   guint run_rows = 0, mode_rows = 0;
   double mode_steps[2] = { -1, -1 };
@@ -217,7 +217,7 @@ test_mixed_export (void)
   g_assert_true (g_file_test (tex, G_FILE_TEST_IS_REGULAR));
 
   /* the view's own export carries the mode × angle numbers beside the figure */
-  g_autofree char *csv = studio_view_get_csv (STUDIO_VIEW (view));
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (view));
   g_assert_nonnull (csv);
   g_autofree char *file_csv = NULL;
   g_assert_true (g_file_get_contents (by_angle, &file_csv, NULL, NULL));
