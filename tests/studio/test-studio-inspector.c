@@ -2,6 +2,7 @@
  * MNIST (TG_MNIST_DIR): a click on a Neurons cell selects a unit that the inspector then
  * measures, --inspect-unit's path fills it, and the digit pad predicts a test image exactly
  * as the engine's evaluation does. */
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -261,6 +262,61 @@ test_export_all_unopened (void)
   destroy_window (win);
 }
 
+/* Under a decimal-comma locale (GTK takes the user's; this test sets de_DE.UTF-8 and fails
+ * without it) every view's CSV, and the digit pad's export, has the bytes it has under C. */
+static void
+test_csv_under_comma_locale (void)
+{
+  StudioWindow *win = trained_window ();
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  studio_window_show_view (win, "inspector");
+  studio_inspector_view_set_unit (insp, 1, 3);
+  wait_for (win, inspector_ready, insp, "the inspector's figure");
+  studio_window_show_view (win, "digit-pad");
+  StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (win, "digit-pad"));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (studio_digit_pad_view_set_test_image (pad, 7, 22.5, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *saved = g_strdup (setlocale (LC_NUMERIC, NULL));
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL)
+    g_test_message ("the locale de_DE.UTF-8 is not installed (./run.sh generates it)");
+  g_assert_cmpstr (localeconv ()->decimal_point, ==, ",");
+  const char *const *names = studio_window_view_names ();
+  guint checked = 0;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      StudioView *view = STUDIO_VIEW (studio_window_get_view (win, names[i]));
+      g_autofree char *comma = studio_view_dup_csv (view);
+      setlocale (LC_NUMERIC, "C");
+      g_autofree char *c = studio_view_dup_csv (view);
+      setlocale (LC_NUMERIC, "de_DE.UTF-8");
+      g_test_message ("%s", names[i]);
+      g_assert_cmpstr (comma, ==, c);
+      if (comma == NULL)
+        continue;
+      g_assert_cmpuint (cli_test_csv_records (comma), >=, 1);  /* a header at least */
+      checked += strstr (comma, "0.") != NULL;
+    }
+  g_assert_cmpuint (checked, >=, 6);  /* curves, neurons, masks, inspector, pad, dynamics... */
+
+  g_autofree char *dir = g_dir_make_tmp ("pad-locale-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "pad.pdf", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "pad.csv", NULL);
+  g_assert_true (studio_window_export_view (win, "digit-pad", path, &error));
+  g_assert_no_error (error);
+  setlocale (LC_NUMERIC, saved);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (csv_path, &text, NULL, &error));
+  g_autofree char *c = studio_view_dup_csv (STUDIO_VIEW (pad));
+  g_assert_cmpstr (text, ==, c);
+  g_assert_nonnull (strstr (text, "\nangle,0,22.5\n"));
+  g_remove (path);
+  g_remove (csv_path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -273,6 +329,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/inspector/ablation-hits-its-digit", test_ablation_hits_its_digit);
   g_test_add_func ("/studio/inspector/export-with-csv", test_export_with_csv);
   g_test_add_func ("/studio/inspector/export-all-unopened", test_export_all_unopened);
+  g_test_add_func ("/studio/inspector/csv-under-comma-locale", test_csv_under_comma_locale);
   int ret = g_test_run ();
   if (shared_win != NULL)
     destroy_window (shared_win);
