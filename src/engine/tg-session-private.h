@@ -13,5 +13,8 @@ char           *tg_session_table_to_csv   (const TgSessionTable *table);
 /* expected: the header the file must have (NULL: any valid column names). */
 TgSessionTable *tg_session_table_read_csv (const char *path, const char *const *expected,
                                            GError **error);
+/* The same from the len bytes of text, path only naming it in errors. */
+TgSessionTable *tg_session_table_parse_csv (const char *path, const char *text, gsize len,
+                                            const char *const *expected, GError **error);
 
 G_END_DECLS

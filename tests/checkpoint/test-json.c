@@ -25,7 +25,8 @@ static void
 assert_refused (const char *text, gsize len, const char *needle)
 {
   g_autoptr (GError) error = NULL;
-  g_test_message ("refused? %s", text);
+  g_autofree char *shown = tg_excerpt (text, (gssize) len);
+  g_test_message ("refused? %s", shown);
   g_assert_false (tg_json_check ("t.json", text, len, &limits, NULL, &error));
   g_assert_error (error, TG_ERROR, TG_ERROR_FORMAT);
   g_test_message ("  %s", error->message);
