@@ -153,6 +153,17 @@ mode_name (TgMethod method, double angle, const char *path)
   return g_strdup_printf ("%s %g°", tg_method_info (method)->label, angle);
 }
 
+/* name cut to at most TG_MODES_MAX_NAME bytes, at a character boundary: a session holds names
+ * of at most 256 bytes, and make_name_unique may add " (N)". */
+static char *
+bounded_name (const char *name)
+{
+  const char *end = name;
+  while (*end != '\0' && (gsize) (g_utf8_next_char (end) - name) <= TG_MODES_MAX_NAME)
+    end = g_utf8_next_char (end);
+  return g_strndup (name, (gsize) (end - name));
+}
+
 /* Two modes of one name would be indistinguishable in a legend: the later one is numbered. */
 static void
 make_name_unique (TgModes *modes, TgMode *mode)
@@ -219,7 +230,8 @@ tg_modes_attach_file (TgModes *modes, const char *path, gboolean check_foundatio
   mode->sharpness = (float) s;
   mode->target_angle = NAN;
   parse_number (md, "target_angle", &mode->target_angle);
-  mode->name = mode_name (method, mode->target_angle, path);
+  g_autofree char *long_name = mode_name (method, mode->target_angle, path);
+  mode->name = bounded_name (long_name);
   mode->path = g_strdup (path);
   mode->metadata = g_steal_pointer (&md);
   mode->model = g_steal_pointer (&m);
@@ -238,7 +250,7 @@ tg_modes_attach_model (TgModes *modes, const TgModel *adapted, float sharpness,
   mode->method = adapted->method;
   mode->sharpness = sharpness;
   mode->target_angle = target_angle;
-  mode->name = g_strdup (name);
+  mode->name = bounded_name (name);
   mode->model = tg_model_copy (adapted);
   make_name_unique (modes, mode);
   g_ptr_array_add (modes->modes, mode);
@@ -263,7 +275,7 @@ tg_modes_rename (TgModes *modes, guint index, const char *name)
   /* out of the list while its new name is compared with the others */
   g_ptr_array_steal_index (modes->modes, index);
   g_free (mode->name);
-  mode->name = g_strdup (name);
+  mode->name = bounded_name (name);
   make_name_unique (modes, mode);
   g_ptr_array_insert (modes->modes, (gint) index, mode);
 }

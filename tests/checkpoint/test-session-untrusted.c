@@ -204,6 +204,30 @@ test_strings_bounded (void)
   g_free (assert_refused (d, "long-view-meta/view.safetensors", NULL));
 }
 
+/* A mode renamed to a name longer than a session holds is cut, not saved to be refused. */
+static void
+test_long_mode_name_round_trip (void)
+{
+  g_autoptr (TgSession) s = make_session ();
+  g_autoptr (GError) error = NULL;
+  guint32 widths[1] = { 3 };
+  g_autoptr (TgModel) f = tg_model_new (4, 1, widths, 2, 0, 4.0f, &error);
+  g_autoptr (TgModel) a = tg_model_copy (f);
+  g_autofree char *dir = g_build_filename (tmp_dir, "long-mode-name", NULL);
+  g_autofree char *name = filled (1000, 'm');
+
+  g_assert_no_error (error);
+  a->method = TG_METHOD_TAUGATE;
+  s->modes = tg_modes_new (f);
+  tg_modes_attach_model (s->modes, a, 5.0f, "TauGate 45°", 45);
+  tg_modes_rename (s->modes, 1, name);
+  g_assert_true (tg_session_save (s, dir, &error));
+  g_assert_no_error (error);
+  g_autoptr (TgSession) r = tg_session_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (tg_modes_get (r->modes, 1)->name), ==, TG_MODES_MAX_NAME);
+}
+
 /* Counts that size what the views allocate: a sweep's seeds, and points that do not fill
  * its grid of λ × s × seeds. */
 static void
@@ -302,6 +326,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session-untrusted/lenient-json", test_lenient_json);
   g_test_add_func ("/session-untrusted/strings-bounded", test_strings_bounded);
   g_test_add_func ("/session-untrusted/sweep-counts", test_sweep_counts);
+  g_test_add_func ("/session-untrusted/long-mode-name-round-trip", test_long_mode_name_round_trip);
   g_test_add_data_func ("/session-untrusted/csv-newlines", "\n", test_csv_flood);
   g_test_add_data_func ("/session-untrusted/csv-commas", ",", test_csv_flood);
   g_test_add_func ("/session-untrusted/short-excerpts", test_short_excerpts);
