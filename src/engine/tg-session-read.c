@@ -82,7 +82,6 @@ read_run (JsonNode *node, const char *folder, const char *json, guint index, GEr
                                                                 : NULL;
   JsonObject *info = o != NULL ? object_member (o, "info") : NULL;
   JsonNode *mk = o != NULL ? json_object_get_member (o, "markers") : NULL;
-  g_autoptr (GError) local = NULL;
   g_autofree char *curves = NULL, *full = NULL, *gates = NULL;
   TgSessionRun *run;
 
