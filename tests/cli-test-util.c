@@ -2,6 +2,10 @@
  * as a user does, a small synthetic data set to run it on, and reading back what it wrote. */
 #include "cli-test-util.h"
 
+#include <dlfcn.h>
+#include <gio/gio.h>
+#include <signal.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <sys/wait.h>
 
@@ -30,6 +34,55 @@ cli_test_run (const char *const *args, char **out, char **err)
   if (st != 0)
     g_test_message ("taugate %s: exit %d: stderr: %s", args[0], st, err && *err ? *err : "");
   return st;
+}
+
+/* LD_PRELOAD for the kill shim: under AddressSanitizer its run time must come first in the
+ * list (it refuses to start otherwise), so it is named before the shim. */
+static char *
+kill_preload (void)
+{
+  const char *shim = g_getenv ("TG_KILL_SHIM");
+  void *asan = dlsym (RTLD_DEFAULT, "__asan_init");
+  Dl_info info;
+
+  g_assert_nonnull (shim);
+  if (asan != NULL && dladdr (asan, &info) != 0 && info.dli_fname != NULL &&
+      strstr (info.dli_fname, "asan") != NULL)
+    return g_strdup_printf ("%s:%s", info.dli_fname, shim);
+  return g_strdup (shim);
+}
+
+gboolean
+cli_test_run_killed (const char *const *argv, guint kill_at, const char *const *env,
+                     char **err)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *preload = kill_preload ();
+  g_autofree char *at = g_strdup_printf ("%u", kill_at);
+
+  g_subprocess_launcher_setenv (launcher, "LD_PRELOAD", preload, TRUE);
+  g_subprocess_launcher_setenv (launcher, "TG_KILL_AT", at, TRUE);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (env[i], "=", 2);
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1] != NULL ? kv[1] : "", TRUE);
+    }
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (proc, NULL, NULL, NULL, err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_if_signaled (proc))
+    {
+      g_assert_cmpint (g_subprocess_get_term_sig (proc), ==, SIGKILL);
+      return TRUE;
+    }
+  if (g_subprocess_get_exit_status (proc) != 0)
+    g_error ("%s exited with %d: %s", argv[0], g_subprocess_get_exit_status (proc),
+             err != NULL && *err != NULL ? *err : "");
+  return FALSE;
 }
 
 const char *

@@ -14,6 +14,13 @@ int cli_test_run_argv (const char *const *argv, char **out, char **err);
  * cli_test_run_argv; a non-zero exit puts its standard error in the test log. */
 int cli_test_run (const char *const *args, char **out, char **err);
 
+/* Runs argv with the kill shim ($TG_KILL_SHIM, tests/kill-shim.c) preloaded, killing it just
+ * before its kill_at-th rename, unlink or rmdir (0: never), with env's "NAME=VALUE" strings
+ * (NULL-terminated, or NULL) added to its environment. TRUE if the shim killed it, FALSE if it
+ * exited with 0; any other end fails the test. err receives its standard error. */
+gboolean cli_test_run_killed (const char *const *argv, guint kill_at, const char *const *env,
+                              char **err);
+
 /* The folder $TG_MNIST_DIR, or NULL after marking the test skipped if it is unset or not a
  * folder. */
 const char *cli_test_mnist_dir (void);

@@ -62,10 +62,11 @@ TgModeData   *tg_cli_load_mode_data    (const char *dir, const char *data_name,
                                         GError **error);
 
 /* An output folder written all or nothing (taugate-output.c): begin makes the folder and a
- * fresh staging folder inside it, failing at once if it cannot be written; the run writes
- * into the staging folder; commit replaces the output folder's entries of the same names
- * with the staged ones, and removes the entries named in owned (NULL-terminated: the
- * command's outputs) that this run did not write. Freeing an output that was not committed removes what the run
+ * fresh staging folder beside it (removing those of killed runs), failing at once if it
+ * cannot be written; the run writes into the staging folder; commit puts the staging folder
+ * in the output folder's place in one step, taking along the output folder's entries not
+ * named in owned (NULL-terminated: the command's outputs), so the earlier run's outputs this
+ * run did not write go. Freeing an output that was not committed removes what the run
  * wrote, leaving the earlier results as they were. */
 typedef struct _TgCliOutput TgCliOutput;
 

@@ -1,10 +1,11 @@
 /* taugate-interrupt.c — Ctrl-C (SIGINT) or SIGTERM during a command's long work.
  *
- * Killed outright, `taugate reproduce` would leave its half-written staging folder inside the
- * output folder. Instead, from tg_cli_interrupt_new on, the two signals only cancel a
- * GCancellable: the work runs in a thread (tg_cli_interrupt_run) and stops at its next
- * check, while this thread dispatches the signals; the command then removes what it wrote and
- * exits with 128 + the signal's number, as a shell reports a process the signal killed. */
+ * Killed outright, `taugate reproduce` would leave its half-written staging folder beside the
+ * output folder until the next run. Instead, from tg_cli_interrupt_new on, the two signals
+ * only cancel a GCancellable: the work runs in a thread (tg_cli_interrupt_run) and stops at
+ * its next check, while this thread dispatches the signals; the command then removes what it
+ * wrote and exits with 128 + the signal's number, as a shell reports a process the signal
+ * killed. */
 #include "taugate-cli.h"
 
 #include <glib-unix.h>

@@ -162,8 +162,9 @@ reproduce_options (TgCliOptions *o)
       "  OUT/tables/taugate_overlap.tex            (Table 3)\n"
       "  OUT/figures/mnist_rotation_accuracy.pdf   (Figure 1, with .csv, .tex, -pgfplots.tex)\n"
       "  OUT/checkpoints/*.safetensors             (foundation and every adapter)\n"
-      "The outputs are written into a fresh folder inside OUT and replace the earlier run's\n"
-      "only once everything is written: a run that fails leaves OUT as it was.\n\n"
+      "The outputs are written into a fresh folder beside OUT, which takes OUT's place in one\n"
+      "step once everything is written (your own files in OUT go along): a run that fails, or\n"
+      "is killed at any moment, leaves OUT as it was.\n\n"
       "Exit status: 0 done; 1 an error; 2 bad usage; 3 training collapsed (its final loss is\n"
       "far above a uniform guess: lower --lr), the outputs are written and say which runs;\n"
       "130 interrupted by Ctrl-C (143 by SIGTERM), OUT is left as it was.");

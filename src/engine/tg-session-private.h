@@ -17,4 +17,19 @@ TgSessionTable *tg_session_table_read_csv (const char *path, const char *const *
 TgSessionTable *tg_session_table_parse_csv (const char *path, const char *text, gsize len,
                                             const char *const *expected, GError **error);
 
+/* The files session.json in folder names (a set of paths relative to folder: "session.json",
+ * "runs/NAME.csv", "adapters/NAME.safetensors", ...): what is the session's. Only
+ * session.json when it cannot be read. */
+GHashTable     *tg_session_list_files     (const char *folder);
+
+/* --- tg-session-files.c ---------------------------------------------------------------- */
+
+/* FALSE (naming the link) when folder/sub or folder/sub/name (sub NULL: folder/name) is a
+ * symbolic link that leads out of folder. */
+gboolean        tg_session_check_links    (const char *folder, const char *sub,
+                                           const char *name, GError **error);
+/* The first entry of the session folder that its session.json does not list (a path
+ * relative to it, newly allocated), or NULL when everything in it is the session's. */
+char           *tg_session_foreign_entry  (const char *folder);
+
 G_END_DECLS

@@ -1,9 +1,10 @@
 /* tg-session-read.c — reading a session folder as untrusted input: session.json passes the
  * strict JSON gate (tg-json.h) before json-glib sees it; its format, version and the type of
  * every member are checked, names and labels are bounded, file names it gives must be plain
- * names inside the folder, and every file goes through its strict reader (CSV in
- * tg-session-table.c, safetensors and checkpoints through theirs). The first fault ends the
- * read, naming the file; what a message quotes of the file is a short excerpt. */
+ * names inside the folder (no symbolic link leading out of it: tg-session-files.c), and every
+ * file goes through its strict reader (CSV in tg-session-table.c, safetensors and checkpoints
+ * through theirs). The first fault ends the read, naming the file; what a message quotes of
+ * the file is a short excerpt. */
 #include "tg-session.h"
 
 #include <math.h>
@@ -55,23 +56,36 @@ is_null_member (JsonObject *o, const char *key)
   return n == NULL || JSON_NODE_HOLDS_NULL (n);
 }
 
-/* A plain file name from session.json, under sub of folder: the path, or NULL with error. */
-static char *
-file_in (const char *folder, const char *sub, JsonObject *o, const char *key, const char *json,
-         GError **error)
+/* o's member key when it is a plain file name, else NULL. */
+static const char *
+plain_name (JsonObject *o, const char *key)
 {
   const char *name = string_member (o, key);
   gboolean ok = name != NULL && name[0] != '.' && strlen (name) <= 200;
 
   for (const char *p = name; ok && *p != '\0'; p++)
     ok = g_ascii_isalnum (*p) || strchr ("-_.+", *p) != NULL;
-  if (!ok)
+  return ok ? name : NULL;
+}
+
+/* A plain file name from session.json, under sub of folder: the path, or NULL with error. */
+static char *
+file_in (const char *folder, const char *sub, JsonObject *o, const char *key, const char *json,
+         GError **error)
+{
+  const char *name = plain_name (o, key);
+  g_autofree char *path = NULL;
+
+  if (name == NULL)
     {
       g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: “%s” is not a plain file name in the "
                    "session folder", json, key);
       return NULL;
     }
-  return g_build_filename (folder, sub != NULL ? sub : name, sub != NULL ? name : NULL, NULL);
+  path = g_build_filename (folder, sub != NULL ? sub : name, sub != NULL ? name : NULL, NULL);
+  if (!tg_session_check_links (folder, sub, name, error))
+    return NULL;
+  return g_steal_pointer (&path);
 }
 
 static TgSessionRun *
@@ -305,6 +319,17 @@ read_root (TgSession *s, JsonObject *root, const char *folder, const char *json,
   return read_view (s, root, folder, json, error);
 }
 
+/* session.json's text through the strict JSON gate: a parser whose root is an object. */
+static JsonParser *
+parse_session_json (const char *json, const char *text, gsize len, GError **error)
+{
+  const TgJsonLimits limits = { .max_bytes = TG_SESSION_MAX_JSON_BYTES,
+                                .max_depth = TG_SESSION_MAX_DEPTH,
+                                .max_string = TG_SESSION_MAX_STRING,
+                                .max_values = TG_SESSION_MAX_JSON_VALUES };
+  return tg_json_parse_object (json, text, len, &limits, error);
+}
+
 TgSession *
 tg_session_load (const char *path, GError **error)
 {
@@ -314,10 +339,6 @@ tg_session_load (const char *path, GError **error)
   gsize len = 0;
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (TgSession) s = NULL;
-  const TgJsonLimits limits = { .max_bytes = TG_SESSION_MAX_JSON_BYTES,
-                                .max_depth = TG_SESSION_MAX_DEPTH,
-                                .max_string = TG_SESSION_MAX_STRING,
-                                .max_values = TG_SESSION_MAX_JSON_VALUES };
   JsonNode *root;
 
   if (folder == NULL)
@@ -329,11 +350,65 @@ tg_session_load (const char *path, GError **error)
   json = g_build_filename (folder, TG_SESSION_FILE, NULL);
   if (!tg_session_read_file (json, &text, &len, error))
     return NULL;
-  if ((parser = tg_json_parse_object (json, text, len, &limits, error)) == NULL)
+  if ((parser = parse_session_json (json, text, len, error)) == NULL)
     return NULL;
   root = json_parser_get_root (parser);
   s = tg_session_new ();
   if (!read_root (s, json_node_get_object (root), folder, json, error))
     return NULL;
   return g_steal_pointer (&s);
+}
+
+/* ---- the files a session lists (what a save over it may remove) ------------------------- */
+
+/* Adds sub/NAME (or NAME) to files when o's key is a plain file name. */
+static void
+list_name (GHashTable *files, const char *sub, JsonObject *o, const char *key)
+{
+  const char *name = o != NULL ? plain_name (o, key) : NULL;
+  if (name != NULL)
+    g_hash_table_add (files, sub != NULL ? g_build_filename (sub, name, NULL) : g_strdup (name));
+}
+
+GHashTable *
+tg_session_list_files (const char *folder)
+{
+  GHashTable *files = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *json = g_build_filename (folder, TG_SESSION_FILE, NULL);
+  g_autofree char *text = NULL;
+  gsize len = 0;
+  g_autoptr (JsonParser) parser = NULL;
+  JsonNode *runs, *list;
+  JsonObject *root, *modes, *vm;
+
+  g_hash_table_add (files, g_strdup (TG_SESSION_FILE));
+  if (!tg_session_read_file (json, &text, &len, NULL) ||
+      (parser = parse_session_json (json, text, len, NULL)) == NULL)
+    return files;
+  root = json_node_get_object (json_parser_get_root (parser));
+  runs = json_object_get_member (root, "runs");
+  for (guint i = 0; runs != NULL && JSON_NODE_HOLDS_ARRAY (runs) &&
+                    i < json_array_get_length (json_node_get_array (runs)); i++)
+    {
+      JsonNode *e = json_array_get_element (json_node_get_array (runs), i);
+      JsonObject *r = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
+      list_name (files, "runs", r, "curves");
+      list_name (files, "runs", r, "full");
+      list_name (files, "runs", r, "gates");
+    }
+  modes = object_member (root, "modes");
+  list_name (files, NULL, modes, "foundation");
+  list = modes != NULL ? json_object_get_member (modes, "list") : NULL;
+  for (guint i = 0; list != NULL && JSON_NODE_HOLDS_ARRAY (list) &&
+                    i < json_array_get_length (json_node_get_array (list)); i++)
+    {
+      JsonNode *e = json_array_get_element (json_node_get_array (list), i);
+      list_name (files, "adapters", JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL,
+                 "file");
+    }
+  list_name (files, NULL, root, "view");
+  vm = object_member (root, "view_model");
+  list_name (files, NULL, vm, "foundation");
+  list_name (files, NULL, vm, "adapter");
+  return files;
 }

@@ -6,9 +6,11 @@
 #include <errno.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 
 #include "tg-checkpoint.h"
+#include "tg-folder-swap.h"
 #include "tg-safetensors.h"
 #include "tg-session-private.h"
 
@@ -158,27 +160,13 @@ slug (const char *name)
   return g_string_free (s, FALSE);
 }
 
-/* Removes what we wrote under path (files and folders, never following a link). */
+/* What saves killed half-way left beside dir: the old session put back if dir is missing,
+ * the staging folders removed (tg_session_save). */
 static void
-remove_tree (const char *path)
+recover (const char *dir)
 {
-  GStatBuf st;
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode) && (dir = g_dir_open (path, 0, NULL)) != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
+  static const char *const tags[] = { "saving", "old", NULL };
+  tg_folder_recover (dir, "old", TG_SESSION_FILE, tags);
 }
 
 char *
@@ -187,6 +175,13 @@ tg_session_folder_of (const char *path)
   g_autofree char *json = NULL;
   g_autofree char *base = g_path_get_basename (path);
 
+  if (strcmp (base, TG_SESSION_FILE) == 0 && !g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_autofree char *folder = g_path_get_dirname (path);
+      recover (folder);
+    }
+  else
+    recover (path);
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       json = g_build_filename (path, TG_SESSION_FILE, NULL);
@@ -388,55 +383,71 @@ write_folder (const TgSession *s, const char *dir, GError **error)
   return write_text (dir, TG_SESSION_FILE, text, error);
 }
 
-/* The first entry of folder/sub that a session does not write (sub NULL: the folder itself,
- * where only session.json, *.safetensors and the folders adapters/ and runs/ belong), as a
- * path relative to folder; NULL when there is none. */
-static char *
-foreign_entry (const char *folder, const char *sub)
+/* The old session at dir steps aside, the staged one takes its name, the old one goes:
+ * for file systems without the exchange. A kill between the two renames leaves dir missing
+ * and the old session beside it, which the next use of dir puts back (recover). */
+static gboolean
+replace_by_renames (const char *staging, const char *dir, GError **error)
 {
-  g_autofree char *path = sub != NULL ? g_build_filename (folder, sub, NULL) : g_strdup (folder);
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *base = g_path_get_basename (dir);
+  g_autofree char *old = g_strdup_printf ("%s/.%s.old-XXXXXX", parent, base);
+  int hold = tg_folder_hold (dir);  /* not taken for a leftover while it is aside */
+  int err = 0;
 
-  if (d == NULL)
-    return g_strdup (sub != NULL ? sub : ".");
-  while ((name = g_dir_read_name (d)) != NULL)
+  if (g_mkdtemp (old) == NULL || g_rename (dir, old) != 0)
+    err = errno;
+  else if (g_rename (staging, dir) != 0)
     {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      g_autofree char *rel = sub != NULL ? g_build_filename (sub, name, NULL) : g_strdup (name);
-      gboolean is_dir = g_file_test (child, G_FILE_TEST_IS_DIR) &&
-                        !g_file_test (child, G_FILE_TEST_IS_SYMLINK);
-      gboolean is_file = g_file_test (child, G_FILE_TEST_IS_REGULAR) &&
-                         !g_file_test (child, G_FILE_TEST_IS_SYMLINK);
-      if (sub == NULL && is_dir &&
-          (strcmp (name, "adapters") == 0 || strcmp (name, "runs") == 0))
-        {
-          char *inner = foreign_entry (folder, name);
-          if (inner != NULL)
-            return inner;
-          continue;
-        }
-      if (is_file &&
-          (sub == NULL ? strcmp (name, TG_SESSION_FILE) == 0 ||
-                         g_str_has_suffix (name, ".safetensors")
-                       : g_str_has_suffix (name, strcmp (sub, "runs") == 0 ? ".csv"
-                                                                            : ".safetensors")))
-        continue;
-      return g_steal_pointer (&rel);
+      err = errno;
+      g_rename (old, dir);
     }
-  return NULL;
+  else
+    tg_remove_tree (old);
+  if (hold >= 0)
+    close (hold);
+  if (err == 0)
+    return TRUE;
+  g_rmdir (old);
+  g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot replace it: %s", dir, g_strerror (err));
+  return FALSE;
+}
+
+/* The staged folder takes dir's name in one step; an old session there goes. */
+static gboolean
+put_in_place (TgStaging *staging, const char *dir, gboolean exists, GError **error)
+{
+  int swapped = exists ? tg_folder_exchange (staging->path, dir) : 0;
+  int err = errno;
+
+  if (swapped == 1)
+    return TRUE;  /* the old session is at staging->path now: tg_staging_end removes it */
+  if (swapped < 0)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot replace it: %s", dir,
+                   g_strerror (err));
+      return FALSE;
+    }
+  if (exists)
+    return replace_by_renames (staging->path, dir, error);
+  if (g_rename (staging->path, dir) != 0)
+    {
+      err = errno;
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: %s", dir, g_strerror (err));
+      return FALSE;
+    }
+  g_clear_pointer (&staging->path, g_free);
+  return TRUE;
 }
 
 gboolean
 tg_session_save (const TgSession *session, const char *dir, GError **error)
 {
-  g_autofree char *parent = g_path_get_dirname (dir);
-  g_autofree char *base = g_path_get_basename (dir);
-  g_autofree char *staging = g_strdup_printf ("%s/.%s.saving-XXXXXX", parent, base);
-  g_autofree char *old = NULL;
-  g_autofree char *existing = tg_session_folder_of (dir);
+  g_autofree char *existing = tg_session_folder_of (dir);  /* after recovering dir */
   g_autoptr (GError) local = NULL;
   gboolean exists = g_file_test (dir, G_FILE_TEST_EXISTS);
+  TgStaging staging;
+  gboolean ok;
 
   /* the safetensors readers refuse a value that is not finite: not written, then */
   for (guint i = 0; i < session->view_tensors->len; i++)
@@ -461,60 +472,32 @@ tg_session_save (const TgSession *session, const char *dir, GError **error)
     }
   if (exists)
     {
-      /* replacing removes the old folder: not with a file of the user's in it */
-      g_autofree char *foreign = foreign_entry (dir, NULL);
+      /* replacing removes the old folder: not with anything in it the session does not list */
+      g_autofree char *foreign = tg_session_foreign_entry (dir);
       if (foreign != NULL)
         {
-          g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: holds %s, which is not part of a "
+          g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: holds %s, which is not part of the "
                        "session: not replaced (save to another folder)", dir, foreign);
           return FALSE;
         }
     }
-  if (g_mkdir_with_parents (parent, 0755) != 0 || g_mkdtemp (staging) == NULL)
-    {
-      int err = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot write beside it: %s", dir,
-                   g_strerror (err));
-      return FALSE;
-    }
-  if (!write_folder (session, staging, &local))
-    {
-      remove_tree (staging);
-      g_set_error (error, local->domain, local->code, "Saving the session %s: %s", dir,
-                   local->message);
-      return FALSE;
-    }
-  if (exists)
-    {
-      /* the old folder steps aside onto an empty folder of ours, then goes */
-      old = g_strdup_printf ("%s/.%s.old-XXXXXX", parent, base);
-      if (g_mkdtemp (old) == NULL || g_rename (dir, old) != 0)
-        {
-          int err = errno;
-          remove_tree (staging);
-          g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot replace it: %s", dir,
-                       g_strerror (err));
-          return FALSE;
-        }
-    }
-  if (g_rename (staging, dir) != 0)
-    {
-      int err = errno;
-      if (old != NULL)
-        g_rename (old, dir);
-      remove_tree (staging);
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: %s", dir, g_strerror (err));
-      return FALSE;
-    }
-  if (old != NULL)
-    remove_tree (old);
-  return TRUE;
+  if (!tg_staging_begin (&staging, dir, "saving", error))
+    return FALSE;
+  ok = write_folder (session, staging.path, &local);
+  if (!ok)
+    g_set_error (error, local->domain, local->code, "Saving the session %s: %s", dir,
+                 local->message);
+  else
+    ok = put_in_place (&staging, dir, exists, error);
+  tg_staging_end (&staging);
+  return ok;
 }
 
 gboolean
 tg_session_remove (const char *dir, GError **error)
 {
   g_autofree char *folder = tg_session_folder_of (dir);
+  g_autofree char *foreign = NULL;
 
   if (folder == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
@@ -522,7 +505,14 @@ tg_session_remove (const char *dir, GError **error)
                    "removed", dir, TG_SESSION_FILE);
       return FALSE;
     }
-  remove_tree (dir);
+  foreign = tg_session_foreign_entry (dir);
+  if (foreign != NULL)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: holds %s, which is not part of the "
+                   "session: not removed", dir, foreign);
+      return FALSE;
+    }
+  tg_remove_tree (dir);
   if (g_file_test (dir, G_FILE_TEST_EXISTS))
     {
       g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: could not be removed entirely", dir);

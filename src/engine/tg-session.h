@@ -15,7 +15,9 @@
  * Numbers that are not measured are NaN ("nan" in CSV, null in JSON). The engine does not
  * know what the studio keeps in settings, a run's info or the view: it writes and reads them
  * as given, and validates what it reads as untrusted input. Writing goes through a staging
- * folder renamed into place, so a session folder is never half-written. */
+ * folder swapped into place in one step, so a session folder is never half-written, even by
+ * a save that is killed (tg-folder-swap.h). Only the files session.json lists are the
+ * session's: a save or a removal never takes anything else with it. */
 #pragma once
 
 #include <json-glib/json-glib.h>
@@ -121,7 +123,8 @@ gboolean   tg_session_save  (const TgSession *session, const char *dir, GError *
 /* Reads a session folder, or the session.json in one. Every file is validated; an error
  * names the file and the fault. */
 TgSession *tg_session_load  (const char *path, GError **error);
-/* Removes the session folder dir (refused when it holds no session.json). */
+/* Removes the session folder dir (refused when it holds no session.json, or anything its
+ * session.json does not list). */
 gboolean   tg_session_remove (const char *dir, GError **error);
 /* The session folder path names (a folder holding session.json, or that file), else NULL.
  * Newly allocated. */

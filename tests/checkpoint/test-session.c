@@ -4,8 +4,9 @@
  * names, angles, sharpness, the active one), the comparison and sweep results, the view's
  * tensors and model, bit for bit. Refusals: a broken or wrong-format session.json, a missing
  * or malformed CSV, a file name leading out of the folder, an adapter swapped for one of
- * another foundation; each names the file. Saving over a folder that is no session is
- * refused, and a failed save leaves the old session as it was. */
+ * another foundation, a symbolic link leading out of the folder; each names the file. Saving
+ * over a folder that is no session, or over one that holds a file its session.json does not
+ * list, is refused, and a failed save leaves the old session as it was. */
 #include "tg-session.h"
 
 #include <glib/gstdio.h>
@@ -387,6 +388,114 @@ test_failed_save_keeps_old (void)
   g_assert_cmpuint (r->runs->len, ==, 2);
 }
 
+/* Only what session.json lists is the session's: a file of the user's that looks like one of
+ * its own (a CSV in runs/, safetensors beside the foundation or among the adapters) is not
+ * removed by a save over the session; the save is refused naming it. A save over a session
+ * that lists more runs than the new one (its files all listed) replaces it. */
+static void
+test_save_keeps_unlisted_files (void)
+{
+  const char *mine[] = { "runs/analysis.csv", "my-finetuned.safetensors",
+                         "adapters/keep-me.safetensors" };
+  for (guint i = 0; i < G_N_ELEMENTS (mine); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("with-unlisted-%u", i);
+      g_autofree char *dir = good_copy (name);
+      g_autofree char *keep = g_build_filename (dir, mine[i], NULL);
+      g_autoptr (TgSession) s = make_session ();
+      g_autoptr (GError) error = NULL;
+      g_autofree char *text = NULL;
+
+      g_assert_true (g_file_set_contents (keep, "the user's own", -1, NULL));
+      g_assert_false (tg_session_save (s, dir, &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_nonnull (strstr (error->message, mine[i]));
+      g_assert_true (g_file_get_contents (keep, &text, NULL, NULL));
+      g_assert_cmpstr (text, ==, "the user's own");
+    }
+  {
+    /* removing the session (the studio's Discard of an autosave) keeps them too */
+    g_autofree char *dir = good_copy ("remove-unlisted");
+    g_autofree char *keep = g_build_filename (dir, "runs", "analysis.csv", NULL);
+    g_autoptr (GError) error = NULL;
+    g_assert_true (g_file_set_contents (keep, "the user's own", -1, NULL));
+    g_assert_false (tg_session_remove (dir, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "runs/analysis.csv"));
+    g_assert_true (g_file_test (keep, G_FILE_TEST_IS_REGULAR));
+  }
+  {
+    g_autofree char *dir = good_copy ("fewer-runs");
+    g_autoptr (TgSession) s = make_session ();
+    g_autoptr (TgSession) r = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autofree char *gone = g_build_filename (dir, "runs", "002-LoRA-x.csv", NULL);
+
+    g_assert_true (g_file_test (gone, G_FILE_TEST_IS_REGULAR));
+    g_ptr_array_set_size (s->runs, 1);
+    g_assert_true (tg_session_save (s, dir, &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (gone, G_FILE_TEST_EXISTS));
+    r = tg_session_load (dir, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (r->runs->len, ==, 1);
+  }
+}
+
+/* Symbolic links in a session folder that lead out of it are not followed: a
+ * foundation.safetensors pointing elsewhere, a runs folder that is a link to another folder
+ * (a stand-in for /etc); the error names the link. A save over such a folder is refused and
+ * touches nothing behind the link. A link that stays inside the folder is read. */
+static void
+test_links_refused (void)
+{
+  g_autofree char *outside = tmp_path ("outside");
+  g_autofree char *elsewhere = g_build_filename (outside, "foundation.safetensors", NULL);
+  g_autofree char *other_runs = g_build_filename (outside, "runs", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (outside, 0755), ==, 0);
+
+  {
+    g_autofree char *dir = good_copy ("link-foundation");
+    g_autofree char *f = g_build_filename (dir, "foundation.safetensors", NULL);
+    g_assert_cmpint (g_rename (f, elsewhere), ==, 0);
+    g_assert_cmpint (symlink (elsewhere, f), ==, 0);
+    assert_refused (dir, "foundation.safetensors");
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (TgSession) r = tg_session_load (dir, &error);
+      g_assert_nonnull (strstr (error->message, "symbolic link"));
+    }
+  }
+  {
+    g_autofree char *dir = good_copy ("link-runs");
+    g_autofree char *runs = g_build_filename (dir, "runs", NULL);
+    g_autofree char *kept = g_build_filename (other_runs, "001-TauGate-seed-3-1.csv", NULL);
+    g_autoptr (TgSession) s = make_session ();
+    g_autoptr (GError) error = NULL;
+    g_assert_cmpint (g_rename (runs, other_runs), ==, 0);
+    g_assert_cmpint (symlink (other_runs, runs), ==, 0);
+    assert_refused (dir, "runs");
+    g_assert_false (tg_session_save (s, dir, &error));
+    g_assert_nonnull (error);
+    g_test_message ("%s", error->message);
+    g_assert_true (g_file_test (kept, G_FILE_TEST_IS_REGULAR));
+    g_assert_true (g_file_test (runs, G_FILE_TEST_IS_SYMLINK));
+  }
+  {
+    g_autofree char *dir = good_copy ("link-inside");
+    g_autofree char *f = g_build_filename (dir, "foundation.safetensors", NULL);
+    g_autofree char *moved = g_build_filename (dir, "adapters", "base.bin", NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (TgSession) r = NULL;
+    g_assert_cmpint (g_rename (f, moved), ==, 0);
+    g_assert_cmpint (symlink ("adapters/base.bin", f), ==, 0);
+    r = tg_session_load (dir, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (r->modes);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -398,6 +507,8 @@ main (int argc, char **argv)
   g_test_add_func ("/session/save-refuses-other-folder", test_save_refuses_other_folder);
   g_test_add_func ("/session/save-keeps-foreign-files", test_save_keeps_foreign_files);
   g_test_add_func ("/session/failed-save-keeps-old", test_failed_save_keeps_old);
+  g_test_add_func ("/session/save-keeps-unlisted-files", test_save_keeps_unlisted_files);
+  g_test_add_func ("/session/links-refused", test_links_refused);
   int status = g_test_run ();
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", tmp_dir);
   if (system (rm) != 0)

@@ -222,6 +222,21 @@ exists (const char *dir, const char *name)
 /* An output folder that cannot be written is found before training (no foundation saved);
  * a failed run leaves the earlier results as they were, nothing new beside them; a
  * successful run replaces the earlier checkpoints, so none of a run with more seeds stays. */
+/* The staging folder beside dir (.DIR.taugate-partial-XXXXXX), or NULL if there is none. */
+static char *
+find_staging (const char *dir)
+{
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *base = g_path_get_basename (dir);
+  g_autofree char *prefix = g_strdup_printf (".%s.taugate-partial-", base);
+  g_autoptr (GDir) d = g_dir_open (parent, 0, NULL);
+  const char *name;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_prefix (name, prefix))
+      return g_build_filename (parent, name, NULL);
+  return NULL;
+}
+
 static void
 test_output_all_or_nothing (void)
 {
@@ -315,23 +330,13 @@ test_output_all_or_nothing (void)
   g_assert_false (g_file_test (ckpts, G_FILE_TEST_EXISTS));
   g_assert_true (exists (outdir, "results.csv"));
   g_assert_true (g_file_test (mine, G_FILE_TEST_IS_REGULAR));
-  /* no staging folder left behind */
+  /* no staging folder left behind, in it or beside it */
   g_autoptr (GDir) top = g_dir_open (outdir, 0, NULL);
   while ((name = g_dir_read_name (top)) != NULL)
     g_assert_false (g_str_has_prefix (name, ".taugate"));
+  g_autofree char *beside = find_staging (outdir);
+  g_assert_null (beside);
   cli_test_remove_tree (root);
-}
-
-/* The staging folder inside dir, or NULL if there is none. */
-static char *
-find_staging (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    if (g_str_has_prefix (name, ".taugate-partial-"))
-      return g_build_filename (dir, name, NULL);
-  return NULL;
 }
 
 /* Ctrl-C (SIGINT) or SIGTERM during training stops the run: the staging folder goes, the

@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 
 #include "studio-resources.h"
+#include "tg-folder-swap.h"
 #include "tg-session.h"
 
 static char *data_dir;
@@ -37,10 +38,10 @@ studio_test_init (int *argc, char ***argv)
     g_autofree char *home = g_build_filename (g_getenv ("G_TEST_BUILDDIR") != NULL
                                               ? g_getenv ("G_TEST_BUILDDIR") : g_get_tmp_dir (),
                                               "data-home", g_get_prgname (), NULL);
-    g_autofree char *autosave = g_build_filename (home, "taugate-studio", "autosave", NULL);
+    g_autofree char *studio = g_build_filename (home, "taugate-studio", NULL);
     g_setenv ("XDG_DATA_HOME", home, TRUE);
-    if (g_file_test (autosave, G_FILE_TEST_IS_DIR))
-      tg_session_remove (autosave, NULL);
+    /* the autosave, older ones, and what a save killed half-way left beside them */
+    tg_remove_tree (studio);
   }
   gtk_init ();
   studio_ensure_resources ();

@@ -3,9 +3,9 @@
  * A short run is trained (λ moved while it runs, so the curves carry a marker), the session
  * saved and opened in a new window: every view's CSV, the settings, the modes and the status
  * line are the same before and after. A window closed with unsaved runs keeps them in the
- * autosave folder, the next window offers them
- * back and restores them, Discard removes them (XDG_DATA_HOME is the program's own folder,
- * studio-test-util.c). A broken session.json is refused with a
+ * autosave folder, the next window offers them back and restores them, Discard removes them
+ * (XDG_DATA_HOME is the program's own folder, studio-test-util.c); an autosave left aside by
+ * a save killed half-way is found again. A broken session.json is refused with a
  * message naming the file. Reset still asks before discarding runs. */
 #include <gtk/gtk.h>
 #include <glib/gstdio.h>
@@ -341,6 +341,48 @@ test_autosave_keeps_older (void)
   g_assert_true (tg_session_remove (dir, NULL));
 }
 
+/* A window killed while it wrote its autosave, between the old autosave stepping aside and
+ * the new one taking its name (as on a file system without the folders' exchange), leaves
+ * .autosave.old-* and .autosave.saving-* and no autosave: the next window finds the autosave
+ * put back and offers it, and nothing of the killed save stays beside it. */
+static void
+test_autosave_after_killed_save (void)
+{
+  g_autofree char *dir = studio_session_autosave_dir ();
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *aside = g_build_filename (parent, ".autosave.old-K1LLED", NULL);
+  g_autofree char *staged = g_build_filename (parent, ".autosave.saving-K1LLED", NULL);
+  g_autofree char *half = g_build_filename (staged, "session.json", NULL);
+  g_autoptr (GDir) d = NULL;
+  const char *name;
+  StudioWindow *a, *b;
+  gint64 give_up;
+
+  g_assert_false (has_autosave ());
+  a = trained_window (7);
+  g_object_add_weak_pointer (G_OBJECT (a), (gpointer *) &a);
+  gtk_window_close (GTK_WINDOW (a));
+  give_up = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (a != NULL && g_get_monotonic_time () < give_up)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (a);
+  g_assert_true (has_autosave ());
+
+  g_assert_cmpint (g_rename (dir, aside), ==, 0);
+  g_assert_cmpint (g_mkdir (staged, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (half, "{\"format\": \"taugate-ses", -1, NULL));
+
+  b = new_window (NULL);
+  g_assert_nonnull (studio_window_get_session_bar (b));
+  studio_window_session_bar_respond (b, TRUE);
+  g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (b)), ==, 1);
+  d = g_dir_open (parent, 0, NULL);
+  while ((name = g_dir_read_name (d)) != NULL)
+    g_assert_false (g_str_has_prefix (name, ".autosave."));
+  destroy_window (b);
+  g_assert_true (tg_session_remove (dir, NULL));
+}
+
 static gboolean
 window_gone (StudioWindow *unused, gpointer data)
 {
@@ -496,6 +538,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio/session/results-reopen", test_results_reopen);
   g_test_add_func ("/studio/session/autosave-on-close", test_autosave_on_close);
   g_test_add_func ("/studio/session/autosave-keeps-older", test_autosave_keeps_older);
+  g_test_add_func ("/studio/session/autosave-after-killed-save", test_autosave_after_killed_save);
   g_test_add_func ("/studio/session/no-autosave-for-automation", test_no_autosave_for_automation);
   g_test_add_func ("/studio/session/broken-refused", test_broken_session_refused);
   g_test_add_func ("/studio/session/partial-view-refused", test_partial_view_refused);
