@@ -18,7 +18,7 @@ MNIST_SUMS="data/mnist.sha256"
 BUILD_DIR="build"
 ASAN_DIR="build-asan"                     # ./run.sh test: the suite again under ASan + UBSan
 FUZZ_DIR="build-fuzz"                     # ./run.sh fuzz: clang, libFuzzer, ASan + UBSan
-FUZZ_TARGETS="idx idx-gz safetensors inspect"
+FUZZ_TARGETS=${FUZZ_TARGETS:-"idx idx-gz safetensors inspect session"}  # one: FUZZ_TARGETS=session ./run.sh fuzz
 FUZZ_MAX_LEN=1048576                      # room for deep nesting and the size limits
 LSAN_SUPPRESSIONS="tests/lsan.supp"
 CLI="$BUILD_DIR/src/cli/taugate"

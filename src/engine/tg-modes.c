@@ -155,6 +155,17 @@ mode_name (TgMethod method, double angle, const char *path)
   return g_strdup_printf ("%s %s°", tg_method_info (method)->label, degrees);
 }
 
+/* name cut to at most TG_MODES_MAX_NAME bytes, at a character boundary: a session holds names
+ * of at most 256 bytes, and make_name_unique may add " (N)". */
+static char *
+bounded_name (const char *name)
+{
+  const char *end = name;
+  while (*end != '\0' && (gsize) (g_utf8_next_char (end) - name) <= TG_MODES_MAX_NAME)
+    end = g_utf8_next_char (end);
+  return g_strndup (name, (gsize) (end - name));
+}
+
 /* Two modes of one name would be indistinguishable in a legend: the later one is numbered. */
 static void
 make_name_unique (TgModes *modes, TgMode *mode)
@@ -221,7 +232,8 @@ tg_modes_attach_file (TgModes *modes, const char *path, gboolean check_foundatio
   mode->sharpness = (float) s;
   mode->target_angle = NAN;
   parse_number (md, "target_angle", &mode->target_angle);
-  mode->name = mode_name (method, mode->target_angle, path);
+  g_autofree char *long_name = mode_name (method, mode->target_angle, path);
+  mode->name = bounded_name (long_name);
   mode->path = g_strdup (path);
   mode->metadata = g_steal_pointer (&md);
   mode->model = g_steal_pointer (&m);
@@ -240,7 +252,7 @@ tg_modes_attach_model (TgModes *modes, const TgModel *adapted, float sharpness,
   mode->method = adapted->method;
   mode->sharpness = sharpness;
   mode->target_angle = target_angle;
-  mode->name = g_strdup (name);
+  mode->name = bounded_name (name);
   mode->model = tg_model_copy (adapted);
   make_name_unique (modes, mode);
   g_ptr_array_add (modes->modes, mode);
@@ -265,7 +277,7 @@ tg_modes_rename (TgModes *modes, guint index, const char *name)
   /* out of the list while its new name is compared with the others */
   g_ptr_array_steal_index (modes->modes, index);
   g_free (mode->name);
-  mode->name = g_strdup (name);
+  mode->name = bounded_name (name);
   make_name_unique (modes, mode);
   g_ptr_array_insert (modes->modes, (gint) index, mode);
 }

@@ -246,8 +246,8 @@ tg_sweep_results_free (TgSweepResults *res)
   g_free (res);
 }
 
-static gboolean
-validate (const TgSweepConfig *cfg, GError **error)
+gboolean
+tg_sweep_config_validate (const TgSweepConfig *cfg, GError **error)
 {
   if (!tg_experiment_config_validate (&cfg->protocol, error))
     return FALSE;
@@ -279,7 +279,7 @@ TgSweepResults *
 tg_sweep_run (const TgSweepConfig *cfg, const TgModeData *data, TgSweepProgressFunc progress,
               gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  if (!validate (cfg, error))
+  if (!tg_sweep_config_validate (cfg, error))
     return NULL;
   guint n = n_points (cfg), seeds = cfg->protocol.seeds;
   guint threads = cfg->protocol.threads ? cfg->protocol.threads : g_get_num_processors ();

@@ -75,9 +75,18 @@ static const SnapArray snap_arrays[] = {
   { "gates_target", offsetof (StudioSnapshot, gates_rot), FALSE, GROUP_GATES },
 };
 
+/* value (taken) cut to what the reader takes of a string (an error naming two long paths could
+ * be longer), at a character boundary */
 static void
 meta_set (TgSession *s, const char *slot, const char *key, char *value)
 {
+  if (strlen (value) > TG_SESSION_MAX_STRING)
+    {
+      const char *end = value;
+      while ((gsize) (g_utf8_find_next_char (end, NULL) - value) <= TG_SESSION_MAX_STRING)
+        end = g_utf8_find_next_char (end, NULL);
+      value[end - value] = '\0';
+    }
   g_hash_table_insert (s->view_metadata, g_strdup_printf ("%s.%s", slot, key), value);
 }
 

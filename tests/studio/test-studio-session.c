@@ -427,6 +427,35 @@ test_broken_session_refused (void)
   destroy_window (win);
 }
 
+/* session.json nested 200000 deep behind a comment holding a quote, which hid the brackets
+ * from the reader's old depth scan: json-glib overflowed the stack and the studio died
+ * (SIGSEGV). Now the strict JSON gate refuses it in the banner, in a line. */
+static void
+test_deep_session_refused (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "deep", NULL);
+  g_autofree char *json = g_build_filename (dir, "session.json", NULL);
+  GString *text = g_string_new ("{\"format\": /* \" */ \"taugate-session\", \"deep\": ");
+  StudioWindow *win = new_window (NULL);
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (text, ']');
+  g_string_append_c (text, '}');
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (json, text->str, (gssize) text->len, NULL));
+  g_string_free (text, TRUE);
+  const char *paths[] = { dir, NULL };
+  g_assert_false (studio_window_open_paths (win, paths));
+  g_assert_nonnull (studio_window_get_banner (win));
+  g_test_message ("banner: %s", studio_window_get_banner (win));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), json));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "strict JSON"));
+  g_assert_cmpuint (strlen (studio_window_get_banner (win)), <, strlen (json) + 200);
+  destroy_window (win);
+}
+
 /* A session whose view holds only part of a snapshot's arrays (here one of the four firing
  * rates), or arrays of another width than its model's, is refused, not drawn from. */
 static void
@@ -527,6 +556,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio/session/autosave-after-killed-save", test_autosave_after_killed_save);
   g_test_add_func ("/studio/session/no-autosave-for-automation", test_no_autosave_for_automation);
   g_test_add_func ("/studio/session/broken-refused", test_broken_session_refused);
+  g_test_add_func ("/studio/session/deep-refused", test_deep_session_refused);
   g_test_add_func ("/studio/session/partial-view-refused", test_partial_view_refused);
   g_test_add_func ("/studio/session/non-finite-view-saved", test_non_finite_view_saved);
   g_test_add_func ("/studio/session/reset-asks", test_reset_asks);
