@@ -591,12 +591,18 @@ test_environment_without_gl (void)
   g_assert_nonnull (error);
   g_test_message ("GL: %s", error->message);
 
+  /* a window shown and gone again, its events drained, before the next test's window */
   GtkWidget *win = gtk_window_new ();
-  gtk_widget_realize (win);
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
+  gtk_window_present (GTK_WINDOW (win));
+  while (!gtk_widget_get_mapped (win))
+    g_main_context_iteration (NULL, TRUE);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (win));
   g_assert_nonnull (renderer);
   g_assert_cmpstr (G_OBJECT_TYPE_NAME (renderer), ==, "GskCairoRenderer");
   gtk_window_destroy (GTK_WINDOW (win));
+  while (win != NULL || g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
 }
 
 int
