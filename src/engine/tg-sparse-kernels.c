@@ -1,13 +1,13 @@
 /* tg-sparse-kernels.c — the sparse forward's inner loops (sum the rows of the inputs that are
- * on, find the inputs and the units that are on) in plain C and, on x86-64, in AVX2 + FMA and
- * in AVX-512F, and the choice among them at run time.
+ * on, find the inputs and the units that are on) in plain C and, on x86-64, in AVX2 + FMA,
+ * and the choice among them at run time.
  *
- * The default build assumes only the architecture's baseline, so the vector loops carry a
- * target attribute instead of relying on -mavx2, and tg_sparse_ops() hands them out only when
- * the CPU says it has the instructions (__builtin_cpu_supports, which also checks that the
- * operating system saves the wider registers). The plain-C loops stay as the fallback on
- * every CPU, and tests run every variant this CPU has against the naive reference. Not here:
- * the layer loop and the weight layout (tg-sparse.c). */
+ * The default build assumes only the architecture's baseline, so the AVX2 loops carry a
+ * target attribute instead of relying on -mavx2, and tg_sparse_ops() hands them out only
+ * when the CPU says it has AVX2 and FMA (__builtin_cpu_supports, which also checks that the
+ * operating system saves the AVX registers). The plain-C loops stay as the fallback on every
+ * CPU, and tests run every variant this CPU has against the naive reference. Not here: the
+ * layer loop and the weight layout (tg-sparse.c). */
 #include "tg-sparse-kernels.h"
 
 #include <string.h>
@@ -16,7 +16,6 @@
 #define TG_SPARSE_X86 1
 #include <immintrin.h>
 #define TG_TARGET_AVX2 __attribute__ ((target ("avx2,fma")))
-#define TG_TARGET_AVX512 __attribute__ ((target ("avx512f")))
 #endif
 
 /* --- plain C ---------------------------------------------------------------------------- */
@@ -255,143 +254,7 @@ static gboolean
 cpu_has_avx2_fma (void)
 {
   __builtin_cpu_init ();
-  return __builtin_cpu_supports ("avx2") != 0 && __builtin_cpu_supports ("fma") != 0;
-}
-
-/* --- AVX-512F --------------------------------------------------------------------------- */
-
-/* As sum_rows_avx2 with registers of sixteen floats: a row of 128 (a hidden layer of the
- * paper's model) is eight registers, so one pass over the rows instead of two; each row is
- * asked for four rows ahead, all eight of its cache lines. */
-TG_TARGET_AVX512 static void
-sum_rows_avx512 (float *restrict z, const float *restrict rows, guint32 stride, guint32 d,
-                 const float *bias, const guint32 *idx, const float *val, guint32 n)
-{
-  guint32 c0 = 0;
-  for (; c0 + 128 <= d; c0 += 128)
-    {
-      __m512 a0 = _mm512_setzero_ps (), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0,
-             a7 = a0;
-      for (guint32 k = 0; k < n; k++)
-        {
-          const float *r = rows + (size_t) idx[k] * stride + c0;
-          if (k + 4 < n)
-            {
-              const char *ahead = (const char *) (rows + (size_t) idx[k + 4] * stride + c0);
-              for (guint32 line = 0; line < 128 * sizeof (float); line += 64)
-                _mm_prefetch (ahead + line, _MM_HINT_T0);
-            }
-          __m512 v = _mm512_set1_ps (val[k]);
-          a0 = _mm512_fmadd_ps (v, _mm512_loadu_ps (r), a0);
-          a1 = _mm512_fmadd_ps (v, _mm512_loadu_ps (r + 16), a1);
-          a2 = _mm512_fmadd_ps (v, _mm512_loadu_ps (r + 32), a2);
-          a3 = _mm512_fmadd_ps (v, _mm512_loadu_ps (r + 48), a3);
-          a4 = _mm512_fmadd_ps (v, _mm512_loadu_ps (r + 64), a4);
-          a5 = _mm512_fmadd_ps (v, _mm512_loadu_ps (r + 80), a5);
-          a6 = _mm512_fmadd_ps (v, _mm512_loadu_ps (r + 96), a6);
-          a7 = _mm512_fmadd_ps (v, _mm512_loadu_ps (r + 112), a7);
-        }
-      const float *b = bias + c0;
-      _mm512_storeu_ps (z + c0, _mm512_add_ps (a0, _mm512_loadu_ps (b)));
-      _mm512_storeu_ps (z + c0 + 16, _mm512_add_ps (a1, _mm512_loadu_ps (b + 16)));
-      _mm512_storeu_ps (z + c0 + 32, _mm512_add_ps (a2, _mm512_loadu_ps (b + 32)));
-      _mm512_storeu_ps (z + c0 + 48, _mm512_add_ps (a3, _mm512_loadu_ps (b + 48)));
-      _mm512_storeu_ps (z + c0 + 64, _mm512_add_ps (a4, _mm512_loadu_ps (b + 64)));
-      _mm512_storeu_ps (z + c0 + 80, _mm512_add_ps (a5, _mm512_loadu_ps (b + 80)));
-      _mm512_storeu_ps (z + c0 + 96, _mm512_add_ps (a6, _mm512_loadu_ps (b + 96)));
-      _mm512_storeu_ps (z + c0 + 112, _mm512_add_ps (a7, _mm512_loadu_ps (b + 112)));
-    }
-  /* the columns left over, sixteen at a time, four rows in flight into four sums */
-  for (; c0 < d; c0 += 16)
-    {
-      __m512 p0 = _mm512_setzero_ps (), p1 = p0, p2 = p0, p3 = p0;
-      guint32 k = 0;
-      for (; k + 4 <= n; k += 4)
-        {
-          p0 = _mm512_fmadd_ps (_mm512_set1_ps (val[k]),
-                                _mm512_loadu_ps (rows + (size_t) idx[k] * stride + c0), p0);
-          p1 = _mm512_fmadd_ps (_mm512_set1_ps (val[k + 1]),
-                                _mm512_loadu_ps (rows + (size_t) idx[k + 1] * stride + c0), p1);
-          p2 = _mm512_fmadd_ps (_mm512_set1_ps (val[k + 2]),
-                                _mm512_loadu_ps (rows + (size_t) idx[k + 2] * stride + c0), p2);
-          p3 = _mm512_fmadd_ps (_mm512_set1_ps (val[k + 3]),
-                                _mm512_loadu_ps (rows + (size_t) idx[k + 3] * stride + c0), p3);
-        }
-      for (; k < n; k++)
-        p0 = _mm512_fmadd_ps (_mm512_set1_ps (val[k]),
-                              _mm512_loadu_ps (rows + (size_t) idx[k] * stride + c0), p0);
-      __m512 sum = _mm512_add_ps (_mm512_add_ps (p0, p1), _mm512_add_ps (p2, p3));
-      _mm512_storeu_ps (z + c0, _mm512_add_ps (sum, _mm512_loadu_ps (bias + c0)));
-    }
-}
-
-/* Appends the lanes of v (elements first .. first + 15) set in mask to idx and val at n;
- * returns the new n. Compresses in a register and stores all sixteen (the store form of
- * vcompressps is slow on some CPUs). */
-TG_TARGET_AVX512 static inline guint32
-compact16 (__m512 v, __mmask16 mask, guint32 first, guint32 *idx, float *val, guint32 n)
-{
-  const __m512i lanes = _mm512_set_epi32 (15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0);
-  _mm512_storeu_ps (val + n, _mm512_maskz_compress_ps (mask, v));
-  _mm512_storeu_si512 (idx + n, _mm512_maskz_compress_epi32 (
-                                    mask, _mm512_add_epi32 (lanes, _mm512_set1_epi32 ((int) first))));
-  return n + (guint32) __builtin_popcount (mask);
-}
-
-TG_TARGET_AVX512 static guint32
-nonzero_avx512 (const float *x, guint32 d, guint32 *idx, float *val)
-{
-  guint32 n = 0, i = 0;
-  for (; i + 16 <= d; i += 16)
-    {
-      __m512 v = _mm512_loadu_ps (x + i);
-      n = compact16 (v, _mm512_cmp_ps_mask (v, _mm512_setzero_ps (), _CMP_NEQ_UQ), i, idx, val,
-                     n);
-    }
-  for (; i < d; i++)
-    {
-      idx[n] = i;
-      val[n] = x[i];
-      n += x[i] != 0.0f;
-    }
-  return n;
-}
-
-TG_TARGET_AVX512 static guint32
-units_on_avx512 (const float *z, const float *tau, const float *gamma, guint32 d, guint32 *idx,
-                 float *val)
-{
-  const __m512 zero = _mm512_setzero_ps ();
-  guint32 n = 0, j = 0;
-  for (; j + 16 <= d; j += 16)
-    {
-      __m512 zj = _mm512_loadu_ps (z + j), h = zj;
-      __mmask16 on = _mm512_cmp_ps_mask (zj, zero, _CMP_GT_OQ);
-      if (tau != NULL)
-        {
-          on &= _mm512_cmp_ps_mask (zj, _mm512_loadu_ps (tau + j), _CMP_GT_OQ);
-          h = _mm512_mul_ps (_mm512_loadu_ps (gamma + j), zj);
-        }
-      on &= _mm512_cmp_ps_mask (h, zero, _CMP_NEQ_UQ);
-      n = compact16 (h, on, j, idx, val, n);
-    }
-  for (; j < d; j++)
-    {
-      float h = hard_unit (tau, gamma, j, z[j]);
-      idx[n] = j;
-      val[n] = h;
-      n += h != 0.0f;
-    }
-  return n;
-}
-
-static const TgSparseOps ops_avx512 = { sum_rows_avx512, nonzero_avx512, units_on_avx512 };
-
-static gboolean
-cpu_has_avx512 (void)
-{
-  __builtin_cpu_init ();
-  return __builtin_cpu_supports ("avx512f") != 0;
+  return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
 }
 #endif
 
@@ -404,7 +267,6 @@ tg_sparse_kernel_name (TgSparseKernel kernel)
     {
     case TG_SPARSE_KERNEL_C: return "c";
     case TG_SPARSE_KERNEL_AVX2_FMA: return "avx2-fma";
-    case TG_SPARSE_KERNEL_AVX512: return "avx512";
     case TG_SPARSE_N_KERNELS:
     default: return "?";
     }
@@ -417,13 +279,9 @@ tg_sparse_kernel_compiled (TgSparseKernel kernel)
     {
     case TG_SPARSE_KERNEL_C: return TRUE;
 #ifdef TG_SPARSE_X86
-    case TG_SPARSE_KERNEL_AVX2_FMA:
-    case TG_SPARSE_KERNEL_AVX512:
-      return TRUE;
+    case TG_SPARSE_KERNEL_AVX2_FMA: return TRUE;
 #else
-    case TG_SPARSE_KERNEL_AVX2_FMA:
-    case TG_SPARSE_KERNEL_AVX512:
-      return FALSE;
+    case TG_SPARSE_KERNEL_AVX2_FMA: return FALSE;
 #endif
     case TG_SPARSE_N_KERNELS:
     default: return FALSE;
@@ -444,12 +302,6 @@ tg_sparse_ops (TgSparseKernel kernel)
           compact_lanes_init ();
           return &ops_avx2;
         }
-#endif
-      return NULL;
-    case TG_SPARSE_KERNEL_AVX512:
-#ifdef TG_SPARSE_X86
-      if (cpu_has_avx512 ())
-        return &ops_avx512;
 #endif
       return NULL;
     case TG_SPARSE_N_KERNELS:

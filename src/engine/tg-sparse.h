@@ -11,8 +11,8 @@
  * folded into the weights when the copy is made.
  *
  * The inner loops come in variants by instruction set (TgSparseKernel): plain C on every CPU,
- * and those that need instructions the build's baseline does not guarantee (AVX2 and FMA,
- * AVX-512), chosen at run time when this CPU has them. Beside them stands a naive reference that works
+ * and those that need instructions the build's baseline does not guarantee (AVX2 and FMA),
+ * chosen at run time when this CPU has them. Beside them stands a naive reference that works
  * on the TgModel itself, and the tests compare every variant this CPU runs, the dense path
  * and the reference on real MNIST. Not here: batches, training, soft gates. */
 #pragma once
@@ -34,13 +34,12 @@ typedef struct {
 typedef enum {
   TG_SPARSE_KERNEL_C,         /* plain C: any CPU */
   TG_SPARSE_KERNEL_AVX2_FMA,  /* x86-64 with AVX2 and FMA (x86-64-v3) */
-  TG_SPARSE_KERNEL_AVX512,    /* x86-64 with AVX-512F */
   TG_SPARSE_N_KERNELS
 } TgSparseKernel;
 
-/* A short name: "c", "avx2-fma", "avx512". */
+/* A short name: "c", "avx2-fma". */
 const char     *tg_sparse_kernel_name      (TgSparseKernel kernel);
-/* Whether this binary holds kernel (the vector ones only on x86). */
+/* Whether this binary holds kernel (the AVX2 one only on x86). */
 gboolean        tg_sparse_kernel_compiled  (TgSparseKernel kernel);
 /* Whether kernel is compiled and this CPU has its instructions. */
 gboolean        tg_sparse_kernel_runs_here (TgSparseKernel kernel);

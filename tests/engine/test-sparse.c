@@ -2,8 +2,8 @@
  * prediction on every image of the real MNIST test sets (0° and rotated), logits within
  * float tolerance, for TauGate and for an ungated method (LoRA, folded into the weights);
  * and the multiply-adds it counts against a count made from the dense forward's own gates.
- * Every kernel variant this CPU can run (plain C, AVX2 + FMA, AVX-512) is held to the same,
- * and the variants the CPU has the instructions for must be there in the default build. */
+ * Every kernel variant this CPU can run (plain C, AVX2 + FMA) is held to the same, and the
+ * variants the CPU has the instructions for must be there in the default build. */
 #include "tg-sparse.h"
 #include "tg-experiment.h"
 #include "tg-metrics.h"
@@ -46,13 +46,6 @@ cpu_has (TgSparseKernel kernel)
 #if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
       __builtin_cpu_init ();
       return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
-#else
-      return FALSE;
-#endif
-    case TG_SPARSE_KERNEL_AVX512:
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-      __builtin_cpu_init ();
-      return __builtin_cpu_supports ("avx512f") != 0;
 #else
       return FALSE;
 #endif
