@@ -164,5 +164,8 @@ void tg_gemm_set_reference (gboolean use_reference);
 /* Sets OpenBLAS's thread count (0 leaves it); tg_get_threads() reads it. */
 void tg_set_threads (int threads);
 int  tg_get_threads (void);
+/* The CPU model whose kernels OpenBLAS chose at run time ("Haswell", "SkylakeX"; "Prescott"
+ * when it did not know this CPU; OPENBLAS_CORETYPE overrides it). */
+const char *tg_blas_core (void);
 
 G_END_DECLS
