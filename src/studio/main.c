@@ -11,5 +11,6 @@ main (int argc, char *argv[])
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
 
   g_autoptr (StudioApplication) app = studio_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  int status = g_application_run (G_APPLICATION (app), argc, argv);
+  return status != 0 ? status : studio_application_get_exit_status (app);
 }

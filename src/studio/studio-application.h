@@ -10,6 +10,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StudioApplication, studio_application, STUDIO, APPLICATION, GtkApplication)
 
 StudioApplication *studio_application_new (void);
+/* After the run: EXIT_FAILURE when --export-all was asked for and not written. */
+int                studio_application_get_exit_status (StudioApplication *self);
 
 /* For a worker thread that uses OpenBLAS or the shared test set, which go when the process
  * ends (quitting during a measurement crashed in cblas_sgemm): the running application, if
