@@ -224,3 +224,17 @@ tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plo
   cairo_restore (cr);
   return y;
 }
+
+void
+tg_axis_title_in_span (cairo_t *cr, const TgPlotStyle *st, double size,
+                       const char *const *choices, double x, double lo, double hi, double y)
+{
+  const char *title = tg_fit_text (cr, st, size, FALSE, hi - lo, choices);
+  g_autofree char *shown = tg_text_shorten (cr, st, size, FALSE, title, hi - lo);
+  if (shown == NULL)
+    return;
+  /* centred on x, moved along to stay inside [lo, hi] */
+  double w = tg_text_width (cr, st, size, FALSE, shown);
+  double left = CLAMP (x - w / 2, lo, MAX (hi - w, lo));
+  tg_text (cr, st, size, FALSE, shown, left, y, 0.0, 0.0);
+}

@@ -91,6 +91,13 @@ double tg_line_scale (const TgPlotStyle *st);
 double tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plot,
                        const char *title, gboolean grid, gboolean labels);
 
+/* An axis title under a panel that spans [lo, hi] beside others: the first of choices
+ * (longest first, NULL-terminated) no wider than the span, shortened with an ellipsis if even
+ * the last is not, centred on x but kept inside the span; its top at y. */
+void   tg_axis_title_in_span (cairo_t *cr, const TgPlotStyle *st, double size,
+                              const char *const *choices, double x, double lo, double hi,
+                              double y);
+
 /* ---- the frame every figure shares ---- */
 
 typedef enum {
