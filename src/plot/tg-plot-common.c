@@ -198,6 +198,7 @@ tg_text_rotated (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold,
   double box = fe.ascent + fe.descent;
   cairo_move_to (cr, -te.x_advance * ha, fe.ascent - box * va);
   cairo_show_text (cr, s);
+  tg_fit_note (cr, -te.x_advance * ha, -box * va, te.x_advance, box, s);
   cairo_new_path (cr);
   cairo_restore (cr);
 }

@@ -151,6 +151,25 @@ void   tg_colorbar_vertical (cairo_t *cr, const TgPlotStyle *st, TgRect bar, dou
 
 gboolean tg_finite (double v);
 
+/* ---- does the figure fit its page (tg-plot-fit.c) ---- */
+
+typedef struct _TgFitLog TgFitLog;
+/* From now on the text drawn on cr is noted, on the page cr's present matrix draws on. */
+TgFitLog *tg_fit_log_attach (cairo_t *cr);
+void      tg_fit_log_free   (TgFitLog *log);
+/* tg_text_rotated's part: the box (x, y, w, h) in cr's user space holds text. */
+void      tg_fit_note       (cairo_t *cr, double x, double y, double w, double h,
+                             const char *text);
+/* The first fault of the text noted (a box off the width x height page, two boxes that
+ * overlap) in a sentence; NULL when it fits. Newly allocated. */
+char     *tg_fit_log_fault  (const TgFitLog *log, double width, double height);
+/* The smallest size, in whole hundredths of an inch, at which the figure fits: the same
+ * width and a taller page when one up to 6 times as tall does, else both grown together up
+ * to 8 times; FALSE when none does. */
+gboolean  tg_plot_min_size  (double width, double height, TgPlotFunc func,
+                             gconstpointer data, const TgPlotStyle *style,
+                             double *min_width, double *min_height);
+
 /* A scratch context for measuring text outside a draw (hit tests). Destroy with cairo_destroy. */
 cairo_t *tg_scratch_context (void);
 
