@@ -201,8 +201,9 @@ tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plo
         {
           tg_axis_label (ax, ax->ticks[i], buf, sizeof buf);
           double w = tg_text_width (cr, st, 0.85, FALSE, buf);
-          /* Skip a label that would run into the previous one. */
-          if (x - w / 2 > prev_right + 4)
+          /* Skip a label that would run into the previous one, or reach under the y axis's
+           * labels (right-aligned 5 pt left of the plot), its lowest centred on this line. */
+          if (x - w / 2 > prev_right + 4 && x - w / 2 >= plot.x - 5)
             {
               tg_text (cr, st, 0.85, FALSE, buf, x, y, 0.5, 0.0);
               prev_right = x + w / 2;

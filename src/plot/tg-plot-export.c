@@ -111,6 +111,15 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
     {
       cairo_t *cr = cairo_create (surface);
       cairo_scale (cr, scale, scale);
+      if (fmt == FMT_PNG)
+        {
+          /* text laid out as on PDF and SVG: hinted metrics round each glyph's advance and
+           * the font's height up to whole pixels, and lines of small text then overlap */
+          cairo_font_options_t *fo = cairo_font_options_create ();
+          cairo_font_options_set_hint_metrics (fo, CAIRO_HINT_METRICS_OFF);
+          cairo_set_font_options (cr, fo);
+          cairo_font_options_destroy (fo);
+        }
       TgFitLog *log = tg_fit_log_attach (cr);
       func (cr, width, height, data, style);
       status = cairo_status (cr);
