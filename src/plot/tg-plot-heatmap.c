@@ -525,16 +525,19 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
   g_autofree char *rank_by = g_strdup_printf ("rank by %s", order);
   const char *by_rank[] = { by_long, by_short, rank_by, "rank", NULL };
   const char *by_unit[] = { "hidden unit", "unit", NULL };
-  const char *const *xtitle = d->order_label != NULL ? by_rank : by_unit;
-  double gap = fs * 0.6;
+  double gap = fs * 0.6, mid = g.left + g.pw + g.colgap / 2;
+  /* one wording for both columns, the one the narrower holds */
+  const char *xtitle[] = { tg_fit_text (cr, st, 0.95, FALSE,
+                                        MIN (mid - gap / 2 - body.x, right - mid - gap / 2),
+                                        d->order_label != NULL ? by_rank : by_unit), NULL };
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
   tg_text_rotated (cr, st, 0.95, FALSE, "digit", body.x, body.y + (g.last_bottom - body.y) / 2,
                    0.5, 0.0, -G_PI / 2);
-  tg_axis_title_in_span (cr, st, 0.95, xtitle, g.left + g.pw / 2, body.x,
-                         g.left + g.pw + g.colgap / 2 - gap / 2, g.last_bottom);
+  tg_axis_title_in_span (cr, st, 0.95, xtitle, g.left + g.pw / 2, body.x, mid - gap / 2,
+                         g.last_bottom);
   tg_axis_title_in_span (cr, st, 0.95, xtitle, g.left + g.pw + g.colgap + g.pw / 2,
-                         g.left + g.pw + g.colgap / 2 + gap / 2, right, g.last_bottom);
+                         mid + gap / 2, right, g.last_bottom);
   cairo_restore (cr);
 
   double bh = MIN (g.last_bottom - body.y - g.head - tg_line_height (st, 0.75) - 2, fs * 16);

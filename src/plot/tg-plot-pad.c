@@ -83,10 +83,19 @@ draw_gate_grid (cairo_t *cr, const TgPlotStyle *st, const float *g, guint width,
     colors[k] = k < width && g ? tg_cmap_sequential (st, g[k]) : st->background;
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  /* "hidden 1, soft σ(s (z − τ))" in a wide column, down to "h1" in a narrow one */
-  g_auto(GStrv) words = g_strsplit (label, ",", 2);
-  g_autofree char *brief = g_strdup_printf ("h%s", words[0] + strcspn (words[0], "0123456789"));
-  const char *const choices[] = { label, words[0], brief, NULL };
+  /* "hidden 1, soft σ(s (z − τ))" in a wide column, down to "h1 soft" or "h1" in a narrow
+   * one: the gate mode stays as long as the layer does */
+  g_auto(GStrv) parts = g_strsplit (label, ",", 2);
+  const char *num = parts[0] + strcspn (parts[0], "0123456789");
+  g_autofree char *kind = parts[1] != NULL ? g_strstrip (g_strdup (parts[1])) : NULL;
+  if (kind != NULL)
+    kind[strcspn (kind, " ")] = '\0';
+  g_autofree char *layer_kind = kind ? g_strdup_printf ("%s, %s", parts[0], kind) : NULL;
+  g_autofree char *brief_kind = kind ? g_strdup_printf ("h%s %s", num, kind) : NULL;
+  g_autofree char *brief = g_strdup_printf ("h%s", num);
+  const char *const with_kind[] = { label, layer_kind, brief_kind, brief, NULL };
+  const char *const plain[] = { label, parts[0], brief, NULL };
+  const char *const *choices = kind != NULL ? with_kind : plain;
   g_autofree char *fit = tg_text_shorten (cr, st, 0.8, FALSE,
                                           tg_fit_text (cr, st, 0.8, FALSE, r.w, choices), r.w);
   tg_text (cr, st, 0.8, FALSE, fit, r.x, r.y, 0.0, 0.0);

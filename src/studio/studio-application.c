@@ -27,6 +27,7 @@ struct _StudioApplication
   char        *export_dir;       /* --export-all */
   char        *figure_size;      /* --figure-size, NULL: single */
   double       font_size;        /* --font-size, 0: the size's own */
+  gboolean     no_title, no_caption;  /* --no-title, --no-caption */
   gboolean     export_failed;    /* the --export-all export was not written */
   gboolean     has_unit;         /* --inspect-unit */
   gboolean     has_order;        /* --unit-order */
@@ -78,6 +79,10 @@ static const GOptionEntry option_entries[] = {
   { "font-size", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
     "Base font size in points for --export-all (default: the size's own, 8 for the columns)",
     "PT" },
+  { "no-title", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Leave the titles out of --export-all's figures (a paper's caption names them)", NULL },
+  { "no-caption", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Leave the captions out of --export-all's figures (the paper has its own)", NULL },
   { "hard-gates", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Measure test accuracy with hard gates 1[z > τ] instead of soft gates", NULL },
   { "overlap", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -147,6 +152,8 @@ export_style (StudioApplication *self, double *width, double *height, TgPlotStyl
     {
       tg_plot_style_init (style, TG_PLOT_BACKGROUND_LIGHT);
       style->font_size = self->font_size > 0 ? self->font_size : tg_plot_size_font_size (spec);
+      style->hide_title = self->no_title;
+      style->hide_caption = self->no_caption;
     }
   return TRUE;
 }
@@ -219,6 +226,8 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
   if (self->export_dir != NULL && !export_style (self, NULL, NULL, NULL))
     return EXIT_FAILURE;
   self->cfg.hard_gates = g_variant_dict_contains (options, "hard-gates");
+  self->no_title = g_variant_dict_contains (options, "no-title");
+  self->no_caption = g_variant_dict_contains (options, "no-caption");
   if (g_variant_dict_lookup (options, "inspect-unit", "&s", &str))
     {
       g_autoptr (GError) error = NULL;

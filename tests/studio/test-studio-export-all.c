@@ -1,8 +1,8 @@
 /* test-studio-export-all.c — the figures a user exports for a paper, from real runs: the
  * studio trains a short run on MNIST and writes every view with `--export-all DIR
  * --figure-size single`, in each option that changes the figures' text (unit orders, hard
- * gates, a method without gates, LoRA, the paper comparison, Fashion-MNIST when Debian's
- * copy is installed). Every PDF is read back with pdftotext (tests/pdf-layout.c, the checks
+ * gates, a method without gates, LoRA, the paper comparison, title and caption left out,
+ * Fashion-MNIST when Debian's copy is installed). Every PDF is read back with pdftotext (tests/pdf-layout.c, the checks
  * of the plot layout test): no word overlaps another or leaves the page. A size too small
  * for the figures is refused, the smallest that works named, and nothing written.
  *
@@ -77,6 +77,8 @@ typedef struct {
 static const Variant variants[] = {
   { "index", { "--autostart", NULL } },
   { "selectivity", { "--autostart", "--unit-order", "selectivity", NULL } },
+  { "selectivity-bare", { "--autostart", "--unit-order", "selectivity", "--no-title",
+                          "--no-caption", NULL } },
   { "hard-modediff", { "--autostart", "--hard-gates", "--unit-order", "mode-difference", NULL } },
   { "mean-rate", { "--autostart", "--unit-order", "mean-rate", "--method", "tauonly", NULL } },
   { "lora", { "--autostart", "--method", "lora", NULL } },
