@@ -256,6 +256,65 @@ test_table_without_paper (void)
     }
 }
 
+/* A page too small for a figure is refused, nothing written, naming the smallest size that
+ * works; at that size the figure is written and passes the layout checks. */
+static void
+test_too_small_refused (void)
+{
+  static TgCurvesData curves;
+  static TgMasksData masks;
+  static TgResultsData table;
+  static TgDigitPadData pad;
+  sample_curves (&curves, 0.9, FALSE);
+  sample_masks (&masks);
+  sample_table (&table);
+  sample_pad (&pad);
+  const Figure figures[] = {
+    { "curves", (TgPlotFunc) tg_plot_curves, &curves },
+    { "masks", (TgPlotFunc) tg_plot_masks, &masks },
+    { "table", (TgPlotFunc) tg_plot_results_table, &table },
+    { "pad", (TgPlotFunc) tg_plot_digit_pad, &pad },
+  };
+  if (box_per_pt == 0)
+    {
+      g_test_skip ("no calibration (pdftotext missing)");
+      return;
+    }
+  g_autoptr(GString) found = g_string_new (NULL);
+  for (guint f = 0; f < G_N_ELEMENTS (figures); f++)
+    {
+      TgPlotStyle st;
+      g_autoptr(GError) error = NULL;
+      tg_plot_style_init_light (&st);
+      st.font_size = 8.0;
+      g_autofree char *file = g_strdup_printf ("tiny-%s.pdf", figures[f].name);
+      g_autofree char *path = g_build_filename (tmp_dir, file, NULL);
+      g_assert_false (tg_plot_export (path, 252, 72, figures[f].func, figures[f].data, &st,
+                                      &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      const char *need = strstr (error->message, "needs at least ");
+      g_assert_nonnull (need);
+      const char *pt = strstr (need, "in (");
+      g_assert_nonnull (pt);
+      double w = 0, h = 0;
+      g_assert_cmpint (sscanf (pt, "in (%lf × %lf pt)", &w, &h), ==, 2);
+      g_assert_cmpfloat (w, >=, 252 - 0.5);
+      g_assert_cmpfloat (h, >, 72);
+      /* the size named, to the hundredth of an inch written (the points are rounded) */
+      const char *in = need + strlen ("needs at least ");
+      double wi = 0, hi = 0;
+      g_assert_cmpint (sscanf (in, "%lf × %lf in", &wi, &hi), ==, 2);
+      g_clear_error (&error);
+      g_assert_true (tg_plot_export (path, wi * 72, hi * 72, figures[f].func, figures[f].data,
+                                     &st, &error));
+      g_assert_no_error (error);
+      pdf_check_layout (path, file, wi * 72, hi * 72, st.font_size, box_per_pt, found);
+    }
+  g_assert_cmpuint (pdf_report_faults (found->str), ==, 0);
+}
+
 static void
 test_size_parse (void)
 {
@@ -304,6 +363,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/layout/presets", test_presets);
   g_test_add_func ("/plot/layout/hide-title-caption", test_hide_title_caption);
   g_test_add_func ("/plot/layout/table-without-paper", test_table_without_paper);
+  g_test_add_func ("/plot/layout/too-small-refused", test_too_small_refused);
   int ret = g_test_run ();
 
   /* TG_TEST_KEEP=1 keeps the PDFs to look at */
