@@ -37,20 +37,38 @@ format_of (const char *path, Format *fmt)
 }
 
 /* The figure does not fit width x height: what runs into what, and the smallest size that
- * works, in the user's inches and in points. */
-static void
-refuse_unfit (const char *path, double width, double height, TgPlotFunc func,
-              gconstpointer data, const TgPlotStyle *style, const char *fault, GError **error)
+ * works, in the user's inches and in points. Newly allocated. */
+static char *
+unfit_message (double width, double height, TgPlotFunc func, gconstpointer data,
+               const TgPlotStyle *style, const char *fault)
 {
   double mw, mh;
   g_autofree char *need = tg_plot_min_size (width, height, func, data, style, &mw, &mh)
     ? g_strdup_printf ("at least %.2f × %.2f in (%.0f × %.0f pt) at this font size",
                        mw / 72, mh / 72, mw, mh)
     : g_strdup ("more room than 8 times this size, or smaller text");
-  g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
-               "“%s” not written: at %.2f × %.2f in (%.0f × %.0f pt) with %g pt text the "
-               "figure does not fit (%s); it needs %s", path, width / 72, height / 72, width,
-               height, style->font_size, fault, need);
+  return g_strdup_printf ("at %.2f × %.2f in (%.0f × %.0f pt) with %g pt text the figure "
+                          "does not fit (%s); it needs %s", width / 72, height / 72, width,
+                          height, style->font_size, fault, need);
+}
+
+gboolean
+tg_plot_check_fit (double width, double height, TgPlotFunc func, gconstpointer data,
+                   const TgPlotStyle *style, GError **error)
+{
+  TgPlotStyle fallback;
+  g_return_val_if_fail (func != NULL, FALSE);
+  if (style == NULL)
+    {
+      tg_plot_style_init_light (&fallback);
+      style = &fallback;
+    }
+  g_autofree char *fault = tg_plot_fit_fault (width, height, func, data, style);
+  if (fault == NULL)
+    return TRUE;
+  g_autofree char *msg = unfit_message (width, height, func, data, style, fault);
+  g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "%s", msg);
+  return FALSE;
 }
 
 gboolean
@@ -130,7 +148,8 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
   if (fault != NULL)
     {
       cairo_surface_destroy (surface);
-      refuse_unfit (path, width, height, func, data, style, fault, error);
+      g_autofree char *msg = unfit_message (width, height, func, data, style, fault);
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "“%s” not written: %s", path, msg);
       return FALSE;
     }
   if (status == CAIRO_STATUS_SUCCESS && fmt == FMT_PNG)

@@ -130,11 +130,9 @@ write_nowhere (void *closure, const unsigned char *data, unsigned int length)
   return CAIRO_STATUS_SUCCESS;
 }
 
-/* Draws the figure at width x height on a PDF surface that writes nowhere; TRUE when it
- * fits. */
-static gboolean
-fits_at (double width, double height, TgPlotFunc func, gconstpointer data,
-         const TgPlotStyle *style)
+char *
+tg_plot_fit_fault (double width, double height, TgPlotFunc func, gconstpointer data,
+                   const TgPlotStyle *style)
 {
   cairo_surface_t *s = cairo_pdf_surface_create_for_stream (write_nowhere, NULL, width, height);
   cairo_t *cr = cairo_create (s);
@@ -145,6 +143,14 @@ fits_at (double width, double height, TgPlotFunc func, gconstpointer data,
   cairo_surface_finish (s);
   cairo_surface_destroy (s);
   tg_fit_log_free (log);
+  return g_steal_pointer (&fault);
+}
+
+static gboolean
+fits_at (double width, double height, TgPlotFunc func, gconstpointer data,
+         const TgPlotStyle *style)
+{
+  g_autofree char *fault = tg_plot_fit_fault (width, height, func, data, style);
   return fault == NULL;
 }
 

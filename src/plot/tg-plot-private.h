@@ -127,6 +127,11 @@ TgRect tg_frame_layout (double width, double height, const TgPlotStyle *st,
                         const char *title, const char *subtitle, const char *caption,
                         const TgLegendItem *items, guint n_items);
 
+/* The same, measuring text as it is drawn on like's surface (its font options and scale). */
+TgRect tg_frame_layout_like (cairo_t *like, double width, double height, const TgPlotStyle *st,
+                             const char *title, const char *subtitle, const char *caption,
+                             const TgLegendItem *items, guint n_items);
+
 /* A cols x rows grid of colours (row-major) painted into r as an image with nearest-neighbour
  * filtering: no seams between cells on screen or in a PDF viewer. */
 void   tg_paint_cells (cairo_t *cr, TgRect r, guint cols, guint rows, const TgRgba *colors);
@@ -163,6 +168,10 @@ void      tg_fit_note       (cairo_t *cr, double x, double y, double w, double h
 /* The first fault of the text noted (a box off the width x height page, two boxes that
  * overlap) in a sentence; NULL when it fits. Newly allocated. */
 char     *tg_fit_log_fault  (const TgFitLog *log, double width, double height);
+/* The first fault of the figure drawn at width x height on a PDF surface that writes
+ * nowhere; NULL when it fits. Newly allocated. */
+char     *tg_plot_fit_fault (double width, double height, TgPlotFunc func,
+                             gconstpointer data, const TgPlotStyle *style);
 /* The smallest size, in whole hundredths of an inch, at which the figure fits: the same
  * width and a taller page when one up to 6 times as tall does, else both grown together up
  * to 8 times; FALSE when none does. */

@@ -320,8 +320,9 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
 
   TableLayout t = { .lines = paper ? 2 : 1 };
   TableForm form;
-  TgRect body = tg_frame_layout (width, height, st, title, NULL, caption, items, paper ? 2 : 1);
-  TgRect body_tight = tg_frame_layout (width, height, st, title, NULL, caption, NULL, 0);
+  TgRect body = tg_frame_layout_like (cr, width, height, st, title, NULL, caption, items,
+                                      paper ? 2 : 1);
+  TgRect body_tight = tg_frame_layout_like (cr, width, height, st, title, NULL, caption, NULL, 0);
   double k = table_fit (cr, st, headers, tight_headers, cells, nr, body, body_tight, &t, &form);
   /* the tight form says "paper" on the paper's lines instead of a legend */
   gboolean legend = form != FORM_TIGHT;
