@@ -257,7 +257,8 @@ test_table_without_paper (void)
 }
 
 /* A page too small for a figure is refused, nothing written, naming the smallest size that
- * works; at that size the figure is written and passes the layout checks. */
+ * works; at that size the figure is written and passes the layout checks, and it fits every
+ * taller page. */
 static void
 test_too_small_refused (void)
 {
@@ -311,6 +312,16 @@ test_too_small_refused (void)
                                      &st, &error));
       g_assert_no_error (error);
       pdf_check_layout (path, file, wi * 72, hi * 72, st.font_size, box_per_pt, found);
+      /* and every taller page up to twice that (a layout measured unlike it is drawn fitted
+       * 252 x 202 pt but not 252 x 206) */
+      for (double t = 1.02; t <= 2.0; t += 0.02)
+        if (!tg_plot_check_fit (wi * 72, hi * 72 * t, figures[f].func, figures[f].data, &st,
+                                &error))
+          {
+            g_string_append_printf (found, "%s at 252 x %.1f pt: %s\n", figures[f].name,
+                                    hi * 72 * t, error->message);
+            g_clear_error (&error);
+          }
     }
   g_assert_cmpuint (pdf_report_faults (found->str), ==, 0);
 }
