@@ -198,6 +198,7 @@ tg_text_rotated (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold,
   double box = fe.ascent + fe.descent;
   cairo_move_to (cr, -te.x_advance * ha, fe.ascent - box * va);
   cairo_show_text (cr, s);
+  tg_fit_note (cr, -te.x_advance * ha, -box * va, te.x_advance, box, s);
   cairo_new_path (cr);
   cairo_restore (cr);
 }
@@ -427,6 +428,32 @@ tg_frame (cairo_t *cr, double width, double height, const TgPlotStyle *st, const
   cairo_restore (cr);
 
   return (TgRect) { pad, y, MAX (width - 2 * pad, 1.0), MAX (bottom - y, 1.0) };
+}
+
+TgRect
+tg_frame_layout_like (cairo_t *like, double width, double height, const TgPlotStyle *st,
+                      const char *title, const char *subtitle, const char *caption,
+                      const TgLegendItem *items, guint n_items)
+{
+  /* text measured as on like's surface: its font options (a PDF's unhinted metrics) and
+   * its scale, so lines wrap where the drawing will wrap them */
+  cairo_surface_t *s = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (s);
+  cairo_font_options_t *fo = cairo_font_options_create ();
+  cairo_surface_get_font_options (cairo_get_target (like), fo);
+  cairo_font_options_t *own = cairo_font_options_create ();
+  cairo_get_font_options (like, own);
+  cairo_font_options_merge (fo, own);
+  cairo_set_font_options (cr, fo);
+  cairo_font_options_destroy (own);
+  cairo_font_options_destroy (fo);
+  cairo_matrix_t m;
+  cairo_get_matrix (like, &m);
+  cairo_set_matrix (cr, &m);
+  TgRect body = tg_frame (cr, width, height, st, title, subtitle, caption, items, n_items);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  return body;
 }
 
 TgRect

@@ -162,10 +162,11 @@ studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
         }
       data.models = models;
       g_snprintf (caption, sizeof caption,
-                  "%s, rotated %.0f°, through %s (s = %g)%s: %s of every hidden unit, and the "
+                  /* s to three figures: a float's %g prints 9.82443 */
+                  "%s, rotated %.0f°, through %s (s = %.3g)%s: %s of every hidden unit, and the "
                   "class probabilities under soft gates σ(s (z − τ)) and hard gates 1[z > τ].",
                   self->true_label >= 0 ? "A test image" : "A drawn digit", data.angle,
-                  self->tm->label, self->tm->sharpness,
+                  self->tm->label, (double) self->tm->sharpness,
                   data.n_models > 1 ? " and each open mode side by side" : "",
                   data.n_models > 1 ? (data.compare_hard
                                        ? "the hard gates 1[z > τ] (1[z > 0] for an ungated mode)"

@@ -263,6 +263,14 @@ export_trampoline (cairo_t *cr, double width, double height, gconstpointer data,
 }
 
 gboolean
+studio_view_check_fit (StudioView *self, double width, double height, const TgPlotStyle *style,
+                       GError **error)
+{
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), FALSE);
+  return tg_plot_check_fit (width, height, export_trampoline, self, style, error);
+}
+
+gboolean
 studio_view_export (StudioView *self, const char *path, double width, double height,
                     GError **error)
 {

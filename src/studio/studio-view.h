@@ -79,6 +79,10 @@ const char *const *studio_view_get_export_excluded (StudioView *self);
  * before is brought up to date first (prepare_export). */
 gboolean studio_view_export      (StudioView *self, const char *path, double width,
                                   double height, GError **error);
+/* Whether the figure's text fits width x height in style, as an export would draw it:
+ * FALSE with what runs into what and the smallest size that works (an export would refuse). */
+gboolean studio_view_check_fit   (StudioView *self, double width, double height,
+                                  const TgPlotStyle *style, GError **error);
 /* The same in style (NULL: light, with its background). */
 gboolean studio_view_export_styled (StudioView *self, const char *path, double width,
                                     double height, const TgPlotStyle *style, GError **error);

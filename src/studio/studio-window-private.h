@@ -48,6 +48,10 @@ struct _StudioWindow
   guint           shot_source;
   guint           shot_index;    /* with "all": the next view to save */
   GtkWidget      *shot_dialog;   /* with "export-dialog": the dialog shown (weak) */
+  char           *shot_export_dir;   /* --export-all: Export All there instead of a PNG */
+  double          shot_export_width, shot_export_height;
+  TgPlotStyle     shot_export_style;
+  gboolean       *shot_export_failed; /* the caller's: TRUE until that export is written */
 
   /* opened checkpoints (studio-window-open.c): the foundation and its modes, or NULL */
   TgModes        *modes;
@@ -86,6 +90,12 @@ void     studio_window_screenshot_settled (StudioWindow *self);
  * none) and close the window. */
 void     studio_window_schedule_screenshot (StudioWindow *self, guint64 steps,
                                             const char *png_path, const char *view);
+/* Automation for --export-all: at the same moment, Export All to dir at width x height
+ * points in style instead of a PNG (the folder on stdout), then close the window; *failed
+ * (the caller's, outliving the window) stays TRUE unless the export was written. */
+void     studio_window_schedule_export_all (StudioWindow *self, guint64 steps,
+                                            const char *dir, double width, double height,
+                                            const TgPlotStyle *style, gboolean *failed);
 
 /* studio-window-export.c: a file chooser the window keeps until it answers (it shows it),
  * and destroys with itself so that no answer reaches a window gone; untrack in the answer
