@@ -9,6 +9,9 @@
 
 #include "studio-test-util.h"
 #include "studio-angles-view.h"
+#include "studio-application.h"
+#include "studio-prefs.h"
+#include <gdk/x11/gdkx.h>
 #include "cli-test-util.h"
 
 static const char *taugate_cli;
@@ -282,6 +285,111 @@ test_rename_inside (void)
   destroy_window (win);
 }
 
+static gboolean
+height_is (StudioWindow *win, gpointer data)
+{
+  int w, h;
+  gtk_window_get_default_size (GTK_WINDOW (win), &w, &h);
+  return h == GPOINTER_TO_INT (data) && gtk_widget_get_mapped (GTK_WIDGET (win));
+}
+
+/* The window shown at the height its default height asks for (GTK's resize done). */
+static gboolean
+shown_at (StudioWindow *win, gpointer data)
+{
+  return gtk_widget_get_height (GTK_WIDGET (win)) == GPOINTER_TO_INT (data);
+}
+
+static gboolean
+grown_past (StudioWindow *win, gpointer data)
+{
+  int w, h;
+  gtk_window_get_default_size (GTK_WINDOW (win), &w, &h);
+  return h > GPOINTER_TO_INT (data);
+}
+
+/* The user's resize as a window manager makes it: through the X server (xdotool). */
+static void
+resize_by_user (StudioWindow *win, int width, int height)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (win));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autofree char *w = g_strdup_printf ("%d", width), *h = g_strdup_printf ("%d", height);
+  const char *argv[] = { xdotool, "windowsize", xid, w, h, NULL };
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+}
+
+/* The size remembered is the one the user chose: not one a banner made the window grow to
+ * (it was 1280 x 778 after the Angles table, in every later launch), and the window goes back
+ * to the chosen size once the banner is gone. */
+static void
+test_size_remembered (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  const char *missing[] = { "/nonexistent/folder/of/checkpoints/one.safetensors",
+                            "/nonexistent/folder/of/checkpoints/two.safetensors",
+                            "/nonexistent/folder/of/checkpoints/three.safetensors", NULL };
+
+  if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("needs xdotool and an X display");
+      return;
+    }
+  StudioApplication *app = studio_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_activate (G_APPLICATION (app));
+  StudioWindow *win = STUDIO_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
+  GSettings *settings = studio_prefs_get ();
+  g_assert_nonnull (settings);
+
+  Size s = window_size (win);
+  /* the user makes the window a little taller than its minimum: too short for a banner */
+  int chosen = s.min_h + 30, decorations = 720 - s.shown_h;
+  resize_by_user (win, 1280, chosen);
+  wait_for (win, height_is, GINT_TO_POINTER (chosen), "the user's resize");
+  wait_for (win, shown_at, GINT_TO_POINTER (chosen - decorations), "the window resized");
+  s = window_size (win);
+  g_test_message ("chosen 1280 x %d, shown %d x %d", chosen, s.shown_w, s.shown_h);
+
+  g_assert_false (studio_window_open_paths (win, missing));
+  wait_for (win, grown_past, GINT_TO_POINTER (chosen), "the banner to push the window");
+  s = window_size (win);
+  g_test_message ("with the banner: shown %d x %d", s.shown_w, s.shown_h);
+  studio_window_dismiss_banner (win);
+  wait_for (win, height_is, GINT_TO_POINTER (chosen), "the window back to its chosen size");
+  wait_for (win, shown_at, GINT_TO_POINTER (chosen - decorations), "the window resized");
+  /* a window the user makes larger stays so */
+  resize_by_user (win, 1280, chosen + 100);
+  wait_for (win, height_is, GINT_TO_POINTER (chosen + 100), "the user's resize");
+  wait_for (win, shown_at, GINT_TO_POINTER (chosen + 100 - decorations), "the window resized");
+  window_size (win);
+  g_assert_true (height_is (win, GINT_TO_POINTER (chosen + 100)));
+  resize_by_user (win, 1280, chosen);
+  wait_for (win, height_is, GINT_TO_POINTER (chosen), "the user's resize");
+  wait_for (win, shown_at, GINT_TO_POINTER (chosen - decorations), "the window resized");
+
+  g_assert_false (studio_window_open_paths (win, missing));
+  wait_for (win, grown_past, GINT_TO_POINTER (chosen), "the banner to push the window again");
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
+  gtk_window_close (GTK_WINDOW (win));
+  for (int i = 0; i < 50 && win != NULL; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_test_message ("remembered %d x %d", g_settings_get_int (settings, "window-width"),
+                  g_settings_get_int (settings, "window-height"));
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, chosen);
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 1280);
+  g_object_unref (app);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -301,6 +409,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/fits-1280x720", test_fits);
   g_test_add_func ("/studio/window/rename-inside", test_rename_inside);
   g_test_add_func ("/studio/window/pad-rotation-width", test_pad_rotation_width);
+  g_test_add_func ("/studio/window/size-remembered", test_size_remembered);
   int status = g_test_run ();
   cli_test_remove_tree (tmp_dir);
   g_free (ckpt);
