@@ -1,10 +1,12 @@
-/* test-studio-keys.c — the studio's keys pressed for real: under xvfb-run, xdotool sends
- * key presses through the X server (XTEST) to the window of a StudioApplication, as a
- * keyboard would. F1 and Ctrl+? open the shortcuts window wherever the focus is (a view,
- * the side panel, the header bar); the main menu lists it; Space acts on the focused button,
- * switch or spin button and starts a run only where no widget takes it. */
+/* test-studio-keys.c — the studio's keys pressed (and its sliders clicked) for real: under
+ * xvfb-run, xdotool sends key presses and clicks through the X server (XTEST) to the window
+ * of a StudioApplication, as a keyboard and a mouse would. F1 and Ctrl+? open the shortcuts
+ * window wherever the focus is (a view, the side panel, the header bar); the main menu lists
+ * it; Space acts on the focused button, switch or spin button and starts a run only where no
+ * widget takes it; a click beside a slider's mark lands on the mark. */
 #include <gtk/gtk.h>
 #include <gdk/x11/gdkx.h>
+#include <math.h>
 
 #include "studio-test-util.h"
 #include "studio-application.h"
@@ -327,6 +329,73 @@ test_space (void)
   close_window (app, win);
 }
 
+static GtkWidget *
+child_named (GtkWidget *parent, const char *css_name)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (parent); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    if (g_strcmp0 (gtk_widget_get_css_name (c), css_name) == 0)
+      return c;
+  return NULL;
+}
+
+static gboolean
+allocated (gpointer data)
+{
+  return gtk_widget_get_width (data) > 100;
+}
+
+static gboolean
+value_moved (gpointer data)
+{
+  gpointer *args = data;
+  return gtk_adjustment_get_value (args[0]) != *(double *) args[1];
+}
+
+/* A click 3 px right of the s slider's mark "10" (a user's aim) sets s to 10 exactly: without
+ * snapping it was 10.7 (or, dragged, 9.82). */
+static void
+test_slider_snaps (void)
+{
+  StudioApplication *app = NULL;
+  StudioWindow *win = open_window (&app);
+  GtkWidget *scale, *trough;
+  graphene_rect_t r;
+  double dx, dy;
+
+  wait_until ((Check) gtk_widget_get_mapped, win, "the window shown");
+  focus_window (GTK_WINDOW (win));
+  scale = panel_first (win, GTK_TYPE_SCALE);
+  trough = child_named (scale, "trough");
+  g_assert_nonnull (trough);
+  wait_until (allocated, trough, "the slider laid out");
+  g_assert_true (gtk_widget_compute_bounds (trough, GTK_WIDGET (win), &r));
+  gtk_native_get_surface_transform (GTK_NATIVE (win), &dx, &dy);
+  GtkAdjustment *adj = gtk_range_get_adjustment (GTK_RANGE (scale));
+  double lower = gtk_adjustment_get_lower (adj), upper = gtk_adjustment_get_upper (adj);
+  double before = gtk_adjustment_get_value (adj);
+  /* log10 (10) = 1 along the trough */
+  double x = r.origin.x + (1.0 - lower) / (upper - lower) * r.size.width + 3 + dx;
+  double y = r.origin.y + r.size.height / 2 + dy;
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (win));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  g_autofree char *xs = g_strdup_printf ("%d", (int) round (x));
+  g_autofree char *ys = g_strdup_printf ("%d", (int) round (y));
+  const char *move[] = { "mousemove", "--window", xid, xs, ys, "click", "1", NULL };
+
+  g_test_message ("trough %g px wide; click at %s,%s", r.size.width, xs, ys);
+  run_xdotool (move);
+  gpointer args[] = { adj, &before };
+  wait_until (value_moved, args, "the click to move the s slider");
+  StudioConfig cfg;
+  studio_config_init_paper (&cfg);
+  studio_settings_panel_collect (win->settings_panel, &cfg);
+  g_test_message ("s = %g", cfg.sharpness);
+  g_assert_cmpfloat (cfg.sharpness, ==, 10.0f);
+  studio_config_clear (&cfg);
+  close_window (app, win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -344,6 +413,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/keys/help-everywhere", test_help_keys);
   g_test_add_func ("/studio/keys/menu-item", test_menu_item);
   g_test_add_func ("/studio/keys/space-on-focus", test_space);
+  g_test_add_func ("/studio/keys/slider-snaps", test_slider_snaps);
   int status = g_test_run ();
   g_free (xdotool);
   return status;

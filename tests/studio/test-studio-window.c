@@ -237,6 +237,56 @@ test_pad_rotation_width (void)
   destroy_window (win);
 }
 
+static GtkWidget *
+find_mapped_label (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_mapped (root))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_mapped_label (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+label_drawn (StudioWindow *win, gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0;
+}
+
+/* The data set chosen as a folder reads as the folder's name, whole ("Folder:…ydata" before). */
+static void
+test_data_folder_label (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "mydata", NULL);
+  StudioConfig cfg;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  small_config (&cfg);
+  g_free (cfg.data_dir);
+  cfg.data_dir = g_strdup (dir);
+  StudioWindow *win = studio_window_new (NULL, &cfg);
+  studio_config_clear (&cfg);
+  gtk_window_set_default_size (GTK_WINDOW (win), 1280, 720);
+  gtk_window_present (GTK_WINDOW (win));
+  GtkWidget *dropdown = GTK_WIDGET (gtk_widget_get_template_child (
+    GTK_WIDGET (win->settings_panel), STUDIO_TYPE_SETTINGS_PANEL, "data_dropdown"));
+  wait_for (win, label_drawn, dropdown, "the data set's button drawn");
+  GtkWidget *label = find_mapped_label (dropdown);
+  g_assert_nonnull (label);
+  PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (label));
+  g_test_message ("the data set reads “%s”%s", gtk_label_get_text (GTK_LABEL (label)),
+                  pango_layout_is_ellipsized (layout) ? ", ellipsized" : "");
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, "mydata");
+  g_assert_false (pango_layout_is_ellipsized (layout));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (label), ==, dir);
+  destroy_window (win);
+}
+
 static gboolean
 popover_shown (StudioWindow *win, gpointer data)
 {
@@ -410,6 +460,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/window/rename-inside", test_rename_inside);
   g_test_add_func ("/studio/window/pad-rotation-width", test_pad_rotation_width);
   g_test_add_func ("/studio/window/size-remembered", test_size_remembered);
+  g_test_add_func ("/studio/window/data-folder-label", test_data_folder_label);
   int status = g_test_run ();
   cli_test_remove_tree (tmp_dir);
   g_free (ckpt);
