@@ -50,6 +50,12 @@ run_xdotool (const char *const *args)
     g_error ("xdotool %s failed: %s", args[0], err);
 }
 
+static gboolean
+mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
 /* is-active follows the X focus (FocusIn and FocusOut) */
 static gboolean
 has_x_focus (gpointer data)
@@ -199,7 +205,7 @@ test_help_keys (void)
   const char *keys[] = { "F1", "ctrl+question" };
 
   studio_window_show_view (win, "inspector");
-  wait_until ((Check) gtk_widget_get_mapped, studio_window_get_view (win, "inspector"),
+  wait_until (mapped, studio_window_get_view (win, "inspector"),
               "the Inspector shown");
   struct { const char *what; GtkWidget *widget; } places[] = {
     { "the Inspector's unit", find_focusable (studio_window_get_view (win, "inspector"),
@@ -252,7 +258,7 @@ test_menu_item (void)
   StudioWindow *win = open_window (&app);
   GtkWidget *menu_button;
 
-  wait_until ((Check) gtk_widget_get_mapped, win, "the window shown");
+  wait_until (mapped, win, "the window shown");
   menu_button = find_focusable (gtk_window_get_titlebar (GTK_WINDOW (win)),
                                 GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (menu_button);
@@ -298,7 +304,7 @@ test_space (void)
   GtkWidget *sw, *angle;
   gboolean before;
 
-  wait_until ((Check) gtk_widget_get_mapped, win, "the window shown");
+  wait_until (mapped, win, "the window shown");
   sw = panel_first (win, GTK_TYPE_SWITCH);
   angle = panel_first (win, GTK_TYPE_SPIN_BUTTON);
   before = gtk_switch_get_active (GTK_SWITCH (sw));
@@ -363,7 +369,7 @@ test_slider_snaps (void)
   graphene_rect_t r;
   double dx, dy;
 
-  wait_until ((Check) gtk_widget_get_mapped, win, "the window shown");
+  wait_until (mapped, win, "the window shown");
   focus_window (GTK_WINDOW (win));
   scale = panel_first (win, GTK_TYPE_SCALE);
   trough = child_named (scale, "trough");

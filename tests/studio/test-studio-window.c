@@ -2,7 +2,9 @@
  * adapters of a tiny `taugate reproduce` (argv[1] is the taugate tool), an angle sweep and a
  * short run: in every view, with every banner (an error of several lines, an info, the
  * autosave's offer, an error and the offer together), the window fits a 1280 x 720 screen,
- * both as measured and as shown; the Rename popover opens inside the window. */
+ * both as measured and as shown; the Rename popover opens inside the window; the Digit
+ * Pad's Rotation slider is wide; the size remembered is the one the user chose (resized
+ * through the X server with xdotool), not one a banner made; a data folder reads whole. */
 #include <gtk/gtk.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -93,6 +95,12 @@ bar_settled (GtkInfoBar *bar)
          gtk_revealer_get_reveal_child (GTK_REVEALER (revealer));
 }
 
+static gboolean
+window_mapped (StudioWindow *win, gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (win));
+}
+
 static gint64
 frame_counter (StudioWindow *win)
 {
@@ -119,7 +127,7 @@ static Size
 window_size (StudioWindow *win)
 {
   Size s;
-  wait_for (win, (Condition) gtk_widget_get_mapped, NULL, "the window shown");
+  wait_for (win, window_mapped, NULL, "the window shown");
   gint64 until = frame_counter (win) + 2;
   wait_for (win, laid_out, &until, "the window laid out");
   gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_HORIZONTAL, -1, &s.min_w, NULL, NULL,
