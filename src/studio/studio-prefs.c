@@ -142,8 +142,9 @@ window_realize_cb (GtkWidget *widget, gpointer data)
                            G_CALLBACK (surface_layout_cb), widget, G_CONNECT_AFTER);
 }
 
-void
-studio_prefs_get_window_size (GtkWindow *window, int *width, int *height)
+/* The size a tracked window's user chose (its default size when untracked). */
+static void
+chosen_size (GtkWindow *window, int *width, int *height)
 {
   ChosenSize *chosen = g_object_get_data (G_OBJECT (window), "studio-chosen-size");
 
@@ -166,7 +167,7 @@ window_close_request_cb (GtkWindow *window, gpointer data)
     return FALSE;
   g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
   /* a maximized window keeps the size it had before, to go back to */
-  studio_prefs_get_window_size (window, &width, &height);
+  chosen_size (window, &width, &height);
   if (width > 0 && height > 0)
     {
       g_settings_set_int (settings, "window-width", width);

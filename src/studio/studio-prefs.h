@@ -21,8 +21,6 @@ void       studio_prefs_forget             (void);
  * when it is closed (close-request): the size the user chose, never one the window was made
  * to grow to by what it shows (it goes back to the chosen size once that fits again). */
 void       studio_prefs_track_window       (GtkWindow *window);
-/* The size a tracked window's user chose (its default size when untracked). */
-void       studio_prefs_get_window_size    (GtkWindow *window, int *width, int *height);
 
 gboolean   studio_prefs_get_dark           (void);
 void       studio_prefs_set_dark           (gboolean dark);
