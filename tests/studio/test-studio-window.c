@@ -11,6 +11,7 @@
 
 #include "studio-test-util.h"
 #include "studio-angles-view.h"
+#include "studio-view.h"
 #include "studio-application.h"
 #include "studio-prefs.h"
 #include <gdk/x11/gdkx.h>
@@ -174,6 +175,14 @@ check_views (StudioWindow *win, const char *banner, GString *faults)
       Size s = window_size (win);
       g_test_message ("%-10s banner %-11s minimum %4d x %3d, shown %4d x %3d", views[v], banner,
                       s.min_w, s.min_h, s.shown_w, s.shown_h);
+      if (strcmp (banner, "error+offer") == 0 && strcmp (views[v], "angles") == 0)
+        {
+          /* kept for a person to look at: the most the window shows at once */
+          g_autoptr (GError) error = NULL;
+          g_assert_true (studio_widget_save_png (GTK_WIDGET (win), "studio-window-banners.png",
+                                                 &error));
+          g_assert_no_error (error);
+        }
       if (s.min_w > 1280 || s.min_h > 720 || s.shown_w > 1280 || s.shown_h > 720)
         g_string_append_printf (faults, "%s with banner %s: minimum %d x %d, shown %d x %d\n",
                                 views[v], banner, s.min_w, s.min_h, s.shown_w, s.shown_h);
