@@ -400,9 +400,11 @@ studio_application_startup (GApplication *app)
   };
   GtkCssProvider *css;
 
+  /* before GtkApplication's startup, which looks for gtk/help-overlay.ui among the registered
+   * resources: registered later, no window had a shortcuts window and F1 opened nothing */
+  studio_ensure_resources ();
   G_APPLICATION_CLASS (studio_application_parent_class)->startup (app);
 
-  studio_ensure_resources ();
   css = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (css, "/org/taugate/Studio/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),

@@ -25,7 +25,7 @@ __lsan_is_turned_off (void)
 #endif
 
 int
-studio_test_init (int *argc, char ***argv)
+studio_test_init_env (int *argc, char ***argv)
 {
   /* no accessibility bus under xvfb-run: its warning would be fatal in a test */
   g_setenv ("GTK_A11Y", "none", TRUE);
@@ -44,7 +44,6 @@ studio_test_init (int *argc, char ***argv)
     tg_remove_tree (studio);
   }
   gtk_init ();
-  studio_ensure_resources ();
 
   data_dir = g_strdup (g_getenv ("TG_MNIST_DIR"));
   if (data_dir == NULL || !g_file_test (data_dir, G_FILE_TEST_IS_DIR))
@@ -53,6 +52,14 @@ studio_test_init (int *argc, char ***argv)
       return 77;
     }
   return 0;
+}
+
+int
+studio_test_init (int *argc, char ***argv)
+{
+  int status = studio_test_init_env (argc, argv);
+  studio_ensure_resources ();
+  return status;
 }
 
 const char *

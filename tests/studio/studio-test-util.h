@@ -16,6 +16,9 @@ typedef gboolean (*Condition) (StudioWindow *win, gpointer data);
 /* Sets the test environment up (no accessibility bus, no dconf), initialises GTK and the
  * resources. Returns 0, or 77 (skip) when TG_MNIST_DIR does not name a folder. */
 int                studio_test_init     (int *argc, char ***argv);
+/* The same without registering the resources: as the program starts, where the application
+ * registers them. */
+int                studio_test_init_env (int *argc, char ***argv);
 const char        *studio_test_data_dir (void);
 
 /* 2048 training / 1000 test images, 2 + 40 epochs, evaluation every 4 steps */
