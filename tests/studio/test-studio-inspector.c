@@ -237,8 +237,9 @@ test_export_all_unopened (void)
 
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (insp)));
   g_assert_null (studio_inspector_view_get_figure (insp));
-  g_assert_true (studio_window_export_all (win, dir, &error));
+  gboolean written = studio_window_export_all (win, dir, &error);
   g_assert_no_error (error);
+  g_assert_true (written);
   g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
   g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
   g_assert_no_error (error);
