@@ -68,6 +68,25 @@ studio_test_data_dir (void)
   return data_dir;
 }
 
+char *
+studio_test_reproduce (const char *taugate, const char *dir)
+{
+  g_autofree char *out = g_build_filename (dir, "reproduce", NULL);
+  g_autofree char *std_err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { taugate, "reproduce", "-q", "--data", studio_test_data_dir (),
+                         "--train-limit", "2000", "--test-limit", "500", "--seeds", "1",
+                         "--methods", "taugate", "--out", out, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, &std_err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("taugate reproduce failed: %s", std_err);
+  return g_build_filename (out, "checkpoints", NULL);
+}
+
 void
 small_config (StudioConfig *cfg)
 {

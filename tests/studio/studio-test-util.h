@@ -23,6 +23,9 @@ const char        *studio_test_data_dir (void);
 
 /* 2048 training / 1000 test images, 2 + 40 epochs, evaluation every 4 steps */
 void small_config (StudioConfig *cfg);
+/* A tiny `taugate reproduce` (TauGate, one seed, 2000 training and 500 test images) with the
+ * program at taugate into dir/reproduce; its checkpoints folder, which the caller frees. */
+char *studio_test_reproduce (const char *taugate, const char *dir);
 StudioWindow *new_window (const StudioConfig *cfg);
 void destroy_window (StudioWindow *win);
 typedef gboolean (*WaitCondition) (gpointer data);

@@ -21,25 +21,6 @@ static const char *taugate_cli;
 static char *tmp_dir;
 static char *ckpt;
 
-static void
-reproduce (void)
-{
-  g_autofree char *out = g_build_filename (tmp_dir, "reproduce", NULL);
-  g_autofree char *std_err = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-  const char *argv[] = { taugate_cli, "reproduce", "-q", "--data", studio_test_data_dir (),
-                         "--train-limit", "2000", "--test-limit", "500", "--seeds", "1",
-                         "--methods", "taugate", "--out", out, NULL };
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
-                               NULL, NULL, &std_err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("taugate reproduce failed: %s", std_err);
-  ckpt = g_build_filename (out, "checkpoints", NULL);
-}
-
 static gboolean
 measured (StudioWindow *win, gpointer data)
 {
@@ -471,7 +452,7 @@ main (int argc, char *argv[])
   taugate_cli = argv[1];
   tmp_dir = g_dir_make_tmp ("test-studio-window-XXXXXX", NULL);
   g_assert_nonnull (tmp_dir);
-  reproduce ();
+  ckpt = studio_test_reproduce (taugate_cli, tmp_dir);
 
   g_test_add_func ("/studio/window/fits-1280x720", test_fits);
   g_test_add_func ("/studio/window/rename-inside", test_rename_inside);
