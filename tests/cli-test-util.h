@@ -1,5 +1,6 @@
 /* cli-test-util.h — what the tests of the taugate command share: running it (or any program)
- * as a user does, a small synthetic data set to run it on, and reading back what it wrote. */
+ * as a user does, a small synthetic data set to run it on, and reading back what it wrote
+ * (files, CSV). */
 #pragma once
 
 #include <glib.h>
@@ -32,6 +33,11 @@ char *cli_test_make_data_dir (const char *root, const char *name);
 
 /* The whole of the file at path; the test fails if it cannot be read. */
 char *cli_test_slurp (const char *path);
+
+/* Splits a CSV text as RFC 4180 does (quoted fields may hold commas, quotes and line
+ * breaks) and asserts that it ends with a line break and that every record has as many
+ * fields as the first, at least 2; returns the number of records, the header's included. */
+guint cli_test_csv_records (const char *csv);
 
 /* Removes path and, if it is a folder, everything under it; links are removed, never
  * followed. */

@@ -5,8 +5,10 @@
  * wire options to it, show progress, and write the outputs. One file per subcommand
  * (taugate-NAME.c); this file only dispatches. */
 #include "taugate-cli.h"
+#include "tg-console.h"
 
 #include <errno.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -41,6 +43,12 @@ usage (FILE *f)
 int
 main (int argc, char **argv)
 {
+  /* The user's character set and messages, so that --help shows "0°" where the terminal can
+   * (tg-console.h spells it in ASCII where it cannot). Numbers stay the C locale's: the
+   * terminal's tables read as the files do, whatever the locale (files: tg-csv.h). */
+  setlocale (LC_ALL, "");
+  setlocale (LC_NUMERIC, "C");
+  tg_console_init ();
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
       strcmp (argv[1], "help") == 0)
     {

@@ -402,8 +402,9 @@ adapter_method (const TgSafetensors *fc, const TgModel *model, const char *path,
   const char *kind = g_hash_table_lookup (fc->metadata, "kind");
   if (kind != NULL && strcmp (kind, "adapter") != 0)
     {
+      g_autofree char *shown = tg_excerpt (kind, -1);
       g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
-                   "%s: is a %s checkpoint, not an adapter", path, kind);
+                   "%s: is a %s checkpoint, not an adapter", path, shown);
       return FALSE;
     }
   const char *id = g_hash_table_lookup (fc->metadata, "method");
@@ -415,7 +416,8 @@ adapter_method (const TgSafetensors *fc, const TgModel *model, const char *path,
     }
   if (!tg_method_from_string (id, method))
     {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: unknown method \"%s\"", path, id);
+      g_autofree char *shown = tg_excerpt (id, -1);
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: unknown method \"%s\"", path, shown);
       return FALSE;
     }
   if (*method == TG_METHOD_LORA && model->lora_rank == 0)
@@ -460,8 +462,9 @@ adapter_match (const TgSafetensors *fc, const ModelTensor *want, guint nw, TgMet
         wanted = strcmp (t->name, want[j].name) == 0;
       if (!wanted)
         {
+          g_autofree char *shown = tg_excerpt (t->name, -1);
           g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
-                       "%s: tensor %s is not part of a %s adapter", path, t->name,
+                       "%s: tensor %s is not part of a %s adapter", path, shown,
                        tg_method_info (method)->label);
           return FALSE;
         }

@@ -1,5 +1,8 @@
-/* tg-common.c — the error domain, the seeded RNG, checked size arithmetic and the arg-max. */
+/* tg-common.c — the error domain, the seeded RNG, checked size arithmetic, the arg-max and
+ * the excerpt error messages quote. */
 #include "tg-common.h"
+
+#include <string.h>
 
 G_DEFINE_QUARK (tg-error-quark, tg_error)
 
@@ -81,4 +84,45 @@ tg_argmax (const float *v, guint32 n)
     if (v[i] > v[a])
       a = i;
   return a;
+}
+
+char *
+tg_excerpt (const char *text, gssize len)
+{
+  GString *s = g_string_new (NULL);
+  gsize n = len < 0 ? strlen (text) : (gsize) len, at = 0;
+  guint chars = 0;
+
+  while (at < n && chars < TG_EXCERPT_CHARS)
+    {
+      gunichar c = g_utf8_get_char_validated (text + at, (gssize) (n - at));
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* a byte that starts no UTF-8 character */
+          g_string_append_printf (s, "\\x%02x", (guchar) text[at++]);
+        }
+      else
+        {
+          const char *next = g_utf8_next_char (text + at);
+          if (c == '\\')
+            g_string_append (s, "\\\\");
+          else if (c == '\n')
+            g_string_append (s, "\\n");
+          else if (c == '\t')
+            g_string_append (s, "\\t");
+          else if (c == '\r')
+            g_string_append (s, "\\r");
+          else if (c < 0x80 && !g_ascii_isprint ((char) c))
+            g_string_append_printf (s, "\\x%02x", c);
+          else if (c >= 0x80 && (!g_unichar_isprint (c) || g_unichar_type (c) == G_UNICODE_FORMAT))
+            g_string_append_printf (s, "\\u%04x", c);
+          else
+            g_string_append_len (s, text + at, next - (text + at));
+          at = (gsize) (next - text);
+        }
+      chars++;
+    }
+  if (at < n)
+    g_string_append (s, "…");
+  return g_string_free (s, FALSE);
 }

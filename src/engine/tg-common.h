@@ -40,4 +40,11 @@ gboolean tg_size_mul3    (size_t a, size_t b, size_t c, size_t *out);
  * class of a row of logits. */
 guint32  tg_argmax       (const float *v, guint32 n);
 
+/* What an error message may quote of a file's content (a name, a cell, a line): at most
+ * TG_EXCERPT_CHARS characters of text (len bytes, or up to its NUL when len < 0), "…" when
+ * there was more, with backslashes, control and format characters and bytes that are not
+ * UTF-8 escaped, so a message stays one short line whatever the file holds. Newly allocated. */
+#define TG_EXCERPT_CHARS 40
+char    *tg_excerpt      (const char *text, gssize len);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
  * collapse (tg-experiment-results.c). */
 #include "tg-experiment.h"
 #include "tg-checkpoint.h"
+#include "tg-csv.h"
 #include "tg-digest.h"
 
 #include <errno.h>
@@ -142,20 +143,20 @@ run_metadata (const TgExperimentConfig *cfg, guint64 seed, double target)
 {
   GHashTable *md = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_hash_table_insert (md, g_strdup ("seed"), g_strdup_printf ("%" G_GUINT64_FORMAT, seed));
-  g_hash_table_insert (md, g_strdup ("angle"), g_strdup_printf ("%g", cfg->angle));
+  g_hash_table_insert (md, g_strdup ("angle"), tg_number_dup ("%g", cfg->angle));
   g_hash_table_insert (md, g_strdup ("foundation_angles"),
                        tg_experiment_config_foundation_angles_string (cfg));
   if (!isnan (target))
-    g_hash_table_insert (md, g_strdup ("target_angle"), g_strdup_printf ("%g", target));
+    g_hash_table_insert (md, g_strdup ("target_angle"), tg_number_dup ("%g", target));
   g_hash_table_insert (md, g_strdup ("foundation_epochs"), g_strdup_printf ("%u", cfg->foundation_epochs));
   g_hash_table_insert (md, g_strdup ("adapt_epochs"), g_strdup_printf ("%u", cfg->adapt_epochs));
-  g_hash_table_insert (md, g_strdup ("lr"), g_strdup_printf ("%g", cfg->lr));
-  g_hash_table_insert (md, g_strdup ("momentum"), g_strdup_printf ("%g", cfg->momentum));
+  g_hash_table_insert (md, g_strdup ("lr"), tg_number_dup ("%g", cfg->lr));
+  g_hash_table_insert (md, g_strdup ("momentum"), tg_number_dup ("%g", cfg->momentum));
   g_hash_table_insert (md, g_strdup ("batch"), g_strdup_printf ("%u", cfg->batch));
-  g_hash_table_insert (md, g_strdup ("sharpness"), g_strdup_printf ("%g", cfg->sharpness));
-  g_hash_table_insert (md, g_strdup ("lambda"), g_strdup_printf ("%g", cfg->lambda));
+  g_hash_table_insert (md, g_strdup ("sharpness"), tg_number_dup ("%g", cfg->sharpness));
+  g_hash_table_insert (md, g_strdup ("lambda"), tg_number_dup ("%g", cfg->lambda));
   g_hash_table_insert (md, g_strdup ("lora_rank"), g_strdup_printf ("%u", cfg->lora_rank));
-  g_hash_table_insert (md, g_strdup ("lora_alpha"), g_strdup_printf ("%g", cfg->lora_alpha));
+  g_hash_table_insert (md, g_strdup ("lora_alpha"), tg_number_dup ("%g", cfg->lora_alpha));
   return md;
 }
 
@@ -264,8 +265,9 @@ save_adapter (Run *run, const TgModel *m, const SeedState *s, double target, GEr
     return TRUE;
   g_autoptr (GHashTable) md = run_metadata (run->cfg, s->seed, target);
   tg_foundation_digest_insert (md, s->foundation);
-  g_autofree char *name = g_strdup_printf ("seed%u-%s-%gdeg.safetensors", s->si,
-                                           tg_method_info (m->method)->id, target);
+  g_autofree char *angle = tg_number_dup ("%g", target);
+  g_autofree char *name = g_strdup_printf ("seed%u-%s-%sdeg.safetensors", s->si,
+                                           tg_method_info (m->method)->id, angle);
   g_autofree char *path = g_build_filename (run->checkpoint_dir, name, NULL);
   return tg_checkpoint_save_adapter (m, m->method, md, path, error);
 }

@@ -28,6 +28,13 @@ tg_get_threads (void)
   return openblas_get_num_threads ();
 }
 
+const char *
+tg_blas_core (void)
+{
+  const char *core = openblas_get_corename ();
+  return core != NULL ? core : "unknown";
+}
+
 void
 tg_gemm_reference (gboolean ta, gboolean tb, int M, int N, int K, float alpha,
                    const float *A, int lda, const float *B, int ldb, float beta,

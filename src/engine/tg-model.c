@@ -132,20 +132,6 @@ tg_model_copy (const TgModel *model)
   return c;
 }
 
-gboolean
-tg_model_copy_params (TgModel *dst, const TgModel *src, GError **error)
-{
-  if (dst->n_params != src->n_params || dst->n_linear != src->n_linear ||
-      memcmp (dst->dims, src->dims, sizeof dst->dims) != 0)
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH,
-                   "the two models have different architectures");
-      return FALSE;
-    }
-  memcpy (dst->params, src->params, src->n_params * sizeof (float));
-  return TRUE;
-}
-
 guint32
 tg_model_hidden_units (const TgModel *model)
 {

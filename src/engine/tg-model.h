@@ -91,8 +91,6 @@ TgModel *tg_model_new   (guint32 n_inputs, guint32 n_hidden, const guint32 *widt
                          GError **error);
 void     tg_model_free  (TgModel *model);
 TgModel *tg_model_copy  (const TgModel *model);
-/* Copies every parameter of src into dst; both must have the same architecture. */
-gboolean tg_model_copy_params (TgModel *dst, const TgModel *src, GError **error);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgModel, tg_model_free)
 
 static inline guint32 tg_model_n_hidden (const TgModel *m) { return m->n_linear - 1; }
@@ -173,5 +171,8 @@ void tg_gemm_set_reference (gboolean use_reference);
 /* Sets OpenBLAS's thread count (0 leaves it); tg_get_threads() reads it. */
 void tg_set_threads (int threads);
 int  tg_get_threads (void);
+/* The CPU model whose kernels OpenBLAS chose at run time ("Haswell", "SkylakeX"; "Prescott"
+ * when it did not know this CPU; OPENBLAS_CORETYPE overrides it). */
+const char *tg_blas_core (void);
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* tg-modes-report.c — modes.csv, mixed.csv, tables/modes.tex and the terminal tables.
- * Numbers are written with g_ascii_formatd so a comma locale cannot change the files. */
+ * The files' numbers are written in the C locale (tg-csv.h), so a comma locale cannot
+ * change them. */
 #include "tg-modes-report.h"
+#include "tg-csv.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -21,78 +23,45 @@ kind_id (TgMixedKind k)
     }
 }
 
-/* A number for a file: %.6f (or %g for angles), empty for NAN. */
-static void
-append_num (GString *s, const char *fmt, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  if (isfinite (v))
-    g_string_append (s, g_ascii_formatd (buf, sizeof buf, fmt, v));
-}
-
-/* A CSV field: quoted when it holds a comma, a quote or a line break. */
-static void
-append_field (GString *s, const char *v)
-{
-  if (strpbrk (v, ",\"\n\r") == NULL)
-    {
-      g_string_append (s, v);
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (const char *p = v; *p; p++)
-    {
-      if (*p == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *p);
-    }
-  g_string_append_c (s, '"');
-}
-
 char *
 tg_modes_sweep_csv (const TgModes *modes, const TgAngleSweep *sw)
 {
-  GString *s = g_string_new ("mode,method,target_angle,angle,acc_soft,acc_hard\n");
+  TgCsv *csv = tg_csv_new ("mode,method,target_angle,angle,acc_soft,acc_hard");
   for (guint m = 0; m < sw->n_modes && m < tg_modes_count (modes); m++)
     {
       const TgMode *mode = tg_modes_get (modes, m);
       for (guint a = 0; a < sw->n_angles; a++)
         {
-          append_field (s, mode->name);
-          g_string_append_printf (s, ",%s,", m == 0 ? "base" : tg_method_info (mode->method)->id);
-          append_num (s, "%g", mode->target_angle);
-          g_string_append_c (s, ',');
-          append_num (s, "%g", sw->angles[a]);
-          g_string_append_c (s, ',');
-          append_num (s, "%.6f", sw->acc_soft[(size_t) m * sw->n_angles + a]);
-          g_string_append_c (s, ',');
-          append_num (s, "%.6f", sw->acc_hard[(size_t) m * sw->n_angles + a]);
-          g_string_append_c (s, '\n');
+          tg_csv_text (csv, mode->name);
+          tg_csv_text (csv, m == 0 ? "base" : tg_method_info (mode->method)->id);
+          tg_csv_number (csv, "%g", mode->target_angle);
+          tg_csv_number (csv, "%g", sw->angles[a]);
+          tg_csv_number (csv, "%.6f", sw->acc_soft[(size_t) m * sw->n_angles + a]);
+          tg_csv_number (csv, "%.6f", sw->acc_hard[(size_t) m * sw->n_angles + a]);
+          tg_csv_end_row (csv);
         }
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 char *
 tg_modes_mixed_csv (const TgMixedResult *mx)
 {
-  GString *s = g_string_new ("row,kind,extra_params,acc_soft,acc_hard,right_mode_soft,"
-                             "right_mode_hard\n");
+  TgCsv *csv = tg_csv_new ("row,kind,extra_params,acc_soft,acc_hard,right_mode_soft,"
+                           "right_mode_hard");
   for (guint i = 0; i < mx->rows->len; i++)
     {
       const TgMixedRow *r = &g_array_index (mx->rows, TgMixedRow, i);
-      append_field (s, r->name);
-      g_string_append_printf (s, ",%s,%zu,", kind_id (r->kind), r->extra_params);
-      append_num (s, "%.6f", r->acc_soft);
-      g_string_append_c (s, ',');
-      append_num (s, "%.6f", r->acc_hard);
-      g_string_append_c (s, ',');
-      append_num (s, "%.6f", r->right_soft);
-      g_string_append_c (s, ',');
-      append_num (s, "%.6f", r->right_hard);
-      g_string_append_c (s, '\n');
+      tg_csv_text (csv, r->name);
+      tg_csv_text (csv, kind_id (r->kind));
+      tg_csv_uint (csv, r->extra_params);
+      tg_csv_number (csv, "%.6f", r->acc_soft);
+      tg_csv_number (csv, "%.6f", r->acc_hard);
+      tg_csv_number (csv, "%.6f", r->right_soft);
+      tg_csv_number (csv, "%.6f", r->right_hard);
+      tg_csv_end_row (csv);
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 static void
@@ -115,13 +84,12 @@ append_tex_text (GString *s, const char *v)
 static void
 append_pct (GString *s, double v, int decimals)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   if (!isfinite (v))
     {
       g_string_append (s, "--");
       return;
     }
-  g_string_append (s, g_ascii_formatd (buf, sizeof buf, decimals ? "%.1f" : "%.0f", 100 * v));
+  tg_number_append (s, decimals ? "%.1f" : "%.0f", 100 * v);
 }
 
 static char *
@@ -129,8 +97,11 @@ stream_description (const TgMixedResult *mx, gboolean tex)
 {
   GString *s = g_string_new (NULL);
   for (guint k = 0; k < mx->n_stream_modes; k++)
-    g_string_append_printf (s, "%s%g%s", k ? (k + 1 == mx->n_stream_modes ? " and " : ", ") : "",
-                            mx->stream_angles[k], tex ? "$^\\circ$" : "°");
+    {
+      g_string_append (s, k ? (k + 1 == mx->n_stream_modes ? " and " : ", ") : "");
+      tg_number_append (s, "%g", mx->stream_angles[k]);
+      g_string_append (s, tex ? "$^\\circ$" : "°");
+    }
   return g_string_free (s, FALSE);
 }
 
@@ -145,7 +116,11 @@ tg_modes_tex (const TgModes *modes, const TgAngleSweep *sw, const TgMixedResult 
         g_string_append_c (s, 'r');
       g_string_append (s, "}\n\\toprule\nMode");
       for (guint a = 0; a < sw->n_angles; a++)
-        g_string_append_printf (s, " & %g$^\\circ$", sw->angles[a]);
+        {
+          g_string_append (s, " & ");
+          tg_number_append (s, "%g", sw->angles[a]);
+          g_string_append (s, "$^\\circ$");
+        }
       g_string_append (s, " \\\\\n\\midrule\n");
       for (guint m = 0; m < sw->n_modes; m++)
         {

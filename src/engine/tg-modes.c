@@ -6,6 +6,7 @@
 #include "tg-multimode.h"
 
 #include "tg-checkpoint.h"
+#include "tg-csv.h"
 #include "tg-digest.h"
 #include "tg-metrics.h"
 
@@ -151,7 +152,19 @@ mode_name (TgMethod method, double angle, const char *path)
         *dot = '\0';
       return g_strdup_printf ("%s (%s)", tg_method_info (method)->label, base);
     }
-  return g_strdup_printf ("%s %g°", tg_method_info (method)->label, angle);
+  g_autofree char *degrees = tg_number_dup ("%g", angle);
+  return g_strdup_printf ("%s %s°", tg_method_info (method)->label, degrees);
+}
+
+/* name cut to at most TG_MODES_MAX_NAME bytes, at a character boundary: a session holds names
+ * of at most 256 bytes, and make_name_unique may add " (N)". */
+static char *
+bounded_name (const char *name)
+{
+  const char *end = name;
+  while (*end != '\0' && (gsize) (g_utf8_next_char (end) - name) <= TG_MODES_MAX_NAME)
+    end = g_utf8_next_char (end);
+  return g_strndup (name, (gsize) (end - name));
 }
 
 /* Two modes of one name would be indistinguishable in a legend: the later one is numbered. */
@@ -220,7 +233,8 @@ tg_modes_attach_file (TgModes *modes, const char *path, gboolean check_foundatio
   mode->sharpness = (float) s;
   mode->target_angle = NAN;
   parse_number (md, "target_angle", &mode->target_angle);
-  mode->name = mode_name (method, mode->target_angle, path);
+  g_autofree char *long_name = mode_name (method, mode->target_angle, path);
+  mode->name = bounded_name (long_name);
   mode->path = g_strdup (path);
   mode->metadata = g_steal_pointer (&md);
   mode->model = g_steal_pointer (&m);
@@ -239,7 +253,7 @@ tg_modes_attach_model (TgModes *modes, const TgModel *adapted, float sharpness,
   mode->method = adapted->method;
   mode->sharpness = sharpness;
   mode->target_angle = target_angle;
-  mode->name = g_strdup (name);
+  mode->name = bounded_name (name);
   mode->model = tg_model_copy (adapted);
   make_name_unique (modes, mode);
   g_ptr_array_add (modes->modes, mode);
@@ -264,7 +278,7 @@ tg_modes_rename (TgModes *modes, guint index, const char *name)
   /* out of the list while its new name is compared with the others */
   g_ptr_array_steal_index (modes->modes, index);
   g_free (mode->name);
-  mode->name = g_strdup (name);
+  mode->name = bounded_name (name);
   make_name_unique (modes, mode);
   g_ptr_array_insert (modes->modes, (gint) index, mode);
 }
@@ -291,12 +305,12 @@ tg_modes_save_adapter (const TgModes *modes, guint index, const char *path, GErr
     }
   if (!isnan (mode->target_angle))
     g_hash_table_insert (md, g_strdup ("target_angle"),
-                         g_strdup_printf ("%g", mode->target_angle));
-  g_hash_table_insert (md, g_strdup ("sharpness"), g_strdup_printf ("%g", mode->sharpness));
+                         tg_number_dup ("%g", mode->target_angle));
+  g_hash_table_insert (md, g_strdup ("sharpness"), tg_number_dup ("%g", mode->sharpness));
   if (mode->method == TG_METHOD_LORA)
     {
       g_hash_table_insert (md, g_strdup ("lora_rank"), g_strdup_printf ("%u", mode->model->lora_rank));
-      g_hash_table_insert (md, g_strdup ("lora_alpha"), g_strdup_printf ("%g", mode->model->lora_alpha));
+      g_hash_table_insert (md, g_strdup ("lora_alpha"), tg_number_dup ("%g", mode->model->lora_alpha));
     }
   tg_foundation_digest_insert (md, modes->foundation);
   return tg_checkpoint_save_adapter (mode->model, mode->method, md, path, error);

@@ -52,6 +52,8 @@ guint         tg_modes_attach_model  (TgModes *modes, const TgModel *adapted, fl
 /* Removes an adapter's mode; FALSE (and nothing done) for Base or an index out of range. */
 gboolean      tg_modes_remove        (TgModes *modes, guint index);
 /* Renames a mode (names stay unique: a clash gets a number). */
+/* Names are cut to TG_MODES_MAX_NAME bytes (at a character boundary). */
+#define TG_MODES_MAX_NAME 200
 void          tg_modes_rename        (TgModes *modes, guint index, const char *name);
 /* Saves an adapter's mode as an adapter file: its metadata (for an attached file, the
  * file's; target_angle for one trained in memory) and the foundation's digest. */

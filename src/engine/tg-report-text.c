@@ -1,16 +1,9 @@
 /* tg-report-text.c — Table 1 as plain text for the terminal: ours, the paper's numbers beside
  * them when comparable (MNIST at 45 degrees), the runs that collapsed, the foundation. */
 #include "tg-report.h"
+#include "tg-csv.h"
 
 #include <math.h>
-
-/* A number as a new string in the "C" locale: "%.3f", "%g". */
-static char *
-num (const char *fmt, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, fmt, v));
-}
 
 static const char *
 text_label (TgMethod m)
@@ -47,8 +40,8 @@ pad (GString *s, const char *str, guint width, gboolean right)
 static char *
 text_pm (double mean, double std)
 {
-  g_autofree char *m = num ("%.3f", mean);
-  g_autofree char *d = num ("%.3f", std);
+  g_autofree char *m = tg_number_dup ("%.3f", mean);
+  g_autofree char *d = tg_number_dup ("%.3f", std);
   return g_strdup_printf ("%s ± %s", m, d);
 }
 
@@ -66,7 +59,7 @@ text_row (GString *s, const TgExperimentResults *res, TgMethod m, gboolean paper
   g_autofree char *params = have ? g_strdup_printf ("%zu", sum.params) : g_strdup ("—");
   g_autofree char *a0 = have ? text_pm (sum.acc0, sum.acc0_std) : g_strdup ("—");
   g_autofree char *ar = have ? text_pm (sum.acc_rot, sum.acc_rot_std) : g_strdup ("—");
-  g_autofree char *ho = have && !isnan (sum.high_act) ? num ("%.3f", sum.high_act)
+  g_autofree char *ho = have && !isnan (sum.high_act) ? tg_number_dup ("%.3f", sum.high_act)
                                                       : g_strdup ("—");
   pad (s, label, 10, FALSE);
   pad (s, params, 8, TRUE);
@@ -81,7 +74,7 @@ text_row (GString *s, const TgExperimentResults *res, TgMethod m, gboolean paper
   if (paper)
     {
       g_autofree char *pr = p ? text_pm (p->acc_rot, p->acc_rot_std) : g_strdup ("—");
-      g_autofree char *hp = p && !isnan (p->high_act) ? num ("%.2f", p->high_act)
+      g_autofree char *hp = p && !isnan (p->high_act) ? tg_number_dup ("%.2f", p->high_act)
                                                       : g_strdup ("—");
       pad (s, pr, 17, FALSE);
       g_string_append_printf (s, "%s / %s\n", ho, hp);
@@ -118,7 +111,7 @@ tg_report_table1_text (const TgExperimentResults *res)
   g_return_val_if_fail (res != NULL, NULL);
   const TgExperimentConfig *c = &res->config;
   gboolean paper = tg_experiment_config_is_paper_setting (c);
-  g_autofree char *angle = num ("%g", c->angle);
+  g_autofree char *angle = tg_number_dup ("%g", c->angle);
   GString *s = g_string_new (NULL);
   g_string_append_printf (s, "%s 0° vs rotated %s°: mean ± std over %u seed%s%s\n",
                           tg_experiment_config_data_name (c), angle, c->seeds,
@@ -147,8 +140,8 @@ tg_report_table1_text (const TgExperimentResults *res)
   text_collapses (s, res);
   if (res->foundation_acc0 > 0 || res->foundation_acc_rot > 0)
     {
-      g_autofree char *f0 = num ("%.3f", res->foundation_acc0);
-      g_autofree char *fr = num ("%.3f", res->foundation_acc_rot);
+      g_autofree char *f0 = tg_number_dup ("%.3f", res->foundation_acc0);
+      g_autofree char *fr = tg_number_dup ("%.3f", res->foundation_acc_rot);
       g_string_append_printf (s, "foundation of seed 0: acc 0° %s, acc %s° %s\n", f0, angle, fr);
     }
   return g_string_free (s, FALSE);

@@ -3,10 +3,11 @@
  * published numbers beside ours when they are comparable: MNIST at 45 degrees
  * (tg_experiment_config_is_paper_setting). Another data set or angle gets ours alone.
  *
- * Numbers are written with g_ascii_formatd, so a window running under a locale with a
+ * Numbers are written in the C locale (tg-csv.h), so a window running under a locale with a
  * decimal comma still writes "0.850000", and identical results give identical bytes.
  * Not here: running anything; this file only reads TgExperimentResults. */
 #include "tg-report.h"
+#include "tg-csv.h"
 
 #include <errno.h>
 #include <math.h>
@@ -14,37 +15,14 @@
 
 /* --- formatting helpers ------------------------------------------------------------------ */
 
-static void
-append_num (GString *s, const char *fmt, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_string_append (s, g_ascii_formatd (buf, sizeof buf, fmt, v));
-}
-
-/* A number as a new string in the "C" locale: "%.3f", "%g". */
-static char *
-num (const char *fmt, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  return g_strdup (g_ascii_formatd (buf, sizeof buf, fmt, v));
-}
-
-static void
-csv_num (GString *s, double v)
-{
-  g_string_append_c (s, ',');
-  if (!isnan (v))
-    append_num (s, "%.6f", v);
-}
-
 /* "$0.850 \pm 0.006$" */
 static void
 tex_pm (GString *s, double mean, double std)
 {
   g_string_append_c (s, '$');
-  append_num (s, "%.3f", mean);
+  tg_number_append (s, "%.3f", mean);
   g_string_append (s, " \\pm ");
-  append_num (s, "%.3f", std);
+  tg_number_append (s, "%.3f", std);
   g_string_append_c (s, '$');
 }
 
@@ -86,11 +64,11 @@ tex_params (GString *s, const TgMethodSummary *ours, const TgPaperRow *paper)
 static void
 tex_settings (GString *s, const TgExperimentConfig *c)
 {
-  g_autofree char *lr = num ("%g", c->lr);
-  g_autofree char *mom = num ("%g", c->momentum);
-  g_autofree char *sh = num ("%g", c->sharpness);
-  g_autofree char *lam = num ("%g", c->lambda);
-  g_autofree char *alpha = num ("%g", c->lora_alpha);
+  g_autofree char *lr = tg_number_dup ("%g", c->lr);
+  g_autofree char *mom = tg_number_dup ("%g", c->momentum);
+  g_autofree char *sh = tg_number_dup ("%g", c->sharpness);
+  g_autofree char *lam = tg_number_dup ("%g", c->lambda);
+  g_autofree char *alpha = tg_number_dup ("%g", c->lora_alpha);
   g_autofree char *angles = tg_experiment_config_foundation_angles_string (c);
   g_autofree char *mix = tg_experiment_config_is_paper_mix (c)
     ? g_strdup ("the 50/50 mixture")
@@ -164,43 +142,47 @@ char *
 tg_report_csv (const TgExperimentResults *res)
 {
   g_return_val_if_fail (res != NULL, NULL);
-  GString *s = g_string_new ("seed_index,seed,method,target_angle,trainable_params,"
-                             "acc_0,acc_rot,acc_0_hard,acc_rot_hard,high_act_frac,final_loss\n");
+  TgCsv *csv = tg_csv_new ("seed_index,seed,method,target_angle,trainable_params,"
+                           "acc_0,acc_rot,acc_0_hard,acc_rot_hard,high_act_frac,final_loss");
   for (guint i = 0; res->runs != NULL && i < res->runs->len; i++)
     {
       const TgRunResult *r = &g_array_index (res->runs, TgRunResult, i);
       const TgMethodInfo *info = tg_method_info (r->method);
-      g_string_append_printf (s, "%u,%" G_GUINT64_FORMAT ",%s", r->seed_index, r->seed,
-                              info != NULL ? info->id : "?");
-      csv_num (s, r->target_angle);
-      g_string_append_printf (s, ",%zu", r->params);
-      csv_num (s, r->acc0);
-      csv_num (s, r->acc_rot);
-      csv_num (s, r->acc0_hard);
-      csv_num (s, r->acc_rot_hard);
-      csv_num (s, r->high_act);
-      csv_num (s, r->final_loss);
-      g_string_append_c (s, '\n');
+      tg_csv_uint (csv, r->seed_index);
+      tg_csv_uint (csv, r->seed);
+      tg_csv_text (csv, info != NULL ? info->id : "?");
+      tg_csv_number (csv, "%.6f", r->target_angle);
+      tg_csv_uint (csv, r->params);
+      tg_csv_number (csv, "%.6f", r->acc0);
+      tg_csv_number (csv, "%.6f", r->acc_rot);
+      tg_csv_number (csv, "%.6f", r->acc0_hard);
+      tg_csv_number (csv, "%.6f", r->acc_rot_hard);
+      tg_csv_number (csv, "%.6f", r->high_act);
+      tg_csv_number (csv, "%.6f", r->final_loss);
+      tg_csv_end_row (csv);
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 char *
 tg_report_overlap_csv (const TgExperimentResults *res)
 {
   g_return_val_if_fail (res != NULL, NULL);
-  GString *s = g_string_new ("seed_index,layer,jaccard,on_0,on_rot\n");
+  TgCsv *csv = tg_csv_new ("seed_index,layer,jaccard,on_0,on_rot");
   for (guint i = 0; res->overlaps != NULL && i < res->overlaps->len; i++)
     {
       const TgOverlapResult *o = &g_array_index (res->overlaps, TgOverlapResult, i);
       for (guint l = 0; l < MIN (o->n_layers, TG_MAX_LINEAR); l++)
         {
-          g_string_append_printf (s, "%u,%u", o->seed_index, l);
-          csv_num (s, o->jaccard[l]);
-          g_string_append_printf (s, ",%u,%u\n", o->on0[l], o->on_rot[l]);
+          tg_csv_uint (csv, o->seed_index);
+          tg_csv_uint (csv, l);
+          tg_csv_number (csv, "%.6f", o->jaccard[l]);
+          tg_csv_uint (csv, o->on0[l]);
+          tg_csv_uint (csv, o->on_rot[l]);
+          tg_csv_end_row (csv);
         }
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 /* --- Tables 1 and 2 ------------------------------------------------------------------------ */
@@ -251,7 +233,7 @@ accuracy_table_tex (const TgExperimentResults *res, const TgMethod *methods, gui
                     gboolean high_act, const char *what, const char *title, const char *label)
 {
   const TgExperimentConfig *c = &res->config;
-  g_autofree char *angle = num ("%g", c->angle);
+  g_autofree char *angle = tg_number_dup ("%g", c->angle);
   gboolean paper = tg_experiment_config_is_paper_setting (c);
   GString *s = g_string_new (NULL);
 
@@ -281,7 +263,7 @@ accuracy_table_tex (const TgExperimentResults *res, const TgMethod *methods, gui
             {
               g_string_append (s, " & ");
               if (p && !isnan (p->high_act))
-                append_num (s, "%.2f", p->high_act);
+                tg_number_append (s, "%.2f", p->high_act);
               else
                 g_string_append (s, "--");
             }
@@ -294,7 +276,7 @@ accuracy_table_tex (const TgExperimentResults *res, const TgMethod *methods, gui
   tex_settings (cap, c);
   if (high_act)
     {
-      g_autofree char *thr = num ("%g", c->on_threshold);
+      g_autofree char *thr = tg_number_dup ("%g", c->on_threshold);
       g_string_append_printf (cap, " High-act frac: fraction of gate values $> %s$ on %u "
                               "training images of the target mode, averaged over the hidden "
                               "layers.", thr, c->high_act_samples);
@@ -311,7 +293,7 @@ tg_report_table1_tex (const TgExperimentResults *res)
   static const TgMethod methods[] = { TG_METHOD_FROZEN, TG_METHOD_BITFIT, TG_METHOD_TAUGATE,
                                       TG_METHOD_LORA, TG_METHOD_FULL };
   const TgExperimentConfig *c = &res->config;
-  g_autofree char *angle = num ("%g", c->angle);
+  g_autofree char *angle = tg_number_dup ("%g", c->angle);
   g_autofree char *name = tex_escape (tg_experiment_config_data_name (c));
   g_autofree char *title = g_strdup_printf (
       "Mode specialization on %s ($0^\\circ$) vs rotated %s ($%s^\\circ$): a frozen "
@@ -415,8 +397,8 @@ tg_report_table3_tex (const TgExperimentResults *res)
   gboolean paper = tg_experiment_config_is_paper_setting (c);
   OverlapSummary o;
   summarise_overlaps (res, &o);
-  g_autofree char *angle = num ("%g", c->angle);
-  g_autofree char *thr = num ("%g", c->on_threshold);
+  g_autofree char *angle = tg_number_dup ("%g", c->angle);
+  g_autofree char *thr = tg_number_dup ("%g", c->on_threshold);
   GString *s = g_string_new (NULL);
 
   tex_begin (s, "Table 3: gate-mask overlap of 0- and rotation-specialized TauGate", paper,
@@ -441,9 +423,9 @@ tg_report_table3_tex (const TgExperimentResults *res)
       g_string_append (s, " & ");
       if (have)
         {
-          append_num (s, "%.1f", o.on0[l]);
+          tg_number_append (s, "%.1f", o.on0[l]);
           g_string_append (s, " / ");
-          append_num (s, "%.1f", o.on_rot[l]);
+          tg_number_append (s, "%.1f", o.on_rot[l]);
         }
       else
         g_string_append (s, "--");

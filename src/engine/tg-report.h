@@ -35,8 +35,8 @@ typedef struct {
 gboolean tg_report_summarise (const TgExperimentResults *res, TgMethod method,
                               TgMethodSummary *out);
 
-/* results.csv: one row per run, fixed precision (%.6f, "C" locale), empty fields for NaN,
- * so identical results give identical bytes. */
+/* results.csv: one row per run, fixed precision (%.6f, "C" locale), empty fields for values
+ * not finite, so identical results give identical bytes. */
 char    *tg_report_csv          (const TgExperimentResults *res);
 /* overlap.csv: seed_index,layer,jaccard,on_0,on_rot — one row per seed and hidden layer. */
 char    *tg_report_overlap_csv  (const TgExperimentResults *res);

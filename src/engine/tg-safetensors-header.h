@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-/* Scans the len bytes of header (NUL-terminated) and parses them into a JSON object with no
+/* Parses the len bytes of header through the strict JSON gate into a JSON object with no
  * duplicate key anywhere, nested at most TG_SAFETENSORS_MAX_DEPTH deep. NULL with a
  * TG_ERROR_FORMAT naming path otherwise. */
 JsonParser *tg_safetensors_parse_header (const char *path, const char *header, gsize len,

@@ -148,8 +148,9 @@ parse_metadata (const char *path, JsonNode *node, GHashTable *out, GError **erro
       JsonNode *v = json_object_get_member (mo, k->data);
       if (!JSON_NODE_HOLDS_VALUE (v) || json_node_get_value_type (v) != G_TYPE_STRING)
         {
+          g_autofree char *shown = tg_excerpt (k->data, -1);
           g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: metadata %s is not a string", path, (char *) k->data);
+                       "%s: metadata %s is not a string", path, shown);
           return FALSE;
         }
       g_hash_table_insert (out, g_strdup (k->data), g_strdup (json_node_get_string (v)));
@@ -183,9 +184,9 @@ parse_dtype (const char *path, const char *name, JsonObject *o, GError **error)
     }
   if (g_strcmp0 (json_node_get_string (dt), "F32") != 0)
     {
+      g_autofree char *shown = tg_excerpt (json_node_get_string (dt), -1);
       g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                   "%s: tensor %s has dtype %s, only F32 is supported",
-                   path, name, json_node_get_string (dt));
+                   "%s: tensor %s has dtype %s, only F32 is supported", path, name, shown);
       return FALSE;
     }
   return TRUE;
@@ -312,17 +313,25 @@ parse_entries (const char *path, JsonObject *ro, guint max_tensors, TgSafetensor
             return FALSE;
           continue;
         }
+      /* messages quote the name as an excerpt: it is the file's text */
+      g_autofree char *shown = tg_excerpt (name, -1);
+      if (strlen (name) > TG_SAFETENSORS_MAX_NAME)
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: tensor name “%s” is longer than "
+                       "%d bytes", path, shown, TG_SAFETENSORS_MAX_NAME);
+          return FALSE;
+        }
       TgSafetensorsTensor *t = g_new0 (TgSafetensorsTensor, 1);
       t->name = g_strdup (name);
       g_ptr_array_add (st->tensors, t);
-      if (!parse_tensor (path, name, node, t, error))
+      if (!parse_tensor (path, shown, node, t, error))
         return FALSE;
       if (t->end > st->data_size)
         {
           g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
                        "%s: tensor %s ends at byte %" G_GUINT64_FORMAT " of the data, which has "
                        "only %" G_GUINT64_FORMAT " (truncated file?)",
-                       path, name, t->end, st->data_size);
+                       path, shown, t->end, st->data_size);
           return FALSE;
         }
       g_hash_table_insert (st->by_name, t->name, t);
@@ -355,8 +364,9 @@ check_layout (const char *path, const TgSafetensors *st, GError **error)
       const TgSafetensorsTensor *t = g_ptr_array_index (sorted, i);
       if (t->begin < expect)
         {
+          g_autofree char *a = tg_excerpt (prev->name, -1), *b = tg_excerpt (t->name, -1);
           g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                       "%s: tensors %s and %s overlap in the data", path, prev->name, t->name);
+                       "%s: tensors %s and %s overlap in the data", path, a, b);
           return FALSE;
         }
       if (t->begin > expect)
@@ -394,8 +404,9 @@ check_finite (const char *path, const TgSafetensors *st, GError **error)
           bits = GUINT32_FROM_LE (bits);
           if ((bits & 0x7f800000u) == 0x7f800000u)
             {
+              g_autofree char *shown = tg_excerpt (t->name, -1);
               g_set_error (error, TG_ERROR, TG_ERROR_FORMAT,
-                           "%s: tensor %s holds a value that is not finite", path, t->name);
+                           "%s: tensor %s holds a value that is not finite", path, shown);
               return FALSE;
             }
         }

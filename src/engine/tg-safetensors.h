@@ -26,6 +26,8 @@ G_BEGIN_DECLS
 /* Our headers nest three deep (root, tensor, shape); anything deeper than this is refused by
  * a scan before the JSON parser (which recurses without limit) ever sees it. */
 #define TG_SAFETENSORS_MAX_DEPTH    8
+/* A tensor name longer than this is refused ("layers.7.lora_B" is 15; PyTorch's run to ~80). */
+#define TG_SAFETENSORS_MAX_NAME     256
 
 typedef struct {
   char    *name;

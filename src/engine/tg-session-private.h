@@ -13,6 +13,9 @@ char           *tg_session_table_to_csv   (const TgSessionTable *table);
 /* expected: the header the file must have (NULL: any valid column names). */
 TgSessionTable *tg_session_table_read_csv (const char *path, const char *const *expected,
                                            GError **error);
+/* The same from the len bytes of text, path only naming it in errors. */
+TgSessionTable *tg_session_table_parse_csv (const char *path, const char *text, gsize len,
+                                            const char *const *expected, GError **error);
 
 /* The files session.json in folder names (a set of paths relative to folder: "session.json",
  * "runs/NAME.csv", "adapters/NAME.safetensors", ...): what is the session's. Only

@@ -1,14 +1,17 @@
-/* tg-session-read.c — reading a session folder as untrusted input: session.json's format,
- * version and the type of every member are checked, file names it gives must be plain names
- * inside the folder (no symbolic link leading out of it: tg-session-files.c), and every file
- * goes through its strict reader (CSV here, safetensors and checkpoints through theirs). The
- * first fault ends the read, naming the file. */
+/* tg-session-read.c — reading a session folder as untrusted input: session.json passes the
+ * strict JSON gate (tg-json.h) before json-glib sees it; its format, version and the type of
+ * every member are checked, names and labels are bounded, file names it gives must be plain
+ * names inside the folder (no symbolic link leading out of it: tg-session-files.c), and every
+ * file goes through its strict reader (CSV in tg-session-table.c, safetensors and checkpoints
+ * through theirs). The first fault ends the read, naming the file; what a message quotes of
+ * the file is a short excerpt. */
 #include "tg-session.h"
 
 #include <math.h>
 #include <string.h>
 
 #include "tg-checkpoint.h"
+#include "tg-json.h"
 #include "tg-safetensors.h"
 #include "tg-session-private.h"
 
@@ -29,6 +32,14 @@ string_member (JsonObject *o, const char *key)
   if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (n);
+}
+
+/* A string member of at most TG_SESSION_MAX_NAME bytes (a name, a label), or NULL. */
+static const char *
+name_member (JsonObject *o, const char *key)
+{
+  const char *name = string_member (o, key);
+  return name != NULL && strlen (name) <= TG_SESSION_MAX_NAME ? name : NULL;
 }
 
 static JsonObject *
@@ -85,14 +96,16 @@ read_run (JsonNode *node, const char *folder, const char *json, guint index, GEr
                                                                 : NULL;
   JsonObject *info = o != NULL ? object_member (o, "info") : NULL;
   JsonNode *mk = o != NULL ? json_object_get_member (o, "markers") : NULL;
-  g_autoptr (GError) local = NULL;
   g_autofree char *curves = NULL, *full = NULL, *gates = NULL;
   TgSessionRun *run;
 
-  if (o == NULL || string_member (o, "name") == NULL || info == NULL || mk == NULL ||
-      !JSON_NODE_HOLDS_ARRAY (mk))
+  if (o == NULL || name_member (o, "name") == NULL || info == NULL || mk == NULL ||
+      !JSON_NODE_HOLDS_ARRAY (mk) ||
+      json_array_get_length (json_node_get_array (mk)) > TG_SESSION_MAX_MARKERS)
     {
-      fail (error, where, "not an object with a name, an info object and a markers array");
+      fail (error, where, "not an object with a name (at most " G_STRINGIFY (TG_SESSION_MAX_NAME)
+            " bytes), an info object and a markers array (at most "
+            G_STRINGIFY (TG_SESSION_MAX_MARKERS) ")");
       return NULL;
     }
   if ((curves = file_in (folder, "runs", o, "curves", where, error)) == NULL ||
@@ -109,14 +122,15 @@ read_run (JsonNode *node, const char *folder, const char *json, guint index, GEr
       JsonNode *e = json_array_get_element (json_node_get_array (mk), i);
       JsonObject *m = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
       double step;
-      if (m == NULL || string_member (m, "label") == NULL ||
+      if (m == NULL || name_member (m, "label") == NULL ||
           !tg_session_json_number (m, "step", where, &step, NULL))
         {
           tg_session_run_free (run);
-          fail (error, where, "a marker is not {\"step\": number, \"label\": string}");
+          fail (error, where, "a marker is not {\"step\": number, \"label\": string of at most "
+                G_STRINGIFY (TG_SESSION_MAX_NAME) " bytes}");
           return NULL;
         }
-      tg_session_run_add_marker (run, step, string_member (m, "label"));
+      tg_session_run_add_marker (run, step, name_member (m, "label"));
     }
   g_clear_pointer (&run->curves, tg_session_table_free);
   g_clear_pointer (&run->full, tg_session_table_free);
@@ -159,7 +173,7 @@ read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, G
       JsonNode *e = json_array_get_element (list, i);
       JsonObject *m = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
       g_autofree char *path = NULL;
-      const char *name = m != NULL ? string_member (m, "name") : NULL;
+      const char *name = m != NULL ? name_member (m, "name") : NULL;
       const char *method = m != NULL ? string_member (m, "method") : NULL;
       double angle, sharpness;
       TgMethod want;
@@ -168,8 +182,8 @@ read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, G
       if (name == NULL || method == NULL || !tg_method_from_string (method, &want) ||
           !tg_session_json_number (m, "target_angle", json, &angle, NULL) ||
           !tg_session_json_number (m, "sharpness", json, &sharpness, NULL) || !(sharpness > 0))
-        return fail (error, json, "a mode lacks a name, a known method, a target angle or a "
-                                  "positive sharpness");
+        return fail (error, json, "a mode lacks a name (at most " G_STRINGIFY (TG_SESSION_MAX_NAME)
+                     " bytes), a known method, a target angle or a positive sharpness");
       if (i > 0)
         {
           if ((path = file_in (folder, "adapters", m, "file", json, error)) == NULL)
@@ -182,14 +196,36 @@ read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, G
       mode = tg_modes_get (s->modes, i);
       if (mode->method != want)
         {
+          g_autofree char *quoted = tg_excerpt (name, -1);
           g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH, "%s: mode “%s” is %s in %s, but its "
-                       "file holds %s", json, name, method, json, tg_method_info (mode->method)->id);
+                       "file holds %s", json, quoted, method, json,
+                       tg_method_info (mode->method)->id);
           return FALSE;
         }
       tg_modes_rename (s->modes, i, name);
       mode->target_angle = angle;
       mode->sharpness = (float) sharpness;
     }
+  return TRUE;
+}
+
+/* The view's metadata are strings of the session too: keys are names, values at most a path. */
+static gboolean
+view_metadata_bounded (const TgSafetensors *st, const char *view, GError **error)
+{
+  GHashTableIter it;
+  gpointer k, v;
+
+  g_hash_table_iter_init (&it, st->metadata);
+  while (g_hash_table_iter_next (&it, &k, &v))
+    if (strlen (k) > TG_SESSION_MAX_NAME || strlen (v) > TG_SESSION_MAX_STRING)
+      {
+        g_autofree char *quoted = tg_excerpt (k, -1);
+        g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: the metadata “%s” is longer than a "
+                     "session holds (keys %d bytes, values %d)", view, quoted,
+                     TG_SESSION_MAX_NAME, TG_SESSION_MAX_STRING);
+        return FALSE;
+      }
   return TRUE;
 }
 
@@ -201,6 +237,8 @@ read_view (TgSession *s, JsonObject *root, const char *folder, const char *json,
   JsonObject *vm;
 
   if (view == NULL || (st = tg_safetensors_read (view, 256, error)) == NULL)
+    return FALSE;
+  if (!view_metadata_bounded (st, view, error))
     return FALSE;
   g_hash_table_unref (s->view_metadata);
   s->view_metadata = tg_safetensors_dup_metadata (st);
@@ -223,7 +261,7 @@ read_view (TgSession *s, JsonObject *root, const char *folder, const char *json,
   if (a == NULL || !tg_session_json_number (vm, "lora_rank", json, &rank, error) ||
       !tg_session_json_number (vm, "lora_alpha", json, &alpha, error))
     return FALSE;
-  if (!(rank >= 0 && rank <= 4096 && rank == floor (rank)) || !isfinite (alpha))
+  if (!(rank >= 0 && rank <= 1024 && rank == floor (rank)) || !isfinite (alpha))
     return fail (error, json, "the view model's LoRA rank or alpha is out of range");
   s->view_model = tg_checkpoint_load_foundation (f, (guint32) rank, (float) alpha, NULL, error);
   return s->view_model != NULL &&
@@ -281,31 +319,15 @@ read_root (TgSession *s, JsonObject *root, const char *folder, const char *json,
   return read_view (s, root, folder, json, error);
 }
 
-/* The JSON parser recurses without limit: nesting deeper than ours is refused before it. */
-static gboolean
-too_deep (const char *text, gsize len)
+/* session.json's text through the strict JSON gate: a parser whose root is an object. */
+static JsonParser *
+parse_session_json (const char *json, const char *text, gsize len, GError **error)
 {
-  guint depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = text[i];
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == '{' || c == '[') && ++depth > 64)
-        return TRUE;
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
-    }
-  return FALSE;
+  const TgJsonLimits limits = { .max_bytes = TG_SESSION_MAX_JSON_BYTES,
+                                .max_depth = TG_SESSION_MAX_DEPTH,
+                                .max_string = TG_SESSION_MAX_STRING,
+                                .max_values = TG_SESSION_MAX_JSON_VALUES };
+  return tg_json_parse_object (json, text, len, &limits, error);
 }
 
 TgSession *
@@ -315,8 +337,7 @@ tg_session_load (const char *path, GError **error)
   g_autofree char *json = NULL;
   g_autofree char *text = NULL;
   gsize len = 0;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autoptr (GError) local = NULL;
+  g_autoptr (JsonParser) parser = NULL;
   g_autoptr (TgSession) s = NULL;
   JsonNode *root;
 
@@ -329,23 +350,9 @@ tg_session_load (const char *path, GError **error)
   json = g_build_filename (folder, TG_SESSION_FILE, NULL);
   if (!tg_session_read_file (json, &text, &len, error))
     return NULL;
-  if (too_deep (text, len))
-    {
-      fail (error, json, "nested deeper than 64 levels: not a session file");
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, text, (gssize) len, &local))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: not valid JSON: %s", json,
-                   local->message);
-      return NULL;
-    }
+  if ((parser = parse_session_json (json, text, len, error)) == NULL)
+    return NULL;
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
-    {
-      fail (error, json, "not a JSON object");
-      return NULL;
-    }
   s = tg_session_new ();
   if (!read_root (s, json_node_get_object (root), folder, json, error))
     return NULL;
@@ -370,16 +377,15 @@ tg_session_list_files (const char *folder)
   g_autofree char *json = g_build_filename (folder, TG_SESSION_FILE, NULL);
   g_autofree char *text = NULL;
   gsize len = 0;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonNode *root_node, *runs, *list;
+  g_autoptr (JsonParser) parser = NULL;
+  JsonNode *runs, *list;
   JsonObject *root, *modes, *vm;
 
   g_hash_table_add (files, g_strdup (TG_SESSION_FILE));
-  if (!tg_session_read_file (json, &text, &len, NULL) || too_deep (text, len) ||
-      !json_parser_load_from_data (parser, text, (gssize) len, NULL) ||
-      (root_node = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root_node))
+  if (!tg_session_read_file (json, &text, &len, NULL) ||
+      (parser = parse_session_json (json, text, len, NULL)) == NULL)
     return files;
-  root = json_node_get_object (root_node);
+  root = json_node_get_object (json_parser_get_root (parser));
   runs = json_object_get_member (root, "runs");
   for (guint i = 0; runs != NULL && JSON_NODE_HOLDS_ARRAY (runs) &&
                     i < json_array_get_length (json_node_get_array (runs)); i++)

@@ -2,7 +2,9 @@
  *
  * Each struct is written member by member from a table of its fields (name, type, offset),
  * so that writing and reading cannot drift apart; reading checks every field's type and
- * range. NaN is null. Per-layer arrays are written whole (TG_MAX_LINEAR entries). */
+ * range, the settings as the protocol validates them (they size what the views allocate, a
+ * sweep's seeds for one), and that the runs and points are the ones those settings make.
+ * NaN is null. Per-layer arrays are written whole (TG_MAX_LINEAR entries). */
 #include "tg-session.h"
 
 #include <math.h>
@@ -350,6 +352,25 @@ array_member (JsonObject *o, const char *key, const char *file, guint max, GErro
   return json_node_get_array (node);
 }
 
+/* The error of a validation of the settings read, or none: FALSE with error naming file. */
+static gboolean
+settings_valid (const char *file, const char *what, const GError *invalid, GError **error)
+{
+  if (invalid != NULL)
+    g_set_error (error, TG_ERROR, TG_ERROR_RANGE, "%s: the %s settings are not valid: %s",
+                 file, what, invalid->message);
+  return invalid == NULL;
+}
+
+static gpointer
+seed_out_of_range (const char *file, const char *what, guint32 seed_index, guint32 seeds,
+                   GError **error)
+{
+  g_set_error (error, TG_ERROR, TG_ERROR_RANGE, "%s: %s has seed_index %u, but the settings "
+               "have %u seeds", file, what, seed_index, seeds);
+  return NULL;
+}
+
 static JsonNode *
 object_node (JsonObject *o)
 {
@@ -385,6 +406,7 @@ TgExperimentResults *
 tg_session_comparison_from_json (JsonNode *node, const char *file, GError **error)
 {
   g_autoptr (TgExperimentResults) res = g_new0 (TgExperimentResults, 1);
+  g_autoptr (GError) local = NULL;
   JsonObject *o;
   JsonArray *runs, *overlaps;
 
@@ -400,15 +422,23 @@ tg_session_comparison_from_json (JsonNode *node, const char *file, GError **erro
                          G_N_ELEMENTS (config_fields), file, "comparison config", &res->config,
                          error))
     return NULL;
+  tg_experiment_config_validate (&res->config, &local);
+  if (!settings_valid (file, "comparison", local, error))
+    return NULL;
   if ((runs = array_member (o, "runs", file, 4096, error)) == NULL ||
       (overlaps = array_member (o, "overlaps", file, 4096, error)) == NULL)
     return NULL;
   g_array_set_size (res->runs, json_array_get_length (runs));
   for (guint i = 0; i < res->runs->len; i++)
-    if (!fields_from_json (json_array_get_element (runs, i), run_fields, G_N_ELEMENTS (run_fields),
-                           file, "comparison run", &g_array_index (res->runs, TgRunResult, i),
-                           error))
-      return NULL;
+    {
+      TgRunResult *r = &g_array_index (res->runs, TgRunResult, i);
+      if (!fields_from_json (json_array_get_element (runs, i), run_fields,
+                             G_N_ELEMENTS (run_fields), file, "comparison run", r, error))
+        return NULL;
+      if (r->seed_index >= res->config.seeds)
+        return seed_out_of_range (file, "a comparison run", r->seed_index, res->config.seeds,
+                                  error);
+    }
   g_array_set_size (res->overlaps, json_array_get_length (overlaps));
   for (guint i = 0; i < res->overlaps->len; i++)
     {
@@ -422,6 +452,8 @@ tg_session_comparison_from_json (JsonNode *node, const char *file, GError **erro
                        file, ov->n_layers, TG_MAX_LINEAR);
           return NULL;
         }
+      if (ov->seed_index >= res->config.seeds)
+        return seed_out_of_range (file, "an overlap", ov->seed_index, res->config.seeds, error);
     }
   if (!tg_session_json_number (o, "foundation_acc0", file, &res->foundation_acc0, error) ||
       !tg_session_json_number (o, "foundation_acc_target", file, &res->foundation_acc_rot, error))
@@ -488,6 +520,7 @@ TgSweepResults *
 tg_session_sweep_from_json (JsonNode *node, const char *file, GError **error)
 {
   g_autoptr (TgSweepResults) res = g_new0 (TgSweepResults, 1);
+  g_autoptr (GError) local = NULL;
   JsonObject *o;
   JsonArray *points;
   double timing;
@@ -518,8 +551,20 @@ tg_session_sweep_from_json (JsonNode *node, const char *file, GError **error)
       return NULL;
     }
   res->config.timing_images = (guint32) timing;
-  if ((points = array_member (o, "points", file, 65536, error)) == NULL)
+  tg_sweep_config_validate (&res->config, &local);
+  if (!settings_valid (file, "sweep", local, error))
     return NULL;
+  if ((points = array_member (o, "points", file, TG_SESSION_MAX_SWEEP_POINTS, error)) == NULL)
+    return NULL;
+  /* lambda-major, then s, then seed: the views take the points in blocks of `seeds` */
+  if ((guint64) res->config.n_lambdas * res->config.n_sharpness * res->config.protocol.seeds !=
+      json_array_get_length (points))
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH, "%s: the sweep has %u points, not one per "
+                   "λ × s × seed (%u × %u × %u)", file, json_array_get_length (points),
+                   res->config.n_lambdas, res->config.n_sharpness, res->config.protocol.seeds);
+      return NULL;
+    }
   g_array_set_size (res->points, json_array_get_length (points));
   for (guint i = 0; i < res->points->len; i++)
     {
@@ -533,6 +578,9 @@ tg_session_sweep_from_json (JsonNode *node, const char *file, GError **error)
                        "most %d)", file, p->n_layers, TG_MAX_LINEAR);
           return NULL;
         }
+      if (p->seed_index != i % res->config.protocol.seeds)
+        return seed_out_of_range (file, "a sweep point out of its place", p->seed_index,
+                                  res->config.protocol.seeds, error);
     }
   return g_steal_pointer (&res);
 }

@@ -35,6 +35,20 @@ G_BEGIN_DECLS
 #define TG_SESSION_MAX_RUNS     4096
 #define TG_SESSION_MAX_COLUMNS  256
 #define TG_SESSION_MAX_BYTES    (256u * 1024u * 1024u)
+/* session.json: what the strict JSON gate (tg-json.h) allows it. A value costs json-glib about
+ * a hundred bytes, so the value count, not the file size, bounds the memory of a parse. Any
+ * string is at most a path long; names and labels are shorter. */
+#define TG_SESSION_MAX_JSON_BYTES   (64u * 1024u * 1024u)
+#define TG_SESSION_MAX_JSON_VALUES  (1u << 20)
+#define TG_SESSION_MAX_DEPTH        64
+#define TG_SESSION_MAX_STRING       4096
+#define TG_SESSION_MAX_NAME         256
+#define TG_SESSION_MAX_MARKERS      4096
+#define TG_SESSION_MAX_SWEEP_POINTS 16384
+/* CSV tables, read line by line: a line is at most this long (256 columns of "%.17g"), and a
+ * table has at most this many rows. */
+#define TG_SESSION_MAX_LINE         (32u * 1024u)
+#define TG_SESSION_MAX_ROWS         (1u << 22)
 
 typedef struct {
   double  step;
@@ -55,8 +69,6 @@ guint           tg_session_table_n_rows  (const TgSessionTable *table);
 /* row: n_columns values */
 void            tg_session_table_append  (TgSessionTable *table, const double *row);
 double          tg_session_table_get     (const TgSessionTable *table, guint row, guint column);
-/* The column's index, or -1. */
-int             tg_session_table_column  (const TgSessionTable *table, const char *name);
 
 typedef struct {
   char           *name;

@@ -32,7 +32,8 @@ quantile (double *v, guint32 n, double q)
   return v[(size_t) (q * (n - 1) + 0.5)];
 }
 
-/* Agreement with the dense hard-gate forward in batches, and the sparse path's counts. */
+/* Agreement of every kernel here with the dense hard-gate forward in batches, and the sparse
+ * path's counts (the same for every kernel: the tests hold them to it). */
 static void
 count_and_compare (const TgModel *m, TgSparseNet *net, const float *x, guint32 n,
                    TgSparseMeasure *out)
@@ -50,12 +51,21 @@ count_and_compare (const TgModel *m, TgSparseNet *net, const float *x, guint32 n
       const float *dense = tg_workspace_logits (ws);
       for (guint32 i = 0; i < count; i++)
         {
-          TgSparseCount c;
-          tg_sparse_net_forward (net, x + (size_t) (pos + i) * d, logits, &c);
           const float *di = dense + (size_t) i * C;
-          guint32 as = tg_argmax (logits, C), ad = tg_argmax (di, C);
-          out->identical += as == ad;
-          out->ties += as != ad && fabsf (di[as] - di[ad]) <= 1e-5f * (1.0f + fabsf (di[ad]));
+          guint32 ad = tg_argmax (di, C);
+          TgSparseCount c = { 0 };
+          for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+            {
+              TgSparseKernelMeasure *km = &out->kernels[k];
+              if (!tg_sparse_net_set_kernel (net, (TgSparseKernel) k))
+                continue;
+              km->runs = TRUE;
+              tg_sparse_net_forward (net, x + (size_t) (pos + i) * d, logits, &c);
+              guint32 as = tg_argmax (logits, C);
+              km->identical += as == ad;
+              km->ties += as != ad &&
+                          fabsf (di[as] - di[ad]) <= 1e-5f * (1.0f + fabsf (di[ad]));
+            }
           madds += c.madds;
           inputs += c.inputs_on;
           for (guint32 l = 0; l < L; l++)
@@ -68,34 +78,51 @@ count_and_compare (const TgModel *m, TgSparseNet *net, const float *x, guint32 n
     out->units_on[l] = units[l] / n;
 }
 
-/* Batch-1 latencies, dense and sparse interleaved image by image, after a warm-up. */
+/* Batch-1 latencies, the dense forward and every kernel here interleaved image by image,
+ * after a warm-up. */
 static void
 time_batch1 (TgSparseNet *net, const float *x, guint32 n, TgSparseMeasure *out)
 {
   guint32 d = tg_sparse_net_n_inputs (net);
   g_autofree float *logits = g_new (float, tg_sparse_net_n_classes (net));
-  g_autofree double *td = g_new (double, n), *ts = g_new (double, n);
+  g_autofree double *td = g_new (double, n);
+  double *ts[TG_SPARSE_N_KERNELS] = { NULL };
 
+  for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+    if (out->kernels[k].runs)
+      ts[k] = g_new (double, n);
   for (guint32 i = 0; i < MIN (n, BATCH); i++)
     {
       tg_sparse_net_forward_dense (net, x + (size_t) i * d, logits);
-      tg_sparse_net_forward (net, x + (size_t) i * d, logits, NULL);
+      for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+        if (tg_sparse_net_set_kernel (net, (TgSparseKernel) k))
+          tg_sparse_net_forward (net, x + (size_t) i * d, logits, NULL);
     }
   for (guint32 i = 0; i < n; i++)
     {
       const float *xi = x + (size_t) i * d;
       double t0 = now_us ();
       tg_sparse_net_forward_dense (net, xi, logits);
-      double t1 = now_us ();
-      tg_sparse_net_forward (net, xi, logits, NULL);
-      double t2 = now_us ();
-      td[i] = t1 - t0;
-      ts[i] = t2 - t1;
+      td[i] = now_us () - t0;
+      for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+        {
+          if (ts[k] == NULL)
+            continue;
+          tg_sparse_net_set_kernel (net, (TgSparseKernel) k);
+          double t1 = now_us ();
+          tg_sparse_net_forward (net, xi, logits, NULL);
+          ts[k][i] = now_us () - t1;
+        }
     }
   out->dense_p50_us = quantile (td, n, 0.5);
   out->dense_p99_us = quantile (td, n, 0.99);
-  out->sparse_p50_us = quantile (ts, n, 0.5);
-  out->sparse_p99_us = quantile (ts, n, 0.99);
+  for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+    if (ts[k] != NULL)
+      {
+        out->kernels[k].p50_us = quantile (ts[k], n, 0.5);
+        out->kernels[k].p99_us = quantile (ts[k], n, 0.99);
+        g_free (ts[k]);
+      }
 }
 
 /* Throughput in batches of 256: sgemm through tg_model_forward, and the sparse forward. */
@@ -140,10 +167,17 @@ tg_sparse_measure (const TgModel *m, const TgDataset *ds, guint32 n, gboolean ti
   g_autoptr (TgSparseNet) net = tg_sparse_net_new (m);
   g_autofree float *x = g_new (float, (size_t) n * ds->dim);
   tg_dataset_gather (ds, NULL, 0, n, x, NULL);
+  out->kernel = tg_sparse_net_get_kernel (net);
   out->madds_dense = (double) tg_sparse_net_dense_madds (net);
   count_and_compare (m, net, x, n, out);
-  if (!time_it)
-    return;
-  time_batch1 (net, x, n, out);
-  time_batched (m, net, x, n, out);
+  if (time_it)
+    time_batch1 (net, x, n, out);
+  const TgSparseKernelMeasure *chosen = &out->kernels[out->kernel];
+  out->identical = chosen->identical;
+  out->ties = chosen->ties;
+  out->sparse_p50_us = chosen->p50_us;
+  out->sparse_p99_us = chosen->p99_us;
+  tg_sparse_net_set_kernel (net, out->kernel);
+  if (time_it)
+    time_batched (m, net, x, n, out);
 }

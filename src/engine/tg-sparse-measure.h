@@ -1,9 +1,10 @@
 /* tg-sparse-measure.h — what conditional computation buys on this machine, for one model and
- * one test set: multiply-adds per image dense and sparse (counted), batch-1 latency of the
- * dense (sgemv) and the sparse forward, throughput in batches of 256, and whether the sparse
+ * one test set: multiply-adds per image dense and sparse (counted: their ratio is the ceiling
+ * of the speedup), batch-1 latency of the dense (sgemv) and the sparse forward with every
+ * kernel variant this CPU runs, throughput in batches of 256, and whether each variant's
  * prediction is the dense hard-gate prediction on every image.
  *
- * The latencies are measured interleaved, image by image, so that both paths meet the same
+ * The latencies are measured interleaved, image by image, so that all paths meet the same
  * load on a shared machine; their ratio is the figure to quote. The caller sets the BLAS
  * thread count (one, for a fair batch-1 comparison). Timings are for benchmarks only: no test
  * asserts on them. */
@@ -14,8 +15,17 @@
 
 G_BEGIN_DECLS
 
+/* One kernel variant of the sparse forward. */
+typedef struct {
+  gboolean runs;                /* this CPU runs it; else the rest is 0 */
+  guint32  identical, ties;     /* as below, for this variant */
+  double   p50_us, p99_us;      /* batch 1 */
+} TgSparseKernelMeasure;
+
 typedef struct {
   guint32 n;                    /* images measured */
+  TgSparseKernel kernel;        /* the one a new net chooses here: the fields below are its */
+  TgSparseKernelMeasure kernels[TG_SPARSE_N_KERNELS];
   guint32 identical;            /* sparse argmax == dense hard-gate argmax */
   guint32 ties;                 /* of the others: the two classes' dense logits are within
                                    float rounding (1e-5 relative), a tie neither order of

@@ -3,85 +3,103 @@
  * the naive reference beside both.
  *
  * The three compute the same function, the hard-gate forward of tg_model_forward(): only the
- * order of the additions differs. Not here: timing (taugate bench), batches (tg-model.c). */
+ * order of the additions differs. The sparse forward's inner loops are the net's kernel
+ * variant (tg-sparse-kernels.c); here are the layer loop and the padded weight layout they
+ * read. Not here: timing (taugate bench), batches (tg-model.c). */
 #include "tg-sparse.h"
+#include "tg-sparse-kernels.h"
 
 #include <cblas.h>
 #include <math.h>
 #include <string.h>
-#if defined(__AVX2__) && defined(__FMA__)
-#include <immintrin.h>
-static void compact_lanes_init (void);
-#endif
 
 struct _TgSparseNet {
   guint32  n_linear;
   guint32  dims[TG_MAX_LINEAR + 1];
   gboolean gated;
+  TgSparseKernel     kernel;
+  const TgSparseOps *ops;         /* kernel's loops */
   float   *w[TG_MAX_LINEAR];      /* (dout, din) row-major, LoRA folded in */
-  float   *wt[TG_MAX_LINEAR];     /* (din, dout): the transpose, a row per input or unit */
-  float   *b[TG_MAX_LINEAR];      /* (dout) */
-  float   *tau[TG_MAX_LINEAR];    /* (dout), hidden layers of a gated method */
+  float   *wt[TG_MAX_LINEAR];     /* (din, stride): the transpose, a row per input or unit,
+                                     each on a 64-byte line, zeros past dout */
+  guint32  stride[TG_MAX_LINEAR]; /* dout padded (tg_sparse_padded) */
+  float   *b[TG_MAX_LINEAR];      /* (stride), zeros past dout */
+  float   *tau[TG_MAX_LINEAR];    /* (stride), hidden layers of a gated method; else NULL */
   float   *gamma[TG_MAX_LINEAR];
 
-  /* scratch of one forward */
-  float   *z;                     /* (widest) sums of the layer being computed */
-  float   *h;                     /* (widest) dense outputs of the layer before */
-  float   *val;                   /* (widest) the non-zero inputs of the layer ... */
-  guint32 *idx;                   /* (widest) ... and where they are */
+  /* scratch of one forward, each with room for the widest layer padded */
+  float   *z;                     /* sums of the layer being computed */
+  float   *h;                     /* dense outputs of the layer before */
+  float   *val;                   /* the non-zero inputs of the layer ... */
+  guint32 *idx;                   /* ... and where they are */
 };
+
+/* n floats (and the padding) from src, zeros after: the layout the kernels read. */
+static float *
+padded_copy (const float *src, guint32 n)
+{
+  float *p = g_aligned_alloc0 (tg_sparse_padded (n), sizeof (float), 64);
+  memcpy (p, src, n * sizeof (float));
+  return p;
+}
+
+/* W[l] (dout, din) with the LoRA delta (alpha / r) B A, B (dout, r), A (r, din), folded in. */
+static float *
+folded_weights (const TgModel *m, gboolean lora, guint32 l)
+{
+  const float *P = m->params;
+  guint32 din = m->dims[l], dout = m->dims[l + 1], r = m->lora_rank;
+  float *w = g_memdup2 (P + m->w[l], (size_t) din * dout * sizeof (float));
+  if (!lora || r == 0)
+    return w;
+  float scale = m->lora_alpha / (float) r;
+  const float *A = P + m->lora_a[l], *B = P + m->lora_b[l];
+  for (guint32 j = 0; j < dout; j++)
+    for (guint32 i = 0; i < din; i++)
+      {
+        float d = 0.0f;
+        for (guint32 k = 0; k < r; k++)
+          d += B[(size_t) j * r + k] * A[(size_t) k * din + i];
+        w[(size_t) j * din + i] += scale * d;
+      }
+  return w;
+}
 
 TgSparseNet *
 tg_sparse_net_new (const TgModel *m)
 {
   TgSparseNet *net = g_new0 (TgSparseNet, 1);
   const TgMethodInfo *info = tg_method_info (m->method);
-#if defined(__AVX2__) && defined(__FMA__)
-  compact_lanes_init ();
-#endif
   const float *P = m->params;
-  guint32 r = m->lora_rank, widest = 0;
-  float scale = r > 0 ? m->lora_alpha / (float) r : 0.0f;
+  guint32 widest = 0;
 
+  tg_sparse_net_set_kernel (net, tg_sparse_kernel_best ());
   net->n_linear = m->n_linear;
   memcpy (net->dims, m->dims, sizeof net->dims);
   net->gated = info->gated;
   for (guint32 l = 0; l < m->n_linear; l++)
     {
-      guint32 din = m->dims[l], dout = m->dims[l + 1];
-      size_t size = (size_t) din * dout;
-      net->w[l] = g_memdup2 (P + m->w[l], size * sizeof (float));
-      if (info->lora && r > 0)
-        {
-          /* delta W = (alpha / r) B A, B (dout, r), A (r, din) */
-          const float *A = P + m->lora_a[l], *B = P + m->lora_b[l];
-          for (guint32 j = 0; j < dout; j++)
-            for (guint32 i = 0; i < din; i++)
-              {
-                float d = 0.0f;
-                for (guint32 k = 0; k < r; k++)
-                  d += B[(size_t) j * r + k] * A[(size_t) k * din + i];
-                net->w[l][(size_t) j * din + i] += scale * d;
-              }
-        }
-      net->wt[l] = g_new (float, size);
+      guint32 din = m->dims[l], dout = m->dims[l + 1], stride = tg_sparse_padded (dout);
+      net->w[l] = folded_weights (m, info->lora, l);
+      net->stride[l] = stride;
+      net->wt[l] = g_aligned_alloc0 ((size_t) din * stride, sizeof (float), 64);
       for (guint32 j = 0; j < dout; j++)
         for (guint32 i = 0; i < din; i++)
-          net->wt[l][(size_t) i * dout + j] = net->w[l][(size_t) j * din + i];
-      net->b[l] = g_memdup2 (P + m->b[l], dout * sizeof (float));
+          net->wt[l][(size_t) i * stride + j] = net->w[l][(size_t) j * din + i];
+      net->b[l] = padded_copy (P + m->b[l], dout);
       if (l + 1 < m->n_linear && info->gated)
         {
-          net->tau[l] = g_memdup2 (P + m->tau[l], dout * sizeof (float));
-          net->gamma[l] = g_memdup2 (P + m->gamma[l], dout * sizeof (float));
+          net->tau[l] = padded_copy (P + m->tau[l], dout);
+          net->gamma[l] = padded_copy (P + m->gamma[l], dout);
         }
       widest = MAX (widest, MAX (din, dout));
     }
-  net->z = g_new0 (float, widest);
-  net->h = g_new0 (float, widest);
-  /* + 8: the vector compaction stores whole registers past the last entry */
-  net->val = g_new0 (float, widest + 8);
-  net->idx = g_new0 (guint32, widest + 8);
-  net->h = g_renew (float, net->h, widest + 8);
+  /* the vector kernels store whole registers past the last entry */
+  widest = tg_sparse_padded (widest) + TG_SPARSE_PAD;
+  net->z = g_aligned_alloc0 (widest, sizeof (float), 64);
+  net->h = g_aligned_alloc0 (widest, sizeof (float), 64);
+  net->val = g_aligned_alloc0 (widest, sizeof (float), 64);
+  net->idx = g_aligned_alloc0 (widest, sizeof (guint32), 64);
   return net;
 }
 
@@ -93,15 +111,15 @@ tg_sparse_net_free (TgSparseNet *net)
   for (guint32 l = 0; l < net->n_linear; l++)
     {
       g_free (net->w[l]);
-      g_free (net->wt[l]);
-      g_free (net->b[l]);
-      g_free (net->tau[l]);
-      g_free (net->gamma[l]);
+      g_aligned_free (net->wt[l]);
+      g_aligned_free (net->b[l]);
+      g_aligned_free (net->tau[l]);
+      g_aligned_free (net->gamma[l]);
     }
-  g_free (net->z);
-  g_free (net->h);
-  g_free (net->val);
-  g_free (net->idx);
+  g_aligned_free (net->z);
+  g_aligned_free (net->h);
+  g_aligned_free (net->val);
+  g_aligned_free (net->idx);
   g_free (net);
 }
 
@@ -128,184 +146,29 @@ hard_unit (const TgSparseNet *net, guint32 l, guint32 j, float z)
   return z > 0.0f ? net->gamma[l][j] * z * gate : 0.0f;
 }
 
-#if defined(__AVX2__) && defined(__FMA__)
-/* z (d) = sum over k < n of val[k] * rows[idx[k]], each row d floats; 64 columns at a time
- * held in eight AVX registers for all the rows: each weight is loaded once and used by one
- * fused multiply-add, and z is stored once. */
-static void
-sum_rows (float *restrict z, const float *restrict rows, guint32 d, const guint32 *idx,
-          const float *val, guint32 n)
+gboolean
+tg_sparse_net_set_kernel (TgSparseNet *net, TgSparseKernel kernel)
 {
-  guint32 c0 = 0;
-  for (; c0 + 64 <= d; c0 += 64)
-    {
-      __m256 a0 = _mm256_setzero_ps (), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0,
-             a7 = a0;
-      for (guint32 k = 0; k < n; k++)
-        {
-          const float *r = rows + (size_t) idx[k] * d + c0;
-          /* the rows are scattered: ask for a later one while this one is summed */
-          if (k + 4 < n)
-            {
-              const char *ahead = (const char *) (rows + (size_t) idx[k + 4] * d + c0);
-              for (guint32 line = 0; line < 64 * sizeof (float); line += 64)
-                _mm_prefetch (ahead + line, _MM_HINT_T0);
-            }
-          __m256 v = _mm256_broadcast_ss (&val[k]);
-          a0 = _mm256_fmadd_ps (v, _mm256_loadu_ps (r), a0);
-          a1 = _mm256_fmadd_ps (v, _mm256_loadu_ps (r + 8), a1);
-          a2 = _mm256_fmadd_ps (v, _mm256_loadu_ps (r + 16), a2);
-          a3 = _mm256_fmadd_ps (v, _mm256_loadu_ps (r + 24), a3);
-          a4 = _mm256_fmadd_ps (v, _mm256_loadu_ps (r + 32), a4);
-          a5 = _mm256_fmadd_ps (v, _mm256_loadu_ps (r + 40), a5);
-          a6 = _mm256_fmadd_ps (v, _mm256_loadu_ps (r + 48), a6);
-          a7 = _mm256_fmadd_ps (v, _mm256_loadu_ps (r + 56), a7);
-        }
-      _mm256_storeu_ps (z + c0, a0);
-      _mm256_storeu_ps (z + c0 + 8, a1);
-      _mm256_storeu_ps (z + c0 + 16, a2);
-      _mm256_storeu_ps (z + c0 + 24, a3);
-      _mm256_storeu_ps (z + c0 + 32, a4);
-      _mm256_storeu_ps (z + c0 + 40, a5);
-      _mm256_storeu_ps (z + c0 + 48, a6);
-      _mm256_storeu_ps (z + c0 + 56, a7);
-    }
-  /* the columns left over (all of them for the 10 classes), one row after another */
-  if (c0 < d)
-    {
-      float *zc = z + c0;
-      memset (zc, 0, (d - c0) * sizeof (float));
-      for (guint32 k = 0; k < n; k++)
-        {
-          const float *r = rows + (size_t) idx[k] * d + c0;
-          for (guint32 c = 0; c < d - c0; c++)
-            zc[c] = fmaf (val[k], r[c], zc[c]);
-        }
-    }
-}
-#else
-/* z (d) = sum over k < n of val[k] * rows[idx[k]], each row d floats. Four rows per pass over
- * z, so that z is loaded and stored once per four rows rather than once per row. */
-static void
-sum_rows (float *restrict z, const float *restrict rows, guint32 d, const guint32 *idx,
-          const float *val, guint32 n)
-{
-  memset (z, 0, d * sizeof (float));
-  guint32 k = 0;
-  for (; k + 4 <= n; k += 4)
-    {
-      const float *restrict r0 = rows + (size_t) idx[k] * d;
-      const float *restrict r1 = rows + (size_t) idx[k + 1] * d;
-      const float *restrict r2 = rows + (size_t) idx[k + 2] * d;
-      const float *restrict r3 = rows + (size_t) idx[k + 3] * d;
-      float v0 = val[k], v1 = val[k + 1], v2 = val[k + 2], v3 = val[k + 3];
-      for (guint32 c = 0; c < d; c++)
-        z[c] += (v0 * r0[c] + v1 * r1[c]) + (v2 * r2[c] + v3 * r3[c]);
-    }
-  for (; k < n; k++)
-    {
-      const float *restrict r0 = rows + (size_t) idx[k] * d;
-      float v0 = val[k];
-      for (guint32 c = 0; c < d; c++)
-        z[c] += v0 * r0[c];
-    }
+  const TgSparseOps *ops = tg_sparse_ops (kernel);
+  if (ops == NULL)
+    return FALSE;
+  net->ops = ops;
+  net->kernel = kernel;
+  return TRUE;
 }
 
-#endif
-
-#if defined(__AVX2__) && defined(__FMA__)
-/* For each 8-bit mask, the lanes whose bit is set, first; the rest 0. Built once. */
-static gint32 compact_lanes[256][8];
-
-static void
-compact_lanes_init (void)
+TgSparseKernel
+tg_sparse_net_get_kernel (const TgSparseNet *net)
 {
-  static gsize done = 0;
-  if (!g_once_init_enter (&done))
-    return;
-  for (guint mask = 0; mask < 256; mask++)
-    for (guint lane = 0, k = 0; lane < 8; lane++)
-      if (mask & (1u << lane))
-        compact_lanes[mask][k++] = (gint32) lane;
-  g_once_init_leave (&done, 1);
-}
-
-/* Appends the lanes of v (elements first .. first + 7) whose mask bit is set to idx and
- * val at n, without a branch; returns the new n. Writes 8 entries from n on. */
-static inline guint32
-compact8 (__m256 v, unsigned mask, guint32 first, guint32 *idx, float *val, guint32 n)
-{
-  __m256i lanes = _mm256_loadu_si256 ((const __m256i *) compact_lanes[mask]);
-  _mm256_storeu_ps (val + n, _mm256_permutevar8x32_ps (v, lanes));
-  _mm256_storeu_si256 ((__m256i *) (idx + n),
-                       _mm256_add_epi32 (lanes, _mm256_set1_epi32 ((int) first)));
-  return n + (guint32) __builtin_popcount (mask);
-}
-#endif
-
-/* Where x (d) is not zero: idx and val, n of them; returns n. */
-static guint32
-nonzero (const float *x, guint32 d, guint32 *idx, float *val)
-{
-  guint32 n = 0, i = 0;
-#if defined(__AVX2__) && defined(__FMA__)
-  for (; i + 8 <= d; i += 8)
-    {
-      __m256 v = _mm256_loadu_ps (x + i);
-      unsigned mask = (unsigned) _mm256_movemask_ps (_mm256_cmp_ps (v, _mm256_setzero_ps (),
-                                                                    _CMP_NEQ_UQ));
-      n = compact8 (v, mask, i, idx, val, n);
-    }
-#endif
-  /* without a branch per element */
-  for (; i < d; i++)
-    {
-      idx[n] = i;
-      val[n] = x[i];
-      n += x[i] != 0.0f;
-    }
-  return n;
-}
-
-/* The outputs of hidden layer l (pre-activations z, d of them) that are not zero, as idx
- * and val; returns how many. */
-static guint32
-units_on (const TgSparseNet *net, guint32 l, const float *z, guint32 d, guint32 *idx,
-          float *val)
-{
-  guint32 n = 0, j = 0;
-#if defined(__AVX2__) && defined(__FMA__)
-  const __m256 zero = _mm256_setzero_ps ();
-  for (; j + 8 <= d; j += 8)
-    {
-      __m256 zj = _mm256_loadu_ps (z + j), h = zj;
-      __m256 on = _mm256_cmp_ps (zj, zero, _CMP_GT_OQ);
-      if (net->gated)
-        {
-          /* gamma z gate with the gate 1[z > tau] (times 1.0, as the dense forward has it) */
-          on = _mm256_and_ps (on, _mm256_cmp_ps (zj, _mm256_loadu_ps (net->tau[l] + j),
-                                                 _CMP_GT_OQ));
-          h = _mm256_mul_ps (_mm256_loadu_ps (net->gamma[l] + j), zj);
-        }
-      on = _mm256_and_ps (on, _mm256_cmp_ps (h, zero, _CMP_NEQ_UQ));
-      n = compact8 (h, (unsigned) _mm256_movemask_ps (on), j, idx, val, n);
-    }
-#endif
-  for (; j < d; j++)
-    {
-      float h = hard_unit (net, l, j, z[j]);
-      idx[n] = j;
-      val[n] = h;
-      n += h != 0.0f;
-    }
-  return n;
+  return net->kernel;
 }
 
 void
 tg_sparse_net_forward (TgSparseNet *net, const float *x, float *logits, TgSparseCount *count)
 {
+  const TgSparseOps *ops = net->ops;
   guint64 madds = 0;
-  guint32 n = nonzero (x, net->dims[0], net->idx, net->val);
+  guint32 n = ops->nonzero (x, net->dims[0], net->idx, net->val);
 
   if (count)
     {
@@ -316,21 +179,16 @@ tg_sparse_net_forward (TgSparseNet *net, const float *x, float *logits, TgSparse
   for (guint32 l = 0; l < net->n_linear; l++)
     {
       guint32 dout = net->dims[l + 1];
-      gboolean last = l + 1 == net->n_linear;
-      float *z = last ? logits : net->z;
-      sum_rows (z, net->wt[l], dout, net->idx, net->val, n);
+      ops->sum_rows (net->z, net->wt[l], net->stride[l], dout, net->b[l], net->idx, net->val, n);
       madds += (guint64) n * dout;
-      const float *b = net->b[l];
-      for (guint32 j = 0; j < dout; j++)
-        z[j] += b[j];
-      if (last)
+      if (l + 1 == net->n_linear)
         break;
-
       /* the units that are on become the next layer's inputs */
-      n = units_on (net, l, z, dout, net->idx, net->val);
+      n = ops->units_on (net->z, net->tau[l], net->gamma[l], dout, net->idx, net->val);
       if (count)
         count->units_on[l] = n;
     }
+  memcpy (logits, net->z, net->dims[net->n_linear] * sizeof (float));
   if (count)
     count->madds = madds;
 }

@@ -10,8 +10,11 @@
  * forward is the dense hard-gate forward up to the order of the additions. A LoRA delta is
  * folded into the weights when the copy is made.
  *
- * Beside the fast kernel stands a naive reference that works on the TgModel itself, and the
- * tests compare the three paths on real MNIST. Not here: batches, training, soft gates. */
+ * The inner loops come in variants by instruction set (TgSparseKernel): plain C on every CPU,
+ * and those that need instructions the build's baseline does not guarantee (AVX2 and FMA),
+ * chosen at run time when this CPU has them. Beside them stands a naive reference that works
+ * on the TgModel itself, and the tests compare every variant this CPU runs, the dense path
+ * and the reference on real MNIST. Not here: batches, training, soft gates. */
 #pragma once
 
 #include "tg-model.h"
@@ -27,6 +30,22 @@ typedef struct {
   guint32 units_on[TG_MAX_LINEAR];   /* hidden layer l: units with a non-zero output */
 } TgSparseCount;
 
+/* The variants of the inner loops, slowest first. */
+typedef enum {
+  TG_SPARSE_KERNEL_C,         /* plain C: any CPU */
+  TG_SPARSE_KERNEL_AVX2_FMA,  /* x86-64 with AVX2 and FMA (x86-64-v3) */
+  TG_SPARSE_N_KERNELS
+} TgSparseKernel;
+
+/* A short name: "c", "avx2-fma". */
+const char     *tg_sparse_kernel_name      (TgSparseKernel kernel);
+/* Whether this binary holds kernel (the AVX2 one only on x86). */
+gboolean        tg_sparse_kernel_compiled  (TgSparseKernel kernel);
+/* Whether kernel is compiled and this CPU has its instructions. */
+gboolean        tg_sparse_kernel_runs_here (TgSparseKernel kernel);
+/* The fastest kernel that runs here: what a new net uses. */
+TgSparseKernel  tg_sparse_kernel_best      (void);
+
 /* The inference copy of model under its method (gated or not, LoRA folded in). The net
  * keeps scratch for one forward: use one net per thread. */
 TgSparseNet *tg_sparse_net_new  (const TgModel *model);
@@ -37,6 +56,10 @@ guint32      tg_sparse_net_n_inputs  (const TgSparseNet *net);
 guint32      tg_sparse_net_n_classes (const TgSparseNet *net);
 /* Multiply-adds of one dense forward: the sum over layers of din * dout. */
 guint64      tg_sparse_net_dense_madds (const TgSparseNet *net);
+
+/* Makes net use kernel from now on; FALSE (and nothing changed) when it does not run here. */
+gboolean       tg_sparse_net_set_kernel (TgSparseNet *net, TgSparseKernel kernel);
+TgSparseKernel tg_sparse_net_get_kernel (const TgSparseNet *net);
 
 /* x (n_inputs) -> logits (n_classes), hard gates. count may be NULL. */
 void tg_sparse_net_forward       (TgSparseNet *net, const float *x, float *logits,

@@ -3,6 +3,7 @@
  * LaTeX table (see tg-sweep.h). Not here: the figure (src/plot), the command line. */
 #include "tg-sweep.h"
 #include "tg-report.h"
+#include "tg-csv.h"
 
 #include <math.h>
 #include <string.h>
@@ -250,8 +251,8 @@ tg_sweep_results_free (TgSweepResults *res)
   g_free (res);
 }
 
-static gboolean
-validate (const TgSweepConfig *cfg, GError **error)
+gboolean
+tg_sweep_config_validate (const TgSweepConfig *cfg, GError **error)
 {
   if (!tg_experiment_config_validate (&cfg->protocol, error))
     return FALSE;
@@ -283,7 +284,7 @@ TgSweepResults *
 tg_sweep_run (const TgSweepConfig *cfg, const TgModeData *data, TgSweepProgressFunc progress,
               gpointer user_data, GCancellable *cancellable, GError **error)
 {
-  if (!validate (cfg, error))
+  if (!tg_sweep_config_validate (cfg, error))
     return NULL;
   guint n = n_points (cfg), seeds = cfg->protocol.seeds;
   guint threads = cfg->protocol.threads ? cfg->protocol.threads : g_get_num_processors ();
@@ -340,45 +341,50 @@ tg_sweep_run (const TgSweepConfig *cfg, const TgModeData *data, TgSweepProgressF
 
 /* --- outputs -------------------------------------------------------------------------- */
 
-static void
-csv_num (GString *s, double v)
-{
-  if (isfinite (v))
-    g_string_append_printf (s, ",%.6f", v);
-  else
-    g_string_append (s, ",");
-}
-
 char *
 tg_sweep_csv (const TgSweepResults *res)
 {
   guint32 L = res->config.protocol.n_hidden;
-  GString *s = g_string_new ("lambda,sharpness,seed_index,seed,acc_0_soft,acc_0_hard,"
-                             "acc_rot_soft,acc_rot_hard,mean_gate");
+  TgCsv *csv = tg_csv_new (NULL);
+  const char *head[] = { "lambda", "sharpness", "seed_index", "seed", "acc_0_soft", "acc_0_hard",
+                         "acc_rot_soft", "acc_rot_hard", "mean_gate" };
+  const char *tail[] = { "madds_sparse", "madds_dense", "identical", "ties", "n_test",
+                         "dense_p50_us", "sparse_p50_us", "speedup_batch1" };
+  for (guint i = 0; i < G_N_ELEMENTS (head); i++)
+    tg_csv_text (csv, head[i]);
   for (guint32 l = 0; l < L; l++)
-    g_string_append_printf (s, ",on_frac_%u", l + 1);
-  g_string_append (s, ",madds_sparse,madds_dense,identical,ties,n_test,dense_p50_us,"
-                      "sparse_p50_us,speedup_batch1\n");
+    {
+      g_autofree char *name = g_strdup_printf ("on_frac_%u", l + 1);
+      tg_csv_text (csv, name);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (tail); i++)
+    tg_csv_text (csv, tail[i]);
+  tg_csv_end_row (csv);
   for (guint i = 0; i < res->points->len; i++)
     {
       const TgSweepPoint *p = &g_array_index (res->points, TgSweepPoint, i);
-      g_string_append_printf (s, "%g,%g,%u,%" G_GUINT64_FORMAT, p->lambda, p->sharpness,
-                              p->seed_index, p->seed);
-      csv_num (s, p->acc0_soft);
-      csv_num (s, p->acc0_hard);
-      csv_num (s, p->acc_rot_soft);
-      csv_num (s, p->acc_rot_hard);
-      csv_num (s, p->mean_gate);
+      tg_csv_number (csv, "%g", p->lambda);
+      tg_csv_number (csv, "%g", p->sharpness);
+      tg_csv_uint (csv, p->seed_index);
+      tg_csv_uint (csv, p->seed);
+      tg_csv_number (csv, "%.6f", p->acc0_soft);
+      tg_csv_number (csv, "%.6f", p->acc0_hard);
+      tg_csv_number (csv, "%.6f", p->acc_rot_soft);
+      tg_csv_number (csv, "%.6f", p->acc_rot_hard);
+      tg_csv_number (csv, "%.6f", p->mean_gate);
       for (guint32 l = 0; l < L; l++)
-        csv_num (s, p->on_frac[l]);
-      g_string_append_printf (s, ",%.1f,%.0f,%u,%u,%u", p->madds_sparse, p->madds_dense,
-                              p->identical, p->ties, p->n_test);
-      csv_num (s, p->dense_p50_us);
-      csv_num (s, p->sparse_p50_us);
-      csv_num (s, p->speedup);
-      g_string_append_c (s, '\n');
+        tg_csv_number (csv, "%.6f", p->on_frac[l]);
+      tg_csv_number (csv, "%.1f", p->madds_sparse);
+      tg_csv_number (csv, "%.0f", p->madds_dense);
+      tg_csv_uint (csv, p->identical);
+      tg_csv_uint (csv, p->ties);
+      tg_csv_uint (csv, p->n_test);
+      tg_csv_number (csv, "%.6f", p->dense_p50_us);
+      tg_csv_number (csv, "%.6f", p->sparse_p50_us);
+      tg_csv_number (csv, "%.6f", p->speedup);
+      tg_csv_end_row (csv);
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 /* Mean and std over the seeds of (lambda index li, s index si) of the value at offset. */
@@ -399,17 +405,23 @@ point_stats (const TgSweepResults *res, guint li, guint si, gsize offset, double
 
 static void
 latex_pm (GString *s, const TgSweepResults *res, guint li, guint si, gsize offset,
-          double scale, int decimals)
+          double scale, const char *format)
 {
   double mean, std;
   point_stats (res, li, si, offset, &mean, &std);
   if (!isfinite (mean))
-    g_string_append (s, " & --");
-  else if (res->config.protocol.seeds > 1)
-    g_string_append_printf (s, " & $%.*f \\pm %.*f$", decimals, mean * scale, decimals,
-                            std * scale);
-  else
-    g_string_append_printf (s, " & $%.*f$", decimals, mean * scale);
+    {
+      g_string_append (s, " & --");
+      return;
+    }
+  g_string_append (s, " & $");
+  tg_number_append (s, format, mean * scale);
+  if (res->config.protocol.seeds > 1)
+    {
+      g_string_append (s, " \\pm ");
+      tg_number_append (s, format, std * scale);
+    }
+  g_string_append_c (s, '$');
 }
 
 char *
@@ -430,35 +442,43 @@ tg_sweep_latex (const TgSweepResults *res)
   for (guint li = 0; li < cfg->n_lambdas; li++)
     for (guint si = 0; si < cfg->n_sharpness; si++)
       {
-        g_string_append_printf (s, "%g & %g", cfg->lambdas[li], cfg->sharpness[si]);
-        latex_pm (s, res, li, si, G_STRUCT_OFFSET (TgSweepPoint, acc0_soft), 1.0, 3);
-        latex_pm (s, res, li, si, G_STRUCT_OFFSET (TgSweepPoint, acc0_hard), 1.0, 3);
-        latex_pm (s, res, li, si, G_STRUCT_OFFSET (TgSweepPoint, acc_rot_soft), 1.0, 3);
-        latex_pm (s, res, li, si, G_STRUCT_OFFSET (TgSweepPoint, acc_rot_hard), 1.0, 3);
+        tg_number_append (s, "%g", cfg->lambdas[li]);
+        g_string_append (s, " & ");
+        tg_number_append (s, "%g", cfg->sharpness[si]);
+        latex_pm (s, res, li, si, G_STRUCT_OFFSET (TgSweepPoint, acc0_soft), 1.0, "%.3f");
+        latex_pm (s, res, li, si, G_STRUCT_OFFSET (TgSweepPoint, acc0_hard), 1.0, "%.3f");
+        latex_pm (s, res, li, si, G_STRUCT_OFFSET (TgSweepPoint, acc_rot_soft), 1.0, "%.3f");
+        latex_pm (s, res, li, si, G_STRUCT_OFFSET (TgSweepPoint, acc_rot_hard), 1.0, "%.3f");
         for (guint32 l = 0; l < L; l++)
           latex_pm (s, res, li, si, G_STRUCT_OFFSET (TgSweepPoint, on_frac) + l * sizeof (double),
-                    100.0, 1);
+                    100.0, "%.1f");
         double madds, madds_std, speed, speed_std;
         point_stats (res, li, si, G_STRUCT_OFFSET (TgSweepPoint, madds_sparse), &madds,
                      &madds_std);
         point_stats (res, li, si, G_STRUCT_OFFSET (TgSweepPoint, speedup), &speed, &speed_std);
-        g_string_append_printf (s, " & %.0f", madds);
+        g_string_append (s, " & ");
+        tg_number_append (s, "%.0f", madds);
         if (isfinite (speed))
-          g_string_append_printf (s, " & $%.2f\\times$ \\\\\n", speed);
+          {
+            g_string_append (s, " & $");
+            tg_number_append (s, "%.2f", speed);
+            g_string_append (s, "\\times$ \\\\\n");
+          }
         else
           g_string_append (s, " & -- \\\\\n");
       }
   const TgSweepPoint *p0 = &g_array_index (res->points, TgSweepPoint, 0);
+  g_autofree char *angle = tg_number_dup ("%g", cfg->protocol.angle);
+  g_autofree char *dense = tg_number_dup ("%.0f", p0->madds_dense);
   g_string_append_printf (s,
       "\\bottomrule\n\\end{tabular}\n"
       "\\caption{TauGate over the sparsity penalty $\\lambda$ and the gate sharpness $s$, "
       "each from the same foundation per seed (mean $\\pm$ sample std over %u seed%s). "
-      "Accuracy on the 0\\textdegree{} and the %g\\textdegree{} test sets with soft and hard "
+      "Accuracy on the 0\\textdegree{} and the %s\\textdegree{} test sets with soft and hard "
       "gates; units on: fraction of $1[z > \\tau]$ per hidden layer on the target test set; "
-      "MACs: multiply-adds per image of the sparse forward (dense: %.0f); speedup: batch-1 "
+      "MACs: multiply-adds per image of the sparse forward (dense: %s); speedup: batch-1 "
       "latency (median) of the dense forward (sgemv) over the sparse one, one core.}\n"
       "\\label{tab:taugate-sweep}\n\\end{table}\n",
-      cfg->protocol.seeds, cfg->protocol.seeds == 1 ? "" : "s", cfg->protocol.angle,
-      p0->madds_dense);
+      cfg->protocol.seeds, cfg->protocol.seeds == 1 ? "" : "s", angle, dense);
   return g_string_free (s, FALSE);
 }

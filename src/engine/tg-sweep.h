@@ -54,6 +54,10 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TgSweepResults, tg_sweep_results_free)
 typedef void (*TgSweepProgressFunc) (guint done, guint total, const char *what,
                                      gpointer user_data);
 
+/* The protocol's checks, then 1 to 64 lambdas in [0, 100] and 1 to 64 values of s in
+ * (0, 1e4]; TG_ERROR_INVALID otherwise. */
+gboolean        tg_sweep_config_validate (const TgSweepConfig *cfg, GError **error);
+
 TgSweepResults *tg_sweep_run (const TgSweepConfig *cfg, const TgModeData *data,
                               TgSweepProgressFunc progress, gpointer user_data,
                               GCancellable *cancellable, GError **error);

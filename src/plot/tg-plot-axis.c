@@ -201,8 +201,9 @@ tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plo
         {
           tg_axis_label (ax, ax->ticks[i], buf, sizeof buf);
           double w = tg_text_width (cr, st, 0.85, FALSE, buf);
-          /* Skip a label that would run into the previous one. */
-          if (x - w / 2 > prev_right + 4)
+          /* Skip a label that would run into the previous one, or reach under the y axis's
+           * labels (right-aligned 5 pt left of the plot), its lowest centred on this line. */
+          if (x - w / 2 > prev_right + 4 && x - w / 2 >= plot.x - 5)
             {
               tg_text (cr, st, 0.85, FALSE, buf, x, y, 0.5, 0.0);
               prev_right = x + w / 2;
@@ -223,4 +224,18 @@ tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plo
     }
   cairo_restore (cr);
   return y;
+}
+
+void
+tg_axis_title_in_span (cairo_t *cr, const TgPlotStyle *st, double size,
+                       const char *const *choices, double x, double lo, double hi, double y)
+{
+  const char *title = tg_fit_text (cr, st, size, FALSE, hi - lo, choices);
+  g_autofree char *shown = tg_text_shorten (cr, st, size, FALSE, title, hi - lo);
+  if (shown == NULL)
+    return;
+  /* centred on x, moved along to stay inside [lo, hi] */
+  double w = tg_text_width (cr, st, size, FALSE, shown);
+  double left = CLAMP (x - w / 2, lo, MAX (hi - w, lo));
+  tg_text (cr, st, size, FALSE, shown, left, y, 0.0, 0.0);
 }

@@ -45,20 +45,25 @@ style_init (TgPlotStyle *style, guint32 background, guint32 foreground, guint32 
 void
 tg_plot_style_init_light (TgPlotStyle *style)
 {
-  /* Okabe-Ito, ordered so the first two (0 deg, 45 deg) differ in hue and in lightness. */
-  static const guint32 okabe_ito[8] = { 0xE69F00, 0x0072B2, 0x009E73, 0xD55E00,
-                                        0xCC79A7, 0x56B4E9, 0xF0E442, 0x000000 };
-  style_init (style, 0xFFFFFF, 0x1A1A1A, 0xDDDDDD, 0x6B6B6B, okabe_ito);
+  /* Okabe-Ito's orange and blue first (0 deg and 45 deg differ in hue and in lightness), then
+   * colours chosen for a contrast of 3:1 or more on white, on the window behind a view and
+   * on the curves' phase tints (test-plot-palette), and to stay apart for deuteranopes and
+   * protanopes (CIEDE2000 >= 8 between any two under Machado's simulation). The pale
+   * Okabe-Ito colours read at 1.0:1 (yellow) to 2.3:1 on the studio's grey. */
+  static const guint32 palette[8] = { 0xB36200, 0x0072B2, 0x198A7A, 0xCF4A5E,
+                                      0x332288, 0xA0307F, 0x882255, 0x000000 };
+  style_init (style, 0xFFFFFF, 0x1A1A1A, 0xDDDDDD, 0x6B6B6B, palette);
 }
 
 void
 tg_plot_style_init_dark (TgPlotStyle *style)
 {
-  /* Same hues; the dark blue is swapped for sky blue and black for light grey, which read on
-   * a dark background. */
-  static const guint32 okabe_ito[8] = { 0xE69F00, 0x56B4E9, 0x009E73, 0xD55E00,
-                                        0xCC79A7, 0xF0E442, 0x0072B2, 0xDDDDDD };
-  style_init (style, 0x1E1E1E, 0xEDEDED, 0x3C3C3C, 0xA0A0A0, okabe_ito);
+  /* Okabe-Ito's orange and sky blue first, then light colours with a contrast of 3:1 or more
+   * on the dark background, the window and the phase tints (dark blue, green and vermilion
+   * were 1.9-2.9:1 there), apart for deuteranopes and protanopes as the light set. */
+  static const guint32 palette[8] = { 0xE69F00, 0x56B4E9, 0x48A850, 0xDE7686,
+                                      0xF0E442, 0xE46BAB, 0xDDCC77, 0xDDDDDD };
+  style_init (style, 0x1E1E1E, 0xEDEDED, 0x3C3C3C, 0xA0A0A0, palette);
 }
 
 void
@@ -198,6 +203,7 @@ tg_text_rotated (cairo_t *cr, const TgPlotStyle *st, double size, gboolean bold,
   double box = fe.ascent + fe.descent;
   cairo_move_to (cr, -te.x_advance * ha, fe.ascent - box * va);
   cairo_show_text (cr, s);
+  tg_fit_note (cr, -te.x_advance * ha, -box * va, te.x_advance, box, s);
   cairo_new_path (cr);
   cairo_restore (cr);
 }
@@ -427,6 +433,32 @@ tg_frame (cairo_t *cr, double width, double height, const TgPlotStyle *st, const
   cairo_restore (cr);
 
   return (TgRect) { pad, y, MAX (width - 2 * pad, 1.0), MAX (bottom - y, 1.0) };
+}
+
+TgRect
+tg_frame_layout_like (cairo_t *like, double width, double height, const TgPlotStyle *st,
+                      const char *title, const char *subtitle, const char *caption,
+                      const TgLegendItem *items, guint n_items)
+{
+  /* text measured as on like's surface: its font options (a PDF's unhinted metrics) and
+   * its scale, so lines wrap where the drawing will wrap them */
+  cairo_surface_t *s = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (s);
+  cairo_font_options_t *fo = cairo_font_options_create ();
+  cairo_surface_get_font_options (cairo_get_target (like), fo);
+  cairo_font_options_t *own = cairo_font_options_create ();
+  cairo_get_font_options (like, own);
+  cairo_font_options_merge (fo, own);
+  cairo_set_font_options (cr, fo);
+  cairo_font_options_destroy (own);
+  cairo_font_options_destroy (fo);
+  cairo_matrix_t m;
+  cairo_get_matrix (like, &m);
+  cairo_set_matrix (cr, &m);
+  TgRect body = tg_frame (cr, width, height, st, title, subtitle, caption, items, n_items);
+  cairo_destroy (cr);
+  cairo_surface_destroy (s);
+  return body;
 }
 
 TgRect

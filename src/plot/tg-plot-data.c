@@ -2,61 +2,16 @@
  * draws, and LaTeX for NAME.tex (a pgfplots version of the bar and line figures, or an
  * \includegraphics snippet with the caption), so a figure can be restyled in a paper.
  *
- * Numbers are written in the C locale, as the shortest text that reads back to the same
- * double; a value not measured is an empty field. */
+ * Numbers are written in the C locale (tg-csv.h), as the shortest text that reads back to the
+ * same double; a value not measured is an empty field. */
 #include "tg-plot-private.h"
 #include "tg-common.h"
+#include "tg-csv.h"
 
 #include <math.h>
 #include <string.h>
 
 /* ---- CSV ---- */
-
-/* The shortest decimal that reads back to exactly v ("0.848", not "0.84799999999999998"). */
-static void
-append_num (GString *s, double v)
-{
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  for (int digits = 6; digits <= 17; digits++)
-    {
-      g_ascii_formatd (buf, sizeof buf, digits == 6 ? "%.6g" : digits == 7 ? "%.7g"
-                       : digits == 8 ? "%.8g" : digits == 9 ? "%.9g" : digits <= 12 ? "%.12g"
-                       : digits <= 15 ? "%.15g" : "%.17g", v);
-      if (g_ascii_strtod (buf, NULL) == v)
-        break;
-    }
-  g_string_append (s, buf);
-}
-
-static void
-csv_num (GString *s, double v)
-{
-  g_string_append_c (s, ',');
-  if (isfinite (v))
-    append_num (s, v);
-}
-
-/* A text field, quoted when it holds a comma, a quote or a line break (RFC 4180). */
-static void
-csv_text (GString *s, const char *t, gboolean first)
-{
-  if (!first)
-    g_string_append_c (s, ',');
-  t = t ? t : "";
-  if (strpbrk (t, ",\"\r\n") == NULL)
-    {
-      g_string_append (s, t);
-      return;
-    }
-  g_string_append_c (s, '"');
-  for (; *t; t++)
-    {
-      if (*t == '"')
-        g_string_append_c (s, '"');
-      g_string_append_c (s, *t);
-    }
-  g_string_append_c (s, '"');
-}
 
 static double
 at (const double *v, gsize i)
@@ -73,87 +28,87 @@ atf (const float *v, gsize i)
 char *
 tg_plot_bars_csv (const TgBarsData *d)
 {
-  GString *s = g_string_new ("group,series,mean,std,reference\n");
+  TgCsv *csv = tg_csv_new ("group,series,mean,std,reference");
   for (guint g = 0; d != NULL && d->mean != NULL && g < d->n_groups; g++)
     for (guint k = 0; k < d->n_series; k++)
       {
         gsize i = (gsize) g * d->n_series + k;
-        csv_text (s, d->group_labels ? d->group_labels[g] : "", TRUE);
-        csv_text (s, d->series_labels ? d->series_labels[k] : "", FALSE);
-        csv_num (s, at (d->mean, i));
-        csv_num (s, at (d->err, i));
-        csv_num (s, at (d->ref, i));
-        g_string_append_c (s, '\n');
+        tg_csv_text (csv, d->group_labels ? d->group_labels[g] : "");
+        tg_csv_text (csv, d->series_labels ? d->series_labels[k] : "");
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (d->mean, i));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (d->err, i));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (d->ref, i));
+        tg_csv_end_row (csv);
       }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 char *
 tg_plot_curves_csv (const TgCurvesData *d)
 {
-  GString *s = g_string_new ("run,step,loss,acc0,acc_rot\n");
+  TgCsv *csv = tg_csv_new ("run,step,loss,acc0,acc_rot");
   for (guint r = 0; d != NULL && r < d->n_runs; r++)
     {
       const TgCurveRun *run = &d->runs[r];
       for (guint i = 0; run->step != NULL && i < run->n_points; i++)
         {
-          csv_text (s, run->name ? run->name : "run", TRUE);
-          csv_num (s, run->step[i]);
-          csv_num (s, at (run->loss, i));
-          csv_num (s, at (run->acc0, i));
-          csv_num (s, at (run->acc_rot, i));
-          g_string_append_c (s, '\n');
+          tg_csv_text (csv, run->name ? run->name : "run");
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, run->step[i]);
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, at (run->loss, i));
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, at (run->acc0, i));
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, at (run->acc_rot, i));
+          tg_csv_end_row (csv);
         }
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 char *
 tg_plot_dynamics_csv (const TgDynamicsData *d)
 {
-  GString *s = g_string_new ("step,layer,mean_gate0,mean_gate_target,units_on0,"
-                             "units_on_target,high_act,jaccard\n");
+  TgCsv *csv = tg_csv_new ("step,layer,mean_gate0,mean_gate_target,units_on0,"
+                           "units_on_target,high_act,jaccard");
   for (guint i = 0; d != NULL && d->step != NULL && i < d->n_points; i++)
     for (guint l = 0; l < d->n_layers; l++)
       {
         const TgDynamicsLayer *L = &d->layers[l];
-        append_num (s, d->step[i]);
-        csv_text (s, L->label ? L->label : "layer", FALSE);
-        csv_num (s, at (L->mean_gate0, i));
-        csv_num (s, at (L->mean_gate_rot, i));
-        csv_num (s, at (L->units_on0, i));
-        csv_num (s, at (L->units_on_rot, i));
-        csv_num (s, at (d->high_act, i));
-        csv_num (s, at (L->jaccard, i));
-        g_string_append_c (s, '\n');
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, d->step[i]);
+        tg_csv_text (csv, L->label ? L->label : "layer");
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (L->mean_gate0, i));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (L->mean_gate_rot, i));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (L->units_on0, i));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (L->units_on_rot, i));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (d->high_act, i));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (L->jaccard, i));
+        tg_csv_end_row (csv);
       }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 char *
 tg_plot_heatmap_csv (const TgHeatmapData *d)
 {
-  GString *s = g_string_new ("panel,unit,value,center\n");
+  TgCsv *csv = tg_csv_new ("panel,unit,value,center");
   for (guint p = 0; d != NULL && d->panels != NULL && p < d->n_panels; p++)
     {
       const TgHeatmapPanel *panel = &d->panels[p];
       for (guint i = 0; panel->values != NULL && i < panel->n_units; i++)
         {
           guint u = panel->order != NULL ? panel->order[i] : i;  /* cells in drawn order */
-          csv_text (s, panel->label, TRUE);
-          g_string_append_printf (s, ",%u", u);
-          csv_num (s, atf (panel->values, u));
-          csv_num (s, panel->center);
-          g_string_append_c (s, '\n');
+          tg_csv_text (csv, panel->label);
+          tg_csv_uint (csv, u);
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, atf (panel->values, u));
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, panel->center);
+          tg_csv_end_row (csv);
         }
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 char *
 tg_plot_masks_csv (const TgMasksData *d)
 {
-  GString *s = g_string_new ("layer,input,class,unit,rate\n");
+  TgCsv *csv = tg_csv_new ("layer,input,class,unit,rate");
   guint nc = d != NULL && d->n_classes > 0 ? d->n_classes : 10;
   for (guint l = 0; d != NULL && d->layers != NULL && l < d->n_layers; l++)
     {
@@ -167,82 +122,85 @@ tg_plot_masks_csv (const TgMasksData *d)
           for (guint i = 0; i < layer->n_units; i++)
             {
               guint u = layer->order != NULL ? layer->order[i] : i;  /* columns in drawn order */
-              csv_text (s, layer->label, TRUE);
-              csv_text (s, inputs[m], FALSE);
-              g_string_append_printf (s, ",%u,%u", c, u);
-              csv_num (s, rates[m][(gsize) c * stride + u]);
-              g_string_append_c (s, '\n');
+              tg_csv_text (csv, layer->label);
+              tg_csv_text (csv, inputs[m]);
+              tg_csv_uint (csv, c);
+              tg_csv_uint (csv, u);
+              tg_csv_number (csv, TG_NUMBER_SHORTEST, rates[m][(gsize) c * stride + u]);
+              tg_csv_end_row (csv);
             }
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 char *
 tg_plot_overlap_csv (const TgOverlapData *d)
 {
-  GString *s = g_string_new ("layer,unit,gate0,gate_rot,threshold,jaccard,jaccard_std,reference\n");
+  TgCsv *csv = tg_csv_new ("layer,unit,gate0,gate_rot,threshold,jaccard,jaccard_std,reference");
   for (guint l = 0; d != NULL && l < d->n_layers; l++)
     for (guint u = 0; u < MAX (d->n_units, 1u); u++)
       {
         gsize i = (gsize) l * d->n_units + u;
         gboolean unit = d->n_units > 0 && d->gate0 != NULL && d->gate_rot != NULL;
-        csv_text (s, d->layer_labels ? d->layer_labels[l] : "", TRUE);
+        tg_csv_text (csv, d->layer_labels ? d->layer_labels[l] : "");
         if (unit)
-          g_string_append_printf (s, ",%u", u);
+          tg_csv_uint (csv, u);
         else
-          g_string_append_c (s, ',');
-        csv_num (s, unit ? atf (d->gate0, i) : NAN);
-        csv_num (s, unit ? atf (d->gate_rot, i) : NAN);
-        csv_num (s, d->threshold);
-        csv_num (s, at (d->jaccard, l));
-        csv_num (s, at (d->jaccard_err, l));
-        csv_num (s, at (d->ref, l));
-        g_string_append_c (s, '\n');
+          tg_csv_empty (csv);
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, unit ? atf (d->gate0, i) : NAN);
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, unit ? atf (d->gate_rot, i) : NAN);
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, d->threshold);
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (d->jaccard, l));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (d->jaccard_err, l));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (d->ref, l));
+        tg_csv_end_row (csv);
       }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 char *
 tg_plot_modes_by_angle_csv (const TgModesByAngleData *d)
 {
-  GString *s = g_string_new ("mode,target_angle,angle,acc_soft,acc_hard\n");
+  TgCsv *csv = tg_csv_new ("mode,target_angle,angle,acc_soft,acc_hard");
   for (guint m = 0; d != NULL && d->acc != NULL && d->angles != NULL && m < d->n_modes; m++)
     for (guint a = 0; a < d->n_angles; a++)
       {
         gsize i = (gsize) m * d->n_angles + a;
-        csv_text (s, d->names != NULL && d->names[m] != NULL ? d->names[m] : "mode", TRUE);
-        csv_num (s, at (d->target_angles, m));
-        csv_num (s, d->angles[a]);
-        csv_num (s, d->acc[i]);
-        csv_num (s, at (d->acc_hard, i));
-        g_string_append_c (s, '\n');
+        tg_csv_text (csv, d->names != NULL && d->names[m] != NULL ? d->names[m] : "mode");
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (d->target_angles, m));
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, d->angles[a]);
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, d->acc[i]);
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, at (d->acc_hard, i));
+        tg_csv_end_row (csv);
       }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 char *
 tg_plot_results_table_csv (const TgResultsData *d)
 {
-  GString *s = g_string_new ("method,source,params,acc0,acc0_std,acc_rot,acc_rot_std,high_act\n");
+  TgCsv *csv = tg_csv_new ("method,source,params,acc0,acc0_std,acc_rot,acc_rot_std,high_act");
   for (guint r = 0; d != NULL && d->rows != NULL && r < d->n_rows; r++)
     {
       const TgResultsRow *row = &d->rows[r];
       const TgResultsCells *c[2] = { &row->ours, &row->paper };
       for (int i = 0; i < 2; i++)
         {
-          csv_text (s, row->method, TRUE);
-          g_string_append (s, i == 0 ? ",ours," : ",paper,");
+          tg_csv_text (csv, row->method);
+          tg_csv_text (csv, i == 0 ? "ours" : "paper");
           if (i == 0 && row->params >= 0)
-            g_string_append_printf (s, "%" G_GINT64_FORMAT, row->params);
-          csv_num (s, c[i]->acc0);
-          csv_num (s, c[i]->acc0_std);
-          csv_num (s, c[i]->acc_rot);
-          csv_num (s, c[i]->acc_rot_std);
-          csv_num (s, c[i]->high_act);
-          g_string_append_c (s, '\n');
+            tg_csv_int (csv, row->params);
+          else
+            tg_csv_empty (csv);
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, c[i]->acc0);
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, c[i]->acc0_std);
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, c[i]->acc_rot);
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, c[i]->acc_rot_std);
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, c[i]->high_act);
+          tg_csv_end_row (csv);
         }
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 /* ---- LaTeX ---- */
@@ -284,8 +242,8 @@ tg_plot_tex_includegraphics (const char *graphics, const char *caption, const ch
 {
   g_autofree char *cap = tg_plot_tex_escape (caption);
   GString *s = g_string_new ("\\begin{figure}[t]\n  \\centering\n");
-  g_string_append_printf (s, "  \\includegraphics[width=%.2fin]{%s}\n", width_pt / 72.0,
-                          graphics);
+  g_autofree char *width_in = tg_number_dup ("%.2f", width_pt / 72.0);
+  g_string_append_printf (s, "  \\includegraphics[width=%sin]{%s}\n", width_in, graphics);
   if (caption != NULL && *caption != '\0')
     g_string_append_printf (s, "  \\caption{%s}\n", cap);
   if (label != NULL)
@@ -298,18 +256,14 @@ static const char *const tex_colors[8] = { "E69F00", "0072B2", "009E73", "D55E00
                                            "56B4E9", "F0E442", "000000" };
 
 static void
-tex_num (GString *s, double v)
-{
-  append_num (s, v);
-}
-
-static void
 tex_begin (GString *s, double width_pt, double height_pt, double font_pt)
 {
   g_string_append (s, "% Needs \\usepackage{pgfplots} and \\pgfplotsset{compat=1.16}.\n");
   g_string_append (s, "\\begin{tikzpicture}\n");
-  g_string_append_printf (s, "  \\pgfplotsset{every axis/.append style={font=\\fontsize{%.1f}"
-                          "{%.1f}\\selectfont}}\n", font_pt, font_pt * 1.2);
+  g_autofree char *size = tg_number_dup ("%.1f", font_pt);
+  g_autofree char *skip = tg_number_dup ("%.1f", font_pt * 1.2);
+  g_string_append_printf (s, "  \\pgfplotsset{every axis/.append style={font=\\fontsize{%s}"
+                          "{%s}\\selectfont}}\n", size, skip);
   (void) width_pt;
   (void) height_pt;
 }
@@ -323,10 +277,13 @@ tg_plot_bars_pgfplots (const TgBarsData *d, double width_pt, double height_pt, d
   tex_begin (s, width_pt, height_pt, font_pt);
   for (guint k = 0; k < ns; k++)
     g_string_append_printf (s, "  \\definecolor{series%c}{HTML}{%s}\n", 'a' + k, tex_colors[k]);
-  g_string_append_printf (s, "  \\begin{axis}[ybar, width=%.1fpt, height=%.1fpt,\n"
-                          "    bar width=%.1fpt, enlarge x limits=%.2f, ymajorgrids,\n"
-                          "    symbolic x coords={", width_pt, height_pt * 0.8,
-                          MAX (2.0, width_pt * 0.6 / MAX (ng * ns, 1u)), ng > 1 ? 0.5 / ng : 0.5);
+  g_autofree char *width = tg_number_dup ("%.1f", width_pt);
+  g_autofree char *height = tg_number_dup ("%.1f", height_pt * 0.8);
+  g_autofree char *bar = tg_number_dup ("%.1f", MAX (2.0, width_pt * 0.6 / MAX (ng * ns, 1u)));
+  g_autofree char *enlarge = tg_number_dup ("%.2f", ng > 1 ? 0.5 / ng : 0.5);
+  g_string_append_printf (s, "  \\begin{axis}[ybar, width=%spt, height=%spt,\n"
+                          "    bar width=%spt, enlarge x limits=%s, ymajorgrids,\n"
+                          "    symbolic x coords={", width, height, bar, enlarge);
   for (guint g = 0; g < ng; g++)
     g_string_append_printf (s, "%sg%u", g ? "," : "", g);
   g_string_append (s, "}, xtick=data,\n    xticklabels={");
@@ -350,67 +307,15 @@ tg_plot_bars_pgfplots (const TgBarsData *d, double width_pt, double height_pt, d
           if (!isfinite (d->mean[i]))
             continue;
           g_string_append_printf (s, " (g%u,", g);
-          tex_num (s, d->mean[i]);
+          tg_number_append (s, TG_NUMBER_SHORTEST, d->mean[i]);
           g_string_append (s, ") +- (0,");
-          tex_num (s, isfinite (at (d->err, i)) ? at (d->err, i) : 0.0);
+          tg_number_append (s, TG_NUMBER_SHORTEST, isfinite (at (d->err, i)) ? at (d->err, i) : 0.0);
           g_string_append (s, ")");
         }
       g_autofree char *l = tg_plot_tex_escape (d->series_labels ? d->series_labels[k] : "");
       g_string_append_printf (s, " };\n  \\addlegendentry{%s}\n", l);
     }
   g_string_append (s, "  \\end{axis}\n\\end{tikzpicture}\n");
-  return g_string_free (s, FALSE);
-}
-
-static void
-curves_axis (GString *s, const TgCurvesData *d, double width_pt, double height_pt,
-             const char *ylabel, gboolean loss, gboolean x_labels)
-{
-  g_autofree char *xl = tg_plot_tex_escape (d->x_label ? d->x_label : "step");
-  g_string_append_printf (s, "  \\begin{axis}[name=%s, width=%.1fpt, height=%.1fpt, grid=major,\n"
-                          "    ylabel={%s}%s%s%s%s]\n", loss ? "loss" : "acc", width_pt,
-                          height_pt, ylabel, x_labels ? ", xlabel={" : ", xticklabels={}",
-                          x_labels ? xl : "", x_labels ? "}" : "",
-                          loss ? "" : ", at={(loss.south west)}, anchor=north west, yshift=-4pt");
-  for (guint r = 0; r < d->n_runs; r++)
-    {
-      const TgCurveRun *run = &d->runs[r];
-      const double *ys[2] = { loss ? run->loss : run->acc0, loss ? NULL : run->acc_rot };
-      for (int k = 0; k < 2; k++)
-        {
-          if (ys[k] == NULL || run->step == NULL)
-            continue;
-          g_string_append_printf (s, "  \\addplot[color=run%c,%s mark=none] coordinates {",
-                                  'a' + r % 8, k == 1 ? " dashed," : "");
-          for (guint i = 0; i < run->n_points; i++)
-            if (isfinite (run->step[i]) && isfinite (ys[k][i]))
-              {
-                g_string_append (s, " (");
-                tex_num (s, run->step[i]);
-                g_string_append_c (s, ',');
-                tex_num (s, ys[k][i]);
-                g_string_append_c (s, ')');
-              }
-          g_string_append (s, " };\n");
-        }
-    }
-  g_string_append (s, "  \\end{axis}\n");
-}
-
-char *
-tg_plot_curves_pgfplots (const TgCurvesData *d, double width_pt, double height_pt,
-                         double font_pt)
-{
-  GString *s = g_string_new (NULL);
-  tex_begin (s, width_pt, height_pt, font_pt);
-  for (guint r = 0; d != NULL && r < MIN (d->n_runs, 8u); r++)
-    g_string_append_printf (s, "  \\definecolor{run%c}{HTML}{%s}\n", 'a' + r, tex_colors[r]);
-  if (d != NULL && d->n_runs > 0)
-    {
-      curves_axis (s, d, width_pt, height_pt * 0.45, "training loss", TRUE, FALSE);
-      curves_axis (s, d, width_pt, height_pt * 0.45, "test accuracy", FALSE, TRUE);
-    }
-  g_string_append (s, "\\end{tikzpicture}\n");
   return g_string_free (s, FALSE);
 }
 

@@ -151,7 +151,12 @@ layout (cairo_t *cr, double width, double height, const TgDynamicsData *d,
       guint lines = MAX (tg_axis_title_lines (cr, st, panel_titles[p], h), 1u);
       L->title_x[p] = cx;
       double left = cx + lines * title_lh + tg_axis_labels_width (cr, st, &L->ay[p]) + 6;
-      double w = MAX (cx + cell_w - left, 10.0);
+      /* the last x label is centred on the panel's right end: room for its right half */
+      char last[64] = "";
+      if (L->ax[p].n_ticks > 0)
+        tg_axis_label (&L->ax[p], L->ax[p].ticks[L->ax[p].n_ticks - 1], last, sizeof last);
+      double overhang = tg_text_width (cr, st, 0.85, FALSE, last) / 2;
+      double w = MAX (cx + cell_w - left - overhang, 10.0);
       L->panel[p] = (TgRect) { left, cy, w, h };
       tg_axis_place (&L->ax[p], left, left + w);
       tg_axis_place (&L->ay[p], cy + h, cy);

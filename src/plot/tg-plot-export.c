@@ -36,6 +36,41 @@ format_of (const char *path, Format *fmt)
   return TRUE;
 }
 
+/* The figure does not fit width x height: what runs into what, and the smallest size that
+ * works, in the user's inches and in points. Newly allocated. */
+static char *
+unfit_message (double width, double height, TgPlotFunc func, gconstpointer data,
+               const TgPlotStyle *style, const char *fault)
+{
+  double mw, mh;
+  g_autofree char *need = tg_plot_min_size (width, height, func, data, style, &mw, &mh)
+    ? g_strdup_printf ("at least %.2f × %.2f in (%.0f × %.0f pt) at this font size",
+                       mw / 72, mh / 72, mw, mh)
+    : g_strdup ("more room than 8 times this size, or smaller text");
+  return g_strdup_printf ("at %.2f × %.2f in (%.0f × %.0f pt) with %g pt text the figure "
+                          "does not fit (%s); it needs %s", width / 72, height / 72, width,
+                          height, style->font_size, fault, need);
+}
+
+gboolean
+tg_plot_check_fit (double width, double height, TgPlotFunc func, gconstpointer data,
+                   const TgPlotStyle *style, GError **error)
+{
+  TgPlotStyle fallback;
+  g_return_val_if_fail (func != NULL, FALSE);
+  if (style == NULL)
+    {
+      tg_plot_style_init_light (&fallback);
+      style = &fallback;
+    }
+  g_autofree char *fault = tg_plot_fit_fault (width, height, func, data, style);
+  if (fault == NULL)
+    return TRUE;
+  g_autofree char *msg = unfit_message (width, height, func, data, style, fault);
+  g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "%s", msg);
+  return FALSE;
+}
+
 gboolean
 tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
                 gconstpointer data, const TgPlotStyle *style, GError **error)
@@ -89,13 +124,33 @@ tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
     }
 
   cairo_status_t status = cairo_surface_status (surface);
+  g_autofree char *fault = NULL;
   if (status == CAIRO_STATUS_SUCCESS)
     {
       cairo_t *cr = cairo_create (surface);
       cairo_scale (cr, scale, scale);
+      if (fmt == FMT_PNG)
+        {
+          /* text laid out as on PDF and SVG: hinted metrics round each glyph's advance and
+           * the font's height up to whole pixels, and lines of small text then overlap */
+          cairo_font_options_t *fo = cairo_font_options_create ();
+          cairo_font_options_set_hint_metrics (fo, CAIRO_HINT_METRICS_OFF);
+          cairo_set_font_options (cr, fo);
+          cairo_font_options_destroy (fo);
+        }
+      TgFitLog *log = tg_fit_log_attach (cr);
       func (cr, width, height, data, style);
       status = cairo_status (cr);
+      fault = tg_fit_log_fault (log, width, height);
       cairo_destroy (cr);
+      tg_fit_log_free (log);
+    }
+  if (fault != NULL)
+    {
+      cairo_surface_destroy (surface);
+      g_autofree char *msg = unfit_message (width, height, func, data, style, fault);
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "“%s” not written: %s", path, msg);
+      return FALSE;
     }
   if (status == CAIRO_STATUS_SUCCESS && fmt == FMT_PNG)
     status = cairo_surface_write_to_png_stream (surface, sink_write, bytes);

@@ -222,11 +222,16 @@ draw_heat_panel (cairo_t *cr, const TgPlotStyle *st, const TgHeatmapPanel *p,
       tg_text (cr, st, 0.75, FALSE, buf, g->grid.x + (c + 0.5) * g->cell,
                g->grid.y + g->grid.h + 2, 0.5, 0.0);
     }
-  g_autofree char *axis = order_label != NULL
-    ? g_strdup_printf ("rank by %s = row start + column", order_label)
-    : g_strdup ("unit = row start + column");
-  tg_text (cr, st, 0.8, FALSE, axis, g->grid.x + g->grid.w / 2,
-           g->grid.y + g->grid.h + 2 + tg_line_height (st, 0.75), 0.5, 0.0);
+  /* within its own panel, clear of the next one's, in the longest wording that fits */
+  g_autofree char *long_rank = g_strdup_printf ("rank by %s = row start + column",
+                                                order_label != NULL ? order_label : "");
+  g_autofree char *short_rank = g_strdup_printf ("rank by %s", order_label != NULL ? order_label : "");
+  const char *by_rank[] = { long_rank, short_rank, "rank = row start + column", "rank", NULL };
+  const char *by_unit[] = { "unit = row start + column", "unit = row + column", "unit", NULL };
+  tg_axis_title_in_span (cr, st, 0.8, order_label != NULL ? by_rank : by_unit,
+                         g->grid.x + g->grid.w / 2, g->panel.x,
+                         g->panel.x + g->panel.w - st->font_size * 0.6,
+                         g->grid.y + g->grid.h + 2 + tg_line_height (st, 0.75));
 
   /* the selected unit: a thick doubled outline; the one under the pointer: a thin one */
   guint sel = p->show_selected ? cell_of (p->order, p->n_units, p->selected) : p->n_units;
@@ -509,20 +514,32 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
       }
 
   /* Axis titles */
-  g_autofree char *xtitle = d->order_label != NULL
-    ? g_strdup_printf ("hidden units by %s (rank)", d->order_label) : g_strdup ("hidden unit");
+  /* One colour bar for all panels: firing rate 0..1. */
+  double right = body.x + body.w - (fs * 0.9 + 8 + tg_text_width (cr, st, 0.8, FALSE, "0.00")
+                                    + fs * 0.8);
+
+  /* Axis titles, each within its column of panels, in the longest wording that fits */
+  const char *order = d->order_label != NULL ? d->order_label : "";
+  g_autofree char *by_long = g_strdup_printf ("hidden units by %s (rank)", order);
+  g_autofree char *by_short = g_strdup_printf ("units by %s (rank)", order);
+  g_autofree char *rank_by = g_strdup_printf ("rank by %s", order);
+  const char *by_rank[] = { by_long, by_short, rank_by, "rank", NULL };
+  const char *by_unit[] = { "hidden unit", "unit", NULL };
+  double gap = fs * 0.6, mid = g.left + g.pw + g.colgap / 2;
+  /* one wording for both columns, the one the narrower holds */
+  const char *xtitle[] = { tg_fit_text (cr, st, 0.95, FALSE,
+                                        MIN (mid - gap / 2 - body.x, right - mid - gap / 2),
+                                        d->order_label != NULL ? by_rank : by_unit), NULL };
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
   tg_text_rotated (cr, st, 0.95, FALSE, "digit", body.x, body.y + (g.last_bottom - body.y) / 2,
                    0.5, 0.0, -G_PI / 2);
-  tg_text (cr, st, 0.95, FALSE, xtitle, g.left + g.pw / 2, g.last_bottom, 0.5, 0.0);
-  tg_text (cr, st, 0.95, FALSE, xtitle, g.left + g.pw + g.colgap + g.pw / 2, g.last_bottom,
-           0.5, 0.0);
+  tg_axis_title_in_span (cr, st, 0.95, xtitle, g.left + g.pw / 2, body.x, mid - gap / 2,
+                         g.last_bottom);
+  tg_axis_title_in_span (cr, st, 0.95, xtitle, g.left + g.pw + g.colgap + g.pw / 2,
+                         mid + gap / 2, right, g.last_bottom);
   cairo_restore (cr);
 
-  /* One colour bar for all panels: firing rate 0..1. */
-  double right = body.x + body.w - (fs * 0.9 + 8 + tg_text_width (cr, st, 0.8, FALSE, "0.00")
-                                    + fs * 0.8);
   double bh = MIN (g.last_bottom - body.y - g.head - tg_line_height (st, 0.75) - 2, fs * 16);
   TgRect bar = { right + fs * 0.8, body.y + g.head, fs * 0.9, MAX (bh, 10.0) };
   static const double ticks[5] = { 0.0, 0.25, 0.5, 0.75, 1.0 };

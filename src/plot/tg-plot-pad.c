@@ -5,11 +5,14 @@
 #include "tg-plot-private.h"
 
 #include <math.h>
+#include <string.h>
 
+/* The panel's title: the first of choices (longest first, NULL-terminated) that fits its
+ * width, shortened with an ellipsis if none does, so it never runs into the next panel. */
 static TgRect
-pad_panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *title)
+pad_panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *const *choices)
 {
-  /* shortened with an ellipsis to its panel's width, so it never runs into the next */
+  const char *title = tg_fit_text (cr, st, 0.95, TRUE, r.w, choices);
   g_autofree char *fit = tg_text_shorten (cr, st, 0.95, TRUE, title, r.w);
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
@@ -22,7 +25,8 @@ pad_panel_title (cairo_t *cr, const TgPlotStyle *st, TgRect r, const char *title
 static void
 draw_image (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect r)
 {
-  r = pad_panel_title (cr, st, r, "Input (as the network sees it)");
+  static const char *const input[] = { "Input (as the network sees it)", "Input", NULL };
+  r = pad_panel_title (cr, st, r, input);
   guint npx = d->rows * d->cols;
   if (d->image == NULL || npx == 0)
     {
@@ -39,14 +43,22 @@ draw_image (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect 
       colors[p] = (TgRgba) { v, v, v, 1.0 };
     }
   tg_paint_cells (cr, img, d->cols, d->rows, colors);
-  char buf[96];
+  char buf[96], brief[64];
   if (d->true_label >= 0)
-    g_snprintf (buf, sizeof buf, "label %d · rotated %g°", d->true_label, d->angle);
+    {
+      g_snprintf (buf, sizeof buf, "label %d · rotated %g°", d->true_label, d->angle);
+      g_snprintf (brief, sizeof brief, "label %d, %g°", d->true_label, d->angle);
+    }
   else
-    g_snprintf (buf, sizeof buf, "drawn · rotated %g°", d->angle);
+    {
+      g_snprintf (buf, sizeof buf, "drawn · rotated %g°", d->angle);
+      g_snprintf (brief, sizeof brief, "drawn, %g°", d->angle);
+    }
+  const char *const choices[] = { buf, brief, NULL };
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  g_autofree char *fit = tg_text_shorten (cr, st, 0.85, FALSE, buf, r.w);
+  g_autofree char *fit = tg_text_shorten (cr, st, 0.85, FALSE,
+                                          tg_fit_text (cr, st, 0.85, FALSE, r.w, choices), r.w);
   tg_text (cr, st, 0.85, FALSE, fit, img.x + img.w / 2, img.y + img.h + 4, 0.5, 0.0);
   cairo_restore (cr);
 }
@@ -71,7 +83,21 @@ draw_gate_grid (cairo_t *cr, const TgPlotStyle *st, const float *g, guint width,
     colors[k] = k < width && g ? tg_cmap_sequential (st, g[k]) : st->background;
   cairo_save (cr);
   tg_set_rgba (cr, st->foreground);
-  g_autofree char *fit = tg_text_shorten (cr, st, 0.8, FALSE, label, r.w);
+  /* "hidden 1, soft σ(s (z − τ))" in a wide column, down to "h1 soft" or "h1" in a narrow
+   * one: the gate mode stays as long as the layer does */
+  g_auto(GStrv) parts = g_strsplit (label, ",", 2);
+  const char *num = parts[0] + strcspn (parts[0], "0123456789");
+  g_autofree char *kind = parts[1] != NULL ? g_strstrip (g_strdup (parts[1])) : NULL;
+  if (kind != NULL)
+    kind[strcspn (kind, " ")] = '\0';
+  g_autofree char *layer_kind = kind ? g_strdup_printf ("%s, %s", parts[0], kind) : NULL;
+  g_autofree char *brief_kind = kind ? g_strdup_printf ("h%s %s", num, kind) : NULL;
+  g_autofree char *brief = g_strdup_printf ("h%s", num);
+  const char *const with_kind[] = { label, layer_kind, brief_kind, brief, NULL };
+  const char *const plain[] = { label, parts[0], brief, NULL };
+  const char *const *choices = kind != NULL ? with_kind : plain;
+  g_autofree char *fit = tg_text_shorten (cr, st, 0.8, FALSE,
+                                          tg_fit_text (cr, st, 0.8, FALSE, r.w, choices), r.w);
   tg_text (cr, st, 0.8, FALSE, fit, r.x, r.y, 0.0, 0.0);
   tg_paint_cells (cr, grid, cols, rows, colors);
   tg_set_rgba (cr, st->grid);
@@ -128,13 +154,13 @@ draw_gates_compared (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d
     {
       const float *g = d->compare_hard ? d->models[m].gates_hard : d->models[m].gates_soft;
       TgRect col = { r.x + m * (cw + gap), r.y, cw, r.h };
-      /* the model's name over its column, in its series colour */
+      /* the model's name over its column, in its series colour, shortened to the column
+       * (clipped, its whole text would still be the PDF's, over the next column's) */
       cairo_save (cr);
       tg_set_rgba (cr, tg_series (st, m));
-      cairo_rectangle (cr, col.x, col.y, col.w, lh);
-      cairo_clip (cr);
-      tg_text (cr, st, 0.8, TRUE, d->models[m].label ? d->models[m].label : "model", col.x,
-               col.y, 0.0, 0.0);
+      g_autofree char *name = tg_text_shorten (cr, st, 0.8, TRUE, d->models[m].label
+                                               ? d->models[m].label : "model", cw);
+      tg_text (cr, st, 0.8, TRUE, name, col.x, col.y, 0.0, 0.0);
       cairo_restore (cr);
       guint base = 0;
       for (guint l = 0; l < d->n_layers; l++)
@@ -150,15 +176,22 @@ draw_gates_compared (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d
 static void
 draw_gates (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect r)
 {
-  char title[128];
+  char title[128], kind[64];
   guint compared = n_compared (d);
   if (compared > 0)
-    g_snprintf (title, sizeof title, "Gates of each model, %s", d->compare_hard
-                ? "hard 1[z > τ]" : "soft σ(s (z − τ))");
+    {
+      g_snprintf (title, sizeof title, "Gates of each model, %s", d->compare_hard
+                  ? "hard 1[z > τ]" : "soft σ(s (z − τ))");
+      g_snprintf (kind, sizeof kind, "Gates, %s", d->compare_hard ? "hard" : "soft");
+    }
   else
-    g_snprintf (title, sizeof title, "Gates%s%s", d->gates_label ? ": " : "",
-                d->gates_label ? d->gates_label : "");
-  r = pad_panel_title (cr, st, r, title);
+    {
+      g_snprintf (title, sizeof title, "Gates%s%s", d->gates_label ? ": " : "",
+                  d->gates_label ? d->gates_label : "");
+      g_snprintf (kind, sizeof kind, "Gates");
+    }
+  const char *const titles[] = { title, kind, "Gates", NULL };
+  r = pad_panel_title (cr, st, r, titles);
   if (d->n_layers == 0 || d->widths == NULL || (!d->gates_soft && !d->gates_hard))
     {
       tg_plot_no_data (cr, r.x, r.y, r.w, r.h, "no gates", st);
@@ -176,9 +209,10 @@ draw_gates (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect 
   tg_colorbar_vertical (cr, st, bar, 0.0, 1.0, ticks, 3, 1, rate_color, NULL);
   cairo_save (cr);
   tg_set_rgba (cr, st->muted);
-  /* under the lowest tick label, which is centred on the bar's bottom */
-  tg_text (cr, st, 0.8, FALSE, "gate", bar.x + bar.w / 2,
-           bar.y + bar.h + tg_line_height (st, 0.8) / 2 + 1, 0.5, 0.0);
+  /* under the lowest tick label, which is centred on the bar's bottom; from the bar's left
+   * edge, clear of the grids beside it */
+  tg_text (cr, st, 0.8, FALSE, "gate", bar.x, bar.y + bar.h + tg_line_height (st, 0.8) / 2 + 1,
+           0.0, 0.0);
   cairo_restore (cr);
 }
 
@@ -213,7 +247,9 @@ draw_gates_pair (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, Tg
 static void
 draw_probs (cairo_t *cr, const TgPlotStyle *st, const TgDigitPadData *d, TgRect r)
 {
-  r = pad_panel_title (cr, st, r, "Prediction probabilities");
+  static const char *const probs[] = { "Prediction probabilities", "Probabilities",
+                                        "P (class)", NULL };
+  r = pad_panel_title (cr, st, r, probs);
   guint nm = MIN (d->n_models, 4u), C = d->n_classes;
   if (nm == 0 || C == 0 || d->models == NULL)
     {

@@ -91,6 +91,13 @@ double tg_line_scale (const TgPlotStyle *st);
 double tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plot,
                        const char *title, gboolean grid, gboolean labels);
 
+/* An axis title under a panel that spans [lo, hi] beside others: the first of choices
+ * (longest first, NULL-terminated) no wider than the span, shortened with an ellipsis if even
+ * the last is not, centred on x but kept inside the span; its top at y. */
+void   tg_axis_title_in_span (cairo_t *cr, const TgPlotStyle *st, double size,
+                              const char *const *choices, double x, double lo, double hi,
+                              double y);
+
 /* ---- the frame every figure shares ---- */
 
 typedef enum {
@@ -120,6 +127,11 @@ TgRect tg_frame_layout (double width, double height, const TgPlotStyle *st,
                         const char *title, const char *subtitle, const char *caption,
                         const TgLegendItem *items, guint n_items);
 
+/* The same, measuring text as it is drawn on like's surface (its font options and scale). */
+TgRect tg_frame_layout_like (cairo_t *like, double width, double height, const TgPlotStyle *st,
+                             const char *title, const char *subtitle, const char *caption,
+                             const TgLegendItem *items, guint n_items);
+
 /* A cols x rows grid of colours (row-major) painted into r as an image with nearest-neighbour
  * filtering: no seams between cells on screen or in a PDF viewer. */
 void   tg_paint_cells (cairo_t *cr, TgRect r, guint cols, guint rows, const TgRgba *colors);
@@ -143,6 +155,29 @@ void   tg_colorbar_vertical (cairo_t *cr, const TgPlotStyle *st, TgRect bar, dou
                              TgValueColor color, gconstpointer user);
 
 gboolean tg_finite (double v);
+
+/* ---- does the figure fit its page (tg-plot-fit.c) ---- */
+
+typedef struct _TgFitLog TgFitLog;
+/* From now on the text drawn on cr is noted, on the page cr's present matrix draws on. */
+TgFitLog *tg_fit_log_attach (cairo_t *cr);
+void      tg_fit_log_free   (TgFitLog *log);
+/* tg_text_rotated's part: the box (x, y, w, h) in cr's user space holds text. */
+void      tg_fit_note       (cairo_t *cr, double x, double y, double w, double h,
+                             const char *text);
+/* The first fault of the text noted (a box off the width x height page, two boxes that
+ * overlap) in a sentence; NULL when it fits. Newly allocated. */
+char     *tg_fit_log_fault  (const TgFitLog *log, double width, double height);
+/* The first fault of the figure drawn at width x height on a PDF surface that writes
+ * nowhere; NULL when it fits. Newly allocated. */
+char     *tg_plot_fit_fault (double width, double height, TgPlotFunc func,
+                             gconstpointer data, const TgPlotStyle *style);
+/* The smallest size, in whole hundredths of an inch, at which the figure fits: the same
+ * width and a taller page when one up to 6 times as tall does, else both grown together up
+ * to 8 times; FALSE when none does. */
+gboolean  tg_plot_min_size  (double width, double height, TgPlotFunc func,
+                             gconstpointer data, const TgPlotStyle *style,
+                             double *min_width, double *min_height);
 
 /* A scratch context for measuring text outside a draw (hit tests). Destroy with cairo_destroy. */
 cairo_t *tg_scratch_context (void);

@@ -80,18 +80,26 @@ static const double align[N_COLS] = { 0.0, 0.0, 1.0, 0.5, 0.5, 0.5 };
 
 typedef char *RowCells[2][N_COLS];
 
+/* How much room the table takes: the full form; compact (no "ours / paper" column, headers
+ * on two lines, "0.848±0.007"); tight, when even compact rows run into the caption (a paper
+ * column): no legend, the paper's lines say "paper" in the method column, one-line headers
+ * and no space between rows. */
+typedef enum { FORM_FULL, FORM_COMPACT, FORM_TIGHT } TableForm;
+
 typedef struct {
   guint  lines;          /* 2: ours above the paper's; 1: ours only (no paper numbers) */
   double colw[N_COLS];   /* 0: column left out */
   double pad, total;     /* total width */
+  double row_gap;        /* space between rows, in font sizes at k */
+  double lead;           /* line spacing, times tg_line_height's */
   double head_h, row_h, need_h;
 } TableLayout;
 
 /* A header on one line, or split at its first space in the compact form. */
 static char **
-header_lines (const char *h, gboolean compact)
+header_lines (const char *h, TableForm form)
 {
-  const char *sp = compact && g_utf8_strlen (h, -1) > 9 ? strchr (h, ' ') : NULL;
+  const char *sp = form == FORM_COMPACT && g_utf8_strlen (h, -1) > 9 ? strchr (h, ' ') : NULL;
   if (sp == NULL)
     return g_strsplit (h, "\n", -1);
   char **v = g_new0 (char *, 3);
@@ -103,9 +111,10 @@ header_lines (const char *h, gboolean compact)
 /* Widths and heights of the table with text at k times its size. */
 static void
 table_measure (cairo_t *cr, const TgPlotStyle *st, const char *const *headers,
-               RowCells *cells, guint nr, gboolean compact, double k, TableLayout *t)
+               RowCells *cells, guint nr, TableForm form, double k, TableLayout *t)
 {
   guint head_lines = 1, lines = t->lines;
+  gboolean compact = form != FORM_FULL;
   memset (t, 0, sizeof *t);
   t->lines = lines;
   t->pad = st->font_size * (compact ? 0.5 : 1.2) * k;
@@ -113,7 +122,7 @@ table_measure (cairo_t *cr, const TgPlotStyle *st, const char *const *headers,
     {
       if ((compact || lines == 1) && c == 1)
         continue;
-      g_auto(GStrv) head = header_lines (headers[c], compact);
+      g_auto(GStrv) head = header_lines (headers[c], form);
       head_lines = MAX (head_lines, g_strv_length (head));
       for (guint i = 0; head[i] != NULL; i++)
         t->colw[c] = MAX (t->colw[c], tg_text_width (cr, st, 0.95 * k, TRUE, head[i]));
@@ -123,53 +132,85 @@ table_measure (cairo_t *cr, const TgPlotStyle *st, const char *const *headers,
                                                        c == 0 && i == 0, cells[r][i][c]));
       t->total += t->colw[c] + t->pad;
     }
-  t->row_h = tg_line_height (st, 0.95 * k) + (lines == 2 ? tg_line_height (st, 0.85 * k) : 0)
-             + st->font_size * (compact ? 0.2 : 0.5) * k;
-  t->head_h = tg_line_height (st, 0.95 * k) * head_lines
+  double row_gap = form == FORM_TIGHT ? 0.0 : compact ? 0.2 : 0.5;
+  t->row_gap = row_gap;
+  /* tight: lines 1.2 em apart, not 1.25; the font's own ascent + descent is 1.16 em */
+  t->lead = form == FORM_TIGHT ? 0.96 : 1.0;
+  t->row_h = (tg_line_height (st, 0.95 * k) + (lines == 2 ? tg_line_height (st, 0.85 * k) : 0))
+             * t->lead + st->font_size * row_gap * k;
+  t->head_h = tg_line_height (st, 0.95 * k) * t->lead * head_lines
               + st->font_size * (compact ? 0.3 : 0.6) * k;
   t->need_h = t->head_h + nr * t->row_h;
 }
 
-/* Fits the table to the body: the compact form when too wide, then one scale k; fills t and
- * returns k, *compact saying which form. */
-static double
-table_fit (cairo_t *cr, const TgPlotStyle *st, const char *const *headers, RowCells *cells,
-           guint nr, TgRect body, TableLayout *t, gboolean *compact_out)
+/* "0.848 ± 0.007" as "0.848±0.007" in the accuracy columns. */
+static void
+cells_compact (RowCells *cells, guint nr)
 {
-  /* Too wide at the base size (a paper column): the compact form drops the "ours / paper"
-   * column (the legend's colours say which line is which), splits the headers over two
-   * lines and writes "0.848±0.007". Then one scale k fits the table both ways; text sizes
-   * are measured at k itself, since small text stops shrinking at the base size less 1 pt. */
-  table_measure (cr, st, headers, cells, nr, FALSE, 1.0, t);
-  gboolean compact = t->total > body.w;
-  if (compact)
-    {
-      for (guint r = 0; r < nr; r++)
-        for (int i = 0; i < 2; i++)
-          for (int c = 3; c <= 4; c++)
-            {
-              GString *g = g_string_new (cells[r][i][c]);
-              g_string_replace (g, " ± ", "±", 0);
-              g_free (cells[r][i][c]);
-              cells[r][i][c] = g_string_free (g, FALSE);
-            }
-      table_measure (cr, st, headers, cells, nr, TRUE, 1.0, t);
-    }
+  for (guint r = 0; r < nr; r++)
+    for (int i = 0; i < 2; i++)
+      for (int c = 3; c <= 4; c++)
+        {
+          GString *g = g_string_new (cells[r][i][c]);
+          g_string_replace (g, " ± ", "±", 0);
+          g_free (cells[r][i][c]);
+          cells[r][i][c] = g_string_free (g, FALSE);
+        }
+}
+
+/* The one scale k that fits the table in form to the body, t filled at it; text sizes are
+ * measured at k itself, since small text stops shrinking at the base size less 1 pt. TRUE
+ * when it fits. */
+static gboolean
+table_scale (cairo_t *cr, const TgPlotStyle *st, const char *const *headers, RowCells *cells,
+             guint nr, TgRect body, TableForm form, TableLayout *t, double *k_out)
+{
+  table_measure (cr, st, headers, cells, nr, form, 1.0, t);
   double k = MIN (1.3, MIN (body.w / t->total, body.h / t->need_h));
-  table_measure (cr, st, headers, cells, nr, compact, k, t);
+  table_measure (cr, st, headers, cells, nr, form, k, t);
   while (k > 0.3 && (t->total > body.w + 0.01 || t->need_h > body.h + 0.01))
     {
       k *= 0.97;
-      table_measure (cr, st, headers, cells, nr, compact, k, t);
+      table_measure (cr, st, headers, cells, nr, form, k, t);
     }
-  *compact_out = compact;
+  *k_out = k;
+  return t->total <= body.w + 0.01 && t->need_h <= body.h + 0.01;
+}
+
+/* The form the table takes in body (body_tight: the body without the legend, for the tight
+ * form): full, compact when too wide at the base size (a paper column), tight when compact
+ * rows would still run into the caption; fills t and returns k. */
+static double
+table_fit (cairo_t *cr, const TgPlotStyle *st, const char *const *headers,
+           const char *const *tight_headers, RowCells *cells, guint nr, TgRect body,
+           TgRect body_tight, TableLayout *t, TableForm *form)
+{
+  double k;
+  table_measure (cr, st, headers, cells, nr, FORM_FULL, 1.0, t);
+  if (t->total <= body.w)
+    {
+      *form = FORM_FULL;
+      table_scale (cr, st, headers, cells, nr, body, FORM_FULL, t, &k);
+      return k;
+    }
+  cells_compact (cells, nr);
+  *form = FORM_COMPACT;
+  if (table_scale (cr, st, headers, cells, nr, body, FORM_COMPACT, t, &k) || t->lines == 1)
+    return k;
+  *form = FORM_TIGHT;
+  for (guint r = 0; r < nr; r++)
+    {
+      g_free (cells[r][1][0]);
+      cells[r][1][0] = g_strdup ("paper");
+    }
+  table_scale (cr, st, tight_headers, cells, nr, body_tight, FORM_TIGHT, t, &k);
   return k;
 }
 
 /* Draws the ruled table laid out by t at scale k, centred in the body. */
 static void
 table_draw (cairo_t *cr, const TgPlotStyle *st, const char *const *headers, RowCells *cells,
-            guint nr, TgRect body, const TableLayout *t, gboolean compact, double k)
+            guint nr, TgRect body, const TableLayout *t, TableForm form, double k)
 {
   double x0 = body.x + (body.w - t->total) / 2;
   double y = body.y;
@@ -187,10 +228,11 @@ table_draw (cairo_t *cr, const TgPlotStyle *st, const char *const *headers, RowC
       if (t->colw[c] <= 0)
         continue;
       double cx = x + t->pad / 2 + t->colw[c] * align[c];
-      g_auto(GStrv) lines = header_lines (headers[c], compact);
+      g_auto(GStrv) lines = header_lines (headers[c], form);
       for (guint i = 0; lines[i] != NULL; i++)
         tg_text (cr, st, 0.95 * k, TRUE, lines[i], cx,
-                 y + fs * 0.3 * k + i * tg_line_height (st, 0.95 * k), align[c], 0.0);
+                 y + fs * 0.3 * k + i * tg_line_height (st, 0.95 * k) * t->lead, align[c],
+                 0.0);
       x += t->colw[c] + t->pad;
     }
   y += t->head_h;
@@ -207,7 +249,7 @@ table_draw (cairo_t *cr, const TgPlotStyle *st, const char *const *headers, RowC
           cairo_rectangle (cr, x0, y, t->total, t->row_h);
           cairo_fill (cr);
         }
-      double ly = y + fs * 0.25 * k;
+      double ly = y + fs * t->row_gap / 2 * k;
       for (guint i = 0; i < t->lines; i++)
         {
           double size = (i == 0 ? 0.95 : 0.85) * k;
@@ -218,10 +260,10 @@ table_draw (cairo_t *cr, const TgPlotStyle *st, const char *const *headers, RowC
                 continue;
               double cx = x + t->pad / 2 + t->colw[c] * align[c];
               tg_set_rgba (cr, i == 0 && c != 1 ? st->foreground : st->muted);
-              tg_text (cr, st, size, c == 0, cells[r][i][c], cx, ly, align[c], 0.0);
+              tg_text (cr, st, size, c == 0 && i == 0, cells[r][i][c], cx, ly, align[c], 0.0);
               x += t->colw[c] + t->pad;
             }
-          ly += tg_line_height (st, size);
+          ly += tg_line_height (st, size) * t->lead;
         }
       y += t->row_h;
     }
@@ -243,7 +285,9 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
   g_autofree char *long_title = g_strdup_printf ("Table 1: mode specialisation, %s 0° vs %s",
                                                  data_name, target);
   g_autofree char *short_title = g_strdup_printf ("Table 1: %s 0° vs %s", data_name, target);
-  const char *headers[N_COLS];
+  g_autofree char *acc_rot_short = g_strdup_printf ("Acc %s", target);
+  const char *headers[N_COLS], *tight_headers[N_COLS] = { "Method", "", "Params", "Acc 0°",
+                                                          acc_rot_short, "High-act" };
   for (int c = 0; c < N_COLS; c++)
     headers[c] = c == 4 ? acc_rot_header : default_headers[c];
   const char *title = d != NULL && d->title ? d->title : long_title;
@@ -260,11 +304,11 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
   };
   /* Where the paper has no numbers (another data set or angle), no "paper" lines of "—". */
   gboolean paper = any_paper (d);
+  const char *caption = d != NULL ? d->caption : NULL;
 
-  TgRect body = tg_frame (cr, width, height, st, title, NULL, d != NULL ? d->caption : NULL,
-                          items, paper ? 2 : 1);
   if (d == NULL || d->n_rows == 0 || d->rows == NULL)
     {
+      TgRect body = tg_frame (cr, width, height, st, title, NULL, caption, items, paper ? 2 : 1);
       tg_plot_no_data (cr, body.x, body.y, body.w, body.h, "no data yet", st);
       return;
     }
@@ -275,9 +319,16 @@ tg_plot_results_table (cairo_t *cr, double width, double height, const TgResults
     fill_cells (&d->rows[r], cells[r]);
 
   TableLayout t = { .lines = paper ? 2 : 1 };
-  gboolean compact;
-  double k = table_fit (cr, st, headers, cells, nr, body, &t, &compact);
-  table_draw (cr, st, headers, cells, nr, body, &t, compact, k);
+  TableForm form;
+  TgRect body = tg_frame_layout_like (cr, width, height, st, title, NULL, caption, items,
+                                      paper ? 2 : 1);
+  TgRect body_tight = tg_frame_layout_like (cr, width, height, st, title, NULL, caption, NULL, 0);
+  double k = table_fit (cr, st, headers, tight_headers, cells, nr, body, body_tight, &t, &form);
+  /* the tight form says "paper" on the paper's lines instead of a legend */
+  gboolean legend = form != FORM_TIGHT;
+  body = tg_frame (cr, width, height, st, title, NULL, caption, legend ? items : NULL,
+                   legend ? (paper ? 2 : 1) : 0);
+  table_draw (cr, st, form == FORM_TIGHT ? tight_headers : headers, cells, nr, body, &t, form, k);
 
   for (guint r = 0; r < nr; r++)
     for (int i = 0; i < 2; i++)

@@ -483,9 +483,17 @@ typedef void (*TgPlotFunc) (cairo_t *cr, double width, double height, gconstpoin
 /* Draws one figure into a file; the format comes from the extension (.pdf, .svg, .png).
  * width and height in points (PDF, SVG) or pixels (PNG, at most 8192). Rendered in memory,
  * then written atomically by tg_plot_write_file. style NULL: light. On failure
- * returns FALSE with a TG_ERROR naming path, and leaves no file behind. */
+ * returns FALSE with a TG_ERROR naming path, and leaves no file behind; a figure whose text
+ * does not fit the size (see tg_plot_check_fit) is such a failure. */
 gboolean tg_plot_export (const char *path, double width, double height, TgPlotFunc func,
                          gconstpointer data, const TgPlotStyle *style, GError **error);
+
+/* Whether the figure's text fits width x height in style (NULL: light): none of it off the
+ * page, no two pieces overlapping. FALSE with a TG_ERROR saying what runs into what and the
+ * smallest size that works; tg_plot_export refuses such a figure the same way, writing
+ * nothing. For a preview that warns before the export. */
+gboolean tg_plot_check_fit (double width, double height, TgPlotFunc func,
+                            gconstpointer data, const TgPlotStyle *style, GError **error);
 
 /* Writes contents to path atomically (temporary file + rename) with mode 0644 less the
  * umask; never touches the process's umask. On failure a TG_ERROR naming path. */
@@ -509,13 +517,11 @@ char *tg_plot_results_table_csv (const TgResultsData *data); /* ...,acc_rot,acc_
 /* mode,target_angle,angle,acc_soft,acc_hard: a row per mode and angle */
 char *tg_plot_modes_by_angle_csv (const TgModesByAngleData *data);
 
-/* LaTeX: pgfplots versions of the bar and line figures at the given size and font size
+/* LaTeX: a pgfplots version of the bar figure at the given size and font size
  * (needs \usepackage{pgfplots}); a figure environment that includes `graphics` at its width
  * with the caption; text escaped for LaTeX. */
 char *tg_plot_bars_pgfplots       (const TgBarsData *data, double width_pt, double height_pt,
                                    double font_pt);
-char *tg_plot_curves_pgfplots     (const TgCurvesData *data, double width_pt,
-                                   double height_pt, double font_pt);
 char *tg_plot_tex_includegraphics (const char *graphics, const char *caption,
                                    const char *label, double width_pt);
 char *tg_plot_tex_escape          (const char *text);

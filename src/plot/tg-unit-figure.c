@@ -2,6 +2,7 @@
  * (see tg-unit-figure.h). Nothing is drawn here and nothing is measured beyond tg-unit.h's
  * calls: this file copies and points. */
 #include "tg-unit-figure.h"
+#include "tg-csv.h"
 
 #include <math.h>
 #include <string.h>
@@ -175,60 +176,110 @@ tg_unit_figure_add_modes (TgUnitFigure *f, const TgModel *const *models,
 
 /* --- CSV ------------------------------------------------------------------------------ */
 
+/* The first cells of a "quantity,index,value" row; index < 0 is an empty index. */
 static void
-csv_doubles (GString *s, const char *name, const double *v, guint n)
+csv_key (TgCsv *csv, const char *quantity, gint64 index)
 {
-  for (guint i = 0; v && i < n; i++)
-    g_string_append_printf (s, "%s,%u,%.9g\n", name, i, v[i]);
+  tg_csv_text (csv, quantity);
+  if (index >= 0)
+    tg_csv_int (csv, index);
+  else
+    tg_csv_empty (csv);
 }
 
 static void
-csv_images (GString *s, const char *name, const TgUnitReport *r, const guint32 *idx,
+csv_row (TgCsv *csv, const char *quantity, gint64 index, double value)
+{
+  csv_key (csv, quantity, index);
+  tg_csv_number (csv, "%.9g", value);
+  tg_csv_end_row (csv);
+}
+
+static void
+csv_count (TgCsv *csv, const char *quantity, gint64 index, gint64 value)
+{
+  csv_key (csv, quantity, index);
+  tg_csv_int (csv, value);
+  tg_csv_end_row (csv);
+}
+
+static void
+csv_doubles (TgCsv *csv, const char *name, const double *v, guint n)
+{
+  for (guint i = 0; v && i < n; i++)
+    csv_row (csv, name, i, v[i]);
+}
+
+static void
+csv_images (TgCsv *csv, const char *name, const TgUnitReport *r, const guint32 *idx,
             const TgUnitImages *im)
 {
+  g_autofree char *image = g_strdup_printf ("%s_image", name);
+  g_autofree char *label = g_strdup_printf ("%s_label", name);
+  g_autofree char *margin = g_strdup_printf ("%s_margin", name);
   for (guint i = 0; i < im->n; i++)
-    g_string_append_printf (s, "%s_image,%u,%u\n%s_label,%u,%u\n%s_margin,%u,%.9g\n",
-                            name, i, idx[i], name, i, im->labels[i], name, i, r->margin[idx[i]]);
+    {
+      csv_count (csv, image, i, idx[i]);
+      csv_count (csv, label, i, im->labels[i]);
+      csv_row (csv, margin, i, r->margin[idx[i]]);
+    }
+}
+
+/* The unit in the other modes: mode_name,M,NAME, its mode_tau, mode_gamma and its rate per
+ * class. */
+static void
+csv_modes (TgCsv *csv, const TgUnitPlotData *d, guint n_classes)
+{
+  for (guint m = 0; m < d->n_modes; m++)
+    {
+      csv_key (csv, "mode_name", m);
+      tg_csv_text (csv, d->mode_names[m]);
+      tg_csv_end_row (csv);
+      csv_row (csv, "mode_tau", m, d->mode_tau[m]);
+      csv_row (csv, "mode_gamma", m, d->mode_gamma[m]);
+      g_autofree char *rate = g_strdup_printf ("mode%u_rate_target", m);
+      csv_doubles (csv, rate, d->mode_rate + (gsize) m * n_classes, n_classes);
+    }
 }
 
 char *
 tg_unit_figure_csv (const TgUnitFigure *f)
 {
   const TgUnitReport *r = f->report;
-  GString *s = g_string_new ("quantity,index,value\n");
-  g_string_append_printf (s, "layer,,%u\nunit,,%u\ntau,,%.9g\ngamma,,%.9g\nhard_gates,,%d\n",
-                          r->unit.layer + 1, r->unit.index, r->tau, r->gamma, r->hard);
-  csv_doubles (s, "rate_0_soft", f->rate0_soft, r->n_classes);
-  csv_doubles (s, "rate_0_hard", f->rate0_hard, r->n_classes);
-  csv_doubles (s, "rate_target_soft", f->rate_t_soft, r->n_classes);
-  csv_doubles (s, "rate_target_hard", f->rate_t_hard, r->n_classes);
-  csv_doubles (s, "hist_edge", r->edges, r->n_bins + 1);
-  for (guint b = 0; b < r->n_bins; b++)
-    g_string_append_printf (s, "hist_count,%u,%u\n", b, r->counts[b]);
-  csv_images (s, "top", r, r->top, &f->data.top);
-  csv_images (s, "near", r, r->near, &f->data.near);
-  csv_doubles (s, "logit_effect", r->logit_effect, r->n_classes);
-  for (guint i = 0; i < r->n_field_inputs; i++)
-    g_string_append_printf (s, "field_input,%u,%u\nfield_weight,%u,%.9g\n", i,
-                            r->field_inputs[i], i, r->field_weights[i]);
-  for (guint p = 0; p < r->field_rows * r->field_cols; p++)
-    g_string_append_printf (s, "field,%u,%.9g\n", p, r->field[p]);
   const TgUnitPlotData *d = &f->data;
-  csv_doubles (s, "trajectory_step", d->trajectory_steps, d->n_trajectory);
-  csv_doubles (s, "trajectory_tau", d->trajectory_tau, d->n_trajectory);
-  csv_doubles (s, "trajectory_gamma", d->trajectory_gamma, d->n_trajectory);
-  if (isfinite (d->trajectory_mark))
-    g_string_append_printf (s, "shown_step,,%.0f\n", d->trajectory_mark);
-  /* the modes: mode_name,M,NAME then mode_tau, mode_gamma and M's rate per class */
-  for (guint m = 0; m < d->n_modes; m++)
+  TgCsv *csv = tg_csv_new ("quantity,index,value");
+  tg_csv_set_missing (csv, "nan");
+  csv_count (csv, "layer", -1, r->unit.layer + 1);
+  csv_count (csv, "unit", -1, r->unit.index);
+  csv_row (csv, "tau", -1, r->tau);
+  csv_row (csv, "gamma", -1, r->gamma);
+  csv_count (csv, "hard_gates", -1, r->hard);
+  csv_doubles (csv, "rate_0_soft", f->rate0_soft, r->n_classes);
+  csv_doubles (csv, "rate_0_hard", f->rate0_hard, r->n_classes);
+  csv_doubles (csv, "rate_target_soft", f->rate_t_soft, r->n_classes);
+  csv_doubles (csv, "rate_target_hard", f->rate_t_hard, r->n_classes);
+  csv_doubles (csv, "hist_edge", r->edges, r->n_bins + 1);
+  for (guint b = 0; b < r->n_bins; b++)
+    csv_count (csv, "hist_count", b, r->counts[b]);
+  csv_images (csv, "top", r, r->top, &f->data.top);
+  csv_images (csv, "near", r, r->near, &f->data.near);
+  csv_doubles (csv, "logit_effect", r->logit_effect, r->n_classes);
+  for (guint i = 0; i < r->n_field_inputs; i++)
     {
-      g_autofree char *name = g_strdup (d->mode_names[m]);
-      g_strdelimit (name, ",\"\n", ' ');
-      g_string_append_printf (s, "mode_name,%u,%s\nmode_tau,%u,%.9g\nmode_gamma,%u,%.9g\n", m,
-                              name, m, d->mode_tau[m], m, d->mode_gamma[m]);
-      for (guint c = 0; c < r->n_classes; c++)
-        g_string_append_printf (s, "mode%u_rate_target,%u,%.9g\n", m, c,
-                                d->mode_rate[(gsize) m * r->n_classes + c]);
+      csv_count (csv, "field_input", i, r->field_inputs[i]);
+      csv_row (csv, "field_weight", i, r->field_weights[i]);
     }
-  return g_string_free (s, FALSE);
+  for (guint p = 0; p < r->field_rows * r->field_cols; p++)
+    csv_row (csv, "field", p, r->field[p]);
+  csv_doubles (csv, "trajectory_step", d->trajectory_steps, d->n_trajectory);
+  csv_doubles (csv, "trajectory_tau", d->trajectory_tau, d->n_trajectory);
+  csv_doubles (csv, "trajectory_gamma", d->trajectory_gamma, d->n_trajectory);
+  if (isfinite (d->trajectory_mark))
+    {
+      csv_key (csv, "shown_step", -1);
+      tg_csv_number (csv, "%.0f", d->trajectory_mark);
+      tg_csv_end_row (csv);
+    }
+  csv_modes (csv, d, r->n_classes);
+  return tg_csv_free_to_text (csv);
 }

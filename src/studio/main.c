@@ -1,5 +1,6 @@
 /* main.c — taugate-studio: the GTK4 window over the TauGate engine. */
 #include "studio-application.h"
+#include "tg-console.h"
 
 int
 main (int argc, char *argv[])
@@ -10,6 +11,9 @@ main (int argc, char *argv[])
    * where the Cairo renderer costs under 5 ms. GSK_RENDERER still chooses, if set. */
   g_setenv ("GSK_RENDERER", "cairo", FALSE);
 
+  /* --help and messages on the terminal: UTF-8, or spelled in ASCII under LANG=C */
+  tg_console_init ();
   g_autoptr (StudioApplication) app = studio_application_new ();
-  return g_application_run (G_APPLICATION (app), argc, argv);
+  int status = g_application_run (G_APPLICATION (app), argc, argv);
+  return status != 0 ? status : studio_application_get_exit_status (app);
 }

@@ -385,7 +385,7 @@ studio_angles_view_draw_figure (StudioView *view, cairo_t *cr, double width, dou
 
 /* The numbers drawn, written beside every export. */
 static char *
-studio_angles_view_get_csv (StudioView *view)
+studio_angles_view_dup_csv (StudioView *view)
 {
   TgModesByAngleData data;
   char caption[320];
@@ -463,7 +463,7 @@ studio_angles_view_class_init (StudioAnglesViewClass *klass)
   object_class->dispose = studio_angles_view_dispose;
   object_class->finalize = studio_angles_view_finalize;
   view_class->draw_figure = studio_angles_view_draw_figure;
-  view_class->get_csv = studio_angles_view_get_csv;
+  view_class->dup_csv = studio_angles_view_dup_csv;
   view_class->list_series = studio_angles_view_list_series;
   view_class->describe = studio_angles_view_describe;
   signals[SIGNAL_DONE] = g_signal_new ("sweep-done", G_TYPE_FROM_CLASS (klass),

@@ -24,10 +24,16 @@ struct _StudioApplication
   gint64       quit_after_steps;  /* -1: never */
   char        *screenshot;
   char        *screenshot_view;
+  char        *export_dir;       /* --export-all */
+  char        *figure_size;      /* --figure-size, NULL: single */
+  double       font_size;        /* --font-size, 0: the size's own */
+  gboolean     no_title, no_caption;  /* --no-title, --no-caption */
+  gboolean     export_failed;    /* the --export-all export was not written */
   gboolean     has_unit;         /* --inspect-unit */
   gboolean     has_order;        /* --unit-order */
   TgUnitOrder  order;
   TgUnitId     unit;
+  gboolean     failed;           /* automation closed a window showing an error */
 };
 
 G_DEFINE_FINAL_TYPE (StudioApplication, studio_application, GTK_TYPE_APPLICATION)
@@ -37,7 +43,7 @@ G_DEFINE_FINAL_TYPE (StudioApplication, studio_application, GTK_TYPE_APPLICATION
 static gboolean
 uses_prefs (StudioApplication *self)
 {
-  return self->screenshot == NULL && self->quit_after_steps < 0;
+  return self->screenshot == NULL && self->export_dir == NULL && self->quit_after_steps < 0;
 }
 
 static const GOptionEntry option_entries[] = {
@@ -58,13 +64,31 @@ static const GOptionEntry option_entries[] = {
   { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Sparsity penalty λ (0)", "X" },
   { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Gate sharpness s (5)", "X" },
   { "quit-after-steps", 0, 0, G_OPTION_ARG_INT64, NULL,
-    "Close the window after N training steps (or when the run ends)", "N" },
+    "Close the window after N training steps (or when the run ends); exit status 1 when it "
+    "shows an error", "N" },
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Save the window as a PNG after --quit-after-steps steps (default 300) and quit", "FILE.png" },
+    "Save the window as a PNG after --quit-after-steps steps (default 300), or once the files "
+    "given are opened or refused, and quit (exit status 1 when the window shows an error)",
+    "FILE.png" },
   { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
     "View to show for --screenshot: curves, neurons, masks, overlap, results, angles, inspector, "
     "digit-pad, dynamics, sparsity, modes, export-dialog, or “all” "
     "(FILE-<view>.png each)", "NAME" },
+  { "export-all", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    "Write every view as Export All does (DIR/figures/…) after --quit-after-steps steps "
+    "(default 300) and quit; the exit status says whether it was written", "DIR" },
+  { "figure-size", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Size for --export-all: single (the default), double, page, a4, letter, slide, or W×H "
+    "with a unit (e.g. 3.5x2.5in)", "SIZE" },
+  { "font-size", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
+    "Base font size in points for --export-all (default: the size's own, 8 for the columns)",
+    "PT" },
+  { "no-title", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Leave the titles out of --export-all's figures (a paper's caption names them)", NULL },
+  { "no-caption", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Leave the captions out of --export-all's figures (the paper has its own)", NULL },
+  { "hard-gates", 0, 0, G_OPTION_ARG_NONE, NULL,
+    "Measure test accuracy with hard gates 1[z > τ] instead of soft gates", NULL },
   { "overlap", 0, 0, G_OPTION_ARG_NONE, NULL,
     "Then train TauGate at 0° and at the angle for the Overlap view", NULL },
   { "compare", 0, 0, G_OPTION_ARG_NONE, NULL,
@@ -107,6 +131,34 @@ parse_sweep (StudioApplication *self, const char *str)
     }
   self->cfg.n_sweep_lambdas = n;
   self->sweep = TRUE;
+  return TRUE;
+}
+
+/* The size and style --export-all writes at (--figure-size, --font-size): as the export
+ * dialog would make them for that size, light with its background. FALSE, said on
+ * stderr, for a size that does not parse. */
+static gboolean
+export_style (StudioApplication *self, double *width, double *height, TgPlotStyle *style)
+{
+  const char *spec = self->figure_size != NULL ? self->figure_size : "single";
+  g_autoptr (GError) error = NULL;
+  double w, h;
+  if (!tg_plot_size_parse (spec, &w, &h, &error))
+    {
+      g_printerr ("taugate-studio: --figure-size: %s\n", error->message);
+      return FALSE;
+    }
+  if (width != NULL)
+    *width = w;
+  if (height != NULL)
+    *height = h;
+  if (style != NULL)
+    {
+      tg_plot_style_init (style, TG_PLOT_BACKGROUND_LIGHT);
+      style->font_size = self->font_size > 0 ? self->font_size : tg_plot_size_font_size (spec);
+      style->hide_title = self->no_title;
+      style->hide_caption = self->no_caption;
+    }
   return TRUE;
 }
 
@@ -162,6 +214,24 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     self->screenshot = g_canonicalize_filename (str, NULL);
   if (g_variant_dict_lookup (options, "screenshot-view", "&s", &str))
     self->screenshot_view = g_strdup (str);
+  if (g_variant_dict_lookup (options, "export-all", "^&ay", &str))
+    self->export_dir = g_canonicalize_filename (str, NULL);
+  if (g_variant_dict_lookup (options, "figure-size", "&s", &str))
+    self->figure_size = g_strdup (str);
+  if (g_variant_dict_lookup (options, "font-size", "d", &d))
+    {
+      if (!(d >= 4.0 && d <= 40.0))
+        {
+          g_printerr ("taugate-studio: --font-size: %g is not 4 to 40 pt\n", d);
+          return EXIT_FAILURE;
+        }
+      self->font_size = d;
+    }
+  if (self->export_dir != NULL && !export_style (self, NULL, NULL, NULL))
+    return EXIT_FAILURE;
+  self->cfg.hard_gates = g_variant_dict_contains (options, "hard-gates");
+  self->no_title = g_variant_dict_contains (options, "no-title");
+  self->no_caption = g_variant_dict_contains (options, "no-caption");
   if (g_variant_dict_lookup (options, "inspect-unit", "&s", &str))
     {
       g_autoptr (GError) error = NULL;
@@ -190,9 +260,26 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
   self->compare = g_variant_dict_contains (options, "compare");
   self->autostart = g_variant_dict_contains (options, "autostart");
   self->dark = g_variant_dict_contains (options, "dark");
-  if (self->screenshot != NULL && !self->overlap && !self->compare && !self->sweep)
+  if ((self->screenshot != NULL || self->export_dir != NULL) && !self->overlap &&
+      !self->compare && !self->sweep)
     self->autostart = TRUE;
   return -1;
+}
+
+/* A window that automation (--screenshot, --quit-after-steps) closes with an error in its
+ * banner — a file refused, a run failed — ends the program with exit status 1 and the
+ * banner's words on stderr, once its screenshot is written: a script sees the failure, and
+ * the picture shows it. */
+static gboolean
+automation_close_cb (GtkWindow *window, StudioApplication *self)
+{
+  StudioWindow *win = STUDIO_WINDOW (window);
+  if (studio_window_get_banner_is_error (win))
+    {
+      self->failed = TRUE;
+      g_printerr ("taugate-studio: %s\n", studio_window_get_banner (win));
+    }
+  return FALSE;
 }
 
 static void
@@ -218,10 +305,19 @@ studio_application_activate (GApplication *app)
     studio_window_units_select (win, self->unit.layer, self->unit.index);
   if (self->has_order)
     studio_window_units_set_order (win, self->order);
-  if (self->screenshot != NULL || self->quit_after_steps >= 0)
-    studio_window_schedule_screenshot (win,
-                                       self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps : 300,
-                                       self->screenshot, self->screenshot_view);
+  guint64 steps = self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps : 300;
+  if (self->export_dir != NULL)
+    {
+      double w = 0, h = 0;
+      TgPlotStyle style;
+      export_style (self, &w, &h, &style);
+      studio_window_schedule_export_all (win, steps, self->export_dir, w, h, &style,
+                                         &self->export_failed);
+    }
+  else if (self->screenshot != NULL || self->quit_after_steps >= 0)
+    studio_window_schedule_screenshot (win, steps, self->screenshot, self->screenshot_view);
+  if (self->export_dir != NULL || self->screenshot != NULL || self->quit_after_steps >= 0)
+    g_signal_connect (win, "close-request", G_CALLBACK (automation_close_cb), self);
   gtk_window_present (GTK_WINDOW (win));
   if (self->autostart)
     studio_window_queue_job (win, STUDIO_JOB_TRAIN);
@@ -239,12 +335,16 @@ studio_application_open (GApplication *app, GFile **files, int n_files, const ch
 {
   /* what was opened is shown; training starts only when asked (--autostart) */
   StudioApplication *self = STUDIO_APPLICATION (app);
-  if (self->screenshot != NULL && !self->overlap && !self->compare)
+  if ((self->screenshot != NULL || self->export_dir != NULL) && !self->overlap &&
+      !self->compare)
     self->autostart = FALSE;
   studio_application_activate (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
-  if (window != NULL)
-    studio_window_open_files (STUDIO_WINDOW (window), files, n_files);
+  if (window == NULL)
+    return;
+  studio_window_open_files (STUDIO_WINDOW (window), files, n_files);
+  /* what the files left, a refusal included, is the state --screenshot saves */
+  studio_window_screenshot_settled (STUDIO_WINDOW (window));
 }
 
 static void
@@ -300,9 +400,11 @@ studio_application_startup (GApplication *app)
   };
   GtkCssProvider *css;
 
+  /* before GtkApplication's startup, which looks for gtk/help-overlay.ui among the registered
+   * resources: registered later, no window had a shortcuts window and F1 opened nothing */
+  studio_ensure_resources ();
   G_APPLICATION_CLASS (studio_application_parent_class)->startup (app);
 
-  studio_ensure_resources ();
   css = gtk_css_provider_new ();
   gtk_css_provider_load_from_resource (css, "/org/taugate/Studio/style.css");
   gtk_style_context_add_provider_for_display (gdk_display_get_default (),
@@ -355,6 +457,8 @@ studio_application_finalize (GObject *object)
   studio_config_clear (&self->cfg);
   g_free (self->screenshot);
   g_free (self->screenshot_view);
+  g_free (self->export_dir);
+  g_free (self->figure_size);
   G_OBJECT_CLASS (studio_application_parent_class)->finalize (object);
 }
 
@@ -387,6 +491,14 @@ studio_application_init (StudioApplication *self)
     "elsewhere needs --data or $TG_MNIST_DIR.\n"
     "Keys: Space starts/pauses, Ctrl+O opens checkpoints or a session, Ctrl+S saves the session,\n"
     "Ctrl+E exports the visible view, Ctrl+? or F1 lists the shortcuts, Ctrl+Q quits.");
+}
+
+int
+studio_application_get_exit_status (StudioApplication *self)
+{
+  g_return_val_if_fail (STUDIO_IS_APPLICATION (self), EXIT_FAILURE);
+  return self->failed || (self->export_dir != NULL && self->export_failed) ? EXIT_FAILURE
+                                                                            : EXIT_SUCCESS;
 }
 
 GApplication *

@@ -10,6 +10,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StudioApplication, studio_application, STUDIO, APPLICATION, GtkApplication)
 
 StudioApplication *studio_application_new (void);
+/* What the process returns once g_application_run has returned 0: EXIT_FAILURE when a window
+ * closed by --screenshot, --quit-after-steps or --export-all showed an error (a file refused,
+ * a run failed), or when --export-all was asked for and not written; else EXIT_SUCCESS. */
+int                studio_application_get_exit_status (StudioApplication *self);
 
 /* For a worker thread that uses OpenBLAS or the shared test set, which go when the process
  * ends (quitting during a measurement crashed in cblas_sgemm): the running application, if

@@ -309,7 +309,7 @@ studio_curves_view_draw_figure (StudioView *view, cairo_t *cr, double width, dou
 }
 
 static char *
-studio_curves_view_get_csv (StudioView *view)
+studio_curves_view_dup_csv (StudioView *view)
 {
   CurvesFigure fig;
   curves_figure_init (STUDIO_CURVES_VIEW (view), &fig);
@@ -409,12 +409,6 @@ smoothing_changed_cb (GtkAdjustment *adj, StudioCurvesView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
-void
-studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing)
-{
-  gtk_adjustment_set_value (self->smoothing, smoothing);
-}
-
 const char *
 studio_curves_view_hover (StudioCurvesView *self, double x, double y)
 {
@@ -449,7 +443,7 @@ studio_curves_view_class_init (StudioCurvesViewClass *klass)
 
   view_class->draw_figure = studio_curves_view_draw_figure;
   view_class->describe = studio_curves_view_describe;
-  view_class->get_csv = studio_curves_view_get_csv;
+  view_class->dup_csv = studio_curves_view_dup_csv;
   view_class->list_series = studio_curves_view_list_series;
   view_class->hover_changed = studio_curves_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,

@@ -11,7 +11,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StudioCurvesView, studio_curves_view, STUDIO, CURVES_VIEW, StudioView)
 
 GtkWidget *studio_curves_view_new (void);
-void       studio_curves_view_set_smoothing (StudioCurvesView *self, double smoothing);
 /* What the pointer does at (x, y) of the figure (negative x: leave); for tests and
  * screenshots. Returns the readout text (borrowed). */
 /* The palette index (0..7) the run of run_id is drawn in, or -1 when it is not on the

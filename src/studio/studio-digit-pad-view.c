@@ -7,6 +7,7 @@
  * the model shown left out. */
 #include "tg-digest.h"
 #include "studio-digit-pad-view.h"
+#include "tg-csv.h"
 
 #include <math.h>
 #include <string.h>
@@ -161,10 +162,11 @@ studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
         }
       data.models = models;
       g_snprintf (caption, sizeof caption,
-                  "%s, rotated %.0f°, through %s (s = %g)%s: %s of every hidden unit, and the "
+                  /* s to three figures: a float's %g prints 9.82443 */
+                  "%s, rotated %.0f°, through %s (s = %.3g)%s: %s of every hidden unit, and the "
                   "class probabilities under soft gates σ(s (z − τ)) and hard gates 1[z > τ].",
                   self->true_label >= 0 ? "A test image" : "A drawn digit", data.angle,
-                  self->tm->label, self->tm->sharpness,
+                  self->tm->label, (double) self->tm->sharpness,
                   data.n_models > 1 ? " and each open mode side by side" : "",
                   data.n_models > 1 ? (data.compare_hard
                                        ? "the hard gates 1[z > τ] (1[z > 0] for an ungated mode)"
@@ -434,8 +436,32 @@ studio_digit_pad_view_new (void)
   return g_object_new (STUDIO_TYPE_DIGIT_PAD_VIEW, NULL);
 }
 
+/* One "quantity,index,value" row. */
+static void
+csv_row (TgCsv *csv, const char *quantity, guint index, double value)
+{
+  tg_csv_text (csv, quantity);
+  tg_csv_uint (csv, index);
+  tg_csv_number (csv, "%.6g", value);
+  tg_csv_end_row (csv);
+}
+
+/* A probe's soft and hard gates, or its probabilities, each quantity's name prefixed. */
+static void
+csv_pairs (TgCsv *csv, const char *prefix, gboolean gates, const TgProbe *p)
+{
+  g_autofree char *soft = g_strconcat (prefix, gates ? "gate_soft" : "prob_soft", NULL);
+  g_autofree char *hard = g_strconcat (prefix, gates ? "gate_hard" : "prob_hard", NULL);
+  for (guint i = 0; i < (gates ? p->hidden_units : p->n_classes); i++)
+    {
+      csv_row (csv, soft, i, gates ? p->gates_soft[i] : p->prob_soft[i]);
+      csv_row (csv, hard, i, gates ? p->gates_hard[i] : p->prob_hard[i]);
+    }
+}
+
 /* quantity,index,value: the image as seen, each unit's soft and hard gate (index counts the
- * hidden units layer after layer), each class's probability under soft and hard gates. */
+ * hidden units layer after layer), each class's probability under soft and hard gates; then
+ * each mode beside it: mode_name,M,NAME and its numbers, prefixed modeM_. */
 static char *
 studio_digit_pad_view_data_csv (StudioView *view)
 {
@@ -443,35 +469,49 @@ studio_digit_pad_view_data_csv (StudioView *view)
   const TgProbe *p = self->probe;
   if (p == NULL)
     return NULL;
-  GString *s = g_string_new ("quantity,index,value\n");
-  g_string_append_printf (s, "angle,0,%g\ntrue_label,0,%d\npred_soft,0,%u\npred_hard,0,%u\n",
-                          gtk_adjustment_get_value (self->angle_adj), self->true_label,
-                          p->pred_soft, p->pred_hard);
+  TgCsv *csv = tg_csv_new ("quantity,index,value");
+  tg_csv_set_missing (csv, "nan");
+  tg_csv_text (csv, "angle");
+  tg_csv_uint (csv, 0);
+  tg_csv_number (csv, "%g", gtk_adjustment_get_value (self->angle_adj));
+  tg_csv_end_row (csv);
+  tg_csv_text (csv, "true_label");
+  tg_csv_uint (csv, 0);
+  tg_csv_int (csv, self->true_label);
+  tg_csv_end_row (csv);
+  const char *preds[] = { "pred_soft", "pred_hard" };
+  for (guint k = 0; k < 2; k++)
+    {
+      tg_csv_text (csv, preds[k]);
+      tg_csv_uint (csv, 0);
+      tg_csv_uint (csv, k == 0 ? p->pred_soft : p->pred_hard);
+      tg_csv_end_row (csv);
+    }
   for (guint i = 0; i < PAD_PIXELS; i++)
-    g_string_append_printf (s, "image,%u,%.6g\n", i, p->image[i]);
-  for (guint i = 0; i < p->hidden_units; i++)
-    g_string_append_printf (s, "gate_soft,%u,%.6g\ngate_hard,%u,%.6g\n", i, p->gates_soft[i],
-                            i, p->gates_hard[i]);
-  for (guint c = 0; c < p->n_classes; c++)
-    g_string_append_printf (s, "prob_soft,%u,%.6g\nprob_hard,%u,%.6g\n", c, p->prob_soft[c],
-                            c, p->prob_hard[c]);
-  /* each mode beside it: mode_name,m,NAME then its numbers, prefixed mode_ */
+    csv_row (csv, "image", i, p->image[i]);
+  csv_pairs (csv, "", TRUE, p);
+  csv_pairs (csv, "", FALSE, p);
   for (guint m = 0; m < studio_digit_pad_view_get_n_modes (self); m++)
     {
       const char *name = NULL;
       const TgProbe *q = studio_digit_pad_view_get_mode_probe (self, m, &name);
-      g_autofree char *quoted = g_strdup (name);
-      g_strdelimit (quoted, ",\"\n", ' ');
-      g_string_append_printf (s, "mode_name,%u,%s\nmode_pred_soft,%u,%u\nmode_pred_hard,%u,%u\n",
-                              m, quoted, m, q->pred_soft, m, q->pred_hard);
-      for (guint c = 0; c < q->n_classes; c++)
-        g_string_append_printf (s, "mode%u_prob_soft,%u,%.6g\nmode%u_prob_hard,%u,%.6g\n", m, c,
-                                q->prob_soft[c], m, c, q->prob_hard[c]);
-      for (guint i = 0; i < q->hidden_units; i++)
-        g_string_append_printf (s, "mode%u_gate_soft,%u,%.6g\nmode%u_gate_hard,%u,%.6g\n", m, i,
-                                q->gates_soft[i], m, i, q->gates_hard[i]);
+      tg_csv_text (csv, "mode_name");
+      tg_csv_uint (csv, m);
+      tg_csv_text (csv, name);
+      tg_csv_end_row (csv);
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autofree char *what = g_strconcat ("mode_", preds[k], NULL);
+          tg_csv_text (csv, what);
+          tg_csv_uint (csv, m);
+          tg_csv_uint (csv, k == 0 ? q->pred_soft : q->pred_hard);
+          tg_csv_end_row (csv);
+        }
+      g_autofree char *prefix = g_strdup_printf ("mode%u_", m);
+      csv_pairs (csv, prefix, FALSE, q);
+      csv_pairs (csv, prefix, TRUE, q);
     }
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 static char *
@@ -511,7 +551,7 @@ studio_digit_pad_view_class_init (StudioDigitPadViewClass *klass)
   G_OBJECT_CLASS (klass)->finalize = studio_digit_pad_view_finalize;
   view_class->draw_figure = studio_digit_pad_view_draw_figure;
   view_class->describe = studio_digit_pad_view_describe;
-  view_class->get_csv = studio_digit_pad_view_data_csv;
+  view_class->dup_csv = studio_digit_pad_view_data_csv;
   view_class->history_changed = studio_digit_pad_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-digit-pad-view.ui");

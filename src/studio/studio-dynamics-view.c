@@ -154,7 +154,7 @@ studio_dynamics_view_class_init (StudioDynamicsViewClass *klass)
 
   view_class->draw_figure = studio_dynamics_view_draw_figure;
   view_class->describe = studio_dynamics_view_describe;
-  view_class->get_csv = studio_dynamics_view_data_csv;
+  view_class->dup_csv = studio_dynamics_view_data_csv;
   view_class->list_series = studio_dynamics_view_list_series;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-dynamics-view.ui");

@@ -320,7 +320,14 @@ changed (StudioExportDialog *self)
                             gtk_drop_down_get_selected (self->size)
                             == G_N_ELEMENTS (size_names) - 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->png_dpi), is_png (self));
-  if (choices (self, &w, &h, &st, &error))
+  if (choices (self, &w, &h, &st, &error) && self->view != NULL &&
+      !studio_view_check_fit (self->view, w, h, &st, &error))
+    {
+      /* told before Export is pressed: the export would be refused */
+      g_autofree char *text = g_strdup_printf ("Too small: %s", error->message);
+      gtk_label_set_text (self->status, text);
+    }
+  else if (error == NULL)
     {
       g_autofree char *text = is_png (self)
         ? g_strdup_printf ("%.2f × %.2f in (%.0f × %.0f pt), %.0f × %.0f pixels", w / 72, h / 72,

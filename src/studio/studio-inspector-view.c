@@ -113,28 +113,34 @@ add_modes (TgUnitFigure *fig, const InspectTask *t, const TgDataset *test_t, GEr
   return tg_unit_figure_add_modes (fig, models, names, sharpness, n, test_t, error);
 }
 
-/* Worker of the GTask: reads only the task's data and the shared read-only test set. */
-static void
-inspect_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+/* The figure of the task's unit: reads only the task's data and the shared read-only test
+ * set, so it runs in the GTask's thread (or, for an export, on the main thread). */
+static TgUnitFigure *
+inspect_measure (const InspectTask *t, GError **error)
 {
-  InspectTask *t = data;
-  GError *error = NULL;
-  const TgDataset *full = studio_test_set_get (&error);
+  const TgDataset *full = studio_test_set_get (error);
   if (full == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
+    return NULL;
   g_autoptr (TgDataset) test0 = tg_dataset_head (full, MIN (full->n, STUDIO_TEST_SET_INSPECT));
   g_autoptr (TgDataset) test_t = tg_dataset_rotated (test0, t->tm->angle);
   TgForwardOpts opts = { t->hard ? TG_GATES_HARD : TG_GATES_SOFT, t->tm->sharpness };
   g_autoptr (TgUnitFigure) fig = tg_unit_figure_new (t->tm->model, t->unit, test0, test_t,
                                                      t->tm->angle, TRUE, &opts, t->tm->label,
-                                                     &error);
-  if (fig == NULL || !add_modes (fig, t, test_t, &error))
+                                                     error);
+  if (fig == NULL || !add_modes (fig, t, test_t, error))
+    return NULL;
+  return g_steal_pointer (&fig);
+}
+
+static void
+inspect_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  TgUnitFigure *fig = inspect_measure (data, &error);
+  if (fig == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, g_steal_pointer (&fig), (GDestroyNotify) tg_unit_figure_free);
+    g_task_return_pointer (task, fig, (GDestroyNotify) tg_unit_figure_free);
 }
 
 static void maybe_measure (StudioInspectorView *self);
@@ -155,6 +161,26 @@ update_trajectory (StudioInspectorView *self)
                                  (double *) tau->data, (double *) gamma->data, mark);
 }
 
+/* fig (taken), measured for t, becomes the figure shown. */
+static void
+take_figure (StudioInspectorView *self, const InspectTask *t, TgUnitFigure *fig)
+{
+  g_clear_pointer (&self->figure, tg_unit_figure_free);
+  self->figure = fig;
+  g_clear_pointer (&self->measured, studio_time_model_unref);
+  self->measured = studio_time_model_ref (t->tm);
+  self->measured_layer = t->unit.layer;
+  self->measured_index = t->unit.index;
+  self->measured_hard = t->hard;
+  self->measured_modes = t->modes_serial;
+  update_trajectory (self);
+  g_autofree char *text =
+    g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f · %s", t->unit.layer + 1,
+                     t->unit.index, fig->report->tau, fig->report->gamma, t->tm->label);
+  gtk_label_set_text (self->status, text);
+  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+}
+
 static void
 inspect_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -171,20 +197,7 @@ inspect_done (GObject *source, GAsyncResult *result, gpointer data)
         gtk_label_set_text (self->status, error->message);
       return;
     }
-  g_clear_pointer (&self->figure, tg_unit_figure_free);
-  self->figure = fig;
-  g_clear_pointer (&self->measured, studio_time_model_unref);
-  self->measured = studio_time_model_ref (t->tm);
-  self->measured_layer = t->unit.layer;
-  self->measured_index = t->unit.index;
-  self->measured_hard = t->hard;
-  self->measured_modes = t->modes_serial;
-  update_trajectory (self);
-  g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f · %s", t->unit.layer + 1,
-                     t->unit.index, fig->report->tau, fig->report->gamma, t->tm->label);
-  gtk_label_set_text (self->status, text);
-  gtk_widget_queue_draw (GTK_WIDGET (self->area));
+  take_figure (self, t, fig);
   maybe_measure (self);
 }
 
@@ -203,16 +216,51 @@ map_cb (GtkWidget *widget, gpointer data)
   maybe_measure (STUDIO_INSPECTOR_VIEW (widget));
 }
 
+static TgUnitId
+chosen_unit (StudioInspectorView *self)
+{
+  TgUnitId unit = { (guint32) gtk_adjustment_get_value (self->layer_adj) - 1,
+                    (guint32) gtk_adjustment_get_value (self->unit_adj) };
+  return unit;
+}
+
+/* TRUE when the figure is of unit, in that gate mode, with the open modes. */
+static gboolean
+figure_answers (StudioInspectorView *self, TgUnitId unit, gboolean hard)
+{
+  return self->figure != NULL && self->measured_layer == unit.layer &&
+         self->measured_index == unit.index && self->measured_hard == hard &&
+         self->measured_modes == self->modes_serial;
+}
+
+/* The measurement of unit on the model at the history's time, beside the other open modes. */
+static InspectTask *
+inspect_task_new (StudioInspectorView *self, StudioHistory *history, TgUnitId unit,
+                  gboolean hard)
+{
+  InspectTask *t = g_new0 (InspectTask, 1);
+  t->tm = studio_time_model_new (history);
+  t->unit = unit;
+  t->hard = hard;
+  t->modes_serial = self->modes_serial;
+  t->modes = g_ptr_array_new_with_free_func (inspect_mode_unref);
+  for (guint i = 0; i < self->modes->len; i++)
+    {
+      InspectMode *m = g_ptr_array_index (self->modes, i);
+      if (!tg_model_same (m->model, t->tm->model))
+        g_ptr_array_add (t->modes, g_atomic_rc_box_acquire (m));
+    }
+  return t;
+}
+
 /* Starts a measurement when the model, the unit or the gate mode differ from the figure's
  * and none is running. */
-
 static void
 maybe_measure (StudioInspectorView *self)
 {
   StudioHistory *history = studio_view_get_history (STUDIO_VIEW (self));
   StudioSnapshot *snap = history != NULL ? studio_history_get_masks (history) : NULL;
-  TgUnitId unit = { (guint32) gtk_adjustment_get_value (self->layer_adj) - 1,
-                    (guint32) gtk_adjustment_get_value (self->unit_adj) };
+  TgUnitId unit = chosen_unit (self);
   gboolean hard = gtk_check_button_get_active (self->hard_check);
 
   studio_ablation_panel_set_unit (self->ablation, unit);
@@ -221,9 +269,7 @@ maybe_measure (StudioInspectorView *self)
   if (self->running || snap == NULL || snap->model == NULL ||
       !gtk_widget_get_mapped (GTK_WIDGET (self)) || self->retry_source != 0)
     return;
-  gboolean same_question = self->figure != NULL && self->measured_layer == unit.layer &&
-                           self->measured_index == unit.index && self->measured_hard == hard &&
-                           self->measured_modes == self->modes_serial;
+  gboolean same_question = figure_answers (self, unit, hard);
   if (same_question && studio_time_model_is_current (self->measured, history))
     return;
   /* a live model that came too soon waits; a step chosen on the scrubber waits less (the
@@ -243,23 +289,38 @@ maybe_measure (StudioInspectorView *self)
       gtk_label_set_text (self->status, error->message);
       return;
     }
-  InspectTask *t = g_new0 (InspectTask, 1);
-  t->tm = studio_time_model_new (history);
-  t->unit = unit;
-  t->hard = hard;
-  t->modes_serial = self->modes_serial;
-  t->modes = g_ptr_array_new_with_free_func (inspect_mode_unref);
-  for (guint i = 0; i < self->modes->len; i++)
-    {
-      InspectMode *m = g_ptr_array_index (self->modes, i);
-      if (!tg_model_same (m->model, t->tm->model))
-        g_ptr_array_add (t->modes, g_atomic_rc_box_acquire (m));
-    }
+  InspectTask *t = inspect_task_new (self, history, unit, hard);
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, inspect_done, NULL);
   t->held = studio_application_hold_task ();
   g_task_set_task_data (task, t, inspect_task_free);
   self->running = TRUE;
   g_task_run_in_thread (task, inspect_thread);
+}
+
+/* An export of the inspector never shown (Export All) would draw the empty figure: the
+ * chosen unit is measured first, here on the main thread (2000 test images), so that the
+ * figure and its CSV hold its numbers. Nothing to do when the figure is current, or when
+ * nothing is trained yet (the empty figure says so). */
+static gboolean
+studio_inspector_view_prepare_export (StudioView *view, GError **error)
+{
+  StudioInspectorView *self = STUDIO_INSPECTOR_VIEW (view);
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_masks (history) : NULL;
+  TgUnitId unit = chosen_unit (self);
+  gboolean hard = gtk_check_button_get_active (self->hard_check);
+
+  if (snap == NULL || snap->model == NULL ||
+      (figure_answers (self, unit, hard) && studio_time_model_is_current (self->measured, history)))
+    return TRUE;
+  if (!tg_unit_check (snap->model, unit, error))
+    return FALSE;
+  InspectTask *t = inspect_task_new (self, history, unit, hard);
+  TgUnitFigure *fig = inspect_measure (t, error);
+  if (fig != NULL)
+    take_figure (self, t, fig);
+  inspect_task_free (t);
+  return fig != NULL;
 }
 
 static void
@@ -434,7 +495,8 @@ studio_inspector_view_class_init (StudioInspectorViewClass *klass)
   object_class->finalize = studio_inspector_view_finalize;
   view_class->draw_figure = studio_inspector_view_draw_figure;
   view_class->describe = studio_inspector_view_describe;
-  view_class->get_csv = studio_inspector_view_data_csv;
+  view_class->dup_csv = studio_inspector_view_data_csv;
+  view_class->prepare_export = studio_inspector_view_prepare_export;
   view_class->history_changed = studio_inspector_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-inspector-view.ui");

@@ -150,7 +150,7 @@ studio_masks_view_draw_figure (StudioView *view, cairo_t *cr, double width, doub
 }
 
 static char *
-studio_masks_view_get_csv (StudioView *view)
+studio_masks_view_dup_csv (StudioView *view)
 {
   MasksFigure fig;
   masks_figure_init (STUDIO_MASKS_VIEW (view), &fig, TRUE);
@@ -306,7 +306,7 @@ studio_masks_view_class_init (StudioMasksViewClass *klass)
 
   view_class->draw_figure = studio_masks_view_draw_figure;
   view_class->describe = studio_masks_view_describe;
-  view_class->get_csv = studio_masks_view_get_csv;
+  view_class->dup_csv = studio_masks_view_dup_csv;
   view_class->list_series = studio_masks_view_list_series;
   view_class->hover_changed = studio_masks_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,

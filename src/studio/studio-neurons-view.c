@@ -162,7 +162,7 @@ studio_neurons_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
 }
 
 static char *
-studio_neurons_view_get_csv (StudioView *view)
+studio_neurons_view_dup_csv (StudioView *view)
 {
   NeuronsFigure fig;
   neurons_figure_init (STUDIO_NEURONS_VIEW (view), &fig, FALSE, 800, 520);
@@ -296,7 +296,7 @@ studio_neurons_view_class_init (StudioNeuronsViewClass *klass)
 
   view_class->draw_figure = studio_neurons_view_draw_figure;
   view_class->describe = studio_neurons_view_describe;
-  view_class->get_csv = studio_neurons_view_get_csv;
+  view_class->dup_csv = studio_neurons_view_dup_csv;
   view_class->list_series = studio_neurons_view_list_series;
   view_class->hover_changed = studio_neurons_view_hover_changed;
   gtk_widget_class_set_template_from_resource (widget_class,

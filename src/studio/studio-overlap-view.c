@@ -107,7 +107,7 @@ studio_overlap_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
 }
 
 static char *
-studio_overlap_view_get_csv (StudioView *view)
+studio_overlap_view_dup_csv (StudioView *view)
 {
   OverlapFigure fig;
   overlap_figure_init (STUDIO_OVERLAP_VIEW (view), &fig);
@@ -204,7 +204,7 @@ studio_overlap_view_class_init (StudioOverlapViewClass *klass)
 
   view_class->draw_figure = studio_overlap_view_draw_figure;
   view_class->describe = studio_overlap_view_describe;
-  view_class->get_csv = studio_overlap_view_get_csv;
+  view_class->dup_csv = studio_overlap_view_dup_csv;
   view_class->history_changed = studio_overlap_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-overlap-view.ui");

@@ -78,6 +78,85 @@ studio_prefs_forget (void)
   g_clear_object (&prefs);
 }
 
+/* The size the user chose for a window. GTK's default size follows every resize, also the
+ * one GTK makes when what the window shows (a banner, a table) needs more than it has:
+ * that size was not chosen, so it is not remembered, and the window goes back to the chosen
+ * one once it fits again. */
+typedef struct {
+  int width, height;
+} ChosenSize;
+
+/* The window's minimum size, as GTK compares it with the default size. */
+static void
+minimum_size (GtkWindow *window, int for_width, int *min_w, int *min_h)
+{
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_HORIZONTAL, -1, min_w, NULL, NULL,
+                      NULL);
+  gtk_widget_measure (GTK_WIDGET (window), GTK_ORIENTATION_VERTICAL, MAX (for_width, *min_w),
+                      min_h, NULL, NULL, NULL);
+}
+
+static gboolean
+is_free (GtkWindow *window)
+{
+  return !gtk_window_is_maximized (window) && !gtk_window_is_fullscreen (window);
+}
+
+static void
+default_size_cb (GtkWindow *window, GParamSpec *pspec, ChosenSize *chosen)
+{
+  int w = 0, h = 0, min_w, min_h;
+
+  if (!is_free (window))
+    return;
+  gtk_window_get_default_size (window, &w, &h);
+  minimum_size (window, w, &min_w, &min_h);
+  /* grown to its minimum (give or take a pixel of rounding): made to, not chosen */
+  if (w > 0 && !(w > chosen->width && w <= min_w + 1))
+    chosen->width = w;
+  if (h > 0 && !(h > chosen->height && h <= min_h + 1))
+    chosen->height = h;
+}
+
+/* After each layout: a window made larger than chosen goes back once the chosen size fits. */
+static void
+surface_layout_cb (GdkSurface *surface, int width, int height, GtkWindow *window)
+{
+  ChosenSize *chosen = g_object_get_data (G_OBJECT (window), "studio-chosen-size");
+  int w = 0, h = 0, min_w, min_h;
+
+  if (chosen == NULL || !is_free (window))
+    return;
+  gtk_window_get_default_size (window, &w, &h);
+  if (w <= chosen->width && h <= chosen->height)
+    return;
+  minimum_size (window, chosen->width, &min_w, &min_h);
+  if (chosen->width >= min_w && chosen->height >= min_h)
+    gtk_window_set_default_size (window, chosen->width, chosen->height);
+}
+
+static void
+window_realize_cb (GtkWidget *widget, gpointer data)
+{
+  g_signal_connect_object (gtk_native_get_surface (GTK_NATIVE (widget)), "layout",
+                           G_CALLBACK (surface_layout_cb), widget, G_CONNECT_AFTER);
+}
+
+/* The size a tracked window's user chose (its default size when untracked). */
+static void
+chosen_size (GtkWindow *window, int *width, int *height)
+{
+  ChosenSize *chosen = g_object_get_data (G_OBJECT (window), "studio-chosen-size");
+
+  if (chosen != NULL)
+    {
+      *width = chosen->width;
+      *height = chosen->height;
+    }
+  else
+    gtk_window_get_default_size (window, width, height);
+}
+
 static gboolean
 window_close_request_cb (GtkWindow *window, gpointer data)
 {
@@ -88,14 +167,11 @@ window_close_request_cb (GtkWindow *window, gpointer data)
     return FALSE;
   g_settings_set_boolean (settings, "window-maximized", gtk_window_is_maximized (window));
   /* a maximized window keeps the size it had before, to go back to */
-  if (!gtk_window_is_maximized (window) && !gtk_window_is_fullscreen (window))
+  chosen_size (window, &width, &height);
+  if (width > 0 && height > 0)
     {
-      gtk_window_get_default_size (window, &width, &height);
-      if (width > 0 && height > 0)
-        {
-          g_settings_set_int (settings, "window-width", width);
-          g_settings_set_int (settings, "window-height", height);
-        }
+      g_settings_set_int (settings, "window-width", width);
+      g_settings_set_int (settings, "window-height", height);
     }
   return FALSE;
 }
@@ -104,6 +180,7 @@ void
 studio_prefs_track_window (GtkWindow *window)
 {
   GSettings *settings = studio_prefs_get ();
+  ChosenSize *chosen = g_new0 (ChosenSize, 1);
 
   if (settings != NULL)
     {
@@ -114,6 +191,14 @@ studio_prefs_track_window (GtkWindow *window)
       if (g_settings_get_boolean (settings, "window-maximized"))
         gtk_window_maximize (window);
     }
+  gtk_window_get_default_size (window, &chosen->width, &chosen->height);
+  g_object_set_data_full (G_OBJECT (window), "studio-chosen-size", chosen, g_free);
+  g_signal_connect (window, "notify::default-width", G_CALLBACK (default_size_cb), chosen);
+  g_signal_connect (window, "notify::default-height", G_CALLBACK (default_size_cb), chosen);
+  if (gtk_widget_get_realized (GTK_WIDGET (window)))
+    window_realize_cb (GTK_WIDGET (window), NULL);
+  else
+    g_signal_connect (window, "realize", G_CALLBACK (window_realize_cb), NULL);
   g_signal_connect (window, "close-request", G_CALLBACK (window_close_request_cb), NULL);
 }
 

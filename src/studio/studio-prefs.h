@@ -18,7 +18,8 @@ GSettings *studio_prefs_get                (void);
 void       studio_prefs_forget             (void);
 
 /* Gives window its remembered size (and maximizes it when it was), and remembers its size
- * when it is closed (close-request). */
+ * when it is closed (close-request): the size the user chose, never one the window was made
+ * to grow to by what it shows (it goes back to the chosen size once that fits again). */
 void       studio_prefs_track_window       (GtkWindow *window);
 
 gboolean   studio_prefs_get_dark           (void);

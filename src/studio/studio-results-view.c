@@ -231,7 +231,7 @@ studio_results_view_draw_figure (StudioView *view, cairo_t *cr, double width, do
 
 /* The numbers drawn (ours and the paper's line of every method), beside every export. */
 static char *
-studio_results_view_get_csv (StudioView *view)
+studio_results_view_dup_csv (StudioView *view)
 {
   ResultsFigure f;
   results_figure_init (view, &f);
@@ -287,7 +287,7 @@ studio_results_view_class_init (StudioResultsViewClass *klass)
 
   view_class->draw_figure = studio_results_view_draw_figure;
   view_class->describe = studio_results_view_describe;
-  view_class->get_csv = studio_results_view_get_csv;
+  view_class->dup_csv = studio_results_view_dup_csv;
   view_class->history_changed = studio_results_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-results-view.ui");

@@ -377,8 +377,11 @@ run_from_session (const TgSessionRun *r, const char *file, GError **error)
   return run;
 
 bad:
-  g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: run “%s”: its info lacks a method, its "
-               "settings or a number in range", file, r->name);
+  {
+    g_autofree char *name = tg_excerpt (r->name, -1);
+    g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: run “%s”: its info lacks a method, its "
+                 "settings or a number in range", file, name);
+  }
   studio_run_free (run);
   return NULL;
 }

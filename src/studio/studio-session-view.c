@@ -4,6 +4,7 @@
  * ways agree; a slot that is the same snapshot as an earlier one says so ("masks.same" =
  * "params"). Everything read back is checked against the sizes it claims. */
 #include "studio-session-private.h"
+#include "tg-csv.h"
 
 #include <math.h>
 #include <stddef.h>
@@ -74,23 +75,31 @@ static const SnapArray snap_arrays[] = {
   { "gates_target", offsetof (StudioSnapshot, gates_rot), FALSE, GROUP_GATES },
 };
 
+/* value (taken) cut to what the reader takes of a string (an error naming two long paths could
+ * be longer), at a character boundary */
 static void
 meta_set (TgSession *s, const char *slot, const char *key, char *value)
 {
+  if (strlen (value) > TG_SESSION_MAX_STRING)
+    {
+      const char *end = value;
+      while ((gsize) (g_utf8_find_next_char (end, NULL) - value) <= TG_SESSION_MAX_STRING)
+        end = g_utf8_find_next_char (end, NULL);
+      value[end - value] = '\0';
+    }
   g_hash_table_insert (s->view_metadata, g_strdup_printf ("%s.%s", slot, key), value);
 }
 
 static void
 put_snapshot (TgSession *s, const char *slot, const StudioSnapshot *snap)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
   GString *widths = g_string_new (NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (snapshot_fields); i++)
     {
       double v = studio_session_field_get (&snapshot_fields[i], snap);
       meta_set (s, slot, snapshot_fields[i].name,
-                g_strdup (isnan (v) ? "nan" : g_ascii_formatd (buf, sizeof buf, "%.17g", v)));
+                isnan (v) ? g_strdup ("nan") : tg_number_dup ("%.17g", v));
     }
   for (guint l = 0; l < snap->n_hidden; l++)
     g_string_append_printf (widths, "%s%u", l > 0 ? "," : "", snap->widths[l]);

@@ -17,6 +17,7 @@ struct _StudioSettingsPanel
   /* template widgets */
   GtkWidget      *box;
   GtkAdjustment  *sharpness_adj, *lambda_adj, *lr_adj;
+  GtkScale       *sharpness_scale, *lambda_scale, *lr_scale;
   GtkLabel       *sharpness_label, *lambda_label, *lr_label;
   GtkSwitch      *hard_switch;
   GtkAdjustment  *angle_adj, *fepochs_adj, *aepochs_adj, *seed_adj;
@@ -47,6 +48,50 @@ static double
 lambda_from_position (double pos)
 {
   return pos < -5.25 ? 0.0 : pow (10.0, MAX (pos, -5.0));
+}
+
+/* The marks of the log-scale sliders (log10 of the value; λ's "off" left of 1e-5). A click
+ * or drag near one lands on it: s = 10, not 9.82. */
+typedef struct {
+  double      position;
+  const char *label;
+} Mark;
+
+static const Mark sharpness_marks[] = { { 0.0, "1" }, { 0.69897000433601886, "5" },
+                                        { 1.0, "10" }, { 2.0, "100" }, { NAN, NULL } };
+static const Mark lambda_marks[] = { { -5.5, "off" }, { -5.0, "1e-5" }, { -3.0, "1e-3" },
+                                     { -1.0, "0.1" }, { NAN, NULL } };
+static const Mark lr_marks[] = { { -4.0, "1e-4" }, { -2.0, "0.01" }, { 0.0, "1" },
+                                 { NAN, NULL } };
+
+/* Within this fraction of the slider's length of a mark, the value is the mark's. */
+#define SNAP_FRACTION 0.025
+
+static gboolean
+snap_change_value_cb (GtkRange *range, GtkScrollType scroll, double value, gpointer data)
+{
+  const Mark *marks = data;
+  GtkAdjustment *adj = gtk_range_get_adjustment (range);
+  double span = gtk_adjustment_get_upper (adj) - gtk_adjustment_get_lower (adj);
+
+  /* the pointer's clicks and drags; the arrow keys' steps go where they go */
+  if (scroll != GTK_SCROLL_JUMP)
+    return FALSE;
+  for (guint i = 0; marks[i].label != NULL; i++)
+    if (fabs (value - marks[i].position) <= SNAP_FRACTION * span)
+      {
+        gtk_adjustment_set_value (adj, marks[i].position);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+setup_marks (GtkScale *scale, const Mark *marks)
+{
+  for (guint i = 0; marks[i].label != NULL; i++)
+    gtk_scale_add_mark (scale, marks[i].position, GTK_POS_BOTTOM, marks[i].label);
+  g_signal_connect (scale, "change-value", G_CALLBACK (snap_change_value_cb), (gpointer) marks);
 }
 
 static void
@@ -132,8 +177,9 @@ select_data_dir (StudioSettingsPanel *self, const char *dir)
           return;
         }
     }
-  g_autofree char *base = g_path_get_basename (want);
-  g_autofree char *label = g_strdup_printf ("Folder: %s", base);
+  /* the folder's own name: "Folder: " before it left "Folder:…ydata" in the panel's width;
+   * the whole path is the item's tooltip */
+  g_autofree char *label = g_path_get_basename (want);
   const char *items[] = { label, NULL };
   self->updating_data = TRUE;
   g_ptr_array_insert (self->data_dirs, folder_item, g_strdup (want));
@@ -243,10 +289,14 @@ data_item_setup (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer 
 static void
 data_item_bind (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
+  StudioSettingsPanel *self = data;
   GtkWidget *label = gtk_list_item_get_child (item);
   const char *name = gtk_string_object_get_string (gtk_list_item_get_item (item));
+  guint pos = gtk_list_item_get_position (item);
+  const char *dir = pos < self->data_dirs->len ? g_ptr_array_index (self->data_dirs, pos) : NULL;
+
   gtk_label_set_text (GTK_LABEL (label), name);
-  gtk_widget_set_tooltip_text (label, name);
+  gtk_widget_set_tooltip_text (label, dir != NULL ? dir : name);
 }
 
 static void
@@ -254,7 +304,7 @@ setup_data_choices (StudioSettingsPanel *self)
 {
   g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
   g_signal_connect (factory, "setup", G_CALLBACK (data_item_setup), NULL);
-  g_signal_connect (factory, "bind", G_CALLBACK (data_item_bind), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (data_item_bind), self);
   gtk_drop_down_set_factory (self->data_dropdown, factory);
 
   GtkStringList *list = gtk_string_list_new (NULL);
@@ -321,6 +371,9 @@ studio_settings_panel_class_init (StudioSettingsPanelClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, sharpness_adj);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lambda_adj);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lr_adj);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, sharpness_scale);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lambda_scale);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lr_scale);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, sharpness_label);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lambda_label);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lr_label);
@@ -348,6 +401,9 @@ studio_settings_panel_init (StudioSettingsPanel *self)
   self->data_dirs = g_ptr_array_new_with_free_func (g_free);
   studio_config_init_paper (&self->cfg);
   gtk_widget_init_template (GTK_WIDGET (self));
+  setup_marks (self->sharpness_scale, sharpness_marks);
+  setup_marks (self->lambda_scale, lambda_marks);
+  setup_marks (self->lr_scale, lr_marks);
   setup_data_choices (self);
   sharpness_changed_cb (self->sharpness_adj, self);
   lambda_changed_cb (self->lambda_adj, self);

@@ -5,6 +5,7 @@
 #include "studio-sparsity-view.h"
 
 #include <math.h>
+#include "tg-csv.h"
 #include "tg-report.h"
 
 struct _StudioSparsityView
@@ -143,45 +144,31 @@ studio_sparsity_view_draw_figure (StudioView *view, cairo_t *cr, double width, d
 }
 
 static void
-csv_number (GString *s, double v)
+csv_point (TgCsv *csv, const char *what, const TgSparsityPoint *p)
 {
-  char buf[G_ASCII_DTOSTR_BUF_SIZE];
-  g_string_append_c (s, ',');
-  if (isfinite (v))
-    g_string_append (s, g_ascii_dtostr (buf, sizeof buf, v));
-}
-
-static void
-csv_point (GString *s, const char *what, const TgSparsityPoint *p)
-{
-  g_string_append (s, what);
-  csv_number (s, p->lambda);
-  csv_number (s, p->sharpness);
-  csv_number (s, p->on_frac);
-  csv_number (s, p->on_frac_std);
-  csv_number (s, p->acc);
-  csv_number (s, p->acc_std);
-  csv_number (s, p->gap);
-  csv_number (s, p->gap_std);
-  csv_number (s, p->speedup);
-  g_string_append_c (s, '\n');
+  const double v[] = { p->lambda, p->sharpness, p->on_frac, p->on_frac_std, p->acc, p->acc_std,
+                       p->gap, p->gap_std, p->speedup };
+  tg_csv_text (csv, what);
+  for (guint i = 0; i < G_N_ELEMENTS (v); i++)
+    tg_csv_number (csv, "%.17g", v[i]);
+  tg_csv_end_row (csv);
 }
 
 /* point,lambda,sharpness,on_frac,on_frac_std,acc,acc_std,gap,gap_std,speedup: one row per
  * point of the frontier ("sweep") and the current run ("current"); empty: not measured. */
 static char *
-studio_sparsity_view_get_csv (StudioView *view)
+studio_sparsity_view_dup_csv (StudioView *view)
 {
   SparsityFigure fig;
-  GString *s = g_string_new ("point,lambda,sharpness,on_frac,on_frac_std,acc,acc_std,gap,"
-                             "gap_std,speedup\n");
+  TgCsv *csv = tg_csv_new ("point,lambda,sharpness,on_frac,on_frac_std,acc,acc_std,gap,"
+                           "gap_std,speedup");
   sparsity_figure_init (STUDIO_SPARSITY_VIEW (view), &fig);
   for (guint i = 0; i < fig.data.n_points; i++)
-    csv_point (s, "sweep", &fig.data.points[i]);
+    csv_point (csv, "sweep", &fig.data.points[i]);
   if (fig.data.current != NULL)
-    csv_point (s, "current", fig.data.current);
+    csv_point (csv, "current", fig.data.current);
   sparsity_figure_clear (&fig);
-  return g_string_free (s, FALSE);
+  return tg_csv_free_to_text (csv);
 }
 
 static void
@@ -229,7 +216,7 @@ studio_sparsity_view_class_init (StudioSparsityViewClass *klass)
 
   view_class->draw_figure = studio_sparsity_view_draw_figure;
   view_class->describe = studio_sparsity_view_describe;
-  view_class->get_csv = studio_sparsity_view_get_csv;
+  view_class->dup_csv = studio_sparsity_view_dup_csv;
   view_class->history_changed = studio_sparsity_view_history_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-sparsity-view.ui");

@@ -369,12 +369,6 @@ studio_trainer_is_busy (StudioTrainer *self)
   return self->thread != NULL;
 }
 
-StudioJob
-studio_trainer_get_job (StudioTrainer *self)
-{
-  return self->job;
-}
-
 guint
 studio_trainer_get_joined (StudioTrainer *self)
 {

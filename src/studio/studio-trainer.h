@@ -55,7 +55,6 @@ void                studio_trainer_step       (StudioTrainer *self);
 
 StudioTrainerState  studio_trainer_get_state  (StudioTrainer *self);
 gboolean            studio_trainer_is_busy    (StudioTrainer *self);
-StudioJob           studio_trainer_get_job    (StudioTrainer *self);
 /* Number of worker threads joined so far (for tests). */
 guint               studio_trainer_get_joined (StudioTrainer *self);
 

@@ -263,6 +263,14 @@ export_trampoline (cairo_t *cr, double width, double height, gconstpointer data,
 }
 
 gboolean
+studio_view_check_fit (StudioView *self, double width, double height, const TgPlotStyle *style,
+                       GError **error)
+{
+  g_return_val_if_fail (STUDIO_IS_VIEW (self), FALSE);
+  return tg_plot_check_fit (width, height, export_trampoline, self, style, error);
+}
+
+gboolean
 studio_view_export (StudioView *self, const char *path, double width, double height,
                     GError **error)
 {
@@ -276,13 +284,13 @@ studio_view_export (StudioView *self, const char *path, double width, double hei
 }
 
 char *
-studio_view_get_csv (StudioView *self)
+studio_view_dup_csv (StudioView *self)
 {
   StudioViewClass *klass;
 
   g_return_val_if_fail (STUDIO_IS_VIEW (self), NULL);
   klass = STUDIO_VIEW_GET_CLASS (self);
-  return klass->get_csv != NULL ? klass->get_csv (self) : NULL;
+  return klass->dup_csv != NULL ? klass->dup_csv (self) : NULL;
 }
 
 char **
@@ -324,9 +332,12 @@ studio_view_export_styled (StudioView *self, const char *path, double width, dou
       light.draw_background = TRUE;
       style = &light;
     }
+  StudioViewClass *klass = STUDIO_VIEW_GET_CLASS (self);
+  if (klass->prepare_export != NULL && !klass->prepare_export (self, error))
+    return FALSE;
   if (!tg_plot_export (path, width, height, export_trampoline, self, style, error))
     return FALSE;
-  g_autofree char *csv = studio_view_get_csv (self);
+  g_autofree char *csv = studio_view_dup_csv (self);
   return csv == NULL || tg_plot_write_beside (path, ".csv", csv, error);
 }
 

@@ -39,17 +39,21 @@ struct _StudioViewClass
   char *(*describe)       (StudioView *self);
   /* The numbers the figure draws, as CSV (the tg_plot_*_csv writers), written beside every
    * export as NAME.csv. Optional; newly allocated. */
-  char *(*get_csv)        (StudioView *self);
+  char *(*dup_csv)        (StudioView *self);
   /* The names of the runs, layers or modes an export may leave out (the export dialog's
    * "Include" list); a view that sets it leaves out, in draw_figure for_export and in
-   * get_csv, those studio_view_get_export_excluded names. Optional; NULL-terminated, newly
+   * dup_csv, those studio_view_get_export_excluded names. Optional; NULL-terminated, newly
    * allocated. */
   char **(*list_series)   (StudioView *self);
   /* The selected unit, the column order or the ablation set changed (the figure is
    * redrawn anyway). Optional. */
   void (*units_changed)   (StudioView *self);
+  /* Before an export: brings what the figure draws up to date when the view computes it
+   * only while shown (an export of a view never opened). Optional; FALSE with error when
+   * it cannot, and then nothing is written. */
+  gboolean (*prepare_export) (StudioView *self, GError **error);
 
-  gpointer padding[4];
+  gpointer padding[3];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
@@ -62,7 +66,7 @@ void     studio_view_set_history (StudioView *self, StudioHistory *history);
 /* Borrowed; NULL before set_history. */
 StudioHistory *studio_view_get_history (StudioView *self);
 /* The figure's numbers as CSV; NULL when the view has none to give. Newly allocated. */
-char    *studio_view_get_csv     (StudioView *self);
+char    *studio_view_dup_csv     (StudioView *self);
 /* What an export may leave out (see list_series); NULL when the view offers no choice. */
 char   **studio_view_list_series (StudioView *self);
 /* The names exports leave out from now on (NULL: none); the window's own drawing shows
@@ -71,9 +75,14 @@ void     studio_view_set_export_excluded (StudioView *self, const char *const *n
 /* Borrowed; NULL when nothing is left out. */
 const char *const *studio_view_get_export_excluded (StudioView *self);
 /* Writes the figure to path (.pdf, .svg or .png) at width x height points, and its numbers
- * beside it (path with .csv for its extension) when the view gives them. */
+ * beside it (path with .csv for its extension) when the view gives them; a view shown never
+ * before is brought up to date first (prepare_export). */
 gboolean studio_view_export      (StudioView *self, const char *path, double width,
                                   double height, GError **error);
+/* Whether the figure's text fits width x height in style, as an export would draw it:
+ * FALSE with what runs into what and the smallest size that works (an export would refuse). */
+gboolean studio_view_check_fit   (StudioView *self, double width, double height,
+                                  const TgPlotStyle *style, GError **error);
 /* The same in style (NULL: light, with its background). */
 gboolean studio_view_export_styled (StudioView *self, const char *path, double width,
                                     double height, const TgPlotStyle *style, GError **error);

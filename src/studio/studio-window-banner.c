@@ -20,12 +20,6 @@ studio_window_show_banner (StudioWindow *self, GtkMessageType type, const char *
 }
 
 void
-studio_window_show_error (StudioWindow *self, const char *message)
-{
-  studio_window_show_banner (self, GTK_MESSAGE_ERROR, message);
-}
-
-void
 studio_window_hide_banner (StudioWindow *self)
 {
   g_clear_pointer (&self->banner_text, g_free);
@@ -36,6 +30,12 @@ const char *
 studio_window_get_banner (StudioWindow *self)
 {
   return self->banner_text;
+}
+
+gboolean
+studio_window_get_banner_is_error (StudioWindow *self)
+{
+  return self->banner_text != NULL && self->banner_is_error;
 }
 
 void

@@ -159,8 +159,12 @@ export_figure1 (const TgExperimentResults *res, const char *dir, double width, d
   return tg_plot_figure1_export (res, path, width, height, &style, error);
 }
 
-gboolean
-studio_window_export_all (StudioWindow *self, const char *dir, GError **error)
+/* Every view (and with a finished comparison, the protocol's outputs) at width x height
+ * points in style, leaving out what the last export dialog left out when chosen says so;
+ * style NULL: each view's own Export (the light style, EXPORT_WIDTH x EXPORT_HEIGHT). */
+static gboolean
+export_all_views (StudioWindow *self, const char *dir, double width, double height,
+                  const TgPlotStyle *style, gboolean leave_out, GError **error)
 {
   g_autofree char *figdir = g_build_filename (dir, "figures", NULL);
 
@@ -170,23 +174,20 @@ studio_window_export_all (StudioWindow *self, const char *dir, GError **error)
                    figdir, g_strerror (errno));
       return FALSE;
     }
-  /* at the export dialog's last size and style, else as a single view's Export */
-  double width = 0, height = 0;
-  TgPlotStyle style;
-  gboolean chosen = studio_export_dialog_last_choices (&width, &height, &style);
   const char *const *names = studio_window_view_names ();
   for (guint i = 0; names[i] != NULL; i++)
     {
       g_autofree char *file = g_strdup_printf ("taugate-%s.pdf", names[i]);
       g_autofree char *path = g_build_filename (figdir, file, NULL);
-      GtkWidget *view = chosen ? studio_window_get_view (self, names[i]) : NULL;
+      GtkWidget *view = style != NULL ? studio_window_get_view (self, names[i]) : NULL;
       gboolean ok;
       if (view != NULL)
         {
           /* leaving out what the last export left out, as that view's dialog would */
-          studio_view_set_export_excluded (STUDIO_VIEW (view),
-                                           studio_export_dialog_last_excluded ());
-          ok = studio_view_export_styled (STUDIO_VIEW (view), path, width, height, &style,
+          if (leave_out)
+            studio_view_set_export_excluded (STUDIO_VIEW (view),
+                                             studio_export_dialog_last_excluded ());
+          ok = studio_view_export_styled (STUDIO_VIEW (view), path, width, height, style,
                                           error);
           studio_view_set_export_excluded (STUDIO_VIEW (view), NULL);
         }
@@ -200,10 +201,28 @@ studio_window_export_all (StudioWindow *self, const char *dir, GError **error)
     {
       if (!tg_report_write_all (res, dir, error))
         return FALSE;
-      if (!export_figure1 (res, dir, width, height, chosen ? &style : NULL, error))
+      if (!export_figure1 (res, dir, width, height, style, error))
         return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+studio_window_export_all (StudioWindow *self, const char *dir, GError **error)
+{
+  /* at the export dialog's last size and style, else as a single view's Export */
+  double width = 0, height = 0;
+  TgPlotStyle style;
+  gboolean chosen = studio_export_dialog_last_choices (&width, &height, &style);
+  return export_all_views (self, dir, width, height, chosen ? &style : NULL, chosen, error);
+}
+
+gboolean
+studio_window_export_all_sized (StudioWindow *self, const char *dir, double width,
+                                double height, const TgPlotStyle *style, GError **error)
+{
+  g_return_val_if_fail (style != NULL, FALSE);
+  return export_all_views (self, dir, width, height, style, FALSE, error);
 }
 
 static void

@@ -25,7 +25,15 @@ measured_cb (GObject *source, GAsyncResult *result, gpointer data)
   g_clear_object (&self->measuring);
   if (snap == NULL)
     {
+      /* named after the file of the mode measured (a foundation that does not fit the data) */
+      const TgMode *mode = self->modes != NULL && self->active_mode < tg_modes_count (self->modes)
+                           ? tg_modes_get (self->modes, self->active_mode) : NULL;
+      const char *file = mode != NULL && mode->path != NULL ? mode->path
+                         : self->modes != NULL ? self->modes->foundation_path : NULL;
+      if (file != NULL)
+        g_prefix_error (&error, "%s: ", file);
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
+      studio_window_screenshot_settled (self);
       return;
     }
   studio_history_show_mode (self->history, snap);

@@ -48,6 +48,10 @@ struct _StudioWindow
   guint           shot_source;
   guint           shot_index;    /* with "all": the next view to save */
   GtkWidget      *shot_dialog;   /* with "export-dialog": the dialog shown (weak) */
+  char           *shot_export_dir;   /* --export-all: Export All there instead of a PNG */
+  double          shot_export_width, shot_export_height;
+  TgPlotStyle     shot_export_style;
+  gboolean       *shot_export_failed; /* the caller's: TRUE until that export is written */
 
   /* opened checkpoints (studio-window-open.c): the foundation and its modes, or NULL */
   TgModes        *modes;
@@ -76,12 +80,22 @@ void     studio_window_close_export_dialogs (StudioWindow *self);
 
 /* studio-window-screenshot.c: called with each snapshot; takes the shot when it is due */
 void     studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *snap);
+/* The window has done what it was asked (files opened, or refused in the banner) and runs
+ * nothing: the shot, when one is asked for, is of the window as it is now. Nothing when a
+ * job or a measurement is under way (its end takes the shot). */
+void     studio_window_screenshot_settled (StudioWindow *self);
 
 /* Automation for screenshots: after `steps` training steps (or when the run ends), show
  * view (NULL: the current one; "all": each in turn), save the window to png_path (NULL:
  * none) and close the window. */
 void     studio_window_schedule_screenshot (StudioWindow *self, guint64 steps,
                                             const char *png_path, const char *view);
+/* Automation for --export-all: at the same moment, Export All to dir at width x height
+ * points in style instead of a PNG (the folder on stdout), then close the window; *failed
+ * (the caller's, outliving the window) stays TRUE unless the export was written. */
+void     studio_window_schedule_export_all (StudioWindow *self, guint64 steps,
+                                            const char *dir, double width, double height,
+                                            const TgPlotStyle *style, gboolean *failed);
 
 /* studio-window-export.c: a file chooser the window keeps until it answers (it shows it),
  * and destroys with itself so that no answer reaches a window gone; untrack in the answer
@@ -95,9 +109,11 @@ void     studio_window_hide_banner        (StudioWindow *self);
 void     studio_window_banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self);
 void     studio_window_report_finished    (StudioWindow *self, const StudioSnapshot *snap);
 
-/* The error banner's text, NULL when hidden; what its close button does. */
-const char *studio_window_get_banner     (StudioWindow *self);
-void        studio_window_dismiss_banner (StudioWindow *self);
+/* The error banner's text, NULL when hidden; whether it shows an error; what its close
+ * button does. */
+const char *studio_window_get_banner          (StudioWindow *self);
+gboolean    studio_window_get_banner_is_error (StudioWindow *self);
+void        studio_window_dismiss_banner      (StudioWindow *self);
 
 /* studio-window-open.c: opening a foundation and adapters (File → Open, drag and drop,
  * the command line). Returns FALSE when a file was refused (said in the banner). */

@@ -1,6 +1,9 @@
 /* studio-window-screenshot.c — screenshot automation (taugate-studio --screenshot FILE
- * [--screenshot-view NAME|all|export-dialog]): once the run has gone far enough, show the
- * view, let it draw, save the window as PNG (or the export dialog over Curves), close. Its state is the window's, none is global. */
+ * [--screenshot-view NAME|all|export-dialog], and --export-all DIR): once the run has gone
+ * far enough, or the window has nothing more on its way (files opened or refused), show the
+ * view, let it draw, save the window as PNG (or the export dialog over Curves, or every view
+ * as Export All writes them), close. It only watches what the window does; its state is the
+ * window's, none is global. */
 #include "studio-window-private.h"
 
 #include <string.h>
@@ -31,6 +34,35 @@ studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *snap)
   self->shot_source = g_timeout_add (400, take_screenshot, self);
 }
 
+void
+studio_window_screenshot_settled (StudioWindow *self)
+{
+  /* a job's last snapshot, or the end of a measurement, comes later and takes the shot */
+  if (studio_trainer_is_busy (self->trainer) || studio_window_is_measuring (self))
+    return;
+  g_autoptr (StudioSnapshot) done = studio_snapshot_new ();
+  done->finished = TRUE;
+  studio_window_maybe_screenshot (self, done);
+}
+
+/* --export-all: what Export All writes, at the size and style asked for; each file on
+ * stdout, a failure on stderr and in the caller's flag. */
+static void
+export_all_now (StudioWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  if (!studio_window_export_all_sized (self, self->shot_export_dir, self->shot_export_width,
+                                       self->shot_export_height, &self->shot_export_style,
+                                       &error))
+    {
+      g_printerr ("taugate-studio: --export-all: %s\n", error->message);
+      return;
+    }
+  if (self->shot_export_failed != NULL)
+    *self->shot_export_failed = FALSE;
+  g_print ("%s\n", self->shot_export_dir);
+}
+
 static gboolean
 take_screenshot (gpointer data)
 {
@@ -46,7 +78,9 @@ take_screenshot (gpointer data)
       self->shot_source = g_timeout_add (200, take_screenshot, self);
       return G_SOURCE_REMOVE;
     }
-  if (self->shot_path != NULL)
+  if (self->shot_export_dir != NULL)
+    export_all_now (self);
+  else if (self->shot_path != NULL)
     {
       if (g_strcmp0 (self->shot_view, "all") == 0)
         {
@@ -116,3 +150,20 @@ studio_window_schedule_screenshot (StudioWindow *self, guint64 steps, const char
     studio_window_show_view (self, view);
 }
 
+
+void
+studio_window_schedule_export_all (StudioWindow *self, guint64 steps, const char *dir,
+                                   double width, double height, const TgPlotStyle *style,
+                                   gboolean *failed)
+{
+  studio_window_schedule_screenshot (self, steps, NULL, NULL);
+  g_free (self->shot_export_dir);
+  self->shot_export_dir = g_strdup (dir);
+  self->shot_export_width = width;
+  self->shot_export_height = height;
+  self->shot_export_style = *style;
+  /* failed until written: a window closed before its export has not exported */
+  self->shot_export_failed = failed;
+  if (failed != NULL)
+    *failed = TRUE;
+}

@@ -423,6 +423,18 @@ static const GActionEntry win_actions[] = {
   { .name = "open-session",   .activate = studio_window_open_session_activate },
 };
 
+/* Space: what GtkWindow's own binding does (activate the focused widget: a switch toggles),
+ * and where nothing takes it, Train or Pause. */
+static gboolean
+space_cb (GtkWidget *widget, GVariant *args, gpointer data)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+
+  if (focus != NULL && gtk_widget_is_sensitive (focus) && gtk_widget_activate (focus))
+    return TRUE;
+  return gtk_widget_activate_action (widget, "win.toggle", NULL);
+}
+
 /* ---- life cycle ---------------------------------------------------------------------------- */
 
 StudioTrainer *studio_window_get_trainer (StudioWindow *self) { return self->trainer; }
@@ -487,6 +499,7 @@ studio_window_finalize (GObject *object)
   g_clear_pointer (&self->banner_text, g_free);
   g_clear_pointer (&self->shot_path, g_free);
   g_clear_pointer (&self->shot_view, g_free);
+  g_clear_pointer (&self->shot_export_dir, g_free);
   G_OBJECT_CLASS (studio_window_parent_class)->finalize (object);
 }
 
@@ -568,12 +581,16 @@ studio_window_init (StudioWindow *self)
   studio_scrubber_set_history (self->scrubber, self->history);
   studio_scrubber_set_trainer (self->scrubber, self->trainer);
 
-  /* Space starts and pauses wherever the focus is: caught before the focused widget */
+  /* Space starts and pauses where the focused widget has no use for it: in the bubble phase,
+   * after a focused button or text field has taken it, and not on a widget Space activates
+   * (caught first, Space in the Rotation spin button started a run and never toggled a
+   * focused switch) */
   shortcuts = gtk_shortcut_controller_new ();
-  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_CAPTURE);
+  gtk_event_controller_set_propagation_phase (shortcuts, GTK_PHASE_BUBBLE);
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_space, 0),
-                                                          gtk_named_action_new ("win.toggle")));
+                                                          gtk_callback_action_new (space_cb, NULL,
+                                                                                   NULL)));
   gtk_widget_add_controller (GTK_WIDGET (self), shortcuts);
 
   g_signal_connect (self->trainer, "snapshot", G_CALLBACK (snapshot_cb), self);

@@ -5,6 +5,7 @@
 #include <gtk/gtk.h>
 #include "studio-trainer.h"
 #include "studio-history.h"
+#include "tg-plot.h"
 
 G_BEGIN_DECLS
 
@@ -42,6 +43,10 @@ gboolean       studio_window_export_view    (StudioWindow *self, const char *nam
  * the LaTeX tables and figures/mnist_rotation_accuracy.pdf. */
 gboolean       studio_window_export_all     (StudioWindow *self, const char *dir,
                                              GError **error);
-void           studio_window_show_error     (StudioWindow *self, const char *message);
+/* The same at width x height points in style, whatever the export dialog last chose
+ * (taugate-studio --export-all). */
+gboolean       studio_window_export_all_sized (StudioWindow *self, const char *dir,
+                                               double width, double height,
+                                               const TgPlotStyle *style, GError **error);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
  * tg_checkpoint_load_foundation, tg_checkpoint_load_adapter), since they share one validator
  * and must agree. Round trips and the model mapping are in test-checkpoint.c. */
 #include "tg-checkpoint.h"
+#include "tg-safetensors.h"
 #include "cli-test-util.h"
 
 #include <glib/gstdio.h>
@@ -244,6 +245,22 @@ test_strict_json (void)
     }
 }
 
+/* Tensor names are the file's text: a long one is refused, and a message quotes a name only
+ * as a short excerpt with control characters escaped (an ESC would drive the terminal). */
+static void
+test_tensor_names (void)
+{
+  g_autofree char *path = tmp_path ("names.safetensors");
+  g_autofree char *longname = g_strnfill (TG_SAFETENSORS_MAX_NAME + 1, 'n');
+  g_autofree char *json = g_strdup_printf ("{\"%s\":{\"dtype\":\"F32\",\"shape\":[1],"
+                                           "\"data_offsets\":[0,4]}}", longname);
+  write_json (path, json, 4);
+  assert_all_refuse (path, TG_ERROR_FORMAT, "nnnn…");
+  write_json (path, "{\"\\u001b[2Jx\":{\"dtype\":\"F64\",\"shape\":[1],"
+              "\"data_offsets\":[0,4]}}", 4);
+  assert_all_refuse (path, TG_ERROR_FORMAT, "\\x1b[2Jx");
+}
+
 /* A FIFO named as a checkpoint blocked in the open; it is refused without opening it. */
 static void
 test_fifo (void)
@@ -291,6 +308,7 @@ main (int argc, char **argv)
   g_test_add_func ("/safetensors/refuse/trailing-json", test_trailing_json);
   g_test_add_func ("/safetensors/refuse/strict-json", test_strict_json);
   g_test_add_func ("/safetensors/refuse/fifo", test_fifo);
+  g_test_add_func ("/safetensors/refuse/tensor-names", test_tensor_names);
   g_test_add_func ("/safetensors/write-error-names-target", test_write_error_names_target);
   int rc = g_test_run ();
   cli_test_remove_tree (tmp_dir);

@@ -94,6 +94,7 @@ make_session (void)
 
   s->sweep = g_new0 (TgSweepResults, 1);
   tg_experiment_config_init_paper (&s->sweep->config.protocol);
+  s->sweep->config.protocol.seeds = 1;  /* one point per λ */
   s->sweep->lambdas = g_new (double, 2);
   s->sweep->lambdas[0] = 0; s->sweep->lambdas[1] = 0.3;
   s->sweep->sharpness = g_new (double, 1);
@@ -102,6 +103,7 @@ make_session (void)
   s->sweep->points = g_array_new (FALSE, TRUE, sizeof (TgSweepPoint));
   pt.lambda = 0.3; pt.sharpness = 5; pt.n_layers = 2; pt.on_frac[1] = 0.25; pt.speedup = NAN;
   pt.madds_dense = 1e6;
+  g_array_append_val (s->sweep->points, pt);
   g_array_append_val (s->sweep->points, pt);
 
   g_hash_table_insert (s->view_metadata, g_strdup ("step"), g_strdup ("120"));

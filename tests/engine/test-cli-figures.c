@@ -1,7 +1,8 @@
 /* test-cli-figures.c — the commands that write figures besides `taugate reproduce` (sweep,
  * modes, inspect-unit) take --figure-size and --font-size: a single-column figure is a
  * 252-pt-wide PDF page, read back from the PDF itself, with its CSV beside it where the
- * command has one; a bad size is refused before any work, naming the option. */
+ * command has one; a bad size is refused before any work, naming the option, and a size too
+ * small for the figure is refused naming the smallest that works. */
 #include "tg-common.h"
 #include "cli-test-util.h"
 
@@ -110,6 +111,21 @@ test_single_column (void)
   g_autofree char *unit_csv = g_build_filename (unit, "unit-1-3-seed0-foundation.csv", NULL);
   assert_single_column (unit_pdf);
   g_assert_true (g_file_test (unit_csv, G_FILE_TEST_IS_REGULAR));
+
+  /* 3.5 x 1 in holds no unit figure at 8 pt: refused, naming the smallest size that works,
+   * and nothing written broken */
+  g_autofree char *tiny = g_build_filename (dir, "tiny", NULL);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (cli_test_run ((const char *[]) { "inspect-unit", "--figure-size", "3.5x1in",
+                                                    "--font-size", "8", "--unit", "1:3",
+                                                    "--test-limit", "300", "--data", mnist,
+                                                    "--out", tiny, found, NULL },
+                                 &out, &err), !=, 0);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "needs at least 3.50 "));
+  g_autofree char *tiny_pdf = g_build_filename (tiny, "unit-1-3-seed0-foundation.pdf", NULL);
+  g_assert_false (g_file_test (tiny_pdf, G_FILE_TEST_EXISTS));
   cli_test_remove_tree (dir);
 }
 

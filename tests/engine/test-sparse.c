@@ -1,7 +1,9 @@
 /* test-sparse.c — the sparse batch-1 forward against the dense hard-gate forward: the same
  * prediction on every image of the real MNIST test sets (0° and rotated), logits within
  * float tolerance, for TauGate and for an ungated method (LoRA, folded into the weights);
- * and the multiply-adds it counts against a count made from the dense forward's own gates. */
+ * and the multiply-adds it counts against a count made from the dense forward's own gates.
+ * Every kernel variant this CPU can run (plain C, AVX2 + FMA) is held to the same, and the
+ * variants the CPU has the instructions for must be there in the default build. */
 #include "tg-sparse.h"
 #include "tg-experiment.h"
 #include "tg-metrics.h"
@@ -18,6 +20,133 @@ argmax (const float *v, guint32 n)
     if (v[i] > v[a])
       a = i;
   return a;
+}
+
+/* How many kernel variants run on this CPU (the plain-C one always does). */
+static guint
+n_kernels_here (void)
+{
+  guint n = 0;
+  for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+    n += tg_sparse_kernel_runs_here ((TgSparseKernel) k);
+  return n;
+}
+
+/* --- which kernels there are ------------------------------------------------------------ */
+
+/* Whether this CPU has the instructions of kernel, asked here without the engine's help. */
+static gboolean
+cpu_has (TgSparseKernel kernel)
+{
+  switch (kernel)
+    {
+    case TG_SPARSE_KERNEL_C:
+      return TRUE;
+    case TG_SPARSE_KERNEL_AVX2_FMA:
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+      __builtin_cpu_init ();
+      return __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma");
+#else
+      return FALSE;
+#endif
+    case TG_SPARSE_N_KERNELS:
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* Every variant whose instructions this CPU has is in the binary and runs, whatever the
+ * build's baseline; a net starts on the last (fastest) of them and refuses the others. */
+static void
+test_kernels_here (void)
+{
+  g_autoptr (TgModel) m = NULL;
+  guint32 widths[1] = { 8 };
+  GError *error = NULL;
+  m = tg_model_new (4, 1, widths, 2, 0, 0.0f, &error);
+  g_assert_no_error (error);
+  g_autoptr (TgSparseNet) net = tg_sparse_net_new (m);
+  TgSparseKernel fastest = TG_SPARSE_KERNEL_C;
+
+  for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+    {
+      TgSparseKernel kernel = (TgSparseKernel) k;
+      g_test_message ("kernel %s: compiled %d, this CPU has its instructions %d", 
+                      tg_sparse_kernel_name (kernel), tg_sparse_kernel_compiled (kernel),
+                      cpu_has (kernel));
+      g_assert_cmpint (tg_sparse_kernel_runs_here (kernel), ==, cpu_has (kernel));
+      if (cpu_has (kernel))
+        fastest = kernel;
+    }
+  g_assert_cmpint (tg_sparse_kernel_best (), ==, fastest);
+  g_assert_cmpint (tg_sparse_net_get_kernel (net), ==, fastest);
+
+  for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+    {
+      gboolean ok = tg_sparse_net_set_kernel (net, (TgSparseKernel) k);
+      g_assert_cmpint (ok, ==, cpu_has ((TgSparseKernel) k));
+      if (ok)
+        g_assert_cmpint (tg_sparse_net_get_kernel (net), ==, k);
+    }
+  tg_sparse_net_set_kernel (net, TG_SPARSE_KERNEL_C);
+  g_assert_false (tg_sparse_net_set_kernel (net, TG_SPARSE_N_KERNELS));
+  g_assert_cmpint (tg_sparse_net_get_kernel (net), ==, TG_SPARSE_KERNEL_C);
+}
+
+/* Widths that are no multiple of a vector, of a block of 64, of the padding: 200 inputs,
+ * 150 and 67 units, 10 classes; a third of the inputs zero, the gates silencing some units.
+ * Every kernel here gives the reference's logits and counts. */
+static void
+test_kernels_odd_widths (void)
+{
+  guint32 widths[2] = { 150, 67 };
+  GError *error = NULL;
+  g_autoptr (TgModel) m = tg_model_new (200, 2, widths, 10, 0, 0.0f, &error);
+  g_assert_no_error (error);
+  uint64_t rng = tg_rng_seed (11);
+  tg_model_init_weights (m, &rng);
+  for (guint32 l = 0; l < 2; l++)
+    for (guint32 j = 0; j < m->dims[l + 1]; j++)
+      {
+        m->params[m->tau[l] + j] = 0.1f * (2.0f * tg_rng_uniform (&rng) - 1.0f);
+        m->params[m->gamma[l] + j] = 0.5f + tg_rng_uniform (&rng);
+      }
+  m->method = TG_METHOD_TAUGATE;
+  g_autoptr (TgSparseNet) net = tg_sparse_net_new (m);
+  guint checked = 0;
+  guint32 units_seen[2] = { 0, 0 };
+
+  for (guint rep = 0; rep < 50; rep++)
+    {
+      float x[200], ref[10];
+      for (guint i = 0; i < 200; i++)
+        x[i] = tg_rng_uniform (&rng) < 0.33f ? 0.0f : tg_rng_uniform (&rng);
+      TgSparseCount slow;
+      tg_sparse_forward_reference (m, x, ref, &slow);
+      units_seen[0] += slow.units_on[0];
+      units_seen[1] += slow.units_on[1];
+      for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+        {
+          if (!tg_sparse_net_set_kernel (net, (TgSparseKernel) k))
+            continue;
+          float logits[10];
+          TgSparseCount fast;
+          tg_sparse_net_forward (net, x, logits, &fast);
+          g_assert_cmpuint (fast.madds, ==, slow.madds);
+          g_assert_cmpuint (fast.inputs_on, ==, slow.inputs_on);
+          g_assert_cmpmem (fast.units_on, sizeof fast.units_on, slow.units_on,
+                           sizeof slow.units_on);
+          for (guint c = 0; c < 10; c++)
+            g_assert_cmpfloat (fabsf (logits[c] - ref[c]), <, 1e-5f * (1.0f + fabsf (ref[c])));
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, ==, 50 * n_kernels_here ());
+  /* the gates silenced some units and let others through */
+  g_assert_cmpuint (units_seen[0], >, 0);
+  g_assert_cmpuint (units_seen[0], <, 50 * 150);
+  g_assert_cmpuint (units_seen[1], >, 0);
+  g_assert_cmpuint (units_seen[1], <, 50 * 67);
 }
 
 /* --- multiply-adds, on a small model where every count can be made by hand -------------- */
@@ -71,20 +200,29 @@ test_madd_count (void)
         expected += (guint64) on[0] * 6 + (guint64) on[1] * 4;
         some_off += on[0] < 7 || on[1] < 6;
 
-        float logits[4], ref_logits[4];
-        TgSparseCount fast, ref;
-        tg_sparse_net_forward (net, x, logits, &fast);
+        float ref_logits[4];
+        TgSparseCount ref;
         tg_sparse_forward_reference (m, x, ref_logits, &ref);
-        g_assert_cmpuint (fast.inputs_on, ==, 9 - zeros);
-        g_assert_cmpuint (fast.units_on[0], ==, on[0]);
-        g_assert_cmpuint (fast.units_on[1], ==, on[1]);
-        g_assert_cmpuint (fast.madds, ==, expected);
         g_assert_cmpuint (ref.madds, ==, expected);
-        g_assert_cmpmem (&ref.units_on, sizeof ref.units_on, &fast.units_on,
-                         sizeof fast.units_on);
-        checked++;
+        for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+          {
+            if (!tg_sparse_net_set_kernel (net, (TgSparseKernel) k))
+              continue;
+            float logits[4];
+            TgSparseCount fast;
+            tg_sparse_net_forward (net, x, logits, &fast);
+            g_assert_cmpuint (fast.inputs_on, ==, 9 - zeros);
+            g_assert_cmpuint (fast.units_on[0], ==, on[0]);
+            g_assert_cmpuint (fast.units_on[1], ==, on[1]);
+            g_assert_cmpuint (fast.madds, ==, expected);
+            g_assert_cmpmem (&ref.units_on, sizeof ref.units_on, &fast.units_on,
+                             sizeof fast.units_on);
+            for (guint c = 0; c < 4; c++)
+              g_assert_cmpfloat (fabsf (logits[c] - ref_logits[c]), <, 1e-5f);
+            checked++;
+          }
       }
-  g_assert_cmpuint (checked, ==, 200);
+  g_assert_cmpuint (checked, ==, 200 * n_kernels_here ());
   g_assert_cmpuint (some_off, >, 0);   /* the gates did silence units */
 }
 
@@ -124,8 +262,9 @@ train_one_epoch (TgModel *m, TgMethod method, const TgSource *src, float lambda,
   g_assert_no_error (error);
 }
 
-/* Every image of ds through the dense hard-gate forward (batches of 256), the sparse one,
- * the sgemv one and the naive reference: the same argmax everywhere, logits close. */
+/* Every image of ds through the dense hard-gate forward (batches of 256), the sparse one with
+ * each kernel this CPU runs, the sgemv one and the naive reference: the same argmax
+ * everywhere, logits close, the same multiply-adds counted. */
 static void
 compare_on (const TgModel *m, const TgDataset *ds, const char *what)
 {
@@ -134,8 +273,8 @@ compare_on (const TgModel *m, const TgDataset *ds, const char *what)
   g_autoptr (TgWorkspace) ws = tg_workspace_new (m, batch);
   g_autoptr (TgSparseNet) net = tg_sparse_net_new (m);
   g_autofree float *x = g_new (float, (size_t) batch * d);
-  guint32 same = 0, compared = 0;
-  guint64 madds = 0, ref_madds = 0;
+  guint32 same = 0, compared = 0, kernel_same[TG_SPARSE_N_KERNELS] = { 0 };
+  guint64 madds[TG_SPARSE_N_KERNELS] = { 0 }, ref_madds = 0;
   double worst = 0.0;
 
   for (guint32 pos = 0; pos < ds->n; pos += batch)
@@ -147,34 +286,55 @@ compare_on (const TgModel *m, const TgDataset *ds, const char *what)
       for (guint32 i = 0; i < count; i++)
         {
           const float *xi = x + (size_t) i * d, *di = dense + (size_t) i * C;
-          float sparse[16], gemv[16], ref[16];
-          TgSparseCount fast, slow;
-          tg_sparse_net_forward (net, xi, sparse, &fast);
+          float gemv[16], ref[16];
+          TgSparseCount slow;
           tg_sparse_net_forward_dense (net, xi, gemv);
           tg_sparse_forward_reference (m, xi, ref, &slow);
           guint32 a = argmax (di, C);
-          same += a == argmax (sparse, C) && a == argmax (gemv, C) && a == argmax (ref, C);
+          same += a == argmax (gemv, C) && a == argmax (ref, C);
+          for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+            {
+              float sparse[16];
+              TgSparseCount fast;
+              if (!tg_sparse_net_set_kernel (net, (TgSparseKernel) k))
+                continue;
+              tg_sparse_net_forward (net, xi, sparse, &fast);
+              kernel_same[k] += a == argmax (sparse, C);
+              madds[k] += fast.madds;
+              for (guint32 c = 0; c < C; c++)
+                worst = MAX (worst, fabs (sparse[c] - di[c]) / (1.0 + fabs (di[c])));
+            }
           for (guint32 c = 0; c < C; c++)
             {
               double scale = 1.0 + fabs (di[c]);
-              worst = MAX (worst, fabs (sparse[c] - di[c]) / scale);
               worst = MAX (worst, fabs (gemv[c] - di[c]) / scale);
               worst = MAX (worst, fabs (ref[c] - di[c]) / scale);
             }
-          madds += fast.madds;
           ref_madds += slow.madds;
           compared++;
         }
     }
-  g_test_message ("%s: predictions identical on %u/%u, worst logit difference %.3g, "
-                  "%.0f of %" G_GUINT64_FORMAT " multiply-adds per image", what, same, compared,
-                  worst, (double) madds / compared, tg_sparse_net_dense_madds (net));
   g_assert_cmpuint (compared, ==, ds->n);
   g_assert_cmpuint (same, ==, compared);
+  guint kernels = 0;
+  for (int k = 0; k < TG_SPARSE_N_KERNELS; k++)
+    {
+      if (!tg_sparse_kernel_runs_here ((TgSparseKernel) k))
+        continue;
+      g_test_message ("%s, kernel %s: predictions identical on %u/%u, %.0f of %"
+                      G_GUINT64_FORMAT " multiply-adds per image", what,
+                      tg_sparse_kernel_name ((TgSparseKernel) k), kernel_same[k], compared,
+                      (double) madds[k] / compared, tg_sparse_net_dense_madds (net));
+      g_assert_cmpuint (kernel_same[k], ==, compared);
+      g_assert_cmpuint (madds[k], ==, ref_madds);
+      kernels++;
+    }
+  g_assert_cmpuint (kernels, ==, n_kernels_here ());
+  g_assert_cmpuint (kernels, >=, 1);
+  g_test_message ("%s: worst logit difference %.3g", what, worst);
   g_assert_cmpfloat (worst, <, 1e-5);  /* ignoring tau alone moves them by 5e-5 */
-  g_assert_cmpuint (madds, ==, ref_madds);
   /* on MNIST most pixels are zero: far fewer multiply-adds than the dense forward */
-  g_assert_cmpuint (madds, <, compared * tg_sparse_net_dense_madds (net) / 2);
+  g_assert_cmpuint (ref_madds, <, compared * tg_sparse_net_dense_madds (net) / 2);
 }
 
 static void
@@ -215,6 +375,8 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/engine/sparse/kernels-here", test_kernels_here);
+  g_test_add_func ("/engine/sparse/kernels-odd-widths", test_kernels_odd_widths);
   g_test_add_func ("/engine/sparse/madd-count", test_madd_count);
   g_test_add_func ("/engine/sparse/matches-dense-mnist", test_matches_dense_mnist);
   return g_test_run ();

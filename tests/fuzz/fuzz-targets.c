@@ -8,6 +8,8 @@
 
 #include "tg-checkpoint.h"
 #include "tg-data.h"
+#include "tg-safetensors.h"
+#include "tg-session.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -16,8 +18,18 @@
 #include <unistd.h>
 
 static const char *const target_names[FUZZ_N_TARGETS] = {
-  "idx", "idx-gz", "safetensors", "inspect",
+  "idx", "idx-gz", "safetensors", "inspect", "session",
 };
+
+/* The session target's folder under the scratch folder: its sub-folders, the files the input
+ * fills, then the fixed checkpoints beside them. */
+static const char *const session_dirs[] = { "session", "session/runs", "session/adapters" };
+static const char *const session_inputs[] = { "session.json", "runs/r.csv", "runs/r-full.csv",
+                                               "runs/r-gates.csv" };
+static const char *const session_fixed[] = { "foundation.safetensors", "adapters/a.safetensors",
+                                             "view.safetensors", "view-model.safetensors",
+                                             "view-adapter.safetensors" };
+static char *session_dir;
 
 static char *scratch_dir;
 static char *scratch_paths[FUZZ_N_TARGETS][2];
@@ -36,6 +48,21 @@ scratch_remove (void)
     for (guint i = 0; i < 2; i++)
       if (scratch_paths[t][i] != NULL)
         g_unlink (scratch_paths[t][i]);
+  for (guint i = 0; session_dir != NULL && i < G_N_ELEMENTS (session_inputs); i++)
+    {
+      g_autofree char *path = g_build_filename (session_dir, session_inputs[i], NULL);
+      g_unlink (path);
+    }
+  for (guint i = 0; session_dir != NULL && i < G_N_ELEMENTS (session_fixed); i++)
+    {
+      g_autofree char *path = g_build_filename (session_dir, session_fixed[i], NULL);
+      g_unlink (path);
+    }
+  for (guint i = G_N_ELEMENTS (session_dirs); scratch_dir != NULL && i > 0; i--)
+    {
+      g_autofree char *path = g_build_filename (scratch_dir, session_dirs[i - 1], NULL);
+      g_rmdir (path);
+    }
   if (scratch_dir != NULL)
     g_rmdir (scratch_dir);
 }
@@ -48,6 +75,7 @@ scratch_init (void)
     { "images-idx3-ubyte.gz", "labels-idx1-ubyte.gz" },
     { "model.safetensors", NULL },
     { "inspect.safetensors", NULL },
+    { "session/session.json", NULL },
   };
   const char *base = g_file_test ("/dev/shm", G_FILE_TEST_IS_DIR) ? "/dev/shm"
                                                                    : g_get_tmp_dir ();
@@ -61,6 +89,7 @@ scratch_init (void)
     for (guint i = 0; i < 2; i++)
       if (files[t][i] != NULL)
         scratch_paths[t][i] = g_build_filename (scratch_dir, files[t][i], NULL);
+  session_dir = g_build_filename (scratch_dir, "session", NULL);
   atexit (scratch_remove);
 }
 
@@ -192,6 +221,85 @@ run_inspect (const guint8 *data, gsize size, GError **error)
   return ok;
 }
 
+/* The session folder's fixed checkpoints, written once: a foundation 4-3-2, a TauGate
+ * adapter of it (with its digest, as a session's modes have), the same pair as the view's
+ * model, and a view of one tensor with one metadata string. */
+static void
+session_init (void)
+{
+  static gboolean done;
+  g_autoptr (GError) error = NULL;
+  guint32 widths[1] = { 3 };
+  g_autoptr (TgModel) f = NULL;
+  g_autoptr (TgModel) a = NULL;
+  g_autoptr (TgModes) modes = NULL;
+  g_autoptr (GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
+  float tau[3] = { 0.5f, -0.25f, 0 };
+  TgSafetensorsOut view = { "params.tau", 1, { 3 }, tau };
+
+  if (done)
+    return;
+  done = TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (session_dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (scratch_dir, session_dirs[i], NULL);
+      if (g_mkdir (path, 0700) != 0)
+        g_error ("cannot make %s: %s", path, g_strerror (errno));
+    }
+  f = tg_model_new (4, 1, widths, 2, 0, 4.0f, &error);
+  g_assert_no_error (error);
+  for (size_t i = 0; i < f->n_params; i++)
+    f->params[i] = 0.125f * (float) (i % 7) - 0.375f;
+  a = tg_model_copy (f);
+  a->method = TG_METHOD_TAUGATE;
+  modes = tg_modes_new (f);
+  tg_modes_attach_model (modes, a, 5.0f, "TauGate 45°", 45);
+  g_hash_table_insert (meta, (char *) "params.step", (char *) "120");
+#define FIXED(i) g_build_filename (session_dir, session_fixed[i], NULL)
+  g_autofree char *p0 = FIXED (0), *p1 = FIXED (1), *p2 = FIXED (2), *p3 = FIXED (3),
+                  *p4 = FIXED (4);
+#undef FIXED
+  if (!tg_checkpoint_save_foundation (f, NULL, p0, &error) ||
+      !tg_modes_save_adapter (modes, 1, p1, &error) ||
+      !tg_safetensors_write (p2, meta, &view, 1, &error) ||
+      !tg_checkpoint_save_foundation (f, NULL, p3, &error) ||
+      !tg_checkpoint_save_adapter (a, TG_METHOD_TAUGATE, NULL, p4, &error))
+    g_error ("cannot write the session's checkpoints: %s", error->message);
+}
+
+static gboolean
+run_session (const guint8 *data, gsize size, GError **error)
+{
+  g_autoptr (TgSession) session = NULL;
+  g_autoptr (GError) local = NULL;
+  const guint8 *at = data, *end = data + size;
+
+  session_init ();
+  for (guint i = 0; i < G_N_ELEMENTS (session_inputs); i++)
+    {
+      g_autofree char *path = g_build_filename (session_dir, session_inputs[i], NULL);
+      gboolean last = i + 1 == G_N_ELEMENTS (session_inputs);
+      const guint8 *nul = last ? NULL : memchr (at, '\0', (gsize) (end - at));
+      const guint8 *stop = nul != NULL ? nul : end;
+      scratch_write (path, at, (gsize) (stop - at));
+      at = nul != NULL ? nul + 1 : end;
+    }
+  session = tg_session_load (session_dir, &local);
+  check_outcome (session != NULL, local);
+  if (session != NULL)
+    {
+      /* what the reader promises of what it accepted */
+      g_assert_cmpuint (session->runs->len, <=, TG_SESSION_MAX_RUNS);
+      g_assert_true (session->modes == NULL || session->active_mode < tg_modes_count (session->modes));
+      g_assert_true (session->sweep == NULL ||
+                     (guint64) session->sweep->config.n_lambdas * session->sweep->config.n_sharpness *
+                     session->sweep->config.protocol.seeds == session->sweep->points->len);
+      return TRUE;
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return FALSE;
+}
+
 gboolean
 fuzz_target_run (FuzzTarget target, const guint8 *data, gsize size, GError **error)
 {
@@ -213,6 +321,8 @@ fuzz_target_run (FuzzTarget target, const guint8 *data, gsize size, GError **err
       return run_safetensors (data, size, error);
     case FUZZ_TARGET_INSPECT:
       return run_inspect (data, size, error);
+    case FUZZ_TARGET_SESSION:
+      return run_session (data, size, error);
     case FUZZ_N_TARGETS:
     default:
       break;

@@ -16,13 +16,20 @@ typedef enum {
   FUZZ_TARGET_IDX_GZ,       /* "idx-gz": the same pair, each gzip-compressed (.gz names) */
   FUZZ_TARGET_SAFETENSORS,  /* "safetensors": loaded as a foundation and as an adapter */
   FUZZ_TARGET_INSPECT,      /* "inspect": tg_checkpoint_inspect, as `taugate inspect` */
+  FUZZ_TARGET_SESSION,      /* "session": tg_session_load on a folder, see below */
   FUZZ_N_TARGETS
 } FuzzTarget;
 
 const char *fuzz_target_name (FuzzTarget target);
 
 /* The IDX targets split their input in two: a 4-byte little-endian length n, then n bytes
- * of the images file (fewer if the input is shorter), then the labels file. */
+ * of the images file (fewer if the input is shorter), then the labels file.
+ *
+ * The session target splits its input at NUL bytes into session.json, runs/r.csv,
+ * runs/r-full.csv and runs/r-gates.csv (a part not given is an empty file; a fifth part goes
+ * with the fourth), written into a session folder that also holds small valid checkpoints:
+ * foundation.safetensors, adapters/a.safetensors (a TauGate adapter of that foundation),
+ * view.safetensors, view-model.safetensors and view-adapter.safetensors. */
 gboolean    fuzz_target_run  (FuzzTarget    target,
                               const guint8 *data,
                               gsize         size,

@@ -49,6 +49,8 @@ replay_corpus (gconstpointer data)
       g_assert_no_error (error);
       g_test_message ("%s/%s (%" G_GSIZE_FORMAT " bytes)", fuzz_target_name (target), file, len);
       ok = fuzz_target_run (target, (const guint8 *) contents, len, &run_error);
+      if (run_error != NULL)
+        g_test_message ("  refused: %s", run_error->message);
       if (g_str_has_prefix (file, "valid-"))
         {
           g_assert_no_error (run_error);

@@ -6,9 +6,8 @@
  * Every renderer is here: bars, Figure 1, curves, dynamics, heatmaps, masks, overlap, the
  * results table, sparsity, modes by angle, the unit inspector and the digit pad.
  *
- * The PDF is read with poppler's `pdftotext -bbox-layout` (poppler-utils); without it the
- * test is skipped. Word boxes span the font's ascent to descent, so the font size of a word
- * is its box height over that ratio, which the test measures first on a known size. */
+ * The PDF is read with poppler's `pdftotext -bbox-layout` (poppler-utils) by the checks in
+ * tests/pdf-layout.c, which the studio's export test shares; without it the test is skipped. */
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <math.h>
@@ -17,191 +16,15 @@
 #include "tg-plot.h"
 #include "tg-plot-private.h"
 #include "plot-samples.h"
-
-typedef struct {
-  double   x0, y0, x1, y1;
-  char    *text;
-  gboolean vertical;   /* its line runs down the page (a rotated axis title) */
-} Word;
-
-typedef struct {
-  double  width, height;
-  GArray *words;   /* Word */
-} PdfText;
+#include "pdf-layout.h"
 
 static char *tmp_dir;
 static double box_per_pt;   /* word box height per point of font size */
 
 static void
-word_clear (gpointer p)
-{
-  g_free (((Word *) p)->text);
-}
-
-static gboolean
-attr (const char *line, const char *name, double *out)
-{
-  g_autofree char *key = g_strdup_printf (" %s=\"", name);
-  const char *p = strstr (line, key);
-  if (p == NULL)
-    return FALSE;
-  *out = g_ascii_strtod (p + strlen (key), NULL);
-  return TRUE;
-}
-
-/* The word's text without pdftotext's XML escapes, so "&gt;" counts as one character. */
-static char *
-unescape (const char *s, gsize len)
-{
-  static const char *const from[] = { "&lt;", "&gt;", "&apos;", "&quot;", "&amp;" };
-  static const char *const to[] = { "<", ">", "'", "\"", "&" };
-  GString *out = g_string_new_len (s, (gssize) len);
-  for (guint i = 0; i < G_N_ELEMENTS (from); i++)
-    g_string_replace (out, from[i], to[i], 0);
-  return g_string_free (out, FALSE);
-}
-
-/* The words from start on are one line: it runs vertically when it is taller than wide and
- * holds three characters or more (so that "/" in "0° / target", rotated, is measured across
- * the line like its neighbours). */
-static void
-mark_vertical (GArray *words, guint start)
-{
-  double x0 = G_MAXDOUBLE, y0 = G_MAXDOUBLE, x1 = -G_MAXDOUBLE, y1 = -G_MAXDOUBLE;
-  glong chars = 0;
-  for (guint i = start; i < words->len; i++)
-    {
-      const Word *w = &g_array_index (words, Word, i);
-      x0 = MIN (x0, w->x0);
-      y0 = MIN (y0, w->y0);
-      x1 = MAX (x1, w->x1);
-      y1 = MAX (y1, w->y1);
-      chars += g_utf8_strlen (w->text, -1);
-    }
-  for (guint i = start; i < words->len; i++)
-    g_array_index (words, Word, i).vertical = chars >= 3 && y1 - y0 > x1 - x0;
-}
-
-/* Runs pdftotext on path; FALSE (and a skip) when it is not installed. */
-static gboolean
-read_pdf_text (const char *path, PdfText *out)
-{
-  g_autofree char *tool = g_find_program_in_path ("pdftotext");
-  if (tool == NULL)
-    {
-      g_test_skip ("pdftotext (poppler-utils) is not installed");
-      return FALSE;
-    }
-  const char *argv[] = { tool, "-bbox-layout", path, "-", NULL };
-  g_autofree char *stdout_text = NULL, *stderr_text = NULL;
-  int status = 0;
-  g_autoptr(GError) error = NULL;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &stdout_text, &stderr_text, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-
-  out->width = out->height = -1;
-  out->words = g_array_new (FALSE, FALSE, sizeof (Word));
-  g_array_set_clear_func (out->words, word_clear);
-  g_auto(GStrv) lines = g_strsplit (stdout_text, "\n", -1);
-  guint line_start = 0;
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      const char *l = lines[i];
-      if (strstr (l, "<line ") != NULL)
-        line_start = out->words->len;
-      else if (strstr (l, "</line>") != NULL)
-        mark_vertical (out->words, line_start);
-      else if (strstr (l, "<page ") != NULL)
-        {
-          g_assert_cmpfloat (out->width, <, 0);   /* one page */
-          g_assert_true (attr (l, "width", &out->width) && attr (l, "height", &out->height));
-        }
-      else if (strstr (l, "<word ") != NULL)
-        {
-          Word w = { 0 };
-          g_assert_true (attr (l, "xMin", &w.x0) && attr (l, "yMin", &w.y0) &&
-                         attr (l, "xMax", &w.x1) && attr (l, "yMax", &w.y1));
-          const char *gt = strchr (l, '>'), *end = strstr (l, "</word>");
-          w.text = gt && end && end > gt ? unescape (gt + 1, end - gt - 1) : g_strdup ("?");
-          g_array_append_val (out->words, w);
-        }
-    }
-  return TRUE;
-}
-
-/* pdffonts' table of path: a fault for every font not embedded and subset, and for none at
- * all (a page of text always has one). Skipped silently without pdffonts (poppler-utils,
- * the same package as pdftotext). */
-static void
-check_fonts (const char *path, const char *file, GString *out)
-{
-  g_autofree char *tool = g_find_program_in_path ("pdffonts");
-  if (tool == NULL)
-    return;
-  const char *argv[] = { tool, path, NULL };
-  g_autofree char *text = NULL;
-  int status = 0;
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                               NULL, &text, NULL, &status, NULL));
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint fonts = 0;
-  /* after the two header lines: name type encoding emb sub uni object ID; the type and
-   * encoding may hold spaces, so emb and sub are read from the end */
-  for (guint i = 2; lines[0] != NULL && lines[1] != NULL && lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) f = g_strsplit_set (g_strstrip (lines[i]), " ", -1);
-      GPtrArray *w = g_ptr_array_new ();
-      for (guint k = 0; f[k] != NULL; k++)
-        if (*f[k] != '\0')
-          g_ptr_array_add (w, f[k]);
-      if (w->len >= 7)
-        {
-          fonts++;
-          const char *emb = w->pdata[w->len - 5], *sub = w->pdata[w->len - 4];
-          if (strcmp (emb, "yes") != 0 || strcmp (sub, "yes") != 0)
-            g_string_append_printf (out, "%s: font %s not embedded and subset\n", file,
-                                    (const char *) w->pdata[0]);
-        }
-      g_ptr_array_unref (w);
-    }
-  if (fonts == 0)
-    g_string_append_printf (out, "%s: no fonts in the PDF\n", file);
-}
-
-/* The font size of a word: its box's thickness across its line. */
-static double
-word_font_size (const Word *w)
-{
-  return (w->vertical ? w->x1 - w->x0 : w->y1 - w->y0) / box_per_pt;
-}
-
-static void
-draw_calibration (cairo_t *cr, double width, double height, gconstpointer data,
-                  const TgPlotStyle *st)
-{
-  tg_text (cr, st, 1.0, FALSE, "Calibrate", 10, 10, 0.0, 0.0);
-}
-
-static void
 test_calibrate (void)
 {
-  TgPlotStyle st;
-  PdfText t;
-  tg_plot_style_init_light (&st);
-  st.font_size = 20.0;
-  g_autofree char *path = g_build_filename (tmp_dir, "calibrate.pdf", NULL);
-  g_assert_true (tg_plot_export (path, 200, 100, draw_calibration, NULL, &st, NULL));
-  if (!read_pdf_text (path, &t))
-    return;
-  g_assert_cmpuint (t.words->len, ==, 1);
-  Word *w = &g_array_index (t.words, Word, 0);
-  box_per_pt = (w->y1 - w->y0) / 20.0;
-  g_assert_cmpfloat (box_per_pt, >, 0.8);
-  g_assert_cmpfloat (box_per_pt, <, 1.6);
-  g_array_unref (t.words);
+  box_per_pt = pdf_calibrate (tmp_dir);
 }
 
 typedef struct {
@@ -237,7 +60,6 @@ check_layout (const Figure *f, const char *preset)
   double w, h;
   g_autoptr(GError) error = NULL;
   TgPlotStyle st;
-  PdfText t;
 
   g_assert_true (tg_plot_size_parse (preset, &w, &h, &error));
   g_assert_no_error (error);
@@ -247,35 +69,7 @@ check_layout (const Figure *f, const char *preset)
   g_autofree char *path = g_build_filename (tmp_dir, file, NULL);
   g_assert_true (tg_plot_export (path, w, h, f->func, f->data, &st, &error));
   g_assert_no_error (error);
-  if (!read_pdf_text (path, &t))
-    return;
-  check_fonts (path, file, faults);
-
-  if (fabs (t.width - w) > 0.5 || fabs (t.height - h) > 0.5)
-    g_string_append_printf (faults, "%s: page %.1f x %.1f, asked %.1f x %.1f\n", file,
-                            t.width, t.height, w, h);
-  g_assert_cmpuint (t.words->len, >, 0);
-  for (guint i = 0; i < t.words->len; i++)
-    {
-      const Word *a = &g_array_index (t.words, Word, i);
-      if (a->x0 < -0.01 || a->y0 < -0.01 || a->x1 > t.width + 0.01 || a->y1 > t.height + 0.01)
-        g_string_append_printf (faults, "%s: “%s” [%.1f %.1f %.1f %.1f] leaves the page\n",
-                                file, a->text, a->x0, a->y0, a->x1, a->y1);
-      double size = word_font_size (a);
-      if (size < st.font_size - 1.0 - 0.05)
-        g_string_append_printf (faults, "%s: “%s” is %.2f pt, below %.1f - 1\n", file,
-                                a->text, size, st.font_size);
-      for (guint j = 0; j < i; j++)
-        {
-          const Word *b = &g_array_index (t.words, Word, j);
-          double ox = MIN (a->x1, b->x1) - MAX (a->x0, b->x0);
-          double oy = MIN (a->y1, b->y1) - MAX (a->y0, b->y0);
-          if (ox > 0.25 && oy > 0.25)
-            g_string_append_printf (faults, "%s: “%s” overlaps “%s” by %.1f x %.1f\n", file,
-                                    a->text, b->text, ox, oy);
-        }
-    }
-  g_array_unref (t.words);
+  pdf_check_layout (path, file, w, h, st.font_size, box_per_pt, faults);
 }
 
 /* The hard cases of bars and curves: labels longer than their groups, fourteen setting
@@ -307,18 +101,6 @@ sample_hard_cases (TgBarsData *bars_long, TgCurvesData *dense, TgCurvesData *nar
   sample_curves (narrow, 0.6, FALSE);
   narrow->phases = narrow_phases;
   narrow->n_phases = 3;
-}
-
-/* Lists the faults found, one per line (the first 200), and says how many there were. */
-static guint
-report_faults (const char *text)
-{
-  g_auto(GStrv) lines = g_strsplit (text, "\n", -1);
-  guint n_faults = 0;
-  for (guint i = 0; lines[i] != NULL; i++)
-    if (*lines[i] != '\0' && n_faults++ < 200)
-      g_test_message ("%s", lines[i]);
-  return n_faults;
 }
 
 static void
@@ -397,7 +179,7 @@ test_presets (void)
     for (guint p = 0; presets[p] != NULL; p++)
       check_layout (&figures[f], presets[p]);
   /* All faults of all figures are listed before failing. */
-  guint n_faults = report_faults (faults->str);
+  guint n_faults = pdf_report_faults (faults->str);
   g_string_free (faults, TRUE);
   tg_figure1_data_clear (&figure1);
   g_assert_cmpuint (n_faults, ==, 0);
@@ -418,12 +200,12 @@ test_hide_title_caption (void)
       g_autofree char *file = g_strdup_printf ("hide-%d.pdf", hide);
       g_autofree char *path = g_build_filename (tmp_dir, file, NULL);
       g_assert_true (tg_plot_export (path, 252, 200, (TgPlotFunc) tg_plot_bars, &d, &st, NULL));
-      if (!read_pdf_text (path, &t))
+      if (!pdf_text_read (path, &t))
         return;
       gboolean title = FALSE, caption = FALSE, axis = FALSE;
       for (guint i = 0; i < t.words->len; i++)
         {
-          const char *w = g_array_index (t.words, Word, i).text;
+          const char *w = g_array_index (t.words, PdfWord, i).text;
           title |= strcmp (w, "specialising") == 0;
           caption |= strcmp (w, "seeds;") == 0;
           axis |= strcmp (w, "accuracy") == 0;
@@ -456,12 +238,12 @@ test_table_without_paper (void)
       g_autofree char *path = g_build_filename (tmp_dir, file, NULL);
       g_assert_true (tg_plot_export (path, 640, 400, (TgPlotFunc) tg_plot_results_table, &d,
                                      &st, NULL));
-      if (!read_pdf_text (path, &t))
+      if (!pdf_text_read (path, &t))
         return;
       guint paper = 0, ours = 0;
       for (guint i = 0; i < t.words->len; i++)
         {
-          const char *w = g_array_index (t.words, Word, i).text;
+          const char *w = g_array_index (t.words, PdfWord, i).text;
           paper += strcmp (w, "paper") == 0;   /* not the caption's "paper's" */
           ours += g_str_has_prefix (w, "ours");
         }
@@ -472,6 +254,76 @@ test_table_without_paper (void)
         g_assert_cmpuint (paper, ==, 0);
       g_array_unref (t.words);
     }
+}
+
+/* A page too small for a figure is refused, nothing written, naming the smallest size that
+ * works; at that size the figure is written and passes the layout checks, and it fits every
+ * taller page. */
+static void
+test_too_small_refused (void)
+{
+  static TgCurvesData curves;
+  static TgMasksData masks;
+  static TgResultsData table;
+  static TgDigitPadData pad;
+  sample_curves (&curves, 0.9, FALSE);
+  sample_masks (&masks);
+  sample_table (&table);
+  sample_pad (&pad);
+  const Figure figures[] = {
+    { "curves", (TgPlotFunc) tg_plot_curves, &curves },
+    { "masks", (TgPlotFunc) tg_plot_masks, &masks },
+    { "table", (TgPlotFunc) tg_plot_results_table, &table },
+    { "pad", (TgPlotFunc) tg_plot_digit_pad, &pad },
+  };
+  if (box_per_pt == 0)
+    {
+      g_test_skip ("no calibration (pdftotext missing)");
+      return;
+    }
+  g_autoptr(GString) found = g_string_new (NULL);
+  for (guint f = 0; f < G_N_ELEMENTS (figures); f++)
+    {
+      TgPlotStyle st;
+      g_autoptr(GError) error = NULL;
+      tg_plot_style_init_light (&st);
+      st.font_size = 8.0;
+      g_autofree char *file = g_strdup_printf ("tiny-%s.pdf", figures[f].name);
+      g_autofree char *path = g_build_filename (tmp_dir, file, NULL);
+      g_assert_false (tg_plot_export (path, 252, 72, figures[f].func, figures[f].data, &st,
+                                      &error));
+      g_assert_nonnull (error);
+      g_test_message ("%s", error->message);
+      g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+      const char *need = strstr (error->message, "needs at least ");
+      g_assert_nonnull (need);
+      const char *pt = strstr (need, "in (");
+      g_assert_nonnull (pt);
+      double w = 0, h = 0;
+      g_assert_cmpint (sscanf (pt, "in (%lf × %lf pt)", &w, &h), ==, 2);
+      g_assert_cmpfloat (w, >=, 252 - 0.5);
+      g_assert_cmpfloat (h, >, 72);
+      /* the size named, to the hundredth of an inch written (the points are rounded) */
+      const char *in = need + strlen ("needs at least ");
+      double wi = 0, hi = 0;
+      g_assert_cmpint (sscanf (in, "%lf × %lf in", &wi, &hi), ==, 2);
+      g_clear_error (&error);
+      g_assert_true (tg_plot_export (path, wi * 72, hi * 72, figures[f].func, figures[f].data,
+                                     &st, &error));
+      g_assert_no_error (error);
+      pdf_check_layout (path, file, wi * 72, hi * 72, st.font_size, box_per_pt, found);
+      /* and every taller page up to twice that (a layout measured unlike it is drawn fitted
+       * 252 x 202 pt but not 252 x 206) */
+      for (double t = 1.02; t <= 2.0; t += 0.02)
+        if (!tg_plot_check_fit (wi * 72, hi * 72 * t, figures[f].func, figures[f].data, &st,
+                                &error))
+          {
+            g_string_append_printf (found, "%s at 252 x %.1f pt: %s\n", figures[f].name,
+                                    hi * 72 * t, error->message);
+            g_clear_error (&error);
+          }
+    }
+  g_assert_cmpuint (pdf_report_faults (found->str), ==, 0);
 }
 
 static void
@@ -522,6 +374,7 @@ main (int argc, char **argv)
   g_test_add_func ("/plot/layout/presets", test_presets);
   g_test_add_func ("/plot/layout/hide-title-caption", test_hide_title_caption);
   g_test_add_func ("/plot/layout/table-without-paper", test_table_without_paper);
+  g_test_add_func ("/plot/layout/too-small-refused", test_too_small_refused);
   int ret = g_test_run ();
 
   /* TG_TEST_KEEP=1 keeps the PDFs to look at */

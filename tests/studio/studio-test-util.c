@@ -25,7 +25,7 @@ __lsan_is_turned_off (void)
 #endif
 
 int
-studio_test_init (int *argc, char ***argv)
+studio_test_init_env (int *argc, char ***argv)
 {
   /* no accessibility bus under xvfb-run: its warning would be fatal in a test */
   g_setenv ("GTK_A11Y", "none", TRUE);
@@ -44,7 +44,6 @@ studio_test_init (int *argc, char ***argv)
     tg_remove_tree (studio);
   }
   gtk_init ();
-  studio_ensure_resources ();
 
   data_dir = g_strdup (g_getenv ("TG_MNIST_DIR"));
   if (data_dir == NULL || !g_file_test (data_dir, G_FILE_TEST_IS_DIR))
@@ -55,10 +54,37 @@ studio_test_init (int *argc, char ***argv)
   return 0;
 }
 
+int
+studio_test_init (int *argc, char ***argv)
+{
+  int status = studio_test_init_env (argc, argv);
+  studio_ensure_resources ();
+  return status;
+}
+
 const char *
 studio_test_data_dir (void)
 {
   return data_dir;
+}
+
+char *
+studio_test_reproduce (const char *taugate, const char *dir)
+{
+  g_autofree char *out = g_build_filename (dir, "reproduce", NULL);
+  g_autofree char *std_err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+  const char *argv[] = { taugate, "reproduce", "-q", "--data", studio_test_data_dir (),
+                         "--train-limit", "2000", "--test-limit", "500", "--seeds", "1",
+                         "--methods", "taugate", "--out", out, NULL };
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                               NULL, NULL, &std_err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("taugate reproduce failed: %s", std_err);
+  return g_build_filename (out, "checkpoints", NULL);
 }
 
 void
@@ -92,18 +118,68 @@ destroy_window (StudioWindow *win)
     g_main_context_iteration (NULL, FALSE);
 }
 
-/* Iterates the main context until cond holds; fails the test after WAIT_TIMEOUT_S. */
 void
-wait_for (StudioWindow *win, Condition cond, gpointer data, const char *what)
+wait_until (WaitCondition cond, gpointer data, guint timeout_s, const char *what)
 {
-  gint64 end = g_get_monotonic_time () + WAIT_TIMEOUT_S * G_TIME_SPAN_SECOND;
-  while (!cond (win, data))
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_s * G_TIME_SPAN_SECOND;
+  while (!cond (data))
     {
       if (g_get_monotonic_time () > end)
-        g_error ("timed out waiting for %s", what);
+        g_error ("timed out after %u s waiting for %s", timeout_s, what);
       g_main_context_iteration (NULL, FALSE);
       g_usleep (500);
     }
+}
+
+typedef struct {
+  StudioWindow *win;
+  Condition     cond;
+  gpointer      data;
+} WindowCondition;
+
+static gboolean
+window_condition (gpointer data)
+{
+  WindowCondition *wc = data;
+  return wc->cond (wc->win, wc->data);
+}
+
+void
+wait_for (StudioWindow *win, Condition cond, gpointer data, const char *what)
+{
+  WindowCondition wc = { win, cond, data };
+  wait_until (window_condition, &wc, WAIT_TIMEOUT_S, what);
+}
+
+gboolean
+pointer_cleared (gpointer data)
+{
+  return *(gpointer *) data == NULL;
+}
+
+GtkWindow *
+find_message_dialog (void)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
+      if (GTK_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
+        return GTK_WINDOW (w);
+    }
+  return NULL;
+}
+
+gboolean
+no_message_dialog (gpointer data)
+{
+  return find_message_dialog () == NULL;
+}
+
+gboolean
+message_dialog_shown (gpointer data)
+{
+  return find_message_dialog () != NULL;
 }
 
 void

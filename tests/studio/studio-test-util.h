@@ -16,14 +16,32 @@ typedef gboolean (*Condition) (StudioWindow *win, gpointer data);
 /* Sets the test environment up (no accessibility bus, no dconf), initialises GTK and the
  * resources. Returns 0, or 77 (skip) when TG_MNIST_DIR does not name a folder. */
 int                studio_test_init     (int *argc, char ***argv);
+/* The same without registering the resources: as the program starts, where the application
+ * registers them. */
+int                studio_test_init_env (int *argc, char ***argv);
 const char        *studio_test_data_dir (void);
 
 /* 2048 training / 1000 test images, 2 + 40 epochs, evaluation every 4 steps */
 void small_config (StudioConfig *cfg);
+/* A tiny `taugate reproduce` (TauGate, one seed, 2000 training and 500 test images) with the
+ * program at taugate into dir/reproduce; its checkpoints folder, which the caller frees. */
+char *studio_test_reproduce (const char *taugate, const char *dir);
 StudioWindow *new_window (const StudioConfig *cfg);
 void destroy_window (StudioWindow *win);
+typedef gboolean (*WaitCondition) (gpointer data);
+
+/* Iterates the main context until cond (data) holds; fails the test, naming what it waited
+ * for, after timeout_s seconds. Instead of a fixed wait before an assertion. */
+void wait_until (WaitCondition cond, gpointer data, guint timeout_s, const char *what);
 /* Iterates the main context until cond holds; fails the test after WAIT_TIMEOUT_S. */
 void wait_for (StudioWindow *win, Condition cond, gpointer data, const char *what);
+/* Conditions for wait_until: *(gpointer *) data is NULL (an object's weak pointer, cleared
+ * when it is finalised); no GtkMessageDialog is shown; one is. */
+gboolean pointer_cleared (gpointer data);
+gboolean no_message_dialog (gpointer data);
+gboolean message_dialog_shown (gpointer data);
+/* The GtkMessageDialog shown, or NULL. */
+GtkWindow *find_message_dialog (void);
 void spin (int ms);
 const StudioRun *current_run (StudioWindow *win);
 guint64 current_step (StudioWindow *win);

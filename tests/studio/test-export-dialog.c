@@ -67,6 +67,29 @@ test_export (void)
   g_clear_error (&error);
   g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
 
+  /* A size too small for the figure is said before Export is pressed, with the smallest
+   * size that works, and the export is refused, writing nothing. */
+  GtkLabel *status = GTK_LABEL (gtk_widget_get_template_child (
+    GTK_WIDGET (dlg), STUDIO_TYPE_EXPORT_DIALOG, "status"));
+  gtk_editable_set_text (custom, "3.5x0.6in");
+  g_test_message ("%s", gtk_label_get_text (status));
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "Too small"));
+  g_assert_nonnull (strstr (gtk_label_get_text (status), "needs at least 3.50 × "));
+  g_assert_false (studio_export_dialog_export (dlg, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "needs at least 3.50 × "));
+  g_clear_error (&error);
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  /* a column as tall as the single preset or taller is never too small (the table measured
+   * its frame unlike it drew it: 3.5 x 2.86 in was, while 3.5 x 2.8 was not) */
+  for (double tall = 2.8; tall < 3.6; tall += 0.02)
+    {
+      g_autofree char *spec = g_strdup_printf ("3.5x%.2fin", tall);
+      gtk_editable_set_text (custom, spec);
+      if (strstr (gtk_label_get_text (status), "Too small") != NULL)
+        g_error ("%s: %s", spec, gtk_label_get_text (status));
+    }
+
   /* The next dialog starts from the last export's choices. */
   gtk_drop_down_set_selected (size, 4);   /* slide */
   g_assert_true (studio_export_dialog_export (dlg, &error));
@@ -239,7 +262,7 @@ test_include (void)
   gtk_window_destroy (GTK_WINDOW (again));
 
   /* the window's view still shows both */
-  g_autofree char *shown = studio_view_get_csv (STUDIO_VIEW (view));
+  g_autofree char *shown = studio_view_dup_csv (STUDIO_VIEW (view));
   g_assert_nonnull (strstr (shown, "\nTauGate · seed 0 · #1,0,"));
 
   gtk_window_destroy (parent);

@@ -285,7 +285,7 @@ test_dynamics_export (void)
   g_assert_cmpstr (layers[1], ==, "hidden 2");
   const char *const left_out[] = { "hidden 2", NULL };
   studio_view_set_export_excluded (view, left_out);
-  g_autofree char *kept = studio_view_get_csv (view);
+  g_autofree char *kept = studio_view_dup_csv (view);
   g_assert_null (strstr (kept, ",hidden 2,"));
   g_assert_nonnull (strstr (kept, ",hidden 1,"));
   studio_view_set_export_excluded (view, NULL);

@@ -2,6 +2,7 @@
  * MNIST (TG_MNIST_DIR): a click on a Neurons cell selects a unit that the inspector then
  * measures, --inspect-unit's path fills it, and the digit pad predicts a test image exactly
  * as the engine's evaluation does. */
+#include <locale.h>
 #include <math.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -12,6 +13,7 @@
 #include "studio-neurons-view.h"
 #include "studio-test-set.h"
 #include "tg-unit.h"
+#include "cli-test-util.h"
 
 static StudioWindow *shared_win;
 
@@ -218,6 +220,104 @@ test_export_with_csv (void)
   g_rmdir (dir);
 }
 
+/* Export All with the inspector never opened: its figure and CSV are of the chosen unit,
+ * measured for the export, not the empty "train a model" figure without a CSV. */
+static void
+test_export_all_unopened (void)
+{
+  StudioWindow *win = unit_window_new ();
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("export-all-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *pdf = g_build_filename (dir, "figures", "taugate-inspector.pdf", NULL);
+  g_autofree char *csv = g_build_filename (dir, "figures", "taugate-inspector.csv", NULL);
+  g_autofree char *text = NULL;
+  guint layer, index;
+
+  g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (insp)));
+  g_assert_null (studio_inspector_view_get_figure (insp));
+  gboolean written = studio_window_export_all (win, dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (written);
+  g_assert_true (g_file_test (pdf, G_FILE_TEST_IS_REGULAR));
+  g_assert_true (g_file_get_contents (csv, &text, NULL, &error));
+  g_assert_no_error (error);
+  studio_inspector_view_get_unit (insp, &layer, &index);
+  check_figure (insp, layer, index);
+  g_autofree char *shown = studio_view_dup_csv (STUDIO_VIEW (insp));
+  g_assert_cmpstr (text, ==, shown);
+  g_assert_nonnull (strstr (text, "rate"));
+
+  /* the page itself: not the empty figure's invitation to train */
+  g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+  if (pdftotext != NULL)
+    {
+      g_autofree char *page = NULL;
+      const char *argv[] = { pdftotext, pdf, "-", NULL };
+      g_assert_cmpint (cli_test_run_argv (argv, &page, NULL), ==, 0);
+      g_assert_nonnull (strstr (page, "Receptive field"));
+      g_assert_null (strstr (page, "Train a model"));
+    }
+  cli_test_remove_tree (dir);
+  destroy_window (win);
+}
+
+/* Under a decimal-comma locale (GTK takes the user's; this test sets de_DE.UTF-8 and fails
+ * without it) every view's CSV, and the digit pad's export, has the bytes it has under C. */
+static void
+test_csv_under_comma_locale (void)
+{
+  StudioWindow *win = trained_window ();
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  studio_window_show_view (win, "inspector");
+  studio_inspector_view_set_unit (insp, 1, 3);
+  wait_for (win, inspector_ready, insp, "the inspector's figure");
+  studio_window_show_view (win, "digit-pad");
+  StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (win, "digit-pad"));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (studio_digit_pad_view_set_test_image (pad, 7, 22.5, &error));
+  g_assert_no_error (error);
+
+  g_autofree char *saved = g_strdup (setlocale (LC_NUMERIC, NULL));
+  if (setlocale (LC_NUMERIC, "de_DE.UTF-8") == NULL)
+    g_test_message ("the locale de_DE.UTF-8 is not installed (./run.sh generates it)");
+  g_assert_cmpstr (localeconv ()->decimal_point, ==, ",");
+  const char *const *names = studio_window_view_names ();
+  guint checked = 0;
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      StudioView *view = STUDIO_VIEW (studio_window_get_view (win, names[i]));
+      g_autofree char *comma = studio_view_dup_csv (view);
+      setlocale (LC_NUMERIC, "C");
+      g_autofree char *c = studio_view_dup_csv (view);
+      setlocale (LC_NUMERIC, "de_DE.UTF-8");
+      g_test_message ("%s", names[i]);
+      g_assert_cmpstr (comma, ==, c);
+      if (comma == NULL)
+        continue;
+      g_assert_cmpuint (cli_test_csv_records (comma), >=, 1);  /* a header at least */
+      checked += strstr (comma, "0.") != NULL;
+    }
+  g_assert_cmpuint (checked, >=, 6);  /* curves, neurons, masks, inspector, pad, dynamics... */
+
+  g_autofree char *dir = g_dir_make_tmp ("pad-locale-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *path = g_build_filename (dir, "pad.pdf", NULL);
+  g_autofree char *csv_path = g_build_filename (dir, "pad.csv", NULL);
+  g_assert_true (studio_window_export_view (win, "digit-pad", path, &error));
+  g_assert_no_error (error);
+  setlocale (LC_NUMERIC, saved);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (csv_path, &text, NULL, &error));
+  g_autofree char *c = studio_view_dup_csv (STUDIO_VIEW (pad));
+  g_assert_cmpstr (text, ==, c);
+  g_assert_nonnull (strstr (text, "\nangle,0,22.5\n"));
+  g_remove (path);
+  g_remove (csv_path);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -229,6 +329,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/inspector/digit-pad-matches-engine", test_digit_pad_matches_engine);
   g_test_add_func ("/studio/inspector/ablation-hits-its-digit", test_ablation_hits_its_digit);
   g_test_add_func ("/studio/inspector/export-with-csv", test_export_with_csv);
+  g_test_add_func ("/studio/inspector/export-all-unopened", test_export_all_unopened);
+  g_test_add_func ("/studio/inspector/csv-under-comma-locale", test_csv_under_comma_locale);
   int ret = g_test_run ();
   if (shared_win != NULL)
     destroy_window (shared_win);

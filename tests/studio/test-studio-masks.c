@@ -163,11 +163,11 @@ test_orders (void)
             {
               /* masks CSV: layer,input,class,unit,rate; neurons: panel,unit,value,center */
               g_autofree guint *got = g_new (guint, n);
-              g_autofree char *mcsv = studio_view_get_csv (STUDIO_VIEW (masks));
+              g_autofree char *mcsv = studio_view_dup_csv (STUDIO_VIEW (masks));
               g_assert_cmpuint (csv_units (mcsv, 3, got, n), ==, n);
               for (guint c = 0; c < n; c++)
                 g_assert_cmpuint (got[c], ==, want[c]);
-              g_autofree char *ncsv = studio_view_get_csv (neurons);
+              g_autofree char *ncsv = studio_view_dup_csv (neurons);
               g_assert_cmpuint (csv_units (ncsv, 1, got, n), ==, n);
               for (guint c = 0; c < n; c++)
                 g_assert_cmpuint (got[c], ==, want[c]);
@@ -311,11 +311,11 @@ test_export_leaves_layer_out (void)
   g_autofree char *prefix1 = g_strdup_printf ("\n%s,", layers[1]);
   const char *const left_out[] = { layers[0], NULL };
   studio_view_set_export_excluded (masks, left_out);
-  g_autofree char *csv = studio_view_get_csv (masks);
+  g_autofree char *csv = studio_view_dup_csv (masks);
   g_assert_null (strstr (csv, prefix0));
   g_assert_nonnull (strstr (csv, prefix1));
   studio_view_set_export_excluded (masks, NULL);
-  g_autofree char *all = studio_view_get_csv (masks);
+  g_autofree char *all = studio_view_dup_csv (masks);
   g_assert_nonnull (strstr (all, prefix0));
   g_assert_nonnull (strstr (all, prefix1));
 }

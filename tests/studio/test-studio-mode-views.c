@@ -15,25 +15,6 @@ static const char *taugate_cli;
 static char *tmp_dir;
 static char *ckpt;
 
-static void
-reproduce (void)
-{
-  g_autofree char *out = g_build_filename (tmp_dir, "reproduce", NULL);
-  g_autofree char *std_err = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-  const char *argv[] = { taugate_cli, "reproduce", "-q", "--data", studio_test_data_dir (),
-                         "--train-limit", "2000", "--test-limit", "500", "--seeds", "1",
-                         "--methods", "taugate", "--out", out, NULL };
-
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
-                               NULL, NULL, &std_err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("taugate reproduce failed: %s", std_err);
-  ckpt = g_build_filename (out, "checkpoints", NULL);
-}
-
 static gboolean
 measured (StudioWindow *win, gpointer data)
 {
@@ -75,7 +56,7 @@ test_curves_follow_mode (void)
       StudioSnapshot *st = studio_history_get_status (studio_window_get_history (win));
       const char *name = tg_modes_get (modes, m)->name;
       g_assert_cmpstr (st->mode_name, ==, name);
-      csv[m] = studio_view_get_csv (curves);
+      csv[m] = studio_view_dup_csv (curves);
       text[m] = studio_view_describe (curves);
       g_test_message ("mode %u: %s", m, text[m]);
       g_assert_nonnull (csv[m]);
@@ -120,7 +101,7 @@ test_curves_mode_beside_run (void)
   g_assert_true (studio_window_set_active_mode (win, 0));
   wait_for (win, measured, NULL, "Base's measurement");
 
-  g_autofree char *csv = studio_view_get_csv (curves);
+  g_autofree char *csv = studio_view_dup_csv (curves);
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
   guint run_rows = 0, mode_rows = 0;
   double mode_steps[2] = { -1, -1 };
@@ -217,7 +198,7 @@ test_mixed_export (void)
   g_assert_true (g_file_test (tex, G_FILE_TEST_IS_REGULAR));
 
   /* the view's own export carries the mode × angle numbers beside the figure */
-  g_autofree char *csv = studio_view_get_csv (STUDIO_VIEW (view));
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (view));
   g_assert_nonnull (csv);
   g_autofree char *file_csv = NULL;
   g_assert_true (g_file_get_contents (by_angle, &file_csv, NULL, NULL));
@@ -277,7 +258,7 @@ main (int argc, char *argv[])
   taugate_cli = argv[1];
   tmp_dir = g_dir_make_tmp ("test-studio-mode-views-XXXXXX", NULL);
   g_assert_nonnull (tmp_dir);
-  reproduce ();
+  ckpt = studio_test_reproduce (taugate_cli, tmp_dir);
 
   g_test_add_func ("/studio/mode-views/curves-follow-mode", test_curves_follow_mode);
   g_test_add_func ("/studio/mode-views/mixed-export", test_mixed_export);

@@ -314,6 +314,116 @@ test_refusals_name_the_file (void)
   destroy_window (win);
 }
 
+/* A safetensors file: the 8-byte little-endian length of header (JSON text, as given), the
+ * header, then n_data zero bytes of tensor data. */
+static char *
+write_checkpoint (const char *name, const char *header, gsize n_data)
+{
+  char *path = file_in (tmp_dir, name);
+  gsize n = strlen (header);
+  g_autofree guint8 *bytes = g_malloc0 (8 + n + n_data);
+  for (int i = 0; i < 8; i++)
+    bytes[i] = (guint8) ((guint64) n >> (8 * i));
+  memcpy (bytes + 8, header, n);
+  g_assert_true (g_file_set_contents (path, (const char *) bytes, (gssize) (8 + n + n_data),
+                                      NULL));
+  return path;
+}
+
+static void
+communicated_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  char **err = data;
+  g_autoptr (GError) error = NULL;
+  g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, NULL, err, &error);
+  g_assert_no_error (error);
+  if (*err == NULL)
+    *err = g_strdup ("");
+}
+
+/* Runs the studio on argv; fails the test (after killing it) when it does not quit within
+ * timeout_s. Returns its exit status; *err is its stderr. */
+static int
+run_studio (const char *const *argv, guint timeout_s, char **err)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) proc =
+    g_subprocess_newv (argv, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                       &error);
+  g_assert_no_error (error);
+  *err = NULL;
+  g_subprocess_communicate_utf8_async (proc, NULL, NULL, communicated_cb, err);
+  gint64 end = g_get_monotonic_time () + (gint64) timeout_s * G_TIME_SPAN_SECOND;
+  while (*err == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE), g_usleep (1000);
+  if (*err == NULL)
+    {
+      g_subprocess_force_exit (proc);
+      while (*err == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_error ("taugate-studio %s did not quit within %u s",
+               argv[g_strv_length ((char **) argv) - 1], timeout_s);
+    }
+  g_assert_true (g_subprocess_get_if_exited (proc));
+  return g_subprocess_get_exit_status (proc);
+}
+
+/* A refused file given to --screenshot: the window shows the refusal, the screenshot of it
+ * is written, and the program quits with exit status 1 naming the file on stderr (it used
+ * to wait forever for a run that never came, writing nothing). Files that fail at each
+ * stage: the header's length, its JSON, the data's size, the shapes, the input size, an
+ * adapter with no foundation. */
+static void
+test_command_line_refused (void)
+{
+  g_autofree char *studio = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src",
+                                              "studio", "taugate-studio", NULL);
+#define TENSORS_784_4_10 \
+    "{\"layers.0.weight\":{\"dtype\":\"F32\",\"shape\":[4,784],\"data_offsets\":[0,12544]}," \
+    "\"layers.0.bias\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[12544,12560]}," \
+    "\"layers.1.weight\":{\"dtype\":\"F32\",\"shape\":[10,%u],\"data_offsets\":[12560,%u]}," \
+    "\"layers.1.bias\":{\"dtype\":\"F32\",\"shape\":[10],\"data_offsets\":[%u,%u]}}"
+  g_autofree char *good_header = g_strdup_printf (TENSORS_784_4_10, 4u, 12720u, 12720u, 12760u);
+  g_autofree char *bad_shapes = g_strdup_printf (TENSORS_784_4_10, 5u, 12760u, 12760u, 12800u);
+#undef TENSORS_784_4_10
+  const char *small_input =
+    "{\"layers.0.weight\":{\"dtype\":\"F32\",\"shape\":[4,3],\"data_offsets\":[0,48]},"
+    "\"layers.0.bias\":{\"dtype\":\"F32\",\"shape\":[4],\"data_offsets\":[48,64]},"
+    "\"layers.1.weight\":{\"dtype\":\"F32\",\"shape\":[10,4],\"data_offsets\":[64,224]},"
+    "\"layers.1.bias\":{\"dtype\":\"F32\",\"shape\":[10],\"data_offsets\":[224,264]}}";
+  char *files[] = {
+    write_checkpoint ("truncated.safetensors", good_header, 6000),
+    write_checkpoint ("bad-json.safetensors", "{\"layers.0.weight\": ", 0),
+    write_checkpoint ("wrong-shapes.safetensors", bad_shapes, 12800),
+    write_checkpoint ("small-input.safetensors", small_input, 264),
+    file_in (tmp_dir, "wrong-magic.safetensors"),
+    file_in (ckpt_a, "seed0-taugate-0deg.safetensors"),
+  };
+  g_assert_true (g_file_set_contents (files[4], "PK\x03\x04 this is a zip file", -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *base = g_path_get_basename (files[i]);
+      g_autofree char *png_name = g_strdup_printf ("refused-%u.png", i);
+      g_autofree char *png = file_in (tmp_dir, png_name);
+      g_autofree char *err = NULL;
+      g_autofree char *bytes = NULL;
+      gsize n = 0;
+      const char *argv[] = { studio, "--data", studio_test_data_dir (), "--preset", "quick",
+                             "--screenshot", png, "--screenshot-view", "modes", files[i], NULL };
+
+      int status = run_studio (argv, 60, &err);
+      g_test_message ("%s: exit %d, stderr: %s", base, status, err);
+      g_assert_cmpint (status, ==, 1);
+      g_assert_nonnull (strstr (err, files[i]));
+      g_assert_true (g_file_get_contents (png, &bytes, &n, NULL));
+      g_assert_cmpuint (n, >, 8);
+      g_assert_true (memcmp (bytes, "\x89PNG", 4) == 0);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    g_free (files[i]);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -333,6 +443,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/modes/angle-sweep", test_angle_sweep);
   g_test_add_func ("/studio/modes/trained-joins", test_trained_joins);
   g_test_add_func ("/studio/modes/command-line-open", test_command_line_open);
+  g_test_add_func ("/studio/modes/command-line-refused", test_command_line_refused);
   g_test_add_func ("/studio/modes/mismatch-asks", test_mismatch_asks);
   g_test_add_func ("/studio/modes/refusals-name-the-file", test_refusals_name_the_file);
   int ret = g_test_run ();

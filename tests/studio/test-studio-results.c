@@ -111,7 +111,7 @@ test_live_run_mnist (void)
   g_assert_nonnull (strstr (csv, "\nTauGate,paper,"));
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
   g_assert_cmpuint (g_strv_length (lines), ==, 1 + 2 * TG_N_METHODS + 1);   /* and the last \n */
-  g_autofree char *from_view = studio_view_get_csv (STUDIO_VIEW (studio_window_get_view (win, "results")));
+  g_autofree char *from_view = studio_view_dup_csv (STUDIO_VIEW (studio_window_get_view (win, "results")));
   g_assert_cmpstr (from_view, ==, csv);
   destroy_window (win);
 }

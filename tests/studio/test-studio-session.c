@@ -40,7 +40,7 @@ view_csvs (StudioWindow *win)
   spin (200);
   wait_for (win, settled, NULL, "the views to settle");
   for (guint i = 0; names[i] != NULL; i++)
-    g_ptr_array_add (csvs, studio_view_get_csv (STUDIO_VIEW (studio_window_get_view (win, names[i]))));
+    g_ptr_array_add (csvs, studio_view_dup_csv (STUDIO_VIEW (studio_window_get_view (win, names[i]))));
   return csvs;
 }
 
@@ -252,8 +252,7 @@ test_autosave_on_close (void)
   before = view_csvs (a);
   g_object_add_weak_pointer (G_OBJECT (a), (gpointer *) &a);
   gtk_window_close (GTK_WINDOW (a));
-  spin (50);
-  g_assert_null (a);
+  wait_until (pointer_cleared, &a, WAIT_TIMEOUT_S, "the closed window to go");
   g_assert_true (has_autosave ());
 
   b = new_window (NULL);
@@ -280,8 +279,7 @@ test_autosave_on_close (void)
   g_usleep (20000);
   g_object_add_weak_pointer (G_OBJECT (b), (gpointer *) &b);
   gtk_window_close (GTK_WINDOW (b));
-  spin (50);
-  g_assert_null (b);
+  wait_until (pointer_cleared, &b, WAIT_TIMEOUT_S, "the closed window to go");
   g_assert_cmpint (g_stat (json, &st1), ==, 0);
   g_assert_cmpint (st0.st_mtim.tv_nsec, ==, st1.st_mtim.tv_nsec);
   g_assert_cmpint (st0.st_ino, ==, st1.st_ino);
@@ -315,14 +313,16 @@ test_autosave_keeps_older (void)
 
   g_assert_false (has_autosave ());
   a = trained_window (5);
+  g_object_add_weak_pointer (G_OBJECT (a), (gpointer *) &a);
   gtk_window_close (GTK_WINDOW (a));
-  spin (50);
+  wait_until (pointer_cleared, &a, WAIT_TIMEOUT_S, "the closed window to go");
   g_assert_true (has_autosave ());
 
   b = trained_window (6);
   g_assert_nonnull (studio_window_get_session_bar (b));  /* offered, not taken */
+  g_object_add_weak_pointer (G_OBJECT (b), (gpointer *) &b);
   gtk_window_close (GTK_WINDOW (b));
-  spin (50);
+  wait_until (pointer_cleared, &b, WAIT_TIMEOUT_S, "the closed window to go");
 
   d = g_dir_open (parent, 0, NULL);
   while ((name = g_dir_read_name (d)) != NULL)
@@ -427,6 +427,35 @@ test_broken_session_refused (void)
   destroy_window (win);
 }
 
+/* session.json nested 200000 deep behind a comment holding a quote, which hid the brackets
+ * from the reader's old depth scan: json-glib overflowed the stack and the studio died
+ * (SIGSEGV). Now the strict JSON gate refuses it in the banner, in a line. */
+static void
+test_deep_session_refused (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "deep", NULL);
+  g_autofree char *json = g_build_filename (dir, "session.json", NULL);
+  GString *text = g_string_new ("{\"format\": /* \" */ \"taugate-session\", \"deep\": ");
+  StudioWindow *win = new_window (NULL);
+
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (text, '[');
+  for (guint i = 0; i < 200000; i++)
+    g_string_append_c (text, ']');
+  g_string_append_c (text, '}');
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (json, text->str, (gssize) text->len, NULL));
+  g_string_free (text, TRUE);
+  const char *paths[] = { dir, NULL };
+  g_assert_false (studio_window_open_paths (win, paths));
+  g_assert_nonnull (studio_window_get_banner (win));
+  g_test_message ("banner: %s", studio_window_get_banner (win));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), json));
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "strict JSON"));
+  g_assert_cmpuint (strlen (studio_window_get_banner (win)), <, strlen (json) + 200);
+  destroy_window (win);
+}
+
 /* A session whose view holds only part of a snapshot's arrays (here one of the four firing
  * rates), or arrays of another width than its model's, is refused, not drawn from. */
 static void
@@ -489,19 +518,6 @@ test_non_finite_view_saved (void)
   destroy_window (b);
 }
 
-static GtkWindow *
-find_dialog (void)
-{
-  GListModel *tops = gtk_window_get_toplevels ();
-  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
-    {
-      g_autoptr (GObject) w = g_list_model_get_item (tops, i);
-      if (GTK_IS_MESSAGE_DIALOG (w) && gtk_widget_get_visible (GTK_WIDGET (w)))
-        return GTK_WINDOW (w);
-    }
-  return NULL;
-}
-
 static void
 test_reset_asks (void)
 {
@@ -512,12 +528,11 @@ test_reset_asks (void)
   g_assert_true (studio_window_open_paths (win, paths));
   g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), >, 0);
   g_action_group_activate_action (G_ACTION_GROUP (win), "reset", NULL);
-  spin (50);
-  GtkWindow *dialog = find_dialog ();
-  g_assert_nonnull (dialog);
+  wait_until (message_dialog_shown, NULL, WAIT_TIMEOUT_S, "Reset's question");
+  GtkWindow *dialog = find_message_dialog ();
   g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), >, 0);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
-  spin (50);
+  wait_until (no_message_dialog, NULL, WAIT_TIMEOUT_S, "the question to go");
   g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), >, 0);
   destroy_window (win);
 }
@@ -541,6 +556,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio/session/autosave-after-killed-save", test_autosave_after_killed_save);
   g_test_add_func ("/studio/session/no-autosave-for-automation", test_no_autosave_for_automation);
   g_test_add_func ("/studio/session/broken-refused", test_broken_session_refused);
+  g_test_add_func ("/studio/session/deep-refused", test_deep_session_refused);
   g_test_add_func ("/studio/session/partial-view-refused", test_partial_view_refused);
   g_test_add_func ("/studio/session/non-finite-view-saved", test_non_finite_view_saved);
   g_test_add_func ("/studio/session/reset-asks", test_reset_asks);

@@ -79,7 +79,7 @@ test_ungated (void)
   StudioSnapshot *gated = snapshot_of (TG_METHOD_TAUGATE);
   studio_history_add (history, gated);
   studio_snapshot_unref (gated);
-  g_autofree char *csv_gated = studio_view_get_csv (STUDIO_VIEW (neurons));
+  g_autofree char *csv_gated = studio_view_dup_csv (STUDIO_VIEW (neurons));
   g_assert_nonnull (strstr (csv_gated, "hidden 1"));
 
   TgMethod ungated[] = { TG_METHOD_LORA, TG_METHOD_BITFIT, TG_METHOD_FULL };
@@ -90,7 +90,7 @@ test_ungated (void)
       studio_history_add (history, snap);
       studio_snapshot_unref (snap);
       /* no heatmaps of unused parameters: the CSV has its header only */
-      g_autofree char *csv = studio_view_get_csv (STUDIO_VIEW (neurons));
+      g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (neurons));
       g_assert_null (strstr (csv, "hidden"));
       g_autofree char *ntext = pdf_text (STUDIO_VIEW (neurons), "studio-ungated-neurons.pdf");
       if (ntext != NULL)

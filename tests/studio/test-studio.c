@@ -35,6 +35,12 @@ is_paused (StudioWindow *win, gpointer data)
 }
 
 static gboolean
+banner_shown (StudioWindow *win, gpointer data)
+{
+  return studio_window_get_banner (win) != NULL;
+}
+
+static gboolean
 step_beyond (StudioWindow *win, gpointer data)
 {
   return current_step (win) > *(guint64 *) data;
@@ -174,30 +180,46 @@ test_start_stop_cycles (void)
         studio_window_reset (win);
     }
   g_assert_cmpuint (studio_trainer_get_joined (trainer) - joined0, ==, 20);
-  spin (50);
   destroy_window (win);
 
-  /* nothing leaks: the window, its trainer and history are finalised, every snapshot freed */
+  /* nothing leaks: the window, its trainer and history are finalised with it (every worker
+   * is joined and its idle removed by the stops), every snapshot freed */
   g_assert_null (win);
   g_assert_null (trainer);
   g_assert_null (history);
   g_assert_cmpuint (studio_snapshot_get_live_count (), ==, live0);
 }
 
-/* Closing the window while it trains stops the worker first. */
+/* Closing the window while it trains stops the worker first: by the time the close returns
+ * the worker is joined, nothing waits for the main loop, and the window and every snapshot
+ * are gone. */
 static void
 test_close_mid_run (void)
 {
   StudioConfig cfg;
   small_config (&cfg);
+  guint live0 = studio_snapshot_get_live_count ();
   StudioWindow *win = new_window (&cfg);
   studio_config_clear (&cfg);
+  StudioTrainer *trainer = g_object_ref (studio_window_get_trainer (win));
+  guint joined0 = studio_trainer_get_joined (trainer);
+  guint64 first = 0;
 
   g_assert_true (studio_window_train (win));
-  wait_for (win, any_snapshot, NULL, "a snapshot");
-  spin (50);
+  wait_for (win, step_beyond, &first, "a training step");
+  g_assert_true (studio_trainer_is_busy (trainer));
+  g_assert_cmpint (studio_trainer_get_state (trainer), ==, STUDIO_TRAINER_RUNNING);
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
   gtk_window_close (GTK_WINDOW (win));
-  spin (50);
+
+  g_assert_false (studio_trainer_is_busy (trainer));
+  g_assert_cmpuint (studio_trainer_get_joined (trainer), ==, joined0 + 1);
+  g_assert_cmpint (studio_trainer_get_state (trainer), ==, STUDIO_TRAINER_IDLE);
+  g_assert_cmpuint (trainer->idle_id, ==, 0);
+  g_assert_null (trainer->pending);
+  wait_until (pointer_cleared, &win, WAIT_TIMEOUT_S, "the closed window to go");
+  g_object_unref (trainer);
+  g_assert_cmpuint (studio_snapshot_get_live_count (), ==, live0);
 }
 
 /* A data folder that does not exist: the banner says so, and the window still trains. */
@@ -471,6 +493,7 @@ test_export_dialog (void)
   studio_window_show_view (win, "masks");
   for (int k = 0; k < 2; k++)
     {
+      studio_window_dismiss_banner (win);  /* the next banner is this export's */
       g_assert_cmpint (g_chdir (folders[k]), ==, 0);
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), "win.export-choose", NULL));
       wait_for (win, chooser_shown, NULL, "the file chooser");
@@ -483,9 +506,7 @@ test_export_dialog (void)
                                                               GTK_RESPONSE_ACCEPT);
       g_assert_nonnull (accept);
       gtk_widget_activate (accept);
-      gint64 end = g_get_monotonic_time () + 10 * G_TIME_SPAN_SECOND;
-      while (studio_window_get_banner (win) == NULL && g_get_monotonic_time () < end)
-        spin (50);
+      wait_for (win, banner_shown, NULL, "the export's banner");
       g_assert_cmpint (g_chdir (cwd), ==, 0);
 
       const char *banner = studio_window_get_banner (win);
@@ -570,12 +591,18 @@ test_environment_without_gl (void)
   g_assert_nonnull (error);
   g_test_message ("GL: %s", error->message);
 
+  /* a window shown and gone again, its events drained, before the next test's window */
   GtkWidget *win = gtk_window_new ();
-  gtk_widget_realize (win);
+  g_object_add_weak_pointer (G_OBJECT (win), (gpointer *) &win);
+  gtk_window_present (GTK_WINDOW (win));
+  while (!gtk_widget_get_mapped (win))
+    g_main_context_iteration (NULL, TRUE);
   GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (win));
   g_assert_nonnull (renderer);
   g_assert_cmpstr (G_OBJECT_TYPE_NAME (renderer), ==, "GskCairoRenderer");
   gtk_window_destroy (GTK_WINDOW (win));
+  while (win != NULL || g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
 }
 
 int
