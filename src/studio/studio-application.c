@@ -501,9 +501,12 @@ studio_application_get_exit_status (StudioApplication *self)
                                                                             : EXIT_SUCCESS;
 }
 
+static gint tasks_held;   /* atomic: held and not yet released, application or not */
+
 GApplication *
 studio_application_hold_task (void)
 {
+  g_atomic_int_inc (&tasks_held);
   GApplication *app = g_application_get_default ();
   if (app == NULL)
     return NULL;
@@ -524,4 +527,11 @@ studio_application_release_task (GApplication *held)
 {
   if (held != NULL)
     g_idle_add_once (release_task_idle, held);
+  g_atomic_int_dec_and_test (&tasks_held);
+}
+
+guint
+studio_application_tasks_held (void)
+{
+  return (guint) g_atomic_int_get (&tasks_held);
 }

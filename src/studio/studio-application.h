@@ -22,5 +22,8 @@ int                studio_application_get_exit_status (StudioApplication *self);
  * loop. */
 GApplication *studio_application_hold_task    (void);
 void          studio_application_release_task (GApplication *held);
+/* How many held tasks are not yet released, with or without an application: a process that
+ * runs windows without one (a test program) waits for this to reach 0 before it exits. */
+guint         studio_application_tasks_held   (void);
 
 G_END_DECLS

@@ -2,8 +2,10 @@
 #include "studio-test-util.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 
 #include "studio-resources.h"
+#include "studio-application.h"
 #include "tg-folder-swap.h"
 #include "tg-session.h"
 
@@ -24,9 +26,26 @@ __lsan_is_turned_off (void)
 }
 #endif
 
+/* A test program has no GApplication to keep it alive while a measurement's thread runs:
+ * leaving main then let OpenBLAS free its buffers under a thread still in cblas_sgemm (a
+ * crash at exit). exit runs every atexit handler before the libraries' destructors, OpenBLAS's
+ * clean-up among them, so this waits for the held tasks first, dispatching their completions,
+ * for at most a minute. */
+static void
+wait_for_held_tasks (void)
+{
+  gint64 end = g_get_monotonic_time () + 60 * G_TIME_SPAN_SECOND;
+  while (studio_application_tasks_held () > 0 && g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
 int
 studio_test_init_env (int *argc, char ***argv)
 {
+  atexit (wait_for_held_tasks);
   /* no accessibility bus under xvfb-run: its warning would be fatal in a test */
   g_setenv ("GTK_A11Y", "none", TRUE);
   /* the file chooser saves its state in GSettings; there is no session bus for dconf */
