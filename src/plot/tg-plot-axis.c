@@ -219,7 +219,10 @@ tg_axis_draw_x (cairo_t *cr, const TgPlotStyle *st, const TgAxis *ax, TgRect plo
     y += tg_line_height (st, 0.85);
   if (title != NULL)
     {
-      tg_text (cr, st, 0.95, FALSE, title, plot.x + plot.w / 2, y, 0.5, 0.0);
+      /* a title longer than its axis is shortened, never drawn past the figure's edge */
+      g_autofree char *shown = tg_text_shorten (cr, st, 0.95, FALSE, title, plot.w);
+      if (shown != NULL)
+        tg_text (cr, st, 0.95, FALSE, shown, plot.x + plot.w / 2, y, 0.5, 0.0);
       y += tg_line_height (st, 0.95);
     }
   cairo_restore (cr);

@@ -258,7 +258,7 @@ curves_figure_init (StudioCurvesView *self, CurvesFigure *fig)
         {
           g_snprintf (fig->target, sizeof fig->target, "%g°", fig->mode->angle);
           fig->data.target_label = fig->target;
-          fig->data.x_label = "step (nothing trained in this window: the mode's level lines)";
+          fig->data.x_label = "step (no run here: the mode's level lines)";
         }
     }
 }

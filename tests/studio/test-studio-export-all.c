@@ -115,6 +115,32 @@ test_single_column (void)
       else
         g_assert_cmpuint (check_folder (dir, variants[v].name, w, h, font, faults), >=, 10);
     }
+  /* modes opened from files, nothing trained in the window: the Curves' level lines, the
+   * mode names in Masks, Overlap, the Digit Pad and Angles */
+  {
+    g_autofree char *taugate = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src",
+                                                 "cli", "taugate", NULL);
+    g_autofree char *out = g_build_filename (tmp_dir, "reproduce", NULL);
+    const char *argv[] = { taugate, "reproduce", "-q", "--data", mnist, "--train-limit", "2000",
+                           "--test-limit", "500", "--seeds", "1", "--methods", "taugate",
+                           "--out", out, NULL };
+    g_autofree char *err = NULL;
+    g_assert_cmpint (cli_test_run_argv (argv, NULL, &err), ==, 0);
+    g_autofree char *f = g_build_filename (out, "checkpoints", "seed0-foundation.safetensors", NULL);
+    g_autofree char *a0 = g_build_filename (out, "checkpoints", "seed0-taugate-0deg.safetensors",
+                                            NULL);
+    g_autofree char *a45 = g_build_filename (out, "checkpoints", "seed0-taugate-45deg.safetensors",
+                                             NULL);
+    const char *extra[] = { "--unit-order", "mode-difference", "--figure-size", "single", f, a0,
+                            a45, NULL };
+    int status;
+    g_autofree char *serr = NULL;
+    g_autofree char *dir = export_all ("modes", mnist, extra, &status, &serr);
+    if (status != 0)
+      g_string_append_printf (faults, "modes: exit %d: %s\n", status, serr);
+    else
+      g_assert_cmpuint (check_folder (dir, "modes", w, h, font, faults), >=, 10);
+  }
   /* a data set other than MNIST: its names in the titles */
   const char *fashion = "/usr/share/datasets/fashion-mnist";
   if (g_file_test (fashion, G_FILE_TEST_IS_DIR))
