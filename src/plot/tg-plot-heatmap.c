@@ -219,8 +219,11 @@ draw_heat_panel (cairo_t *cr, const TgPlotStyle *st, const TgHeatmapPanel *p,
   for (guint c = 0; c < g->cols; c += col_step)
     {
       g_snprintf (buf, sizeof buf, "+%u", c);
-      tg_text (cr, st, 0.75, FALSE, buf, g->grid.x + (c + 0.5) * g->cell,
-               g->grid.y + g->grid.h + 2, 0.5, 0.0);
+      /* with small cells "+0" would reach under the row labels' column and meet the last */
+      double x = g->grid.x + (c + 0.5) * g->cell;
+      if (x - tg_text_width (cr, st, 0.75, FALSE, buf) / 2 < g->grid.x - 3)
+        continue;
+      tg_text (cr, st, 0.75, FALSE, buf, x, g->grid.y + g->grid.h + 2, 0.5, 0.0);
     }
   /* within its own panel, clear of the next one's, in the longest wording that fits */
   g_autofree char *long_rank = g_strdup_printf ("rank by %s = row start + column",
@@ -475,15 +478,24 @@ draw_mask_panel (cairo_t *cr, const TgPlotStyle *st, const TgMasksLayer *layer,
   cairo_restore (cr);
 }
 
-/* The panel's label: "hidden 1 · 0° inputs", and the selected unit when there is one. */
+/* The panel's label: "hidden 1 · 0° inputs", and the selected unit when there is one, in
+ * the longest wording that fits over the panel (its width). */
 static char *
-mask_panel_label (const TgMasksData *d, const TgMasksLayer *layer, guint input)
+mask_panel_label (cairo_t *cr, const TgPlotStyle *st, double width, const TgMasksData *d,
+                  const TgMasksLayer *layer, guint input)
 {
   const char *ll = layer->label ? layer->label : "hidden";
   const char *mode = input == 0 ? "0°" : d->target_label ? d->target_label : "45°";
-  if (layer->show_selected && layer->selected < layer->n_units)
-    return g_strdup_printf ("%s · %s inputs · unit %u outlined", ll, mode, layer->selected);
-  return g_strdup_printf ("%s · %s inputs", ll, mode);
+  gboolean unit = layer->show_selected && layer->selected < layer->n_units;
+  g_autofree char *full = unit ? g_strdup_printf ("%s · %s inputs · unit %u outlined", ll, mode,
+                                                  layer->selected)
+                               : g_strdup_printf ("%s · %s inputs", ll, mode);
+  g_autofree char *shorter = unit ? g_strdup_printf ("%s · %s · unit %u", ll, mode,
+                                                     layer->selected)
+                                  : g_strdup_printf ("%s · %s", ll, mode);
+  g_autofree char *brief = g_strdup_printf ("%s · %s", ll, mode);
+  const char *choices[] = { full, shorter, brief, NULL };
+  return g_strdup (tg_fit_text (cr, st, 0.9, TRUE, width, choices));
 }
 
 void
@@ -507,7 +519,7 @@ tg_plot_masks (cairo_t *cr, double width, double height, const TgMasksData *d,
       {
         const TgMasksLayer *layer = &d->layers[l];
         const float *rate = m == 0 ? layer->rate0 : layer->rate_rot;
-        g_autofree char *label = mask_panel_label (d, layer, m);
+        g_autofree char *label = mask_panel_label (cr, st, g.panel[l][m].w, d, layer, m);
         draw_mask_panel (cr, st, layer, rate, g.n_classes, g.panel[l][m], label);
         if (rate != NULL && layer->n_units > 0)
           draw_mask_overlays (cr, st, d, l, m, g.panel[l][m], g.n_classes);

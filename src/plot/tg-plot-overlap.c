@@ -181,7 +181,11 @@ draw_grid_labels (cairo_t *cr, const TgPlotStyle *st, double gx, double gy, doub
   for (guint c = 0; c < cols; c += cstep)
     {
       g_snprintf (buf, sizeof buf, "+%u", c);
-      tg_text (cr, st, 0.75, FALSE, buf, gx + (c + 0.5) * cell, gy + rows * cell + 1, 0.5, 0.0);
+      /* with small cells "+0" would reach under the row labels' column and meet the last */
+      double x = gx + (c + 0.5) * cell;
+      if (x - tg_text_width (cr, st, 0.75, FALSE, buf) / 2 < gx - 2)
+        continue;
+      tg_text (cr, st, 0.75, FALSE, buf, x, gy + rows * cell + 1, 0.5, 0.0);
     }
 }
 

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "studio-test-util.h"
+#include "cli-test-util.h"
+#include "pdf-layout.h"
 #include "studio-inspector-view.h"
 #include "studio-masks-view.h"
 #include "studio-neurons-view.h"
@@ -326,6 +328,42 @@ ablation_idle (StudioWindow *win, gpointer data)
   return !studio_ablation_panel_is_busy (data);
 }
 
+/* Export All at the single-column size with the window as it is (an ablation set marked in
+ * every view): every PDF read back, no word off the page or over another. */
+static void
+export_single_column (StudioWindow *win, const char *label)
+{
+  double w, h;
+  TgPlotStyle style;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (tg_plot_size_parse ("single", &w, &h, &error));
+  tg_plot_style_init (&style, TG_PLOT_BACKGROUND_LIGHT);
+  style.font_size = tg_plot_size_font_size ("single");
+  g_autofree char *dir = g_dir_make_tmp ("masks-export-XXXXXX", &error);
+  g_assert_no_error (error);
+  double box_per_pt = pdf_calibrate (dir);
+  gboolean written = studio_window_export_all_sized (win, dir, w, h, &style, &error);
+  g_assert_no_error (error);
+  g_assert_true (written);
+
+  g_autofree char *figdir = g_build_filename (dir, "figures", NULL);
+  g_autoptr (GDir) d = g_dir_open (figdir, 0, &error);
+  g_assert_no_error (error);
+  g_autoptr (GString) faults = g_string_new (NULL);
+  guint n = 0;
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+    if (g_str_has_suffix (name, ".pdf"))
+      {
+        g_autofree char *path = g_build_filename (figdir, name, NULL);
+        g_autofree char *file = g_strdup_printf ("%s/%s", label, name);
+        pdf_check_layout (path, file, w, h, style.font_size, box_per_pt, faults);
+        n++;
+      }
+  g_assert_cmpuint (n, >=, 10);
+  g_assert_cmpuint (pdf_report_faults (faults->str), ==, 0);
+  cli_test_remove_tree (dir);
+}
+
 /* Shift-click in Masks, Neurons and Overlap toggles units in the inspector's ablation set;
  * every view marks them; Clear Set empties it. */
 static void
@@ -380,6 +418,8 @@ test_shift_click (void)
   g_assert_cmpuint (edits[0].unit.layer, ==, 1);
   g_assert_cmpuint (studio_view_get_unit_mark (STUDIO_VIEW (overlap), edits[0].unit.layer,
                                                edits[0].unit.index), ==, TG_PLOT_MARK_SILENCED);
+  wait_for (win, ablation_idle, panel, "the ablation measurements to end");
+  export_single_column (win, "ablation-set");
   g_signal_emit_by_name (overlap, "units-cleared");
   g_assert_cmpuint (studio_ablation_panel_get_n_edits (panel), ==, 0);
   g_assert_cmpuint (studio_view_get_unit_mark (neurons_view, 0, 17), ==, TG_PLOT_MARK_NONE);
