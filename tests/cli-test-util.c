@@ -2,6 +2,8 @@
  * as a user does, a small synthetic data set to run it on, and reading back what it wrote. */
 #include "cli-test-util.h"
 
+#include "tg-folder-swap.h"
+
 #include <dlfcn.h>
 #include <gio/gio.h>
 #include <signal.h>
@@ -111,22 +113,7 @@ cli_test_slurp (const char *path)
 void
 cli_test_remove_tree (const char *path)
 {
-  GStatBuf st;
-  if (g_lstat (path, &st) != 0)
-    return;
-  if (S_ISDIR (st.st_mode))
-    {
-      g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-      const char *name;
-      while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, name, NULL);
-          cli_test_remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
+  tg_remove_tree (path);
 }
 
 static void
