@@ -188,6 +188,94 @@ test_ablation_hits_its_digit (void)
   g_assert_cmpfloat (margin, >, 0.1);
 }
 
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+
+static gboolean
+fashion_model (StudioWindow *win, gpointer data)
+{
+  StudioSnapshot *snap = studio_history_get_masks (studio_window_get_history (win));
+  return snap != NULL && snap->model != NULL && snap->finished && is_idle (win, NULL);
+}
+
+/* A model trained on Fashion-MNIST (the Data set drop-down's choice) is shown on
+ * Fashion-MNIST: the digit pad's first image is Fashion's test image 0 (an ankle boot,
+ * class 9; MNIST's is a 7) and picking image 1 shows Fashion's, the inspector's "drive it
+ * most" images are Fashion's, and the ablation readout measures on Fashion's first test
+ * images (its unablated accuracy is the engine's on them). Before the window's workspace
+ * held the test set, all three read the process's one MNIST test set. */
+static void
+test_fashion_test_set (void)
+{
+  if (!g_file_test (FASHION_DIR, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip (FASHION_DIR " is not installed");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TgDataset) fashion = tg_dataset_load_dir (FASHION_DIR, "t10k", 10, &error);
+  g_assert_no_error (error);
+  StudioConfig cfg;
+  small_config (&cfg);
+  g_free (cfg.data_dir);
+  cfg.data_dir = g_strdup (FASHION_DIR);
+  cfg.foundation_epochs = 1;
+  cfg.adapt_epochs = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  studio_window_show_view (win, "digit-pad");
+  studio_window_queue_job (win, STUDIO_JOB_TRAIN);
+  wait_for (win, fashion_model, NULL, "a finished Fashion-MNIST run with a model copy");
+  spin (100);
+
+  /* the pad's first image, untouched: Fashion's test image 0 */
+  StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (win, "digit-pad"));
+  const TgProbe *probe = studio_digit_pad_view_get_probe (pad);
+  g_assert_nonnull (probe);
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (pad));
+  g_test_message ("pad CSV starts: %.80s", csv);
+  for (guint i = 0; i < 2; i++)
+    {
+      if (i == 1)
+        {
+          g_assert_true (studio_digit_pad_view_set_test_image (pad, 1, 0.0, &error));
+          g_assert_no_error (error);
+          probe = studio_digit_pad_view_get_probe (pad);
+        }
+      guint differ = 0;
+      for (guint j = 0; j < fashion->dim; j++)
+        differ += fabsf (probe->image[j] - fashion->pixels[(gsize) i * fashion->dim + j] / 255.0f)
+                  > 1e-6f;
+      g_assert_cmpuint (differ, ==, 0);
+    }
+
+  /* the inspector's images that drive the unit most: Fashion's, rotated to the target */
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  studio_window_show_view (win, "inspector");
+  studio_inspector_view_set_unit (insp, 0, 3);
+  wait_for (win, inspector_ready, insp, "the inspector's figure");
+  const TgUnitFigure *fig = studio_inspector_view_get_figure (insp);
+  g_assert_cmpuint (fig->report->n, ==, MIN (fashion->n, STUDIO_TEST_SET_INSPECT));
+  g_assert_cmpuint (fig->report->n_top, >, 0);
+  StudioSnapshot *snap = studio_history_get_masks (studio_window_get_history (win));
+  g_autoptr (TgDataset) head = tg_dataset_head (fashion, STUDIO_TEST_SET_INSPECT);
+  g_autoptr (TgDataset) turned = tg_dataset_rotated (head, snap->angle);
+  g_assert_cmpmem (fig->top_pixels, turned->dim,
+                   turned->pixels + (gsize) fig->report->top[0] * turned->dim, turned->dim);
+
+  /* the ablation measures on Fashion: its base accuracy at 0° is the engine's there */
+  StudioAblationPanel *panel = studio_inspector_view_get_ablation (insp);
+  studio_ablation_panel_add (panel, (TgUnitId) { 0, 3 }, TG_UNIT_SILENCE);
+  wait_for (win, ablation_ready, panel, "the ablation readout");
+  TgForwardOpts opts = { snap->hard_gates ? TG_GATES_HARD : TG_GATES_SOFT, snap->sharpness };
+  TgClassEval ev = { 0 };
+  tg_class_eval (snap->model, head, &opts, &ev);
+  g_assert_cmpuint (studio_ablation_panel_get_base (panel, 0)->n, ==, ev.n);
+  g_assert_cmpfloat (studio_ablation_panel_get_base (panel, 0)->acc, ==, ev.acc);
+  tg_class_eval_clear (&ev);
+  studio_ablation_panel_clear (panel);
+  destroy_window (win);
+}
+
 /* The inspector and the digit pad export their figure and, beside it, their numbers. */
 static void
 test_export_with_csv (void)
@@ -331,6 +419,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/inspector/export-with-csv", test_export_with_csv);
   g_test_add_func ("/studio/inspector/export-all-unopened", test_export_all_unopened);
   g_test_add_func ("/studio/inspector/csv-under-comma-locale", test_csv_under_comma_locale);
+  g_test_add_func ("/studio/inspector/fashion-test-set", test_fashion_test_set);
   int ret = g_test_run ();
   if (shared_win != NULL)
     destroy_window (shared_win);
