@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "studio-application.h"
+#include "studio-task-hold.h"
 #include "tg-data.h"
 #include "tg-metrics.h"
 
@@ -18,14 +18,14 @@ typedef struct {
   float         sharpness;
   char         *mode_name;
   StudioConfig  cfg;
-  GApplication *held;   /* the application, until the thread is done */
+  StudioTaskHold *hold;   /* the application, until the thread is done */
 } MeasureData;
 
 static void
 measure_data_free (gpointer p)
 {
   MeasureData *d = p;
-  studio_application_release_task (d->held);
+  studio_task_hold_release (d->hold);
   tg_model_free (d->model);
   g_free (d->mode_name);
   studio_config_clear (&d->cfg);
@@ -123,6 +123,7 @@ measure_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   snap->sharpness = d->sharpness;
   snap->eval_samples = n;
   snap->mode_name = g_strdup (d->mode_name);
+  snap->data_dir = g_strdup (dir);
   copy_params (snap, d->model);
   measure (snap, d->model, d->sharpness, test0, test_rot, n);
   /* the inspector and the digit pad run the active mode's model */
@@ -139,7 +140,7 @@ studio_mode_measure_async (const TgModel *model, float sharpness, const char *mo
   MeasureData *d = g_new0 (MeasureData, 1);
 
   d->model = tg_model_copy (model);
-  d->held = studio_application_hold_task ();
+  d->hold = studio_task_hold_new ();
   d->sharpness = sharpness;
   d->mode_name = g_strdup (mode_name);
   studio_config_copy (&d->cfg, cfg);

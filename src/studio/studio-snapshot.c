@@ -114,6 +114,7 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->model, tg_model_free);
   g_clear_pointer (&snap->progress_text, g_free);
   g_clear_pointer (&snap->mode_name, g_free);
+  g_clear_pointer (&snap->data_dir, g_free);
   g_clear_pointer (&snap->adapted, tg_model_free);
   g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);

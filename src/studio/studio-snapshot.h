@@ -164,6 +164,9 @@ typedef struct {
 
   /* a mode's measurement (studio-mode-measure.h): the mode shown, NULL for a run's */
   char        *mode_name;
+  /* the folder of the data the model was trained or measured on; NULL: not known (a
+   * session's) */
+  char        *data_dir;
   /* a finished train job's model (a copy the worker no longer touches), for the Modes
    * panel; NULL elsewhere */
   TgModel     *adapted;

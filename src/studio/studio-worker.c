@@ -26,6 +26,7 @@ studio_worker_snapshot (StudioWorker *w, gboolean with_params)
   snap->run_method = w->run_method;
   snap->seed = w->cfg->seed;
   snap->settings = g_strdup (w->settings);
+  snap->data_dir = g_strdup (w->self->raw_dir);
   snap->angle = w->cfg->angle;
   snap->epoch = w->epoch;
   snap->n_epochs = w->n_epochs;

@@ -11,7 +11,7 @@
 #include "studio-inspector-view.h"
 #include "studio-digit-pad-view.h"
 #include "studio-neurons-view.h"
-#include "studio-test-set.h"
+#include "studio-workspace.h"
 #include "tg-unit.h"
 #include "cli-test-util.h"
 
@@ -87,7 +87,10 @@ test_digit_pad_matches_engine (void)
   studio_window_show_view (win, "digit-pad");
   spin (200);
   g_autoptr (GError) error = NULL;
-  const TgDataset *test = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) test_set =
+    studio_workspace_dup_test_set (studio_window_get_workspace (win), &error);
+  g_assert_nonnull (test_set);
+  const TgDataset *test = test_set->data;
   g_assert_no_error (error);
   guint agree = 0, n = 0;
   for (guint i = 0; i < 60; i++)
@@ -412,7 +415,6 @@ main (int argc, char *argv[])
   int skip = studio_test_init (&argc, &argv);
   if (skip != 0)
     return skip;
-  studio_test_set_set_dir (studio_test_data_dir ());
   g_test_add_func ("/studio/inspector/select-from-neurons", test_select_from_neurons);
   g_test_add_func ("/studio/inspector/digit-pad-matches-engine", test_digit_pad_matches_engine);
   g_test_add_func ("/studio/inspector/ablation-hits-its-digit", test_ablation_hits_its_digit);
