@@ -14,6 +14,7 @@
 #include "studio-workspace.h"
 #include "tg-unit.h"
 #include "cli-test-util.h"
+#include "tg-folder-swap.h"
 
 static StudioWindow *shared_win;
 
@@ -276,7 +277,28 @@ test_fashion_test_set (void)
   g_assert_cmpfloat (studio_ablation_panel_get_base (panel, 0)->acc, ==, ev.acc);
   tg_class_eval_clear (&ev);
   studio_ablation_panel_clear (panel);
+
+  /* the run saved as a session and opened in a window set to MNIST: shown on Fashion */
+  g_autofree char *tmp = g_dir_make_tmp ("fashion-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *folder = g_build_filename (tmp, "session", NULL);
+  g_assert_true (studio_window_save_session (win, folder, &error));
+  g_assert_no_error (error);
   destroy_window (win);
+  StudioConfig mnist;
+  small_config (&mnist);
+  StudioWindow *other = new_window (&mnist);
+  studio_config_clear (&mnist);
+  g_assert_true (studio_window_open_session (other, folder));
+  g_assert_cmpstr (studio_workspace_get_data_dir (studio_window_get_workspace (other)), ==,
+                   FASHION_DIR);
+  pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (other, "digit-pad"));
+  g_assert_true (studio_digit_pad_view_set_test_image (pad, 0, 0.0, &error));
+  g_assert_no_error (error);
+  g_autofree char *pad_csv = studio_view_dup_csv (STUDIO_VIEW (pad));
+  g_assert_nonnull (strstr (pad_csv, "\ntrue_label,0,9\n"));
+  destroy_window (other);
+  tg_remove_tree (tmp);
 }
 
 /* The inspector and the digit pad export their figure and, beside it, their numbers. */
