@@ -201,12 +201,93 @@ fashion_model (StudioWindow *win, gpointer data)
   return snap != NULL && snap->model != NULL && snap->finished && is_idle (win, NULL);
 }
 
+/* The pad's first image, untouched, and image 1 when picked: Fashion's test images. */
+static void
+check_pad_fashion (StudioWindow *win, const TgDataset *fashion)
+{
+  g_autoptr (GError) error = NULL;
+  StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (win, "digit-pad"));
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (pad));
+  g_test_message ("pad CSV starts: %.80s", csv);
+  for (guint i = 0; i < 2; i++)
+    {
+      if (i == 1)
+        {
+          g_assert_true (studio_digit_pad_view_set_test_image (pad, 1, 0.0, &error));
+          g_assert_no_error (error);
+        }
+      const TgProbe *probe = studio_digit_pad_view_get_probe (pad);
+      g_assert_nonnull (probe);
+      guint differ = 0;
+      for (guint j = 0; j < fashion->dim; j++)
+        differ += fabsf (probe->image[j] - fashion->pixels[(gsize) i * fashion->dim + j] / 255.0f)
+                  > 1e-6f;
+      g_assert_cmpuint (differ, ==, 0);
+    }
+}
+
+/* The inspector's images that drive a unit most are Fashion's, rotated to the target; the
+ * ablation's unablated accuracy at 0° is the engine's on Fashion's first test images. */
+static void
+check_inspector_fashion (StudioWindow *win, const TgDataset *fashion)
+{
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  studio_window_show_view (win, "inspector");
+  studio_inspector_view_set_unit (insp, 0, 3);
+  wait_for (win, inspector_ready, insp, "the inspector's figure");
+  const TgUnitFigure *fig = studio_inspector_view_get_figure (insp);
+  g_assert_cmpuint (fig->report->n, ==, MIN (fashion->n, STUDIO_TEST_SET_INSPECT));
+  g_assert_cmpuint (fig->report->n_top, >, 0);
+  StudioSnapshot *snap = studio_history_get_masks (studio_window_get_history (win));
+  g_autoptr (TgDataset) head = tg_dataset_head (fashion, STUDIO_TEST_SET_INSPECT);
+  g_autoptr (TgDataset) turned = tg_dataset_rotated (head, snap->angle);
+  g_assert_cmpmem (fig->top_pixels, turned->dim,
+                   turned->pixels + (gsize) fig->report->top[0] * turned->dim, turned->dim);
+
+  StudioAblationPanel *panel = studio_inspector_view_get_ablation (insp);
+  studio_ablation_panel_add (panel, (TgUnitId) { 0, 3 }, TG_UNIT_SILENCE);
+  wait_for (win, ablation_ready, panel, "the ablation readout");
+  TgForwardOpts opts = { snap->hard_gates ? TG_GATES_HARD : TG_GATES_SOFT, snap->sharpness };
+  TgClassEval ev = { 0 };
+  tg_class_eval (snap->model, head, &opts, &ev);
+  g_assert_cmpuint (studio_ablation_panel_get_base (panel, 0)->n, ==, ev.n);
+  g_assert_cmpfloat (studio_ablation_panel_get_base (panel, 0)->acc, ==, ev.acc);
+  tg_class_eval_clear (&ev);
+  studio_ablation_panel_clear (panel);
+}
+
+/* The run saved as a session and opened in a window set to MNIST: shown on Fashion. */
+static void
+check_session_fashion (StudioWindow *win)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("fashion-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *folder = g_build_filename (tmp, "session", NULL);
+  g_assert_true (studio_window_save_session (win, folder, &error));
+  g_assert_no_error (error);
+  StudioConfig mnist;
+  small_config (&mnist);
+  StudioWindow *other = new_window (&mnist);
+  studio_config_clear (&mnist);
+  g_assert_true (studio_window_open_session (other, folder));
+  g_assert_cmpstr (studio_workspace_get_data_dir (studio_window_get_workspace (other)), ==,
+                   FASHION_DIR);
+  StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (other, "digit-pad"));
+  g_assert_true (studio_digit_pad_view_set_test_image (pad, 0, 0.0, &error));
+  g_assert_no_error (error);
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (pad));
+  g_assert_nonnull (strstr (csv, "\ntrue_label,0,9\n"));   /* MNIST's is a 7 */
+  destroy_window (other);
+  tg_remove_tree (tmp);
+}
+
 /* A model trained on Fashion-MNIST (the Data set drop-down's choice) is shown on
  * Fashion-MNIST: the digit pad's first image is Fashion's test image 0 (an ankle boot,
  * class 9; MNIST's is a 7) and picking image 1 shows Fashion's, the inspector's "drive it
- * most" images are Fashion's, and the ablation readout measures on Fashion's first test
- * images (its unablated accuracy is the engine's on them). Before the window's workspace
- * held the test set, all three read the process's one MNIST test set. */
+ * most" images are Fashion's, the ablation readout measures on Fashion's first test images,
+ * and so does a session of the run opened elsewhere. Before the window's workspace held the
+ * test set, the first three read the process's one MNIST test set. */
 static void
 test_fashion_test_set (void)
 {
@@ -230,75 +311,10 @@ test_fashion_test_set (void)
   studio_window_queue_job (win, STUDIO_JOB_TRAIN);
   wait_for (win, fashion_model, NULL, "a finished Fashion-MNIST run with a model copy");
   spin (100);
-
-  /* the pad's first image, untouched: Fashion's test image 0 */
-  StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (win, "digit-pad"));
-  const TgProbe *probe = studio_digit_pad_view_get_probe (pad);
-  g_assert_nonnull (probe);
-  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (pad));
-  g_test_message ("pad CSV starts: %.80s", csv);
-  for (guint i = 0; i < 2; i++)
-    {
-      if (i == 1)
-        {
-          g_assert_true (studio_digit_pad_view_set_test_image (pad, 1, 0.0, &error));
-          g_assert_no_error (error);
-          probe = studio_digit_pad_view_get_probe (pad);
-        }
-      guint differ = 0;
-      for (guint j = 0; j < fashion->dim; j++)
-        differ += fabsf (probe->image[j] - fashion->pixels[(gsize) i * fashion->dim + j] / 255.0f)
-                  > 1e-6f;
-      g_assert_cmpuint (differ, ==, 0);
-    }
-
-  /* the inspector's images that drive the unit most: Fashion's, rotated to the target */
-  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
-  studio_window_show_view (win, "inspector");
-  studio_inspector_view_set_unit (insp, 0, 3);
-  wait_for (win, inspector_ready, insp, "the inspector's figure");
-  const TgUnitFigure *fig = studio_inspector_view_get_figure (insp);
-  g_assert_cmpuint (fig->report->n, ==, MIN (fashion->n, STUDIO_TEST_SET_INSPECT));
-  g_assert_cmpuint (fig->report->n_top, >, 0);
-  StudioSnapshot *snap = studio_history_get_masks (studio_window_get_history (win));
-  g_autoptr (TgDataset) head = tg_dataset_head (fashion, STUDIO_TEST_SET_INSPECT);
-  g_autoptr (TgDataset) turned = tg_dataset_rotated (head, snap->angle);
-  g_assert_cmpmem (fig->top_pixels, turned->dim,
-                   turned->pixels + (gsize) fig->report->top[0] * turned->dim, turned->dim);
-
-  /* the ablation measures on Fashion: its base accuracy at 0° is the engine's there */
-  StudioAblationPanel *panel = studio_inspector_view_get_ablation (insp);
-  studio_ablation_panel_add (panel, (TgUnitId) { 0, 3 }, TG_UNIT_SILENCE);
-  wait_for (win, ablation_ready, panel, "the ablation readout");
-  TgForwardOpts opts = { snap->hard_gates ? TG_GATES_HARD : TG_GATES_SOFT, snap->sharpness };
-  TgClassEval ev = { 0 };
-  tg_class_eval (snap->model, head, &opts, &ev);
-  g_assert_cmpuint (studio_ablation_panel_get_base (panel, 0)->n, ==, ev.n);
-  g_assert_cmpfloat (studio_ablation_panel_get_base (panel, 0)->acc, ==, ev.acc);
-  tg_class_eval_clear (&ev);
-  studio_ablation_panel_clear (panel);
-
-  /* the run saved as a session and opened in a window set to MNIST: shown on Fashion */
-  g_autofree char *tmp = g_dir_make_tmp ("fashion-session-XXXXXX", &error);
-  g_assert_no_error (error);
-  g_autofree char *folder = g_build_filename (tmp, "session", NULL);
-  g_assert_true (studio_window_save_session (win, folder, &error));
-  g_assert_no_error (error);
+  check_pad_fashion (win, fashion);
+  check_inspector_fashion (win, fashion);
+  check_session_fashion (win);
   destroy_window (win);
-  StudioConfig mnist;
-  small_config (&mnist);
-  StudioWindow *other = new_window (&mnist);
-  studio_config_clear (&mnist);
-  g_assert_true (studio_window_open_session (other, folder));
-  g_assert_cmpstr (studio_workspace_get_data_dir (studio_window_get_workspace (other)), ==,
-                   FASHION_DIR);
-  pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (other, "digit-pad"));
-  g_assert_true (studio_digit_pad_view_set_test_image (pad, 0, 0.0, &error));
-  g_assert_no_error (error);
-  g_autofree char *pad_csv = studio_view_dup_csv (STUDIO_VIEW (pad));
-  g_assert_nonnull (strstr (pad_csv, "\ntrue_label,0,9\n"));
-  destroy_window (other);
-  tg_remove_tree (tmp);
 }
 
 /* The inspector and the digit pad export their figure and, beside it, their numbers. */
