@@ -16,6 +16,7 @@ struct _StudioWorkspace
   TgUnitOrder    order;
   GArray        *edits;         /* TgUnitEdit */
   char          *chosen_dir;    /* the window's folder, NULL: the default */
+  char          *default_dir;   /* studio_default_data_dir (), looked up once */
   char          *data_dir;      /* the folder in force (the model's, else the chosen one) */
   StudioTestSet *test_set;      /* of data_dir; NULL until asked for */
 };
@@ -54,14 +55,13 @@ static void
 update_data_dir (StudioWorkspace *self)
 {
   StudioSnapshot *snap = studio_history_get_masks (self->history);
-  g_autofree char *dir = snap != NULL && snap->data_dir != NULL ? g_strdup (snap->data_dir)
-                         : self->chosen_dir != NULL ? g_strdup (self->chosen_dir)
-                         : studio_default_data_dir ();
+  const char *dir = snap != NULL && snap->data_dir != NULL ? snap->data_dir
+                    : self->chosen_dir != NULL ? self->chosen_dir : self->default_dir;
 
   if (g_strcmp0 (dir, self->data_dir) == 0)
     return;
   g_free (self->data_dir);
-  self->data_dir = g_steal_pointer (&dir);
+  self->data_dir = g_strdup (dir);
   g_clear_pointer (&self->test_set, studio_test_set_unref);
   g_signal_emit (self, signals[DATA_SET_CHANGED], 0);
 }
@@ -297,6 +297,7 @@ studio_workspace_finalize (GObject *object)
 
   g_array_unref (self->edits);
   g_free (self->chosen_dir);
+  g_free (self->default_dir);
   g_free (self->data_dir);
   G_OBJECT_CLASS (studio_workspace_parent_class)->finalize (object);
 }
@@ -322,5 +323,6 @@ studio_workspace_init (StudioWorkspace *self)
   self->order = TG_UNIT_ORDER_INDEX;
   self->history = studio_history_new ();
   g_signal_connect (self->history, "changed", G_CALLBACK (history_changed_cb), self);
-  self->data_dir = studio_default_data_dir ();
+  self->default_dir = studio_default_data_dir ();
+  self->data_dir = g_strdup (self->default_dir);
 }
