@@ -150,6 +150,16 @@ studio_snapshot_unref (StudioSnapshot *snap)
   g_atomic_rc_box_release_full (snap, (GDestroyNotify) snapshot_clear);
 }
 
+char *
+studio_snapshot_dup_model_name (const StudioSnapshot *snap)
+{
+  if (snap->mode_name != NULL)
+    return g_strdup (snap->mode_name);
+  if (snap->phase == STUDIO_PHASE_FOUNDATION && snap->run_method != snap->method)
+    return g_strdup_printf ("%s run's foundation", tg_method_info (snap->run_method)->label);
+  return g_strdup (tg_method_info (snap->method)->label);
+}
+
 void
 studio_snapshot_measure_masks (StudioSnapshot *snap, const TgModel *m, TgWorkspace *ws, float s,
                                const TgDataset *test0, const float *z0,
