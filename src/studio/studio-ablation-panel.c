@@ -128,7 +128,11 @@ show_readout (StudioAblationPanel *self)
   gtk_widget_set_visible (self->readout_scroll, self->have_result);
   if (!self->have_result)
     return;
-  GString *s = g_string_new ("Accuracy per digit (%)\n         ");
+  /* a subset, so the readout says which: the status line's accuracy is the whole set's */
+  GString *s = g_string_new (NULL);
+  g_string_append_printf (s, "Accuracy per digit (%%) on the first %u test images of each "
+                          "set\n(the status line's accuracy is on the whole test set)\n"
+                          "         ", self->base[0].n);
   for (guint c = 0; c < self->base[0].n_classes; c++)
     g_string_append_printf (s, " %5u", c);
   g_string_append (s, " │   all\n");

@@ -55,26 +55,10 @@ measure (StudioSnapshot *snap, const TgModel *m, float s, const TgDataset *test0
          const TgDataset *test_rot, guint32 n)
 {
   g_autoptr (TgWorkspace) ws = tg_workspace_new (m, 256);
-  guint32 units = tg_model_hidden_units (m);
-  guint32 classes = m->dims[m->n_linear];
-  gsize cells = (gsize) classes * units;
-  TgForwardOpts hard = { TG_GATES_HARD, s }, soft = { TG_GATES_SOFT, s };
+  TgForwardOpts soft = { TG_GATES_SOFT, s };
   TgEval e0, e_rot;
 
-  snap->has_masks = TRUE;
-  snap->n_classes = classes;
-  snap->firing0_hard = g_new0 (float, cells);
-  snap->firing_rot_hard = g_new0 (float, cells);
-  snap->firing0_soft = g_new0 (float, cells);
-  snap->firing_rot_soft = g_new0 (float, cells);
-  snap->gates0 = g_new0 (float, units);
-  snap->gates_rot = g_new0 (float, units);
-  tg_firing_by_class (m, ws, &hard, test0, NULL, n, snap->firing0_hard);
-  tg_firing_by_class (m, ws, &hard, test_rot, NULL, n, snap->firing_rot_hard);
-  tg_firing_by_class (m, ws, &soft, test0, NULL, n, snap->firing0_soft);
-  tg_firing_by_class (m, ws, &soft, test_rot, NULL, n, snap->firing_rot_soft);
-  tg_mean_gates (m, ws, &soft, test0, NULL, n, snap->gates0);
-  tg_mean_gates (m, ws, &soft, test_rot, NULL, n, snap->gates_rot);
+  studio_snapshot_measure_masks (snap, m, ws, s, test0, NULL, test_rot, NULL, n);
   snap->high_act = tg_method_info (m->method)->gated
                    ? tg_high_act_frac (m, ws, s, test_rot, NULL, MIN (HIGH_ACT_SAMPLES, n), 0.9f)
                    : NAN;

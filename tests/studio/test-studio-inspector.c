@@ -140,6 +140,22 @@ ablation_ready (StudioWindow *win, gpointer data)
  * with 10) costs that digit more accuracy on the target set, in the panel's readout, than it
  * costs the other digits on average, for at least 8 digits of 10 and by more than 10 points on average over the digits;
  * and Clear restores every unit. */
+/* The first label under w whose text contains text, or NULL. */
+static GtkLabel *
+label_containing (GtkWidget *w, const char *text)
+{
+  if (GTK_IS_LABEL (w) && strstr (gtk_label_get_text (GTK_LABEL (w)), text) != NULL)
+    return GTK_LABEL (w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = label_containing (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_ablation_hits_its_digit (void)
 {
@@ -166,6 +182,10 @@ test_ablation_hits_its_digit (void)
           gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL,
                               NULL, NULL);
           g_test_message ("minimum size with the ablation readout %d x %d", min_w, min_h);
+          /* the readout says on how many images it measures (not the status line's set) */
+          g_autofree char *says = g_strdup_printf ("on the first %u test images",
+                                                   studio_ablation_panel_get_base (panel, 0)->n);
+          g_assert_nonnull (label_containing (GTK_WIDGET (panel), says));
           g_assert_cmpint (min_w, <=, 1280);
           g_assert_cmpint (min_h, <=, 720);
           /* kept in the build folder, to be looked at */
