@@ -238,22 +238,33 @@ run_answered (StudioWindow *self, gpointer data, gboolean replace)
                                "foundation and its modes stay (the run stays in the views)");
 }
 
+/* The model whose foundation a finished job's modes have: a train job's adapted model, or
+ * an overlap job's first. */
+static const TgModel *
+job_model (const StudioSnapshot *snap)
+{
+  return snap->adapted != NULL ? snap->adapted : snap->overlap_models[0];
+}
+
 void
 studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap)
 {
+  const TgModel *model = job_model (snap);
   g_autofree char *digest = NULL;
 
   /* Full fine-tuning changes the foundation itself: it is no adapter */
-  if (snap->adapted->method == TG_METHOD_FULL)
+  if (model == NULL || model->method == TG_METHOD_FULL)
     return;
-  digest = tg_foundation_digest (snap->adapted);
+  digest = tg_foundation_digest (model);
   /* a run on a new foundation would close the modes of the open one: asked first */
   if (self->modes != NULL && tg_modes_count (self->modes) > 1 &&
       g_strcmp0 (self->modes->digest, digest) != 0)
     {
       g_autofree char *title =
-        g_strdup_printf ("The %s %g° run trained a new foundation: show its modes instead?",
-                         tg_method_info (snap->adapted->method)->label, snap->angle);
+        snap->adapted != NULL
+        ? g_strdup_printf ("The %s %g° run trained a new foundation: show its modes instead?",
+                           tg_method_info (model->method)->label, snap->angle)
+        : g_strdup ("The overlap trained a new foundation: show its modes instead?");
       studio_window_modes_ask_replace (self, title, run_answered, studio_snapshot_ref (snap),
                                        (GDestroyNotify) studio_snapshot_unref);
       return;
@@ -265,26 +276,36 @@ static void
 take_run (StudioWindow *self, StudioSnapshot *snap)
 {
   const TgModel *adapted = snap->adapted;
-  g_autofree char *digest = tg_foundation_digest (adapted);
+  g_autofree char *digest = tg_foundation_digest (job_model (snap));
   g_autofree char *name = NULL;
+  gboolean fresh = FALSE;
 
   if (self->modes == NULL || g_strcmp0 (self->modes->digest, digest) != 0)
     {
       g_clear_pointer (&self->modes, tg_modes_free);
-      self->modes = tg_modes_new (adapted);
+      self->modes = tg_modes_new (job_model (snap));
       self->active_mode = 0;
+      fresh = TRUE;
     }
-  if (adapted->method != TG_METHOD_FROZEN)
+  if (adapted != NULL && adapted->method != TG_METHOD_FROZEN)
     {
       name = g_strdup_printf ("%s %g° (trained here)", tg_method_info (adapted->method)->label,
                               snap->angle);
       self->active_mode = tg_modes_attach_model (self->modes, adapted, snap->sharpness, name,
                                                  snap->angle);
     }
+  /* Overlap's two models join beside the active mode, which stays what the views show */
+  for (guint t = 0; adapted == NULL && t < 2; t++)
+    {
+      double angle = t == 0 ? 0.0 : snap->angle;
+      g_autofree char *label = g_strdup_printf ("TauGate %g° (Overlap)", angle);
+      tg_modes_attach_model (self->modes, snap->overlap_models[t], snap->sharpness, label, angle);
+    }
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
   g_clear_object (&self->measuring);
-  modes_changed (self, FALSE);
+  /* a new foundation's Base is not what the views show yet: it is measured */
+  modes_changed (self, adapted == NULL && fresh);
 }
 
 static void

@@ -3,7 +3,7 @@
  * the autosave folder and says so, and the Data set list follows the session opened; a
  * session keeps the selected unit, the column order and the ablation set; a session whose
  * folder lost an adapter file (or holds a broken one) opens the rest and names what it left
- * out. XDG_DATA_HOME is the program's own folder (studio-test-util.c). */
+ * out; Overlap's two models join the Modes panel. XDG_DATA_HOME is the program's own folder (studio-test-util.c). */
 #include <gtk/gtk.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "studio-inspector-view.h"
 #include "studio-ablation-panel.h"
 #include "studio-view.h"
+#include "studio-modes-panel.h"
 #include "tg-session.h"
 
 static char *tmp_dir;
@@ -205,6 +206,40 @@ test_lost_adapter (void)
     }
 }
 
+/* Overlap's two TauGate models (0° and the target) join the Modes panel, on its foundation,
+ * so that Angles and the Digit Pad can compare them. */
+static void
+test_overlap_joins_modes (void)
+{
+  StudioConfig cfg;
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  cfg.angle = 45;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+
+  studio_window_queue_job (win, STUDIO_JOB_OVERLAP);
+  wait_for (win, overlap_done, NULL, "the overlap");
+  wait_for (win, settled, NULL, "the window to settle");
+  TgModes *modes = studio_window_get_modes (win);
+  g_assert_nonnull (modes);
+  g_assert_cmpuint (tg_modes_count (modes), ==, 3);
+  g_assert_cmpuint (studio_modes_panel_get_n_rows (win->modes_panel), ==, 3);
+  for (guint i = 1; i < 3; i++)
+    {
+      TgMode *mode = tg_modes_get (modes, i);
+      g_test_message ("mode %u: %s", i, mode->name);
+      g_assert_cmpint (mode->method, ==, TG_METHOD_TAUGATE);
+      g_assert_cmpfloat (mode->target_angle, ==, i == 1 ? 0.0 : 45.0);
+      g_assert_nonnull (strstr (mode->name, "Overlap"));
+    }
+  /* two different models: their tau differ */
+  const TgModel *m0 = tg_modes_get (modes, 1)->model, *m45 = tg_modes_get (modes, 2)->model;
+  g_assert_true (memcmp (m0->params + m0->tau[0], m45->params + m45->tau[0],
+                         m0->dims[1] * sizeof (float)) != 0);
+  destroy_window (win);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -217,6 +252,7 @@ main (int argc, char **argv)
   g_test_add_func ("/studio/keep/open-over-unsaved", test_open_over_unsaved);
   g_test_add_func ("/studio/keep/units", test_keeps_units);
   g_test_add_func ("/studio/keep/lost-adapter", test_lost_adapter);
+  g_test_add_func ("/studio/keep/overlap-joins-modes", test_overlap_joins_modes);
   int status = g_test_run ();
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", tmp_dir);
   if (system (rm) != 0)
