@@ -259,6 +259,14 @@ open_now (StudioWindow *self, GFile **files, int n_files, GString *refusals)
   ask_next (self);
 }
 
+/* TRUE when path reads as a checkpoint (one that does not is refused, nothing replaced). */
+static gboolean
+is_checkpoint (const char *path)
+{
+  g_autoptr (GHashTable) md = NULL;
+  return tg_checkpoint_inspect (path, &md, NULL, NULL);
+}
+
 /* The local file among files that would replace the open foundation and its adapters, or
  * NULL: a foundation that is not the open one, while adapters are attached to it. */
 static char *
@@ -269,7 +277,7 @@ replacing_foundation (StudioWindow *self, GFile **files, int n_files)
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *path = g_file_get_path (files[i]);
-      if (path != NULL && !is_adapter_file (path) &&
+      if (path != NULL && is_checkpoint (path) && !is_adapter_file (path) &&
           !same_file (self->modes->foundation_path, path))
         return g_steal_pointer (&path);
     }
