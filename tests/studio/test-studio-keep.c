@@ -202,6 +202,13 @@ test_lost_adapter (void)
       g_assert_nonnull (strstr (banner, mode_name));
       g_assert_nonnull (strstr (banner, base));
       g_assert_nonnull (strstr (banner, "left out"));
+      /* saved back where it was: whole again, without the mode */
+      g_assert_true (studio_window_save_session (b, dirs[i], &error));
+      g_assert_no_error (error);
+      g_autoptr (TgSession) again = tg_session_load (dirs[i], &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (again->left_out->len, ==, 0);
+      g_assert_cmpuint (tg_modes_count (again->modes), ==, 1);
       destroy_window (b);
     }
 }
