@@ -52,20 +52,44 @@ put_units (StudioWindow *self, TgSession *session)
   studio_session_units_clear (&units);
 }
 
-static void
+/* TRUE when unit is one of the model's the views show (the restored snapshot's, else the
+ * open foundation's); a session's file could name any. */
+static gboolean
+unit_fits (StudioWindow *self, TgUnitId unit)
+{
+  StudioSnapshot *snap = studio_history_get_params (self->history);
+
+  if (snap != NULL && snap->n_hidden > 0)
+    return unit.layer < snap->n_hidden && unit.index < snap->widths[unit.layer];
+  if (self->modes != NULL)
+    {
+      const TgModel *f = self->modes->foundation;
+      return unit.layer + 1 < f->n_linear && unit.index < f->dims[unit.layer + 1];
+    }
+  return FALSE;
+}
+
+/* The session's unit selection in every view; FALSE when some of it named units the model
+ * does not have (that part is left out). */
+static gboolean
 take_units (StudioWindow *self, const StudioSessionUnits *units)
 {
   StudioAblationPanel *panel = ablation_panel (self);
+  gboolean fits = TRUE;
 
-  if (units->has_unit)
+  if (units->has_unit && (fits = unit_fits (self, units->unit)))
     studio_window_units_select (self, units->unit.layer, units->unit.index);
   studio_window_units_set_order (self, units->order);
   studio_ablation_panel_clear (panel);
   for (guint i = 0; i < units->edits->len; i++)
     {
       const TgUnitEdit *e = &g_array_index (units->edits, TgUnitEdit, i);
-      studio_ablation_panel_add (panel, e->unit, e->action);
+      if (unit_fits (self, e->unit))
+        studio_ablation_panel_add (panel, e->unit, e->action);
+      else
+        fits = FALSE;
     }
+  return fits;
 }
 
 /* ---- saving ------------------------------------------------------------------------------ */
@@ -232,6 +256,7 @@ studio_window_open_session (StudioWindow *self, const char *path)
   g_autofree char *msg = NULL;
   StudioConfig cfg;
   g_auto (StudioSessionUnits) units = { 0 };
+  gboolean units_fit;
   guint last_run = 0;
 
   if (studio_trainer_get_state (self->trainer) != STUDIO_TRAINER_IDLE)
@@ -279,7 +304,7 @@ studio_window_open_session (StudioWindow *self, const char *path)
     cfg.data_dir = studio_default_data_dir ();
   studio_settings_panel_set_config (self->settings_panel, &cfg);
   take_modes (self, session, &cfg);
-  take_units (self, &units);
+  units_fit = take_units (self, &units);
   studio_config_clear (&cfg);
   status = studio_snapshot_format_status (studio_history_get_status (self->history));
   gtk_inscription_set_text (self->status_label, status);
@@ -301,14 +326,17 @@ studio_window_open_session (StudioWindow *self, const char *path)
         for (guint i = 0; i < session->left_out->len; i++)
           g_string_append_printf (text, "\n%s", (char *) g_ptr_array_index (session->left_out, i));
       }
+    if (!units_fit)
+      g_string_append (text, "\nThe selected unit or ablation set names units the model does "
+                             "not have: those were left out");
     if (kept != NULL)
       g_string_append_printf (text, "%sThe runs not saved before are kept in %s (open it as a "
                               "session to see them again)",
                               session->left_out->len > 0 ? "\n" : ". ", kept);
     msg = g_string_free (g_steal_pointer (&text), FALSE);
   }
-  studio_window_show_banner (self, session->left_out->len > 0 ? GTK_MESSAGE_WARNING
-                                                              : GTK_MESSAGE_INFO, msg);
+  studio_window_show_banner (self, session->left_out->len > 0 || !units_fit
+                                  ? GTK_MESSAGE_WARNING : GTK_MESSAGE_INFO, msg);
   /* --screenshot with a session: the window as the session left it */
   {
     g_autoptr (StudioSnapshot) done = studio_snapshot_new ();

@@ -152,6 +152,24 @@ test_keeps_units (void)
       g_assert_cmpint (edits[i].action, ==, set[i].action);
     }
   destroy_window (b);
+
+  /* a session naming a unit the model does not have: that part is left out, and said */
+  g_autofree char *wide = in_tmp ("units-too-wide");
+  g_autoptr (TgSession) s = tg_session_load (dir, &error);
+  g_assert_no_error (error);
+  g_hash_table_insert (s->view_metadata, g_strdup ("units.selected"), g_strdup ("1,5000"));
+  g_assert_true (tg_session_save (s, wide, &error));
+  g_assert_no_error (error);
+  b = new_window (NULL);
+  const char *wide_paths[] = { wide, NULL };
+  g_assert_true (studio_window_open_paths (b, wide_paths));
+  g_test_message ("banner: %s", studio_window_get_banner (b));
+  g_assert_nonnull (strstr (studio_window_get_banner (b), "units the model does not have"));
+  g_assert_false (studio_view_get_selected_unit (STUDIO_VIEW (studio_window_get_view (b, "masks")),
+                                                 &layer, &index) && index == 5000);
+  g_assert_cmpuint (studio_ablation_panel_get_n_edits (ablation (b)), ==, G_N_ELEMENTS (set));
+  wait_for (b, settled, NULL, "the reopened window to settle");
+  destroy_window (b);
 }
 
 /* The adapter file of the session's trained mode (its only one). */
