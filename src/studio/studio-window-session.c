@@ -321,8 +321,8 @@ studio_window_open_session (StudioWindow *self, const char *path)
     g_string_append_printf (text, "Opened the session %s", folder);
     if (session->left_out->len > 0)
       {
-        g_string_append (text, ", with these modes left out: their adapter file is missing "
-                               "or broken:");
+        g_string_append (text, ", with these modes left out (an adapter file missing, "
+                               "broken or of another foundation):");
         for (guint i = 0; i < session->left_out->len; i++)
           g_string_append_printf (text, "\n%s", (char *) g_ptr_array_index (session->left_out, i));
       }
