@@ -1,6 +1,8 @@
 /* studio-window-modes.c — the window's side of the Modes panel: which mode is active, its
  * measurement off the main thread (studio-mode-measure.h) handed to the views as one
- * immutable snapshot, Ctrl+1…9, and Remove, Rename, Save of an adapter. */
+ * immutable snapshot, Ctrl+1…9, and Remove, Rename, Save of an adapter; the modes a
+ * finished run or Overlap brings, and the question asked before they would replace the
+ * modes of another foundation. */
 #include "studio-window-private.h"
 
 #include <string.h>

@@ -5,7 +5,9 @@
  * and layers.<l>.bias) are taken first and adapters are attached to the foundation after.
  * An adapter trained on another foundation (tg-digest.h) is not attached at once: a
  * question says why, and "Attach anyway" attaches it without the check. Every refusal is
- * said in the window's banner, naming the file and the reason. */
+ * said in the window's banner, naming the file and the reason. A file already open is
+ * shown again, not added twice; another foundation, which would close the open adapters'
+ * modes, is asked about first (studio_window_modes_ask_replace). */
 #include "studio-window-private.h"
 
 #include <string.h>

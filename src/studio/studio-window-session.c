@@ -2,7 +2,10 @@
  * Session As (Ctrl+Shift+S), Open Session (a session folder or its session.json, also through
  * File → Open, drag and drop and the command line), and the autosave: a window closed with
  * unsaved runs keeps them in g_get_user_data_dir()/taugate-studio/autosave without asking,
- * and the next window offers them back in a bar (Restore, Discard). The folder's layout is
+ * and the next window offers them back in a bar (Restore, Discard); Open Session over
+ * unsaved runs keeps them there too, and says so. A session keeps the views' unit selection
+ * (unit, order, ablation set), and opens without the modes whose adapter it cannot read,
+ * naming them. The folder's layout is
  * tg-session.h; what goes in it, studio-session-state.h. */
 #include "studio-window-private.h"
 
