@@ -333,8 +333,8 @@ studio_window_open_session (StudioWindow *self, const char *path)
       g_string_append (text, "\nThe selected unit or ablation set names units the model does "
                              "not have: those were left out");
     if (kept != NULL)
-      g_string_append_printf (text, "%sThe runs not saved before are kept in %s (open it as a "
-                              "session to see them again)",
+      g_string_append_printf (text, "%sWhat was not saved before is kept in %s (open it as a "
+                              "session to see it again)",
                               session->left_out->len > 0 ? "\n" : ". ", kept);
     msg = g_string_free (g_steal_pointer (&text), FALSE);
   }

@@ -92,7 +92,28 @@ test_open_over_unsaved (void)
   studio_settings_panel_collect (b->settings_panel, &cfg);
   g_assert_cmpstr (cfg.data_dir, ==, NULL);
   studio_config_clear (&cfg);
+
+  /* a change not saved (a mode renamed), then the autosave itself opened: the change goes
+   * beside it (autosave-DATE-N), the autosave stays what it was */
+  g_assert_nonnull (studio_window_get_modes (b));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (b)), ==, 2);
+  g_signal_emit_by_name (b->modes_panel, "rename-mode", 1u, "Renamed");
+  g_assert_true (studio_history_get_unsaved (studio_window_get_history (b)));
+  const char *again[] = { autosave, NULL };
+  g_assert_true (studio_window_open_paths (b, again));
+  const char *banner = studio_window_get_banner (b);
+  g_test_message ("banner: %s", banner);
+  g_autofree char *beside_prefix = g_strdup_printf ("%s-", autosave);
+  const char *beside = strstr (banner, beside_prefix);
+  g_assert_nonnull (beside);
+  g_autofree char *beside_dir = g_strndup (beside, strcspn (beside, " "));
+  g_autoptr (TgSession) renamed = tg_session_load (beside_dir, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (tg_modes_get (renamed->modes, 1)->name, ==, "Renamed");
+  g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (b)), ==, 1);
+  g_assert_cmpstr (current_run (b)->name, ==, name_b);
   destroy_window (b);
+  g_assert_true (tg_session_remove (beside_dir, &error));
   g_assert_true (tg_session_remove (autosave, &error));
   g_assert_no_error (error);
 }
