@@ -117,6 +117,8 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->mode_name, g_free);
   g_clear_pointer (&snap->data_dir, g_free);
   g_clear_pointer (&snap->adapted, tg_model_free);
+  g_clear_pointer (&snap->overlap_models[0], tg_model_free);
+  g_clear_pointer (&snap->overlap_models[1], tg_model_free);
   g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
   g_clear_pointer (&snap->sweep, tg_sweep_results_free);

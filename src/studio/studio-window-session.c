@@ -2,7 +2,10 @@
  * Session As (Ctrl+Shift+S), Open Session (a session folder or its session.json, also through
  * File → Open, drag and drop and the command line), and the autosave: a window closed with
  * unsaved runs keeps them in g_get_user_data_dir()/taugate-studio/autosave without asking,
- * and the next window offers them back in a bar (Restore, Discard). The folder's layout is
+ * and the next window offers them back in a bar (Restore, Discard); Open Session over
+ * unsaved runs keeps them there too, and says so. A session keeps the views' unit selection
+ * (unit, order, ablation set), and opens without the modes whose adapter it cannot read,
+ * naming them. The folder's layout is
  * tg-session.h; what goes in it, studio-session-state.h. */
 #include "studio-window-private.h"
 
@@ -10,8 +13,11 @@
 #include <string.h>
 #include <glib/gstdio.h>
 
+#include "studio-ablation-panel.h"
 #include "studio-angles-view.h"
+#include "studio-inspector-view.h"
 #include "studio-session-state.h"
+#include "studio-view.h"
 #include "studio-trainer.h"
 #include "tg-session.h"
 
@@ -21,6 +27,65 @@ char *
 studio_session_autosave_dir (void)
 {
   return g_build_filename (g_get_user_data_dir (), "taugate-studio", "autosave", NULL);
+}
+
+/* ---- the unit selection ------------------------------------------------------------------ */
+
+/* The workspace's selection, which every view shows. */
+static void
+put_units (StudioWindow *self, TgSession *session)
+{
+  StudioSessionUnits units = { 0 };
+  guint n = 0;
+  const TgUnitEdit *edits = studio_workspace_get_edits (self->workspace, &n);
+
+  units.has_unit = studio_workspace_get_selected_unit (self->workspace, &units.unit.layer,
+                                                       &units.unit.index);
+  units.order = studio_workspace_get_unit_order (self->workspace);
+  units.edits = g_array_new (FALSE, FALSE, sizeof (TgUnitEdit));
+  g_array_append_vals (units.edits, edits, n);
+  studio_session_put_units (session, &units);
+  studio_session_units_clear (&units);
+}
+
+/* TRUE when unit is one of the model's the views show (the restored snapshot's, else the
+ * open foundation's); a session's file could name any. */
+static gboolean
+unit_fits (StudioWindow *self, TgUnitId unit)
+{
+  StudioSnapshot *snap = studio_history_get_params (self->history);
+
+  if (snap != NULL && snap->n_hidden > 0)
+    return unit.layer < snap->n_hidden && unit.index < snap->widths[unit.layer];
+  if (self->modes != NULL)
+    {
+      const TgModel *f = self->modes->foundation;
+      return unit.layer + 1 < f->n_linear && unit.index < f->dims[unit.layer + 1];
+    }
+  return FALSE;
+}
+
+/* The session's unit selection in every view; FALSE when some of it named units the model
+ * does not have (that part is left out). */
+static gboolean
+take_units (StudioWindow *self, const StudioSessionUnits *units)
+{
+  g_autoptr (GArray) kept = g_array_new (FALSE, FALSE, sizeof (TgUnitEdit));
+  gboolean fits = TRUE;
+
+  if (units->has_unit && (fits = unit_fits (self, units->unit)))
+    studio_workspace_select_unit (self->workspace, units->unit.layer, units->unit.index);
+  studio_workspace_set_unit_order (self->workspace, units->order);
+  for (guint i = 0; i < units->edits->len; i++)
+    {
+      const TgUnitEdit *e = &g_array_index (units->edits, TgUnitEdit, i);
+      if (unit_fits (self, e->unit))
+        g_array_append_val (kept, *e);
+      else
+        fits = FALSE;
+    }
+  studio_workspace_set_edits (self->workspace, (const TgUnitEdit *) kept->data, kept->len);
+  return fits;
 }
 
 /* ---- saving ------------------------------------------------------------------------------ */
@@ -38,6 +103,7 @@ studio_window_save_session (StudioWindow *self, const char *dir, GError **error)
   studio_session_put_config (session, &cfg);
   studio_config_clear (&cfg);
   studio_session_put_history (session, self->history);
+  put_units (self, session);
   /* the window's modes, lent for the write */
   session->modes = self->modes;
   session->active_mode = self->active_mode;
@@ -128,9 +194,56 @@ take_modes (StudioWindow *self, TgSession *session, const StudioConfig *cfg)
   studio_modes_panel_set_modes (self->modes_panel, self->modes, self->active_mode);
 }
 
+static gboolean
+same_folder (const char *a, const char *b)
+{
+  g_autofree char *ca = g_canonicalize_filename (a, NULL);
+  g_autofree char *cb = g_canonicalize_filename (b, NULL);
+  return strcmp (ca, cb) == 0;
+}
+
+static void keep_older_autosave (const char *dir);
+
+/* Runs not saved, about to be replaced by the session at folder, go to the autosave folder
+ * as a closed window's do (beside it when folder is that autosave). Returns where they went,
+ * NULL with nothing to keep (or automation), or NULL with error when they could not be kept. */
+static char *
+keep_unsaved (StudioWindow *self, const char *folder, GError **error)
+{
+  g_autofree char *dir = studio_session_autosave_dir ();
+  g_autofree char *older = tg_session_folder_of (dir);
+  g_autofree char *target = NULL;
+
+  if (!studio_history_get_unsaved (self->history) || self->shot_armed)
+    return NULL;
+  if (folder != NULL && same_folder (dir, folder))
+    {
+      g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+      g_autofree char *stamp = g_date_time_format (now, "%Y%m%d-%H%M%S");
+      for (guint i = 1; target == NULL || g_file_test (target, G_FILE_TEST_EXISTS); i++)
+        {
+          g_free (target);
+          target = g_strdup_printf ("%s-%s-%u", dir, stamp, i);
+        }
+    }
+  else
+    {
+      /* an autosave this window did not open holds another window's runs */
+      if (older != NULL && !self->autosave_opened)
+        keep_older_autosave (dir);
+      target = g_steal_pointer (&dir);
+    }
+  if (!studio_window_save_session (self, target, error))
+    return NULL;
+  /* what it holds is no longer this window's: a later autosave keeps it aside */
+  self->autosave_opened = FALSE;
+  return g_steal_pointer (&target);
+}
+
 gboolean
 studio_window_open_session (StudioWindow *self, const char *path)
 {
+  g_autofree char *kept = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (TgSession) session = NULL;
   g_autofree char *folder = tg_session_folder_of (path);
@@ -138,6 +251,8 @@ studio_window_open_session (StudioWindow *self, const char *path)
   g_autofree char *status = NULL;
   g_autofree char *msg = NULL;
   StudioConfig cfg;
+  g_auto (StudioSessionUnits) units = { 0 };
+  gboolean units_fit;
   guint last_run = 0;
 
   if (studio_trainer_get_state (self->trainer) != STUDIO_TRAINER_IDLE)
@@ -150,6 +265,22 @@ studio_window_open_session (StudioWindow *self, const char *path)
   json = g_build_filename (folder != NULL ? folder : path, TG_SESSION_FILE, NULL);
   if (session == NULL || !studio_session_get_config (session, json, &cfg, &error))
     {
+      studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
+      return FALSE;
+    }
+  if (!studio_session_get_units (session, json, &units, &error))
+    {
+      studio_config_clear (&cfg);
+      studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
+      return FALSE;
+    }
+  /* the runs not saved are kept, as a closed window's are, not dropped */
+  kept = keep_unsaved (self, folder, &error);
+  if (error != NULL)
+    {
+      studio_config_clear (&cfg);
+      g_prefix_error (&error, "Did not open the session %s: the runs not saved could not be "
+                      "kept: ", path);
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       return FALSE;
     }
@@ -171,8 +302,12 @@ studio_window_open_session (StudioWindow *self, const char *path)
   studio_trainer_forget (self->trainer);
   studio_trainer_reserve_run_ids (self->trainer, last_run);
   studio_window_set_method (self, cfg.method);
+  /* the session's data set, MNIST included (kept as no folder) */
+  if (cfg.data_dir == NULL)
+    cfg.data_dir = studio_default_data_dir ();
   studio_settings_panel_set_config (self->settings_panel, &cfg);
   take_modes (self, session, &cfg);
+  units_fit = take_units (self, &units);
   studio_config_clear (&cfg);
   status = studio_snapshot_format_status (studio_history_get_status (self->history));
   gtk_inscription_set_text (self->status_label, status);
@@ -184,8 +319,27 @@ studio_window_open_session (StudioWindow *self, const char *path)
     g_autofree char *b = g_canonicalize_filename (folder, NULL);
     self->autosave_opened |= strcmp (a, b) == 0;
   }
-  msg = g_strdup_printf ("Opened the session %s", folder);
-  studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
+  {
+    g_autoptr (GString) text = g_string_new (NULL);
+    g_string_append_printf (text, "Opened the session %s", folder);
+    if (session->left_out->len > 0)
+      {
+        g_string_append (text, ", with these modes left out (an adapter file missing, "
+                               "broken or of another foundation):");
+        for (guint i = 0; i < session->left_out->len; i++)
+          g_string_append_printf (text, "\n%s", (char *) g_ptr_array_index (session->left_out, i));
+      }
+    if (!units_fit)
+      g_string_append (text, "\nThe selected unit or ablation set names units the model does "
+                             "not have: those were left out");
+    if (kept != NULL)
+      g_string_append_printf (text, "%sWhat was not saved before is kept in %s (open it as a "
+                              "session to see it again)",
+                              session->left_out->len > 0 ? "\n" : ". ", kept);
+    msg = g_string_free (g_steal_pointer (&text), FALSE);
+  }
+  studio_window_show_banner (self, session->left_out->len > 0 || !units_fit
+                                  ? GTK_MESSAGE_WARNING : GTK_MESSAGE_INFO, msg);
   /* --screenshot with a session: the window as the session left it */
   {
     g_autoptr (StudioSnapshot) done = studio_snapshot_new ();

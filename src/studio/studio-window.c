@@ -236,7 +236,8 @@ snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
 {
   studio_history_add (self->history, snap);
   update_status (self);
-  if (snap->finished && snap->adapted != NULL && snap->error == NULL)
+  if (snap->finished && (snap->adapted != NULL || snap->overlap_models[1] != NULL) &&
+      snap->error == NULL)
     studio_window_modes_take_run (self, snap);
   if (snap->finished)
     studio_window_report_finished (self, snap);

@@ -81,6 +81,7 @@ job_overlap (StudioWorker *w, StudioSnapshot *last, GError **error)
                          studio_worker_z1_for (w, test), 0, gates);
           memcpy (target == 0 ? last->overlap_gate0 : last->overlap_gate_rot, gates,
                   (gsize) n_layers * units * sizeof (float));
+          last->overlap_models[target] = tg_model_copy (w->model);
         }
       studio_worker_clear_adapter (w);
       g_clear_pointer (&w->model, tg_model_free);
@@ -166,6 +167,8 @@ worker_main (gpointer data)
   fin->overlap_units = last->overlap_units;
   fin->overlap_gate0 = g_steal_pointer (&last->overlap_gate0);
   fin->overlap_gate_rot = g_steal_pointer (&last->overlap_gate_rot);
+  fin->overlap_models[0] = g_steal_pointer (&last->overlap_models[0]);
+  fin->overlap_models[1] = g_steal_pointer (&last->overlap_models[1]);
   fin->progress = ok ? 1.0 : last->progress;
   if (!ok && error != NULL)
     fin->error = g_steal_pointer (&error);

@@ -476,6 +476,123 @@ test_command_line_refused (void)
     g_free (files[i]);
 }
 
+/* An adapter already open, opened again (the same file, or the foundation again), is
+ * switched to: no second "TauGate 45° (2)", no modes dropped, and the banner says so. */
+static void
+test_open_twice_switches (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *f = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  const char *both[] = { a0, a45, NULL };
+  const char *again[] = { a0, NULL };
+  const char *foundation[] = { f, NULL };
+
+  g_assert_true (studio_window_open_paths (win, both));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
+  g_assert_true (studio_window_open_paths (win, again));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
+  g_assert_cmpuint (win->active_mode, ==, 1);
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "already open"));
+  g_assert_cmpuint (studio_modes_panel_get_n_rows (win->modes_panel), ==, 3);
+  /* the open foundation's own file again: Base, with its adapters kept */
+  g_assert_true (studio_window_open_paths (win, foundation));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
+  g_assert_cmpuint (win->active_mode, ==, 0);
+  wait_for (win, measured, NULL, "the measurement");
+  destroy_window (win);
+}
+
+/* Renaming a mode changes its name only: no new measurement (its numbers stay those shown),
+ * and the session counts as changed. */
+static void
+test_rename_keeps_numbers (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  const char *paths[] = { a45, NULL };
+  StudioHistory *history = studio_window_get_history (win);
+
+  g_assert_true (studio_window_open_paths (win, paths));
+  wait_for (win, measured, NULL, "the 45° mode measured");
+  StudioSnapshot *shown = studio_history_get_status (history);
+  g_autofree char *before = studio_snapshot_format_status (shown);
+  studio_history_mark_saved (history);
+  g_signal_emit_by_name (win->modes_panel, "rename-mode", 1u, "Tilted");
+  g_assert_false (studio_window_is_measuring (win));
+  g_assert_cmpstr (tg_modes_get (studio_window_get_modes (win), 1)->name, ==, "Tilted");
+  g_assert_true (studio_history_get_status (history) == shown);
+  spin (100);
+  g_assert_false (studio_window_is_measuring (win));
+  g_autofree char *after = studio_snapshot_format_status (studio_history_get_status (history));
+  g_assert_cmpstr (before, ==, after);
+  g_assert_true (studio_history_get_unsaved (history));
+  destroy_window (win);
+}
+
+/* Opening another foundation while adapters are attached asks first: "Keep the Open Modes"
+ * opens nothing and says so, "Replace" opens it. */
+static void
+test_other_foundation_asks (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *fa = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *fb = file_in (ckpt_b, "seed0-foundation.safetensors");
+  const char *adapter[] = { a0, NULL };
+  const char *other[] = { fb, NULL };
+
+  g_assert_true (studio_window_open_paths (win, adapter));
+  for (int answer = 0; answer < 2; answer++)
+    {
+      studio_window_open_paths (win, other);
+      TgModes *modes = studio_window_get_modes (win);
+      g_assert_cmpuint (tg_modes_count (modes), ==, 2);
+      g_assert_cmpstr (modes->foundation_path, ==, fa);
+      GtkWindow *question = find_question (win);
+      g_assert_nonnull (question);
+      gtk_dialog_response (GTK_DIALOG (question),
+                           answer == 0 ? GTK_RESPONSE_CANCEL : GTK_RESPONSE_ACCEPT);
+      g_assert_null (find_question (win));
+    }
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 1);
+  g_assert_cmpstr (studio_window_get_modes (win)->foundation_path, ==, fb);
+  wait_for (win, measured, NULL, "the new Base measured");
+  destroy_window (win);
+}
+
+/* A run trained on a new foundation while opened modes are shown asks before they go;
+ * "Keep the Open Modes" keeps them, and the banner says the run's adapter did not join. */
+static void
+test_training_asks (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *fa = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  const char *adapter[] = { a0, NULL };
+  StudioConfig cfg;
+
+  g_assert_true (studio_window_open_paths (win, adapter));
+  wait_for (win, measured, NULL, "the 0° mode measured");
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  studio_settings_panel_set_config (win->settings_panel, &cfg);
+  studio_config_clear (&cfg);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run to finish");
+  TgModes *modes = studio_window_get_modes (win);
+  g_assert_cmpuint (tg_modes_count (modes), ==, 2);
+  g_assert_cmpstr (modes->foundation_path, ==, fa);
+  GtkWindow *question = find_question (win);
+  g_assert_nonnull (question);
+  gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_CANCEL);
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 2);
+  g_assert_cmpstr (studio_window_get_modes (win)->foundation_path, ==, fa);
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "did not join"));
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -499,6 +616,10 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/modes/command-line-refused", test_command_line_refused);
   g_test_add_func ("/studio/modes/mismatch-asks", test_mismatch_asks);
   g_test_add_func ("/studio/modes/refusals-name-the-file", test_refusals_name_the_file);
+  g_test_add_func ("/studio/modes/open-twice-switches", test_open_twice_switches);
+  g_test_add_func ("/studio/modes/rename-keeps-numbers", test_rename_keeps_numbers);
+  g_test_add_func ("/studio/modes/other-foundation-asks", test_other_foundation_asks);
+  g_test_add_func ("/studio/modes/training-asks", test_training_asks);
   int ret = g_test_run ();
 
   cli_test_remove_tree (tmp_dir);
