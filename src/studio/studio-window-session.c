@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "studio-angles-view.h"
+#include "studio-recent.h"
 #include "studio-session-state.h"
 #include "studio-trainer.h"
 #include "tg-session.h"
@@ -64,6 +65,7 @@ save_and_tell (StudioWindow *self, const char *dir)
       g_free (self->session_path);
       self->session_path = g_strdup (dir);
     }
+  studio_recent_add (dir, STUDIO_RECENT_SESSION);
   g_autofree char *msg = g_strdup_printf ("Saved the session in %s", dir);
   studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
 }
@@ -176,6 +178,9 @@ studio_window_open_session (StudioWindow *self, const char *path)
     g_autofree char *a = g_canonicalize_filename (autosave, NULL);
     g_autofree char *b = g_canonicalize_filename (folder, NULL);
     self->autosave_opened |= strcmp (a, b) == 0;
+    /* the autosave is offered back in its own bar, and replaced at the next close */
+    if (strcmp (a, b) != 0)
+      studio_recent_add (folder, STUDIO_RECENT_SESSION);
   }
   msg = g_strdup_printf ("Opened the session %s", folder);
   studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
