@@ -314,6 +314,7 @@ studio_window_session_init (StudioWindow *self)
   self->session_bar = GTK_INFO_BAR (gtk_info_bar_new ());
   gtk_info_bar_set_message_type (self->session_bar, GTK_MESSAGE_QUESTION);
   gtk_info_bar_set_show_close_button (self->session_bar, TRUE);
+  studio_info_bar_name_close_button (self->session_bar);
   gtk_widget_add_css_class (GTK_WIDGET (self->session_bar), "session-offer");
   label = gtk_label_new ("Runs of a window closed before were kept. Restore them here?");
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);

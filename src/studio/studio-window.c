@@ -564,6 +564,7 @@ studio_window_init (StudioWindow *self)
   studio_trainer_set_want_model (self->trainer, TRUE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  studio_info_bar_name_close_button (self->banner);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   self->export_dialogs = g_ptr_array_new_with_free_func (g_object_unref);

@@ -3,7 +3,8 @@
  * of a StudioApplication, as a keyboard and a mouse would. F1 and Ctrl+? open the shortcuts
  * window wherever the focus is (a view, the side panel, the header bar); the main menu lists
  * it; Space acts on the focused button, switch or spin button and starts a run only where no
- * widget takes it; a click beside a slider's mark lands on the mark. */
+ * widget takes it; a click beside a slider's mark lands on the mark; every icon-only button
+ * has a name for a screen reader. */
 #include <gtk/gtk.h>
 #include <gdk/x11/gdkx.h>
 #include <math.h>
@@ -389,9 +390,84 @@ test_slider_snaps (void)
   close_window (app, win);
 }
 
+/* ---- icon-only buttons ------------------------------------------------------------------ */
+
+/* Whether a label with text lies under w (the button's own label, or a box of icon and label). */
+static gboolean
+shows_text (GtkWidget *w)
+{
+  if (GTK_IS_LABEL (w) && gtk_widget_get_visible (w) &&
+      *gtk_label_get_text (GTK_LABEL (w)) != '\0')
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (shows_text (c))
+      return TRUE;
+  return FALSE;
+}
+
+/* An accessible label of its own: a GtkButton is always "labelled by" its child, which for an
+ * icon is an image that says nothing, so that relation does not count. */
+static gboolean
+has_name (GtkWidget *w)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+/* Every button under w that shows no text and is not hidden from assistive technologies
+ * (GTK's own spin button arrows are) has an accessible label; the unnamed ones are listed. */
+static void
+collect_unnamed (GtkWidget *w, GString *unnamed, guint *n_checked)
+{
+  GtkAccessibleRole role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (w));
+  gboolean button = GTK_IS_BUTTON (w) || GTK_IS_MENU_BUTTON (w);
+  if (button && role != GTK_ACCESSIBLE_ROLE_NONE && role != GTK_ACCESSIBLE_ROLE_PRESENTATION &&
+      !shows_text (w))
+    {
+      /* a menu button's inner toggle button is named by the menu button */
+      GtkWidget *parent = gtk_widget_get_parent (w);
+      gboolean named = has_name (w) || (parent != NULL && GTK_IS_MENU_BUTTON (parent) &&
+                                        has_name (parent));
+      (*n_checked)++;
+      if (!named)
+        {
+          const char *tip = gtk_widget_get_tooltip_text (w);
+          g_string_append_printf (unnamed, "\n  %s in %s (%s)", G_OBJECT_TYPE_NAME (w),
+                                  parent != NULL && gtk_widget_get_parent (parent) != NULL
+                                  ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (parent)) : "nothing",
+                                  tip != NULL ? tip : "no tooltip");
+        }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_unnamed (c, unnamed, n_checked);
+}
+
+/* The window's icon-only buttons (header bar, side panel, every view, the scrubber) have an
+ * accessible label a screen reader speaks: a tooltip alone is not read as the name. */
+static void
+test_icon_buttons_named (void)
+{
+  StudioApplication *app = NULL;
+  StudioWindow *win = open_window (&app);
+  g_autoptr (GString) unnamed = g_string_new (NULL);
+  guint n_checked = 0;
+
+  wait_until (mapped, win, KEY_TIMEOUT_S, "the window shown");
+  collect_unnamed (GTK_WIDGET (win), unnamed, &n_checked);
+  g_test_message ("%u buttons without text checked", n_checked);
+  /* the header bar's four run controls, its menu and export buttons, the scrubber's play,
+   * the message bar's close button (GTK's, named by the window) */
+  g_assert_cmpuint (n_checked, >=, 8);
+  if (unnamed->len > 0)
+    g_error ("buttons without text or accessible label:%s", unnamed->str);
+  close_window (app, win);
+}
+
 int
 main (int argc, char *argv[])
 {
+  /* GTK's test accessibility backend keeps the names given to widgets, where "none" drops
+   * them, and needs no accessibility bus */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   /* the resources are registered by the application, as when the program runs */
   int skip = studio_test_init_env (&argc, &argv);
   if (skip != 0)
@@ -407,6 +483,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/keys/menu-item", test_menu_item);
   g_test_add_func ("/studio/keys/space-on-focus", test_space);
   g_test_add_func ("/studio/keys/slider-snaps", test_slider_snaps);
+  g_test_add_func ("/studio/keys/icon-buttons-named", test_icon_buttons_named);
   int status = g_test_run ();
   g_free (xdotool);
   return status;
