@@ -698,6 +698,60 @@ test_unit_keys (void)
   destroy_window (win);
 }
 
+/* The accelerators the shortcuts window lists (GtkShortcutsShortcut's "accelerator"). */
+static void
+collect_accels (GObject *object, GPtrArray *accels)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (object))
+    {
+      g_autofree char *accel = NULL;
+      g_object_get (object, "accelerator", &accel, NULL);
+      if (accel != NULL)
+        g_ptr_array_add (accels, g_steal_pointer (&accel));
+    }
+  if (GTK_IS_WIDGET (object))
+    for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (object)); c != NULL;
+         c = gtk_widget_get_next_sibling (c))
+      collect_accels (G_OBJECT (c), accels);
+}
+
+/* The shortcuts window lists the keys of the figures' units, and none of them is an
+ * accelerator of the application (which would take it before the figure). */
+static void
+test_units_listed (void)
+{
+  StudioApplication *app = NULL;
+  StudioWindow *win = open_window (&app);
+  g_autoptr (GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/org/taugate/Studio/gtk/help-overlay.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  g_autoptr (GPtrArray) accels = g_ptr_array_new_with_free_func (g_free);
+  const char *keys[] = { "Left Right", "Up Down", "Page_Up Page_Down", "Home End", "Return",
+                         "x" };
+
+  g_assert_nonnull (overlay);
+  collect_accels (G_OBJECT (overlay), accels);
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      gboolean listed = FALSE;
+      for (guint i = 0; i < accels->len && !listed; i++)
+        listed = g_strcmp0 (g_ptr_array_index (accels, i), keys[k]) == 0;
+      if (!listed)
+        g_error ("the shortcuts window does not list %s", keys[k]);
+      g_auto (GStrv) words = g_strsplit (keys[k], " ", -1);
+      for (guint w = 0; words[w] != NULL; w++)
+        {
+          g_auto (GStrv) taken = gtk_application_get_actions_for_accel (GTK_APPLICATION (app),
+                                                                         words[w]);
+          g_assert_nonnull (taken);
+          if (taken[0] != NULL)
+            g_error ("%s is also the accelerator of %s", words[w], taken[0]);
+        }
+    }
+  gtk_window_destroy (overlay);
+  close_window (app, win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -721,6 +775,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/keys/slider-snaps", test_slider_snaps);
   g_test_add_func ("/studio/keys/icon-buttons-named", test_icon_buttons_named);
   g_test_add_func ("/studio/keys/units", test_unit_keys);
+  g_test_add_func ("/studio/keys/units-listed", test_units_listed);
   int status = g_test_run ();
   g_free (xdotool);
   return status;
