@@ -3,74 +3,15 @@
  * of a StudioApplication, as a keyboard and a mouse would. F1 and Ctrl+? open the shortcuts
  * window wherever the focus is (a view, the side panel, the header bar); the main menu lists
  * it; Space acts on the focused button, switch or spin button and starts a run only where no
- * widget takes it; a click beside a slider's mark lands on the mark; the arrow keys, Enter
- * and x on the Masks, Neurons and Overlap figures; every icon-only button has a name for a
- * screen reader. */
+ * widget takes it; a click beside a slider's mark lands on the mark; every icon-only button
+ * has a name for a screen reader; the shortcuts window lists the keys of the figures' units
+ * (test-studio-unit-keys presses them). */
 #include <gtk/gtk.h>
 #include <gdk/x11/gdkx.h>
 #include <math.h>
 
 #include "studio-test-util.h"
 #include "studio-application.h"
-#include "studio-inspector-view.h"
-#include "studio-masks-view.h"
-#include "studio-neurons-view.h"
-#include "studio-overlap-view.h"
-
-#define KEY_TIMEOUT_S 20
-
-static char *xdotool;
-
-static void
-run_xdotool (const char *const *args)
-{
-  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
-  g_auto (GStrv) argv = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  g_strv_builder_add (b, xdotool);
-  g_strv_builder_addv (b, (const char **) args);
-  argv = g_strv_builder_end (b);
-  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-                               &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("xdotool %s failed: %s", args[0], err);
-}
-
-static gboolean
-mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-/* is-active follows the X focus (FocusIn and FocusOut) */
-static gboolean
-has_x_focus (gpointer data)
-{
-  return gtk_window_is_active (data);
-}
-
-/* The X input focus on window (no window manager gives it under Xvfb). */
-static void
-focus_window (GtkWindow *window)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  const char *args[] = { "windowfocus", "--sync", xid, NULL };
-  run_xdotool (args);
-  wait_until (has_x_focus, window, KEY_TIMEOUT_S, "the window to have the keyboard focus");
-}
-
-/* One key (xdotool's names: F1, ctrl+question, space, Tab), pressed and released. */
-static void
-press (const char *key)
-{
-  const char *args[] = { "key", key, NULL };
-  run_xdotool (args);
-}
 
 static GtkWindow *
 shortcuts_window (void)
@@ -172,19 +113,6 @@ panel_first (StudioWindow *win, GType type)
   return w;
 }
 
-static void
-focus_on (StudioWindow *win, GtkWidget *widget, const char *what)
-{
-  if (widget == NULL)
-    g_error ("nothing to focus: %s", what);
-  focus_window (GTK_WINDOW (win));
-  g_assert_true (gtk_widget_grab_focus (widget));
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (win));
-  g_assert_nonnull (focus);
-  g_assert_true (focus == widget || gtk_widget_is_ancestor (focus, widget));
-  g_test_message ("focus on %s (%s)", what, G_OBJECT_TYPE_NAME (focus));
-}
-
 /* F1 and Ctrl+? open the shortcuts window with the focus in a view, the side panel and the
  * header bar. */
 static void
@@ -195,7 +123,7 @@ test_help_keys (void)
   const char *keys[] = { "F1", "ctrl+question" };
 
   studio_window_show_view (win, "inspector");
-  wait_until (mapped, studio_window_get_view (win, "inspector"), KEY_TIMEOUT_S,
+  wait_until (widget_mapped, studio_window_get_view (win, "inspector"), KEY_TIMEOUT_S,
               "the Inspector shown");
   struct { const char *what; GtkWidget *widget; } places[] = {
     { "the Inspector's unit", find_focusable (studio_window_get_view (win, "inspector"),
@@ -214,8 +142,8 @@ test_help_keys (void)
   for (guint p = 0; p < G_N_ELEMENTS (places); p++)
     for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
       {
-        focus_on (win, places[p].widget, places[p].what);
-        press (keys[k]);
+        xdo_focus_on (win, places[p].widget, places[p].what);
+        xdo_press (keys[k]);
         g_test_message ("%s with the focus on %s", keys[k], places[p].what);
         wait_until (shortcuts_shown, NULL, KEY_TIMEOUT_S, "the shortcuts window");
         gtk_widget_set_visible (GTK_WIDGET (shortcuts_window ()), FALSE);
@@ -248,7 +176,7 @@ test_menu_item (void)
   StudioWindow *win = open_window (&app);
   GtkWidget *menu_button;
 
-  wait_until (mapped, win, KEY_TIMEOUT_S, "the window shown");
+  wait_until (widget_mapped, win, KEY_TIMEOUT_S, "the window shown");
   menu_button = find_focusable (gtk_window_get_titlebar (GTK_WINDOW (win)),
                                 GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (menu_button);
@@ -297,31 +225,31 @@ test_space (void)
   GtkWidget *sw, *angle;
   gboolean before;
 
-  wait_until (mapped, win, KEY_TIMEOUT_S, "the window shown");
+  wait_until (widget_mapped, win, KEY_TIMEOUT_S, "the window shown");
   sw = panel_first (win, GTK_TYPE_SWITCH);
   angle = panel_first (win, GTK_TYPE_SPIN_BUTTON);
   before = gtk_switch_get_active (GTK_SWITCH (sw));
-  focus_on (win, sw, "the hard-gates switch");
-  press ("space");
+  xdo_focus_on (win, sw, "the hard-gates switch");
+  xdo_press ("space");
   gpointer toggled[] = { sw, GINT_TO_POINTER (!before) };
   wait_until (switch_is, toggled, KEY_TIMEOUT_S, "Space to toggle the switch");
   g_assert_false (training (win));
-  press ("space");
+  xdo_press ("space");
   gpointer back[] = { sw, GINT_TO_POINTER (before) };
   wait_until (switch_is, back, KEY_TIMEOUT_S, "Space to toggle the switch back");
   g_assert_false (training (win));
 
   /* Tab after Space: once the focus has moved on, the Space before it was handled */
-  focus_on (win, angle, "the Rotation spin button");
-  press ("space");
-  press ("Tab");
+  xdo_focus_on (win, angle, "the Rotation spin button");
+  xdo_press ("space");
+  xdo_press ("Tab");
   gpointer left[] = { win, angle };
   wait_until (focus_left, left, KEY_TIMEOUT_S, "Tab to move the focus out of the spin button");
   g_assert_false (training (win));
   g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), ==, 0);
 
-  focus_on (win, panel_first (win, GTK_TYPE_SCALE), "the s slider");
-  press ("space");
+  xdo_focus_on (win, panel_first (win, GTK_TYPE_SCALE), "the s slider");
+  xdo_press ("space");
   wait_until (training, win, KEY_TIMEOUT_S, "Space on the slider to start the run");
   studio_window_stop (win);
   wait_until (not_training, win, KEY_TIMEOUT_S, "the run to stop");
@@ -336,12 +264,6 @@ child_named (GtkWidget *parent, const char *css_name)
     if (g_strcmp0 (gtk_widget_get_css_name (c), css_name) == 0)
       return c;
   return NULL;
-}
-
-static gboolean
-allocated (gpointer data)
-{
-  return gtk_widget_get_width (data) > 100;
 }
 
 static gboolean
@@ -362,12 +284,12 @@ test_slider_snaps (void)
   graphene_rect_t r;
   double dx, dy;
 
-  wait_until (mapped, win, KEY_TIMEOUT_S, "the window shown");
-  focus_window (GTK_WINDOW (win));
+  wait_until (widget_mapped, win, KEY_TIMEOUT_S, "the window shown");
+  xdo_focus_window (GTK_WINDOW (win));
   scale = panel_first (win, GTK_TYPE_SCALE);
   trough = child_named (scale, "trough");
   g_assert_nonnull (trough);
-  wait_until (allocated, trough, KEY_TIMEOUT_S, "the slider laid out");
+  wait_until (widget_allocated, trough, KEY_TIMEOUT_S, "the slider laid out");
   g_assert_true (gtk_widget_compute_bounds (trough, GTK_WIDGET (win), &r));
   gtk_native_get_surface_transform (GTK_NATIVE (win), &dx, &dy);
   GtkAdjustment *adj = gtk_range_get_adjustment (GTK_RANGE (scale));
@@ -383,7 +305,7 @@ test_slider_snaps (void)
   const char *move[] = { "mousemove", "--window", xid, xs, ys, "click", "1", NULL };
 
   g_test_message ("trough %g px wide; click at %s,%s", r.size.width, xs, ys);
-  run_xdotool (move);
+  xdo_run (move);
   gpointer args[] = { adj, &before };
   wait_until (value_moved, args, KEY_TIMEOUT_S, "the click to move the s slider");
   StudioConfig cfg;
@@ -456,7 +378,7 @@ test_icon_buttons_named (void)
   g_autoptr (GString) unnamed = g_string_new (NULL);
   guint n_checked = 0;
 
-  wait_until (mapped, win, KEY_TIMEOUT_S, "the window shown");
+  wait_until (widget_mapped, win, KEY_TIMEOUT_S, "the window shown");
   collect_unnamed (GTK_WIDGET (win), unnamed, &n_checked);
   g_test_message ("%u buttons without text checked", n_checked);
   /* the header bar's four run controls, its menu and export buttons, the scrubber's play,
@@ -465,237 +387,6 @@ test_icon_buttons_named (void)
   if (unnamed->len > 0)
     g_error ("buttons without text or accessible label:%s", unnamed->str);
   close_window (app, win);
-}
-
-/* ---- the units through the keyboard -------------------------------------------------------- */
-
-typedef struct {
-  StudioView *view;
-  guint       layer, unit;
-} Selected;
-
-static gboolean
-selected_is (gpointer data)
-{
-  Selected *want = data;
-  guint layer, unit;
-  return studio_view_get_selected_unit (want->view, &layer, &unit) && layer == want->layer &&
-         unit == want->unit;
-}
-
-/* Presses key and waits until view selects (layer, unit). */
-static void
-press_to (StudioView *view, const char *key, guint layer, guint unit)
-{
-  Selected want = { view, layer, unit };
-  press (key);
-  g_autofree char *what = g_strdup_printf ("%s to select hidden %u, unit %u", key, layer + 1, unit);
-  wait_until (selected_is, &want, KEY_TIMEOUT_S, what);
-}
-
-static GtkWidget *
-figure_of (StudioWindow *win, const char *name, GType type)
-{
-  GtkWidget *view = studio_window_get_view (win, name);
-  studio_window_show_view (win, name);
-  wait_until (mapped, view, KEY_TIMEOUT_S, "the view shown");
-  GtkWidget *area = GTK_WIDGET (gtk_widget_get_template_child (view, type, "area"));
-  g_assert_nonnull (area);
-  g_assert_true (gtk_widget_get_focusable (area));
-  /* laid out as drawn: Neurons' cells per row follow the area's size */
-  wait_until (allocated, area, KEY_TIMEOUT_S, "the figure laid out");
-  return area;
-}
-
-static gboolean
-not_selected (gpointer data)
-{
-  return !selected_is (data);
-}
-
-static gboolean
-marked (gpointer data)
-{
-  Selected *s = data;
-  return studio_view_get_unit_mark (s->view, s->layer, s->unit) != TG_PLOT_MARK_NONE;
-}
-
-static gboolean
-unmarked (gpointer data)
-{
-  return !marked (data);
-}
-
-static gboolean
-inspector_shows (gpointer data)
-{
-  Selected *s = data;
-  StudioWindow *win = STUDIO_WINDOW (gtk_widget_get_root (GTK_WIDGET (s->view)));
-  GtkWidget *inspector = studio_window_get_view (win, "inspector");
-  guint layer, unit;
-  studio_inspector_view_get_unit (STUDIO_INSPECTOR_VIEW (inspector), &layer, &unit);
-  return gtk_widget_get_mapped (inspector) && layer == s->layer && unit == s->unit;
-}
-
-static gboolean
-count_frame (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
-{
-  (*(guint *) data)++;
-  return G_SOURCE_CONTINUE;
-}
-
-/* a frame after the one in which the change was drawn */
-static gboolean
-frames_drawn (gpointer data)
-{
-  return *(guint *) data >= 3;
-}
-
-/* perm[column] = unit of the view's layer, as drawn (the shared order). */
-static guint *
-columns (StudioView *view, guint layer, guint n)
-{
-  guint *perm = g_new (guint, n);
-  g_assert_true (studio_view_unit_permutation (view, layer, TRUE, perm, n));
-  return perm;
-}
-
-/* Masks, sorted by selectivity: the first arrow press selects the first column drawn, Left
- * and Right step along the columns in that order (not by index), Down and Up change the
- * layer at the same column, End and Home jump; x puts the unit into the ablation set and
- * takes it out; Enter shows it in the Inspector. */
-static void
-check_masks_keys (StudioWindow *win)
-{
-  GtkWidget *area = figure_of (win, "masks", STUDIO_TYPE_MASKS_VIEW);
-  StudioView *view = STUDIO_VIEW (studio_window_get_view (win, "masks"));
-  StudioSnapshot *snap = studio_history_get_masks (studio_window_get_history (win));
-  guint w0 = snap->widths[0], w1 = snap->widths[1];
-  g_autofree guint *p0 = columns (view, 0, w0);
-  g_autofree guint *p1 = columns (view, 1, w1);
-  g_assert_cmpuint (p0[0], ==, studio_masks_view_get_column_unit (STUDIO_MASKS_VIEW (view), 0, 0));
-  /* the order is not the units' index: the keys follow what is drawn */
-  g_assert_true (p0[0] != 0 || p0[1] != 1 || p0[2] != 2);
-
-  focus_on (win, area, "the Masks figure");
-  press_to (view, "Right", 0, p0[0]);
-  press_to (view, "Right", 0, p0[1]);
-  press_to (view, "Right", 0, p0[2]);
-  press_to (view, "Left", 0, p0[1]);
-  press_to (view, "Down", 1, p1[1]);
-  press_to (view, "Down", 1, p1[1]);     /* the last layer: stays */
-  press_to (view, "End", 1, p1[w1 - 1]);
-  press_to (view, "Right", 1, p1[w1 - 1]);
-  press_to (view, "Up", 0, p0[MIN (w1 - 1, w0 - 1)]);
-  press_to (view, "Home", 0, p0[0]);
-  press_to (view, "Page_Down", 1, p1[0]);
-  press_to (view, "Page_Up", 0, p0[0]);
-
-  Selected unit = { view, 0, p0[0] };
-  press ("x");
-  wait_until (marked, &unit, KEY_TIMEOUT_S, "x to put the unit into the ablation set");
-  /* the figure keeps the focus and draws its ring (style.css .unit-figure:focus) */
-  g_assert_true (gtk_widget_has_focus (area));
-  g_assert_true (gtk_widget_has_css_class (area, "unit-figure"));
-  g_assert_true (gtk_window_get_focus_visible (GTK_WINDOW (win)));
-  {
-    /* kept for a person to look at: the focus ring, the selected unit, the unit in the set */
-    g_autoptr (GError) error = NULL;
-    guint frames = 0;
-    guint tick = gtk_widget_add_tick_callback (area, count_frame, &frames, NULL);
-    wait_until (frames_drawn, &frames, KEY_TIMEOUT_S, "the figure drawn");
-    gtk_widget_remove_tick_callback (area, tick);
-    g_assert_true (studio_widget_save_png (GTK_WIDGET (view), "studio-keys-masks.png", &error));
-    g_assert_no_error (error);
-  }
-  press ("x");
-  wait_until (unmarked, &unit, KEY_TIMEOUT_S, "x to take the unit out again");
-  g_assert_true (gtk_widget_has_focus (area));
-  press ("Return");
-  wait_until (inspector_shows, &unit, KEY_TIMEOUT_S, "Enter to show the unit in the Inspector");
-}
-
-/* Neurons: the cells of a layer are a grid; Down goes to the cell a row below (as many
- * columns on as a row holds), Page Down to the next layer's grid. */
-static void
-check_neurons_keys (StudioWindow *win)
-{
-  GtkWidget *area = figure_of (win, "neurons", STUDIO_TYPE_NEURONS_VIEW);
-  StudioView *view = STUDIO_VIEW (studio_window_get_view (win, "neurons"));
-  StudioSnapshot *snap = studio_history_get_masks (studio_window_get_history (win));
-  guint w0 = snap->widths[0];
-  g_autofree guint *p0 = columns (view, 0, w0);
-  g_autofree guint *p1 = columns (view, 1, snap->widths[1]);
-
-  focus_on (win, area, "the Neurons figure");
-  press_to (view, "Home", 0, p0[0]);
-  press_to (view, "Right", 0, p0[1]);
-  Selected from = { view, 0, p0[1] };
-  press ("Down");
-  wait_until (not_selected, &from, KEY_TIMEOUT_S, "Down to move the selection");
-  guint layer, unit, c = 0;
-  g_assert_true (studio_view_get_selected_unit (view, &layer, &unit));
-  g_assert_cmpuint (layer, ==, 0);
-  while (c < w0 && p0[c] != unit)
-    c++;
-  g_assert_cmpuint (c, <, w0);
-  /* a row below: one of the row lengths the figure picks (8 ... 32 cells) */
-  g_test_message ("Down went from column 1 to column %u", c);
-  guint per_row = c - 1;
-  g_assert_true (per_row == 8 || per_row == 10 || per_row == 12 || per_row == 16 ||
-                 per_row == 20 || per_row == 24 || per_row == 32);
-  press_to (view, "Up", 0, p0[1]);
-  press_to (view, "Page_Down", 1, p1[1]);
-  press_to (view, "Down", 1, p1[1 + per_row]);
-}
-
-static gboolean
-overlap_or_timeout (StudioWindow *win, gpointer data)
-{
-  return overlap_done (win, data);
-}
-
-/* Overlap: a strip of units per layer by index; Right steps to the next unit, Down to the
- * other layer's strip. */
-static void
-check_overlap_keys (StudioWindow *win)
-{
-  GtkWidget *area = figure_of (win, "overlap", STUDIO_TYPE_OVERLAP_VIEW);
-  StudioView *view = STUDIO_VIEW (studio_window_get_view (win, "overlap"));
-  StudioSnapshot *snap = studio_history_get_overlap (studio_window_get_history (win));
-
-  focus_on (win, area, "the Overlap figure");
-  press_to (view, "Home", 0, 0);
-  press_to (view, "Right", 0, 1);
-  press_to (view, "Down", 1, 1);
-  press_to (view, "End", 1, snap->overlap_units - 1);
-  Selected unit = { view, 1, snap->overlap_units - 1 };
-  press ("x");
-  wait_until (marked, &unit, KEY_TIMEOUT_S, "x to put the unit into the ablation set");
-  press ("Return");
-  wait_until (inspector_shows, &unit, KEY_TIMEOUT_S, "Enter to show the unit in the Inspector");
-}
-
-static void
-test_unit_keys (void)
-{
-  StudioConfig cfg;
-  small_config (&cfg);
-  cfg.foundation_epochs = 1;
-  cfg.adapt_epochs = 1;
-  cfg.test_limit = 500;
-  cfg.eval_samples = 200;
-  StudioWindow *win = new_window (&cfg);
-  studio_config_clear (&cfg);
-  studio_window_queue_job (win, STUDIO_JOB_TRAIN);
-  studio_window_queue_job (win, STUDIO_JOB_OVERLAP);
-  wait_for (win, overlap_or_timeout, NULL, "the run and the overlap models");
-  studio_window_units_set_order (win, TG_UNIT_ORDER_SELECTIVITY);
-
-  check_masks_keys (win);
-  check_neurons_keys (win);
-  check_overlap_keys (win);
-  destroy_window (win);
 }
 
 /* The accelerators the shortcuts window lists (GtkShortcutsShortcut's "accelerator"). */
@@ -762,8 +453,7 @@ main (int argc, char *argv[])
   int skip = studio_test_init_env (&argc, &argv);
   if (skip != 0)
     return skip;
-  xdotool = g_find_program_in_path ("xdotool");
-  if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+  if (!studio_test_xdotool_init ())
     {
       g_printerr ("needs xdotool and an X display (xvfb-run)\n");
       return 77;
@@ -774,9 +464,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/keys/space-on-focus", test_space);
   g_test_add_func ("/studio/keys/slider-snaps", test_slider_snaps);
   g_test_add_func ("/studio/keys/icon-buttons-named", test_icon_buttons_named);
-  g_test_add_func ("/studio/keys/units", test_unit_keys);
   g_test_add_func ("/studio/keys/units-listed", test_units_listed);
-  int status = g_test_run ();
-  g_free (xdotool);
-  return status;
+  return g_test_run ();
 }
