@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
+#include "studio-view-keys.h"
 
 struct _StudioMasksView
 {
@@ -292,6 +293,25 @@ hard_toggled_cb (GtkToggleButton *button, StudioMasksView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
+/* The keys' view of the figure: a row of columns per layer, in the shared order of the
+ * gates shown. */
+static gboolean
+masks_unit_grid (StudioView *view, StudioUnitGrid *grid)
+{
+  StudioMasksView *self = STUDIO_MASKS_VIEW (view);
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_masks (history) : NULL;
+
+  if (snap == NULL || snap->firing0_hard == NULL)
+    return FALSE;
+  grid->n_layers = MIN (snap->n_hidden, TG_MAX_LINEAR);
+  for (guint l = 0; l < grid->n_layers; l++)
+    grid->widths[l] = snap->widths[l];
+  grid->ordered = TRUE;
+  grid->hard = gtk_toggle_button_get_active (self->hard);
+  return TRUE;
+}
+
 GtkWidget *
 studio_masks_view_new (void)
 {
@@ -338,4 +358,5 @@ studio_masks_view_init (StudioMasksView *self)
   GtkGesture *click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
+  studio_view_add_unit_keys (STUDIO_VIEW (self), GTK_WIDGET (self->area), masks_unit_grid);
 }

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
+#include "studio-view-keys.h"
 
 #define MAX_PANELS (2 * TG_MAX_LINEAR)
 
@@ -281,6 +282,31 @@ studio_neurons_view_hover (StudioNeuronsView *self, double x, double y)
   return gtk_label_get_text (self->readout);
 }
 
+/* The keys' view of the figure: per layer a grid of cells in the shared order of the hard
+ * gates, as many per row as drawn at the area's size, the layers side by side. */
+static gboolean
+neurons_unit_grid (StudioView *view, StudioUnitGrid *grid)
+{
+  StudioNeuronsView *self = STUDIO_NEURONS_VIEW (view);
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_params (history) : NULL;
+  NeuronsFigure fig;
+
+  neurons_figure_init (self, &fig, FALSE, gtk_widget_get_width (GTK_WIDGET (self->area)),
+                       gtk_widget_get_height (GTK_WIDGET (self->area)));
+  gboolean drawn = snap != NULL && fig.data.n_panels > 0;
+  grid->grid_columns = fig.data.cell_columns;
+  neurons_figure_clear (&fig);
+  if (!drawn)
+    return FALSE;
+  grid->n_layers = MIN (snap->n_hidden, TG_MAX_LINEAR);
+  for (guint l = 0; l < grid->n_layers; l++)
+    grid->widths[l] = snap->widths[l];
+  grid->ordered = TRUE;
+  grid->hard = TRUE;
+  return TRUE;
+}
+
 GtkWidget *
 studio_neurons_view_new (void)
 {
@@ -326,4 +352,5 @@ studio_neurons_view_init (StudioNeuronsView *self)
   GtkGesture *click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (neurons_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
+  studio_view_add_unit_keys (STUDIO_VIEW (self), GTK_WIDGET (self->area), neurons_unit_grid);
 }

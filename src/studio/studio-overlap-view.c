@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
+#include "studio-view-keys.h"
 #include "tg-metrics.h"
 #include "tg-report.h"
 
@@ -184,6 +185,21 @@ studio_overlap_view_history_changed (StudioView *view)
   update_summary (STUDIO_OVERLAP_VIEW (view));
 }
 
+/* The keys' view of the figure: a strip of units per layer, by index, top to bottom. */
+static gboolean
+overlap_unit_grid (StudioView *view, StudioUnitGrid *grid)
+{
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_overlap (history) : NULL;
+
+  if (snap == NULL || snap->overlap_gate0 == NULL)
+    return FALSE;
+  grid->n_layers = MIN (snap->overlap_layers, TG_MAX_LINEAR);
+  for (guint l = 0; l < grid->n_layers; l++)
+    grid->widths[l] = snap->overlap_units;
+  return TRUE;
+}
+
 GtkWidget *
 studio_overlap_view_new (void)
 {
@@ -224,4 +240,5 @@ studio_overlap_view_init (StudioOverlapView *self)
   GtkGesture *click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
+  studio_view_add_unit_keys (STUDIO_VIEW (self), GTK_WIDGET (self->area), overlap_unit_grid);
 }

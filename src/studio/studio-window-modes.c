@@ -13,6 +13,7 @@
 #include "studio-history.h"
 #include "studio-mode-measure.h"
 #include "tg-digest.h"
+#include "studio-recent.h"
 
 static void
 measured_cb (GObject *source, GAsyncResult *result, gpointer data)
@@ -357,6 +358,7 @@ save_response_cb (GtkNativeDialog *native, int response, gpointer data)
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       else
         {
+          studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
           g_autofree char *msg = g_strdup_printf ("Saved “%s” as %s",
                                                   tg_modes_get (self->modes, index)->name, path);
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);

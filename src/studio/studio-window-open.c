@@ -15,6 +15,7 @@
 #include "tg-checkpoint.h"
 #include "tg-digest.h"
 #include "tg-session.h"
+#include "studio-recent.h"
 
 enum { RESPONSE_ATTACH_ANYWAY = 1 };
 
@@ -68,6 +69,7 @@ question_response_cb (GtkDialog *dialog, int response, gpointer data)
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       else
         {
+          studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
           g_autofree char *msg =
             g_strdup_printf ("Attached %s as “%s”, although it was trained on another "
                              "foundation", path, tg_modes_get (self->modes, index)->name);
@@ -171,6 +173,7 @@ open_foundation (StudioWindow *self, const char *path, GString *refusals, GStrin
   g_queue_clear_full (&self->foreign_adapters, g_free);
   g_autofree char *base = g_path_get_basename (path);
   g_string_append_printf (opened, "%sfoundation %s", opened->len > 0 ? ", " : "", base);
+  studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
 }
 
 static void
@@ -199,6 +202,7 @@ open_adapter (StudioWindow *self, const char *path, GString *refusals, GString *
   index = tg_modes_attach_file (self->modes, path, TRUE, &error);
   if (index > 0)
     {
+      studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
       g_string_append_printf (opened, "%s“%s”", opened->len > 0 ? ", " : "",
                               tg_modes_get (self->modes, index)->name);
       return;

@@ -92,6 +92,8 @@ void     studio_window_untrack_dialog (StudioWindow *self, GtkNativeDialog *dial
 /* studio-window-banner.c: hiding the bar, its close button, and what it says when a job
  * ends (a collapse or a failure). */
 void     studio_window_hide_banner        (StudioWindow *self);
+/* Gives bar's close button (an icon) the accessible name "Close". */
+void     studio_info_bar_name_close_button (GtkInfoBar *bar);
 void     studio_window_banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self);
 void     studio_window_report_finished    (StudioWindow *self, const StudioSnapshot *snap);
 

@@ -16,6 +16,7 @@
 #include "studio-ablation-panel.h"
 #include "studio-angles-view.h"
 #include "studio-inspector-view.h"
+#include "studio-recent.h"
 #include "studio-session-state.h"
 #include "studio-view.h"
 #include "studio-trainer.h"
@@ -130,6 +131,7 @@ save_and_tell (StudioWindow *self, const char *dir)
       g_free (self->session_path);
       self->session_path = g_strdup (dir);
     }
+  studio_recent_add (dir, STUDIO_RECENT_SESSION);
   g_autofree char *msg = g_strdup_printf ("Saved the session in %s", dir);
   studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
 }
@@ -318,6 +320,9 @@ studio_window_open_session (StudioWindow *self, const char *path)
     g_autofree char *a = g_canonicalize_filename (autosave, NULL);
     g_autofree char *b = g_canonicalize_filename (folder, NULL);
     self->autosave_opened |= strcmp (a, b) == 0;
+    /* the autosave is offered back in its own bar, and replaced at the next close */
+    if (strcmp (a, b) != 0)
+      studio_recent_add (folder, STUDIO_RECENT_SESSION);
   }
   {
     g_autoptr (GString) text = g_string_new (NULL);
@@ -470,6 +475,7 @@ studio_window_session_init (StudioWindow *self)
   self->session_bar = GTK_INFO_BAR (gtk_info_bar_new ());
   gtk_info_bar_set_message_type (self->session_bar, GTK_MESSAGE_QUESTION);
   gtk_info_bar_set_show_close_button (self->session_bar, TRUE);
+  studio_info_bar_name_close_button (self->session_bar);
   gtk_widget_add_css_class (GTK_WIDGET (self->session_bar), "session-offer");
   label = gtk_label_new ("Runs of a window closed before were kept. Restore them here?");
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);

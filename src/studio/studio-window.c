@@ -13,6 +13,7 @@
 #include "studio-results-view.h"
 #include "studio-angles-view.h"
 #include "studio-inspector-view.h"
+#include "studio-recent.h"
 #include "studio-digit-pad-view.h"
 #include "studio-dynamics-view.h"
 #include "studio-scrubber.h"
@@ -537,6 +538,7 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, settings_panel);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, modes_panel);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, scrubber);
+  gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE, 0);
   gtk_widget_class_bind_template_callback_full (widget_class, "banner_response_cb",
                                                 G_CALLBACK (studio_window_banner_response_cb));
 }
@@ -567,6 +569,7 @@ studio_window_init (StudioWindow *self)
   studio_trainer_set_want_model (self->trainer, TRUE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  studio_info_bar_name_close_button (self->banner);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   self->export_dialogs = g_ptr_array_new_with_free_func (g_object_unref);
@@ -583,6 +586,9 @@ studio_window_init (StudioWindow *self)
   add_views (self);
   studio_window_open_init (self);
   studio_window_session_init (self);
+  studio_window_recent_init (self, G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                          STUDIO_TYPE_WINDOW,
+                                                                          "recent_menu")));
   studio_scrubber_set_history (self->scrubber, self->history);
   studio_scrubber_set_trainer (self->scrubber, self->trainer);
 
