@@ -6,6 +6,7 @@
  * (taugate-NAME.c); this file only dispatches. */
 #include "taugate-cli.h"
 #include "tg-console.h"
+#include "tg-i18n.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -48,6 +49,7 @@ main (int argc, char **argv)
    * terminal's tables read as the files do, whatever the locale (files: tg-csv.h). */
   setlocale (LC_ALL, "");
   setlocale (LC_NUMERIC, "C");
+  tg_i18n_init ();
   tg_console_init ();
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
       strcmp (argv[1], "help") == 0)
