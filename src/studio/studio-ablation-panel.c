@@ -3,6 +3,8 @@
  * alive by the task), one measurement at a time, and a text readout of what it did. */
 #include "studio-ablation-panel.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include "studio-test-set.h"
 
@@ -108,7 +110,7 @@ show_readout (StudioAblationPanel *self)
   gtk_widget_set_visible (self->readout_scroll, self->have_result);
   if (!self->have_result)
     return;
-  GString *s = g_string_new ("Accuracy per digit (%)\n         ");
+  GString *s = g_string_new (_("Accuracy per digit (%)\n         "));
   for (guint c = 0; c < self->base[0].n_classes; c++)
     g_string_append_printf (s, " %5u", c);
   g_string_append (s, " │   all\n");
@@ -123,7 +125,7 @@ show_readout (StudioAblationPanel *self)
   gtk_label_set_text (self->readout, s->str);
   g_string_truncate (s, 0);
   guint k = self->edited[1].n_classes;
-  g_string_append (s, "Confusion, target set, ablated (rows: true, columns: predicted)\n   ");
+  g_string_append (s, _("Confusion, target set, ablated (rows: true, columns: predicted)\n   "));
   for (guint c = 0; c < k; c++)
     g_string_append_printf (s, " %4u", c);
   g_string_append_c (s, '\n');
@@ -205,7 +207,7 @@ update_state (StudioAblationPanel *self)
 {
   if (self->edits->len == 0)
     {
-      gtk_label_set_text (self->state, "No unit silenced or forced.");
+      gtk_label_set_text (self->state, _("No unit silenced or forced."));
       self->have_result = FALSE;
       show_readout (self);
       return;
@@ -227,7 +229,7 @@ update_state (StudioAblationPanel *self)
         }
       if (n > 0)
         g_string_append_printf (s, "%s%s %u (%s%s)", s->len > 0 ? " · " : "",
-                                pass == 0 ? "Silenced" : "Forced on", n, list->str,
+                                pass == 0 ? _("Silenced") : _("Forced on"), n, list->str,
                                 n > 12 ? ", …" : "");
       g_string_free (list, TRUE);
     }

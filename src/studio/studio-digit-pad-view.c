@@ -6,6 +6,8 @@
  * and the adapters of the Modes panel) through that mode's own model, the ones identical to
  * the model shown left out. */
 #include "tg-digest.h"
+
+#include <glib/gi18n.h>
 #include "studio-digit-pad-view.h"
 #include "tg-csv.h"
 
@@ -107,16 +109,16 @@ reprobe (StudioDigitPadView *self)
       guint pred = hard ? self->probe->pred_hard : self->probe->pred_soft;
       const float *prob = hard ? self->probe->prob_hard : self->probe->prob_soft;
       g_autofree char *who = self->true_label >= 0
-        ? g_strdup_printf ("test image %u (a %d)", self->test_index, self->true_label)
-        : g_strdup ("drawn digit");
+        ? g_strdup_printf (_("test image %u (a %d)"), self->test_index, self->true_label)
+        : g_strdup (_("drawn digit"));
       g_autofree char *text =
-        g_strdup_printf ("%s at %.0f° · predicted %u (p = %.3f, %s gates) · %s", who,
+        g_strdup_printf (_("%s at %.0f° · predicted %u (p = %.3f, %s gates) · %s"), who,
                          gtk_adjustment_get_value (self->angle_adj), pred, prob[pred],
-                         hard ? "hard" : "soft", self->tm->label);
+                         hard ? _("hard") : _("soft"), self->tm->label);
       gtk_label_set_text (self->readout, text);
     }
   else if (self->tm == NULL)
-    gtk_label_set_text (self->readout, "Train a model to see how it reads the digit.");
+    gtk_label_set_text (self->readout, _("Train a model to see how it reads the digit."));
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
   gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
 }
@@ -212,7 +214,7 @@ studio_digit_pad_view_set_test_image (StudioDigitPadView *self, guint index, dou
   if (index >= test->n)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The test set has %u images; there is no image %u", test->n, index);
+                   _("The test set has %u images; there is no image %u"), test->n, index);
       return FALSE;
     }
   const guint8 *px = test->pixels + (gsize) index * test->dim;
@@ -282,7 +284,7 @@ next_miss_cb (GtkButton *button, StudioDigitPadView *self)
   float x[PAD_PIXELS];
   if (test == NULL || self->tm == NULL || test->dim != PAD_PIXELS)
     {
-      gtk_label_set_text (self->readout, error != NULL ? error->message : "No model yet.");
+      gtk_label_set_text (self->readout, error != NULL ? error->message : _("No model yet."));
       return;
     }
   for (guint k = 1; k <= MIN (test->n, PAD_MISS_SEARCH); k++)
@@ -299,7 +301,7 @@ next_miss_cb (GtkButton *button, StudioDigitPadView *self)
           return;
         }
     }
-  gtk_label_set_text (self->readout, "No misclassified test image found.");
+  gtk_label_set_text (self->readout, _("No misclassified test image found."));
 }
 
 static void

@@ -4,6 +4,8 @@
  * shift-click that puts it into the ablation set or takes it out. */
 #include "studio-masks-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -201,8 +203,8 @@ studio_masks_view_hover_changed (StudioView *view)
                     snap->firing0_hard != NULL && masks_hit (self, x, y, &self->hover);
   if (!self->has_hover)
     {
-      gtk_label_set_text (self->readout, "Hover over a cell to read its unit; click to "
-                                         "inspect it, shift-click to add it to the ablation set.");
+      gtk_label_set_text (self->readout, _("Hover over a cell to read its unit; click to "
+                                         "inspect it, shift-click to add it to the ablation set."));
       return;
     }
   guint32 off = 0;
@@ -213,13 +215,13 @@ studio_masks_view_hover_changed (StudioView *view)
   const float *rr = hard ? snap->firing_rot_hard : snap->firing_rot_soft;
   g_autofree char *rank = studio_view_get_unit_order (view) == TG_UNIT_ORDER_INDEX
     ? g_strdup ("")
-    : g_strdup_printf (" (column %u by %s)", self->hover.column,
+    : g_strdup_printf (_(" (column %u by %s)"), self->hover.column,
                        tg_unit_order_phrase (studio_view_get_unit_order (view)));
   g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u%s · digit %u · %s rate %.3f on 0°, %.3f on %g° "
-                     "(step %" G_GUINT64_FORMAT ")",
+    g_strdup_printf (_("hidden %u, unit %u%s · digit %u · %s rate %.3f on 0°, %.3f on %g° "
+                     "(step %" G_GUINT64_FORMAT ")"),
                      self->hover.layer + 1, self->hover.unit, rank, self->hover.klass,
-                     hard ? "hard" : "soft", r0[i], rr[i], snap->angle, snap->mask_step);
+                     hard ? _("hard") : _("soft"), r0[i], rr[i], snap->angle, snap->mask_step);
   gtk_label_set_text (self->readout, text);
 }
 

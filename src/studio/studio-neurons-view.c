@@ -3,6 +3,8 @@
  * marked; hover reads a unit, a click selects it, a shift-click toggles it in the set. */
 #include "studio-neurons-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -208,8 +210,8 @@ studio_neurons_view_hover_changed (StudioView *view)
   neurons_figure_clear (&fig);
   if (!hit)
     {
-      gtk_label_set_text (self->readout, "Hover over a cell to read its unit; click to "
-                                         "inspect it, shift-click to add it to the ablation set.");
+      gtk_label_set_text (self->readout, _("Hover over a cell to read its unit; click to "
+                                         "inspect it, shift-click to add it to the ablation set."));
       return;
     }
 
@@ -222,11 +224,11 @@ studio_neurons_view_hover_changed (StudioView *view)
   g_autofree char *gate = NULL;
   if (masks != NULL && masks->gates_rot != NULL && masks->gates0 != NULL &&
       idx < snap->hidden_units)
-    gate = g_strdup_printf (" · mean gate %.3f on %g°, %.3f on 0° (step %" G_GUINT64_FORMAT ")",
+    gate = g_strdup_printf (_(" · mean gate %.3f on %g°, %.3f on 0° (step %" G_GUINT64_FORMAT ")"),
                             masks->gates_rot[idx], masks->angle, masks->gates0[idx],
                             masks->mask_step);
   g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f%s", layer + 1, unit,
+    g_strdup_printf (_("hidden %u, unit %u · τ = %+.4f · γ = %.4f%s"), layer + 1, unit,
                      snap->tau[idx], snap->gamma[idx], gate != NULL ? gate : "");
   gtk_label_set_text (self->readout, text);
 }

@@ -4,6 +4,8 @@
  * the inspector, a shift-click toggles it in the ablation set; both are shown on the strips. */
 #include "studio-overlap-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -163,9 +165,9 @@ update_summary (StudioOverlapView *self)
                              snap->overlap_gate_rot + l * snap->overlap_units,
                              snap->overlap_units, (float) thr);
       sum += j;
-      g_string_append_printf (s, " · hidden %u %.3f", l + 1, j);
+      g_string_append_printf (s, _(" · hidden %u %.3f"), l + 1, j);
     }
-  g_string_append_printf (s, " · average %.3f (paper %.2f)", sum / MAX (snap->overlap_layers, 1),
+  g_string_append_printf (s, _(" · average %.3f (paper %.2f)"), sum / MAX (snap->overlap_layers, 1),
                           tg_paper_jaccard[2][0]);
   gtk_label_set_text (self->summary, s->str);
   g_string_free (s, TRUE);

@@ -1,6 +1,8 @@
 /* studio-results-view.c — the Results view over tg_plot_results_table. */
 #include "studio-results-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -252,7 +254,7 @@ studio_results_view_history_changed (StudioView *view)
       gtk_progress_bar_set_fraction (self->progress, st->progress);
       if (st->finished)
         gtk_progress_bar_set_text (self->progress,
-                                   st->error != NULL ? "The comparison stopped" : "Comparison done");
+                                   st->error != NULL ? _("The comparison stopped") : _("Comparison done"));
       else
         gtk_progress_bar_set_text (self->progress, st->progress_text);
     }

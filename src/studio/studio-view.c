@@ -2,6 +2,8 @@
  * area, the pointer over it, export, theme style, PNG screenshots. The units they show
  * (selected unit, column order, ablation set) are in studio-view-units.c. */
 #include "studio-view.h"
+
+#include <glib/gi18n.h>
 #include "studio-view-private.h"
 
 #include <string.h>
@@ -413,7 +415,7 @@ studio_widget_save_png (GtkWidget *widget, const char *path, GError **error)
   if (width <= 0 || height <= 0 || renderer == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "Cannot take a screenshot: the view is not shown");
+                   _("Cannot take a screenshot: the view is not shown"));
       return FALSE;
     }
 
@@ -429,7 +431,7 @@ studio_widget_save_png (GtkWidget *widget, const char *path, GError **error)
   g_object_unref (paintable);
   if (node == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing to render");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Nothing to render"));
       return FALSE;
     }
 
@@ -439,6 +441,6 @@ studio_widget_save_png (GtkWidget *widget, const char *path, GError **error)
   gboolean ok = gdk_texture_save_to_png (texture, path);
   g_object_unref (texture);
   if (!ok)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write %s", path);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s"), path);
   return ok;
 }

@@ -6,6 +6,8 @@
  * tg-session.h; what goes in it, studio-session-state.h. */
 #include "studio-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -64,7 +66,7 @@ save_and_tell (StudioWindow *self, const char *dir)
       g_free (self->session_path);
       self->session_path = g_strdup (dir);
     }
-  g_autofree char *msg = g_strdup_printf ("Saved the session in %s", dir);
+  g_autofree char *msg = g_strdup_printf (_("Saved the session in %s"), dir);
   studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
 }
 
@@ -78,7 +80,7 @@ save_as_response_cb (GtkNativeDialog *native, int response, gpointer data)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
       if (path == NULL)
-        studio_window_show_banner (self, GTK_MESSAGE_ERROR, "Sessions are saved to local folders only");
+        studio_window_show_banner (self, GTK_MESSAGE_ERROR, _("Sessions are saved to local folders only"));
       else
         save_and_tell (self, path);
     }
@@ -90,8 +92,8 @@ studio_window_save_session_as_activate (GSimpleAction *action, GVariant *param, 
 {
   StudioWindow *self = STUDIO_WINDOW (data);
   GtkFileChooserNative *native =
-    gtk_file_chooser_native_new ("Save the session as a folder", GTK_WINDOW (self),
-                                 GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+    gtk_file_chooser_native_new (_("Save the session as a folder"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "taugate-session");
   g_signal_connect (native, "response", G_CALLBACK (save_as_response_cb), self);
@@ -142,7 +144,7 @@ studio_window_open_session (StudioWindow *self, const char *path)
 
   if (studio_trainer_get_state (self->trainer) != STUDIO_TRAINER_IDLE)
     {
-      msg = g_strdup_printf ("Did not open the session %s: stop the run under way first", path);
+      msg = g_strdup_printf (_("Did not open the session %s: stop the run under way first"), path);
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, msg);
       return FALSE;
     }
@@ -177,7 +179,7 @@ studio_window_open_session (StudioWindow *self, const char *path)
     g_autofree char *b = g_canonicalize_filename (folder, NULL);
     self->autosave_opened |= strcmp (a, b) == 0;
   }
-  msg = g_strdup_printf ("Opened the session %s", folder);
+  msg = g_strdup_printf (_("Opened the session %s"), folder);
   studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
   /* --screenshot with a session: the window as the session left it */
   {
@@ -208,8 +210,8 @@ studio_window_open_session_activate (GSimpleAction *action, GVariant *param, gpo
 {
   StudioWindow *self = STUDIO_WINDOW (data);
   GtkFileChooserNative *native =
-    gtk_file_chooser_native_new ("Open a session folder", GTK_WINDOW (self),
-                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Open", "_Cancel");
+    gtk_file_chooser_native_new (_("Open a session folder"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
   g_signal_connect (native, "response", G_CALLBACK (open_response_cb), self);
   studio_window_track_dialog (self, native);
 }
@@ -310,13 +312,13 @@ studio_window_session_init (StudioWindow *self)
   gtk_info_bar_set_message_type (self->session_bar, GTK_MESSAGE_QUESTION);
   gtk_info_bar_set_show_close_button (self->session_bar, TRUE);
   gtk_widget_add_css_class (GTK_WIDGET (self->session_bar), "session-offer");
-  label = gtk_label_new ("Runs of a window closed before were kept. Restore them here?");
+  label = gtk_label_new (_("Runs of a window closed before were kept. Restore them here?"));
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_info_bar_add_child (self->session_bar, label);
-  gtk_info_bar_add_button (self->session_bar, "_Restore", RESPONSE_RESTORE);
-  gtk_info_bar_add_button (self->session_bar, "_Discard", RESPONSE_DISCARD);
+  gtk_info_bar_add_button (self->session_bar, _("_Restore"), RESPONSE_RESTORE);
+  gtk_info_bar_add_button (self->session_bar, _("_Discard"), RESPONSE_DISCARD);
   g_signal_connect (self->session_bar, "response", G_CALLBACK (session_bar_response_cb), self);
   gtk_box_insert_child_after (GTK_BOX (parent), GTK_WIDGET (self->session_bar),
                               GTK_WIDGET (self->banner));
