@@ -1,6 +1,9 @@
 /* taugate-reproduce.c — `taugate reproduce`: the paper's protocol, its tables, Figure 1 and
  * checkpoints. */
 #include "taugate-cli.h"
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include "tg-report.h"
 #include "tg-plot.h"
 
@@ -140,20 +143,20 @@ reproduce_options (TgCliOptions *o)
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (o);
   g_autofree GOptionEntry *figure = tg_cli_figure_entries (o);
   GOptionEntry extra[] = {
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out_dir, "Output folder (default out)", "DIR" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out_dir, N_("Output folder (default out)"), "DIR" },
     { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &o->foundation,
-      "Load the pretrained weights from FILE if it exists, else train and save them there "
-      "(seed i > 0 uses FILE's name with -seed<i> before the extension)", "FILE" },
+      N_("Load the pretrained weights from FILE if it exists, else train and save them there "
+      "(seed i > 0 uses FILE's name with -seed<i> before the extension)"), "FILE" },
     { "methods", 'm', 0, G_OPTION_ARG_STRING, &o->methods,
-      "Comma-separated methods (default all: frozen,bitfit,taugate,gainonly,tauonly,lora,full)", "LIST" },
-    { "no-overlap", 0, 0, G_OPTION_ARG_NONE, &o->no_overlap, "Skip the 0\u00b0 TauGate and Table 3", NULL },
-    { "no-checkpoints", 0, 0, G_OPTION_ARG_NONE, &o->no_checkpoints, "Do not write checkpoints", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress and no table on the terminal", NULL },
+      N_("Comma-separated methods (default all: frozen,bitfit,taugate,gainonly,tauonly,lora,full)"), "LIST" },
+    { "no-overlap", 0, 0, G_OPTION_ARG_NONE, &o->no_overlap, N_("Skip the 0° TauGate and Table 3"), NULL },
+    { "no-checkpoints", 0, 0, G_OPTION_ARG_NONE, &o->no_checkpoints, N_("Do not write checkpoints"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("No progress and no table on the terminal"), NULL },
     { NULL }
   };
-  GOptionContext *ctx = g_option_context_new ("- reproduce the paper's Tables 1-3 and Figure 1");
+  GOptionContext *ctx = g_option_context_new (N_("- reproduce the paper's Tables 1-3 and Figure 1"));
   g_option_context_set_summary (ctx,
-      "Pretrains a 784-W-W-10 MLP on a 50/50 mix of MNIST and MNIST rotated by --angle (or the\n"
+      N_("Pretrains a 784-W-W-10 MLP on a 50/50 mix of MNIST and MNIST rotated by --angle (or the\n"
       "--foundation-angles mix), freezes it,\n"
       "specialises it to the rotated mode with Frozen, BitFit, TauGate, GainOnly, TauOnly, LoRA r=8\n"
       "and full fine-tuning over several seeds, and writes:\n"
@@ -168,10 +171,11 @@ reproduce_options (TgCliOptions *o)
       "is killed at any moment, leaves OUT as it was.\n\n"
       "Exit status: 0 done; 1 an error; 2 bad usage; 3 training collapsed (its final loss is\n"
       "far above a uniform guess: lower --lr), the outputs are written and say which runs;\n"
-      "130 interrupted by Ctrl-C (143 by SIGTERM), OUT is left as it was.");
-  g_option_context_add_main_entries (ctx, protocol, NULL);
-  g_option_context_add_main_entries (ctx, extra, NULL);
-  g_option_context_add_main_entries (ctx, figure, NULL);
+      "130 interrupted by Ctrl-C (143 by SIGTERM), OUT is left as it was."));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, protocol, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, extra, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, figure, GETTEXT_PACKAGE);
   return ctx;
 }
 
