@@ -219,9 +219,9 @@ studio_masks_view_hover_changed (StudioView *view)
                        tg_unit_order_phrase (studio_view_get_unit_order (view)));
   g_autofree char *text =
     g_strdup_printf (_("hidden %u, unit %u%s · digit %u · %s rate %.3f on 0°, %.3f on %g° "
-                     "(step %" G_GUINT64_FORMAT ")"),
+                     "(step %llu)"),
                      self->hover.layer + 1, self->hover.unit, rank, self->hover.klass,
-                     hard ? _("hard") : _("soft"), r0[i], rr[i], snap->angle, snap->mask_step);
+                     hard ? _("hard") : _("soft"), r0[i], rr[i], snap->angle, (unsigned long long) snap->mask_step);
   gtk_label_set_text (self->readout, text);
 }
 

@@ -224,9 +224,9 @@ studio_neurons_view_hover_changed (StudioView *view)
   g_autofree char *gate = NULL;
   if (masks != NULL && masks->gates_rot != NULL && masks->gates0 != NULL &&
       idx < snap->hidden_units)
-    gate = g_strdup_printf (_(" · mean gate %.3f on %g°, %.3f on 0° (step %" G_GUINT64_FORMAT ")"),
+    gate = g_strdup_printf (_(" · mean gate %.3f on %g°, %.3f on 0° (step %llu)"),
                             masks->gates_rot[idx], masks->angle, masks->gates0[idx],
-                            masks->mask_step);
+                            (unsigned long long) masks->mask_step);
   g_autofree char *text =
     g_strdup_printf (_("hidden %u, unit %u · τ = %+.4f · γ = %.4f%s"), layer + 1, unit,
                      snap->tau[idx], snap->gamma[idx], gate != NULL ? gate : "");

@@ -11,10 +11,10 @@ studio_phase_label (StudioPhase phase)
 {
   switch (phase)
     {
-    case STUDIO_PHASE_LOADING:    return "loading data";
-    case STUDIO_PHASE_FOUNDATION: return "foundation";
-    case STUDIO_PHASE_ADAPTATION: return "adaptation";
-    case STUDIO_PHASE_DONE:       return "done";
+    case STUDIO_PHASE_LOADING:    return N_("loading data");
+    case STUDIO_PHASE_FOUNDATION: return N_("foundation");
+    case STUDIO_PHASE_ADAPTATION: return N_("adaptation");
+    case STUDIO_PHASE_DONE:       return N_("done");
     default:                      return "?";
     }
 }
@@ -233,10 +233,10 @@ format_train_status (GString *s, const StudioSnapshot *st)
   g_autofree char *eta = format_duration (st->eta_seconds);
   const TgMethodInfo *info = tg_method_info (st->run_method);
 
-  g_string_append_printf (s, _("Phase: %s · epoch %u/%u · step %" G_GUINT64_FORMAT "/%"
-                          G_GUINT64_FORMAT " · %.0f samples/s · ETA %s"),
-                          studio_phase_label (st->phase), st->epoch, st->n_epochs, st->step,
-                          st->total_steps, st->samples_per_sec, eta);
+  g_string_append_printf (s, _("Phase: %s · epoch %u/%u · step %llu/%llu"
+                          " · %.0f samples/s · ETA %s"),
+                          _(studio_phase_label (st->phase)), st->epoch, st->n_epochs, (unsigned long long) st->step,
+                          (unsigned long long) st->total_steps, st->samples_per_sec, eta);
   if (st->phase == STUDIO_PHASE_FOUNDATION)
     g_string_append_printf (s, _(" · adapter: none yet (foundation trains all weights), next: %s"),
                             info->label);
@@ -273,7 +273,7 @@ studio_snapshot_format_status (const StudioSnapshot *st)
       else
         g_string_append_printf (s, _("Done · acc 0° %.3f · acc %g° %.3f"), st->final_acc0,
                                 st->angle, st->final_acc_rot);
-      g_string_append_printf (s, _(" · step %" G_GUINT64_FORMAT), st->step);
+      g_string_append_printf (s, _(" · step %llu"), (unsigned long long) st->step);
       g_string_append_printf (s, " · %s", tg_method_info (st->run_method)->label);
     }
   else if (st->phase == STUDIO_PHASE_LOADING)
