@@ -216,7 +216,7 @@ studio_masks_view_hover_changed (StudioView *view)
   g_autofree char *rank = studio_view_get_unit_order (view) == TG_UNIT_ORDER_INDEX
     ? g_strdup ("")
     : g_strdup_printf (_(" (column %u by %s)"), self->hover.column,
-                       tg_unit_order_phrase (studio_view_get_unit_order (view)));
+                       _(tg_unit_order_phrase (studio_view_get_unit_order (view))));
   g_autofree char *text =
     g_strdup_printf (_("hidden %u, unit %u%s · digit %u · %s rate %.3f on 0°, %.3f on %g° "
                      "(step %llu)"),
@@ -325,7 +325,7 @@ studio_masks_view_init (StudioMasksView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
-  gtk_box_append (self->toolbar, gtk_label_new ("Order"));
+  gtk_box_append (self->toolbar, gtk_label_new (_("Order")));
   gtk_box_append (self->toolbar, studio_view_get_order_dropdown (STUDIO_VIEW (self)));
   GtkWidget *bar = studio_view_get_set_bar (STUDIO_VIEW (self));
   gtk_widget_set_hexpand (bar, TRUE);

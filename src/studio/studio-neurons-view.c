@@ -314,7 +314,7 @@ studio_neurons_view_init (StudioNeuronsView *self)
   self->hover_layer = self->hover_unit = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
-  gtk_box_append (self->toolbar, gtk_label_new ("Order"));
+  gtk_box_append (self->toolbar, gtk_label_new (_("Order")));
   gtk_box_append (self->toolbar, studio_view_get_order_dropdown (STUDIO_VIEW (self)));
   GtkWidget *bar = studio_view_get_set_bar (STUDIO_VIEW (self));
   gtk_widget_set_hexpand (bar, TRUE);

@@ -61,7 +61,7 @@ typedef struct {
 
 static const Mark sharpness_marks[] = { { 0.0, "1" }, { 0.69897000433601886, "5" },
                                         { 1.0, "10" }, { 2.0, "100" }, { NAN, NULL } };
-static const Mark lambda_marks[] = { { -5.5, "off" }, { -5.0, "1e-5" }, { -3.0, "1e-3" },
+static const Mark lambda_marks[] = { { -5.5, N_("off") }, { -5.0, "1e-5" }, { -3.0, "1e-3" },
                                      { -1.0, "0.1" }, { NAN, NULL } };
 static const Mark lr_marks[] = { { -4.0, "1e-4" }, { -2.0, "0.01" }, { 0.0, "1" },
                                  { NAN, NULL } };
@@ -92,7 +92,7 @@ static void
 setup_marks (GtkScale *scale, const Mark *marks)
 {
   for (guint i = 0; marks[i].label != NULL; i++)
-    gtk_scale_add_mark (scale, marks[i].position, GTK_POS_BOTTOM, marks[i].label);
+    gtk_scale_add_mark (scale, marks[i].position, GTK_POS_BOTTOM, _(marks[i].label));
   g_signal_connect (scale, "change-value", G_CALLBACK (snap_change_value_cb), (gpointer) marks);
 }
 

@@ -222,7 +222,7 @@ studio_view_get_order_dropdown (StudioView *self)
   if (priv->order_dropdown != NULL)
     return GTK_WIDGET (priv->order_dropdown);
   for (guint o = 0; o < TG_UNIT_ORDER_N; o++)
-    labels[o] = tg_unit_order_label (o);
+    labels[o] = _(tg_unit_order_label (o));
   priv->order_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (labels));
   gtk_drop_down_set_selected (priv->order_dropdown, priv->order);
   gtk_widget_set_tooltip_text (GTK_WIDGET (priv->order_dropdown),
