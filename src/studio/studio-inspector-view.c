@@ -12,6 +12,8 @@
  * The unit's τ and γ over the run come from the history's records, on the main loop (a few
  * thousand numbers at most). */
 #include "tg-digest.h"
+
+#include <glib/gi18n.h>
 #include "studio-application.h"
 #include "studio-inspector-view.h"
 
@@ -175,7 +177,7 @@ take_figure (StudioInspectorView *self, const InspectTask *t, TgUnitFigure *fig)
   self->measured_modes = t->modes_serial;
   update_trajectory (self);
   g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f · %s", t->unit.layer + 1,
+    g_strdup_printf (_("hidden %u, unit %u · τ = %+.4f · γ = %.4f · %s"), t->unit.layer + 1,
                      t->unit.index, fig->report->tau, fig->report->gamma, t->tm->label);
   gtk_label_set_text (self->status, text);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
