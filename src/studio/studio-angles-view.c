@@ -359,7 +359,7 @@ angles_data (StudioAnglesView *self, TgModesByAngleData *data, char *caption, gs
     }
   else
     g_snprintf (caption, len,
-                "Open a foundation and its adapters (Ctrl+O), then press “Sweep Angles”.");
+                _("Open a foundation and its adapters (Ctrl+O), then press “Sweep Angles”."));
   data->caption = caption;
   if (excluded != NULL && data->n_modes > 0)
     {

@@ -178,8 +178,8 @@ studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
     }
   else
     g_snprintf (caption, sizeof caption,
-                "Train a model to see how it reads the digit; draw in the box on the left or "
-                "pick a test image.");
+                _("Train a model to see how it reads the digit; draw in the box on the left or "
+                "pick a test image."));
   data.caption = caption;
   tg_plot_digit_pad (cr, width, height, &data, style);
 }

@@ -338,8 +338,8 @@ studio_inspector_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
   TgUnitPlotData empty = { 0 };
   empty.layer = (guint) gtk_adjustment_get_value (self->layer_adj) - 1;
   empty.index = (guint) gtk_adjustment_get_value (self->unit_adj);
-  empty.caption = "Train a model (or wait for its first mask statistics) to inspect a unit; "
-                  "click a cell in Neurons or choose the layer and unit above.";
+  empty.caption = _("Train a model (or wait for its first mask statistics) to inspect a unit; "
+                  "click a cell in Neurons or choose the layer and unit above.");
   tg_plot_unit (cr, width, height, &empty, style);
 }
 

@@ -88,7 +88,7 @@ masks_figure_init (StudioMasksView *self, MasksFigure *fig, gboolean for_export)
   data->target_label = fig->target;
   if (snap == NULL || snap->firing0_hard == NULL)
     {
-      data->caption = "Start training: the firing rates are measured as it runs.";
+      data->caption = _("Start training: the firing rates are measured as it runs.");
       return;
     }
   guint32 off = 0;

@@ -80,7 +80,7 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
   fig->data.title = "Per-neuron thresholds τ and gains γ";
   if (snap == NULL || snap->tau == NULL)
     {
-      fig->data.caption = "Start training to see τ and γ of every hidden unit.";
+      fig->data.caption = _("Start training to see τ and γ of every hidden unit.");
       return;
     }
 

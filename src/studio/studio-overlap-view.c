@@ -93,8 +93,8 @@ overlap_figure_init (StudioOverlapView *self, OverlapFigure *fig)
     }
   else
     g_snprintf (fig->caption, sizeof fig->caption,
-                "Press “Train 0° and Rotated Models” to specialise TauGate to both modes from "
-                "the same foundation.");
+                _("Press “Train 0° and Rotated Models” to specialise TauGate to both modes from "
+                "the same foundation."));
   data->caption = fig->caption;
 }
 

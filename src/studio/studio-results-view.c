@@ -216,8 +216,8 @@ results_figure_init (StudioView *view, ResultsFigure *f)
                               : "The paper's numbers are for MNIST at 45° and are not shown.");
   else
     g_snprintf (f->caption, sizeof f->caption,
-                "Ours fill in as runs finish; “Run the paper comparison” runs every method "
-                "over the seeds. The paper's numbers (its Table 1) beside ours.");
+                _("Ours fill in as runs finish; “Run the paper comparison” runs every method "
+                "over the seeds. The paper's numbers (its Table 1) beside ours."));
   f->data.caption = f->caption;
 }
 
