@@ -69,7 +69,7 @@ write_outputs (const TgExperimentResults *res, const char *dir, const TgCliFigur
   if (g_mkdir_with_parents (fig_dir, 0755) != 0)
     {
       int e = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot create the folder: %s", fig_dir,
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, _("%s: cannot create the folder: %s"), fig_dir,
                    g_strerror (e));
       return FALSE;
     }
@@ -84,8 +84,8 @@ print_plan (const TgExperimentConfig *cfg, const TgModeData *data, const char *d
 {
   g_autofree char *need = tg_format_memory (memory);
   g_autofree char *have = tg_format_memory (tg_physical_memory_bytes ());
-  g_printerr ("%s (%s): %u training and %u test images per mode; needs about %s of "
-              "memory, the machine has %s\n", cfg->data_name, data_dir, data->train0->n,
+  g_printerr (_("%s (%s): %u training and %u test images per mode; needs about %s of "
+              "memory, the machine has %s\n"), cfg->data_name, data_dir, data->train0->n,
               data->test0->n, need, have);
 }
 
@@ -97,12 +97,13 @@ print_summary (const TgExperimentResults *res, const TgModeData *data, const cha
   g_autofree char *table = tg_report_table1_text (res);
   g_autofree char *fig_path = g_build_filename (out_dir, "figures", FIGURE1_FILE, NULL);
   tg_cli_printf ("%s\n", table);
-  tg_cli_printf ("%u seed%s, %u training and %u test images per mode, %.1f s.\n", cfg->seeds,
-                 cfg->seeds == 1 ? "" : "s", data->train0->n, data->test0->n, secs);
-  tg_cli_printf ("Wrote:\n  %s/results.csv and overlap.csv\n  %s/tables/ (Tables 1-3 as LaTeX)\n"
-                 "  %s (Figure 1)\n", out_dir, out_dir, fig_path);
+  tg_cli_printf (ngettext ("%u seed, %u training and %u test images per mode, %.1f s.\n",
+                           "%u seeds, %u training and %u test images per mode, %.1f s.\n",
+                           cfg->seeds), cfg->seeds, data->train0->n, data->test0->n, secs);
+  tg_cli_printf (_("Wrote:\n  %s/results.csv and overlap.csv\n  %s/tables/ (Tables 1-3 as LaTeX)\n"
+                 "  %s (Figure 1)\n"), out_dir, out_dir, fig_path);
   if (checkpoints)
-    tg_cli_printf ("  %s/checkpoints/ (safetensors: foundation and every adapter)\n", out_dir);
+    tg_cli_printf (_("  %s/checkpoints/ (safetensors: foundation and every adapter)\n"), out_dir);
 }
 
 /* --- reproduce ------------------------------------------------------------------------ */
@@ -132,7 +133,7 @@ report_interrupt (TgCliInterrupt *interrupt, const Progress *pr, const char *out
   tg_cli_interrupt_check (interrupt, &error);
   if (pr->tty)
     g_printerr ("\n");
-  g_printerr ("taugate reproduce: %s: stopped; %s is left as it was\n", error->message, out_dir);
+  g_printerr (_("taugate reproduce: %s: stopped; %s is left as it was\n"), error->message, out_dir);
   return 128 + tg_cli_interrupt_signal (interrupt);
 }
 
@@ -194,7 +195,7 @@ tg_cmd_reproduce (int argc, char **argv)
     }
   if (argc > 1)
     {
-      g_printerr ("taugate reproduce: unexpected argument \"%s\" (see --help)\n", argv[1]);
+      g_printerr (_("taugate reproduce: unexpected argument \"%s\" (see --help)\n"), argv[1]);
       tg_cli_options_clear (&o);
       return 2;
     }
