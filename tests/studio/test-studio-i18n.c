@@ -3,8 +3,8 @@
  * meson runs this with LANGUAGE=de, LC_ALL=de_DE.UTF-8 and TAUGATE_LOCALEDIR=build/po, where
  * the catalogues are compiled; like main.c, the program binds the domain itself
  * (tg_i18n_init). It fails, rather than skips, without the locale (./run.sh generates it).
- * Checked: the views' titles, the main menu, template labels, a tooltip and the status line
- * are German; no label, tooltip or view title shows an English text the catalogue translates
+ * Checked: the views' titles, the main menu, template labels, a tooltip, the status line
+ * and the shortcuts window are German; no label, tooltip or view title shows an English text the catalogue translates
  * (one left unmarked in C or .ui shows up here); and the longer German texts still fit the
  * window's default size of 1280 x 720. */
 #include "studio-test-util.h"
@@ -148,6 +148,32 @@ test_window_german (void)
   destroy_window (win);
 }
 
+/* The shortcuts window (GtkApplication builds it from this resource for every window): its
+ * sections, groups and shortcuts are German too. */
+static void
+test_shortcuts_german (void)
+{
+  g_autoptr (GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/org/taugate/Studio/gtk/help-overlay.ui");
+  Texts t = { g_ptr_array_new_with_free_func (g_free), g_ptr_array_new_with_free_func (g_free) };
+  GSList *objects = gtk_builder_get_objects (builder);
+  for (GSList *o = objects; o != NULL; o = o->next)
+    if (g_object_class_find_property (G_OBJECT_GET_CLASS (o->data), "title") != NULL)
+      {
+        g_autofree char *title = NULL;
+        g_object_get (o->data, "title", &title, NULL);
+        add_text (&t, title);
+      }
+  g_slist_free (objects);
+  report_english (&t);
+  g_assert_true (has_text (t.texts, "Trainieren oder den Lauf pausieren und fortsetzen"));
+  g_assert_true (has_text (t.texts, "Sitzungen"));
+  g_assert_cmpuint (t.english->len, ==, 0);
+  g_assert_cmpuint (t.texts->len, >=, 10);
+  g_ptr_array_unref (t.texts);
+  g_ptr_array_unref (t.english);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -156,5 +182,6 @@ main (int argc, char **argv)
   if (status != 0)
     return status;
   g_test_add_func ("/studio-i18n/window-german", test_window_german);
+  g_test_add_func ("/studio-i18n/shortcuts-german", test_shortcuts_german);
   return g_test_run ();
 }
