@@ -122,7 +122,8 @@ test_studio (void)
 }
 
 /* A small reproduction under LC_ALL=de_DE.UTF-8 (failing, not skipping, without the locale):
- * decimal points in results.csv, the checkpoints' names and the terminal's summary. */
+ * decimal points in results.csv, the checkpoints' names and the terminal's summary, whose
+ * words are German here (the catalogue is found through TAUGATE_LOCALEDIR). */
 static void
 test_reproduce_under_comma_locale (void)
 {
@@ -140,7 +141,7 @@ test_reproduce_under_comma_locale (void)
                          "--methods", "taugate", "--no-overlap", "--out", out_dir, NULL };
   g_autofree char *out = run_in (g_getenv ("TG_TAUGATE"), args, "de_DE.UTF-8");
   g_test_message ("%s", out);
-  g_autoptr (GRegex) secs = g_regex_new ("images per mode, [0-9]+\\.[0-9] s\\.\n", 0, 0, NULL);
+  g_autoptr (GRegex) secs = g_regex_new (", [0-9]+\\.[0-9] s\\.\n", 0, 0, NULL);
   g_assert_true (g_regex_match (secs, out, 0, NULL));
 
   g_autofree char *csv_path = g_build_filename (out_dir, "results.csv", NULL);
