@@ -244,7 +244,7 @@ format_train_status (GString *s, const StudioSnapshot *st)
     g_string_append_printf (s, _(" · adapter: %s"), info->label);
   if (info->gated)
     g_string_append_printf (s, _(" · gates: %s (s = %.3g, λ = %.2g)"),
-                            st->hard_gates ? _("hard in evaluation") : _("soft"),
+                            st->hard_gates ? _("hard in evaluation") : C_("gates in the status line", "soft"),
                             (double) st->sharpness, (double) st->lambda);
 }
 
