@@ -412,8 +412,8 @@ studio_angles_view_list_series (StudioView *view)
 static char *
 studio_angles_view_describe (StudioView *view)
 {
-  return g_strdup ("Test accuracy of every open mode against the rotation of the test set, "
-                   "and the accuracy of choosing the mode per input on a mixed stream.");
+  return g_strdup (_("Test accuracy of every open mode against the rotation of the test set, "
+                   "and the accuracy of choosing the mode per input on a mixed stream."));
 }
 
 GtkWidget *

@@ -519,7 +519,7 @@ studio_digit_pad_view_data_csv (StudioView *view)
 static char *
 studio_digit_pad_view_describe (StudioView *view)
 {
-  return g_strdup ("One image, drawn or from the test set and rotated, as the network sees it, with the soft and hard gate of every hidden unit and the class probabilities.");
+  return g_strdup (_("One image, drawn or from the test set and rotated, as the network sees it, with the soft and hard gate of every hidden unit and the class probabilities."));
 }
 
 /* the model goes with the window, not whenever the last reference to the view does */

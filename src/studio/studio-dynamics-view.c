@@ -137,9 +137,9 @@ studio_dynamics_view_list_series (StudioView *view)
 static char *
 studio_dynamics_view_describe (StudioView *view)
 {
-  return g_strdup ("Gate dynamics against the step: mean gate, units on, high-activation "
+  return g_strdup (_("Gate dynamics against the step: mean gate, units on, high-activation "
                    "fraction and the 0°/target Jaccard per hidden layer, with the changes of "
-                   "s and λ marked.");
+                   "s and λ marked."));
 }
 
 GtkWidget *

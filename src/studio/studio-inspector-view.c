@@ -454,7 +454,7 @@ studio_inspector_view_new (void)
 static char *
 studio_inspector_view_describe (StudioView *view)
 {
-  return g_strdup ("One hidden unit: its receptive field, τ and γ, firing per digit at 0° and at the target angle, the distribution of z − τ, the test images that drive it and its near misses, and the change of each logit when it is silenced.");
+  return g_strdup (_("One hidden unit: its receptive field, τ and γ, firing per digit at 0° and at the target angle, the distribution of z − τ, the test images that drive it and its near misses, and the change of each logit when it is silenced."));
 }
 
 static char *

@@ -297,7 +297,7 @@ studio_masks_view_new (void)
 static char *
 studio_masks_view_describe (StudioView *view)
 {
-  return g_strdup ("Heatmaps of how often each hidden unit's gate is open, per digit class, on the 0° and the rotated test images.");
+  return g_strdup (_("Heatmaps of how often each hidden unit's gate is open, per digit class, on the 0° and the rotated test images."));
 }
 
 static void

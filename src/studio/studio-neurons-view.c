@@ -287,7 +287,7 @@ studio_neurons_view_new (void)
 static char *
 studio_neurons_view_describe (StudioView *view)
 {
-  return g_strdup ("Heatmaps of each hidden unit's threshold τ and gain γ, one row per hidden layer, with the mean gate per unit.");
+  return g_strdup (_("Heatmaps of each hidden unit's threshold τ and gain γ, one row per hidden layer, with the mean gate per unit."));
 }
 
 static void

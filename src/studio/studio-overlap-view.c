@@ -195,7 +195,7 @@ studio_overlap_view_new (void)
 static char *
 studio_overlap_view_describe (StudioView *view)
 {
-  return g_strdup ("The mean gate per hidden unit of TauGate specialised to 0° and to the rotated angle, and how much their on-sets overlap.");
+  return g_strdup (_("The mean gate per hidden unit of TauGate specialised to 0° and to the rotated angle, and how much their on-sets overlap."));
 }
 
 static void

@@ -278,7 +278,7 @@ studio_results_view_new (void)
 static char *
 studio_results_view_describe (StudioView *view)
 {
-  return g_strdup ("The accuracy of every method at 0° and at the rotated angle after specialisation, mean and spread over seeds, beside the paper's numbers.");
+  return g_strdup (_("The accuracy of every method at 0° and at the rotated angle after specialisation, mean and spread over seeds, beside the paper's numbers."));
 }
 
 static void

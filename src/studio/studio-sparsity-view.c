@@ -201,7 +201,7 @@ studio_sparsity_view_history_changed (StudioView *view)
 static char *
 studio_sparsity_view_describe (StudioView *view)
 {
-  return g_strdup ("Accuracy against the fraction of hidden units on for TauGate over a sweep of the sparsity penalty λ, with the measured batch-1 speedup of the sparse forward, and the current run as a moving point.");
+  return g_strdup (_("Accuracy against the fraction of hidden units on for TauGate over a sweep of the sparsity penalty λ, with the measured batch-1 speedup of the sparse forward, and the current run as a moving point."));
 }
 
 GtkWidget *

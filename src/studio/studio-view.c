@@ -58,11 +58,11 @@ studio_view_describe (StudioView *self)
   klass = STUDIO_VIEW_GET_CLASS (self);
   priv = studio_view_get_instance_private (self);
   g_autofree char *what = klass->describe != NULL ? klass->describe (self)
-                                                  : g_strdup ("A figure of the runs.");
+                                                  : g_strdup (_("A figure of the runs."));
   StudioSnapshot *st = priv->history != NULL ? studio_history_get_status (priv->history) : NULL;
   g_autofree char *state = studio_snapshot_format_status (st);
   guint runs = priv->history != NULL ? studio_history_get_n_runs (priv->history) : 0;
-  return g_strdup_printf ("%s %u run%s shown. %s", what, runs, runs == 1 ? "" : "s", state);
+  return g_strdup_printf (ngettext ("%s %u run shown. %s", "%s %u runs shown. %s", runs), what, runs, state);
 }
 
 /* The drawing area tells assistive technologies what the figure shows. */
