@@ -4,6 +4,8 @@
  * shift-click that puts it into the ablation set or takes it out. */
 #include "studio-masks-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -87,7 +89,7 @@ masks_figure_init (StudioMasksView *self, MasksFigure *fig, gboolean for_export)
   data->target_label = fig->target;
   if (snap == NULL || snap->firing0_hard == NULL)
     {
-      data->caption = "Start training: the firing rates are measured as it runs.";
+      data->caption = _("Start training: the firing rates are measured as it runs.");
       return;
     }
   guint32 off = 0;
@@ -208,8 +210,8 @@ studio_masks_view_hover_changed (StudioView *view)
                     snap->firing0_hard != NULL && masks_hit (self, x, y, &self->hover);
   if (!self->has_hover)
     {
-      gtk_label_set_text (self->readout, "Hover over a cell to read its unit; click to "
-                                         "inspect it, shift-click to add it to the ablation set.");
+      gtk_label_set_text (self->readout, _("Hover over a cell to read its unit; click to "
+                                         "inspect it, shift-click to add it to the ablation set."));
       return;
     }
   guint32 off = 0;
@@ -220,13 +222,13 @@ studio_masks_view_hover_changed (StudioView *view)
   const float *rr = hard ? snap->firing_rot_hard : snap->firing_rot_soft;
   g_autofree char *rank = studio_view_get_unit_order (view) == TG_UNIT_ORDER_INDEX
     ? g_strdup ("")
-    : g_strdup_printf (" (column %u by %s)", self->hover.column,
-                       tg_unit_order_phrase (studio_view_get_unit_order (view)));
+    : g_strdup_printf (_(" (column %u by %s)"), self->hover.column,
+                       _(tg_unit_order_phrase (studio_view_get_unit_order (view))));
   g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u%s · digit %u · %s rate %.3f on 0°, %.3f on %g° "
-                     "(step %" G_GUINT64_FORMAT ")",
+    g_strdup_printf (_("hidden %u, unit %u%s · digit %u · %s rate %.3f on 0°, %.3f on %g° "
+                     "(step %llu)"),
                      self->hover.layer + 1, self->hover.unit, rank, self->hover.klass,
-                     hard ? "hard" : "soft", r0[i], rr[i], snap->angle, snap->mask_step);
+                     hard ? _("hard") : _("soft"), r0[i], rr[i], snap->angle, (unsigned long long) snap->mask_step);
   gtk_label_set_text (self->readout, text);
 }
 
@@ -321,7 +323,7 @@ studio_masks_view_new (void)
 static char *
 studio_masks_view_describe (StudioView *view)
 {
-  return g_strdup ("Heatmaps of how often each hidden unit's gate is open, per digit class, on the 0° and the rotated test images.");
+  return g_strdup (_("Heatmaps of how often each hidden unit's gate is open, per digit class, on the 0° and the rotated test images."));
 }
 
 static void
@@ -349,7 +351,7 @@ studio_masks_view_init (StudioMasksView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
-  gtk_box_append (self->toolbar, gtk_label_new ("Order"));
+  gtk_box_append (self->toolbar, gtk_label_new (_("Order")));
   gtk_box_append (self->toolbar, studio_view_get_order_dropdown (STUDIO_VIEW (self)));
   GtkWidget *bar = studio_view_get_set_bar (STUDIO_VIEW (self));
   gtk_widget_set_hexpand (bar, TRUE);

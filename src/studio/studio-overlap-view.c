@@ -4,6 +4,8 @@
  * the inspector, a shift-click toggles it in the ablation set; both are shown on the strips. */
 #include "studio-overlap-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -92,8 +94,8 @@ overlap_figure_init (StudioOverlapView *self, OverlapFigure *fig)
     }
   else
     g_snprintf (fig->caption, sizeof fig->caption,
-                "Press “Train 0° and Rotated Models” to specialise TauGate to both modes from "
-                "the same foundation.");
+                _("Press “Train 0° and Rotated Models” to specialise TauGate to both modes from "
+                "the same foundation."));
   data->caption = fig->caption;
 }
 
@@ -164,9 +166,9 @@ update_summary (StudioOverlapView *self)
                              snap->overlap_gate_rot + l * snap->overlap_units,
                              snap->overlap_units, (float) thr);
       sum += j;
-      g_string_append_printf (s, " · hidden %u %.3f", l + 1, j);
+      g_string_append_printf (s, _(" · hidden %u %.3f"), l + 1, j);
     }
-  g_string_append_printf (s, " · average %.3f (paper %.2f)", sum / MAX (snap->overlap_layers, 1),
+  g_string_append_printf (s, _(" · average %.3f (paper %.2f)"), sum / MAX (snap->overlap_layers, 1),
                           tg_paper_jaccard[2][0]);
   gtk_label_set_text (self->summary, s->str);
   g_string_free (s, TRUE);
@@ -209,7 +211,7 @@ studio_overlap_view_new (void)
 static char *
 studio_overlap_view_describe (StudioView *view)
 {
-  return g_strdup ("The mean gate per hidden unit of TauGate specialised to 0° and to the rotated angle, and how much their on-sets overlap.");
+  return g_strdup (_("The mean gate per hidden unit of TauGate specialised to 0° and to the rotated angle, and how much their on-sets overlap."));
 }
 
 static void

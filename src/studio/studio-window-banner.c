@@ -2,6 +2,8 @@
  * a collapse, a failure (a stop is not one). */
 #include "studio-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "tg-experiment.h"
@@ -93,8 +95,8 @@ report_collapse (StudioWindow *self, const StudioSnapshot *snap)
   if (!isfinite (loss) || !tg_loss_collapsed (loss, n_classes))
     return;
   g_autofree char *msg =
-    g_strdup_printf ("%s collapsed: its last loss %.3g is far worse than guessing (%.2f); "
-                     "its accuracies are not a result. Lower the learning rate (now %g).",
+    g_strdup_printf (_("%s collapsed: its last loss %.3g is far worse than guessing (%.2f); "
+                     "its accuracies are not a result. Lower the learning rate (now %g)."),
                      run->name, loss, log ((double) n_classes), (double) snap->lr);
   studio_window_show_banner (self, GTK_MESSAGE_WARNING, msg);
 }

@@ -5,6 +5,8 @@
  * modes of another foundation. */
 #include "studio-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "studio-angles-view.h"
@@ -292,7 +294,7 @@ take_run (StudioWindow *self, StudioSnapshot *snap)
     }
   if (adapted != NULL && adapted->method != TG_METHOD_FROZEN)
     {
-      name = g_strdup_printf ("%s %g° (trained here)", tg_method_info (adapted->method)->label,
+      name = g_strdup_printf (_("%s %g° (trained here)"), tg_method_info (adapted->method)->label,
                               snap->angle);
       self->active_mode = tg_modes_attach_model (self->modes, adapted, snap->sharpness, name,
                                                  snap->angle);
@@ -353,13 +355,13 @@ save_response_cb (GtkNativeDialog *native, int response, gpointer data)
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
       if (path == NULL)
-        studio_window_show_banner (self, GTK_MESSAGE_ERROR, "Adapters are saved to local files only");
+        studio_window_show_banner (self, GTK_MESSAGE_ERROR, _("Adapters are saved to local files only"));
       else if (!tg_modes_save_adapter (self->modes, index, path, &error))
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       else
         {
           studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
-          g_autofree char *msg = g_strdup_printf ("Saved “%s” as %s",
+          g_autofree char *msg = g_strdup_printf (_("Saved “%s” as %s"),
                                                   tg_modes_get (self->modes, index)->name, path);
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
         }
@@ -375,8 +377,8 @@ save_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 
   if (self->modes == NULL || index == 0 || index >= tg_modes_count (self->modes))
     return;
-  native = gtk_file_chooser_native_new ("Save the adapter", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  native = gtk_file_chooser_native_new (_("Save the adapter"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   name = g_strdup_printf ("%s.safetensors", tg_modes_get (self->modes, index)->name);
   g_strdelimit (name, "/ °", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);

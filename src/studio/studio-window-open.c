@@ -10,6 +10,8 @@
  * modes, is asked about first (studio_window_modes_ask_replace). */
 #include "studio-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 
 #include "tg-checkpoint.h"
@@ -71,16 +73,16 @@ question_response_cb (GtkDialog *dialog, int response, gpointer data)
         {
           studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
           g_autofree char *msg =
-            g_strdup_printf ("Attached %s as “%s”, although it was trained on another "
-                             "foundation", path, tg_modes_get (self->modes, index)->name);
+            g_strdup_printf (_("Attached %s as “%s”, although it was trained on another "
+                             "foundation"), path, tg_modes_get (self->modes, index)->name);
           studio_window_show_banner (self, GTK_MESSAGE_WARNING, msg);
           modes_changed (self);
         }
     }
   else
     {
-      g_autofree char *msg = g_strdup_printf ("Did not attach %s: it was trained on another "
-                                              "foundation", path);
+      g_autofree char *msg = g_strdup_printf (_("Did not attach %s: it was trained on another "
+                                              "foundation"), path);
       studio_window_show_banner (self, GTK_MESSAGE_WARNING, msg);
     }
   ask_next (self);
@@ -101,15 +103,15 @@ ask_next (StudioWindow *self)
   dialog = gtk_message_dialog_new (GTK_WINDOW (self),
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "Attach %s to another foundation?", base);
+                                   _("Attach %s to another foundation?"), base);
   gtk_message_dialog_format_secondary_text (
     GTK_MESSAGE_DIALOG (dialog),
-    "%s was trained on a different foundation: the digest of the foundation's weights it "
+    _("%s was trained on a different foundation: the digest of the foundation's weights it "
     "records is not that of %s. Its thresholds and gains were learnt for other weights, so "
-    "its accuracy here may mean little.", path,
-    self->modes->foundation_path != NULL ? self->modes->foundation_path : "the open foundation");
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL,
-                          "_Attach anyway", RESPONSE_ATTACH_ANYWAY, NULL);
+    "its accuracy here may mean little."), path,
+    self->modes->foundation_path != NULL ? self->modes->foundation_path : _("the open foundation"));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Attach anyway"), RESPONSE_ATTACH_ANYWAY, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
   g_object_set_data_full (G_OBJECT (dialog), "path", path, g_free);
   g_signal_connect (dialog, "response", G_CALLBACK (question_response_cb), self);
@@ -172,7 +174,7 @@ open_foundation (StudioWindow *self, const char *path, GString *refusals, GStrin
   self->active_mode = 0;
   g_queue_clear_full (&self->foreign_adapters, g_free);
   g_autofree char *base = g_path_get_basename (path);
-  g_string_append_printf (opened, "%sfoundation %s", opened->len > 0 ? ", " : "", base);
+  g_string_append_printf (opened, _("%sfoundation %s"), opened->len > 0 ? ", " : "", base);
   studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
 }
 
@@ -185,9 +187,9 @@ open_adapter (StudioWindow *self, const char *path, GString *refusals, GString *
 
   if (self->modes == NULL)
     {
-      g_autofree char *msg = g_strdup_printf ("%s: is an adapter, and no foundation is open "
+      g_autofree char *msg = g_strdup_printf (_("%s: is an adapter, and no foundation is open "
                                               "to attach it to (open its foundation first, or "
-                                              "with it)", path);
+                                              "with it)"), path);
       add_refusal (refusals, msg);
       return;
     }
@@ -228,7 +230,7 @@ open_now (StudioWindow *self, GFile **files, int n_files, GString *refusals)
       if (path == NULL)
         {
           g_autofree char *uri = g_file_get_uri (files[i]);
-          g_autofree char *msg = g_strdup_printf ("%s: is not a local file", uri);
+          g_autofree char *msg = g_strdup_printf (_("%s: is not a local file"), uri);
           add_refusal (refusals, msg);
           continue;
         }
@@ -255,9 +257,10 @@ open_now (StudioWindow *self, GFile **files, int n_files, GString *refusals)
   else if (opened->len > 0 || switched->len > 0)
     {
       g_autofree char *msg =
-        g_strdup_printf ("%s%s%s%s%s", opened->len > 0 ? "Opened " : "", opened->str,
+        g_strdup_printf ("%s%s%s%s%s", opened->len > 0 ? _("Opened ") : "", opened->str,
                          opened->len > 0 && switched->len > 0 ? "; " : "",
-                         switched->len > 0 ? "already open, shown now: " : "", switched->str);
+                         switched->len > 0 ? _("already open, shown now: ") : "",
+                         switched->str);
       studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
     }
   if (changed)
@@ -375,16 +378,16 @@ studio_window_open_activate (GSimpleAction *action, GVariant *param, gpointer da
   GtkFileChooserNative *native;
   GtkFileFilter *filter;
 
-  native = gtk_file_chooser_native_new ("Open a foundation and its adapters", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  native = gtk_file_chooser_native_new (_("Open a foundation and its adapters"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (native), TRUE);
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "Checkpoints (*.safetensors)");
+  gtk_file_filter_set_name (filter, _("Checkpoints (*.safetensors)"));
   gtk_file_filter_add_pattern (filter, "*.safetensors");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   g_object_unref (filter);
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "All files");
+  gtk_file_filter_set_name (filter, _("All files"));
   gtk_file_filter_add_pattern (filter, "*");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   g_object_unref (filter);

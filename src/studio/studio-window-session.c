@@ -9,6 +9,8 @@
  * tg-session.h; what goes in it, studio-session-state.h. */
 #include "studio-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <string.h>
 #include <glib/gstdio.h>
@@ -132,7 +134,7 @@ save_and_tell (StudioWindow *self, const char *dir)
       self->session_path = g_strdup (dir);
     }
   studio_recent_add (dir, STUDIO_RECENT_SESSION);
-  g_autofree char *msg = g_strdup_printf ("Saved the session in %s", dir);
+  g_autofree char *msg = g_strdup_printf (_("Saved the session in %s"), dir);
   studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
 }
 
@@ -146,7 +148,7 @@ save_as_response_cb (GtkNativeDialog *native, int response, gpointer data)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
       if (path == NULL)
-        studio_window_show_banner (self, GTK_MESSAGE_ERROR, "Sessions are saved to local folders only");
+        studio_window_show_banner (self, GTK_MESSAGE_ERROR, _("Sessions are saved to local folders only"));
       else
         save_and_tell (self, path);
     }
@@ -158,8 +160,8 @@ studio_window_save_session_as_activate (GSimpleAction *action, GVariant *param, 
 {
   StudioWindow *self = STUDIO_WINDOW (data);
   GtkFileChooserNative *native =
-    gtk_file_chooser_native_new ("Save the session as a folder", GTK_WINDOW (self),
-                                 GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+    gtk_file_chooser_native_new (_("Save the session as a folder"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
 
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), "taugate-session");
   g_signal_connect (native, "response", G_CALLBACK (save_as_response_cb), self);
@@ -259,7 +261,7 @@ studio_window_open_session (StudioWindow *self, const char *path)
 
   if (studio_trainer_get_state (self->trainer) != STUDIO_TRAINER_IDLE)
     {
-      msg = g_strdup_printf ("Did not open the session %s: stop the run under way first", path);
+      msg = g_strdup_printf (_("Did not open the session %s: stop the run under way first"), path);
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, msg);
       return FALSE;
     }
@@ -326,21 +328,23 @@ studio_window_open_session (StudioWindow *self, const char *path)
   }
   {
     g_autoptr (GString) text = g_string_new (NULL);
-    g_string_append_printf (text, "Opened the session %s", folder);
+    g_string_append_printf (text, _("Opened the session %s"), folder);
     if (session->left_out->len > 0)
       {
-        g_string_append (text, ", with these modes left out (an adapter file missing, "
-                               "broken or of another foundation):");
+        g_string_append (text, _(", with these modes left out (an adapter file missing, "
+                                 "broken or of another foundation):"));
         for (guint i = 0; i < session->left_out->len; i++)
           g_string_append_printf (text, "\n%s", (char *) g_ptr_array_index (session->left_out, i));
       }
     if (!units_fit)
-      g_string_append (text, "\nThe selected unit or ablation set names units the model does "
-                             "not have: those were left out");
+      g_string_append (text, _("\nThe selected unit or ablation set names units the model "
+                               "does not have: those were left out"));
     if (kept != NULL)
-      g_string_append_printf (text, "%sWhat was not saved before is kept in %s (open it as a "
-                              "session to see it again)",
-                              session->left_out->len > 0 ? "\n" : ". ", kept);
+      {
+        g_string_append (text, session->left_out->len > 0 ? "\n" : ". ");
+        g_string_append_printf (text, _("What was not saved before is kept in %s (open it as "
+                                        "a session to see it again)"), kept);
+      }
     msg = g_string_free (g_steal_pointer (&text), FALSE);
   }
   studio_window_show_banner (self, session->left_out->len > 0 || !units_fit
@@ -374,8 +378,8 @@ studio_window_open_session_activate (GSimpleAction *action, GVariant *param, gpo
 {
   StudioWindow *self = STUDIO_WINDOW (data);
   GtkFileChooserNative *native =
-    gtk_file_chooser_native_new ("Open a session folder", GTK_WINDOW (self),
-                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Open", "_Cancel");
+    gtk_file_chooser_native_new (_("Open a session folder"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
   g_signal_connect (native, "response", G_CALLBACK (open_response_cb), self);
   studio_window_track_dialog (self, native);
 }
@@ -477,13 +481,13 @@ studio_window_session_init (StudioWindow *self)
   gtk_info_bar_set_show_close_button (self->session_bar, TRUE);
   studio_info_bar_name_close_button (self->session_bar);
   gtk_widget_add_css_class (GTK_WIDGET (self->session_bar), "session-offer");
-  label = gtk_label_new ("Runs of a window closed before were kept. Restore them here?");
+  label = gtk_label_new (_("Runs of a window closed before were kept. Restore them here?"));
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_info_bar_add_child (self->session_bar, label);
-  gtk_info_bar_add_button (self->session_bar, "_Restore", RESPONSE_RESTORE);
-  gtk_info_bar_add_button (self->session_bar, "_Discard", RESPONSE_DISCARD);
+  gtk_info_bar_add_button (self->session_bar, _("_Restore"), RESPONSE_RESTORE);
+  gtk_info_bar_add_button (self->session_bar, _("_Discard"), RESPONSE_DISCARD);
   g_signal_connect (self->session_bar, "response", G_CALLBACK (session_bar_response_cb), self);
   gtk_box_insert_child_after (GTK_BOX (parent), GTK_WIDGET (self->session_bar),
                               GTK_WIDGET (self->banner));

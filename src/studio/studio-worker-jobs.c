@@ -5,6 +5,8 @@
  * What this file is not: the steps the jobs share (studio-worker.c). */
 #include "studio-worker-private.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 #include <gio/gio.h>
 
@@ -119,7 +121,7 @@ job_experiment (StudioWorker *w, StudioSnapshot *last, GError **error)
   if (!tg_experiment_config_validate (&ecfg, error))
     return FALSE;
 
-  studio_worker_progress (w, 0.0, "Paper comparison");
+  studio_worker_progress (w, 0.0, _("Paper comparison"));
   last->experiment = tg_experiment_run (&ecfg, w->mode, NULL, NULL, experiment_progress, w,
                                         w->cancellable, error);
   last->progress = 1.0;
