@@ -329,11 +329,20 @@ data_set_changed_cb (StudioWorkspace *workspace, StudioDigitPadView *self)
     gtk_label_set_text (self->readout, error->message);
 }
 
+/* Every open mode is on the pad beside the model: the workspace's. */
+static void
+modes_changed_cb (StudioWorkspace *workspace, StudioDigitPadView *self)
+{
+  studio_digit_pad_view_set_modes (self, studio_workspace_get_modes (workspace));
+}
+
 static void
 studio_digit_pad_view_workspace_changed (StudioView *view)
 {
   g_signal_connect_object (studio_view_get_workspace (view), "data-set-changed",
                            G_CALLBACK (data_set_changed_cb), view, 0);
+  g_signal_connect_object (studio_view_get_workspace (view), "modes-changed",
+                           G_CALLBACK (modes_changed_cb), view, 0);
 }
 
 static void

@@ -419,6 +419,13 @@ data_set_changed_cb (StudioWorkspace *workspace, StudioInspectorView *self)
   maybe_measure (self);
 }
 
+/* The unit in every other open mode: the workspace's modes. */
+static void
+modes_changed_cb (StudioWorkspace *workspace, StudioInspectorView *self)
+{
+  studio_inspector_view_set_modes (self, studio_workspace_get_modes (workspace));
+}
+
 static void
 studio_inspector_view_workspace_changed (StudioView *view)
 {
@@ -427,6 +434,7 @@ studio_inspector_view_workspace_changed (StudioView *view)
   studio_ablation_panel_set_workspace (self->ablation, workspace);
   g_signal_connect_object (workspace, "data-set-changed", G_CALLBACK (data_set_changed_cb),
                            self, 0);
+  g_signal_connect_object (workspace, "modes-changed", G_CALLBACK (modes_changed_cb), self, 0);
 }
 
 void

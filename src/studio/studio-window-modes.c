@@ -31,10 +31,10 @@ measured_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (snap == NULL)
     {
       /* named after the file of the mode measured (a foundation that does not fit the data) */
-      const TgMode *mode = self->modes != NULL && self->active_mode < tg_modes_count (self->modes)
-                           ? tg_modes_get (self->modes, self->active_mode) : NULL;
+      const TgMode *mode = studio_workspace_get_modes (self->workspace) != NULL && studio_workspace_get_active_mode (self->workspace) < tg_modes_count (studio_workspace_get_modes (self->workspace))
+                           ? tg_modes_get (studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace)) : NULL;
       const char *file = mode != NULL && mode->path != NULL ? mode->path
-                         : self->modes != NULL ? self->modes->foundation_path : NULL;
+                         : studio_workspace_get_modes (self->workspace) != NULL ? studio_workspace_get_modes (self->workspace)->foundation_path : NULL;
       if (file != NULL)
         g_prefix_error (&error, "%s: ", file);
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
@@ -70,11 +70,10 @@ studio_window_set_active_mode (StudioWindow *self, guint index)
   StudioConfig cfg;
   TgMode *mode;
 
-  if (self->modes == NULL || index >= tg_modes_count (self->modes))
+  if (!studio_workspace_set_active_mode (self->workspace, index))
     return FALSE;
-  self->active_mode = index;
-  studio_modes_panel_set_modes (self->modes_panel, self->modes, index);
-  mode = tg_modes_get (self->modes, index);
+  studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), index);
+  mode = tg_modes_get (studio_workspace_get_modes (self->workspace), index);
 
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
@@ -94,16 +93,6 @@ studio_window_is_measuring (StudioWindow *self)
   return self->measuring != NULL;
 }
 
-/* The digit pad and the inspector show every mode beside the one active. */
-void
-studio_window_modes_share (StudioWindow *self)
-{
-  studio_digit_pad_view_set_modes (STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (self, "digit-pad")),
-                                   self->modes);
-  studio_inspector_view_set_modes (STUDIO_INSPECTOR_VIEW (studio_window_get_view (self, "inspector")),
-                                   self->modes);
-}
-
 /* The panel and the Angles view follow the modes; measure: the active mode is measured
  * again (a run's adapter needs not: the views show that run's last snapshot already). */
 static void
@@ -113,26 +102,24 @@ modes_changed (StudioWindow *self, gboolean measure)
 
   studio_config_init_paper (&cfg);
   studio_settings_panel_collect (self->settings_panel, &cfg);
-  studio_angles_view_set_source (angles_view (self), self->modes, &cfg);
+  studio_angles_view_set_source (angles_view (self), studio_workspace_get_modes (self->workspace), &cfg);
   studio_config_clear (&cfg);
-  studio_window_modes_share (self);
+  studio_workspace_modes_changed (self->workspace);
   /* a screenshot of the Angles view sweeps what was opened */
-  if (self->modes != NULL && g_strcmp0 (self->shot_view, "angles") == 0)
+  if (studio_workspace_get_modes (self->workspace) != NULL && g_strcmp0 (self->shot_view, "angles") == 0)
     studio_angles_view_start (angles_view (self));
-  if (self->modes == NULL)
+  if (studio_workspace_get_modes (self->workspace) == NULL)
     {
       studio_modes_panel_set_modes (self->modes_panel, NULL, 0);
       return;
     }
-  if (self->active_mode >= tg_modes_count (self->modes))
-    self->active_mode = 0;
   /* a screenshot of the Modes panel shows the last adapter opened */
   if (g_strcmp0 (self->shot_view, "modes") == 0)
-    self->active_mode = tg_modes_count (self->modes) - 1;
+    studio_workspace_set_active_mode (self->workspace, tg_modes_count (studio_workspace_get_modes (self->workspace)) - 1);
   if (measure)
-    studio_window_set_active_mode (self, self->active_mode);
+    studio_window_set_active_mode (self, studio_workspace_get_active_mode (self->workspace));
   else
-    studio_modes_panel_set_modes (self->modes_panel, self->modes, self->active_mode);
+    studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace));
 }
 
 void
@@ -185,8 +172,8 @@ studio_window_modes_ask_replace (StudioWindow *self, const char *title,
   /* one question at a time: an earlier one unanswered counts as "keep" */
   if (self->replace_question != NULL)
     gtk_dialog_response (GTK_DIALOG (self->replace_question), GTK_RESPONSE_CANCEL);
-  for (guint i = 1; i < tg_modes_count (self->modes); i++)
-    g_string_append_printf (names, "%s“%s”", i > 1 ? ", " : "", tg_modes_get (self->modes, i)->name);
+  for (guint i = 1; i < tg_modes_count (studio_workspace_get_modes (self->workspace)); i++)
+    g_string_append_printf (names, "%s“%s”", i > 1 ? ", " : "", tg_modes_get (studio_workspace_get_modes (self->workspace), i)->name);
   dialog = gtk_message_dialog_new (GTK_WINDOW (self),
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", title);
@@ -234,7 +221,7 @@ run_answered (StudioWindow *self, gpointer data, gboolean replace)
 
   if (replace)
     {
-      g_clear_pointer (&self->modes, tg_modes_free);
+      studio_workspace_take_modes (self->workspace, NULL, 0);
       take_run (self, snap);
     }
   else
@@ -262,8 +249,8 @@ studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap)
     return;
   digest = tg_foundation_digest (model);
   /* a run on a new foundation would close the modes of the open one: asked first */
-  if (self->modes != NULL && tg_modes_count (self->modes) > 1 &&
-      g_strcmp0 (self->modes->digest, digest) != 0)
+  if (studio_workspace_get_modes (self->workspace) != NULL && tg_modes_count (studio_workspace_get_modes (self->workspace)) > 1 &&
+      g_strcmp0 (studio_workspace_get_modes (self->workspace)->digest, digest) != 0)
     {
       g_autofree char *title =
         snap->adapted != NULL
@@ -285,26 +272,26 @@ take_run (StudioWindow *self, StudioSnapshot *snap)
   g_autofree char *name = NULL;
   gboolean fresh = FALSE;
 
-  if (self->modes == NULL || g_strcmp0 (self->modes->digest, digest) != 0)
+  if (studio_workspace_get_modes (self->workspace) == NULL || g_strcmp0 (studio_workspace_get_modes (self->workspace)->digest, digest) != 0)
     {
-      g_clear_pointer (&self->modes, tg_modes_free);
-      self->modes = tg_modes_new (job_model (snap));
-      self->active_mode = 0;
+      studio_workspace_take_modes (self->workspace, tg_modes_new (job_model (snap)), 0);
       fresh = TRUE;
     }
   if (adapted != NULL && adapted->method != TG_METHOD_FROZEN)
     {
       name = g_strdup_printf (_("%s %g° (trained here)"), tg_method_info (adapted->method)->label,
                               snap->angle);
-      self->active_mode = tg_modes_attach_model (self->modes, adapted, snap->sharpness, name,
-                                                 snap->angle);
+      studio_workspace_set_active_mode (self->workspace,
+                                        tg_modes_attach_model (studio_workspace_get_modes (self->workspace), adapted,
+                                                               snap->sharpness, name,
+                                                               snap->angle));
     }
   /* Overlap's two models join beside the active mode, which stays what the views show */
   for (guint t = 0; adapted == NULL && t < 2; t++)
     {
       double angle = t == 0 ? 0.0 : snap->angle;
       g_autofree char *label = g_strdup_printf ("TauGate %g° (Overlap)", angle);
-      tg_modes_attach_model (self->modes, snap->overlap_models[t], snap->sharpness, label, angle);
+      tg_modes_attach_model (studio_workspace_get_modes (self->workspace), snap->overlap_models[t], snap->sharpness, label, angle);
     }
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
@@ -316,16 +303,16 @@ take_run (StudioWindow *self, StudioSnapshot *snap)
 static void
 mode_activated_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 {
-  if (index != self->active_mode || self->measuring == NULL)
+  if (index != studio_workspace_get_active_mode (self->workspace) || self->measuring == NULL)
     studio_window_set_active_mode (self, index);
 }
 
 static void
 remove_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 {
-  if (self->modes != NULL && tg_modes_remove (self->modes, index))
+  if (studio_workspace_get_modes (self->workspace) != NULL && tg_modes_remove (studio_workspace_get_modes (self->workspace), index))
     {
-      self->active_mode = 0;
+      studio_workspace_set_active_mode (self->workspace, 0);
       studio_window_modes_changed (self);
     }
 }
@@ -333,12 +320,12 @@ remove_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 static void
 rename_mode_cb (StudioModesPanel *panel, guint index, const char *name, StudioWindow *self)
 {
-  if (self->modes == NULL || index >= tg_modes_count (self->modes))
+  if (studio_workspace_get_modes (self->workspace) == NULL || index >= tg_modes_count (studio_workspace_get_modes (self->workspace)))
     return;
   /* a name is no reason to measure again: the numbers shown stay those of the same model */
-  tg_modes_rename (self->modes, index, name);
-  studio_modes_panel_set_modes (self->modes_panel, self->modes, self->active_mode);
-  studio_window_modes_share (self);
+  tg_modes_rename (studio_workspace_get_modes (self->workspace), index, name);
+  studio_workspace_modes_changed (self->workspace);
+  studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace));
   studio_history_mark_unsaved (self->history);
 }
 
@@ -348,21 +335,21 @@ save_response_cb (GtkNativeDialog *native, int response, gpointer data)
   StudioWindow *self = STUDIO_WINDOW (data);
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (native), "index"));
 
-  if (response == GTK_RESPONSE_ACCEPT && self->modes != NULL &&
-      index < tg_modes_count (self->modes))
+  if (response == GTK_RESPONSE_ACCEPT && studio_workspace_get_modes (self->workspace) != NULL &&
+      index < tg_modes_count (studio_workspace_get_modes (self->workspace)))
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
       if (path == NULL)
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, _("Adapters are saved to local files only"));
-      else if (!tg_modes_save_adapter (self->modes, index, path, &error))
+      else if (!tg_modes_save_adapter (studio_workspace_get_modes (self->workspace), index, path, &error))
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       else
         {
           studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
           g_autofree char *msg = g_strdup_printf (_("Saved “%s” as %s"),
-                                                  tg_modes_get (self->modes, index)->name, path);
+                                                  tg_modes_get (studio_workspace_get_modes (self->workspace), index)->name, path);
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
         }
     }
@@ -375,11 +362,11 @@ save_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
   GtkFileChooserNative *native;
   g_autofree char *name = NULL;
 
-  if (self->modes == NULL || index == 0 || index >= tg_modes_count (self->modes))
+  if (studio_workspace_get_modes (self->workspace) == NULL || index == 0 || index >= tg_modes_count (studio_workspace_get_modes (self->workspace)))
     return;
   native = gtk_file_chooser_native_new (_("Save the adapter"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  name = g_strdup_printf ("%s.safetensors", tg_modes_get (self->modes, index)->name);
+  name = g_strdup_printf ("%s.safetensors", tg_modes_get (studio_workspace_get_modes (self->workspace), index)->name);
   g_strdelimit (name, "/ °", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
   g_object_set_data (G_OBJECT (native), "index", GUINT_TO_POINTER (index));

@@ -63,10 +63,10 @@ question_response_cb (GtkDialog *dialog, int response, gpointer data)
 
   self->open_question = NULL;
   gtk_window_destroy (GTK_WINDOW (dialog));
-  if (response == RESPONSE_ATTACH_ANYWAY && self->modes != NULL)
+  if (response == RESPONSE_ATTACH_ANYWAY && studio_workspace_get_modes (self->workspace) != NULL)
     {
       g_autoptr (GError) error = NULL;
-      guint index = tg_modes_attach_file (self->modes, path, FALSE, &error);
+      guint index = tg_modes_attach_file (studio_workspace_get_modes (self->workspace), path, FALSE, &error);
       if (index == 0)
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       else
@@ -74,7 +74,7 @@ question_response_cb (GtkDialog *dialog, int response, gpointer data)
           studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
           g_autofree char *msg =
             g_strdup_printf (_("Attached %s as “%s”, although it was trained on another "
-                             "foundation"), path, tg_modes_get (self->modes, index)->name);
+                             "foundation"), path, tg_modes_get (studio_workspace_get_modes (self->workspace), index)->name);
           studio_window_show_banner (self, GTK_MESSAGE_WARNING, msg);
           modes_changed (self);
         }
@@ -109,7 +109,7 @@ ask_next (StudioWindow *self)
     _("%s was trained on a different foundation: the digest of the foundation's weights it "
     "records is not that of %s. Its thresholds and gains were learnt for other weights, so "
     "its accuracy here may mean little."), path,
-    self->modes->foundation_path != NULL ? self->modes->foundation_path : _("the open foundation"));
+    studio_workspace_get_modes (self->workspace)->foundation_path != NULL ? studio_workspace_get_modes (self->workspace)->foundation_path : _("the open foundation"));
   gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
                           _("_Attach anyway"), RESPONSE_ATTACH_ANYWAY, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
@@ -139,43 +139,32 @@ same_file (const char *a, const char *b)
   return strcmp (ca, cb) == 0;
 }
 
-/* The mode opened from path already, or 0 when none is. */
-static guint
-find_open (const TgModes *modes, const char *path)
-{
-  for (guint i = 1; i < tg_modes_count (modes); i++)
-    if (same_file (tg_modes_get (modes, i)->path, path))
-      return i;
-  return 0;
-}
-
 static void
 open_foundation (StudioWindow *self, const char *path, GString *refusals, GString *opened,
                  GString *switched)
 {
   g_autoptr (GError) error = NULL;
-  TgModes *modes;
 
-  /* the open foundation's own file: its Base, with its modes kept */
-  if (self->modes != NULL && same_file (self->modes->foundation_path, path))
+  switch (studio_workspace_open_foundation (self->workspace, path, &error))
     {
-      self->active_mode = 0;
+    case STUDIO_OPEN_SWITCHED:
       g_string_append_printf (switched, "%s%s", switched->len > 0 ? ", " : "", "Base");
-      return;
-    }
-  modes = tg_modes_new_from_file (path, &error);
-  if (modes == NULL)
-    {
+      break;
+    case STUDIO_OPEN_OPENED:
+      {
+        g_queue_clear_full (&self->foreign_adapters, g_free);
+        g_autofree char *base = g_path_get_basename (path);
+        g_string_append_printf (opened, _("%sfoundation %s"), opened->len > 0 ? ", " : "",
+                                base);
+        studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
+      }
+      break;
+    case STUDIO_OPEN_FOREIGN:
+    case STUDIO_OPEN_REFUSED:
+    default:
       add_refusal (refusals, error->message);
-      return;
+      break;
     }
-  g_clear_pointer (&self->modes, tg_modes_free);
-  self->modes = modes;
-  self->active_mode = 0;
-  g_queue_clear_full (&self->foreign_adapters, g_free);
-  g_autofree char *base = g_path_get_basename (path);
-  g_string_append_printf (opened, _("%sfoundation %s"), opened->len > 0 ? ", " : "", base);
-  studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
 }
 
 static void
@@ -183,9 +172,10 @@ open_adapter (StudioWindow *self, const char *path, GString *refusals, GString *
               GString *switched)
 {
   g_autoptr (GError) error = NULL;
-  guint index;
+  TgModes *modes = studio_workspace_get_modes (self->workspace);
+  guint index = 0;
 
-  if (self->modes == NULL)
+  if (modes == NULL)
     {
       g_autofree char *msg = g_strdup_printf (_("%s: is an adapter, and no foundation is open "
                                               "to attach it to (open its foundation first, or "
@@ -193,26 +183,25 @@ open_adapter (StudioWindow *self, const char *path, GString *refusals, GString *
       add_refusal (refusals, msg);
       return;
     }
-  index = find_open (self->modes, path);
-  if (index > 0)
+  switch (studio_workspace_open_adapter (self->workspace, path, &index, &error))
     {
-      self->active_mode = index;
+    case STUDIO_OPEN_SWITCHED:
       g_string_append_printf (switched, "%s“%s”", switched->len > 0 ? ", " : "",
-                              tg_modes_get (self->modes, index)->name);
-      return;
-    }
-  index = tg_modes_attach_file (self->modes, path, TRUE, &error);
-  if (index > 0)
-    {
+                              tg_modes_get (modes, index)->name);
+      break;
+    case STUDIO_OPEN_OPENED:
       studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
       g_string_append_printf (opened, "%s“%s”", opened->len > 0 ? ", " : "",
-                              tg_modes_get (self->modes, index)->name);
-      return;
+                              tg_modes_get (modes, index)->name);
+      break;
+    case STUDIO_OPEN_FOREIGN:
+      g_queue_push_tail (&self->foreign_adapters, g_strdup (path));
+      break;
+    case STUDIO_OPEN_REFUSED:
+    default:
+      add_refusal (refusals, error->message);
+      break;
     }
-  if (g_error_matches (error, TG_FOUNDATION_ERROR, TG_FOUNDATION_ERROR_MISMATCH))
-    g_queue_push_tail (&self->foreign_adapters, g_strdup (path));
-  else
-    add_refusal (refusals, error->message);
 }
 
 static void
@@ -221,7 +210,7 @@ open_now (StudioWindow *self, GFile **files, int n_files, GString *refusals)
   g_autoptr (GString) opened = g_string_new (NULL);
   g_autoptr (GString) switched = g_string_new (NULL);
   g_autoptr (GPtrArray) adapters = g_ptr_array_new_with_free_func (g_free);
-  guint active = self->active_mode;
+  guint active = studio_workspace_get_active_mode (self->workspace);
   gboolean changed = FALSE;
 
   for (int i = 0; i < n_files; i++)
@@ -250,7 +239,7 @@ open_now (StudioWindow *self, GFile **files, int n_files, GString *refusals)
       open_adapter (self, g_ptr_array_index (adapters, i), refusals, opened, switched);
       changed |= opened->len != before;
     }
-  changed |= self->active_mode != active;
+  changed |= studio_workspace_get_active_mode (self->workspace) != active;
 
   if (refusals->len > 0)
     studio_window_show_banner (self, GTK_MESSAGE_ERROR, refusals->str);
@@ -281,13 +270,13 @@ is_checkpoint (const char *path)
 static char *
 replacing_foundation (StudioWindow *self, GFile **files, int n_files)
 {
-  if (self->modes == NULL || tg_modes_count (self->modes) < 2)
+  if (studio_workspace_get_modes (self->workspace) == NULL || tg_modes_count (studio_workspace_get_modes (self->workspace)) < 2)
     return NULL;
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *path = g_file_get_path (files[i]);
       if (path != NULL && is_checkpoint (path) && !is_adapter_file (path) &&
-          !same_file (self->modes->foundation_path, path))
+          !same_file (studio_workspace_get_modes (self->workspace)->foundation_path, path))
         return g_steal_pointer (&path);
     }
   return NULL;
@@ -350,7 +339,7 @@ studio_window_open_paths (StudioWindow *self, const char *const *paths)
 TgModes *
 studio_window_get_modes (StudioWindow *self)
 {
-  return self->modes;
+  return studio_workspace_get_modes (self->workspace);
 }
 
 /* ---- File → Open ---------------------------------------------------------------------------- */
@@ -437,5 +426,4 @@ studio_window_open_dispose (StudioWindow *self)
   studio_window_modes_dispose (self);
   g_cancellable_cancel (self->measuring);
   g_clear_object (&self->measuring);
-  g_clear_pointer (&self->modes, tg_modes_free);
 }

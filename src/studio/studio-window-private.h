@@ -54,9 +54,6 @@ struct _StudioWindow
   TgPlotStyle     shot_export_style;
   gboolean       *shot_export_failed; /* the caller's: TRUE until that export is written */
 
-  /* opened checkpoints (studio-window-open.c): the foundation and its modes, or NULL */
-  TgModes        *modes;
-  guint           active_mode;
   GQueue          foreign_adapters;  /* paths still to ask about (char *) */
   GtkWindow      *open_question;     /* the question being asked, or NULL */
   GCancellable   *measuring;         /* the active mode's measurement under way, or NULL */
@@ -118,9 +115,6 @@ gboolean  studio_window_set_active_mode (StudioWindow *self, guint index);
 /* A finished train job's adapter joins the modes (on a new foundation when the run's is
  * not the open one). */
 void      studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap);
-/* Gives the window's modes to the views that show every mode side by side (the digit pad,
- * the inspector). */
-void      studio_window_modes_share    (StudioWindow *self);
 /* TRUE while the active mode's measurement is under way. */
 gboolean  studio_window_is_measuring  (StudioWindow *self);
 /* Opening another foundation, or a run on a new foundation, would close the open modes: a

@@ -60,9 +60,9 @@ unit_fits (StudioWindow *self, TgUnitId unit)
 
   if (snap != NULL && snap->n_hidden > 0)
     return unit.layer < snap->n_hidden && unit.index < snap->widths[unit.layer];
-  if (self->modes != NULL)
+  if (studio_workspace_get_modes (self->workspace) != NULL)
     {
-      const TgModel *f = self->modes->foundation;
+      const TgModel *f = studio_workspace_get_modes (self->workspace)->foundation;
       return unit.layer + 1 < f->n_linear && unit.index < f->dims[unit.layer + 1];
     }
   return FALSE;
@@ -108,8 +108,8 @@ studio_window_save_session (StudioWindow *self, const char *dir, GError **error)
   studio_session_put_history (session, self->history);
   put_units (self, session);
   /* the window's modes, lent for the write */
-  session->modes = self->modes;
-  session->active_mode = self->active_mode;
+  session->modes = studio_workspace_get_modes (self->workspace);
+  session->active_mode = studio_workspace_get_active_mode (self->workspace);
   ok = tg_session_save (session, dir, error);
   session->modes = NULL;
   if (ok)
@@ -189,13 +189,11 @@ take_modes (StudioWindow *self, TgSession *session, const StudioConfig *cfg)
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
   g_clear_object (&self->measuring);
-  g_clear_pointer (&self->modes, tg_modes_free);
-  self->modes = g_steal_pointer (&session->modes);
-  self->active_mode = self->modes != NULL ? session->active_mode : 0;
+  studio_workspace_take_modes (self->workspace, g_steal_pointer (&session->modes),
+                               session->active_mode);
   studio_angles_view_set_source (STUDIO_ANGLES_VIEW (studio_window_get_view (self, "angles")),
-                                 self->modes, cfg);
-  studio_window_modes_share (self);
-  studio_modes_panel_set_modes (self->modes_panel, self->modes, self->active_mode);
+                                 studio_workspace_get_modes (self->workspace), cfg);
+  studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace));
 }
 
 static gboolean

@@ -19,11 +19,14 @@ struct _StudioWorkspace
   char          *default_dir;   /* studio_default_data_dir (), looked up once */
   char          *data_dir;      /* the folder in force (the model's, else the chosen one) */
   StudioTestSet *test_set;      /* of data_dir; NULL until asked for */
+  TgModes       *modes;         /* the open foundation and its adapters, or NULL */
+  guint          active_mode;
 };
 
 G_DEFINE_FINAL_TYPE (StudioWorkspace, studio_workspace, G_TYPE_OBJECT)
 
-enum { SELECTION_CHANGED, ORDER_CHANGED, ABLATION_CHANGED, DATA_SET_CHANGED, N_SIGNALS };
+enum { SELECTION_CHANGED, ORDER_CHANGED, ABLATION_CHANGED, DATA_SET_CHANGED, MODES_CHANGED,
+       ACTIVE_MODE_CHANGED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 /* ---- the test set ------------------------------------------------------------------------ */
@@ -272,6 +275,121 @@ studio_workspace_get_history (StudioWorkspace *self)
   return self->history;
 }
 
+/* ---- the modes ------------------------------------------------------------------------------ */
+
+TgModes *
+studio_workspace_get_modes (StudioWorkspace *self)
+{
+  return self->modes;
+}
+
+guint
+studio_workspace_get_active_mode (StudioWorkspace *self)
+{
+  return self->active_mode;
+}
+
+void
+studio_workspace_take_modes (StudioWorkspace *self, TgModes *modes, guint active)
+{
+  if (modes != self->modes)
+    g_clear_pointer (&self->modes, tg_modes_free);
+  self->modes = modes;
+  self->active_mode = modes != NULL && active < tg_modes_count (modes) ? active : 0;
+  g_signal_emit (self, signals[MODES_CHANGED], 0);
+  g_signal_emit (self, signals[ACTIVE_MODE_CHANGED], 0);
+}
+
+gboolean
+studio_workspace_set_active_mode (StudioWorkspace *self, guint index)
+{
+  if (self->modes == NULL || index >= tg_modes_count (self->modes))
+    return FALSE;
+  if (index != self->active_mode)
+    {
+      self->active_mode = index;
+      g_signal_emit (self, signals[ACTIVE_MODE_CHANGED], 0);
+    }
+  return TRUE;
+}
+
+void
+studio_workspace_modes_changed (StudioWorkspace *self)
+{
+  if (self->modes != NULL && self->active_mode >= tg_modes_count (self->modes))
+    self->active_mode = tg_modes_count (self->modes) - 1;
+  g_signal_emit (self, signals[MODES_CHANGED], 0);
+}
+
+static gboolean
+same_file (const char *a, const char *b)
+{
+  g_autofree char *ca = NULL, *cb = NULL;
+
+  if (a == NULL || b == NULL)
+    return FALSE;
+  ca = g_canonicalize_filename (a, NULL);
+  cb = g_canonicalize_filename (b, NULL);
+  return strcmp (ca, cb) == 0;
+}
+
+StudioOpenResult
+studio_workspace_open_foundation (StudioWorkspace *self, const char *path, GError **error)
+{
+  TgModes *modes;
+
+  /* the open foundation's own file: its Base, with its modes kept */
+  if (self->modes != NULL && same_file (self->modes->foundation_path, path))
+    {
+      self->active_mode = 0;
+      return STUDIO_OPEN_SWITCHED;
+    }
+  modes = tg_modes_new_from_file (path, error);
+  if (modes == NULL)
+    return STUDIO_OPEN_REFUSED;
+  g_clear_pointer (&self->modes, tg_modes_free);
+  self->modes = modes;
+  self->active_mode = 0;
+  return STUDIO_OPEN_OPENED;
+}
+
+StudioOpenResult
+studio_workspace_open_adapter (StudioWorkspace *self, const char *path, guint *index,
+                               GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  guint i;
+
+  if (self->modes == NULL)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_MISMATCH, "%s: is an adapter, and no foundation "
+                   "is open to attach it to (open its foundation first, or with it)", path);
+      return STUDIO_OPEN_REFUSED;
+    }
+  for (i = 1; i < tg_modes_count (self->modes); i++)
+    if (same_file (tg_modes_get (self->modes, i)->path, path))
+      {
+        self->active_mode = i;
+        if (index != NULL)
+          *index = i;
+        return STUDIO_OPEN_SWITCHED;
+      }
+  i = tg_modes_attach_file (self->modes, path, TRUE, &local);
+  if (i > 0)
+    {
+      if (index != NULL)
+        *index = i;
+      return STUDIO_OPEN_OPENED;
+    }
+  if (g_error_matches (local, TG_FOUNDATION_ERROR, TG_FOUNDATION_ERROR_MISMATCH))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return STUDIO_OPEN_FOREIGN;
+    }
+  g_propagate_error (error, g_steal_pointer (&local));
+  return STUDIO_OPEN_REFUSED;
+}
+
 StudioWorkspace *
 studio_workspace_new (void)
 {
@@ -287,6 +405,7 @@ studio_workspace_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->history, self);
   g_clear_object (&self->history);
   g_clear_pointer (&self->test_set, studio_test_set_unref);
+  g_clear_pointer (&self->modes, tg_modes_free);
   G_OBJECT_CLASS (studio_workspace_parent_class)->dispose (object);
 }
 
@@ -307,7 +426,8 @@ studio_workspace_class_init (StudioWorkspaceClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   const char *names[N_SIGNALS] = { "selection-changed", "order-changed", "ablation-changed",
-                                   "data-set-changed" };
+                                   "data-set-changed", "modes-changed",
+                                   "active-mode-changed" };
 
   object_class->dispose = studio_workspace_dispose;
   object_class->finalize = studio_workspace_finalize;

@@ -8,17 +8,25 @@
  *   "order-changed"     ()  the column order of the units
  *   "ablation-changed"  ()  the ablation set (TgUnitEdit: silenced or forced units)
  *   "data-set-changed"  ()  the data set folder, hence the test set
+ *   "modes-changed"     ()  the open modes (replaced, or one attached, renamed, removed)
+ *   "active-mode-changed" () which of them is active
  *
  * The data set: the folder of the model shown, the history's latest mask snapshot's
  * (the run or the mode measured on it), and while none is shown the folder the window
  * chose (studio_workspace_set_data_dir: --data, the Data set drop-down, the remembered one).
- * The test set is that folder's t10k files, read when first asked for. Not here: the
- * modes, sessions and anything drawn. */
+ * The test set is that folder's t10k files, read when first asked for.
+ *
+ * The modes: the open foundation with its adapters (TgModes, NULL when none is open) and
+ * the active one; opening a file that is already open switches to it instead of adding it
+ * again. Not here: the questions asked before modes are replaced, measuring a mode,
+ * sessions and anything drawn. */
 #pragma once
 
 #include <glib-object.h>
 #include "studio-history.h"
 #include "tg-data.h"
+#include "tg-modes.h"
+#include "tg-digest.h"
 #include "tg-unit.h"
 #include "tg-unit-order.h"
 
@@ -80,5 +88,34 @@ const char  *studio_workspace_get_data_dir (StudioWorkspace *self);
 /* That folder's test set, read on the first call after a change (main thread); a new
  * reference, NULL with an error naming the folder when it cannot be read. */
 StudioTestSet *studio_workspace_dup_test_set (StudioWorkspace *self, GError **error);
+
+/* ---- the modes ---- */
+/* Borrowed; NULL when no foundation is open. */
+TgModes     *studio_workspace_get_modes        (StudioWorkspace *self);
+guint        studio_workspace_get_active_mode  (StudioWorkspace *self);
+/* Replaces the modes (modes taken; NULL: none) with active the active one (0 when out of
+ * range); emits "modes-changed" and "active-mode-changed". */
+void         studio_workspace_take_modes       (StudioWorkspace *self, TgModes *modes,
+                                                guint active);
+/* FALSE (nothing changed) when there is no such mode. */
+gboolean     studio_workspace_set_active_mode  (StudioWorkspace *self, guint index);
+/* The modes changed in place (a mode attached, renamed or removed): emits "modes-changed". */
+void         studio_workspace_modes_changed    (StudioWorkspace *self);
+
+/* What opening a checkpoint did. */
+typedef enum {
+  STUDIO_OPEN_OPENED,    /* a new foundation (its Base active) or a new adapter attached */
+  STUDIO_OPEN_SWITCHED,  /* the file is open already: its mode is active now */
+  STUDIO_OPEN_FOREIGN,   /* an adapter of another foundation: not attached (ask first) */
+  STUDIO_OPEN_REFUSED,   /* not opened: error says why, naming the file */
+} StudioOpenResult;
+/* Opens the foundation at path: its Base when it is the open foundation's file, else new
+ * modes in place of the open ones. Neither this nor open_adapter emits: after opening a
+ * batch of files, the caller calls studio_workspace_modes_changed once. */
+StudioOpenResult studio_workspace_open_foundation (StudioWorkspace *self, const char *path,
+                                                   GError **error);
+/* Attaches the adapter at path to the open foundation; *index (may be NULL) its mode. */
+StudioOpenResult studio_workspace_open_adapter    (StudioWorkspace *self, const char *path,
+                                                   guint *index, GError **error);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "studio-test-util.h"
+#include "studio-workspace.h"
 #include "studio-history.h"
 #include "studio-modes-panel.h"
 #include "studio-angles-view.h"
@@ -493,13 +494,13 @@ test_open_twice_switches (void)
   g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
   g_assert_true (studio_window_open_paths (win, again));
   g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
-  g_assert_cmpuint (win->active_mode, ==, 1);
+  g_assert_cmpuint (studio_workspace_get_active_mode (studio_window_get_workspace (win)), ==, 1);
   g_assert_nonnull (strstr (studio_window_get_banner (win), "already open"));
   g_assert_cmpuint (studio_modes_panel_get_n_rows (win->modes_panel), ==, 3);
   /* the open foundation's own file again: Base, with its adapters kept */
   g_assert_true (studio_window_open_paths (win, foundation));
   g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
-  g_assert_cmpuint (win->active_mode, ==, 0);
+  g_assert_cmpuint (studio_workspace_get_active_mode (studio_window_get_workspace (win)), ==, 0);
   wait_for (win, measured, NULL, "the measurement");
   destroy_window (win);
 }

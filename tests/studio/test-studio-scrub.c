@@ -237,8 +237,8 @@ test_digit_pad_modes (void)
   g_assert_nonnull (test_set);
   const TgDataset *test = test_set->data;
   g_assert_no_error (error);
-  g_assert_nonnull (win->modes);
-  g_assert_cmpuint (tg_modes_count (win->modes), >=, 2);
+  g_assert_nonnull (studio_window_get_modes (win));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), >=, 2);
 
   studio_window_show_view (win, "digit-pad");
   for (guint i = 0; i < 6; i++)
@@ -253,9 +253,9 @@ test_digit_pad_modes (void)
           const TgProbe *probe = studio_digit_pad_view_get_mode_probe (pad, m, &name);
           g_assert_nonnull (probe);
           TgMode *mode = NULL;
-          for (guint k = 0; k < tg_modes_count (win->modes); k++)
-            if (g_strcmp0 (tg_modes_get (win->modes, k)->name, name) == 0)
-              mode = tg_modes_get (win->modes, k);
+          for (guint k = 0; k < tg_modes_count (studio_window_get_modes (win)); k++)
+            if (g_strcmp0 (tg_modes_get (studio_window_get_modes (win), k)->name, name) == 0)
+              mode = tg_modes_get (studio_window_get_modes (win), k);
           g_assert_nonnull (mode);
           seen_base += mode->method == TG_METHOD_FROZEN;
           check_pad_image (probe, mode->model, mode->sharpness, test, 100 + i, degrees);
@@ -291,9 +291,9 @@ test_inspector_modes (void)
   for (guint m = 1; m < d->n_modes; m++)
     {
       TgMode *mode = NULL;
-      for (guint k = 0; k < tg_modes_count (win->modes); k++)
-        if (g_strcmp0 (tg_modes_get (win->modes, k)->name, d->mode_names[m]) == 0)
-          mode = tg_modes_get (win->modes, k);
+      for (guint k = 0; k < tg_modes_count (studio_window_get_modes (win)); k++)
+        if (g_strcmp0 (tg_modes_get (studio_window_get_modes (win), k)->name, d->mode_names[m]) == 0)
+          mode = tg_modes_get (studio_window_get_modes (win), k);
       g_assert_nonnull (mode);
       base |= mode->method == TG_METHOD_FROZEN;
       const TgModel *mm = mode->model;

@@ -208,6 +208,8 @@ check_overlap_keys (StudioWindow *win)
   StudioView *view = STUDIO_VIEW (studio_window_get_view (win, "overlap"));
   StudioSnapshot *snap = studio_history_get_overlap (studio_window_get_history (win));
 
+  /* the selection is the workspace's, every view's: Neurons left it in some layer */
+  studio_workspace_select_unit (studio_window_get_workspace (win), 0, 3);
   xdo_focus_on (win, area, "the Overlap figure");
   press_to (view, "Home", 0, 0);
   press_to (view, "Right", 0, 1);

@@ -7,6 +7,8 @@
 
 #include "studio-workspace.h"
 #include "studio-task-hold.h"
+#include "tg-checkpoint.h"
+#include "tg-digest.h"
 
 #define FASHION_DIR "/usr/share/datasets/fashion-mnist"
 
@@ -232,6 +234,125 @@ test_task_hold (void)
   g_assert_cmpuint (studio_task_hold_count (), ==, before);
 }
 
+/* ---- the modes ---------------------------------------------------------------------------- */
+
+/* A tiny foundation (seed's weights) saved to dir/NAME, returned. */
+static TgModel *
+save_foundation (const char *dir, const char *name, guint64 seed)
+{
+  guint32 widths[2] = { 8, 8 };
+  g_autoptr (GError) error = NULL;
+  TgModel *m = tg_model_new (16, 2, widths, 4, 2, 4.0f, &error);
+  g_assert_no_error (error);
+  uint64_t rng = tg_rng_seed (seed);
+  tg_model_init_weights (m, &rng);
+  m->method = TG_METHOD_FULL;
+  g_autoptr (GHashTable) md = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (tg_checkpoint_save_foundation (m, md, path, &error));
+  g_assert_no_error (error);
+  return m;
+}
+
+/* A TauGate adapter of foundation at angle, saved to dir/NAME. */
+static char *
+save_adapter (const char *dir, const char *name, const TgModel *foundation, double angle)
+{
+  g_autoptr (TgModel) m = tg_model_copy (foundation);
+  g_autoptr (GError) error = NULL;
+  uint64_t rng = tg_rng_seed (7);
+  tg_model_reset_adapter (m, &rng);
+  m->method = TG_METHOD_TAUGATE;
+  m->params[m->tau[0]] = (float) angle / 100.0f;
+  g_autoptr (GHashTable) md = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  tg_foundation_digest_insert (md, foundation);
+  g_hash_table_insert (md, g_strdup ("target_angle"), g_strdup_printf ("%g", angle));
+  char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (tg_checkpoint_save_adapter (m, TG_METHOD_TAUGATE, md, path, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* Opening checkpoints: a foundation, its adapters, the same file again (switched to, not
+ * added), an adapter of another foundation (not attached: the window asks), an adapter with
+ * no foundation open; the active mode and the signals that say so. */
+static void
+test_modes (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("tg-workspace-modes-XXXXXX", NULL);
+  g_autoptr (TgModel) fa = save_foundation (dir, "a.safetensors", 1);
+  g_autoptr (TgModel) fb = save_foundation (dir, "b.safetensors", 2);
+  g_autofree char *a0 = save_adapter (dir, "a-0.safetensors", fa, 0);
+  g_autofree char *a45 = save_adapter (dir, "a-45.safetensors", fa, 45);
+  g_autofree char *b45 = save_adapter (dir, "b-45.safetensors", fb, 45);
+  g_autofree char *pa = g_build_filename (dir, "a.safetensors", NULL);
+  g_autoptr (StudioWorkspace) ws = studio_workspace_new ();
+  g_autoptr (GError) error = NULL;
+  guint modes_changed = 0, active_changed = 0, index = 99;
+
+  g_signal_connect (ws, "modes-changed", G_CALLBACK (count_cb), &modes_changed);
+  g_signal_connect (ws, "active-mode-changed", G_CALLBACK (count_cb), &active_changed);
+  g_assert_null (studio_workspace_get_modes (ws));
+  /* an adapter needs its foundation open */
+  g_assert_cmpint (studio_workspace_open_adapter (ws, a0, NULL, &error), ==, STUDIO_OPEN_REFUSED);
+  g_assert_nonnull (strstr (error->message, a0));
+  g_clear_error (&error);
+
+  g_assert_cmpint (studio_workspace_open_foundation (ws, pa, &error), ==, STUDIO_OPEN_OPENED);
+  g_assert_cmpint (studio_workspace_open_adapter (ws, a0, &index, &error), ==, STUDIO_OPEN_OPENED);
+  g_assert_cmpuint (index, ==, 1);
+  g_assert_cmpint (studio_workspace_open_adapter (ws, a45, &index, &error), ==, STUDIO_OPEN_OPENED);
+  g_assert_cmpuint (index, ==, 2);
+  g_assert_no_error (error);
+  g_assert_cmpuint (modes_changed, ==, 0);    /* the caller says so once, after a batch */
+  studio_workspace_modes_changed (ws);
+  g_assert_cmpuint (modes_changed, ==, 1);
+  g_assert_cmpuint (tg_modes_count (studio_workspace_get_modes (ws)), ==, 3);
+  g_assert_cmpuint (studio_workspace_get_active_mode (ws), ==, 0);
+
+  /* the same adapter again (by another path to it): switched to, not a fourth mode */
+  g_autofree char *again = g_build_filename (dir, ".", "a-0.safetensors", NULL);
+  g_assert_cmpint (studio_workspace_open_adapter (ws, again, &index, &error), ==,
+                   STUDIO_OPEN_SWITCHED);
+  g_assert_cmpuint (index, ==, 1);
+  g_assert_cmpuint (studio_workspace_get_active_mode (ws), ==, 1);
+  g_assert_cmpuint (tg_modes_count (studio_workspace_get_modes (ws)), ==, 3);
+  /* the open foundation again: its Base, the adapters kept */
+  g_assert_cmpint (studio_workspace_open_foundation (ws, pa, &error), ==, STUDIO_OPEN_SWITCHED);
+  g_assert_cmpuint (studio_workspace_get_active_mode (ws), ==, 0);
+  g_assert_cmpuint (tg_modes_count (studio_workspace_get_modes (ws)), ==, 3);
+  /* another foundation's adapter is not attached: the window asks first */
+  g_assert_cmpint (studio_workspace_open_adapter (ws, b45, NULL, &error), ==, STUDIO_OPEN_FOREIGN);
+  g_assert_true (g_error_matches (error, TG_FOUNDATION_ERROR, TG_FOUNDATION_ERROR_MISMATCH));
+  g_clear_error (&error);
+  g_assert_cmpuint (tg_modes_count (studio_workspace_get_modes (ws)), ==, 3);
+
+  /* the active mode: a signal when it changes, none for no change or no such mode */
+  active_changed = 0;
+  g_assert_true (studio_workspace_set_active_mode (ws, 2));
+  g_assert_true (studio_workspace_set_active_mode (ws, 2));
+  g_assert_false (studio_workspace_set_active_mode (ws, 3));
+  g_assert_cmpuint (active_changed, ==, 1);
+  g_assert_cmpuint (studio_workspace_get_active_mode (ws), ==, 2);
+  /* a mode removed past the active one: the active one stays within the modes */
+  g_assert_true (tg_modes_remove (studio_workspace_get_modes (ws), 2));
+  studio_workspace_modes_changed (ws);
+  g_assert_cmpuint (studio_workspace_get_active_mode (ws), ==, 1);
+  /* replaced (a session's modes), then none */
+  studio_workspace_take_modes (ws, NULL, 5);
+  g_assert_null (studio_workspace_get_modes (ws));
+  g_assert_cmpuint (studio_workspace_get_active_mode (ws), ==, 0);
+
+  const char *files[] = { "a.safetensors", "b.safetensors", "a-0.safetensors",
+                          "a-45.safetensors", "b-45.safetensors" };
+  for (guint i = 0; i < G_N_ELEMENTS (files); i++)
+    {
+      g_autofree char *f = g_build_filename (dir, files[i], NULL);
+      g_unlink (f);
+    }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -248,5 +369,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/workspace/data-set", test_data_set);
   g_test_add_func ("/workspace/data-set-missing", test_data_set_missing);
   g_test_add_func ("/workspace/task-hold", test_task_hold);
+  g_test_add_func ("/workspace/modes", test_modes);
   return g_test_run ();
 }
