@@ -52,6 +52,8 @@ struct _StudioWindow
   double          shot_export_width, shot_export_height;
   TgPlotStyle     shot_export_style;
   gboolean       *shot_export_failed; /* the caller's: TRUE until that export is written */
+  char           *shot_session_dir;   /* --save-session: the session saved there first */
+  gboolean       *shot_session_failed; /* the caller's: TRUE until that session is saved */
 
   /* opened checkpoints (studio-window-open.c): the foundation and its modes, or NULL */
   TgModes        *modes;
@@ -84,6 +86,10 @@ void     studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *sna
  * nothing: the shot, when one is asked for, is of the window as it is now. Nothing when a
  * job or a measurement is under way (its end takes the shot). */
 void     studio_window_screenshot_settled (StudioWindow *self);
+/* Automation for --save-session: when the automation closes the window (after steps, or
+ * when its jobs are done), the session is saved to dir first; *failed is TRUE until it is. */
+void     studio_window_schedule_save_session (StudioWindow *self, const char *dir,
+                                              gboolean *failed);
 
 /* Automation for screenshots: after `steps` training steps (or when the run ends), show
  * view (NULL: the current one; "all": each in turn), save the window to png_path (NULL:
