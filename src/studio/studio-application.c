@@ -66,6 +66,8 @@ static const GOptionEntry option_entries[] = {
   { "train-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N training images", "N" },
   { "test-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N test images", "N" },
   { "angle", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Rotation of the second mode in degrees (45)", "DEG" },
+  { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, NULL, "Epochs of the foundation (2)", "N" },
+  { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, NULL, "Epochs of the adaptation (1)", "N" },
   { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Sparsity penalty λ (0)", "X" },
   { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Gate sharpness s (5)", "X" },
   { "quit-after-steps", 0, 0, G_OPTION_ARG_INT64, NULL,
@@ -236,6 +238,10 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     self->cfg.test_limit = (guint32) MAX (i32, 0);
   if (g_variant_dict_lookup (options, "angle", "d", &d))
     self->cfg.angle = d;
+  if (g_variant_dict_lookup (options, "foundation-epochs", "i", &i32))
+    self->cfg.foundation_epochs = (guint32) CLAMP (i32, 1, 1000);
+  if (g_variant_dict_lookup (options, "adapt-epochs", "i", &i32))
+    self->cfg.adapt_epochs = (guint32) CLAMP (i32, 1, 1000);
   if (g_variant_dict_lookup (options, "lambda", "d", &d))
     self->cfg.lambda = (float) CLAMP (d, 0.0, 0.1);
   if (g_variant_dict_lookup (options, "sharpness", "d", &d))

@@ -481,6 +481,31 @@ get_arrays (const TgSessionRecords *r, const char *log, guint n_rows, guint i, g
   return TRUE;
 }
 
+/* mask record i's model: its weight set with its own τ and γ */
+static gboolean
+get_model (const TgSessionRecords *r, const Shared *sh, guint i, double weights, double method,
+           StudioSnapshot *s, const char *file, GError **error)
+{
+  float *model_tg[2] = { NULL, NULL };
+  gboolean ok = get_arrays (r, "masks", tg_session_table_n_rows (r->masks), i, N_FLAGS, s,
+                            model_tg, file, error);
+  if (ok)
+    {
+      TgModel *m = s->model = tg_model_copy (sh->shape);
+      memcpy (m->params, tg_session_records_get_tensor (r, "weights.params")->values +
+                         (gsize) weights * m->n_params, m->n_params * sizeof (float));
+      m->method = (TgMethod) method;
+      for (guint32 l = 0, off = 0; l < tg_model_n_hidden (m); off += m->dims[l + 1], l++)
+        {
+          memcpy (m->params + m->tau[l], model_tg[0] + off, m->dims[l + 1] * sizeof (float));
+          memcpy (m->params + m->gamma[l], model_tg[1] + off, m->dims[l + 1] * sizeof (float));
+        }
+    }
+  g_free (model_tg[0]);
+  g_free (model_tg[1]);
+  return ok;
+}
+
 /* mask record i's flags, arrays and model */
 static gboolean
 get_mask_parts (const TgSessionRecords *r, const Shared *sh, guint i, StudioSnapshot *s,
@@ -490,7 +515,6 @@ get_mask_parts (const TgSessionRecords *r, const Shared *sh, guint i, StudioSnap
   guint n_rows = tg_session_table_n_rows (t), base = t->n_columns - N_FLAGS - 2;
   double weights = tg_session_table_get (t, i, base + N_FLAGS);
   double method = tg_session_table_get (t, i, base + N_FLAGS + 1);
-  g_autofree float *model_tg[2] = { NULL, NULL };
   g_autofree char *where = g_strdup_printf ("%s: row %u", file, i + 1);
 
   for (guint f = 0; f < N_FLAGS; f++)
@@ -507,18 +531,7 @@ get_mask_parts (const TgSessionRecords *r, const Shared *sh, guint i, StudioSnap
       !(method >= 0 && method < TG_N_METHODS && method == floor (method)))
     return bad (error, where, "“weights” is not a row of weights.params, or “model_method” "
                 "not a method");
-  if (!get_arrays (r, "masks", n_rows, i, N_FLAGS, s, model_tg, file, error))
-    return FALSE;
-  TgModel *m = s->model = tg_model_copy (sh->shape);
-  memcpy (m->params, tg_session_records_get_tensor (r, "weights.params")->values +
-                     (gsize) weights * m->n_params, m->n_params * sizeof (float));
-  m->method = (TgMethod) method;
-  for (guint32 l = 0, off = 0; l < tg_model_n_hidden (m); off += m->dims[l + 1], l++)
-    {
-      memcpy (m->params + m->tau[l], model_tg[0] + off, m->dims[l + 1] * sizeof (float));
-      memcpy (m->params + m->gamma[l], model_tg[1] + off, m->dims[l + 1] * sizeof (float));
-    }
-  return TRUE;
+  return get_model (r, sh, i, weights, method, s, file, error);
 }
 
 /* the records of one table as snapshots, of one run and in step order */
