@@ -468,7 +468,7 @@ get_arrays (const TgSessionRecords *r, const char *log, guint n_rows, guint i, g
           t->shape[t->ndim - 1] != s->hidden_units ||
           (arrays[a].per_class && t->shape[1] != s->n_classes))
         {
-          g_autofree char *what = g_strdup_printf ("%s is missing or not of the records' size",
+          g_autofree char *what = g_strdup_printf ("%s in " TG_SESSION_RECORDS_TENSORS " is missing or not of the records' size",
                                                    name);
           return bad (error, file, what);
         }
