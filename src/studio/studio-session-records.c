@@ -123,6 +123,8 @@ same_weights (const TgModel *m, const float *a, const float *b)
       /* τ and γ of a layer lie side by side or apart: compare around each */
       size_t lo = MIN (m->tau[l], m->gamma[l]), hi = MAX (m->tau[l], m->gamma[l]);
       size_t w = m->dims[l + 1];
+      if (lo < at)
+        return FALSE;  /* a layout of other order: taken for other weights */
       if (memcmp (a + at, b + at, (lo - at) * sizeof (float)) != 0)
         return FALSE;
       if (hi > lo + w && memcmp (a + lo + w, b + lo + w, (hi - lo - w) * sizeof (float)) != 0)
@@ -200,7 +202,13 @@ put_row (TgSessionTable *t, const StudioSnapshot *s, const double *extra, guint 
   guint c = 0;
   for (guint i = 0; i < n; i++)
     if (strcmp (f[i].name, "seed") != 0)
-      row[c++] = studio_session_field_get (&f[i], s);
+      {
+        /* an infinite number (a rate of no time) is written as not measured: the reader
+         * takes NaN for a real, never an infinity */
+        double v = studio_session_field_get (&f[i], s);
+        gboolean real = f[i].type == F_F32 || f[i].type == F_F64;
+        row[c++] = real && isinf (v) ? NAN : v;
+      }
   for (guint i = 0; i < n_extra; i++)
     row[c++] = extra[i];
   g_assert (c == t->n_columns);

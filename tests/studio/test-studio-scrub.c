@@ -398,7 +398,10 @@ test_scrub_session (void)
   StudioWindow *b = new_window (&cfg);
   studio_config_clear (&cfg);
   const char *paths[] = { dir, NULL };
-  g_assert_true (studio_window_open_paths (b, paths));
+  gboolean opened = studio_window_open_paths (b, paths);
+  if (!opened)
+    g_test_message ("not opened: %s", studio_window_get_banner (b));
+  g_assert_true (opened);
   wait_for (b, settled, NULL, "the session to open");
   for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
     {
