@@ -187,8 +187,10 @@ kept_masks (StudioHistory *history)
       weight_sets (masks, index, sets, &shape);
       if (sets->len <= STUDIO_RECORDS_MAX_WEIGHTS || masks->len < 2)
         return masks;
-      for (guint i = masks->len - 1; i-- > 0;)
-        if ((masks->len - 1 - i) % 2 == 1)
+      /* counted from the newest before any goes: the parity of what is left is not */
+      guint n = masks->len;
+      for (guint i = n - 1; i-- > 0;)
+        if ((n - 1 - i) % 2 == 1)
           g_ptr_array_remove_index (masks, i);
     }
 }

@@ -214,6 +214,38 @@ test_records_refused (void)
   assert_refused (spoil_shape, "masks.firing0_hard in records.safetensors is missing or not of the records' size");
 }
 
+/* A run whose weights change at every one of its 100 mask records (as Full FT's or LoRA's
+ * do) keeps every other one until at most 64 weight sets remain: 50, evenly over the run,
+ * the newest always; a method that trains only τ and γ keeps all of them. */
+static void
+test_records_thinned (void)
+{
+  for (guint changing = 0; changing < 2; changing++)
+    {
+      g_autoptr (StudioHistory) h = studio_history_new ();
+      g_autoptr (TgSession) s = tg_session_new ();
+      for (guint64 step = 1; step <= 100; step++)
+        {
+          g_autoptr (StudioSnapshot) snap = record (step, TRUE);
+          if (changing)
+            snap->model->params[0] = (float) step;
+          studio_history_add (h, snap);
+        }
+      studio_session_put_records (s, h);
+      TgSessionTable *t = s->records->masks;
+      guint n = tg_session_table_n_rows (t);
+      g_assert_cmpuint (n, ==, changing ? 50 : 100);
+      g_assert_cmpfloat (tg_session_table_get (t, n - 1, 0), ==, 1);  /* run_id */
+      guint step_col = 0;
+      while (strcmp (t->columns[step_col], "mask_step") != 0)
+        step_col++;
+      g_assert_cmpfloat (tg_session_table_get (t, n - 1, step_col), ==, 100);
+      for (guint i = 1; i < n; i++)
+        g_assert_cmpfloat (tg_session_table_get (t, i, step_col) -
+                           tg_session_table_get (t, i - 1, step_col), ==, changing ? 2 : 1);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -221,5 +253,6 @@ main (int argc, char **argv)
   g_test_add_func ("/studio/session-strings/long-error-saved-cut", test_long_error_saved_cut);
   g_test_add_func ("/studio/session-records/round-trip", test_records_round_trip);
   g_test_add_func ("/studio/session-records/refused", test_records_refused);
+  g_test_add_func ("/studio/session-records/thinned", test_records_thinned);
   return g_test_run ();
 }
