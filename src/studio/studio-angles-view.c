@@ -2,7 +2,7 @@
  * GTask thread on its own copy of the modes, one angle at a time so that the progress bar
  * moves; the mixed stream follows in the same thread. The view keeps the last results, and
  * exports their tables as `taugate modes` writes them (Export Tables…). */
-#include "studio-application.h"
+#include "studio-task-hold.h"
 #include "studio-angles-view.h"
 
 #include <math.h>
@@ -51,7 +51,7 @@ typedef struct {
   TgAngleSweep  *sweep;
   TgMixedResult *mixed;
   GWeakRef       view;
-  GApplication  *held;   /* the application, until the thread is done */
+  StudioTaskHold *hold;   /* the application, until the thread is done */
 } SweepData;
 
 static void
@@ -64,7 +64,7 @@ sweep_data_free (gpointer p)
   g_clear_pointer (&d->sweep, tg_angle_sweep_free);
   g_clear_pointer (&d->mixed, tg_mixed_result_free);
   g_weak_ref_clear (&d->view);
-  studio_application_release_task (d->held);
+  studio_task_hold_release (d->hold);
   g_free (d);
 }
 
@@ -229,7 +229,7 @@ studio_angles_view_start (StudioAnglesView *self)
   for (double a = 0; a <= 180.0 + 1e-9; a += step)
     g_array_append_val (d->angles, a);
   g_weak_ref_init (&d->view, self);
-  d->held = studio_application_hold_task ();
+  d->hold = studio_task_hold_new ();
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);

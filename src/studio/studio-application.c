@@ -3,13 +3,12 @@
 
 #include "config.h"
 
-#include "studio-inspector-view.h"
-#include "studio-test-set.h"
+#include "studio-task-hold.h"
 #include "tg-unit.h"
 #include <math.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include "studio-window-private.h"
+#include "studio-window.h"
 #include "tg-session.h"
 #include "studio-resources.h"
 #include "studio-prefs.h"
@@ -230,7 +229,6 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     {
       g_free (self->cfg.data_dir);
       self->cfg.data_dir = g_canonicalize_filename (str, NULL);
-      studio_test_set_set_dir (self->cfg.data_dir);
     }
   if (g_variant_dict_lookup (options, "train-limit", "i", &i32))
     self->cfg.train_limit = (guint32) MAX (i32, 0);
@@ -342,13 +340,12 @@ studio_application_activate (GApplication *app)
     self->cfg.data_dir = studio_prefs_dup_data_folder ();
   StudioWindow *win = studio_window_new (GTK_APPLICATION (app), &self->cfg);
   studio_prefs_track_window (GTK_WINDOW (win));
+  /* the inspector measures the selected unit */
   if (self->has_unit)
-    studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector")),
-                                    self->unit.layer, self->unit.index);
-  if (self->has_unit)
-    studio_window_units_select (win, self->unit.layer, self->unit.index);
+    studio_workspace_select_unit (studio_window_get_workspace (win), self->unit.layer,
+                                  self->unit.index);
   if (self->has_order)
-    studio_window_units_set_order (win, self->order);
+    studio_workspace_set_unit_order (studio_window_get_workspace (win), self->order);
   /* a session is saved when the jobs are done, unless told after how many steps */
   guint64 steps = self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps
                 : self->screenshot != NULL || self->export_dir != NULL ? 300 : G_MAXUINT64;
@@ -551,37 +548,8 @@ studio_application_get_exit_status (StudioApplication *self)
          (self->session_dir != NULL && self->session_failed) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
-static gint tasks_held;   /* atomic: held and not yet released, application or not */
-
-GApplication *
-studio_application_hold_task (void)
-{
-  g_atomic_int_inc (&tasks_held);
-  GApplication *app = g_application_get_default ();
-  if (app == NULL)
-    return NULL;
-  g_application_hold (app);
-  return g_object_ref (app);
-}
-
-static void
-release_task_idle (gpointer data)
-{
-  GApplication *app = data;
-  g_application_release (app);
-  g_object_unref (app);
-}
-
-void
-studio_application_release_task (GApplication *held)
-{
-  if (held != NULL)
-    g_idle_add_once (release_task_idle, held);
-  g_atomic_int_dec_and_test (&tasks_held);
-}
-
 guint
 studio_application_tasks_held (void)
 {
-  return (guint) g_atomic_int_get (&tasks_held);
+  return studio_task_hold_count ();
 }

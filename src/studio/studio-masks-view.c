@@ -123,17 +123,23 @@ masks_figure_init (StudioMasksView *self, MasksFigure *fig, gboolean for_export)
     data->order_label != NULL ? data->order_label : "",
     data->order_label != NULL ? " of these rates, largest first." : "",
     any_mark ? " Ablation set: ▲ under a column silenced, ◆ forced on." : "");
+  g_autofree char *name = studio_snapshot_dup_model_name (snap);
+  /* a mode opened from a file was measured once, not every so many steps of a run */
+  g_autofree char *when = snap->mode_name != NULL
+    ? g_strdup_printf ("Mode %s", name)
+    : g_strdup_printf ("%s, step %" G_GUINT64_FORMAT " (%s)", name, snap->mask_step,
+                       studio_phase_label (snap->phase));
+  g_autofree char *cadence = snap->mode_name != NULL || snap->mask_every == 0
+    ? g_strdup ("")
+    : g_strdup_printf (", measured every %u steps", snap->mask_every);
   g_snprintf (fig->caption, sizeof fig->caption,
               data->ungated
-              ? "%s, step %" G_GUINT64_FORMAT " (%s): this method has no gates; how often "
-                "each unit's ReLU fires (relu(z) > 0%.0s) per test digit over the first %u "
-                "test images of each mode, measured every %u steps.%s"
-              : "%s, step %" G_GUINT64_FORMAT " (%s): mean %s gate per test digit over the "
-                "first %u test images of each mode, measured every %u steps. High-act "
-                "fraction: soft gates > 0.9 on 256 training images of the target mode.%s",
-              tg_method_info (snap->method)->label, snap->mask_step,
-              studio_phase_label (snap->phase), hard ? "hard 1[z > τ]" : "soft",
-              snap->eval_samples, snap->mask_every, order);
+              ? "%s: this method has no gates; how often each unit's ReLU fires (relu(z) > "
+                "0%.0s) per test digit over the first %u test images of each mode%s.%s"
+              : "%s: mean %s gate per test digit over the first %u test images of each "
+                "mode%s. High-act fraction: soft gates > 0.9 on 256 training images of the "
+                "target mode.%s",
+              when, hard ? "hard 1[z > τ]" : "soft", snap->eval_samples, cadence, order);
   data->caption = fig->caption;
 }
 

@@ -134,13 +134,18 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
   fig->data.cell_columns = best_cell_columns (snap->widths[0], width / MAX (n, 1) * 0.78,
                                               (height - 90) / 2 * 0.78);
   const TgMethodInfo *info = tg_method_info (snap->method);
+  g_autofree char *name = studio_snapshot_dup_model_name (snap);
+  g_autofree char *when = snap->mode_name != NULL
+    ? g_strdup_printf ("Mode %s", name)
+    : g_strdup_printf ("%s, step %" G_GUINT64_FORMAT " (%s)", name, snap->step,
+                       studio_phase_label (snap->phase));
   gboolean any_mark = FALSE;
   for (guint32 u = 0; u < snap->hidden_units; u++)
     any_mark |= fig->marks[u] != TG_PLOT_MARK_NONE;
   g_snprintf (fig->caption, sizeof fig->caption,
-              "%s, step %" G_GUINT64_FORMAT " (%s)%s. Blue below, red above the initial value "
+              "%s%s. Blue below, red above the initial value "
               "(τ = 0, γ = 1); one cell per unit, %u per row%s%s.%s",
-              info->label, snap->step, studio_phase_label (snap->phase),
+              when,
               info->gated ? "" : ": ungated, τ and γ are neither used nor trained",
               fig->data.cell_columns,
               order != TG_UNIT_ORDER_INDEX ? ", sorted by the hard gates' " : "",

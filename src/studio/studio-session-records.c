@@ -57,7 +57,7 @@ static GPtrArray *
 columns (gboolean masks)
 {
   guint n;
-  const Field *f = studio_session_snapshot_fields (&n);
+  const TgField *f = studio_session_snapshot_fields (&n);
   GPtrArray *cols = g_ptr_array_new ();
   for (guint i = 0; i < n; i++)
     if (strcmp (f[i].name, "seed") != 0)
@@ -199,7 +199,7 @@ static void
 put_row (TgSessionTable *t, const StudioSnapshot *s, const double *extra, guint n_extra)
 {
   guint n;
-  const Field *f = studio_session_snapshot_fields (&n);
+  const TgField *f = studio_session_snapshot_fields (&n);
   g_autofree double *row = g_new (double, t->n_columns);
   guint c = 0;
   for (guint i = 0; i < n; i++)
@@ -207,8 +207,8 @@ put_row (TgSessionTable *t, const StudioSnapshot *s, const double *extra, guint 
       {
         /* an infinite number (a rate of no time) is written as not measured: the reader
          * takes NaN for a real, never an infinity */
-        double v = studio_session_field_get (&f[i], s);
-        gboolean real = f[i].type == F_F32 || f[i].type == F_F64;
+        double v = tg_field_get (&f[i], s);
+        gboolean real = f[i].type == TG_FIELD_F32 || f[i].type == TG_FIELD_F64;
         row[c++] = real && isinf (v) ? NAN : v;
       }
   for (guint i = 0; i < n_extra; i++)
@@ -435,13 +435,13 @@ static StudioSnapshot *
 get_row (const TgSessionTable *t, guint i, const Shared *sh, const char *file, GError **error)
 {
   guint n;
-  const Field *f = studio_session_snapshot_fields (&n);
+  const TgField *f = studio_session_snapshot_fields (&n);
   g_autoptr (StudioSnapshot) s = studio_snapshot_new ();
   guint c = 0;
 
   for (guint k = 0; k < n; k++)
     if (strcmp (f[k].name, "seed") != 0 &&
-        !studio_session_field_set (&f[k], s, tg_session_table_get (t, i, c++)))
+        !tg_field_set (&f[k], s, tg_session_table_get (t, i, c++)))
       {
         g_autofree char *what = g_strdup_printf ("row %u: “%s” is out of range", i + 1, f[k].name);
         bad (error, file, what);

@@ -1,5 +1,6 @@
 /* studio-snapshot.c — the immutable hand-over from the training worker, and run settings. */
 #include "studio-snapshot.h"
+#include "tg-metrics.h"
 
 #include <math.h>
 #include <gio/gio.h>
@@ -114,6 +115,7 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->model, tg_model_free);
   g_clear_pointer (&snap->progress_text, g_free);
   g_clear_pointer (&snap->mode_name, g_free);
+  g_clear_pointer (&snap->data_dir, g_free);
   g_clear_pointer (&snap->adapted, tg_model_free);
   g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
@@ -147,6 +149,42 @@ void
 studio_snapshot_unref (StudioSnapshot *snap)
 {
   g_atomic_rc_box_release_full (snap, (GDestroyNotify) snapshot_clear);
+}
+
+char *
+studio_snapshot_dup_model_name (const StudioSnapshot *snap)
+{
+  if (snap->mode_name != NULL)
+    return g_strdup (snap->mode_name);
+  if (snap->phase == STUDIO_PHASE_FOUNDATION && snap->run_method != snap->method)
+    return g_strdup_printf ("%s run's foundation", tg_method_info (snap->run_method)->label);
+  return g_strdup (tg_method_info (snap->method)->label);
+}
+
+void
+studio_snapshot_measure_masks (StudioSnapshot *snap, const TgModel *m, TgWorkspace *ws, float s,
+                               const TgDataset *test0, const float *z0,
+                               const TgDataset *test_rot, const float *z_rot, guint32 n)
+{
+  guint32 units = tg_model_hidden_units (m);
+  guint32 classes = m->dims[m->n_linear];
+  gsize cells = (gsize) classes * units;
+  TgForwardOpts hard = { TG_GATES_HARD, s }, soft = { TG_GATES_SOFT, s };
+
+  snap->has_masks = TRUE;
+  snap->n_classes = classes;
+  snap->firing0_hard = g_new0 (float, cells);
+  snap->firing_rot_hard = g_new0 (float, cells);
+  snap->firing0_soft = g_new0 (float, cells);
+  snap->firing_rot_soft = g_new0 (float, cells);
+  snap->gates0 = g_new0 (float, units);
+  snap->gates_rot = g_new0 (float, units);
+  tg_firing_by_class (m, ws, &hard, test0, z0, n, snap->firing0_hard);
+  tg_firing_by_class (m, ws, &hard, test_rot, z_rot, n, snap->firing_rot_hard);
+  tg_firing_by_class (m, ws, &soft, test0, z0, n, snap->firing0_soft);
+  tg_firing_by_class (m, ws, &soft, test_rot, z_rot, n, snap->firing_rot_soft);
+  tg_mean_gates (m, ws, &soft, test0, z0, n, snap->gates0);
+  tg_mean_gates (m, ws, &soft, test_rot, z_rot, n, snap->gates_rot);
 }
 
 void

@@ -207,12 +207,13 @@ studio_view_dispose (GObject *object)
   G_OBJECT_CLASS (studio_view_parent_class)->dispose (object);
 }
 
+/* A workspace asked for after dispose (a view alone makes one when first asked) goes too. */
 static void
 studio_view_finalize (GObject *object)
 {
   StudioViewPrivate *priv = studio_view_get_instance_private (STUDIO_VIEW (object));
 
-  studio_view_units_finalize (&priv->units);
+  studio_view_units_dispose (&priv->units);
   G_OBJECT_CLASS (studio_view_parent_class)->finalize (object);
 }
 
@@ -231,7 +232,7 @@ studio_view_class_init (StudioViewClass *klass)
 void
 studio_view_select_unit (StudioView *self, guint layer, guint index)
 {
-  studio_view_set_selected_unit (self, layer, index);
+  studio_workspace_select_unit (studio_view_get_workspace (self), layer, index);
   g_signal_emit (self, unit_selected_signal, 0, layer, index);
 }
 
@@ -251,8 +252,6 @@ studio_view_queue_draw (StudioView *self)
 static void
 studio_view_init (StudioView *self)
 {
-  StudioViewPrivate *priv = studio_view_get_instance_private (self);
-  studio_view_units_init (&priv->units);
 }
 
 static void

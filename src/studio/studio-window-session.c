@@ -153,8 +153,15 @@ studio_window_open_session (StudioWindow *self, const char *path)
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       return FALSE;
     }
+  /* the session's snapshots do not say their data set: the session's folder is the one
+   * chosen, before they are shown (and the panel's again when they are refused) */
+  studio_workspace_set_data_dir (self->workspace, cfg.data_dir);
   if (!studio_session_restore_history (session, self->history, json, &last_run, &error))
     {
+      studio_config_clear (&cfg);
+      studio_config_init_paper (&cfg);
+      studio_settings_panel_collect (self->settings_panel, &cfg);
+      studio_workspace_set_data_dir (self->workspace, cfg.data_dir);
       studio_config_clear (&cfg);
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       return FALSE;

@@ -44,23 +44,22 @@ static const ViewEntry view_table[] = {
   { "sparsity", "Sparsity", studio_sparsity_view_new },
 };
 
-static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results",
-                                          "angles", "inspector", "digit-pad", "dynamics",
-                                          "sparsity", NULL };
-
 const char *const *
 studio_window_view_names (void)
 {
-  return view_names;
+  static const char *names[G_N_ELEMENTS (view_table) + 1];
+
+  if (names[0] == NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (view_table); i++)
+      names[i] = view_table[i].name;
+  return names;
 }
 
-/* A unit picked in any view goes to the inspector, which is then shown. */
+/* A unit picked in any view (the workspace's selected unit now, which every view outlines
+ * and the inspector measures): the inspector is shown. */
 static void
 unit_selected_cb (StudioView *view, guint layer, guint index, StudioWindow *self)
 {
-  GtkWidget *inspector = gtk_stack_get_child_by_name (self->stack, "inspector");
-  studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (inspector), layer, index);
-  studio_window_units_select (self, layer, index);
   studio_window_show_view (self, "inspector");
 }
 
@@ -73,10 +72,9 @@ add_views (StudioWindow *self)
       gtk_stack_add_titled (self->stack, view, view_table[i].name, view_table[i].title);
       gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                       view_table[i].title, -1);
-      studio_view_set_history (STUDIO_VIEW (view), self->history);
+      studio_view_set_workspace (STUDIO_VIEW (view), self->workspace);
       g_signal_connect_object (view, "unit-selected", G_CALLBACK (unit_selected_cb), self, 0);
     }
-  studio_window_units_init (self);
 }
 
 GtkWidget *
@@ -155,6 +153,7 @@ apply_config (StudioWindow *self, const StudioConfig *cfg)
 {
   gtk_drop_down_set_selected (self->method_dropdown, cfg->method);
   studio_settings_panel_set_config (self->settings_panel, cfg);
+  studio_workspace_set_data_dir (self->workspace, cfg->data_dir);
   push_controls (self);
   if (cfg->data_dir != NULL && !g_file_test (cfg->data_dir, G_FILE_TEST_IS_DIR))
     {
@@ -260,6 +259,8 @@ start_job (StudioWindow *self, StudioJob job)
   StudioConfig cfg;
 
   collect_config (self, &cfg);
+  /* the data set shown until the run's first model says its own */
+  studio_workspace_set_data_dir (self->workspace, cfg.data_dir);
   gboolean ok = studio_trainer_start (self->trainer, job, &cfg, NULL, &error);
   studio_config_clear (&cfg);
   if (!ok)
@@ -439,6 +440,7 @@ space_cb (GtkWidget *widget, GVariant *args, gpointer data)
 
 StudioTrainer *studio_window_get_trainer (StudioWindow *self) { return self->trainer; }
 StudioHistory *studio_window_get_history (StudioWindow *self) { return self->history; }
+StudioWorkspace *studio_window_get_workspace (StudioWindow *self) { return self->workspace; }
 
 StudioWindow *
 studio_window_new (GtkApplication *app, const StudioConfig *cfg)
@@ -486,7 +488,8 @@ studio_window_dispose (GObject *object)
   studio_window_session_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_WINDOW);
   g_clear_object (&self->trainer);
-  g_clear_object (&self->history);
+  self->history = NULL;
+  g_clear_object (&self->workspace);
   G_OBJECT_CLASS (studio_window_parent_class)->dispose (object);
 }
 
@@ -558,7 +561,8 @@ studio_window_init (StudioWindow *self)
     }
 
   self->trainer = studio_trainer_new ();
-  self->history = studio_history_new ();
+  self->workspace = studio_workspace_new ();
+  self->history = studio_workspace_get_history (self->workspace);
   /* the inspector and the digit pad read a copy of the model from the mask snapshots */
   studio_trainer_set_want_model (self->trainer, TRUE);
 

@@ -26,6 +26,7 @@ studio_worker_snapshot (StudioWorker *w, gboolean with_params)
   snap->run_method = w->run_method;
   snap->seed = w->cfg->seed;
   snap->settings = g_strdup (w->settings);
+  snap->data_dir = g_strdup (w->self->raw_dir);
   snap->angle = w->cfg->angle;
   snap->epoch = w->epoch;
   snap->n_epochs = w->n_epochs;
@@ -234,28 +235,11 @@ studio_worker_masks (StudioWorker *w, StudioSnapshot *snap)
   TgModel *m = w->model;
   const TgModeData *d = w->mode;
   guint32 n = MIN (w->cfg->eval_samples, d->test0->n);
-  guint32 units = tg_model_hidden_units (m);
-  guint32 classes = m->dims[m->n_linear];
-  gsize cells = (gsize) classes * units;
 
-  snap->has_masks = TRUE;
   snap->mask_step = w->step;
-  snap->n_classes = classes;
-  snap->firing0_hard = g_new0 (float, cells);
-  snap->firing_rot_hard = g_new0 (float, cells);
-  snap->firing0_soft = g_new0 (float, cells);
-  snap->firing_rot_soft = g_new0 (float, cells);
-  snap->gates0 = g_new0 (float, units);
-  snap->gates_rot = g_new0 (float, units);
-
-  const float *z0 = studio_worker_z1_for (w, d->test0), *z_rot = studio_worker_z1_for (w, d->test_rot);
-  TgForwardOpts hard = { TG_GATES_HARD, w->sharpness }, soft = { TG_GATES_SOFT, w->sharpness };
-  tg_firing_by_class (m, ws, &hard, d->test0, z0, n, snap->firing0_hard);
-  tg_firing_by_class (m, ws, &hard, d->test_rot, z_rot, n, snap->firing_rot_hard);
-  tg_firing_by_class (m, ws, &soft, d->test0, z0, n, snap->firing0_soft);
-  tg_firing_by_class (m, ws, &soft, d->test_rot, z_rot, n, snap->firing_rot_soft);
-  tg_mean_gates (m, ws, &soft, d->test0, z0, n, snap->gates0);
-  tg_mean_gates (m, ws, &soft, d->test_rot, z_rot, n, snap->gates_rot);
+  studio_snapshot_measure_masks (snap, m, ws, w->sharpness, d->test0,
+                                 studio_worker_z1_for (w, d->test0), d->test_rot,
+                                 studio_worker_z1_for (w, d->test_rot), n);
   if (tg_method_info (m->method)->gated && w->high_act_set != NULL)
     snap->high_act = tg_high_act_frac (m, ws, w->sharpness, w->high_act_set,
                                        w->phase == STUDIO_PHASE_ADAPTATION ? w->z1_train : NULL,

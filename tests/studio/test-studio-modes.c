@@ -10,6 +10,7 @@
 #include "studio-history.h"
 #include "studio-modes-panel.h"
 #include "studio-angles-view.h"
+#include "studio-view.h"
 #include "cli-test-util.h"
 
 static const char *taugate_cli;
@@ -55,6 +56,28 @@ window_with_foundation (void)
   const char *paths[] = { f, NULL };
   g_assert_true (studio_window_open_paths (win, paths));
   return win;
+}
+
+/* A model is called what it is: a TauGate run's foundation phase trains all weights (its
+ * model's method is Full FT) but is the TauGate run's foundation, not a Full FT run; a mode
+ * opened from a file goes by its name. */
+static void
+test_model_names (void)
+{
+  g_autoptr (StudioSnapshot) snap = studio_snapshot_new ();
+  snap->method = TG_METHOD_FULL;
+  snap->run_method = TG_METHOD_TAUGATE;
+  snap->phase = STUDIO_PHASE_FOUNDATION;
+  snap->step = 200;
+  g_autofree char *foundation = studio_snapshot_dup_model_name (snap);
+  g_assert_cmpstr (foundation, ==, "TauGate run's foundation");
+  snap->method = TG_METHOD_TAUGATE;
+  snap->phase = STUDIO_PHASE_ADAPTATION;
+  g_autofree char *adapting = studio_snapshot_dup_model_name (snap);
+  g_assert_cmpstr (adapting, ==, "TauGate");
+  snap->mode_name = g_strdup ("TauGate 45°");
+  g_autofree char *mode = studio_snapshot_dup_model_name (snap);
+  g_assert_cmpstr (mode, ==, "TauGate 45°");
 }
 
 /* The foundation and two adapters, given in any order: three modes, no refusal. */
@@ -109,6 +132,25 @@ same_floats (GArray *a, GArray *b)
   return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (float)) == 0;
 }
 
+/* The Masks figure's text as exported (pdftotext), or NULL without pdftotext. */
+static char *
+masks_text (StudioWindow *win, const char *name)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  if (tool == NULL)
+    return NULL;
+  g_autofree char *pdf = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (studio_view_export (STUDIO_VIEW (studio_window_get_view (win, "masks")), pdf,
+                                     800, 600, &error));
+  g_assert_no_error (error);
+  char *out = NULL;
+  g_autofree char *err = NULL;
+  g_assert_cmpint (cli_test_run_argv ((const char *[]) { tool, "-q", pdf, "-", NULL }, &out,
+                                      &err), ==, 0);
+  return out;
+}
+
 /* Switching the mode changes what the views show, without training: the panel lists the
  * three modes, and each mode's tau reaches the Neurons view's snapshot. */
 static void
@@ -132,6 +174,16 @@ test_switch_mode (void)
   g_assert_false (same_floats (tau0, tau45));
   g_assert_false (same_floats (tau_base, tau45));
   g_assert_nonnull (studio_history_get_masks (studio_window_get_history (win)));
+  /* the figure names the mode it shows, and no training cadence it never had */
+  g_autofree char *text45 = masks_text (win, "masks-45.pdf");
+  if (text45 != NULL)
+    {
+      g_autofree char *flat = g_strdelimit (g_strdup (text45), "\n", ' ');
+      g_test_message ("Masks of the 45° mode: %s", flat);
+      g_assert_nonnull (strstr (flat, tg_modes_get (studio_window_get_modes (win), 2)->name));
+      g_assert_null (strstr (flat, "every 0 steps"));
+      g_assert_null (strstr (flat, "step 0 (done)"));
+    }
   g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), ==, 0);
   /* the adapter's values, as in its file */
   TgModel *m = tg_modes_get (studio_window_get_modes (win), 2)->model;
@@ -438,6 +490,7 @@ main (int argc, char *argv[])
   ckpt_a = reproduce ("a", "2000");
   ckpt_b = reproduce ("b", "1000");
 
+  g_test_add_func ("/studio/modes/model-names", test_model_names);
   g_test_add_func ("/studio/modes/open-three-modes", test_open_three_modes);
   g_test_add_func ("/studio/modes/switch-mode", test_switch_mode);
   g_test_add_func ("/studio/modes/angle-sweep", test_angle_sweep);

@@ -15,7 +15,7 @@
 #include "studio-test-util.h"
 #include "studio-inspector-view.h"
 #include "studio-digit-pad-view.h"
-#include "studio-test-set.h"
+#include "studio-workspace.h"
 #include "tg-unit.h"
 #include "studio-view.h"
 #include "tg-session-records.h"
@@ -201,7 +201,10 @@ test_scrub_digit_pad (void)
   guint unit = 0;
   const StudioSnapshot *rec = pick_step (history, &unit);
   g_autoptr (GError) error = NULL;
-  const TgDataset *test = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) test_set =
+    studio_workspace_dup_test_set (studio_window_get_workspace (win), &error);
+  g_assert_nonnull (test_set);
+  const TgDataset *test = test_set->data;
   g_assert_no_error (error);
   g_autoptr (TgModel) at_k = model_at (live, rec);
 
@@ -235,7 +238,10 @@ test_digit_pad_modes (void)
   StudioWindow *win = trained_window ();
   StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (win, "digit-pad"));
   g_autoptr (GError) error = NULL;
-  const TgDataset *test = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) test_set =
+    studio_workspace_dup_test_set (studio_window_get_workspace (win), &error);
+  g_assert_nonnull (test_set);
+  const TgDataset *test = test_set->data;
   g_assert_no_error (error);
   g_assert_nonnull (win->modes);
   g_assert_cmpuint (tg_modes_count (win->modes), >=, 2);
@@ -281,7 +287,10 @@ test_inspector_modes (void)
   g_assert_cmpfloat (d->mode_tau[0], ==, fig->report->tau);
   gboolean base = FALSE;
   g_autoptr (GError) error = NULL;
-  const TgDataset *full = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) full_set =
+    studio_workspace_dup_test_set (studio_window_get_workspace (win), &error);
+  g_assert_nonnull (full_set);
+  const TgDataset *full = full_set->data;
   g_assert_no_error (error);
   g_autoptr (TgDataset) test0 = tg_dataset_head (full, MIN (full->n, STUDIO_TEST_SET_INSPECT));
   g_autoptr (TgDataset) test_t = tg_dataset_rotated (test0, studio_history_get_masks (win->history)->angle);
@@ -426,7 +435,6 @@ main (int argc, char *argv[])
   int skip = studio_test_init (&argc, &argv);
   if (skip != 0)
     return skip;
-  studio_test_set_set_dir (studio_test_data_dir ());
   g_test_add_func ("/studio/scrub/inspector", test_scrub_inspector);
   g_test_add_func ("/studio/scrub/digit-pad", test_scrub_digit_pad);
   g_test_add_func ("/studio/digit-pad/modes", test_digit_pad_modes);
