@@ -381,8 +381,8 @@ studio_application_open (GApplication *app, GFile **files, int n_files, const ch
 {
   /* what was opened is shown; training starts only when asked (--autostart) */
   StudioApplication *self = STUDIO_APPLICATION (app);
-  if ((self->screenshot != NULL || self->export_dir != NULL) && !self->overlap &&
-      !self->compare)
+  if ((self->screenshot != NULL || self->export_dir != NULL || self->session_dir != NULL) &&
+      !self->overlap && !self->compare)
     self->autostart = FALSE;
   studio_application_activate (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));

@@ -2,7 +2,8 @@
  * trains on real MNIST with no one at the window, saves the session and quits, as a user runs
  * it (a process of its own on the test's display). A run stopped by --quit-after-steps and a
  * run with the overlap, the paper comparison and a λ sweep each give a session that opens,
- * with its runs, results and the run's per-step records. A folder that cannot be written, or
+ * with its runs, results and the run's per-step records; a session opened and saved again
+ * elsewhere trains nothing and keeps its run and records. A folder that cannot be written, or
  * that is something else than a session, is refused before training with exit status 1 and a
  * message naming it; a save refused at the end (the session folder holds a file of the
  * user's now) exits 1 naming the file. */
@@ -66,6 +67,22 @@ test_train_and_save (void)
   g_assert_cmpuint (tg_session_table_n_rows (s->records->masks), >, 0);
   g_assert_nonnull (tg_session_records_get_tensor (s->records, "weights.params"));
   g_assert_nonnull (s->view_model);
+
+  /* opened and saved elsewhere with nothing trained: the same run and records */
+  {
+    g_autofree char *copy = g_build_filename (tmp_dir, "copy", NULL);
+    g_autofree char *o = NULL, *e = NULL;
+    g_autofree char *studio = g_build_filename (g_getenv ("G_TEST_BUILDDIR"), "..", "src",
+                                                "studio", "taugate-studio", NULL);
+    const char *const argv[] = { studio, "--data", cli_test_mnist_dir (), dir,
+                                 "--save-session", copy, NULL };
+    g_assert_cmpint (cli_test_run_argv (argv, &o, &e), ==, 0);
+    g_autoptr (TgSession) c = load (copy);
+    g_assert_cmpuint (c->runs->len, ==, 1);
+    g_assert_nonnull (c->records);
+    g_assert_cmpuint (tg_session_table_n_rows (c->records->params), ==, n);
+    cli_test_remove_tree (copy);
+  }
 
   /* a save over it refused at the end (it holds a file of the user's now): exit status 1
    * naming the file, which stays */
