@@ -71,6 +71,7 @@ tg_session_new (void)
   s->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) tg_session_run_free);
   s->view_metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   s->view_tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) tensor_free);
+  s->left_out = g_ptr_array_new_with_free_func (g_free);
   return s;
 }
 
@@ -87,6 +88,7 @@ tg_session_free (TgSession *s)
   g_hash_table_unref (s->view_metadata);
   g_ptr_array_unref (s->view_tensors);
   g_clear_pointer (&s->view_model, tg_model_free);
+  g_ptr_array_unref (s->left_out);
   g_clear_pointer (&s->records, tg_session_records_free);
   g_free (s);
 }

@@ -108,6 +108,8 @@ typedef struct {
   GHashTable          *view_metadata;  /* string -> string */
   GPtrArray           *view_tensors;   /* TgSessionTensor * */
   TgModel             *view_model;     /* NULL: none */
+  /* read: the modes whose adapter file was missing or broken, left out ("“NAME” (why)") */
+  GPtrArray           *left_out;       /* char * */
   TgSessionRecords    *records;        /* NULL: none (tg-session-records.h) */
 } TgSession;
 

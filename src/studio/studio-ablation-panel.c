@@ -4,6 +4,8 @@
  * one measurement at a time, and a text readout of what it did. */
 #include "studio-ablation-panel.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include "studio-task-hold.h"
 
@@ -130,9 +132,10 @@ show_readout (StudioAblationPanel *self)
     return;
   /* a subset, so the readout says which: the status line's accuracy is the whole set's */
   GString *s = g_string_new (NULL);
-  g_string_append_printf (s, "Accuracy per digit (%%) on the first %u test images of each "
-                          "set\n(the status line's accuracy is on the whole test set)\n"
-                          "         ", self->base[0].n);
+  g_string_append_printf (s, _("Accuracy per digit (%%) on the first %u test images of each "
+                               "set\n(the status line's accuracy is on the whole test set)\n"),
+                          self->base[0].n);
+  g_string_append (s, "         ");
   for (guint c = 0; c < self->base[0].n_classes; c++)
     g_string_append_printf (s, " %5u", c);
   g_string_append (s, " │   all\n");
@@ -147,7 +150,7 @@ show_readout (StudioAblationPanel *self)
   gtk_label_set_text (self->readout, s->str);
   g_string_truncate (s, 0);
   guint k = self->edited[1].n_classes;
-  g_string_append (s, "Confusion, target set, ablated (rows: true, columns: predicted)\n   ");
+  g_string_append (s, _("Confusion, target set, ablated (rows: true, columns: predicted)\n   "));
   for (guint c = 0; c < k; c++)
     g_string_append_printf (s, " %4u", c);
   g_string_append_c (s, '\n');
@@ -237,7 +240,7 @@ update_state (StudioAblationPanel *self)
   const TgUnitEdit *edits = get_edits (self, &n_edits);
   if (n_edits == 0)
     {
-      gtk_label_set_text (self->state, "No unit silenced or forced.");
+      gtk_label_set_text (self->state, _("No unit silenced or forced."));
       self->have_result = FALSE;
       show_readout (self);
       return;
@@ -259,7 +262,7 @@ update_state (StudioAblationPanel *self)
         }
       if (n > 0)
         g_string_append_printf (s, "%s%s %u (%s%s)", s->len > 0 ? " · " : "",
-                                pass == 0 ? "Silenced" : "Forced on", n, list->str,
+                                pass == 0 ? _("Silenced") : _("Forced on"), n, list->str,
                                 n > 12 ? ", …" : "");
       g_string_free (list, TRUE);
     }

@@ -1,6 +1,8 @@
 /* studio-application.c — options, actions, accelerators; one window per activation. */
 #include "studio-application.h"
 
+#include <glib/gi18n.h>
+
 #include "config.h"
 
 #include "studio-task-hold.h"
@@ -52,67 +54,67 @@ uses_prefs (StudioApplication *self)
 
 static const GOptionEntry option_entries[] = {
   { "preset", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Settings to start from: “paper” (the paper's protocol, the default) or “quick” "
-    "(10000 training / 2000 test images)", "NAME" },
-  { "autostart", 'a', 0, G_OPTION_ARG_NONE, NULL, "Start training at once", NULL },
+    N_("Settings to start from: “paper” (the paper's protocol, the default) or “quick” "
+    "(10000 training / 2000 test images)"), "NAME" },
+  { "autostart", 'a', 0, G_OPTION_ARG_NONE, NULL, N_("Start training at once"), NULL },
   { "method", 'm', 0, G_OPTION_ARG_STRING, NULL,
-    "Method: frozen, bitfit, taugate, gainonly, tauonly, lora, full", "ID" },
-  { "seed", 's', 0, G_OPTION_ARG_INT64, NULL, "Seed (default 0)", "N" },
+    N_("Method: frozen, bitfit, taugate, gainonly, tauonly, lora, full"), "ID" },
+  { "seed", 's', 0, G_OPTION_ARG_INT64, NULL, N_("Seed (default 0)"), "N" },
   { "data", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
-    "Folder of MNIST-format IDX files (train-images-idx3-ubyte, … , plain or .gz). Default: "
+    N_("Folder of MNIST-format IDX files (train-images-idx3-ubyte, … , plain or .gz). Default: "
     "$TG_MNIST_DIR if set; else ./data/mnist if it exists; else ../../data/mnist beside the "
-    "binary (see below)", "DIR" },
-  { "train-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N training images", "N" },
-  { "test-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N test images", "N" },
-  { "angle", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Rotation of the second mode in degrees (45)", "DEG" },
-  { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, NULL, "Epochs of the foundation (2)", "N" },
-  { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, NULL, "Epochs of the adaptation (1)", "N" },
-  { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Sparsity penalty λ (0)", "X" },
-  { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Gate sharpness s (5)", "X" },
+    "binary (see below)"), "DIR" },
+  { "train-limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Use only the first N training images"), "N" },
+  { "test-limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Use only the first N test images"), "N" },
+  { "angle", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Rotation of the second mode in degrees (45)"), "DEG" },
+  { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, NULL, N_("Epochs of the foundation (2)"), "N" },
+  { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, NULL, N_("Epochs of the adaptation (1)"), "N" },
+  { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Sparsity penalty λ (0)"), "X" },
+  { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Gate sharpness s (5)"), "X" },
   { "quit-after-steps", 0, 0, G_OPTION_ARG_INT64, NULL,
-    "Close the window after N training steps (or when the run ends); exit status 1 when it "
-    "shows an error", "N" },
+    N_("Close the window after N training steps (or when the run ends); exit status 1 when it "
+    "shows an error"), "N" },
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Save the window as a PNG after --quit-after-steps steps (default 300), or once the files "
-    "given are opened or refused, and quit (exit status 1 when the window shows an error)",
+    N_("Save the window as a PNG after --quit-after-steps steps (default 300), or once the files "
+    "given are opened or refused, and quit (exit status 1 when the window shows an error)"),
     "FILE.png" },
   { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "View to show for --screenshot: curves, neurons, masks, overlap, results, angles, inspector, "
+    N_("View to show for --screenshot: curves, neurons, masks, overlap, results, angles, inspector, "
     "digit-pad, dynamics, sparsity, modes, export-dialog, or “all” "
-    "(FILE-<view>.png each)", "NAME" },
+    "(FILE-<view>.png each)"), "NAME" },
   { "export-all", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Write every view as Export All does (DIR/figures/…) after --quit-after-steps steps "
-    "(default 300) and quit; the exit status says whether it was written", "DIR" },
+    N_("Write every view as Export All does (DIR/figures/…) after --quit-after-steps steps "
+    "(default 300) and quit; the exit status says whether it was written"), "DIR" },
   { "save-session", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Save the session to DIR (a new folder, or a session folder to replace) once the jobs "
+    N_("Save the session to DIR (a new folder, or a session folder to replace) once the jobs "
     "asked for are done, or after --quit-after-steps steps, and quit; the exit status says "
-    "whether it was saved", "DIR" },
+    "whether it was saved"), "DIR" },
   { "figure-size", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Size for --export-all: single (the default), double, page, a4, letter, slide, or W×H "
-    "with a unit (e.g. 3.5x2.5in)", "SIZE" },
+    N_("Size for --export-all: single (the default), double, page, a4, letter, slide, or W×H "
+    "with a unit (e.g. 3.5x2.5in)"), "SIZE" },
   { "font-size", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
-    "Base font size in points for --export-all (default: the size's own, 8 for the columns)",
+    N_("Base font size in points for --export-all (default: the size's own, 8 for the columns)"),
     "PT" },
   { "no-title", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Leave the titles out of --export-all's figures (a paper's caption names them)", NULL },
+    N_("Leave the titles out of --export-all's figures (a paper's caption names them)"), NULL },
   { "no-caption", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Leave the captions out of --export-all's figures (the paper has its own)", NULL },
+    N_("Leave the captions out of --export-all's figures (the paper has its own)"), NULL },
   { "hard-gates", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Measure test accuracy with hard gates 1[z > τ] instead of soft gates", NULL },
+    N_("Measure test accuracy with hard gates 1[z > τ] instead of soft gates"), NULL },
   { "overlap", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Then train TauGate at 0° and at the angle for the Overlap view", NULL },
+    N_("Then train TauGate at 0° and at the angle for the Overlap view"), NULL },
   { "compare", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Then run the paper comparison (every method over --seeds seeds) for the Results view", NULL },
+    N_("Then run the paper comparison (every method over --seeds seeds) for the Results view"), NULL },
   { "sweep", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Then train TauGate for each of these λ (comma-separated, at most 8) for the Sparsity view",
+    N_("Then train TauGate for each of these λ (comma-separated, at most 8) for the Sparsity view"),
     "L,L,..." },
-  { "seeds", 0, 0, G_OPTION_ARG_INT, NULL, "Seeds of the paper comparison (3)", "N" },
-  { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, "Prefer the dark style", NULL },
+  { "seeds", 0, 0, G_OPTION_ARG_INT, NULL, N_("Seeds of the paper comparison (3)"), "N" },
+  { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Prefer the dark style"), NULL },
   { "inspect-unit", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Unit the Inspector shows: hidden layer (from 1) and unit (from 0), e.g. 1:7", "L:J" },
+    N_("Unit the Inspector shows: hidden layer (from 1) and unit (from 0), e.g. 1:7"), "L:J" },
   { "unit-order", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Order of the units in Masks and Neurons: index, selectivity, mean-rate or "
-    "mode-difference", "ORDER" },
+    N_("Order of the units in Masks and Neurons: index, selectivity, mean-rate or "
+    "mode-difference"), "ORDER" },
   { NULL }
 };
 
@@ -126,14 +128,14 @@ session_dir_usable (const char *dir)
 
   if (!g_file_test (parent, G_FILE_TEST_IS_DIR) || access (parent, W_OK | X_OK) != 0)
     {
-      g_printerr ("taugate-studio: --save-session: %s: cannot be written (%s is not a folder "
-                  "this user may write in)\n", dir, parent);
+      g_printerr (_("taugate-studio: --save-session: %s: cannot be written (%s is not a folder "
+                    "this user may write in)\n"), dir, parent);
       return FALSE;
     }
   if (g_file_test (dir, G_FILE_TEST_EXISTS) && (existing = tg_session_folder_of (dir)) == NULL)
     {
-      g_printerr ("taugate-studio: --save-session: %s: exists and is not a session folder: "
-                  "not replaced\n", dir);
+      g_printerr (_("taugate-studio: --save-session: %s: exists and is not a session folder: "
+                    "not replaced\n"), dir);
       return FALSE;
     }
   return TRUE;
@@ -147,7 +149,7 @@ parse_sweep (StudioApplication *self, const char *str)
   guint n = g_strv_length (parts);
   if (n == 0 || n > G_N_ELEMENTS (self->cfg.sweep_lambdas))
     {
-      g_printerr ("taugate-studio: --sweep takes 1 to %u values of λ, not %u\n",
+      g_printerr (_("taugate-studio: --sweep takes 1 to %u values of λ, not %u\n"),
                   (guint) G_N_ELEMENTS (self->cfg.sweep_lambdas), n);
       return FALSE;
     }
@@ -157,7 +159,7 @@ parse_sweep (StudioApplication *self, const char *str)
       double v = g_ascii_strtod (parts[k], &end);
       if (end == parts[k] || *end != '\0' || !(v >= 0.0) || !isfinite (v))
         {
-          g_printerr ("taugate-studio: --sweep: “%s” is not a λ ≥ 0\n", parts[k]);
+          g_printerr (_("taugate-studio: --sweep: “%s” is not a λ ≥ 0\n"), parts[k]);
           return FALSE;
         }
       self->cfg.sweep_lambdas[k] = v;
@@ -213,14 +215,14 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
         }
       else if (g_strcmp0 (str, "paper") != 0)
         {
-          g_printerr ("taugate-studio: unknown preset “%s” (paper, quick)\n", str);
+          g_printerr (_("taugate-studio: unknown preset “%s” (paper, quick)\n"), str);
           return EXIT_FAILURE;
         }
     }
   if (g_variant_dict_lookup (options, "method", "&s", &str) &&
       !tg_method_from_string (str, &self->cfg.method))
     {
-      g_printerr ("taugate-studio: unknown method “%s”\n", str);
+      g_printerr (_("taugate-studio: unknown method “%s”\n"), str);
       return EXIT_FAILURE;
     }
   if (g_variant_dict_lookup (options, "seed", "x", &i64))
@@ -258,7 +260,7 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     {
       if (!(d >= 4.0 && d <= 40.0))
         {
-          g_printerr ("taugate-studio: --font-size: %g is not 4 to 40 pt\n", d);
+          g_printerr (_("taugate-studio: --font-size: %g is not 4 to 40 pt\n"), d);
           return EXIT_FAILURE;
         }
       self->font_size = d;
@@ -414,8 +416,8 @@ about_activated (GSimpleAction *action, GVariant *param, gpointer data)
                          "program-name", "TauGate Studio",
                          "logo-icon-name", "org.taugate.Studio",
                          "version", TG_VERSION,
-                         "comments", "Watch a frozen network specialise to rotated digits by "
-                                     "learning a threshold and a gain per neuron.",
+                         "comments", _("Watch a frozen network specialise to rotated digits by "
+                                     "learning a threshold and a gain per neuron."),
                          "license-type", GTK_LICENSE_MIT_X11,
                          "authors", authors,
                          NULL);
@@ -530,14 +532,14 @@ studio_application_init (StudioApplication *self)
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
     "[FOUNDATION.safetensors [ADAPTER.safetensors…]]");
   g_application_set_option_context_summary (G_APPLICATION (self),
-    "Watch a frozen MLP specialise from a 0°/45° MNIST foundation to the rotated mode.");
+    _("Watch a frozen MLP specialise from a 0°/45° MNIST foundation to the rotated mode."));
   g_application_set_option_context_description (G_APPLICATION (self),
-    "Data: MNIST is read from --data DIR; else $TG_MNIST_DIR; else ./data/mnist (relative to the\n"
+    _("Data: MNIST is read from --data DIR; else $TG_MNIST_DIR; else ./data/mnist (relative to the\n"
     "current directory) if it exists; else ../../data/mnist beside the binary (../../../data/mnist\n"
     "in a build tree inside the source tree). No source-tree path is built in: a build tree\n"
     "elsewhere needs --data or $TG_MNIST_DIR.\n"
     "Keys: Space starts/pauses, Ctrl+O opens checkpoints or a session, Ctrl+S saves the session,\n"
-    "Ctrl+E exports the visible view, Ctrl+? or F1 lists the shortcuts, Ctrl+Q quits.");
+    "Ctrl+E exports the visible view, Ctrl+? or F1 lists the shortcuts, Ctrl+Q quits."));
 }
 
 int

@@ -7,6 +7,8 @@
  * the model shown left out. The test images are the workspace's test set: the data set of
  * the model shown. */
 #include "tg-digest.h"
+
+#include <glib/gi18n.h>
 #include "studio-digit-pad-view.h"
 #include "tg-csv.h"
 
@@ -107,16 +109,16 @@ reprobe (StudioDigitPadView *self)
       guint pred = hard ? self->probe->pred_hard : self->probe->pred_soft;
       const float *prob = hard ? self->probe->prob_hard : self->probe->prob_soft;
       g_autofree char *who = self->true_label >= 0
-        ? g_strdup_printf ("test image %u (a %d)", self->test_index, self->true_label)
-        : g_strdup ("drawn digit");
+        ? g_strdup_printf (_("test image %u (a %d)"), self->test_index, self->true_label)
+        : g_strdup (_("drawn digit"));
       g_autofree char *text =
-        g_strdup_printf ("%s at %.0f° · predicted %u (p = %.3f, %s gates) · %s", who,
+        g_strdup_printf (_("%s at %.0f° · predicted %u (p = %.3f, %s gates) · %s"), who,
                          gtk_adjustment_get_value (self->angle_adj), pred, prob[pred],
-                         hard ? "hard" : "soft", self->tm->label);
+                         hard ? _("hard") : _("soft"), self->tm->label);
       gtk_label_set_text (self->readout, text);
     }
   else if (self->tm == NULL)
-    gtk_label_set_text (self->readout, "Train a model to see how it reads the digit.");
+    gtk_label_set_text (self->readout, _("Train a model to see how it reads the digit."));
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
   gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
 }
@@ -176,8 +178,8 @@ studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
     }
   else
     g_snprintf (caption, sizeof caption,
-                "Train a model to see how it reads the digit; draw in the box on the left or "
-                "pick a test image.");
+                _("Train a model to see how it reads the digit; draw in the box on the left or "
+                "pick a test image."));
   data.caption = caption;
   tg_plot_digit_pad (cr, width, height, &data, style);
 }
@@ -220,7 +222,7 @@ studio_digit_pad_view_set_test_image (StudioDigitPadView *self, guint index, dou
   if (index >= test->n)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The test set has %u images; there is no image %u", test->n, index);
+                   _("The test set has %u images; there is no image %u"), test->n, index);
       return FALSE;
     }
   const guint8 *px = test->pixels + (gsize) index * test->dim;
@@ -291,7 +293,7 @@ next_miss_cb (GtkButton *button, StudioDigitPadView *self)
   float x[PAD_PIXELS];
   if (set == NULL || self->tm == NULL || set->data->dim != PAD_PIXELS)
     {
-      gtk_label_set_text (self->readout, error != NULL ? error->message : "No model yet.");
+      gtk_label_set_text (self->readout, error != NULL ? error->message : _("No model yet."));
       return;
     }
   const TgDataset *test = set->data;
@@ -309,7 +311,7 @@ next_miss_cb (GtkButton *button, StudioDigitPadView *self)
           return;
         }
     }
-  gtk_label_set_text (self->readout, "No misclassified test image found.");
+  gtk_label_set_text (self->readout, _("No misclassified test image found."));
 }
 
 /* Another data set: a test image shown is the new test set's at the same place (a drawn
@@ -549,7 +551,7 @@ studio_digit_pad_view_data_csv (StudioView *view)
 static char *
 studio_digit_pad_view_describe (StudioView *view)
 {
-  return g_strdup ("One image, drawn or from the test set and rotated, as the network sees it, with the soft and hard gate of every hidden unit and the class probabilities.");
+  return g_strdup (_("One image, drawn or from the test set and rotated, as the network sees it, with the soft and hard gate of every hidden unit and the class probabilities."));
 }
 
 /* the model goes with the window, not whenever the last reference to the view does */

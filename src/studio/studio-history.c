@@ -349,6 +349,7 @@ studio_history_restore (StudioHistory *self, GPtrArray *runs, StudioSnapshot *pa
 
 gboolean studio_history_get_unsaved (StudioHistory *self) { return self->unsaved; }
 void studio_history_mark_saved (StudioHistory *self) { self->unsaved = FALSE; }
+void studio_history_mark_unsaved (StudioHistory *self) { self->unsaved = TRUE; }
 
 guint studio_history_get_n_runs (StudioHistory *self) { return self->runs->len; }
 

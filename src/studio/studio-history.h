@@ -96,5 +96,7 @@ void                  studio_history_restore        (StudioHistory *self, GPtrAr
 /* TRUE when a run or a result came in since the last save (or restore, or clear). */
 gboolean              studio_history_get_unsaved    (StudioHistory *self);
 void                  studio_history_mark_saved     (StudioHistory *self);
+/* Something a session keeps changed outside the runs (a mode renamed). */
+void                  studio_history_mark_unsaved   (StudioHistory *self);
 
 G_END_DECLS

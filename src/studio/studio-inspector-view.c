@@ -13,6 +13,8 @@
  * thousand numbers at most). */
 #include "tg-digest.h"
 #include "studio-task-hold.h"
+
+#include <glib/gi18n.h>
 #include "studio-inspector-view.h"
 
 #include <math.h>
@@ -177,7 +179,7 @@ take_figure (StudioInspectorView *self, const InspectTask *t, TgUnitFigure *fig)
   self->measured_modes = t->modes_serial;
   update_trajectory (self);
   g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f · %s", t->unit.layer + 1,
+    g_strdup_printf (_("hidden %u, unit %u · τ = %+.4f · γ = %.4f · %s"), t->unit.layer + 1,
                      t->unit.index, fig->report->tau, fig->report->gamma, t->tm->label);
   gtk_label_set_text (self->status, text);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
@@ -354,8 +356,8 @@ studio_inspector_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
   TgUnitPlotData empty = { 0 };
   empty.layer = (guint) gtk_adjustment_get_value (self->layer_adj) - 1;
   empty.index = (guint) gtk_adjustment_get_value (self->unit_adj);
-  empty.caption = "Train a model (or wait for its first mask statistics) to inspect a unit; "
-                  "click a cell in Neurons or choose the layer and unit above.";
+  empty.caption = _("Train a model (or wait for its first mask statistics) to inspect a unit; "
+                  "click a cell in Neurons or choose the layer and unit above.");
   tg_plot_unit (cr, width, height, &empty, style);
 }
 
@@ -503,7 +505,7 @@ studio_inspector_view_new (void)
 static char *
 studio_inspector_view_describe (StudioView *view)
 {
-  return g_strdup ("One hidden unit: its receptive field, τ and γ, firing per digit at 0° and at the target angle, the distribution of z − τ, the test images that drive it and its near misses, and the change of each logit when it is silenced.");
+  return g_strdup (_("One hidden unit: its receptive field, τ and γ, firing per digit at 0° and at the target angle, the distribution of z − τ, the test images that drive it and its near misses, and the change of each logit when it is silenced."));
 }
 
 static char *

@@ -4,6 +4,8 @@
  * first eval_samples images of the test set at 0° and rotated by the angle. */
 #include "studio-mode-measure.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -80,14 +82,14 @@ measure_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
 
   if (all == NULL)
     {
-      g_prefix_error (&error, "Cannot measure the mode: no test set in %s: ", dir);
+      g_prefix_error (&error, _("Cannot measure the mode: no test set in %s: "), dir);
       g_task_return_error (task, error);
       return;
     }
   if (all->rows * all->cols != d->model->dims[0])
     {
       g_task_return_new_error (task, TG_ERROR, TG_ERROR_MISMATCH,
-                               "The model takes %u inputs, the images in %s have %u pixels",
+                               _("The model takes %u inputs, the images in %s have %u pixels"),
                                d->model->dims[0], dir, all->rows * all->cols);
       return;
     }

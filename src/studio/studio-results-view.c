@@ -1,6 +1,8 @@
 /* studio-results-view.c — the Results view over tg_plot_results_table. */
 #include "studio-results-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -236,8 +238,8 @@ results_figure_init (StudioView *view, ResultsFigure *f)
     }
   else
     g_snprintf (f->caption, sizeof f->caption,
-                "Ours fill in as runs finish; “Run the paper comparison” runs every method "
-                "over the seeds. The paper's numbers (its Table 1) beside ours.");
+                _("Ours fill in as runs finish; “Run the paper comparison” runs every method "
+                "over the seeds. The paper's numbers (its Table 1) beside ours."));
   f->data.caption = f->caption;
 }
 
@@ -274,7 +276,7 @@ studio_results_view_history_changed (StudioView *view)
       gtk_progress_bar_set_fraction (self->progress, st->progress);
       if (st->finished)
         gtk_progress_bar_set_text (self->progress,
-                                   st->error != NULL ? "The comparison stopped" : "Comparison done");
+                                   st->error != NULL ? _("The comparison stopped") : _("Comparison done"));
       else
         gtk_progress_bar_set_text (self->progress, st->progress_text);
     }
@@ -298,7 +300,7 @@ studio_results_view_new (void)
 static char *
 studio_results_view_describe (StudioView *view)
 {
-  return g_strdup ("The accuracy of every method at 0° and at the rotated angle after specialisation, mean and spread over seeds, beside the paper's numbers.");
+  return g_strdup (_("The accuracy of every method at 0° and at the rotated angle after specialisation, mean and spread over seeds, beside the paper's numbers."));
 }
 
 static void

@@ -406,3 +406,105 @@ studio_session_restore_history (TgSession *session, StudioHistory *history, cons
     g_clear_pointer (&shown[i], studio_snapshot_unref);
   return ok;
 }
+
+/* ---- the unit selection ------------------------------------------------------------------ */
+
+/* In the view: metadata "units.selected" "LAYER,INDEX" (absent: none) and "units.order"
+ * (the TgUnitOrder as a number); the tensor "units.ablation" (edits, 3): layer, index, action
+ * (0 silence, 1 force on) of each edit in the order it was made (absent: none). Layers are
+ * 0-based. */
+void
+studio_session_put_units (TgSession *session, const StudioSessionUnits *units)
+{
+  GHashTable *md = session->view_metadata;
+  guint n = units->edits != NULL ? units->edits->len : 0;
+
+  if (units->has_unit)
+    g_hash_table_insert (md, g_strdup ("units.selected"),
+                         g_strdup_printf ("%u,%u", units->unit.layer, units->unit.index));
+  g_hash_table_insert (md, g_strdup ("units.order"), g_strdup_printf ("%u", (guint) units->order));
+  if (n == 0)
+    return;
+  g_autofree float *values = g_new (float, (gsize) n * 3);
+  for (guint i = 0; i < n; i++)
+    {
+      const TgUnitEdit *e = &g_array_index (units->edits, TgUnitEdit, i);
+      values[3 * i] = (float) e->unit.layer;
+      values[3 * i + 1] = (float) e->unit.index;
+      values[3 * i + 2] = (float) e->action;
+    }
+  tg_session_add_view_tensor (session, "units.ablation", 2, (guint64[]) { n, 3 }, values);
+}
+
+/* n comma-separated numbers, each at most max[k]; FALSE on anything else */
+static gboolean
+parse_numbers (const char *text, guint n, const guint64 *max, guint64 *out)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+
+  if (g_strv_length (parts) != n)
+    return FALSE;
+  for (guint k = 0; k < n; k++)
+    if (!g_ascii_string_to_unsigned (parts[k], 10, 0, max[k], &out[k], NULL))
+      return FALSE;
+  return TRUE;
+}
+
+void
+studio_session_units_clear (StudioSessionUnits *units)
+{
+  g_clear_pointer (&units->edits, g_array_unref);
+}
+
+gboolean
+studio_session_get_units (const TgSession *session, const char *file, StudioSessionUnits *out,
+                          GError **error)
+{
+  const char *selected = g_hash_table_lookup (session->view_metadata, "units.selected");
+  const char *order = g_hash_table_lookup (session->view_metadata, "units.order");
+  const TgSessionTensor *set = tg_session_get_view_tensor (session, "units.ablation");
+  static const guint64 unit_max[] = { TG_MAX_LINEAR - 1, (1u << 20) - 1, TG_UNIT_FORCE_ON };
+  static const guint64 order_max[] = { TG_UNIT_ORDER_N - 1 };
+  guint64 v[3];
+
+  memset (out, 0, sizeof *out);
+  out->edits = g_array_new (FALSE, FALSE, sizeof (TgUnitEdit));
+  /* a session written before these were kept has none of them */
+  if (selected != NULL)
+    {
+      if (!parse_numbers (selected, 2, unit_max, v))
+        goto bad;
+      out->has_unit = TRUE;
+      out->unit = (TgUnitId) { (guint32) v[0], (guint32) v[1] };
+    }
+  if (order != NULL)
+    {
+      if (!parse_numbers (order, 1, order_max, v))
+        goto bad;
+      out->order = (TgUnitOrder) v[0];
+    }
+  if (set != NULL)
+    {
+      if (set->ndim != 2 || set->shape[1] != 3 || set->shape[0] > STUDIO_SESSION_MAX_EDITS)
+        goto bad;
+      for (guint64 i = 0; i < set->shape[0]; i++)
+        {
+          for (guint k = 0; k < 3; k++)
+            {
+              float x = set->values[3 * i + k];
+              if (!(x >= 0 && x <= (float) unit_max[k] && x == floorf (x)))
+                goto bad;
+              v[k] = (guint64) x;
+            }
+          TgUnitEdit e = { { (guint32) v[0], (guint32) v[1] }, (TgUnitAction) v[2] };
+          g_array_append_val (out->edits, e);
+        }
+    }
+  return TRUE;
+
+bad:
+  studio_session_units_clear (out);
+  g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: the selected unit, the unit order or the "
+               "ablation set of view.safetensors is not of the form the studio writes", file);
+  return FALSE;
+}

@@ -2,6 +2,8 @@
 #include "studio-snapshot.h"
 #include "tg-metrics.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <gio/gio.h>
 
@@ -10,10 +12,10 @@ studio_phase_label (StudioPhase phase)
 {
   switch (phase)
     {
-    case STUDIO_PHASE_LOADING:    return "loading data";
-    case STUDIO_PHASE_FOUNDATION: return "foundation";
-    case STUDIO_PHASE_ADAPTATION: return "adaptation";
-    case STUDIO_PHASE_DONE:       return "done";
+    case STUDIO_PHASE_LOADING:    return N_("loading data");
+    case STUDIO_PHASE_FOUNDATION: return N_("foundation");
+    case STUDIO_PHASE_ADAPTATION: return N_("adaptation");
+    case STUDIO_PHASE_DONE:       return N_("done");
     default:                      return "?";
     }
 }
@@ -117,6 +119,8 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->mode_name, g_free);
   g_clear_pointer (&snap->data_dir, g_free);
   g_clear_pointer (&snap->adapted, tg_model_free);
+  g_clear_pointer (&snap->overlap_models[0], tg_model_free);
+  g_clear_pointer (&snap->overlap_models[1], tg_model_free);
   g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
   g_clear_pointer (&snap->sweep, tg_sweep_results_free);
@@ -251,8 +255,8 @@ format_duration (double seconds)
 static void
 format_job_status (GString *s, const StudioSnapshot *st)
 {
-  g_string_append (s, st->job == STUDIO_JOB_EXPERIMENT ? "Paper comparison"
-                      : st->job == STUDIO_JOB_SWEEP ? "λ sweep" : "Overlap models");
+  g_string_append (s, st->job == STUDIO_JOB_EXPERIMENT ? _("Paper comparison")
+                      : st->job == STUDIO_JOB_SWEEP ? _("λ sweep") : _("Overlap models"));
   if (st->finished)
     g_string_append (s, st->error != NULL ? " stopped" : " done");
   else
@@ -269,18 +273,18 @@ format_train_status (GString *s, const StudioSnapshot *st)
   g_autofree char *eta = format_duration (st->eta_seconds);
   const TgMethodInfo *info = tg_method_info (st->run_method);
 
-  g_string_append_printf (s, "Phase: %s · epoch %u/%u · step %" G_GUINT64_FORMAT "/%"
-                          G_GUINT64_FORMAT " · %.0f samples/s · ETA %s",
-                          studio_phase_label (st->phase), st->epoch, st->n_epochs, st->step,
-                          st->total_steps, st->samples_per_sec, eta);
+  g_string_append_printf (s, _("Phase: %s · epoch %u/%u · step %llu/%llu"
+                          " · %.0f samples/s · ETA %s"),
+                          _(studio_phase_label (st->phase)), st->epoch, st->n_epochs, (unsigned long long) st->step,
+                          (unsigned long long) st->total_steps, st->samples_per_sec, eta);
   if (st->phase == STUDIO_PHASE_FOUNDATION)
-    g_string_append_printf (s, " · adapter: none yet (foundation trains all weights), next: %s",
+    g_string_append_printf (s, _(" · adapter: none yet (foundation trains all weights), next: %s"),
                             info->label);
   else
-    g_string_append_printf (s, " · adapter: %s", info->label);
+    g_string_append_printf (s, _(" · adapter: %s"), info->label);
   if (info->gated)
-    g_string_append_printf (s, " · gates: %s (s = %.3g, λ = %.2g)",
-                            st->hard_gates ? "hard in evaluation" : "soft",
+    g_string_append_printf (s, _(" · gates: %s (s = %.3g, λ = %.2g)"),
+                            st->hard_gates ? _("hard in evaluation") : C_("gates in the status line", "soft"),
                             (double) st->sharpness, (double) st->lambda);
 }
 
@@ -291,13 +295,13 @@ studio_snapshot_format_status (const StudioSnapshot *st)
 
   if (st == NULL)
     {
-      g_string_append (s, "Ready. Press Train (or Space) to start.");
+      g_string_append (s, _("Ready. Press Train (or Space) to start."));
       return g_string_free (s, FALSE);
     }
   if (st->paused)
-    g_string_append (s, "Paused · ");
+    g_string_append (s, _("Paused · "));
   if (st->mode_name != NULL)
-    g_string_append_printf (s, "Mode “%s” · acc 0° %.3f · acc %g° %.3f · %s · s %g",
+    g_string_append_printf (s, _("Mode “%s” · acc 0° %.3f · acc %g° %.3f · %s · s %g"),
                             st->mode_name, st->final_acc0, st->angle, st->final_acc_rot,
                             tg_method_info (st->run_method)->label, st->sharpness);
   else if (st->job != STUDIO_JOB_TRAIN)
@@ -307,14 +311,14 @@ studio_snapshot_format_status (const StudioSnapshot *st)
       if (st->error != NULL)
         g_string_append (s, "Stopped");
       else
-        g_string_append_printf (s, "Done · acc 0° %.3f · acc %g° %.3f", st->final_acc0,
+        g_string_append_printf (s, _("Done · acc 0° %.3f · acc %g° %.3f"), st->final_acc0,
                                 st->angle, st->final_acc_rot);
-      g_string_append_printf (s, " · step %" G_GUINT64_FORMAT, st->step);
+      g_string_append_printf (s, _(" · step %llu"), (unsigned long long) st->step);
       g_string_append_printf (s, " · %s", tg_method_info (st->run_method)->label);
     }
   else if (st->phase == STUDIO_PHASE_LOADING)
     g_string_append_printf (s, "%s…", st->progress_text != NULL ? st->progress_text
-                                                                : "Loading data");
+                                                                : _("Loading data"));
   else
     format_train_status (s, st);
   return g_string_free (s, FALSE);

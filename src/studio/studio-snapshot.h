@@ -170,6 +170,9 @@ typedef struct {
   /* a finished train job's model (a copy the worker no longer touches), for the Modes
    * panel; NULL elsewhere */
   TgModel     *adapted;
+  /* a finished overlap job's two TauGate models (0°, then the target angle), for the Modes
+   * panel; NULL elsewhere */
+  TgModel     *overlap_models[2];
 } StudioSnapshot;
 
 StudioSnapshot *studio_snapshot_new   (void);

@@ -3,6 +3,8 @@
  * (and the bar that lists it and clears it). A view writes a choice into the workspace and
  * redraws when the workspace says it changed; no view tells another. */
 #include "studio-view.h"
+
+#include <glib/gi18n.h>
 #include "studio-view-private.h"
 
 static guint units_cleared_signal;
@@ -185,11 +187,11 @@ update_set_bar (StudioView *self)
   gtk_widget_set_sensitive (priv->set_clear, n > 0);
   if (n == 0)
     {
-      gtk_label_set_text (priv->set_label, "Ablation set empty: shift-click units to add them");
+      gtk_label_set_text (priv->set_label, _("Ablation set empty: shift-click units to add them"));
       return;
     }
   GString *s = g_string_new (NULL);
-  g_string_append_printf (s, "Ablation set: %u unit%s (", n, n == 1 ? "" : "s");
+  g_string_append_printf (s, ngettext ("Ablation set: %u unit (", "Ablation set: %u units (", n), n);
   for (guint i = 0; i < MIN (n, 6u); i++)
     {
       const TgUnitEdit *e = &edits[i];
@@ -244,15 +246,15 @@ studio_view_get_order_dropdown (StudioView *self)
   if (priv->order_dropdown != NULL)
     return GTK_WIDGET (priv->order_dropdown);
   for (guint o = 0; o < TG_UNIT_ORDER_N; o++)
-    labels[o] = tg_unit_order_label (o);
+    labels[o] = _(tg_unit_order_label (o));
   priv->order_dropdown = GTK_DROP_DOWN (gtk_drop_down_new_from_strings (labels));
   gtk_drop_down_set_selected (priv->order_dropdown, studio_view_get_unit_order (self));
   gtk_widget_set_tooltip_text (GTK_WIDGET (priv->order_dropdown),
-                               "Order of the units: by index, by how selective each is for one "
+                               _("Order of the units: by index, by how selective each is for one "
                                "digit, by mean firing rate, or by how much more it fires at 0° "
-                               "than at the target (Masks and Neurons follow the same order)");
+                               "than at the target (Masks and Neurons follow the same order)"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (priv->order_dropdown),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Order of the units", -1);
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Order of the units"), -1);
   g_signal_connect_object (priv->order_dropdown, "notify::selected",
                            G_CALLBACK (order_selected_cb), self, 0);
   return GTK_WIDGET (priv->order_dropdown);
@@ -275,9 +277,9 @@ studio_view_get_set_bar (StudioView *self)
   priv->set_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_ellipsize (priv->set_label, PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (GTK_WIDGET (priv->set_label), "dim-label");
-  priv->set_clear = gtk_button_new_with_label ("Clear Set");
+  priv->set_clear = gtk_button_new_with_label (_("Clear Set"));
   gtk_widget_set_tooltip_text (priv->set_clear,
-                               "Empty the ablation set (silenced and forced units)");
+                               _("Empty the ablation set (silenced and forced units)"));
   g_signal_connect_object (priv->set_clear, "clicked", G_CALLBACK (clear_clicked_cb), self, 0);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (priv->set_label));
   gtk_box_append (GTK_BOX (box), priv->set_clear);

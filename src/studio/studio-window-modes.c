@@ -1,7 +1,11 @@
 /* studio-window-modes.c — the window's side of the Modes panel: which mode is active, its
  * measurement off the main thread (studio-mode-measure.h) handed to the views as one
- * immutable snapshot, Ctrl+1…9, and Remove, Rename, Save of an adapter. */
+ * immutable snapshot, Ctrl+1…9, and Remove, Rename, Save of an adapter; the modes a
+ * finished run or Overlap brings, and the question asked before they would replace the
+ * modes of another foundation. */
 #include "studio-window-private.h"
+
+#include <glib/gi18n.h>
 
 #include <string.h>
 
@@ -11,6 +15,7 @@
 #include "studio-history.h"
 #include "studio-mode-measure.h"
 #include "tg-digest.h"
+#include "studio-recent.h"
 
 static void
 measured_cb (GObject *source, GAsyncResult *result, gpointer data)
@@ -136,34 +141,176 @@ studio_window_modes_changed (StudioWindow *self)
   modes_changed (self, TRUE);
 }
 
+/* ---- asking before the modes are replaced ----------------------------------------------- */
+
+typedef struct {
+  StudioWindow      *self;
+  StudioModesAnswer  answer;
+  gpointer           data;
+  GDestroyNotify     destroy;
+} ReplaceQuestion;
+
+static void
+replace_question_free (gpointer p)
+{
+  ReplaceQuestion *q = p;
+  if (q->destroy != NULL)
+    q->destroy (q->data);
+  g_free (q);
+}
+
+static void
+replace_response_cb (GtkDialog *dialog, int response, gpointer data)
+{
+  StudioWindow *self = STUDIO_WINDOW (data);
+  ReplaceQuestion *q = g_object_steal_data (G_OBJECT (dialog), "question");
+
+  self->replace_question = NULL;
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (q != NULL)
+    q->answer (self, q->data, response == GTK_RESPONSE_ACCEPT);
+  g_clear_pointer (&q, replace_question_free);
+}
+
+void
+studio_window_modes_ask_replace (StudioWindow *self, const char *title,
+                                 StudioModesAnswer answer, gpointer data,
+                                 GDestroyNotify destroy)
+{
+  ReplaceQuestion *q = g_new0 (ReplaceQuestion, 1);
+  g_autoptr (GString) names = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  *q = (ReplaceQuestion) { self, answer, data, destroy };
+  /* one question at a time: an earlier one unanswered counts as "keep" */
+  if (self->replace_question != NULL)
+    gtk_dialog_response (GTK_DIALOG (self->replace_question), GTK_RESPONSE_CANCEL);
+  for (guint i = 1; i < tg_modes_count (self->modes); i++)
+    g_string_append_printf (names, "%s“%s”", i > 1 ? ", " : "", tg_modes_get (self->modes, i)->name);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", title);
+  gtk_message_dialog_format_secondary_text (
+    GTK_MESSAGE_DIALOG (dialog),
+    "The Modes panel holds one foundation. Replacing it closes its modes (%s); a mode trained "
+    "here and not saved as a file (Save, or Save Session) is gone then. Runs stay.", names->str);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Keep the Open Modes", GTK_RESPONSE_CANCEL,
+                          "_Replace", GTK_RESPONSE_ACCEPT, NULL);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog),
+                                                                GTK_RESPONSE_ACCEPT),
+                            "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_object_set_data_full (G_OBJECT (dialog), "question", q, replace_question_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (replace_response_cb), self);
+  self->replace_question = GTK_WINDOW (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkWindow *
+studio_window_get_replace_question (StudioWindow *self)
+{
+  return self->replace_question;
+}
+
+void
+studio_window_modes_dispose (StudioWindow *self)
+{
+  if (self->replace_question != NULL)
+    {
+      GtkWindow *question = self->replace_question;
+      self->replace_question = NULL;
+      gtk_window_destroy (question);
+    }
+}
+
+/* ---- a finished run's adapter ------------------------------------------------------------- */
+
+static void take_run (StudioWindow *self, StudioSnapshot *snap);
+
+static void
+run_answered (StudioWindow *self, gpointer data, gboolean replace)
+{
+  StudioSnapshot *snap = data;
+
+  if (replace)
+    {
+      g_clear_pointer (&self->modes, tg_modes_free);
+      take_run (self, snap);
+    }
+  else
+    studio_window_show_banner (self, GTK_MESSAGE_INFO,
+                               "The run's adapter did not join the Modes panel: the open "
+                               "foundation and its modes stay (the run stays in the views)");
+}
+
+/* The model whose foundation a finished job's modes have: a train job's adapted model, or
+ * an overlap job's first. */
+static const TgModel *
+job_model (const StudioSnapshot *snap)
+{
+  return snap->adapted != NULL ? snap->adapted : snap->overlap_models[0];
+}
+
 void
 studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap)
 {
-  const TgModel *adapted = snap->adapted;
+  const TgModel *model = job_model (snap);
   g_autofree char *digest = NULL;
-  g_autofree char *name = NULL;
 
   /* Full fine-tuning changes the foundation itself: it is no adapter */
-  if (adapted->method == TG_METHOD_FULL)
+  if (model == NULL || model->method == TG_METHOD_FULL)
     return;
-  digest = tg_foundation_digest (adapted);
+  digest = tg_foundation_digest (model);
+  /* a run on a new foundation would close the modes of the open one: asked first */
+  if (self->modes != NULL && tg_modes_count (self->modes) > 1 &&
+      g_strcmp0 (self->modes->digest, digest) != 0)
+    {
+      g_autofree char *title =
+        snap->adapted != NULL
+        ? g_strdup_printf ("The %s %g° run trained a new foundation: show its modes instead?",
+                           tg_method_info (model->method)->label, snap->angle)
+        : g_strdup ("The overlap trained a new foundation: show its modes instead?");
+      studio_window_modes_ask_replace (self, title, run_answered, studio_snapshot_ref (snap),
+                                       (GDestroyNotify) studio_snapshot_unref);
+      return;
+    }
+  take_run (self, snap);
+}
+
+static void
+take_run (StudioWindow *self, StudioSnapshot *snap)
+{
+  const TgModel *adapted = snap->adapted;
+  g_autofree char *digest = tg_foundation_digest (job_model (snap));
+  g_autofree char *name = NULL;
+  gboolean fresh = FALSE;
+
   if (self->modes == NULL || g_strcmp0 (self->modes->digest, digest) != 0)
     {
       g_clear_pointer (&self->modes, tg_modes_free);
-      self->modes = tg_modes_new (adapted);
+      self->modes = tg_modes_new (job_model (snap));
       self->active_mode = 0;
+      fresh = TRUE;
     }
-  if (adapted->method != TG_METHOD_FROZEN)
+  if (adapted != NULL && adapted->method != TG_METHOD_FROZEN)
     {
-      name = g_strdup_printf ("%s %g° (trained here)", tg_method_info (adapted->method)->label,
+      name = g_strdup_printf (_("%s %g° (trained here)"), tg_method_info (adapted->method)->label,
                               snap->angle);
       self->active_mode = tg_modes_attach_model (self->modes, adapted, snap->sharpness, name,
                                                  snap->angle);
     }
+  /* Overlap's two models join beside the active mode, which stays what the views show */
+  for (guint t = 0; adapted == NULL && t < 2; t++)
+    {
+      double angle = t == 0 ? 0.0 : snap->angle;
+      g_autofree char *label = g_strdup_printf ("TauGate %g° (Overlap)", angle);
+      tg_modes_attach_model (self->modes, snap->overlap_models[t], snap->sharpness, label, angle);
+    }
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
   g_clear_object (&self->measuring);
-  modes_changed (self, FALSE);
+  /* a new foundation's Base is not what the views show yet: it is measured */
+  modes_changed (self, adapted == NULL && fresh);
 }
 
 static void
@@ -188,8 +335,11 @@ rename_mode_cb (StudioModesPanel *panel, guint index, const char *name, StudioWi
 {
   if (self->modes == NULL || index >= tg_modes_count (self->modes))
     return;
+  /* a name is no reason to measure again: the numbers shown stay those of the same model */
   tg_modes_rename (self->modes, index, name);
-  studio_window_modes_changed (self);
+  studio_modes_panel_set_modes (self->modes_panel, self->modes, self->active_mode);
+  studio_window_modes_share (self);
+  studio_history_mark_unsaved (self->history);
 }
 
 static void
@@ -205,12 +355,13 @@ save_response_cb (GtkNativeDialog *native, int response, gpointer data)
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
       if (path == NULL)
-        studio_window_show_banner (self, GTK_MESSAGE_ERROR, "Adapters are saved to local files only");
+        studio_window_show_banner (self, GTK_MESSAGE_ERROR, _("Adapters are saved to local files only"));
       else if (!tg_modes_save_adapter (self->modes, index, path, &error))
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       else
         {
-          g_autofree char *msg = g_strdup_printf ("Saved “%s” as %s",
+          studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
+          g_autofree char *msg = g_strdup_printf (_("Saved “%s” as %s"),
                                                   tg_modes_get (self->modes, index)->name, path);
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
         }
@@ -226,8 +377,8 @@ save_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 
   if (self->modes == NULL || index == 0 || index >= tg_modes_count (self->modes))
     return;
-  native = gtk_file_chooser_native_new ("Save the adapter", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
+  native = gtk_file_chooser_native_new (_("Save the adapter"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
   name = g_strdup_printf ("%s.safetensors", tg_modes_get (self->modes, index)->name);
   g_strdelimit (name, "/ °", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);

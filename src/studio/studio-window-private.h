@@ -62,6 +62,7 @@ struct _StudioWindow
   GQueue          foreign_adapters;  /* paths still to ask about (char *) */
   GtkWindow      *open_question;     /* the question being asked, or NULL */
   GCancellable   *measuring;         /* the active mode's measurement under way, or NULL */
+  GtkWindow      *replace_question;  /* "replace the open modes?" being asked, or NULL */
 
   /* sessions (studio-window-session.c): where Ctrl+S saves (NULL: ask), the autosave's bar */
   char           *session_path;
@@ -93,6 +94,8 @@ void     studio_window_untrack_dialog (StudioWindow *self, GtkNativeDialog *dial
 /* studio-window-banner.c: hiding the bar, its close button, and what it says when a job
  * ends (a collapse or a failure). */
 void     studio_window_hide_banner        (StudioWindow *self);
+/* Gives bar's close button (an icon) the accessible name "Close". */
+void     studio_info_bar_name_close_button (GtkInfoBar *bar);
 void     studio_window_banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self);
 void     studio_window_report_finished    (StudioWindow *self, const StudioSnapshot *snap);
 
@@ -122,6 +125,16 @@ void      studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap
 void      studio_window_modes_share    (StudioWindow *self);
 /* TRUE while the active mode's measurement is under way. */
 gboolean  studio_window_is_measuring  (StudioWindow *self);
+/* Opening another foundation, or a run on a new foundation, would close the open modes: a
+ * question (a GtkMessageDialog, "Keep the Open Modes" or "Replace") asks first, and answer
+ * gets replace TRUE or FALSE; data is destroyed after (or with the window, unanswered). */
+typedef void (*StudioModesAnswer) (StudioWindow *self, gpointer data, gboolean replace);
+void       studio_window_modes_ask_replace    (StudioWindow *self, const char *title,
+                                               StudioModesAnswer answer, gpointer data,
+                                               GDestroyNotify destroy);
+/* The question being asked, or NULL. */
+GtkWindow *studio_window_get_replace_question (StudioWindow *self);
+void       studio_window_modes_dispose        (StudioWindow *self);
 
 GtkWindow *studio_window_get_open_question (StudioWindow *self);
 

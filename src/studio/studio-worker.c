@@ -8,6 +8,8 @@
  * never touches a TgModel. */
 #include "studio-worker-private.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include <gio/gio.h>
@@ -373,7 +375,7 @@ studio_worker_load (StudioWorker *w, GError **error)
   w->phase = STUDIO_PHASE_LOADING;
   if (self->raw_dir == NULL || strcmp (self->raw_dir, dir) != 0)
     {
-      studio_worker_progress (w, 0.0, "Loading data");
+      studio_worker_progress (w, 0.0, _("Loading data"));
       g_clear_pointer (&self->raw_dir, g_free);
       g_clear_pointer (&self->raw_train, tg_dataset_free);
       g_clear_pointer (&self->raw_test, tg_dataset_free);
@@ -385,9 +387,9 @@ studio_worker_load (StudioWorker *w, GError **error)
       g_autoptr (TgDataset) train = tg_dataset_load_dir (dir, "train", 10, error);
       if (train == NULL)
         {
-          g_prefix_error (error, "Cannot load the training set from %s%s: ", dir,
+          g_prefix_error (error, _("Cannot load the training set from %s%s: "), dir,
                           cfg->data_dir == NULL
-                            ? " (choose a folder under Data set, or set TG_MNIST_DIR or --data)"
+                            ? _(" (choose a folder under Data set, or set TG_MNIST_DIR or --data)")
                             : "");
           return FALSE;
         }
@@ -396,7 +398,7 @@ studio_worker_load (StudioWorker *w, GError **error)
       g_autoptr (TgDataset) test = tg_dataset_load_dir (dir, "t10k", 10, error);
       if (test == NULL)
         {
-          g_prefix_error (error, "Cannot load the test set from %s: ", dir);
+          g_prefix_error (error, _("Cannot load the test set from %s: "), dir);
           return FALSE;
         }
       self->raw_train = g_steal_pointer (&train);
@@ -416,14 +418,14 @@ studio_worker_load (StudioWorker *w, GError **error)
                                           cfg->train_limit, cfg->test_limit);
   if (self->mode_key == NULL || strcmp (self->mode_key, key) != 0)
     {
-      studio_worker_progress (w, 0.0, "Rotating images");
+      studio_worker_progress (w, 0.0, _("Rotating images"));
       g_clear_pointer (&self->mode, tg_mode_data_free);
       g_clear_pointer (&self->mode_key, g_free);
       self->mode = tg_mode_data_new (self->raw_train, self->raw_test, cfg->angle,
                                      cfg->train_limit, cfg->test_limit, error);
       if (self->mode == NULL)
         {
-          g_prefix_error (error, "Cannot use the data sets in %s: ", dir);
+          g_prefix_error (error, _("Cannot use the data sets in %s: "), dir);
           return FALSE;
         }
       self->mode_key = g_steal_pointer (&key);

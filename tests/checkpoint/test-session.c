@@ -3,8 +3,9 @@
  * A round trip keeps every run's curves, markers and info, the modes (foundation, adapters,
  * names, angles, sharpness, the active one), the comparison and sweep results, the view's
  * tensors and model, bit for bit. Refusals: a broken or wrong-format session.json, a missing
- * or malformed CSV, a file name leading out of the folder, an adapter swapped for one of
- * another foundation, a symbolic link leading out of the folder; each names the file. Saving
+ * or malformed CSV, a file name leading out of the folder, a symbolic link leading out of
+ * the folder; each names the file. An adapter file gone, or swapped for one of another
+ * foundation, leaves its mode out and the rest opens; the mode and the file are named. Saving
  * over a folder that is no session, or over one that holds a file its session.json does not
  * list, is refused, and a failed save leaves the old session as it was. The per-step
  * records come back bit for bit, a save over them keeps working (they are the session's), and
@@ -250,6 +251,24 @@ assert_refused (const char *dir, const char *file)
   g_assert_nonnull (strstr (error->message, file));
 }
 
+/* The session opens without its one adapter's mode (the active one: Base is active then),
+ * and says which it left out, naming file. */
+static void
+assert_left_out (const char *dir, const char *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TgSession) r = tg_session_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->runs->len, >, 0);
+  g_assert_cmpuint (tg_modes_count (r->modes), ==, 1);
+  g_assert_cmpuint (r->active_mode, ==, 0);
+  g_assert_cmpuint (r->left_out->len, ==, 1);
+  g_test_message ("left out: %s", (char *) r->left_out->pdata[0]);
+  g_assert_nonnull (strstr (r->left_out->pdata[0], file));
+  g_assert_nonnull (strstr (r->left_out->pdata[0], "TauGate 45° (trained here)"));
+}
+
 /* Copies the last mode of dir's session.json `copies` more times into its list. */
 static void
 repeat_last_mode (const char *dir, guint copies)
@@ -326,7 +345,14 @@ test_refusals (void)
     tg_modes_attach_model (modes, adapted, 5, "x", 45);
     g_assert_true (tg_modes_save_adapter (modes, 1, adapter, &error));
     g_assert_no_error (error);
-    assert_refused (f, "01-TauGate-45-trained-here.safetensors");
+    assert_left_out (f, "01-TauGate-45-trained-here.safetensors");
+  }
+  /* an adapter file gone */
+  {
+    g_autofree char *g = good_copy ("adapter-gone");
+    g_autofree char *adapter = g_build_filename (g, "adapters", "01-TauGate-45-trained-here.safetensors", NULL);
+    g_assert_cmpint (g_unlink (adapter), ==, 0);
+    assert_left_out (g, "01-TauGate-45-trained-here.safetensors");
   }
 }
 
