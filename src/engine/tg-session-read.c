@@ -14,6 +14,7 @@
 #include "tg-json.h"
 #include "tg-safetensors.h"
 #include "tg-session-private.h"
+#include "tg-session-records.h"
 
 static const char *const curve_columns[] = { "step", "loss", "acc0", "acc_target", NULL };
 static const char *const full_columns[] = { "step", "acc0", "acc_target", NULL };
@@ -338,7 +339,8 @@ read_root (TgSession *s, JsonObject *root, const char *folder, const char *json,
       (s->sweep = tg_session_sweep_from_json (json_object_get_member (root, "sweep"), json,
                                               error)) == NULL)
     return FALSE;
-  return read_view (s, root, folder, json, error);
+  return read_view (s, root, folder, json, error) &&
+         tg_session_records_read (s, root, folder, json, error);
 }
 
 /* session.json's text through the strict JSON gate: a parser whose root is an object. */
@@ -432,5 +434,6 @@ tg_session_list_files (const char *folder)
   vm = object_member (root, "view_model");
   list_name (files, NULL, vm, "foundation");
   list_name (files, NULL, vm, "adapter");
+  tg_session_records_list (root, files);
   return files;
 }

@@ -13,6 +13,7 @@
 #include "tg-folder-swap.h"
 #include "tg-safetensors.h"
 #include "tg-session-private.h"
+#include "tg-session-records.h"
 
 static const char *const curve_columns[] = { "step", "loss", "acc0", "acc_target", NULL };
 static const char *const full_columns[] = { "step", "acc0", "acc_target", NULL };
@@ -88,6 +89,7 @@ tg_session_free (TgSession *s)
   g_ptr_array_unref (s->view_tensors);
   g_clear_pointer (&s->view_model, tg_model_free);
   g_ptr_array_unref (s->left_out);
+  g_clear_pointer (&s->records, tg_session_records_free);
   g_free (s);
 }
 
@@ -375,7 +377,8 @@ write_folder (const TgSession *s, const char *dir, GError **error)
                           : json_node_new (JSON_NODE_NULL));
   json_object_set_member (root, "sweep", s->sweep != NULL ? tg_session_sweep_to_json (s->sweep)
                                                           : json_node_new (JSON_NODE_NULL));
-  if (!view_to_files (s, dir, root, error))
+  if (!view_to_files (s, dir, root, error) ||
+      !tg_session_records_write (s->records, dir, root, error))
     return FALSE;
 
   json_node_set_object (node, root);

@@ -9,7 +9,9 @@
 #include "tg-unit.h"
 #include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "studio-window.h"
+#include "tg-session.h"
 #include "studio-resources.h"
 #include "studio-prefs.h"
 
@@ -30,6 +32,8 @@ struct _StudioApplication
   double       font_size;        /* --font-size, 0: the size's own */
   gboolean     no_title, no_caption;  /* --no-title, --no-caption */
   gboolean     export_failed;    /* the --export-all export was not written */
+  char        *session_dir;      /* --save-session */
+  gboolean     session_failed;   /* the --save-session session was not saved */
   gboolean     has_unit;         /* --inspect-unit */
   gboolean     has_order;        /* --unit-order */
   TgUnitOrder  order;
@@ -44,7 +48,8 @@ G_DEFINE_FINAL_TYPE (StudioApplication, studio_application, GTK_TYPE_APPLICATION
 static gboolean
 uses_prefs (StudioApplication *self)
 {
-  return self->screenshot == NULL && self->export_dir == NULL && self->quit_after_steps < 0;
+  return self->screenshot == NULL && self->export_dir == NULL && self->session_dir == NULL &&
+         self->quit_after_steps < 0;
 }
 
 static const GOptionEntry option_entries[] = {
@@ -62,6 +67,8 @@ static const GOptionEntry option_entries[] = {
   { "train-limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Use only the first N training images"), "N" },
   { "test-limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Use only the first N test images"), "N" },
   { "angle", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Rotation of the second mode in degrees (45)"), "DEG" },
+  { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, NULL, N_("Epochs of the foundation (2)"), "N" },
+  { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, NULL, N_("Epochs of the adaptation (1)"), "N" },
   { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Sparsity penalty λ (0)"), "X" },
   { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Gate sharpness s (5)"), "X" },
   { "quit-after-steps", 0, 0, G_OPTION_ARG_INT64, NULL,
@@ -78,6 +85,10 @@ static const GOptionEntry option_entries[] = {
   { "export-all", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write every view as Export All does (DIR/figures/…) after --quit-after-steps steps "
     "(default 300) and quit; the exit status says whether it was written"), "DIR" },
+  { "save-session", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Save the session to DIR (a new folder, or a session folder to replace) once the jobs "
+    "asked for are done, or after --quit-after-steps steps, and quit; the exit status says "
+    "whether it was saved"), "DIR" },
   { "figure-size", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Size for --export-all: single (the default), double, page, a4, letter, slide, or W×H "
     "with a unit (e.g. 3.5x2.5in)"), "SIZE" },
@@ -106,6 +117,29 @@ static const GOptionEntry option_entries[] = {
     "mode-difference"), "ORDER" },
   { NULL }
 };
+
+/* --save-session DIR: refused before any training when it cannot be written (its parent is
+ * no folder we may write in) or is something else than a session folder; said on stderr. */
+static gboolean
+session_dir_usable (const char *dir)
+{
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *existing = NULL;
+
+  if (!g_file_test (parent, G_FILE_TEST_IS_DIR) || access (parent, W_OK | X_OK) != 0)
+    {
+      g_printerr (_("taugate-studio: --save-session: %s: cannot be written (%s is not a folder "
+                    "this user may write in)\n"), dir, parent);
+      return FALSE;
+    }
+  if (g_file_test (dir, G_FILE_TEST_EXISTS) && (existing = tg_session_folder_of (dir)) == NULL)
+    {
+      g_printerr (_("taugate-studio: --save-session: %s: exists and is not a session folder: "
+                    "not replaced\n"), dir);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 /* --sweep "0,0.001,0.01": the λ values of a sweep; FALSE (said on stderr) when malformed. */
 static gboolean
@@ -204,6 +238,10 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     self->cfg.test_limit = (guint32) MAX (i32, 0);
   if (g_variant_dict_lookup (options, "angle", "d", &d))
     self->cfg.angle = d;
+  if (g_variant_dict_lookup (options, "foundation-epochs", "i", &i32))
+    self->cfg.foundation_epochs = (guint32) CLAMP (i32, 1, 1000);
+  if (g_variant_dict_lookup (options, "adapt-epochs", "i", &i32))
+    self->cfg.adapt_epochs = (guint32) CLAMP (i32, 1, 1000);
   if (g_variant_dict_lookup (options, "lambda", "d", &d))
     self->cfg.lambda = (float) CLAMP (d, 0.0, 0.1);
   if (g_variant_dict_lookup (options, "sharpness", "d", &d))
@@ -229,6 +267,12 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     }
   if (self->export_dir != NULL && !export_style (self, NULL, NULL, NULL))
     return EXIT_FAILURE;
+  if (g_variant_dict_lookup (options, "save-session", "^&ay", &str))
+    {
+      self->session_dir = g_canonicalize_filename (str, NULL);
+      if (!session_dir_usable (self->session_dir))
+        return EXIT_FAILURE;
+    }
   self->cfg.hard_gates = g_variant_dict_contains (options, "hard-gates");
   self->no_title = g_variant_dict_contains (options, "no-title");
   self->no_caption = g_variant_dict_contains (options, "no-caption");
@@ -260,8 +304,8 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
   self->compare = g_variant_dict_contains (options, "compare");
   self->autostart = g_variant_dict_contains (options, "autostart");
   self->dark = g_variant_dict_contains (options, "dark");
-  if ((self->screenshot != NULL || self->export_dir != NULL) && !self->overlap &&
-      !self->compare && !self->sweep)
+  if ((self->screenshot != NULL || self->export_dir != NULL || self->session_dir != NULL) &&
+      !self->overlap && !self->compare && !self->sweep)
     self->autostart = TRUE;
   return -1;
 }
@@ -304,7 +348,9 @@ studio_application_activate (GApplication *app)
                                   self->unit.index);
   if (self->has_order)
     studio_workspace_set_unit_order (studio_window_get_workspace (win), self->order);
-  guint64 steps = self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps : 300;
+  /* a session is saved when the jobs are done, unless told after how many steps */
+  guint64 steps = self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps
+                : self->screenshot != NULL || self->export_dir != NULL ? 300 : G_MAXUINT64;
   if (self->export_dir != NULL)
     {
       double w = 0, h = 0;
@@ -313,9 +359,12 @@ studio_application_activate (GApplication *app)
       studio_window_schedule_export_all (win, steps, self->export_dir, w, h, &style,
                                          &self->export_failed);
     }
-  else if (self->screenshot != NULL || self->quit_after_steps >= 0)
+  else if (self->screenshot != NULL || self->quit_after_steps >= 0 || self->session_dir != NULL)
     studio_window_schedule_screenshot (win, steps, self->screenshot, self->screenshot_view);
-  if (self->export_dir != NULL || self->screenshot != NULL || self->quit_after_steps >= 0)
+  if (self->session_dir != NULL)
+    studio_window_schedule_save_session (win, self->session_dir, &self->session_failed);
+  if (self->export_dir != NULL || self->screenshot != NULL || self->quit_after_steps >= 0 ||
+      self->session_dir != NULL)
     g_signal_connect (win, "close-request", G_CALLBACK (automation_close_cb), self);
   gtk_window_present (GTK_WINDOW (win));
   if (self->autostart)
@@ -334,8 +383,8 @@ studio_application_open (GApplication *app, GFile **files, int n_files, const ch
 {
   /* what was opened is shown; training starts only when asked (--autostart) */
   StudioApplication *self = STUDIO_APPLICATION (app);
-  if ((self->screenshot != NULL || self->export_dir != NULL) && !self->overlap &&
-      !self->compare)
+  if ((self->screenshot != NULL || self->export_dir != NULL || self->session_dir != NULL) &&
+      !self->overlap && !self->compare)
     self->autostart = FALSE;
   studio_application_activate (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
@@ -457,6 +506,7 @@ studio_application_finalize (GObject *object)
   g_free (self->screenshot);
   g_free (self->screenshot_view);
   g_free (self->export_dir);
+  g_free (self->session_dir);
   g_free (self->figure_size);
   G_OBJECT_CLASS (studio_application_parent_class)->finalize (object);
 }
@@ -496,8 +546,8 @@ int
 studio_application_get_exit_status (StudioApplication *self)
 {
   g_return_val_if_fail (STUDIO_IS_APPLICATION (self), EXIT_FAILURE);
-  return self->failed || (self->export_dir != NULL && self->export_failed) ? EXIT_FAILURE
-                                                                            : EXIT_SUCCESS;
+  return self->failed || (self->export_dir != NULL && self->export_failed) ||
+         (self->session_dir != NULL && self->session_failed) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 guint

@@ -13,4 +13,14 @@ void     studio_session_put_view (TgSession *session, StudioSnapshot *const show
 gboolean studio_session_get_view (TgSession *session, const char *file,
                                   StudioSnapshot *shown[4], GError **error);
 
+/* The snapshot's scalars a view or the status line reads (studio-session-view.c). */
+const TgField *studio_session_snapshot_fields (guint *n_fields);
+
+/* studio-session-records.c: the current run's per-step records into session->records, and
+ * back as new snapshots (StudioSnapshot *, oldest first) for studio_history_restore_time;
+ * *params and *masks stay NULL when the session kept none. */
+void     studio_session_put_records (TgSession *session, StudioHistory *history);
+gboolean studio_session_get_records (TgSession *session, const char *file, guint *run_id,
+                                     GPtrArray **params, GPtrArray **masks, GError **error);
+
 G_END_DECLS

@@ -314,6 +314,7 @@ studio_session_put_history (TgSession *session, StudioHistory *history)
   for (guint i = 0; i < studio_history_get_n_runs (history); i++)
     g_ptr_array_add (session->runs, run_to_session (studio_history_get_run (history, i)));
   studio_session_put_view (session, shown);
+  studio_session_put_records (session, history);
   /* the digit pad reads the masks' model */
   if (shown[1] != NULL && shown[1]->model != NULL)
     session->view_model = tg_model_copy (shown[1]->model);
@@ -392,9 +393,15 @@ studio_session_restore_history (TgSession *session, StudioHistory *history, cons
       sweep->finished = TRUE;
       sweep->sweep = g_steal_pointer (&session->sweep);
     }
+  g_autoptr (GPtrArray) rec_params = NULL;
+  g_autoptr (GPtrArray) rec_masks = NULL;
+  guint rec_run = 0;
+  ok = ok && studio_session_get_records (session, file, &rec_run, &rec_params, &rec_masks, error);
   if (ok)
     studio_history_restore (history, runs, shown[0], shown[1], shown[2], shown[3],
                             experiment, sweep);
+  if (ok && rec_params != NULL)
+    studio_history_restore_time (history, rec_run, rec_params, rec_masks);
   for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
     g_clear_pointer (&shown[i], studio_snapshot_unref);
   return ok;

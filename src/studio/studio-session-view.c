@@ -53,6 +53,13 @@ static const TgField snapshot_fields[] = {
   { "overlap_units", TG_FIELD_U32, offsetof (StudioSnapshot, overlap_units), 1 << 20 },
 };
 
+const TgField *
+studio_session_snapshot_fields (guint *n_fields)
+{
+  *n_fields = G_N_ELEMENTS (snapshot_fields);
+  return snapshot_fields;
+}
+
 /* ---- the shown snapshots ----------------------------------------------------------------- */
 
 typedef struct {

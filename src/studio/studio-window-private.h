@@ -53,6 +53,8 @@ struct _StudioWindow
   double          shot_export_width, shot_export_height;
   TgPlotStyle     shot_export_style;
   gboolean       *shot_export_failed; /* the caller's: TRUE until that export is written */
+  char           *shot_session_dir;   /* --save-session: the session saved there first */
+  gboolean       *shot_session_failed; /* the caller's: TRUE until that session is saved */
 
   GQueue          foreign_adapters;  /* paths still to ask about (char *) */
   GtkWindow      *open_question;     /* the question being asked, or NULL */

@@ -1,5 +1,6 @@
 /* studio-window-screenshot.c — screenshot automation (taugate-studio --screenshot FILE
- * [--screenshot-view NAME|all|export-dialog], and --export-all DIR): once the run has gone
+ * [--screenshot-view NAME|all|export-dialog], --export-all DIR and --save-session DIR): once
+ * the run has gone
  * far enough, or the window has nothing more on its way (files opened or refused), show the
  * view, let it draw, save the window as PNG (or the export dialog over Curves, or every view
  * as Export All writes them), close. It only watches what the window does; its state is the
@@ -95,6 +96,23 @@ export_all_now (StudioWindow *self)
   g_print ("%s\n", self->shot_export_dir);
 }
 
+/* --save-session: the session saved once, before anything else the automation writes; the
+ * folder on stdout, a failure on stderr and in the caller's flag. */
+static void
+save_session_now (StudioWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_steal_pointer (&self->shot_session_dir);
+  if (!studio_window_save_session (self, dir, &error))
+    {
+      g_printerr ("taugate-studio: --save-session: %s\n", error->message);
+      return;
+    }
+  if (self->shot_session_failed != NULL)
+    *self->shot_session_failed = FALSE;
+  g_print ("%s\n", dir);
+}
+
 static gboolean
 take_screenshot (gpointer data)
 {
@@ -110,6 +128,8 @@ take_screenshot (gpointer data)
       self->shot_source = g_timeout_add (200, take_screenshot, self);
       return G_SOURCE_REMOVE;
     }
+  if (self->shot_session_dir != NULL)
+    save_session_now (self);
   if (self->shot_export_dir != NULL)
     export_all_now (self);
   else if (self->shot_path != NULL)
@@ -196,6 +216,16 @@ studio_window_schedule_export_all (StudioWindow *self, guint64 steps, const char
   self->shot_export_style = *style;
   /* failed until written: a window closed before its export has not exported */
   self->shot_export_failed = failed;
+  if (failed != NULL)
+    *failed = TRUE;
+}
+
+void
+studio_window_schedule_save_session (StudioWindow *self, const char *dir, gboolean *failed)
+{
+  g_free (self->shot_session_dir);
+  self->shot_session_dir = g_strdup (dir);
+  self->shot_session_failed = failed;
   if (failed != NULL)
     *failed = TRUE;
 }

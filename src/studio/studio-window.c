@@ -507,6 +507,7 @@ studio_window_finalize (GObject *object)
   g_clear_pointer (&self->shot_path, g_free);
   g_clear_pointer (&self->shot_view, g_free);
   g_clear_pointer (&self->shot_export_dir, g_free);
+  g_clear_pointer (&self->shot_session_dir, g_free);
   G_OBJECT_CLASS (studio_window_parent_class)->finalize (object);
 }
 

@@ -63,7 +63,7 @@ const char    *studio_window_get_banner          (StudioWindow *self);
 gboolean       studio_window_get_banner_is_error (StudioWindow *self);
 void           studio_window_dismiss_banner      (StudioWindow *self);
 
-/* ---- automation (--screenshot, --quit-after-steps, --export-all) ---- */
+/* ---- automation (--screenshot, --quit-after-steps, --export-all, --save-session) ---- */
 /* After `steps` training steps (or when the run ends), show view (NULL: the current one;
  * "all": each in turn), save the window to png_path (NULL: none) and close the window. */
 void     studio_window_schedule_screenshot (StudioWindow *self, guint64 steps,
@@ -78,5 +78,9 @@ void     studio_window_schedule_export_all (StudioWindow *self, guint64 steps,
  * nothing: the shot, when one is asked for, is of the window as it is now. Nothing when a
  * job or a measurement is under way (its end takes the shot). */
 void     studio_window_screenshot_settled (StudioWindow *self);
+/* When the automation closes the window (after steps, or when its jobs are done), the
+ * session is saved to dir first; *failed (the caller's) stays TRUE unless it was saved. */
+void     studio_window_schedule_save_session (StudioWindow *self, const char *dir,
+                                              gboolean *failed);
 
 G_END_DECLS
