@@ -22,6 +22,13 @@ TgSessionTable *tg_session_table_parse_csv (const char *path, const char *text, 
  * session.json when it cannot be read. */
 GHashTable     *tg_session_list_files     (const char *folder);
 
+/* --- tg-session.c: the named arrays of a view or of the records --------------------- */
+
+/* A new array named name of shape (ndim dimensions, 1 to 4), values copied. */
+TgSessionTensor *tg_session_tensor_new  (const char *name, guint ndim, const guint64 *shape,
+                                         const float *values);
+void             tg_session_tensor_free (TgSessionTensor *t);
+
 /* --- tg-session-files.c ---------------------------------------------------------------- */
 
 /* FALSE (naming the link) when folder/sub or folder/sub/name (sub NULL: folder/name) is a

@@ -10,20 +10,12 @@
 #include "tg-safetensors.h"
 #include "tg-session-private.h"
 
-static void
-tensor_free (TgSessionTensor *t)
-{
-  g_free (t->name);
-  g_free (t->values);
-  g_free (t);
-}
-
 TgSessionRecords *
 tg_session_records_new (const char *const *param_columns, const char *const *mask_columns)
 {
   TgSessionRecords *r = g_new0 (TgSessionRecords, 1);
   r->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  r->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) tensor_free);
+  r->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) tg_session_tensor_free);
   r->params = tg_session_table_new (param_columns);
   r->masks = tg_session_table_new (mask_columns);
   return r;
@@ -45,16 +37,7 @@ void
 tg_session_records_add_tensor (TgSessionRecords *r, const char *name, guint ndim,
                                const guint64 *shape, const float *values)
 {
-  TgSessionTensor *t = g_new0 (TgSessionTensor, 1);
-  guint64 n = 1;
-
-  g_return_if_fail (ndim >= 1 && ndim <= G_N_ELEMENTS (t->shape));
-  t->name = g_strdup (name);
-  t->ndim = ndim;
-  for (guint d = 0; d < ndim; d++)
-    n *= t->shape[d] = shape[d];
-  t->values = g_memdup2 (values, MAX (n, 1) * sizeof (float));
-  g_ptr_array_add (r->tensors, t);
+  g_ptr_array_add (r->tensors, tg_session_tensor_new (name, ndim, shape, values));
 }
 
 const TgSessionTensor *
@@ -239,7 +222,7 @@ tg_session_records_read (TgSession *s, JsonObject *root, const char *folder, con
       return FALSE;
   r = g_new0 (TgSessionRecords, 1);
   r->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  r->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) tensor_free);
+  r->tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) tg_session_tensor_free);
   if ((r->params = tg_session_table_read_csv (params, NULL, error)) == NULL ||
       (r->masks = tg_session_table_read_csv (masks, NULL, error)) == NULL)
     return FALSE;

@@ -55,8 +55,8 @@ tg_session_run_add_marker (TgSessionRun *run, double step, const char *label)
   g_array_append_val (run->markers, mk);
 }
 
-static void
-tensor_free (TgSessionTensor *t)
+void
+tg_session_tensor_free (TgSessionTensor *t)
 {
   g_free (t->name);
   g_free (t->values);
@@ -70,7 +70,7 @@ tg_session_new (void)
   s->settings = json_object_new ();
   s->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) tg_session_run_free);
   s->view_metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  s->view_tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) tensor_free);
+  s->view_tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) tg_session_tensor_free);
   s->left_out = g_ptr_array_new_with_free_func (g_free);
   return s;
 }
@@ -93,20 +93,26 @@ tg_session_free (TgSession *s)
   g_free (s);
 }
 
-void
-tg_session_add_view_tensor (TgSession *session, const char *name, guint ndim,
-                            const guint64 *shape, const float *values)
+TgSessionTensor *
+tg_session_tensor_new (const char *name, guint ndim, const guint64 *shape, const float *values)
 {
   TgSessionTensor *t = g_new0 (TgSessionTensor, 1);
   guint64 n = 1;
 
-  g_return_if_fail (ndim >= 1 && ndim <= G_N_ELEMENTS (t->shape));
+  g_return_val_if_fail (ndim >= 1 && ndim <= G_N_ELEMENTS (t->shape), t);
   t->name = g_strdup (name);
   t->ndim = ndim;
   for (guint d = 0; d < ndim; d++)
     n *= t->shape[d] = shape[d];
-  t->values = g_memdup2 (values, n * sizeof (float));
-  g_ptr_array_add (session->view_tensors, t);
+  t->values = g_memdup2 (values, MAX (n, 1) * sizeof (float));
+  return t;
+}
+
+void
+tg_session_add_view_tensor (TgSession *session, const char *name, guint ndim,
+                            const guint64 *shape, const float *values)
+{
+  g_ptr_array_add (session->view_tensors, tg_session_tensor_new (name, ndim, shape, values));
 }
 
 const TgSessionTensor *

@@ -31,10 +31,12 @@ measured_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (snap == NULL)
     {
       /* named after the file of the mode measured (a foundation that does not fit the data) */
-      const TgMode *mode = studio_workspace_get_modes (self->workspace) != NULL && studio_workspace_get_active_mode (self->workspace) < tg_modes_count (studio_workspace_get_modes (self->workspace))
-                           ? tg_modes_get (studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace)) : NULL;
+      TgModes *modes = studio_window_get_modes (self);
+      guint active = studio_window_active_mode (self);
+      const TgMode *mode = modes != NULL && active < tg_modes_count (modes)
+                           ? tg_modes_get (modes, active) : NULL;
       const char *file = mode != NULL && mode->path != NULL ? mode->path
-                         : studio_workspace_get_modes (self->workspace) != NULL ? studio_workspace_get_modes (self->workspace)->foundation_path : NULL;
+                         : modes != NULL ? modes->foundation_path : NULL;
       if (file != NULL)
         g_prefix_error (&error, "%s: ", file);
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
@@ -72,8 +74,8 @@ studio_window_set_active_mode (StudioWindow *self, guint index)
 
   if (!studio_workspace_set_active_mode (self->workspace, index))
     return FALSE;
-  studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), index);
-  mode = tg_modes_get (studio_workspace_get_modes (self->workspace), index);
+  studio_modes_panel_set_modes (self->modes_panel, studio_window_get_modes (self), index);
+  mode = tg_modes_get (studio_window_get_modes (self), index);
 
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
@@ -102,24 +104,26 @@ modes_changed (StudioWindow *self, gboolean measure)
 
   studio_config_init_paper (&cfg);
   studio_settings_panel_collect (self->settings_panel, &cfg);
-  studio_angles_view_set_source (angles_view (self), studio_workspace_get_modes (self->workspace), &cfg);
+  studio_angles_view_set_source (angles_view (self), studio_window_get_modes (self), &cfg);
   studio_config_clear (&cfg);
   studio_workspace_modes_changed (self->workspace);
   /* a screenshot of the Angles view sweeps what was opened */
-  if (studio_workspace_get_modes (self->workspace) != NULL && g_strcmp0 (self->shot_view, "angles") == 0)
+  if (studio_window_get_modes (self) != NULL && g_strcmp0 (self->shot_view, "angles") == 0)
     studio_angles_view_start (angles_view (self));
-  if (studio_workspace_get_modes (self->workspace) == NULL)
+  if (studio_window_get_modes (self) == NULL)
     {
       studio_modes_panel_set_modes (self->modes_panel, NULL, 0);
       return;
     }
   /* a screenshot of the Modes panel shows the last adapter opened */
   if (g_strcmp0 (self->shot_view, "modes") == 0)
-    studio_workspace_set_active_mode (self->workspace, tg_modes_count (studio_workspace_get_modes (self->workspace)) - 1);
+    studio_workspace_set_active_mode (self->workspace,
+                                      tg_modes_count (studio_window_get_modes (self)) - 1);
   if (measure)
-    studio_window_set_active_mode (self, studio_workspace_get_active_mode (self->workspace));
+    studio_window_set_active_mode (self, studio_window_active_mode (self));
   else
-    studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace));
+    studio_modes_panel_set_modes (self->modes_panel, studio_window_get_modes (self),
+                                  studio_window_active_mode (self));
 }
 
 void
@@ -172,8 +176,9 @@ studio_window_modes_ask_replace (StudioWindow *self, const char *title,
   /* one question at a time: an earlier one unanswered counts as "keep" */
   if (self->replace_question != NULL)
     gtk_dialog_response (GTK_DIALOG (self->replace_question), GTK_RESPONSE_CANCEL);
-  for (guint i = 1; i < tg_modes_count (studio_workspace_get_modes (self->workspace)); i++)
-    g_string_append_printf (names, "%s“%s”", i > 1 ? ", " : "", tg_modes_get (studio_workspace_get_modes (self->workspace), i)->name);
+  for (guint i = 1; i < tg_modes_count (studio_window_get_modes (self)); i++)
+    g_string_append_printf (names, "%s“%s”", i > 1 ? ", " : "",
+                            tg_modes_get (studio_window_get_modes (self), i)->name);
   dialog = gtk_message_dialog_new (GTK_WINDOW (self),
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", title);
@@ -249,8 +254,8 @@ studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap)
     return;
   digest = tg_foundation_digest (model);
   /* a run on a new foundation would close the modes of the open one: asked first */
-  if (studio_workspace_get_modes (self->workspace) != NULL && tg_modes_count (studio_workspace_get_modes (self->workspace)) > 1 &&
-      g_strcmp0 (studio_workspace_get_modes (self->workspace)->digest, digest) != 0)
+  TgModes *open = studio_window_get_modes (self);
+  if (open != NULL && tg_modes_count (open) > 1 && g_strcmp0 (open->digest, digest) != 0)
     {
       g_autofree char *title =
         snap->adapted != NULL
@@ -272,7 +277,8 @@ take_run (StudioWindow *self, StudioSnapshot *snap)
   g_autofree char *name = NULL;
   gboolean fresh = FALSE;
 
-  if (studio_workspace_get_modes (self->workspace) == NULL || g_strcmp0 (studio_workspace_get_modes (self->workspace)->digest, digest) != 0)
+  if (studio_window_get_modes (self) == NULL ||
+      g_strcmp0 (studio_window_get_modes (self)->digest, digest) != 0)
     {
       studio_workspace_take_modes (self->workspace, tg_modes_new (job_model (snap)), 0);
       fresh = TRUE;
@@ -281,17 +287,17 @@ take_run (StudioWindow *self, StudioSnapshot *snap)
     {
       name = g_strdup_printf (_("%s %g° (trained here)"), tg_method_info (adapted->method)->label,
                               snap->angle);
-      studio_workspace_set_active_mode (self->workspace,
-                                        tg_modes_attach_model (studio_workspace_get_modes (self->workspace), adapted,
-                                                               snap->sharpness, name,
-                                                               snap->angle));
+      guint index = tg_modes_attach_model (studio_window_get_modes (self), adapted,
+                                           snap->sharpness, name, snap->angle);
+      studio_workspace_set_active_mode (self->workspace, index);
     }
   /* Overlap's two models join beside the active mode, which stays what the views show */
   for (guint t = 0; adapted == NULL && t < 2; t++)
     {
       double angle = t == 0 ? 0.0 : snap->angle;
       g_autofree char *label = g_strdup_printf ("TauGate %g° (Overlap)", angle);
-      tg_modes_attach_model (studio_workspace_get_modes (self->workspace), snap->overlap_models[t], snap->sharpness, label, angle);
+      tg_modes_attach_model (studio_window_get_modes (self), snap->overlap_models[t],
+                             snap->sharpness, label, angle);
     }
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
@@ -303,14 +309,15 @@ take_run (StudioWindow *self, StudioSnapshot *snap)
 static void
 mode_activated_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 {
-  if (index != studio_workspace_get_active_mode (self->workspace) || self->measuring == NULL)
+  if (index != studio_window_active_mode (self) || self->measuring == NULL)
     studio_window_set_active_mode (self, index);
 }
 
 static void
 remove_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 {
-  if (studio_workspace_get_modes (self->workspace) != NULL && tg_modes_remove (studio_workspace_get_modes (self->workspace), index))
+  TgModes *modes = studio_window_get_modes (self);
+  if (modes != NULL && tg_modes_remove (modes, index))
     {
       studio_workspace_set_active_mode (self->workspace, 0);
       studio_window_modes_changed (self);
@@ -320,12 +327,14 @@ remove_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 static void
 rename_mode_cb (StudioModesPanel *panel, guint index, const char *name, StudioWindow *self)
 {
-  if (studio_workspace_get_modes (self->workspace) == NULL || index >= tg_modes_count (studio_workspace_get_modes (self->workspace)))
+  TgModes *modes = studio_window_get_modes (self);
+  if (modes == NULL || index >= tg_modes_count (modes))
     return;
   /* a name is no reason to measure again: the numbers shown stay those of the same model */
-  tg_modes_rename (studio_workspace_get_modes (self->workspace), index, name);
+  tg_modes_rename (studio_window_get_modes (self), index, name);
   studio_workspace_modes_changed (self->workspace);
-  studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace));
+  studio_modes_panel_set_modes (self->modes_panel, studio_window_get_modes (self),
+                                studio_window_active_mode (self));
   studio_history_mark_unsaved (self->history);
 }
 
@@ -334,26 +343,27 @@ save_response_cb (GtkNativeDialog *native, int response, gpointer data)
 {
   StudioWindow *self = STUDIO_WINDOW (data);
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (native), "index"));
+  TgModes *modes = studio_window_get_modes (self);
 
-  if (response == GTK_RESPONSE_ACCEPT && studio_workspace_get_modes (self->workspace) != NULL &&
-      index < tg_modes_count (studio_workspace_get_modes (self->workspace)))
+  if (response == GTK_RESPONSE_ACCEPT && modes != NULL && index < tg_modes_count (modes))
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
       if (path == NULL)
-        studio_window_show_banner (self, GTK_MESSAGE_ERROR, _("Adapters are saved to local files only"));
-      else if (!tg_modes_save_adapter (studio_workspace_get_modes (self->workspace), index, path, &error))
+        studio_window_show_banner (self, GTK_MESSAGE_ERROR,
+                                   _("Adapters are saved to local files only"));
+      else if (!tg_modes_save_adapter (modes, index, path, &error))
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       else
         {
           studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
           g_autofree char *msg = g_strdup_printf (_("Saved “%s” as %s"),
-                                                  tg_modes_get (studio_workspace_get_modes (self->workspace), index)->name, path);
+                                                  tg_modes_get (modes, index)->name, path);
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
         }
     }
-  g_object_unref (native);
+  studio_window_untrack_dialog (self, native);
 }
 
 static void
@@ -361,17 +371,18 @@ save_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 {
   GtkFileChooserNative *native;
   g_autofree char *name = NULL;
+  TgModes *modes = studio_window_get_modes (self);
 
-  if (studio_workspace_get_modes (self->workspace) == NULL || index == 0 || index >= tg_modes_count (studio_workspace_get_modes (self->workspace)))
+  if (modes == NULL || index == 0 || index >= tg_modes_count (modes))
     return;
   native = gtk_file_chooser_native_new (_("Save the adapter"), GTK_WINDOW (self),
                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
-  name = g_strdup_printf ("%s.safetensors", tg_modes_get (studio_workspace_get_modes (self->workspace), index)->name);
+  name = g_strdup_printf ("%s.safetensors", tg_modes_get (modes, index)->name);
   g_strdelimit (name, "/ °", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
   g_object_set_data (G_OBJECT (native), "index", GUINT_TO_POINTER (index));
   g_signal_connect (native, "response", G_CALLBACK (save_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  studio_window_track_dialog (self, native);
 }
 
 static gboolean

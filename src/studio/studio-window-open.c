@@ -63,10 +63,10 @@ question_response_cb (GtkDialog *dialog, int response, gpointer data)
 
   self->open_question = NULL;
   gtk_window_destroy (GTK_WINDOW (dialog));
-  if (response == RESPONSE_ATTACH_ANYWAY && studio_workspace_get_modes (self->workspace) != NULL)
+  if (response == RESPONSE_ATTACH_ANYWAY && studio_window_get_modes (self) != NULL)
     {
       g_autoptr (GError) error = NULL;
-      guint index = tg_modes_attach_file (studio_workspace_get_modes (self->workspace), path, FALSE, &error);
+      guint index = tg_modes_attach_file (studio_window_get_modes (self), path, FALSE, &error);
       if (index == 0)
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       else
@@ -74,7 +74,8 @@ question_response_cb (GtkDialog *dialog, int response, gpointer data)
           studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
           g_autofree char *msg =
             g_strdup_printf (_("Attached %s as “%s”, although it was trained on another "
-                             "foundation"), path, tg_modes_get (studio_workspace_get_modes (self->workspace), index)->name);
+                             "foundation"), path,
+                             tg_modes_get (studio_window_get_modes (self), index)->name);
           studio_window_show_banner (self, GTK_MESSAGE_WARNING, msg);
           modes_changed (self);
         }
@@ -109,7 +110,8 @@ ask_next (StudioWindow *self)
     _("%s was trained on a different foundation: the digest of the foundation's weights it "
     "records is not that of %s. Its thresholds and gains were learnt for other weights, so "
     "its accuracy here may mean little."), path,
-    studio_workspace_get_modes (self->workspace)->foundation_path != NULL ? studio_workspace_get_modes (self->workspace)->foundation_path : _("the open foundation"));
+    studio_window_get_modes (self)->foundation_path != NULL
+      ? studio_window_get_modes (self)->foundation_path : _("the open foundation"));
   gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
                           _("_Attach anyway"), RESPONSE_ATTACH_ANYWAY, NULL);
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
@@ -127,17 +129,6 @@ studio_window_get_open_question (StudioWindow *self)
 
 /* ---- opening ------------------------------------------------------------------------------ */
 
-static gboolean
-same_file (const char *a, const char *b)
-{
-  g_autofree char *ca = NULL, *cb = NULL;
-
-  if (a == NULL || b == NULL)
-    return FALSE;
-  ca = g_canonicalize_filename (a, NULL);
-  cb = g_canonicalize_filename (b, NULL);
-  return strcmp (ca, cb) == 0;
-}
 
 static void
 open_foundation (StudioWindow *self, const char *path, GString *refusals, GString *opened,
@@ -172,7 +163,7 @@ open_adapter (StudioWindow *self, const char *path, GString *refusals, GString *
               GString *switched)
 {
   g_autoptr (GError) error = NULL;
-  TgModes *modes = studio_workspace_get_modes (self->workspace);
+  TgModes *modes = studio_window_get_modes (self);
   guint index = 0;
 
   if (modes == NULL)
@@ -210,7 +201,7 @@ open_now (StudioWindow *self, GFile **files, int n_files, GString *refusals)
   g_autoptr (GString) opened = g_string_new (NULL);
   g_autoptr (GString) switched = g_string_new (NULL);
   g_autoptr (GPtrArray) adapters = g_ptr_array_new_with_free_func (g_free);
-  guint active = studio_workspace_get_active_mode (self->workspace);
+  guint active = studio_window_active_mode (self);
   gboolean changed = FALSE;
 
   for (int i = 0; i < n_files; i++)
@@ -239,7 +230,7 @@ open_now (StudioWindow *self, GFile **files, int n_files, GString *refusals)
       open_adapter (self, g_ptr_array_index (adapters, i), refusals, opened, switched);
       changed |= opened->len != before;
     }
-  changed |= studio_workspace_get_active_mode (self->workspace) != active;
+  changed |= studio_window_active_mode (self) != active;
 
   if (refusals->len > 0)
     studio_window_show_banner (self, GTK_MESSAGE_ERROR, refusals->str);
@@ -270,13 +261,13 @@ is_checkpoint (const char *path)
 static char *
 replacing_foundation (StudioWindow *self, GFile **files, int n_files)
 {
-  if (studio_workspace_get_modes (self->workspace) == NULL || tg_modes_count (studio_workspace_get_modes (self->workspace)) < 2)
+  if (studio_window_get_modes (self) == NULL || tg_modes_count (studio_window_get_modes (self)) < 2)
     return NULL;
   for (int i = 0; i < n_files; i++)
     {
       g_autofree char *path = g_file_get_path (files[i]);
       if (path != NULL && is_checkpoint (path) && !is_adapter_file (path) &&
-          !same_file (studio_workspace_get_modes (self->workspace)->foundation_path, path))
+          !studio_workspace_is_open_foundation (self->workspace, path))
         return g_steal_pointer (&path);
     }
   return NULL;
@@ -357,7 +348,7 @@ chooser_response_cb (GtkNativeDialog *native, int response, gpointer data)
         g_ptr_array_add (files, g_list_model_get_item (list, i));
       studio_window_open_files (self, (GFile **) files->pdata, (int) files->len);
     }
-  g_object_unref (native);
+  studio_window_untrack_dialog (self, native);
 }
 
 void
@@ -381,7 +372,7 @@ studio_window_open_activate (GSimpleAction *action, GVariant *param, gpointer da
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), filter);
   g_object_unref (filter);
   g_signal_connect (native, "response", G_CALLBACK (chooser_response_cb), self);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
+  studio_window_track_dialog (self, native);
 }
 
 /* ---- drag and drop -------------------------------------------------------------------------- */

@@ -107,6 +107,12 @@ void      studio_window_open_dispose  (StudioWindow *self);
 /* The open foundation and its modes (NULL when none); the question asked about an adapter
  * of another foundation (a GtkMessageDialog), NULL when none is asked. */
 TgModes  *studio_window_get_modes     (StudioWindow *self);
+/* The workspace's active mode (an index into the modes). */
+static inline guint
+studio_window_active_mode (StudioWindow *self)
+{
+  return studio_workspace_get_active_mode (self->workspace);
+}
 
 /* studio-window-modes.c: the Modes panel's side. After the modes changed: the panel
  * follows, and the active mode is measured again. */

@@ -60,9 +60,9 @@ unit_fits (StudioWindow *self, TgUnitId unit)
 
   if (snap != NULL && snap->n_hidden > 0)
     return unit.layer < snap->n_hidden && unit.index < snap->widths[unit.layer];
-  if (studio_workspace_get_modes (self->workspace) != NULL)
+  if (studio_window_get_modes (self) != NULL)
     {
-      const TgModel *f = studio_workspace_get_modes (self->workspace)->foundation;
+      const TgModel *f = studio_window_get_modes (self)->foundation;
       return unit.layer + 1 < f->n_linear && unit.index < f->dims[unit.layer + 1];
     }
   return FALSE;
@@ -108,8 +108,8 @@ studio_window_save_session (StudioWindow *self, const char *dir, GError **error)
   studio_session_put_history (session, self->history);
   put_units (self, session);
   /* the window's modes, lent for the write */
-  session->modes = studio_workspace_get_modes (self->workspace);
-  session->active_mode = studio_workspace_get_active_mode (self->workspace);
+  session->modes = studio_window_get_modes (self);
+  session->active_mode = studio_window_active_mode (self);
   ok = tg_session_save (session, dir, error);
   session->modes = NULL;
   if (ok)
@@ -192,8 +192,9 @@ take_modes (StudioWindow *self, TgSession *session, const StudioConfig *cfg)
   studio_workspace_take_modes (self->workspace, g_steal_pointer (&session->modes),
                                session->active_mode);
   studio_angles_view_set_source (STUDIO_ANGLES_VIEW (studio_window_get_view (self, "angles")),
-                                 studio_workspace_get_modes (self->workspace), cfg);
-  studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace));
+                                 studio_window_get_modes (self), cfg);
+  studio_modes_panel_set_modes (self->modes_panel, studio_window_get_modes (self),
+                                studio_window_active_mode (self));
 }
 
 static gboolean

@@ -333,13 +333,19 @@ same_file (const char *a, const char *b)
   return strcmp (ca, cb) == 0;
 }
 
+gboolean
+studio_workspace_is_open_foundation (StudioWorkspace *self, const char *path)
+{
+  return self->modes != NULL && same_file (self->modes->foundation_path, path);
+}
+
 StudioOpenResult
 studio_workspace_open_foundation (StudioWorkspace *self, const char *path, GError **error)
 {
   TgModes *modes;
 
   /* the open foundation's own file: its Base, with its modes kept */
-  if (self->modes != NULL && same_file (self->modes->foundation_path, path))
+  if (studio_workspace_is_open_foundation (self, path))
     {
       self->active_mode = 0;
       return STUDIO_OPEN_SWITCHED;

@@ -102,6 +102,9 @@ gboolean     studio_workspace_set_active_mode  (StudioWorkspace *self, guint ind
 /* The modes changed in place (a mode attached, renamed or removed): emits "modes-changed". */
 void         studio_workspace_modes_changed    (StudioWorkspace *self);
 
+/* TRUE when path is the open foundation's file (by its canonical path). */
+gboolean     studio_workspace_is_open_foundation (StudioWorkspace *self, const char *path);
+
 /* What opening a checkpoint did. */
 typedef enum {
   STUDIO_OPEN_OPENED,    /* a new foundation (its Base active) or a new adapter attached */

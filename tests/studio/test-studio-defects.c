@@ -109,12 +109,12 @@ test_export_dialog_closes_with_window (void)
   g_assert_null (find_file_chooser ());
 }
 
-/* The session's folder choosers (Save Session As, Open Session) go with the window too, so
- * that no answer reaches a window already gone. */
+/* The session's folder choosers (Save Session As, Open Session) and File → Open's go with
+ * the window too, so that no answer reaches a window already gone. */
 static void
 test_session_choosers_close_with_window (void)
 {
-  const char *actions[] = { "win.save-session-as", "win.open-session" };
+  const char *actions[] = { "win.save-session-as", "win.open-session", "win.open" };
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
     {
       StudioConfig cfg;
