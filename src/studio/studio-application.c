@@ -103,6 +103,7 @@ static const GOptionEntry option_entries[] = {
   { "unit-order", 0, 0, G_OPTION_ARG_STRING, NULL,
     "Order of the units in Masks and Neurons: index, selectivity, mean-rate or "
     "mode-difference", "ORDER" },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
   { NULL }
 };
 
@@ -171,6 +172,12 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
   gint32 i32;
   double d;
 
+  /* before anything else, and without a display: GTK is initialised only at startup */
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("taugate-studio %s\n", TG_VERSION);
+      return EXIT_SUCCESS;
+    }
   if (g_variant_dict_lookup (options, "preset", "&s", &str))
     {
       if (g_strcmp0 (str, "quick") == 0)
