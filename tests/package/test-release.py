@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""A release archive builds and passes its tests without git: the tracked files (of the
-working tree, so uncommitted edits are in) as `git archive` writes them, unpacked into a
+"""A release archive builds and passes its tests without git: `meson dist` (the committed
+files; without its own build and test, which would build everything), unpacked into a
 temporary folder with no .git, configured, built and tested there.
 
-Usage: test-release.py SRCDIR VERSION
+Usage: test-release.py BUILDDIR SRCDIR VERSION
 To stay within a minute and a half it builds only taugate, taugate-studio and the programs
 of the tests it runs (RUN below: the model's gradients, the JSON gate, the unit orders, the
 version, the manual pages against --help, and the schema, desktop file and metainfo
@@ -31,19 +31,18 @@ def run(argv, **kw):
 
 
 def main():
-    src, version = sys.argv[1:3]
+    build_dir, src, version = sys.argv[1:4]
     if shutil.which("git") is None or not os.path.exists(os.path.join(src, ".git")):
         print("not a git checkout (an unpacked release itself): nothing to archive")
         sys.exit(77)
-    # the working tree's tracked files as a commit object, without touching the index
-    commit = run(["git", "-C", src, "stash", "create"]).strip() or "HEAD"
-    tracked = [f for f in run(["git", "-C", src, "ls-files", "-z"]).split("\0")
-               if f and os.path.lexists(os.path.join(src, f))]
+    tracked = [f for f in run(["git", "-C", src, "ls-tree", "-r", "-z", "--name-only",
+                               "HEAD"]).split("\0") if f]
     with tempfile.TemporaryDirectory(prefix="taugate-release-") as tmp:
         name = f"taugate-studio-{version}"
-        archive = os.path.join(tmp, name + ".tar")
-        run(["git", "-C", src, "archive", "--format=tar", f"--prefix={name}/", "-o", archive,
-             commit])
+        # --allow-dirty: a checkout with edits still makes its archive, of what is committed
+        run(["meson", "dist", "-C", build_dir, "--no-tests", "--formats", "gztar",
+             "--allow-dirty"])
+        archive = os.path.join(build_dir, "meson-dist", name + ".tar.gz")
         with tarfile.open(archive) as t:
             if hasattr(tarfile, "data_filter"):
                 t.extractall(tmp, filter="data")
