@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Set up, build and run TauGate Studio on Debian 12.  See usage() below.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"

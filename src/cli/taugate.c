@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate.c — the headless command line: reproduce the paper, benchmark, inspect files.
  *
  * Each subcommand parses its own options with GOptionContext (so each has --help), reports

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-ablation-panel.c — the inspector's ablation and forcing: a set of edits, measured
  * with tg_unit_ablation in a GTask on the latest model copy (an immutable snapshot kept
  * alive by the task), one measurement at a time, and a text readout of what it did. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-application.c — options, actions, accelerators; one window per activation. */
 #include "studio-application.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-session-private.h — what the files of the studio's session state share: a table
  * of a struct's fields (name, type, offset, range) read and written as numbers. */
 #pragma once

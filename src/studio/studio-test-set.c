@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-test-set.c — the process's one read-only copy of the MNIST test set, for the unit
  * inspector and the digit pad. */
 #include "studio-test-set.h"

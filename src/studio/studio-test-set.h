@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-test-set.h — the MNIST test set the unit inspector and the digit pad read, loaded
  * once per process from studio_default_data_dir() and shared read-only by every window and
  * worker thread (it never changes once loaded). Not the training worker's data: the worker

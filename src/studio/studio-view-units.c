@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-view-units.c — the units a view shows, the same in every view: the selected unit,
  * the column order (and its drop-down), the ablation set (and the bar that lists it and
  * clears it), and the signals by which a view asks the window to change them. */

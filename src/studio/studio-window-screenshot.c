@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window-screenshot.c — screenshot automation (taugate-studio --screenshot FILE
  * [--screenshot-view NAME|all|export-dialog], and --export-all DIR): once the run has gone
  * far enough, or the window has nothing more on its way (files opened or refused), show the

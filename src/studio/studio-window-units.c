@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window-units.c — keeps the views in step over the units they show: the unit
  * selected in one view is outlined in all of them, the column order chosen in one is every
  * view's, and a shift-click or a Clear Set in any view edits the inspector's ablation set,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The installed programs run from their prefix: `meson install --destdir` into a temporary
 folder, then what a packager and a user find there.
 

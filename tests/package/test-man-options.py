@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The manual pages and --help agree: every option a page documents exists in the program's
 --help, and every option --help lists is documented, with the same short name and argument.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """A release archive builds and passes its tests without git: `meson dist` (the committed
 files; without its own build and test, which would build everything), unpacked into a
 temporary folder with no .git, configured, built and tested there.

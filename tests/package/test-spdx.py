@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Every source file names its licence on its first line (after a #! line), as LICENSE
 grants it: C and headers `/* SPDX-License-Identifier: MIT */`, meson, Python and shell
 `# SPDX-License-Identifier: MIT`.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """--version of taugate and taugate-studio: the project's version, from meson.build alone.
 
 Usage: test-version.py TAUGATE TAUGATE_STUDIO VERSION
