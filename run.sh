@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Set up, build and run TauGate Studio on Debian 12.  See usage() below.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -8,7 +9,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libgtk-4-dev
   libcairo2-dev libopenblas-dev libjson-glib-dev xvfb xauth poppler-utils
   desktop-file-utils appstream python3-numpy libglib2.0-bin dconf-gsettings-backend locales xdotool
-  gettext"
+  gettext man-db groff-base git"
 OPTIONAL_PACKAGES="dataset-fashion-mnist"
 # The tests write every CSV under a decimal-comma locale (tests/plot/test-locale.c) and show
 # the studio and --help in German (test-studio-i18n, test-cli-locale), so that locale must

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cli-test-util.c — what the tests of the taugate command share: running it (or any program)
  * as a user does, a small synthetic data set to run it on, and reading back what it wrote. */
 #include "cli-test-util.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* kill-shim.c — an LD_PRELOAD library for the kill tests: the process raises SIGKILL just
  * before its Nth call that changes a folder's entries (rename, renameat, renameat2, unlink,
  * unlinkat, rmdir), N from TG_KILL_AT, so a test can stop a save at each of its steps in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pdf-layout.c — see pdf-layout.h. Word boxes span the font's ascent to descent, so the font
  * size of a word is its box height over that ratio, which pdf_calibrate measures on a known
  * size. */

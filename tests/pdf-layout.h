@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pdf-layout.h — what the layout tests share: a PDF's words read back with poppler's
  * `pdftotext -bbox-layout` (poppler-utils), and the checks every exported figure must pass:
  * the page has the size asked for, every word lies on it, no two words overlap, no word is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-bench-inference.c — `taugate bench --inference [CHECKPOINT...]`: the dense and
  * the sparse batch-1 forward of one model on the 0° and the target test sets, from one run:
  * multiply-adds (counted; their ratio is the ceiling of the speedup), latency p50 / p99 of the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-bench-modes.c — `taugate bench --modes K`: K TauGate modes of one foundation on the
  * target test set, as K separate forwards and in one pass (tg-multimode.h), timed in the
  * same run on one core, beside the ratio of their multiply-adds: the most the pass can save.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-bench.c — `taugate bench`: this machine's sgemm limit against a foundation epoch
  * and the whole reproduction, as ratios from one run. */
 #include "taugate-cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-cli.c — the options and helpers the subcommands share (see taugate-cli.h). */
 #include "taugate-cli.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-cli.h — what the subcommands of `taugate` share: the protocol options, their
  * folding into an engine configuration, data loading and UTF-8 output.
  *

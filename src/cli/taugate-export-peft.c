@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-export-peft.c — `taugate export-peft ADAPTER --out DIR`: a LoRA adapter in Hugging
  * Face PEFT's layout (adapter_config.json + adapter_model.safetensors), for PyTorch users. */
 #include "taugate-cli.h"

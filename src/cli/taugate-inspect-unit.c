@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-inspect-unit.c — `taugate inspect-unit`: the unit inspector's figure (PDF) and its
  * numbers (CSV) for one hidden unit of a foundation, or of each adapter given with it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-inspect.c — `taugate inspect`: checks and describes checkpoints and IDX folders. */
 #include "taugate-cli.h"
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-interrupt.c — Ctrl-C (SIGINT) or SIGTERM during a command's long work.
  *
  * Killed outright, `taugate reproduce` would leave its half-written staging folder beside the

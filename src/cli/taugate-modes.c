@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-modes.c — `taugate modes FOUNDATION ADAPTER...`: one foundation, its adapters as
  * modes; each mode's accuracy across rotations of the test set, and the mixed stream where a
  * mode is chosen per input (Auto by entropy, Auto by router) beside Base, each adapter and an

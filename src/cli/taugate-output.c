@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-output.c — the output folder of `taugate reproduce`, written all or nothing.
  *
  * A run writes into a fresh staging folder made beside the output folder OUT

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-reproduce.c — `taugate reproduce`: the paper's protocol, its tables, Figure 1 and
  * checkpoints. */
 #include "taugate-cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-sweep.c — `taugate sweep`: TauGate over lists of lambda and s (and seeds) from one
  * foundation per seed; writes sweep.csv, tables/taugate_sweep.tex and
  * figures/taugate_sparsity.pdf (the accuracy / sparsity / speed frontier). */

@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate.c — the headless command line: reproduce the paper, benchmark, inspect files.
  *
  * Each subcommand parses its own options with GOptionContext (so each has --help), reports
  * errors on stderr and exits non-zero. All the work is the engine's; the subcommands only
  * wire options to it, show progress, and write the outputs. One file per subcommand
  * (taugate-NAME.c); this file only dispatches. */
+#include "config.h"
 #include "taugate-cli.h"
 #include "tg-console.h"
 #include "tg-i18n.h"
@@ -40,6 +42,9 @@ usage (FILE *f)
            "Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
     fprintf (f, "  %-13s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (f, _("\nOptions:\n"
+                "  -h, --help    this text\n"
+                "  --version     the version of taugate\n"));
   fprintf (f, _("\n'taugate COMMAND --help' lists a command's options.\n"));
 }
 
@@ -58,6 +63,11 @@ main (int argc, char **argv)
     {
       usage (argc < 2 ? stderr : stdout);
       return argc < 2 ? 2 : 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("taugate %s\n", TG_VERSION);
+      return fflush (stdout) == 0 && !ferror (stdout) ? 0 : 1;
     }
   const char *cmd = argv[1];
   const Command *found = NULL;

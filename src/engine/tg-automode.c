@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-automode.c — Auto modes (entropy, router) and the mixed-stream evaluation.
  *
  * Every mode's logits over the stream are computed once (soft and hard gates); Base, the

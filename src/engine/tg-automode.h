@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-automode.h — a mode chosen by context: per input, which attached adapter to run.
  *
  * Two ways to choose, both over the attached adapters whose training angle is known:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-checkpoint.c — foundations and adapters as safetensors files.
  *
  * The file format and its validation are tg-safetensors.c: a file that reaches this code

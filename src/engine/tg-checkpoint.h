@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-checkpoint.h — models on disk as safetensors (tg-safetensors.h), readable by NumPy and PyTorch.
  *
  * Format: 8-byte little-endian header length N, N bytes of JSON header

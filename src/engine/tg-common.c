@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-common.c — the error domain, the seeded RNG, checked size arithmetic, the arg-max and
  * the excerpt error messages quote. */
 #include "tg-common.h"

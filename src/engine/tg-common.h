@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-common.h — what every engine file shares: the error domain, the seeded RNG and the
  * arg-max of a row of logits.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-console.c — text for the terminal, in UTF-8 or spelled in ASCII (see tg-console.h). */
 #include "tg-console.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-console.h — text for the terminal a program runs in, readable in every locale.
  *
  * Our messages are UTF-8 ("0°", "z − τ", "[OPTION…]"). GLib's g_print converts them to the

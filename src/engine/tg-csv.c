@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-csv.c — CSV text and the numbers of our files in the C locale (see tg-csv.h).
  * g_ascii_formatd does the locale-independent formatting; this file adds the shortest
  * round-trip form, RFC 4180 quoting and the count of cells per row. */

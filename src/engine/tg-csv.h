@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-csv.h — the one writer of CSV, and the numbers of every file we write, whatever the
  * process's locale.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-data.c — data sets in memory: copies and heads, float batches, the mode mixture,
  * rotation, the two modes (TgModeData) the protocol runs on and a foundation's mix of angles.
  *

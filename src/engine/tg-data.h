@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-data.h — data sets: IDX files (plain or .gz), rotation, the mixture of modes.
  *
  * Pixels are stored as the uint8 they are in the file; a batch is turned into floats

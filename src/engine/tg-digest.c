@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-digest.c — the SHA-256 of a foundation's tensors, and the check an adapter load makes.
  * The byte stream hashed is spelled out in tg-digest.h. */
 #include "tg-digest.h"

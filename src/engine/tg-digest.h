@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-digest.h — which foundation an adapter belongs to: a SHA-256 of the foundation's tensors.
  *
  * An adapter only means something on the frozen weights it was trained on. The adapter file

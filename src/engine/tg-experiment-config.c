@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-experiment-config.c — the protocol's settings: the paper's defaults, validation of every
  * value a user can type, the memory a configuration needs, and which data set it runs on.
  * Not here: running the protocol (tg-experiment.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-experiment-config.h — the settings of the paper's protocol: their defaults, their
  * validation, the memory they need, and which data set they run on.
  *

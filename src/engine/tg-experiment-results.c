@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-experiment-results.c — what a run of the protocol leaves behind: freeing its results,
  * the foundation file of each seed, and what counts as a collapsed run.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-experiment.c — the paper's protocol over the step-wise trainer.
  *
  * Per seed: a foundation trained on its mix of angles (the paper's: 0 degrees and the target,

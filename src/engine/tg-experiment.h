@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-experiment.h — the paper's protocol: foundation on its mix of angles (the paper's: 0
  * degrees and the target, 50/50; cfg->foundation_angles), then every method
  * specialised to the rotated mode from that same frozen foundation, over several seeds; and

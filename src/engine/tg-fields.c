@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-fields.c — structs to and from JSON and numbers, field by field (see tg-fields.h). */
 #include "tg-fields.h"
 #include "tg-session.h"

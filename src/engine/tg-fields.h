@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-fields.h — a struct written and read member by member from a table of its fields
  * (name, type, offset, range), so that the two ways cannot drift apart: as the members of a
  * JSON object (the sessions' settings, runs and results) or as numbers (a session view's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-folder-swap.c — a folder replaced in one step, and the leftovers of replacements that
  * were killed (see tg-folder-swap.h). Linux: renameat2 and flock. */
 #include "tg-folder-swap.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-folder-swap.h — a folder replaced by another in one step, and what a replacement
  * killed half-way left beside it cleared at the next use.
  *

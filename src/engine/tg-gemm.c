@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-gemm.c — every matrix product of the engine: cblas_sgemm, or the naive reference beside
  * it (for tests and checks), and the BLAS thread count.
  *

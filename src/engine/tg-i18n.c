@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-i18n.c — binding the gettext domain (see tg-i18n.h). */
 #include "tg-i18n.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-i18n.h — where the programs find their translations (gettext).
  *
  * Both programs translate their user-visible text (menus, labels, dialogs, --help, their own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-idx.c — reading IDX files (plain or gzip) into data sets (declared in tg-data.h).
  *
  * Every file is treated as possibly wrong. Anything but a regular file is refused before it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-json.c — the strict JSON gate (see tg-json.h): one iterative pass over the text with an
  * explicit stack of open containers, so no input can make it recurse; then json-glib.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-json.h — the one gate every JSON text this project reads passes before json-glib sees it.
  *
  * json-glib is lenient (comments, 'single-quoted' strings, hex numbers, trailing commas) and

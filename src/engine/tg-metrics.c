@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-metrics.c — accuracy with soft and hard gates, the high-act fraction, mean gates,
  * per-class firing rates and the Jaccard of on-sets, all by chunked forwards over a data set.
  * The model is only read; the gates each forward runs with are arguments. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-metrics.h — what the paper measures: accuracy (soft and hard gates), the high-act
  * fraction, per-digit firing of every unit, mean gates, and the Jaccard of on-sets. */
 #pragma once

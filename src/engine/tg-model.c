@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-model.c — the MLP: parameter layout, methods as trainable ranges, forward and backward.
  *
  * Every matrix product goes through tg_gemm() (tg-gemm.c: cblas_sgemm, or the naive

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-model.h — the MLP, its methods of specialisation, forward and backward.
  *
  * Parameters live in one float block; gradients and momentum are blocks of the same layout,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-modes-report.c — modes.csv, mixed.csv, tables/modes.tex and the terminal tables.
  * The files' numbers are written in the C locale (tg-csv.h), so a comma locale cannot
  * change them. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-modes-report.h — the modes' results as files and text: modes.csv (mode x angle),
  * mixed.csv (the mixed-stream table), a LaTeX file of both tables, and the same tables as
  * plain text for a terminal. The CLI writes them; a window exports the same bytes. */

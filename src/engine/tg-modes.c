@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-modes.c — a foundation, its attached adapters as modes, and the angle sweep.
  *
  * Each mode keeps a whole model (for 784-128-128-10 about 0.1 M floats, LoRA a little more):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-modes.h — one frozen foundation and the adapters attached to it: its modes.
  *
  * Base is the foundation alone; every attached adapter is another mode, held as its own

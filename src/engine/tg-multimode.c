@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-multimode.c — K modes of one foundation in one pass (see tg-multimode.h): one X W0^T,
  * then per layer each mode's bias and activation on its block of rows and one product of
  * the stacked blocks with the shared W. Not here: choosing the modes, accuracy, routing. */

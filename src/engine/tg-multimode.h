@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-multimode.h — K modes of one foundation evaluated in one pass.
  *
  * Modes whose adapters leave every weight matrix of the foundation as it is (Base/Frozen,

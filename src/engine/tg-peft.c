@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-peft.c — the PEFT export of a LoRA adapter: its JSON config and a safetensors file of
  * its A and B matrices under PEFT's names, written by tg_safetensors_write (F32 tensors in
  * order, header padded to 8 bytes) with metadata {"format": "pt"} as safetensors' torch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-peft.h — LoRA adapters in Hugging Face PEFT's layout, for PyTorch users.
  *
  * A folder with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-probe.c — one image through a model, both gate modes (see tg-probe.h). */
 #include "tg-probe.h"
 #include "tg-data.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-probe.h — one image through a model: the gates of every hidden unit, soft and hard,
  * and the class probabilities under each gate mode. What the digit pad shows.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-protocol-train.c — the protocol's foundation and specialisation steps (see the header). */
 #include "tg-protocol-train.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-protocol-train.h — the protocol's two training steps, written once for every command
  * that runs them (reproduce, sweep, the benches, the studio's comparison): a foundation of
  * the settings' shape trained on its mix of angles from a seed's stream, and a copy of a

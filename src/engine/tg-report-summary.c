@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-report-summary.c — what the outputs are made of: the paper's published numbers, and
  * our runs aggregated over seeds (mean and sample std) per method.
  * Not here: formatting (tg-report.c, tg-report-text.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-report-text.c — Table 1 as plain text for the terminal: ours, the paper's numbers beside
  * them when comparable (MNIST at 45 degrees), the runs that collapsed, the foundation. */
 #include "tg-report.h"

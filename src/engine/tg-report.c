@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-report.c — the paper pipeline's outputs: results.csv, overlap.csv and Tables 1-3 as
  * LaTeX, named after the data set they were made on, with the paper's
  * published numbers beside ours when they are comparable: MNIST at 45 degrees

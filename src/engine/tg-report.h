@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-report.h — the paper pipeline's outputs from experiment results: the paper's numbers and
  * our summaries over seeds (tg-report-summary.c), results.csv and the three LaTeX tables
  * (tg-report.c), Table 1 as text (tg-report-text.c). The paper's numbers appear beside ours

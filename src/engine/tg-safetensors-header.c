@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-safetensors-header.c — the safetensors header from raw bytes to a JSON tree, through the
  * project's strict JSON gate (tg-json.h): strict JSON only, nesting bounded before json-glib's
  * recursive parser sees it, nothing after the header object, no duplicate key anywhere.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-safetensors-header.h — the safetensors header's checked parse, shared inside the engine
  * by the reader (tg-safetensors.c); not an API for callers outside the engine. */
 #pragma once

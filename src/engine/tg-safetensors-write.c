@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-safetensors-write.c — writing the safetensors format (declared in tg-safetensors.h).
  *
  * The same inputs give the same bytes: metadata keys sorted, tensors in the caller's order,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-safetensors.c — reading and writing the safetensors format, with no idea of a model.
  *
  * Reading trusts nothing. In order: the file must be a regular file (opened without

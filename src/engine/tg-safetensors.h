@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-safetensors.h — the safetensors file format, read strictly and written atomically.
  *
  * Format: 8-byte little-endian header length N, N bytes of JSON header

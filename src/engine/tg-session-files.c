@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-session-files.c — which files of a session folder are the session's. The reader follows
  * no symbolic link that leads out of the folder (a foundation.safetensors pointing elsewhere,
  * a runs → /etc); a save over a session removes only the files its session.json lists, so a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-session-private.h — what the files of tg-session share: bounded reading of a file and
  * the CSV form of a table. Not installed, not for callers. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-session-read.c — reading a session folder as untrusted input: session.json passes the
  * strict JSON gate (tg-json.h) before json-glib sees it; its format, version and the type of
  * every member are checked, names and labels are bounded, file names it gives must be plain

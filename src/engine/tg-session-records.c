@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-session-records.c — a session's per-step records written beside the rest and read back
  * as untrusted input (the layout is in tg-session-records.h): the two tables through the
  * session's strict CSV reader, the arrays through the strict safetensors reader, then every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-session-records.h — a session's time: the records a run keeps step by step (what the
  * studio's scrubber rewinds to), beside the rest of a session folder and readable without
  * our code:

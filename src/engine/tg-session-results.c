@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-session-results.c — the paper comparison and the λ sweep as JSON, for session.json.
  *
  * Each struct is written member by member from a table of its fields (tg-fields.h), so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-session-table.c — a session's tables of doubles with named columns, and their CSV
  * files: a header line naming the columns, then one line of numbers per row ("%.17g" in the
  * C locale, so a round trip is exact; "nan" where nothing was measured, or a value was not

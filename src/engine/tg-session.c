@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-session.c — a session folder written through a staging folder and read back as
  * untrusted input (the layout is in tg-session.h). The results' JSON is
  * tg-session-results.c, the tables' CSV tg-session-table.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-session.h — a whole studio session on disk: one folder, readable without our code.
  *
  *   session.json                 format, version, settings, runs (name, method, angle, s, λ,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-sparse-kernels.c — the sparse forward's inner loops (sum the rows of the inputs that are
  * on, find the inputs and the units that are on) in plain C and, on x86-64, in AVX2 + FMA,
  * and the choice among them at run time.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-sparse-kernels.h — the three inner loops of the sparse forward, once per instruction set,
  * for tg-sparse.c only (the public face, TgSparseKernel, is in tg-sparse.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-sparse-measure.c — counts, agreement and timings of the sparse forward against the
  * dense one on a test set (see tg-sparse-measure.h). */
 #include "tg-sparse-measure.h"

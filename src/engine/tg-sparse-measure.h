@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-sparse-measure.h — what conditional computation buys on this machine, for one model and
  * one test set: multiply-adds per image dense and sparse (counted: their ratio is the ceiling
  * of the speedup), batch-1 latency of the dense (sgemv) and the sparse forward with every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-sparse.c — the sparse batch-1 forward (rows of transposed weights for the inputs and
  * units that are on), the dense batch-1 forward it is measured against (cblas_sgemv), and
  * the naive reference beside both.

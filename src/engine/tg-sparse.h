@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-sparse.h — conditional computation at inference: one image at a time, hard gates,
  * reading only the weights of the inputs that are non-zero and of the units that are on.
  *

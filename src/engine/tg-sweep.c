@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-sweep.c — TauGate over a grid of (lambda, s) and seeds from one foundation per seed,
  * in pool tasks; then the batch-1 speedups timed one after another; then sweep.csv and the
  * LaTeX table (see tg-sweep.h). Not here: the figure (src/plot), the command line. */

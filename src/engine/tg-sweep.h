@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-sweep.h — the lambda / s trade-off: TauGate trained for each (lambda, sharpness, seed)
  * from one foundation per seed, with its accuracy (soft and hard gates), its gates, the
  * multiply-adds of the sparse forward and the batch-1 speedup it measures.

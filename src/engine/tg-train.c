@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-train.c — SGD with momentum over the trainable ranges, one minibatch per call, and the
  * epochs (permutation, mode coins, batch gathering) that feed it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-train.h — SGD with momentum, one minibatch per call, and the epoch that feeds it.
  *
  * This is the API a live caller drives: between two tg_trainer_step() calls it may read the

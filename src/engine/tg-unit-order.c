@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-unit-order.c — sort keys and the column permutation of tg-unit-order.h. */
 #include "tg-unit-order.h"
 

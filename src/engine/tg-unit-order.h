@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-unit-order.h — the order in which a figure lays out the hidden units of one layer:
  * by how selective each unit is for one digit, by its mean firing rate, by how differently
  * it fires at 0° and at the target angle, or simply by index. Computed from the firing rates

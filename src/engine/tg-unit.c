@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-unit.c — one hidden unit interrogated, and ablation of sets of units (see tg-unit.h).
  *
  * Every measurement is a chunked pass of tg_model_forward() over a data set on a private

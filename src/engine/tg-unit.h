@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-unit.h — one hidden unit interrogated: what it looks at, when it fires, what the
  * network loses without it; and ablation (silence / force on) of a set of units.
  *

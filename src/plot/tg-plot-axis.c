@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-axis.c — the one place data is mapped to the page: nice ticks, mapping, and
  * drawing an axis with its labels thinned and its title wrapped to the room there is. */
 #include "tg-plot-private.h"

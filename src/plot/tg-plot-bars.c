@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-bars.c — the paper's Figure 1: grouped bars per method, one bar per series
  * (0 deg, 45 deg), +- std error bars, the paper's means as hollow diamonds. */
 #include "tg-plot-private.h"

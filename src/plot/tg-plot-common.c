@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-common.c — styles and the pieces every figure is made of:
  * text, the frame (title, legend, caption), colour maps. The axis is in tg-plot-axis.c,
  * export in tg-plot-export.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-curves-hover.c — the Curves figure's crosshair: at the hovered step, a line
  * across both panels, a dot on each run's curves and a box with each run's values there. */
 #include "tg-plot-curves-private.h"

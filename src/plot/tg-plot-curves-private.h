@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-curves-private.h — what the Curves figure's drawing (tg-plot-curves.c) and its
  * crosshair (tg-plot-curves-hover.c) share: the one layout both draw and hit-test with. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-curves.c — training loss (top) and test accuracy on 0 deg / 45 deg (bottom)
  * against the step, several runs overlaid, phases shaded, setting changes marked.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-data.c — the data beside a figure: NAME.csv with exactly the numbers a renderer
  * draws, and LaTeX for NAME.tex (a pgfplots version of the bar and line figures, or an
  * \includegraphics snippet with the caption), so a figure can be restyled in a paper.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-dynamics.c — gate dynamics against the step: what λ and s act on, in four panels
  * (mean soft gate, units on per image, high-activation fraction, Jaccard of the units on at
  * 0° and at the target angle). One colour per hidden layer; 0° solid, target dashed; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-export.c — one figure into a file: rendered in memory on a PDF, SVG or image
  * surface (the format from the file name), then written atomically. Nothing here changes
  * process-wide state such as the umask, so figures can be exported from any thread. */

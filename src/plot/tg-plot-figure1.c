@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-figure1.c — the paper's Figure 1 from experiment results: test accuracy on the 0°
  * mode and on the target mode for each method, mean ± std over seeds, drawn as grouped bars.
  *

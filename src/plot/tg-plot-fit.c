@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-fit.c — does a figure fit its page? Every piece of text a renderer draws goes
  * through tg_text_rotated, which notes its box here while a check is under way (a log on the
  * cairo_t); the figure fits when no box leaves the page and no two boxes overlap. Export

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-heatmap.c — per-neuron tau and gamma as grids of cells with a diverging colour
  * map, one panel per (quantity, layer), each with its own colour bar; and the firing-rate
  * masks per digit (tg_plot_masks) with a sequential map. Both lay their units out in a given

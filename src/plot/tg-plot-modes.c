@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-modes.c — where each mode is good and where it breaks: test accuracy of every mode
  * (Base and each adapter) against the rotation of the test set, the training angle of each
  * adapter marked on its curve. Soft gates solid; hard gates dashed where they differ. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-overlap.c — the paper's Table 3 as a figure: Jaccard of the 0 deg- and 45 deg-
  * specialised gate on-sets per hidden layer, and which units are on in which model, with
  * the selected unit outlined and the ablation set marked; the hit test reuses the layout. */

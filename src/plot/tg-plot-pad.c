@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-pad.c — the digit pad as a figure: the image the network sees, the gates of every
  * hidden unit (soft and hard, one grid each per layer; or, with several models, one gate
  * mode of each model side by side), and the class probabilities under each model. Pure

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-private.h — what the renderers share: text, the frame (title, legend, caption),
  * the one axis helper that maps data to the page, colour maps.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-select.c — what an export leaves out: the runs, layers or modes the user unticked,
  * taken out of a figure's data before it is drawn or written as CSV, so that the figure and
  * its numbers agree. Nothing is drawn here. */

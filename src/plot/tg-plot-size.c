@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-size.c — figure sizes by name ("single", "double", "page", "slide"...) or as
  * "WxH" with a unit, in PDF points; and the base font size each preset reads best at.
  *

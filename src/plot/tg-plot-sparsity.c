@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-sparsity.c — the accuracy / sparsity / speed frontier of a lambda-s sweep: target
  * accuracy with hard gates against the fraction of hidden units on, one point per setting
  * (+- std over seeds, both ways), one line per s through its lambdas, each point labelled

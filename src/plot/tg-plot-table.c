@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-table.c — the paper's Table 1 as a figure: each method on two lines, ours above
  * and the paper's below, so the two are always read together. Missing values are "—". */
 #include "tg-plot-private.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-unit-private.h — what the unit figure's panels (tg-plot-unit.c and
  * tg-plot-unit-run.c) share: a panel's title, its plot area and its class axis. */
 #pragma once

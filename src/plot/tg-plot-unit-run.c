@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-unit-run.c — the unit figure's two panels beyond the one model: τ and γ against
  * the step with the step shown marked, and the same unit in each open mode (its τ, γ and
  * firing per digit side by side). Laid out by tg-plot-unit.c.

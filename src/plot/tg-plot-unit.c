@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-unit.c — the unit inspector as one figure: up to eight panels, in this order,
  * as many as the page holds (the caption names those left out):
  *

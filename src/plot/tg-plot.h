@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot.h — pure Cairo renderers, one function per figure.
  *
  * Every figure is tg_plot_x (cairo_t *cr, double width, double height, const TgXData *data,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-unit-figure.c — a unit's report as the inspector figure's data, and its CSV
  * (see tg-unit-figure.h). Nothing is drawn here and nothing is measured beyond tg-unit.h's
  * calls: this file copies and points. */

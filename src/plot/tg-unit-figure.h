@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-unit-figure.h — a unit's report laid out as the inspector figure's data, and its CSV.
  *
  * The bridge between the engine's numbers (tg-unit.h) and the renderer (tg_plot_unit in

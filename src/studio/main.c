@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* main.c — taugate-studio: the GTK4 window over the TauGate engine. */
 #include "studio-application.h"
 #include "tg-console.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-ablation-panel.c — the inspector's ablation and forcing: the workspace's set of
  * edits, measured with tg_unit_ablation in a GTask on the latest model copy (an immutable
  * snapshot kept alive by the task) and the workspace's test set (a reference the task holds),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-ablation-panel.h — silence or force on a set of hidden units and see, beside the
  * unablated model, the accuracy per digit on the 0° and the target test sets and the
  * confusion matrix on the target set (tg_unit_ablation). Lives in the unit inspector; works

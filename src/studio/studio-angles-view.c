@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-angles-view.c — the Angles view (see studio-angles-view.h): the sweep runs in a
  * GTask thread on its own copy of the modes, one angle at a time so that the progress bar
  * moves; the mixed stream follows in the same thread. The view keeps the last results, and

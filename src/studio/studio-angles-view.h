@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-angles-view.h — modes across angles: every open mode's test accuracy against the
  * rotation of the test set (tg_plot_modes_by_angle), and under it the mixed-stream table
  * (Base, each adapter, Auto by entropy, Auto by router, Oracle; tg-automode.h). Both are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-application.c — options, actions, accelerators; one window per activation. */
 #include "studio-application.h"
 
@@ -115,6 +116,7 @@ static const GOptionEntry option_entries[] = {
   { "unit-order", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("Order of the units in Masks and Neurons: index, selectivity, mean-rate or "
     "mode-difference"), "ORDER" },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
   { NULL }
 };
 
@@ -206,6 +208,12 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
   gint32 i32;
   double d;
 
+  /* before anything else, and without a display: GTK is initialised only at startup */
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("taugate-studio %s\n", TG_VERSION);
+      return EXIT_SUCCESS;
+    }
   if (g_variant_dict_lookup (options, "preset", "&s", &str))
     {
       if (g_strcmp0 (str, "quick") == 0)

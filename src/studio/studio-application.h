@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-application.h — the GtkApplication org.taugate.Studio: command-line options,
  * application actions and accelerators, the style sheet. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-curves-view.c — the Curves view over tg_plot_curves. */
 #include "studio-curves-view.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-curves-view.h — training loss and test accuracy (0° and the rotated angle) against
  * the step, every run so far overlaid, phases shaded, setting changes marked, EMA smoothing, hover. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-digit-pad-view.c — the digit pad over tg_plot_digit_pad. The probe is one forward
  * of one image (tg_probe_new, a copy of the model), cheap enough for the main loop, so it is
  * redone at once when the image, the angle or the model changes. The model is the one at the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-digit-pad-view.h — the digit pad: one image, drawn with the mouse or taken from the
  * test set (by index, by class, or the next one the model gets wrong), rotated by a slider,
  * fed through the model at the history's time (the latest, or the scrubber's step) and

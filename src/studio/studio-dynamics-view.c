@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-dynamics-view.c — the Dynamics view over tg_plot_dynamics: the current run's gate
  * points from the history, as the renderer's arrays. */
 #include "studio-dynamics-view.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-dynamics-view.h — gate dynamics of the current run against the step: mean soft
  * gate, units on, high-act fraction and 0°/target Jaccard per hidden layer, with the changes
  * of s and λ marked. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-export-dialog.c — the export dialog (see studio-export-dialog.h). The preview and
  * the file are drawn by the view's own draw_figure through tg_plot_*, with the style the
  * dialog builds, so what is previewed is what is written; the runs, layers or modes left

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-export-dialog.h — the figure export dialog: size preset or W×H, font size, line
  * width, title and caption on or off, background, file name (its extension picks PDF, SVG or
  * PNG), and a live preview drawn by the same renderer at the chosen size. The choices are

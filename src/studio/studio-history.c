@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-history.c — the main loop's record of runs and results. */
 #include "studio-history.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-history.h — what the main loop keeps of the snapshots it takes: the curves of every
  * run so far (for overlaying), the latest per-unit parameters and mask statistics, and the
  * results of finished runs, the paper comparison and the overlap job. Main thread only. */

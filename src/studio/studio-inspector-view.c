@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-inspector-view.c — the unit inspector over tg_plot_unit. The figure's numbers
  * (tg_unit_figure_new, one forward per test image and a few more for the logit effect, and
  * the firing of the unit in each other open mode) are measured in a GTask thread on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-inspector-view.h — the unit inspector: one hidden unit of the model being trained
  * (or last trained, or the active mode), drawn by tg_plot_unit — its receptive field, tau
  * and gamma and their trajectories over the run, firing per digit at 0 deg and at the

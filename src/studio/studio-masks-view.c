@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-masks-view.c — the Masks view over tg_plot_masks: the columns in the shared unit
  * order, a hover readout of the unit, digit and both modes' rates under the pointer (hit
  * test on the drawing's layout), a click that selects the unit for the inspector and a

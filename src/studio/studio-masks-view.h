@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-masks-view.h — firing rate of every hidden unit per digit, on 0 deg and 45 deg
  * inputs side by side, per layer; hard or soft gates; the columns in the shared unit order,
  * with a hover readout, click to select a unit and shift-click for the ablation set. */

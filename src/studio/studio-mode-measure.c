@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-mode-measure.c — one mode measured in a GTask thread (see studio-mode-measure.h).
  * The measurements are the engine's, as the worker's studio_worker_masks and worker_eval
  * take them (tg_evaluate, tg_firing_by_class, tg_mean_gates, tg_high_act_frac), on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-mode-measure.h — what the views show of one mode (a foundation with one adapter,
  * or Base), measured off the main thread without training: the same snapshot fields the
  * training worker publishes (tau and gamma, class-by-unit firing, mean gates, accuracy at 0°

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-modes-panel.c — the Modes panel (see studio-modes-panel.h), a template
  * (ui/studio-modes-panel.ui): a list of the modes and the buttons acting on the active one. */
 #include "studio-modes-panel.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-modes-panel.h — the Modes panel: Base and every adapter attached to the open
  * foundation (method, angle, s, λ, where it came from), one of them active. A click on a row
  * asks for that mode ("mode-activated"); Remove, Rename and Save ask for what they say

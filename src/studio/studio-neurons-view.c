@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-neurons-view.c — the Neurons view over tg_plot_heatmap: the cells in the shared
  * unit order (by the hard gates' firing rates), the selected unit outlined, the ablation set
  * marked; hover reads a unit, a click selects it, a shift-click toggles it in the set. */

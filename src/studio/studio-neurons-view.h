@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-neurons-view.h — tau and gamma of every hidden unit as heatmaps, per layer, live;
  * hover names the unit, its tau, gamma and mean gate. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-overlap-view.c — the Overlap view over tg_plot_overlap. The two specialised models
  * are trained on demand (the window's win.run-overlap); the Jaccard is recomputed here from
  * their mean gates whenever the on-threshold changes. A click on a unit's cell selects it for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-overlap-view.h — how much the 0 deg- and 45 deg-specialised TauGate models share:
  * Jaccard of their gate on-sets per layer, and which units are on in both, one, or neither. */
 #pragma once

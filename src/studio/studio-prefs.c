@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-prefs.c — the studio's remembered preferences over GSettings (see studio-prefs.h).
  * Not here: the session (runs, modes), which is saved as files. */
 #include "studio-prefs.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-prefs.h — what the studio remembers between runs, the GNOME way (GSettings, schema
  * org.taugate.Studio in data/): the window's size and whether it was maximized, the dark
  * style, and the last data folder. The schema is looked up where GLib looks (installed, or

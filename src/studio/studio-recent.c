@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-recent.c — recent files: every session and checkpoint the studio opens or saves goes
  * into the desktop's list (GtkRecentManager, $XDG_DATA_HOME/recently-used.xbel, which the
  * file chooser's Recent place and GNOME's search read too) under the studio's name, and the

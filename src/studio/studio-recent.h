@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-recent.h — the sessions and checkpoints the studio opened or saved, kept in the
  * desktop's list of recent files (GtkRecentManager), and the window's Open Recent submenu
  * over it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-resources.c — the GResource is linked in a static library and registered by hand,
  * so the tests that link the same library find the templates too. */
 #include "studio-resources.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-resources.h — registers the compiled GResource (templates, CSS, icon) once. */
 #pragma once
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-results-view.c — the Results view over tg_plot_results_table. */
 #include "studio-results-view.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-results-view.h — the methods as in the paper's Table 1, ours beside the paper's,
  * filled in as runs finish; "Run the paper comparison" runs every method over the seeds. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-scrubber.c — the time slider under the views, with play, live, the rate limit and
  * the single step. The slider's range is the current run's recorded steps; moving it sets
  * the history's time, which the views that draw τ, γ and the masks follow. */

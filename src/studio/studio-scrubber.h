@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-scrubber.h — time under the views: a slider over the recorded steps of the current
  * run that rewinds the views drawing τ, γ and the masks (through the history's time), play
  * at a chosen speed, back to live; and, for watching a run live, a steps-per-second limit

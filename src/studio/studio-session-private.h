@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-session-private.h — what the files of the studio's session state share: the shown
  * snapshots' part of a session; each struct goes through a table of its fields (tg-fields.h). */
 #pragma once

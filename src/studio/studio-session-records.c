@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-session-records.c — the current run's per-step records (what the scrubber rewinds
  * the views to: τ and γ at every recorded step, the mask records with the model copy each
  * carries) to and from a session's records (tg-session-records.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-session-state.c — a window's settings, runs and results to and from a TgSession:
  * the settings as JSON members, each run's scalars in its info object, its curves, full-test
  * points and gate dynamics as tables, each from one table of fields so that writing and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-session-state.h — what a window's session is made of, to and from a TgSession
  * (tg-session.h): the settings, the history's runs (curves, full-test points, markers, gate
  * dynamics, final numbers) and results, and the snapshots the views draw (parameters, masks,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-session-view.c — the snapshots the views draw (parameters, masks, status, overlap)
  * in a session's view: tensors named "<slot>.<array>" (params.tau, masks.firing0_hard...)
  * and scalars "<slot>.<field>" in the view's metadata, from one table of fields so that both

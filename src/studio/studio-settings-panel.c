@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-settings-panel.c — the side panel of settings: the live controls a running worker
  * follows from its next batch, the next run's settings and the data set chooser, with its
  * own template (ui/studio-settings-panel.ui). It hands the window a StudioConfig and tells

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-settings-panel.h — the side panel: the live controls (s, λ, lr, hard gates) that
  * reach a running worker, the settings of the next run (angle, epochs, seed), and the data
  * set chooser. It hands

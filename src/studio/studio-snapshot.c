@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-snapshot.c — the immutable hand-over from the training worker, and run settings. */
 #include "studio-snapshot.h"
 #include "tg-metrics.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-snapshot.h — what the training worker hands the main loop, and the settings of a run.
  *
  * A StudioSnapshot is reference-counted and immutable once the main loop has taken it:

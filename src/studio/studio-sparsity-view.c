@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-sparsity-view.c — the Sparsity view over tg_plot_sparsity: the frontier of the last
  * lambda sweep (the window's win.run-sweep runs it in the worker), the current run as a
  * diamond that moves as it trains, and in the summary the batch-1 speedup measured for the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-sparsity-view.h — conditional computation: the accuracy / units-on / speedup frontier
  * of a lambda sweep, the run being trained as a moving point on it, and the measured batch-1
  * speedup of the sparse forward for the model just trained. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-task-hold.c — the holds long jobs take on the application (studio-task-hold.h). */
 #include "studio-task-hold.h"
 

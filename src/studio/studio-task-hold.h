@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-task-hold.h — keeps the process's GApplication (if any) alive while a worker thread
  * uses OpenBLAS or a test set, which go when the process ends (quitting during a measurement
  * crashed in cblas_sgemm), and counts the threads still out so that a program without an

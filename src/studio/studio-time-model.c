@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-time-model.c — the model at the history's time (see studio-time-model.h). */
 #include "studio-time-model.h"
 

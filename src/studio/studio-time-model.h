@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-time-model.h — the model that the views which run one (the unit inspector, the digit
  * pad) show at the history's time.
  *

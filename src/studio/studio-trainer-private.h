@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-trainer-private.h — what the trainer's two halves share: the GObject's fields (the
  * hand-over in studio-trainer.c, the worker in studio-worker.c) and the hooks the tests use
  * to make a worker that does not come back. Not installed, not for the views. */

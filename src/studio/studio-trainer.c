@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-trainer.c — the trainer's GObject and the hand-over between the worker and the
  * main loop: one pending snapshot, at most one idle, and a stop that cannot hang the window.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-trainer.h — the bridge between the main loop and the one worker thread that
  * trains. Not a widget.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-view-keys.c — moving through a figure's units with the keyboard. The figure is
  * focusable; Left and Right step along the columns in the order they are drawn (the shared
  * unit order where the figure follows it), Home and End jump to a layer's first and last

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-view-keys.h — the units of a figure through the keyboard: the arrow keys move the
  * selected unit over the figure as it is drawn (in the shown column order), Enter shows it in
  * the Inspector, x puts it into the ablation set or takes it out. For the views whose figure

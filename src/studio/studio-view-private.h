@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-view-private.h — what studio-view.c and studio-view-units.c share of a view:
  * the state of the units it shows. Not for the views themselves. */
 #pragma once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-view-units.c — the units a view shows, the same in every view because they are the
  * workspace's: the selected unit, the column order (and its drop-down), the ablation set
  * (and the bar that lists it and clears it). A view writes a choice into the workspace and

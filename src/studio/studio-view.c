@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-view.c — the common part of the views: the history they follow, their drawing
  * area, the pointer over it, export, theme style, PNG screenshots. The units they show
  * (selected unit, column order, ablation set) are in studio-view-units.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-view.h — what every view in the window's stack has in common: it draws one figure
  * of src/plot from the history, on screen with the theme's colours and into a file with
  * the light style. StudioView is the abstract base of the views: it holds the history and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window-banner.c — the window's message bar, and what it says when a job ends:
  * a collapse, a failure (a stop is not one). */
 #include "studio-window-private.h"

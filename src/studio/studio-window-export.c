@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window-export.c — the window's exports: one view (PDF, SVG or PNG by extension)
  * and Export All (every view, and with a finished comparison results.csv, the LaTeX tables
  * and Figure 1), with the file choosers that ask where. The choosers are the window's: it

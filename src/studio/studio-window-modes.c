@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window-modes.c — the window's side of the Modes panel: which mode is active, its
  * measurement off the main thread (studio-mode-measure.h) handed to the views as one
  * immutable snapshot, Ctrl+1…9, and Remove, Rename, Save of an adapter; the modes a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window-open.c — opening checkpoints: File → Open (Ctrl+O), files dropped on the
  * window and files named on the command line all end in studio_window_open_files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window-private.h — what the window's files share (studio-window.c: template,
  * actions, run control, job queue, life cycle; studio-window-export.c: exports;
  * studio-window-screenshot.c: screenshot automation), and the hooks the tests drive. Not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window-screenshot.c — screenshot automation (taugate-studio --screenshot FILE
  * [--screenshot-view NAME|all|export-dialog], --export-all DIR and --save-session DIR): once
  * the run has gone

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window-session.c — sessions in the window: File → Save Session (Ctrl+S), Save
  * Session As (Ctrl+Shift+S), Open Session (a session folder or its session.json, also through
  * File → Open, drag and drop and the command line), and the autosave: a window closed with

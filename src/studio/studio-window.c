@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window.c — the main window and the one place the views are registered. */
 #include "studio-window-private.h"
 

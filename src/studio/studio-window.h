@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-window.h — the main window: header bar controls, side panel of settings, the stack
  * of views, the status line and the error banner. It owns the trainer and the workspace
  * (the history, the unit selection, the data set), which its views are given. What the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-worker-gates.c — the gate dynamics the worker measures beside its mask statistics:
  * per hidden layer, the mean soft gate, the number of units on (z > τ) per image, and the
  * Jaccard of the units on at 0° and at the target angle; with the high-act fraction. These

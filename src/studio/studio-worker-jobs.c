@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-worker-jobs.c — the worker's jobs (train one method; the overlap models; the paper
  * comparison through the protocol itself) and the thread that runs one of them, then hands
  * the main loop its last snapshot.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-worker-private.h — the worker's state and the steps its jobs are made of, shared by
  * studio-worker.c (the steps: load, train a foundation, specialise, measure, publish) and
  * studio-worker-jobs.c (the jobs built from them, and the thread). Worker thread only. */

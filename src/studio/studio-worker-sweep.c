@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-worker-sweep.c — conditional computation in the worker: the lambda sweep as a job
  * (tg_sweep_run from one foundation per seed, at the run's s, with progress and pause like
  * the paper comparison), and the batch-1 speedup of the sparse forward over the dense one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-worker.c — the steps the training worker's jobs are made of: load the data, train
  * or reuse the foundation, specialise it, measure it, publish StudioSnapshots as it goes.
  *

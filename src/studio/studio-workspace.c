@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-workspace.c — the window's state in one object (see studio-workspace.h): the
  * history, the unit selection and the data set with its test set. No widget here. */
 #include "studio-workspace.h"

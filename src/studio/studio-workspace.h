@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-workspace.h — what one window shows, in one object the window owns and its views
  * listen to: the runs' history, the unit selection (the selected unit, the column order, the
  * ablation set) and the data set of the model shown with its test set. GLib and GIO only:

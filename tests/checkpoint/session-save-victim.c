@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* session-save-victim.c — saves a small session to a folder, for test-session-kill.c, which
  * runs it under the kill shim and stops it at each step of the save in turn.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-checkpoint.c — safetensors checkpoints and the report outputs.
  *
  * Checkpoints: bit-exact round trips of a foundation and of every method's adapter, the

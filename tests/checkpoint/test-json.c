@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-json.c — the strict JSON gate (tg-json.h) every JSON text we read passes, and the
  * excerpt (tg-common.h) error messages quote of a file.
  *

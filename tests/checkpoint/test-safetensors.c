@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-safetensors.c — hostile safetensors files: every loader and the inspector refuse
  * them with a clear error naming the file, without crashing, hanging or taking long.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-session-kill.c — a session save killed (SIGKILL) at any moment leaves the session
  * openable at its path, the old one or the new one and whole, and the next open clears what
  * the killed save left beside it (.NAME.saving-*, .NAME.old-*).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-session-untrusted.c — the session reader (tg_session_load) given hostile folders.
  *
  * session.json goes through the strict JSON gate: deep nesting hidden behind a comment or a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-session.c — session folders (tg-session.h) on small synthetic models and runs.
  *
  * A round trip keeps every run's curves, markers and info, the modes (foundation, adapters,

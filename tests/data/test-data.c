@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-data.c — tests of tg-data: IDX reading (plain and gzip, good and every kind of bad),
  * the in-memory data set helpers, the mode mixture, and the rotation.
  *

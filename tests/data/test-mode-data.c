@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-mode-data.c — tests of TgModeData (the two modes of the training and test sets) and of
  * the IDX reader's refusal of files that are not regular files.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-cli-figures.c — the commands that write figures besides `taugate reproduce` (sweep,
  * modes, inspect-unit) take --figure-size and --font-size: a single-column figure is a
  * 252-pt-wide PDF page, read back from the PDF itself, with its CSV beside it where the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-cli-locale.c — taugate and taugate-studio in a plain and in a decimal-comma locale.
  *
  * GLib prints --help in the locale's character set and puts '?' for each character it lacks;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-cli.c — the taugate command as a user runs it: help, bad input gives a clear message
  * and a non-zero exit, and a small reproduction writes every output, with --foundation saving
  * and then reusing the pretrained weights. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-foundation-mix.c — the foundation's training mix as a setting: the default is the
  * paper's 50/50 mix of 0 degrees and the target, an explicit list is used as given (a
  * foundation that never saw the target does worse on it, on the real MNIST), the list is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-inspect-unit.c — `taugate inspect-unit` as a user runs it on a small reproduction:
  * it writes a PDF and a CSV whose numbers are the checkpoint's, and a bad --unit is refused
  * with a message naming it, writing nothing. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-model.c — the model against first principles: central-difference gradients for every
  * method (the lambda penalty and LoRA included), sgemm against the naive product, the paper's
  * trainable-parameter counts, and the cached first-layer path against the plain one. */

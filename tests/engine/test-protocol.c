@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-protocol.c — the trainer and the paper protocol as a whole: epochs cover every example
  * once, lambda and divergence act as they should, a run is byte-for-byte repeatable, and on
  * the real MNIST the methods order as the paper's shape says. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-reproduce-kill.c — `taugate reproduce` killed (SIGKILL) at any moment leaves OUT
  * wholly the earlier run's or wholly the new run's, the user's own files in it kept, and what
  * the killed run left behind is gone after the next run.

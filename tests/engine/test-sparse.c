@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-sparse.c — the sparse batch-1 forward against the dense hard-gate forward: the same
  * prediction on every image of the real MNIST test sets (0° and rotated), logits within
  * float tolerance, for TauGate and for an ungated method (LoRA, folded into the weights);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-sweep.c — the lambda / s sweep on a subset of real MNIST: a larger lambda leaves fewer
  * units on and fewer multiply-adds; the (lambda, s) point of the protocol's settings is the
  * protocol's own TauGate result; the CSV has a row per point. */

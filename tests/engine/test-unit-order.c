@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-unit-order.c — the column orders of the firing-rate figures on small hand-made rates
  * whose orders are known: each key, ties kept in unit order, NaN units last, the identity
  * without rates, and the names round-trip. */

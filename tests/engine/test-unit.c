@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-unit.c — one unit interrogated and units ablated, on small hand-built models whose
  * answers are known exactly, and on the real MNIST: silencing the units that fire most for
  * one digit costs that digit more accuracy than the others. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-harness.c — the libFuzzer entry point for one target of fuzz-targets.c.
  *
  * Built once per target with FUZZ_TARGET_ID set to its FuzzTarget value (tests/fuzz/meson.build),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-targets.c — the engine's file readers driven from bytes in memory (see fuzz-targets.h).
  *
  * The scratch folder lives in /dev/shm when there is one, so a run of millions of inputs does

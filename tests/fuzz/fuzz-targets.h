@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz-targets.h — the engine's file readers driven from bytes in memory, shared by the
  * libFuzzer harnesses (fuzz-*.c) and the corpus replay test (test-fuzz-replay.c).
  *

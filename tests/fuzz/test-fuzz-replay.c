@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-fuzz-replay.c — every file of the fuzzing corpus, replayed through the real readers.
  *
  * tests/fuzz/corpus/<target>/ holds the seeds and every input a fuzzer found to crash or

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """read_exports.py - reads TauGate's exported files with NumPy alone and reproduces their
 accuracy, as a PyTorch user without our code would.
 

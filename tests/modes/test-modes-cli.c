@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-modes-cli.c — `taugate modes` and `taugate export-peft` as a user runs them.
  *
  * Bad input gives a clear message and a non-zero exit; on real MNIST a small reproduction

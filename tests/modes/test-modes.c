@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-modes.c — a foundation and its adapters as modes, on small synthetic data.
  *
  * The foundation digest (stable under adapter parameters, changed by one weight bit, checked

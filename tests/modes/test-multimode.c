@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-multimode.c — K modes in one pass (tg-multimode.h) against K separate forwards, on
  * real MNIST test images: the same predictions and the same logits (bit for bit with the
  * naive reference product, within float rounding with OpenBLAS), and the refusal of models

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plot-modes.c — the modes-by-angle figure draws what it is given: every mode's colour
  * appears, a mode's curve is where its values say, and no data gives the "no data" figure,
  * not an empty or crashing one. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plot-demo.c — renders every figure with sample data, light and dark, to PDF and PNG in a
  * directory, for a person to look at: `plot-demo OUTDIR [W H | SIZE]`, SIZE a preset such as
  * "single" (with its font size) or "3.5x2.5in". Not a test. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* plot-samples.h — realistic sample data for every figure, shared by the plot test and the
  * demo that renders them for a person to look at. Deterministic; static storage. */
 #pragma once

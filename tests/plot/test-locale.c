@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-locale.c — the files we write are the same bytes under a decimal-comma locale as
  * under C: every CSV (the paper's, the sweep's, the modes', the figures', the unit figure's,
  * a session's tables), the LaTeX and pgfplots beside them, and an adapter's metadata.

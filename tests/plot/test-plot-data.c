@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plot-data.c — the data beside a figure: each CSV holds exactly the numbers drawn
  * (read back, they equal the input bit for bit), text fields are quoted, and the LaTeX is
  * escaped. When pdflatex is installed, a document that includes a single-column Figure 1

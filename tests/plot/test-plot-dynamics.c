@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plot-dynamics.c — the gate-dynamics renderer: draws something in light and dark, says
  * so when there is nothing to draw, exports to PDF, SVG and PNG, and its CSV holds
  * exactly the numbers drawn (NAN as an empty field). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plot-export.c — export never touches process-wide state: the umask is read by the
  * kernel when the file is created, never set by us (umask is per process, so setting it
  * races with every other thread creating files). The figure's permissions still follow the

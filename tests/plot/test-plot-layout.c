@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plot-layout.c — every figure, at every size preset, read back from the PDF itself:
  * the page has the requested size, every word lies inside the page, no two words overlap,
  * no text is smaller than the requested font size minus 1 pt, and every font is embedded

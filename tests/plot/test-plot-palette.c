@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plot-palette.c — every categorical colour (a run, a mode, a layer) reads against every
  * background it is drawn on: WCAG 2's contrast ratio of at least 3:1 for graphics, in the
  * light and the dark style, on the style's own background (export), on the window behind a

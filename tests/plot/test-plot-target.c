@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plot-target.c — the renderers name the target mode from their data: curves, masks,
  * overlap and the results table drawn with target_label "30°" say 30° in their legends,
  * panel titles, column headers and titles, and never 45°; unset, they say 45°. The text is

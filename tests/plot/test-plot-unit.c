@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plot-unit.c — the unit inspector: a figure made from a real report of a hand-built
  * model carries the report's examples and numbers, exports to a one-page PDF and a PNG that
  * is not blank, and an empty or NaN-filled figure still draws. The digit pad likewise. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-plot.c — every renderer exports a one-page PDF and a PNG that is not blank, copes
  * with empty and NaN data, and export fails cleanly (GError naming the path) where it
  * cannot write. Also the axis helper and the hit tests the window relies on. */

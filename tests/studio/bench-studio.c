@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench-studio.c — responsiveness while training: the lateness of a 10 ms main-loop timer
  * (p50, p99) with the window open, a run under way and the views switching (and the unit
  * inspector open, live and scrubbed), and the draw time of each view's figure. Prints one line per figure; run as a meson benchmark. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-test-util.c — the helpers of the studio's GUI tests (see studio-test-util.h). */
 #include "studio-test-util.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* studio-test-util.h — what the studio's GUI tests share: a small configuration over the
  * MNIST folder of TG_MNIST_DIR, a window to drive, and waiting on the main loop for a
  * condition (failing the test after WAIT_TIMEOUT_S). Tests only. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-export-dialog.c — the export dialog writes the visible view's figure at the chosen
  * preset (page size read back from the PDF), refuses a bad size with a message, and the
  * next dialog starts from the last choices. Needs a display (xvfb-run). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-history.c — what the main loop keeps of the worker's snapshots, without a display:
  * each finished job's results stay until a job of the same kind replaces them. */
 #include "studio-history.h"

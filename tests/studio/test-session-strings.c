@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-session-strings.c — what the studio writes into a session stays within what the session
  * reader takes, without a display: a view's error naming long paths is cut to the reader's
  * bound for a string instead of making the whole session unreadable. And the run's per-step

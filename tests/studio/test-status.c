@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-status.c — the status line as a pure function of a snapshot, without a display:
  * what it says before anything ran, while training, when done (at the run's own angle),
  * and for the jobs that report a progress instead of steps. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-defects.c — one regression test per defect fixed in the studio, on a small
  * subset of MNIST under xvfb-run: a stuck worker cannot hold the window, the studio and the
  * protocol give equal numbers, shortcuts, the run's angle in labels, epochs beyond 50,

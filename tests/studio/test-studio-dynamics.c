@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-dynamics.c — gate dynamics and time in the window, on a small subset of real
  * MNIST under xvfb-run: a λ raised mid-run lowers the mean-gate curve; the scrubber at step
  * k shows the τ recorded at step k; the single-step button advances exactly one step; a

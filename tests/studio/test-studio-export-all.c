@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-export-all.c — the figures a user exports for a paper, from real runs: the
  * studio trains a short run on MNIST and writes every view with `--export-all DIR
  * --figure-size single`, in each option that changes the figures' text (unit orders, hard

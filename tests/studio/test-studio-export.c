@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-export.c — Ctrl+E (win.export) opens the export dialog on the visible view,
  * named after it; its export writes the figure and the numbers drawn beside it; the dialog
  * goes with the window; and its choices outlive the run (the key file under

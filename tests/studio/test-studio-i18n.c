@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-i18n.c — the window in German (LANGUAGE=de under LC_ALL=de_DE.UTF-8).
  *
  * meson runs this with LANGUAGE=de, LC_ALL=de_DE.UTF-8 and TAUGATE_LOCALEDIR=build/po, where

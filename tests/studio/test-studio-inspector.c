@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-inspector.c — the unit inspector and the digit pad in a real window on real
  * MNIST (TG_MNIST_DIR): a click on a Neurons cell selects a unit that the inspector then
  * measures, --inspect-unit's path fills it, and the digit pad predicts a test image exactly

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-keep.c — nothing of a window's work is dropped without a word, under
  * xvfb-run on a small subset of MNIST: Open Session over a run not saved keeps that run in
  * the autosave folder and says so, and the Data set list follows the session opened; a

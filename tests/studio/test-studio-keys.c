@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-keys.c — the studio's keys pressed (and its sliders clicked) for real: under
  * xvfb-run, xdotool sends key presses and clicks through the X server (XTEST) to the window
  * of a StudioApplication, as a keyboard and a mouse would. F1 and Ctrl+? open the shortcuts

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-leftovers.c — regression tests for what the studio got wrong beyond a crash:
  * a collapsed run said in the banner, a data folder of mixed image sizes refused with a
  * banner naming the fault. Under xvfb-run, on a small subset of MNIST. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-masks.c — Masks you can read, on a short real run (TG_MNIST_DIR): hovering a
  * cell reads its unit, digit and both modes' rates as the history has them; every column
  * order is the engine's permutation, in Masks, in Neurons and in their CSV; a click in Masks

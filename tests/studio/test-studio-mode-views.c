@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-mode-views.c — the views that follow the Modes panel, under xvfb-run, on the
  * foundation and the two TauGate adapters of a tiny `taugate reproduce` (argv[1] is the
  * taugate command-line tool): Curves draws the active mode's evaluation and changes with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-modes.c — opening checkpoints in the studio under xvfb-run: a foundation and
  * its two TauGate adapters from a tiny `taugate reproduce`, an adapter of another foundation
  * (asked about first), a broken file and an adapter without a foundation (refused in the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-prefs.c — what the studio remembers between runs (studio-prefs.c), under
  * xvfb-run with GSettings' keyfile backend in a temporary XDG_CONFIG_HOME: one window is
  * resized, turned dark and given a data folder through the folder chooser, then closed; a

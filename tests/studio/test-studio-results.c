@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-results.c — the Results view names the data set its numbers are on, in the
  * title, for runs trained in the window and for a paper comparison, and sets the paper's
  * MNIST numbers beside ours only for MNIST at 45°. Under xvfb-run; a small folder that is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-save-session.c — sessions from scripts: `taugate-studio ... --save-session DIR`
  * trains on real MNIST with no one at the window, saves the session and quits, as a user runs
  * it (a process of its own on the test's display). A run stopped by --quit-after-steps and a

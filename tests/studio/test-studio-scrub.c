@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-scrub.c — the scrubber rewinds the unit inspector and the digit pad on real
  * MNIST (TG_MNIST_DIR): at a recorded step k of a TauGate run, between two mask records, the
  * inspector shows the τ and γ recorded at k and marks k on its trajectories, and the digit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-session.c — sessions in the studio under xvfb-run, on a small subset of MNIST.
  *
  * A short run is trained (λ moved while it runs, so the curves carry a marker), the session

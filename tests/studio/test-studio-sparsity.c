@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-sparsity.c — the Sparsity view: a lambda sweep run from the window in the worker
  * (two lambdas, a small subset of MNIST) reaches the history and the view, a larger lambda
  * leaves fewer units on, a finished run carries its measured batch-1 speedup and stands on

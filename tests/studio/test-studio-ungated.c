@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-ungated.c — a method without gates (LoRA, BitFit, Full) is shown as one: the
  * Neurons view draws no τ / γ heatmaps (they sit unused at 0 and 1) and says so, and the
  * Masks view calls its rates ReLU firing, not gates. Synthetic snapshots; needs a display. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-unit-keys.c — the units of the Masks, Neurons and Overlap figures through the
  * keyboard, keys pressed for real (xdotool through the X server, under xvfb-run) on a short
  * real-MNIST run with its overlap models: the arrow keys, Home, End, Page Up and Page Down

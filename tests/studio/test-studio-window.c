@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio-window.c — the window's size under xvfb-run, on the foundation and two TauGate
  * adapters of a tiny `taugate reproduce` (argv[1] is the taugate tool), an angle sweep and a
  * short run: in every view, with every banner (an error of several lines, an info, the

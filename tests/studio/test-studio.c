@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-studio.c — the window for real, on a small subset of MNIST: it trains, the curves and
  * the heatmaps move, a lambda change reaches the worker, pause / resume / stop work, start and
  * stop survive twenty cycles, every view exports to a one-page PDF, and a screenshot of each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-workspace.c — the window's state without a window: StudioWorkspace's unit selection,
  * column order and ablation set with their signals, and its data set following the model
  * shown, with the test set read from real MNIST (TG_MNIST_DIR) and Fashion-MNIST when it is

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """po-check.py SRCDIR — the translations are complete and POTFILES misses no file.
 
 1. xgettext extracts the marked strings of the files po/POTFILES lists (the keywords of

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """sizes.py — lists the C files over a line limit and the functions over a line limit.
 
 The house style wants no file over about 600 lines and no function over about 80; this
