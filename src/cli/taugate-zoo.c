@@ -184,7 +184,9 @@ write_method_figures (const TgZooResults *res, const TgZooMethodRun *run, const 
 {
   const char *id = tg_method_info (run->method)->id, *label = tg_method_info (run->method)->label;
   gboolean sized = a->o.figure_size != NULL;
-  g_autofree char *mix = tg_experiment_config_foundation_angles_string (&res->config.protocol);
+  double fa[TG_MAX_MIX_MODES];
+  guint32 nfa = tg_experiment_config_foundation_angles (&res->config.protocol, fa);
+  g_autofree char *mix = tg_zoo_angles_text (fa, nfa);
   TgModeMatrixData md;
   tg_mode_matrix_data_from (&md, run->matrix, FALSE);
   g_autofree char *title = g_strdup_printf ("Accuracy matrix: %u %s modes of one foundation",
@@ -209,7 +211,8 @@ write_method_figures (const TgZooResults *res, const TgZooMethodRun *run, const 
                                              run->map->n_modes, label);
   g_autofree char *mcap = g_strdup_printf (
       "Jaccard of the sets of units on (mean soft gate above %g on the mode's own test set) "
-      "of every pair of modes, per hidden layer; 1 on the diagonal. Modes named by the angle "
+      "of every pair of modes, per hidden layer; 1 on the diagonal; grey where neither mode "
+      "has a unit on (Jaccard 1 by convention, as in zoo's CSV). Modes named by the angle "
       "they were trained for.", run->map->threshold);
   mm.title = mtitle;
   mm.caption = mcap;

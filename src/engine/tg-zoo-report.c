@@ -7,6 +7,30 @@
 #include <math.h>
 #include <string.h>
 
+char *
+tg_zoo_angles_text (const double *angles, guint n)
+{
+  GString *s = g_string_new (NULL);
+  gboolean even = n >= 3;
+  for (guint k = 2; even && k < n; k++)
+    even = fabs ((angles[k] - angles[k - 1]) - (angles[1] - angles[0])) < 1e-9;
+  if (even)
+    {
+      g_autofree char *a = tg_number_dup ("%g", angles[0]);
+      g_autofree char *b = tg_number_dup ("%g", angles[n - 1]);
+      g_autofree char *st = tg_number_dup ("%g", fabs (angles[1] - angles[0]));
+      g_string_append_printf (s, "%s to %s every %s", a, b, st);
+      return g_string_free (s, FALSE);
+    }
+  for (guint k = 0; k < n; k++)
+    {
+      if (k)
+        g_string_append (s, ", ");
+      tg_number_append (s, "%g", angles[k]);
+    }
+  return g_string_free (s, FALSE);
+}
+
 /* --- zoo.csv ---------------------------------------------------------------------------- */
 
 static void
@@ -259,11 +283,14 @@ tg_zoo_tex (const TgZooResults *res)
       tex_cell (s, r, C_SECONDS, S, 1.0, "%.1f");
       g_string_append (s, " \\\\\n");
     }
-  g_autofree char *mix = tg_experiment_config_foundation_angles_string (&res->config.protocol);
+  double fa[TG_MAX_MIX_MODES];
+  guint32 nfa = tg_experiment_config_foundation_angles (&res->config.protocol, fa);
+  g_autofree char *mix = tg_zoo_angles_text (fa, nfa);
+  g_autofree char *zoo = tg_zoo_angles_text (res->config.angles, K);
   g_string_append_printf (s,
       "\\bottomrule\n\\end{tabular}\n"
       "\\caption{%u modes of one foundation (its training mix: %s degrees), one per angle "
-      "%s, MNIST test images rotated by each (mean%s over %u seed%s). Own angle: each mode "
+      "(%s degrees), the test images rotated by each (mean%s over %u seed%s). Own angle: each mode "
       "on its own angle's test set, soft and hard gates. Routed (soft gates): a stream of "
       "the test images in blocks of %u, each block rotated by one mode's angle; entropy "
       "runs the mode whose output is the most certain, the router (a softmax regression on "
@@ -271,7 +298,7 @@ tg_zoo_tex (const TgZooResults *res)
       "image or from the whole block. Bytes: the adapter files of all modes (the foundation's "
       "file is its own row). The foundation alone is measured on every angle.}\n"
       "\\label{tab:zoo}\n\\end{table}\n",
-      K, mix, "of the zoo", S > 1 ? " $\\pm$ std" : "", S, S == 1 ? "" : "s", batch);
+      K, mix, zoo, S > 1 ? " $\\pm$ std" : "", S, S == 1 ? "" : "s", batch);
   rows_free (rows);
   return g_string_free (s, FALSE);
 }

@@ -18,6 +18,8 @@ char *tg_zoo_csv         (const TgZooResults *res);
 char *tg_zoo_summary_csv (const TgZooResults *res);
 /* tables/zoo.tex: mean (± std over seeds) per method. */
 char *tg_zoo_tex         (const TgZooResults *res);
+/* Angles for a caption: "0 to 350 every 10" when evenly spaced (3 or more), else "0, 45". */
+char *tg_zoo_angles_text (const double *angles, guint n);
 /* The table for a terminal, UTF-8. */
 char *tg_zoo_text        (const TgZooResults *res);
 

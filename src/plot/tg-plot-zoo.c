@@ -285,6 +285,13 @@ map_empty (const TgModeMapData *d)
   return d == NULL || d->n_modes == 0 || d->n_layers == 0 || d->jaccard == NULL;
 }
 
+static gboolean
+map_both_off (const TgModeMapData *d, guint layer, guint a, guint b)
+{
+  return d->n_on != NULL && d->n_on[(size_t) a * d->n_layers + layer] == 0 &&
+         d->n_on[(size_t) b * d->n_layers + layer] == 0;
+}
+
 static TgRect
 map_frame (cairo_t *cr, double width, double height, const TgModeMapData *d,
            const TgPlotStyle *st, gboolean draw)
@@ -322,11 +329,17 @@ tg_plot_mode_map (cairo_t *cr, double width, double height, const TgModeMapData 
   for (guint k = 0; k < n; k++)
     cols[k] = tg_text_shorten (cr, st, LABEL_SIZE, FALSE, d->mode_labels ? d->mode_labels[k] : "",
                                0.12 * body.w);
+  g_autofree double *shown = g_new (double, (size_t) n * n);
   for (guint l = 0; l < lo.n_panels; l++)
     {
       TgRect r = lo.panels[l];
-      draw_panel (cr, st, &lo, r, n, n, d->jaccard + (size_t) l * n * n, range,
-                  l == 0 ? d->mode_labels : NULL, cols);
+      /* a pair with no unit on in either mode has Jaccard 1 by convention: grey, so it
+       * does not read as two modes sharing everything */
+      for (guint a = 0; a < n; a++)
+        for (guint b = 0; b < n; b++)
+          shown[(size_t) a * n + b] = map_both_off (d, l, a, b)
+                                        ? NAN : d->jaccard[((size_t) l * n + a) * n + b];
+      draw_panel (cr, st, &lo, r, n, n, shown, range, l == 0 ? d->mode_labels : NULL, cols);
       g_autofree char *fallback = g_strdup_printf ("hidden %u", l + 1);
       const char *label = d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : fallback;
       tg_set_rgba (cr, st->foreground);

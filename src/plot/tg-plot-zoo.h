@@ -47,8 +47,9 @@ typedef struct {
   const char *const  *mode_labels;  /* n_modes */
   const char *const  *layer_labels; /* n_layers: "hidden 1"; may be NULL */
   const double       *jaccard;      /* (n_layers, n_modes, n_modes), layer-major */
-  const guint32      *n_on;         /* (n_modes, n_layers) units on, for the hover; may be
-                                       NULL */
+  const guint32      *n_on;         /* (n_modes, n_layers) units on, for the hover; a pair
+                                       with none on in either is drawn grey (its Jaccard
+                                       is 1 by convention); may be NULL */
   const char         *title;        /* NULL: "Mode map" */
   const char         *subtitle;
   const char         *caption;

@@ -230,10 +230,131 @@ test_figures (void)
   labels = NULL;
 }
 
+/* --- the command ---------------------------------------------------------------------- */
+
+/* zoo.csv's accuracy of (method, mode angle, test angle), soft or hard; NAN if no row. */
+static double
+zoo_csv_acc (const char *csv, const char *method, double mode, double test, gboolean hard)
+{
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  for (guint i = 1; lines[i] && *lines[i]; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+      g_assert_cmpuint (g_strv_length (f), ==, 6);
+      double fm = *f[2] ? g_ascii_strtod (f[2], NULL) : NAN;
+      gboolean same_mode = isnan (mode) ? isnan (fm) : fm == mode;
+      if (strcmp (f[1], method) != 0 || !same_mode || g_ascii_strtod (f[3], NULL) != test)
+        continue;
+      return g_ascii_strtod (hard ? f[5] : f[4], NULL);
+    }
+  return NAN;
+}
+
+static char *
+run_zoo (const char *out, const char *extra)
+{
+  g_autofree char *cmd = g_strdup_printf (
+      "zoo --data %s --angles 0,45 --train-limit 10000 --test-limit 500 --router-epochs 1 "
+      "-j 2 -q --out %s %s", cli_test_mnist_dir (), out, extra);
+  g_auto (GStrv) args = g_strsplit_set (g_strstrip (cmd), " ", -1);
+  g_autofree char *so = NULL, *se = NULL;
+  g_assert_cmpint (cli_test_run ((const char *const *) args, &so, &se), ==, 0);
+  g_autofree char *path = g_build_filename (out, "zoo.csv", NULL);
+  return cli_test_slurp (path);
+}
+
+/* The zoo's accuracy matrix is what `taugate modes` measures on the adapters it wrote, and
+ * a foundation trained on 0 degrees alone (--foundation-angles 0) scores lower at 45 than
+ * the default mix of the zoo's angles. */
+static void
+test_cli_matrix_and_mix (void)
+{
+  if (cli_test_mnist_dir () == NULL)
+    return;
+  g_autofree char *tmp = g_dir_make_tmp ("tg-zoo-XXXXXX", NULL);
+  g_autofree char *out = g_build_filename (tmp, "zoo", NULL);
+  g_autofree char *out0 = g_build_filename (tmp, "zoo0", NULL);
+  g_autofree char *modes_out = g_build_filename (tmp, "modes", NULL);
+  g_autofree char *csv = run_zoo (out, "");
+  g_autofree char *csv0 = run_zoo (out0, "--foundation-angles 0 --no-checkpoints");
+
+  g_autofree char *f = g_build_filename (out, "checkpoints", "seed0-foundation.safetensors", NULL);
+  g_autofree char *a0 = g_build_filename (out, "checkpoints", "seed0-taugate-0deg.safetensors", NULL);
+  g_autofree char *a45 = g_build_filename (out, "checkpoints", "seed0-taugate-45deg.safetensors", NULL);
+  const char *args[] = { "modes", f, a0, a45, "--data", cli_test_mnist_dir (), "--angles",
+                         "0,45", "--test-limit", "500", "--train-limit", "600", "-q", "--out",
+                         modes_out, NULL };
+  g_autofree char *so = NULL, *se = NULL;
+  g_assert_cmpint (cli_test_run (args, &so, &se), ==, 0);
+  g_autofree char *mpath = g_build_filename (modes_out, "modes.csv", NULL);
+  g_autofree char *modes = cli_test_slurp (mpath);
+  /* modes.csv: mode,method,target_angle,angle,acc_soft,acc_hard; Base first */
+  g_auto (GStrv) lines = g_strsplit (modes, "\n", -1);
+  guint compared = 0;
+  for (guint i = 1; lines[i] && *lines[i]; i++)
+    {
+      g_auto (GStrv) c = g_strsplit (lines[i], ",", -1);
+      g_assert_cmpuint (g_strv_length (c), ==, 6);
+      double test_angle = g_ascii_strtod (c[3], NULL);
+      gboolean base = *c[2] == '\0';
+      double mode = base ? NAN : g_ascii_strtod (c[2], NULL);
+      for (int h = 0; h < 2; h++)
+        {
+          double z = zoo_csv_acc (csv, base ? "foundation" : "taugate", mode, test_angle, h);
+          double m = g_ascii_strtod (c[4 + h], NULL);
+          g_test_message ("%s %s at %g: zoo %.6f, modes %.6f", c[0], h ? "hard" : "soft",
+                          test_angle, z, m);
+          g_assert_cmpfloat (fabs (z - m), <, 1e-6);
+          compared++;
+        }
+    }
+  g_assert_cmpuint (compared, ==, 3 * 2 * 2);
+
+  double mix45 = zoo_csv_acc (csv, "foundation", NAN, 45, FALSE);
+  double zero45 = zoo_csv_acc (csv0, "foundation", NAN, 45, FALSE);
+  double zero0 = zoo_csv_acc (csv0, "foundation", NAN, 0, FALSE);
+  g_test_message ("foundation at 45: mix {0,45} %.4f, {0} %.4f (at 0: %.4f)", mix45, zero45,
+                  zero0);
+  g_assert_cmpfloat (zero45, <, mix45 - 0.05);
+  /* not a broken foundation: far above chance on the mode it saw */
+  g_assert_cmpfloat (zero0, >, 0.5);
+  cli_test_remove_tree (tmp);
+}
+
+/* A bad --angles or --methods is refused before any work, naming the option and the
+ * fault, with the usage status 2. */
+static void
+test_cli_errors (void)
+{
+  struct { const char *opt, *value, *says; } cases[] = {
+    { "--angles", "0:abc", "--angles" },
+    { "--angles", "30", "2 to 255 angles (got 1)" },
+    { "--angles", "0,400", "--angles" },
+    { "--methods", "frozen", "--methods" },
+    { "--methods", "taugate,nope", "--methods: unknown method \"nope\"" },
+    { "--foundation-angles", "0,x", "--foundation-angles" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *args[] = { "zoo", cases[i].opt, cases[i].value, "--out", "/nonexistent/zoo",
+                             NULL };
+      g_autofree char *so = NULL, *se = NULL;
+      g_assert_cmpint (cli_test_run_argv ((const char *const[]) { g_getenv ("TG_TAUGATE"),
+                                                                 args[0], args[1], args[2],
+                                                                 args[3], args[4], NULL },
+                                          &so, &se), ==, 2);
+      g_test_message ("%s %s: %s", cases[i].opt, cases[i].value, se);
+      g_assert_nonnull (strstr (se, "taugate zoo: "));
+      g_assert_nonnull (strstr (se, cases[i].says));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/zoo/cli/errors", test_cli_errors);
+  g_test_add_func ("/zoo/cli/matrix-and-mix", test_cli_matrix_and_mix);
   g_test_add_func ("/zoo/jaccard", test_jaccard);
   g_test_add_func ("/zoo/matrix-equals-sweep", test_matrix_equals_sweep);
   g_test_add_func ("/zoo/map-measure", test_map_measure);
