@@ -267,7 +267,7 @@ tg_zoo_tex (const TgZooResults *res)
   g_string_append_printf (s, " & \\multicolumn{2}{c}{own angle} & \\multicolumn{2}{c}{entropy} "
                              "& \\multicolumn{2}{c}{router} & params & bytes, %u & train \\\\\n"
                              "method & soft & hard & image & batch & image & batch & per mode "
-                             "& modes & (s) \\\\\n\\midrule\n", K);
+                             "& modes & (CPU s) \\\\\n\\midrule\n", K);
   for (guint i = 0; i < rows->len; i++)
     {
       const Row *r = &g_array_index (rows, Row, i);
@@ -324,7 +324,7 @@ tg_zoo_text (const TgZooResults *res)
                           "own", "own", "entropy", "entropy", "router", "router", "params",
                           "bytes", "train");
   g_string_append_printf (s, "%-34s %7s %7s %7s %7s %7s %7s %8s %10s %7s\n", "method", "soft",
-                          "hard", "image", "batch", "image", "batch", "/mode", "all", "s");
+                          "hard", "image", "batch", "image", "batch", "/mode", "all", "CPU s");
   for (guint i = 0; i < rows->len; i++)
     {
       const Row *r = &g_array_index (rows, Row, i);

@@ -27,7 +27,8 @@ typedef struct {
   guint32        seed_index;
   TgMethod       method;
   TgModel      **models;        /* n_angles, owned */
-  double         train_seconds; /* the adapters' training, summed over the angles */
+  double         train_seconds; /* the adapters' training, CPU seconds of their threads
+                                   summed over the angles */
   guint64        bytes;         /* the adapters' files, summed (0 when none written) */
   size_t         params;        /* trainable parameters per mode */
   TgAccMatrix   *matrix;        /* mode x test angle */
@@ -41,7 +42,7 @@ typedef struct {
   char        *checkpoint_dir;
   guint32      seeds;
   TgModel    **foundations;     /* seeds, owned */
-  double      *foundation_seconds;   /* seeds */
+  double      *foundation_seconds;   /* seeds: CPU seconds of its training thread */
   guint64      foundation_bytes;     /* of seed 0's file (0 when none written) */
   TgAccMatrix **foundation_matrix;   /* seeds: the foundation alone (1 x n_angles) */
   GPtrArray   *runs;            /* TgZooMethodRun *, seed-major, methods in TgMethod order */

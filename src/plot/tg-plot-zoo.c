@@ -213,12 +213,31 @@ matrix_layout (cairo_t *cr, double width, double height, const TgModeMatrixData 
   return cols;
 }
 
+/* The colour scale: the caller's, else the data's range widened to whole 0.05 steps (at
+ * least 0.1 wide, within 0..1), so modes that differ by a few points do not all read as
+ * one colour. */
 static void
 matrix_range (const TgModeMatrixData *d, double *range)
 {
-  range[0] = 0.0, range[1] = 1.0;
   if (d->lo < d->hi)
-    range[0] = d->lo, range[1] = d->hi;
+    {
+      range[0] = d->lo, range[1] = d->hi;
+      return;
+    }
+  double lo = INFINITY, hi = -INFINITY;
+  for (size_t i = 0; i < (size_t) d->n_modes * d->n_angles; i++)
+    if (isfinite (d->acc[i]))
+      lo = MIN (lo, d->acc[i]), hi = MAX (hi, d->acc[i]);
+  if (!(lo <= hi))
+    lo = 0.0, hi = 1.0;
+  lo = MAX (0.0, floor (lo * 20 + 1e-9) / 20);
+  hi = MIN (1.0, ceil (hi * 20 - 1e-9) / 20);
+  if (hi - lo < 0.1)
+    {
+      hi = MIN (1.0, lo + 0.1);
+      lo = MAX (0.0, hi - 0.1);
+    }
+  range[0] = lo, range[1] = hi;
 }
 
 void

@@ -23,7 +23,8 @@ typedef struct {
                                        may be NULL */
   const double       *test_angles;  /* n_angles: columns, degrees */
   const double       *acc;          /* (n_modes, n_angles), mode-major; NAN: a grey cell */
-  double              lo, hi;       /* colour scale; lo >= hi: 0 to 1 */
+  double              lo, hi;       /* colour scale; lo >= hi: the data's range in whole
+                                       0.05 steps, at least 0.1 wide */
   const char         *title;        /* NULL: "Accuracy matrix" */
   const char         *subtitle;     /* e.g. "TauGate, soft gates"; may be NULL */
   const char         *caption;
