@@ -230,6 +230,61 @@ test_figures (void)
   labels = NULL;
 }
 
+/* The colour at (x, y) of an image surface, as 0..255 channels. */
+static void
+pixel_at (cairo_surface_t *s, int x, int y, int *rgb)
+{
+  const guint8 *p = cairo_image_surface_get_data (s);
+  guint32 px;
+  memcpy (&px, p + (size_t) y * cairo_image_surface_get_stride (s) + 4 * x, 4);
+  rgb[0] = (px >> 16) & 255, rgb[1] = (px >> 8) & 255, rgb[2] = px & 255;
+}
+
+/* Modes a few points apart read as different colours: the scale spans the data, not 0..1
+ * (on 0..1, 0.52 and 0.56 were all but one colour). */
+static void
+test_matrix_colours (void)
+{
+  const char *labels[] = { "0°", "90°" };
+  double angles[] = { 0, 90 }, acc[] = { 0.52, 0.56, 0.53, 0.55 };
+  TgModeMatrixData md = { .n_modes = 2, .n_angles = 2, .mode_labels = labels,
+                          .mode_angles = angles, .test_angles = angles, .acc = acc };
+  TgPlotStyle st;
+  tg_plot_style_init_light (&st);
+  cairo_surface_t *s = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 640, 420);
+  cairo_t *cr = cairo_create (s);
+  tg_plot_mode_matrix (cr, 640, 420, &md, &st);
+  cairo_destroy (cr);
+  cairo_surface_flush (s);
+  /* the middle of cells (0, 0) and (0, 1) along a line through row 0 */
+  int first[2] = { -1, -1 }, last[2] = { -1, -1 }, y = -1;
+  for (int yy = 0; yy < 420 && y < 0; yy++)
+    {
+      guint m, a;
+      if (tg_plot_mode_matrix_hit (640, 420, &md, &st, 320, yy, &m, &a) && m == 0)
+        y = yy + 20;
+    }
+  g_assert_cmpint (y, >, 0);
+  for (int x = 0; x < 640; x++)
+    {
+      guint m, a;
+      if (tg_plot_mode_matrix_hit (640, 420, &md, &st, x, y, &m, &a) && m == 0)
+        {
+          if (first[a] < 0)
+            first[a] = x;
+          last[a] = x;
+        }
+    }
+  int c0[3], c1[3];
+  pixel_at (s, (first[0] + last[0]) / 2, y, c0);
+  pixel_at (s, (first[1] + last[1]) / 2, y, c1);
+  int dist = abs (c0[0] - c1[0]) + abs (c0[1] - c1[1]) + abs (c0[2] - c1[2]);
+  g_test_message ("0.52 as %d,%d,%d; 0.56 as %d,%d,%d", c0[0], c0[1], c0[2], c1[0], c1[1],
+                  c1[2]);
+  g_assert_cmpint (dist, >, 80);
+  cairo_surface_destroy (s);
+}
+
 /* --- the command ---------------------------------------------------------------------- */
 
 /* zoo.csv's accuracy of (method, mode angle, test angle), soft or hard; NAN if no row. */
@@ -359,5 +414,6 @@ main (int argc, char **argv)
   g_test_add_func ("/zoo/matrix-equals-sweep", test_matrix_equals_sweep);
   g_test_add_func ("/zoo/map-measure", test_map_measure);
   g_test_add_func ("/zoo/figures", test_figures);
+  g_test_add_func ("/zoo/matrix-colours", test_matrix_colours);
   return g_test_run ();
 }
