@@ -52,8 +52,13 @@ zoo_options (ZooArgs *a)
   g_autofree GOptionEntry *figure = tg_cli_figure_entries (&a->o);
   guint n = 0;
   for (guint i = 0; protocol[i].long_name; i++)
-    if (strcmp (protocol[i].long_name, "angle") != 0)
+    {
+      if (strcmp (protocol[i].long_name, "angle") == 0)
+        continue;
+      if (strcmp (protocol[i].long_name, "seeds") == 0)
+        protocol[i].description = "Number of seeds (default 1)";
       protocol[n++] = protocol[i];
+    }
   protocol[n] = (GOptionEntry) { NULL };
   GOptionEntry extra[] = {
     { "angles", 'a', 0, G_OPTION_ARG_STRING, &a->angles_spec, "The modes' angles: START:STOP:STEP or A,B,... in degrees, also the test angles (default 0:350:10, 36 modes)", "SPEC" },
