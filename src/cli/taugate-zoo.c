@@ -57,6 +57,10 @@ zoo_options (ZooArgs *a)
         continue;
       if (strcmp (protocol[i].long_name, "seeds") == 0)
         protocol[i].description = "Number of seeds (default 1)";
+      if (strcmp (protocol[i].long_name, "foundation-angles") == 0)
+        protocol[i].description = "Angles the foundation trains on, one picked per image "
+                                  "uniformly, e.g. 0 or 0:90:15 (at most 36; default every "
+                                  "angle of --angles)";
       protocol[n++] = protocol[i];
     }
   protocol[n] = (GOptionEntry) { NULL };
