@@ -230,6 +230,59 @@ test_figures (void)
   labels = NULL;
 }
 
+/* Each image rotated by its own pick is the same bytes as the whole set rotated by that
+ * angle; routing among identical models: every choice's accuracy is the oracle's, and the
+ * per-block choice is right or wrong for whole blocks; bad angles refused. */
+static void
+test_route (void)
+{
+  g_autoptr (TgModes) modes = make_modes ();
+  g_autoptr (TgDataset) test = random_set (700, 3);
+  const double angles[3] = { 0, 30, 90 };
+  g_autofree guint8 *pick = g_new (guint8, test->n);
+  for (guint32 i = 0; i < test->n; i++)
+    pick[i] = (guint8) (i % 3);
+  g_autoptr (TgDataset) each = tg_dataset_rotated_each (test, angles, pick);
+  for (guint k = 0; k < 3; k++)
+    {
+      g_autoptr (TgDataset) rot = tg_dataset_rotated (test, angles[k]);
+      for (guint32 i = k; i < test->n; i += 3)
+        g_assert_cmpmem (each->pixels + (size_t) i * test->dim, test->dim,
+                         rot->pixels + (size_t) i * test->dim, test->dim);
+    }
+  g_assert_cmpmem (each->labels, test->n, test->labels, test->n);
+
+  const TgModel *same[3];
+  float s[3] = { 5, 5, 5 };
+  for (guint k = 0; k < 3; k++)
+    same[k] = tg_modes_get (modes, 1)->model;
+  GError *error = NULL;
+  g_autoptr (TgRouteResult) r = tg_zoo_route (modes->foundation, same, s, angles, 3, NULL, test,
+                                              128, 0, 7, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->n, ==, 700);
+  g_assert_cmpfloat (r->acc_entropy_image, ==, r->acc_oracle);
+  g_assert_cmpfloat (r->acc_entropy_batch, ==, r->acc_oracle);
+  g_assert_true (isnan (r->acc_router_image));
+  /* per block one choice: right on whole blocks (of 128, the last of 60), whichever mode
+   * the rounding of equal entropies picks */
+  guint right = (guint) round (r->right_entropy_batch * 700);
+  g_assert_cmpfloat (fabs (r->right_entropy_batch * 700 - right), <, 1e-9);
+  g_assert_true (right % 128 == 0 || (right >= 60 && (right - 60) % 128 == 0));
+
+  double bad[3] = { 0, NAN, 90 };
+  g_assert_null (tg_zoo_route (modes->foundation, same, s, bad, 3, NULL, test, 128, 0, 7,
+                               NULL, &error));
+  g_assert_error (error, TG_ERROR, TG_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "mode 2"));
+  g_clear_error (&error);
+  double one[3] = { 30, 30, 30 };
+  g_assert_null (tg_zoo_route (modes->foundation, same, s, one, 3, NULL, test, 128, 0, 7,
+                               NULL, &error));
+  g_assert_error (error, TG_ERROR, TG_ERROR_INVALID);
+  g_clear_error (&error);
+}
+
 /* The colour at (x, y) of an image surface, as 0..255 channels. */
 static void
 pixel_at (cairo_surface_t *s, int x, int y, int *rgb)
@@ -415,5 +468,6 @@ main (int argc, char **argv)
   g_test_add_func ("/zoo/map-measure", test_map_measure);
   g_test_add_func ("/zoo/figures", test_figures);
   g_test_add_func ("/zoo/matrix-colours", test_matrix_colours);
+  g_test_add_func ("/zoo/route", test_route);
   return g_test_run ();
 }
