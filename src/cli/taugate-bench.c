@@ -1,6 +1,9 @@
 /* taugate-bench.c — `taugate bench`: this machine's sgemm limit against a foundation epoch
  * and the whole reproduction, as ratios from one run. */
 #include "taugate-cli.h"
+#include "config.h"
+
+#include <glib/gi18n.h>
 
 #include <cblas.h>
 #include <stdio.h>
@@ -156,18 +159,19 @@ tg_cmd_bench (int argc, char **argv)
   int modes = 0;
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (&o);
   GOptionEntry extra[] = {
-    { "skip-reproduce", 0, 0, G_OPTION_ARG_NONE, &skip_full, "Only the sgemm limit and one foundation epoch", NULL },
-    { "modes", 0, 0, G_OPTION_ARG_INT, &modes, "Instead: K TauGate modes of one foundation as K separate forwards against one pass sharing X W0^T, with the multiply-add ratio (2 to 64)", "K" },
-    { "inference", 0, 0, G_OPTION_ARG_NONE, &inference, "Instead: dense against sparse batch-1 inference of [CHECKPOINT...] (a foundation, then adapters; default: TauGate on a fresh foundation)", NULL },
+    { "skip-reproduce", 0, 0, G_OPTION_ARG_NONE, &skip_full, N_("Only the sgemm limit and one foundation epoch"), NULL },
+    { "modes", 0, 0, G_OPTION_ARG_INT, &modes, N_("Instead: K TauGate modes of one foundation as K separate forwards against one pass sharing X W0^T, with the multiply-add ratio (2 to 64)"), "K" },
+    { "inference", 0, 0, G_OPTION_ARG_NONE, &inference, N_("Instead: dense against sparse batch-1 inference of [CHECKPOINT...] (a foundation, then adapters; default: TauGate on a fresh foundation)"), NULL },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- measure sgemm, a foundation epoch and the full reproduction");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("- measure sgemm, a foundation epoch and the full reproduction"));
   g_option_context_set_summary (ctx,
-      "Measures this machine's sgemm rate (the limit), then times one foundation epoch and the\n"
+      N_("Measures this machine's sgemm rate (the limit), then times one foundation epoch and the\n"
       "whole default reproduction; prints samples/s, achieved GFLOPS and their ratio to the limit.\n"
-      "All figures come from one run, so their ratios hold on a noisy shared machine.");
-  g_option_context_add_main_entries (ctx, protocol, NULL);
-  g_option_context_add_main_entries (ctx, extra, NULL);
+      "All figures come from one run, so their ratios hold on a noisy shared machine."));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, protocol, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, extra, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {

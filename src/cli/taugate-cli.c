@@ -1,5 +1,7 @@
 /* taugate-cli.c — the options and helpers the subcommands share (see taugate-cli.h). */
 #include "taugate-cli.h"
+
+#include <glib/gi18n.h>
 #include "tg-modes.h"
 
 #include <stdarg.h>
@@ -52,10 +54,10 @@ tg_cli_figure_entries (TgCliOptions *o)
 {
   GOptionEntry entries[] = {
     { "figure-size", 0, 0, G_OPTION_ARG_STRING, &o->figure_size,
-      "Figure size: single (3.5 in column), double (7.16 in), page (A4), letter, slide (16:9) "
-      "or WxH with a unit in, cm, mm, pt (default 640x400pt)", "SIZE" },
+      N_("Figure size: single (3.5 in column), double (7.16 in), page (A4), letter, slide (16:9) "
+      "or WxH with a unit in, cm, mm, pt (default 640x400pt)"), "SIZE" },
     { "font-size", 0, 0, G_OPTION_ARG_DOUBLE, &o->font_size,
-      "Base font size of figures in points (default 8 for single and double, else 10)", "PT" },
+      N_("Base font size of figures in points (default 8 for single and double, else 10)"), "PT" },
     { NULL }
   };
   return g_memdup2 (entries, sizeof entries);
@@ -93,21 +95,21 @@ GOptionEntry *
 tg_cli_protocol_entries (TgCliOptions *o)
 {
   GOptionEntry entries[] = {
-    { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, "Number of seeds (default 3)", "N" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "First seed; seeds are SEED, SEED+1, ... (default 0)", "SEED" },
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o->data_dir, "Folder with the IDX files, plain or .gz (default data/mnist)", "DIR" },
-    { "data-name", 0, 0, G_OPTION_ARG_STRING, &o->data_name, "The data set's name in titles (default: MNIST when the files are MNIST's, else the folder's name)", "NAME" },
-    { "angle", 0, 0, G_OPTION_ARG_DOUBLE, &o->angle, "Rotation of the target mode in degrees, counter-clockwise (default 45)", "DEG" },
-    { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, &o->foundation_epochs, "Epochs of foundation training on its mix of angles (default 2)", "N" },
-    { "foundation-angles", 0, 0, G_OPTION_ARG_STRING, &o->foundation_angles, "Angles the foundation trains on, one picked per image uniformly, e.g. 0 or 0,15,30 or 0:90:15 (at most 36; default 0 and --angle, the paper's 50/50 mix)", "LIST" },
-    { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, &o->adapt_epochs, "Epochs of specialisation (default 1)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "SGD learning rate, momentum 0.9 (default 0.01)", "X" },
-    { "sharpness", 's', 0, G_OPTION_ARG_DOUBLE, &o->sharpness, "Gate sharpness s in sigmoid(s (z - tau)) (default 5)", "S" },
-    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &o->lambda, "Sparsity penalty on the mean gate (default 0)", "L" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &o->width, "Width of each of the two hidden layers (default 128)", "W" },
-    { "threads", 'j', 0, G_OPTION_ARG_INT, &o->threads, "Worker threads (default 0: one per processor); results do not depend on it", "T" },
-    { "train-limit", 0, 0, G_OPTION_ARG_INT, &o->train_limit, "Use only the first N training images (default all)", "N" },
-    { "test-limit", 0, 0, G_OPTION_ARG_INT, &o->test_limit, "Use only the first N test images (default all)", "N" },
+    { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, N_("Number of seeds (default 3)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, N_("First seed; seeds are SEED, SEED+1, ... (default 0)"), "SEED" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o->data_dir, N_("Folder with the IDX files, plain or .gz (default data/mnist)"), "DIR" },
+    { "data-name", 0, 0, G_OPTION_ARG_STRING, &o->data_name, N_("The data set's name in titles (default: MNIST when the files are MNIST's, else the folder's name)"), "NAME" },
+    { "angle", 0, 0, G_OPTION_ARG_DOUBLE, &o->angle, N_("Rotation of the target mode in degrees, counter-clockwise (default 45)"), "DEG" },
+    { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, &o->foundation_epochs, N_("Epochs of foundation training on its mix of angles (default 2)"), "N" },
+    { "foundation-angles", 0, 0, G_OPTION_ARG_STRING, &o->foundation_angles, N_("Angles the foundation trains on, one picked per image uniformly, e.g. 0 or 0,15,30 or 0:90:15 (at most 36; default 0 and --angle, the paper's 50/50 mix)"), "LIST" },
+    { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, &o->adapt_epochs, N_("Epochs of specialisation (default 1)"), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, N_("SGD learning rate, momentum 0.9 (default 0.01)"), "X" },
+    { "sharpness", 's', 0, G_OPTION_ARG_DOUBLE, &o->sharpness, N_("Gate sharpness s in sigmoid(s (z - tau)) (default 5)"), "S" },
+    { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &o->lambda, N_("Sparsity penalty on the mean gate (default 0)"), "L" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &o->width, N_("Width of each of the two hidden layers (default 128)"), "W" },
+    { "threads", 'j', 0, G_OPTION_ARG_INT, &o->threads, N_("Worker threads (default 0: one per processor); results do not depend on it"), "T" },
+    { "train-limit", 0, 0, G_OPTION_ARG_INT, &o->train_limit, N_("Use only the first N training images (default all)"), "N" },
+    { "test-limit", 0, 0, G_OPTION_ARG_INT, &o->test_limit, N_("Use only the first N test images (default all)"), "N" },
     { NULL }
   };
   return g_memdup2 (entries, sizeof entries);

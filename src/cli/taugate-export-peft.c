@@ -1,6 +1,9 @@
 /* taugate-export-peft.c — `taugate export-peft ADAPTER --out DIR`: a LoRA adapter in Hugging
  * Face PEFT's layout (adapter_config.json + adapter_model.safetensors), for PyTorch users. */
 #include "taugate-cli.h"
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include "tg-checkpoint.h"
 #include "tg-modes.h"
 #include "tg-peft.h"
@@ -44,15 +47,16 @@ tg_cmd_export_peft (int argc, char **argv)
 {
   g_autofree char *out_dir = NULL, *foundation = NULL;
   GOptionEntry entries[] = {
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, "Folder to write (required)", "DIR" },
-    { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &foundation, "The adapter's foundation: checks it belongs and names it in base_model_name_or_path", "FILE" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_dir, N_("Folder to write (required)"), "DIR" },
+    { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &foundation, N_("The adapter's foundation: checks it belongs and names it in base_model_name_or_path"), "FILE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("ADAPTER - export a LoRA adapter for PEFT");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("ADAPTER - export a LoRA adapter for PEFT"));
   g_option_context_set_summary (ctx,
-      "Writes DIR/adapter_config.json and DIR/adapter_model.safetensors, the layout of Hugging\n"
-      "Face PEFT, for a torch model whose linear layers are layers.<l> (our foundation files).");
-  g_option_context_add_main_entries (ctx, entries, NULL);
+      N_("Writes DIR/adapter_config.json and DIR/adapter_model.safetensors, the layout of Hugging\n"
+      "Face PEFT, for a torch model whose linear layers are layers.<l> (our foundation files)."));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {

@@ -3,6 +3,9 @@
  *
  * All the statistics are tg-unit.h's; this file loads, wires and writes. */
 #include "taugate-cli.h"
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include "tg-checkpoint.h"
 #include "tg-unit-figure.h"
 
@@ -166,23 +169,24 @@ tg_cmd_inspect_unit (int argc, char **argv)
   tg_cli_options_init (&o.figure_options);
   g_autofree GOptionEntry *figure = tg_cli_figure_entries (&o.figure_options);
   GOptionEntry entries[] = {
-    { "unit", 'u', 0, G_OPTION_ARG_STRING, &o.unit, "The unit: hidden layer (from 1) and unit (from 0), e.g. 1:7", "L:J" },
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o.data_dir, "Folder with the IDX files (default data/mnist)", "DIR" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, "Folder for the PDF and CSV (created if missing)", "DIR" },
-    { "angle", 0, 0, G_OPTION_ARG_DOUBLE, &o.angle, "Target rotation in degrees (default: the checkpoints', else 45)", "DEG" },
-    { "hard", 0, 0, G_OPTION_ARG_NONE, &o.hard, "Measure with hard gates 1[z > tau] (default soft)", NULL },
-    { "test-limit", 0, 0, G_OPTION_ARG_INT, &o.test_limit, "Use only the first N test images (default all)", "N" },
+    { "unit", 'u', 0, G_OPTION_ARG_STRING, &o.unit, N_("The unit: hidden layer (from 1) and unit (from 0), e.g. 1:7"), "L:J" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &o.data_dir, N_("Folder with the IDX files (default data/mnist)"), "DIR" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, N_("Folder for the PDF and CSV (created if missing)"), "DIR" },
+    { "angle", 0, 0, G_OPTION_ARG_DOUBLE, &o.angle, N_("Target rotation in degrees (default: the checkpoints', else 45)"), "DEG" },
+    { "hard", 0, 0, G_OPTION_ARG_NONE, &o.hard, N_("Measure with hard gates 1[z > tau] (default soft)"), NULL },
+    { "test-limit", 0, 0, G_OPTION_ARG_INT, &o.test_limit, N_("Use only the first N test images (default all)"), "N" },
     { NULL }
   };
   g_autoptr (GOptionContext) ctx =
-    g_option_context_new ("FOUNDATION.safetensors [ADAPTER.safetensors...] - inspect one unit");
+    g_option_context_new (N_("FOUNDATION.safetensors [ADAPTER.safetensors...] - inspect one unit"));
   g_option_context_set_summary (ctx,
-      "Writes the unit inspector's figure (PDF) and its numbers (CSV) for one hidden unit: its\n"
+      N_("Writes the unit inspector's figure (PDF) and its numbers (CSV) for one hidden unit: its\n"
       "receptive field, firing per digit at 0° and the target angle, the distribution of z − τ,\n"
       "the test images that drive it most and its near misses, and the mean change of each\n"
-      "logit when it is silenced. One figure for the foundation alone, or one per adapter.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_main_entries (ctx, figure, NULL);
+      "logit when it is silenced. One figure for the foundation alone, or one per adapter."));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, figure, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
   int status = 0;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))

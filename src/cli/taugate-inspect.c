@@ -1,5 +1,8 @@
 /* taugate-inspect.c — `taugate inspect`: checks and describes checkpoints and IDX folders. */
 #include "taugate-cli.h"
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include "tg-checkpoint.h"
 
 #include <errno.h>
@@ -71,14 +74,15 @@ tg_cmd_inspect (int argc, char **argv)
 {
   g_autofree char *data_dir = NULL;
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, "Check a folder of IDX files instead", "DIR" },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_dir, N_("Check a folder of IDX files instead"), "DIR" },
     { NULL }
   };
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("[FILE.safetensors...] - check and describe files");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("[FILE.safetensors...] - check and describe files"));
   g_option_context_set_summary (ctx,
-      "Validates checkpoints (foundation or adapter) and IDX data folders the way the app and\n"
-      "reproduce read them, and describes what is inside; exits non-zero on the first bad file.");
-  g_option_context_add_main_entries (ctx, entries, NULL);
+      N_("Validates checkpoints (foundation or adapter) and IDX data folders the way the app and\n"
+      "reproduce read them, and describes what is inside; exits non-zero on the first bad file."));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
   if (!g_option_context_parse (ctx, &argc, &argv, &error))
     {

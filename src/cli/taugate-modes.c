@@ -4,6 +4,9 @@
  * Oracle. Writes modes.csv, mixed.csv, tables/modes.tex, figures/modes_by_angle.pdf and its
  * numbers, figures/modes_by_angle.csv. */
 #include "taugate-cli.h"
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include "tg-digest.h"
 #include "tg-modes-report.h"
 #include "tg-plot.h"
@@ -143,30 +146,31 @@ static int
 parse_args (ModesArgs *a, int *argc, char ***argv)
 {
   GOptionEntry entries[] = {
-    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &a->data_dir, "Folder with the IDX files (default data/mnist)", "DIR" },
-    { "angles", 'a', 0, G_OPTION_ARG_STRING, &a->angles_spec, "Rotations of the test set: START:STOP:STEP or A,B,... in degrees (default 0:180:15)", "SPEC" },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a->out_dir, "Output folder (default out/modes)", "DIR" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, "Seed of the mixed stream and the router (default 0)", "SEED" },
-    { "router-epochs", 0, 0, G_OPTION_ARG_INT, &a->router_epochs, "Epochs of router training (default 3)", "N" },
-    { "train-limit", 0, 0, G_OPTION_ARG_INT, &a->train_limit, "Train the router on the first N training images only", "N" },
-    { "test-limit", 0, 0, G_OPTION_ARG_INT, &a->test_limit, "Use only the first N test images", "N" },
-    { "no-foundation-check", 0, 0, G_OPTION_ARG_NONE, &a->no_check, "Attach adapters even when they record another foundation's digest", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, "Print nothing but errors", NULL },
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &a->data_dir, N_("Folder with the IDX files (default data/mnist)"), "DIR" },
+    { "angles", 'a', 0, G_OPTION_ARG_STRING, &a->angles_spec, N_("Rotations of the test set: START:STOP:STEP or A,B,... in degrees (default 0:180:15)"), "SPEC" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &a->out_dir, N_("Output folder (default out/modes)"), "DIR" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &a->seed, N_("Seed of the mixed stream and the router (default 0)"), "SEED" },
+    { "router-epochs", 0, 0, G_OPTION_ARG_INT, &a->router_epochs, N_("Epochs of router training (default 3)"), "N" },
+    { "train-limit", 0, 0, G_OPTION_ARG_INT, &a->train_limit, N_("Train the router on the first N training images only"), "N" },
+    { "test-limit", 0, 0, G_OPTION_ARG_INT, &a->test_limit, N_("Use only the first N test images"), "N" },
+    { "no-foundation-check", 0, 0, G_OPTION_ARG_NONE, &a->no_check, N_("Attach adapters even when they record another foundation's digest"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &a->quiet, N_("Print nothing but errors"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("FOUNDATION ADAPTER... - compare and switch modes");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("FOUNDATION ADAPTER... - compare and switch modes"));
   g_option_context_set_summary (ctx,
-      "Puts the adapters on one foundation as modes (Base = the foundation alone) and measures\n"
+      N_("Puts the adapters on one foundation as modes (Base = the foundation alone) and measures\n"
       "each mode across rotations of the test set, then a stream mixing the adapters' modes in\n"
       "equal parts, where Auto modes choose an adapter per input. Writes:\n"
       "  OUT/modes.csv                  (mode x angle accuracy, soft and hard gates)\n"
       "  OUT/mixed.csv                  (the mixed-stream table; two adapters of different angles)\n"
       "  OUT/tables/modes.tex           (both tables as LaTeX)\n"
       "  OUT/figures/modes_by_angle.pdf (a curve per mode, training angles marked; its numbers\n"
-      "                                  in figures/modes_by_angle.csv)");
+      "                                  in figures/modes_by_angle.csv)"));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   g_autofree GOptionEntry *figure_entries = tg_cli_figure_entries (&a->figure_options);
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_add_main_entries (ctx, figure_entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, figure_entries, GETTEXT_PACKAGE);
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse (ctx, argc, argv, &error)
       || !tg_cli_figure_setup (&a->figure_options, &a->figure, &error))

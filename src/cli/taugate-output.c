@@ -16,6 +16,8 @@
  * replaces the entry of the same name in OUT in turn: a failure puts the earlier one back,
  * but a kill in the middle leaves OUT mixed until the next run. */
 #include "taugate-cli.h"
+
+#include <glib/gi18n.h>
 #include "tg-folder-swap.h"
 
 #include <errno.h>
@@ -76,7 +78,7 @@ tg_cli_output_begin (const char *dir, GError **error)
   if (g_mkdir_with_parents (dir, 0755) != 0 || (out->real = realpath (dir, NULL)) == NULL)
     {
       int e = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot create the output folder: %s",
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, _("%s: cannot create the output folder: %s"),
                    dir, g_strerror (e));
       out->made_dir = FALSE;
       return NULL;
@@ -105,7 +107,7 @@ tg_cli_check_writable (const char *dir, const char *what, GError **error)
   if (g_mkdir_with_parents (dir, 0755) != 0 || (fd = g_mkstemp (probe)) < 0)
     {
       int e = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot write %s there: %s", dir, what,
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, _("%s: cannot write %s there: %s"), dir, what,
                    g_strerror (e));
       return FALSE;
     }
@@ -257,7 +259,7 @@ commit_by_entries (TgCliOutput *out, const char *const *owned, GError **error)
       if (!g_file_test (staged, G_FILE_TEST_EXISTS) && !move_aside (out->real, old.path, owned[i]))
         {
           int e = errno;
-          g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s/%s: cannot remove the earlier run's: %s",
+          g_set_error (error, TG_ERROR, TG_ERROR_IO, _("%s/%s: cannot remove the earlier run's: %s"),
                        out->dir, owned[i], g_strerror (e));
           ok = FALSE;
         }
@@ -272,8 +274,8 @@ commit_by_entries (TgCliOutput *out, const char *const *owned, GError **error)
         {
           int e = errno;
           g_rename (aside, to); /* put the earlier one back if it went aside */
-          g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s/%s: cannot replace it with this "
-                       "run's: %s", out->dir, name, g_strerror (e));
+          g_set_error (error, TG_ERROR, TG_ERROR_IO, _("%s/%s: cannot replace it with this "
+                       "run's: %s"), out->dir, name, g_strerror (e));
           ok = FALSE;
         }
     }
@@ -288,8 +290,8 @@ tg_cli_output_commit (TgCliOutput *out, const char *const *owned, GError **error
   if (done < 0)
     {
       int e = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot replace it with this run's "
-                   "outputs: %s", out->dir, g_strerror (e));
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, _("%s: cannot replace it with this run's "
+                   "outputs: %s"), out->dir, g_strerror (e));
       return FALSE;
     }
   if (done == 0 && !commit_by_entries (out, owned, error))

@@ -1,6 +1,9 @@
 /* taugate-reproduce.c — `taugate reproduce`: the paper's protocol, its tables, Figure 1 and
  * checkpoints. */
 #include "taugate-cli.h"
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include "tg-report.h"
 #include "tg-plot.h"
 
@@ -66,7 +69,7 @@ write_outputs (const TgExperimentResults *res, const char *dir, const TgCliFigur
   if (g_mkdir_with_parents (fig_dir, 0755) != 0)
     {
       int e = errno;
-      g_set_error (error, TG_ERROR, TG_ERROR_IO, "%s: cannot create the folder: %s", fig_dir,
+      g_set_error (error, TG_ERROR, TG_ERROR_IO, _("%s: cannot create the folder: %s"), fig_dir,
                    g_strerror (e));
       return FALSE;
     }
@@ -81,8 +84,8 @@ print_plan (const TgExperimentConfig *cfg, const TgModeData *data, const char *d
 {
   g_autofree char *need = tg_format_memory (memory);
   g_autofree char *have = tg_format_memory (tg_physical_memory_bytes ());
-  g_printerr ("%s (%s): %u training and %u test images per mode; needs about %s of "
-              "memory, the machine has %s\n", cfg->data_name, data_dir, data->train0->n,
+  g_printerr (_("%s (%s): %u training and %u test images per mode; needs about %s of "
+              "memory, the machine has %s\n"), cfg->data_name, data_dir, data->train0->n,
               data->test0->n, need, have);
 }
 
@@ -94,12 +97,13 @@ print_summary (const TgExperimentResults *res, const TgModeData *data, const cha
   g_autofree char *table = tg_report_table1_text (res);
   g_autofree char *fig_path = g_build_filename (out_dir, "figures", FIGURE1_FILE, NULL);
   tg_cli_printf ("%s\n", table);
-  tg_cli_printf ("%u seed%s, %u training and %u test images per mode, %.1f s.\n", cfg->seeds,
-                 cfg->seeds == 1 ? "" : "s", data->train0->n, data->test0->n, secs);
-  tg_cli_printf ("Wrote:\n  %s/results.csv and overlap.csv\n  %s/tables/ (Tables 1-3 as LaTeX)\n"
-                 "  %s (Figure 1)\n", out_dir, out_dir, fig_path);
+  tg_cli_printf (ngettext ("%u seed, %u training and %u test images per mode, %.1f s.\n",
+                           "%u seeds, %u training and %u test images per mode, %.1f s.\n",
+                           cfg->seeds), cfg->seeds, data->train0->n, data->test0->n, secs);
+  tg_cli_printf (_("Wrote:\n  %s/results.csv and overlap.csv\n  %s/tables/ (Tables 1-3 as LaTeX)\n"
+                 "  %s (Figure 1)\n"), out_dir, out_dir, fig_path);
   if (checkpoints)
-    tg_cli_printf ("  %s/checkpoints/ (safetensors: foundation and every adapter)\n", out_dir);
+    tg_cli_printf (_("  %s/checkpoints/ (safetensors: foundation and every adapter)\n"), out_dir);
 }
 
 /* --- reproduce ------------------------------------------------------------------------ */
@@ -129,7 +133,7 @@ report_interrupt (TgCliInterrupt *interrupt, const Progress *pr, const char *out
   tg_cli_interrupt_check (interrupt, &error);
   if (pr->tty)
     g_printerr ("\n");
-  g_printerr ("taugate reproduce: %s: stopped; %s is left as it was\n", error->message, out_dir);
+  g_printerr (_("taugate reproduce: %s: stopped; %s is left as it was\n"), error->message, out_dir);
   return 128 + tg_cli_interrupt_signal (interrupt);
 }
 
@@ -140,20 +144,20 @@ reproduce_options (TgCliOptions *o)
   g_autofree GOptionEntry *protocol = tg_cli_protocol_entries (o);
   g_autofree GOptionEntry *figure = tg_cli_figure_entries (o);
   GOptionEntry extra[] = {
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out_dir, "Output folder (default out)", "DIR" },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o->out_dir, N_("Output folder (default out)"), "DIR" },
     { "foundation", 'f', 0, G_OPTION_ARG_FILENAME, &o->foundation,
-      "Load the pretrained weights from FILE if it exists, else train and save them there "
-      "(seed i > 0 uses FILE's name with -seed<i> before the extension)", "FILE" },
+      N_("Load the pretrained weights from FILE if it exists, else train and save them there "
+      "(seed i > 0 uses FILE's name with -seed<i> before the extension)"), "FILE" },
     { "methods", 'm', 0, G_OPTION_ARG_STRING, &o->methods,
-      "Comma-separated methods (default all: frozen,bitfit,taugate,gainonly,tauonly,lora,full)", "LIST" },
-    { "no-overlap", 0, 0, G_OPTION_ARG_NONE, &o->no_overlap, "Skip the 0\u00b0 TauGate and Table 3", NULL },
-    { "no-checkpoints", 0, 0, G_OPTION_ARG_NONE, &o->no_checkpoints, "Do not write checkpoints", NULL },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress and no table on the terminal", NULL },
+      N_("Comma-separated methods (default all: frozen,bitfit,taugate,gainonly,tauonly,lora,full)"), "LIST" },
+    { "no-overlap", 0, 0, G_OPTION_ARG_NONE, &o->no_overlap, N_("Skip the 0° TauGate and Table 3"), NULL },
+    { "no-checkpoints", 0, 0, G_OPTION_ARG_NONE, &o->no_checkpoints, N_("Do not write checkpoints"), NULL },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, N_("No progress and no table on the terminal"), NULL },
     { NULL }
   };
-  GOptionContext *ctx = g_option_context_new ("- reproduce the paper's Tables 1-3 and Figure 1");
+  GOptionContext *ctx = g_option_context_new (N_("- reproduce the paper's Tables 1-3 and Figure 1"));
   g_option_context_set_summary (ctx,
-      "Pretrains a 784-W-W-10 MLP on a 50/50 mix of MNIST and MNIST rotated by --angle (or the\n"
+      N_("Pretrains a 784-W-W-10 MLP on a 50/50 mix of MNIST and MNIST rotated by --angle (or the\n"
       "--foundation-angles mix), freezes it,\n"
       "specialises it to the rotated mode with Frozen, BitFit, TauGate, GainOnly, TauOnly, LoRA r=8\n"
       "and full fine-tuning over several seeds, and writes:\n"
@@ -168,10 +172,11 @@ reproduce_options (TgCliOptions *o)
       "is killed at any moment, leaves OUT as it was.\n\n"
       "Exit status: 0 done; 1 an error; 2 bad usage; 3 training collapsed (its final loss is\n"
       "far above a uniform guess: lower --lr), the outputs are written and say which runs;\n"
-      "130 interrupted by Ctrl-C (143 by SIGTERM), OUT is left as it was.");
-  g_option_context_add_main_entries (ctx, protocol, NULL);
-  g_option_context_add_main_entries (ctx, extra, NULL);
-  g_option_context_add_main_entries (ctx, figure, NULL);
+      "130 interrupted by Ctrl-C (143 by SIGTERM), OUT is left as it was."));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, protocol, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, extra, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, figure, GETTEXT_PACKAGE);
   return ctx;
 }
 
@@ -190,7 +195,7 @@ tg_cmd_reproduce (int argc, char **argv)
     }
   if (argc > 1)
     {
-      g_printerr ("taugate reproduce: unexpected argument \"%s\" (see --help)\n", argv[1]);
+      g_printerr (_("taugate reproduce: unexpected argument \"%s\" (see --help)\n"), argv[1]);
       tg_cli_options_clear (&o);
       return 2;
     }

@@ -2,6 +2,9 @@
  * foundation per seed; writes sweep.csv, tables/taugate_sweep.tex and
  * figures/taugate_sparsity.pdf (the accuracy / sparsity / speed frontier). */
 #include "taugate-cli.h"
+#include "config.h"
+
+#include <glib/gi18n.h>
 #include "tg-report.h"
 #include "tg-plot.h"
 #include "tg-sweep.h"
@@ -169,21 +172,22 @@ tg_cmd_sweep (int argc, char **argv)
   GArray *entries = protocol_without_single_values (protocol);
   g_autofree GOptionEntry *figure = tg_cli_figure_entries (&o);
   GOptionEntry extra[] = {
-    { "lambda", 0, 0, G_OPTION_ARG_STRING, &lambdas, "Sparsity penalties, comma-separated (default 0,0.01,0.1,0.3,1,3; below 0.01 one epoch barely moves the gates)", "L,L,..." },
-    { "sharpness", 's', 0, G_OPTION_ARG_STRING, &sharpness, "Gate sharpness values, comma-separated (default 2,5,20)", "S,S,..." },
-    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, "Output folder (default out)", "DIR" },
-    { "timing-images", 0, 0, G_OPTION_ARG_INT, &timing, "Target test images timed per setting for the speedup; 0: no timing (default 2000)", "N" },
-    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, "No progress on the terminal", NULL },
+    { "lambda", 0, 0, G_OPTION_ARG_STRING, &lambdas, N_("Sparsity penalties, comma-separated (default 0,0.01,0.1,0.3,1,3; below 0.01 one epoch barely moves the gates)"), "L,L,..." },
+    { "sharpness", 's', 0, G_OPTION_ARG_STRING, &sharpness, N_("Gate sharpness values, comma-separated (default 2,5,20)"), "S,S,..." },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &o.out_dir, N_("Output folder (default out)"), "DIR" },
+    { "timing-images", 0, 0, G_OPTION_ARG_INT, &timing, N_("Target test images timed per setting for the speedup; 0: no timing (default 2000)"), "N" },
+    { "quiet", 'q', 0, G_OPTION_ARG_NONE, &o.quiet, N_("No progress on the terminal"), NULL },
   };
   g_array_append_vals (entries, extra, G_N_ELEMENTS (extra));
-  g_autoptr (GOptionContext) ctx = g_option_context_new ("- TauGate over lambda and s");
+  g_autoptr (GOptionContext) ctx = g_option_context_new (N_("- TauGate over lambda and s"));
   g_option_context_set_summary (ctx,
-      "Trains TauGate for each (lambda, s, seed) from one foundation per seed and writes\n"
+      N_("Trains TauGate for each (lambda, s, seed) from one foundation per seed and writes\n"
       "sweep.csv, tables/taugate_sweep.tex and figures/taugate_sparsity.pdf (its numbers in\n"
       "figures/taugate_sparsity.csv): accuracy against the fraction of units on, with the\n"
-      "measured batch-1 speedup of the sparse forward.");
-  g_option_context_add_main_entries (ctx, (GOptionEntry *) entries->data, NULL);
-  g_option_context_add_main_entries (ctx, figure, NULL);
+      "measured batch-1 speedup of the sparse forward."));
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, (GOptionEntry *) entries->data, GETTEXT_PACKAGE);
+  g_option_context_add_main_entries (ctx, figure, GETTEXT_PACKAGE);
   g_autoptr (GError) error = NULL;
   TgCliFigure fig;
   g_autoptr (GArray) lv = g_array_new (FALSE, FALSE, sizeof (double));

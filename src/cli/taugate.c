@@ -6,6 +6,9 @@
  * (taugate-NAME.c); this file only dispatches. */
 #include "taugate-cli.h"
 #include "tg-console.h"
+#include "tg-i18n.h"
+
+#include <glib/gi18n.h>
 
 #include <errno.h>
 #include <locale.h>
@@ -19,26 +22,26 @@ typedef struct {
 } Command;
 
 static const Command commands[] = {
-  { "reproduce", "run the paper's protocol; write results.csv, Tables 1-3, Figure 1", tg_cmd_reproduce },
-  { "bench",     "measure sgemm, a foundation epoch and the full reproduction", tg_cmd_bench },
-  { "inspect",   "check and describe checkpoints and IDX data folders", tg_cmd_inspect },
-  { "sweep",     "TauGate over lambda and s: the accuracy / sparsity / speed frontier", tg_cmd_sweep },
-  { "inspect-unit", "one hidden unit's figure and numbers: field, firing, ablation effect", tg_cmd_inspect_unit },
-  { "modes",     "one foundation, its adapters as modes: accuracy by angle, Auto modes", tg_cmd_modes },
-  { "export-peft", "write a LoRA adapter in Hugging Face PEFT's layout", tg_cmd_export_peft },
-  { "zoo",       "many modes from one foundation: accuracy matrix, mode map, routing", tg_cmd_zoo },
+  { "reproduce", N_("run the paper's protocol; write results.csv, Tables 1-3, Figure 1"), tg_cmd_reproduce },
+  { "bench",     N_("measure sgemm, a foundation epoch and the full reproduction"), tg_cmd_bench },
+  { "inspect",   N_("check and describe checkpoints and IDX data folders"), tg_cmd_inspect },
+  { "sweep",     N_("TauGate over lambda and s: the accuracy / sparsity / speed frontier"), tg_cmd_sweep },
+  { "inspect-unit", N_("one hidden unit's figure and numbers: field, firing, ablation effect"), tg_cmd_inspect_unit },
+  { "modes",     N_("one foundation, its adapters as modes: accuracy by angle, Auto modes"), tg_cmd_modes },
+  { "export-peft", N_("write a LoRA adapter in Hugging Face PEFT's layout"), tg_cmd_export_peft },
+  { "zoo",       N_("many modes from one foundation: accuracy matrix, mode map, routing"), tg_cmd_zoo },
 };
 
 static void
 usage (FILE *f)
 {
   fprintf (f,
-           "Usage: taugate COMMAND [OPTIONS]\n\n"
+           _("Usage: taugate COMMAND [OPTIONS]\n\n"
            "TauGate: specialise a frozen MLP to a new mode by per-neuron thresholds and gains.\n\n"
-           "Commands:\n");
+           "Commands:\n"));
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (f, "  %-13s %s\n", commands[i].name, commands[i].summary);
-  fprintf (f, "\n'taugate COMMAND --help' lists a command's options.\n");
+    fprintf (f, "  %-13s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (f, _("\n'taugate COMMAND --help' lists a command's options.\n"));
 }
 
 int
@@ -49,6 +52,7 @@ main (int argc, char **argv)
    * terminal's tables read as the files do, whatever the locale (files: tg-csv.h). */
   setlocale (LC_ALL, "");
   setlocale (LC_NUMERIC, "C");
+  tg_i18n_init ();
   tg_console_init ();
   if (argc < 2 || strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
       strcmp (argv[1], "help") == 0)
@@ -63,7 +67,7 @@ main (int argc, char **argv)
       found = &commands[i];
   if (found == NULL)
     {
-      fprintf (stderr, "taugate: unknown command \"%s\"\n\n", cmd);
+      fprintf (stderr, _("taugate: unknown command \"%s\"\n\n"), cmd);
       usage (stderr);
       return 2;
     }
@@ -72,7 +76,7 @@ main (int argc, char **argv)
   /* output that could not be written (a full disk, a closed pipe) is a failure */
   if (fflush (stdout) != 0 || ferror (stdout))
     {
-      fprintf (stderr, "%s: cannot write to standard output: %s\n", argv[1], g_strerror (errno));
+      fprintf (stderr, _("%s: cannot write to standard output: %s\n"), argv[1], g_strerror (errno));
       status = status != 0 ? status : 1;
     }
   g_free (argv[1]);

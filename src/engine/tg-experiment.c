@@ -11,6 +11,7 @@
  * Not here: the results' life cycle, the foundation path per seed and what counts as a
  * collapse (tg-experiment-results.c). */
 #include "tg-experiment.h"
+#include "tg-protocol-train.h"
 #include "tg-checkpoint.h"
 #include "tg-csv.h"
 #include "tg-digest.h"
@@ -96,6 +97,7 @@ typedef struct {
   const char *phase;
   guint32     batches;
   guint64     unreported;  /* examples trained since the last report */
+  guint32     epoch_examples;
 } EpochProgress;
 
 /* After every step: counts the examples, reports every 16 batches, stops on failure. */
@@ -112,30 +114,25 @@ epoch_batch (guint32 n, const TgLossInfo *info, gpointer user_data)
   return !run_failed (ep->run);
 }
 
-/* Trains model (its method set) for epochs over src, reporting progress. */
-static gboolean
-train_epochs (Run *run, guint32 si, TgModel *model, const TgSource *src, guint32 epochs,
-              uint64_t *rng, const char *phase, TgLossInfo *last, GError **error)
+/* After every epoch: counts what the epoch's steps left unreported (a Frozen epoch takes no
+ * step but is still the protocol's work done). */
+static void
+epoch_done (const TgLossInfo *last, gpointer user_data)
 {
-  const TgExperimentConfig *cfg = run->cfg;
-  TgTrainConfig tc = { .lr = cfg->lr, .momentum = cfg->momentum, .lambda = cfg->lambda,
-                       .sharpness = cfg->sharpness, .batch = cfg->batch };
-  g_autoptr (TgTrainer) trainer = tg_trainer_new (model, &tc);
-  TgLossInfo info = { .loss = NAN };
-  EpochProgress ep = { .run = run, .si = si, .method = model->method, .phase = phase };
+  EpochProgress *ep = user_data;
+  progress_add (ep->run, ep->method == TG_METHOD_FROZEN ? ep->epoch_examples : ep->unreported,
+                ep->phase, ep->si, ep->method, last->loss, FALSE);
+  ep->unreported = 0;
+}
 
-  for (guint32 e = 0; e < epochs; e++)
-    {
-      if (!tg_trainer_run_epoch (trainer, src, rng, epoch_batch, &ep, NULL, &info, error))
-        return FALSE;
-      /* a Frozen epoch takes no step but is still the protocol's work done */
-      guint64 rest = model->method == TG_METHOD_FROZEN ? src->data->n : ep.unreported;
-      progress_add (run, rest, phase, si, model->method, info.loss, FALSE);
-      ep.unreported = 0;
-    }
-  if (last)
-    *last = info;
-  return TRUE;
+/* The hooks that report a step's progress for seed si, method, over n examples an epoch. */
+static TgTrainHooks
+progress_hooks (EpochProgress *ep, Run *run, guint32 si, TgMethod method, const char *phase,
+                guint32 epoch_examples)
+{
+  *ep = (EpochProgress) { .run = run, .si = si, .method = method, .phase = phase,
+                          .epoch_examples = epoch_examples };
+  return (TgTrainHooks) { .on_batch = epoch_batch, .on_epoch = epoch_done, .user_data = ep };
 }
 
 static GHashTable *
@@ -169,9 +166,6 @@ get_foundation (Run *run, guint32 si, guint64 seed, GError **error)
   const TgModeData *data = run->data;
   g_autofree char *path = run->foundation_path
                             ? tg_foundation_path_for_seed (run->foundation_path, si) : NULL;
-  guint32 widths[TG_MAX_LINEAR];
-  for (guint32 l = 0; l < cfg->n_hidden; l++)
-    widths[l] = cfg->width;
 
   if (path && g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -197,28 +191,14 @@ get_foundation (Run *run, guint32 si, guint64 seed, GError **error)
       return m;
     }
 
-  g_autoptr (TgModel) m = tg_model_new (data->train0->dim, cfg->n_hidden, widths,
-                                        data->train0->n_classes, cfg->lora_rank,
-                                        cfg->lora_alpha, error);
+  EpochProgress ep;
+  TgTrainHooks hooks = progress_hooks (&ep, run, si, TG_METHOD_FULL, "foundation",
+                                       data->train0->n);
+  g_autofree char *what = g_strdup_printf ("seed %u's foundation", si);
+  g_autoptr (TgModel) m = tg_protocol_foundation (cfg, data, run->mix, seed, what, &hooks,
+                                                  error);
   if (m == NULL)
     return NULL;
-  uint64_t rng = tg_rng_seed (seed);
-  tg_model_init_weights (m, &rng);
-  m->method = TG_METHOD_FULL;
-  TgSource src = { .data = data->train0, .mix = run->mix->sets, .n_mix = run->mix->n };
-  TgLossInfo last = { .loss = NAN, .ce = NAN };
-  if (!train_epochs (run, si, m, &src, cfg->foundation_epochs, &rng, "foundation", &last,
-                     error))
-    return NULL;
-  if (tg_loss_collapsed (last.ce, m->dims[m->n_linear]))
-    {
-      g_set_error (error, TG_ERROR, TG_ERROR_DIVERGED,
-                   "training collapsed: seed %u's foundation ended at loss %.3g, more than %g "
-                   "times that of a uniform guess (ln %u = %.2f); lower --lr (now %g)", si,
-                   last.ce, TG_COLLAPSE_FACTOR, m->dims[m->n_linear],
-                   log (m->dims[m->n_linear]), cfg->lr);
-      return NULL;
-    }
   if (path)
     {
       g_autoptr (GHashTable) md = run_metadata (cfg, seed, NAN);
@@ -248,14 +228,10 @@ specialise (Run *run, SeedState *s, TgMethod method, const TgDataset *train,
             const float *train_z1, TgLossInfo *last, GError **error)
 {
   const TgExperimentConfig *cfg = run->cfg;
-  g_autoptr (TgModel) m = tg_model_copy (s->foundation);
-  uint64_t rng = tg_rng_seed (tg_experiment_adapt_seed (s->seed, method));
-  tg_model_reset_adapter (m, &rng);
-  m->method = method;
-  TgSource src = { .data = train, .z1pre = train_z1, .z1_dim = m->dims[1] };
-  if (!train_epochs (run, s->si, m, &src, cfg->adapt_epochs, &rng, "adapt", last, error))
-    return NULL;
-  return g_steal_pointer (&m);
+  EpochProgress ep;
+  TgTrainHooks hooks = progress_hooks (&ep, run, s->si, method, "adapt", train->n);
+  return tg_protocol_specialise (s->foundation, cfg, method, cfg->lambda, cfg->sharpness,
+                                 train, train_z1, s->seed, &hooks, last, error);
 }
 
 static gboolean

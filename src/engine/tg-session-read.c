@@ -14,6 +14,7 @@
 #include "tg-json.h"
 #include "tg-safetensors.h"
 #include "tg-session-private.h"
+#include "tg-session-records.h"
 
 static const char *const curve_columns[] = { "step", "loss", "acc0", "acc_target", NULL };
 static const char *const full_columns[] = { "step", "acc0", "acc_target", NULL };
@@ -164,19 +165,21 @@ read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, G
     return FALSE;
   if (!(active >= 0 && active < json_array_get_length (list)))
     return fail (error, json, "the active mode is not one of the list");
-  s->active_mode = (guint) active;
   if ((s->modes = tg_modes_new_from_file (foundation, error)) == NULL)
     return FALSE;
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint active_at = (guint) active;  /* its index once the modes left out are gone */
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
       JsonNode *e = json_array_get_element (list, i);
       JsonObject *m = JSON_NODE_HOLDS_OBJECT (e) ? json_node_get_object (e) : NULL;
       g_autofree char *path = NULL;
+      g_autoptr (GError) local = NULL;
       const char *name = m != NULL ? name_member (m, "name") : NULL;
       const char *method = m != NULL ? string_member (m, "method") : NULL;
       double angle, sharpness;
       TgMethod want;
+      guint index = 0;
       TgMode *mode;
 
       if (name == NULL || method == NULL || !tg_method_from_string (method, &want) ||
@@ -190,10 +193,29 @@ read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, G
             return FALSE;
           if (!g_hash_table_add (seen, g_strdup (path)))
             return fail (error, json, "two modes name the same adapter file");
-          if (tg_modes_attach_file (s->modes, path, TRUE, error) != i)
-            return FALSE;
+          /* an adapter file lost or broken leaves its mode out, not the whole session */
+          index = tg_modes_attach_file (s->modes, path, TRUE, &local);
+          if (index > 0 && tg_modes_get (s->modes, index)->method != want)
+            {
+              g_set_error (&local, TG_ERROR, TG_ERROR_MISMATCH, "%s: holds a %s adapter, "
+                           "not the %s the session lists", path,
+                           tg_method_info (tg_modes_get (s->modes, index)->method)->id, method);
+              tg_modes_remove (s->modes, index);
+              index = 0;
+            }
+          if (index == 0)
+            {
+              g_autofree char *quoted = tg_excerpt (name, -1);
+              g_ptr_array_add (s->left_out, g_strdup_printf ("“%s” (%s)", quoted,
+                                                             local->message));
+              if (i == (guint) active)
+                active_at = 0;
+              else if (i < (guint) active && active_at > 0)
+                active_at--;
+              continue;
+            }
         }
-      mode = tg_modes_get (s->modes, i);
+      mode = tg_modes_get (s->modes, index);
       if (mode->method != want)
         {
           g_autofree char *quoted = tg_excerpt (name, -1);
@@ -202,10 +224,11 @@ read_modes (TgSession *s, JsonObject *o, const char *folder, const char *json, G
                        tg_method_info (mode->method)->id);
           return FALSE;
         }
-      tg_modes_rename (s->modes, i, name);
+      tg_modes_rename (s->modes, index, name);
       mode->target_angle = angle;
       mode->sharpness = (float) sharpness;
     }
+  s->active_mode = active_at;
   return TRUE;
 }
 
@@ -316,7 +339,8 @@ read_root (TgSession *s, JsonObject *root, const char *folder, const char *json,
       (s->sweep = tg_session_sweep_from_json (json_object_get_member (root, "sweep"), json,
                                               error)) == NULL)
     return FALSE;
-  return read_view (s, root, folder, json, error);
+  return read_view (s, root, folder, json, error) &&
+         tg_session_records_read (s, root, folder, json, error);
 }
 
 /* session.json's text through the strict JSON gate: a parser whose root is an object. */
@@ -410,5 +434,6 @@ tg_session_list_files (const char *folder)
   vm = object_member (root, "view_model");
   list_name (files, NULL, vm, "foundation");
   list_name (files, NULL, vm, "adapter");
+  tg_session_records_list (root, files);
   return files;
 }

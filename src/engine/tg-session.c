@@ -13,6 +13,7 @@
 #include "tg-folder-swap.h"
 #include "tg-safetensors.h"
 #include "tg-session-private.h"
+#include "tg-session-records.h"
 
 static const char *const curve_columns[] = { "step", "loss", "acc0", "acc_target", NULL };
 static const char *const full_columns[] = { "step", "acc0", "acc_target", NULL };
@@ -70,6 +71,7 @@ tg_session_new (void)
   s->runs = g_ptr_array_new_with_free_func ((GDestroyNotify) tg_session_run_free);
   s->view_metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   s->view_tensors = g_ptr_array_new_with_free_func ((GDestroyNotify) tensor_free);
+  s->left_out = g_ptr_array_new_with_free_func (g_free);
   return s;
 }
 
@@ -86,6 +88,8 @@ tg_session_free (TgSession *s)
   g_hash_table_unref (s->view_metadata);
   g_ptr_array_unref (s->view_tensors);
   g_clear_pointer (&s->view_model, tg_model_free);
+  g_ptr_array_unref (s->left_out);
+  g_clear_pointer (&s->records, tg_session_records_free);
   g_free (s);
 }
 
@@ -373,7 +377,8 @@ write_folder (const TgSession *s, const char *dir, GError **error)
                           : json_node_new (JSON_NODE_NULL));
   json_object_set_member (root, "sweep", s->sweep != NULL ? tg_session_sweep_to_json (s->sweep)
                                                           : json_node_new (JSON_NODE_NULL));
-  if (!view_to_files (s, dir, root, error))
+  if (!view_to_files (s, dir, root, error) ||
+      !tg_session_records_write (s->records, dir, root, error))
     return FALSE;
 
   json_node_set_object (node, root);

@@ -11,6 +11,8 @@
  *                                their scalars in __metadata__
  *   view-model.safetensors,      that model itself: a foundation file and an adapter file
  *   view-adapter.safetensors
+ *   records.safetensors,         the current run's per-step records (tg-session-records.h)
+ *   records-params.csv, records-masks.csv
  *
  * Numbers that are not measured are NaN ("nan" in CSV, null in JSON). The engine does not
  * know what the studio keeps in settings, a run's info or the view: it writes and reads them
@@ -94,6 +96,8 @@ typedef struct {
 /* The most modes a session may list (Base included): more is a broken or hostile file. */
 #define TG_SESSION_MAX_MODES 64
 
+typedef struct _TgSessionRecords TgSessionRecords;
+
 typedef struct {
   JsonObject          *settings;       /* the settings panel's values */
   GPtrArray           *runs;           /* TgSessionRun *, oldest first */
@@ -104,6 +108,9 @@ typedef struct {
   GHashTable          *view_metadata;  /* string -> string */
   GPtrArray           *view_tensors;   /* TgSessionTensor * */
   TgModel             *view_model;     /* NULL: none */
+  /* read: the modes whose adapter file was missing or broken, left out ("“NAME” (why)") */
+  GPtrArray           *left_out;       /* char * */
+  TgSessionRecords    *records;        /* NULL: none (tg-session-records.h) */
 } TgSession;
 
 TgSession *tg_session_new   (void);

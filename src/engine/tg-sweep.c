@@ -2,53 +2,27 @@
  * in pool tasks; then the batch-1 speedups timed one after another; then sweep.csv and the
  * LaTeX table (see tg-sweep.h). Not here: the figure (src/plot), the command line. */
 #include "tg-sweep.h"
+#include "tg-protocol-train.h"
 #include "tg-report.h"
 #include "tg-csv.h"
 
 #include <math.h>
 #include <string.h>
 
-/* --- the protocol's two training steps ------------------------------------------------ */
-
-static gboolean
-train (TgModel *m, const TgExperimentConfig *cfg, float lambda, float sharpness,
-       const TgSource *src, guint32 epochs, uint64_t *rng, GCancellable *cancellable,
-       GError **error)
-{
-  TgTrainConfig tc = { .lr = cfg->lr, .momentum = cfg->momentum, .lambda = lambda,
-                       .sharpness = sharpness, .batch = cfg->batch };
-  g_autoptr (TgTrainer) trainer = tg_trainer_new (m, &tc);
-  for (guint32 e = 0; e < epochs; e++)
-    if (!tg_trainer_run_epoch (trainer, src, rng, NULL, NULL, cancellable, NULL, error))
-      return FALSE;
-  return TRUE;
-}
+/* --- the protocol's two training steps (tg-protocol-train.c) --------------------------- */
 
 TgModel *
 tg_sweep_foundation (const TgExperimentConfig *cfg, const TgModeData *data, guint64 seed,
                      GCancellable *cancellable, GError **error)
 {
-  guint32 widths[TG_MAX_LINEAR];
-  for (guint32 l = 0; l < cfg->n_hidden && l < TG_MAX_LINEAR; l++)
-    widths[l] = cfg->width;
-  g_autoptr (TgModel) m = tg_model_new (data->train0->dim, cfg->n_hidden, widths,
-                                        data->train0->n_classes, cfg->lora_rank,
-                                        cfg->lora_alpha, error);
-  if (m == NULL)
-    return NULL;
-  uint64_t rng = tg_rng_seed (seed);
-  tg_model_init_weights (m, &rng);
-  m->method = TG_METHOD_FULL;
   double angles[TG_MAX_MIX_MODES];
   guint32 n_angles = tg_experiment_config_foundation_angles (cfg, angles);
   g_autoptr (TgMix) mix = tg_mix_new (data, angles, n_angles, error);
   if (mix == NULL)
     return NULL;
-  TgSource src = { .data = data->train0, .mix = mix->sets, .n_mix = mix->n };
-  if (!train (m, cfg, cfg->lambda, cfg->sharpness, &src, cfg->foundation_epochs, &rng,
-              cancellable, error))
-    return NULL;
-  return g_steal_pointer (&m);
+  TgTrainHooks hooks = { .cancellable = cancellable };
+  g_autofree char *what = g_strdup_printf ("the foundation of seed %" G_GUINT64_FORMAT, seed);
+  return tg_protocol_foundation (cfg, data, mix, seed, what, &hooks, error);
 }
 
 TgModel *
@@ -56,15 +30,9 @@ tg_sweep_taugate (const TgModel *foundation, const TgExperimentConfig *cfg,
                   const TgModeData *data, guint64 seed, float lambda, float sharpness,
                   const float *z1_train, GCancellable *cancellable, GError **error)
 {
-  g_autoptr (TgModel) m = tg_model_copy (foundation);
-  /* the protocol's stream for (seed, method) */
-  uint64_t rng = tg_rng_seed (seed * 1000003ull + 17ull * (TG_METHOD_TAUGATE + 1));
-  tg_model_reset_adapter (m, &rng);
-  m->method = TG_METHOD_TAUGATE;
-  TgSource src = { .data = data->train_rot, .z1pre = z1_train, .z1_dim = m->dims[1] };
-  if (!train (m, cfg, lambda, sharpness, &src, cfg->adapt_epochs, &rng, cancellable, error))
-    return NULL;
-  return g_steal_pointer (&m);
+  TgTrainHooks hooks = { .cancellable = cancellable };
+  return tg_protocol_specialise (foundation, cfg, TG_METHOD_TAUGATE, lambda, sharpness,
+                                 data->train_rot, z1_train, seed, &hooks, NULL, error);
 }
 
 /* --- the run -------------------------------------------------------------------------- */

@@ -1,14 +1,18 @@
 /* tg-unit-order.c — sort keys and the column permutation of tg-unit-order.h. */
 #include "tg-unit-order.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <stdlib.h>
 
+/* labels and phrases are marked for the studio's drop-down and readouts, which translate
+ * them; figures and files take them as they are */
 static const struct { const char *name, *label, *phrase; } orders[TG_UNIT_ORDER_N] = {
-  [TG_UNIT_ORDER_INDEX] = { "index", "Unit index", "unit index" },
-  [TG_UNIT_ORDER_SELECTIVITY] = { "selectivity", "Selectivity", "selectivity" },
-  [TG_UNIT_ORDER_MEAN_RATE] = { "mean-rate", "Mean rate", "mean rate" },
-  [TG_UNIT_ORDER_MODE_DIFF] = { "mode-difference", "0° − target", "rate at 0° − at target" },
+  [TG_UNIT_ORDER_INDEX] = { "index", N_("Unit index"), N_("unit index") },
+  [TG_UNIT_ORDER_SELECTIVITY] = { "selectivity", N_("Selectivity"), N_("selectivity") },
+  [TG_UNIT_ORDER_MEAN_RATE] = { "mean-rate", N_("Mean rate"), N_("mean rate") },
+  [TG_UNIT_ORDER_MODE_DIFF] = { "mode-difference", N_("0° − target"), N_("rate at 0° − at target") },
 };
 
 const char *

@@ -292,6 +292,34 @@ tg_diamond (cairo_t *cr, double x, double y, double r)
 }
 
 void
+tg_draw_unit_mark (cairo_t *cr, const TgPlotStyle *st, guint8 mark, double cx, double cy,
+                   double r)
+{
+  if (mark == TG_PLOT_MARK_NONE)
+    return;
+  cairo_save (cr);
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      tg_set_rgba (cr, pass == 0 ? st->background : st->foreground);
+      cairo_set_line_width (cr, (pass == 0 ? 3.0 : 1.4) * tg_line_scale (st));
+      if (mark == TG_PLOT_MARK_SILENCED)
+        {
+          cairo_move_to (cr, cx - r, cy - r);
+          cairo_line_to (cr, cx + r, cy + r);
+          cairo_move_to (cr, cx - r, cy + r);
+          cairo_line_to (cr, cx + r, cy - r);
+          cairo_stroke (cr);
+        }
+      else
+        {
+          cairo_arc (cr, cx, cy, r * (pass == 0 ? 0.8 : 0.6), 0, 2 * G_PI);
+          cairo_fill (cr);
+        }
+    }
+  cairo_restore (cr);
+}
+
+void
 tg_legend_swatch (cairo_t *cr, const TgPlotStyle *st, const TgLegendItem *it, double x,
                   double y_mid, double w)
 {

@@ -179,7 +179,7 @@ tg_plot_modes_by_angle_csv (const TgModesByAngleData *d)
 char *
 tg_plot_results_table_csv (const TgResultsData *d)
 {
-  TgCsv *csv = tg_csv_new ("method,source,params,acc0,acc0_std,acc_rot,acc_rot_std,high_act");
+  TgCsv *csv = tg_csv_new ("method,source,params,n,acc0,acc0_std,acc_rot,acc_rot_std,high_act");
   for (guint r = 0; d != NULL && d->rows != NULL && r < d->n_rows; r++)
     {
       const TgResultsRow *row = &d->rows[r];
@@ -190,6 +190,10 @@ tg_plot_results_table_csv (const TgResultsData *d)
           tg_csv_text (csv, i == 0 ? "ours" : "paper");
           if (i == 0 && row->params >= 0)
             tg_csv_int (csv, row->params);
+          else
+            tg_csv_empty (csv);
+          if (c[i]->n > 0)
+            tg_csv_int (csv, c[i]->n);
           else
             tg_csv_empty (csv);
           tg_csv_number (csv, TG_NUMBER_SHORTEST, c[i]->acc0);

@@ -75,34 +75,11 @@ outline_cell (cairo_t *cr, const TgPlotStyle *st, double x, double y, double w, 
   cairo_restore (cr);
 }
 
-/* An ablation mark in a cell: a cross for a silenced unit, a dot for one forced on. */
+/* An ablation mark in a cell of size `size` at (x, y). */
 static void
 mark_cell (cairo_t *cr, const TgPlotStyle *st, guint8 mark, double x, double y, double size)
 {
-  if (mark == TG_PLOT_MARK_NONE)
-    return;
-  double r = MAX (size * 0.3, 1.5), cx = x + size / 2, cy = y + size / 2;
-  cairo_save (cr);
-  for (guint pass = 0; pass < 2; pass++)
-    {
-      /* a background halo under the foreground, visible on any colour */
-      tg_set_rgba (cr, pass == 0 ? st->background : st->foreground);
-      cairo_set_line_width (cr, (pass == 0 ? 3.0 : 1.4) * tg_line_scale (st));
-      if (mark == TG_PLOT_MARK_SILENCED)
-        {
-          cairo_move_to (cr, cx - r, cy - r);
-          cairo_line_to (cr, cx + r, cy + r);
-          cairo_move_to (cr, cx - r, cy + r);
-          cairo_line_to (cr, cx + r, cy - r);
-          cairo_stroke (cr);
-        }
-      else
-        {
-          cairo_arc (cr, cx, cy, r * (pass == 0 ? 0.8 : 0.6), 0, 2 * G_PI);
-          cairo_fill (cr);
-        }
-    }
-  cairo_restore (cr);
+  tg_draw_unit_mark (cr, st, mark, x + size / 2, y + size / 2, MAX (size * 0.3, 1.5));
 }
 
 /* The panel's label, with the highlighted unit's value when there is one. */

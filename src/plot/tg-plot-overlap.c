@@ -259,25 +259,8 @@ draw_strip_overlays (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d,
         if (mark == TG_PLOT_MARK_NONE)
           continue;
         strip_cell (g, area, l, u, &x, &y);
-        double r = MAX (g->cell * 0.28, 1.5), cx = x + g->cell / 2, cy = y + g->cell / 2;
-        for (guint pass = 0; pass < 2; pass++)
-          {
-            tg_set_rgba (cr, pass == 0 ? st->background : st->foreground);
-            cairo_set_line_width (cr, (pass == 0 ? 3.0 : 1.4) * tg_line_scale (st));
-            if (mark == TG_PLOT_MARK_SILENCED)
-              {
-                cairo_move_to (cr, cx - r, cy - r);
-                cairo_line_to (cr, cx + r, cy + r);
-                cairo_move_to (cr, cx - r, cy + r);
-                cairo_line_to (cr, cx + r, cy - r);
-                cairo_stroke (cr);
-              }
-            else
-              {
-                cairo_arc (cr, cx, cy, r * (pass == 0 ? 0.8 : 0.6), 0, 2 * G_PI);
-                cairo_fill (cr);
-              }
-          }
+        tg_draw_unit_mark (cr, st, mark, x + g->cell / 2, y + g->cell / 2,
+                           MAX (g->cell * 0.28, 1.5));
       }
   if (d->show_selected && d->selected_layer < d->n_layers && d->selected_unit < d->n_units)
     {

@@ -148,6 +148,11 @@ void   tg_legend_swatch (cairo_t *cr, const TgPlotStyle *st, const TgLegendItem 
 
 void   tg_diamond (cairo_t *cr, double x, double y, double r);
 
+/* An ablation mark (TG_PLOT_MARK_*) centred at (cx, cy) with radius r: a cross for a silenced
+ * unit, a dot for one forced on, each over a background halo that shows on any colour. */
+void   tg_draw_unit_mark (cairo_t *cr, const TgPlotStyle *st, guint8 mark, double cx,
+                          double cy, double r);
+
 /* Vertical colour bar in `bar` (low at the bottom) with ticks at the given values. */
 typedef TgRgba (*TgValueColor) (const TgPlotStyle *st, double v, gconstpointer user);
 void   tg_colorbar_vertical (cairo_t *cr, const TgPlotStyle *st, TgRect bar, double lo,

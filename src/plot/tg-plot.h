@@ -303,6 +303,7 @@ typedef struct {
   double acc0, acc0_std;        /* NAN: not computed / none */
   double acc_rot, acc_rot_std;
   double high_act;
+  guint  n;                     /* the seeds pooled into the mean; 0: not known */
 } TgResultsCells;
 
 typedef struct {

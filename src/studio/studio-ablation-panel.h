@@ -7,6 +7,7 @@
 
 #include <gtk/gtk.h>
 #include "studio-snapshot.h"
+#include "studio-workspace.h"
 #include "tg-unit.h"
 
 G_BEGIN_DECLS
@@ -15,6 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (StudioAblationPanel, studio_ablation_panel, STUDIO, ABLATION_PANEL, GtkBox)
 
 GtkWidget *studio_ablation_panel_new (void);
+
+/* The workspace whose ablation set the panel edits and measures, on its test set. */
+void     studio_ablation_panel_set_workspace (StudioAblationPanel *self,
+                                              StudioWorkspace *workspace);
 
 /* The model to ablate: snap->model (NULL or a snapshot without one: keep the last). */
 void     studio_ablation_panel_set_snapshot (StudioAblationPanel *self, StudioSnapshot *snap);
@@ -33,7 +38,8 @@ void     studio_ablation_panel_silence_only_0 (StudioAblationPanel *self);
 void     studio_ablation_panel_clear        (StudioAblationPanel *self);
 /* Shift-click: silences the unit, or takes it out of the set when it is in it. */
 void     studio_ablation_panel_toggle       (StudioAblationPanel *self, TgUnitId unit);
-/* The set, in the order it was made; borrowed, valid until the next change ("changed"). */
+/* The workspace's set, in the order it was made; borrowed, valid until the next change
+ * ("changed"). */
 const TgUnitEdit *studio_ablation_panel_get_edits (StudioAblationPanel *self, guint *n_edits);
 guint    studio_ablation_panel_get_n_edits  (StudioAblationPanel *self);
 

@@ -2,7 +2,9 @@
  * GTask thread on its own copy of the modes, one angle at a time so that the progress bar
  * moves; the mixed stream follows in the same thread. The view keeps the last results, and
  * exports their tables as `taugate modes` writes them (Export Tables…). */
-#include "studio-application.h"
+#include "studio-task-hold.h"
+
+#include <glib/gi18n.h>
 #include "studio-angles-view.h"
 
 #include <math.h>
@@ -51,7 +53,7 @@ typedef struct {
   TgAngleSweep  *sweep;
   TgMixedResult *mixed;
   GWeakRef       view;
-  GApplication  *held;   /* the application, until the thread is done */
+  StudioTaskHold *hold;   /* the application, until the thread is done */
 } SweepData;
 
 static void
@@ -64,7 +66,7 @@ sweep_data_free (gpointer p)
   g_clear_pointer (&d->sweep, tg_angle_sweep_free);
   g_clear_pointer (&d->mixed, tg_mixed_result_free);
   g_weak_ref_clear (&d->view);
-  studio_application_release_task (d->held);
+  studio_task_hold_release (d->hold);
   g_free (d);
 }
 
@@ -110,7 +112,7 @@ sweep_angles (SweepData *d, const TgDataset *test, GCancellable *cancellable, GE
   for (guint a = 0; a < n_angles; a++)
     {
       post_progress (d, (double) a / (n_angles + 1),
-                     g_strdup_printf ("Rotation %g° (%u of %u)", all->angles[a], a + 1, n_angles));
+                     g_strdup_printf (_("Rotation %g° (%u of %u)"), all->angles[a], a + 1, n_angles));
       g_autoptr (TgAngleSweep) one = tg_modes_sweep (d->modes, test, &all->angles[a], 1,
                                                       cancellable, error);
       if (one == NULL)
@@ -136,7 +138,7 @@ sweep_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
 
   if (test_all == NULL)
     {
-      g_prefix_error (&error, "Cannot sweep the angles: no test set in %s: ", dir);
+      g_prefix_error (&error, _("Cannot sweep the angles: no test set in %s: "), dir);
       g_task_return_error (task, error);
       return;
     }
@@ -152,7 +154,7 @@ sweep_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *ca
 
   /* the mixed stream needs two adapters of different known angles; without them, no table */
   post_progress (d, (double) d->angles->len / (d->angles->len + 1),
-                 g_strdup ("Mixed stream: training the router"));
+                 g_strdup (_("Mixed stream: training the router")));
   train_all = tg_dataset_load_dir (dir, "train", 10, NULL);
   if (train_all != NULL)
     {
@@ -201,7 +203,7 @@ sweep_done_cb (GObject *source, GAsyncResult *result, gpointer data)
       self->swept = g_steal_pointer (&d->modes);
       gtk_widget_set_sensitive (GTK_WIDGET (self->export_button), TRUE);
       gtk_label_set_text (self->table, self->mixed != NULL ? text
-                          : "The mixed stream needs two adapters trained for different angles.");
+                          : _("The mixed stream needs two adapters trained for different angles."));
     }
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
   g_signal_emit (self, signals[SIGNAL_DONE], 0);
@@ -229,12 +231,12 @@ studio_angles_view_start (StudioAnglesView *self)
   for (double a = 0; a <= 180.0 + 1e-9; a += step)
     g_array_append_val (d->angles, a);
   g_weak_ref_init (&d->view, self);
-  d->held = studio_application_hold_task ();
+  d->hold = studio_task_hold_new ();
 
   self->cancellable = g_cancellable_new ();
   gtk_widget_set_visible (GTK_WIDGET (self->progress), TRUE);
   gtk_progress_bar_set_fraction (self->progress, 0);
-  gtk_progress_bar_set_text (self->progress, "Loading the test set");
+  gtk_progress_bar_set_text (self->progress, _("Loading the test set"));
   gtk_widget_set_sensitive (GTK_WIDGET (self->sweep_button), FALSE);
   task = g_task_new (NULL, self->cancellable, sweep_done_cb, g_object_ref (self));
   g_task_set_task_data (task, d, sweep_data_free);
@@ -260,7 +262,7 @@ studio_angles_view_export_tables (StudioAnglesView *self, const char *dir, GErro
   if (self->sweep == NULL || self->swept == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "No tables to export to %s yet: press “Sweep Angles” first", dir);
+                   _("No tables to export to %s yet: press “Sweep Angles” first"), dir);
       return FALSE;
     }
   return tg_modes_write_all (self->swept, self->sweep, self->mixed, dir, error);
@@ -276,11 +278,11 @@ export_response_cb (GtkNativeDialog *native, int response, StudioAnglesView *sel
       g_autoptr (GError) error = NULL;
       g_autofree char *said = NULL;
       if (dir == NULL)
-        said = g_strdup ("The tables are exported to local folders only");
+        said = g_strdup (_("The tables are exported to local folders only"));
       else if (!studio_angles_view_export_tables (self, dir, &error))
         said = g_strdup (error->message);
       else
-        said = g_strdup_printf ("Wrote modes.csv%s and tables/modes.tex to %s",
+        said = g_strdup_printf (_("Wrote modes.csv%s and tables/modes.tex to %s"),
                                 self->mixed != NULL ? ", mixed.csv" : "", dir);
       gtk_label_set_text (self->export_status, said);
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->export_status), said);
@@ -293,10 +295,10 @@ export_clicked_cb (GtkButton *button, StudioAnglesView *self)
 {
   if (self->chooser != NULL)
     return;
-  self->chooser = gtk_file_chooser_native_new ("Export the Tables to a Folder",
+  self->chooser = gtk_file_chooser_native_new (_("Export the Tables to a Folder"),
                                                GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                               "_Export", "_Cancel");
+                                               _("_Export"), _("_Cancel"));
   g_signal_connect (self->chooser, "response", G_CALLBACK (export_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
 }
@@ -357,7 +359,7 @@ angles_data (StudioAnglesView *self, TgModesByAngleData *data, char *caption, gs
     }
   else
     g_snprintf (caption, len,
-                "Open a foundation and its adapters (Ctrl+O), then press “Sweep Angles”.");
+                _("Open a foundation and its adapters (Ctrl+O), then press “Sweep Angles”."));
   data->caption = caption;
   if (excluded != NULL && data->n_modes > 0)
     {
@@ -410,8 +412,8 @@ studio_angles_view_list_series (StudioView *view)
 static char *
 studio_angles_view_describe (StudioView *view)
 {
-  return g_strdup ("Test accuracy of every open mode against the rotation of the test set, "
-                   "and the accuracy of choosing the mode per input on a mixed stream.");
+  return g_strdup (_("Test accuracy of every open mode against the rotation of the test set, "
+                   "and the accuracy of choosing the mode per input on a mixed stream."));
 }
 
 GtkWidget *

@@ -1,14 +1,17 @@
 /* studio-application.c — options, actions, accelerators; one window per activation. */
 #include "studio-application.h"
 
+#include <glib/gi18n.h>
+
 #include "config.h"
 
-#include "studio-inspector-view.h"
-#include "studio-test-set.h"
+#include "studio-task-hold.h"
 #include "tg-unit.h"
 #include <math.h>
 #include <stdlib.h>
-#include "studio-window-private.h"
+#include <unistd.h>
+#include "studio-window.h"
+#include "tg-session.h"
 #include "studio-resources.h"
 #include "studio-prefs.h"
 
@@ -29,6 +32,8 @@ struct _StudioApplication
   double       font_size;        /* --font-size, 0: the size's own */
   gboolean     no_title, no_caption;  /* --no-title, --no-caption */
   gboolean     export_failed;    /* the --export-all export was not written */
+  char        *session_dir;      /* --save-session */
+  gboolean     session_failed;   /* the --save-session session was not saved */
   gboolean     has_unit;         /* --inspect-unit */
   gboolean     has_order;        /* --unit-order */
   TgUnitOrder  order;
@@ -43,68 +48,98 @@ G_DEFINE_FINAL_TYPE (StudioApplication, studio_application, GTK_TYPE_APPLICATION
 static gboolean
 uses_prefs (StudioApplication *self)
 {
-  return self->screenshot == NULL && self->export_dir == NULL && self->quit_after_steps < 0;
+  return self->screenshot == NULL && self->export_dir == NULL && self->session_dir == NULL &&
+         self->quit_after_steps < 0;
 }
 
 static const GOptionEntry option_entries[] = {
   { "preset", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Settings to start from: “paper” (the paper's protocol, the default) or “quick” "
-    "(10000 training / 2000 test images)", "NAME" },
-  { "autostart", 'a', 0, G_OPTION_ARG_NONE, NULL, "Start training at once", NULL },
+    N_("Settings to start from: “paper” (the paper's protocol, the default) or “quick” "
+    "(10000 training / 2000 test images)"), "NAME" },
+  { "autostart", 'a', 0, G_OPTION_ARG_NONE, NULL, N_("Start training at once"), NULL },
   { "method", 'm', 0, G_OPTION_ARG_STRING, NULL,
-    "Method: frozen, bitfit, taugate, gainonly, tauonly, lora, full", "ID" },
-  { "seed", 's', 0, G_OPTION_ARG_INT64, NULL, "Seed (default 0)", "N" },
+    N_("Method: frozen, bitfit, taugate, gainonly, tauonly, lora, full"), "ID" },
+  { "seed", 's', 0, G_OPTION_ARG_INT64, NULL, N_("Seed (default 0)"), "N" },
   { "data", 'd', 0, G_OPTION_ARG_FILENAME, NULL,
-    "Folder of MNIST-format IDX files (train-images-idx3-ubyte, … , plain or .gz). Default: "
+    N_("Folder of MNIST-format IDX files (train-images-idx3-ubyte, … , plain or .gz). Default: "
     "$TG_MNIST_DIR if set; else ./data/mnist if it exists; else ../../data/mnist beside the "
-    "binary (see below)", "DIR" },
-  { "train-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N training images", "N" },
-  { "test-limit", 0, 0, G_OPTION_ARG_INT, NULL, "Use only the first N test images", "N" },
-  { "angle", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Rotation of the second mode in degrees (45)", "DEG" },
-  { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Sparsity penalty λ (0)", "X" },
-  { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, NULL, "Gate sharpness s (5)", "X" },
+    "binary (see below)"), "DIR" },
+  { "train-limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Use only the first N training images"), "N" },
+  { "test-limit", 0, 0, G_OPTION_ARG_INT, NULL, N_("Use only the first N test images"), "N" },
+  { "angle", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Rotation of the second mode in degrees (45)"), "DEG" },
+  { "foundation-epochs", 0, 0, G_OPTION_ARG_INT, NULL, N_("Epochs of the foundation (2)"), "N" },
+  { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, NULL, N_("Epochs of the adaptation (1)"), "N" },
+  { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Sparsity penalty λ (0)"), "X" },
+  { "sharpness", 0, 0, G_OPTION_ARG_DOUBLE, NULL, N_("Gate sharpness s (5)"), "X" },
   { "quit-after-steps", 0, 0, G_OPTION_ARG_INT64, NULL,
-    "Close the window after N training steps (or when the run ends); exit status 1 when it "
-    "shows an error", "N" },
+    N_("Close the window after N training steps (or when the run ends); exit status 1 when it "
+    "shows an error"), "N" },
   { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Save the window as a PNG after --quit-after-steps steps (default 300), or once the files "
-    "given are opened or refused, and quit (exit status 1 when the window shows an error)",
+    N_("Save the window as a PNG after --quit-after-steps steps (default 300), or once the files "
+    "given are opened or refused, and quit (exit status 1 when the window shows an error)"),
     "FILE.png" },
   { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "View to show for --screenshot: curves, neurons, masks, overlap, results, angles, inspector, "
+    N_("View to show for --screenshot: curves, neurons, masks, overlap, results, angles, inspector, "
     "digit-pad, dynamics, sparsity, modes, export-dialog, or “all” "
-    "(FILE-<view>.png each)", "NAME" },
+    "(FILE-<view>.png each)"), "NAME" },
   { "export-all", 0, 0, G_OPTION_ARG_FILENAME, NULL,
-    "Write every view as Export All does (DIR/figures/…) after --quit-after-steps steps "
-    "(default 300) and quit; the exit status says whether it was written", "DIR" },
+    N_("Write every view as Export All does (DIR/figures/…) after --quit-after-steps steps "
+    "(default 300) and quit; the exit status says whether it was written"), "DIR" },
+  { "save-session", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_("Save the session to DIR (a new folder, or a session folder to replace) once the jobs "
+    "asked for are done, or after --quit-after-steps steps, and quit; the exit status says "
+    "whether it was saved"), "DIR" },
   { "figure-size", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Size for --export-all: single (the default), double, page, a4, letter, slide, or W×H "
-    "with a unit (e.g. 3.5x2.5in)", "SIZE" },
+    N_("Size for --export-all: single (the default), double, page, a4, letter, slide, or W×H "
+    "with a unit (e.g. 3.5x2.5in)"), "SIZE" },
   { "font-size", 0, 0, G_OPTION_ARG_DOUBLE, NULL,
-    "Base font size in points for --export-all (default: the size's own, 8 for the columns)",
+    N_("Base font size in points for --export-all (default: the size's own, 8 for the columns)"),
     "PT" },
   { "no-title", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Leave the titles out of --export-all's figures (a paper's caption names them)", NULL },
+    N_("Leave the titles out of --export-all's figures (a paper's caption names them)"), NULL },
   { "no-caption", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Leave the captions out of --export-all's figures (the paper has its own)", NULL },
+    N_("Leave the captions out of --export-all's figures (the paper has its own)"), NULL },
   { "hard-gates", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Measure test accuracy with hard gates 1[z > τ] instead of soft gates", NULL },
+    N_("Measure test accuracy with hard gates 1[z > τ] instead of soft gates"), NULL },
   { "overlap", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Then train TauGate at 0° and at the angle for the Overlap view", NULL },
+    N_("Then train TauGate at 0° and at the angle for the Overlap view"), NULL },
   { "compare", 0, 0, G_OPTION_ARG_NONE, NULL,
-    "Then run the paper comparison (every method over --seeds seeds) for the Results view", NULL },
+    N_("Then run the paper comparison (every method over --seeds seeds) for the Results view"), NULL },
   { "sweep", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Then train TauGate for each of these λ (comma-separated, at most 8) for the Sparsity view",
+    N_("Then train TauGate for each of these λ (comma-separated, at most 8) for the Sparsity view"),
     "L,L,..." },
-  { "seeds", 0, 0, G_OPTION_ARG_INT, NULL, "Seeds of the paper comparison (3)", "N" },
-  { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, "Prefer the dark style", NULL },
+  { "seeds", 0, 0, G_OPTION_ARG_INT, NULL, N_("Seeds of the paper comparison (3)"), "N" },
+  { "dark", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Prefer the dark style"), NULL },
   { "inspect-unit", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Unit the Inspector shows: hidden layer (from 1) and unit (from 0), e.g. 1:7", "L:J" },
+    N_("Unit the Inspector shows: hidden layer (from 1) and unit (from 0), e.g. 1:7"), "L:J" },
   { "unit-order", 0, 0, G_OPTION_ARG_STRING, NULL,
-    "Order of the units in Masks and Neurons: index, selectivity, mean-rate or "
-    "mode-difference", "ORDER" },
+    N_("Order of the units in Masks and Neurons: index, selectivity, mean-rate or "
+    "mode-difference"), "ORDER" },
   { NULL }
 };
+
+/* --save-session DIR: refused before any training when it cannot be written (its parent is
+ * no folder we may write in) or is something else than a session folder; said on stderr. */
+static gboolean
+session_dir_usable (const char *dir)
+{
+  g_autofree char *parent = g_path_get_dirname (dir);
+  g_autofree char *existing = NULL;
+
+  if (!g_file_test (parent, G_FILE_TEST_IS_DIR) || access (parent, W_OK | X_OK) != 0)
+    {
+      g_printerr (_("taugate-studio: --save-session: %s: cannot be written (%s is not a folder "
+                    "this user may write in)\n"), dir, parent);
+      return FALSE;
+    }
+  if (g_file_test (dir, G_FILE_TEST_EXISTS) && (existing = tg_session_folder_of (dir)) == NULL)
+    {
+      g_printerr (_("taugate-studio: --save-session: %s: exists and is not a session folder: "
+                    "not replaced\n"), dir);
+      return FALSE;
+    }
+  return TRUE;
+}
 
 /* --sweep "0,0.001,0.01": the λ values of a sweep; FALSE (said on stderr) when malformed. */
 static gboolean
@@ -114,7 +149,7 @@ parse_sweep (StudioApplication *self, const char *str)
   guint n = g_strv_length (parts);
   if (n == 0 || n > G_N_ELEMENTS (self->cfg.sweep_lambdas))
     {
-      g_printerr ("taugate-studio: --sweep takes 1 to %u values of λ, not %u\n",
+      g_printerr (_("taugate-studio: --sweep takes 1 to %u values of λ, not %u\n"),
                   (guint) G_N_ELEMENTS (self->cfg.sweep_lambdas), n);
       return FALSE;
     }
@@ -124,7 +159,7 @@ parse_sweep (StudioApplication *self, const char *str)
       double v = g_ascii_strtod (parts[k], &end);
       if (end == parts[k] || *end != '\0' || !(v >= 0.0) || !isfinite (v))
         {
-          g_printerr ("taugate-studio: --sweep: “%s” is not a λ ≥ 0\n", parts[k]);
+          g_printerr (_("taugate-studio: --sweep: “%s” is not a λ ≥ 0\n"), parts[k]);
           return FALSE;
         }
       self->cfg.sweep_lambdas[k] = v;
@@ -180,14 +215,14 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
         }
       else if (g_strcmp0 (str, "paper") != 0)
         {
-          g_printerr ("taugate-studio: unknown preset “%s” (paper, quick)\n", str);
+          g_printerr (_("taugate-studio: unknown preset “%s” (paper, quick)\n"), str);
           return EXIT_FAILURE;
         }
     }
   if (g_variant_dict_lookup (options, "method", "&s", &str) &&
       !tg_method_from_string (str, &self->cfg.method))
     {
-      g_printerr ("taugate-studio: unknown method “%s”\n", str);
+      g_printerr (_("taugate-studio: unknown method “%s”\n"), str);
       return EXIT_FAILURE;
     }
   if (g_variant_dict_lookup (options, "seed", "x", &i64))
@@ -196,7 +231,6 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     {
       g_free (self->cfg.data_dir);
       self->cfg.data_dir = g_canonicalize_filename (str, NULL);
-      studio_test_set_set_dir (self->cfg.data_dir);
     }
   if (g_variant_dict_lookup (options, "train-limit", "i", &i32))
     self->cfg.train_limit = (guint32) MAX (i32, 0);
@@ -204,6 +238,10 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     self->cfg.test_limit = (guint32) MAX (i32, 0);
   if (g_variant_dict_lookup (options, "angle", "d", &d))
     self->cfg.angle = d;
+  if (g_variant_dict_lookup (options, "foundation-epochs", "i", &i32))
+    self->cfg.foundation_epochs = (guint32) CLAMP (i32, 1, 1000);
+  if (g_variant_dict_lookup (options, "adapt-epochs", "i", &i32))
+    self->cfg.adapt_epochs = (guint32) CLAMP (i32, 1, 1000);
   if (g_variant_dict_lookup (options, "lambda", "d", &d))
     self->cfg.lambda = (float) CLAMP (d, 0.0, 0.1);
   if (g_variant_dict_lookup (options, "sharpness", "d", &d))
@@ -222,13 +260,19 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
     {
       if (!(d >= 4.0 && d <= 40.0))
         {
-          g_printerr ("taugate-studio: --font-size: %g is not 4 to 40 pt\n", d);
+          g_printerr (_("taugate-studio: --font-size: %g is not 4 to 40 pt\n"), d);
           return EXIT_FAILURE;
         }
       self->font_size = d;
     }
   if (self->export_dir != NULL && !export_style (self, NULL, NULL, NULL))
     return EXIT_FAILURE;
+  if (g_variant_dict_lookup (options, "save-session", "^&ay", &str))
+    {
+      self->session_dir = g_canonicalize_filename (str, NULL);
+      if (!session_dir_usable (self->session_dir))
+        return EXIT_FAILURE;
+    }
   self->cfg.hard_gates = g_variant_dict_contains (options, "hard-gates");
   self->no_title = g_variant_dict_contains (options, "no-title");
   self->no_caption = g_variant_dict_contains (options, "no-caption");
@@ -260,8 +304,8 @@ studio_application_handle_local_options (GApplication *app, GVariantDict *option
   self->compare = g_variant_dict_contains (options, "compare");
   self->autostart = g_variant_dict_contains (options, "autostart");
   self->dark = g_variant_dict_contains (options, "dark");
-  if ((self->screenshot != NULL || self->export_dir != NULL) && !self->overlap &&
-      !self->compare && !self->sweep)
+  if ((self->screenshot != NULL || self->export_dir != NULL || self->session_dir != NULL) &&
+      !self->overlap && !self->compare && !self->sweep)
     self->autostart = TRUE;
   return -1;
 }
@@ -298,14 +342,15 @@ studio_application_activate (GApplication *app)
     self->cfg.data_dir = studio_prefs_dup_data_folder ();
   StudioWindow *win = studio_window_new (GTK_APPLICATION (app), &self->cfg);
   studio_prefs_track_window (GTK_WINDOW (win));
+  /* the inspector measures the selected unit */
   if (self->has_unit)
-    studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector")),
-                                    self->unit.layer, self->unit.index);
-  if (self->has_unit)
-    studio_window_units_select (win, self->unit.layer, self->unit.index);
+    studio_workspace_select_unit (studio_window_get_workspace (win), self->unit.layer,
+                                  self->unit.index);
   if (self->has_order)
-    studio_window_units_set_order (win, self->order);
-  guint64 steps = self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps : 300;
+    studio_workspace_set_unit_order (studio_window_get_workspace (win), self->order);
+  /* a session is saved when the jobs are done, unless told after how many steps */
+  guint64 steps = self->quit_after_steps >= 0 ? (guint64) self->quit_after_steps
+                : self->screenshot != NULL || self->export_dir != NULL ? 300 : G_MAXUINT64;
   if (self->export_dir != NULL)
     {
       double w = 0, h = 0;
@@ -314,9 +359,12 @@ studio_application_activate (GApplication *app)
       studio_window_schedule_export_all (win, steps, self->export_dir, w, h, &style,
                                          &self->export_failed);
     }
-  else if (self->screenshot != NULL || self->quit_after_steps >= 0)
+  else if (self->screenshot != NULL || self->quit_after_steps >= 0 || self->session_dir != NULL)
     studio_window_schedule_screenshot (win, steps, self->screenshot, self->screenshot_view);
-  if (self->export_dir != NULL || self->screenshot != NULL || self->quit_after_steps >= 0)
+  if (self->session_dir != NULL)
+    studio_window_schedule_save_session (win, self->session_dir, &self->session_failed);
+  if (self->export_dir != NULL || self->screenshot != NULL || self->quit_after_steps >= 0 ||
+      self->session_dir != NULL)
     g_signal_connect (win, "close-request", G_CALLBACK (automation_close_cb), self);
   gtk_window_present (GTK_WINDOW (win));
   if (self->autostart)
@@ -335,8 +383,8 @@ studio_application_open (GApplication *app, GFile **files, int n_files, const ch
 {
   /* what was opened is shown; training starts only when asked (--autostart) */
   StudioApplication *self = STUDIO_APPLICATION (app);
-  if ((self->screenshot != NULL || self->export_dir != NULL) && !self->overlap &&
-      !self->compare)
+  if ((self->screenshot != NULL || self->export_dir != NULL || self->session_dir != NULL) &&
+      !self->overlap && !self->compare)
     self->autostart = FALSE;
   studio_application_activate (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
@@ -368,8 +416,8 @@ about_activated (GSimpleAction *action, GVariant *param, gpointer data)
                          "program-name", "TauGate Studio",
                          "logo-icon-name", "org.taugate.Studio",
                          "version", TG_VERSION,
-                         "comments", "Watch a frozen network specialise to rotated digits by "
-                                     "learning a threshold and a gain per neuron.",
+                         "comments", _("Watch a frozen network specialise to rotated digits by "
+                                     "learning a threshold and a gain per neuron."),
                          "license-type", GTK_LICENSE_MIT_X11,
                          "authors", authors,
                          NULL);
@@ -458,6 +506,7 @@ studio_application_finalize (GObject *object)
   g_free (self->screenshot);
   g_free (self->screenshot_view);
   g_free (self->export_dir);
+  g_free (self->session_dir);
   g_free (self->figure_size);
   G_OBJECT_CLASS (studio_application_parent_class)->finalize (object);
 }
@@ -483,55 +532,26 @@ studio_application_init (StudioApplication *self)
   g_application_set_option_context_parameter_string (G_APPLICATION (self),
     "[FOUNDATION.safetensors [ADAPTER.safetensors…]]");
   g_application_set_option_context_summary (G_APPLICATION (self),
-    "Watch a frozen MLP specialise from a 0°/45° MNIST foundation to the rotated mode.");
+    _("Watch a frozen MLP specialise from a 0°/45° MNIST foundation to the rotated mode."));
   g_application_set_option_context_description (G_APPLICATION (self),
-    "Data: MNIST is read from --data DIR; else $TG_MNIST_DIR; else ./data/mnist (relative to the\n"
+    _("Data: MNIST is read from --data DIR; else $TG_MNIST_DIR; else ./data/mnist (relative to the\n"
     "current directory) if it exists; else ../../data/mnist beside the binary (../../../data/mnist\n"
     "in a build tree inside the source tree). No source-tree path is built in: a build tree\n"
     "elsewhere needs --data or $TG_MNIST_DIR.\n"
     "Keys: Space starts/pauses, Ctrl+O opens checkpoints or a session, Ctrl+S saves the session,\n"
-    "Ctrl+E exports the visible view, Ctrl+? or F1 lists the shortcuts, Ctrl+Q quits.");
+    "Ctrl+E exports the visible view, Ctrl+? or F1 lists the shortcuts, Ctrl+Q quits."));
 }
 
 int
 studio_application_get_exit_status (StudioApplication *self)
 {
   g_return_val_if_fail (STUDIO_IS_APPLICATION (self), EXIT_FAILURE);
-  return self->failed || (self->export_dir != NULL && self->export_failed) ? EXIT_FAILURE
-                                                                            : EXIT_SUCCESS;
-}
-
-static gint tasks_held;   /* atomic: held and not yet released, application or not */
-
-GApplication *
-studio_application_hold_task (void)
-{
-  g_atomic_int_inc (&tasks_held);
-  GApplication *app = g_application_get_default ();
-  if (app == NULL)
-    return NULL;
-  g_application_hold (app);
-  return g_object_ref (app);
-}
-
-static void
-release_task_idle (gpointer data)
-{
-  GApplication *app = data;
-  g_application_release (app);
-  g_object_unref (app);
-}
-
-void
-studio_application_release_task (GApplication *held)
-{
-  if (held != NULL)
-    g_idle_add_once (release_task_idle, held);
-  g_atomic_int_dec_and_test (&tasks_held);
+  return self->failed || (self->export_dir != NULL && self->export_failed) ||
+         (self->session_dir != NULL && self->session_failed) ? EXIT_FAILURE : EXIT_SUCCESS;
 }
 
 guint
 studio_application_tasks_held (void)
 {
-  return (guint) g_atomic_int_get (&tasks_held);
+  return studio_task_hold_count ();
 }

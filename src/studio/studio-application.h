@@ -15,15 +15,9 @@ StudioApplication *studio_application_new (void);
  * a run failed), or when --export-all was asked for and not written; else EXIT_SUCCESS. */
 int                studio_application_get_exit_status (StudioApplication *self);
 
-/* For a worker thread that uses OpenBLAS or the shared test set, which go when the process
- * ends (quitting during a measurement crashed in cblas_sgemm): the running application, if
- * any, stays until the handle is released. Release from any thread, once the thread's work
- * is over (e.g. in its task data's free function); the release itself runs in the main
- * loop. */
-GApplication *studio_application_hold_task    (void);
-void          studio_application_release_task (GApplication *held);
-/* How many held tasks are not yet released, with or without an application: a process that
- * runs windows without one (a test program) waits for this to reach 0 before it exits. */
+/* How many long jobs still hold the application (studio-task-hold.h), with or without one:
+ * a process that runs windows without one (a test program) waits for this to reach 0 before
+ * it exits. */
 guint         studio_application_tasks_held   (void);
 
 G_END_DECLS

@@ -1,6 +1,8 @@
 /* studio-curves-view.c — the Curves view over tg_plot_curves. */
 #include "studio-curves-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -425,12 +427,12 @@ studio_curves_view_new (void)
 static char *
 studio_curves_view_describe (StudioView *view)
 {
-  const char *what = "Training loss (top) and test accuracy at 0° and at the rotated angle (bottom) against the training step, one colour per run, with the settings changed during a run marked.";
+  const char *what = _("Training loss (top) and test accuracy at 0° and at the rotated angle (bottom) against the training step, one colour per run, with the settings changed during a run marked.");
   CurvesFigure fig;
 
   curves_figure_init (STUDIO_CURVES_VIEW (view), &fig);
   char *text = fig.mode == NULL ? g_strdup (what)
-                                : g_strdup_printf ("%s The active %s.", what, fig.mode_name);
+                                : g_strdup_printf (_("%s The active %s."), what, fig.mode_name);
   curves_figure_clear (&fig);
   return text;
 }

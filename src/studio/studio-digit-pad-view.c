@@ -4,14 +4,16 @@
  * history's time (studio-time-model.h): live, the copy the latest mask snapshot carries;
  * rewound by the scrubber, the model of that step. Beside it, one probe per open mode (Base
  * and the adapters of the Modes panel) through that mode's own model, the ones identical to
- * the model shown left out. */
+ * the model shown left out. The test images are the workspace's test set: the data set of
+ * the model shown. */
 #include "tg-digest.h"
+
+#include <glib/gi18n.h>
 #include "studio-digit-pad-view.h"
 #include "tg-csv.h"
 
 #include <math.h>
 #include <string.h>
-#include "studio-test-set.h"
 #include "studio-time-model.h"
 
 #define PAD_MAX_MODELS 4   /* what the figure shows side by side: the model and 3 modes */
@@ -107,16 +109,16 @@ reprobe (StudioDigitPadView *self)
       guint pred = hard ? self->probe->pred_hard : self->probe->pred_soft;
       const float *prob = hard ? self->probe->prob_hard : self->probe->prob_soft;
       g_autofree char *who = self->true_label >= 0
-        ? g_strdup_printf ("test image %u (a %d)", self->test_index, self->true_label)
-        : g_strdup ("drawn digit");
+        ? g_strdup_printf (_("test image %u (a %d)"), self->test_index, self->true_label)
+        : g_strdup (_("drawn digit"));
       g_autofree char *text =
-        g_strdup_printf ("%s at %.0f° · predicted %u (p = %.3f, %s gates) · %s", who,
+        g_strdup_printf (_("%s at %.0f° · predicted %u (p = %.3f, %s gates) · %s"), who,
                          gtk_adjustment_get_value (self->angle_adj), pred, prob[pred],
-                         hard ? "hard" : "soft", self->tm->label);
+                         hard ? _("hard") : _("soft"), self->tm->label);
       gtk_label_set_text (self->readout, text);
     }
   else if (self->tm == NULL)
-    gtk_label_set_text (self->readout, "Train a model to see how it reads the digit.");
+    gtk_label_set_text (self->readout, _("Train a model to see how it reads the digit."));
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
   gtk_widget_queue_draw (GTK_WIDGET (self->canvas));
 }
@@ -176,8 +178,8 @@ studio_digit_pad_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
     }
   else
     g_snprintf (caption, sizeof caption,
-                "Train a model to see how it reads the digit; draw in the box on the left or "
-                "pick a test image.");
+                _("Train a model to see how it reads the digit; draw in the box on the left or "
+                "pick a test image."));
   data.caption = caption;
   tg_plot_digit_pad (cr, width, height, &data, style);
 }
@@ -202,17 +204,25 @@ studio_digit_pad_view_history_changed (StudioView *view)
   reprobe (self);
 }
 
+/* The workspace's test set; a new reference, NULL with an error. */
+static StudioTestSet *
+pad_test_set (StudioDigitPadView *self, GError **error)
+{
+  return studio_workspace_dup_test_set (studio_view_get_workspace (STUDIO_VIEW (self)), error);
+}
+
 gboolean
 studio_digit_pad_view_set_test_image (StudioDigitPadView *self, guint index, double degrees,
                                       GError **error)
 {
-  const TgDataset *test = studio_test_set_get (error);
-  if (test == NULL)
+  g_autoptr (StudioTestSet) set = pad_test_set (self, error);
+  if (set == NULL)
     return FALSE;
+  const TgDataset *test = set->data;
   if (index >= test->n)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "The test set has %u images; there is no image %u", test->n, index);
+                   _("The test set has %u images; there is no image %u"), test->n, index);
       return FALSE;
     }
   const guint8 *px = test->pixels + (gsize) index * test->dim;
@@ -252,13 +262,14 @@ static void
 next_of_class_cb (GtkButton *button, StudioDigitPadView *self)
 {
   g_autoptr (GError) error = NULL;
-  const TgDataset *test = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) set = pad_test_set (self, &error);
   guint digit = (guint) gtk_adjustment_get_value (self->class_adj);
-  if (test == NULL)
+  if (set == NULL)
     {
       gtk_label_set_text (self->readout, error->message);
       return;
     }
+  const TgDataset *test = set->data;
   for (guint k = 1; k <= test->n; k++)
     {
       guint i = (self->test_index + k) % test->n;
@@ -277,14 +288,15 @@ static void
 next_miss_cb (GtkButton *button, StudioDigitPadView *self)
 {
   g_autoptr (GError) error = NULL;
-  const TgDataset *test = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) set = pad_test_set (self, &error);
   double angle = gtk_adjustment_get_value (self->angle_adj);
   float x[PAD_PIXELS];
-  if (test == NULL || self->tm == NULL || test->dim != PAD_PIXELS)
+  if (set == NULL || self->tm == NULL || set->data->dim != PAD_PIXELS)
     {
-      gtk_label_set_text (self->readout, error != NULL ? error->message : "No model yet.");
+      gtk_label_set_text (self->readout, error != NULL ? error->message : _("No model yet."));
       return;
     }
+  const TgDataset *test = set->data;
   for (guint k = 1; k <= MIN (test->n, PAD_MISS_SEARCH); k++)
     {
       guint i = (self->test_index + k) % test->n;
@@ -299,7 +311,38 @@ next_miss_cb (GtkButton *button, StudioDigitPadView *self)
           return;
         }
     }
-  gtk_label_set_text (self->readout, "No misclassified test image found.");
+  gtk_label_set_text (self->readout, _("No misclassified test image found."));
+}
+
+/* Another data set: a test image shown is the new test set's at the same place (a drawn
+ * image stays). */
+static void
+data_set_changed_cb (StudioWorkspace *workspace, StudioDigitPadView *self)
+{
+  if (!self->has_image || self->true_label < 0)
+    return;
+  g_autoptr (GError) error = NULL;
+  if (!studio_digit_pad_view_set_test_image (self, self->test_index,
+                                             gtk_adjustment_get_value (self->angle_adj), &error) &&
+      !studio_digit_pad_view_set_test_image (self, 0, gtk_adjustment_get_value (self->angle_adj),
+                                             NULL))
+    gtk_label_set_text (self->readout, error->message);
+}
+
+/* Every open mode is on the pad beside the model: the workspace's. */
+static void
+modes_changed_cb (StudioWorkspace *workspace, StudioDigitPadView *self)
+{
+  studio_digit_pad_view_set_modes (self, studio_workspace_get_modes (workspace));
+}
+
+static void
+studio_digit_pad_view_workspace_changed (StudioView *view)
+{
+  g_signal_connect_object (studio_view_get_workspace (view), "data-set-changed",
+                           G_CALLBACK (data_set_changed_cb), view, 0);
+  g_signal_connect_object (studio_view_get_workspace (view), "modes-changed",
+                           G_CALLBACK (modes_changed_cb), view, 0);
 }
 
 static void
@@ -517,7 +560,7 @@ studio_digit_pad_view_data_csv (StudioView *view)
 static char *
 studio_digit_pad_view_describe (StudioView *view)
 {
-  return g_strdup ("One image, drawn or from the test set and rotated, as the network sees it, with the soft and hard gate of every hidden unit and the class probabilities.");
+  return g_strdup (_("One image, drawn or from the test set and rotated, as the network sees it, with the soft and hard gate of every hidden unit and the class probabilities."));
 }
 
 /* the model goes with the window, not whenever the last reference to the view does */
@@ -553,6 +596,7 @@ studio_digit_pad_view_class_init (StudioDigitPadViewClass *klass)
   view_class->describe = studio_digit_pad_view_describe;
   view_class->dup_csv = studio_digit_pad_view_data_csv;
   view_class->history_changed = studio_digit_pad_view_history_changed;
+  view_class->workspace_changed = studio_digit_pad_view_workspace_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-digit-pad-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioDigitPadView, area);

@@ -2,6 +2,8 @@
  * points from the history, as the renderer's arrays. */
 #include "studio-dynamics-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -92,7 +94,7 @@ dynamics_figure_fill (DynamicsFigure *fig, StudioHistory *history)
     .target_label = fig->target,
     .title = "Gate dynamics",
     .caption = run != NULL ? fig->caption
-                           : "Start training: the gates are measured as it runs.",
+                           : _("Start training: the gates are measured as it runs."),
   };
 }
 
@@ -135,9 +137,9 @@ studio_dynamics_view_list_series (StudioView *view)
 static char *
 studio_dynamics_view_describe (StudioView *view)
 {
-  return g_strdup ("Gate dynamics against the step: mean gate, units on, high-activation "
+  return g_strdup (_("Gate dynamics against the step: mean gate, units on, high-activation "
                    "fraction and the 0°/target Jaccard per hidden layer, with the changes of "
-                   "s and λ marked.");
+                   "s and λ marked."));
 }
 
 GtkWidget *

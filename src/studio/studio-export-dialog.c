@@ -4,6 +4,8 @@
  * out are set on the view for its exports while the dialog is open. */
 #include "studio-export-dialog.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <math.h>
 #include <string.h>
@@ -324,7 +326,7 @@ changed (StudioExportDialog *self)
       !studio_view_check_fit (self->view, w, h, &st, &error))
     {
       /* told before Export is pressed: the export would be refused */
-      g_autofree char *text = g_strdup_printf ("Too small: %s", error->message);
+      g_autofree char *text = g_strdup_printf (_("Too small: %s"), error->message);
       gtk_label_set_text (self->status, text);
     }
   else if (error == NULL)

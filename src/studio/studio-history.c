@@ -338,7 +338,7 @@ studio_history_restore (StudioHistory *self, GPtrArray *runs, StudioSnapshot *pa
   replace_snapshot (&self->overlap, overlap);
   replace_snapshot (&self->experiment, experiment);
   replace_snapshot (&self->sweep, sweep);
-  /* no time records are kept in a session: the scrubber starts from the next run */
+  /* the records, when the session kept them, come next (studio_history_restore_time) */
   g_ptr_array_set_size (self->param_log, 0);
   g_ptr_array_set_size (self->mask_log, 0);
   self->time_run = 0;
@@ -349,6 +349,7 @@ studio_history_restore (StudioHistory *self, GPtrArray *runs, StudioSnapshot *pa
 
 gboolean studio_history_get_unsaved (StudioHistory *self) { return self->unsaved; }
 void studio_history_mark_saved (StudioHistory *self) { self->unsaved = FALSE; }
+void studio_history_mark_unsaved (StudioHistory *self) { self->unsaved = TRUE; }
 
 guint studio_history_get_n_runs (StudioHistory *self) { return self->runs->len; }
 
@@ -408,6 +409,31 @@ studio_history_set_time (StudioHistory *self, gint64 step)
 }
 
 gint64 studio_history_get_time (StudioHistory *self) { return self->time; }
+guint studio_history_get_n_mask_times (StudioHistory *self) { return self->mask_log->len; }
+guint studio_history_get_time_run (StudioHistory *self) { return self->time_run; }
+
+StudioSnapshot *
+studio_history_get_time_masks (StudioHistory *self, guint index)
+{
+  g_return_val_if_fail (index < self->mask_log->len, NULL);
+  return g_ptr_array_index (self->mask_log, index);
+}
+
+void
+studio_history_restore_time (StudioHistory *self, guint run_id, GPtrArray *params,
+                             GPtrArray *masks)
+{
+  g_return_if_fail (STUDIO_IS_HISTORY (self));
+  g_ptr_array_set_size (self->param_log, 0);
+  g_ptr_array_set_size (self->mask_log, 0);
+  for (guint i = 0; i < params->len; i++)
+    g_ptr_array_add (self->param_log, studio_snapshot_ref (g_ptr_array_index (params, i)));
+  for (guint i = 0; i < masks->len; i++)
+    g_ptr_array_add (self->mask_log, studio_snapshot_ref (g_ptr_array_index (masks, i)));
+  self->time_run = run_id;
+  self->time = -1;
+  g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
 StudioSnapshot *studio_history_get_status (StudioHistory *self) { return self->status; }
 StudioSnapshot *studio_history_get_overlap (StudioHistory *self) { return self->overlap; }
 const TgExperimentResults *

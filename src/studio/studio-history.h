@@ -70,6 +70,14 @@ void                  studio_history_set_time       (StudioHistory *self, gint64
 /* The record at index (< get_n_times), oldest first: a snapshot with τ and γ; borrowed. */
 StudioSnapshot       *studio_history_get_time_params (StudioHistory *self, guint index);
 gint64                studio_history_get_time       (StudioHistory *self);
+/* The current run's mask records, oldest first (borrowed), and that run's id (0: none). */
+guint                 studio_history_get_n_mask_times (StudioHistory *self);
+StudioSnapshot       *studio_history_get_time_masks (StudioHistory *self, guint index);
+guint                 studio_history_get_time_run   (StudioHistory *self);
+/* Puts back the records of run run_id (StudioSnapshot *, ref'd; oldest first) as a session
+ * kept them, after studio_history_restore; the time stays live. Emits "changed". */
+void                  studio_history_restore_time   (StudioHistory *self, guint run_id,
+                                                     GPtrArray *params, GPtrArray *masks);
 
 /* Sessions (studio-window-session.c). A run made outside the history (empty arrays, NAN
  * final numbers), to be handed to studio_history_restore; freed with studio_run_free. */
@@ -88,5 +96,7 @@ void                  studio_history_restore        (StudioHistory *self, GPtrAr
 /* TRUE when a run or a result came in since the last save (or restore, or clear). */
 gboolean              studio_history_get_unsaved    (StudioHistory *self);
 void                  studio_history_mark_saved     (StudioHistory *self);
+/* Something a session keeps changed outside the runs (a mode renamed). */
+void                  studio_history_mark_unsaved   (StudioHistory *self);
 
 G_END_DECLS

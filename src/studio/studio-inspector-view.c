@@ -12,7 +12,9 @@
  * The unit's τ and γ over the run come from the history's records, on the main loop (a few
  * thousand numbers at most). */
 #include "tg-digest.h"
-#include "studio-application.h"
+#include "studio-task-hold.h"
+
+#include <glib/gi18n.h>
 #include "studio-inspector-view.h"
 
 #include <math.h>
@@ -21,7 +23,6 @@
 #define INSPECT_MIN_INTERVAL_MS 1000
 #define INSPECT_SCRUB_INTERVAL_MS 300
 #define INSPECT_MAX_MODES (TG_UNIT_MAX_MODES - 1)   /* other modes beside the model shown */
-#include "studio-test-set.h"
 #include "studio-ablation-panel.h"
 #include "studio-time-model.h"
 
@@ -63,6 +64,7 @@ struct _StudioInspectorView
   GPtrArray      *modes;         /* InspectMode, the open modes */
   guint           modes_serial, measured_modes;  /* bumped when the modes change */
   guint           measured_layer, measured_index;
+  char           *measured_dir;  /* the data set it was measured on */
   gboolean        measured_hard;
   gboolean        running;       /* a task is out */
   gboolean        setting_unit;  /* in studio_inspector_view_set_unit */
@@ -75,11 +77,12 @@ G_DEFINE_FINAL_TYPE (StudioInspectorView, studio_inspector_view, STUDIO_TYPE_VIE
 
 typedef struct {
   StudioTimeModel *tm;           /* holds the model */
+  StudioTestSet  *test_set;      /* the workspace's when the task was made */
   TgUnitId        unit;
   gboolean        hard;
   GPtrArray      *modes;         /* InspectMode: the other modes, not the model shown */
   guint           modes_serial;
-  GApplication   *held;         /* the application, until the thread is done */
+  StudioTaskHold *hold;          /* the application, until the thread is done */
 } InspectTask;
 
 static void
@@ -87,8 +90,9 @@ inspect_task_free (gpointer data)
 {
   InspectTask *t = data;
   studio_time_model_unref (t->tm);
+  studio_test_set_unref (t->test_set);
   g_ptr_array_unref (t->modes);
-  studio_application_release_task (t->held);
+  studio_task_hold_release (t->hold);
   g_free (t);
 }
 
@@ -113,14 +117,12 @@ add_modes (TgUnitFigure *fig, const InspectTask *t, const TgDataset *test_t, GEr
   return tg_unit_figure_add_modes (fig, models, names, sharpness, n, test_t, error);
 }
 
-/* The figure of the task's unit: reads only the task's data and the shared read-only test
- * set, so it runs in the GTask's thread (or, for an export, on the main thread). */
+/* The figure of the task's unit: reads only the task's data, its test set among them, so
+ * it runs in the GTask's thread (or, for an export, on the main thread). */
 static TgUnitFigure *
 inspect_measure (const InspectTask *t, GError **error)
 {
-  const TgDataset *full = studio_test_set_get (error);
-  if (full == NULL)
-    return NULL;
+  const TgDataset *full = t->test_set->data;
   g_autoptr (TgDataset) test0 = tg_dataset_head (full, MIN (full->n, STUDIO_TEST_SET_INSPECT));
   g_autoptr (TgDataset) test_t = tg_dataset_rotated (test0, t->tm->angle);
   TgForwardOpts opts = { t->hard ? TG_GATES_HARD : TG_GATES_SOFT, t->tm->sharpness };
@@ -172,10 +174,12 @@ take_figure (StudioInspectorView *self, const InspectTask *t, TgUnitFigure *fig)
   self->measured_layer = t->unit.layer;
   self->measured_index = t->unit.index;
   self->measured_hard = t->hard;
+  g_free (self->measured_dir);
+  self->measured_dir = g_strdup (t->test_set->dir);
   self->measured_modes = t->modes_serial;
   update_trajectory (self);
   g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f · %s", t->unit.layer + 1,
+    g_strdup_printf (_("hidden %u, unit %u · τ = %+.4f · γ = %.4f · %s"), t->unit.layer + 1,
                      t->unit.index, fig->report->tau, fig->report->gamma, t->tm->label);
   gtk_label_set_text (self->status, text);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
@@ -224,21 +228,30 @@ chosen_unit (StudioInspectorView *self)
   return unit;
 }
 
-/* TRUE when the figure is of unit, in that gate mode, with the open modes. */
+/* TRUE when the figure is of unit, in that gate mode, with the open modes, on the
+ * workspace's data set. */
 static gboolean
 figure_answers (StudioInspectorView *self, TgUnitId unit, gboolean hard)
 {
+  StudioWorkspace *workspace = studio_view_get_workspace (STUDIO_VIEW (self));
   return self->figure != NULL && self->measured_layer == unit.layer &&
          self->measured_index == unit.index && self->measured_hard == hard &&
-         self->measured_modes == self->modes_serial;
+         self->measured_modes == self->modes_serial &&
+         g_strcmp0 (self->measured_dir, studio_workspace_get_data_dir (workspace)) == 0;
 }
 
-/* The measurement of unit on the model at the history's time, beside the other open modes. */
+/* The measurement of unit on the model at the history's time, beside the other open modes,
+ * on the workspace's test set; NULL with an error when there is none. */
 static InspectTask *
 inspect_task_new (StudioInspectorView *self, StudioHistory *history, TgUnitId unit,
-                  gboolean hard)
+                  gboolean hard, GError **error)
 {
+  StudioWorkspace *workspace = studio_view_get_workspace (STUDIO_VIEW (self));
+  StudioTestSet *set = studio_workspace_dup_test_set (workspace, error);
+  if (set == NULL)
+    return NULL;
   InspectTask *t = g_new0 (InspectTask, 1);
+  t->test_set = set;
   t->tm = studio_time_model_new (history);
   t->unit = unit;
   t->hard = hard;
@@ -289,9 +302,14 @@ maybe_measure (StudioInspectorView *self)
       gtk_label_set_text (self->status, error->message);
       return;
     }
-  InspectTask *t = inspect_task_new (self, history, unit, hard);
+  InspectTask *t = inspect_task_new (self, history, unit, hard, &error);
+  if (t == NULL)
+    {
+      gtk_label_set_text (self->status, error->message);
+      return;
+    }
   g_autoptr (GTask) task = g_task_new (self, self->cancellable, inspect_done, NULL);
-  t->held = studio_application_hold_task ();
+  t->hold = studio_task_hold_new ();
   g_task_set_task_data (task, t, inspect_task_free);
   self->running = TRUE;
   g_task_run_in_thread (task, inspect_thread);
@@ -315,7 +333,9 @@ studio_inspector_view_prepare_export (StudioView *view, GError **error)
     return TRUE;
   if (!tg_unit_check (snap->model, unit, error))
     return FALSE;
-  InspectTask *t = inspect_task_new (self, history, unit, hard);
+  InspectTask *t = inspect_task_new (self, history, unit, hard, error);
+  if (t == NULL)
+    return FALSE;
   TgUnitFigure *fig = inspect_measure (t, error);
   if (fig != NULL)
     take_figure (self, t, fig);
@@ -336,8 +356,8 @@ studio_inspector_view_draw_figure (StudioView *view, cairo_t *cr, double width, 
   TgUnitPlotData empty = { 0 };
   empty.layer = (guint) gtk_adjustment_get_value (self->layer_adj) - 1;
   empty.index = (guint) gtk_adjustment_get_value (self->unit_adj);
-  empty.caption = "Train a model (or wait for its first mask statistics) to inspect a unit; "
-                  "click a cell in Neurons or choose the layer and unit above.";
+  empty.caption = _("Train a model (or wait for its first mask statistics) to inspect a unit; "
+                  "click a cell in Neurons or choose the layer and unit above.");
   tg_plot_unit (cr, width, height, &empty, style);
 }
 
@@ -380,6 +400,43 @@ mode_toggled_cb (GtkCheckButton *button, StudioInspectorView *self)
   maybe_measure (self);
 }
 
+/* The workspace's selected unit (chosen in any view) is the one inspected. */
+static void
+studio_inspector_view_units_changed (StudioView *view)
+{
+  StudioInspectorView *self = STUDIO_INSPECTOR_VIEW (view);
+  guint layer, index;
+  if (!studio_workspace_get_selected_unit (studio_view_get_workspace (view), &layer, &index))
+    return;
+  TgUnitId unit = chosen_unit (self);
+  if (unit.layer != layer || unit.index != index)
+    studio_inspector_view_set_unit (self, layer, index);
+}
+
+static void
+data_set_changed_cb (StudioWorkspace *workspace, StudioInspectorView *self)
+{
+  maybe_measure (self);
+}
+
+/* The unit in every other open mode: the workspace's modes. */
+static void
+modes_changed_cb (StudioWorkspace *workspace, StudioInspectorView *self)
+{
+  studio_inspector_view_set_modes (self, studio_workspace_get_modes (workspace));
+}
+
+static void
+studio_inspector_view_workspace_changed (StudioView *view)
+{
+  StudioInspectorView *self = STUDIO_INSPECTOR_VIEW (view);
+  StudioWorkspace *workspace = studio_view_get_workspace (view);
+  studio_ablation_panel_set_workspace (self->ablation, workspace);
+  g_signal_connect_object (workspace, "data-set-changed", G_CALLBACK (data_set_changed_cb),
+                           self, 0);
+  g_signal_connect_object (workspace, "modes-changed", G_CALLBACK (modes_changed_cb), self, 0);
+}
+
 void
 studio_inspector_view_set_unit (StudioInspectorView *self, guint layer, guint index)
 {
@@ -391,6 +448,7 @@ studio_inspector_view_set_unit (StudioInspectorView *self, guint layer, guint in
   gtk_adjustment_set_value (self->layer_adj, layer + 1);
   gtk_adjustment_set_value (self->unit_adj, index);
   self->setting_unit = FALSE;
+  studio_workspace_select_unit (studio_view_get_workspace (STUDIO_VIEW (self)), layer, index);
   maybe_measure (self);
 }
 
@@ -438,7 +496,10 @@ studio_inspector_view_is_busy (StudioInspectorView *self)
   StudioHistory *history = studio_view_get_history (STUDIO_VIEW (self));
   gboolean stale = self->figure != NULL &&
                    (!studio_time_model_is_current (self->measured, history) ||
-                    self->measured_modes != self->modes_serial);
+                    self->measured_modes != self->modes_serial ||
+                    g_strcmp0 (self->measured_dir,
+                               studio_workspace_get_data_dir (
+                                 studio_view_get_workspace (STUDIO_VIEW (self)))) != 0);
   return self->running || self->retry_source != 0 || stale ||
          (self->figure != NULL && (self->measured_layer != layer || self->measured_index != index));
 }
@@ -452,7 +513,7 @@ studio_inspector_view_new (void)
 static char *
 studio_inspector_view_describe (StudioView *view)
 {
-  return g_strdup ("One hidden unit: its receptive field, τ and γ, firing per digit at 0° and at the target angle, the distribution of z − τ, the test images that drive it and its near misses, and the change of each logit when it is silenced.");
+  return g_strdup (_("One hidden unit: its receptive field, τ and γ, firing per digit at 0° and at the target angle, the distribution of z − τ, the test images that drive it and its near misses, and the change of each logit when it is silenced."));
 }
 
 static char *
@@ -479,6 +540,7 @@ studio_inspector_view_finalize (GObject *object)
   StudioInspectorView *self = STUDIO_INSPECTOR_VIEW (object);
   g_clear_pointer (&self->figure, tg_unit_figure_free);
   g_clear_pointer (&self->measured, studio_time_model_unref);
+  g_clear_pointer (&self->measured_dir, g_free);
   g_ptr_array_unref (self->modes);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (studio_inspector_view_parent_class)->finalize (object);
@@ -498,6 +560,8 @@ studio_inspector_view_class_init (StudioInspectorViewClass *klass)
   view_class->dup_csv = studio_inspector_view_data_csv;
   view_class->prepare_export = studio_inspector_view_prepare_export;
   view_class->history_changed = studio_inspector_view_history_changed;
+  view_class->units_changed = studio_inspector_view_units_changed;
+  view_class->workspace_changed = studio_inspector_view_workspace_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-inspector-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioInspectorView, area);

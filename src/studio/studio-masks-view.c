@@ -4,9 +4,12 @@
  * shift-click that puts it into the ablation set or takes it out. */
 #include "studio-masks-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
+#include "studio-view-keys.h"
 
 struct _StudioMasksView
 {
@@ -86,7 +89,7 @@ masks_figure_init (StudioMasksView *self, MasksFigure *fig, gboolean for_export)
   data->target_label = fig->target;
   if (snap == NULL || snap->firing0_hard == NULL)
     {
-      data->caption = "Start training: the firing rates are measured as it runs.";
+      data->caption = _("Start training: the firing rates are measured as it runs.");
       return;
     }
   guint32 off = 0;
@@ -123,17 +126,23 @@ masks_figure_init (StudioMasksView *self, MasksFigure *fig, gboolean for_export)
     data->order_label != NULL ? data->order_label : "",
     data->order_label != NULL ? " of these rates, largest first." : "",
     any_mark ? " Ablation set: ▲ under a column silenced, ◆ forced on." : "");
+  g_autofree char *name = studio_snapshot_dup_model_name (snap);
+  /* a mode opened from a file was measured once, not every so many steps of a run */
+  g_autofree char *when = snap->mode_name != NULL
+    ? g_strdup_printf ("Mode %s", name)
+    : g_strdup_printf ("%s, step %" G_GUINT64_FORMAT " (%s)", name, snap->mask_step,
+                       studio_phase_label (snap->phase));
+  g_autofree char *cadence = snap->mode_name != NULL || snap->mask_every == 0
+    ? g_strdup ("")
+    : g_strdup_printf (", measured every %u steps", snap->mask_every);
   g_snprintf (fig->caption, sizeof fig->caption,
               data->ungated
-              ? "%s, step %" G_GUINT64_FORMAT " (%s): this method has no gates; how often "
-                "each unit's ReLU fires (relu(z) > 0%.0s) per test digit over the first %u "
-                "test images of each mode, measured every %u steps.%s"
-              : "%s, step %" G_GUINT64_FORMAT " (%s): mean %s gate per test digit over the "
-                "first %u test images of each mode, measured every %u steps. High-act "
-                "fraction: soft gates > 0.9 on 256 training images of the target mode.%s",
-              tg_method_info (snap->method)->label, snap->mask_step,
-              studio_phase_label (snap->phase), hard ? "hard 1[z > τ]" : "soft",
-              snap->eval_samples, snap->mask_every, order);
+              ? "%s: this method has no gates; how often each unit's ReLU fires (relu(z) > "
+                "0%.0s) per test digit over the first %u test images of each mode%s.%s"
+              : "%s: mean %s gate per test digit over the first %u test images of each "
+                "mode%s. High-act fraction: soft gates > 0.9 on 256 training images of the "
+                "target mode.%s",
+              when, hard ? "hard 1[z > τ]" : "soft", snap->eval_samples, cadence, order);
   data->caption = fig->caption;
 }
 
@@ -201,8 +210,8 @@ studio_masks_view_hover_changed (StudioView *view)
                     snap->firing0_hard != NULL && masks_hit (self, x, y, &self->hover);
   if (!self->has_hover)
     {
-      gtk_label_set_text (self->readout, "Hover over a cell to read its unit; click to "
-                                         "inspect it, shift-click to add it to the ablation set.");
+      gtk_label_set_text (self->readout, _("Hover over a cell to read its unit; click to "
+                                         "inspect it, shift-click to add it to the ablation set."));
       return;
     }
   guint32 off = 0;
@@ -213,13 +222,13 @@ studio_masks_view_hover_changed (StudioView *view)
   const float *rr = hard ? snap->firing_rot_hard : snap->firing_rot_soft;
   g_autofree char *rank = studio_view_get_unit_order (view) == TG_UNIT_ORDER_INDEX
     ? g_strdup ("")
-    : g_strdup_printf (" (column %u by %s)", self->hover.column,
-                       tg_unit_order_phrase (studio_view_get_unit_order (view)));
+    : g_strdup_printf (_(" (column %u by %s)"), self->hover.column,
+                       _(tg_unit_order_phrase (studio_view_get_unit_order (view))));
   g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u%s · digit %u · %s rate %.3f on 0°, %.3f on %g° "
-                     "(step %" G_GUINT64_FORMAT ")",
+    g_strdup_printf (_("hidden %u, unit %u%s · digit %u · %s rate %.3f on 0°, %.3f on %g° "
+                     "(step %llu)"),
                      self->hover.layer + 1, self->hover.unit, rank, self->hover.klass,
-                     hard ? "hard" : "soft", r0[i], rr[i], snap->angle, snap->mask_step);
+                     hard ? _("hard") : _("soft"), r0[i], rr[i], snap->angle, (unsigned long long) snap->mask_step);
   gtk_label_set_text (self->readout, text);
 }
 
@@ -286,6 +295,25 @@ hard_toggled_cb (GtkToggleButton *button, StudioMasksView *self)
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
 }
 
+/* The keys' view of the figure: a row of columns per layer, in the shared order of the
+ * gates shown. */
+static gboolean
+masks_unit_grid (StudioView *view, StudioUnitGrid *grid)
+{
+  StudioMasksView *self = STUDIO_MASKS_VIEW (view);
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_masks (history) : NULL;
+
+  if (snap == NULL || snap->firing0_hard == NULL)
+    return FALSE;
+  grid->n_layers = MIN (snap->n_hidden, TG_MAX_LINEAR);
+  for (guint l = 0; l < grid->n_layers; l++)
+    grid->widths[l] = snap->widths[l];
+  grid->ordered = TRUE;
+  grid->hard = gtk_toggle_button_get_active (self->hard);
+  return TRUE;
+}
+
 GtkWidget *
 studio_masks_view_new (void)
 {
@@ -295,7 +323,7 @@ studio_masks_view_new (void)
 static char *
 studio_masks_view_describe (StudioView *view)
 {
-  return g_strdup ("Heatmaps of how often each hidden unit's gate is open, per digit class, on the 0° and the rotated test images.");
+  return g_strdup (_("Heatmaps of how often each hidden unit's gate is open, per digit class, on the 0° and the rotated test images."));
 }
 
 static void
@@ -323,7 +351,7 @@ studio_masks_view_init (StudioMasksView *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
-  gtk_box_append (self->toolbar, gtk_label_new ("Order"));
+  gtk_box_append (self->toolbar, gtk_label_new (_("Order")));
   gtk_box_append (self->toolbar, studio_view_get_order_dropdown (STUDIO_VIEW (self)));
   GtkWidget *bar = studio_view_get_set_bar (STUDIO_VIEW (self));
   gtk_widget_set_hexpand (bar, TRUE);
@@ -332,4 +360,5 @@ studio_masks_view_init (StudioMasksView *self)
   GtkGesture *click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
+  studio_view_add_unit_keys (STUDIO_VIEW (self), GTK_WIDGET (self->area), masks_unit_grid);
 }

@@ -4,10 +4,12 @@
  * first eval_samples images of the test set at 0° and rotated by the angle. */
 #include "studio-mode-measure.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 
-#include "studio-application.h"
+#include "studio-task-hold.h"
 #include "tg-data.h"
 #include "tg-metrics.h"
 
@@ -18,14 +20,14 @@ typedef struct {
   float         sharpness;
   char         *mode_name;
   StudioConfig  cfg;
-  GApplication *held;   /* the application, until the thread is done */
+  StudioTaskHold *hold;   /* the application, until the thread is done */
 } MeasureData;
 
 static void
 measure_data_free (gpointer p)
 {
   MeasureData *d = p;
-  studio_application_release_task (d->held);
+  studio_task_hold_release (d->hold);
   tg_model_free (d->model);
   g_free (d->mode_name);
   studio_config_clear (&d->cfg);
@@ -55,26 +57,10 @@ measure (StudioSnapshot *snap, const TgModel *m, float s, const TgDataset *test0
          const TgDataset *test_rot, guint32 n)
 {
   g_autoptr (TgWorkspace) ws = tg_workspace_new (m, 256);
-  guint32 units = tg_model_hidden_units (m);
-  guint32 classes = m->dims[m->n_linear];
-  gsize cells = (gsize) classes * units;
-  TgForwardOpts hard = { TG_GATES_HARD, s }, soft = { TG_GATES_SOFT, s };
+  TgForwardOpts soft = { TG_GATES_SOFT, s };
   TgEval e0, e_rot;
 
-  snap->has_masks = TRUE;
-  snap->n_classes = classes;
-  snap->firing0_hard = g_new0 (float, cells);
-  snap->firing_rot_hard = g_new0 (float, cells);
-  snap->firing0_soft = g_new0 (float, cells);
-  snap->firing_rot_soft = g_new0 (float, cells);
-  snap->gates0 = g_new0 (float, units);
-  snap->gates_rot = g_new0 (float, units);
-  tg_firing_by_class (m, ws, &hard, test0, NULL, n, snap->firing0_hard);
-  tg_firing_by_class (m, ws, &hard, test_rot, NULL, n, snap->firing_rot_hard);
-  tg_firing_by_class (m, ws, &soft, test0, NULL, n, snap->firing0_soft);
-  tg_firing_by_class (m, ws, &soft, test_rot, NULL, n, snap->firing_rot_soft);
-  tg_mean_gates (m, ws, &soft, test0, NULL, n, snap->gates0);
-  tg_mean_gates (m, ws, &soft, test_rot, NULL, n, snap->gates_rot);
+  studio_snapshot_measure_masks (snap, m, ws, s, test0, NULL, test_rot, NULL, n);
   snap->high_act = tg_method_info (m->method)->gated
                    ? tg_high_act_frac (m, ws, s, test_rot, NULL, MIN (HIGH_ACT_SAMPLES, n), 0.9f)
                    : NAN;
@@ -96,14 +82,14 @@ measure_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
 
   if (all == NULL)
     {
-      g_prefix_error (&error, "Cannot measure the mode: no test set in %s: ", dir);
+      g_prefix_error (&error, _("Cannot measure the mode: no test set in %s: "), dir);
       g_task_return_error (task, error);
       return;
     }
   if (all->rows * all->cols != d->model->dims[0])
     {
       g_task_return_new_error (task, TG_ERROR, TG_ERROR_MISMATCH,
-                               "The model takes %u inputs, the images in %s have %u pixels",
+                               _("The model takes %u inputs, the images in %s have %u pixels"),
                                d->model->dims[0], dir, all->rows * all->cols);
       return;
     }
@@ -123,6 +109,7 @@ measure_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   snap->sharpness = d->sharpness;
   snap->eval_samples = n;
   snap->mode_name = g_strdup (d->mode_name);
+  snap->data_dir = g_strdup (dir);
   copy_params (snap, d->model);
   measure (snap, d->model, d->sharpness, test0, test_rot, n);
   /* the inspector and the digit pad run the active mode's model */
@@ -139,7 +126,7 @@ studio_mode_measure_async (const TgModel *model, float sharpness, const char *mo
   MeasureData *d = g_new0 (MeasureData, 1);
 
   d->model = tg_model_copy (model);
-  d->held = studio_application_hold_task ();
+  d->hold = studio_task_hold_new ();
   d->sharpness = sharpness;
   d->mode_name = g_strdup (mode_name);
   studio_config_copy (&d->cfg, cfg);

@@ -2,6 +2,8 @@
  * (ui/studio-modes-panel.ui): a list of the modes and the buttons acting on the active one. */
 #include "studio-modes-panel.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 struct _StudioModesPanel
@@ -30,7 +32,7 @@ static guint signals[N_SIGNALS];
 static char *
 describe (const TgMode *mode, guint index)
 {
-  GString *s = g_string_new (index == 0 ? "Foundation alone" : tg_method_info (mode->method)->label);
+  GString *s = g_string_new (index == 0 ? _("Foundation alone") : tg_method_info (mode->method)->label);
   const char *lambda = mode->metadata != NULL ? g_hash_table_lookup (mode->metadata, "lambda") : NULL;
 
   if (isfinite (mode->target_angle))
@@ -39,7 +41,7 @@ describe (const TgMode *mode, guint index)
   if (lambda != NULL)
     g_string_append_printf (s, " · λ %s", lambda);
   if (index > 0)
-    g_string_append (s, mode->path != NULL ? " · opened" : " · trained here");
+    g_string_append (s, mode->path != NULL ? _(" · opened") : _(" · trained here"));
   return g_string_free (s, FALSE);
 }
 

@@ -3,9 +3,12 @@
  * marked; hover reads a unit, a click selects it, a shift-click toggles it in the set. */
 #include "studio-neurons-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
+#include "studio-view-keys.h"
 
 #define MAX_PANELS (2 * TG_MAX_LINEAR)
 
@@ -78,7 +81,7 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
   fig->data.title = "Per-neuron thresholds τ and gains γ";
   if (snap == NULL || snap->tau == NULL)
     {
-      fig->data.caption = "Start training to see τ and γ of every hidden unit.";
+      fig->data.caption = _("Start training to see τ and γ of every hidden unit.");
       return;
     }
 
@@ -134,13 +137,18 @@ neurons_figure_init (StudioNeuronsView *self, NeuronsFigure *fig, gboolean highl
   fig->data.cell_columns = best_cell_columns (snap->widths[0], width / MAX (n, 1) * 0.78,
                                               (height - 90) / 2 * 0.78);
   const TgMethodInfo *info = tg_method_info (snap->method);
+  g_autofree char *name = studio_snapshot_dup_model_name (snap);
+  g_autofree char *when = snap->mode_name != NULL
+    ? g_strdup_printf ("Mode %s", name)
+    : g_strdup_printf ("%s, step %" G_GUINT64_FORMAT " (%s)", name, snap->step,
+                       studio_phase_label (snap->phase));
   gboolean any_mark = FALSE;
   for (guint32 u = 0; u < snap->hidden_units; u++)
     any_mark |= fig->marks[u] != TG_PLOT_MARK_NONE;
   g_snprintf (fig->caption, sizeof fig->caption,
-              "%s, step %" G_GUINT64_FORMAT " (%s)%s. Blue below, red above the initial value "
+              "%s%s. Blue below, red above the initial value "
               "(τ = 0, γ = 1); one cell per unit, %u per row%s%s.%s",
-              info->label, snap->step, studio_phase_label (snap->phase),
+              when,
               info->gated ? "" : ": ungated, τ and γ are neither used nor trained",
               fig->data.cell_columns,
               order != TG_UNIT_ORDER_INDEX ? ", sorted by the hard gates' " : "",
@@ -208,8 +216,8 @@ studio_neurons_view_hover_changed (StudioView *view)
   neurons_figure_clear (&fig);
   if (!hit)
     {
-      gtk_label_set_text (self->readout, "Hover over a cell to read its unit; click to "
-                                         "inspect it, shift-click to add it to the ablation set.");
+      gtk_label_set_text (self->readout, _("Hover over a cell to read its unit; click to "
+                                         "inspect it, shift-click to add it to the ablation set."));
       return;
     }
 
@@ -222,11 +230,11 @@ studio_neurons_view_hover_changed (StudioView *view)
   g_autofree char *gate = NULL;
   if (masks != NULL && masks->gates_rot != NULL && masks->gates0 != NULL &&
       idx < snap->hidden_units)
-    gate = g_strdup_printf (" · mean gate %.3f on %g°, %.3f on 0° (step %" G_GUINT64_FORMAT ")",
+    gate = g_strdup_printf (_(" · mean gate %.3f on %g°, %.3f on 0° (step %llu)"),
                             masks->gates_rot[idx], masks->angle, masks->gates0[idx],
-                            masks->mask_step);
+                            (unsigned long long) masks->mask_step);
   g_autofree char *text =
-    g_strdup_printf ("hidden %u, unit %u · τ = %+.4f · γ = %.4f%s", layer + 1, unit,
+    g_strdup_printf (_("hidden %u, unit %u · τ = %+.4f · γ = %.4f%s"), layer + 1, unit,
                      snap->tau[idx], snap->gamma[idx], gate != NULL ? gate : "");
   gtk_label_set_text (self->readout, text);
 }
@@ -276,6 +284,31 @@ studio_neurons_view_hover (StudioNeuronsView *self, double x, double y)
   return gtk_label_get_text (self->readout);
 }
 
+/* The keys' view of the figure: per layer a grid of cells in the shared order of the hard
+ * gates, as many per row as drawn at the area's size, the layers side by side. */
+static gboolean
+neurons_unit_grid (StudioView *view, StudioUnitGrid *grid)
+{
+  StudioNeuronsView *self = STUDIO_NEURONS_VIEW (view);
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_params (history) : NULL;
+  NeuronsFigure fig;
+
+  neurons_figure_init (self, &fig, FALSE, gtk_widget_get_width (GTK_WIDGET (self->area)),
+                       gtk_widget_get_height (GTK_WIDGET (self->area)));
+  gboolean drawn = snap != NULL && fig.data.n_panels > 0;
+  grid->grid_columns = fig.data.cell_columns;
+  neurons_figure_clear (&fig);
+  if (!drawn)
+    return FALSE;
+  grid->n_layers = MIN (snap->n_hidden, TG_MAX_LINEAR);
+  for (guint l = 0; l < grid->n_layers; l++)
+    grid->widths[l] = snap->widths[l];
+  grid->ordered = TRUE;
+  grid->hard = TRUE;
+  return TRUE;
+}
+
 GtkWidget *
 studio_neurons_view_new (void)
 {
@@ -285,7 +318,7 @@ studio_neurons_view_new (void)
 static char *
 studio_neurons_view_describe (StudioView *view)
 {
-  return g_strdup ("Heatmaps of each hidden unit's threshold τ and gain γ, one row per hidden layer, with the mean gate per unit.");
+  return g_strdup (_("Heatmaps of each hidden unit's threshold τ and gain γ, one row per hidden layer, with the mean gate per unit."));
 }
 
 static void
@@ -312,7 +345,7 @@ studio_neurons_view_init (StudioNeuronsView *self)
   self->hover_layer = self->hover_unit = -1;
   gtk_widget_init_template (GTK_WIDGET (self));
   studio_view_set_drawing_area (STUDIO_VIEW (self), self->area);
-  gtk_box_append (self->toolbar, gtk_label_new ("Order"));
+  gtk_box_append (self->toolbar, gtk_label_new (_("Order")));
   gtk_box_append (self->toolbar, studio_view_get_order_dropdown (STUDIO_VIEW (self)));
   GtkWidget *bar = studio_view_get_set_bar (STUDIO_VIEW (self));
   gtk_widget_set_hexpand (bar, TRUE);
@@ -321,4 +354,5 @@ studio_neurons_view_init (StudioNeuronsView *self)
   GtkGesture *click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (neurons_pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
+  studio_view_add_unit_keys (STUDIO_VIEW (self), GTK_WIDGET (self->area), neurons_unit_grid);
 }

@@ -16,8 +16,7 @@ GtkWidget *studio_neurons_view_new (void);
 /* A click at (x, y): selects the unit there for the inspector ("unit-selected");
  * FALSE when no cell is there. */
 gboolean    studio_neurons_view_click (StudioNeuronsView *self, double x, double y);
-/* The same with shift held: the unit goes into the ablation set or out of it
- * ("unit-toggled"). */
+/* The same with shift held: the unit goes into the workspace's ablation set or out of it. */
 gboolean    studio_neurons_view_shift_click (StudioNeuronsView *self, double x, double y);
 const char *studio_neurons_view_hover (StudioNeuronsView *self, double x, double y);
 

@@ -4,9 +4,12 @@
  * the inspector, a shift-click toggles it in the ablation set; both are shown on the strips. */
 #include "studio-overlap-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
+#include "studio-view-keys.h"
 #include "tg-metrics.h"
 #include "tg-report.h"
 
@@ -91,8 +94,8 @@ overlap_figure_init (StudioOverlapView *self, OverlapFigure *fig)
     }
   else
     g_snprintf (fig->caption, sizeof fig->caption,
-                "Press “Train 0° and Rotated Models” to specialise TauGate to both modes from "
-                "the same foundation.");
+                _("Press “Train 0° and Rotated Models” to specialise TauGate to both modes from "
+                "the same foundation."));
   data->caption = fig->caption;
 }
 
@@ -163,9 +166,9 @@ update_summary (StudioOverlapView *self)
                              snap->overlap_gate_rot + l * snap->overlap_units,
                              snap->overlap_units, (float) thr);
       sum += j;
-      g_string_append_printf (s, " · hidden %u %.3f", l + 1, j);
+      g_string_append_printf (s, _(" · hidden %u %.3f"), l + 1, j);
     }
-  g_string_append_printf (s, " · average %.3f (paper %.2f)", sum / MAX (snap->overlap_layers, 1),
+  g_string_append_printf (s, _(" · average %.3f (paper %.2f)"), sum / MAX (snap->overlap_layers, 1),
                           tg_paper_jaccard[2][0]);
   gtk_label_set_text (self->summary, s->str);
   g_string_free (s, TRUE);
@@ -184,6 +187,21 @@ studio_overlap_view_history_changed (StudioView *view)
   update_summary (STUDIO_OVERLAP_VIEW (view));
 }
 
+/* The keys' view of the figure: a strip of units per layer, by index, top to bottom. */
+static gboolean
+overlap_unit_grid (StudioView *view, StudioUnitGrid *grid)
+{
+  StudioHistory *history = studio_view_get_history (view);
+  StudioSnapshot *snap = history != NULL ? studio_history_get_overlap (history) : NULL;
+
+  if (snap == NULL || snap->overlap_gate0 == NULL)
+    return FALSE;
+  grid->n_layers = MIN (snap->overlap_layers, TG_MAX_LINEAR);
+  for (guint l = 0; l < grid->n_layers; l++)
+    grid->widths[l] = snap->overlap_units;
+  return TRUE;
+}
+
 GtkWidget *
 studio_overlap_view_new (void)
 {
@@ -193,7 +211,7 @@ studio_overlap_view_new (void)
 static char *
 studio_overlap_view_describe (StudioView *view)
 {
-  return g_strdup ("The mean gate per hidden unit of TauGate specialised to 0° and to the rotated angle, and how much their on-sets overlap.");
+  return g_strdup (_("The mean gate per hidden unit of TauGate specialised to 0° and to the rotated angle, and how much their on-sets overlap."));
 }
 
 static void
@@ -224,4 +242,5 @@ studio_overlap_view_init (StudioOverlapView *self)
   GtkGesture *click = gtk_gesture_click_new ();
   g_signal_connect (click, "pressed", G_CALLBACK (pressed_cb), self);
   gtk_widget_add_controller (GTK_WIDGET (self->area), GTK_EVENT_CONTROLLER (click));
+  studio_view_add_unit_keys (STUDIO_VIEW (self), GTK_WIDGET (self->area), overlap_unit_grid);
 }

@@ -1,6 +1,8 @@
 /* studio-results-view.c — the Results view over tg_plot_results_table. */
 #include "studio-results-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include "studio-view.h"
@@ -21,6 +23,7 @@ static void
 nan_cells (TgResultsCells *c)
 {
   c->acc0 = c->acc0_std = c->acc_rot = c->acc_rot_std = c->high_act = NAN;
+  c->n = 0;
 }
 
 static gboolean
@@ -93,21 +96,27 @@ studio_results_view_pool_runs (StudioHistory *history, TgMethod method, TgResult
                                const char **settings, guint *left_out)
 {
   double a0[64], a_rot[64], ha[64];
+  guint64 seeds[64];
   guint n = 0, nh = 0, other = 0;
   const char *want = history != NULL ? shown_settings (history) : NULL;
 
   nan_cells (c);
-  for (guint i = 0; want != NULL && i < studio_history_get_n_runs (history) && n < 64; i++)
+  /* newest first: of runs that repeat a seed, the newest is the sample */
+  for (guint i = want != NULL ? studio_history_get_n_runs (history) : 0; i-- > 0 && n < 64;)
     {
       const StudioRun *run = studio_history_get_run (history, i);
+      gboolean repeat = FALSE;
       if (run->method != method || !run_done_well (run))
         continue;
-      /* only runs that differ in their seed alone are pooled */
-      if (run->markers->len > 0 || g_strcmp0 (run->settings, want) != 0)
+      /* only runs that differ in their seed alone are pooled, each seed once */
+      for (guint k = 0; k < n && !repeat; k++)
+        repeat = seeds[k] == run->seed;
+      if (run->markers->len > 0 || g_strcmp0 (run->settings, want) != 0 || repeat)
         {
           other++;
           continue;
         }
+      seeds[n] = run->seed;
       a0[n] = run->final_acc0;
       a_rot[n] = run->final_acc_rot;
       n++;
@@ -129,6 +138,7 @@ studio_results_view_pool_runs (StudioHistory *history, TgMethod method, TgResult
     }
   if (n < 2)
     c->acc0_std = c->acc_rot_std = NAN;
+  c->n = n;
   return n;
 }
 
@@ -156,7 +166,7 @@ fill_rows (StudioHistory *history, const TgExperimentResults *res, gboolean pape
         {
           row->params = (gint64) sum.params;
           row->ours = (TgResultsCells) { sum.acc0, sum.acc0_std, sum.acc_rot, sum.acc_rot_std,
-                                         sum.high_act };
+                                         sum.high_act, sum.n };
         }
       else
         {
@@ -204,18 +214,32 @@ results_figure_init (StudioView *view, ResultsFigure *f)
                 subject.paper ? "The paper's numbers (its Table 1) beside ours."
                               : "The paper's numbers are for MNIST at 45° and are not shown.");
   else if (live_runs > 0)
-    g_snprintf (f->caption, sizeof f->caption,
-                "Ours: %u finished run%s in this window, pooled over seeds only: %s.%s%s %s",
-                live_runs, live_runs == 1 ? "" : "s", settings,
-                left_out > 0 ? " Left out, as not comparable: " : "",
-                left_out > 0 ? (left_out == 1 ? "1 run with other settings."
-                                              : "runs with other settings.") : "",
-                subject.paper ? "The paper's numbers beside ours."
-                              : "The paper's numbers are for MNIST at 45° and are not shown.");
+    {
+      /* n: the seeds each mean pools, in the legend when every method has the same */
+      g_autoptr (GString) per_method = g_string_new (NULL);
+      guint same_n = 0;
+      gboolean differ = FALSE;
+      for (int m = 0; m < TG_N_METHODS; m++)
+        if (f->rows[m].ours.n > 0)
+          {
+            g_string_append_printf (per_method, "%s%s %u", per_method->len > 0 ? ", " : "",
+                                    f->rows[m].method, f->rows[m].ours.n);
+            differ |= same_n != 0 && same_n != f->rows[m].ours.n;
+            same_n = f->rows[m].ours.n;
+          }
+      f->data.n_seeds = differ ? 0 : same_n;
+      g_snprintf (f->caption, sizeof f->caption,
+                  "Ours: runs trained in this window, each seed once, pooled over seeds only "
+                  "(n = %s): %s.%s %s", per_method->str, settings,
+                  left_out > 0 ? " Left out: runs with other settings or a repeated seed."
+                               : "",
+                  subject.paper ? "The paper's numbers beside ours."
+                                : "The paper's numbers are for MNIST at 45° and are not shown.");
+    }
   else
     g_snprintf (f->caption, sizeof f->caption,
-                "Ours fill in as runs finish; “Run the paper comparison” runs every method "
-                "over the seeds. The paper's numbers (its Table 1) beside ours.");
+                _("Ours fill in as runs finish; “Run the paper comparison” runs every method "
+                "over the seeds. The paper's numbers (its Table 1) beside ours."));
   f->data.caption = f->caption;
 }
 
@@ -252,7 +276,7 @@ studio_results_view_history_changed (StudioView *view)
       gtk_progress_bar_set_fraction (self->progress, st->progress);
       if (st->finished)
         gtk_progress_bar_set_text (self->progress,
-                                   st->error != NULL ? "The comparison stopped" : "Comparison done");
+                                   st->error != NULL ? _("The comparison stopped") : _("Comparison done"));
       else
         gtk_progress_bar_set_text (self->progress, st->progress_text);
     }
@@ -276,7 +300,7 @@ studio_results_view_new (void)
 static char *
 studio_results_view_describe (StudioView *view)
 {
-  return g_strdup ("The accuracy of every method at 0° and at the rotated angle after specialisation, mean and spread over seeds, beside the paper's numbers.");
+  return g_strdup (_("The accuracy of every method at 0° and at the rotated angle after specialisation, mean and spread over seeds, beside the paper's numbers."));
 }
 
 static void

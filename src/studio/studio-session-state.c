@@ -14,110 +14,25 @@
 
 /* ---- settings ---------------------------------------------------------------------------- */
 
-static const Field config_fields[] = {
-  { "seed", F_U64, offsetof (StudioConfig, seed), 1e18 },
-  { "sharpness", F_F32, offsetof (StudioConfig, sharpness), 1e6 },
-  { "lambda", F_F32, offsetof (StudioConfig, lambda), 1e6 },
-  { "lr", F_F32, offsetof (StudioConfig, lr), 1e6 },
-  { "hard_gates", F_BOOL, offsetof (StudioConfig, hard_gates), 1 },
-  { "angle", F_F64, offsetof (StudioConfig, angle), 360 },
-  { "foundation_epochs", F_U32, offsetof (StudioConfig, foundation_epochs), 1e6 },
-  { "adapt_epochs", F_U32, offsetof (StudioConfig, adapt_epochs), 1e6 },
-  { "batch", F_U32, offsetof (StudioConfig, batch), 1e6 },
-  { "train_limit", F_U32, offsetof (StudioConfig, train_limit), G_MAXUINT32 },
-  { "test_limit", F_U32, offsetof (StudioConfig, test_limit), G_MAXUINT32 },
-  { "eval_every", F_U32, offsetof (StudioConfig, eval_every), 1e9 },
-  { "eval_samples", F_U32, offsetof (StudioConfig, eval_samples), 1e9 },
-  { "mask_every", F_U32, offsetof (StudioConfig, mask_every), 1e9 },
-  { "seeds", F_U32, offsetof (StudioConfig, seeds), 1000 },
-  { "on_threshold", F_F32, offsetof (StudioConfig, on_threshold), 1 },
-  { "max_steps", F_U32, offsetof (StudioConfig, max_steps), G_MAXUINT32 },
+static const TgField config_fields[] = {
+  { "seed", TG_FIELD_U64, offsetof (StudioConfig, seed), 1e18 },
+  { "sharpness", TG_FIELD_F32, offsetof (StudioConfig, sharpness), 1e6 },
+  { "lambda", TG_FIELD_F32, offsetof (StudioConfig, lambda), 1e6 },
+  { "lr", TG_FIELD_F32, offsetof (StudioConfig, lr), 1e6 },
+  { "hard_gates", TG_FIELD_BOOL, offsetof (StudioConfig, hard_gates), 1 },
+  { "angle", TG_FIELD_F64, offsetof (StudioConfig, angle), 360 },
+  { "foundation_epochs", TG_FIELD_U32, offsetof (StudioConfig, foundation_epochs), 1e6 },
+  { "adapt_epochs", TG_FIELD_U32, offsetof (StudioConfig, adapt_epochs), 1e6 },
+  { "batch", TG_FIELD_U32, offsetof (StudioConfig, batch), 1e6 },
+  { "train_limit", TG_FIELD_U32, offsetof (StudioConfig, train_limit), G_MAXUINT32 },
+  { "test_limit", TG_FIELD_U32, offsetof (StudioConfig, test_limit), G_MAXUINT32 },
+  { "eval_every", TG_FIELD_U32, offsetof (StudioConfig, eval_every), 1e9 },
+  { "eval_samples", TG_FIELD_U32, offsetof (StudioConfig, eval_samples), 1e9 },
+  { "mask_every", TG_FIELD_U32, offsetof (StudioConfig, mask_every), 1e9 },
+  { "seeds", TG_FIELD_U32, offsetof (StudioConfig, seeds), 1000 },
+  { "on_threshold", TG_FIELD_F32, offsetof (StudioConfig, on_threshold), 1 },
+  { "max_steps", TG_FIELD_U32, offsetof (StudioConfig, max_steps), G_MAXUINT32 },
 };
-
-double
-studio_session_field_get (const Field *f, const void *base)
-{
-  const guint8 *at = (const guint8 *) base + f->offset;
-  switch (f->type)
-    {
-    case F_U32: return *(const guint32 *) at;
-    case F_U64: return (double) *(const guint64 *) at;
-    case F_F32: return *(const float *) at;
-    case F_F64: return *(const double *) at;
-    case F_BOOL: return *(const gboolean *) at ? 1 : 0;
-    case F_ENUM: return *(const int *) at;
-    default: g_assert_not_reached ();
-    }
-}
-
-/* v checked: NaN only for floats, else within [0, max] and whole for integers */
-gboolean
-studio_session_field_set (const Field *f, void *base, double v)
-{
-  guint8 *at = (guint8 *) base + f->offset;
-  gboolean real = f->type == F_F32 || f->type == F_F64;
-
-  if (isnan (v) ? !real : !(v >= (f->type == F_F64 ? -f->max : 0) && v <= f->max))
-    return FALSE;
-  if (!real && v != floor (v))
-    return FALSE;
-  switch (f->type)
-    {
-    case F_U32: *(guint32 *) at = (guint32) v; break;
-    case F_U64: *(guint64 *) at = (guint64) v; break;
-    case F_F32: *(float *) at = (float) v; break;
-    case F_F64: *(double *) at = v; break;
-    case F_BOOL: *(gboolean *) at = v != 0; break;
-    case F_ENUM: *(int *) at = (int) v; break;
-    default: g_assert_not_reached ();
-    }
-  return TRUE;
-}
-
-/* f of base as the member of o: a boolean, a whole number, or a number (null for NaN) */
-static void
-json_put_field (JsonObject *o, const Field *f, const void *base)
-{
-  double v = studio_session_field_get (f, base);
-
-  if (f->type == F_BOOL)
-    json_object_set_boolean_member (o, f->name, v != 0);
-  else if (f->type == F_U64)
-    json_object_set_int_member (o, f->name, (gint64) *(const guint64 *) ((const guint8 *) base +
-                                                                         f->offset));
-  else if (f->type == F_U32 || f->type == F_ENUM)
-    json_object_set_int_member (o, f->name, (gint64) v);
-  else
-    json_object_set_member (o, f->name, tg_session_json_double (v));
-}
-
-/* The member of o into f of base, checked for its type and range; FALSE when it fails. */
-static gboolean
-json_get_field (JsonObject *o, const Field *f, void *base)
-{
-  JsonNode *n = json_object_get_member (o, f->name);
-  double v = NAN;
-
-  if (f->type == F_BOOL)
-    {
-      if (n == NULL || !JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
-        return FALSE;
-      v = json_node_get_boolean (n);
-    }
-  else if (f->type == F_U64 && n != NULL && JSON_NODE_HOLDS_VALUE (n) &&
-           json_node_get_value_type (n) == G_TYPE_INT64)
-    {
-      /* exact: a seed past 2^53 is no double */
-      gint64 i = json_node_get_int (n);
-      if (i < 0 || (double) i > f->max)
-        return FALSE;
-      *(guint64 *) ((guint8 *) base + f->offset) = (guint64) i;
-      return TRUE;
-    }
-  else if (!tg_session_json_number (o, f->name, "", &v, NULL))
-    return FALSE;
-  return studio_session_field_set (f, base, v);
-}
 
 void
 studio_session_put_config (TgSession *session, const StudioConfig *cfg)
@@ -127,7 +42,7 @@ studio_session_put_config (TgSession *session, const StudioConfig *cfg)
 
   json_object_set_string_member (o, "method", tg_method_info (cfg->method)->id);
   for (guint i = 0; i < G_N_ELEMENTS (config_fields); i++)
-    json_put_field (o, &config_fields[i], cfg);
+    tg_field_to_json (o, &config_fields[i], cfg);
   if (cfg->data_dir != NULL)
     json_object_set_string_member (o, "data_dir", cfg->data_dir);
   else
@@ -157,9 +72,9 @@ studio_session_get_config (const TgSession *session, const char *file, StudioCon
     }
   for (guint i = 0; i < G_N_ELEMENTS (config_fields); i++)
     {
-      const Field *f = &config_fields[i];
-      if (!json_get_field (o, f, cfg) ||
-          ((f->type == F_F32 || f->type == F_F64) && isnan (studio_session_field_get (f, cfg))))
+      const TgField *f = &config_fields[i];
+      if (!tg_field_from_json (o, f, file, cfg, NULL) ||
+          ((f->type == TG_FIELD_F32 || f->type == TG_FIELD_F64) && isnan (tg_field_get (f, cfg))))
         {
           g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: settings: “%s” is missing or out "
                        "of range", file, f->name);
@@ -269,26 +184,26 @@ gates_from_table (const TgSessionTable *t, GArray *gates, const char *file, GErr
 }
 
 /* the run's scalars in its info object, and back */
-static const Field run_fields[] = {
-  { "id", F_U32, offsetof (StudioRun, id), G_MAXUINT32 },
-  { "seed", F_U64, offsetof (StudioRun, seed), 1e18 },
-  { "angle", F_F64, offsetof (StudioRun, angle), 360 },
-  { "foundation_steps", F_U64, offsetof (StudioRun, foundation_steps), 1e18 },
-  { "total_steps", F_U64, offsetof (StudioRun, total_steps), 1e18 },
-  { "last_step", F_U64, offsetof (StudioRun, last_step), 1e18 },
-  { "foundation_cached", F_BOOL, offsetof (StudioRun, foundation_cached), 1 },
-  { "lambda", F_F32, offsetof (StudioRun, lambda), 1e6 },
-  { "lambda_step", F_U64, offsetof (StudioRun, lambda_step), 1e18 },
-  { "eval_every", F_U32, offsetof (StudioRun, eval_every), G_MAXUINT32 },
-  { "eval_samples", F_U32, offsetof (StudioRun, eval_samples), G_MAXUINT32 },
-  { "finished", F_BOOL, offsetof (StudioRun, finished), 1 },
-  { "failed", F_BOOL, offsetof (StudioRun, failed), 1 },
-  { "final_acc0", F_F64, offsetof (StudioRun, final_acc0), 1 },
-  { "final_acc_target", F_F64, offsetof (StudioRun, final_acc_rot), 1 },
-  { "final_high_act", F_F64, offsetof (StudioRun, final_high_act), 1e18 },
-  { "sparse_speedup", F_F64, offsetof (StudioRun, sparse_speedup), 1e18 },
-  { "sparse_madds", F_F64, offsetof (StudioRun, sparse_madds), 1e18 },
-  { "dense_madds", F_F64, offsetof (StudioRun, dense_madds), 1e18 },
+static const TgField run_fields[] = {
+  { "id", TG_FIELD_U32, offsetof (StudioRun, id), G_MAXUINT32 },
+  { "seed", TG_FIELD_U64, offsetof (StudioRun, seed), 1e18 },
+  { "angle", TG_FIELD_F64, offsetof (StudioRun, angle), 360 },
+  { "foundation_steps", TG_FIELD_U64, offsetof (StudioRun, foundation_steps), 1e18 },
+  { "total_steps", TG_FIELD_U64, offsetof (StudioRun, total_steps), 1e18 },
+  { "last_step", TG_FIELD_U64, offsetof (StudioRun, last_step), 1e18 },
+  { "foundation_cached", TG_FIELD_BOOL, offsetof (StudioRun, foundation_cached), 1 },
+  { "lambda", TG_FIELD_F32, offsetof (StudioRun, lambda), 1e6 },
+  { "lambda_step", TG_FIELD_U64, offsetof (StudioRun, lambda_step), 1e18 },
+  { "eval_every", TG_FIELD_U32, offsetof (StudioRun, eval_every), G_MAXUINT32 },
+  { "eval_samples", TG_FIELD_U32, offsetof (StudioRun, eval_samples), G_MAXUINT32 },
+  { "finished", TG_FIELD_BOOL, offsetof (StudioRun, finished), 1 },
+  { "failed", TG_FIELD_BOOL, offsetof (StudioRun, failed), 1 },
+  { "final_acc0", TG_FIELD_F64, offsetof (StudioRun, final_acc0), 1 },
+  { "final_acc_target", TG_FIELD_F64, offsetof (StudioRun, final_acc_rot), 1 },
+  { "final_high_act", TG_FIELD_F64, offsetof (StudioRun, final_high_act), 1e18 },
+  { "sparse_speedup", TG_FIELD_F64, offsetof (StudioRun, sparse_speedup), 1e18 },
+  { "sparse_madds", TG_FIELD_F64, offsetof (StudioRun, sparse_madds), 1e18 },
+  { "dense_madds", TG_FIELD_F64, offsetof (StudioRun, dense_madds), 1e18 },
 };
 
 static TgSessionRun *
@@ -299,7 +214,7 @@ run_to_session (const StudioRun *run)
   json_object_set_string_member (r->info, "method", tg_method_info (run->method)->id);
   json_object_set_string_member (r->info, "settings", run->settings != NULL ? run->settings : "");
   for (guint i = 0; i < G_N_ELEMENTS (run_fields); i++)
-    json_put_field (r->info, &run_fields[i], run);
+    tg_field_to_json (r->info, &run_fields[i], run);
   for (guint i = 0; i < run->markers->len; i++)
     {
       const StudioMarker *mk = &g_array_index (run->markers, StudioMarker, i);
@@ -341,7 +256,7 @@ run_from_session (const TgSessionRun *r, const char *file, GError **error)
     goto bad;
   run->settings = g_strdup (settings);
   for (guint i = 0; i < G_N_ELEMENTS (run_fields); i++)
-    if (!json_get_field (info, &run_fields[i], run))
+    if (!tg_field_from_json (info, &run_fields[i], "", run, NULL))
       goto bad;
   for (guint i = 0; i < r->markers->len; i++)
     {
@@ -399,6 +314,7 @@ studio_session_put_history (TgSession *session, StudioHistory *history)
   for (guint i = 0; i < studio_history_get_n_runs (history); i++)
     g_ptr_array_add (session->runs, run_to_session (studio_history_get_run (history, i)));
   studio_session_put_view (session, shown);
+  studio_session_put_records (session, history);
   /* the digit pad reads the masks' model */
   if (shown[1] != NULL && shown[1]->model != NULL)
     session->view_model = tg_model_copy (shown[1]->model);
@@ -477,10 +393,118 @@ studio_session_restore_history (TgSession *session, StudioHistory *history, cons
       sweep->finished = TRUE;
       sweep->sweep = g_steal_pointer (&session->sweep);
     }
+  g_autoptr (GPtrArray) rec_params = NULL;
+  g_autoptr (GPtrArray) rec_masks = NULL;
+  guint rec_run = 0;
+  ok = ok && studio_session_get_records (session, file, &rec_run, &rec_params, &rec_masks, error);
   if (ok)
     studio_history_restore (history, runs, shown[0], shown[1], shown[2], shown[3],
                             experiment, sweep);
+  if (ok && rec_params != NULL)
+    studio_history_restore_time (history, rec_run, rec_params, rec_masks);
   for (guint i = 0; i < G_N_ELEMENTS (shown); i++)
     g_clear_pointer (&shown[i], studio_snapshot_unref);
   return ok;
+}
+
+/* ---- the unit selection ------------------------------------------------------------------ */
+
+/* In the view: metadata "units.selected" "LAYER,INDEX" (absent: none) and "units.order"
+ * (the TgUnitOrder as a number); the tensor "units.ablation" (edits, 3): layer, index, action
+ * (0 silence, 1 force on) of each edit in the order it was made (absent: none). Layers are
+ * 0-based. */
+void
+studio_session_put_units (TgSession *session, const StudioSessionUnits *units)
+{
+  GHashTable *md = session->view_metadata;
+  guint n = units->edits != NULL ? units->edits->len : 0;
+
+  if (units->has_unit)
+    g_hash_table_insert (md, g_strdup ("units.selected"),
+                         g_strdup_printf ("%u,%u", units->unit.layer, units->unit.index));
+  g_hash_table_insert (md, g_strdup ("units.order"), g_strdup_printf ("%u", (guint) units->order));
+  if (n == 0)
+    return;
+  g_autofree float *values = g_new (float, (gsize) n * 3);
+  for (guint i = 0; i < n; i++)
+    {
+      const TgUnitEdit *e = &g_array_index (units->edits, TgUnitEdit, i);
+      values[3 * i] = (float) e->unit.layer;
+      values[3 * i + 1] = (float) e->unit.index;
+      values[3 * i + 2] = (float) e->action;
+    }
+  tg_session_add_view_tensor (session, "units.ablation", 2, (guint64[]) { n, 3 }, values);
+}
+
+/* n comma-separated numbers, each at most max[k]; FALSE on anything else */
+static gboolean
+parse_numbers (const char *text, guint n, const guint64 *max, guint64 *out)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ",", -1);
+
+  if (g_strv_length (parts) != n)
+    return FALSE;
+  for (guint k = 0; k < n; k++)
+    if (!g_ascii_string_to_unsigned (parts[k], 10, 0, max[k], &out[k], NULL))
+      return FALSE;
+  return TRUE;
+}
+
+void
+studio_session_units_clear (StudioSessionUnits *units)
+{
+  g_clear_pointer (&units->edits, g_array_unref);
+}
+
+gboolean
+studio_session_get_units (const TgSession *session, const char *file, StudioSessionUnits *out,
+                          GError **error)
+{
+  const char *selected = g_hash_table_lookup (session->view_metadata, "units.selected");
+  const char *order = g_hash_table_lookup (session->view_metadata, "units.order");
+  const TgSessionTensor *set = tg_session_get_view_tensor (session, "units.ablation");
+  static const guint64 unit_max[] = { TG_MAX_LINEAR - 1, (1u << 20) - 1, TG_UNIT_FORCE_ON };
+  static const guint64 order_max[] = { TG_UNIT_ORDER_N - 1 };
+  guint64 v[3];
+
+  memset (out, 0, sizeof *out);
+  out->edits = g_array_new (FALSE, FALSE, sizeof (TgUnitEdit));
+  /* a session written before these were kept has none of them */
+  if (selected != NULL)
+    {
+      if (!parse_numbers (selected, 2, unit_max, v))
+        goto bad;
+      out->has_unit = TRUE;
+      out->unit = (TgUnitId) { (guint32) v[0], (guint32) v[1] };
+    }
+  if (order != NULL)
+    {
+      if (!parse_numbers (order, 1, order_max, v))
+        goto bad;
+      out->order = (TgUnitOrder) v[0];
+    }
+  if (set != NULL)
+    {
+      if (set->ndim != 2 || set->shape[1] != 3 || set->shape[0] > STUDIO_SESSION_MAX_EDITS)
+        goto bad;
+      for (guint64 i = 0; i < set->shape[0]; i++)
+        {
+          for (guint k = 0; k < 3; k++)
+            {
+              float x = set->values[3 * i + k];
+              if (!(x >= 0 && x <= (float) unit_max[k] && x == floorf (x)))
+                goto bad;
+              v[k] = (guint64) x;
+            }
+          TgUnitEdit e = { { (guint32) v[0], (guint32) v[1] }, (TgUnitAction) v[2] };
+          g_array_append_val (out->edits, e);
+        }
+    }
+  return TRUE;
+
+bad:
+  studio_session_units_clear (out);
+  g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: the selected unit, the unit order or the "
+               "ablation set of view.safetensors is not of the form the studio writes", file);
+  return FALSE;
 }

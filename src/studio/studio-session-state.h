@@ -7,6 +7,8 @@
 
 #include "studio-history.h"
 #include "tg-session.h"
+#include "tg-unit.h"
+#include "tg-unit-order.h"
 
 G_BEGIN_DECLS
 
@@ -24,5 +26,23 @@ void     studio_session_put_history (TgSession *session, StudioHistory *history)
 gboolean studio_session_restore_history (TgSession *session, StudioHistory *history,
                                          const char *file, guint *last_run_id,
                                          GError **error);
+
+/* The unit selection the views share: the selected unit, the column order, the ablation set
+ * (TgUnitEdit, in the order it was made; at most STUDIO_SESSION_MAX_EDITS). */
+#define STUDIO_SESSION_MAX_EDITS 4096
+typedef struct {
+  gboolean     has_unit;
+  TgUnitId     unit;
+  TgUnitOrder  order;
+  GArray      *edits;
+} StudioSessionUnits;
+
+void     studio_session_put_units   (TgSession *session, const StudioSessionUnits *units);
+/* out gets its own edits (studio_session_units_clear); a session without them reads as no
+ * unit, index order and no edits. FALSE with an error naming file when malformed. */
+gboolean studio_session_get_units   (const TgSession *session, const char *file,
+                                     StudioSessionUnits *out, GError **error);
+void     studio_session_units_clear (StudioSessionUnits *units);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (StudioSessionUnits, studio_session_units_clear)
 
 G_END_DECLS

@@ -11,47 +11,54 @@
 #include <string.h>
 
 /* the snapshot's scalars a view or the status line reads */
-static const Field snapshot_fields[] = {
-  { "run_id", F_U32, offsetof (StudioSnapshot, run_id), G_MAXUINT32 },
-  { "job", F_ENUM, offsetof (StudioSnapshot, job), STUDIO_JOB_SWEEP },
-  { "phase", F_ENUM, offsetof (StudioSnapshot, phase), STUDIO_PHASE_DONE },
-  { "method", F_ENUM, offsetof (StudioSnapshot, method), TG_N_METHODS - 1 },
-  { "run_method", F_ENUM, offsetof (StudioSnapshot, run_method), TG_N_METHODS - 1 },
-  { "seed", F_U64, offsetof (StudioSnapshot, seed), 1e18 },
-  { "angle", F_F64, offsetof (StudioSnapshot, angle), 360 },
-  { "finished", F_BOOL, offsetof (StudioSnapshot, finished), 1 },
-  { "epoch", F_U32, offsetof (StudioSnapshot, epoch), G_MAXUINT32 },
-  { "n_epochs", F_U32, offsetof (StudioSnapshot, n_epochs), G_MAXUINT32 },
-  { "batch", F_U32, offsetof (StudioSnapshot, batch), G_MAXUINT32 },
-  { "n_batches", F_U32, offsetof (StudioSnapshot, n_batches), G_MAXUINT32 },
-  { "step", F_U64, offsetof (StudioSnapshot, step), 1e18 },
-  { "total_steps", F_U64, offsetof (StudioSnapshot, total_steps), 1e18 },
-  { "foundation_steps", F_U64, offsetof (StudioSnapshot, foundation_steps), 1e18 },
-  { "foundation_cached", F_BOOL, offsetof (StudioSnapshot, foundation_cached), 1 },
-  { "samples_per_sec", F_F64, offsetof (StudioSnapshot, samples_per_sec), 1e18 },
-  { "sharpness", F_F32, offsetof (StudioSnapshot, sharpness), 1e6 },
-  { "lambda", F_F32, offsetof (StudioSnapshot, lambda), 1e6 },
-  { "lr", F_F32, offsetof (StudioSnapshot, lr), 1e6 },
-  { "hard_gates", F_BOOL, offsetof (StudioSnapshot, hard_gates), 1 },
-  { "eval_every", F_U32, offsetof (StudioSnapshot, eval_every), G_MAXUINT32 },
-  { "eval_samples", F_U32, offsetof (StudioSnapshot, eval_samples), G_MAXUINT32 },
-  { "mask_every", F_U32, offsetof (StudioSnapshot, mask_every), G_MAXUINT32 },
-  { "n_hidden", F_U32, offsetof (StudioSnapshot, n_hidden), TG_MAX_LINEAR - 1 },
-  { "hidden_units", F_U32, offsetof (StudioSnapshot, hidden_units), 1 << 20 },
-  { "has_masks", F_BOOL, offsetof (StudioSnapshot, has_masks), 1 },
-  { "mask_step", F_U64, offsetof (StudioSnapshot, mask_step), 1e18 },
-  { "n_classes", F_U32, offsetof (StudioSnapshot, n_classes), 4096 },
-  { "high_act", F_F64, offsetof (StudioSnapshot, high_act), 1e18 },
-  { "final_acc0", F_F64, offsetof (StudioSnapshot, final_acc0), 1 },
-  { "final_acc_target", F_F64, offsetof (StudioSnapshot, final_acc_rot), 1 },
-  { "final_high_act", F_F64, offsetof (StudioSnapshot, final_high_act), 1e18 },
-  { "progress", F_F64, offsetof (StudioSnapshot, progress), 1 },
-  { "sparse_speedup", F_F64, offsetof (StudioSnapshot, sparse_speedup), 1e18 },
-  { "sparse_madds", F_F64, offsetof (StudioSnapshot, sparse_madds), 1e18 },
-  { "dense_madds", F_F64, offsetof (StudioSnapshot, dense_madds), 1e18 },
-  { "overlap_layers", F_U32, offsetof (StudioSnapshot, overlap_layers), TG_MAX_LINEAR },
-  { "overlap_units", F_U32, offsetof (StudioSnapshot, overlap_units), 1 << 20 },
+static const TgField snapshot_fields[] = {
+  { "run_id", TG_FIELD_U32, offsetof (StudioSnapshot, run_id), G_MAXUINT32 },
+  { "job", TG_FIELD_ENUM, offsetof (StudioSnapshot, job), STUDIO_JOB_SWEEP },
+  { "phase", TG_FIELD_ENUM, offsetof (StudioSnapshot, phase), STUDIO_PHASE_DONE },
+  { "method", TG_FIELD_ENUM, offsetof (StudioSnapshot, method), TG_N_METHODS - 1 },
+  { "run_method", TG_FIELD_ENUM, offsetof (StudioSnapshot, run_method), TG_N_METHODS - 1 },
+  { "seed", TG_FIELD_U64, offsetof (StudioSnapshot, seed), 1e18 },
+  { "angle", TG_FIELD_F64, offsetof (StudioSnapshot, angle), 360 },
+  { "finished", TG_FIELD_BOOL, offsetof (StudioSnapshot, finished), 1 },
+  { "epoch", TG_FIELD_U32, offsetof (StudioSnapshot, epoch), G_MAXUINT32 },
+  { "n_epochs", TG_FIELD_U32, offsetof (StudioSnapshot, n_epochs), G_MAXUINT32 },
+  { "batch", TG_FIELD_U32, offsetof (StudioSnapshot, batch), G_MAXUINT32 },
+  { "n_batches", TG_FIELD_U32, offsetof (StudioSnapshot, n_batches), G_MAXUINT32 },
+  { "step", TG_FIELD_U64, offsetof (StudioSnapshot, step), 1e18 },
+  { "total_steps", TG_FIELD_U64, offsetof (StudioSnapshot, total_steps), 1e18 },
+  { "foundation_steps", TG_FIELD_U64, offsetof (StudioSnapshot, foundation_steps), 1e18 },
+  { "foundation_cached", TG_FIELD_BOOL, offsetof (StudioSnapshot, foundation_cached), 1 },
+  { "samples_per_sec", TG_FIELD_F64, offsetof (StudioSnapshot, samples_per_sec), 1e18 },
+  { "sharpness", TG_FIELD_F32, offsetof (StudioSnapshot, sharpness), 1e6 },
+  { "lambda", TG_FIELD_F32, offsetof (StudioSnapshot, lambda), 1e6 },
+  { "lr", TG_FIELD_F32, offsetof (StudioSnapshot, lr), 1e6 },
+  { "hard_gates", TG_FIELD_BOOL, offsetof (StudioSnapshot, hard_gates), 1 },
+  { "eval_every", TG_FIELD_U32, offsetof (StudioSnapshot, eval_every), G_MAXUINT32 },
+  { "eval_samples", TG_FIELD_U32, offsetof (StudioSnapshot, eval_samples), G_MAXUINT32 },
+  { "mask_every", TG_FIELD_U32, offsetof (StudioSnapshot, mask_every), G_MAXUINT32 },
+  { "n_hidden", TG_FIELD_U32, offsetof (StudioSnapshot, n_hidden), TG_MAX_LINEAR - 1 },
+  { "hidden_units", TG_FIELD_U32, offsetof (StudioSnapshot, hidden_units), 1 << 20 },
+  { "has_masks", TG_FIELD_BOOL, offsetof (StudioSnapshot, has_masks), 1 },
+  { "mask_step", TG_FIELD_U64, offsetof (StudioSnapshot, mask_step), 1e18 },
+  { "n_classes", TG_FIELD_U32, offsetof (StudioSnapshot, n_classes), 4096 },
+  { "high_act", TG_FIELD_F64, offsetof (StudioSnapshot, high_act), 1e18 },
+  { "final_acc0", TG_FIELD_F64, offsetof (StudioSnapshot, final_acc0), 1 },
+  { "final_acc_target", TG_FIELD_F64, offsetof (StudioSnapshot, final_acc_rot), 1 },
+  { "final_high_act", TG_FIELD_F64, offsetof (StudioSnapshot, final_high_act), 1e18 },
+  { "progress", TG_FIELD_F64, offsetof (StudioSnapshot, progress), 1 },
+  { "sparse_speedup", TG_FIELD_F64, offsetof (StudioSnapshot, sparse_speedup), 1e18 },
+  { "sparse_madds", TG_FIELD_F64, offsetof (StudioSnapshot, sparse_madds), 1e18 },
+  { "dense_madds", TG_FIELD_F64, offsetof (StudioSnapshot, dense_madds), 1e18 },
+  { "overlap_layers", TG_FIELD_U32, offsetof (StudioSnapshot, overlap_layers), TG_MAX_LINEAR },
+  { "overlap_units", TG_FIELD_U32, offsetof (StudioSnapshot, overlap_units), 1 << 20 },
 };
+
+const TgField *
+studio_session_snapshot_fields (guint *n_fields)
+{
+  *n_fields = G_N_ELEMENTS (snapshot_fields);
+  return snapshot_fields;
+}
 
 /* ---- the shown snapshots ----------------------------------------------------------------- */
 
@@ -97,7 +104,7 @@ put_snapshot (TgSession *s, const char *slot, const StudioSnapshot *snap)
 
   for (guint i = 0; i < G_N_ELEMENTS (snapshot_fields); i++)
     {
-      double v = studio_session_field_get (&snapshot_fields[i], snap);
+      double v = tg_field_get (&snapshot_fields[i], snap);
       meta_set (s, slot, snapshot_fields[i].name,
                 isnan (v) ? g_strdup ("nan") : tg_number_dup ("%.17g", v));
     }
@@ -223,7 +230,7 @@ get_snapshot (TgSession *s, const char *slot, const char *file, GError **error)
       const char *text = g_hash_table_lookup (s->view_metadata, key);
       char *end = NULL;
       double v = text != NULL ? g_ascii_strtod (text, &end) : NAN;
-      if (text == NULL || end == text || *end != '\0' || !studio_session_field_set (&snapshot_fields[i], snap, v))
+      if (text == NULL || end == text || *end != '\0' || !tg_field_set (&snapshot_fields[i], snap, v))
         {
           bad_view (error, file, key, "is missing or out of range");
           return NULL;

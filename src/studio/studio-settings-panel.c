@@ -3,6 +3,8 @@
  * own template (ui/studio-settings-panel.ui). It hands the window a StudioConfig and tells
  * it, through "controls-changed", when a live control moved. */
 #include "studio-settings-panel.h"
+
+#include <glib/gi18n.h>
 #include "studio-prefs.h"
 
 #include <math.h>
@@ -59,7 +61,7 @@ typedef struct {
 
 static const Mark sharpness_marks[] = { { 0.0, "1" }, { 0.69897000433601886, "5" },
                                         { 1.0, "10" }, { 2.0, "100" }, { NAN, NULL } };
-static const Mark lambda_marks[] = { { -5.5, "off" }, { -5.0, "1e-5" }, { -3.0, "1e-3" },
+static const Mark lambda_marks[] = { { -5.5, N_("off") }, { -5.0, "1e-5" }, { -3.0, "1e-3" },
                                      { -1.0, "0.1" }, { NAN, NULL } };
 static const Mark lr_marks[] = { { -4.0, "1e-4" }, { -2.0, "0.01" }, { 0.0, "1" },
                                  { NAN, NULL } };
@@ -90,7 +92,7 @@ static void
 setup_marks (GtkScale *scale, const Mark *marks)
 {
   for (guint i = 0; marks[i].label != NULL; i++)
-    gtk_scale_add_mark (scale, marks[i].position, GTK_POS_BOTTOM, marks[i].label);
+    gtk_scale_add_mark (scale, marks[i].position, GTK_POS_BOTTOM, _(marks[i].label));
   g_signal_connect (scale, "change-value", G_CALLBACK (snap_change_value_cb), (gpointer) marks);
 }
 
@@ -98,7 +100,7 @@ static void
 sharpness_changed_cb (GtkAdjustment *adj, StudioSettingsPanel *self)
 {
   double s = pow (10.0, gtk_adjustment_get_value (adj));
-  g_autofree char *text = g_strdup_printf ("Sharpness s = %.3g", s);
+  g_autofree char *text = g_strdup_printf (_("Sharpness s = %.3g"), s);
   gtk_label_set_text (self->sharpness_label, text);
   self->cfg.sharpness = (float) s;
   push_controls (self);
@@ -108,8 +110,8 @@ static void
 lambda_changed_cb (GtkAdjustment *adj, StudioSettingsPanel *self)
 {
   double lambda = lambda_from_position (gtk_adjustment_get_value (adj));
-  g_autofree char *text = lambda > 0 ? g_strdup_printf ("Sparsity λ = %.2g", lambda)
-                                     : g_strdup ("Sparsity λ = 0 (off)");
+  g_autofree char *text = lambda > 0 ? g_strdup_printf (_("Sparsity λ = %.2g"), lambda)
+                                     : g_strdup (_("Sparsity λ = 0 (off)"));
   gtk_label_set_text (self->lambda_label, text);
   self->cfg.lambda = (float) lambda;
   push_controls (self);
@@ -119,7 +121,7 @@ static void
 lr_changed_cb (GtkAdjustment *adj, StudioSettingsPanel *self)
 {
   double lr = pow (10.0, gtk_adjustment_get_value (adj));
-  g_autofree char *text = g_strdup_printf ("Learning rate = %.3g", lr);
+  g_autofree char *text = g_strdup_printf (_("Learning rate = %.3g"), lr);
   gtk_label_set_text (self->lr_label, text);
   self->cfg.lr = (float) lr;
   push_controls (self);
@@ -265,9 +267,9 @@ data_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioSettingsPanel 
   if (self->chooser != NULL)
     return;
   /* the last item, "Folder…" */
-  self->chooser = gtk_file_chooser_native_new ("Choose a Folder of IDX Files", GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+  self->chooser = gtk_file_chooser_native_new (_("Choose a Folder of IDX Files"), GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
                                                GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                               "_Open", "_Cancel");
+                                               _("_Open"), _("_Cancel"));
   studio_prefs_set_chooser_folder (GTK_FILE_CHOOSER (self->chooser));
   g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
@@ -316,7 +318,7 @@ setup_data_choices (StudioSettingsPanel *self)
       gtk_string_list_append (list, "Fashion-MNIST");
       g_ptr_array_add (self->data_dirs, g_strdup (FASHION_DIR));
     }
-  gtk_string_list_append (list, "Folder…");
+  gtk_string_list_append (list, _("Folder…"));
   g_ptr_array_add (self->data_dirs, NULL);
   gtk_drop_down_set_model (self->data_dropdown, G_LIST_MODEL (list));
   g_object_unref (list);

@@ -1,5 +1,8 @@
 /* studio-snapshot.c — the immutable hand-over from the training worker, and run settings. */
 #include "studio-snapshot.h"
+#include "tg-metrics.h"
+
+#include <glib/gi18n.h>
 
 #include <math.h>
 #include <gio/gio.h>
@@ -9,10 +12,10 @@ studio_phase_label (StudioPhase phase)
 {
   switch (phase)
     {
-    case STUDIO_PHASE_LOADING:    return "loading data";
-    case STUDIO_PHASE_FOUNDATION: return "foundation";
-    case STUDIO_PHASE_ADAPTATION: return "adaptation";
-    case STUDIO_PHASE_DONE:       return "done";
+    case STUDIO_PHASE_LOADING:    return N_("loading data");
+    case STUDIO_PHASE_FOUNDATION: return N_("foundation");
+    case STUDIO_PHASE_ADAPTATION: return N_("adaptation");
+    case STUDIO_PHASE_DONE:       return N_("done");
     default:                      return "?";
     }
 }
@@ -114,7 +117,10 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->model, tg_model_free);
   g_clear_pointer (&snap->progress_text, g_free);
   g_clear_pointer (&snap->mode_name, g_free);
+  g_clear_pointer (&snap->data_dir, g_free);
   g_clear_pointer (&snap->adapted, tg_model_free);
+  g_clear_pointer (&snap->overlap_models[0], tg_model_free);
+  g_clear_pointer (&snap->overlap_models[1], tg_model_free);
   g_clear_pointer (&snap->settings, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
   g_clear_pointer (&snap->sweep, tg_sweep_results_free);
@@ -147,6 +153,42 @@ void
 studio_snapshot_unref (StudioSnapshot *snap)
 {
   g_atomic_rc_box_release_full (snap, (GDestroyNotify) snapshot_clear);
+}
+
+char *
+studio_snapshot_dup_model_name (const StudioSnapshot *snap)
+{
+  if (snap->mode_name != NULL)
+    return g_strdup (snap->mode_name);
+  if (snap->phase == STUDIO_PHASE_FOUNDATION && snap->run_method != snap->method)
+    return g_strdup_printf ("%s run's foundation", tg_method_info (snap->run_method)->label);
+  return g_strdup (tg_method_info (snap->method)->label);
+}
+
+void
+studio_snapshot_measure_masks (StudioSnapshot *snap, const TgModel *m, TgWorkspace *ws, float s,
+                               const TgDataset *test0, const float *z0,
+                               const TgDataset *test_rot, const float *z_rot, guint32 n)
+{
+  guint32 units = tg_model_hidden_units (m);
+  guint32 classes = m->dims[m->n_linear];
+  gsize cells = (gsize) classes * units;
+  TgForwardOpts hard = { TG_GATES_HARD, s }, soft = { TG_GATES_SOFT, s };
+
+  snap->has_masks = TRUE;
+  snap->n_classes = classes;
+  snap->firing0_hard = g_new0 (float, cells);
+  snap->firing_rot_hard = g_new0 (float, cells);
+  snap->firing0_soft = g_new0 (float, cells);
+  snap->firing_rot_soft = g_new0 (float, cells);
+  snap->gates0 = g_new0 (float, units);
+  snap->gates_rot = g_new0 (float, units);
+  tg_firing_by_class (m, ws, &hard, test0, z0, n, snap->firing0_hard);
+  tg_firing_by_class (m, ws, &hard, test_rot, z_rot, n, snap->firing_rot_hard);
+  tg_firing_by_class (m, ws, &soft, test0, z0, n, snap->firing0_soft);
+  tg_firing_by_class (m, ws, &soft, test_rot, z_rot, n, snap->firing_rot_soft);
+  tg_mean_gates (m, ws, &soft, test0, z0, n, snap->gates0);
+  tg_mean_gates (m, ws, &soft, test_rot, z_rot, n, snap->gates_rot);
 }
 
 void
@@ -213,8 +255,8 @@ format_duration (double seconds)
 static void
 format_job_status (GString *s, const StudioSnapshot *st)
 {
-  g_string_append (s, st->job == STUDIO_JOB_EXPERIMENT ? "Paper comparison"
-                      : st->job == STUDIO_JOB_SWEEP ? "λ sweep" : "Overlap models");
+  g_string_append (s, st->job == STUDIO_JOB_EXPERIMENT ? _("Paper comparison")
+                      : st->job == STUDIO_JOB_SWEEP ? _("λ sweep") : _("Overlap models"));
   if (st->finished)
     g_string_append (s, st->error != NULL ? " stopped" : " done");
   else
@@ -231,18 +273,18 @@ format_train_status (GString *s, const StudioSnapshot *st)
   g_autofree char *eta = format_duration (st->eta_seconds);
   const TgMethodInfo *info = tg_method_info (st->run_method);
 
-  g_string_append_printf (s, "Phase: %s · epoch %u/%u · step %" G_GUINT64_FORMAT "/%"
-                          G_GUINT64_FORMAT " · %.0f samples/s · ETA %s",
-                          studio_phase_label (st->phase), st->epoch, st->n_epochs, st->step,
-                          st->total_steps, st->samples_per_sec, eta);
+  g_string_append_printf (s, _("Phase: %s · epoch %u/%u · step %llu/%llu"
+                          " · %.0f samples/s · ETA %s"),
+                          _(studio_phase_label (st->phase)), st->epoch, st->n_epochs, (unsigned long long) st->step,
+                          (unsigned long long) st->total_steps, st->samples_per_sec, eta);
   if (st->phase == STUDIO_PHASE_FOUNDATION)
-    g_string_append_printf (s, " · adapter: none yet (foundation trains all weights), next: %s",
+    g_string_append_printf (s, _(" · adapter: none yet (foundation trains all weights), next: %s"),
                             info->label);
   else
-    g_string_append_printf (s, " · adapter: %s", info->label);
+    g_string_append_printf (s, _(" · adapter: %s"), info->label);
   if (info->gated)
-    g_string_append_printf (s, " · gates: %s (s = %.3g, λ = %.2g)",
-                            st->hard_gates ? "hard in evaluation" : "soft",
+    g_string_append_printf (s, _(" · gates: %s (s = %.3g, λ = %.2g)"),
+                            st->hard_gates ? _("hard in evaluation") : C_("gates in the status line", "soft"),
                             (double) st->sharpness, (double) st->lambda);
 }
 
@@ -253,13 +295,13 @@ studio_snapshot_format_status (const StudioSnapshot *st)
 
   if (st == NULL)
     {
-      g_string_append (s, "Ready. Press Train (or Space) to start.");
+      g_string_append (s, _("Ready. Press Train (or Space) to start."));
       return g_string_free (s, FALSE);
     }
   if (st->paused)
-    g_string_append (s, "Paused · ");
+    g_string_append (s, _("Paused · "));
   if (st->mode_name != NULL)
-    g_string_append_printf (s, "Mode “%s” · acc 0° %.3f · acc %g° %.3f · %s · s %g",
+    g_string_append_printf (s, _("Mode “%s” · acc 0° %.3f · acc %g° %.3f · %s · s %g"),
                             st->mode_name, st->final_acc0, st->angle, st->final_acc_rot,
                             tg_method_info (st->run_method)->label, st->sharpness);
   else if (st->job != STUDIO_JOB_TRAIN)
@@ -269,14 +311,14 @@ studio_snapshot_format_status (const StudioSnapshot *st)
       if (st->error != NULL)
         g_string_append (s, "Stopped");
       else
-        g_string_append_printf (s, "Done · acc 0° %.3f · acc %g° %.3f", st->final_acc0,
+        g_string_append_printf (s, _("Done · acc 0° %.3f · acc %g° %.3f"), st->final_acc0,
                                 st->angle, st->final_acc_rot);
-      g_string_append_printf (s, " · step %" G_GUINT64_FORMAT, st->step);
+      g_string_append_printf (s, _(" · step %llu"), (unsigned long long) st->step);
       g_string_append_printf (s, " · %s", tg_method_info (st->run_method)->label);
     }
   else if (st->phase == STUDIO_PHASE_LOADING)
     g_string_append_printf (s, "%s…", st->progress_text != NULL ? st->progress_text
-                                                                : "Loading data");
+                                                                : _("Loading data"));
   else
     format_train_status (s, st);
   return g_string_free (s, FALSE);

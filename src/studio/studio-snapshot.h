@@ -164,9 +164,15 @@ typedef struct {
 
   /* a mode's measurement (studio-mode-measure.h): the mode shown, NULL for a run's */
   char        *mode_name;
+  /* the folder of the data the model was trained or measured on; NULL: not known (a
+   * session's) */
+  char        *data_dir;
   /* a finished train job's model (a copy the worker no longer touches), for the Modes
    * panel; NULL elsewhere */
   TgModel     *adapted;
+  /* a finished overlap job's two TauGate models (0°, then the target angle), for the Modes
+   * panel; NULL elsewhere */
+  TgModel     *overlap_models[2];
 } StudioSnapshot;
 
 StudioSnapshot *studio_snapshot_new   (void);
@@ -184,6 +190,21 @@ char           *studio_snapshot_format_status (const StudioSnapshot *st);
 
 /* Moves from's heatmaps and gates into to (both still being built by the worker). */
 void            studio_snapshot_take_masks (StudioSnapshot *to, StudioSnapshot *from);
+
+/* What the model snap shows is called in a label: a mode's name ("TauGate 45°"); a run's
+ * foundation phase as that run's foundation ("TauGate run's foundation": its model trains all
+ * weights but is no Full FT run); else the method ("TauGate"). Newly allocated. */
+char           *studio_snapshot_dup_model_name (const StudioSnapshot *snap);
+
+/* Measures m's masks into snap (its heatmaps and mean gates, n_classes, has_masks): the
+ * firing rate per class of every hidden unit, hard and soft gates at s, and the mean soft gate,
+ * on the first n images of test0 and test_rot (z0, z_rot: their first-layer products or NULL).
+ * The worker's live records and a mode's measurement both take them here. */
+void            studio_snapshot_measure_masks (StudioSnapshot *snap, const TgModel *m,
+                                               TgWorkspace *ws, float s,
+                                               const TgDataset *test0, const float *z0,
+                                               const TgDataset *test_rot, const float *z_rot,
+                                               guint32 n);
 
 /* Snapshots alive in the process: the tests check that none leak. */
 guint           studio_snapshot_get_live_count (void);

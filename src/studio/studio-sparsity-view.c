@@ -4,6 +4,8 @@
  * model the last train job finished. */
 #include "studio-sparsity-view.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include "tg-csv.h"
 #include "tg-report.h"
@@ -111,9 +113,9 @@ sparsity_figure_init (StudioSparsityView *self, SparsityFigure *fig)
         res->config.protocol.seeds == 1 ? "" : "s");
   else
     fig->caption = g_strdup (
-        "Press “Run λ Sweep” to train TauGate for each λ from one foundation and time its "
+        _("Press “Run λ Sweep” to train TauGate for each λ from one foundation and time its "
         "sparse forward. Diamond: the run being trained, its fraction of units on (hard "
-        "gates) and its accuracy at its latest measurement.");
+        "gates) and its accuracy at its latest measurement."));
   fig->data = (TgSparsityData) {
     .n_points = fig->pts != NULL ? fig->pts->len : 0,
     .points = fig->pts != NULL ? (const TgSparsityPoint *) fig->pts->data : NULL,
@@ -199,7 +201,7 @@ studio_sparsity_view_history_changed (StudioView *view)
 static char *
 studio_sparsity_view_describe (StudioView *view)
 {
-  return g_strdup ("Accuracy against the fraction of hidden units on for TauGate over a sweep of the sparsity penalty λ, with the measured batch-1 speedup of the sparse forward, and the current run as a moving point.");
+  return g_strdup (_("Accuracy against the fraction of hidden units on for TauGate over a sweep of the sparsity penalty λ, with the measured batch-1 speedup of the sparse forward, and the current run as a moving point."));
 }
 
 GtkWidget *

@@ -60,9 +60,8 @@ studio_time_model_new (StudioHistory *history)
     }
   StudioSnapshot *shown = studio_history_get_params (history);
   tm->exact = tm->time < 0 || (shown != NULL && shown->step == tm->step);
-  const char *method = masks->mode_name != NULL ? masks->mode_name
-                                                : tg_method_info (masks->model->method)->label;
-  tm->label = masks->mode_name != NULL ? g_strdup (masks->mode_name)
+  g_autofree char *method = studio_snapshot_dup_model_name (masks);
+  tm->label = masks->mode_name != NULL ? g_strdup (method)
             : tm->exact
     ? g_strdup_printf ("%s, step %" G_GUINT64_FORMAT, method, tm->step)
     : g_strdup_printf ("%s, weights of step %" G_GUINT64_FORMAT " (step %" G_GUINT64_FORMAT

@@ -5,6 +5,8 @@
  * job runs at a time, in one thread; the main thread never touches a TgModel. */
 #include "studio-trainer-private.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 #include <gio/gio.h>
 
@@ -124,14 +126,14 @@ studio_trainer_start (StudioTrainer *self, StudioJob job, const StudioConfig *cf
   if (self->thread != NULL || left_behind)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, left_behind
-                   ? "An earlier run did not stop and still holds the data; no new run can "
-                     "start until it ends (or restart TauGate Studio)"
-                   : "A run is already under way");
+                   ? _("An earlier run did not stop and still holds the data; no new run can "
+                     "start until it ends (or restart TauGate Studio)")
+                   : _("A run is already under way"));
       return FALSE;
     }
   if (cfg->batch == 0 || cfg->sharpness <= 0 || !(cfg->lr > 0))
     {
-      g_set_error (error, TG_ERROR, TG_ERROR_INVALID, "Invalid settings (batch, s or lr)");
+      g_set_error (error, TG_ERROR, TG_ERROR_INVALID, _("Invalid settings (batch, s or lr)"));
       return FALSE;
     }
 
@@ -238,8 +240,8 @@ leave_worker_behind (StudioTrainer *self)
   fin->phase = STUDIO_PHASE_LOADING;
   fin->finished = TRUE;
   fin->error = g_error_new (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
-                            "The run did not stop within %u s and was left running in the "
-                            "background; a new run can start once it ends",
+                            _("The run did not stop within %u s and was left running in the "
+                            "background; a new run can start once it ends"),
                             MAX (self->stop_timeout_ms / 1000, 1));
   return fin;
 }

@@ -8,11 +8,10 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  /* the selected unit, the column order, the ablation set (TgUnitEdit) */
-  gboolean     has_selected;
-  guint        selected_layer, selected_index;
-  TgUnitOrder  order;
-  GArray      *marks;
+  /* owned: the workspace whose selected unit, column order and ablation set the view shows
+   * (the window's; a view alone makes one of its own when first asked), and its handlers */
+  StudioWorkspace *workspace;
+  gulong       handlers[3];
   /* borrowed: created here, owned by the box the view appends them to */
   GtkDropDown *order_dropdown;
   GtkLabel    *set_label;
@@ -21,9 +20,7 @@ typedef struct
 
 StudioViewUnits *studio_view_get_units      (StudioView *self);
 void             studio_view_queue_draw     (StudioView *self);
-void             studio_view_units_init     (StudioViewUnits *units);
 void             studio_view_units_dispose  (StudioViewUnits *units);
-void             studio_view_units_finalize (StudioViewUnits *units);
 void             studio_view_units_class_init (StudioViewClass *klass);
 
 G_END_DECLS

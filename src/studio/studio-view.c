@@ -2,6 +2,8 @@
  * area, the pointer over it, export, theme style, PNG screenshots. The units they show
  * (selected unit, column order, ablation set) are in studio-view-units.c. */
 #include "studio-view.h"
+
+#include <glib/gi18n.h>
 #include "studio-view-private.h"
 
 #include <string.h>
@@ -56,11 +58,11 @@ studio_view_describe (StudioView *self)
   klass = STUDIO_VIEW_GET_CLASS (self);
   priv = studio_view_get_instance_private (self);
   g_autofree char *what = klass->describe != NULL ? klass->describe (self)
-                                                  : g_strdup ("A figure of the runs.");
+                                                  : g_strdup (_("A figure of the runs."));
   StudioSnapshot *st = priv->history != NULL ? studio_history_get_status (priv->history) : NULL;
   g_autofree char *state = studio_snapshot_format_status (st);
   guint runs = priv->history != NULL ? studio_history_get_n_runs (priv->history) : 0;
-  return g_strdup_printf ("%s %u run%s shown. %s", what, runs, runs == 1 ? "" : "s", state);
+  return g_strdup_printf (ngettext ("%s %u run shown. %s", "%s %u runs shown. %s", runs), what, runs, state);
 }
 
 /* The drawing area tells assistive technologies what the figure shows. */
@@ -207,12 +209,13 @@ studio_view_dispose (GObject *object)
   G_OBJECT_CLASS (studio_view_parent_class)->dispose (object);
 }
 
+/* A workspace asked for after dispose (a view alone makes one when first asked) goes too. */
 static void
 studio_view_finalize (GObject *object)
 {
   StudioViewPrivate *priv = studio_view_get_instance_private (STUDIO_VIEW (object));
 
-  studio_view_units_finalize (&priv->units);
+  studio_view_units_dispose (&priv->units);
   G_OBJECT_CLASS (studio_view_parent_class)->finalize (object);
 }
 
@@ -231,7 +234,7 @@ studio_view_class_init (StudioViewClass *klass)
 void
 studio_view_select_unit (StudioView *self, guint layer, guint index)
 {
-  studio_view_set_selected_unit (self, layer, index);
+  studio_workspace_select_unit (studio_view_get_workspace (self), layer, index);
   g_signal_emit (self, unit_selected_signal, 0, layer, index);
 }
 
@@ -251,8 +254,6 @@ studio_view_queue_draw (StudioView *self)
 static void
 studio_view_init (StudioView *self)
 {
-  StudioViewPrivate *priv = studio_view_get_instance_private (self);
-  studio_view_units_init (&priv->units);
 }
 
 static void
@@ -413,7 +414,7 @@ studio_widget_save_png (GtkWidget *widget, const char *path, GError **error)
   if (width <= 0 || height <= 0 || renderer == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                   "Cannot take a screenshot: the view is not shown");
+                   _("Cannot take a screenshot: the view is not shown"));
       return FALSE;
     }
 
@@ -429,7 +430,7 @@ studio_widget_save_png (GtkWidget *widget, const char *path, GError **error)
   g_object_unref (paintable);
   if (node == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Nothing to render");
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Nothing to render"));
       return FALSE;
     }
 
@@ -439,6 +440,6 @@ studio_widget_save_png (GtkWidget *widget, const char *path, GError **error)
   gboolean ok = gdk_texture_save_to_png (texture, path);
   g_object_unref (texture);
   if (!ok)
-    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Cannot write %s", path);
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _("Cannot write %s"), path);
   return ok;
 }

@@ -9,6 +9,7 @@
 #include <gtk/gtk.h>
 #include "tg-plot.h"
 #include "studio-history.h"
+#include "studio-workspace.h"
 #include "tg-unit.h"
 #include "tg-unit-order.h"
 
@@ -52,8 +53,11 @@ struct _StudioViewClass
    * only while shown (an export of a view never opened). Optional; FALSE with error when
    * it cannot, and then nothing is written. */
   gboolean (*prepare_export) (StudioView *self, GError **error);
+  /* The view was given a workspace (studio_view_set_workspace; its history is set): a view
+   * connects here to what else of it it follows ("data-set-changed"). Optional. */
+  void (*workspace_changed) (StudioView *self);
 
-  gpointer padding[3];
+  gpointer padding[2];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
@@ -61,7 +65,13 @@ void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, d
 /* A text description of the figure: what it shows and the state of the runs it shows.
  * The drawing area carries it as its accessible description. Newly allocated. */
 char    *studio_view_describe    (StudioView *self);
-/* The history the view shows; the view follows its "changed". */
+/* The window's workspace (studio-workspace.h): the view shows its history, its selected
+ * unit, column order and ablation set, and follows their signals. */
+void     studio_view_set_workspace (StudioView *self, StudioWorkspace *workspace);
+/* Borrowed; a view given none makes one of its own when first asked. */
+StudioWorkspace *studio_view_get_workspace (StudioView *self);
+/* The history the view shows (a view without a window's workspace); the view follows its
+ * "changed". */
 void     studio_view_set_history (StudioView *self, StudioHistory *history);
 /* Borrowed; NULL before set_history. */
 StudioHistory *studio_view_get_history (StudioView *self);
@@ -97,23 +107,22 @@ gboolean studio_view_get_hover   (StudioView *self, double *x, double *y);
  * for tests and screenshots. */
 void     studio_view_hover       (StudioView *self, double x, double y);
 
-/* Says that the user picked hidden unit (layer 0-based, index) in this view: selects it
- * here and emits "unit-selected", which the window passes on to the unit inspector and to
- * every other view. */
+/* Says that the user picked hidden unit (layer 0-based, index) in this view: selects it in
+ * the workspace (every view outlines it) and emits "unit-selected", on which the window
+ * shows the unit inspector. */
 void     studio_view_select_unit (StudioView *self, guint layer, guint index);
 
 /* ---- the units a view shows: one selected unit, one column order, the ablation set ----
- * The window keeps every view in step: it tells each one the selected unit, the order that
- * one of them chose ("unit-order-changed") and the ablation set of the inspector (which a
- * shift-click changes through "unit-toggled", and a Clear button through "units-cleared").
- * Each setter redraws the view. */
+ * They are the workspace's (studio_view_get_workspace): these read and write it, and every
+ * view of the workspace redraws on its signals. "units-cleared" (an action signal, the Clear
+ * button's) empties the ablation set. */
 void     studio_view_set_selected_unit (StudioView *self, guint layer, guint index);
 /* FALSE when no unit is selected. */
 gboolean studio_view_get_selected_unit (StudioView *self, guint *layer, guint *index);
 
 void        studio_view_set_unit_order (StudioView *self, TgUnitOrder order);
 TgUnitOrder studio_view_get_unit_order (StudioView *self);
-/* The order chosen in this view: sets it and emits "unit-order-changed". */
+/* The order chosen in this view: the workspace's order. */
 void        studio_view_choose_unit_order (StudioView *self, TgUnitOrder order);
 /* perm[column] = unit for hidden layer `layer` (snap->widths[layer] entries) in the chosen
  * order, from the firing rates of the history's latest mask snapshot (hard or soft gates);
@@ -126,12 +135,11 @@ gboolean    studio_view_unit_permutation (StudioView *self, guint layer, gboolea
 void        studio_view_unit_arrays (StudioView *self, guint n_layers, const guint32 *widths,
                                      gboolean hard, guint **perm, guint8 **marks);
 
-/* The ablation set to show: a copy of edits is kept. */
+/* Replaces the workspace's ablation set (a copy of edits is kept). */
 void     studio_view_set_unit_marks (StudioView *self, const TgUnitEdit *edits, guint n_edits);
 /* TG_PLOT_MARK_* of the unit in the ablation set shown. */
 guint8   studio_view_get_unit_mark  (StudioView *self, guint layer, guint index);
-/* Shift-click: emits "unit-toggled" (layer, index), which adds the unit to the ablation set
- * or takes it out. */
+/* Shift-click: adds the unit to the workspace's ablation set or takes it out. */
 void     studio_view_toggle_unit    (StudioView *self, guint layer, guint index);
 /* The controls a view puts above its figure: a drop-down of the column orders that follows
  * the shared order, and the ablation set with a button that clears it. Created once, owned by

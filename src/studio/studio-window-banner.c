@@ -2,11 +2,40 @@
  * a collapse, a failure (a stop is not one). */
 #include "studio-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 
 #include "tg-experiment.h"
 
 /* ---- banner ----------------------------------------------------------------------- */
+
+/* The first button under w that shows no text (an info bar's close button), or NULL. */
+static GtkWidget *
+icon_button (GtkWidget *w)
+{
+  if (GTK_IS_BUTTON (w) && gtk_button_get_label (GTK_BUTTON (w)) == NULL &&
+      !GTK_IS_LABEL (gtk_button_get_child (GTK_BUTTON (w))))
+    return w;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = icon_button (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+studio_info_bar_name_close_button (GtkInfoBar *bar)
+{
+  /* GTK 4.8 gives the close button (an icon) no accessible name: a screen reader says only
+   * "button" */
+  GtkWidget *close = icon_button (GTK_WIDGET (bar));
+  if (close != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (close), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    "Close", -1);
+}
 
 void
 studio_window_show_banner (StudioWindow *self, GtkMessageType type, const char *message)
@@ -66,8 +95,8 @@ report_collapse (StudioWindow *self, const StudioSnapshot *snap)
   if (!isfinite (loss) || !tg_loss_collapsed (loss, n_classes))
     return;
   g_autofree char *msg =
-    g_strdup_printf ("%s collapsed: its last loss %.3g is far worse than guessing (%.2f); "
-                     "its accuracies are not a result. Lower the learning rate (now %g).",
+    g_strdup_printf (_("%s collapsed: its last loss %.3g is far worse than guessing (%.2f); "
+                     "its accuracies are not a result. Lower the learning rate (now %g)."),
                      run->name, loss, log ((double) n_classes), (double) snap->lr);
   studio_window_show_banner (self, GTK_MESSAGE_WARNING, msg);
 }

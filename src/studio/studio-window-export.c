@@ -4,6 +4,8 @@
  * destroys any still open when it goes. */
 #include "studio-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <math.h>
 
@@ -54,7 +56,7 @@ studio_window_export_view (StudioWindow *self, const char *name, const char *pat
 
   if (view == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "No view called “%s”", name);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No view called “%s”"), name);
       return FALSE;
     }
   return studio_view_export (STUDIO_VIEW (view), path, EXPORT_WIDTH * scale,
@@ -80,15 +82,15 @@ export_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *self)
           path = with_ext;
         }
       if (path == NULL)
-        studio_window_show_banner (self, GTK_MESSAGE_ERROR, "Export failed: choose a local file");
+        studio_window_show_banner (self, GTK_MESSAGE_ERROR, _("Export failed: choose a local file"));
       else if (!studio_window_export_view (self, name, path, &error))
         {
-          g_autofree char *msg = g_strdup_printf ("Export failed: %s", error->message);
+          g_autofree char *msg = g_strdup_printf (_("Export failed: %s"), error->message);
           studio_window_show_banner (self, GTK_MESSAGE_ERROR, msg);
         }
       else
         {
-          g_autofree char *msg = g_strdup_printf ("Exported to %s", path);
+          g_autofree char *msg = g_strdup_printf (_("Exported to %s"), path);
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
         }
     }
@@ -122,13 +124,13 @@ studio_window_export_choose_activate (GSimpleAction *action, GVariant *param, gp
 
   if (name == NULL)
     return;
-  dialog = gtk_file_chooser_native_new ("Export View", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  dialog = gtk_file_chooser_native_new (_("Export View"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   g_object_set_data_full (G_OBJECT (dialog), "view-name", g_strdup (name), g_free);
   g_autofree char *suggested = g_strdup_printf ("taugate-%s.pdf", name);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested);
   GtkFileFilter *filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "PDF, SVG or PNG (by extension)");
+  gtk_file_filter_set_name (filter, _("PDF, SVG or PNG (by extension)"));
   gtk_file_filter_add_pattern (filter, "*.pdf");
   gtk_file_filter_add_pattern (filter, "*.svg");
   gtk_file_filter_add_pattern (filter, "*.png");
@@ -152,7 +154,7 @@ export_figure1 (const TgExperimentResults *res, const char *dir, double width, d
   g_autofree char *figdir = g_build_filename (dir, "figures", NULL);
   if (g_mkdir_with_parents (figdir, 0755) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot create %s", figdir);
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _("Cannot create %s"), figdir);
       return FALSE;
     }
   g_autofree char *path = g_build_filename (figdir, "mnist_rotation_accuracy.pdf", NULL);
@@ -170,7 +172,7 @@ export_all_views (StudioWindow *self, const char *dir, double width, double heig
 
   if (g_mkdir_with_parents (figdir, 0755) != 0)
     {
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "Cannot create %s: %s",
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), _("Cannot create %s: %s"),
                    figdir, g_strerror (errno));
       return FALSE;
     }
@@ -236,16 +238,16 @@ export_all_response_cb (GtkNativeDialog *dialog, int response, StudioWindow *sel
 
       if (path == NULL || !studio_window_export_all (self, path, &error))
         {
-          g_autofree char *msg = g_strdup_printf ("Export failed: %s",
-                                                  error != NULL ? error->message : "not a local folder");
+          g_autofree char *msg = g_strdup_printf (_("Export failed: %s"),
+                                                  error != NULL ? error->message : _("not a local folder"));
           studio_window_show_banner (self, GTK_MESSAGE_ERROR, msg);
         }
       else
         {
           g_autofree char *msg = g_strdup_printf (
-            "Exported every view to %s/figures%s", path,
+            _("Exported every view to %s/figures%s"), path,
             studio_history_get_experiment (self->history) != NULL
-              ? ", with results.csv and the LaTeX tables" : " (run the paper comparison for results.csv and the tables)");
+              ? _(", with results.csv and the LaTeX tables") : _(" (run the paper comparison for results.csv and the tables)"));
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
         }
     }
@@ -257,8 +259,8 @@ studio_window_export_all_activate (GSimpleAction *action, GVariant *param, gpoin
 {
   StudioWindow *self = STUDIO_WINDOW (data);
   GtkFileChooserNative *dialog =
-    gtk_file_chooser_native_new ("Export All Figures and Tables", GTK_WINDOW (self),
-                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, "_Export", "_Cancel");
+    gtk_file_chooser_native_new (_("Export All Figures and Tables"), GTK_WINDOW (self),
+                                 GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
   g_signal_connect (dialog, "response", G_CALLBACK (export_all_response_cb), self);
   studio_window_track_dialog (self, dialog);
 }

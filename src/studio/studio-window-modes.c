@@ -1,7 +1,11 @@
 /* studio-window-modes.c — the window's side of the Modes panel: which mode is active, its
  * measurement off the main thread (studio-mode-measure.h) handed to the views as one
- * immutable snapshot, Ctrl+1…9, and Remove, Rename, Save of an adapter. */
+ * immutable snapshot, Ctrl+1…9, and Remove, Rename, Save of an adapter; the modes a
+ * finished run or Overlap brings, and the question asked before they would replace the
+ * modes of another foundation. */
 #include "studio-window-private.h"
+
+#include <glib/gi18n.h>
 
 #include <string.h>
 
@@ -11,6 +15,7 @@
 #include "studio-history.h"
 #include "studio-mode-measure.h"
 #include "tg-digest.h"
+#include "studio-recent.h"
 
 static void
 measured_cb (GObject *source, GAsyncResult *result, gpointer data)
@@ -26,10 +31,10 @@ measured_cb (GObject *source, GAsyncResult *result, gpointer data)
   if (snap == NULL)
     {
       /* named after the file of the mode measured (a foundation that does not fit the data) */
-      const TgMode *mode = self->modes != NULL && self->active_mode < tg_modes_count (self->modes)
-                           ? tg_modes_get (self->modes, self->active_mode) : NULL;
+      const TgMode *mode = studio_workspace_get_modes (self->workspace) != NULL && studio_workspace_get_active_mode (self->workspace) < tg_modes_count (studio_workspace_get_modes (self->workspace))
+                           ? tg_modes_get (studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace)) : NULL;
       const char *file = mode != NULL && mode->path != NULL ? mode->path
-                         : self->modes != NULL ? self->modes->foundation_path : NULL;
+                         : studio_workspace_get_modes (self->workspace) != NULL ? studio_workspace_get_modes (self->workspace)->foundation_path : NULL;
       if (file != NULL)
         g_prefix_error (&error, "%s: ", file);
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
@@ -65,11 +70,10 @@ studio_window_set_active_mode (StudioWindow *self, guint index)
   StudioConfig cfg;
   TgMode *mode;
 
-  if (self->modes == NULL || index >= tg_modes_count (self->modes))
+  if (!studio_workspace_set_active_mode (self->workspace, index))
     return FALSE;
-  self->active_mode = index;
-  studio_modes_panel_set_modes (self->modes_panel, self->modes, index);
-  mode = tg_modes_get (self->modes, index);
+  studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), index);
+  mode = tg_modes_get (studio_workspace_get_modes (self->workspace), index);
 
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
@@ -89,16 +93,6 @@ studio_window_is_measuring (StudioWindow *self)
   return self->measuring != NULL;
 }
 
-/* The digit pad and the inspector show every mode beside the one active. */
-void
-studio_window_modes_share (StudioWindow *self)
-{
-  studio_digit_pad_view_set_modes (STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (self, "digit-pad")),
-                                   self->modes);
-  studio_inspector_view_set_modes (STUDIO_INSPECTOR_VIEW (studio_window_get_view (self, "inspector")),
-                                   self->modes);
-}
-
 /* The panel and the Angles view follow the modes; measure: the active mode is measured
  * again (a run's adapter needs not: the views show that run's last snapshot already). */
 static void
@@ -108,26 +102,24 @@ modes_changed (StudioWindow *self, gboolean measure)
 
   studio_config_init_paper (&cfg);
   studio_settings_panel_collect (self->settings_panel, &cfg);
-  studio_angles_view_set_source (angles_view (self), self->modes, &cfg);
+  studio_angles_view_set_source (angles_view (self), studio_workspace_get_modes (self->workspace), &cfg);
   studio_config_clear (&cfg);
-  studio_window_modes_share (self);
+  studio_workspace_modes_changed (self->workspace);
   /* a screenshot of the Angles view sweeps what was opened */
-  if (self->modes != NULL && g_strcmp0 (self->shot_view, "angles") == 0)
+  if (studio_workspace_get_modes (self->workspace) != NULL && g_strcmp0 (self->shot_view, "angles") == 0)
     studio_angles_view_start (angles_view (self));
-  if (self->modes == NULL)
+  if (studio_workspace_get_modes (self->workspace) == NULL)
     {
       studio_modes_panel_set_modes (self->modes_panel, NULL, 0);
       return;
     }
-  if (self->active_mode >= tg_modes_count (self->modes))
-    self->active_mode = 0;
   /* a screenshot of the Modes panel shows the last adapter opened */
   if (g_strcmp0 (self->shot_view, "modes") == 0)
-    self->active_mode = tg_modes_count (self->modes) - 1;
+    studio_workspace_set_active_mode (self->workspace, tg_modes_count (studio_workspace_get_modes (self->workspace)) - 1);
   if (measure)
-    studio_window_set_active_mode (self, self->active_mode);
+    studio_window_set_active_mode (self, studio_workspace_get_active_mode (self->workspace));
   else
-    studio_modes_panel_set_modes (self->modes_panel, self->modes, self->active_mode);
+    studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace));
 }
 
 void
@@ -136,49 +128,191 @@ studio_window_modes_changed (StudioWindow *self)
   modes_changed (self, TRUE);
 }
 
+/* ---- asking before the modes are replaced ----------------------------------------------- */
+
+typedef struct {
+  StudioWindow      *self;
+  StudioModesAnswer  answer;
+  gpointer           data;
+  GDestroyNotify     destroy;
+} ReplaceQuestion;
+
+static void
+replace_question_free (gpointer p)
+{
+  ReplaceQuestion *q = p;
+  if (q->destroy != NULL)
+    q->destroy (q->data);
+  g_free (q);
+}
+
+static void
+replace_response_cb (GtkDialog *dialog, int response, gpointer data)
+{
+  StudioWindow *self = STUDIO_WINDOW (data);
+  ReplaceQuestion *q = g_object_steal_data (G_OBJECT (dialog), "question");
+
+  self->replace_question = NULL;
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  if (q != NULL)
+    q->answer (self, q->data, response == GTK_RESPONSE_ACCEPT);
+  g_clear_pointer (&q, replace_question_free);
+}
+
+void
+studio_window_modes_ask_replace (StudioWindow *self, const char *title,
+                                 StudioModesAnswer answer, gpointer data,
+                                 GDestroyNotify destroy)
+{
+  ReplaceQuestion *q = g_new0 (ReplaceQuestion, 1);
+  g_autoptr (GString) names = g_string_new (NULL);
+  GtkWidget *dialog;
+
+  *q = (ReplaceQuestion) { self, answer, data, destroy };
+  /* one question at a time: an earlier one unanswered counts as "keep" */
+  if (self->replace_question != NULL)
+    gtk_dialog_response (GTK_DIALOG (self->replace_question), GTK_RESPONSE_CANCEL);
+  for (guint i = 1; i < tg_modes_count (studio_workspace_get_modes (self->workspace)); i++)
+    g_string_append_printf (names, "%s“%s”", i > 1 ? ", " : "", tg_modes_get (studio_workspace_get_modes (self->workspace), i)->name);
+  dialog = gtk_message_dialog_new (GTK_WINDOW (self),
+                                   GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
+                                   GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE, "%s", title);
+  gtk_message_dialog_format_secondary_text (
+    GTK_MESSAGE_DIALOG (dialog),
+    "The Modes panel holds one foundation. Replacing it closes its modes (%s); a mode trained "
+    "here and not saved as a file (Save, or Save Session) is gone then. Runs stay.", names->str);
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Keep the Open Modes", GTK_RESPONSE_CANCEL,
+                          "_Replace", GTK_RESPONSE_ACCEPT, NULL);
+  gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog),
+                                                                GTK_RESPONSE_ACCEPT),
+                            "destructive-action");
+  gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_CANCEL);
+  g_object_set_data_full (G_OBJECT (dialog), "question", q, replace_question_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (replace_response_cb), self);
+  self->replace_question = GTK_WINDOW (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+GtkWindow *
+studio_window_get_replace_question (StudioWindow *self)
+{
+  return self->replace_question;
+}
+
+void
+studio_window_modes_dispose (StudioWindow *self)
+{
+  if (self->replace_question != NULL)
+    {
+      GtkWindow *question = self->replace_question;
+      self->replace_question = NULL;
+      gtk_window_destroy (question);
+    }
+}
+
+/* ---- a finished run's adapter ------------------------------------------------------------- */
+
+static void take_run (StudioWindow *self, StudioSnapshot *snap);
+
+static void
+run_answered (StudioWindow *self, gpointer data, gboolean replace)
+{
+  StudioSnapshot *snap = data;
+
+  if (replace)
+    {
+      studio_workspace_take_modes (self->workspace, NULL, 0);
+      take_run (self, snap);
+    }
+  else
+    studio_window_show_banner (self, GTK_MESSAGE_INFO,
+                               "The run's adapter did not join the Modes panel: the open "
+                               "foundation and its modes stay (the run stays in the views)");
+}
+
+/* The model whose foundation a finished job's modes have: a train job's adapted model, or
+ * an overlap job's first. */
+static const TgModel *
+job_model (const StudioSnapshot *snap)
+{
+  return snap->adapted != NULL ? snap->adapted : snap->overlap_models[0];
+}
+
 void
 studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap)
 {
-  const TgModel *adapted = snap->adapted;
+  const TgModel *model = job_model (snap);
   g_autofree char *digest = NULL;
-  g_autofree char *name = NULL;
 
   /* Full fine-tuning changes the foundation itself: it is no adapter */
-  if (adapted->method == TG_METHOD_FULL)
+  if (model == NULL || model->method == TG_METHOD_FULL)
     return;
-  digest = tg_foundation_digest (adapted);
-  if (self->modes == NULL || g_strcmp0 (self->modes->digest, digest) != 0)
+  digest = tg_foundation_digest (model);
+  /* a run on a new foundation would close the modes of the open one: asked first */
+  if (studio_workspace_get_modes (self->workspace) != NULL && tg_modes_count (studio_workspace_get_modes (self->workspace)) > 1 &&
+      g_strcmp0 (studio_workspace_get_modes (self->workspace)->digest, digest) != 0)
     {
-      g_clear_pointer (&self->modes, tg_modes_free);
-      self->modes = tg_modes_new (adapted);
-      self->active_mode = 0;
+      g_autofree char *title =
+        snap->adapted != NULL
+        ? g_strdup_printf ("The %s %g° run trained a new foundation: show its modes instead?",
+                           tg_method_info (model->method)->label, snap->angle)
+        : g_strdup ("The overlap trained a new foundation: show its modes instead?");
+      studio_window_modes_ask_replace (self, title, run_answered, studio_snapshot_ref (snap),
+                                       (GDestroyNotify) studio_snapshot_unref);
+      return;
     }
-  if (adapted->method != TG_METHOD_FROZEN)
+  take_run (self, snap);
+}
+
+static void
+take_run (StudioWindow *self, StudioSnapshot *snap)
+{
+  const TgModel *adapted = snap->adapted;
+  g_autofree char *digest = tg_foundation_digest (job_model (snap));
+  g_autofree char *name = NULL;
+  gboolean fresh = FALSE;
+
+  if (studio_workspace_get_modes (self->workspace) == NULL || g_strcmp0 (studio_workspace_get_modes (self->workspace)->digest, digest) != 0)
     {
-      name = g_strdup_printf ("%s %g° (trained here)", tg_method_info (adapted->method)->label,
+      studio_workspace_take_modes (self->workspace, tg_modes_new (job_model (snap)), 0);
+      fresh = TRUE;
+    }
+  if (adapted != NULL && adapted->method != TG_METHOD_FROZEN)
+    {
+      name = g_strdup_printf (_("%s %g° (trained here)"), tg_method_info (adapted->method)->label,
                               snap->angle);
-      self->active_mode = tg_modes_attach_model (self->modes, adapted, snap->sharpness, name,
-                                                 snap->angle);
+      studio_workspace_set_active_mode (self->workspace,
+                                        tg_modes_attach_model (studio_workspace_get_modes (self->workspace), adapted,
+                                                               snap->sharpness, name,
+                                                               snap->angle));
+    }
+  /* Overlap's two models join beside the active mode, which stays what the views show */
+  for (guint t = 0; adapted == NULL && t < 2; t++)
+    {
+      double angle = t == 0 ? 0.0 : snap->angle;
+      g_autofree char *label = g_strdup_printf ("TauGate %g° (Overlap)", angle);
+      tg_modes_attach_model (studio_workspace_get_modes (self->workspace), snap->overlap_models[t], snap->sharpness, label, angle);
     }
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
   g_clear_object (&self->measuring);
-  modes_changed (self, FALSE);
+  /* a new foundation's Base is not what the views show yet: it is measured */
+  modes_changed (self, adapted == NULL && fresh);
 }
 
 static void
 mode_activated_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 {
-  if (index != self->active_mode || self->measuring == NULL)
+  if (index != studio_workspace_get_active_mode (self->workspace) || self->measuring == NULL)
     studio_window_set_active_mode (self, index);
 }
 
 static void
 remove_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 {
-  if (self->modes != NULL && tg_modes_remove (self->modes, index))
+  if (studio_workspace_get_modes (self->workspace) != NULL && tg_modes_remove (studio_workspace_get_modes (self->workspace), index))
     {
-      self->active_mode = 0;
+      studio_workspace_set_active_mode (self->workspace, 0);
       studio_window_modes_changed (self);
     }
 }
@@ -186,10 +320,13 @@ remove_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
 static void
 rename_mode_cb (StudioModesPanel *panel, guint index, const char *name, StudioWindow *self)
 {
-  if (self->modes == NULL || index >= tg_modes_count (self->modes))
+  if (studio_workspace_get_modes (self->workspace) == NULL || index >= tg_modes_count (studio_workspace_get_modes (self->workspace)))
     return;
-  tg_modes_rename (self->modes, index, name);
-  studio_window_modes_changed (self);
+  /* a name is no reason to measure again: the numbers shown stay those of the same model */
+  tg_modes_rename (studio_workspace_get_modes (self->workspace), index, name);
+  studio_workspace_modes_changed (self->workspace);
+  studio_modes_panel_set_modes (self->modes_panel, studio_workspace_get_modes (self->workspace), studio_workspace_get_active_mode (self->workspace));
+  studio_history_mark_unsaved (self->history);
 }
 
 static void
@@ -198,20 +335,21 @@ save_response_cb (GtkNativeDialog *native, int response, gpointer data)
   StudioWindow *self = STUDIO_WINDOW (data);
   guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (native), "index"));
 
-  if (response == GTK_RESPONSE_ACCEPT && self->modes != NULL &&
-      index < tg_modes_count (self->modes))
+  if (response == GTK_RESPONSE_ACCEPT && studio_workspace_get_modes (self->workspace) != NULL &&
+      index < tg_modes_count (studio_workspace_get_modes (self->workspace)))
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (native));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
       if (path == NULL)
-        studio_window_show_banner (self, GTK_MESSAGE_ERROR, "Adapters are saved to local files only");
-      else if (!tg_modes_save_adapter (self->modes, index, path, &error))
+        studio_window_show_banner (self, GTK_MESSAGE_ERROR, _("Adapters are saved to local files only"));
+      else if (!tg_modes_save_adapter (studio_workspace_get_modes (self->workspace), index, path, &error))
         studio_window_show_banner (self, GTK_MESSAGE_ERROR, error->message);
       else
         {
-          g_autofree char *msg = g_strdup_printf ("Saved “%s” as %s",
-                                                  tg_modes_get (self->modes, index)->name, path);
+          studio_recent_add (path, STUDIO_RECENT_CHECKPOINT);
+          g_autofree char *msg = g_strdup_printf (_("Saved “%s” as %s"),
+                                                  tg_modes_get (studio_workspace_get_modes (self->workspace), index)->name, path);
           studio_window_show_banner (self, GTK_MESSAGE_INFO, msg);
         }
     }
@@ -224,11 +362,11 @@ save_mode_cb (StudioModesPanel *panel, guint index, StudioWindow *self)
   GtkFileChooserNative *native;
   g_autofree char *name = NULL;
 
-  if (self->modes == NULL || index == 0 || index >= tg_modes_count (self->modes))
+  if (studio_workspace_get_modes (self->workspace) == NULL || index == 0 || index >= tg_modes_count (studio_workspace_get_modes (self->workspace)))
     return;
-  native = gtk_file_chooser_native_new ("Save the adapter", GTK_WINDOW (self),
-                                        GTK_FILE_CHOOSER_ACTION_SAVE, "_Save", "_Cancel");
-  name = g_strdup_printf ("%s.safetensors", tg_modes_get (self->modes, index)->name);
+  native = gtk_file_chooser_native_new (_("Save the adapter"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_SAVE, _("_Save"), _("_Cancel"));
+  name = g_strdup_printf ("%s.safetensors", tg_modes_get (studio_workspace_get_modes (self->workspace), index)->name);
   g_strdelimit (name, "/ °", '-');
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (native), name);
   g_object_set_data (G_OBJECT (native), "index", GUINT_TO_POINTER (index));

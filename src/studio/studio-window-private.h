@@ -1,7 +1,7 @@
 /* studio-window-private.h — what the window's files share (studio-window.c: template,
  * actions, run control, job queue, life cycle; studio-window-export.c: exports;
- * studio-window-screenshot.c: screenshot automation), and the hooks the application's
- * --screenshot and the tests drive. Not for the views. */
+ * studio-window-screenshot.c: screenshot automation), and the hooks the tests drive. Not
+ * for the views, nor for the application (studio-window.h is its). */
 #pragma once
 
 #include "studio-window.h"
@@ -29,7 +29,8 @@ struct _StudioWindow
 
   /* owned */
   StudioTrainer  *trainer;
-  StudioHistory  *history;
+  StudioWorkspace *workspace;   /* what the window shows: history, units, data set */
+  StudioHistory  *history;      /* borrowed: the workspace's */
   char           *banner_text;
   gboolean        banner_is_error;
 
@@ -52,13 +53,13 @@ struct _StudioWindow
   double          shot_export_width, shot_export_height;
   TgPlotStyle     shot_export_style;
   gboolean       *shot_export_failed; /* the caller's: TRUE until that export is written */
+  char           *shot_session_dir;   /* --save-session: the session saved there first */
+  gboolean       *shot_session_failed; /* the caller's: TRUE until that session is saved */
 
-  /* opened checkpoints (studio-window-open.c): the foundation and its modes, or NULL */
-  TgModes        *modes;
-  guint           active_mode;
   GQueue          foreign_adapters;  /* paths still to ask about (char *) */
   GtkWindow      *open_question;     /* the question being asked, or NULL */
   GCancellable   *measuring;         /* the active mode's measurement under way, or NULL */
+  GtkWindow      *replace_question;  /* "replace the open modes?" being asked, or NULL */
 
   /* sessions (studio-window-session.c): where Ctrl+S saves (NULL: ask), the autosave's bar */
   char           *session_path;
@@ -80,22 +81,6 @@ void     studio_window_close_export_dialogs (StudioWindow *self);
 
 /* studio-window-screenshot.c: called with each snapshot; takes the shot when it is due */
 void     studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *snap);
-/* The window has done what it was asked (files opened, or refused in the banner) and runs
- * nothing: the shot, when one is asked for, is of the window as it is now. Nothing when a
- * job or a measurement is under way (its end takes the shot). */
-void     studio_window_screenshot_settled (StudioWindow *self);
-
-/* Automation for screenshots: after `steps` training steps (or when the run ends), show
- * view (NULL: the current one; "all": each in turn), save the window to png_path (NULL:
- * none) and close the window. */
-void     studio_window_schedule_screenshot (StudioWindow *self, guint64 steps,
-                                            const char *png_path, const char *view);
-/* Automation for --export-all: at the same moment, Export All to dir at width x height
- * points in style instead of a PNG (the folder on stdout), then close the window; *failed
- * (the caller's, outliving the window) stays TRUE unless the export was written. */
-void     studio_window_schedule_export_all (StudioWindow *self, guint64 steps,
-                                            const char *dir, double width, double height,
-                                            const TgPlotStyle *style, gboolean *failed);
 
 /* studio-window-export.c: a file chooser the window keeps until it answers (it shows it),
  * and destroys with itself so that no answer reaches a window gone; untrack in the answer
@@ -106,18 +91,15 @@ void     studio_window_untrack_dialog (StudioWindow *self, GtkNativeDialog *dial
 /* studio-window-banner.c: hiding the bar, its close button, and what it says when a job
  * ends (a collapse or a failure). */
 void     studio_window_hide_banner        (StudioWindow *self);
+/* Gives bar's close button (an icon) the accessible name "Close". */
+void     studio_info_bar_name_close_button (GtkInfoBar *bar);
 void     studio_window_banner_response_cb (GtkInfoBar *bar, int response, StudioWindow *self);
 void     studio_window_report_finished    (StudioWindow *self, const StudioSnapshot *snap);
 
-/* The error banner's text, NULL when hidden; whether it shows an error; what its close
- * button does. */
-const char *studio_window_get_banner          (StudioWindow *self);
-gboolean    studio_window_get_banner_is_error (StudioWindow *self);
-void        studio_window_dismiss_banner      (StudioWindow *self);
 
 /* studio-window-open.c: opening a foundation and adapters (File → Open, drag and drop,
- * the command line). Returns FALSE when a file was refused (said in the banner). */
-gboolean  studio_window_open_files    (StudioWindow *self, GFile **files, int n_files);
+ * the command line; studio_window_open_files is public). Returns FALSE when a file was
+ * refused (said in the banner). */
 gboolean  studio_window_open_paths    (StudioWindow *self, const char *const *paths);
 void      studio_window_open_activate (GSimpleAction *action, GVariant *param, gpointer self);
 void      studio_window_open_init     (StudioWindow *self);
@@ -135,18 +117,19 @@ gboolean  studio_window_set_active_mode (StudioWindow *self, guint index);
 /* A finished train job's adapter joins the modes (on a new foundation when the run's is
  * not the open one). */
 void      studio_window_modes_take_run (StudioWindow *self, StudioSnapshot *snap);
-/* Gives the window's modes to the views that show every mode side by side (the digit pad,
- * the inspector). */
-void      studio_window_modes_share    (StudioWindow *self);
 /* TRUE while the active mode's measurement is under way. */
 gboolean  studio_window_is_measuring  (StudioWindow *self);
+/* Opening another foundation, or a run on a new foundation, would close the open modes: a
+ * question (a GtkMessageDialog, "Keep the Open Modes" or "Replace") asks first, and answer
+ * gets replace TRUE or FALSE; data is destroyed after (or with the window, unanswered). */
+typedef void (*StudioModesAnswer) (StudioWindow *self, gpointer data, gboolean replace);
+void       studio_window_modes_ask_replace    (StudioWindow *self, const char *title,
+                                               StudioModesAnswer answer, gpointer data,
+                                               GDestroyNotify destroy);
+/* The question being asked, or NULL. */
+GtkWindow *studio_window_get_replace_question (StudioWindow *self);
+void       studio_window_modes_dispose        (StudioWindow *self);
 
-/* studio-window-units.c: the views' selected unit, column order and ablation set in step */
-void      studio_window_units_init    (StudioWindow *self);
-void      studio_window_units_select  (StudioWindow *self, guint layer, guint index);
-void      studio_window_units_set_order (StudioWindow *self, TgUnitOrder order);
-/* Before a screenshot of view_name: Masks hovers its selected unit. */
-void      studio_window_units_pose    (StudioWindow *self, const char *view_name);
 GtkWindow *studio_window_get_open_question (StudioWindow *self);
 
 /* studio-window-session.c: Save Session, Save Session As, Open Session, the autosave. */

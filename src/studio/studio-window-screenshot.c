@@ -1,5 +1,6 @@
 /* studio-window-screenshot.c — screenshot automation (taugate-studio --screenshot FILE
- * [--screenshot-view NAME|all|export-dialog], and --export-all DIR): once the run has gone
+ * [--screenshot-view NAME|all|export-dialog], --export-all DIR and --save-session DIR): once
+ * the run has gone
  * far enough, or the window has nothing more on its way (files opened or refused), show the
  * view, let it draw, save the window as PNG (or the export dialog over Curves, or every view
  * as Export All writes them), close. It only watches what the window does; its state is the
@@ -11,8 +12,40 @@
 #include "studio-view.h"
 #include "studio-export-dialog.h"
 #include "studio-inspector-view.h"
+#include "studio-masks-view.h"
 
 static gboolean take_screenshot (gpointer data);
+
+/* For a screenshot of Masks: the pointer over the most selective unit in the current order
+ * (the first column of the selected unit's layer, or the second when that is the selected
+ * one), at the digit it fires for most at the target, so that the picture shows the hover
+ * readout beside the selected unit's outline. */
+static void
+pose_units (StudioWindow *self, const char *view_name)
+{
+  StudioMasksView *masks = STUDIO_MASKS_VIEW (studio_window_get_view (self, "masks"));
+  StudioSnapshot *snap = studio_history_get_masks (self->history);
+  guint layer, index;
+  double x, y;
+
+  if (g_strcmp0 (view_name, "masks") != 0 || snap == NULL || snap->firing_rot_hard == NULL ||
+      !studio_view_get_selected_unit (STUDIO_VIEW (masks), &layer, &index) ||
+      layer >= snap->n_hidden || snap->widths[layer] < 2)
+    return;
+  guint unit = studio_masks_view_get_column_unit (masks, layer, 0);
+  if (unit == index)
+    unit = studio_masks_view_get_column_unit (masks, layer, 1);
+  guint32 off = 0;
+  for (guint l = 0; l < layer; l++)
+    off += snap->widths[l];
+  const float *rate = snap->firing_rot_hard + off + unit;
+  guint best = 0;
+  for (guint c = 1; c < snap->n_classes; c++)
+    if (rate[(gsize) c * snap->hidden_units] > rate[(gsize) best * snap->hidden_units])
+      best = c;
+  if (studio_masks_view_locate (masks, layer, 1, best, unit, &x, &y))
+    studio_view_hover (STUDIO_VIEW (masks), x, y);
+}
 
 void
 studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *snap)
@@ -30,7 +63,7 @@ studio_window_maybe_screenshot (StudioWindow *self, StudioSnapshot *snap)
   /* the view asked for, whatever a job showed since; then a few frames to draw */
   if (self->shot_view != NULL && strcmp (self->shot_view, "all") != 0)
     studio_window_show_view (self, self->shot_view);
-  studio_window_units_pose (self, self->shot_view);
+  pose_units (self, self->shot_view);
   self->shot_source = g_timeout_add (400, take_screenshot, self);
 }
 
@@ -63,6 +96,23 @@ export_all_now (StudioWindow *self)
   g_print ("%s\n", self->shot_export_dir);
 }
 
+/* --save-session: the session saved once, before anything else the automation writes; the
+ * folder on stdout, a failure on stderr and in the caller's flag. */
+static void
+save_session_now (StudioWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_steal_pointer (&self->shot_session_dir);
+  if (!studio_window_save_session (self, dir, &error))
+    {
+      g_printerr ("taugate-studio: --save-session: %s\n", error->message);
+      return;
+    }
+  if (self->shot_session_failed != NULL)
+    *self->shot_session_failed = FALSE;
+  g_print ("%s\n", dir);
+}
+
 static gboolean
 take_screenshot (gpointer data)
 {
@@ -78,6 +128,8 @@ take_screenshot (gpointer data)
       self->shot_source = g_timeout_add (200, take_screenshot, self);
       return G_SOURCE_REMOVE;
     }
+  if (self->shot_session_dir != NULL)
+    save_session_now (self);
   if (self->shot_export_dir != NULL)
     export_all_now (self);
   else if (self->shot_path != NULL)
@@ -164,6 +216,16 @@ studio_window_schedule_export_all (StudioWindow *self, guint64 steps, const char
   self->shot_export_style = *style;
   /* failed until written: a window closed before its export has not exported */
   self->shot_export_failed = failed;
+  if (failed != NULL)
+    *failed = TRUE;
+}
+
+void
+studio_window_schedule_save_session (StudioWindow *self, const char *dir, gboolean *failed)
+{
+  g_free (self->shot_session_dir);
+  self->shot_session_dir = g_strdup (dir);
+  self->shot_session_failed = failed;
   if (failed != NULL)
     *failed = TRUE;
 }

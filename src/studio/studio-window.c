@@ -1,6 +1,8 @@
 /* studio-window.c — the main window and the one place the views are registered. */
 #include "studio-window-private.h"
 
+#include <glib/gi18n.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -13,6 +15,7 @@
 #include "studio-results-view.h"
 #include "studio-angles-view.h"
 #include "studio-inspector-view.h"
+#include "studio-recent.h"
 #include "studio-digit-pad-view.h"
 #include "studio-dynamics-view.h"
 #include "studio-scrubber.h"
@@ -32,35 +35,34 @@ typedef struct {
 } ViewEntry;
 
 static const ViewEntry view_table[] = {
-  { "curves",  "Curves",  studio_curves_view_new },
-  { "neurons", "Neurons", studio_neurons_view_new },
-  { "masks",   "Masks",   studio_masks_view_new },
-  { "overlap", "Overlap", studio_overlap_view_new },
-  { "results", "Results", studio_results_view_new },
-  { "angles",  "Angles",  studio_angles_view_new },
-  { "inspector", "Inspector", studio_inspector_view_new },
-  { "digit-pad", "Digit Pad", studio_digit_pad_view_new },
-  { "dynamics", "Dynamics", studio_dynamics_view_new },
-  { "sparsity", "Sparsity", studio_sparsity_view_new },
+  { "curves",  N_("Curves"),  studio_curves_view_new },
+  { "neurons", N_("Neurons"), studio_neurons_view_new },
+  { "masks",   N_("Masks"),   studio_masks_view_new },
+  { "overlap", N_("Overlap"), studio_overlap_view_new },
+  { "results", N_("Results"), studio_results_view_new },
+  { "angles",  N_("Angles"),  studio_angles_view_new },
+  { "inspector", N_("Inspector"), studio_inspector_view_new },
+  { "digit-pad", N_("Digit Pad"), studio_digit_pad_view_new },
+  { "dynamics", N_("Dynamics"), studio_dynamics_view_new },
+  { "sparsity", N_("Sparsity"), studio_sparsity_view_new },
 };
-
-static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results",
-                                          "angles", "inspector", "digit-pad", "dynamics",
-                                          "sparsity", NULL };
 
 const char *const *
 studio_window_view_names (void)
 {
-  return view_names;
+  static const char *names[G_N_ELEMENTS (view_table) + 1];
+
+  if (names[0] == NULL)
+    for (guint i = 0; i < G_N_ELEMENTS (view_table); i++)
+      names[i] = view_table[i].name;
+  return names;
 }
 
-/* A unit picked in any view goes to the inspector, which is then shown. */
+/* A unit picked in any view (the workspace's selected unit now, which every view outlines
+ * and the inspector measures): the inspector is shown. */
 static void
 unit_selected_cb (StudioView *view, guint layer, guint index, StudioWindow *self)
 {
-  GtkWidget *inspector = gtk_stack_get_child_by_name (self->stack, "inspector");
-  studio_inspector_view_set_unit (STUDIO_INSPECTOR_VIEW (inspector), layer, index);
-  studio_window_units_select (self, layer, index);
   studio_window_show_view (self, "inspector");
 }
 
@@ -70,13 +72,12 @@ add_views (StudioWindow *self)
   for (guint i = 0; i < G_N_ELEMENTS (view_table); i++)
     {
       GtkWidget *view = view_table[i].create ();
-      gtk_stack_add_titled (self->stack, view, view_table[i].name, view_table[i].title);
+      gtk_stack_add_titled (self->stack, view, view_table[i].name, _(view_table[i].title));
       gtk_accessible_update_property (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      view_table[i].title, -1);
-      studio_view_set_history (STUDIO_VIEW (view), self->history);
+                                      _(view_table[i].title), -1);
+      studio_view_set_workspace (STUDIO_VIEW (view), self->workspace);
       g_signal_connect_object (view, "unit-selected", G_CALLBACK (unit_selected_cb), self, 0);
     }
-  studio_window_units_init (self);
 }
 
 GtkWidget *
@@ -155,12 +156,13 @@ apply_config (StudioWindow *self, const StudioConfig *cfg)
 {
   gtk_drop_down_set_selected (self->method_dropdown, cfg->method);
   studio_settings_panel_set_config (self->settings_panel, cfg);
+  studio_workspace_set_data_dir (self->workspace, cfg->data_dir);
   push_controls (self);
   if (cfg->data_dir != NULL && !g_file_test (cfg->data_dir, G_FILE_TEST_IS_DIR))
     {
       /* say so now, not only once Train fails */
-      g_autofree char *msg = g_strdup_printf ("The data folder %s does not exist: choose one "
-                                              "under Data set", cfg->data_dir);
+      g_autofree char *msg = g_strdup_printf (_("The data folder %s does not exist: choose one "
+                                              "under Data set"), cfg->data_dir);
       studio_window_show_banner (self, GTK_MESSAGE_ERROR, msg);
     }
 }
@@ -237,7 +239,8 @@ snapshot_cb (StudioTrainer *trainer, StudioSnapshot *snap, StudioWindow *self)
 {
   studio_history_add (self->history, snap);
   update_status (self);
-  if (snap->finished && snap->adapted != NULL && snap->error == NULL)
+  if (snap->finished && (snap->adapted != NULL || snap->overlap_models[1] != NULL) &&
+      snap->error == NULL)
     studio_window_modes_take_run (self, snap);
   if (snap->finished)
     studio_window_report_finished (self, snap);
@@ -260,6 +263,8 @@ start_job (StudioWindow *self, StudioJob job)
   StudioConfig cfg;
 
   collect_config (self, &cfg);
+  /* the data set shown until the run's first model says its own */
+  studio_workspace_set_data_dir (self->workspace, cfg.data_dir);
   gboolean ok = studio_trainer_start (self->trainer, job, &cfg, NULL, &error);
   studio_config_clear (&cfg);
   if (!ok)
@@ -356,11 +361,11 @@ action_reset (GSimpleAction *action, GVariant *param, gpointer data)
   dialog = gtk_message_dialog_new (GTK_WINDOW (self),
                                    GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT,
                                    GTK_MESSAGE_QUESTION, GTK_BUTTONS_NONE,
-                                   "Discard %u run%s?", n, n == 1 ? "" : "s");
+                                   ngettext ("Discard %u run?", "Discard %u runs?", n), n);
   gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog),
-    "Reset forgets every run's curves and results; the open modes stay.");
-  gtk_dialog_add_buttons (GTK_DIALOG (dialog), "_Cancel", GTK_RESPONSE_CANCEL,
-                          "_Reset", GTK_RESPONSE_ACCEPT, NULL);
+    _("Reset forgets every run's curves and results; the open modes stay."));
+  gtk_dialog_add_buttons (GTK_DIALOG (dialog), _("_Cancel"), GTK_RESPONSE_CANCEL,
+                          _("_Reset"), GTK_RESPONSE_ACCEPT, NULL);
   gtk_widget_add_css_class (gtk_dialog_get_widget_for_response (GTK_DIALOG (dialog),
                                                                 GTK_RESPONSE_ACCEPT),
                             "destructive-action");
@@ -439,6 +444,7 @@ space_cb (GtkWidget *widget, GVariant *args, gpointer data)
 
 StudioTrainer *studio_window_get_trainer (StudioWindow *self) { return self->trainer; }
 StudioHistory *studio_window_get_history (StudioWindow *self) { return self->history; }
+StudioWorkspace *studio_window_get_workspace (StudioWindow *self) { return self->workspace; }
 
 StudioWindow *
 studio_window_new (GtkApplication *app, const StudioConfig *cfg)
@@ -486,7 +492,8 @@ studio_window_dispose (GObject *object)
   studio_window_session_dispose (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), STUDIO_TYPE_WINDOW);
   g_clear_object (&self->trainer);
-  g_clear_object (&self->history);
+  self->history = NULL;
+  g_clear_object (&self->workspace);
   G_OBJECT_CLASS (studio_window_parent_class)->dispose (object);
 }
 
@@ -500,6 +507,7 @@ studio_window_finalize (GObject *object)
   g_clear_pointer (&self->shot_path, g_free);
   g_clear_pointer (&self->shot_view, g_free);
   g_clear_pointer (&self->shot_export_dir, g_free);
+  g_clear_pointer (&self->shot_session_dir, g_free);
   G_OBJECT_CLASS (studio_window_parent_class)->finalize (object);
 }
 
@@ -533,6 +541,7 @@ studio_window_class_init (StudioWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, settings_panel);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, modes_panel);
   gtk_widget_class_bind_template_child (widget_class, StudioWindow, scrubber);
+  gtk_widget_class_bind_template_child_full (widget_class, "recent_menu", FALSE, 0);
   gtk_widget_class_bind_template_callback_full (widget_class, "banner_response_cb",
                                                 G_CALLBACK (studio_window_banner_response_cb));
 }
@@ -557,11 +566,13 @@ studio_window_init (StudioWindow *self)
     }
 
   self->trainer = studio_trainer_new ();
-  self->history = studio_history_new ();
+  self->workspace = studio_workspace_new ();
+  self->history = studio_workspace_get_history (self->workspace);
   /* the inspector and the digit pad read a copy of the model from the mask snapshots */
   studio_trainer_set_want_model (self->trainer, TRUE);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  studio_info_bar_name_close_button (self->banner);
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_actions,
                                    G_N_ELEMENTS (win_actions), self);
   self->export_dialogs = g_ptr_array_new_with_free_func (g_object_unref);
@@ -578,6 +589,9 @@ studio_window_init (StudioWindow *self)
   add_views (self);
   studio_window_open_init (self);
   studio_window_session_init (self);
+  studio_window_recent_init (self, G_MENU (gtk_widget_get_template_child (GTK_WIDGET (self),
+                                                                          STUDIO_TYPE_WINDOW,
+                                                                          "recent_menu")));
   studio_scrubber_set_history (self->scrubber, self->history);
   studio_scrubber_set_trainer (self->scrubber, self->trainer);
 

@@ -5,6 +5,8 @@
  * What this file is not: the steps the jobs share (studio-worker.c). */
 #include "studio-worker-private.h"
 
+#include <glib/gi18n.h>
+
 #include <string.h>
 #include <gio/gio.h>
 
@@ -81,6 +83,7 @@ job_overlap (StudioWorker *w, StudioSnapshot *last, GError **error)
                          studio_worker_z1_for (w, test), 0, gates);
           memcpy (target == 0 ? last->overlap_gate0 : last->overlap_gate_rot, gates,
                   (gsize) n_layers * units * sizeof (float));
+          last->overlap_models[target] = tg_model_copy (w->model);
         }
       studio_worker_clear_adapter (w);
       g_clear_pointer (&w->model, tg_model_free);
@@ -118,7 +121,7 @@ job_experiment (StudioWorker *w, StudioSnapshot *last, GError **error)
   if (!tg_experiment_config_validate (&ecfg, error))
     return FALSE;
 
-  studio_worker_progress (w, 0.0, "Paper comparison");
+  studio_worker_progress (w, 0.0, _("Paper comparison"));
   last->experiment = tg_experiment_run (&ecfg, w->mode, NULL, NULL, experiment_progress, w,
                                         w->cancellable, error);
   last->progress = 1.0;
@@ -166,6 +169,8 @@ worker_main (gpointer data)
   fin->overlap_units = last->overlap_units;
   fin->overlap_gate0 = g_steal_pointer (&last->overlap_gate0);
   fin->overlap_gate_rot = g_steal_pointer (&last->overlap_gate_rot);
+  fin->overlap_models[0] = g_steal_pointer (&last->overlap_models[0]);
+  fin->overlap_models[1] = g_steal_pointer (&last->overlap_models[1]);
   fin->progress = ok ? 1.0 : last->progress;
   if (!ok && error != NULL)
     fin->error = g_steal_pointer (&error);

@@ -6,6 +6,8 @@
  * What this file is not: the sweep itself (tg-sweep.c) or its figure (tg-plot-sparsity.c). */
 #include "studio-worker-private.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include "tg-sparse-measure.h"
 
@@ -17,7 +19,7 @@ sweep_progress (guint done, guint total, const char *what, gpointer data)
 {
   StudioWorker *w = data;
   double fraction = total > 0 ? (double) done / total : 0.0;
-  g_autofree char *text = g_strdup_printf ("Sweep %u/%u · %s", done, total, what);
+  g_autofree char *text = g_strdup_printf (_("Sweep %u/%u · %s"), done, total, what);
   /* the sweep runs inside the engine: its progress reports are where it can pause */
   studio_worker_wait_if_paused (w, fraction, text);
   studio_worker_progress (w, fraction, text);
@@ -62,7 +64,7 @@ studio_worker_measure_sparse (StudioWorker *w, StudioSnapshot *last)
 
   if (w->model == NULL || w->mode == NULL || w->mode->test_rot->n == 0)
     return;
-  studio_worker_progress (w, 1.0, "Timing the sparse forward");
+  studio_worker_progress (w, 1.0, _("Timing the sparse forward"));
   tg_sparse_measure (w->model, w->mode->test_rot,
                      MIN (STUDIO_SWEEP_TIMING_IMAGES, w->mode->test_rot->n), TRUE, &m);
   last->sparse_madds = m.madds_sparse;

@@ -8,6 +8,8 @@
  * never touches a TgModel. */
 #include "studio-worker-private.h"
 
+#include <glib/gi18n.h>
+
 #include <math.h>
 #include <string.h>
 #include <gio/gio.h>
@@ -26,6 +28,7 @@ studio_worker_snapshot (StudioWorker *w, gboolean with_params)
   snap->run_method = w->run_method;
   snap->seed = w->cfg->seed;
   snap->settings = g_strdup (w->settings);
+  snap->data_dir = g_strdup (w->self->raw_dir);
   snap->angle = w->cfg->angle;
   snap->epoch = w->epoch;
   snap->n_epochs = w->n_epochs;
@@ -234,28 +237,11 @@ studio_worker_masks (StudioWorker *w, StudioSnapshot *snap)
   TgModel *m = w->model;
   const TgModeData *d = w->mode;
   guint32 n = MIN (w->cfg->eval_samples, d->test0->n);
-  guint32 units = tg_model_hidden_units (m);
-  guint32 classes = m->dims[m->n_linear];
-  gsize cells = (gsize) classes * units;
 
-  snap->has_masks = TRUE;
   snap->mask_step = w->step;
-  snap->n_classes = classes;
-  snap->firing0_hard = g_new0 (float, cells);
-  snap->firing_rot_hard = g_new0 (float, cells);
-  snap->firing0_soft = g_new0 (float, cells);
-  snap->firing_rot_soft = g_new0 (float, cells);
-  snap->gates0 = g_new0 (float, units);
-  snap->gates_rot = g_new0 (float, units);
-
-  const float *z0 = studio_worker_z1_for (w, d->test0), *z_rot = studio_worker_z1_for (w, d->test_rot);
-  TgForwardOpts hard = { TG_GATES_HARD, w->sharpness }, soft = { TG_GATES_SOFT, w->sharpness };
-  tg_firing_by_class (m, ws, &hard, d->test0, z0, n, snap->firing0_hard);
-  tg_firing_by_class (m, ws, &hard, d->test_rot, z_rot, n, snap->firing_rot_hard);
-  tg_firing_by_class (m, ws, &soft, d->test0, z0, n, snap->firing0_soft);
-  tg_firing_by_class (m, ws, &soft, d->test_rot, z_rot, n, snap->firing_rot_soft);
-  tg_mean_gates (m, ws, &soft, d->test0, z0, n, snap->gates0);
-  tg_mean_gates (m, ws, &soft, d->test_rot, z_rot, n, snap->gates_rot);
+  studio_snapshot_measure_masks (snap, m, ws, w->sharpness, d->test0,
+                                 studio_worker_z1_for (w, d->test0), d->test_rot,
+                                 studio_worker_z1_for (w, d->test_rot), n);
   if (tg_method_info (m->method)->gated && w->high_act_set != NULL)
     snap->high_act = tg_high_act_frac (m, ws, w->sharpness, w->high_act_set,
                                        w->phase == STUDIO_PHASE_ADAPTATION ? w->z1_train : NULL,
@@ -389,7 +375,7 @@ studio_worker_load (StudioWorker *w, GError **error)
   w->phase = STUDIO_PHASE_LOADING;
   if (self->raw_dir == NULL || strcmp (self->raw_dir, dir) != 0)
     {
-      studio_worker_progress (w, 0.0, "Loading data");
+      studio_worker_progress (w, 0.0, _("Loading data"));
       g_clear_pointer (&self->raw_dir, g_free);
       g_clear_pointer (&self->raw_train, tg_dataset_free);
       g_clear_pointer (&self->raw_test, tg_dataset_free);
@@ -401,9 +387,9 @@ studio_worker_load (StudioWorker *w, GError **error)
       g_autoptr (TgDataset) train = tg_dataset_load_dir (dir, "train", 10, error);
       if (train == NULL)
         {
-          g_prefix_error (error, "Cannot load the training set from %s%s: ", dir,
+          g_prefix_error (error, _("Cannot load the training set from %s%s: "), dir,
                           cfg->data_dir == NULL
-                            ? " (choose a folder under Data set, or set TG_MNIST_DIR or --data)"
+                            ? _(" (choose a folder under Data set, or set TG_MNIST_DIR or --data)")
                             : "");
           return FALSE;
         }
@@ -412,7 +398,7 @@ studio_worker_load (StudioWorker *w, GError **error)
       g_autoptr (TgDataset) test = tg_dataset_load_dir (dir, "t10k", 10, error);
       if (test == NULL)
         {
-          g_prefix_error (error, "Cannot load the test set from %s: ", dir);
+          g_prefix_error (error, _("Cannot load the test set from %s: "), dir);
           return FALSE;
         }
       self->raw_train = g_steal_pointer (&train);
@@ -432,14 +418,14 @@ studio_worker_load (StudioWorker *w, GError **error)
                                           cfg->train_limit, cfg->test_limit);
   if (self->mode_key == NULL || strcmp (self->mode_key, key) != 0)
     {
-      studio_worker_progress (w, 0.0, "Rotating images");
+      studio_worker_progress (w, 0.0, _("Rotating images"));
       g_clear_pointer (&self->mode, tg_mode_data_free);
       g_clear_pointer (&self->mode_key, g_free);
       self->mode = tg_mode_data_new (self->raw_train, self->raw_test, cfg->angle,
                                      cfg->train_limit, cfg->test_limit, error);
       if (self->mode == NULL)
         {
-          g_prefix_error (error, "Cannot use the data sets in %s: ", dir);
+          g_prefix_error (error, _("Cannot use the data sets in %s: "), dir);
           return FALSE;
         }
       self->mode_key = g_steal_pointer (&key);

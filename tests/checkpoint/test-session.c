@@ -3,11 +3,16 @@
  * A round trip keeps every run's curves, markers and info, the modes (foundation, adapters,
  * names, angles, sharpness, the active one), the comparison and sweep results, the view's
  * tensors and model, bit for bit. Refusals: a broken or wrong-format session.json, a missing
- * or malformed CSV, a file name leading out of the folder, an adapter swapped for one of
- * another foundation, a symbolic link leading out of the folder; each names the file. Saving
+ * or malformed CSV, a file name leading out of the folder, a symbolic link leading out of
+ * the folder; each names the file. An adapter file gone, or swapped for one of another
+ * foundation, leaves its mode out and the rest opens; the mode and the file are named. Saving
  * over a folder that is no session, or over one that holds a file its session.json does not
- * list, is refused, and a failed save leaves the old session as it was. */
+ * list, is refused, and a failed save leaves the old session as it was. The per-step
+ * records come back bit for bit, a save over them keeps working (they are the session's), and
+ * records whose arrays do not match their tables' rows, or tables of too many rows, are
+ * refused naming the file. */
 #include "tg-session.h"
+#include "tg-session-records.h"
 
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -246,6 +251,24 @@ assert_refused (const char *dir, const char *file)
   g_assert_nonnull (strstr (error->message, file));
 }
 
+/* The session opens without its one adapter's mode (the active one: Base is active then),
+ * and says which it left out, naming file. */
+static void
+assert_left_out (const char *dir, const char *file)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TgSession) r = tg_session_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->runs->len, >, 0);
+  g_assert_cmpuint (tg_modes_count (r->modes), ==, 1);
+  g_assert_cmpuint (r->active_mode, ==, 0);
+  g_assert_cmpuint (r->left_out->len, ==, 1);
+  g_test_message ("left out: %s", (char *) r->left_out->pdata[0]);
+  g_assert_nonnull (strstr (r->left_out->pdata[0], file));
+  g_assert_nonnull (strstr (r->left_out->pdata[0], "TauGate 45° (trained here)"));
+}
+
 /* Copies the last mode of dir's session.json `copies` more times into its list. */
 static void
 repeat_last_mode (const char *dir, guint copies)
@@ -322,7 +345,14 @@ test_refusals (void)
     tg_modes_attach_model (modes, adapted, 5, "x", 45);
     g_assert_true (tg_modes_save_adapter (modes, 1, adapter, &error));
     g_assert_no_error (error);
-    assert_refused (f, "01-TauGate-45-trained-here.safetensors");
+    assert_left_out (f, "01-TauGate-45-trained-here.safetensors");
+  }
+  /* an adapter file gone */
+  {
+    g_autofree char *g = good_copy ("adapter-gone");
+    g_autofree char *adapter = g_build_filename (g, "adapters", "01-TauGate-45-trained-here.safetensors", NULL);
+    g_assert_cmpint (g_unlink (adapter), ==, 0);
+    assert_left_out (g, "01-TauGate-45-trained-here.safetensors");
   }
 }
 
@@ -496,6 +526,91 @@ test_links_refused (void)
   }
 }
 
+static TgSessionRecords *
+make_records (guint n_params)
+{
+  static const char *const pcols[] = { "step", "run_id", NULL };
+  static const char *const mcols[] = { "mask_step", "weights", NULL };
+  TgSessionRecords *r = tg_session_records_new (pcols, mcols);
+  g_autofree float *tau = g_new (float, n_params * 3);
+  float w[5] = { 1, -2, 0.5f, 1e-9f, 3 };
+  guint64 tshape[2] = { n_params, 3 }, wshape[2] = { 1, 5 };
+
+  for (guint i = 0; i < n_params; i++)
+    {
+      double row[2] = { 4.0 * i, 1 };
+      tg_session_table_append (r->params, row);
+      for (guint j = 0; j < 3; j++)
+        tau[i * 3 + j] = 0.1f * (float) (i + j) - 0.3f;
+    }
+  double mrow[2] = { 0, NAN };
+  tg_session_table_append (r->masks, mrow);
+  tg_session_records_add_tensor (r, "params.tau", 2, tshape, tau);
+  tg_session_records_add_tensor (r, "weights.params", 2, wshape, w);
+  g_hash_table_insert (r->metadata, g_strdup ("widths"), g_strdup ("3"));
+  return r;
+}
+
+static void
+test_records (void)
+{
+  g_autoptr (TgSession) s = make_session ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = tmp_path ("records");
+
+  s->records = make_records (3);
+  g_assert_true (tg_session_save (s, dir, &error));
+  g_assert_no_error (error);
+  g_autoptr (TgSession) r = tg_session_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (r->records);
+  assert_tables_equal (s->records->params, r->records->params);
+  assert_tables_equal (s->records->masks, r->records->masks);
+  g_assert_cmpstr (g_hash_table_lookup (r->records->metadata, "widths"), ==, "3");
+  g_assert_cmpuint (r->records->tensors->len, ==, 2);
+  for (guint i = 0; i < s->records->tensors->len; i++)
+    {
+      const TgSessionTensor *a = g_ptr_array_index (s->records->tensors, i);
+      const TgSessionTensor *b = tg_session_records_get_tensor (r->records, a->name);
+      g_assert_nonnull (b);
+      g_assert_cmpmem (a->shape, sizeof a->shape, b->shape, sizeof b->shape);
+      g_assert_cmpmem (a->values, a->shape[0] * a->shape[1] * sizeof (float), b->values,
+                       b->shape[0] * b->shape[1] * sizeof (float));
+    }
+  /* the records are the session's: a save over them replaces them, and one without drops them */
+  g_clear_pointer (&s->records, tg_session_records_free);
+  g_assert_true (tg_session_save (s, dir, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&r, tg_session_free);
+  r = tg_session_load (dir, &error);
+  g_assert_no_error (error);
+  g_assert_null (r->records);
+
+  /* a table of more rows than its arrays */
+  s->records = make_records (3);
+  g_assert_true (tg_session_save (s, dir, &error));
+  g_autofree char *csv = g_build_filename (dir, TG_SESSION_RECORDS_PARAMS, NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (csv, &text, NULL, NULL));
+  g_autofree char *more = g_strconcat (text, "12,1\n", NULL);
+  g_assert_true (g_file_set_contents (csv, more, -1, NULL));
+  assert_refused (dir, TG_SESSION_RECORDS_TENSORS);
+  /* more rows than a session keeps */
+  g_clear_pointer (&s->records, tg_session_records_free);
+  s->records = make_records (TG_SESSION_MAX_RECORDS);
+  g_assert_true (tg_session_save (s, dir, &error));
+  g_autoptr (GString) many = g_string_new ("step,run_id\n");
+  for (guint i = 0; i <= TG_SESSION_MAX_RECORDS; i++)
+    g_string_append_printf (many, "%u,1\n", i);
+  g_assert_true (g_file_set_contents (csv, many->str, -1, NULL));
+  assert_refused (dir, TG_SESSION_RECORDS_PARAMS);
+  /* and the writer does not write what the reader refuses */
+  g_clear_pointer (&s->records, tg_session_records_free);
+  s->records = make_records (TG_SESSION_MAX_RECORDS + 1);
+  g_assert_false (tg_session_save (s, dir, &error));
+  g_assert_nonnull (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -509,6 +624,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/failed-save-keeps-old", test_failed_save_keeps_old);
   g_test_add_func ("/session/save-keeps-unlisted-files", test_save_keeps_unlisted_files);
   g_test_add_func ("/session/links-refused", test_links_refused);
+  g_test_add_func ("/session/records", test_records);
   int status = g_test_run ();
   g_autofree char *rm = g_strdup_printf ("rm -rf '%s'", tmp_dir);
   if (system (rm) != 0)

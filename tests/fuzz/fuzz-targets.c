@@ -10,6 +10,7 @@
 #include "tg-data.h"
 #include "tg-safetensors.h"
 #include "tg-session.h"
+#include "tg-session-records.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -25,10 +26,11 @@ static const char *const target_names[FUZZ_N_TARGETS] = {
  * fills, then the fixed checkpoints beside them. */
 static const char *const session_dirs[] = { "session", "session/runs", "session/adapters" };
 static const char *const session_inputs[] = { "session.json", "runs/r.csv", "runs/r-full.csv",
-                                               "runs/r-gates.csv" };
+                                               "runs/r-gates.csv", "records-params.csv",
+                                               "records-masks.csv" };
 static const char *const session_fixed[] = { "foundation.safetensors", "adapters/a.safetensors",
                                              "view.safetensors", "view-model.safetensors",
-                                             "view-adapter.safetensors" };
+                                             "view-adapter.safetensors", "records.safetensors" };
 static char *session_dir;
 
 static char *scratch_dir;
@@ -223,7 +225,8 @@ run_inspect (const guint8 *data, gsize size, GError **error)
 
 /* The session folder's fixed checkpoints, written once: a foundation 4-3-2, a TauGate
  * adapter of it (with its digest, as a session's modes have), the same pair as the view's
- * model, and a view of one tensor with one metadata string. */
+ * model, a view of one tensor with one metadata string, and records of two τ records and
+ * one mask record of those 3 units. */
 static void
 session_init (void)
 {
@@ -236,6 +239,10 @@ session_init (void)
   g_autoptr (GHashTable) meta = g_hash_table_new (g_str_hash, g_str_equal);
   float tau[3] = { 0.5f, -0.25f, 0 };
   TgSafetensorsOut view = { "params.tau", 1, { 3 }, tau };
+  float rec[6] = { 0.5f, -0.25f, 0, 0.25f, 0.125f, 1 };
+  TgSafetensorsOut records[3] = { { "params.tau", 2, { 2, 3 }, rec },
+                                  { "params.gamma", 2, { 2, 3 }, rec },
+                                  { "masks.gates0", 2, { 1, 3 }, rec } };
 
   if (done)
     return;
@@ -257,13 +264,14 @@ session_init (void)
   g_hash_table_insert (meta, (char *) "params.step", (char *) "120");
 #define FIXED(i) g_build_filename (session_dir, session_fixed[i], NULL)
   g_autofree char *p0 = FIXED (0), *p1 = FIXED (1), *p2 = FIXED (2), *p3 = FIXED (3),
-                  *p4 = FIXED (4);
+                  *p4 = FIXED (4), *p5 = FIXED (5);
 #undef FIXED
   if (!tg_checkpoint_save_foundation (f, NULL, p0, &error) ||
       !tg_modes_save_adapter (modes, 1, p1, &error) ||
       !tg_safetensors_write (p2, meta, &view, 1, &error) ||
       !tg_checkpoint_save_foundation (f, NULL, p3, &error) ||
-      !tg_checkpoint_save_adapter (a, TG_METHOD_TAUGATE, NULL, p4, &error))
+      !tg_checkpoint_save_adapter (a, TG_METHOD_TAUGATE, NULL, p4, &error) ||
+      !tg_safetensors_write (p5, meta, records, G_N_ELEMENTS (records), &error))
     g_error ("cannot write the session's checkpoints: %s", error->message);
 }
 
@@ -290,6 +298,9 @@ run_session (const guint8 *data, gsize size, GError **error)
     {
       /* what the reader promises of what it accepted */
       g_assert_cmpuint (session->runs->len, <=, TG_SESSION_MAX_RUNS);
+      g_assert_true (session->records == NULL ||
+                     (tg_session_table_n_rows (session->records->params) <= TG_SESSION_MAX_RECORDS &&
+                      tg_session_table_n_rows (session->records->masks) <= TG_SESSION_MAX_RECORDS));
       g_assert_true (session->modes == NULL || session->active_mode < tg_modes_count (session->modes));
       g_assert_true (session->sweep == NULL ||
                      (guint64) session->sweep->config.n_lambdas * session->sweep->config.n_sharpness *

@@ -124,11 +124,11 @@ test_other_csv (void)
   assert_field (((char **) orows->pdata[0])[5], overlap.jaccard[0]);
 
   g_autofree char *t = tg_plot_results_table_csv (&table);
-  g_autoptr(GPtrArray) tr = csv_rows (t, "method,source,params,acc0,acc0_std,acc_rot,"
+  g_autoptr(GPtrArray) tr = csv_rows (t, "method,source,params,n,acc0,acc0_std,acc_rot,"
                                          "acc_rot_std,high_act");
   g_assert_cmpuint (tr->len, ==, table.n_rows * 2);
-  assert_field (((char **) tr->pdata[0])[3], table.rows[0].ours.acc0);
-  assert_field (((char **) tr->pdata[1])[3], table.rows[0].paper.acc0);
+  assert_field (((char **) tr->pdata[0])[4], table.rows[0].ours.acc0);
+  assert_field (((char **) tr->pdata[1])[4], table.rows[0].paper.acc0);
 }
 
 static void

@@ -2,6 +2,7 @@
 #include "studio-test-util.h"
 
 #include <glib/gstdio.h>
+#include <gdk/x11/gdkx.h>
 #include <stdlib.h>
 
 #include "studio-resources.h"
@@ -46,8 +47,10 @@ int
 studio_test_init_env (int *argc, char ***argv)
 {
   atexit (wait_for_held_tasks);
-  /* no accessibility bus under xvfb-run: its warning would be fatal in a test */
-  g_setenv ("GTK_A11Y", "none", TRUE);
+  /* no accessibility bus under xvfb-run: its warning would be fatal in a test (a program
+   * may choose GTK's test backend, which needs no bus, before it calls this) */
+  if (g_strcmp0 (g_getenv ("GTK_A11Y"), "test") != 0)
+    g_setenv ("GTK_A11Y", "none", TRUE);
   /* the file chooser saves its state in GSettings; there is no session bus for dconf */
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_test_init (argc, argv, NULL);
@@ -293,4 +296,85 @@ unit_window_new (void)
   wait_for (win, has_model, NULL, "a finished run with a model copy");
   studio_config_clear (&cfg);
   return win;
+}
+
+/* ---- keys and clicks through the X server ------------------------------------------------ */
+
+static char *xdotool;
+
+gboolean
+studio_test_xdotool_init (void)
+{
+  if (xdotool == NULL)
+    xdotool = g_find_program_in_path ("xdotool");
+  return xdotool != NULL && GDK_IS_X11_DISPLAY (gdk_display_get_default ());
+}
+
+void
+xdo_run (const char *const *args)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  g_auto (GStrv) argv = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (GError) error = NULL;
+  int status = 0;
+
+  g_assert_nonnull (xdotool);
+  g_strv_builder_add (b, xdotool);
+  g_strv_builder_addv (b, (const char **) args);
+  argv = g_strv_builder_end (b);
+  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
+                               &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("xdotool %s failed: %s", args[0], err);
+}
+
+gboolean
+widget_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (widget);
+}
+
+gboolean
+widget_allocated (gpointer widget)
+{
+  return gtk_widget_get_width (widget) > 100;
+}
+
+/* is-active follows the X focus (FocusIn and FocusOut) */
+static gboolean
+has_x_focus (gpointer data)
+{
+  return gtk_window_is_active (data);
+}
+
+void
+xdo_focus_window (GtkWindow *window)
+{
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+  const char *args[] = { "windowfocus", "--sync", xid, NULL };
+  xdo_run (args);
+  wait_until (has_x_focus, window, KEY_TIMEOUT_S, "the window to have the keyboard focus");
+}
+
+void
+xdo_press (const char *key)
+{
+  const char *args[] = { "key", key, NULL };
+  xdo_run (args);
+}
+
+void
+xdo_focus_on (StudioWindow *win, GtkWidget *widget, const char *what)
+{
+  if (widget == NULL)
+    g_error ("nothing to focus: %s", what);
+  xdo_focus_window (GTK_WINDOW (win));
+  g_assert_true (gtk_widget_grab_focus (widget));
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (win));
+  g_assert_nonnull (focus);
+  g_assert_true (focus == widget || gtk_widget_is_ancestor (focus, widget));
+  g_test_message ("focus on %s (%s)", what, G_OBJECT_TYPE_NAME (focus));
 }

@@ -56,4 +56,20 @@ StudioWindow *unit_window_new (void);
 GtkWidget *find_file_chooser (void);
 gboolean chooser_shown (StudioWindow *win, gpointer data);
 
+/* Keys and clicks through the X server, as a keyboard and a mouse would send them (xdotool,
+ * XTEST). FALSE when xdotool or an X display is missing (the test is then skipped). */
+#define KEY_TIMEOUT_S 20
+gboolean studio_test_xdotool_init (void);
+/* xdotool with args (NULL-terminated); fails the test when it fails. */
+void xdo_run (const char *const *args);
+/* The X input focus on window (no window manager gives it under Xvfb), waited for. */
+void xdo_focus_window (GtkWindow *window);
+/* One key (xdotool's names: F1, ctrl+question, space, Tab, Page_Down), pressed and released. */
+void xdo_press (const char *key);
+/* The window's X focus and widget's keyboard focus, checked. */
+void xdo_focus_on (StudioWindow *win, GtkWidget *widget, const char *what);
+/* Conditions for wait_until: the widget is mapped; laid out wider than 100 px. */
+gboolean widget_mapped (gpointer widget);
+gboolean widget_allocated (gpointer widget);
+
 G_END_DECLS

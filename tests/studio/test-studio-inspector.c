@@ -11,9 +11,10 @@
 #include "studio-inspector-view.h"
 #include "studio-digit-pad-view.h"
 #include "studio-neurons-view.h"
-#include "studio-test-set.h"
+#include "studio-workspace.h"
 #include "tg-unit.h"
 #include "cli-test-util.h"
+#include "tg-folder-swap.h"
 
 static StudioWindow *shared_win;
 
@@ -87,7 +88,10 @@ test_digit_pad_matches_engine (void)
   studio_window_show_view (win, "digit-pad");
   spin (200);
   g_autoptr (GError) error = NULL;
-  const TgDataset *test = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) test_set =
+    studio_workspace_dup_test_set (studio_window_get_workspace (win), &error);
+  g_assert_nonnull (test_set);
+  const TgDataset *test = test_set->data;
   g_assert_no_error (error);
   guint agree = 0, n = 0;
   for (guint i = 0; i < 60; i++)
@@ -136,6 +140,22 @@ ablation_ready (StudioWindow *win, gpointer data)
  * with 10) costs that digit more accuracy on the target set, in the panel's readout, than it
  * costs the other digits on average, for at least 8 digits of 10 and by more than 10 points on average over the digits;
  * and Clear restores every unit. */
+/* The first label under w whose text contains text, or NULL. */
+static GtkLabel *
+label_containing (GtkWidget *w, const char *text)
+{
+  if (GTK_IS_LABEL (w) && strstr (gtk_label_get_text (GTK_LABEL (w)), text) != NULL)
+    return GTK_LABEL (w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkLabel *found = label_containing (c, text);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_ablation_hits_its_digit (void)
 {
@@ -162,6 +182,10 @@ test_ablation_hits_its_digit (void)
           gtk_widget_measure (GTK_WIDGET (win), GTK_ORIENTATION_VERTICAL, min_w, &min_h, NULL,
                               NULL, NULL);
           g_test_message ("minimum size with the ablation readout %d x %d", min_w, min_h);
+          /* the readout says on how many images it measures (not the status line's set) */
+          g_autofree char *says = g_strdup_printf ("on the first %u test images",
+                                                   studio_ablation_panel_get_base (panel, 0)->n);
+          g_assert_nonnull (label_containing (GTK_WIDGET (panel), says));
           g_assert_cmpint (min_w, <=, 1280);
           g_assert_cmpint (min_h, <=, 720);
           /* kept in the build folder, to be looked at */
@@ -186,6 +210,131 @@ test_ablation_hits_its_digit (void)
    * against their rivals: ask it of nearly every digit, and clearly on average */
   g_assert_cmpuint (hits, >=, 8);
   g_assert_cmpfloat (margin, >, 0.1);
+}
+
+#define FASHION_DIR "/usr/share/datasets/fashion-mnist"
+
+static gboolean
+fashion_model (StudioWindow *win, gpointer data)
+{
+  StudioSnapshot *snap = studio_history_get_masks (studio_window_get_history (win));
+  return snap != NULL && snap->model != NULL && snap->finished && is_idle (win, NULL);
+}
+
+/* The pad's first image, untouched, and image 1 when picked: Fashion's test images. */
+static void
+check_pad_fashion (StudioWindow *win, const TgDataset *fashion)
+{
+  g_autoptr (GError) error = NULL;
+  StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (win, "digit-pad"));
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (pad));
+  g_test_message ("pad CSV starts: %.80s", csv);
+  for (guint i = 0; i < 2; i++)
+    {
+      if (i == 1)
+        {
+          g_assert_true (studio_digit_pad_view_set_test_image (pad, 1, 0.0, &error));
+          g_assert_no_error (error);
+        }
+      const TgProbe *probe = studio_digit_pad_view_get_probe (pad);
+      g_assert_nonnull (probe);
+      guint differ = 0;
+      for (guint j = 0; j < fashion->dim; j++)
+        differ += fabsf (probe->image[j] - fashion->pixels[(gsize) i * fashion->dim + j] / 255.0f)
+                  > 1e-6f;
+      g_assert_cmpuint (differ, ==, 0);
+    }
+}
+
+/* The inspector's images that drive a unit most are Fashion's, rotated to the target; the
+ * ablation's unablated accuracy at 0° is the engine's on Fashion's first test images. */
+static void
+check_inspector_fashion (StudioWindow *win, const TgDataset *fashion)
+{
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  studio_window_show_view (win, "inspector");
+  studio_inspector_view_set_unit (insp, 0, 3);
+  wait_for (win, inspector_ready, insp, "the inspector's figure");
+  const TgUnitFigure *fig = studio_inspector_view_get_figure (insp);
+  g_assert_cmpuint (fig->report->n, ==, MIN (fashion->n, STUDIO_TEST_SET_INSPECT));
+  g_assert_cmpuint (fig->report->n_top, >, 0);
+  StudioSnapshot *snap = studio_history_get_masks (studio_window_get_history (win));
+  g_autoptr (TgDataset) head = tg_dataset_head (fashion, STUDIO_TEST_SET_INSPECT);
+  g_autoptr (TgDataset) turned = tg_dataset_rotated (head, snap->angle);
+  g_assert_cmpmem (fig->top_pixels, turned->dim,
+                   turned->pixels + (gsize) fig->report->top[0] * turned->dim, turned->dim);
+
+  StudioAblationPanel *panel = studio_inspector_view_get_ablation (insp);
+  studio_ablation_panel_add (panel, (TgUnitId) { 0, 3 }, TG_UNIT_SILENCE);
+  wait_for (win, ablation_ready, panel, "the ablation readout");
+  TgForwardOpts opts = { snap->hard_gates ? TG_GATES_HARD : TG_GATES_SOFT, snap->sharpness };
+  TgClassEval ev = { 0 };
+  tg_class_eval (snap->model, head, &opts, &ev);
+  g_assert_cmpuint (studio_ablation_panel_get_base (panel, 0)->n, ==, ev.n);
+  g_assert_cmpfloat (studio_ablation_panel_get_base (panel, 0)->acc, ==, ev.acc);
+  tg_class_eval_clear (&ev);
+  studio_ablation_panel_clear (panel);
+}
+
+/* The run saved as a session and opened in a window set to MNIST: shown on Fashion. */
+static void
+check_session_fashion (StudioWindow *win)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("fashion-session-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_autofree char *folder = g_build_filename (tmp, "session", NULL);
+  g_assert_true (studio_window_save_session (win, folder, &error));
+  g_assert_no_error (error);
+  StudioConfig mnist;
+  small_config (&mnist);
+  StudioWindow *other = new_window (&mnist);
+  studio_config_clear (&mnist);
+  g_assert_true (studio_window_open_session (other, folder));
+  g_assert_cmpstr (studio_workspace_get_data_dir (studio_window_get_workspace (other)), ==,
+                   FASHION_DIR);
+  StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (other, "digit-pad"));
+  g_assert_true (studio_digit_pad_view_set_test_image (pad, 0, 0.0, &error));
+  g_assert_no_error (error);
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (pad));
+  g_assert_nonnull (strstr (csv, "\ntrue_label,0,9\n"));   /* MNIST's is a 7 */
+  destroy_window (other);
+  tg_remove_tree (tmp);
+}
+
+/* A model trained on Fashion-MNIST (the Data set drop-down's choice) is shown on
+ * Fashion-MNIST: the digit pad's first image is Fashion's test image 0 (an ankle boot,
+ * class 9; MNIST's is a 7) and picking image 1 shows Fashion's, the inspector's "drive it
+ * most" images are Fashion's, the ablation readout measures on Fashion's first test images,
+ * and so does a session of the run opened elsewhere. Before the window's workspace held the
+ * test set, the first three read the process's one MNIST test set. */
+static void
+test_fashion_test_set (void)
+{
+  if (!g_file_test (FASHION_DIR, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip (FASHION_DIR " is not installed");
+      return;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (TgDataset) fashion = tg_dataset_load_dir (FASHION_DIR, "t10k", 10, &error);
+  g_assert_no_error (error);
+  StudioConfig cfg;
+  small_config (&cfg);
+  g_free (cfg.data_dir);
+  cfg.data_dir = g_strdup (FASHION_DIR);
+  cfg.foundation_epochs = 1;
+  cfg.adapt_epochs = 1;
+  StudioWindow *win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  studio_window_show_view (win, "digit-pad");
+  studio_window_queue_job (win, STUDIO_JOB_TRAIN);
+  wait_for (win, fashion_model, NULL, "a finished Fashion-MNIST run with a model copy");
+  spin (100);
+  check_pad_fashion (win, fashion);
+  check_inspector_fashion (win, fashion);
+  check_session_fashion (win);
+  destroy_window (win);
 }
 
 /* The inspector and the digit pad export their figure and, beside it, their numbers. */
@@ -324,13 +473,13 @@ main (int argc, char *argv[])
   int skip = studio_test_init (&argc, &argv);
   if (skip != 0)
     return skip;
-  studio_test_set_set_dir (studio_test_data_dir ());
   g_test_add_func ("/studio/inspector/select-from-neurons", test_select_from_neurons);
   g_test_add_func ("/studio/inspector/digit-pad-matches-engine", test_digit_pad_matches_engine);
   g_test_add_func ("/studio/inspector/ablation-hits-its-digit", test_ablation_hits_its_digit);
   g_test_add_func ("/studio/inspector/export-with-csv", test_export_with_csv);
   g_test_add_func ("/studio/inspector/export-all-unopened", test_export_all_unopened);
   g_test_add_func ("/studio/inspector/csv-under-comma-locale", test_csv_under_comma_locale);
+  g_test_add_func ("/studio/inspector/fashion-test-set", test_fashion_test_set);
   int ret = g_test_run ();
   if (shared_win != NULL)
     destroy_window (shared_win);

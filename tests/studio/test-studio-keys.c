@@ -3,68 +3,15 @@
  * of a StudioApplication, as a keyboard and a mouse would. F1 and Ctrl+? open the shortcuts
  * window wherever the focus is (a view, the side panel, the header bar); the main menu lists
  * it; Space acts on the focused button, switch or spin button and starts a run only where no
- * widget takes it; a click beside a slider's mark lands on the mark. */
+ * widget takes it; a click beside a slider's mark lands on the mark; every icon-only button
+ * has a name for a screen reader; the shortcuts window lists the keys of the figures' units
+ * (test-studio-unit-keys presses them). */
 #include <gtk/gtk.h>
 #include <gdk/x11/gdkx.h>
 #include <math.h>
 
 #include "studio-test-util.h"
 #include "studio-application.h"
-
-#define KEY_TIMEOUT_S 20
-
-static char *xdotool;
-
-static void
-run_xdotool (const char *const *args)
-{
-  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
-  g_auto (GStrv) argv = NULL;
-  g_autofree char *err = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = 0;
-
-  g_strv_builder_add (b, xdotool);
-  g_strv_builder_addv (b, (const char **) args);
-  argv = g_strv_builder_end (b);
-  g_assert_true (g_spawn_sync (NULL, argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-                               &err, &status, &error));
-  g_assert_no_error (error);
-  if (!g_spawn_check_wait_status (status, NULL))
-    g_error ("xdotool %s failed: %s", args[0], err);
-}
-
-static gboolean
-mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (widget);
-}
-
-/* is-active follows the X focus (FocusIn and FocusOut) */
-static gboolean
-has_x_focus (gpointer data)
-{
-  return gtk_window_is_active (data);
-}
-
-/* The X input focus on window (no window manager gives it under Xvfb). */
-static void
-focus_window (GtkWindow *window)
-{
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  const char *args[] = { "windowfocus", "--sync", xid, NULL };
-  run_xdotool (args);
-  wait_until (has_x_focus, window, KEY_TIMEOUT_S, "the window to have the keyboard focus");
-}
-
-/* One key (xdotool's names: F1, ctrl+question, space, Tab), pressed and released. */
-static void
-press (const char *key)
-{
-  const char *args[] = { "key", key, NULL };
-  run_xdotool (args);
-}
 
 static GtkWindow *
 shortcuts_window (void)
@@ -166,19 +113,6 @@ panel_first (StudioWindow *win, GType type)
   return w;
 }
 
-static void
-focus_on (StudioWindow *win, GtkWidget *widget, const char *what)
-{
-  if (widget == NULL)
-    g_error ("nothing to focus: %s", what);
-  focus_window (GTK_WINDOW (win));
-  g_assert_true (gtk_widget_grab_focus (widget));
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (win));
-  g_assert_nonnull (focus);
-  g_assert_true (focus == widget || gtk_widget_is_ancestor (focus, widget));
-  g_test_message ("focus on %s (%s)", what, G_OBJECT_TYPE_NAME (focus));
-}
-
 /* F1 and Ctrl+? open the shortcuts window with the focus in a view, the side panel and the
  * header bar. */
 static void
@@ -189,7 +123,7 @@ test_help_keys (void)
   const char *keys[] = { "F1", "ctrl+question" };
 
   studio_window_show_view (win, "inspector");
-  wait_until (mapped, studio_window_get_view (win, "inspector"), KEY_TIMEOUT_S,
+  wait_until (widget_mapped, studio_window_get_view (win, "inspector"), KEY_TIMEOUT_S,
               "the Inspector shown");
   struct { const char *what; GtkWidget *widget; } places[] = {
     { "the Inspector's unit", find_focusable (studio_window_get_view (win, "inspector"),
@@ -208,8 +142,8 @@ test_help_keys (void)
   for (guint p = 0; p < G_N_ELEMENTS (places); p++)
     for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
       {
-        focus_on (win, places[p].widget, places[p].what);
-        press (keys[k]);
+        xdo_focus_on (win, places[p].widget, places[p].what);
+        xdo_press (keys[k]);
         g_test_message ("%s with the focus on %s", keys[k], places[p].what);
         wait_until (shortcuts_shown, NULL, KEY_TIMEOUT_S, "the shortcuts window");
         gtk_widget_set_visible (GTK_WIDGET (shortcuts_window ()), FALSE);
@@ -242,7 +176,7 @@ test_menu_item (void)
   StudioWindow *win = open_window (&app);
   GtkWidget *menu_button;
 
-  wait_until (mapped, win, KEY_TIMEOUT_S, "the window shown");
+  wait_until (widget_mapped, win, KEY_TIMEOUT_S, "the window shown");
   menu_button = find_focusable (gtk_window_get_titlebar (GTK_WINDOW (win)),
                                 GTK_TYPE_MENU_BUTTON);
   g_assert_nonnull (menu_button);
@@ -291,31 +225,31 @@ test_space (void)
   GtkWidget *sw, *angle;
   gboolean before;
 
-  wait_until (mapped, win, KEY_TIMEOUT_S, "the window shown");
+  wait_until (widget_mapped, win, KEY_TIMEOUT_S, "the window shown");
   sw = panel_first (win, GTK_TYPE_SWITCH);
   angle = panel_first (win, GTK_TYPE_SPIN_BUTTON);
   before = gtk_switch_get_active (GTK_SWITCH (sw));
-  focus_on (win, sw, "the hard-gates switch");
-  press ("space");
+  xdo_focus_on (win, sw, "the hard-gates switch");
+  xdo_press ("space");
   gpointer toggled[] = { sw, GINT_TO_POINTER (!before) };
   wait_until (switch_is, toggled, KEY_TIMEOUT_S, "Space to toggle the switch");
   g_assert_false (training (win));
-  press ("space");
+  xdo_press ("space");
   gpointer back[] = { sw, GINT_TO_POINTER (before) };
   wait_until (switch_is, back, KEY_TIMEOUT_S, "Space to toggle the switch back");
   g_assert_false (training (win));
 
   /* Tab after Space: once the focus has moved on, the Space before it was handled */
-  focus_on (win, angle, "the Rotation spin button");
-  press ("space");
-  press ("Tab");
+  xdo_focus_on (win, angle, "the Rotation spin button");
+  xdo_press ("space");
+  xdo_press ("Tab");
   gpointer left[] = { win, angle };
   wait_until (focus_left, left, KEY_TIMEOUT_S, "Tab to move the focus out of the spin button");
   g_assert_false (training (win));
   g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), ==, 0);
 
-  focus_on (win, panel_first (win, GTK_TYPE_SCALE), "the s slider");
-  press ("space");
+  xdo_focus_on (win, panel_first (win, GTK_TYPE_SCALE), "the s slider");
+  xdo_press ("space");
   wait_until (training, win, KEY_TIMEOUT_S, "Space on the slider to start the run");
   studio_window_stop (win);
   wait_until (not_training, win, KEY_TIMEOUT_S, "the run to stop");
@@ -330,12 +264,6 @@ child_named (GtkWidget *parent, const char *css_name)
     if (g_strcmp0 (gtk_widget_get_css_name (c), css_name) == 0)
       return c;
   return NULL;
-}
-
-static gboolean
-allocated (gpointer data)
-{
-  return gtk_widget_get_width (data) > 100;
 }
 
 static gboolean
@@ -356,12 +284,12 @@ test_slider_snaps (void)
   graphene_rect_t r;
   double dx, dy;
 
-  wait_until (mapped, win, KEY_TIMEOUT_S, "the window shown");
-  focus_window (GTK_WINDOW (win));
+  wait_until (widget_mapped, win, KEY_TIMEOUT_S, "the window shown");
+  xdo_focus_window (GTK_WINDOW (win));
   scale = panel_first (win, GTK_TYPE_SCALE);
   trough = child_named (scale, "trough");
   g_assert_nonnull (trough);
-  wait_until (allocated, trough, KEY_TIMEOUT_S, "the slider laid out");
+  wait_until (widget_allocated, trough, KEY_TIMEOUT_S, "the slider laid out");
   g_assert_true (gtk_widget_compute_bounds (trough, GTK_WIDGET (win), &r));
   gtk_native_get_surface_transform (GTK_NATIVE (win), &dx, &dy);
   GtkAdjustment *adj = gtk_range_get_adjustment (GTK_RANGE (scale));
@@ -377,7 +305,7 @@ test_slider_snaps (void)
   const char *move[] = { "mousemove", "--window", xid, xs, ys, "click", "1", NULL };
 
   g_test_message ("trough %g px wide; click at %s,%s", r.size.width, xs, ys);
-  run_xdotool (move);
+  xdo_run (move);
   gpointer args[] = { adj, &before };
   wait_until (value_moved, args, KEY_TIMEOUT_S, "the click to move the s slider");
   StudioConfig cfg;
@@ -389,15 +317,143 @@ test_slider_snaps (void)
   close_window (app, win);
 }
 
+/* ---- icon-only buttons ------------------------------------------------------------------ */
+
+/* Whether a label with text lies under w (the button's own label, or a box of icon and label). */
+static gboolean
+shows_text (GtkWidget *w)
+{
+  if (GTK_IS_LABEL (w) && gtk_widget_get_visible (w) &&
+      *gtk_label_get_text (GTK_LABEL (w)) != '\0')
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    if (shows_text (c))
+      return TRUE;
+  return FALSE;
+}
+
+/* An accessible label of its own: a GtkButton is always "labelled by" its child, which for an
+ * icon is an image that says nothing, so that relation does not count. */
+static gboolean
+has_name (GtkWidget *w)
+{
+  return gtk_test_accessible_has_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL);
+}
+
+/* Every button under w that shows no text and is not hidden from assistive technologies
+ * (GTK's own spin button arrows are) has an accessible label; the unnamed ones are listed. */
+static void
+collect_unnamed (GtkWidget *w, GString *unnamed, guint *n_checked)
+{
+  GtkAccessibleRole role = gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (w));
+  gboolean button = GTK_IS_BUTTON (w) || GTK_IS_MENU_BUTTON (w);
+  if (button && role != GTK_ACCESSIBLE_ROLE_NONE && role != GTK_ACCESSIBLE_ROLE_PRESENTATION &&
+      !shows_text (w))
+    {
+      /* a menu button's inner toggle button is named by the menu button */
+      GtkWidget *parent = gtk_widget_get_parent (w);
+      gboolean named = has_name (w) || (parent != NULL && GTK_IS_MENU_BUTTON (parent) &&
+                                        has_name (parent));
+      (*n_checked)++;
+      if (!named)
+        {
+          const char *tip = gtk_widget_get_tooltip_text (w);
+          g_string_append_printf (unnamed, "\n  %s in %s (%s)", G_OBJECT_TYPE_NAME (w),
+                                  parent != NULL && gtk_widget_get_parent (parent) != NULL
+                                  ? G_OBJECT_TYPE_NAME (gtk_widget_get_parent (parent)) : "nothing",
+                                  tip != NULL ? tip : "no tooltip");
+        }
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    collect_unnamed (c, unnamed, n_checked);
+}
+
+/* The window's icon-only buttons (header bar, side panel, every view, the scrubber) have an
+ * accessible label a screen reader speaks: a tooltip alone is not read as the name. */
+static void
+test_icon_buttons_named (void)
+{
+  StudioApplication *app = NULL;
+  StudioWindow *win = open_window (&app);
+  g_autoptr (GString) unnamed = g_string_new (NULL);
+  guint n_checked = 0;
+
+  wait_until (widget_mapped, win, KEY_TIMEOUT_S, "the window shown");
+  collect_unnamed (GTK_WIDGET (win), unnamed, &n_checked);
+  g_test_message ("%u buttons without text checked", n_checked);
+  /* the header bar's four run controls, its menu and export buttons, the scrubber's play,
+   * the message bar's close button (GTK's, named by the window) */
+  g_assert_cmpuint (n_checked, >=, 8);
+  if (unnamed->len > 0)
+    g_error ("buttons without text or accessible label:%s", unnamed->str);
+  close_window (app, win);
+}
+
+/* The accelerators the shortcuts window lists (GtkShortcutsShortcut's "accelerator"). */
+static void
+collect_accels (GObject *object, GPtrArray *accels)
+{
+  if (GTK_IS_SHORTCUTS_SHORTCUT (object))
+    {
+      g_autofree char *accel = NULL;
+      g_object_get (object, "accelerator", &accel, NULL);
+      if (accel != NULL)
+        g_ptr_array_add (accels, g_steal_pointer (&accel));
+    }
+  if (GTK_IS_WIDGET (object))
+    for (GtkWidget *c = gtk_widget_get_first_child (GTK_WIDGET (object)); c != NULL;
+         c = gtk_widget_get_next_sibling (c))
+      collect_accels (G_OBJECT (c), accels);
+}
+
+/* The shortcuts window lists the keys of the figures' units, and none of them is an
+ * accelerator of the application (which would take it before the figure). */
+static void
+test_units_listed (void)
+{
+  StudioApplication *app = NULL;
+  StudioWindow *win = open_window (&app);
+  g_autoptr (GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/org/taugate/Studio/gtk/help-overlay.ui");
+  GtkWindow *overlay = GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay"));
+  g_autoptr (GPtrArray) accels = g_ptr_array_new_with_free_func (g_free);
+  const char *keys[] = { "Left Right", "Up Down", "Page_Up Page_Down", "Home End", "Return",
+                         "x" };
+
+  g_assert_nonnull (overlay);
+  collect_accels (G_OBJECT (overlay), accels);
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      gboolean listed = FALSE;
+      for (guint i = 0; i < accels->len && !listed; i++)
+        listed = g_strcmp0 (g_ptr_array_index (accels, i), keys[k]) == 0;
+      if (!listed)
+        g_error ("the shortcuts window does not list %s", keys[k]);
+      g_auto (GStrv) words = g_strsplit (keys[k], " ", -1);
+      for (guint w = 0; words[w] != NULL; w++)
+        {
+          g_auto (GStrv) taken = gtk_application_get_actions_for_accel (GTK_APPLICATION (app),
+                                                                         words[w]);
+          g_assert_nonnull (taken);
+          if (taken[0] != NULL)
+            g_error ("%s is also the accelerator of %s", words[w], taken[0]);
+        }
+    }
+  gtk_window_destroy (overlay);
+  close_window (app, win);
+}
+
 int
 main (int argc, char *argv[])
 {
+  /* GTK's test accessibility backend keeps the names given to widgets, where "none" drops
+   * them, and needs no accessibility bus */
+  g_setenv ("GTK_A11Y", "test", TRUE);
   /* the resources are registered by the application, as when the program runs */
   int skip = studio_test_init_env (&argc, &argv);
   if (skip != 0)
     return skip;
-  xdotool = g_find_program_in_path ("xdotool");
-  if (xdotool == NULL || !GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+  if (!studio_test_xdotool_init ())
     {
       g_printerr ("needs xdotool and an X display (xvfb-run)\n");
       return 77;
@@ -407,7 +463,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/keys/menu-item", test_menu_item);
   g_test_add_func ("/studio/keys/space-on-focus", test_space);
   g_test_add_func ("/studio/keys/slider-snaps", test_slider_snaps);
-  int status = g_test_run ();
-  g_free (xdotool);
-  return status;
+  g_test_add_func ("/studio/keys/icon-buttons-named", test_icon_buttons_named);
+  g_test_add_func ("/studio/keys/units-listed", test_units_listed);
+  return g_test_run ();
 }

@@ -14,7 +14,7 @@
 #include "studio-masks-view.h"
 #include "studio-neurons-view.h"
 #include "studio-overlap-view.h"
-#include "studio-test-set.h"
+#include "studio-workspace.h"
 #include "tg-unit-order.h"
 
 static StudioWindow *shared_win;
@@ -433,7 +433,6 @@ main (int argc, char **argv)
   int skip = studio_test_init (&argc, &argv);
   if (skip != 0)
     return skip;
-  studio_test_set_set_dir (studio_test_data_dir ());
   g_test_add_func ("/studio-masks/hover", test_hover);
   g_test_add_func ("/studio-masks/orders", test_orders);
   g_test_add_func ("/studio-masks/select-from-masks", test_select_from_masks);

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "studio-test-util.h"
+#include "studio-workspace.h"
 #include "studio-history.h"
 #include "studio-modes-panel.h"
 #include "studio-angles-view.h"
+#include "studio-view.h"
 #include "cli-test-util.h"
 
 static const char *taugate_cli;
@@ -55,6 +57,28 @@ window_with_foundation (void)
   const char *paths[] = { f, NULL };
   g_assert_true (studio_window_open_paths (win, paths));
   return win;
+}
+
+/* A model is called what it is: a TauGate run's foundation phase trains all weights (its
+ * model's method is Full FT) but is the TauGate run's foundation, not a Full FT run; a mode
+ * opened from a file goes by its name. */
+static void
+test_model_names (void)
+{
+  g_autoptr (StudioSnapshot) snap = studio_snapshot_new ();
+  snap->method = TG_METHOD_FULL;
+  snap->run_method = TG_METHOD_TAUGATE;
+  snap->phase = STUDIO_PHASE_FOUNDATION;
+  snap->step = 200;
+  g_autofree char *foundation = studio_snapshot_dup_model_name (snap);
+  g_assert_cmpstr (foundation, ==, "TauGate run's foundation");
+  snap->method = TG_METHOD_TAUGATE;
+  snap->phase = STUDIO_PHASE_ADAPTATION;
+  g_autofree char *adapting = studio_snapshot_dup_model_name (snap);
+  g_assert_cmpstr (adapting, ==, "TauGate");
+  snap->mode_name = g_strdup ("TauGate 45°");
+  g_autofree char *mode = studio_snapshot_dup_model_name (snap);
+  g_assert_cmpstr (mode, ==, "TauGate 45°");
 }
 
 /* The foundation and two adapters, given in any order: three modes, no refusal. */
@@ -109,6 +133,25 @@ same_floats (GArray *a, GArray *b)
   return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (float)) == 0;
 }
 
+/* The Masks figure's text as exported (pdftotext), or NULL without pdftotext. */
+static char *
+masks_text (StudioWindow *win, const char *name)
+{
+  g_autofree char *tool = g_find_program_in_path ("pdftotext");
+  if (tool == NULL)
+    return NULL;
+  g_autofree char *pdf = g_build_filename (tmp_dir, name, NULL);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (studio_view_export (STUDIO_VIEW (studio_window_get_view (win, "masks")), pdf,
+                                     800, 600, &error));
+  g_assert_no_error (error);
+  char *out = NULL;
+  g_autofree char *err = NULL;
+  g_assert_cmpint (cli_test_run_argv ((const char *[]) { tool, "-q", pdf, "-", NULL }, &out,
+                                      &err), ==, 0);
+  return out;
+}
+
 /* Switching the mode changes what the views show, without training: the panel lists the
  * three modes, and each mode's tau reaches the Neurons view's snapshot. */
 static void
@@ -132,6 +175,16 @@ test_switch_mode (void)
   g_assert_false (same_floats (tau0, tau45));
   g_assert_false (same_floats (tau_base, tau45));
   g_assert_nonnull (studio_history_get_masks (studio_window_get_history (win)));
+  /* the figure names the mode it shows, and no training cadence it never had */
+  g_autofree char *text45 = masks_text (win, "masks-45.pdf");
+  if (text45 != NULL)
+    {
+      g_autofree char *flat = g_strdelimit (g_strdup (text45), "\n", ' ');
+      g_test_message ("Masks of the 45° mode: %s", flat);
+      g_assert_nonnull (strstr (flat, tg_modes_get (studio_window_get_modes (win), 2)->name));
+      g_assert_null (strstr (flat, "every 0 steps"));
+      g_assert_null (strstr (flat, "step 0 (done)"));
+    }
   g_assert_cmpuint (studio_history_get_n_runs (studio_window_get_history (win)), ==, 0);
   /* the adapter's values, as in its file */
   TgModel *m = tg_modes_get (studio_window_get_modes (win), 2)->model;
@@ -424,6 +477,287 @@ test_command_line_refused (void)
     g_free (files[i]);
 }
 
+/* An adapter already open, opened again (the same file, or the foundation again), is
+ * switched to: no second "TauGate 45° (2)", no modes dropped, and the banner says so. */
+static void
+test_open_twice_switches (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *f = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  const char *both[] = { a0, a45, NULL };
+  const char *again[] = { a0, NULL };
+  const char *foundation[] = { f, NULL };
+
+  g_assert_true (studio_window_open_paths (win, both));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
+  g_assert_true (studio_window_open_paths (win, again));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
+  g_assert_cmpuint (studio_workspace_get_active_mode (studio_window_get_workspace (win)), ==, 1);
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "already open"));
+  g_assert_cmpuint (studio_modes_panel_get_n_rows (win->modes_panel), ==, 3);
+  /* the open foundation's own file again: Base, with its adapters kept */
+  g_assert_true (studio_window_open_paths (win, foundation));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 3);
+  g_assert_cmpuint (studio_workspace_get_active_mode (studio_window_get_workspace (win)), ==, 0);
+  wait_for (win, measured, NULL, "the measurement");
+  destroy_window (win);
+}
+
+/* Renaming a mode changes its name only: no new measurement (its numbers stay those shown),
+ * and the session counts as changed. */
+static void
+test_rename_keeps_numbers (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  const char *paths[] = { a45, NULL };
+  StudioHistory *history = studio_window_get_history (win);
+
+  g_assert_true (studio_window_open_paths (win, paths));
+  wait_for (win, measured, NULL, "the 45° mode measured");
+  StudioSnapshot *shown = studio_history_get_status (history);
+  g_autofree char *before = studio_snapshot_format_status (shown);
+  studio_history_mark_saved (history);
+  g_signal_emit_by_name (win->modes_panel, "rename-mode", 1u, "Tilted");
+  g_assert_false (studio_window_is_measuring (win));
+  g_assert_cmpstr (tg_modes_get (studio_window_get_modes (win), 1)->name, ==, "Tilted");
+  g_assert_true (studio_history_get_status (history) == shown);
+  spin (100);
+  g_assert_false (studio_window_is_measuring (win));
+  g_autofree char *after = studio_snapshot_format_status (studio_history_get_status (history));
+  g_assert_cmpstr (before, ==, after);
+  g_assert_true (studio_history_get_unsaved (history));
+  destroy_window (win);
+}
+
+/* Opening another foundation while adapters are attached asks first: "Keep the Open Modes"
+ * opens nothing and says so, "Replace" opens it. */
+static void
+test_other_foundation_asks (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *fa = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *fb = file_in (ckpt_b, "seed0-foundation.safetensors");
+  const char *adapter[] = { a0, NULL };
+  const char *other[] = { fb, NULL };
+
+  g_assert_true (studio_window_open_paths (win, adapter));
+  for (int answer = 0; answer < 2; answer++)
+    {
+      studio_window_open_paths (win, other);
+      TgModes *modes = studio_window_get_modes (win);
+      g_assert_cmpuint (tg_modes_count (modes), ==, 2);
+      g_assert_cmpstr (modes->foundation_path, ==, fa);
+      GtkWindow *question = find_question (win);
+      g_assert_nonnull (question);
+      gtk_dialog_response (GTK_DIALOG (question),
+                           answer == 0 ? GTK_RESPONSE_CANCEL : GTK_RESPONSE_ACCEPT);
+      g_assert_null (find_question (win));
+    }
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 1);
+  g_assert_cmpstr (studio_window_get_modes (win)->foundation_path, ==, fb);
+  wait_for (win, measured, NULL, "the new Base measured");
+  destroy_window (win);
+}
+
+/* A run trained on a new foundation while opened modes are shown asks before they go;
+ * "Keep the Open Modes" keeps them, and the banner says the run's adapter did not join. */
+static void
+test_training_asks (void)
+{
+  StudioWindow *win = window_with_foundation ();
+  g_autofree char *fa = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  const char *adapter[] = { a0, NULL };
+  StudioConfig cfg;
+
+  g_assert_true (studio_window_open_paths (win, adapter));
+  wait_for (win, measured, NULL, "the 0° mode measured");
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  studio_settings_panel_set_config (win->settings_panel, &cfg);
+  studio_config_clear (&cfg);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run to finish");
+  TgModes *modes = studio_window_get_modes (win);
+  g_assert_cmpuint (tg_modes_count (modes), ==, 2);
+  g_assert_cmpstr (modes->foundation_path, ==, fa);
+  GtkWindow *question = find_question (win);
+  g_assert_nonnull (question);
+  gtk_dialog_response (GTK_DIALOG (question), GTK_RESPONSE_CANCEL);
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 2);
+  g_assert_cmpstr (studio_window_get_modes (win)->foundation_path, ==, fa);
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "did not join"));
+  destroy_window (win);
+}
+
+/* ---- recent files ------------------------------------------------------------------------ */
+
+/* The studio's entry for path in the recent files, or NULL. */
+static GtkRecentInfo *
+recent_info (const char *path)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autofree char *uri = g_file_get_uri (file);
+  return gtk_recent_manager_lookup_item (gtk_recent_manager_get_default (), uri, NULL);
+}
+
+/* The Open Recent submenu of the main menu (the header bar's menu button). */
+static GMenuModel *
+recent_submenu (GMenuModel *menu)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *label = NULL;
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autoptr (GMenuModel) sub = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SUBMENU);
+      if (section != NULL)
+        {
+          GMenuModel *found = recent_submenu (section);
+          if (found != NULL)
+            return found;
+        }
+      if (sub != NULL && g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s",
+                                                         &label) &&
+          g_strcmp0 (label, "Open _Recent") == 0)
+        return g_steal_pointer (&sub);
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_menu_button (GtkWidget *root)
+{
+  if (GTK_IS_MENU_BUTTON (root))
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_menu_button (c);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The paths the window's Open Recent lists (each item's win.open-recent target), in order. */
+static GPtrArray *
+recent_menu_paths (StudioWindow *win)
+{
+  GtkWidget *button = find_menu_button (gtk_window_get_titlebar (GTK_WINDOW (win)));
+  g_assert_nonnull (button);
+  g_autoptr (GMenuModel) sub =
+    recent_submenu (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button)));
+  g_assert_nonnull (sub);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 0; i < g_menu_model_get_n_items (sub); i++)
+    {
+      g_autofree char *action = NULL;
+      g_autoptr (GVariant) target =
+        g_menu_model_get_item_attribute_value (sub, i, G_MENU_ATTRIBUTE_TARGET,
+                                               G_VARIANT_TYPE_STRING);
+      if (g_menu_model_get_item_attribute (sub, i, G_MENU_ATTRIBUTE_ACTION, "s", &action) &&
+          g_strcmp0 (action, "win.open-recent") == 0 && target != NULL)
+        g_ptr_array_add (paths, g_variant_dup_string (target, NULL));
+    }
+  return paths;
+}
+
+static gboolean
+menu_lists (StudioWindow *win, gpointer data)
+{
+  g_autoptr (GPtrArray) paths = recent_menu_paths (win);
+  return paths->len >= GPOINTER_TO_UINT (data);
+}
+
+static void
+assert_recent (const char *path, const char *mime, const char *group)
+{
+  GtkRecentInfo *info = recent_info (path);
+  if (info == NULL)
+    g_error ("%s is not among the recent files", path);
+  g_test_message ("%s: %s, %s", path, gtk_recent_info_get_mime_type (info), group);
+  g_assert_true (gtk_recent_info_has_application (info, "taugate-studio"));
+  g_assert_true (gtk_recent_info_has_group (info, group));
+  g_assert_cmpstr (gtk_recent_info_get_mime_type (info), ==, mime);
+  gtk_recent_info_unref (info);
+}
+
+static gboolean
+file_exists (gpointer path)
+{
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static gboolean
+session_opened (StudioWindow *win, gpointer data)
+{
+  return g_strcmp0 (win->session_path, data) == 0;
+}
+
+/* The foundation and an adapter opened and a session saved go into the recent files (the
+ * test program's own XDG_DATA_HOME, never the tester's) with their MIME types, under the
+ * studio's name; Open Recent lists them, the latest first; its items open a checkpoint and a
+ * session in new windows as File → Open would. */
+static void
+test_recent_files (void)
+{
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+  g_autofree char *f = file_in (ckpt_a, "seed0-foundation.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  g_autofree char *session = g_build_filename (tmp_dir, "recent-session", NULL);
+  g_autofree char *xbel = g_build_filename (g_get_user_data_dir (), "recently-used.xbel", NULL);
+  g_autofree char *ctype = g_content_type_guess (f, NULL, 0, NULL);
+  g_autofree char *ckpt_mime = g_content_type_get_mime_type (ctype);
+
+  g_assert_cmpstr (g_get_user_data_dir (), ==, g_getenv ("XDG_DATA_HOME"));
+  g_assert_nonnull (strstr (xbel, "data-home"));
+  gtk_recent_manager_purge_items (manager, NULL);
+
+  StudioWindow *win = window_with_foundation ();
+  const char *adapter[] = { a45, NULL };
+  g_assert_true (studio_window_open_paths (win, adapter));
+  win->session_path = g_strdup (session);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "save-session", NULL);
+  g_assert_nonnull (strstr (studio_window_get_banner (win), "Saved the session"));
+  wait_for (win, menu_lists, GUINT_TO_POINTER (3), "Open Recent to list three entries");
+  assert_recent (f, ckpt_mime, "taugate-checkpoint");
+  assert_recent (a45, ckpt_mime, "taugate-checkpoint");
+  assert_recent (session, "inode/directory", "taugate-session");
+  g_autoptr (GPtrArray) listed = recent_menu_paths (win);
+  g_assert_cmpuint (listed->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (listed, 0), ==, session);
+  g_assert_cmpstr (g_ptr_array_index (listed, 1), ==, a45);
+  g_assert_cmpstr (g_ptr_array_index (listed, 2), ==, f);
+  destroy_window (win);
+  /* written for the desktop to read, in the test's data folder */
+  wait_until (file_exists, xbel, 30, "recently-used.xbel written");
+
+  /* the foundation's entry opens it in a window that has none */
+  StudioConfig cfg;
+  small_config (&cfg);
+  win = new_window (&cfg);
+  g_assert_null (studio_window_get_modes (win));
+  g_action_group_activate_action (G_ACTION_GROUP (win), "open-recent",
+                                  g_variant_new_string (g_ptr_array_index (listed, 2)));
+  g_assert_nonnull (studio_window_get_modes (win));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 1);
+  destroy_window (win);
+
+  /* the session's entry opens the session: its foundation and adapter come back */
+  win = new_window (&cfg);
+  studio_config_clear (&cfg);
+  g_action_group_activate_action (G_ACTION_GROUP (win), "open-recent",
+                                  g_variant_new_string (g_ptr_array_index (listed, 0)));
+  wait_for (win, session_opened, session, "the session opened");
+  g_assert_nonnull (studio_window_get_modes (win));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), ==, 2);
+  destroy_window (win);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -438,6 +772,7 @@ main (int argc, char *argv[])
   ckpt_a = reproduce ("a", "2000");
   ckpt_b = reproduce ("b", "1000");
 
+  g_test_add_func ("/studio/modes/model-names", test_model_names);
   g_test_add_func ("/studio/modes/open-three-modes", test_open_three_modes);
   g_test_add_func ("/studio/modes/switch-mode", test_switch_mode);
   g_test_add_func ("/studio/modes/angle-sweep", test_angle_sweep);
@@ -446,6 +781,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/modes/command-line-refused", test_command_line_refused);
   g_test_add_func ("/studio/modes/mismatch-asks", test_mismatch_asks);
   g_test_add_func ("/studio/modes/refusals-name-the-file", test_refusals_name_the_file);
+  g_test_add_func ("/studio/modes/open-twice-switches", test_open_twice_switches);
+  g_test_add_func ("/studio/modes/rename-keeps-numbers", test_rename_keeps_numbers);
+  g_test_add_func ("/studio/modes/other-foundation-asks", test_other_foundation_asks);
+  g_test_add_func ("/studio/modes/training-asks", test_training_asks);
+  g_test_add_func ("/studio/modes/recent-files", test_recent_files);
   int ret = g_test_run ();
 
   cli_test_remove_tree (tmp_dir);

@@ -9,6 +9,8 @@
 #include "studio-test-util.h"
 #include "studio-history.h"
 #include "studio-view.h"
+#include "studio-results-view.h"
+#include <math.h>
 
 #define PAPER_TAUGATE "0.850 ± 0.006"   /* the paper's TauGate at 0°, its Table 1 */
 
@@ -106,7 +108,7 @@ test_live_run_mnist (void)
   g_autofree char *csv_path = g_build_filename (builddir, "results-live-mnist.csv", NULL);
   g_autofree char *csv = NULL;
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, NULL));
-  g_assert_true (g_str_has_prefix (csv, "method,source,params,acc0,"));
+  g_assert_true (g_str_has_prefix (csv, "method,source,params,n,acc0,"));
   g_assert_nonnull (strstr (csv, "\nTauGate,ours,"));
   g_assert_nonnull (strstr (csv, "\nTauGate,paper,"));
   g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
@@ -136,6 +138,57 @@ test_comparison_names_data (void)
   cli_test_remove_tree (root);
 }
 
+/* A finished TauGate run of seed with acc0 = acc, made as a session restores one. */
+static StudioRun *
+finished_run (guint id, guint64 seed, double acc)
+{
+  StudioRun *run = studio_run_new (id, "TauGate");
+  run->method = TG_METHOD_TAUGATE;
+  run->seed = seed;
+  run->angle = 45;
+  run->settings = g_strdup ("MNIST, 45°, s 10, λ 0");
+  run->finished = TRUE;
+  run->final_acc0 = acc;
+  run->final_acc_rot = acc - 0.01;
+  return run;
+}
+
+/* Runs pool over their seeds: the same seed trained twice is one sample, not two (two seed-0
+ * runs read "0.871 ± 0.000"), and the table says over how many seeds each mean is. */
+static void
+test_pool_distinct_seeds (void)
+{
+  g_autoptr (StudioHistory) history = studio_history_new ();
+  GPtrArray *runs = g_ptr_array_new ();
+  g_ptr_array_add (runs, finished_run (1, 0, 0.871));
+  g_ptr_array_add (runs, finished_run (2, 0, 0.871));
+  studio_history_restore (history, runs, NULL, NULL, NULL, NULL, NULL, NULL);
+  TgResultsCells c;
+  g_assert_cmpuint (studio_results_view_pool_runs (history, TG_METHOD_TAUGATE, &c, NULL, NULL),
+                    ==, 1);
+  g_assert_cmpfloat (c.acc0, ==, 0.871);
+  g_assert_true (isnan (c.acc0_std));   /* one seed: no spread to show */
+
+  runs = g_ptr_array_new ();
+  g_ptr_array_add (runs, finished_run (1, 0, 0.80));
+  g_ptr_array_add (runs, finished_run (2, 1, 0.90));
+  g_ptr_array_add (runs, finished_run (3, 1, 0.90));
+  studio_history_restore (history, runs, NULL, NULL, NULL, NULL, NULL, NULL);
+  g_assert_cmpuint (studio_results_view_pool_runs (history, TG_METHOD_TAUGATE, &c, NULL, NULL),
+                    ==, 2);
+  g_assert_cmpfloat_with_epsilon (c.acc0, 0.85, 1e-12);
+  g_assert_cmpfloat_with_epsilon (c.acc0_std, 0.0707107, 1e-6);
+
+  /* the figure says n: the view's CSV has a column for it (and the caption lists it) */
+  GtkWidget *view = studio_results_view_new ();
+  g_object_ref_sink (view);
+  studio_view_set_history (STUDIO_VIEW (view), history);
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (view));
+  g_assert_true (g_str_has_prefix (csv, "method,source,params,n,acc0,"));
+  g_assert_nonnull (strstr (csv, "\nTauGate,ours,512,2,"));
+  g_object_unref (view);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -146,5 +199,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/results/live-run-names-data", test_live_run_names_data);
   g_test_add_func ("/studio/results/live-run-mnist", test_live_run_mnist);
   g_test_add_func ("/studio/results/comparison-names-data", test_comparison_names_data);
+  g_test_add_func ("/studio/results/pool-distinct-seeds", test_pool_distinct_seeds);
   return g_test_run ();
 }

@@ -4,15 +4,21 @@
  * pad predicts exactly as the engine's forward of the model at step k (the frozen weights
  * with the τ and γ of step k); back to live, both show the live model again. Also: the pad
  * shows every open mode side by side, each predicting as the engine's forward of that
- * mode's model, and the inspector shows the unit in every other mode beside the model. */
+ * mode's model, and the inspector shows the unit in every other mode beside the model.
+ * A session saved from that window and opened in another keeps the run's time: every view's
+ * CSV at recorded steps (adaptation between mask records, a mask record of the foundation,
+ * the first record) and live is the same before and after. */
 #include <math.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "studio-test-util.h"
 #include "studio-inspector-view.h"
 #include "studio-digit-pad-view.h"
-#include "studio-test-set.h"
+#include "studio-workspace.h"
 #include "tg-unit.h"
+#include "studio-view.h"
+#include "tg-session-records.h"
 
 #define MASK_EVERY 16
 
@@ -195,7 +201,10 @@ test_scrub_digit_pad (void)
   guint unit = 0;
   const StudioSnapshot *rec = pick_step (history, &unit);
   g_autoptr (GError) error = NULL;
-  const TgDataset *test = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) test_set =
+    studio_workspace_dup_test_set (studio_window_get_workspace (win), &error);
+  g_assert_nonnull (test_set);
+  const TgDataset *test = test_set->data;
   g_assert_no_error (error);
   g_autoptr (TgModel) at_k = model_at (live, rec);
 
@@ -229,10 +238,13 @@ test_digit_pad_modes (void)
   StudioWindow *win = trained_window ();
   StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (win, "digit-pad"));
   g_autoptr (GError) error = NULL;
-  const TgDataset *test = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) test_set =
+    studio_workspace_dup_test_set (studio_window_get_workspace (win), &error);
+  g_assert_nonnull (test_set);
+  const TgDataset *test = test_set->data;
   g_assert_no_error (error);
-  g_assert_nonnull (win->modes);
-  g_assert_cmpuint (tg_modes_count (win->modes), >=, 2);
+  g_assert_nonnull (studio_window_get_modes (win));
+  g_assert_cmpuint (tg_modes_count (studio_window_get_modes (win)), >=, 2);
 
   studio_window_show_view (win, "digit-pad");
   for (guint i = 0; i < 6; i++)
@@ -247,9 +259,9 @@ test_digit_pad_modes (void)
           const TgProbe *probe = studio_digit_pad_view_get_mode_probe (pad, m, &name);
           g_assert_nonnull (probe);
           TgMode *mode = NULL;
-          for (guint k = 0; k < tg_modes_count (win->modes); k++)
-            if (g_strcmp0 (tg_modes_get (win->modes, k)->name, name) == 0)
-              mode = tg_modes_get (win->modes, k);
+          for (guint k = 0; k < tg_modes_count (studio_window_get_modes (win)); k++)
+            if (g_strcmp0 (tg_modes_get (studio_window_get_modes (win), k)->name, name) == 0)
+              mode = tg_modes_get (studio_window_get_modes (win), k);
           g_assert_nonnull (mode);
           seen_base += mode->method == TG_METHOD_FROZEN;
           check_pad_image (probe, mode->model, mode->sharpness, test, 100 + i, degrees);
@@ -275,16 +287,19 @@ test_inspector_modes (void)
   g_assert_cmpfloat (d->mode_tau[0], ==, fig->report->tau);
   gboolean base = FALSE;
   g_autoptr (GError) error = NULL;
-  const TgDataset *full = studio_test_set_get (&error);
+  g_autoptr (StudioTestSet) full_set =
+    studio_workspace_dup_test_set (studio_window_get_workspace (win), &error);
+  g_assert_nonnull (full_set);
+  const TgDataset *full = full_set->data;
   g_assert_no_error (error);
   g_autoptr (TgDataset) test0 = tg_dataset_head (full, MIN (full->n, STUDIO_TEST_SET_INSPECT));
   g_autoptr (TgDataset) test_t = tg_dataset_rotated (test0, studio_history_get_masks (win->history)->angle);
   for (guint m = 1; m < d->n_modes; m++)
     {
       TgMode *mode = NULL;
-      for (guint k = 0; k < tg_modes_count (win->modes); k++)
-        if (g_strcmp0 (tg_modes_get (win->modes, k)->name, d->mode_names[m]) == 0)
-          mode = tg_modes_get (win->modes, k);
+      for (guint k = 0; k < tg_modes_count (studio_window_get_modes (win)); k++)
+        if (g_strcmp0 (tg_modes_get (studio_window_get_modes (win), k)->name, d->mode_names[m]) == 0)
+          mode = tg_modes_get (studio_window_get_modes (win), k);
       g_assert_nonnull (mode);
       base |= mode->method == TG_METHOD_FROZEN;
       const TgModel *mm = mode->model;
@@ -303,17 +318,128 @@ test_inspector_modes (void)
   g_assert_true (base);
 }
 
+/* Nothing is being measured; the inspector (which measures only while it is shown) has
+ * its figure of the time and unit when data is TRUE. */
+static gboolean
+settled (StudioWindow *win, gpointer data)
+{
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  return is_idle (win, NULL) && !studio_window_is_measuring (win) &&
+         (data == NULL || !studio_inspector_view_is_busy (insp));
+}
+
+/* Every view's CSV at the history's time step (-1: live), the inspector on hidden 1 unit
+ * unit and the pad on a rotated test image; in studio_window_view_names () order. */
+static GPtrArray *
+csvs_at (StudioWindow *win, gint64 step, guint unit)
+{
+  GPtrArray *csvs = g_ptr_array_new_with_free_func (g_free);
+  const char *const *names = studio_window_view_names ();
+  StudioInspectorView *insp = STUDIO_INSPECTOR_VIEW (studio_window_get_view (win, "inspector"));
+  StudioDigitPadView *pad = STUDIO_DIGIT_PAD_VIEW (studio_window_get_view (win, "digit-pad"));
+  g_autoptr (GError) error = NULL;
+
+  studio_scrubber_set_step (win->scrubber, step);
+  g_assert_cmpint (studio_history_get_time (win->history), ==, step);
+  studio_inspector_view_set_unit (insp, 0, unit);
+  g_assert_true (studio_digit_pad_view_set_test_image (pad, 11, 45.0, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      studio_window_show_view (win, names[i]);
+      spin (50);
+      gboolean inspector = strcmp (names[i], "inspector") == 0;
+      wait_for (win, settled, GINT_TO_POINTER (inspector), "the views to settle");
+      if (inspector)
+        wait_for (win, inspector_ready, insp, "the inspector's figure");
+      g_ptr_array_add (csvs, studio_view_dup_csv (STUDIO_VIEW (studio_window_get_view (win, names[i]))));
+    }
+  return csvs;
+}
+
+static void
+assert_same_csvs (GPtrArray *a, GPtrArray *b, gint64 step)
+{
+  const char *const *names = studio_window_view_names ();
+  for (guint i = 0; i < a->len; i++)
+    {
+      if (g_strcmp0 (a->pdata[i], b->pdata[i]) == 0)
+        continue;
+      g_auto (GStrv) la = g_strsplit (a->pdata[i] ? a->pdata[i] : "", "\n", -1);
+      g_auto (GStrv) lb = g_strsplit (b->pdata[i] ? b->pdata[i] : "", "\n", -1);
+      guint k = 0;
+      while (la[k] != NULL && lb[k] != NULL && strcmp (la[k], lb[k]) == 0)
+        k++;
+      g_test_message ("step %" G_GINT64_FORMAT ", view %s differs at line %u: \"%s\" before, "
+                      "\"%s\" after", step, names[i], k + 1, la[k] ? la[k] : "(end)",
+                      lb[k] ? lb[k] : "(end)");
+      g_test_fail ();
+    }
+}
+
+static void
+test_scrub_session (void)
+{
+  StudioWindow *a = trained_window ();
+  StudioHistory *ha = a->history;
+  g_autofree char *tmp = g_dir_make_tmp ("taugate-scrub-XXXXXX", NULL);
+  g_autofree char *dir = g_build_filename (tmp, "session", NULL);
+  g_autoptr (GError) error = NULL;
+  guint unit = 0;
+  const StudioSnapshot *rec = pick_step (ha, &unit);
+  gint64 foundation_mask = -1;
+  for (guint i = 0; i < studio_history_get_n_mask_times (ha) && foundation_mask < 0; i++)
+    if (studio_history_get_time_masks (ha, i)->phase == STUDIO_PHASE_FOUNDATION &&
+        studio_history_get_time_masks (ha, i)->model != NULL)
+      foundation_mask = (gint64) studio_history_get_time_masks (ha, i)->mask_step;
+  g_assert_cmpint (foundation_mask, >=, 0);
+  const gint64 steps[] = { (gint64) rec->step, foundation_mask,
+                           (gint64) studio_history_get_time_step (ha, 0), -1 };
+  GPtrArray *before[G_N_ELEMENTS (steps)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    before[i] = csvs_at (a, steps[i], unit);
+  g_assert_true (studio_window_save_session (a, dir, &error));
+  g_assert_no_error (error);
+
+  StudioConfig cfg;
+  small_config (&cfg);
+  StudioWindow *b = new_window (&cfg);
+  studio_config_clear (&cfg);
+  const char *paths[] = { dir, NULL };
+  gboolean opened = studio_window_open_paths (b, paths);
+  if (!opened)
+    g_test_message ("not opened: %s", studio_window_get_banner (b));
+  g_assert_true (opened);
+  wait_for (b, settled, NULL, "the session to open");
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr (GPtrArray) after = csvs_at (b, steps[i], unit);
+      assert_same_csvs (before[i], after, steps[i]);
+      g_ptr_array_unref (before[i]);
+    }
+  g_assert_cmpuint (studio_history_get_n_times (b->history), ==, studio_history_get_n_times (ha));
+  for (guint i = 0; i < studio_history_get_n_times (ha); i++)
+    g_assert_cmpuint (studio_history_get_time_step (b->history, i), ==,
+                      studio_history_get_time_step (ha, i));
+  studio_scrubber_set_step (a->scrubber, -1);
+  destroy_window (b);
+  g_assert_true (tg_session_remove (dir, &error));
+  g_assert_no_error (error);
+  g_rmdir (tmp);
+}
+
 int
 main (int argc, char *argv[])
 {
   int skip = studio_test_init (&argc, &argv);
   if (skip != 0)
     return skip;
-  studio_test_set_set_dir (studio_test_data_dir ());
   g_test_add_func ("/studio/scrub/inspector", test_scrub_inspector);
   g_test_add_func ("/studio/scrub/digit-pad", test_scrub_digit_pad);
   g_test_add_func ("/studio/digit-pad/modes", test_digit_pad_modes);
   g_test_add_func ("/studio/inspector/modes", test_inspector_modes);
+  g_test_add_func ("/studio/scrub/session", test_scrub_session);
   int ret = g_test_run ();
   if (shared_win != NULL)
     destroy_window (shared_win);
