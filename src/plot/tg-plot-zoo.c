@@ -56,7 +56,8 @@ grid_layout (cairo_t *cr, const TgPlotStyle *st, TgRect body, guint n_panels, gu
   lo->label_w = label_width (cr, st, row_labels, rows, 0.22 * body.w);
   double left = body.x + lh + lo->label_w + 0.5 * fs;
   double bar_labels = tg_text_width (cr, st, LABEL_SIZE, FALSE, "0.00") + 8;
-  double right = body.x + body.w - (0.9 * fs + bar_labels + lh);
+  /* the colour bar, 0.8 em from the grid, its tick labels and its rotated title */
+  double right = body.x + body.w - (0.8 * fs + 0.9 * fs + bar_labels + lh);
   double top = body.y + sh + 0.3 * fs + (panel_titles ? lh : 0);
   double bottom = body.y + body.h - (sh + 0.3 * fs + lh + 0.2 * fs);
   double gap = 1.2 * fs;

@@ -181,6 +181,14 @@ test_figures (void)
   GError *error = NULL;
   g_assert_true (tg_plot_check_fit (640, 420, (TgPlotFunc) tg_plot_mode_matrix, &md, &st, &error));
   g_assert_no_error (error);
+  /* tick labels of two decimals ("0.20") beside the bar's title */
+  double narrow[N * N];
+  for (guint i = 0; i < N * N; i++)
+    narrow[i] = 0.15 + 0.1 * (i % 7) / 6.0;
+  md.acc = narrow;
+  g_assert_true (tg_plot_check_fit (600, 560, (TgPlotFunc) tg_plot_mode_matrix, &md, &st, &error));
+  g_assert_no_error (error);
+  md.acc = acc;
   md.show_hover = TRUE, md.hover_mode = 35, md.hover_angle = 0;
   g_assert_true (tg_plot_check_fit (640, 420, (TgPlotFunc) tg_plot_mode_matrix, &md, &st, &error));
   g_assert_no_error (error);
