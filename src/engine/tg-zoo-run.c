@@ -6,7 +6,7 @@
 #include "tg-checkpoint.h"
 #include "tg-csv.h"
 #include "tg-digest.h"
-#include "tg-train.h"
+#include "tg-protocol-train.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -116,60 +116,39 @@ zoo_metadata (const TgZooConfig *cfg, guint64 seed, double target)
   return md;
 }
 
-static gboolean
-train_epochs (TgModel *m, const TgExperimentConfig *p, const TgSource *src, guint32 epochs,
-              uint64_t *rng, GCancellable *cancellable, GError **error)
-{
-  TgTrainConfig tc = { .lr = p->lr, .momentum = p->momentum, .lambda = p->lambda,
-                       .sharpness = p->sharpness, .batch = p->batch };
-  g_autoptr (TgTrainer) trainer = tg_trainer_new (m, &tc);
-  for (guint32 e = 0; e < epochs; e++)
-    if (!tg_trainer_run_epoch (trainer, src, rng, NULL, NULL, cancellable, NULL, error))
-      return FALSE;
-  return TRUE;
-}
-
-/* The foundation on its mix, drawn as the protocol draws it (tg_sweep_foundation): the sets
- * of the zoo's angles are borrowed, any other angle rotated here. */
+/* The foundation on its mix, as the protocol trains it (tg-protocol-train.h): the sets of
+ * the zoo's angles are borrowed, any other angle rotated here. */
 static TgModel *
 train_foundation (Zoo *z, guint64 seed, GError **error)
 {
   const TgExperimentConfig *p = &z->cfg->protocol;
   const TgDataset *train0 = z->data->train0;
-  guint32 widths[TG_MAX_LINEAR];
-  for (guint32 l = 0; l < p->n_hidden; l++)
-    widths[l] = p->width;
-  g_autoptr (TgModel) m = tg_model_new (train0->dim, p->n_hidden, widths, train0->n_classes,
-                                        p->lora_rank, p->lora_alpha, error);
-  if (m == NULL)
-    return NULL;
-  uint64_t rng = tg_rng_seed (seed);
-  tg_model_init_weights (m, &rng);
-  m->method = TG_METHOD_FULL;
   double angles[TG_MAX_MIX_MODES];
   guint32 n = tg_experiment_config_foundation_angles (p, angles);
-  const TgDataset *sets[TG_MAX_MIX_MODES];
+  g_autofree TgMix *mix = g_new0 (TgMix, 1);
   g_autoptr (GPtrArray) owned = g_ptr_array_new_with_free_func ((GDestroyNotify) tg_dataset_free);
+  mix->n = n;
   for (guint32 k = 0; k < n; k++)
     {
-      sets[k] = is_zero (angles[k]) ? train0 : NULL;
-      for (guint a = 0; sets[k] == NULL && a < z->cfg->n_angles; a++)
+      const TgDataset *set = is_zero (angles[k]) ? train0 : NULL;
+      mix->angles[k] = angles[k];
+      for (guint a = 0; set == NULL && a < z->cfg->n_angles; a++)
         if (z->cfg->angles[a] == angles[k])
-          sets[k] = train_at (z, a);
-      for (guint32 j = 0; sets[k] == NULL && j < k; j++)
+          set = train_at (z, a);
+      for (guint32 j = 0; set == NULL && j < k; j++)
         if (angles[j] == angles[k])
-          sets[k] = sets[j];
-      if (sets[k] == NULL)
+          set = mix->sets[j];
+      if (set == NULL)
         {
           TgDataset *r = tg_dataset_rotated (train0, angles[k]);
           g_ptr_array_add (owned, r);
-          sets[k] = r;
+          set = r;
         }
+      mix->sets[k] = set;
     }
-  TgSource src = { .data = sets[0], .mix = sets, .n_mix = n };
-  if (!train_epochs (m, p, &src, p->foundation_epochs, &rng, z->cancellable, error))
-    return NULL;
-  return g_steal_pointer (&m);
+  TgTrainHooks hooks = { .cancellable = z->cancellable };
+  g_autofree char *what = g_strdup_printf ("seed %u's foundation", z->si);
+  return tg_protocol_foundation (p, z->data, mix, seed, what, &hooks, error);
 }
 
 /* CPU seconds of the calling thread: a task runs on one thread with single-threaded BLAS,
@@ -228,14 +207,12 @@ adapt_task (gpointer task, gpointer user_data)
       if (k != TG_METHOD_FULL && z1 == NULL)
         z1 = tg_dataset_first_layer (f, train, 1024);
       double t0 = thread_seconds ();
-      g_autoptr (TgModel) m = tg_model_copy (f);
-      uint64_t rng = tg_rng_seed (tg_experiment_adapt_seed (z->cfg->protocol.seed0 + z->si, k));
-      tg_model_reset_adapter (m, &rng);
-      m->method = k;
-      TgSource src = { .data = train, .z1pre = k != TG_METHOD_FULL ? z1 : NULL,
-                       .z1_dim = m->dims[1] };
-      if (!train_epochs (m, &z->cfg->protocol, &src, z->cfg->protocol.adapt_epochs, &rng,
-                         z->cancellable, &error))
+      const TgExperimentConfig *p = &z->cfg->protocol;
+      TgTrainHooks hooks = { .cancellable = z->cancellable };
+      g_autoptr (TgModel) m = tg_protocol_specialise (f, p, k, p->lambda, p->sharpness, train,
+                                                      k != TG_METHOD_FULL ? z1 : NULL,
+                                                      p->seed0 + z->si, &hooks, NULL, &error);
+      if (m == NULL)
         break;
       double secs = thread_seconds () - t0;
       guint64 bytes = 0;
