@@ -187,7 +187,7 @@ tg_cli_options_to_config (const TgCliOptions *o, TgExperimentConfig *cfg, GError
           if (!tg_method_from_string (ids[i], &m))
             {
               g_set_error (error, TG_ERROR, TG_ERROR_INVALID,
-                           "unknown method \"%s\"; the methods are frozen, bitfit, taugate, "
+                           "--methods: unknown method \"%s\"; the methods are frozen, bitfit, taugate, "
                            "gainonly, tauonly, lora, full", ids[i]);
               return FALSE;
             }

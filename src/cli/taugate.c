@@ -31,6 +31,7 @@ static const Command commands[] = {
   { "inspect-unit", N_("one hidden unit's figure and numbers: field, firing, ablation effect"), tg_cmd_inspect_unit },
   { "modes",     N_("one foundation, its adapters as modes: accuracy by angle, Auto modes"), tg_cmd_modes },
   { "export-peft", N_("write a LoRA adapter in Hugging Face PEFT's layout"), tg_cmd_export_peft },
+  { "zoo",       N_("many modes from one foundation: accuracy matrix, mode map, routing"), tg_cmd_zoo },
 };
 
 static void

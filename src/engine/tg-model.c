@@ -365,6 +365,27 @@ tg_model_hidden_activation (const TgModel *m, const TgForwardOpts *opts, guint32
   const float *tau = m->params + m->tau[l], *gamma = m->params + m->gamma[l];
   float s = opts->sharpness;
   gboolean hard = opts->gates == TG_GATES_HARD;
+  if (g == NULL)
+    {
+      /* h only: a unit with z <= 0 is 0 whatever its gate, so its sigmoid is not needed;
+       * the others are computed exactly as below */
+      for (guint32 i = 0; i < n; i++)
+        {
+          const float *zi = z + (size_t) i * d;
+          float *hi = h + (size_t) i * d;
+          for (guint32 j = 0; j < d; j++)
+            {
+              if (zi[j] <= 0.0f)
+                {
+                  hi[j] = 0.0f;
+                  continue;
+                }
+              float gate = hard ? (zi[j] > tau[j] ? 1.0f : 0.0f) : sigmoidf (s * (zi[j] - tau[j]));
+              hi[j] = gamma[j] * zi[j] * gate;
+            }
+        }
+      return;
+    }
   for (guint32 i = 0; i < n; i++)
     {
       const float *zi = z + (size_t) i * d;

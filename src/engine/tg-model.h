@@ -131,9 +131,10 @@ void tg_model_forward (const TgModel *model, TgWorkspace *ws, const TgForwardOpt
                        const float *x, const float *z1pre, guint32 n);
 
 /* Hidden layer l's activation under model->method on its pre-activations z (n, dims[l+1]):
- * h = relu(z), or gamma * relu(z) * g with g the gate of opts, written to g (for a gated
- * method; g must then not be NULL). What the forward applies after each hidden product;
- * tg-multimode.c applies it to each mode's share of a product made once for all. */
+ * h = relu(z), or gamma * relu(z) * g with g the gate of opts, written to g (g NULL: h
+ * only, the same values, without the sigmoid of units where z <= 0). What the forward
+ * applies after each hidden product; tg-multimode.c applies it to each mode's share of a
+ * product made once for all. */
 void tg_model_hidden_activation (const TgModel *model, const TgForwardOpts *opts, guint32 layer,
                                  const float *z, float *h, float *g, guint32 n);
 

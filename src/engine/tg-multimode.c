@@ -14,7 +14,6 @@ struct _TgMultiForward {
   guint32               max_batch;
   float                *z[TG_MAX_LINEAR];  /* (n_models * max_batch, dims[l+1]) */
   float                *h;                 /* (n_models * max_batch, widest hidden) */
-  float                *g;                 /* a gate scratch of the same size */
   float                *z0;                /* (max_batch, dims[1]): X W0^T, once */
   guint32               last_n;
 };
@@ -69,7 +68,6 @@ tg_multi_forward_new (const TgModel *foundation, const TgModel *const *models, g
         widest = MAX (widest, foundation->dims[l + 1]);
     }
   mf->h = g_new (float, rows * MAX (widest, 1));
-  mf->g = g_new (float, rows * MAX (widest, 1));
   mf->z0 = g_new (float, (size_t) max_batch * foundation->dims[1]);
   return mf;
 }
@@ -82,7 +80,6 @@ tg_multi_forward_free (TgMultiForward *mf)
   for (guint32 l = 0; l < TG_MAX_LINEAR; l++)
     g_free (mf->z[l]);
   g_free (mf->h);
-  g_free (mf->g);
   g_free (mf->z0);
   g_free (mf);
 }
@@ -131,8 +128,7 @@ tg_multi_forward_run (TgMultiForward *mf, const TgForwardOpts *opts, const float
           float *z = mf->z[l] + k * block;
           add_bias (z, m->params + m->b[l], n, dout);
           if (l + 1 < f->n_linear)
-            tg_model_hidden_activation (m, &opts[k], l, z, mf->h + k * block,
-                                        mf->g + k * block, n);
+            tg_model_hidden_activation (m, &opts[k], l, z, mf->h + k * block, NULL, n);
         }
     }
 }

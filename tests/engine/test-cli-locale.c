@@ -102,6 +102,7 @@ test_taugate (void)
     { { "sweep", "--help" }, { "[OPTION…]" }, { "[OPTION...]" } },
     { { "modes", "--help" }, { "[OPTION…]" }, { "[OPTION...]" } },
     { { "export-peft", "--help" }, { "[OPTION…]" }, { "[OPTION...]" } },
+    { { "zoo", "--help" }, { "[OPTION…]", "--angles" }, { "[OPTION...]", "--angles" } },
     { { "--help" }, { "reproduce" }, { "reproduce" } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (helps); i++)
