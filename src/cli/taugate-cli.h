@@ -114,5 +114,6 @@ gboolean tg_cli_bench_modes (const TgExperimentConfig *cfg, const TgModeData *da
 int tg_cmd_inspect_unit (int argc, char **argv);
 int tg_cmd_modes     (int argc, char **argv);
 int tg_cmd_export_peft (int argc, char **argv);
+int tg_cmd_zoo       (int argc, char **argv);
 
 G_END_DECLS

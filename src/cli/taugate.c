@@ -26,6 +26,7 @@ static const Command commands[] = {
   { "inspect-unit", "one hidden unit's figure and numbers: field, firing, ablation effect", tg_cmd_inspect_unit },
   { "modes",     "one foundation, its adapters as modes: accuracy by angle, Auto modes", tg_cmd_modes },
   { "export-peft", "write a LoRA adapter in Hugging Face PEFT's layout", tg_cmd_export_peft },
+  { "zoo",       "many modes from one foundation: accuracy matrix, mode map, routing", tg_cmd_zoo },
 };
 
 static void

@@ -167,6 +167,27 @@ tg_router_predict (const TgRouter *r, const TgModel *foundation, const TgDataset
     }
 }
 
+void
+tg_router_log_probs (const TgRouter *r, const TgModel *foundation, const TgDataset *ds,
+                     float *out)
+{
+  g_autofree float *h = first_hidden (foundation, ds);
+  for (guint32 i = 0; i < ds->n; i++)
+    {
+      float *z = out + (size_t) i * r->n_modes;
+      router_logits (r, h + (size_t) i * r->n_features, z);
+      float mx = z[0];
+      for (guint k = 1; k < r->n_modes; k++)
+        mx = MAX (mx, z[k]);
+      double sum = 0;
+      for (guint k = 0; k < r->n_modes; k++)
+        sum += exp (z[k] - mx);
+      float lse = mx + (float) log (sum);
+      for (guint k = 0; k < r->n_modes; k++)
+        z[k] -= lse;
+    }
+}
+
 /* --- the stream ------------------------------------------------------------------------ */
 
 /* ds with example i rotated by angles[mode_of[i]], mode_of drawn evenly from a seeded RNG. */

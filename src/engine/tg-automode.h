@@ -36,6 +36,9 @@ TgRouter *tg_router_train  (const TgModel *foundation, const TgDataset *ds,
 /* The chosen mode of every example of ds. */
 void    tg_router_predict  (const TgRouter *router, const TgModel *foundation,
                             const TgDataset *ds, guint8 *out);
+/* The log-probability of every mode for every example of ds: out (ds->n, n_modes). */
+void    tg_router_log_probs (const TgRouter *router, const TgModel *foundation,
+                             const TgDataset *ds, float *out);
 
 typedef enum {
   TG_MIXED_BASE,
