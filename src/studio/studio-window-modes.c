@@ -8,6 +8,7 @@
 #include "studio-angles-view.h"
 #include "studio-digit-pad-view.h"
 #include "studio-inspector-view.h"
+#include "studio-overlap-view.h"
 #include "studio-history.h"
 #include "studio-mode-measure.h"
 #include "tg-digest.h"
@@ -97,6 +98,8 @@ studio_window_modes_share (StudioWindow *self)
                                    self->modes);
   studio_inspector_view_set_modes (STUDIO_INSPECTOR_VIEW (studio_window_get_view (self, "inspector")),
                                    self->modes);
+  studio_overlap_view_set_modes (STUDIO_OVERLAP_VIEW (studio_window_get_view (self, "overlap")),
+                                 self->modes);
 }
 
 /* The panel and the Angles view follow the modes; measure: the active mode is measured

@@ -10,6 +10,9 @@
 #include "studio-history.h"
 #include "studio-modes-panel.h"
 #include "studio-angles-view.h"
+#include "studio-overlap-view.h"
+#include "studio-test-set.h"
+#include "tg-mode-pair.h"
 #include "cli-test-util.h"
 
 static const char *taugate_cli;
@@ -82,6 +85,82 @@ test_open_three_modes (void)
   g_assert_null (studio_window_get_open_question (win));
   g_assert_nonnull (studio_window_get_banner (win));
   g_assert_nonnull (strstr (studio_window_get_banner (win), "Opened"));
+  destroy_window (win);
+}
+
+static gboolean
+pair_measured (StudioWindow *win, gpointer data)
+{
+  return !studio_overlap_view_is_busy (data);
+}
+
+/* The Jaccard line the engine gives for open modes a and b at the threshold 0.9. */
+static char *
+expected_summary (TgModes *modes, guint a, guint b)
+{
+  g_autoptr (GError) error = NULL;
+  const TgDataset *test = studio_test_set_get (&error);
+  g_assert_no_error (error);
+  const TgMode *ma = tg_modes_get (modes, a), *mb = tg_modes_get (modes, b);
+  g_autofree float *ga = tg_mode_own_gates (ma->model, ma->sharpness, test, ma->target_angle,
+                                            &error);
+  g_autofree float *gb = tg_mode_own_gates (mb->model, mb->sharpness, test, mb->target_angle,
+                                            &error);
+  g_assert_no_error (error);
+  TgModePair pair;
+  g_assert_true (tg_mode_pair_compare (ma->model, ga, mb->model, gb, 0.9f, &pair, &error));
+  GString *s = g_string_new ("Jaccard");
+  for (guint l = 0; l < pair.n_layers; l++)
+    g_string_append_printf (s, " · hidden %u %.3f", l + 1, pair.jaccard[l]);
+  return g_string_free (s, FALSE);
+}
+
+/* Overlap compares any two open modes: the 0° and the 45° adapter as the engine measures
+ * them, a mode with itself overlapping fully, Base (no gates) refused with its name, and
+ * the trained pair back when "Trained pair" is chosen again. */
+static void
+test_overlap_any_pair (void)
+{
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  StudioWindow *win = window_with_foundation ();
+  const char *paths[] = { a0, a45, NULL };
+  g_assert_true (studio_window_open_paths (win, paths));
+  TgModes *modes = studio_window_get_modes (win);
+  g_assert_cmpuint (tg_modes_count (modes), ==, 3);
+  StudioOverlapView *ov = STUDIO_OVERLAP_VIEW (studio_window_get_view (win, "overlap"));
+
+  g_assert_true (studio_overlap_view_compare (ov, 1, 2));
+  g_assert_true (studio_overlap_view_is_busy (ov));
+  wait_for (win, pair_measured, ov, "the pair's gates");
+  g_autofree char *want = expected_summary (modes, 1, 2);
+  g_test_message ("%s", want);
+  g_assert_cmpstr (studio_overlap_view_get_summary (ov), ==, want);
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (ov));
+  g_assert_nonnull (csv);
+  /* the strips hold the two modes' own gates: not one mode twice */
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "layer,unit,gate0,gate_rot,"));
+  guint differ = 0;
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+      differ += g_strcmp0 (f[2], f[3]) != 0;
+    }
+  g_assert_cmpuint (differ, >, 0);
+
+  g_assert_true (studio_overlap_view_compare (ov, 2, 2));
+  wait_for (win, pair_measured, ov, "the pair's gates");
+  g_assert_cmpstr (studio_overlap_view_get_summary (ov), ==,
+                   "Jaccard · hidden 1 1.000 · hidden 2 1.000");
+  g_assert_cmpstr (studio_overlap_view_get_pair_status (ov), ==, "");
+
+  g_assert_true (studio_overlap_view_compare (ov, 0, 1));
+  wait_for (win, pair_measured, ov, "the pair's gates");
+  g_test_message ("%s", studio_overlap_view_get_pair_status (ov));
+  g_assert_nonnull (strstr (studio_overlap_view_get_pair_status (ov), "“Base”"));
+  g_assert_nonnull (strstr (studio_overlap_view_get_pair_status (ov), "no gates"));
+  g_assert_false (studio_overlap_view_compare (ov, 0, 3));
   destroy_window (win);
 }
 
@@ -440,6 +519,7 @@ main (int argc, char *argv[])
 
   g_test_add_func ("/studio/modes/open-three-modes", test_open_three_modes);
   g_test_add_func ("/studio/modes/switch-mode", test_switch_mode);
+  g_test_add_func ("/studio/modes/overlap-any-pair", test_overlap_any_pair);
   g_test_add_func ("/studio/modes/angle-sweep", test_angle_sweep);
   g_test_add_func ("/studio/modes/trained-joins", test_trained_joins);
   g_test_add_func ("/studio/modes/command-line-open", test_command_line_open);
