@@ -9,6 +9,7 @@
 #include "studio-neurons-view.h"
 #include "studio-masks-view.h"
 #include "studio-overlap-view.h"
+#include "studio-mode-map-view.h"
 #include "studio-sparsity-view.h"
 #include "studio-results-view.h"
 #include "studio-angles-view.h"
@@ -36,6 +37,7 @@ static const ViewEntry view_table[] = {
   { "neurons", "Neurons", studio_neurons_view_new },
   { "masks",   "Masks",   studio_masks_view_new },
   { "overlap", "Overlap", studio_overlap_view_new },
+  { "mode-map", "Mode Map", studio_mode_map_view_new },
   { "results", "Results", studio_results_view_new },
   { "angles",  "Angles",  studio_angles_view_new },
   { "inspector", "Inspector", studio_inspector_view_new },
@@ -44,7 +46,8 @@ static const ViewEntry view_table[] = {
   { "sparsity", "Sparsity", studio_sparsity_view_new },
 };
 
-static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "results",
+static const char *const view_names[] = { "curves", "neurons", "masks", "overlap", "mode-map",
+                                          "results",
                                           "angles", "inspector", "digit-pad", "dynamics",
                                           "sparsity", NULL };
 
