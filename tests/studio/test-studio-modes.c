@@ -11,6 +11,7 @@
 #include "studio-modes-panel.h"
 #include "studio-angles-view.h"
 #include "studio-overlap-view.h"
+#include "studio-mode-map-view.h"
 #include "studio-test-set.h"
 #include "tg-mode-pair.h"
 #include "cli-test-util.h"
@@ -161,6 +162,65 @@ test_overlap_any_pair (void)
   g_assert_nonnull (strstr (studio_overlap_view_get_pair_status (ov), "“Base”"));
   g_assert_nonnull (strstr (studio_overlap_view_get_pair_status (ov), "no gates"));
   g_assert_false (studio_overlap_view_compare (ov, 0, 3));
+  destroy_window (win);
+}
+
+static gboolean
+map_measured (StudioWindow *win, gpointer data)
+{
+  return !studio_mode_map_view_is_busy (data);
+}
+
+static guint
+count_lines (const char *text, const char *prefix)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += g_str_has_prefix (lines[i], prefix);
+  return n;
+}
+
+/* The Mode Map view of Base and two TauGate adapters: a row per mode and test angle (0° and
+ * 45°) in the matrix, a cell per pair of the two gated modes per layer in the map, with 1 on
+ * its diagonal; a click on a cell of the map opens that pair in Overlap. */
+static void
+test_mode_map_view (void)
+{
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  StudioWindow *win = window_with_foundation ();
+  StudioModeMapView *mv = STUDIO_MODE_MAP_VIEW (studio_window_get_view (win, "mode-map"));
+  g_assert_null (studio_view_dup_csv (STUDIO_VIEW (mv)));
+  const char *paths[] = { a0, a45, NULL };
+  g_assert_true (studio_window_open_paths (win, paths));
+  studio_window_show_view (win, "mode-map");
+  wait_for (win, map_measured, mv, "the mode map");
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (mv));
+  g_assert_nonnull (csv);
+  g_test_message ("%s", csv);
+  g_assert_cmpuint (count_lines (csv, "mode,mode_angle,test_angle,accuracy"), ==, 1);
+  g_assert_cmpuint (count_lines (csv, "layer,mode_a,mode_b,jaccard"), ==, 1);
+  /* 3 modes x 2 angles; 2 layers x 2 x 2 pairs */
+  g_assert_cmpuint (count_lines (csv, "Base,"), ==, 2);
+  g_assert_cmpuint (count_lines (csv, "TauGate 45°,45,"), ==, 2);
+  g_assert_cmpuint (count_lines (csv, "hidden "), ==, 8);
+  g_assert_cmpuint (count_lines (csv, "hidden 2,TauGate 45°,TauGate 45°,1"), ==, 1);
+
+  /* a click on the map: the first cell found from the bottom left opens in Overlap */
+  spin (200);
+  StudioOverlapView *ov = STUDIO_OVERLAP_VIEW (studio_window_get_view (win, "overlap"));
+  GtkWidget *area = gtk_widget_get_last_child (GTK_WIDGET (mv));
+  int w = gtk_widget_get_width (area), h = gtk_widget_get_height (area);
+  gboolean hit = FALSE;
+  for (int y = h - 1; y > h / 2 && !hit; y -= 4)
+    for (int x = 0; x < w && !hit; x += 4)
+      hit = studio_mode_map_view_click (mv, x, y);
+  g_assert_true (hit);
+  wait_for (win, pair_measured, ov, "the pair's gates");
+  g_test_message ("%s", studio_overlap_view_get_summary (ov));
+  g_assert_true (g_str_has_prefix (studio_overlap_view_get_summary (ov), "Jaccard · hidden 1"));
+  g_assert_cmpstr (studio_overlap_view_get_pair_status (ov), ==, "");
   destroy_window (win);
 }
 
@@ -520,6 +580,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/modes/open-three-modes", test_open_three_modes);
   g_test_add_func ("/studio/modes/switch-mode", test_switch_mode);
   g_test_add_func ("/studio/modes/overlap-any-pair", test_overlap_any_pair);
+  g_test_add_func ("/studio/modes/mode-map-view", test_mode_map_view);
   g_test_add_func ("/studio/modes/angle-sweep", test_angle_sweep);
   g_test_add_func ("/studio/modes/trained-joins", test_trained_joins);
   g_test_add_func ("/studio/modes/command-line-open", test_command_line_open);
