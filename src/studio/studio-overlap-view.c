@@ -396,7 +396,9 @@ pair_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioOverlapView *s
 void
 studio_overlap_view_set_modes (StudioOverlapView *self, const TgModes *modes)
 {
-  g_autofree char *keep[2] = { g_strdup (self->names[0]), g_strdup (self->names[1]) };
+  g_autofree char *keep_a = g_strdup (self->names[0]);
+  g_autofree char *keep_b = g_strdup (self->names[1]);
+  const char *keep[2] = { keep_a, keep_b };
   guint sel[2] = { 0, 0 };
   guint old = g_list_model_get_n_items (G_LIST_MODEL (self->choices));
 
