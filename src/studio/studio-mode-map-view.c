@@ -23,6 +23,8 @@ struct _StudioModeMapView
   TgAccMatrix    *matrix;
   TgModeMap      *map;
   guint          *map_modes;   /* map row -> index into the modes */
+  char          **row_labels;  /* the matrix's rows, then the map's: short_labels() */
+  char          **map_labels;
 };
 
 G_DEFINE_FINAL_TYPE (StudioModeMapView, studio_mode_map_view, STUDIO_TYPE_VIEW)
@@ -121,6 +123,22 @@ map_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
     g_task_return_boolean (task, TRUE);
 }
 
+/* The modes' angles ("30°") when no two modes share one, as 36 names of "TauGate 30°" do
+ * not fit beside a panel; else their names. A mode without an angle keeps its name. */
+static char **
+short_labels (char *const *names, const double *angles, guint n)
+{
+  gboolean distinct = TRUE;
+  for (guint i = 0; i < n && distinct; i++)
+    for (guint j = i + 1; j < n && distinct; j++)
+      distinct = !(isfinite (angles[i]) && angles[i] == angles[j]);
+  char **labels = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    labels[i] = distinct && isfinite (angles[i]) ? g_strdup_printf ("%g°", angles[i])
+                                                 : g_strdup (names[i]);
+  return labels;
+}
+
 static void
 map_done (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -151,6 +169,14 @@ map_done (GObject *source, GAsyncResult *result, gpointer data)
   self->matrix = g_steal_pointer (&job->matrix);
   self->map = g_steal_pointer (&job->map);
   self->map_modes = g_steal_pointer (&job->map_modes);
+  g_clear_pointer (&self->row_labels, g_strfreev);
+  g_clear_pointer (&self->map_labels, g_strfreev);
+  if (self->matrix != NULL)
+    self->row_labels = short_labels (self->matrix->names, self->matrix->mode_angles,
+                                     self->matrix->n_modes);
+  if (self->map != NULL)
+    self->map_labels = short_labels (self->map->names, self->map->mode_angles,
+                                     self->map->n_modes);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
   g_signal_emit (self, signals[SIGNAL_MEASURED], 0);
 }
@@ -214,11 +240,13 @@ figure_init (StudioModeMapView *self, MapFigure *fig, double height)
   if (self->matrix == NULL)
     return FALSE;
   tg_mode_matrix_data_from (&fig->matrix, self->matrix, FALSE);
+  fig->matrix.mode_labels = (const char *const *) self->row_labels;
   fig->matrix.subtitle = "soft gates; each mode's own angle outlined";
   fig->matrix.caption = NULL;
   if (self->map != NULL)
     {
       tg_mode_map_data_from (&fig->map, self->map);
+      fig->map.mode_labels = (const char *const *) self->map_labels;
       fig->map.subtitle = "Jaccard of the units on (mean gate > 0.9 on its own angle)";
     }
   return TRUE;
@@ -285,6 +313,10 @@ studio_mode_map_view_dup_csv (StudioView *view)
   MapFigure fig;
   if (!figure_init (self, &fig, 1))
     return NULL;
+  /* the CSV names the modes in full */
+  fig.matrix.mode_labels = (const char *const *) self->matrix->names;
+  if (self->map != NULL)
+    fig.map.mode_labels = (const char *const *) self->map->names;
   g_autofree char *m = tg_plot_mode_matrix_csv (&fig.matrix);
   g_autofree char *p = self->map != NULL ? tg_plot_mode_map_csv (&fig.map) : g_strdup ("");
   return g_strconcat (m, "\n", p, NULL);
@@ -320,6 +352,8 @@ studio_mode_map_view_dispose (GObject *object)
   g_clear_pointer (&self->matrix, tg_acc_matrix_free);
   g_clear_pointer (&self->map, tg_mode_map_free);
   g_clear_pointer (&self->map_modes, g_free);
+  g_clear_pointer (&self->row_labels, g_strfreev);
+  g_clear_pointer (&self->map_labels, g_strfreev);
   G_OBJECT_CLASS (studio_mode_map_view_parent_class)->dispose (object);
 }
 

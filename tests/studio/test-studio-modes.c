@@ -221,6 +221,11 @@ test_mode_map_view (void)
   g_test_message ("%s", studio_overlap_view_get_summary (ov));
   g_assert_true (g_str_has_prefix (studio_overlap_view_get_summary (ov), "Jaccard · hidden 1"));
   g_assert_cmpstr (studio_overlap_view_get_pair_status (ov), ==, "");
+  /* kept beside the test's log for a person to look at */
+  spin (200);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (studio_widget_save_png (GTK_WIDGET (win), "studio-overlap-pair.png", &error));
+  g_assert_no_error (error);
   destroy_window (win);
 }
 
