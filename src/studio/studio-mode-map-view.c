@@ -25,6 +25,7 @@ struct _StudioModeMapView
   guint          *map_modes;   /* map row -> index into the modes */
   char          **row_labels;  /* the matrix's rows, then the map's: short_labels() */
   char          **map_labels;
+  gboolean        disposed;    /* a measurement ending later finds nothing to show */
 };
 
 G_DEFINE_FINAL_TYPE (StudioModeMapView, studio_mode_map_view, STUDIO_TYPE_VIEW)
@@ -146,9 +147,9 @@ map_done (GObject *source, GAsyncResult *result, gpointer data)
   MapJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || self->disposed)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->disposed)
         return;
       gtk_label_set_text (self->status, error->message);
     }
@@ -184,6 +185,8 @@ map_done (GObject *source, GAsyncResult *result, gpointer data)
 void
 studio_mode_map_view_set_modes (StudioModeMapView *self, const TgModes *modes)
 {
+  if (self->disposed)
+    return;
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
   g_clear_object (&self->measuring);
@@ -346,6 +349,7 @@ static void
 studio_mode_map_view_dispose (GObject *object)
 {
   StudioModeMapView *self = STUDIO_MODE_MAP_VIEW (object);
+  self->disposed = TRUE;
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
   g_clear_object (&self->measuring);

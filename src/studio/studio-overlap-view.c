@@ -35,6 +35,7 @@ struct _StudioOverlapView
   float          *gates[2];
   double          angles[2];
   const TgModes  *modes;         /* borrowed from the window, which says when it changes */
+  gboolean        disposed;      /* a measurement ending later finds nothing to show */
 };
 
 G_DEFINE_FINAL_TYPE (StudioOverlapView, studio_overlap_view, STUDIO_TYPE_VIEW)
@@ -332,6 +333,8 @@ pair_done (GObject *source, GAsyncResult *result, gpointer data)
   PairJob *job = g_task_get_task_data (G_TASK (result));
   g_autoptr (GError) error = NULL;
 
+  if (self->disposed)
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -364,7 +367,7 @@ pair_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioOverlapView *s
                    gtk_drop_down_get_selected (self->pair_b) };
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->choices));
 
-  if (self->updating)
+  if (self->updating || self->disposed)
     return;
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
@@ -396,6 +399,8 @@ pair_selected_cb (GtkDropDown *dropdown, GParamSpec *pspec, StudioOverlapView *s
 void
 studio_overlap_view_set_modes (StudioOverlapView *self, const TgModes *modes)
 {
+  if (self->disposed)
+    return;
   g_autofree char *keep_a = g_strdup (self->names[0]);
   g_autofree char *keep_b = g_strdup (self->names[1]);
   const char *keep[2] = { keep_a, keep_b };
@@ -455,6 +460,7 @@ static void
 studio_overlap_view_dispose (GObject *object)
 {
   StudioOverlapView *self = STUDIO_OVERLAP_VIEW (object);
+  self->disposed = TRUE;
   if (self->measuring != NULL)
     g_cancellable_cancel (self->measuring);
   g_clear_object (&self->measuring);

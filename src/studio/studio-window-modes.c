@@ -277,10 +277,11 @@ studio_window_modes_init (StudioWindow *self)
   g_signal_connect (self->modes_panel, "rename-mode", G_CALLBACK (rename_mode_cb), self);
   g_signal_connect (self->modes_panel, "save-mode", G_CALLBACK (save_mode_cb), self);
   g_signal_connect (angles_view (self), "sweep-done", G_CALLBACK (sweep_done_cb), self);
-  g_signal_connect (studio_window_get_view (self, "mode-map"), "pair-activated",
-                    G_CALLBACK (pair_activated_cb), self);
-  g_signal_connect (studio_window_get_view (self, "mode-map"), "measured",
-                    G_CALLBACK (map_measured_cb), self);
+  /* the view may outlive the window while its measurement ends */
+  g_signal_connect_object (studio_window_get_view (self, "mode-map"), "pair-activated",
+                           G_CALLBACK (pair_activated_cb), self, 0);
+  g_signal_connect_object (studio_window_get_view (self, "mode-map"), "measured",
+                           G_CALLBACK (map_measured_cb), self, 0);
   /* Ctrl+1…9: the modes in the panel's order */
   for (guint i = 0; i < 9; i++)
     {

@@ -37,7 +37,7 @@ static const ViewEntry view_table[] = {
   { "neurons", "Neurons", studio_neurons_view_new },
   { "masks",   "Masks",   studio_masks_view_new },
   { "overlap", "Overlap", studio_overlap_view_new },
-  { "mode-map", "Mode Map", studio_mode_map_view_new },
+  { "mode-map", "Map", studio_mode_map_view_new },  /* "Mode Map": the header's tabs would pass 1160 px */
   { "results", "Results", studio_results_view_new },
   { "angles",  "Angles",  studio_angles_view_new },
   { "inspector", "Inspector", studio_inspector_view_new },
