@@ -68,16 +68,16 @@ cmp_double (gconstpointer a, gconstpointer b)
   return x < y ? -1 : x > y;
 }
 
-static void
-map_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+/* The matrix and the map of job's modes into job; FALSE with error. */
+static gboolean
+measure_job (MapJob *job, GCancellable *cancellable, GError **out_error)
 {
-  MapJob *job = data;
   GError *error = NULL;
   const TgDataset *full = studio_test_set_get (&error);
   if (full == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      g_propagate_error (out_error, error);
+      return FALSE;
     }
   g_autoptr (TgDataset) test = tg_dataset_head (full, MIN (full->n, STUDIO_TEST_SET_INSPECT));
   /* the test angles: 0 and every mode's own, each once, in order */
@@ -119,9 +119,21 @@ map_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
                                     (const char *const *) gn->pdata, (double *) ga->data, n_map,
                                     test, TG_MODE_MAP_THRESHOLD, 1, cancellable, &error);
   if (error != NULL)
-    g_task_return_error (task, error);
-  else
+    {
+      g_propagate_error (out_error, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+map_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  if (measure_job (data, cancellable, &error))
     g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 /* The modes' angles ("30°") when no two modes share one, as 36 names of "TauGate 30°" do
@@ -139,6 +151,8 @@ short_labels (char *const *names, const double *angles, guint n)
                                                  : g_strdup (names[i]);
   return labels;
 }
+
+static void install (StudioModeMapView *self, MapJob *job);
 
 static void
 map_done (GObject *source, GAsyncResult *result, gpointer data)
@@ -164,6 +178,14 @@ map_done (GObject *source, GAsyncResult *result, gpointer data)
       gtk_label_set_text (self->status, text);
     }
   g_clear_object (&self->measuring);
+  install (self, job);
+  g_signal_emit (self, signals[SIGNAL_MEASURED], 0);
+}
+
+/* job's results become what the view shows. */
+static void
+install (StudioModeMapView *self, MapJob *job)
+{
   g_clear_pointer (&self->matrix, tg_acc_matrix_free);
   g_clear_pointer (&self->map, tg_mode_map_free);
   g_clear_pointer (&self->map_modes, g_free);
@@ -179,8 +201,9 @@ map_done (GObject *source, GAsyncResult *result, gpointer data)
     self->map_labels = short_labels (self->map->names, self->map->mode_angles,
                                      self->map->n_modes);
   gtk_widget_queue_draw (GTK_WIDGET (self->area));
-  g_signal_emit (self, signals[SIGNAL_MEASURED], 0);
 }
+
+static MapJob *map_job_new (const TgModes *modes);
 
 void
 studio_mode_map_view_set_modes (StudioModeMapView *self, const TgModes *modes)
@@ -200,6 +223,18 @@ studio_mode_map_view_set_modes (StudioModeMapView *self, const TgModes *modes)
       gtk_widget_queue_draw (GTK_WIDGET (self->area));
       return;
     }
+  MapJob *job = map_job_new (modes);
+  gtk_label_set_text (self->status, "Measuring the open modes…");
+  self->measuring = g_cancellable_new ();
+  g_autoptr (GTask) task = g_task_new (self, self->measuring, map_done, NULL);
+  g_task_set_task_data (task, job, (GDestroyNotify) map_job_free);
+  g_task_run_in_thread (task, map_thread);
+}
+
+/* Copies of the modes to measure away from the window's own. */
+static MapJob *
+map_job_new (const TgModes *modes)
+{
   MapJob *job = g_new0 (MapJob, 1);
   job->n = tg_modes_count (modes);
   job->models = g_new0 (TgModel *, job->n);
@@ -214,11 +249,27 @@ studio_mode_map_view_set_modes (StudioModeMapView *self, const TgModes *modes)
       job->angles[k] = mode->target_angle;
       job->names[k] = g_strdup (mode->name);
     }
-  gtk_label_set_text (self->status, "Measuring the open modes…");
-  self->measuring = g_cancellable_new ();
-  g_autoptr (GTask) task = g_task_new (self, self->measuring, map_done, NULL);
-  g_task_set_task_data (task, job, (GDestroyNotify) map_job_free);
-  g_task_run_in_thread (task, map_thread);
+  return job;
+}
+
+/* An export before the background measurement ended measures here, on the main thread. */
+static gboolean
+studio_mode_map_view_prepare_export (StudioView *view, GError **error)
+{
+  StudioModeMapView *self = STUDIO_MODE_MAP_VIEW (view);
+  if (self->modes == NULL || self->measuring == NULL)
+    return TRUE;
+  g_cancellable_cancel (self->measuring);
+  g_clear_object (&self->measuring);
+  MapJob *job = map_job_new (self->modes);
+  gboolean ok = measure_job (job, NULL, error);
+  if (ok)
+    {
+      install (self, job);
+      gtk_label_set_text (self->status, "");
+    }
+  map_job_free (job);
+  return ok;
 }
 
 gboolean
@@ -239,7 +290,7 @@ static gboolean
 figure_init (StudioModeMapView *self, MapFigure *fig, double height)
 {
   memset (fig, 0, sizeof *fig);
-  fig->split = floor (height * 0.45);
+  fig->split = floor (height * 0.42);
   if (self->matrix == NULL)
     return FALSE;
   tg_mode_matrix_data_from (&fig->matrix, self->matrix, FALSE);
@@ -280,6 +331,9 @@ studio_mode_map_view_draw_figure (StudioView *view, cairo_t *cr, double width, d
   tg_plot_mode_matrix (cr, width, fig.split, &fig.matrix, style);
   cairo_save (cr);
   cairo_translate (cr, 0, fig.split);
+  /* an export's style paints its background over the whole page: only the map's half */
+  cairo_rectangle (cr, 0, 0, width, height - fig.split);
+  cairo_clip (cr);
   tg_plot_mode_map (cr, width, height - fig.split, self->map != NULL ? &fig.map : NULL, style);
   cairo_restore (cr);
 }
@@ -372,6 +426,7 @@ studio_mode_map_view_class_init (StudioModeMapViewClass *klass)
   view_class->describe = studio_mode_map_view_describe;
   view_class->dup_csv = studio_mode_map_view_dup_csv;
   view_class->hover_changed = studio_mode_map_view_hover_changed;
+  view_class->prepare_export = studio_mode_map_view_prepare_export;
   signals[SIGNAL_PAIR_ACTIVATED] =
     g_signal_new ("pair-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                   NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
