@@ -106,6 +106,7 @@ tg_cli_protocol_entries (TgCliOptions *o)
     { "adapt-epochs", 0, 0, G_OPTION_ARG_INT, &o->adapt_epochs, N_("Epochs of specialisation (default 1)"), "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, N_("SGD learning rate, momentum 0.9 (default 0.01)"), "X" },
     { "sharpness", 's', 0, G_OPTION_ARG_DOUBLE, &o->sharpness, N_("Gate sharpness s in sigmoid(s (z - tau)) (default 5)"), "S" },
+    { "anneal-s", 0, 0, G_OPTION_ARG_NONE, &o->anneal_s, N_("Anneal s within each epoch from 1/S to S, batch by batch (HAT's schedule; default: s fixed)"), NULL },
     { "lambda", 0, 0, G_OPTION_ARG_DOUBLE, &o->lambda, N_("Sparsity penalty on the mean gate (default 0)"), "L" },
     { "width", 0, 0, G_OPTION_ARG_INT, &o->width, N_("Width of each of the two hidden layers (default 128)"), "W" },
     { "threads", 'j', 0, G_OPTION_ARG_INT, &o->threads, N_("Worker threads (default 0: one per processor); results do not depend on it"), "T" },
@@ -167,6 +168,7 @@ tg_cli_options_to_config (const TgCliOptions *o, TgExperimentConfig *cfg, GError
   cfg->adapt_epochs = (guint32) o->adapt_epochs;
   cfg->lr = (float) o->lr;
   cfg->sharpness = (float) o->sharpness;
+  cfg->anneal_sharpness = o->anneal_s;
   cfg->lambda = (float) o->lambda;
   cfg->width = (guint32) o->width;
   cfg->train_limit = (guint32) o->train_limit;

@@ -31,6 +31,7 @@ typedef struct {
   int     train_limit, test_limit;
   gint64  seed;
   gboolean no_overlap, quiet, no_checkpoints;
+  gboolean anneal_s;            /* HAT's schedule of s within each epoch */
   /* figures */
   char   *figure_size;          /* NULL: 640 x 400 pt as before */
   double  font_size;            /* 0: the size's own (8 pt in a column, else 10) */

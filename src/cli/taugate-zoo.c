@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* taugate-zoo.c — `taugate zoo`: many modes from one foundation. Trains a foundation per
  * seed, one adapter per angle per method from it, and writes the adapters, zoo.csv,
  * zoo_summary.csv, tables/zoo.tex, and per method the accuracy matrix and (gated methods) the

@@ -23,6 +23,8 @@ typedef struct {
   guint32  adapt_epochs;       /* 1 */
   float    lr, momentum;       /* 0.01, 0.9 */
   float    sharpness, lambda;  /* 5, 0 */
+  gboolean anneal_sharpness;   /* HAT's schedule: s from 1/sharpness to sharpness within each
+                                  epoch (tg_anneal_sharpness); FALSE: s fixed, the paper's */
   guint32  batch;              /* 256 */
   guint32  n_hidden, width;    /* 2, 128 */
   guint32  lora_rank;          /* 8 */

@@ -152,6 +152,8 @@ run_metadata (const TgExperimentConfig *cfg, guint64 seed, double target)
   g_hash_table_insert (md, g_strdup ("momentum"), tg_number_dup ("%g", cfg->momentum));
   g_hash_table_insert (md, g_strdup ("batch"), g_strdup_printf ("%u", cfg->batch));
   g_hash_table_insert (md, g_strdup ("sharpness"), tg_number_dup ("%g", cfg->sharpness));
+  if (cfg->anneal_sharpness)
+    g_hash_table_insert (md, g_strdup ("sharpness_schedule"), g_strdup ("annealed"));
   g_hash_table_insert (md, g_strdup ("lambda"), tg_number_dup ("%g", cfg->lambda));
   g_hash_table_insert (md, g_strdup ("lora_rank"), g_strdup_printf ("%u", cfg->lora_rank));
   g_hash_table_insert (md, g_strdup ("lora_alpha"), tg_number_dup ("%g", cfg->lora_alpha));

@@ -11,7 +11,8 @@ tg_protocol_train (TgModel *m, const TgExperimentConfig *cfg, float lambda, floa
 {
   static const TgTrainHooks none = { 0 };
   TgTrainConfig tc = { .lr = cfg->lr, .momentum = cfg->momentum, .lambda = lambda,
-                       .sharpness = sharpness, .batch = cfg->batch };
+                       .sharpness = sharpness, .batch = cfg->batch,
+                       .anneal_sharpness = cfg->anneal_sharpness };
   g_autoptr (TgTrainer) trainer = tg_trainer_new (m, &tc);
   TgLossInfo info = { .loss = NAN, .ce = NAN };
 

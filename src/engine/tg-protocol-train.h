@@ -21,7 +21,7 @@ typedef struct {
 } TgTrainHooks;
 
 /* Trains m (its method set) for epochs over src with cfg's optimiser (lr, momentum, batch),
- * lambda and s; *last (may be NULL) gets the last step's loss. */
+ * lambda and s (annealed within each epoch when cfg->anneal_sharpness: HAT's schedule); *last (may be NULL) gets the last step's loss. */
 gboolean tg_protocol_train      (TgModel *m, const TgExperimentConfig *cfg, float lambda,
                                  float sharpness, const TgSource *src, guint32 epochs,
                                  uint64_t *rng, const TgTrainHooks *hooks, TgLossInfo *last,

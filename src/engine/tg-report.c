@@ -83,6 +83,8 @@ tex_settings (GString *s, const TgExperimentConfig *c)
       c->foundation_epochs, c->foundation_epochs == 1 ? "" : "s", mix,
       c->adapt_epochs, c->adapt_epochs == 1 ? "" : "s",
       lr, mom, c->batch, sh, lam, c->lora_rank, alpha, c->n_hidden, c->width);
+  if (c->anneal_sharpness)
+    g_string_append_printf (s, "; $s$ annealed within each epoch from $1/%s$ to %s (HAT)", sh, sh);
   if (c->train_limit > 0)
     g_string_append_printf (s, "; first %u training images", c->train_limit);
   if (c->test_limit > 0)

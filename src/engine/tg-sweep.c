@@ -441,13 +441,15 @@ tg_sweep_latex (const TgSweepResults *res)
   g_autofree char *dense = tg_number_dup ("%.0f", p0->madds_dense);
   g_string_append_printf (s,
       "\\bottomrule\n\\end{tabular}\n"
-      "\\caption{TauGate over the sparsity penalty $\\lambda$ and the gate sharpness $s$, "
+      "\\caption{TauGate over the sparsity penalty $\\lambda$ and the gate sharpness $s$%s, "
       "each from the same foundation per seed (mean $\\pm$ sample std over %u seed%s). "
       "Accuracy on the 0\\textdegree{} and the %s\\textdegree{} test sets with soft and hard "
       "gates; units on: fraction of $1[z > \\tau]$ per hidden layer on the target test set; "
       "MACs: multiply-adds per image of the sparse forward (dense: %s); speedup: batch-1 "
       "latency (median) of the dense forward (sgemv) over the sparse one, one core.}\n"
       "\\label{tab:taugate-sweep}\n\\end{table}\n",
+      cfg->protocol.anneal_sharpness
+        ? " (annealed within each epoch from $1/s$ to $s$, HAT's schedule)" : "",
       cfg->protocol.seeds, cfg->protocol.seeds == 1 ? "" : "s", angle, dense);
   return g_string_free (s, FALSE);
 }

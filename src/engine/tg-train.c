@@ -17,6 +17,16 @@ tg_train_config_init (TgTrainConfig *cfg)
   cfg->lambda = 0.0f;
   cfg->sharpness = 5.0f;
   cfg->batch = 256;
+  cfg->anneal_sharpness = FALSE;
+}
+
+float
+tg_anneal_sharpness (float s_max, guint32 b, guint32 n_batches)
+{
+  if (n_batches <= 1 || b + 1 >= n_batches)
+    return s_max;
+  double lo = 1.0 / s_max;
+  return (float) (lo + (s_max - lo) * (double) b / (double) (n_batches - 1));
 }
 
 struct _TgTrainer {
@@ -30,6 +40,7 @@ struct _TgTrainer {
   guint          n_ranges;
   TgMethod       ranges_for;
   guint64        steps;
+  float          step_s;     /* the s of the next (then the last) step; 0: cfg.sharpness */
 };
 
 static void
@@ -78,6 +89,11 @@ void     tg_trainer_set_sharpness (TgTrainer *t, float s)      { if (s > 0.0f) t
 float    tg_trainer_get_lr        (const TgTrainer *t)         { return t->cfg.lr; }
 float    tg_trainer_get_lambda    (const TgTrainer *t)         { return t->cfg.lambda; }
 float    tg_trainer_get_sharpness (const TgTrainer *t)         { return t->cfg.sharpness; }
+float    tg_trainer_get_step_sharpness (const TgTrainer *t)
+{
+  return t->step_s > 0.0f ? t->step_s : t->cfg.sharpness;
+}
+gboolean tg_trainer_get_anneal     (const TgTrainer *t)         { return t->cfg.anneal_sharpness; }
 guint64  tg_trainer_get_steps     (const TgTrainer *t)         { return t->steps; }
 TgModel *tg_trainer_get_model     (TgTrainer *t)               { return t->model; }
 TgWorkspace *tg_trainer_get_workspace (TgTrainer *t)           { return t->ws; }
@@ -94,7 +110,8 @@ tg_trainer_step (TgTrainer *t, const float *x, const float *z1pre, const guint8 
 
   refresh_ranges (t);
   /* training is always through the soft gate */
-  TgForwardOpts soft = { TG_GATES_SOFT, t->cfg.sharpness };
+  const float s = tg_trainer_get_step_sharpness (t);
+  TgForwardOpts soft = { TG_GATES_SOFT, s };
   tg_model_forward (m, t->ws, &soft, x, z1pre, n);
   tg_model_loss (m, t->ws, y, n, t->cfg.lambda, info);
   if (!isfinite (info->loss))
@@ -103,7 +120,7 @@ tg_trainer_step (TgTrainer *t, const float *x, const float *z1pre, const guint8 
                    "the loss became %s at step %" G_GUINT64_FORMAT " (lr %.3g, s %.3g, lambda %.3g);"
                    " lower the learning rate or the sharpness",
                    isnan (info->loss) ? "NaN" : "infinite", t->steps + 1, t->cfg.lr,
-                   t->cfg.sharpness, t->cfg.lambda);
+                   s, t->cfg.lambda);
       return FALSE;
     }
 
@@ -135,7 +152,7 @@ tg_trainer_step (TgTrainer *t, const float *x, const float *z1pre, const guint8 
       g_set_error (error, TG_ERROR, TG_ERROR_DIVERGED,
                    "a parameter became infinite or NaN at step %" G_GUINT64_FORMAT
                    " (lr %.3g, s %.3g); lower the learning rate or the sharpness",
-                   t->steps + 1, t->cfg.lr, t->cfg.sharpness);
+                   t->steps + 1, t->cfg.lr, s);
       return FALSE;
     }
   t->steps++;
@@ -258,10 +275,15 @@ tg_trainer_run_epoch (TgTrainer *t, const TgSource *src, uint64_t *rng, TgBatchF
   g_autofree float *x = need_x ? g_new (float, (size_t) t->cfg.batch * src->data->dim) : NULL;
   g_autofree float *z1 = use_z1 ? g_new (float, (size_t) t->cfg.batch * src->z1_dim) : NULL;
   g_autofree guint8 *y = g_new (guint8, t->cfg.batch);
+  const guint32 n_batches = tg_epoch_n_batches (epoch);
   while ((n = tg_epoch_next (epoch, x, z1, y)) > 0)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
+      /* per step: a live caller may change s (then s_max) between steps */
+      t->step_s = t->cfg.anneal_sharpness
+        ? tg_anneal_sharpness (t->cfg.sharpness, tg_epoch_position (epoch) - 1, n_batches)
+        : 0.0f;
       if (!tg_trainer_step (t, x, z1, y, n, &info, error))
         return FALSE;
       if (last)

@@ -15,11 +15,19 @@ typedef struct {
   float   lr;        /* 0.01 */
   float   momentum;  /* 0.9, PyTorch's form: v = mu v + g; p -= lr v */
   float   lambda;    /* sparsity penalty on mean gate, 0 */
-  float   sharpness; /* s of the soft gate every step trains through, 5 (0 also means 5) */
+  float   sharpness; /* s of the soft gate every step trains through, 5 (0 also means 5);
+                        with anneal_sharpness, the s an epoch ends at (s_max) */
   guint32 batch;     /* 256; the last partial batch of an epoch is kept */
+  gboolean anneal_sharpness; /* HAT's schedule (Serra et al. 2018): within each epoch of
+                                tg_trainer_run_epoch, s rises linearly from 1/s_max at the
+                                first batch to s_max at the last (tg_anneal_sharpness) */
 } TgTrainConfig;
 
 void tg_train_config_init (TgTrainConfig *cfg);
+
+/* HAT's s for batch b (0-based) of n_batches in an epoch:
+ * 1/s_max + (s_max - 1/s_max) b / (n_batches - 1); s_max for an epoch of one batch. */
+float tg_anneal_sharpness (float s_max, guint32 b, guint32 n_batches);
 
 typedef struct _TgTrainer TgTrainer;
 
@@ -35,6 +43,9 @@ void     tg_trainer_set_sharpness (TgTrainer *t, float s);
 float    tg_trainer_get_lr        (const TgTrainer *t);
 float    tg_trainer_get_lambda    (const TgTrainer *t);
 float    tg_trainer_get_sharpness (const TgTrainer *t);
+/* The s the last step trained through: the sharpness, or its annealed value. */
+float    tg_trainer_get_step_sharpness (const TgTrainer *t);
+gboolean tg_trainer_get_anneal     (const TgTrainer *t);
 guint64  tg_trainer_get_steps     (const TgTrainer *t);
 TgModel *tg_trainer_get_model     (TgTrainer *t);
 /* The trainer's workspace (max batch = cfg->batch), free for evaluations between steps. */
@@ -79,7 +90,8 @@ guint32  tg_epoch_next      (TgEpoch *epoch, float *x, float *z1, guint8 *labels
 typedef gboolean (*TgBatchFunc) (guint32 n, const TgLossInfo *info, gpointer user_data);
 
 /* Runs a whole epoch of steps (x is gathered only when the method needs it, the source's
- * first-layer products are used when they can be). on_batch and cancellable may be NULL.
+ * first-layer products are used when they can be); with anneal_sharpness, step b of the
+ * epoch trains through tg_anneal_sharpness (sharpness, b, batches). on_batch and cancellable may be NULL.
  * A Frozen model trains nothing: the epoch's draws are still made, no step is taken. */
 gboolean tg_trainer_run_epoch (TgTrainer *t, const TgSource *src, uint64_t *rng,
                                TgBatchFunc on_batch, gpointer user_data,

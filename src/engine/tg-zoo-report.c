@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-zoo-report.c — zoo.csv, zoo_summary.csv, tables/zoo.tex and the terminal table (see
  * tg-zoo-report.h). Every number goes through tg-csv.h's C-locale writers. */
 #include "tg-zoo-report.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-zoo-report.h — a zoo's results as files and text: zoo.csv (every mode on every test
  * angle, soft and hard gates), zoo_summary.csv and tables/zoo.tex (per method: each mode on its
  * own angle, routed per image and per batch, cost per mode, bytes, training time; beside the

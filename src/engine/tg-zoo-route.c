@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-zoo-route.c — choosing one of many modes from the input alone (see tg-zoo.h): by the
  * lowest output entropy, or by a K-way softmax router on the frozen first layer; per image,
  * and per block of images that share a mode, against the oracle that knows each input's

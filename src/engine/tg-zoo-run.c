@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-zoo-run.c — training and measuring a zoo (see tg-zoo-run.h). Per seed: the training set
  * rotated by every angle once (pool tasks), the foundation on its mix of them, then each
  * angle's adapters, every method of an angle in one task sharing the rotated set and its

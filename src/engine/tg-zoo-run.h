@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-zoo-run.h — a zoo: one foundation per seed, trained on its mix of angles as the
  * protocol trains it, then one adapter per angle per method from it, each (seed, angle) a
  * task of a thread pool with single-threaded BLAS (the numbers do not depend on the thread

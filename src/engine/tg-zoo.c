@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-zoo.c — the accuracy matrix and the mode map of many modes (see tg-zoo.h). Routing is
  * tg-zoo-route.c; training the modes tg-zoo-run.c. */
 #include "tg-zoo.h"

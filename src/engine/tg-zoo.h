@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-zoo.h — many modes of one foundation, measured: the accuracy matrix (every mode on the
  * test set rotated by every angle), the mode map (how much the on-units of every pair of
  * modes overlap, per hidden layer) and routing (the mode chosen from the input alone: by the

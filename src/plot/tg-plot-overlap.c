@@ -131,14 +131,15 @@ strip_label (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, guint l
     }
   const char *name = d->layer_labels && d->layer_labels[l] ? d->layer_labels[l] : "layer";
   const char *target = d->target_label ? d->target_label : "45°";
-  char *label = g_strdup_printf ("%s: both %u · only 0° %u · only %s %u · neither %u", name,
-                                 count[BOTH], count[ONLY0], target, count[ONLY_ROT],
+  const char *first = d->first_label ? d->first_label : "0°";
+  char *label = g_strdup_printf ("%s: both %u · only %s %u · only %s %u · neither %u", name,
+                                 count[BOTH], first, count[ONLY0], target, count[ONLY_ROT],
                                  count[NEITHER]);
   if (tg_text_width (cr, st, 0.9, FALSE, label) <= w)
     return label;
   g_free (label);
-  return g_strdup_printf ("%s: both %u · 0° %u · %s %u · neither %u", name, count[BOTH],
-                          count[ONLY0], target, count[ONLY_ROT], count[NEITHER]);
+  return g_strdup_printf ("%s: both %u · %s %u · %s %u · neither %u", name, count[BOTH],
+                          first, count[ONLY0], target, count[ONLY_ROT], count[NEITHER]);
 }
 
 /* The number of columns (8 to 128, at most nu) that gives the largest square cells for nu
@@ -321,15 +322,15 @@ draw_strips (cairo_t *cr, const TgPlotStyle *st, const TgOverlapData *d, TgRect 
 /* The legend items tg_plot_overlap shows (target_only holds "only <target>"); returns
  * their number. */
 static guint
-overlap_legend (const TgOverlapData *d, const TgPlotStyle *st, const char *only_rot,
-                TgLegendItem *items)
+overlap_legend (const TgOverlapData *d, const TgPlotStyle *st, const char *only_first,
+                const char *only_rot, TgLegendItem *items)
 {
   guint n = 0;
   gboolean any_ref = FALSE;
   for (guint l = 0; d != NULL && d->ref != NULL && l < d->n_layers; l++)
     any_ref |= isfinite (d->ref[l]);
   items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, BOTH), "on in both" };
-  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY0), "only 0°" };
+  items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY0), only_first };
   items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, ONLY_ROT), only_rot };
   items[n++] = (TgLegendItem) { TG_LEGEND_BOX, kind_color (st, NEITHER), "neither" };
   if (any_ref)
@@ -352,12 +353,16 @@ tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *
                  const TgPlotStyle *st)
 {
   const char *target = d != NULL && d->target_label ? d->target_label : "45°";
-  g_autofree char *default_title = g_strdup_printf ("Gate-mask overlap, 0° vs %s", target);
+  g_autofree char *default_title = g_strdup_printf ("Gate-mask overlap, %s vs %s",
+                                                   d != NULL && d->first_label
+                                                   ? d->first_label : "0°", target);
   g_autofree char *only_rot = g_strdup_printf ("only %s", target);
+  g_autofree char *only_first = g_strdup_printf ("only %s", d != NULL && d->first_label
+                                                              ? d->first_label : "0°");
   const char *title = d != NULL && d->title ? d->title : default_title;
   g_autofree char *subtitle = NULL;
   TgLegendItem items[6];
-  guint n = overlap_legend (d, st, only_rot, items);
+  guint n = overlap_legend (d, st, only_first, only_rot, items);
 
   if (d != NULL && d->n_layers > 0)
     subtitle = g_strdup_printf ("on = mean gate over its own mode's test set > %.2f", d->threshold);
@@ -383,12 +388,16 @@ tg_plot_overlap_hit (double width, double height, const TgOverlapData *d,
       d->gate_rot == NULL)
     return FALSE;
   const char *target = d->target_label ? d->target_label : "45°";
-  g_autofree char *default_title = g_strdup_printf ("Gate-mask overlap, 0° vs %s", target);
+  g_autofree char *default_title = g_strdup_printf ("Gate-mask overlap, %s vs %s",
+                                                   d != NULL && d->first_label
+                                                   ? d->first_label : "0°", target);
   g_autofree char *only_rot = g_strdup_printf ("only %s", target);
+  g_autofree char *only_first = g_strdup_printf ("only %s", d != NULL && d->first_label
+                                                              ? d->first_label : "0°");
   g_autofree char *subtitle =
     g_strdup_printf ("on = mean gate over its own mode's test set > %.2f", d->threshold);
   TgLegendItem items[6];
-  guint n = overlap_legend (d, st, only_rot, items);
+  guint n = overlap_legend (d, st, only_first, only_rot, items);
   TgRect body = tg_frame_layout (width, height, st, d->title ? d->title : default_title,
                                  subtitle, d->caption, items, n);
   TgRect area = strips_area (body, st);

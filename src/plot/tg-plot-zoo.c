@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-zoo.c — the accuracy matrix and the mode map (see tg-plot-zoo.h): grids of cells in
  * a sequential colour map, row and column labels thinned to what fits, one colour bar, the
  * hovered cell outlined with its value read out above the grid. Layout is computed in one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* tg-plot-zoo.h — the figures of many modes: the accuracy matrix (mode x test angle) and the
  * mode map (Jaccard of the on-units of every pair of modes, one panel per hidden layer).
  *

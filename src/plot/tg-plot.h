@@ -288,6 +288,7 @@ typedef struct {
   const guint8 *marked;         /* n_layers * n_units: TG_PLOT_MARK_*; may be NULL */
   gboolean     show_selected;   /* outline unit selected_unit of layer selected_layer */
   guint        selected_layer, selected_unit;
+  const char  *first_label;     /* the mode of gate0 (any two modes compared): NULL: "0°" */
 } TgOverlapData;
 
 void tg_plot_overlap (cairo_t *cr, double width, double height, const TgOverlapData *data,

@@ -81,7 +81,7 @@ static const GOptionEntry option_entries[] = {
     "FILE.png" },
   { "screenshot-view", 0, 0, G_OPTION_ARG_STRING, NULL,
     N_("View to show for --screenshot: curves, neurons, masks, overlap, results, angles, inspector, "
-    "digit-pad, dynamics, sparsity, modes, export-dialog, or “all” "
+    "digit-pad, dynamics, sparsity, mode-map, modes, export-dialog, or “all” "
     "(FILE-<view>.png each)"), "NAME" },
   { "export-all", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Write every view as Export All does (DIR/figures/…) after --quit-after-steps steps "

@@ -60,8 +60,11 @@ run_new (StudioSnapshot *snap, guint number)
   run->seed = snap->seed;
   run->angle = snap->angle;
   run->settings = g_strdup (snap->settings);
-  run->name = g_strdup_printf ("%s · seed %" G_GUINT64_FORMAT " · #%u",
-                               tg_method_info (snap->run_method)->label, snap->seed, number);
+  /* a foundation that did not see the paper's mix says so: its runs are another experiment */
+  run->name = g_strdup_printf ("%s · seed %" G_GUINT64_FORMAT "%s%s · #%u",
+                               tg_method_info (snap->run_method)->label, snap->seed,
+                               snap->foundation_mix != NULL ? " · foundation " : "",
+                               snap->foundation_mix != NULL ? snap->foundation_mix : "", number);
   run->step = g_array_new (FALSE, FALSE, sizeof (double));
   run->loss = g_array_new (FALSE, FALSE, sizeof (double));
   run->acc0 = g_array_new (FALSE, FALSE, sizeof (double));

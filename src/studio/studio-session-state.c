@@ -35,6 +35,59 @@ static const TgField config_fields[] = {
   { "max_steps", TG_FIELD_U32, offsetof (StudioConfig, max_steps), G_MAXUINT32 },
 };
 
+/* The foundation's mix ([] for the paper's) and the schedule of s. Sessions written before
+ * they were settings have neither: the paper's mix and a fixed s. */
+static void
+put_foundation_mix (JsonObject *o, const StudioConfig *cfg)
+{
+  JsonArray *angles = json_array_new ();
+  for (guint32 k = 0; k < MIN (cfg->n_foundation_angles, (guint32) TG_MAX_MIX_MODES); k++)
+    json_array_add_double_element (angles, cfg->foundation_angles[k]);
+  json_object_set_array_member (o, "foundation_angles", angles);
+  json_object_set_boolean_member (o, "anneal_sharpness", cfg->anneal_sharpness);
+}
+
+static gboolean
+get_foundation_mix (JsonObject *o, const char *file, StudioConfig *cfg, GError **error)
+{
+  JsonNode *n = json_object_get_member (o, "anneal_sharpness");
+  if (n != NULL)
+    {
+      if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: settings: “anneal_sharpness” "
+                       "is not true or false", file);
+          return FALSE;
+        }
+      cfg->anneal_sharpness = json_node_get_boolean (n);
+    }
+  n = json_object_get_member (o, "foundation_angles");
+  if (n == NULL)
+    return TRUE;
+  JsonArray *a = JSON_NODE_HOLDS_ARRAY (n) ? json_node_get_array (n) : NULL;
+  if (a == NULL || json_array_get_length (a) > TG_MAX_MIX_MODES)
+    {
+      g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: settings: “foundation_angles” is "
+                   "not an array of at most %d angles", file, TG_MAX_MIX_MODES);
+      return FALSE;
+    }
+  for (guint k = 0; k < json_array_get_length (a); k++)
+    {
+      JsonNode *e = json_array_get_element (a, k);
+      double v = JSON_NODE_HOLDS_VALUE (e) && (json_node_get_value_type (e) == G_TYPE_DOUBLE ||
+                 json_node_get_value_type (e) == G_TYPE_INT64) ? json_node_get_double (e) : NAN;
+      if (!(v >= -360 && v <= 360))
+        {
+          g_set_error (error, TG_ERROR, TG_ERROR_FORMAT, "%s: settings: foundation angle %u "
+                       "is not a number of degrees in [-360, 360]", file, k + 1);
+          return FALSE;
+        }
+      cfg->foundation_angles[k] = v;
+    }
+  cfg->n_foundation_angles = json_array_get_length (a);
+  return TRUE;
+}
+
 void
 studio_session_put_config (TgSession *session, const StudioConfig *cfg)
 {
@@ -51,6 +104,7 @@ studio_session_put_config (TgSession *session, const StudioConfig *cfg)
   for (guint i = 0; i < cfg->n_sweep_lambdas; i++)
     json_array_add_double_element (lambdas, cfg->sweep_lambdas[i]);
   json_object_set_array_member (o, "sweep_lambdas", lambdas);
+  put_foundation_mix (o, cfg);
 }
 
 gboolean
@@ -108,6 +162,11 @@ studio_session_get_config (const TgSession *session, const char *file, StudioCon
           return FALSE;
         }
       cfg->sweep_lambdas[i] = v;
+    }
+  if (!get_foundation_mix (o, file, cfg, error))
+    {
+      studio_config_clear (cfg);
+      return FALSE;
     }
   return TRUE;
 }

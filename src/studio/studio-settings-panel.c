@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include "studio-prefs.h"
+#include "tg-modes.h"
 
 #include <math.h>
 #include <string.h>
@@ -26,6 +27,8 @@ struct _StudioSettingsPanel
   GtkAdjustment  *angle_adj, *fepochs_adj, *aepochs_adj, *seed_adj;
   GtkDropDown    *data_dropdown;
   GtkWidget      *run_grid;
+  GtkEntry       *foundation_entry;
+  GtkSwitch      *anneal_switch;
 
   /* owned */
   StudioConfig    cfg;           /* the live controls' exact values; limits, cadence */
@@ -192,6 +195,82 @@ select_data_dir (StudioSettingsPanel *self, const char *dir)
   self->updating_data = FALSE;
 }
 
+/* The foundation's angles as typed into self->cfg; a list that does not parse keeps the last
+ * one that did, and the entry says what is wrong. */
+static void
+foundation_changed_cb (GtkEditable *editable, StudioSettingsPanel *self)
+{
+  const char *text = gtk_editable_get_text (editable);
+  g_autofree char *spec = g_strdelimit (g_strstrip (g_strdup (text)), " ", ',');
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) angles = NULL;
+
+  /* "0, 90" reads as "0,,90": the empty items between are dropped */
+  g_auto (GStrv) items = g_strsplit (spec, ",", -1);
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  for (guint i = 0; items[i] != NULL; i++)
+    if (*items[i] != '\0')
+      g_strv_builder_add (b, items[i]);
+  g_auto (GStrv) kept = g_strv_builder_end (b);
+  g_autofree char *joined = g_strjoinv (",", kept);
+
+  if (*joined == '\0')
+    self->cfg.n_foundation_angles = 0;
+  else if ((angles = tg_angles_parse (joined, &error)) != NULL && angles->len > TG_MAX_MIX_MODES)
+    g_set_error (&error, TG_ERROR, TG_ERROR_INVALID, "%u angles, at most %d", angles->len,
+                 TG_MAX_MIX_MODES);
+  if (angles != NULL && error == NULL)
+    {
+      self->cfg.n_foundation_angles = angles->len;
+      memcpy (self->cfg.foundation_angles, angles->data, angles->len * sizeof (double));
+    }
+  if (error != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (editable), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (editable), error->message);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (editable), "The angles the foundation trains on, "
+                                   "one picked per image uniformly: e.g. “0” (a foundation "
+                                   "that never sees the rotation), “0, 90” or “0:90:15”. "
+                                   "Empty: 0° and the rotation, the paper's 50/50 mix");
+    }
+}
+
+/* Replaces the entry's text as one change: set_text alone passes through an empty entry
+ * (the paper's mix) that an invalid text would then keep. */
+static void
+set_foundation_text (StudioSettingsPanel *self, const char *text)
+{
+  g_signal_handlers_block_by_func (self->foundation_entry, foundation_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->foundation_entry), text);
+  g_signal_handlers_unblock_by_func (self->foundation_entry, foundation_changed_cb, self);
+  foundation_changed_cb (GTK_EDITABLE (self->foundation_entry), self);
+}
+
+gboolean
+studio_settings_panel_type_foundation_angles (StudioSettingsPanel *self, const char *text)
+{
+  set_foundation_text (self, text);
+  return !gtk_widget_has_css_class (GTK_WIDGET (self->foundation_entry), "error");
+}
+
+static void
+show_foundation_angles (StudioSettingsPanel *self, const StudioConfig *cfg)
+{
+  GString *s = g_string_new (NULL);
+  for (guint32 k = 0; k < MIN (cfg->n_foundation_angles, (guint32) TG_MAX_MIX_MODES); k++)
+    {
+      char buf[G_ASCII_DTOSTR_BUF_SIZE];
+      g_string_append_printf (s, "%s%s", k ? ", " : "",
+                              g_ascii_formatd (buf, sizeof buf, "%g", cfg->foundation_angles[k]));
+    }
+  set_foundation_text (self, s->str);
+  g_string_free (s, TRUE);
+}
+
 void
 studio_settings_panel_collect (StudioSettingsPanel *self, StudioConfig *out)
 {
@@ -202,6 +281,7 @@ studio_settings_panel_collect (StudioSettingsPanel *self, StudioConfig *out)
   out->angle = gtk_adjustment_get_value (self->angle_adj);
   out->foundation_epochs = (guint32) gtk_adjustment_get_value (self->fepochs_adj);
   out->adapt_epochs = (guint32) gtk_adjustment_get_value (self->aepochs_adj);
+  out->anneal_sharpness = gtk_switch_get_active (self->anneal_switch);
   g_free (out->data_dir);
   /* NULL for MNIST: the default folder, resolved in the worker */
   out->data_dir = sel < self->data_dirs->len ? g_strdup (g_ptr_array_index (self->data_dirs, sel))
@@ -221,6 +301,8 @@ studio_settings_panel_set_config (StudioSettingsPanel *self, const StudioConfig 
   gtk_adjustment_set_value (self->angle_adj, cfg->angle);
   gtk_adjustment_set_value (self->fepochs_adj, cfg->foundation_epochs);
   gtk_adjustment_set_value (self->aepochs_adj, cfg->adapt_epochs);
+  gtk_switch_set_active (self->anneal_switch, cfg->anneal_sharpness);
+  show_foundation_angles (self, cfg);
   if (cfg->data_dir != NULL)
     select_data_dir (self, cfg->data_dir);
   /* the handlers above took the slider positions; keep the exact values */
@@ -371,6 +453,9 @@ studio_settings_panel_class_init (StudioSettingsPanelClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-settings-panel.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, box);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, foundation_entry);
+  gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, anneal_switch);
+  gtk_widget_class_bind_template_callback (widget_class, foundation_changed_cb);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, sharpness_adj);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lambda_adj);
   gtk_widget_class_bind_template_child (widget_class, StudioSettingsPanel, lr_adj);

@@ -22,6 +22,10 @@ void     studio_settings_panel_collect    (StudioSettingsPanel *self, StudioConf
 /* Moves a control as a user would ("controls-changed" follows). */
 void     studio_settings_panel_set_lambda    (StudioSettingsPanel *self, double lambda);
 void     studio_settings_panel_set_sharpness (StudioSettingsPanel *self, double s);
+/* Types text into the foundation's angles ("0, 90", "0:90:15", "" for the paper's mix); a
+ * list that does not parse keeps the last one that did. FALSE when it did not parse. */
+gboolean studio_settings_panel_type_foundation_angles (StudioSettingsPanel *self,
+                                                       const char *text);
 
 /* The next run's settings cannot change while a run is under way. */
 void     studio_settings_panel_set_run_sensitive (StudioSettingsPanel *self, gboolean sensitive);

@@ -123,6 +123,7 @@ snapshot_clear (StudioSnapshot *snap)
   g_clear_pointer (&snap->overlap_models[0], tg_model_free);
   g_clear_pointer (&snap->overlap_models[1], tg_model_free);
   g_clear_pointer (&snap->settings, g_free);
+  g_clear_pointer (&snap->foundation_mix, g_free);
   g_clear_pointer (&snap->experiment, tg_experiment_results_free);
   g_clear_pointer (&snap->sweep, tg_sweep_results_free);
   g_clear_pointer (&snap->overlap_gate0, g_free);
@@ -236,8 +237,26 @@ studio_config_describe_settings (const StudioConfig *cfg)
   g_string_append (s, " training / ");
   append_images (s, cfg->test_limit);
   g_string_append (s, " test images");
+  g_autofree char *mix = studio_config_dup_foundation_mix (cfg);
+  if (mix != NULL)
+    g_string_append_printf (s, ", foundation on %s", mix);
+  if (cfg->anneal_sharpness)
+    g_string_append (s, ", s annealed (HAT)");
   if (cfg->max_steps > 0)
     g_string_append_printf (s, ", at most %u steps", cfg->max_steps);
+  return g_string_free (s, FALSE);
+}
+
+char *
+studio_config_dup_foundation_mix (const StudioConfig *cfg)
+{
+  guint32 n = MIN (cfg->n_foundation_angles, (guint32) TG_MAX_MIX_MODES);
+  if (n == 0 || (n == 2 && cfg->foundation_angles[0] == 0.0 &&
+                 cfg->foundation_angles[1] == cfg->angle))
+    return NULL;
+  GString *s = g_string_new (NULL);
+  for (guint32 k = 0; k < n; k++)
+    g_string_append_printf (s, "%s%g°", k ? ", " : "", cfg->foundation_angles[k]);
   return g_string_free (s, FALSE);
 }
 

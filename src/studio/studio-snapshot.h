@@ -55,6 +55,10 @@ typedef struct {
   guint32  max_steps;          /* 0: none; else the run ends after this many steps */
   guint32  n_sweep_lambdas;    /* the sweep's lambdas (<= 8): 0, 0.01, 0.1, 0.3, 1, 3 */
   double   sweep_lambdas[8];
+  gboolean anneal_sharpness;   /* HAT's schedule: s from 1/s to s within each epoch */
+  guint32  n_foundation_angles;  /* 0: the paper's mix, 0° and the angle */
+  double   foundation_angles[TG_MAX_MIX_MODES]; /* the foundation's mix, one angle picked
+                                                   per image uniformly */
 } StudioConfig;
 
 void          studio_config_init_paper (StudioConfig *cfg);
@@ -113,6 +117,7 @@ typedef struct {
   guint64      seed;
   double       angle;
   char        *settings;         /* the run's settings but its seed (grouping, labels) */
+  char        *foundation_mix;   /* studio_config_dup_foundation_mix(): NULL for the paper's */
   gboolean     paused;
   gboolean     finished;         /* the last snapshot of a job */
   GError      *error;            /* set when the job failed (with finished) */
@@ -184,6 +189,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (StudioSnapshot, studio_snapshot_unref)
 /* The settings that make runs of one method comparable, all but the seed: data, angle,
  * epochs, lr, s, λ, gates, batch and how many images were used. Newly allocated. */
 char           *studio_config_describe_settings (const StudioConfig *cfg);
+/* The foundation's mix as "0°, 90°" when it is not the paper's (0° and the angle, in that
+ * order); NULL for the paper's. Newly allocated. */
+char           *studio_config_dup_foundation_mix (const StudioConfig *cfg);
 
 /* The status line for the latest snapshot (NULL: nothing has run): what runs, how far,
  * how fast, with which settings; or how it ended. Newly allocated. */

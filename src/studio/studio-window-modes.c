@@ -13,6 +13,8 @@
 #include "studio-angles-view.h"
 #include "studio-digit-pad-view.h"
 #include "studio-inspector-view.h"
+#include "studio-overlap-view.h"
+#include "studio-mode-map-view.h"
 #include "studio-history.h"
 #include "studio-mode-measure.h"
 #include "tg-digest.h"
@@ -47,8 +49,8 @@ measured_cb (GObject *source, GAsyncResult *result, gpointer data)
   studio_history_show_mode (self->history, snap);
   status = studio_snapshot_format_status (snap);
   gtk_inscription_set_text (self->status_label, status);
-  /* the Angles view's screenshot waits for its sweep instead */
-  if (g_strcmp0 (self->shot_view, "angles") != 0)
+  /* the Angles view's and the Mode Map's screenshots wait for their measurements instead */
+  if (g_strcmp0 (self->shot_view, "angles") != 0 && g_strcmp0 (self->shot_view, "mode-map") != 0)
     studio_window_maybe_screenshot (self, snap);
 }
 
@@ -64,6 +66,15 @@ sweep_done_cb (StudioAnglesView *view, StudioWindow *self)
   g_autoptr (StudioSnapshot) done = studio_snapshot_new ();
   done->finished = TRUE;
   if (g_strcmp0 (self->shot_view, "angles") == 0)
+    studio_window_maybe_screenshot (self, done);
+}
+
+static void
+map_measured_cb (StudioModeMapView *view, StudioWindow *self)
+{
+  g_autoptr (StudioSnapshot) done = studio_snapshot_new ();
+  done->finished = TRUE;
+  if (g_strcmp0 (self->shot_view, "mode-map") == 0)
     studio_window_maybe_screenshot (self, done);
 }
 
@@ -392,6 +403,15 @@ ctrl_digit_cb (GtkWidget *widget, GVariant *args, gpointer data)
   return studio_window_set_active_mode (STUDIO_WINDOW (widget), g_variant_get_uint32 (args));
 }
 
+/* A pair clicked in the mode map opens in Overlap. */
+static void
+pair_activated_cb (StudioModeMapView *view, guint a, guint b, StudioWindow *self)
+{
+  studio_window_show_view (self, "overlap");
+  studio_overlap_view_compare (STUDIO_OVERLAP_VIEW (studio_window_get_view (self, "overlap")),
+                               a, b);
+}
+
 void
 studio_window_modes_init (StudioWindow *self)
 {
@@ -402,6 +422,11 @@ studio_window_modes_init (StudioWindow *self)
   g_signal_connect (self->modes_panel, "rename-mode", G_CALLBACK (rename_mode_cb), self);
   g_signal_connect (self->modes_panel, "save-mode", G_CALLBACK (save_mode_cb), self);
   g_signal_connect (angles_view (self), "sweep-done", G_CALLBACK (sweep_done_cb), self);
+  /* the view may outlive the window while its measurement ends */
+  g_signal_connect_object (studio_window_get_view (self, "mode-map"), "pair-activated",
+                           G_CALLBACK (pair_activated_cb), self, 0);
+  g_signal_connect_object (studio_window_get_view (self, "mode-map"), "measured",
+                           G_CALLBACK (map_measured_cb), self, 0);
   /* Ctrl+1…9: the modes in the panel's order */
   for (guint i = 0; i < 9; i++)
     {

@@ -12,6 +12,7 @@
 #include "studio-neurons-view.h"
 #include "studio-masks-view.h"
 #include "studio-overlap-view.h"
+#include "studio-mode-map-view.h"
 #include "studio-sparsity-view.h"
 #include "studio-results-view.h"
 #include "studio-angles-view.h"
@@ -40,6 +41,7 @@ static const ViewEntry view_table[] = {
   { "neurons", N_("Neurons"), studio_neurons_view_new },
   { "masks",   N_("Masks"),   studio_masks_view_new },
   { "overlap", N_("Overlap"), studio_overlap_view_new },
+  { "mode-map", N_("Map"), studio_mode_map_view_new },  /* "Mode Map": the tabs would pass 1160 px */
   { "results", N_("Results"), studio_results_view_new },
   { "angles",  N_("Angles"),  studio_angles_view_new },
   { "inspector", N_("Inspector"), studio_inspector_view_new },

@@ -208,6 +208,10 @@ worker_experiment_config (const StudioConfig *cfg, TgExperimentConfig *ecfg)
   ecfg->lambda = cfg->lambda;
   ecfg->batch = cfg->batch;
   ecfg->on_threshold = cfg->on_threshold;
+  ecfg->anneal_sharpness = cfg->anneal_sharpness;
+  ecfg->n_foundation_angles = MIN (cfg->n_foundation_angles, (guint32) TG_MAX_MIX_MODES);
+  memcpy (ecfg->foundation_angles, cfg->foundation_angles,
+          ecfg->n_foundation_angles * sizeof (double));
   ecfg->train_limit = 0; /* the mode data is already cut */
   ecfg->test_limit = 0;
 }

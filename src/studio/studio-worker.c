@@ -30,6 +30,7 @@ studio_worker_snapshot (StudioWorker *w, gboolean with_params)
   snap->seed = w->cfg->seed;
   snap->settings = g_strdup (w->settings);
   snap->data_dir = g_strdup (w->self->raw_dir);
+  snap->foundation_mix = studio_config_dup_foundation_mix (w->cfg);
   snap->angle = w->cfg->angle;
   snap->epoch = w->epoch;
   snap->n_epochs = w->n_epochs;
@@ -442,10 +443,11 @@ studio_worker_load (StudioWorker *w, GError **error)
 }
 
 static char *
-foundation_key (const StudioConfig *cfg, const char *mode_key)
+foundation_key (const StudioConfig *cfg, const TgExperimentConfig *ecfg, const char *mode_key)
 {
-  return g_strdup_printf ("%s|seed %" G_GUINT64_FORMAT "|ep %u|lr %g|batch %u", mode_key,
-                          cfg->seed, cfg->foundation_epochs, (double) cfg->lr, cfg->batch);
+  g_autofree char *mix = tg_experiment_config_foundation_angles_string (ecfg);
+  return g_strdup_printf ("%s|seed %" G_GUINT64_FORMAT "|ep %u|lr %g|batch %u|mix %s", mode_key,
+                          cfg->seed, cfg->foundation_epochs, (double) cfg->lr, cfg->batch, mix);
 }
 
 guint64
@@ -460,7 +462,7 @@ studio_worker_foundation (StudioWorker *w, GError **error)
 {
   StudioTrainer *self = w->self;
   const StudioConfig *cfg = w->cfg;
-  g_autofree char *key = foundation_key (cfg, self->mode_key);
+  g_autofree char *key = foundation_key (cfg, &w->ecfg, self->mode_key);
 
   w->foundation_steps = studio_worker_steps_for (w->mode->train0->n, cfg->batch, cfg->foundation_epochs);
 
@@ -489,11 +491,20 @@ studio_worker_foundation (StudioWorker *w, GError **error)
   tcfg.lambda = w->lambda;
   tcfg.sharpness = w->sharpness;
   tcfg.batch = cfg->batch;
+  tcfg.anneal_sharpness = cfg->anneal_sharpness;
+
+  /* the foundation's mix: the paper's 0° and the angle (the same draws as {data, alt}), or
+   * the angles of the settings */
+  double angles[TG_MAX_MIX_MODES];
+  guint32 n_angles = tg_experiment_config_foundation_angles (&w->ecfg, angles);
+  g_autoptr (TgMix) mix = tg_mix_new (w->mode, angles, n_angles, error);
+  if (mix == NULL)
+    return FALSE;
   w->trainer = tg_trainer_new (w->model, &tcfg);
   w->phase = STUDIO_PHASE_FOUNDATION;
   w->tainted = FALSE;
 
-  TgSource src = { .data = w->mode->train0, .alt = w->mode->train_rot };
+  TgSource src = { .data = w->mode->train0, .mix = mix->sets, .n_mix = mix->n };
   w->high_act_set = w->mode->train_rot;
   gboolean ok = worker_epochs (w, &src, cfg->foundation_epochs, error);
   g_clear_pointer (&w->trainer, tg_trainer_free);
@@ -551,6 +562,7 @@ studio_worker_adapt (StudioWorker *w, TgMethod method, const TgDataset *train, g
   tcfg.lambda = w->lambda;
   tcfg.sharpness = w->sharpness;
   tcfg.batch = cfg->batch;
+  tcfg.anneal_sharpness = cfg->anneal_sharpness;
   w->trainer = tg_trainer_new (m, &tcfg);
   return worker_epochs (w, &src, epochs, error);
 }

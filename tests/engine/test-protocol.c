@@ -138,6 +138,108 @@ test_lambda_lowers_gates (void)
   g_assert_cmpfloat (mean_gate[1], <, mean_gate[0] - 0.05f);
 }
 
+typedef struct {
+  TgTrainer *trainer;
+  GArray    *s;  /* float: the s of every step */
+} AnnealLog;
+
+static gboolean
+log_step_sharpness (guint32 n, const TgLossInfo *info, gpointer data)
+{
+  AnnealLog *log = data;
+  float s = tg_trainer_get_step_sharpness (log->trainer);
+  g_array_append_val (log->s, s);
+  return TRUE;
+}
+
+/* HAT's schedule: within each epoch s rises from 1/s_max to s_max, batch by batch, and a step
+ * trains through that s (the same parameters as steps taken by hand at those s). */
+static void
+test_anneal_schedule (void)
+{
+  g_autoptr (TgDataset) train = synthetic (1000, 2);
+  float acc;
+  g_autoptr (TgModel) base = trained_foundation (train, &acc);
+  const float s_max = 8.0f;
+  const guint32 batches = 10;
+
+  g_assert_cmpfloat (tg_anneal_sharpness (s_max, 0, batches), ==, 1.0f / s_max);
+  g_assert_cmpfloat (tg_anneal_sharpness (s_max, batches - 1, batches), ==, s_max);
+  g_assert_cmpfloat (tg_anneal_sharpness (s_max, 0, 1), ==, s_max);
+
+  g_autoptr (TgModel) annealed = tg_model_copy (base), by_hand = tg_model_copy (base),
+                      fixed = tg_model_copy (base);
+  TgModel *models[3] = { annealed, by_hand, fixed };
+  for (guint i = 0; i < 3; i++)
+    {
+      uint64_t rng = tg_rng_seed (4);
+      tg_model_reset_adapter (models[i], &rng);
+      models[i]->method = TG_METHOD_TAUGATE;
+    }
+  TgTrainConfig tc;
+  tg_train_config_init (&tc);
+  tc.batch = 100;
+  tc.lr = 0.05f;
+  tc.sharpness = s_max;
+  TgSource src = { .data = train };
+  GError *error = NULL;
+
+  tc.anneal_sharpness = TRUE;
+  g_autoptr (TgTrainer) ta = tg_trainer_new (annealed, &tc);
+  g_assert_true (tg_trainer_get_anneal (ta));
+  AnnealLog log = { ta, g_array_new (FALSE, FALSE, sizeof (float)) };
+  uint64_t rng_a = tg_rng_seed (7);
+  for (int e = 0; e < 2; e++)
+    {
+      g_assert_true (tg_trainer_run_epoch (ta, &src, &rng_a, log_step_sharpness, &log, NULL,
+                                           NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpuint (log.s->len, ==, 2 * batches);
+  for (guint k = 0; k < log.s->len; k++)
+    {
+      guint32 b = k % batches;
+      double want = 1.0 / s_max + (s_max - 1.0 / s_max) * b / (batches - 1.0);
+      g_assert_cmpfloat_with_epsilon (g_array_index (log.s, float, k), want, 1e-5);
+    }
+  /* the epoch restarts the schedule, and s is still s_max for whoever evaluates after it */
+  g_assert_cmpfloat (g_array_index (log.s, float, batches), ==, 1.0f / s_max);
+  g_assert_cmpfloat (tg_trainer_get_sharpness (ta), ==, s_max);
+
+  /* the same epochs by hand, each step at the schedule's s: the same parameters */
+  tc.anneal_sharpness = FALSE;
+  g_autoptr (TgTrainer) th = tg_trainer_new (by_hand, &tc);
+  uint64_t rng_h = tg_rng_seed (7);
+  g_autofree float *x = g_new (float, 100 * 64);
+  guint8 y[100];
+  for (int e = 0; e < 2; e++)
+    {
+      g_autoptr (TgEpoch) epoch = tg_epoch_new (&src, 100, &rng_h);
+      guint32 n, b = 0;
+      while ((n = tg_epoch_next (epoch, x, NULL, y)) > 0)
+        {
+          tg_trainer_set_sharpness (th, tg_anneal_sharpness (s_max, b++, batches));
+          g_assert_true (tg_trainer_step (th, x, NULL, y, n, NULL, &error));
+          g_assert_no_error (error);
+        }
+    }
+  g_assert_cmpmem (annealed->params, annealed->n_params * sizeof (float),
+                   by_hand->params, by_hand->n_params * sizeof (float));
+
+  /* and a fixed s trains to other parameters, every step at s_max */
+  g_autoptr (TgTrainer) tf = tg_trainer_new (fixed, &tc);
+  AnnealLog flog = { tf, g_array_new (FALSE, FALSE, sizeof (float)) };
+  uint64_t rng_f = tg_rng_seed (7);
+  g_assert_true (tg_trainer_run_epoch (tf, &src, &rng_f, log_step_sharpness, &flog, NULL, NULL,
+                                       &error));
+  for (guint k = 0; k < flog.s->len; k++)
+    g_assert_cmpfloat (g_array_index (flog.s, float, k), ==, s_max);
+  g_assert_true (memcmp (fixed->params, annealed->params,
+                         fixed->n_params * sizeof (float)) != 0);
+  g_array_unref (log.s);
+  g_array_unref (flog.s);
+}
+
 /* A step that would produce NaN is refused and leaves the parameters as they were. */
 static void
 test_divergence_reported (void)
@@ -498,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/engine/train/epoch-covers-all", test_epoch_covers_all);
   g_test_add_func ("/engine/train/coins-fair", test_coins_fair);
   g_test_add_func ("/engine/train/lambda-lowers-gates", test_lambda_lowers_gates);
+  g_test_add_func ("/engine/train/anneal-schedule", test_anneal_schedule);
   g_test_add_func ("/engine/train/divergence-reported", test_divergence_reported);
   g_test_add_func ("/engine/protocol/config-validation", test_config_validation);
   g_test_add_func ("/engine/protocol/config-bad-values", test_config_bad_values);

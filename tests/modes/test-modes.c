@@ -10,6 +10,7 @@
 #include "tg-digest.h"
 #include "tg-metrics.h"
 #include "tg-modes-report.h"
+#include "tg-mode-pair.h"
 #include "cli-test-util.h"
 
 #include <glib/gstdio.h>
@@ -527,6 +528,74 @@ test_entropy_choice (void)
   g_assert_cmpfloat (r_sure->acc_soft, !=, r_flat->acc_soft);
 }
 
+/* Two modes side by side: a mode with itself overlaps fully with no τ or γ apart; crafted
+ * gates give the counts and the Jaccard they should; the τ and γ differences are the
+ * parameters'; an ungated mode and a foundation of another shape are refused. */
+static void
+test_mode_pair (void)
+{
+  g_autoptr (TgModel) a = make_model (0, 3);
+  g_autoptr (TgDataset) test = make_data (300, 9);
+  g_autoptr (GError) error = NULL;
+  TgModePair pair;
+
+  a->method = TG_METHOD_TAUGATE;
+  for (guint l = 0; l < 2; l++)
+    for (guint u = 0; u < WIDTH; u++)
+      a->params[a->tau[l] + u] = -0.05f * u;
+  g_autofree float *ga = tg_mode_own_gates (a, 5.0f, test, 30.0, &error);
+  g_assert_no_error (error);
+  g_assert_true (tg_mode_pair_compare (a, ga, a, ga, 0.5f, &pair, &error));
+  g_assert_cmpuint (pair.n_layers, ==, 2);
+  guint on = 0;
+  for (guint l = 0; l < 2; l++)
+    {
+      g_assert_cmpfloat (pair.jaccard[l], ==, 1.0);
+      g_assert_cmpuint (pair.only_a[l] + pair.only_b[l], ==, 0);
+      g_assert_cmpuint (pair.both[l] + pair.neither[l], ==, WIDTH);
+      g_assert_cmpfloat (pair.dtau_max[l], ==, 0.0);
+      g_assert_cmpfloat (pair.dgamma_mean[l], ==, 0.0);
+      on += pair.both[l];
+    }
+  g_assert_cmpuint (on, >, 0);  /* the check above saw units on */
+  /* the rotation matters: its own angle's gates, not the plain set's */
+  g_autofree float *g0 = tg_mode_own_gates (a, 5.0f, test, 0.0, &error);
+  g_assert_true (memcmp (g0, ga, 2 * WIDTH * sizeof (float)) != 0);
+
+  /* crafted: layer 0 a on units 0-5, b on 3-9 -> both 3, only a 3, only b 4, J = 3/10;
+   * layer 1 nobody on -> J = 1 */
+  g_autoptr (TgModel) b = tg_model_copy (a);
+  b->params[b->tau[0] + 2] += 0.5f;
+  b->params[b->gamma[1] + 7] -= 0.25f;
+  float xa[2 * WIDTH] = { 0 }, xb[2 * WIDTH] = { 0 };
+  for (guint u = 0; u < 6; u++)
+    xa[u] = 0.95f;
+  for (guint u = 3; u < 10; u++)
+    xb[u] = 0.95f;
+  g_assert_true (tg_mode_pair_compare (a, xa, b, xb, 0.9f, &pair, &error));
+  g_assert_cmpuint (pair.both[0], ==, 3);
+  g_assert_cmpuint (pair.only_a[0], ==, 3);
+  g_assert_cmpuint (pair.only_b[0], ==, 4);
+  g_assert_cmpuint (pair.neither[0], ==, WIDTH - 10);
+  g_assert_cmpfloat_with_epsilon (pair.jaccard[0], 0.3, 1e-12);
+  g_assert_cmpfloat (pair.jaccard[1], ==, 1.0);
+  g_assert_cmpfloat_with_epsilon (pair.dtau_max[0], 0.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (pair.dtau_mean[0], 0.5 / WIDTH, 1e-6);
+  g_assert_cmpfloat (pair.dtau_max[1], ==, 0.0);
+  g_assert_cmpfloat_with_epsilon (pair.dgamma_max[1], 0.25, 1e-6);
+
+  g_autoptr (TgModel) base = tg_model_copy (a);
+  base->method = TG_METHOD_FROZEN;
+  g_assert_null (tg_mode_own_gates (base, 5.0f, test, 0.0, &error));
+  g_assert_error (error, TG_ERROR, TG_ERROR_INVALID);
+  g_clear_error (&error);
+  guint32 widths[2] = { WIDTH, WIDTH + 1 };
+  g_autoptr (TgModel) other = tg_model_new (SIDE * SIDE, 2, widths, 10, 0, 8.0f, NULL);
+  g_autofree float *xo = g_new0 (float, 2 * WIDTH + 1);
+  g_assert_false (tg_mode_pair_compare (a, xa, other, xo, 0.9f, &pair, &error));
+  g_assert_error (error, TG_ERROR, TG_ERROR_INVALID);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -543,6 +612,7 @@ main (int argc, char **argv)
   g_test_add_func ("/modes/router/separable", test_router_separable);
   g_test_add_func ("/modes/mixed-stream", test_mixed_stream);
   g_test_add_func ("/modes/entropy-choice", test_entropy_choice);
+  g_test_add_func ("/modes/pair", test_mode_pair);
   int status = g_test_run ();
   cli_test_remove_tree (tmp_dir);
   g_free (tmp_dir);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* test-zoo.c — many modes of one foundation (tg-zoo.h, tg-plot-zoo.h): the mode map's
  * Jaccard is 1 for a mode with itself and symmetric; the accuracy matrix is the angle sweep
  * of `taugate modes` (tg_modes_sweep), cell for cell, whatever the thread count, LoRA

@@ -13,6 +13,9 @@
 #include "studio-modes-panel.h"
 #include "studio-angles-view.h"
 #include "studio-view.h"
+#include "studio-overlap-view.h"
+#include "studio-mode-map-view.h"
+#include "tg-mode-pair.h"
 #include "cli-test-util.h"
 
 static const char *taugate_cli;
@@ -107,6 +110,148 @@ test_open_three_modes (void)
   g_assert_null (studio_window_get_open_question (win));
   g_assert_nonnull (studio_window_get_banner (win));
   g_assert_nonnull (strstr (studio_window_get_banner (win), "Opened"));
+  destroy_window (win);
+}
+
+static gboolean
+pair_measured (StudioWindow *win, gpointer data)
+{
+  return !studio_overlap_view_is_busy (data);
+}
+
+/* The Jaccard line the engine gives for open modes a and b at the threshold 0.9. */
+static char *
+expected_summary (StudioWindow *win, TgModes *modes, guint a, guint b)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (StudioTestSet) set = studio_workspace_dup_test_set (studio_window_get_workspace (win),
+                                                                 &error);
+  g_assert_no_error (error);
+  const TgDataset *test = set->data;
+  const TgMode *ma = tg_modes_get (modes, a), *mb = tg_modes_get (modes, b);
+  g_autofree float *ga = tg_mode_own_gates (ma->model, ma->sharpness, test, ma->target_angle,
+                                            &error);
+  g_autofree float *gb = tg_mode_own_gates (mb->model, mb->sharpness, test, mb->target_angle,
+                                            &error);
+  g_assert_no_error (error);
+  TgModePair pair;
+  g_assert_true (tg_mode_pair_compare (ma->model, ga, mb->model, gb, 0.9f, &pair, &error));
+  GString *s = g_string_new ("Jaccard");
+  for (guint l = 0; l < pair.n_layers; l++)
+    g_string_append_printf (s, " · hidden %u %.3f", l + 1, pair.jaccard[l]);
+  return g_string_free (s, FALSE);
+}
+
+/* Overlap compares any two open modes: the 0° and the 45° adapter as the engine measures
+ * them, a mode with itself overlapping fully, Base (no gates) refused with its name, and
+ * the trained pair back when "Trained pair" is chosen again. */
+static void
+test_overlap_any_pair (void)
+{
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  StudioWindow *win = window_with_foundation ();
+  const char *paths[] = { a0, a45, NULL };
+  g_assert_true (studio_window_open_paths (win, paths));
+  TgModes *modes = studio_window_get_modes (win);
+  g_assert_cmpuint (tg_modes_count (modes), ==, 3);
+  StudioOverlapView *ov = STUDIO_OVERLAP_VIEW (studio_window_get_view (win, "overlap"));
+
+  g_assert_true (studio_overlap_view_compare (ov, 1, 2));
+  g_assert_true (studio_overlap_view_is_busy (ov));
+  wait_for (win, pair_measured, ov, "the pair's gates");
+  g_autofree char *want = expected_summary (win, modes, 1, 2);
+  g_test_message ("%s", want);
+  g_assert_cmpstr (studio_overlap_view_get_summary (ov), ==, want);
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (ov));
+  g_assert_nonnull (csv);
+  /* the strips hold the two modes' own gates: not one mode twice */
+  g_auto (GStrv) lines = g_strsplit (csv, "\n", -1);
+  g_assert_true (g_str_has_prefix (lines[0], "layer,unit,gate0,gate_rot,"));
+  guint differ = 0;
+  for (guint i = 1; lines[i] != NULL && *lines[i] != '\0'; i++)
+    {
+      g_auto (GStrv) f = g_strsplit (lines[i], ",", -1);
+      differ += g_strcmp0 (f[2], f[3]) != 0;
+    }
+  g_assert_cmpuint (differ, >, 0);
+
+  g_assert_true (studio_overlap_view_compare (ov, 2, 2));
+  wait_for (win, pair_measured, ov, "the pair's gates");
+  g_assert_cmpstr (studio_overlap_view_get_summary (ov), ==,
+                   "Jaccard · hidden 1 1.000 · hidden 2 1.000");
+  g_assert_cmpstr (studio_overlap_view_get_pair_status (ov), ==, "");
+
+  g_assert_true (studio_overlap_view_compare (ov, 0, 1));
+  wait_for (win, pair_measured, ov, "the pair's gates");
+  g_test_message ("%s", studio_overlap_view_get_pair_status (ov));
+  g_assert_nonnull (strstr (studio_overlap_view_get_pair_status (ov), "“Base”"));
+  g_assert_nonnull (strstr (studio_overlap_view_get_pair_status (ov), "no gates"));
+  g_assert_false (studio_overlap_view_compare (ov, 0, 3));
+  destroy_window (win);
+}
+
+static gboolean
+map_measured (StudioWindow *win, gpointer data)
+{
+  return !studio_mode_map_view_is_busy (data);
+}
+
+static guint
+count_lines (const char *text, const char *prefix)
+{
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint n = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    n += g_str_has_prefix (lines[i], prefix);
+  return n;
+}
+
+/* The Mode Map view of Base and two TauGate adapters: a row per mode and test angle (0° and
+ * 45°) in the matrix, a cell per pair of the two gated modes per layer in the map, with 1 on
+ * its diagonal; a click on a cell of the map opens that pair in Overlap. */
+static void
+test_mode_map_view (void)
+{
+  g_autofree char *a0 = file_in (ckpt_a, "seed0-taugate-0deg.safetensors");
+  g_autofree char *a45 = file_in (ckpt_a, "seed0-taugate-45deg.safetensors");
+  StudioWindow *win = window_with_foundation ();
+  StudioModeMapView *mv = STUDIO_MODE_MAP_VIEW (studio_window_get_view (win, "mode-map"));
+  g_assert_null (studio_view_dup_csv (STUDIO_VIEW (mv)));
+  const char *paths[] = { a0, a45, NULL };
+  g_assert_true (studio_window_open_paths (win, paths));
+  studio_window_show_view (win, "mode-map");
+  wait_for (win, map_measured, mv, "the mode map");
+  g_autofree char *csv = studio_view_dup_csv (STUDIO_VIEW (mv));
+  g_assert_nonnull (csv);
+  g_test_message ("%s", csv);
+  g_assert_cmpuint (count_lines (csv, "mode,mode_angle,test_angle,accuracy"), ==, 1);
+  g_assert_cmpuint (count_lines (csv, "layer,mode_a,mode_b,jaccard"), ==, 1);
+  /* 3 modes x 2 angles; 2 layers x 2 x 2 pairs */
+  g_assert_cmpuint (count_lines (csv, "Base,"), ==, 2);
+  g_assert_cmpuint (count_lines (csv, "TauGate 45°,45,"), ==, 2);
+  g_assert_cmpuint (count_lines (csv, "hidden "), ==, 8);
+  g_assert_cmpuint (count_lines (csv, "hidden 2,TauGate 45°,TauGate 45°,1"), ==, 1);
+
+  /* a click on the map: the first cell found from the bottom left opens in Overlap */
+  spin (200);
+  StudioOverlapView *ov = STUDIO_OVERLAP_VIEW (studio_window_get_view (win, "overlap"));
+  GtkWidget *area = gtk_widget_get_last_child (GTK_WIDGET (mv));
+  int w = gtk_widget_get_width (area), h = gtk_widget_get_height (area);
+  gboolean hit = FALSE;
+  for (int y = h - 1; y > h / 2 && !hit; y -= 4)
+    for (int x = 0; x < w && !hit; x += 4)
+      hit = studio_mode_map_view_click (mv, x, y);
+  g_assert_true (hit);
+  wait_for (win, pair_measured, ov, "the pair's gates");
+  g_test_message ("%s", studio_overlap_view_get_summary (ov));
+  g_assert_true (g_str_has_prefix (studio_overlap_view_get_summary (ov), "Jaccard · hidden 1"));
+  g_assert_cmpstr (studio_overlap_view_get_pair_status (ov), ==, "");
+  /* kept beside the test's log for a person to look at */
+  spin (200);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (studio_widget_save_png (GTK_WIDGET (win), "studio-overlap-pair.png", &error));
+  g_assert_no_error (error);
   destroy_window (win);
 }
 
@@ -776,6 +921,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/studio/modes/model-names", test_model_names);
   g_test_add_func ("/studio/modes/open-three-modes", test_open_three_modes);
   g_test_add_func ("/studio/modes/switch-mode", test_switch_mode);
+  g_test_add_func ("/studio/modes/overlap-any-pair", test_overlap_any_pair);
+  g_test_add_func ("/studio/modes/mode-map-view", test_mode_map_view);
   g_test_add_func ("/studio/modes/angle-sweep", test_angle_sweep);
   g_test_add_func ("/studio/modes/trained-joins", test_trained_joins);
   g_test_add_func ("/studio/modes/command-line-open", test_command_line_open);

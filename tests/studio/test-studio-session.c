@@ -173,6 +173,95 @@ test_save_and_reopen (void)
   destroy_window (b);
 }
 
+/* A run of cfg (2 epochs of 2048 images and some steps more) and its losses while the foundation trained
+ * (what the foundation's mix changes; the schedule of s changes the adaptation's). */
+static StudioWindow *
+trained_with (const StudioConfig *cfg, GArray **losses)
+{
+  StudioWindow *win = new_window (cfg);
+  g_assert_true (studio_window_train (win));
+  wait_for (win, run_finished, NULL, "the run");
+  const StudioRun *run = current_run (win);
+  *losses = g_array_new (FALSE, FALSE, sizeof (double));
+  for (guint i = 0; i < run->step->len; i++)
+    if (g_array_index (run->step, double, i) <= run->foundation_steps)
+      g_array_append_val (*losses, g_array_index (run->loss, double, i));
+  g_assert_cmpuint ((*losses)->len, >, 4);
+  return win;
+}
+
+static gboolean
+same_losses (GArray *a, GArray *b)
+{
+  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (double)) == 0;
+}
+
+/* The foundation's mix and the schedule of s are settings of the next run: typed, used by
+ * the trainer ("0, 45" is the paper's mix and trains the same; "0" another foundation),
+ * named in the run's label, and kept by the session. */
+static void
+test_foundation_mix (void)
+{
+  g_autofree char *dir = g_build_filename (tmp_dir, "mix", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) paper = NULL, explicit = NULL, zero = NULL;
+  StudioConfig cfg, back;
+
+  small_config (&cfg);
+  cfg.adapt_epochs = 1;
+  cfg.max_steps = 20;  /* the foundation's 16 steps and a few of the adaptation */
+  StudioWindow *a = trained_with (&cfg, &paper);
+  g_assert_null (strstr (current_run (a)->name, "foundation"));
+
+  /* typed as a user would */
+  StudioWindow *b = new_window (&cfg);
+  g_assert_true (studio_settings_panel_type_foundation_angles (b->settings_panel, " 0 , 45 "));
+  g_assert_false (studio_settings_panel_type_foundation_angles (b->settings_panel, "0, east"));
+  studio_config_init_paper (&back);
+  studio_settings_panel_collect (b->settings_panel, &back);
+  g_assert_cmpuint (back.n_foundation_angles, ==, 2);
+  g_assert_cmpfloat (back.foundation_angles[1], ==, 45);
+  studio_config_clear (&back);
+  g_assert_true (studio_settings_panel_type_foundation_angles (b->settings_panel, "0:90:45"));
+  studio_settings_panel_collect (b->settings_panel, &back);
+  g_assert_cmpuint (back.n_foundation_angles, ==, 3);
+  studio_config_clear (&back);
+  destroy_window (b);
+
+  cfg.n_foundation_angles = 2;
+  cfg.foundation_angles[0] = 0;
+  cfg.foundation_angles[1] = 45;
+  b = trained_with (&cfg, &explicit);
+  g_assert_true (same_losses (paper, explicit));
+  g_assert_null (strstr (current_run (b)->name, "foundation"));
+
+  cfg.n_foundation_angles = 1;
+  cfg.anneal_sharpness = TRUE;
+  StudioWindow *c = trained_with (&cfg, &zero);
+  studio_config_clear (&cfg);
+  g_assert_false (same_losses (paper, zero));
+  g_test_message ("run: %s; settings: %s", current_run (c)->name, current_run (c)->settings);
+  g_assert_nonnull (strstr (current_run (c)->name, "foundation 0°"));
+  g_assert_nonnull (strstr (current_run (c)->settings, "foundation on 0°, s annealed (HAT)"));
+
+  g_assert_true (studio_window_save_session (c, dir, &error));
+  g_assert_no_error (error);
+  StudioWindow *d = new_window (NULL);
+  const char *paths[] = { dir, NULL };
+  g_assert_true (studio_window_open_paths (d, paths));
+  studio_config_init_paper (&back);
+  studio_settings_panel_collect (d->settings_panel, &back);
+  g_assert_cmpuint (back.n_foundation_angles, ==, 1);
+  g_assert_cmpfloat (back.foundation_angles[0], ==, 0);
+  g_assert_true (back.anneal_sharpness);
+  studio_config_clear (&back);
+  g_assert_cmpstr (current_run (d)->name, ==, current_run (c)->name);
+  destroy_window (a);
+  destroy_window (b);
+  destroy_window (c);
+  destroy_window (d);
+}
+
 static gboolean
 results_done (StudioWindow *win, gpointer data)
 {
@@ -552,6 +641,7 @@ main (int argc, char **argv)
                   g_getenv ("G_TEST_BUILDDIR") == NULL);
   g_test_add_func ("/studio/session/save-and-reopen", test_save_and_reopen);
   g_test_add_func ("/studio/session/results-reopen", test_results_reopen);
+  g_test_add_func ("/studio/session/foundation-mix", test_foundation_mix);
   g_test_add_func ("/studio/session/autosave-on-close", test_autosave_on_close);
   g_test_add_func ("/studio/session/autosave-keeps-older", test_autosave_keeps_older);
   g_test_add_func ("/studio/session/autosave-after-killed-save", test_autosave_after_killed_save);
