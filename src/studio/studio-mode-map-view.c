@@ -7,6 +7,7 @@
 #include <math.h>
 #include "studio-task-hold.h"
 #include "studio-view.h"
+#include "tg-csv.h"
 #include "tg-plot-zoo.h"
 #include "tg-zoo.h"
 
@@ -137,8 +138,10 @@ map_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellab
     g_task_return_error (task, error);
 }
 
-/* The modes' angles ("30°") when no two modes share one, as 36 names of "TauGate 30°" do
- * not fit beside a panel; else their names. A mode without an angle keeps its name. */
+/* The modes' angles ("30°"), as 36 names of "TauGate 30°" do not fit beside a panel; where
+ * two modes share an angle (a mode trained here and Overlap's of the same angle), its row
+ * number before it ("2 · 45°"); the hover and the CSV give the names. A mode without an
+ * angle keeps its name ("Base"). */
 static char **
 short_labels (char *const *names, const double *angles, guint n)
 {
@@ -148,8 +151,9 @@ short_labels (char *const *names, const double *angles, guint n)
       distinct = !(isfinite (angles[i]) && angles[i] == angles[j]);
   char **labels = g_new0 (char *, n + 1);
   for (guint i = 0; i < n; i++)
-    labels[i] = distinct && isfinite (angles[i]) ? g_strdup_printf ("%g°", angles[i])
-                                                 : g_strdup (names[i]);
+    labels[i] = !isfinite (angles[i]) ? g_strdup (names[i])
+                : distinct ? g_strdup_printf ("%g°", angles[i])
+                : g_strdup_printf ("%u · %g°", i + 1, angles[i]);
   return labels;
 }
 
@@ -384,15 +388,52 @@ studio_mode_map_view_dup_csv (StudioView *view)
 {
   StudioModeMapView *self = STUDIO_MODE_MAP_VIEW (view);
   MapFigure fig;
+  /* the numbers of the open modes, not of a measurement still under way: measured here */
+  if (self->modes != NULL && self->measuring != NULL)
+    studio_mode_map_view_prepare_export (view, NULL);
   if (!figure_init (self, &fig, 1))
     return NULL;
   /* the CSV names the modes in full */
   fig.matrix.mode_labels = (const char *const *) self->matrix->names;
   if (self->map != NULL)
     fig.map.mode_labels = (const char *const *) self->map->names;
-  g_autofree char *m = tg_plot_mode_matrix_csv (&fig.matrix);
-  g_autofree char *p = self->map != NULL ? tg_plot_mode_map_csv (&fig.map) : g_strdup ("");
-  return g_strconcat (m, "\n", p, NULL);
+  /* one table for both figures (a CSV reader takes one header): a row per matrix cell
+   * ("accuracy") and per map cell ("mode map"), the other figure's columns empty */
+  TgCsv *csv = tg_csv_new ("table,mode,mode_angle,test_angle,accuracy,layer,mode_b,jaccard");
+  const TgModeMatrixData *m = &fig.matrix;
+  for (guint r = 0; m->acc != NULL && r < m->n_modes; r++)
+    for (guint a = 0; a < m->n_angles; a++)
+      {
+        tg_csv_text (csv, "accuracy");
+        tg_csv_text (csv, m->mode_labels[r]);
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, m->mode_angles != NULL ? m->mode_angles[r] : NAN);
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, m->test_angles[a]);
+        tg_csv_number (csv, TG_NUMBER_SHORTEST, m->acc[(gsize) r * m->n_angles + a]);
+        tg_csv_empty (csv);
+        tg_csv_empty (csv);
+        tg_csv_empty (csv);
+        tg_csv_end_row (csv);
+      }
+  const TgModeMapData *p = &fig.map;
+  guint n = self->map != NULL && p->jaccard != NULL ? p->n_modes : 0;
+  for (guint l = 0; n > 0 && l < p->n_layers; l++)
+    for (guint a = 0; a < n; a++)
+      for (guint b = 0; b < n; b++)
+        {
+          g_autofree char *layer = p->layer_labels != NULL && p->layer_labels[l] != NULL
+                                   ? g_strdup (p->layer_labels[l])
+                                   : g_strdup_printf ("hidden %u", l + 1);
+          tg_csv_text (csv, "mode map");
+          tg_csv_text (csv, p->mode_labels[a]);
+          tg_csv_empty (csv);
+          tg_csv_empty (csv);
+          tg_csv_empty (csv);
+          tg_csv_text (csv, layer);
+          tg_csv_text (csv, p->mode_labels[b]);
+          tg_csv_number (csv, TG_NUMBER_SHORTEST, p->jaccard[((gsize) l * n + a) * n + b]);
+          tg_csv_end_row (csv);
+        }
+  return tg_csv_free_to_text (csv);
 }
 
 static void

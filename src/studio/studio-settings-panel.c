@@ -232,10 +232,11 @@ foundation_changed_cb (GtkEditable *editable, StudioSettingsPanel *self)
   else
     {
       gtk_widget_remove_css_class (GTK_WIDGET (editable), "error");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (editable), "The angles the foundation trains on, "
-                                   "one picked per image uniformly: e.g. “0” (a foundation "
-                                   "that never sees the rotation), “0, 90” or “0:90:15”. "
-                                   "Empty: 0° and the rotation, the paper's 50/50 mix");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (editable),
+                                   _("The angles the foundation trains on, one picked per "
+                                     "image uniformly: e.g. “0” (a foundation that never sees "
+                                     "the rotation), “0, 90” or “0:90:15”. Empty: 0° and the "
+                                     "rotation, the paper's 50/50 mix"));
     }
 }
 

@@ -327,8 +327,9 @@ test_export_views (void)
       g_autofree char *pdf = NULL;
       gsize len;
 
-      g_assert_true (studio_window_export_view (win, *name, path, &error));
-      g_assert_no_error (error);
+      gboolean exported = studio_window_export_view (win, *name, path, &error);
+      g_assert_no_error (error);   /* says why first */
+      g_assert_true (exported);
       g_assert_true (g_file_get_contents (path, &pdf, &len, NULL));
       g_assert_cmpuint (len, >, 1000);
       g_assert_true (g_str_has_prefix (pdf, "%PDF-"));
