@@ -15,6 +15,7 @@
 #include "tg-session.h"
 #include "studio-resources.h"
 #include "studio-prefs.h"
+#include "studio-recent.h"
 
 struct _StudioApplication
 {
@@ -481,6 +482,7 @@ studio_application_startup (GApplication *app)
 
   if (!uses_prefs (self))
     studio_prefs_forget ();
+  studio_recent_set_enabled (uses_prefs (self));
   if (studio_prefs_get_dark ())
     self->dark = TRUE;
   GSimpleAction *dark = g_simple_action_new_stateful ("dark", NULL,

@@ -13,9 +13,19 @@
 #define GROUP_SESSION    "taugate-session"
 #define GROUP_CHECKPOINT "taugate-checkpoint"
 
+static gboolean disabled;   /* set once, before the first window */
+
+void
+studio_recent_set_enabled (gboolean enabled)
+{
+  disabled = !enabled;
+}
+
 void
 studio_recent_add (const char *path, StudioRecentKind kind)
 {
+  if (disabled)
+    return;
   g_autofree char *abs = g_canonicalize_filename (path, NULL);
   g_autoptr (GFile) file = g_file_new_for_path (abs);
   g_autofree char *uri = g_file_get_uri (file);
@@ -172,6 +182,8 @@ studio_window_recent_init (StudioWindow *self, GMenu *menu)
   g_action_map_add_action (G_ACTION_MAP (self), G_ACTION (none));
   g_object_unref (none);
 
+  if (disabled)
+    return;
   fill_menu (menu);
   /* the default manager outlives the window: the handler goes with the menu */
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",

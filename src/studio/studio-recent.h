@@ -19,6 +19,11 @@ typedef enum {
   STUDIO_RECENT_CHECKPOINT,  /* a foundation or an adapter (.safetensors) */
 } StudioRecentKind;
 
+/* Runs with no one at the window (--screenshot, --export-all, --save-session,
+ * --quit-after-steps) leave the user's recent files alone, as they leave the preferences:
+ * FALSE makes studio_recent_add do nothing and Open Recent list nothing. */
+void    studio_recent_set_enabled (gboolean enabled);
+
 /* Adds path (made absolute) to the recent files as kind, or brings it to the front. */
 void    studio_recent_add  (const char *path, StudioRecentKind kind);
 /* The studio's recent entries that still exist, most recent first, at most max: absolute

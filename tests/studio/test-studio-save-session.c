@@ -53,8 +53,18 @@ test_train_and_save (void)
   g_autofree char *dir = g_build_filename (tmp_dir, "short", NULL);
   g_autofree char *out = NULL, *err = NULL;
   const char *const extra[] = { "--autostart", "--quit-after-steps", "40", NULL };
+  /* a run with no one at the window leaves the user's recent files alone */
+  g_autofree char *data_home = g_build_filename (tmp_dir, "xdg-data", NULL);
+  g_autofree char *recent = g_build_filename (data_home, "recently-used.xbel", NULL);
+  g_autofree char *saved_home = g_strdup (g_getenv ("XDG_DATA_HOME"));
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
 
   g_assert_cmpint (run_studio (dir, extra, &out, &err), ==, 0);
+  g_assert_false (g_file_test (recent, G_FILE_TEST_EXISTS));
+  if (saved_home != NULL)
+    g_setenv ("XDG_DATA_HOME", saved_home, TRUE);
+  else
+    g_unsetenv ("XDG_DATA_HOME");
   g_assert_nonnull (strstr (out, dir));
   g_autoptr (TgSession) s = load (dir);
   g_assert_cmpuint (s->runs->len, ==, 1);
