@@ -14,6 +14,18 @@
 #define GROUP_CHECKPOINT "taugate-checkpoint"
 
 static gboolean disabled;   /* set once, before the first window */
+/* the windows' Open Recent menus (main thread): an add refreshes them at once, not when the
+ * recent manager's "changed" comes (a timeout later, and under a sanitizer's load not
+ * within two minutes) */
+static GSList *menus;
+
+static void fill_menu (GMenu *menu);
+
+static void
+menu_gone (gpointer data, GObject *menu)
+{
+  menus = g_slist_remove (menus, menu);
+}
 
 void
 studio_recent_set_enabled (gboolean enabled)
@@ -54,6 +66,8 @@ studio_recent_add (const char *path, StudioRecentKind kind)
     .groups = (char **) groups,
   };
   gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &data);
+  for (GSList *l = menus; l != NULL; l = l->next)
+    fill_menu (l->data);
 }
 
 static gint
@@ -185,6 +199,8 @@ studio_window_recent_init (StudioWindow *self, GMenu *menu)
   if (disabled)
     return;
   fill_menu (menu);
+  menus = g_slist_prepend (menus, menu);
+  g_object_weak_ref (G_OBJECT (menu), menu_gone, NULL);
   /* the default manager outlives the window: the handler goes with the menu */
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed",
                            G_CALLBACK (recent_changed_cb), menu, 0);
