@@ -332,9 +332,9 @@ data_set_changed_cb (StudioWorkspace *workspace, StudioDigitPadView *self)
 
 /* Every open mode is on the pad beside the model: the workspace's. */
 static void
-modes_changed_cb (StudioWorkspace *workspace, StudioDigitPadView *self)
+studio_digit_pad_view_modes_changed (StudioView *view, const TgModes *modes)
 {
-  studio_digit_pad_view_set_modes (self, studio_workspace_get_modes (workspace));
+  studio_digit_pad_view_set_modes (STUDIO_DIGIT_PAD_VIEW (view), modes);
 }
 
 static void
@@ -342,8 +342,6 @@ studio_digit_pad_view_workspace_changed (StudioView *view)
 {
   g_signal_connect_object (studio_view_get_workspace (view), "data-set-changed",
                            G_CALLBACK (data_set_changed_cb), view, 0);
-  g_signal_connect_object (studio_view_get_workspace (view), "modes-changed",
-                           G_CALLBACK (modes_changed_cb), view, 0);
 }
 
 static void
@@ -598,6 +596,7 @@ studio_digit_pad_view_class_init (StudioDigitPadViewClass *klass)
   view_class->dup_csv = studio_digit_pad_view_data_csv;
   view_class->history_changed = studio_digit_pad_view_history_changed;
   view_class->workspace_changed = studio_digit_pad_view_workspace_changed;
+  view_class->modes_changed = studio_digit_pad_view_modes_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-digit-pad-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioDigitPadView, area);

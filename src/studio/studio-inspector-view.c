@@ -422,9 +422,9 @@ data_set_changed_cb (StudioWorkspace *workspace, StudioInspectorView *self)
 
 /* The unit in every other open mode: the workspace's modes. */
 static void
-modes_changed_cb (StudioWorkspace *workspace, StudioInspectorView *self)
+studio_inspector_view_modes_changed (StudioView *view, const TgModes *modes)
 {
-  studio_inspector_view_set_modes (self, studio_workspace_get_modes (workspace));
+  studio_inspector_view_set_modes (STUDIO_INSPECTOR_VIEW (view), modes);
 }
 
 static void
@@ -435,7 +435,6 @@ studio_inspector_view_workspace_changed (StudioView *view)
   studio_ablation_panel_set_workspace (self->ablation, workspace);
   g_signal_connect_object (workspace, "data-set-changed", G_CALLBACK (data_set_changed_cb),
                            self, 0);
-  g_signal_connect_object (workspace, "modes-changed", G_CALLBACK (modes_changed_cb), self, 0);
 }
 
 void
@@ -563,6 +562,7 @@ studio_inspector_view_class_init (StudioInspectorViewClass *klass)
   view_class->history_changed = studio_inspector_view_history_changed;
   view_class->units_changed = studio_inspector_view_units_changed;
   view_class->workspace_changed = studio_inspector_view_workspace_changed;
+  view_class->modes_changed = studio_inspector_view_modes_changed;
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/taugate/Studio/ui/studio-inspector-view.ui");
   gtk_widget_class_bind_template_child (widget_class, StudioInspectorView, area);

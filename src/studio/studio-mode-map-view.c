@@ -472,18 +472,10 @@ studio_mode_map_view_dispose (GObject *object)
   G_OBJECT_CLASS (studio_mode_map_view_parent_class)->dispose (object);
 }
 
-/* The open modes are the workspace's: the choice follows them. */
 static void
-modes_changed_cb (StudioWorkspace *workspace, StudioModeMapView *self)
+studio_mode_map_view_modes_changed (StudioView *view, const TgModes *modes)
 {
-  studio_mode_map_view_set_modes (self, studio_workspace_get_modes (workspace));
-}
-
-static void
-studio_mode_map_view_workspace_changed (StudioView *view)
-{
-  g_signal_connect_object (studio_view_get_workspace (view), "modes-changed",
-                           G_CALLBACK (modes_changed_cb), view, 0);
+  studio_mode_map_view_set_modes (STUDIO_MODE_MAP_VIEW (view), modes);
 }
 
 static void
@@ -494,7 +486,7 @@ studio_mode_map_view_class_init (StudioModeMapViewClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = studio_mode_map_view_dispose;
   view_class->draw_figure = studio_mode_map_view_draw_figure;
-  view_class->workspace_changed = studio_mode_map_view_workspace_changed;
+  view_class->modes_changed = studio_mode_map_view_modes_changed;
   view_class->describe = studio_mode_map_view_describe;
   view_class->dup_csv = studio_mode_map_view_dup_csv;
   view_class->hover_changed = studio_mode_map_view_hover_changed;

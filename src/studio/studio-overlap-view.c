@@ -527,18 +527,10 @@ studio_overlap_view_describe (StudioView *view)
   return g_strdup (_("The mean gate per hidden unit of TauGate specialised to 0° and to the rotated angle, and how much their on-sets overlap."));
 }
 
-/* The open modes are the workspace's: the choice follows them. */
 static void
-modes_changed_cb (StudioWorkspace *workspace, StudioOverlapView *self)
+studio_overlap_view_modes_changed (StudioView *view, const TgModes *modes)
 {
-  studio_overlap_view_set_modes (self, studio_workspace_get_modes (workspace));
-}
-
-static void
-studio_overlap_view_workspace_changed (StudioView *view)
-{
-  g_signal_connect_object (studio_view_get_workspace (view), "modes-changed",
-                           G_CALLBACK (modes_changed_cb), view, 0);
+  studio_overlap_view_set_modes (STUDIO_OVERLAP_VIEW (view), modes);
 }
 
 static void
@@ -549,7 +541,7 @@ studio_overlap_view_class_init (StudioOverlapViewClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = studio_overlap_view_dispose;
   view_class->draw_figure = studio_overlap_view_draw_figure;
-  view_class->workspace_changed = studio_overlap_view_workspace_changed;
+  view_class->modes_changed = studio_overlap_view_modes_changed;
   view_class->describe = studio_overlap_view_describe;
   view_class->dup_csv = studio_overlap_view_dup_csv;
   view_class->history_changed = studio_overlap_view_history_changed;

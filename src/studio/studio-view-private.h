@@ -12,7 +12,7 @@ typedef struct
   /* owned: the workspace whose selected unit, column order and ablation set the view shows
    * (the window's; a view alone makes one of its own when first asked), and its handlers */
   StudioWorkspace *workspace;
-  gulong       handlers[3];
+  gulong       handlers[4];
   /* borrowed: created here, owned by the box the view appends them to */
   GtkDropDown *order_dropdown;
   GtkLabel    *set_label;

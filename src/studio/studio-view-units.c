@@ -62,6 +62,13 @@ order_changed_cb (StudioWorkspace *workspace, StudioView *self)
 }
 
 static void
+modes_changed_cb (StudioWorkspace *workspace, StudioView *self)
+{
+  if (STUDIO_VIEW_GET_CLASS (self)->modes_changed != NULL)
+    STUDIO_VIEW_GET_CLASS (self)->modes_changed (self, studio_workspace_get_modes (workspace));
+}
+
+static void
 ablation_changed_cb (StudioWorkspace *workspace, StudioView *self)
 {
   update_set_bar (self);
@@ -88,6 +95,8 @@ studio_view_set_workspace (StudioView *self, StudioWorkspace *workspace)
                                         G_CALLBACK (order_changed_cb), self);
   priv->handlers[2] = g_signal_connect (workspace, "ablation-changed",
                                         G_CALLBACK (ablation_changed_cb), self);
+  priv->handlers[3] = g_signal_connect (workspace, "modes-changed",
+                                        G_CALLBACK (modes_changed_cb), self);
   studio_view_set_history (self, studio_workspace_get_history (workspace));
   order_changed_cb (workspace, self);
   update_set_bar (self);

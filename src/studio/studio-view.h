@@ -57,8 +57,11 @@ struct _StudioViewClass
   /* The view was given a workspace (studio_view_set_workspace; its history is set): a view
    * connects here to what else of it it follows ("data-set-changed"). Optional. */
   void (*workspace_changed) (StudioView *self);
+  /* The workspace's open modes changed (modes: NULL when none is open); the base class
+   * follows "modes-changed" once for every view. Optional: the views that show every mode. */
+  void (*modes_changed)     (StudioView *self, const TgModes *modes);
 
-  gpointer padding[2];
+  gpointer padding[1];
 };
 
 void     studio_view_draw_figure (StudioView *self, cairo_t *cr, double width, double height,
